@@ -1,0 +1,31 @@
+/* spec.h - parsing of "NAME:key=value,..." specs and of values with units.
+ * Policies (-p), COW policies (--cow) and devices (--swap-dev) share one syntax. */
+#ifndef PAGESIM_SPEC_H
+#define PAGESIM_SPEC_H
+
+#include <jansson.h>
+#include "types.h"
+
+#define SPEC_ERR_LEN 256
+
+/* Splits "NAME" or "NAME:k=v,k=v" into name and a new JSON object of params. Values that
+ * read fully as integers become JSON integers, as reals JSON reals, anything else strings.
+ * Returns 0, or -1 with err set (empty name, missing '=', duplicate key). */
+int spec_parse(const char *spec, char *name, size_t namelen, json_t **params, char *err);
+
+/* Value with units. Time: ps, ns, us, ms, s; a bare number is nanoseconds. Size: bytes with
+ * optional K, M, G, T suffix (powers of 1024, optional trailing B or iB). Return 0 or -1. */
+int parse_time_ps(const char *s, sim_time_t *out);
+int parse_size(const char *s, uint64_t *out);
+/* Bandwidth: a size per second ("500M", "1.5G"), bytes/s. */
+int parse_bandwidth(const char *s, double *bytes_per_s);
+
+/* Typed lookups in a params object with a default when absent; -1 with err on a bad value. */
+int spec_int(const json_t *params, const char *key, long long def, long long *out, char *err);
+int spec_real(const json_t *params, const char *key, double def, double *out, char *err);
+int spec_time(const json_t *params, const char *key, sim_time_t def, sim_time_t *out, char *err);
+int spec_bandwidth(const json_t *params, const char *key, double def, double *out, char *err);
+/* Rejects any key not in the NULL-terminated list: -1 with err naming it. */
+int spec_only(const json_t *params, const char *const keys[], const char *what, char *err);
+
+#endif

@@ -1,0 +1,42 @@
+/* types.h - the scalar types every pagesim module shares.
+ *
+ * Simulated time is an unsigned 64-bit count of picoseconds: integer, so runs are
+ * bit-for-bit reproducible, and fine enough that sub-nanosecond costs (a TLB hit)
+ * add up exactly. 2^64 ps is about 213 days of simulated time, far beyond any run.
+ * Reference time (vtime_t) counts page references; OPT and the timeline use it. */
+#ifndef PAGESIM_TYPES_H
+#define PAGESIM_TYPES_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+typedef uint64_t sim_time_t;   /* picoseconds */
+typedef uint64_t vtime_t;      /* index of a page reference, from 0 */
+typedef uint64_t vpn_t;        /* virtual page number */
+typedef uint32_t pfn_t;        /* physical frame number */
+typedef uint32_t spid_t;       /* simulated process id */
+typedef uint64_t page_key_t;   /* identity of a page's contents (see frame.h) */
+
+#define PFN_NONE    UINT32_MAX
+#define VTIME_NEVER UINT64_MAX  /* "no next use": OPT's infinity */
+#define SIM_TIME_MAX UINT64_MAX
+
+#define PS_PER_NS  1000ULL
+#define PS_PER_US  1000000ULL
+#define PS_PER_MS  1000000000ULL
+#define PS_PER_S   1000000000000ULL
+
+/* Kinds of memory reference, as the traces name them. */
+typedef enum ref_kind { REF_READ = 0, REF_WRITE = 1, REF_IFETCH = 2 } ref_kind_t;
+
+/* One page reference as the engine and the policies see it. */
+typedef struct mem_ref {
+    vtime_t    t;         /* index of this page reference */
+    vtime_t    next_use;  /* index of the next reference to the same (pid, vpn), or
+                             VTIME_NEVER; only filled for policies that ask for it */
+    vpn_t      vpn;
+    spid_t     pid;
+    ref_kind_t kind;
+} mem_ref_t;
+
+#endif

@@ -1,0 +1,127 @@
+/* wl.h - workloads: streams of memory references and address-space events.
+ *
+ * Every trace reader and synthetic generator implements wl_ops_t and yields wl_rec_t records
+ * one at a time, reading its input incrementally, so memory grows with what the reader must
+ * remember (for most, nothing) and never with the trace's length. A record is one access of
+ * `size` bytes at a byte address: the engine splits it into page references (an access that
+ * crosses a page boundary touches both pages; wl_split() is the one rule for that, shared by
+ * the engine and by the next-use pass so their reference indices agree).
+ *
+ * Errors from input are returned as negative values with a message in wl->err of the form
+ * "FILE:LINE: what is wrong"; readers never print and never exit.
+ */
+#ifndef PAGESIM_WL_H
+#define PAGESIM_WL_H
+
+#include <stdio.h>
+#include <gsl/gsl_rng.h>
+#include "../sim/types.h"
+
+typedef enum wl_rec_type {
+    WL_REF = 0,   /* a memory access */
+    WL_MMAP,      /* addr, len, prot, flags, file, offset */
+    WL_MUNMAP,    /* addr, len */
+    WL_MPROTECT,  /* addr, len, prot */
+    WL_BRK,       /* addr = old break, len = growth in bytes (an anonymous private area) */
+    WL_FORK,      /* pid forks child pid2 */
+    WL_EXEC,      /* pid replaces its address space; file = program path */
+    WL_EXIT,      /* pid exits */
+} wl_rec_type_t;
+
+enum { WL_PROT_R = 1, WL_PROT_W = 2, WL_PROT_X = 4 };
+enum { WL_MAP_SHARED = 1, WL_MAP_ANON = 2 };
+
+typedef struct wl_rec {
+    uint8_t  type;      /* wl_rec_type_t */
+    uint8_t  kind;      /* ref_kind_t, for WL_REF */
+    uint8_t  prot;      /* WL_PROT_* */
+    uint8_t  flags;     /* WL_MAP_* */
+    uint32_t size;      /* bytes accessed (>= 1) */
+    spid_t   pid;
+    spid_t   pid2;      /* WL_FORK: the child */
+    uint64_t addr;      /* byte address of an access, or start of an area */
+    uint64_t len;       /* length of an area, bytes */
+    uint64_t offset;    /* file offset of a file-backed area, bytes */
+    const char *file;   /* file path; owned by the reader, valid until its next call */
+} wl_rec_t;
+
+#define WL_ERR_LEN 512
+
+typedef struct wl wl_t;
+struct wl_input;
+
+typedef struct wl_ops {
+    const char *name;      /* --format NAME */
+    const char *summary;   /* one line for the README and --help */
+    /* Auto-detection: given the first bytes of the (decompressed) input, how sure this
+     * reader is that it can read it: 0 no, higher is surer. NULL: never auto-detected. */
+    int  (*probe)(const char *head, size_t n);
+    int  (*open)(wl_t *wl);                      /* 0 or -1 with wl->err */
+    int  (*next)(wl_t *wl, wl_rec_t *rec);       /* 1 a record, 0 end, -1 error */
+    int  (*rewind)(wl_t *wl);                    /* 0 or -1 */
+    void (*close)(wl_t *wl);
+} wl_ops_t;
+
+struct wl {
+    const wl_ops_t *ops;
+    void *state;                 /* the reader's own */
+    struct wl_input *in;         /* the (possibly decompressed) byte stream, for file readers */
+    char path[4096];
+    uint64_t line;               /* current line (text) or record (binary), for messages */
+    gsl_rng *rng;                /* generators draw from the run's rng, never their own */
+    char err[WL_ERR_LEN];
+};
+
+/* The table of readers and generators, NULL-terminated (formats.c). */
+extern const wl_ops_t *const wl_formats[];
+const wl_ops_t *wl_format_find(const char *name);
+
+/* Opens path with format (NULL or "auto": detect from content; plain, gzip or zstd).
+ * Returns a workload, or NULL with the message copied into err (WL_ERR_LEN). */
+wl_t *wl_open(const char *path, const char *format, gsl_rng *rng, char *err);
+static inline int wl_next(wl_t *wl, wl_rec_t *rec) { return wl->ops->next(wl, rec); }
+int  wl_rewind(wl_t *wl);
+void wl_close(wl_t *wl);
+
+/* Formats an error "PATH:LINE: message" into wl->err; returns -1 for `return wl_error(...)`. */
+int wl_error(wl_t *wl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The pages an access touches: first vpn and count (1, or more when it crosses pages). */
+static inline void wl_split(const wl_rec_t *r, unsigned page_shift, vpn_t *first, uint64_t *n)
+{
+    uint64_t last = r->addr + (r->size ? r->size : 1) - 1;
+    if (last < r->addr)              /* wrapped past 2^64: clamp to the top page */
+        last = UINT64_MAX;
+    *first = r->addr >> page_shift;
+    *n = (last >> page_shift) - *first + 1;
+}
+
+/* ---- byte input (input.c): plain files, gzip and zstd, read in large chunks ---- */
+typedef struct wl_input wl_input_t;
+wl_input_t *wl_input_open(const char *path, char *err);
+/* Next line without its newline, NUL-terminated in place; NULL at end or on error
+ * (wl_input_error tells). Lines may be arbitrarily long. */
+char *wl_input_line(wl_input_t *in, size_t *len);
+/* Up to n bytes; returns the count, 0 at end, -1 on error. */
+long wl_input_read(wl_input_t *in, void *buf, size_t n);
+/* The first bytes of the decompressed stream without consuming them (for probe). */
+size_t wl_input_peek(wl_input_t *in, const char **head);
+int  wl_input_rewind(wl_input_t *in);
+const char *wl_input_error(wl_input_t *in);
+void wl_input_close(wl_input_t *in);
+
+/* ---- next use (nextuse.c), for OPT ---- */
+/* A forward pass over the whole workload that records, for every page reference in the
+ * engine's order, the index of the next reference to the same (pid, vpn). Kept in a
+ * temporary file mapped into memory (8 bytes per page reference), since the future cannot
+ * be streamed; the workload is rewound afterwards. NULL with err on failure. */
+typedef struct nextuse nextuse_t;
+nextuse_t *nu_build(wl_t *wl, unsigned page_shift, char *err);
+static inline vtime_t nu_get(const nextuse_t *nu, vtime_t t);
+vtime_t nu_count(const nextuse_t *nu);
+void nu_free(nextuse_t *nu);
+
+struct nextuse { const vtime_t *next; vtime_t n; size_t map_bytes; };
+static inline vtime_t nu_get(const nextuse_t *nu, vtime_t t) { return t < nu->n ? nu->next[t] : VTIME_NEVER; }
+
+#endif
