@@ -1,0 +1,46 @@
+/* sim.h - the public face of one simulation: configure, run, collect results.
+ *
+ * Everything a run mutates hangs off sim_t (clock, event queue, rng, frames, processes,
+ * statistics): there is no global mutable state, so any number of simulations can run in
+ * one process, in parallel threads (pagesim sweep does).
+ *
+ * The configuration is a JSON object (the canonical form, echoed in the results); the CLI,
+ * config files and `--set KEY=VALUE` all edit it through config.c before sim_create()
+ * validates it. Same config and seed: byte-identical results.
+ */
+#ifndef PAGESIM_SIM_H
+#define PAGESIM_SIM_H
+
+#include <jansson.h>
+#include "types.h"
+
+#define SIM_ERR_LEN 1024
+#define PAGESIM_SCHEMA 1   /* results schema version; results/README.md documents it */
+
+typedef struct sim sim_t;
+
+/* config.c */
+json_t *config_defaults(void);
+/* Sets a dotted key ("tlb.entries", "costs.walk", "policy") from text, typed by the key's
+ * default; unknown keys and bad values are errors (-1, err). */
+int config_set(json_t *cfg, const char *key, const char *value, char *err);
+/* Merges a JSON config file over cfg; unknown keys are errors naming the file. */
+int config_load_file(json_t *cfg, const char *path, char *err);
+
+/* Creates a run of the config over the given trace files (or, with cfg "workload", a
+ * synthetic workload). NULL with err on bad config or unreadable input. */
+sim_t *sim_create(const json_t *cfg, const char *const *traces, int ntraces, char *err);
+/* Runs to the end. 0, or -1 with err (bad input met mid-trace: err names file and line). */
+int sim_run(sim_t *s, char *err);
+/* The results document (new reference). Valid after sim_run returned 0. */
+json_t *sim_results(const sim_t *s);
+void sim_free(sim_t *s);
+
+/* Convenience for the CLI and sweeps: create, run, write results to path atomically
+ * (temporary file, then rename; "-" or NULL is stdout). 0, or -1 with err and no file. */
+int sim_run_to_file(const json_t *cfg, const char *const *traces, int ntraces,
+                    const char *path, char *err);
+/* Writes a JSON document to path through a temporary file and rename. */
+int json_write_atomic(const json_t *doc, const char *path, char *err);
+
+#endif
