@@ -1,0 +1,359 @@
+/* device.c - block devices (swap, file): FCFS queues over channels with a service-time model.
+ *
+ * Why closed-form instead of events: requests are served first-come first-served, and a
+ * request's service time depends only on the model, on the requests submitted before it (the
+ * HDD head position) and on the run's rng drawn in submission order. So when a request is
+ * submitted we already know when it starts (the earliest a channel is free, or now) and when
+ * it completes; dev_submit() returns that time and the engine schedules one event only where
+ * something waits for it. Cost per request: O(channels) to pick a channel (channels is small)
+ * plus O(log q) for the heap of outstanding completions (q = requests in the device).
+ *
+ * Models (all times integer picoseconds; service times are computed in double and rounded
+ * once with llround, so the same spec and seed give the same times bit for bit):
+ *   fixed  service = latency(op) + npages * page_bytes / bandwidth; one channel.
+ *   ssd    the same formula per channel; a request goes to the channel that is free the
+ *          earliest (ties: the lowest index), so up to `channels` requests overlap. Flash
+ *          parallelism across channels is the first-order effect in SSD models (Agrawal et
+ *          al., "Design Tradeoffs for SSD Performance", USENIX ATC 2008); we model no
+ *          garbage collection or write amplification.
+ *   hdd    service = seek + rotation + transfer, one channel (one arm). The head sits at the
+ *          block after the end of the previous request. Distance d = |block - head| pages:
+ *          d == 0 (a sequential request) pays neither seek nor rotation; otherwise
+ *          seek = seek_min + (seek_max - seek_min) * sqrt(d / blocks) and rotation is uniform
+ *          in [0, 60/rpm) drawn with gsl_rng_uniform from the run's rng. The square-root
+ *          curve is the short-seek regime of Ruemmler & Wilkes, "An introduction to disk
+ *          drive modeling", IEEE Computer 27(3), 1994 (they add a linear regime for long
+ *          seeks; one curve from track-to-track to full stroke is the common simplification).
+ *          Distances beyond the capacity count as a full stroke. So random access costs
+ *          milliseconds per request while a sequential stream runs at the media rate.
+ * Bandwidths are bytes/s with the spec's binary suffixes: "500M" is 500 * 2^20 bytes/s.
+ *
+ * Statistics: the queue length (requests in the device, waiting or in service) is sampled
+ * exactly at each submission from a min-heap of outstanding completion times; its time
+ * average over [0, end] is, by Little's law, the sum of every request's time in the device
+ * divided by end (the part of a request that lies beyond end is cut off, likewise for busy
+ * time, so utilization never exceeds 1 when stats are taken while requests are in flight).
+ */
+#include "device.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hist.h"
+#include "spec.h"
+
+typedef enum dev_model { MODEL_FIXED, MODEL_SSD, MODEL_HDD } dev_model_t;
+
+/* An outstanding request: when it completes, and when it was submitted and started (for
+ * cutting its time at the stats horizon). Ordered by completion in a binary min-heap. */
+typedef struct pending {
+    sim_time_t complete, submit, start;
+} pending_t;
+
+struct device {
+    char name[32];
+    dev_model_t model;
+    gsl_rng *rng;
+    uint32_t page_bytes;
+
+    /* Parameters (effective values). */
+    sim_time_t read_lat, write_lat;   /* fixed, ssd */
+    double bandwidth;                 /* bytes/s, per channel */
+    uint32_t channels;
+    sim_time_t seek_min, seek_max;    /* hdd */
+    long long rpm;
+    uint64_t blocks;
+
+    /* State. */
+    sim_time_t *chan_free;            /* when each channel finishes its last request */
+    uint64_t head;                    /* hdd: block after the previous request */
+    sim_time_t last_now;
+    pending_t *heap;
+    size_t heap_n, heap_cap;
+
+    /* Statistics (times in ps). */
+    uint64_t n_requests, n_reads, n_writes, n_pages;
+    sim_time_t busy, resident, wait_sum, wait_max;
+    size_t queue_max;
+    hist_t *service_ns;
+};
+
+static const char *const fixed_keys[] = {"latency", "read_latency", "write_latency", "bandwidth", NULL};
+static const char *const ssd_keys[] = {"read_latency", "write_latency", "channels", "bandwidth", NULL};
+static const char *const hdd_keys[] = {"seek_min", "seek_max", "rpm", "bandwidth", "blocks", NULL};
+
+static const struct {
+    const char *name;
+    dev_model_t model;
+    const char *const *keys;
+} models[] = {
+    {"fixed", MODEL_FIXED, fixed_keys},
+    {"ssd", MODEL_SSD, ssd_keys},
+    {"hdd", MODEL_HDD, hdd_keys},
+};
+#define NMODELS (sizeof models / sizeof models[0])
+
+#define MB (1024.0 * 1024.0)
+
+/* Reads the model's parameters into d; -1 with msg on a bad value. */
+static int read_params(device_t *d, const json_t *p, char *msg)
+{
+    long long ll;
+    switch (d->model) {
+    case MODEL_FIXED: {
+        sim_time_t lat;
+        if (spec_time(p, "latency", 100 * PS_PER_US, &lat, msg) ||
+            spec_time(p, "read_latency", lat, &d->read_lat, msg) ||
+            spec_time(p, "write_latency", lat, &d->write_lat, msg) ||
+            spec_bandwidth(p, "bandwidth", 500 * MB, &d->bandwidth, msg))
+            return -1;
+        d->channels = 1;
+        return 0;
+    }
+    case MODEL_SSD:
+        if (spec_time(p, "read_latency", 50 * PS_PER_US, &d->read_lat, msg) ||
+            spec_time(p, "write_latency", 200 * PS_PER_US, &d->write_lat, msg) ||
+            spec_bandwidth(p, "bandwidth", 400 * MB, &d->bandwidth, msg) ||
+            spec_int(p, "channels", 4, &ll, msg))
+            return -1;
+        if (ll < 1 || ll > 4096) {
+            snprintf(msg, SPEC_ERR_LEN, "parameter 'channels' must be 1..4096, not %lld", ll);
+            return -1;
+        }
+        d->channels = (uint32_t)ll;
+        return 0;
+    case MODEL_HDD:
+        if (spec_time(p, "seek_min", 500 * PS_PER_US, &d->seek_min, msg) ||
+            spec_time(p, "seek_max", 10 * PS_PER_MS, &d->seek_max, msg) ||
+            spec_bandwidth(p, "bandwidth", 150 * MB, &d->bandwidth, msg) ||
+            spec_int(p, "rpm", 7200, &d->rpm, msg) ||
+            spec_int(p, "blocks", 1LL << 26, &ll, msg))
+            return -1;
+        if (d->seek_min > d->seek_max) {
+            snprintf(msg, SPEC_ERR_LEN, "seek_min must not exceed seek_max");
+            return -1;
+        }
+        if (d->rpm < 1 || d->rpm > 1000000) {
+            snprintf(msg, SPEC_ERR_LEN, "parameter 'rpm' must be 1..1000000, not %lld", d->rpm);
+            return -1;
+        }
+        if (ll < 1) {
+            snprintf(msg, SPEC_ERR_LEN, "parameter 'blocks' must be at least 1, not %lld", ll);
+            return -1;
+        }
+        d->blocks = (uint64_t)ll;
+        d->channels = 1;
+        return 0;
+    }
+    assert(0);
+    return -1;
+}
+
+/* "NAME device: msg" (a truncated message is still a message). */
+static void prefix_err(char *err, const char *name, const char *msg)
+{
+    if (snprintf(err, SPEC_ERR_LEN, "%s device: %s", name, msg) >= SPEC_ERR_LEN)
+        err[SPEC_ERR_LEN - 1] = '\0';
+}
+
+device_t *dev_create(const char *name, const char *spec, gsl_rng *rng, uint32_t page_bytes, char *err)
+{
+    char model[32], msg[SPEC_ERR_LEN];
+    json_t *params = NULL;
+    assert(name && spec && page_bytes > 0);
+    if (spec_parse(spec, model, sizeof model, &params, msg)) {
+        prefix_err(err, name, msg);
+        return NULL;
+    }
+    size_t m = 0;
+    while (m < NMODELS && strcmp(models[m].name, model))
+        m++;
+    if (m == NMODELS) {
+        int n = snprintf(err, SPEC_ERR_LEN, "%s device: unknown model '%s' (known:", name, model);
+        for (size_t i = 0; i < NMODELS && n > 0 && n < SPEC_ERR_LEN; i++)
+            n += snprintf(err + n, SPEC_ERR_LEN - n, " %s", models[i].name);
+        if (n > 0 && n < SPEC_ERR_LEN)
+            snprintf(err + n, SPEC_ERR_LEN - n, ")");
+        json_decref(params);
+        return NULL;
+    }
+    device_t *d = calloc(1, sizeof *d);
+    assert(d);
+    snprintf(d->name, sizeof d->name, "%s", name);
+    d->model = models[m].model;
+    d->rng = rng;
+    d->page_bytes = page_bytes;
+    char what[64];
+    snprintf(what, sizeof what, "model %s", models[m].name);
+    if (spec_only(params, models[m].keys, what, msg) || read_params(d, params, msg)) {
+        prefix_err(err, name, msg);
+        json_decref(params);
+        free(d);
+        return NULL;
+    }
+    json_decref(params);
+    assert(d->model != MODEL_HDD || rng);   /* the engine always passes the run's rng */
+    d->chan_free = calloc(d->channels, sizeof *d->chan_free);
+    d->heap_cap = 16;
+    d->heap = malloc(d->heap_cap * sizeof *d->heap);
+    d->service_ns = hist_new();
+    assert(d->chan_free && d->heap);
+    return d;
+}
+
+void dev_free(device_t *d)
+{
+    if (!d)
+        return;
+    hist_free(d->service_ns);
+    free(d->heap);
+    free(d->chan_free);
+    free(d);
+}
+
+static void heap_push(device_t *d, pending_t p)
+{
+    if (d->heap_n == d->heap_cap) {
+        d->heap_cap *= 2;
+        d->heap = realloc(d->heap, d->heap_cap * sizeof *d->heap);
+        assert(d->heap);
+    }
+    size_t i = d->heap_n++;
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (d->heap[parent].complete <= p.complete)
+            break;
+        d->heap[i] = d->heap[parent];
+        i = parent;
+    }
+    d->heap[i] = p;
+}
+
+static void heap_pop(device_t *d)
+{
+    assert(d->heap_n > 0);
+    pending_t last = d->heap[--d->heap_n];
+    size_t i = 0, n = d->heap_n;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && d->heap[c + 1].complete < d->heap[c].complete)
+            c++;
+        if (last.complete <= d->heap[c].complete)
+            break;
+        d->heap[i] = d->heap[c];
+        i = c;
+    }
+    if (n)
+        d->heap[i] = last;
+}
+
+/* Service time in ps of a request starting with the device in its current state; moves the
+ * HDD head and draws from the rng where the model says so. */
+static sim_time_t service_time(device_t *d, dev_op_t op, uint64_t block, uint32_t npages)
+{
+    double transfer = (double)npages * (double)d->page_bytes / d->bandwidth * (double)PS_PER_S;
+    double t;
+    if (d->model == MODEL_HDD) {
+        uint64_t dist = block > d->head ? block - d->head : d->head - block;
+        t = transfer;
+        if (dist) {
+            double frac = (double)dist / (double)d->blocks;
+            if (frac > 1)
+                frac = 1;
+            t += (double)d->seek_min + (double)(d->seek_max - d->seek_min) * sqrt(frac);
+            t += gsl_rng_uniform(d->rng) * 60.0 / (double)d->rpm * (double)PS_PER_S;
+        }
+        d->head = block + npages;
+    } else {
+        t = (double)(op == DEV_WRITE ? d->write_lat : d->read_lat) + transfer;
+    }
+    return (sim_time_t)llround(t);
+}
+
+sim_time_t dev_submit(device_t *d, sim_time_t now, dev_op_t op, uint64_t block, uint32_t npages)
+{
+    assert(now >= d->last_now && npages > 0);
+    d->last_now = now;
+
+    /* Requests that have left by now no longer count in the queue. */
+    while (d->heap_n && d->heap[0].complete <= now)
+        heap_pop(d);
+
+    uint32_t c = 0;
+    for (uint32_t i = 1; i < d->channels; i++)
+        if (d->chan_free[i] < d->chan_free[c])
+            c = i;
+    sim_time_t start = d->chan_free[c] > now ? d->chan_free[c] : now;
+    sim_time_t svc = service_time(d, op, block, npages);
+    sim_time_t done = start + svc;
+    d->chan_free[c] = done;
+
+    heap_push(d, (pending_t){done, now, start});
+    if (d->heap_n > d->queue_max)
+        d->queue_max = d->heap_n;
+
+    d->n_requests++;
+    if (op == DEV_WRITE)
+        d->n_writes++;
+    else
+        d->n_reads++;
+    d->n_pages += npages;
+    d->busy += svc;
+    d->resident += done - now;
+    d->wait_sum += start - now;
+    if (start - now > d->wait_max)
+        d->wait_max = start - now;
+    hist_add(d->service_ns, (double)svc / (double)PS_PER_NS);
+    return done;
+}
+
+static double ns(sim_time_t ps) { return (double)ps / (double)PS_PER_NS; }
+
+json_t *dev_config_json(const device_t *d)
+{
+    switch (d->model) {
+    case MODEL_FIXED:
+        return json_pack("{s:s,s:f,s:f,s:f}", "model", "fixed", "read_latency_ns", ns(d->read_lat),
+                         "write_latency_ns", ns(d->write_lat), "bandwidth", d->bandwidth);
+    case MODEL_SSD:
+        return json_pack("{s:s,s:f,s:f,s:I,s:f}", "model", "ssd", "read_latency_ns", ns(d->read_lat),
+                         "write_latency_ns", ns(d->write_lat), "channels", (json_int_t)d->channels,
+                         "bandwidth", d->bandwidth);
+    case MODEL_HDD:
+        return json_pack("{s:s,s:f,s:f,s:I,s:f,s:I}", "model", "hdd", "seek_min_ns", ns(d->seek_min),
+                         "seek_max_ns", ns(d->seek_max), "rpm", (json_int_t)d->rpm,
+                         "bandwidth", d->bandwidth, "blocks", (json_int_t)d->blocks);
+    }
+    assert(0);
+    return NULL;
+}
+
+json_t *dev_stats_json(const device_t *d, sim_time_t end)
+{
+    /* Cut off what lies beyond end. Every request still in the heap completes after the last
+     * submission; those completing after end are exactly the ones to trim (when end is at or
+     * after the last submission, as at the end of a run). */
+    sim_time_t busy = d->busy, resident = d->resident;
+    for (size_t i = 0; i < d->heap_n; i++) {
+        const pending_t *p = &d->heap[i];
+        if (p->complete <= end)
+            continue;
+        resident -= p->complete - (p->submit > end ? p->submit : end);
+        busy -= p->complete - (p->start > end ? p->start : end);
+    }
+    double util = end ? (double)busy / ((double)end * d->channels) : 0;
+    double qmean = end ? (double)resident / (double)end : 0;
+    double wmean = d->n_requests ? ns(d->wait_sum) / (double)d->n_requests : 0;
+    return json_pack("{s:I,s:I,s:I,s:I,s:f,s:f,s:f,s:I,s:{s:f,s:f},s:o}",
+                     "requests", (json_int_t)d->n_requests, "reads", (json_int_t)d->n_reads,
+                     "writes", (json_int_t)d->n_writes, "pages", (json_int_t)d->n_pages,
+                     "busy_ns", ns(busy), "utilization", util, "queue_mean", qmean,
+                     "queue_max", (json_int_t)d->queue_max,
+                     "wait_ns", "mean", wmean, "max", ns(d->wait_max),
+                     "service_ns", hist_json(d->service_ns));
+}
