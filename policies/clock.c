@@ -1,0 +1,129 @@
+/* clock.c - CLOCK, the second-chance algorithm: FIFO that spares recently referenced pages.
+ *
+ * Corbató, "A paging experiment with the Multics system", MIT Project MAC MAC-M-384, 1968;
+ * Silberschatz, Galvin, Gagne, Operating System Concepts, 9th ed., §9.4.5.2; Tanenbaum,
+ * Modern Operating Systems, 4th ed., §3.4.4-3.4.5. Frames sit in a circle in load order and
+ * a hand points at the oldest. To find a victim the hand examines the page under it: if its
+ * hardware referenced (R) bit is set, the bit is cleared and the hand moves on (the page gets
+ * a second chance); otherwise that page is the victim. Once every bit has been cleared the
+ * hand comes back to a page it cleared, so a search takes at most n+1 steps, O(1) amortised
+ * (each step past a page consumes a reference the page received).
+ *
+ * CLOCK sees references only through R bits (on_hit is NULL), exactly as a kernel does:
+ * env->test_clear_ref reads and clears the bit (the OR over every mapping of the frame).
+ *
+ * A newly loaded page goes just behind the hand, so it is examined last; after an eviction
+ * the hand sits on the victim's successor and the new page takes the victim's place in the
+ * circle, as in the textbooks' figure. Removal by unmap or exit unlinks the page wherever it
+ * is; if the hand was on it, the hand moves to its successor.
+ *
+ * Parameter ref_on_load (default 1). The engine sets the R bit on the reference that loads a
+ * page, so by default a new page starts referenced, as the textbooks draw it. With
+ * ref_on_load=0, on_insert clears that bit (through test_clear_ref), the other common
+ * convention: a page loaded but never referenced again is evicted on the hand's first pass.
+ * This relies on the engine setting the R bit of the loading reference before on_insert.
+ *
+ * State: a ring of frames (repl_util.h) whose head is the hand.
+ */
+#include "repl.h"
+#include "repl_util.h"
+#include "../sim/spec.h"
+
+#include <stdio.h>
+
+typedef struct clock_state {
+    repl_ring_t ring;            /* head = the hand; tail = just behind it */
+    int (*test_clear_ref)(void *eng, pfn_t pfn);
+    void *eng;
+    int ref_on_load;
+} clock_state_t;
+
+static void clock_destroy(void *state)
+{
+    clock_state_t *c = state;
+    if (!c)
+        return;
+    repl_ring_free(&c->ring);
+    free(c);
+}
+
+static int clock_create(const repl_env_t *env, const json_t *params, void **state, char *err)
+{
+    static const char *const keys[] = {"ref_on_load", NULL};
+    long long ref_on_load;
+    *state = NULL;
+    if (params && spec_only(params, keys, "policy clock", err))
+        return -1;
+    if (spec_int(params, "ref_on_load", 1, &ref_on_load, err))
+        return -1;
+    if (ref_on_load != 0 && ref_on_load != 1) {
+        snprintf(err, REPL_ERR_LEN, "policy clock: ref_on_load must be 0 or 1, not %lld", ref_on_load);
+        return -1;
+    }
+    if (env->nframes == 0) {
+        snprintf(err, REPL_ERR_LEN, "policy clock needs at least one frame");
+        return -1;
+    }
+    assert(env->test_clear_ref);
+    clock_state_t *c = calloc(1, sizeof *c);
+    if (!c || repl_ring_init(&c->ring, env->nframes)) {
+        if (c)
+            clock_destroy(c);
+        snprintf(err, REPL_ERR_LEN, "policy clock: out of memory for %u frames", env->nframes);
+        return -1;
+    }
+    c->test_clear_ref = env->test_clear_ref;
+    c->eng = env->eng;
+    c->ref_on_load = (int)ref_on_load;
+    *state = c;
+    return 0;
+}
+
+static pfn_t clock_select_victim(void *state, const mem_ref_t *ref)
+{
+    clock_state_t *c = state;
+    repl_ring_t *r = &c->ring;
+    assert(r->head != PFN_NONE);
+    /* Bounded: after n steps every bit has been cleared by us. */
+    for (uint32_t steps = 0; steps <= r->n; steps++) {
+        pfn_t p = r->head;
+        if (!c->test_clear_ref(c->eng, p))
+            return p;                 /* the hand stays; on_remove moves it past p */
+        r->head = r->next[p];
+    }
+    assert(!"clock: test_clear_ref did not clear the referenced bit");
+    return r->head;
+}
+
+static void clock_on_insert(void *state, const mem_ref_t *ref, pfn_t pfn)
+{
+    clock_state_t *c = state;
+    if (!c->ref_on_load)
+        (void)c->test_clear_ref(c->eng, pfn);
+    repl_ring_push_tail(&c->ring, pfn);
+}
+
+static void clock_on_remove(void *state, pfn_t pfn, repl_why_t why)
+{
+    clock_state_t *c = state;
+    repl_ring_unlink(&c->ring, pfn);   /* a hand on pfn moves to its successor */
+}
+
+static int clock_check(void *state, const uint8_t *resident)
+{
+    clock_state_t *c = state;
+    return repl_ring_check(&c->ring, resident);
+}
+
+const repl_ops_t repl_clock = {
+    .name = "clock",
+    .summary = "second chance: FIFO circle, a set referenced bit spares a page once (sees R bits only)",
+    .flags = 0,
+    .create = clock_create,
+    .destroy = clock_destroy,
+    .on_hit = NULL,
+    .select_victim = clock_select_victim,
+    .on_insert = clock_on_insert,
+    .on_remove = clock_on_remove,
+    .check = clock_check,
+};

@@ -1,0 +1,38 @@
+/* registry.c - the table of replacement policies by name.
+ *
+ * One line per policy: adding one is its own file, one line in CMakeLists.txt's ps_policies
+ * and one line here. Lookups walk the table (a handful of entries, once per run), never a
+ * chain of strcmp in the engine. The order here is the order `pagesim policies` lists and
+ * the order property tests run them. The externs live here, not in repl.h, so that nothing
+ * but the registry names a policy directly.
+ */
+#include "repl.h"
+
+#include <string.h>
+
+extern const repl_ops_t repl_fifo;
+extern const repl_ops_t repl_lru;
+extern const repl_ops_t repl_opt;
+extern const repl_ops_t repl_clock;
+extern const repl_ops_t repl_random;
+extern const repl_ops_t repl_lfu;
+extern const repl_ops_t repl_mru;
+
+const repl_ops_t *const repl_registry[] = {
+    &repl_fifo,
+    &repl_lru,
+    &repl_opt,
+    &repl_clock,
+    &repl_random,
+    &repl_lfu,
+    &repl_mru,
+    NULL,
+};
+
+const repl_ops_t *repl_find(const char *name)
+{
+    for (const repl_ops_t *const *p = repl_registry; *p; p++)
+        if (!strcmp((*p)->name, name))
+            return *p;
+    return NULL;
+}

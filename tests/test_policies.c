@@ -1,0 +1,743 @@
+/* test_policies.c - replacement policies against textbook cases, hand-computed cases, a
+ * naive reference model, and properties over every registered policy.
+ *
+ * The engine is replaced by a small reference-string driver (a test double): N frames, a
+ * page -> frame map, a per-frame referenced bit set on every reference (including the one
+ * that loads the page, before on_insert, as the engine does) and returned-and-cleared by
+ * test_clear_ref, is_dirty always 0. A hit calls on_hit if the policy has one; a miss takes
+ * the lowest free frame, or, when memory is full, calls select_victim, on_remove(REPL_EVICT)
+ * and then on_insert. next_use comes from a backward pass over the string. The driver can
+ * also unmap a page (on_remove(REPL_UNMAP)) anywhere, as munmap or exit would.
+ *
+ * Exact expected values are cited (Silberschatz, Galvin, Gagne, Operating System Concepts,
+ * 9th ed., §9.4, figures 9.12-9.15) or computed by hand, with the hand computation written
+ * beside the test. A naive O(frames)-per-reference model, independent of the policies' data
+ * structures, checks the exact victim sequences of the deterministic policies on random
+ * strings; properties (check() after every step, OPT optimal, stack algorithms free of
+ * Belady's anomaly) run over the whole registry, so a new policy is tested once registered.
+ */
+#include "check.h"
+#include "../policies/repl.h"
+#include "../sim/spec.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_rng.h>
+
+#define NPAGES_MAX 1024
+
+/* ------------------------------------------------------------------ the driver */
+
+typedef struct drv {
+    const repl_ops_t *ops;
+    void *st;
+    repl_env_t env;
+    uint32_t nframes;
+    pfn_t frame_of[NPAGES_MAX];     /* by page */
+    uint32_t *page_of;              /* by frame; UINT32_MAX = free */
+    uint8_t *refbit;                /* by frame */
+    uint8_t *resident;              /* bitmap, LSB-first, as repl.h's check() wants */
+    uint32_t nresident;
+    long faults, hits;
+    uint32_t *victims;              /* pages evicted, in order */
+    size_t nvictims, cap_victims;
+    int check_each;
+    int bad_check, bad_victim, bad_ref;
+    gsl_rng *rng;
+} drv_t;
+
+static int drv_test_clear_ref(void *eng, pfn_t pfn)
+{
+    drv_t *d = eng;
+    if (pfn >= d->nframes || d->page_of[pfn] == UINT32_MAX) {
+        d->bad_ref++;
+        return 0;
+    }
+    int r = d->refbit[pfn];
+    d->refbit[pfn] = 0;
+    return r;
+}
+
+static int drv_is_dirty(void *eng, pfn_t pfn)
+{
+    return 0;
+}
+
+/* Creates the policy from a spec such as "clock:ref_on_load=0". 0, or -1 with err. */
+static int drv_init(drv_t *d, const char *spec, uint32_t nframes, unsigned long seed, char *err)
+{
+    char name[64];
+    json_t *params;
+    memset(d, 0, sizeof *d);
+    if (spec_parse(spec, name, sizeof name, &params, err))
+        return -1;
+    d->ops = repl_find(name);
+    if (!d->ops) {
+        snprintf(err, REPL_ERR_LEN, "no policy %s", name);
+        json_decref(params);
+        return -1;
+    }
+    d->nframes = nframes;
+    for (size_t i = 0; i < NPAGES_MAX; i++)
+        d->frame_of[i] = PFN_NONE;
+    d->page_of = malloc(nframes * sizeof *d->page_of);
+    d->refbit = calloc(nframes, 1);
+    d->resident = calloc((nframes + 7) / 8, 1);
+    d->cap_victims = 1024;
+    d->victims = malloc(d->cap_victims * sizeof *d->victims);
+    assert(d->page_of && d->refbit && d->resident && d->victims);
+    memset(d->page_of, 0xff, nframes * sizeof *d->page_of);
+    d->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(d->rng, seed);
+    d->env = (repl_env_t){
+        .nframes = nframes, .rng = d->rng, .eng = d,
+        .test_clear_ref = drv_test_clear_ref, .is_dirty = drv_is_dirty,
+    };
+    int rc = d->ops->create(&d->env, params, &d->st, err);
+    json_decref(params);
+    if (rc) {
+        d->st = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static void drv_free(drv_t *d)
+{
+    if (d->st)
+        d->ops->destroy(d->st);
+    if (d->rng)
+        gsl_rng_free(d->rng);
+    free(d->page_of);
+    free(d->refbit);
+    free(d->resident);
+    free(d->victims);
+}
+
+static void drv_check(drv_t *d)
+{
+    if (d->check_each && d->ops->check && d->ops->check(d->st, d->resident))
+        d->bad_check++;
+}
+
+static void drv_unload(drv_t *d, pfn_t f, repl_why_t why)
+{
+    d->ops->on_remove(d->st, f, why);
+    d->frame_of[d->page_of[f]] = PFN_NONE;
+    d->page_of[f] = UINT32_MAX;
+    d->refbit[f] = 0;
+    d->resident[f >> 3] &= (uint8_t)~(1u << (f & 7));
+    d->nresident--;
+}
+
+/* One reference. Returns 1 on a fault, 0 on a hit, -1 if the policy broke its contract. */
+static int drv_ref(drv_t *d, uint32_t page, vtime_t t, vtime_t next_use)
+{
+    assert(page < NPAGES_MAX);
+    mem_ref_t ref = {.t = t, .next_use = next_use, .vpn = page, .pid = 1, .kind = REF_READ};
+    pfn_t f = d->frame_of[page];
+    if (f != PFN_NONE) {
+        d->hits++;
+        d->refbit[f] = 1;
+        if (d->ops->on_hit)
+            d->ops->on_hit(d->st, &ref, f);
+        drv_check(d);
+        return 0;
+    }
+    d->faults++;
+    for (f = 0; f < d->nframes && d->page_of[f] != UINT32_MAX; f++)
+        ;
+    if (f == d->nframes) {
+        f = d->ops->select_victim(d->st, &ref);
+        if (f >= d->nframes || d->page_of[f] == UINT32_MAX) {
+            d->bad_victim++;
+            return -1;
+        }
+        if (d->nvictims == d->cap_victims) {
+            d->cap_victims *= 2;
+            d->victims = realloc(d->victims, d->cap_victims * sizeof *d->victims);
+            assert(d->victims);
+        }
+        d->victims[d->nvictims++] = d->page_of[f];
+        drv_unload(d, f, REPL_EVICT);
+    }
+    d->page_of[f] = page;
+    d->frame_of[page] = f;
+    d->refbit[f] = 1;                       /* the loading reference sets R first */
+    d->resident[f >> 3] |= (uint8_t)(1u << (f & 7));
+    d->nresident++;
+    d->ops->on_insert(d->st, &ref, f);
+    drv_check(d);
+    return 1;
+}
+
+/* Unmaps a page if resident (munmap, exit). */
+static void drv_unmap(drv_t *d, uint32_t page)
+{
+    pfn_t f = d->frame_of[page];
+    if (f == PFN_NONE)
+        return;
+    drv_unload(d, f, REPL_UNMAP);
+    drv_check(d);
+}
+
+/* next[i] = index of the next reference to s[i], or VTIME_NEVER: the backward pass. */
+static vtime_t *next_uses(const uint32_t *s, size_t n)
+{
+    vtime_t *next = malloc((n ? n : 1) * sizeof *next);
+    vtime_t last[NPAGES_MAX];
+    assert(next);
+    for (size_t i = 0; i < NPAGES_MAX; i++)
+        last[i] = VTIME_NEVER;
+    for (size_t i = n; i-- > 0;) {
+        next[i] = last[s[i]];
+        last[s[i]] = i;
+    }
+    return next;
+}
+
+/* Runs the whole string (no unmaps) and returns the fault count, or -1 on an error.
+ * victims/nvictims, if given, receive the evicted pages in order. */
+static long run(const char *spec, uint32_t nframes, const uint32_t *s, size_t n,
+                unsigned long seed, uint32_t *victims, size_t *nvictims)
+{
+    drv_t d;
+    char err[REPL_ERR_LEN] = "";
+    if (drv_init(&d, spec, nframes, seed, err)) {
+        fprintf(stderr, "run(%s): %s\n", spec, err);
+        drv_free(&d);
+        return -1;
+    }
+    d.check_each = 1;
+    vtime_t *next = next_uses(s, n);
+    long rc = 0;
+    for (size_t i = 0; i < n && rc >= 0; i++)
+        if (drv_ref(&d, s[i], i, next[i]) < 0)
+            rc = -1;
+    if (d.bad_check || d.bad_victim || d.bad_ref)
+        rc = -1;
+    if (rc == 0)
+        rc = d.faults;
+    if (victims) {
+        memcpy(victims, d.victims, d.nvictims * sizeof *victims);
+        *nvictims = d.nvictims;
+    }
+    free(next);
+    drv_free(&d);
+    return rc;
+}
+
+#define LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+static int same_seq(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+    return na == nb && (na == 0 || !memcmp(a, b, na * sizeof *a));
+}
+
+#define CHECK_VICTIMS(got, ngot, ...) do { \
+    const uint32_t _want[] = {__VA_ARGS__}; \
+    CHECK_EQ((ngot), LEN(_want)); \
+    CHECK(same_seq((got), (ngot), _want, LEN(_want))); \
+} while (0)
+
+/* ------------------------------------------------------------------ registry */
+
+static void test_registry(void)
+{
+    size_t n = 0;
+    for (const repl_ops_t *const *p = repl_registry; *p; p++, n++) {
+        const repl_ops_t *o = *p;
+        CHECK(o->name && o->summary && o->create && o->destroy && o->select_victim &&
+              o->on_insert && o->on_remove && o->check);
+        CHECK(repl_find(o->name) == o);      /* names are unique */
+        /* The flag says exactly whether the policy sees every reference. */
+        CHECK_EQ(!!(o->flags & REPL_SEES_ALL_REFS), o->on_hit != NULL);
+        CHECK_EQ(!!(o->flags & REPL_NEEDS_NEXT_USE), !strcmp(o->name, "opt"));
+    }
+    CHECK_EQ(n, 7);
+    static const char *const names[] = {"fifo", "lru", "opt", "clock", "random", "lfu", "mru"};
+    for (size_t i = 0; i < LEN(names); i++)
+        CHECK(repl_find(names[i]) && !strcmp(repl_find(names[i])->name, names[i]));
+    CHECK(repl_find("nope") == NULL);
+    CHECK(repl_find("") == NULL);
+    CHECK(repl_find("LRU") == NULL);
+    CHECK(!repl_find("clock")->on_hit);     /* CLOCK sees R bits only */
+    CHECK(!repl_find("fifo")->on_hit);
+}
+
+/* ------------------------------------------------------------------ parameters */
+
+static void test_params(void)
+{
+    char err[REPL_ERR_LEN];
+    drv_t d;
+    for (const repl_ops_t *const *p = repl_registry; *p; p++) {
+        char spec[96];
+        snprintf(spec, sizeof spec, "%s:bogus=1", (*p)->name);
+        err[0] = '\0';
+        CHECK_EQ(drv_init(&d, spec, 4, 1, err), -1);
+        CHECK(strstr(err, "bogus") != NULL);
+        drv_free(&d);
+        /* No params at all (NULL object) and an empty object are both fine. */
+        repl_env_t env = {.nframes = 4, .rng = gsl_rng_alloc(gsl_rng_mt19937), .eng = NULL,
+                          .test_clear_ref = drv_test_clear_ref, .is_dirty = drv_is_dirty};
+        void *st = NULL;
+        CHECK_EQ((*p)->create(&env, NULL, &st, err), 0);
+        if (st)
+            (*p)->destroy(st);
+        /* Zero frames is refused with a message, not an assertion. */
+        env.nframes = 0;
+        err[0] = '\0';
+        st = NULL;
+        CHECK_EQ((*p)->create(&env, NULL, &st, err), -1);
+        CHECK(err[0] != '\0');
+        gsl_rng_free(env.rng);
+    }
+    CHECK_EQ(drv_init(&d, "clock:ref_on_load=0", 4, 1, err), 0);
+    drv_free(&d);
+    CHECK_EQ(drv_init(&d, "clock:ref_on_load=1", 4, 1, err), 0);
+    drv_free(&d);
+    CHECK_EQ(drv_init(&d, "clock:ref_on_load=2", 4, 1, err), -1);
+    CHECK(strstr(err, "ref_on_load") != NULL);
+    drv_free(&d);
+    CHECK_EQ(drv_init(&d, "clock:ref_on_load=yes", 4, 1, err), -1);
+    CHECK(strstr(err, "ref_on_load") != NULL);
+    drv_free(&d);
+    CHECK_EQ(drv_init(&d, "clock:ref_on_load=1,hand=3", 4, 1, err), -1);
+    CHECK(strstr(err, "hand") != NULL);
+    drv_free(&d);
+}
+
+/* ------------------------------------------------------------------ golden cases */
+
+/* Silberschatz, Galvin, Gagne, OSC 9th ed., §9.4.2-9.4.4, the reference string of figures
+ * 9.12 (FIFO: 15 faults), 9.14 (OPT: 9) and 9.15 (LRU: 12), 3 frames. The victim sequences
+ * are read off the same figures. */
+static const uint32_t osc[] = {7, 0, 1, 2, 0, 3, 0, 4, 2, 3, 0, 3, 2, 1, 2, 0, 1, 7, 0, 1};
+
+/* Belady's anomaly string (OSC §9.4.2, figure 9.13; Belady, Nelson, Shedler, CACM 1969). */
+static const uint32_t belady[] = {1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5};
+
+static void test_textbook(void)
+{
+    uint32_t v[64];
+    size_t nv;
+
+    CHECK_EQ(run("fifo", 3, osc, LEN(osc), 1, v, &nv), 15);
+    /* FIFO evicts in load order: the loads were 7 0 1 2 3 0 4 2 3 0 1 2 7 0 1. */
+    CHECK_VICTIMS(v, nv, 7, 0, 1, 2, 3, 0, 4, 2, 3, 0, 1, 2);
+    CHECK_EQ(run("lru", 3, osc, LEN(osc), 1, v, &nv), 12);
+    CHECK_VICTIMS(v, nv, 7, 1, 2, 3, 0, 4, 0, 3, 2);
+    CHECK_EQ(run("opt", 3, osc, LEN(osc), 1, v, &nv), 9);
+    CHECK_VICTIMS(v, nv, 7, 1, 0, 4, 3, 2);
+
+    /* Belady's anomaly: FIFO 9 faults with 3 frames, 10 with 4. */
+    CHECK_EQ(run("fifo", 3, belady, LEN(belady), 1, NULL, NULL), 9);
+    CHECK_EQ(run("fifo", 4, belady, LEN(belady), 1, NULL, NULL), 10);
+    /* The stack algorithms do not suffer it. By hand: LRU with 3 frames misses on all but
+     * the 1, 2 after 5 (10); with 4 frames 5 evicts 3, 3 evicts 4, 4 evicts 5, 5 evicts 1 (8).
+     * OPT with 3 frames: 4 evicts 3, 5 evicts 4, 3 evicts 1 and 4 evicts 2 (ties among
+     * never-used pages go to the least recent), 7 faults; with 4: 5 evicts 4, 4 evicts 1: 6. */
+    CHECK_EQ(run("lru", 3, belady, LEN(belady), 1, NULL, NULL), 10);
+    CHECK_EQ(run("lru", 4, belady, LEN(belady), 1, NULL, NULL), 8);
+    CHECK_EQ(run("opt", 3, belady, LEN(belady), 1, v, &nv), 7);
+    CHECK_VICTIMS(v, nv, 3, 4, 1, 2);
+    CHECK_EQ(run("opt", 4, belady, LEN(belady), 1, v, &nv), 6);
+    CHECK_VICTIMS(v, nv, 4, 1);
+
+    /* OPT's tie rule: 1 2 3 4 with 2 frames. Neither resident page is used again when 3
+     * and 4 fault, so the least recently used goes: 1, then 2. (A lowest-frame rule would
+     * evict 3 second, from frame 0.) */
+    static const uint32_t ties[] = {1, 2, 3, 4};
+    CHECK_EQ(run("opt", 2, ties, LEN(ties), 1, v, &nv), 4);
+    CHECK_VICTIMS(v, nv, 1, 2);
+}
+
+static void test_clock(void)
+{
+    uint32_t v[64];
+    size_t nv;
+    /* Second chance versus FIFO, by hand, 3 frames, string 1 2 3 4 2 5 2. Loads set R.
+     * 1 2 3 fault; the circle is 1 2 3 with the hand on 1, all R set.
+     * 4: the hand clears 1, 2, 3 and comes back to 1: victim 1; 4 takes 1's place, just
+     *    behind the hand, which now points at 2. Circle 2 3 4, R = 0 0 1.
+     * 2: hit, R(2) = 1.
+     * 5: the hand clears 2 (second chance), moves to 3, R(3) = 0: victim 3. FIFO evicts 2.
+     * 2: hit under CLOCK (5 faults), a fault under FIFO, which then evicts 3 (6 faults). */
+    static const uint32_t sc[] = {1, 2, 3, 4, 2, 5, 2};
+    CHECK_EQ(run("clock", 3, sc, LEN(sc), 1, v, &nv), 5);
+    CHECK_VICTIMS(v, nv, 1, 3);
+    CHECK_EQ(run("fifo", 3, sc, LEN(sc), 1, v, &nv), 6);
+    CHECK_VICTIMS(v, nv, 1, 2, 3);
+
+    /* ref_on_load, by hand, 3 frames, string 1 2 3 1 4 2 5.
+     * ref_on_load=1: after 1 2 3 all R are set; the hit on 1 changes nothing. 4: the hand
+     *   clears 1 2 3 and evicts 1; circle 2 3 4, hand on 2, R = 0 0 1. 2: hit, R(2)=1.
+     *   5: clears 2, evicts 3. Faults 5, victims 1 3.
+     * ref_on_load=0: 1 2 3 load with R clear; the hit sets R(1). 4: the hand clears 1,
+     *   evicts 2; from the hand the circle reads 3 1 4, R = 0 0 0. 2: fault, evicts 3.
+     *   5: R(1) was cleared: evicts 1. Faults 6, victims 2 3 1. */
+    static const uint32_t rl[] = {1, 2, 3, 1, 4, 2, 5};
+    CHECK_EQ(run("clock", 3, rl, LEN(rl), 1, v, &nv), 5);
+    CHECK_VICTIMS(v, nv, 1, 3);
+    CHECK_EQ(run("clock:ref_on_load=1", 3, rl, LEN(rl), 1, v, &nv), 5);
+    CHECK_VICTIMS(v, nv, 1, 3);
+    CHECK_EQ(run("clock:ref_on_load=0", 3, rl, LEN(rl), 1, v, &nv), 6);
+    CHECK_VICTIMS(v, nv, 2, 3, 1);
+
+    /* A hand sitting on a page that is unmapped moves to its successor, and a page loaded
+     * afterwards goes just behind the hand. 3 frames: 1 2 3 load (hand on 1, all R set);
+     * unmap 1: the hand moves to 2; 4 loads into the free frame, behind the hand: circle
+     * 2 3 4. 5: the hand clears 2, 3, 4 and evicts 2; 5 takes its place, hand on 3. */
+    drv_t d;
+    char err[REPL_ERR_LEN];
+    CHECK_EQ(drv_init(&d, "clock", 3, 1, err), 0);
+    d.check_each = 1;
+    drv_ref(&d, 1, 0, VTIME_NEVER);
+    drv_ref(&d, 2, 1, VTIME_NEVER);
+    drv_ref(&d, 3, 2, VTIME_NEVER);
+    drv_unmap(&d, 1);
+    drv_ref(&d, 4, 3, VTIME_NEVER);
+    drv_ref(&d, 5, 4, VTIME_NEVER);
+    CHECK_VICTIMS(d.victims, d.nvictims, 2);
+    /* 6: circle 3 4 5, hand on 3, R = 0 0 1: evicts 3. */
+    drv_ref(&d, 6, 5, VTIME_NEVER);
+    CHECK_VICTIMS(d.victims, d.nvictims, 2, 3);
+    CHECK_EQ(d.faults, 6);
+    CHECK_EQ(d.bad_check + d.bad_victim + d.bad_ref, 0);
+    drv_free(&d);
+}
+
+static void test_lfu_mru(void)
+{
+    uint32_t v[64];
+    size_t nv;
+    /* LFU by hand, 3 frames, 1 2 1 3 2 1 4 3 4 5. Counts after 1 2 1 3 2 1: 1->3, 2->2, 3->1.
+     * 4 evicts 3 (count 1); 3 evicts 4 (count 1, the newcomer); 4 evicts 3; 5 evicts 4.
+     * 7 faults: the heavily used 1 and 2 stay while the newcomers evict each other. */
+    static const uint32_t a[] = {1, 2, 1, 3, 2, 1, 4, 3, 4, 5};
+    CHECK_EQ(run("lfu", 3, a, LEN(a), 1, v, &nv), 7);
+    CHECK_VICTIMS(v, nv, 3, 4, 3, 4);
+    /* Ties go to the least recently used. 1 2 3 3 2 1 4 5: counts 1 2 3 are all 2, last
+     * used at 5, 4 and 3, so 4 evicts 3; then 4 has count 1 and 5 evicts it.
+     * LRU on the same string evicts 3 then 2. */
+    static const uint32_t b[] = {1, 2, 3, 3, 2, 1, 4, 5};
+    CHECK_EQ(run("lfu", 3, b, LEN(b), 1, v, &nv), 5);
+    CHECK_VICTIMS(v, nv, 3, 4);
+    CHECK_EQ(run("lru", 3, b, LEN(b), 1, v, &nv), 5);
+    CHECK_VICTIMS(v, nv, 3, 2);
+    /* A count lives only while the page is resident, 2 frames, 1 1 1 2 3 3 3 4 1 5.
+     * 1 reaches count 3; 2 loads into the free frame (count 1); 3 evicts 2 and reaches count
+     * 3 too; 4: tie at 3, 1 was used less recently (t=2 against t=6): evicts 1. 1 reloads
+     * with count 1, not 4: it evicts 4 (count 1), and 5 evicts it at once. 6 faults. */
+    static const uint32_t c[] = {1, 1, 1, 2, 3, 3, 3, 4, 1, 5};
+    CHECK_EQ(run("lfu", 2, c, LEN(c), 1, v, &nv), 6);
+    CHECK_VICTIMS(v, nv, 2, 1, 4, 1);
+
+    /* MRU by hand, 3 frames, a loop over 4 pages, 1 2 3 4 1 2 3 4: 4 evicts 3 (the last
+     * used), 1 and 2 hit, 3 evicts 2, 4 hits: 5 faults. LRU misses every time (8), the
+     * textbook case where MRU wins (Chou and DeWitt, VLDB 1985). OPT also gets 5. */
+    static const uint32_t loop[] = {1, 2, 3, 4, 1, 2, 3, 4};
+    CHECK_EQ(run("mru", 3, loop, LEN(loop), 1, v, &nv), 5);
+    CHECK_VICTIMS(v, nv, 3, 2);
+    CHECK_EQ(run("lru", 3, loop, LEN(loop), 1, NULL, NULL), 8);
+    CHECK_EQ(run("opt", 3, loop, LEN(loop), 1, NULL, NULL), 5);
+    /* MRU on the OSC string, by hand: every miss replaces the page used just before it, so
+     * 7 and 4, once loaded, sit untouched until the 7 at t=17 makes 7 the most recent and
+     * the 0 after it evicts 7. 16 faults. */
+    CHECK_EQ(run("mru", 3, osc, LEN(osc), 1, v, &nv), 16);
+    CHECK_VICTIMS(v, nv, 1, 0, 3, 0, 2, 3, 0, 3, 2, 1, 2, 0, 7);
+}
+
+/* ------------------------------------------------------------------ random strings */
+
+/* A string with locality: a hot set of `hot` pages that drifts, plus uniform noise. */
+static void gen_string(gsl_rng *r, uint32_t *s, size_t n, uint32_t npages, uint32_t hot)
+{
+    uint32_t base = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (gsl_rng_uniform(r) < 0.02)
+            base = (uint32_t)gsl_rng_uniform_int(r, npages);
+        if (gsl_rng_uniform(r) < 0.75)
+            s[i] = (base + (uint32_t)gsl_rng_uniform_int(r, hot)) % npages;
+        else
+            s[i] = (uint32_t)gsl_rng_uniform_int(r, npages);
+    }
+}
+
+static void test_random_policy(void)
+{
+    enum { N = 5000 };
+    static uint32_t s[N], v1[N], v2[N], v3[N];
+    size_t n1, n2, n3;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 7);
+    gen_string(r, s, N, 60, 12);
+    long f1 = run("random", 10, s, N, 42, v1, &n1);
+    long f2 = run("random", 10, s, N, 42, v2, &n2);
+    long f3 = run("random", 10, s, N, 43, v3, &n3);
+    CHECK(f1 > 10 && f3 > 10);
+    CHECK_EQ(f1, f2);
+    CHECK(same_seq(v1, n1, v2, n2));           /* same seed, same victims */
+    CHECK(!same_seq(v1, n1, v3, n3));          /* another seed, other victims */
+    /* Uniformity, roughly: with every page resident once, each of 4 frames is picked about a
+     * quarter of the time. 4000 draws; each count within 5 standard deviations (~27). */
+    drv_t d;
+    char err[REPL_ERR_LEN];
+    CHECK_EQ(drv_init(&d, "random", 4, 99, err), 0);
+    for (uint32_t p = 0; p < 4; p++)
+        drv_ref(&d, p, p, VTIME_NEVER);
+    long count[4] = {0};
+    mem_ref_t ref = {.t = 4, .next_use = VTIME_NEVER};
+    for (int i = 0; i < 4000; i++) {
+        pfn_t f = d.ops->select_victim(d.st, &ref);
+        if (f < 4)
+            count[f]++;
+    }
+    for (int f = 0; f < 4; f++)
+        CHECK(count[f] > 1000 - 140 && count[f] < 1000 + 140);
+    drv_free(&d);
+    gsl_rng_free(r);
+}
+
+/* The naive model: per page load time, last use, count; O(frames) scans. Returns the
+ * victim sequence of a deterministic policy, to compare with the real one exactly. */
+static long naive(const char *name, uint32_t nframes, const uint32_t *s, size_t n,
+                  uint32_t *victims, size_t *nvictims)
+{
+    uint32_t res[64];       /* resident pages in slot order (the clock's circle) */
+    uint64_t load[NPAGES_MAX], last[NPAGES_MAX], cnt[NPAGES_MAX], nxt[NPAGES_MAX];
+    uint8_t rbit[NPAGES_MAX];
+    uint32_t nres = 0, hand = 0;
+    long faults = 0;
+    vtime_t *next = next_uses(s, n);
+    assert(nframes <= 64);
+    *nvictims = 0;
+    for (size_t t = 0; t < n; t++) {
+        uint32_t p = s[t], i;
+        for (i = 0; i < nres && res[i] != p; i++)
+            ;
+        if (i < nres) {
+            last[p] = t;
+            cnt[p]++;
+            nxt[p] = next[t];
+            rbit[p] = 1;
+            continue;
+        }
+        faults++;
+        if (nres < nframes) {
+            i = nres++;
+        } else {
+            uint32_t best = 0;
+            for (uint32_t j = 1; j < nres; j++) {
+                uint32_t a = res[j], b = res[best];
+                int better;
+                if (!strcmp(name, "fifo"))
+                    better = load[a] < load[b];
+                else if (!strcmp(name, "lru"))
+                    better = last[a] < last[b];
+                else if (!strcmp(name, "mru"))
+                    better = last[a] > last[b];
+                else if (!strcmp(name, "lfu"))
+                    better = cnt[a] < cnt[b] || (cnt[a] == cnt[b] && last[a] < last[b]);
+                else if (!strcmp(name, "opt"))
+                    better = nxt[a] > nxt[b] || (nxt[a] == nxt[b] && last[a] < last[b]);
+                else
+                    better = 0;
+                if (better)
+                    best = j;
+            }
+            if (!strcmp(name, "clock")) {   /* slots in a fixed circle, the textbook way */
+                while (rbit[res[hand]]) {
+                    rbit[res[hand]] = 0;
+                    hand = (hand + 1) % nframes;
+                }
+                best = hand;
+                hand = (hand + 1) % nframes;
+            }
+            i = best;
+            victims[(*nvictims)++] = res[i];
+        }
+        res[i] = p;
+        load[p] = last[p] = t;
+        cnt[p] = 1;
+        nxt[p] = next[t];
+        rbit[p] = 1;
+    }
+    free(next);
+    return faults;
+}
+
+static void test_against_naive(void)
+{
+    enum { N = 3000 };
+    static uint32_t s[N], v1[N], v2[N];
+    static const char *const names[] = {"fifo", "lru", "opt", "clock", "lfu", "mru"};
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 2024);
+    int mismatches = 0, runs = 0;
+    for (int trial = 0; trial < 6; trial++) {
+        uint32_t npages = 8 + (uint32_t)gsl_rng_uniform_int(r, 60);
+        gen_string(r, s, N, npages, 3 + (uint32_t)gsl_rng_uniform_int(r, 10));
+        for (uint32_t nf = 1; nf <= 12; nf += 1 + (uint32_t)(nf / 4)) {
+            for (size_t k = 0; k < LEN(names); k++) {
+                size_t n1, n2;
+                long f1 = run(names[k], nf, s, N, 1, v1, &n1);
+                long f2 = naive(names[k], nf, s, N, v2, &n2);
+                runs++;
+                if (f1 != f2 || !same_seq(v1, n1, v2, n2)) {
+                    if (!mismatches)
+                        fprintf(stderr, "naive mismatch: %s, %u frames, trial %d: %ld vs %ld\n",
+                                names[k], nf, trial, f1, f2);
+                    mismatches++;
+                }
+            }
+        }
+    }
+    CHECK(runs > 100);
+    CHECK_EQ(mismatches, 0);
+    gsl_rng_free(r);
+}
+
+/* Every registered policy: check() after every step, with random unmaps, victims always
+ * resident frames, test_clear_ref only on resident frames, and a clean teardown. */
+static void test_props_structures(void)
+{
+    enum { N = 4000 };
+    static uint32_t s[N];
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 11);
+    for (const repl_ops_t *const *p = repl_registry; *p; p++) {
+        const char *name = (*p)->name;
+        int bad = 0;
+        long unmaps = 0, faults = 0;
+        for (int trial = 0; trial < 5; trial++) {
+            uint32_t npages = 4 + (uint32_t)gsl_rng_uniform_int(r, 100);
+            uint32_t nf = 1 + (uint32_t)gsl_rng_uniform_int(r, 20);
+            gen_string(r, s, N, npages, 2 + (uint32_t)gsl_rng_uniform_int(r, 12));
+            vtime_t *next = next_uses(s, N);
+            drv_t d;
+            char err[REPL_ERR_LEN];
+            if (drv_init(&d, name, nf, (unsigned long)trial + 1, err)) {
+                bad++;
+                drv_free(&d);
+                free(next);
+                continue;
+            }
+            d.check_each = 1;
+            for (size_t i = 0; i < N; i++) {
+                if (drv_ref(&d, s[i], i, next[i]) < 0)
+                    break;
+                if (d.nresident > nf)
+                    bad++;
+                /* Unmap a random page now and then, or a burst of them (exit). */
+                double u = gsl_rng_uniform(r);
+                if (u < 0.03) {
+                    drv_unmap(&d, (uint32_t)gsl_rng_uniform_int(r, npages));
+                    unmaps++;
+                } else if (u < 0.032) {
+                    for (uint32_t q = 0; q < npages; q++)
+                        if (gsl_rng_uniform(r) < 0.5)
+                            drv_unmap(&d, q);
+                    unmaps++;
+                }
+            }
+            /* Everything goes away (the process exits): the policy must end empty. */
+            for (uint32_t q = 0; q < npages; q++)
+                drv_unmap(&d, q);
+            if (d.nresident != 0)
+                bad++;
+            bad += d.bad_check + d.bad_victim + d.bad_ref;
+            faults += d.faults;
+            /* And it must be usable again after being emptied. */
+            drv_ref(&d, 0, N, VTIME_NEVER);
+            drv_ref(&d, 1, N + 1, VTIME_NEVER);
+            bad += d.bad_check + d.bad_victim + d.bad_ref;
+            drv_free(&d);
+            free(next);
+        }
+        if (bad)
+            fprintf(stderr, "structures: policy %s: %d problems\n", name, bad);
+        CHECK_EQ(bad, 0);
+        CHECK(unmaps > 100 && faults > 1000);
+    }
+    gsl_rng_free(r);
+}
+
+/* A check() that accepts anything would make the test above vacuous: show it catches a
+ * bitmap that disagrees with the policy's tracked set. */
+static void test_check_detects(void)
+{
+    for (const repl_ops_t *const *p = repl_registry; *p; p++) {
+        drv_t d;
+        char err[REPL_ERR_LEN];
+        CHECK_EQ(drv_init(&d, (*p)->name, 9, 1, err), 0);
+        for (uint32_t q = 0; q < 5; q++)
+            drv_ref(&d, q, q, VTIME_NEVER);
+        CHECK_EQ((*p)->check(d.st, d.resident), 0);
+        d.resident[0] ^= 1u << 2;            /* claim frame 2 is not tracked */
+        CHECK((*p)->check(d.st, d.resident) != 0);
+        d.resident[0] ^= 1u << 2;
+        d.resident[1] ^= 1u;                 /* claim frame 8 (unused) is tracked */
+        CHECK((*p)->check(d.st, d.resident) != 0);
+        d.resident[1] ^= 1u;
+        CHECK_EQ((*p)->check(d.st, d.resident), 0);
+        drv_free(&d);
+    }
+}
+
+/* OPT is never beaten; LRU and OPT (stack algorithms) never fault more with more frames. */
+static void test_props_optimality(void)
+{
+    enum { N = 2000 };
+    static uint32_t s[N];
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 5);
+    int beaten = 0, anomalies = 0, errors = 0, comparisons = 0;
+    for (int trial = 0; trial < 8; trial++) {
+        uint32_t npages = 5 + (uint32_t)gsl_rng_uniform_int(r, 40);
+        gen_string(r, s, N, npages, 2 + (uint32_t)gsl_rng_uniform_int(r, 8));
+        long prev_lru = -1, prev_opt = -1;
+        for (uint32_t nf = 1; nf <= 16; nf++) {
+            long opt = run("opt", nf, s, N, 1, NULL, NULL);
+            if (opt < 0)
+                errors++;
+            for (const repl_ops_t *const *p = repl_registry; *p; p++) {
+                long f = run((*p)->name, nf, s, N, (unsigned long)trial, NULL, NULL);
+                if (f < 0)
+                    errors++;
+                if (f < opt) {
+                    fprintf(stderr, "OPT beaten by %s: %ld < %ld (%u frames)\n", (*p)->name, f, opt, nf);
+                    beaten++;
+                }
+                comparisons++;
+            }
+            long lru = run("lru", nf, s, N, 1, NULL, NULL);
+            if ((prev_lru >= 0 && lru > prev_lru) || (prev_opt >= 0 && opt > prev_opt))
+                anomalies++;
+            prev_lru = lru;
+            prev_opt = opt;
+        }
+    }
+    CHECK(comparisons > 500);
+    CHECK_EQ(errors, 0);
+    CHECK_EQ(beaten, 0);
+    CHECK_EQ(anomalies, 0);
+    gsl_rng_free(r);
+}
+
+int main(void)
+{
+    test_registry();
+    test_params();
+    test_textbook();
+    test_clock();
+    test_lfu_mru();
+    test_random_policy();
+    test_against_naive();
+    test_props_structures();
+    test_check_detects();
+    test_props_optimality();
+    return check_report("test_policies");
+}
