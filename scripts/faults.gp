@@ -1,0 +1,38 @@
+# faults.gp - fault rate against memory size, one line per policy (scripts/demo draws it).
+#
+# gnuplot -e "tsv='results/demo/faults.tsv'; out='results/demo/faults.png'; trace='NAME'; page_bytes=4096" scripts/faults.gp
+# tsv: a header line, then  policy  frames  faults  accesses  faults_per_1000  (tab-separated).
+# Both axes are logarithmic: the frame counts double across the sweep and fault rates span
+# orders of magnitude. The bottom axis counts frames, the top one the same memory in MiB.
+if (!exists("tsv"))        tsv = 'results/demo/faults.tsv'
+if (!exists("out"))        out = 'results/demo/faults.png'
+if (!exists("trace"))      trace = tsv
+if (!exists("page_bytes")) page_bytes = 4096
+
+set datafile separator "\t"
+set terminal pngcairo size 1000,650 font ",11" noenhanced
+set output out
+set title sprintf("Page-fault rate against memory size: %s (%d-byte pages)", trace, page_bytes)
+set xlabel "memory (frames)"
+set x2label "memory (MiB)"
+set ylabel "fault rate (faults per 1000 references)"
+set logscale x 2
+set logscale x2 2
+set logscale y 10
+# The MiB axis is the frames axis scaled: same logarithmic range, in other units.
+stats tsv using 2 skip 1 nooutput
+xlo = STATS_min / 1.25; xhi = STATS_max * 1.25
+set xrange [xlo:xhi]
+set x2range [xlo*page_bytes/1048576.0 : xhi*page_bytes/1048576.0]
+set xtics nomirror
+set x2tics
+set mxtics 1
+set grid xtics ytics mytics
+set key top right box opaque
+set style data linespoints
+
+# The policies, in the order they first appear in the table.
+policies = system(sprintf("awk -F'\t' 'NR>1 && !seen[$1]++ {printf \"%%s \", $1}' '%s'", tsv))
+
+plot for [p in policies] tsv using 2:(strcol(1) eq p ? $5 : NaN) skip 1 \
+     title p lw 2 pt 7 ps 0.8
