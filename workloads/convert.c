@@ -1,0 +1,375 @@
+/* convert.c - `pagesim convert` and `pagesim info`: trace conversion and trace statistics.
+ *
+ * Both stream the input once through any reader (wl_open), so they work on traces far larger
+ * than memory. Conversion writes a temporary file beside the output and renames it only when
+ * everything was read and written, so a bad input line or a full disk leaves no partial file
+ * that a later run could mistake for a complete trace. Info keeps one hash set of the
+ * distinct (pid, vpn) pairs, 16 bytes per distinct page (open addressing, doubled at half
+ * load): the one cost that grows with the trace's footprint rather than its length.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "convert.h"
+#include "../sim/spec.h"
+
+/* ---- a set of (pid, 64-bit value) pairs ---- */
+typedef struct key_slot { uint64_t v; uint32_t pid, used; } key_slot_t;
+typedef struct key_set { key_slot_t *s; size_t mask, n; } key_set_t;
+
+static size_t ks_hash(uint64_t v, uint32_t pid)
+{
+    uint64_t h = (v ^ ((uint64_t)pid << 40 | pid)) * 0x9E3779B97F4A7C15ull;
+    return (size_t)(h ^ (h >> 29));
+}
+
+/* Adds (pid, v); 0 when it was there, 1 when added, -1 out of memory. */
+static int ks_add(key_set_t *k, uint32_t pid, uint64_t v)
+{
+    if (!k->s) {
+        k->mask = 1023;
+        if (!(k->s = calloc(k->mask + 1, sizeof *k->s)))
+            return -1;
+    }
+    size_t i = ks_hash(v, pid) & k->mask;
+    for (; k->s[i].used; i = (i + 1) & k->mask)
+        if (k->s[i].v == v && k->s[i].pid == pid)
+            return 0;
+    if (2 * (k->n + 1) > k->mask + 1) {
+        key_set_t g = { calloc(2 * (k->mask + 1), sizeof *k->s), 2 * k->mask + 1, k->n };
+        if (!g.s)
+            return -1;
+        for (size_t j = 0; j <= k->mask; j++)
+            if (k->s[j].used) {
+                size_t h = ks_hash(k->s[j].v, k->s[j].pid) & g.mask;
+                while (g.s[h].used)
+                    h = (h + 1) & g.mask;
+                g.s[h] = k->s[j];
+            }
+        free(k->s);
+        *k = g;
+        return ks_add(k, pid, v);
+    }
+    k->s[i].used = 1; k->s[i].pid = pid; k->s[i].v = v;
+    k->n++;
+    return 1;
+}
+
+/* ---- conversion ---- */
+
+int wl_convert(const char *in, const char *informat, const char *to, const char *out, char *err)
+{
+    int binary;
+    if (!strcmp(to, "binary"))
+        binary = 1;
+    else if (!strcmp(to, "text"))
+        binary = 0;
+    else {
+        snprintf(err, WL_ERR_LEN, "unknown output format '%s' (text or binary)", to);
+        return -1;
+    }
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);   /* for generators; seeded with gsl's default */
+    if (!rng) {
+        snprintf(err, WL_ERR_LEN, "out of memory");
+        return -1;
+    }
+    wl_t *wl = wl_open(in, informat, rng, err);
+    if (!wl) {
+        gsl_rng_free(rng);
+        return -1;
+    }
+    int to_stdout = !strcmp(out, "-");
+    char *tmp = NULL;
+    FILE *f = stdout;
+    wl_bin_writer_t *bw = NULL;
+    int rc = -1;
+    if (!to_stdout) {
+        size_t n = strlen(out) + 16;
+        int fd = -1;
+        if ((tmp = malloc(n))) {
+            snprintf(tmp, n, "%s.tmpXXXXXX", out);
+            fd = mkstemp(tmp);
+        }
+        if (fd < 0 || !(f = fdopen(fd, "wb"))) {
+            snprintf(err, WL_ERR_LEN, "%s: cannot create: %s", out, strerror(errno));
+            if (fd >= 0) {
+                close(fd);
+                unlink(tmp);
+            }
+            free(tmp);
+            wl_close(wl);
+            gsl_rng_free(rng);
+            return -1;
+        }
+        setvbuf(f, NULL, _IOFBF, 1 << 20);
+    }
+    if (binary && !(bw = wl_bin_writer_open(f, err)))
+        goto done;
+    wl_rec_t r;
+    int got;
+    while ((got = wl_next(wl, &r)) > 0) {
+        if (binary ? wl_bin_write(bw, &r, err) : wl_write_text(f, &r)) {
+            if (!binary)
+                snprintf(err, WL_ERR_LEN, "%s: write error: %s", out, strerror(errno));
+            goto done;
+        }
+    }
+    if (got < 0) {
+        snprintf(err, WL_ERR_LEN, "%s", wl->err);
+        goto done;
+    }
+    if (binary && wl_bin_writer_finish(bw, err))
+        goto done;
+    if (fflush(f) || ferror(f)) {
+        snprintf(err, WL_ERR_LEN, "%s: write error: %s", out, strerror(errno));
+        goto done;
+    }
+    rc = 0;
+done:
+    wl_bin_writer_free(bw);
+    if (!to_stdout) {
+        if (fclose(f) && rc == 0) {
+            snprintf(err, WL_ERR_LEN, "%s: write error: %s", out, strerror(errno));
+            rc = -1;
+        }
+        if (rc == 0 && rename(tmp, out)) {
+            snprintf(err, WL_ERR_LEN, "%s: cannot rename the temporary file: %s", out, strerror(errno));
+            rc = -1;
+        }
+        if (rc)
+            unlink(tmp);
+        free(tmp);
+    }
+    wl_close(wl);
+    gsl_rng_free(rng);
+    return rc;
+}
+
+/* ---- statistics ---- */
+
+json_t *wl_info(const char *path, const char *format, unsigned page_shift, char *err)
+{
+    enum { READS, WRITES, IFETCHES, PAGE_REFS, N_COUNT };
+    uint64_t c[N_COUNT] = { 0 }, ev[WL_EXIT + 1] = { 0 };
+    key_set_t pages = { 0 }, pids = { 0 };
+    json_t *j = NULL;
+    if (page_shift >= 64) {
+        snprintf(err, WL_ERR_LEN, "page size 2^%u is too large", page_shift);
+        return NULL;
+    }
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!rng) {
+        snprintf(err, WL_ERR_LEN, "out of memory");
+        return NULL;
+    }
+    wl_t *wl = wl_open(path, format, rng, err);
+    if (!wl) {
+        gsl_rng_free(rng);
+        return NULL;
+    }
+    wl_rec_t r;
+    int got;
+    spid_t last_pid = 0;
+    int any = 0;
+    while ((got = wl_next(wl, &r)) > 0) {
+        if ((!any || r.pid != last_pid) && ks_add(&pids, r.pid, 0) < 0)
+            goto oom;
+        any = 1;
+        last_pid = r.pid;
+        if (r.type == WL_REF) {
+            vpn_t vpn;
+            uint64_t n;
+            c[r.kind <= REF_IFETCH ? r.kind : READS]++;
+            wl_split(&r, page_shift, &vpn, &n);
+            c[PAGE_REFS] += n;
+            for (uint64_t i = 0; i < n; i++)
+                if (ks_add(&pages, r.pid, vpn + i) < 0)
+                    goto oom;
+        } else if (r.type <= WL_EXIT) {
+            ev[r.type]++;
+            if (r.type == WL_FORK && ks_add(&pids, r.pid2, 0) < 0)
+                goto oom;
+        }
+    }
+    if (got < 0) {
+        snprintf(err, WL_ERR_LEN, "%s", wl->err);
+        goto out;
+    }
+    struct stat st;
+    uint64_t bytes = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+    j = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+                  "format", wl->ops->name,
+                  "page_size", (json_int_t)(1ull << page_shift),
+                  "references", (json_int_t)(c[READS] + c[WRITES] + c[IFETCHES]),
+                  "reads", (json_int_t)c[READS],
+                  "writes", (json_int_t)c[WRITES],
+                  "ifetches", (json_int_t)c[IFETCHES],
+                  "page_references", (json_int_t)c[PAGE_REFS],
+                  "pages", (json_int_t)pages.n,
+                  "processes", (json_int_t)pids.n,
+                  "forks", (json_int_t)ev[WL_FORK],
+                  "execs", (json_int_t)ev[WL_EXEC],
+                  "mmaps", (json_int_t)ev[WL_MMAP],
+                  "munmaps", (json_int_t)ev[WL_MUNMAP],
+                  "mprotects", (json_int_t)ev[WL_MPROTECT],
+                  "brks", (json_int_t)ev[WL_BRK],
+                  "exits", (json_int_t)ev[WL_EXIT],
+                  "bytes", (json_int_t)bytes);
+    if (!j)
+        snprintf(err, WL_ERR_LEN, "out of memory");
+    goto out;
+oom:
+    snprintf(err, WL_ERR_LEN, "out of memory");
+out:
+    free(pages.s);
+    free(pids.s);
+    wl_close(wl);
+    gsl_rng_free(rng);
+    return j;
+}
+
+/* ---- command line ---- */
+
+/* "--name VALUE" or "--name=VALUE" at argv[*i]: the value (advancing *i), or NULL. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name, int *missing)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n))
+        return NULL;
+    if (a[n] == '=')
+        return a + n + 1;
+    if (a[n])
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = 1;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static const char convert_usage[] =
+    "usage: pagesim convert [--format FORMAT] --to text|binary IN OUT\n"
+    "  Converts trace IN (any readable format, detected unless --format) to canonical pagesim\n"
+    "  text or the compact binary format. OUT '-' writes to standard output.\n";
+
+int convert_main(int argc, char **argv)
+{
+    const char *to = NULL, *format = NULL, *pos[2];
+    int npos = 0;
+    for (int i = 1; i < argc; i++) {
+        int missing = 0;
+        const char *v;
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(convert_usage, stdout);
+            return 0;
+        }
+        if ((v = opt_value(argc, argv, &i, "--to", &missing)))
+            to = v;
+        else if ((v = opt_value(argc, argv, &i, "--format", &missing)))
+            format = v;
+        else if (missing) {
+            fprintf(stderr, "pagesim convert: %s needs a value\n%s", argv[i], convert_usage);
+            return 2;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "pagesim convert: unknown option '%s'\n%s", argv[i], convert_usage);
+            return 2;
+        } else if (npos < 2)
+            pos[npos++] = argv[i];
+        else {
+            fprintf(stderr, "pagesim convert: too many arguments ('%s')\n%s", argv[i], convert_usage);
+            return 2;
+        }
+    }
+    if (!to || npos != 2) {
+        fprintf(stderr, "pagesim convert: %s\n%s", !to ? "--to is required" : "IN and OUT are required",
+                convert_usage);
+        return 2;
+    }
+    if (strcmp(to, "text") && strcmp(to, "binary")) {
+        fprintf(stderr, "pagesim convert: --to must be text or binary, not '%s'\n", to);
+        return 2;
+    }
+    char err[WL_ERR_LEN];
+    if (wl_convert(pos[0], format, to, pos[1], err)) {
+        fprintf(stderr, "pagesim convert: %s\n", err);
+        return 2;
+    }
+    return 0;
+}
+
+static const char info_usage[] =
+    "usage: pagesim info [--json] [--format FORMAT] [--page-size SIZE] TRACE\n"
+    "  Counts a trace's references, distinct pages (default 4K pages), processes and events.\n";
+
+int info_main(int argc, char **argv)
+{
+    const char *format = NULL, *path = NULL, *ps = "4096";
+    int as_json = 0;
+    for (int i = 1; i < argc; i++) {
+        int missing = 0;
+        const char *v;
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(info_usage, stdout);
+            return 0;
+        }
+        if (!strcmp(argv[i], "--json"))
+            as_json = 1;
+        else if ((v = opt_value(argc, argv, &i, "--format", &missing)))
+            format = v;
+        else if ((v = opt_value(argc, argv, &i, "--page-size", &missing)))
+            ps = v;
+        else if (missing) {
+            fprintf(stderr, "pagesim info: %s needs a value\n%s", argv[i], info_usage);
+            return 2;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "pagesim info: unknown option '%s'\n%s", argv[i], info_usage);
+            return 2;
+        } else if (!path)
+            path = argv[i];
+        else {
+            fprintf(stderr, "pagesim info: too many arguments ('%s')\n%s", argv[i], info_usage);
+            return 2;
+        }
+    }
+    if (!path) {
+        fprintf(stderr, "pagesim info: TRACE is required\n%s", info_usage);
+        return 2;
+    }
+    uint64_t page;
+    if (parse_size(ps, &page) || page == 0 || (page & (page - 1))) {
+        fprintf(stderr, "pagesim info: --page-size '%s' is not a power of two in bytes\n", ps);
+        return 2;
+    }
+    char err[WL_ERR_LEN];
+    json_t *j = wl_info(path, format, (unsigned)__builtin_ctzll(page), err);
+    if (!j) {
+        fprintf(stderr, "pagesim info: %s\n", err);
+        return 2;
+    }
+#define G(k) ((long long)json_integer_value(json_object_get(j, k)))
+    if (as_json) {
+        char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        if (s)
+            puts(s);
+        free(s);
+    } else {
+        printf("trace       %s (%s, %lld bytes)\n", path, json_string_value(json_object_get(j, "format")),
+               G("bytes"));
+        printf("references  %lld (reads %lld, writes %lld, ifetches %lld)\n", G("references"), G("reads"),
+               G("writes"), G("ifetches"));
+        printf("pages       %lld distinct %lld-byte pages (%lld page references)\n", G("pages"),
+               G("page_size"), G("page_references"));
+        printf("processes   %lld\n", G("processes"));
+        printf("events      forks %lld, execs %lld, exits %lld, mmaps %lld, munmaps %lld,"
+               " mprotects %lld, brks %lld\n", G("forks"), G("execs"), G("exits"), G("mmaps"),
+               G("munmaps"), G("mprotects"), G("brks"));
+    }
+#undef G
+    json_decref(j);
+    return 0;
+}

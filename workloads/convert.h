@@ -1,0 +1,49 @@
+/* convert.h - writing traces (canonical text, PSTB binary), conversion and trace statistics.
+ * The binary format is specified byte by byte at the top of trace_bin.c. */
+#ifndef PAGESIM_CONVERT_H
+#define PAGESIM_CONVERT_H
+
+#include <stdio.h>
+#include <jansson.h>
+#include "wl.h"
+
+/* The binary reader (register it in wl_formats[]). */
+extern const wl_ops_t wl_bin_ops;
+
+/* Canonical pagesim text, one record a line (textout.c):
+ *   R|W|X 0xADDR[:SIZE] PID                       (:SIZE, decimal, only when size != 1)
+ *   mmap PID 0xSTART 0xLENGTH PROT BACKING SHARING (PROT e.g. rw-; BACKING anon or
+ *                                                 file:NAME[@0xOFFSET]; private|shared)
+ *   munmap PID 0xSTART 0xLENGTH    mprotect PID 0xSTART 0xLENGTH PROT
+ *   brk PID 0xSTART 0xLENGTH       fork PARENT CHILD    exec PID PATH    exit PID
+ * Hex is lowercase with 0x. Returns 0, or -1 on a write error or an unknown record. */
+int wl_write_text(FILE *f, const wl_rec_t *r);
+
+/* PSTB writer (trace_bin.c): the header is written by open, records as they come, the end
+ * record and the end of the zstd frame by finish. Errors: -1 with err (WL_ERR_LEN). The
+ * FILE stays the caller's. */
+typedef struct wl_bin_writer wl_bin_writer_t;
+wl_bin_writer_t *wl_bin_writer_open(FILE *f, char *err);
+int  wl_bin_write(wl_bin_writer_t *w, const wl_rec_t *r, char *err);
+int  wl_bin_writer_finish(wl_bin_writer_t *w, char *err);
+void wl_bin_writer_free(wl_bin_writer_t *w);
+
+/* Converts trace `in` (format informat, NULL/"auto" to detect) to `to` ("text" or "binary")
+ * in `out`, streaming. Writes a temporary file beside out and renames it, so an error leaves
+ * no partial output; out "-" writes to standard output. 0, or -1 with err (WL_ERR_LEN). */
+int wl_convert(const char *in, const char *informat, const char *to, const char *out, char *err);
+
+/* Statistics of a trace in one streaming pass: references, reads, writes, ifetches,
+ * page_references (after splitting accesses at page_shift), pages (distinct (pid, vpn)),
+ * processes (distinct pids, fork children included), forks, execs, mmaps, munmaps,
+ * mprotects, brks, exits, bytes (size of the file), format, page_size. NULL with err. */
+json_t *wl_info(const char *path, const char *format, unsigned page_shift, char *err);
+
+/* The subcommands, argv[0] being the subcommand's name:
+ *   convert [--format F] --to text|binary IN OUT
+ *   info [--json] [--format F] [--page-size SIZE] TRACE
+ * Return 0, or 2 with the message on stderr. */
+int convert_main(int argc, char **argv);
+int info_main(int argc, char **argv);
+
+#endif
