@@ -1,0 +1,183 @@
+/* formats.c - the table of trace formats, opening with auto-detection, and error messages.
+ *
+ * A reader is one trace_*.c file defining a wl_ops_t, one line in CMakeLists.txt and one line
+ * in wl_formats[] below: nothing else names it, so the CLI's --format, --help and the README
+ * list come from this table (libuv's test-list.h and Redis's command table are the model).
+ *
+ * Auto-detection. wl_open shows every reader's probe() the first WL_PEEK_BYTES (64 KiB) of
+ * the decompressed input and takes the highest score; on a tie the earlier entry in the
+ * table wins. Each probe judges whole lines only (the cut last line of the head is ignored)
+ * and the text probes refuse heads holding NUL bytes. Scores (higher is surer):
+ *
+ *   pin     95  `0xIP: R|W 0xADDR` lines, `#eof`; comments `#...`
+ *   text    90  every line `R|W|X NUM[:SIZE] [PID]` or an event keyword line
+ *   lackey  50..90  `I  hex,size` / ` L|S|M hex,size` lines; grows with their share of the
+ *               non-`==` lines (lackey logs may interleave the program's own output)
+ *   oracle  80  binary: NUL bytes present, 24-byte records whose times never decrease, sizes
+ *               are non-zero and next-access values are -1, INT64_MAX or a later index;
+ *               a head shorter than 64 KiB (the whole file) must be a multiple of 24 bytes
+ *   din     70  every line `D HEX [...]` with D a single digit 0-4
+ *   lis     65  every line two or four decimal integers, COUNT >= 1
+ *   pages   60  every line one integer (decimal, or hex with 0x)
+ *
+ * Ambiguities, and how they fall:
+ *   - `2 100` is din (fetch at 0x100) and lis (pages 2..101). din wins (70 > 65) when every
+ *     first field is a single digit 0-4 and no line has three fields; lis traces start at
+ *     block numbers that quickly exceed 4, and a hex letter in the second field rules lis out.
+ *     A lis trace whose head happens to look like din needs --format lis.
+ *   - A file of single integers is pages; a pages file cannot be din or lis (one field).
+ *   - pagesim text needs the R/W/X letter, which no other text format starts with
+ *     (lackey's ` L`, ` S`, ` M` start with a blank, and `I` is not a pagesim kind).
+ *   - libCacheSim's one-id-per-line text is the pages format.
+ *   - oracleGeneral has no magic number: a binary file of 24-byte records that look
+ *     plausible is taken for it. Other binary data usually fails the time/next checks.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wl.h"
+#include "wl_priv.h"
+
+const wl_ops_t *const wl_formats[] = {
+    &wl_text_ops,
+    &wl_lackey_ops,
+    &wl_pages_ops,
+    &wl_din_ops,
+    &wl_pin_ops,
+    &wl_lis_ops,
+    &wl_oracle_ops,
+    NULL,
+};
+
+const wl_ops_t *wl_format_find(const char *name)
+{
+    for (const wl_ops_t *const *f = wl_formats; *f; f++)
+        if (!strcmp((*f)->name, name))
+            return *f;
+    return NULL;
+}
+
+/* Messages into a caller's WL_ERR_LEN buffer; cut if longer (paths can be long). */
+static void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_err(char *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, WL_ERR_LEN, fmt, ap);
+    va_end(ap);
+}
+
+static void format_names(char *buf, size_t cap)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    for (const wl_ops_t *const *f = wl_formats; *f && k < cap; f++)
+        k += (size_t)snprintf(buf + k, cap - k, "%s%s", k ? ", " : "", (*f)->name);
+}
+
+wl_t *wl_open(const char *path, const char *format, gsl_rng *rng, char *err)
+{
+    char names[256];
+    const wl_ops_t *ops = NULL;
+    if (format && *format && strcmp(format, "auto")) {
+        ops = wl_format_find(format);
+        if (!ops) {
+            format_names(names, sizeof names);
+            set_err(err, "unknown trace format '%s' (known: auto, %s)", format, names);
+            return NULL;
+        }
+    }
+    if (strlen(path) >= sizeof ((wl_t *)0)->path) {
+        set_err(err, "%.64s...: path too long", path);
+        return NULL;
+    }
+    wl_t *wl = calloc(1, sizeof *wl);
+    if (!wl) {
+        set_err(err, "%s: out of memory", path);
+        return NULL;
+    }
+    strcpy(wl->path, path);
+    wl->rng = rng;
+    wl->page_shift = 12;
+    wl->in = wl_input_open(path, err);
+    if (!wl->in) {
+        free(wl);
+        return NULL;
+    }
+    if (!ops) {
+        const char *head;
+        size_t n = wl_input_peek(wl->in, &head);
+        const char *ierr = wl_input_error(wl->in);
+        if (ierr && n == 0) {
+            set_err(err, "%s: %s", path, ierr);
+            goto fail;
+        }
+        if (n == 0) {
+            set_err(err, "%s: empty input: cannot detect its format (give --format)", path);
+            goto fail;
+        }
+        int best = 0;
+        for (const wl_ops_t *const *f = wl_formats; *f; f++) {
+            int s = (*f)->probe ? (*f)->probe(head, n) : 0;
+            if (s > best) {
+                best = s;
+                ops = *f;
+            }
+        }
+        if (!ops) {
+            format_names(names, sizeof names);
+            set_err(err, "%s: unrecognised trace format (no reader matches its first "
+                     "lines; give --format, one of: %s)", path, names);
+            goto fail;
+        }
+    }
+    wl->ops = ops;
+    if (ops->open && ops->open(wl) < 0) {
+        set_err(err, "%s", wl->err);
+        wl->ops = NULL;              /* open cleaned up after itself */
+        goto fail;
+    }
+    return wl;
+fail:
+    wl_input_close(wl->in);
+    free(wl);
+    return NULL;
+}
+
+int wl_rewind(wl_t *wl)
+{
+    if (!wl->ops->rewind) {
+        wl->line = 0;
+        return wl_error(wl, "the %s workload cannot be rewound", wl->ops->name);
+    }
+    wl->line = 0;
+    return wl->ops->rewind(wl);
+}
+
+void wl_close(wl_t *wl)
+{
+    if (!wl)
+        return;
+    if (wl->ops && wl->ops->close)
+        wl->ops->close(wl);
+    wl_input_close(wl->in);
+    free(wl);
+}
+
+int wl_error(wl_t *wl, const char *fmt, ...)
+{
+    int k;
+    if (wl->line)
+        k = snprintf(wl->err, sizeof wl->err, "%s:%llu: ", wl->path, (unsigned long long)wl->line);
+    else
+        k = snprintf(wl->err, sizeof wl->err, "%s: ", wl->path);
+    if (k < 0 || (size_t)k >= sizeof wl->err)
+        k = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(wl->err + k, sizeof wl->err - (size_t)k, fmt, ap);
+    va_end(ap);
+    return -1;
+}

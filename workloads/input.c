@@ -1,0 +1,403 @@
+/* input.c - the byte stream under every trace reader: plain, gzip or zstd, read in big chunks.
+ *
+ * Traces are large (a second of a real program under lackey is hundreds of MB), so readers
+ * never see a FILE*: they get lines handed out in place from one buffer that read(2) fills a
+ * megabyte at a time, with no copy per line and no allocation after the buffer has grown to
+ * the longest line. The compression is detected from the first bytes (gzip 1f 8b, zstd
+ * 28 b5 2f fd, RFC 1952 and RFC 8878), never from the file name, so a compressed file named
+ * anything, or piped through stdin ("-"), just works. Decompression streams through zlib's
+ * inflate (concatenated gzip members are read one after another, as gzip -d does) or
+ * libzstd's ZSTD_decompressStream, into the same line buffer.
+ *
+ * Layout of the line buffer: [0, pos) consumed, [pos, end) unread data, one spare byte at
+ * the end so the last line of a file without a final newline can still be NUL-terminated in
+ * place. When a line does not fit, the unread tail moves to the front and the buffer doubles;
+ * `scan` remembers how far a newline was already searched for, so a very long line costs
+ * linear time, not quadratic.
+ *
+ * Cost: one memchr and one store per line; a read(2) or a decompression call per megabyte.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "wl.h"
+#include "wl_priv.h"
+
+#define CHUNK (1u << 20)
+
+typedef enum { IN_PLAIN, IN_GZIP, IN_ZSTD } in_codec_t;
+
+struct wl_input {
+    int fd;
+    int own_fd;             /* 0 for stdin */
+    in_codec_t codec;
+    char *buf;              /* decompressed bytes */
+    size_t cap, pos, end, scan;
+    int eof;                /* no more bytes will come into buf */
+    int raw_eof;            /* read(2) returned 0 */
+    unsigned char *raw;     /* compressed input, for gzip and zstd */
+    size_t raw_pos, raw_end;
+    z_stream z;
+    int z_live;             /* inflateInit2 done */
+    int z_member_done;      /* the last gzip member ended; more input means another member */
+    ZSTD_DCtx *zd;
+    size_t zd_last;         /* last ZSTD_decompressStream return: 0 at a frame boundary */
+    char path[4096];
+    char err[WL_ERR_LEN];
+    int has_err;
+};
+
+static void in_fail(wl_input_t *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void in_fail(wl_input_t *in, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(in->err, sizeof in->err, fmt, ap);
+    va_end(ap);
+    in->has_err = 1;
+    in->eof = 1;
+}
+
+/* read(2) until n bytes or end; returns the count or -1. */
+static long read_some(wl_input_t *in, void *dst, size_t n)
+{
+    for (;;) {
+        ssize_t r = read(in->fd, dst, n);
+        if (r >= 0)
+            return (long)r;
+        if (errno != EINTR) {
+            in_fail(in, "read error: %s", strerror(errno));
+            return -1;
+        }
+    }
+}
+
+/* Fills raw[] with more compressed bytes when it is empty. -1 on error. */
+static int raw_refill(wl_input_t *in)
+{
+    if (in->raw_pos < in->raw_end || in->raw_eof)
+        return 0;
+    long r = read_some(in, in->raw, CHUNK);
+    if (r < 0)
+        return -1;
+    in->raw_pos = 0;
+    in->raw_end = (size_t)r;
+    if (r == 0)
+        in->raw_eof = 1;
+    return 0;
+}
+
+/* Decompresses into buf[end, cap-1); returns bytes produced, 0 at end, -1 on error. */
+static long inflate_some(wl_input_t *in)
+{
+    size_t room = in->cap - 1 - in->end;
+    if (room > (1u << 30))              /* avail_out is a 32-bit uInt */
+        room = 1u << 30;
+    for (;;) {
+        if (raw_refill(in) < 0)
+            return -1;
+        if (in->raw_pos == in->raw_end) {      /* no more input */
+            if (!in->z_member_done) {
+                in_fail(in, "truncated gzip stream");
+                return -1;
+            }
+            return 0;
+        }
+        if (in->z_member_done) {                /* another gzip member follows */
+            if (inflateReset(&in->z) != Z_OK) {
+                in_fail(in, "gzip: cannot reset the decoder");
+                return -1;
+            }
+            in->z_member_done = 0;
+        }
+        in->z.next_in = in->raw + in->raw_pos;
+        in->z.avail_in = (uInt)(in->raw_end - in->raw_pos);
+        in->z.next_out = (Bytef *)in->buf + in->end;
+        in->z.avail_out = (uInt)room;
+        int rc = inflate(&in->z, Z_NO_FLUSH);
+        size_t produced = room - in->z.avail_out;
+        in->raw_pos = in->raw_end - in->z.avail_in;
+        if (rc == Z_STREAM_END) {
+            in->z_member_done = 1;
+        } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+            in_fail(in, "corrupt gzip data: %s", in->z.msg ? in->z.msg : zError(rc));
+            return -1;
+        }
+        if (produced)
+            return (long)produced;
+    }
+}
+
+static long unzstd_some(wl_input_t *in)
+{
+    size_t room = in->cap - 1 - in->end;
+    for (;;) {
+        if (raw_refill(in) < 0)
+            return -1;
+        if (in->raw_pos == in->raw_end) {
+            if (in->zd_last != 0) {
+                in_fail(in, "truncated zstd stream");
+                return -1;
+            }
+            return 0;
+        }
+        ZSTD_inBuffer ib = { in->raw, in->raw_end, in->raw_pos };
+        ZSTD_outBuffer ob = { in->buf + in->end, room, 0 };
+        size_t rc = ZSTD_decompressStream(in->zd, &ob, &ib);
+        if (ZSTD_isError(rc)) {
+            in_fail(in, "corrupt zstd data: %s", ZSTD_getErrorName(rc));
+            return -1;
+        }
+        in->zd_last = rc;
+        in->raw_pos = ib.pos;
+        if (ob.pos)
+            return (long)ob.pos;
+    }
+}
+
+/* Appends more decompressed bytes to buf, making room first. 0 ok (eof may now be set),
+ * -1 on error. */
+static int fill(wl_input_t *in)
+{
+    if (in->eof)
+        return 0;
+    if (in->pos > 0 && in->cap - 1 - in->end < CHUNK) {   /* slide the unread tail forward */
+        size_t keep = in->end - in->pos;
+        memmove(in->buf, in->buf + in->pos, keep);
+        in->scan -= in->pos;
+        in->end = keep;
+        in->pos = 0;
+    }
+    if (in->cap - 1 - in->end < CHUNK / 2) {               /* a long line: grow */
+        size_t ncap = in->cap * 2;
+        char *nb = realloc(in->buf, ncap);
+        if (!nb) {
+            in_fail(in, "out of memory for a %zu-byte line", in->end - in->pos);
+            return -1;
+        }
+        in->buf = nb;
+        in->cap = ncap;
+    }
+    long r;
+    switch (in->codec) {
+    case IN_PLAIN: r = read_some(in, in->buf + in->end, in->cap - 1 - in->end); break;
+    case IN_GZIP:  r = inflate_some(in); break;
+    default:       r = unzstd_some(in); break;
+    }
+    if (r < 0)
+        return -1;
+    if (r == 0)
+        in->eof = 1;
+    in->end += (size_t)r;
+    return 0;
+}
+
+/* Reads the first bytes, picks the codec, sets up its decoder. */
+static int start(wl_input_t *in)
+{
+    unsigned char *m = (unsigned char *)in->buf;
+    in->pos = in->end = in->scan = 0;
+    in->eof = in->raw_eof = 0;
+    while (in->end < 4) {
+        long r = read_some(in, in->buf + in->end, in->cap - 1 - in->end);
+        if (r < 0)
+            return -1;
+        if (r == 0) {
+            in->raw_eof = 1;
+            break;
+        }
+        in->end += (size_t)r;
+    }
+    if (in->end >= 2 && m[0] == 0x1f && m[1] == 0x8b)
+        in->codec = IN_GZIP;
+    else if (in->end >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd)
+        in->codec = IN_ZSTD;
+    else if (in->end >= 4 && m[0] == 0xfd && m[1] == '7' && m[2] == 'z' && m[3] == 'X') {
+        in_fail(in, "xz-compressed input is not supported: decompress it, or recompress with gzip or zstd");
+        return -1;
+    } else {
+        in->codec = IN_PLAIN;
+        if (in->raw_eof)
+            in->eof = 1;
+        return 0;
+    }
+    if (!in->raw && !(in->raw = malloc(CHUNK))) {
+        in_fail(in, "out of memory");
+        return -1;
+    }
+    memcpy(in->raw, in->buf, in->end);      /* the bytes already read are compressed input */
+    in->raw_pos = 0;
+    in->raw_end = in->end;
+    in->pos = in->end = 0;
+    if (in->codec == IN_GZIP) {
+        if (in->z_live) {
+            if (inflateReset(&in->z) != Z_OK) {
+                in_fail(in, "gzip: cannot reset the decoder");
+                return -1;
+            }
+        } else {
+            memset(&in->z, 0, sizeof in->z);
+            if (inflateInit2(&in->z, 15 + 16) != Z_OK) {   /* 15-bit window, gzip header */
+                in_fail(in, "gzip: cannot start the decoder");
+                return -1;
+            }
+            in->z_live = 1;
+        }
+        in->z_member_done = 0;
+    } else {
+        if (!in->zd && !(in->zd = ZSTD_createDCtx())) {
+            in_fail(in, "zstd: cannot create a decoder");
+            return -1;
+        }
+        ZSTD_DCtx_reset(in->zd, ZSTD_reset_session_only);
+        in->zd_last = 0;
+    }
+    return 0;
+}
+
+static void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_err(char *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, WL_ERR_LEN, fmt, ap);
+    va_end(ap);
+}
+
+wl_input_t *wl_input_open(const char *path, char *err)
+{
+    wl_input_t *in = calloc(1, sizeof *in);
+    if (!in) {
+        set_err(err, "%s: out of memory", path);
+        return NULL;
+    }
+    snprintf(in->path, sizeof in->path, "%s", path);
+    if (!strcmp(path, "-")) {
+        in->fd = 0;
+        in->own_fd = 0;
+    } else {
+        in->fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (in->fd < 0) {
+            set_err(err, "%s: %s", path, strerror(errno));
+            free(in);
+            return NULL;
+        }
+        in->own_fd = 1;
+    }
+    in->cap = 2 * (size_t)CHUNK + 1;
+    in->buf = malloc(in->cap);
+    if (!in->buf) {
+        set_err(err, "%s: out of memory", path);
+        wl_input_close(in);
+        return NULL;
+    }
+    if (start(in) < 0) {
+        set_err(err, "%s: %s", path, in->err);
+        wl_input_close(in);
+        return NULL;
+    }
+    return in;
+}
+
+char *wl_input_line(wl_input_t *in, size_t *len)
+{
+    for (;;) {
+        char *p = in->buf + in->pos;
+        char *nl = memchr(in->buf + in->scan, '\n', in->end - in->scan);
+        if (nl) {
+            size_t l = (size_t)(nl - p);
+            in->pos += l + 1;
+            in->scan = in->pos;
+            if (l && p[l - 1] == '\r')
+                l--;
+            p[l] = 0;
+            *len = l;
+            return p;
+        }
+        in->scan = in->end;
+        if (in->eof) {
+            if (in->pos == in->end || in->has_err)
+                return NULL;
+            size_t l = in->end - in->pos;      /* last line without a newline */
+            in->pos = in->scan = in->end;
+            if (p[l - 1] == '\r')
+                l--;
+            p[l] = 0;                           /* the spare byte makes room for this */
+            *len = l;
+            return p;
+        }
+        if (fill(in) < 0)
+            return NULL;
+    }
+}
+
+long wl_input_read(wl_input_t *in, void *dst, size_t n)
+{
+    char *d = dst;
+    size_t got = 0;
+    while (got < n) {
+        size_t avail = in->end - in->pos;
+        if (avail) {
+            size_t k = avail < n - got ? avail : n - got;
+            memcpy(d + got, in->buf + in->pos, k);
+            in->pos += k;
+            got += k;
+            continue;
+        }
+        if (in->eof)
+            break;
+        in->pos = in->end = in->scan = 0;      /* everything consumed: refill from the front */
+        if (fill(in) < 0)
+            return -1;
+    }
+    if (in->scan < in->pos)
+        in->scan = in->pos;
+    if (got == 0 && in->has_err)
+        return -1;
+    return (long)got;
+}
+
+size_t wl_input_peek(wl_input_t *in, const char **head)
+{
+    while (!in->eof && in->end - in->pos < WL_PEEK_BYTES)
+        if (fill(in) < 0)
+            break;
+    size_t n = in->end - in->pos;
+    *head = in->buf + in->pos;
+    return n < WL_PEEK_BYTES ? n : WL_PEEK_BYTES;
+}
+
+int wl_input_rewind(wl_input_t *in)
+{
+    if (lseek(in->fd, 0, SEEK_SET) == (off_t)-1) {
+        in_fail(in, "cannot rewind %s: %s", !strcmp(in->path, "-") ? "standard input" : "the input",
+                errno == ESPIPE ? "it is a pipe, not a file" : strerror(errno));
+        return -1;
+    }
+    in->has_err = 0;
+    in->err[0] = 0;
+    return start(in);
+}
+
+const char *wl_input_error(wl_input_t *in) { return in->has_err ? in->err : NULL; }
+
+void wl_input_close(wl_input_t *in)
+{
+    if (!in)
+        return;
+    if (in->own_fd && in->fd >= 0)
+        close(in->fd);
+    if (in->z_live)
+        inflateEnd(&in->z);
+    ZSTD_freeDCtx(in->zd);
+    free(in->raw);
+    free(in->buf);
+    free(in);
+}

@@ -1,0 +1,322 @@
+/* trace_text.c - pagesim's own text trace: references and address-space events, one per line.
+ *
+ *   R|W|X ADDRESS[:SIZE] [PID]         a read, write or instruction fetch of SIZE bytes
+ *                                      (default 1) by PID (default 1)
+ *   mmap PID START LENGTH PROT BACKING SHARING
+ *                                      PROT: three characters r|- w|- x|- (rw-, r-x, ---);
+ *                                      BACKING: anon, or file:NAME[@OFFSET]; SHARING: private
+ *                                      or shared
+ *   munmap PID START LENGTH            mprotect PID START LENGTH PROT
+ *   brk PID START LENGTH               the break grows from START by LENGTH bytes
+ *                                      (anonymous, private, rw-)
+ *   fork PARENT CHILD                  exec PID PATH                exit PID
+ *
+ * Numbers are decimal or hex with 0x. '#' starts a comment at the beginning of a line and
+ * after the last field of any line, except inside exec's PATH and mmap's BACKING, which run
+ * to the end of the line (exec) or to the last field (mmap) so that file names may hold
+ * blanks and '#'. In file:NAME@OFFSET the offset is what follows the last '@', if it is a
+ * number; otherwise the '@' belongs to the name. Blank lines are ignored; a CR before the
+ * newline is dropped. Every other line is an error "PATH:LINE: what: "the line"".
+ *
+ * Records: references are WL_REF with kind REF_READ/WRITE/IFETCH. mmap is WL_MMAP with prot
+ * (WL_PROT_*), flags (WL_MAP_SHARED for shared, WL_MAP_ANON for anon), file and offset (file
+ * only); brk is WL_BRK with addr = START, len = LENGTH, prot = R|W, flags = WL_MAP_ANON;
+ * fork is WL_FORK pid = PARENT, pid2 = CHILD; exec is WL_EXEC with file = PATH. file points
+ * into the line buffer, valid until the next call.
+ *
+ * Speed: a reference line is decoded in one pass with table-driven hex (wl_priv.h) and no
+ * library call besides the memchr that finds the line; events are rare and parsed plainly.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "wl.h"
+#include "wl_priv.h"
+
+static int bad(wl_t *wl, const char *line, const char *what)
+{
+    char q[96];
+    return wl_error(wl, "%s: \"%s\"", what, wl_quote(q, sizeof q, line));
+}
+
+/* A number field followed by a blank, the end, or a comment. */
+static int num_field(const char **pp, uint64_t *v)
+{
+    const char *p = wl_skip_blanks(*pp);
+    if (wl_parse_num(&p, v) < 0 || !wl_field_end(*p))
+        return -1;
+    *pp = p;
+    return 0;
+}
+
+static int at_end(const char *p)
+{
+    p = wl_skip_blanks(p);
+    return *p == 0 || *p == '#';
+}
+
+static int parse_prot(const char **pp, uint8_t *prot)
+{
+    const char *p = wl_skip_blanks(*pp);
+    uint8_t v = 0;
+    if (p[0] == 'r') v |= WL_PROT_R; else if (p[0] != '-') return -1;
+    if (p[1] == 'w') v |= WL_PROT_W; else if (p[1] != '-') return -1;
+    if (p[2] == 'x') v |= WL_PROT_X; else if (p[2] != '-') return -1;
+    if (!wl_field_end(p[3]))
+        return -1;
+    *prot = v;
+    *pp = p + 3;
+    return 0;
+}
+
+static int pid_ok(uint64_t v) { return v <= UINT32_MAX; }
+
+/* START LENGTH with no wrap past 2^64. */
+static int range_ok(uint64_t start, uint64_t len) { return start + len >= start; }
+
+static int parse_event(wl_t *wl, char *line, const char *p, wl_rec_t *rec)
+{
+    const char *kw = p;
+    while (*p && !wl_isblank((unsigned char)*p))
+        p++;
+    size_t kl = (size_t)(p - kw);
+    uint64_t pid, a, b;
+    *rec = (wl_rec_t){ .size = 1 };
+#define KW(s) (kl == sizeof(s) - 1 && !memcmp(kw, s, kl))
+    if (KW("mmap")) {
+        if (num_field(&p, &pid) < 0 || !pid_ok(pid))
+            return bad(wl, line, "mmap: bad PID");
+        if (num_field(&p, &a) < 0)
+            return bad(wl, line, "mmap: bad START");
+        if (num_field(&p, &b) < 0 || b == 0 || !range_ok(a, b))
+            return bad(wl, line, "mmap: bad LENGTH (must be > 0 and not wrap)");
+        if (parse_prot(&p, &rec->prot) < 0)
+            return bad(wl, line, "mmap: bad PROT (three characters from r, w, x and -, as rw-)");
+        /* BACKING runs to the last field, SHARING. */
+        const char *bs = wl_skip_blanks(p);
+        const char *e = bs + strlen(bs);
+        while (e > bs && wl_isblank((unsigned char)e[-1]))
+            e--;
+        const char *ss = e;
+        while (ss > bs && !wl_isblank((unsigned char)ss[-1]))
+            ss--;
+        if (ss == bs)
+            return bad(wl, line, "mmap: expected BACKING and SHARING after PROT");
+        if ((size_t)(e - ss) == 6 && !memcmp(ss, "shared", 6))
+            rec->flags = WL_MAP_SHARED;
+        else if (!((size_t)(e - ss) == 7 && !memcmp(ss, "private", 7)))
+            return bad(wl, line, "mmap: SHARING must be private or shared");
+        const char *be = ss;
+        while (be > bs && wl_isblank((unsigned char)be[-1]))
+            be--;
+        if ((size_t)(be - bs) == 4 && !memcmp(bs, "anon", 4)) {
+            rec->flags |= WL_MAP_ANON;
+        } else if ((size_t)(be - bs) > 5 && !memcmp(bs, "file:", 5)) {
+            const char *ns = bs + 5, *ne = be;
+            const char *at = NULL;
+            for (const char *q = ne; q > ns; q--)
+                if (q[-1] == '@') {
+                    at = q - 1;
+                    break;
+                }
+            if (at && at > ns) {
+                const char *q = at + 1;
+                uint64_t off;
+                if (wl_parse_num(&q, &off) == 0 && q == ne) {
+                    rec->offset = off;
+                    ne = at;
+                }
+            }
+            if (ne == ns)
+                return bad(wl, line, "mmap: empty file name");
+            line[ne - line] = 0;           /* all checked: now terminate the name in place */
+            rec->file = ns;
+        } else {
+            return bad(wl, line, "mmap: BACKING must be anon or file:NAME[@OFFSET]");
+        }
+        rec->type = WL_MMAP;
+        rec->pid = (spid_t)pid;
+        rec->addr = a;
+        rec->len = b;
+        return 1;
+    }
+    if (KW("munmap") || KW("mprotect") || KW("brk")) {
+        int mprot = KW("mprotect"), brk = KW("brk");
+        if (num_field(&p, &pid) < 0 || !pid_ok(pid))
+            return bad(wl, line, "bad PID");
+        if (num_field(&p, &a) < 0)
+            return bad(wl, line, "bad START");
+        if (num_field(&p, &b) < 0 || !range_ok(a, b))
+            return bad(wl, line, "bad LENGTH");
+        if (mprot && parse_prot(&p, &rec->prot) < 0)
+            return bad(wl, line, "mprotect: bad PROT (three characters from r, w, x and -, as rw-)");
+        if (!at_end(p))
+            return bad(wl, line, "unexpected text after the last field");
+        rec->type = mprot ? WL_MPROTECT : brk ? WL_BRK : WL_MUNMAP;
+        if (brk) {
+            rec->prot = WL_PROT_R | WL_PROT_W;
+            rec->flags = WL_MAP_ANON;
+        }
+        rec->pid = (spid_t)pid;
+        rec->addr = a;
+        rec->len = b;
+        return 1;
+    }
+    if (KW("fork")) {
+        if (num_field(&p, &pid) < 0 || !pid_ok(pid))
+            return bad(wl, line, "fork: bad PARENT pid");
+        if (num_field(&p, &a) < 0 || !pid_ok(a))
+            return bad(wl, line, "fork: bad CHILD pid");
+        if (!at_end(p))
+            return bad(wl, line, "unexpected text after the last field");
+        rec->type = WL_FORK;
+        rec->pid = (spid_t)pid;
+        rec->pid2 = (spid_t)a;
+        return 1;
+    }
+    if (KW("exit")) {
+        if (num_field(&p, &pid) < 0 || !pid_ok(pid))
+            return bad(wl, line, "exit: bad PID");
+        if (!at_end(p))
+            return bad(wl, line, "unexpected text after the last field");
+        rec->type = WL_EXIT;
+        rec->pid = (spid_t)pid;
+        return 1;
+    }
+    if (KW("exec")) {
+        const char *q = wl_skip_blanks(p);
+        if (wl_parse_num(&q, &pid) < 0 || !wl_isblank((unsigned char)*q) || !pid_ok(pid))
+            return bad(wl, line, "exec: expected PID PATH");
+        const char *ps = wl_skip_blanks(q);
+        const char *pe = ps + strlen(ps);
+        while (pe > ps && wl_isblank((unsigned char)pe[-1]))
+            pe--;
+        if (pe == ps)
+            return bad(wl, line, "exec: missing PATH");
+        line[pe - line] = 0;
+        rec->type = WL_EXEC;
+        rec->pid = (spid_t)pid;
+        rec->file = ps;
+        return 1;
+    }
+#undef KW
+    return bad(wl, line, "not a reference (R|W|X ADDRESS[:SIZE] [PID]) nor an event "
+                         "(mmap, munmap, mprotect, brk, fork, exec, exit)");
+}
+
+static int text_next(wl_t *wl, wl_rec_t *rec)
+{
+    char *line;
+    size_t len;
+    while ((line = wl_input_line(wl->in, &len))) {
+        wl->line++;
+        const char *p = line;
+        unsigned char c = (unsigned char)*p;
+        if (c == ' ' || c == '\t') {
+            p = wl_skip_blanks(p);
+            c = (unsigned char)*p;
+        }
+        uint8_t kind;
+        if (c == 'R') kind = REF_READ;
+        else if (c == 'W') kind = REF_WRITE;
+        else if (c == 'X') kind = REF_IFETCH;
+        else if (c == 0 || c == '#') continue;
+        else return parse_event(wl, line, p, rec);
+        if (!wl_isblank((unsigned char)p[1]))
+            return parse_event(wl, line, p, rec);
+        p = wl_skip_blanks(p + 2);
+        uint64_t addr, size = 1, pid = 1;
+        if (wl_parse_num(&p, &addr) < 0)
+            return bad(wl, line, "bad ADDRESS (hex with 0x, or decimal)");
+        if (*p == ':') {
+            p++;
+            if (wl_parse_num(&p, &size) < 0 || size == 0 || size > UINT32_MAX)
+                return bad(wl, line, "bad SIZE (1 to 2^32-1 bytes)");
+        }
+        if (!wl_field_end(*p))
+            return bad(wl, line, "bad ADDRESS[:SIZE]");
+        p = wl_skip_blanks(p);
+        if (*p && *p != '#') {
+            if (wl_parse_num(&p, &pid) < 0 || pid > UINT32_MAX || !wl_field_end(*p))
+                return bad(wl, line, "bad PID");
+            if (!at_end(p))
+                return bad(wl, line, "unexpected text after the PID");
+        }
+        rec->type = WL_REF;
+        rec->kind = kind;
+        rec->prot = 0;
+        rec->flags = 0;
+        rec->size = (uint32_t)size;
+        rec->pid = (spid_t)pid;
+        rec->pid2 = 0;
+        rec->addr = addr;
+        rec->len = 0;
+        rec->offset = 0;
+        rec->file = NULL;
+        return 1;
+    }
+    return wl_end_or_error(wl);
+}
+
+static int text_rewind(wl_t *wl)
+{
+    if (wl_input_rewind(wl->in) < 0)
+        return wl_error(wl, "%s", wl_input_error(wl->in));
+    return 0;
+}
+
+/* Every non-comment line must be a reference or an event keyword line. */
+static int text_probe(const char *head, size_t n)
+{
+    if (!wl_probe_is_text(head, n))
+        return 0;
+    static const char *const kws[] = { "mmap", "munmap", "mprotect", "brk", "fork", "exec", "exit" };
+    wl_probe_iter_t it;
+    const char *s, *e;
+    int good = 0, lines = 0;
+    wl_probe_init(&it, head, n);
+    while (wl_probe_line(&it, &s, &e) && lines < 1000) {
+        char buf[256];
+        const char *p = wl_skip_blanks(wl_probe_copy(buf, sizeof buf, s, e));
+        if (*p == 0 || *p == '#')
+            continue;
+        lines++;
+        if ((*p == 'R' || *p == 'W' || *p == 'X') && wl_isblank((unsigned char)p[1])) {
+            uint64_t v;
+            p = wl_skip_blanks(p + 2);
+            if (wl_parse_num(&p, &v) < 0)
+                return 0;
+            if (*p == ':') {
+                p++;
+                if (wl_parse_num(&p, &v) < 0)
+                    return 0;
+            }
+            if (!wl_field_end(*p))
+                return 0;
+            p = wl_skip_blanks(p);
+            if (*p && *p != '#' && (wl_parse_num(&p, &v) < 0 || !at_end(p)))
+                return 0;
+            good++;
+            continue;
+        }
+        size_t kl = 0;
+        while (p[kl] && !wl_isblank((unsigned char)p[kl]))
+            kl++;
+        int kw = 0;
+        for (size_t i = 0; i < sizeof kws / sizeof kws[0]; i++)
+            if (strlen(kws[i]) == kl && !memcmp(p, kws[i], kl) && wl_isblank((unsigned char)p[kl]))
+                kw = 1;
+        if (!kw)
+            return 0;
+        good++;
+    }
+    return good ? 90 : 0;
+}
+
+const wl_ops_t wl_text_ops = {
+    .name = "text",
+    .summary = "pagesim text: R|W|X ADDRESS[:SIZE] [PID] and mmap/munmap/mprotect/brk/fork/exec/exit lines",
+    .probe = text_probe,
+    .next = text_next,
+    .rewind = text_rewind,
+};

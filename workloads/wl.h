@@ -69,6 +69,10 @@ struct wl {
     char path[4096];
     uint64_t line;               /* current line (text) or record (binary), for messages */
     gsl_rng *rng;                /* generators draw from the run's rng, never their own */
+    unsigned page_shift;         /* log2 of the engine's page size: readers of page-number
+                                    traces (pages, lis, oracle) yield addr = page << page_shift.
+                                    wl_open sets 12 (4 KiB); the caller sets its own before the
+                                    first wl_next. */
     char err[WL_ERR_LEN];
 };
 
@@ -76,8 +80,9 @@ struct wl {
 extern const wl_ops_t *const wl_formats[];
 const wl_ops_t *wl_format_find(const char *name);
 
-/* Opens path with format (NULL or "auto": detect from content; plain, gzip or zstd).
- * Returns a workload, or NULL with the message copied into err (WL_ERR_LEN). */
+/* Opens path with format (NULL or "auto": detect from content; plain, gzip or zstd; "-" is
+ * standard input, which cannot be rewound). Returns a workload with page_shift = 12, or NULL
+ * with the message copied into err (WL_ERR_LEN). */
 wl_t *wl_open(const char *path, const char *format, gsl_rng *rng, char *err);
 static inline int wl_next(wl_t *wl, wl_rec_t *rec) { return wl->ops->next(wl, rec); }
 int  wl_rewind(wl_t *wl);

@@ -1,0 +1,526 @@
+/* test_workloads.c - the trace readers, compressed input, auto-detection, errors, next use.
+ *
+ * Fixtures are tests/data/wl_*: tiny hand-written traces whose records are listed here
+ * exactly; the .gz and .zst files are the same traces compressed with gzip -9 -n and zstd
+ * (wl_lackey_2members.txt.gz is two gzip members concatenated, as `cat a.gz b.gz` makes).
+ * Malformed inputs are written to temporary files so the messages' PATH:LINE can be checked.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "workloads/wl.h"
+
+#define D TEST_DATA_DIR "/"
+#define MAXR 64
+
+typedef struct {
+    int n;
+    wl_rec_t r[MAXR];
+    char files[MAXR][64];    /* copies of rec.file, valid only until the next call */
+} recs_t;
+
+/* Reads a whole trace; returns the record count, or -1 with err (from open or from next). */
+static int read_all(const char *path, const char *fmt, unsigned shift, recs_t *out, char *err,
+                    const char **detected)
+{
+    wl_t *wl = wl_open(path, fmt, NULL, err);
+    if (!wl)
+        return -1;
+    if (detected)
+        *detected = wl->ops->name;
+    wl->page_shift = shift;
+    out->n = 0;
+    int rc;
+    wl_rec_t r;
+    while ((rc = wl_next(wl, &r)) > 0 && out->n < MAXR) {
+        out->r[out->n] = r;
+        snprintf(out->files[out->n], 64, "%s", r.file ? r.file : "");
+        out->n++;
+    }
+    if (rc < 0)
+        snprintf(err, WL_ERR_LEN, "%s", wl->err);
+    wl_close(wl);
+    return rc < 0 ? -1 : out->n;
+}
+
+static void check_ref(const wl_rec_t *r, int kind, uint64_t addr, uint32_t size, spid_t pid, int line)
+{
+    int ok = r->type == WL_REF && r->kind == kind && r->addr == addr && r->size == size && r->pid == pid;
+    if (ok)
+        check_passed++;
+    else {
+        check_failed++;
+        fprintf(stderr, "%s:%d: record type %d kind %d addr %#llx size %u pid %u, expected kind %d addr "
+                "%#llx size %u pid %u\n", __FILE__, line, r->type, r->kind, (unsigned long long)r->addr,
+                r->size, r->pid, kind, (unsigned long long)addr, size, pid);
+    }
+}
+#define REF(r, k, a, s, p) check_ref(r, k, a, s, p, __LINE__)
+
+static char tmpdir[] = "/tmp/pagesim-test-wl-XXXXXX";
+
+/* Writes n bytes to a fresh file under tmpdir; returns its path (static buffer per slot). */
+static const char *tmpfile_with(const char *name, const void *data, size_t n)
+{
+    static char paths[8][512];
+    static int slot;
+    char *p = paths[slot++ % 8];
+    snprintf(p, 512, "%s/%s", tmpdir, name);
+    FILE *f = fopen(p, "wb");
+    if (!f) {
+        perror(p);
+        exit(2);
+    }
+    fwrite(data, 1, n, f);
+    fclose(f);
+    return p;
+}
+static const char *tmptext(const char *name, const char *text) { return tmpfile_with(name, text, strlen(text)); }
+
+/* An error must start with "PATH:LINE: " and contain `what`. */
+static void check_err(const char *err, const char *path, int line, const char *what, int srcline)
+{
+    char pre[700];
+    if (line)
+        snprintf(pre, sizeof pre, "%s:%d: ", path, line);
+    else
+        snprintf(pre, sizeof pre, "%s: ", path);
+    if (!strncmp(err, pre, strlen(pre)) && strstr(err, what))
+        check_passed++;
+    else {
+        check_failed++;
+        fprintf(stderr, "%s:%d: error \"%s\", expected \"%s...%s...\"\n", __FILE__, srcline, err, pre, what);
+    }
+}
+#define ERR(e, p, l, w) check_err(e, p, l, w, __LINE__)
+
+static void test_text(const char *path)
+{
+    recs_t R;
+    char err[WL_ERR_LEN];
+    const char *fmt = NULL;
+    CHECK_EQ(read_all(path, NULL, 12, &R, err, &fmt), 12);
+    CHECK_STR(fmt, "text");
+    REF(&R.r[0], REF_READ, 0x1000, 1, 1);
+    REF(&R.r[1], REF_WRITE, 4096, 8, 2);
+    REF(&R.r[2], REF_IFETCH, 0x7fff0ffe, 4, 1);
+    wl_rec_t *m = &R.r[3];
+    CHECK(m->type == WL_MMAP && m->pid == 1 && m->addr == 0x400000 && m->len == 0x2000 &&
+          m->prot == (WL_PROT_R | WL_PROT_X) && m->flags == 0 && m->offset == 0x1000);
+    CHECK_STR(R.files[3], "/bin/true");
+    m = &R.r[4];
+    CHECK(m->type == WL_MMAP && m->pid == 2 && m->addr == 0x10000 && m->len == 4096 &&
+          m->prot == (WL_PROT_R | WL_PROT_W) && m->flags == (WL_MAP_SHARED | WL_MAP_ANON));
+    CHECK(R.r[5].type == WL_MUNMAP && R.r[5].pid == 1 && R.r[5].addr == 0x400000 && R.r[5].len == 4096);
+    CHECK(R.r[6].type == WL_MPROTECT && R.r[6].addr == 0x10000 && R.r[6].len == 0x1000 &&
+          R.r[6].prot == WL_PROT_R);
+    CHECK(R.r[7].type == WL_BRK && R.r[7].addr == 0x600000 && R.r[7].len == 0x21000 &&
+          R.r[7].prot == (WL_PROT_R | WL_PROT_W) && R.r[7].flags == WL_MAP_ANON);
+    CHECK(R.r[8].type == WL_FORK && R.r[8].pid == 1 && R.r[8].pid2 == 2);
+    CHECK(R.r[9].type == WL_EXEC && R.r[9].pid == 2);
+    CHECK_STR(R.files[9], "/usr/bin/my prog");
+    CHECK(R.r[10].type == WL_EXIT && R.r[10].pid == 2);
+    REF(&R.r[11], REF_READ, 0xdeadbeef, 2, 3);
+}
+
+static void test_lackey(const char *path, const char *want_fmt)
+{
+    recs_t R;
+    char err[WL_ERR_LEN];
+    const char *fmt = NULL;
+    CHECK_EQ(read_all(path, want_fmt ? want_fmt : NULL, 12, &R, err, &fmt), 6);
+    CHECK_STR(fmt, "lackey");
+    REF(&R.r[0], REF_IFETCH, 0x4010f0, 3, 1);
+    REF(&R.r[1], REF_READ, 0x1ffefffd78, 8, 1);
+    REF(&R.r[2], REF_WRITE, 0x1ffefffd70, 8, 1);
+    REF(&R.r[3], REF_READ, 0x60104c, 4, 1);       /* M: a read ... */
+    REF(&R.r[4], REF_WRITE, 0x60104c, 4, 1);      /* ... then a write of the same bytes */
+    REF(&R.r[5], REF_IFETCH, 0x4010f3, 5, 1);
+}
+
+static const int silberschatz[20] = { 7, 0, 1, 2, 0, 3, 0, 4, 2, 3, 0, 3, 2, 1, 2, 0, 1, 7, 0, 1 };
+
+static void test_pages(const char *path, unsigned shift)
+{
+    recs_t R;
+    char err[WL_ERR_LEN];
+    const char *fmt = NULL;
+    CHECK_EQ(read_all(path, NULL, shift, &R, err, &fmt), 20);
+    CHECK_STR(fmt, "pages");
+    for (int i = 0; i < 20 && i < R.n; i++)
+        REF(&R.r[i], REF_READ, (uint64_t)silberschatz[i] << shift, 1, 1);
+}
+
+static void test_din(const char *path)
+{
+    recs_t R;
+    char err[WL_ERR_LEN];
+    const char *fmt = NULL;
+    CHECK_EQ(read_all(path, NULL, 12, &R, err, &fmt), 6);
+    CHECK_STR(fmt, "din");
+    REF(&R.r[0], REF_IFETCH, 0, 1, 1);
+    REF(&R.r[1], REF_READ, 0x1000, 1, 1);
+    REF(&R.r[2], REF_READ, 0x70f60888, 1, 1);
+    REF(&R.r[3], REF_IFETCH, 0x2cb5, 1, 1);           /* label 3 skipped before it */
+    REF(&R.r[4], REF_WRITE, 0x70f60890, 1, 1);
+    REF(&R.r[5], REF_WRITE, 0x70f6088c, 1, 1);        /* label 4 skipped before it */
+}
+
+static void test_pin(const char *path)
+{
+    recs_t R;
+    char err[WL_ERR_LEN];
+    const char *fmt = NULL;
+    CHECK_EQ(read_all(path, NULL, 12, &R, err, &fmt), 4);    /* nothing after #eof */
+    CHECK_STR(fmt, "pin");
+    REF(&R.r[0], REF_WRITE, 0x7ffc8a9b0c18, 1, 1);
+    REF(&R.r[1], REF_READ, 0x7ffc8a9b0c10, 1, 1);
+    REF(&R.r[2], REF_READ, 0, 1, 1);
+    REF(&R.r[3], REF_WRITE, 0x601040, 8, 1);
+}
+
+static void test_lis(const char *path, unsigned shift)
+{
+    recs_t R;
+    char err[WL_ERR_LEN];
+    const char *fmt = NULL;
+    static const uint64_t pages[] = { 1000, 1001, 1002, 5000, 1001, 1002 };
+    CHECK_EQ(read_all(path, NULL, shift, &R, err, &fmt), 6);
+    CHECK_STR(fmt, "lis");
+    for (int i = 0; i < 6 && i < R.n; i++)
+        REF(&R.r[i], REF_READ, pages[i] << shift, 1, 1);
+}
+
+static void test_oracle(const char *path)
+{
+    recs_t R;
+    char err[WL_ERR_LEN];
+    const char *fmt = NULL;
+    CHECK_EQ(read_all(path, NULL, 12, &R, err, &fmt), 4);
+    CHECK_STR(fmt, "oracle");
+    REF(&R.r[0], REF_READ, 7ull << 12, 1, 1);
+    REF(&R.r[1], REF_READ, 3ull << 12, 1, 1);
+    REF(&R.r[2], REF_READ, 7ull << 12, 1, 1);
+    REF(&R.r[3], REF_READ, 0x123456789ull << 12, 1, 1);
+}
+
+static void test_readers(void)
+{
+    test_text(D "wl_text.txt");
+    test_text(D "wl_text.txt.gz");
+    test_text(D "wl_text.txt.zst");
+    test_lackey(D "wl_lackey.txt", NULL);
+    test_lackey(D "wl_lackey.txt", "lackey");
+    test_lackey(D "wl_lackey.txt.zst", NULL);
+    test_lackey(D "wl_lackey_2members.txt.gz", NULL);
+    test_pages(D "wl_pages.txt", 12);
+    test_pages(D "wl_pages.txt.gz", 12);
+    test_pages(D "wl_pages.txt", 13);                    /* addr follows the engine's page size */
+    test_din(D "wl_din.din");
+    test_din(D "wl_din.din.gz");
+    test_pin(D "wl_pin.out");
+    test_pin(D "wl_pin.out.zst");
+    test_lis(D "wl_lis.lis", 12);
+    test_lis(D "wl_lis.lis.zst", 16);
+    test_oracle(D "wl_oracle.bin");
+    test_oracle(D "wl_oracle.bin.zst");
+}
+
+/* Ambiguous and odd inputs: which reader wins, and the edge cases of line reading. */
+static void test_detection(void)
+{
+    recs_t R;
+    char err[WL_ERR_LEN];
+    const char *fmt = NULL;
+    /* two single-digit-then-hex fields: din, not lis */
+    CHECK_EQ(read_all(tmptext("a.trace", "2 100\n0 abc\n"), NULL, 12, &R, err, &fmt), 2);
+    CHECK_STR(fmt, "din");
+    /* block numbers beyond 4: lis */
+    CHECK_EQ(read_all(tmptext("b.trace", "8192 2\n77 1\n"), NULL, 12, &R, err, &fmt), 3);
+    CHECK_STR(fmt, "lis");
+    /* the same text can be forced to the other reader */
+    CHECK_EQ(read_all(tmptext("c.trace", "2 3\n"), "lis", 12, &R, err, &fmt), 3);
+    CHECK_STR(fmt, "lis");
+    REF(&R.r[2], REF_READ, 4ull << 12, 1, 1);
+    /* libCacheSim one-id-per-line with a hex id: pages */
+    CHECK_EQ(read_all(tmptext("d.trace", "# ids\n0x10\n17\n"), NULL, 12, &R, err, &fmt), 2);
+    CHECK_STR(fmt, "pages");
+    REF(&R.r[0], REF_READ, 0x10000, 1, 1);
+    /* a pagesim text trace that is only events and references with pids */
+    CHECK_EQ(read_all(tmptext("e.trace", "fork 1 2\nW 0x10 2\n"), NULL, 12, &R, err, &fmt), 2);
+    CHECK_STR(fmt, "text");
+    /* CRLF line ends, no final newline */
+    CHECK_EQ(read_all(tmptext("f.trace", "R 0x1\r\nW 2\r\nX 3"), NULL, 12, &R, err, &fmt), 3);
+    REF(&R.r[2], REF_IFETCH, 3, 1, 1);
+    /* a 5 MB line (a comment), then a reference: the line buffer grows */
+    size_t big = 5u << 20;
+    char *s = malloc(big + 32);
+    memset(s, 'x', big);
+    s[0] = '#';
+    strcpy(s + big, "\nR 0x5\n");
+    CHECK_EQ(read_all(tmpfile_with("g.trace", s, strlen(s)), "text", 12, &R, err, NULL), 1);
+    REF(&R.r[0], REF_READ, 5, 1, 1);
+    free(s);
+    /* nothing matches */
+    const char *p = tmptext("h.trace", "hello world\n");
+    CHECK_EQ(read_all(p, NULL, 12, &R, err, NULL), -1);
+    ERR(err, p, 0, "unrecognised trace format");
+    p = tmptext("i.trace", "");
+    CHECK_EQ(read_all(p, NULL, 12, &R, err, NULL), -1);
+    ERR(err, p, 0, "empty input");
+    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), 0);   /* empty with a format: no records */
+    CHECK_EQ(read_all(D "wl_nonexistent", NULL, 12, &R, err, NULL), -1);
+    ERR(err, D "wl_nonexistent", 0, "No such file");
+    CHECK(wl_open(D "wl_text.txt", "nosuch", NULL, err) == NULL);
+    CHECK(strstr(err, "unknown trace format 'nosuch'") && strstr(err, "lackey"));
+    CHECK(wl_format_find("oracle") != NULL && wl_format_find("bogus") == NULL);
+}
+
+static void test_errors(void)
+{
+    recs_t R;
+    char err[WL_ERR_LEN];
+    const char *p;
+    p = tmptext("t1", "R 0x1\n# c\nR 0xzz\n");
+    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
+    ERR(err, p, 3, "bad ADDRESS");
+    CHECK(strstr(err, "\"R 0xzz\"") != NULL);                  /* quotes the line */
+    p = tmptext("t2", "R 0x1:0\n");
+    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
+    ERR(err, p, 1, "bad SIZE");
+    p = tmptext("t3", "W 0x1 2 3\n");
+    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
+    ERR(err, p, 1, "after the PID");
+    p = tmptext("t4", "mmap 1 0x1000 4096 rwz anon private\n");
+    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
+    ERR(err, p, 1, "bad PROT");
+    p = tmptext("t5", "mmap 1 0x1000 4096 rw- anon public\n");
+    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
+    ERR(err, p, 1, "SHARING");
+    p = tmptext("t6", "\nfrobnicate 1 2\n");
+    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
+    ERR(err, p, 2, "not a reference");
+    p = tmptext("t7", "fork 1\n");
+    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
+    ERR(err, p, 1, "CHILD");
+    p = tmptext("l1", "I  0400,4\n L 12zz,8\n");
+    CHECK_EQ(read_all(p, "lackey", 12, &R, err, NULL), -1);
+    ERR(err, p, 2, "malformed lackey");
+    p = tmptext("p1", "12\n12 13\n");
+    CHECK_EQ(read_all(p, "pages", 12, &R, err, NULL), -1);
+    ERR(err, p, 2, "one page number");
+    p = tmptext("d1", "0 100\n7 100\n");
+    CHECK_EQ(read_all(p, "din", 12, &R, err, NULL), -1);
+    ERR(err, p, 2, "LABEL");
+    p = tmptext("n1", "0x1: R 0x2\n0x1: Q 0x2\n");
+    CHECK_EQ(read_all(p, "pin", 12, &R, err, NULL), -1);
+    ERR(err, p, 2, "R|W");
+    p = tmptext("s1", "1 2\n1 x\n");
+    CHECK_EQ(read_all(p, "lis", 12, &R, err, NULL), -1);
+    ERR(err, p, 2, "START COUNT");
+    unsigned char rec[25] = { 0 };
+    p = tmpfile_with("o1", rec, sizeof rec);
+    CHECK_EQ(read_all(p, "oracle", 12, &R, err, NULL), -1);
+    ERR(err, p, 1, "1 stray bytes");
+    /* a cut gzip stream: an error at the end, not a silent short trace */
+    FILE *f = fopen(D "wl_text.txt.gz", "rb");
+    char gz[512];
+    size_t n = f ? fread(gz, 1, sizeof gz, f) : 0;
+    if (f)
+        fclose(f);
+    CHECK(n > 100);
+    p = tmpfile_with("cut.gz", gz, n - 20);
+    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
+    CHECK(strstr(err, "gzip") != NULL);
+    f = fopen(D "wl_text.txt.zst", "rb");
+    n = f ? fread(gz, 1, sizeof gz, f) : 0;
+    if (f)
+        fclose(f);
+    p = tmpfile_with("cut.zst", gz, n - 20);
+    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
+    CHECK(strstr(err, "zstd") != NULL);
+}
+
+static void test_input(void)
+{
+    char err[WL_ERR_LEN];
+    wl_input_t *in = wl_input_open(D "wl_lackey_2members.txt.gz", err);
+    CHECK(in != NULL);
+    if (!in)
+        return;
+    const char *head;
+    size_t n = wl_input_peek(in, &head);
+    CHECK_EQ(n, 222);                               /* the whole decompressed file */
+    CHECK(!memcmp(head, "==12345== Lackey", 16));
+    size_t len;
+    char *line = wl_input_line(in, &len);          /* peek consumed nothing */
+    CHECK_STR(line, "==12345== Lackey, an example Valgrind tool");
+    CHECK_EQ(len, 42);
+    int lines = 1;
+    while (wl_input_line(in, &len))
+        lines++;
+    CHECK_EQ(lines, 11);
+    CHECK(wl_input_error(in) == NULL);
+    CHECK_EQ(wl_input_rewind(in), 0);
+    char buf[300];
+    CHECK_EQ(wl_input_read(in, buf, sizeof buf), 222);
+    CHECK(!memcmp(buf + 216, "ain()\n", 6));
+    CHECK_EQ(wl_input_read(in, buf, sizeof buf), 0);
+    wl_input_close(in);
+}
+
+static void test_split(void)
+{
+    vpn_t v;
+    uint64_t n;
+    wl_rec_t r = { .type = WL_REF, .addr = 0xffe, .size = 4 };
+    wl_split(&r, 12, &v, &n);
+    CHECK(v == 0 && n == 2);                        /* crosses from page 0 into page 1 */
+    r.addr = 0x1000; r.size = 4096;
+    wl_split(&r, 12, &v, &n);
+    CHECK(v == 1 && n == 1);                        /* exactly one page */
+    r.addr = 0xfff; r.size = 8194;
+    wl_split(&r, 12, &v, &n);
+    CHECK(v == 0 && n == 4);                        /* 0xfff..0x3000: pages 0-3 */
+    r.addr = UINT64_MAX; r.size = 2;
+    wl_split(&r, 12, &v, &n);
+    CHECK(v == (UINT64_MAX >> 12) && n == 1);       /* clamped at the top of the space */
+}
+
+/* Rewinding gives the same stream again. */
+static void test_rewind(const char *path)
+{
+    char err[WL_ERR_LEN];
+    wl_t *wl = wl_open(path, NULL, NULL, err);
+    CHECK(wl != NULL);
+    if (!wl)
+        return;
+    wl_rec_t a[MAXR], b;
+    int na = 0, rc, same = 1;
+    while (na < MAXR && (rc = wl_next(wl, &a[na])) > 0)
+        na++;
+    CHECK_EQ(wl_rewind(wl), 0);
+    int nb = 0;
+    while ((rc = wl_next(wl, &b)) > 0) {
+        if (nb >= na || b.type != a[nb].type || b.kind != a[nb].kind || b.addr != a[nb].addr ||
+            b.size != a[nb].size || b.pid != a[nb].pid || b.len != a[nb].len)
+            same = 0;
+        nb++;
+    }
+    CHECK(na > 0 && na == nb && same);
+    wl_close(wl);
+}
+
+static void test_nextuse(void)
+{
+    char err[WL_ERR_LEN];
+    static const vtime_t want[20] = {
+        17, 4, 13, 8, 6, 9, 10, VTIME_NEVER, 12, 11,
+        15, VTIME_NEVER, 14, 16, VTIME_NEVER, 18, 19, VTIME_NEVER, VTIME_NEVER, VTIME_NEVER,
+    };
+    wl_t *wl = wl_open(D "wl_pages.txt.gz", NULL, NULL, err);
+    CHECK(wl != NULL);
+    if (!wl)
+        return;
+    nextuse_t *nu = nu_build(wl, 12, err);
+    CHECK(nu != NULL);
+    if (nu) {
+        CHECK_EQ(nu_count(nu), 20);
+        int ok = 1;
+        for (int t = 0; t < 20; t++)
+            if (nu_get(nu, (vtime_t)t) != want[t]) {
+                ok = 0;
+                fprintf(stderr, "next use at t=%d: %llu, expected %llu\n", t,
+                        (unsigned long long)nu_get(nu, (vtime_t)t), (unsigned long long)want[t]);
+            }
+        CHECK(ok);
+        CHECK(nu_get(nu, 20) == VTIME_NEVER);
+        nu_free(nu);
+    }
+    wl_rec_t r;                                     /* rewound: the stream starts again */
+    CHECK_EQ(wl_next(wl, &r), 1);
+    CHECK_EQ(r.addr, 7 << 12);
+    wl_close(wl);
+
+    /* Page-crossing accesses, two processes, exec starting a new address space:
+     * t0,t1 = pid 1 pages 0,1; t2 = pid 2 page 1; t3 = pid 1 page 1; exec 1;
+     * t4 = pid 1 page 0 (new); t5 = pid 2 page 1. */
+    const char *p = tmptext("nu.txt", "R 0xffe:4\nW 0x1000 2\nR 0x1fff\nexec 1 /bin/x\nR 0x0\nR 0x1000 2\n");
+    wl = wl_open(p, NULL, NULL, err);
+    CHECK(wl != NULL);
+    if (!wl)
+        return;
+    nu = nu_build(wl, 12, err);
+    CHECK(nu != NULL);
+    if (nu) {
+        CHECK_EQ(nu_count(nu), 6);
+        CHECK(nu_get(nu, 0) == VTIME_NEVER);        /* exec broke the chain of pid 1 page 0 */
+        CHECK_EQ(nu_get(nu, 1), 3);
+        CHECK_EQ(nu_get(nu, 2), 5);
+        CHECK(nu_get(nu, 3) == VTIME_NEVER && nu_get(nu, 4) == VTIME_NEVER && nu_get(nu, 5) == VTIME_NEVER);
+        nu_free(nu);
+    }
+    wl_close(wl);
+
+    /* A bad line makes the pass fail with the reader's message. */
+    p = tmptext("nu_bad.txt", "R 1\nR 2\nQ 3\n");
+    wl = wl_open(p, "text", NULL, err);
+    CHECK(wl != NULL);
+    if (wl) {
+        CHECK(nu_build(wl, 12, err) == NULL);
+        ERR(err, p, 3, "not a reference");
+        wl_close(wl);
+    }
+}
+
+/* Standard input: readable, detected, but not rewindable, so no next use. */
+static void test_stdin(void)
+{
+    int pfd[2], saved = dup(0);
+    char err[WL_ERR_LEN];
+    CHECK(pipe(pfd) == 0);
+    const char *text = "R 0x1000\nW 0x2000\n";
+    CHECK(write(pfd[1], text, strlen(text)) == (ssize_t)strlen(text));
+    close(pfd[1]);
+    dup2(pfd[0], 0);
+    close(pfd[0]);
+    wl_t *wl = wl_open("-", NULL, NULL, err);
+    CHECK(wl != NULL);
+    if (wl) {
+        CHECK_STR(wl->ops->name, "text");
+        nextuse_t *nu = nu_build(wl, 12, err);
+        CHECK(nu == NULL);
+        CHECK(strstr(err, "OPT needs") && strstr(err, "pipe"));
+        wl_close(wl);
+    }
+    dup2(saved, 0);
+    close(saved);
+}
+
+int main(void)
+{
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 2;
+    }
+    test_readers();
+    test_detection();
+    test_errors();
+    test_input();
+    test_split();
+    test_rewind(D "wl_lackey_2members.txt.gz");
+    test_rewind(D "wl_text.txt.zst");
+    test_rewind(D "wl_lis.lis");
+    test_rewind(D "wl_oracle.bin.zst");
+    test_nextuse();
+    test_stdin();
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", tmpdir);
+    return check_report("test_workloads");
+}

@@ -1,0 +1,125 @@
+/* trace_lis.c - the ARC/LIRS ".lis" block traces: `START COUNT [X Y]` per line.
+ *
+ * The traces that Megiddo and Modha distributed with ARC (FAST 2003: P1..P14, OLTP, DS1,
+ * S1..S3, ConCat, Merge) and that later LIRS/CLOCK-Pro studies reuse give, per request,
+ * the starting block and the number of consecutive blocks, then fields we ignore (the
+ * ARC traces have two more integers). A line is COUNT reads of pages START, START+1, ...,
+ * START+COUNT-1, yielded one record each (COUNT 0 yields nothing). Fields are decimal (0x
+ * hex accepted); blank lines and '#' lines are skipped; anything else is an error
+ * "PATH:LINE: ...". The address is page << wl->page_shift (ids wider than 64 - page_shift
+ * bits keep their low bits, as in trace_pages.c); pid 1.
+ *
+ * Memory: the reader remembers only the current run (next page, pages left).
+ */
+#include <stdlib.h>
+
+#include "wl.h"
+#include "wl_priv.h"
+
+typedef struct lis {
+    uint64_t page, left;
+} lis_t;
+
+/* START COUNT and then only numbers; returns the field count, or -1. */
+static int parse_lis(const char *p, uint64_t *start, uint64_t *count)
+{
+    int nf = 0;
+    uint64_t v;
+    p = wl_skip_blanks(p);
+    while (*p && *p != '#') {
+        if (wl_parse_num(&p, &v) < 0 || !wl_field_end(*p))
+            return -1;
+        if (nf == 0) *start = v;
+        else if (nf == 1) *count = v;
+        nf++;
+        p = wl_skip_blanks(p);
+    }
+    return nf >= 2 ? nf : -1;
+}
+
+static int lis_next(wl_t *wl, wl_rec_t *rec)
+{
+    lis_t *st = wl->state;
+    while (st->left == 0) {
+        char *line;
+        size_t len;
+        if (!(line = wl_input_line(wl->in, &len)))
+            return wl_end_or_error(wl);
+        wl->line++;
+        const char *p = wl_skip_blanks(line);
+        if (*p == 0 || *p == '#')
+            continue;
+        if (parse_lis(p, &st->page, &st->left) < 0) {
+            char q[96];
+            return wl_error(wl, "expected \"START COUNT [...]\" (integers): \"%s\"",
+                            wl_quote(q, sizeof q, line));
+        }
+    }
+    *rec = (wl_rec_t){ .type = WL_REF, .kind = REF_READ, .size = 1, .pid = 1,
+                       .addr = st->page << wl->page_shift };
+    st->page++;
+    st->left--;
+    return 1;
+}
+
+static int lis_open(wl_t *wl)
+{
+    wl->state = calloc(1, sizeof(lis_t));
+    return wl->state ? 0 : wl_error(wl, "out of memory");
+}
+
+static int lis_rewind(wl_t *wl)
+{
+    lis_t *st = wl->state;
+    st->left = 0;
+    if (wl_input_rewind(wl->in) < 0)
+        return wl_error(wl, "%s", wl_input_error(wl->in));
+    return 0;
+}
+
+static void lis_close(wl_t *wl)
+{
+    free(wl->state);
+    wl->state = NULL;
+}
+
+/* Two or four decimal integers per line, COUNT >= 1. A head whose every line also reads as
+ * din (single-digit START 0-4) scores below din: see formats.c. */
+static int lis_probe(const char *head, size_t n)
+{
+    if (!wl_probe_is_text(head, n))
+        return 0;
+    wl_probe_iter_t it;
+    const char *s, *e;
+    int good = 0, dinlike = 0;
+    wl_probe_init(&it, head, n);
+    while (wl_probe_line(&it, &s, &e) && good < 2000) {
+        char buf[256];
+        const char *p = wl_skip_blanks(wl_probe_copy(buf, sizeof buf, s, e));
+        uint64_t start, count;
+        if (*p == 0 || *p == '#')
+            continue;
+        for (const char *q = p; *q && *q != '#'; q++)   /* decimal only, for the probe */
+            if (!wl_isdigit((unsigned char)*q) && !wl_isblank((unsigned char)*q))
+                return 0;
+        int nf = parse_lis(p, &start, &count);
+        if ((nf != 2 && nf != 4) || count == 0)
+            return 0;
+        if (start <= 4 && wl_isblank((unsigned char)p[1]))
+            dinlike++;
+        good++;
+    }
+    if (!good)
+        return 0;
+    return dinlike == good ? 30 : 65;
+}
+
+const wl_ops_t wl_lis_ops = {
+    .name = "lis",
+    .summary = "ARC/LIRS .lis block traces: START COUNT [...] = COUNT consecutive page reads",
+    .probe = lis_probe,
+    .open = lis_open,
+    .next = lis_next,
+    .rewind = lis_rewind,
+    .close = lis_close,
+};

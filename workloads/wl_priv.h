@@ -1,0 +1,174 @@
+/* wl_priv.h - private helpers shared by the trace readers (not part of the wl.h interface).
+ *
+ * Number parsing is hand-written because it runs once per trace line: sscanf and strtoull
+ * cost several times more than the table lookups below (locale, errno, base detection), and
+ * the lackey reader must sustain hundreds of MB/s. Every parser advances a cursor and stops
+ * at the first byte that is not a digit, so callers check the delimiter themselves; all of
+ * them reject an empty digit string and overflow past 64 bits.
+ *
+ * The probe helpers walk the complete lines of the head that wl_input_peek() returns: a head
+ * shorter than WL_PEEK_BYTES is the whole input, otherwise its last (cut) line is ignored so
+ * that a number split by the cut cannot make a probe fail or succeed by accident.
+ */
+#ifndef PAGESIM_WL_PRIV_H
+#define PAGESIM_WL_PRIV_H
+
+#include <stdint.h>
+#include <string.h>
+#include "wl.h"
+
+/* How many decompressed bytes wl_input_peek() tries to show (fewer only at end of input). */
+#define WL_PEEK_BYTES (64 * 1024)
+
+/* The readers, defined one per trace_*.c and listed in formats.c's table. */
+extern const wl_ops_t wl_text_ops, wl_lackey_ops, wl_pages_ops, wl_din_ops, wl_pin_ops,
+                      wl_lis_ops, wl_oracle_ops;
+
+/* Hex digit values; 0 for every other byte, so test wl_ishex() first. */
+static const int8_t wl_hexval[256] = {
+    ['0'] = 0, ['1'] = 1, ['2'] = 2, ['3'] = 3, ['4'] = 4, ['5'] = 5, ['6'] = 6, ['7'] = 7,
+    ['8'] = 8, ['9'] = 9, ['a'] = 10, ['b'] = 11, ['c'] = 12, ['d'] = 13, ['e'] = 14,
+    ['f'] = 15, ['A'] = 10, ['B'] = 11, ['C'] = 12, ['D'] = 13, ['E'] = 14, ['F'] = 15,
+};
+static inline int wl_ishex(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+static inline int wl_isdigit(unsigned char c) { return c >= '0' && c <= '9'; }
+static inline int wl_isblank(unsigned char c) { return c == ' ' || c == '\t'; }
+
+static inline const char *wl_skip_blanks(const char *p)
+{
+    while (wl_isblank((unsigned char)*p))
+        p++;
+    return p;
+}
+
+/* Bare hex digits (no 0x). 0 ok, -1 when there is no digit or more than 64 bits. */
+static inline int wl_parse_hex(const char **pp, uint64_t *v)
+{
+    const unsigned char *p = (const unsigned char *)*pp, *s;
+    uint64_t x = 0;
+    while (*p == '0' && wl_ishex(p[1]))   /* leading zeros do not count against 16 digits */
+        p++;
+    s = p;
+    while (wl_ishex(*p)) {
+        x = (x << 4) | (uint64_t)wl_hexval[*p];
+        p++;
+    }
+    if (p == s || p - s > 16)
+        return -1;
+    *pp = (const char *)p;
+    *v = x;
+    return 0;
+}
+
+/* Decimal digits. 0 ok, -1 when there is no digit or the value exceeds 2^64-1. */
+static inline int wl_parse_dec(const char **pp, uint64_t *v)
+{
+    const unsigned char *p = (const unsigned char *)*pp, *s = p;
+    uint64_t x = 0;
+    while (wl_isdigit(*p)) {
+        unsigned d = *p - '0';
+        if (x > (UINT64_MAX - d) / 10)
+            return -1;
+        x = x * 10 + d;
+        p++;
+    }
+    if (p == s)
+        return -1;
+    *pp = (const char *)p;
+    *v = x;
+    return 0;
+}
+
+/* Hex with 0x (or 0X) or decimal. */
+static inline int wl_parse_num(const char **pp, uint64_t *v)
+{
+    const char *p = *pp;
+    if (p[0] == '0' && (p[1] | 0x20) == 'x') {
+        p += 2;
+        if (wl_parse_hex(&p, v) < 0)
+            return -1;
+        *pp = p;
+        return 0;
+    }
+    return wl_parse_dec(pp, v);
+}
+
+/* The end of a field: blank, end of line, or a trailing '#' comment. */
+static inline int wl_field_end(char c) { return c == 0 || c == ' ' || c == '\t' || c == '#'; }
+
+/* Iterates the complete lines of a probe head; lines are not NUL-terminated. */
+typedef struct wl_probe_iter {
+    const char *p, *end;
+} wl_probe_iter_t;
+
+static inline void wl_probe_init(wl_probe_iter_t *it, const char *head, size_t n)
+{
+    it->p = head;
+    it->end = head + n;
+    if (n >= WL_PEEK_BYTES) {           /* drop the cut last line, if there is a complete one */
+        const char *q = it->end;
+        while (q > head && q[-1] != '\n')
+            q--;
+        if (q > head)
+            it->end = q;
+    }
+}
+
+/* Next line as [*s, *e) without newline or trailing CR; 0 when done. */
+static inline int wl_probe_line(wl_probe_iter_t *it, const char **s, const char **e)
+{
+    if (it->p >= it->end)
+        return 0;
+    const char *nl = memchr(it->p, '\n', (size_t)(it->end - it->p));
+    const char *le = nl ? nl : it->end;
+    *s = it->p;
+    it->p = nl ? nl + 1 : it->end;
+    if (le > *s && le[-1] == '\r')
+        le--;
+    *e = le;
+    return 1;
+}
+
+/* What a reader returns when wl_input_line gives NULL: 0 at a clean end, or -1 with the
+ * input's error (corrupt or truncated compressed data, a read error) at PATH:LINE. */
+static inline int wl_end_or_error(wl_t *wl)
+{
+    const char *e = wl_input_error(wl->in);
+    return e ? wl_error(wl, "%s", e) : 0;
+}
+
+/* Text probes reject heads with NUL bytes (binary input). */
+static inline int wl_probe_is_text(const char *head, size_t n) { return memchr(head, 0, n) == NULL; }
+
+/* Copies [s, e) into a NUL-terminated buffer of cap bytes (cut if longer); returns buf. */
+static inline char *wl_probe_copy(char *buf, size_t cap, const char *s, const char *e)
+{
+    size_t l = (size_t)(e - s);
+    if (l >= cap)
+        l = cap - 1;
+    memcpy(buf, s, l);
+    buf[l] = 0;
+    return buf;
+}
+
+/* A printable excerpt of a line for error messages: at most 80 bytes, with "..." if cut. */
+static inline const char *wl_quote(char *buf, size_t cap, const char *line)
+{
+    size_t l = strlen(line);
+    if (l < 80 && l < cap) {
+        memcpy(buf, line, l + 1);
+    } else {
+        size_t k = cap - 4 < 77 ? cap - 4 : 77;
+        memcpy(buf, line, k);
+        memcpy(buf + k, "...", 4);
+    }
+    for (char *q = buf; *q; q++)
+        if ((unsigned char)*q < 0x20 && *q != '\t')
+            *q = '?';
+    return buf;
+}
+
+#endif
