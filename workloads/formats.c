@@ -9,6 +9,7 @@
  * table wins. Each probe judges whole lines only (the cut last line of the head is ignored)
  * and the text probes refuse heads holding NUL bytes. Scores (higher is surer):
  *
+ *   binary 100  the PSTB magic (trace_bin.c)
  *   pin     95  `0xIP: R|W 0xADDR` lines, `#eof`; comments `#...`
  *   text    90  every line `R|W|X NUM[:SIZE] [PID]` or an event keyword line
  *   lackey  50..90  `I  hex,size` / ` L|S|M hex,size` lines; grows with their share of the
@@ -42,6 +43,7 @@
 
 const wl_ops_t *const wl_formats[] = {
     &wl_text_ops,
+    &wl_bin_ops,
     &wl_lackey_ops,
     &wl_pages_ops,
     &wl_din_ops,

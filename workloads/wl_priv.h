@@ -21,8 +21,8 @@
 #define WL_PEEK_BYTES (64 * 1024)
 
 /* The readers, defined one per trace_*.c and listed in formats.c's table. */
-extern const wl_ops_t wl_text_ops, wl_lackey_ops, wl_pages_ops, wl_din_ops, wl_pin_ops,
-                      wl_lis_ops, wl_oracle_ops;
+extern const wl_ops_t wl_text_ops, wl_bin_ops, wl_lackey_ops, wl_pages_ops, wl_din_ops,
+                      wl_pin_ops, wl_lis_ops, wl_oracle_ops;
 
 /* Hex digit values; 0 for every other byte, so test wl_ishex() first. */
 static const int8_t wl_hexval[256] = {
