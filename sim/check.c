@@ -1,0 +1,117 @@
+/* check.c - invariant checkers, called after every step in paranoid builds and by tests.
+ *
+ * The checks tie the three views of memory together (SQLite's pcache sanity checks are the
+ * model): every frame's reverse map is exactly the set of present PTEs pointing at it; the
+ * share count equals the reverse map's length; free frames hold nothing; the resident count
+ * matches; every swap slot's count equals the PTEs and caches holding it; the policy tracks
+ * exactly the frames flagged FR_TRACKED (through its own check hook). O(frames + PTEs), so
+ * never on the hot path of normal builds. */
+#include "engine.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int fail(char *msg, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, n, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int check_all(const sim_t *s, char *msg, size_t n)
+{
+    uint32_t *maps = calloc(s->nframes, sizeof *maps);
+    uint32_t *swaps = calloc(s->nswap ? s->nswap : 1, sizeof *swaps);
+    uint8_t *tracked = calloc((s->nframes + 7) / 8, 1);
+    int rc = 0;
+    uint64_t used = 0, ntracked = 0;
+
+    for (uint32_t m = 0; m < s->nmms && !rc; m++) {
+        const mm_t *mm = &s->mms[m];
+        uint64_t present = 0;
+        for (size_t i = 0; i < mm->pt.n && !rc; i++) {
+            const pte_t *pte = pt_at(&mm->pt, i);
+            if (pte->flags & PTE_PRESENT) {
+                present++;
+                if (pte->val >= s->nframes || !(s->frames[pte->val].flags & FR_USED))
+                    rc = fail(msg, n, "mm %u vpn %#llx maps unused frame %u", m, (unsigned long long)pte->vpn, pte->val);
+                else
+                    maps[pte->val]++;
+                /* the PTE must be on its frame's reverse map */
+                int found = 0;
+                for (uint32_t r = s->frames[pte->val].rmap; r && !found; r = s->rmap[r].next)
+                    found = s->rmap[r].pte == pte && s->rmap[r].mm == m && s->rmap[r].vpn == pte->vpn;
+                if (!rc && !found)
+                    rc = fail(msg, n, "mm %u vpn %#llx: PTE missing from frame %u's reverse map", m,
+                              (unsigned long long)pte->vpn, pte->val);
+            } else if (pte->flags & PTE_SWAP) {
+                if (!pte->val || pte->val >= s->nswap)
+                    rc = fail(msg, n, "mm %u vpn %#llx: bad swap slot %u", m, (unsigned long long)pte->vpn, pte->val);
+                else
+                    swaps[pte->val]++;
+            }
+        }
+        if (!rc && present != mm->resident)
+            rc = fail(msg, n, "mm %u: %llu present PTEs but resident says %llu", m,
+                      (unsigned long long)present, (unsigned long long)mm->resident);
+    }
+    for (pfn_t f = 0; f < s->nframes && !rc; f++) {
+        const frame_t *fr = &s->frames[f];
+        uint32_t len = 0;
+        for (uint32_t r = fr->rmap; r; r = s->rmap[r].next)
+            len++;
+        if (!(fr->flags & FR_USED)) {
+            if (fr->mapcount || fr->rmap || (fr->flags & FR_TRACKED))
+                rc = fail(msg, n, "free frame %u is mapped or tracked", f);
+            continue;
+        }
+        used++;
+        if (len != fr->mapcount || maps[f] != fr->mapcount)
+            rc = fail(msg, n, "frame %u: mapcount %u, reverse map %u, PTEs %u", f, fr->mapcount, len, maps[f]);
+        if (fr->flags & FR_TRACKED) {
+            tracked[f >> 3] |= (uint8_t)(1u << (f & 7));
+            ntracked++;
+        }
+        if (fr->flags & FR_SWAPCACHE) {
+            const uint64_t *p = u64map_find(&s->swapcache, fr->swap_slot);
+            if (!p || *p != f)
+                rc = fail(msg, n, "frame %u: swap slot %u not in the swap cache", f, fr->swap_slot);
+            else
+                swaps[fr->swap_slot]++;
+        } else if (fr->swap_slot) {
+            swaps[fr->swap_slot]++;           /* a shared-memory page's slot */
+        }
+        if (fr->flags & FR_PAGECACHE) {
+            const uint64_t *p = u64map_find(&s->pagecache, ((uint64_t)fr->obj << 40) | fr->index);
+            if (!p || *p != f)
+                rc = fail(msg, n, "frame %u: not in the page cache under its key", f);
+        }
+        if (!rc && !fr->mapcount && !(fr->flags & (FR_SWAPCACHE | FR_PAGECACHE | FR_LOCKED)))
+            rc = fail(msg, n, "frame %u: in use but unmapped and uncached (leaked)", f);
+    }
+    for (uint32_t o = 1; o < s->nobjs && !rc; o++)
+        if (s->objs[o].kind == OBJ_SHM)
+            for (size_t i = 0; i <= s->objs[o].swap.mask; i++)
+                if (s->objs[o].swap.s[i].key != U64MAP_EMPTY)
+                    swaps[s->objs[o].swap.s[i].val]++;
+    for (uint32_t sl = 1; sl < s->nswap && !rc; sl++)
+        if (swaps[sl] != s->swap_refs[sl])
+            rc = fail(msg, n, "swap slot %u: count %u, holders %u", sl, s->swap_refs[sl], swaps[sl]);
+    if (!rc && used != s->resident)
+        rc = fail(msg, n, "%llu frames in use but resident says %llu", (unsigned long long)used,
+                  (unsigned long long)s->resident);
+    if (!rc && used + s->nfree != s->nframes)
+        rc = fail(msg, n, "frames in use %llu + free %u != %u", (unsigned long long)used, s->nfree, s->nframes);
+    if (!rc && ntracked != s->ntracked)
+        rc = fail(msg, n, "%llu frames flagged tracked, count says %u", (unsigned long long)ntracked, s->ntracked);
+    if (!rc && s->repl->check && s->repl->check(s->repl_state, tracked))
+        rc = fail(msg, n, "policy %s: its state disagrees with the tracked frames", s->repl->name);
+    free(maps);
+    free(swaps);
+    free(tracked);
+    return rc;
+}

@@ -1,0 +1,195 @@
+/* main.c - the pagesim command line; the only place that calls exit().
+ *
+ * Subcommands: run (one simulation), policies (what is registered), and the tools other
+ * modules provide (mrc, sweep, merge, convert, info, record), each a function returning an
+ * exit status. Exit status: 0 success, 2 bad usage or bad input (with a message naming the
+ * file and line), 1 anything else. A failed run leaves no results file. */
+#include "sim.h"
+#include "spec.h"
+#include "../policies/repl.h"
+#include "../policies/cow.h"
+#include "../workloads/wl.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_dispatch_extra(const char *cmd, int argc, char **argv, int *status);
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "pagesim %s - a discrete-event simulator of virtual-memory paging policies\n\n"
+        "usage: pagesim run [OPTIONS] TRACE...   simulate a trace (see pagesim run --help)\n"
+        "       pagesim policies                 list replacement and COW policies, trace formats\n"
+        "       pagesim mrc ...                  one-pass miss-ratio curves (LRU, OPT)\n"
+        "       pagesim sweep ...                run a grid of simulations in parallel\n"
+        "       pagesim merge DIR                summary.tsv and plots from a sweep's JSON\n"
+        "       pagesim convert --to text|binary IN OUT\n"
+        "       pagesim info [--json] TRACE      counts of references, pages, processes, events\n"
+        "       pagesim record [-o FILE] -- PROGRAM [ARGS...]   record a trace with Valgrind\n"
+        "       pagesim --version | --help\n", PAGESIM_VERSION);
+}
+
+static void run_usage(FILE *f)
+{
+    fprintf(f,
+        "usage: pagesim run [OPTIONS] TRACE...\n\n"
+        "  -p, --policy SPEC      replacement policy NAME[:key=value,...] (default lru)\n"
+        "  -f, --frames N         physical memory in frames (default 256)\n"
+        "  -m, --memory SIZE      physical memory in bytes, K/M/G suffixes (overrides -f)\n"
+        "      --page-size BYTES  page size, a power of two (default 4096)\n"
+        "      --tlb E[:W]        TLB of E entries, W ways (default 64:4; 0 disables)\n"
+        "      --ref-bit MODE     access (R set on every reference) or tlb_fill (only on walks)\n"
+        "      --cow SPEC         copy-on-write policy (default reuse)\n"
+        "      --schedule S       trace (file order, default)\n"
+        "      --swap-dev SPEC    swap device MODEL[:k=v,...] (fixed, ssd, hdd; default fixed)\n"
+        "      --file-dev SPEC    file device (default fixed)\n"
+        "  -s, --seed N           random seed (default 1)\n"
+        "      --format NAME      trace format (default: detected from content)\n"
+        "  -c, --config FILE      JSON config; other options override it\n"
+        "      --set KEY=VALUE    set any config key (dotted: costs.walk=30ns, tlb.asid=false)\n"
+        "  -o, --output FILE      results JSON (default: standard output)\n"
+        "      --interval N       timeline record every N accesses (default 100000, 0 off)\n"
+        "  -h, --help\n");
+}
+
+static int cmd_policies(void)
+{
+    printf("replacement policies (-p):\n");
+    for (int i = 0; repl_registry[i]; i++) {
+        const repl_ops_t *r = repl_registry[i];
+        printf("  %-10s %s [%s]\n", r->name, r->summary,
+               r->flags & REPL_SEES_ALL_REFS ? "sees every reference" : "sees referenced bits only");
+    }
+    printf("copy-on-write policies (--cow):\n");
+    for (int i = 0; cow_registry[i]; i++)
+        printf("  %-10s %s\n", cow_registry[i]->name, cow_registry[i]->summary);
+    printf("trace formats (--format):\n");
+    for (int i = 0; wl_formats[i]; i++)
+        printf("  %-10s %s\n", wl_formats[i]->name, wl_formats[i]->summary);
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    enum { O_PAGE = 256, O_TLB, O_FORMAT, O_SET, O_INTERVAL, O_COW, O_SCHED, O_SWAPDEV, O_FILEDEV, O_REFBIT };
+    static const struct option opts[] = {
+        {"policy", required_argument, 0, 'p'}, {"frames", required_argument, 0, 'f'},
+        {"memory", required_argument, 0, 'm'}, {"page-size", required_argument, 0, O_PAGE},
+        {"tlb", required_argument, 0, O_TLB}, {"seed", required_argument, 0, 's'},
+        {"format", required_argument, 0, O_FORMAT}, {"config", required_argument, 0, 'c'},
+        {"set", required_argument, 0, O_SET}, {"output", required_argument, 0, 'o'},
+        {"interval", required_argument, 0, O_INTERVAL}, {"cow", required_argument, 0, O_COW},
+        {"schedule", required_argument, 0, O_SCHED}, {"swap-dev", required_argument, 0, O_SWAPDEV},
+        {"file-dev", required_argument, 0, O_FILEDEV}, {"ref-bit", required_argument, 0, O_REFBIT},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+    };
+    char err[SIM_ERR_LEN];
+    json_t *cfg = config_defaults();
+    const char *out = NULL;
+    int rc = 2, o;
+
+    /* Pass 1: config files, so that every other option overrides them. */
+    optind = 1;
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, "p:f:m:s:c:o:h", opts, NULL)) != -1)
+        if (o == 'c' && config_load_file(cfg, optarg, err)) {
+            fprintf(stderr, "pagesim: %s\n", err);
+            goto done;
+        }
+    optind = 1;
+    opterr = 1;
+    while ((o = getopt_long(argc, argv, "p:f:m:s:c:o:h", opts, NULL)) != -1) {
+        int bad = 0;
+        switch (o) {
+        case 'p': bad = config_set(cfg, "policy", optarg, err); break;
+        case 'f': bad = config_set(cfg, "frames", optarg, err) || config_set(cfg, "memory", "", err); break;
+        case 'm': bad = config_set(cfg, "memory", optarg, err); break;
+        case O_PAGE: bad = config_set(cfg, "page_size", optarg, err); break;
+        case 's': bad = config_set(cfg, "seed", optarg, err); break;
+        case O_FORMAT: bad = config_set(cfg, "format", optarg, err); break;
+        case 'c': break;
+        case 'o': out = optarg; break;
+        case O_INTERVAL: bad = config_set(cfg, "interval", optarg, err); break;
+        case O_COW: bad = config_set(cfg, "cow", optarg, err); break;
+        case O_SCHED: bad = config_set(cfg, "schedule", optarg, err); break;
+        case O_SWAPDEV: bad = config_set(cfg, "swap_dev", optarg, err); break;
+        case O_FILEDEV: bad = config_set(cfg, "file_dev", optarg, err); break;
+        case O_REFBIT: bad = config_set(cfg, "ref_bit", optarg, err); break;
+        case O_TLB: {
+            char e[16], w[16] = "";
+            const char *colon = strchr(optarg, ':');
+            if (colon) {
+                snprintf(e, sizeof e, "%.*s", (int)(colon - optarg), optarg);
+                snprintf(w, sizeof w, "%s", colon + 1);
+            } else {
+                snprintf(e, sizeof e, "%s", optarg);
+                long n = strtol(optarg, NULL, 10);
+                snprintf(w, sizeof w, "%ld", n >= 4 ? 4 : n > 0 ? n : 1);
+            }
+            bad = config_set(cfg, "tlb.entries", e, err) || config_set(cfg, "tlb.ways", w, err);
+            break;
+        }
+        case O_SET: {
+            char *eq = strchr(optarg, '=');
+            if (!eq) {
+                snprintf(err, sizeof err, "--set needs KEY=VALUE, not '%s'", optarg);
+                bad = 1;
+                break;
+            }
+            *eq = '\0';
+            bad = config_set(cfg, optarg, eq + 1, err);
+            *eq = '=';
+            break;
+        }
+        case 'h': run_usage(stdout); rc = 0; goto done;
+        default: run_usage(stderr); goto done;
+        }
+        if (bad) {
+            fprintf(stderr, "pagesim: %s\n", err);
+            goto done;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "pagesim: run needs a trace file\n");
+        run_usage(stderr);
+        goto done;
+    }
+    if (sim_run_to_file(cfg, (const char *const *)argv + optind, argc - optind, out, err)) {
+        fprintf(stderr, "pagesim: %s\n", err);
+        goto done;
+    }
+    rc = 0;
+done:
+    json_decref(cfg);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+        printf("pagesim %s\n", PAGESIM_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "policies"))
+        return cmd_policies();
+    int status;
+    if (cli_dispatch_extra(cmd, argc - 1, argv + 1, &status))
+        return status;
+    fprintf(stderr, "pagesim: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,513 @@
+/* mmu.c - one memory reference: TLB, page walk, and the page-fault handler.
+ *
+ * The hot path (a TLB hit on a permitted page) is a handful of loads and stores: the TLB
+ * set scan, the referenced/dirty bits in the PTE, and the policy's on_hit if it has one. A
+ * TLB miss adds a hash lookup of the PTE (the "walk", charged costs.walk) and a TLB fill.
+ * Everything else is the fault handler, written after the classic story (Silberschatz et al.,
+ * OSC 9th ed., §9.2-9.3; Bovet & Cesati, Understanding the Linux Kernel, ch. 9, "Page Fault
+ * Exception Handler"): find the area; outside every area is a segmentation fault, a forbidden
+ * access a protection fault (both counted and skipped); a present page written through a
+ * read-only PTE in a writable private area is copy-on-write; a missing page is filled from
+ * the page cache, the swap cache, the file, swap, or with zeroes.
+ *
+ * A fault that must wait (device I/O, or the write-back of a dirty victim) is split in two
+ * as in a real kernel: the first half allocates and locks the frame and submits I/O; the
+ * process blocks and an EV_IO_DONE event runs mmu_fault_complete, which maps the page. The
+ * faulting instruction then restarts, finds the page present, and is not shown to the policy
+ * a second time (PTE_FRESH). A fault that needs no wait completes at once.
+ *
+ * Referenced bits: by default every reference sets R, as the textbooks assume; with
+ * ref_bit "tlb_fill", only a walk that fills the TLB sets it, as x86 hardware does, so a bit
+ * cleared by the policy stays clear while the translation stays cached. */
+#include "engine.h"
+
+const char *const fault_kind_names[FK_N] = {
+    "demand_zero", "file_read", "page_cache", "swap_in", "swap_cache", "cow", "segv", "protection",
+};
+
+static const vma_t implicit_vma = {
+    .start = 0, .end = UINT64_MAX, .prot = PTE_READ | PTE_WRITE | PTE_EXEC, .flags = VMA_ANON,
+};
+
+const vma_t *vma_find(const mm_t *mm, vpn_t vpn)
+{
+    if (mm->implicit)
+        return &implicit_vma;
+    uint32_t lo = 0, hi = mm->nvmas;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (mm->vmas[mid].end <= vpn)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < mm->nvmas && mm->vmas[lo].start <= vpn ? &mm->vmas[lo] : NULL;
+}
+
+static inline uint32_t need_perm(ref_kind_t k)
+{
+    return k == REF_WRITE ? PTE_WRITE : k == REF_IFETCH ? PTE_EXEC : PTE_READ;
+}
+
+static inline mem_ref_t make_ref(const sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind)
+{
+    mem_ref_t r = {.t = s->vt, .next_use = s->nu ? nu_get(s->nu, s->vt) : VTIME_NEVER,
+                   .vpn = vpn, .pid = p->pid, .kind = kind};
+    return r;
+}
+
+/* The policy hears of a reference to pfn: a new page, or one it already tracks. */
+static void policy_touch(sim_t *s, pfn_t pfn, const mem_ref_t *r)
+{
+    frame_t *f = &s->frames[pfn];
+    if (f->flags & FR_TRACKED) {
+        if (s->repl->on_hit)
+            s->repl->on_hit(s->repl_state, r, pfn);
+    } else {
+        f->flags |= FR_TRACKED;
+        s->ntracked++;
+        s->repl->on_insert(s->repl_state, r, pfn);
+    }
+}
+
+static void map_page(sim_t *s, proc_t *p, pte_t *pte, pfn_t pfn, uint32_t perms)
+{
+    mm_t *mm = &s->mms[p->mm];
+    pte->flags = PTE_PRESENT | perms;
+    pte->val = pfn;
+    rmap_add(s, pfn, p->mm, pte->vpn, pte);
+    if (++mm->resident > p->resident_peak)
+        p->resident_peak = mm->resident;
+}
+
+void frame_put(sim_t *s, pfn_t pfn, repl_why_t why)
+{
+    frame_t *f = &s->frames[pfn];
+    SIM_ASSERT(s, f->mapcount == 0);
+    /* A swap-cached page stays while some swapped-out PTE may still find it there; a
+     * page-cache page stays: the file is still there for the next mapper. Both remain
+     * resident and evictable, exactly as in Linux. */
+    if ((f->flags & FR_SWAPCACHE) && s->swap_refs[f->swap_slot] > 1)
+        return;
+    if (f->flags & FR_PAGECACHE)
+        return;
+    if (f->flags & FR_TRACKED) {
+        f->flags &= ~FR_TRACKED;
+        s->ntracked--;
+        s->repl->on_remove(s->repl_state, pfn, why);
+    }
+    if (!(f->flags & FR_ANON) && f->obj && s->objs[f->obj].kind == OBJ_SHM && f->swap_slot) {
+        swap_unref(s, f->swap_slot);
+        f->swap_slot = 0;
+    }
+    frame_uncache(s, pfn);
+    frame_release(s, pfn);
+}
+
+/* What a fault handler tells the access that trapped. */
+enum {
+    F_DONE = 0,   /* the page is mapped and the policy has seen this reference */
+    F_BLOCKED,    /* p waits for I/O; the access restarts after EV_IO_DONE */
+    F_SKIP,       /* segv or protection: counted, the reference is skipped */
+    F_RESTART,    /* state changed under the handler: run the access again */
+    F_SPURIOUS,   /* a stale TLB entry trapped; the PTE allows the access */
+};
+
+static inline void count_fault(sim_t *s, proc_t *p, int fk)
+{
+    s->n_faults[fk]++;
+    p->n_faults[fk]++;
+}
+
+/* Ends a fault: at once when ready <= now, or by blocking p until ready. */
+static int fault_finish(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, pfn_t pfn, pfn_t old,
+                        uint32_t perms, int fk, uint64_t key, const mem_ref_t *r,
+                        sim_time_t start, sim_time_t ready)
+{
+    p->pend_pte = pte;
+    p->pend_pfn = pfn;
+    p->pend_old = old;
+    p->pend_perms = perms;
+    p->pend_fk = (uint32_t)fk;
+    p->pend_key = key;
+    p->pend_ref = *r;
+    p->fault_start = start;
+    if (ready <= c->clock) {
+        mmu_fault_complete(s, p, c->clock);
+        return F_DONE;
+    }
+    frame_t *f = &s->frames[pfn];
+    if (!(f->flags & FR_LOCKED) || f->ready_at < ready) {
+        f->flags |= FR_LOCKED;
+        f->ready_at = ready;
+    }
+    p->state = P_BLOCKED;
+    p->blocked_since = c->clock;
+    evq_push(&s->evq, ready, EV_IO_DONE, (uint32_t)(p - s->procs), 0);
+    return F_BLOCKED;
+}
+
+void mmu_fault_complete(sim_t *s, proc_t *p, sim_time_t now)
+{
+    frame_t *f = &s->frames[p->pend_pfn];
+    pte_t *pte = p->pend_pte;
+    if ((f->flags & FR_LOCKED) && f->ready_at <= now)
+        f->flags &= ~FR_LOCKED;
+    int valid = 1;
+    if (p->pend_old != PFN_NONE)            /* COW: the old page must still be mapped here */
+        valid = (pte->flags & PTE_PRESENT) && pte->val == p->pend_old;
+    else if (p->pend_key)                   /* a cached page another fault brought in */
+        valid = (f->flags & FR_USED) && !(f->flags & FR_LOCKED) && p->pend_key ==
+                ((f->flags & FR_SWAPCACHE) ? f->swap_slot : (((uint64_t)f->obj << 40) | f->index));
+    if (!valid) {
+        /* Lost a race while blocked: give back a private frame and let the access fault anew. */
+        if (!p->pend_key && !f->mapcount && !(f->flags & FR_TRACKED)) {
+            frame_uncache(s, p->pend_pfn);
+            frame_release(s, p->pend_pfn);
+        }
+        return;
+    }
+    if (p->pend_old != PFN_NONE) {
+        rmap_del(s, p->pend_old, pte);
+        s->mms[p->mm].resident--;
+        for (uint32_t i = 0; i < s->ncpus; i++)
+            tlb_invalidate(&s->cpus[i].tlb, p->mm, pte->vpn);
+        if (!s->frames[p->pend_old].mapcount)
+            frame_put(s, p->pend_old, REPL_COW);
+    }
+    if (pte->flags & PTE_SWAP)
+        swap_unref(s, pte->val);
+    map_page(s, p, pte, p->pend_pfn, p->pend_perms);
+    /* The faulting reference touches the page: its R (and D) bits are set before the policy
+     * hears of it, as the hardware would set them when the access restarts. */
+    pte->flags |= PTE_FRESH | PTE_REF | (p->pend_ref.kind == REF_WRITE ? PTE_DIRTY : 0);
+    policy_touch(s, p->pend_pfn, &p->pend_ref);
+    double ns = (double)(now - p->fault_start) / PS_PER_NS;
+    hist_add(s->lat_fault, ns);
+    if (fault_is_major((int)p->pend_fk))
+        hist_add(s->lat_major, ns);
+}
+
+/* A new anonymous frame for p: zero-filled, or a private copy of src. */
+static int anon_new(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v, pfn_t src,
+                    int fk, const mem_ref_t *r, sim_time_t start)
+{
+    sim_time_t ready;
+    pfn_t pfn = frame_get(s, c, r, &ready);
+    /* Reclaim may have evicted the page we were about to copy: restart the access. */
+    if (src != PFN_NONE && !((pte->flags & PTE_PRESENT) && pte->val == src)) {
+        frame_release(s, pfn);
+        return F_RESTART;
+    }
+    frame_t *f = &s->frames[pfn];
+    f->flags |= FR_ANON;
+    if (r->kind == REF_WRITE)
+        f->flags |= FR_DIRTY;
+    if (src != PFN_NONE) {
+        c->clock += s->cost.copy;
+        s->n_cow_copies++;
+    } else {
+        c->clock += s->cost.zero;
+    }
+    return fault_finish(s, c, p, pte, pfn, src, v->prot, fk, 0, r, start, ready);
+}
+
+static int cow_exclusive(const sim_t *s, const frame_t *f)
+{
+    return (f->flags & FR_ANON) && f->mapcount == 1 &&
+           (!f->swap_slot || s->swap_refs[f->swap_slot] <= 1);
+}
+
+/* Un-shares up to the COW policy's `neighbours` pages after vpn, without faults: exclusive
+ * ones are made writable, shared ones copied. Opportunistic: stops rather than wait for a
+ * write-back to free a frame. */
+static void cow_break_neighbours(sim_t *s, cpu_t *c, proc_t *p, const vma_t *v, vpn_t vpn)
+{
+    uint32_t n = s->cow->neighbours(s->cow_state);
+    mm_t *mm = &s->mms[p->mm];
+    for (vpn_t x = vpn + 1; x <= vpn + n && x < v->end; x++) {
+        pte_t *pte = pt_lookup(&mm->pt, x);
+        if (!pte || !(pte->flags & PTE_PRESENT) || (pte->flags & PTE_WRITE))
+            continue;
+        pfn_t old = pte->val;
+        if (!(s->frames[old].flags & FR_ANON))
+            continue;
+        for (uint32_t i = 0; i < s->ncpus; i++)
+            tlb_invalidate(&s->cpus[i].tlb, p->mm, x);
+        if (cow_exclusive(s, &s->frames[old])) {
+            pte->flags |= PTE_WRITE;
+            s->n_cow_reuses++;
+            continue;
+        }
+        mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .vpn = x, .pid = p->pid, .kind = REF_WRITE};
+        sim_time_t ready;
+        pfn_t pfn = frame_get(s, c, &r, &ready);
+        if (ready > c->clock || !((pte->flags & PTE_PRESENT) && pte->val == old)) {
+            /* The frame is not free yet (dirty victim) or reclaim took our source: stop. */
+            if (ready > c->clock) {
+                s->frames[pfn].flags |= FR_LOCKED;
+                s->frames[pfn].ready_at = ready;
+            }
+            frame_release(s, pfn);
+            return;
+        }
+        c->clock += s->cost.copy;
+        s->n_cow_copies++;
+        s->frames[pfn].flags |= FR_ANON | FR_DIRTY;
+        rmap_del(s, old, pte);
+        mm->resident--;
+        if (!s->frames[old].mapcount)
+            frame_put(s, old, REPL_COW);
+        map_page(s, p, pte, pfn, v->prot);
+        s->frames[pfn].flags |= FR_TRACKED;
+        s->ntracked++;
+        s->repl->on_insert(s->repl_state, &r, pfn);
+    }
+}
+
+/* Write to a present page through a read-only PTE in a writable private area. */
+static int cow_fault(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
+                     const mem_ref_t *r, sim_time_t start)
+{
+    pfn_t old = pte->val;
+    frame_t *f = &s->frames[old];
+    count_fault(s, p, FK_COW);
+    cow_page_t pg = {.pid = p->pid, .vpn = pte->vpn, .mapcount = f->mapcount,
+                     .exclusive = cow_exclusive(s, f)};
+    if (pg.exclusive && s->cow->at_write(s->cow_state, &pg) == COW_REUSE) {
+        /* Last owner: no copy, just make it writable (Linux do_wp_page's reuse path). */
+        s->n_cow_reuses++;
+        pte->flags |= PTE_WRITE;
+        for (uint32_t i = 0; i < s->ncpus; i++)
+            tlb_invalidate(&s->cpus[i].tlb, p->mm, pte->vpn);
+        policy_touch(s, old, r);
+        pte->flags |= PTE_FRESH;
+        hist_add(s->lat_fault, (double)(c->clock - start) / PS_PER_NS);
+        return F_DONE;
+    }
+    int rc = anon_new(s, c, p, pte, v, old, FK_COW, r, start);
+    if (rc == F_DONE && s->cow->neighbours)
+        cow_break_neighbours(s, c, p, v, pte->vpn);
+    return rc;
+}
+
+int cow_at_fork(sim_t *s, cpu_t *c, uint32_t pmi, pte_t *pp, uint32_t cmi, pte_t *cp, const vma_t *v)
+{
+    frame_t *f = &s->frames[pp->val];
+    cow_page_t pg = {.pid = 0, .vpn = pp->vpn, .mapcount = f->mapcount, .exclusive = 0};
+    if (!(f->flags & FR_ANON) || s->cow->at_fork(s->cow_state, &pg) != COW_COPY)
+        return 0;
+    mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .vpn = cp->vpn, .kind = REF_WRITE};
+    sim_time_t ready;
+    pfn_t pfn = frame_get(s, c, &r, &ready);
+    if (ready > c->clock)
+        c->clock = ready;                  /* fork waits for the write-back that freed it */
+    if (!(pp->flags & PTE_PRESENT)) {
+        /* Reclaim evicted the parent's page to make room: share its swap copy instead. */
+        frame_release(s, pfn);
+        if (pp->flags & PTE_SWAP) {
+            cp->flags = PTE_SWAP | (pp->flags & PTE_PERMS);
+            cp->val = pp->val;
+            swap_ref(s, pp->val);
+        }
+        return 1;
+    }
+    c->clock += s->cost.copy;
+    s->n_cow_eager++;
+    frame_t *nf = &s->frames[pfn];
+    nf->flags |= FR_ANON | FR_DIRTY | FR_TRACKED;
+    cp->flags = PTE_PRESENT | v->prot;
+    cp->val = pfn;
+    rmap_add(s, pfn, cmi, cp->vpn, cp);
+    s->mms[cmi].resident++;
+    s->ntracked++;
+    s->repl->on_insert(s->repl_state, &r, pfn);
+    (void)pmi;
+    return 1;
+}
+
+/* A private anonymous page that was swapped out: in the swap cache, or read back. */
+static int swap_fault(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
+                      const mem_ref_t *r, sim_time_t start)
+{
+    uint32_t slot = pte->val;
+    uint64_t *hit = u64map_find(&s->swapcache, slot);
+    pfn_t pfn;
+    sim_time_t ready;
+    int fk;
+    if (hit) {
+        pfn = (pfn_t)*hit;
+        fk = FK_SWAP_CACHE;
+        frame_t *f = &s->frames[pfn];
+        ready = (f->flags & FR_LOCKED) ? f->ready_at : c->clock;
+    } else {
+        fk = FK_SWAP_IN;
+        pfn = frame_get(s, c, r, &ready);
+        frame_t *f = &s->frames[pfn];
+        f->flags |= FR_ANON | FR_SWAPCACHE;
+        f->swap_slot = slot;
+        swap_ref(s, slot);                         /* the swap cache's reference */
+        u64map_put(&s->swapcache, slot, pfn);
+        sim_time_t done = dev_submit(s->swap_dev, c->clock, DEV_READ, slot, 1);
+        if (done > ready)
+            ready = done;
+        s->n_swap_in++;
+    }
+    count_fault(s, p, fk);
+    /* Writable only if no one else can reach this copy: this PTE and the cache hold the
+     * only references, and nobody maps it yet. Otherwise it is still COW-shared. */
+    uint32_t perms = v->prot;
+    if (s->frames[pfn].mapcount || s->swap_refs[slot] > 2)
+        perms &= ~PTE_WRITE;
+    return fault_finish(s, c, p, pte, pfn, PFN_NONE, perms, fk, slot, r, start, ready);
+}
+
+/* A page of a file or of shared anonymous memory: the page cache, else the file or swap. */
+static int object_fault(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
+                        const mem_ref_t *r, sim_time_t start)
+{
+    obj_t *o = &s->objs[v->obj];
+    uint64_t index = v->pgoff + (pte->vpn - v->start);
+    uint64_t key = ((uint64_t)v->obj << 40) | index;
+    uint64_t *hit = u64map_find(&s->pagecache, key);
+    pfn_t pfn;
+    sim_time_t ready;
+    int fk;
+    if (hit) {
+        pfn = (pfn_t)*hit;
+        fk = FK_PAGE_CACHE;
+        frame_t *f = &s->frames[pfn];
+        ready = (f->flags & FR_LOCKED) ? f->ready_at : c->clock;
+    } else {
+        pfn = frame_get(s, c, r, &ready);
+        frame_t *f = &s->frames[pfn];
+        f->flags |= FR_PAGECACHE;
+        f->obj = v->obj;
+        f->index = index;
+        u64map_put(&s->pagecache, key, pfn);
+        sim_time_t done = c->clock;
+        uint64_t *slot = o->kind == OBJ_SHM ? u64map_find(&o->swap, index) : NULL;
+        if (o->kind == OBJ_FILE) {
+            fk = FK_FILE_READ;
+            done = dev_submit(s->file_dev, c->clock, DEV_READ, o->dev_base + index, 1);
+            s->n_file_read++;
+        } else if (slot) {
+            fk = FK_SWAP_IN;
+            f->swap_slot = (uint32_t)*slot;         /* the object's reference moves to the frame */
+            u64map_del(&o->swap, index);
+            done = dev_submit(s->swap_dev, c->clock, DEV_READ, f->swap_slot, 1);
+            s->n_swap_in++;
+        } else {
+            fk = FK_DEMAND_ZERO;
+            c->clock += s->cost.zero;
+            done = c->clock;
+        }
+        if (done > ready)
+            ready = done;
+    }
+    count_fault(s, p, fk);
+    /* A private mapping maps the cached page read-only: a write then copies it (COW). */
+    uint32_t perms = v->prot;
+    if (!(v->flags & VMA_SHARED))
+        perms &= ~PTE_WRITE;
+    int rc = fault_finish(s, c, p, pte, pfn, PFN_NONE, perms, fk, key, r, start, ready);
+    if (rc == F_DONE && r->kind == REF_WRITE && !(v->flags & VMA_SHARED))
+        rc = F_RESTART;                              /* the write restarts and copies */
+    return rc;
+}
+
+static int fault(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind)
+{
+    mm_t *mm = &s->mms[p->mm];
+    sim_time_t start = c->clock;
+    c->clock += s->cost.fault;
+    const vma_t *v = vma_find(mm, vpn);
+    uint32_t need = need_perm(kind);
+    if (!v) {
+        count_fault(s, p, FK_SEGV);
+        return F_SKIP;
+    }
+    if (!(v->prot & need)) {
+        count_fault(s, p, FK_PROTECTION);
+        return F_SKIP;
+    }
+    pte_t *pte = pt_get(&mm->pt, vpn);
+    mem_ref_t r = make_ref(s, p, vpn, kind);
+    if (pte->flags & PTE_PRESENT) {
+        if ((pte->flags & need) == need)
+            return F_SPURIOUS;
+        SIM_ASSERT(s, kind == REF_WRITE && !(v->flags & VMA_SHARED));
+        return cow_fault(s, c, p, pte, v, &r, start);
+    }
+    if ((v->flags & VMA_ANON) && !(v->flags & VMA_SHARED)) {
+        if (pte->flags & PTE_SWAP)
+            return swap_fault(s, c, p, pte, v, &r, start);
+        count_fault(s, p, FK_DEMAND_ZERO);
+        return anon_new(s, c, p, pte, v, PFN_NONE, FK_DEMAND_ZERO, &r, start);
+    }
+    return object_fault(s, c, p, pte, v, &r, start);
+}
+
+int mmu_access(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind)
+{
+    uint32_t need = need_perm(kind);
+    c->clock += s->cost.tlb_hit;
+    tlb_entry_t *e = tlb_lookup(&c->tlb, p->mm, vpn);
+    pte_t *pte;
+    if (__builtin_expect(e && (e->perms & need), 1)) {
+        pte = e->pte;
+    } else {
+        pte = e ? e->pte : (c->clock += s->cost.walk, pt_lookup(&s->mms[p->mm].pt, vpn));
+        if (!pte || (pte->flags & (PTE_PRESENT | need)) != (PTE_PRESENT | need)) {
+            for (;;) {
+                int rc = fault(s, c, p, vpn, kind);
+                if (rc == F_BLOCKED)
+                    return 1;
+                if (rc == F_SKIP)
+                    return 0;
+                if (rc != F_RESTART)
+                    break;
+                c->clock += s->cost.walk;            /* the restarted access walks again */
+            }
+            pte = pt_lookup(&s->mms[p->mm].pt, vpn);
+        }
+        tlb_fill(&c->tlb, p->mm, vpn, pte);
+        if (s->ref_on_walk)
+            pte->flags |= PTE_REF;
+    }
+    if (!s->ref_on_walk)
+        pte->flags |= PTE_REF;
+    if (kind == REF_WRITE)
+        pte->flags |= PTE_DIRTY;
+    if (pte->flags & PTE_FRESH) {
+        pte->flags &= ~PTE_FRESH;                    /* the fault already told the policy */
+    } else if (s->repl->on_hit) {
+        mem_ref_t r = make_ref(s, p, vpn, kind);
+        s->repl->on_hit(s->repl_state, &r, pte->val);
+    }
+    return 0;
+}
+
+int mmu_test_clear_ref(void *eng, pfn_t pfn)
+{
+    sim_t *s = eng;
+    int ref = 0;
+    for (uint32_t n = s->frames[pfn].rmap; n; n = s->rmap[n].next) {
+        pte_t *pte = s->rmap[n].pte;
+        ref |= (pte->flags & PTE_REF) != 0;
+        pte->flags &= ~PTE_REF;
+    }
+    return ref;
+}
+
+int mmu_is_dirty(void *eng, pfn_t pfn)
+{
+    sim_t *s = eng;
+    const frame_t *f = &s->frames[pfn];
+    if (f->flags & FR_DIRTY)
+        return 1;
+    for (uint32_t n = f->rmap; n; n = s->rmap[n].next)
+        if (s->rmap[n].pte->flags & PTE_DIRTY)
+            return 1;
+    return 0;
+}

@@ -1,0 +1,83 @@
+/* pagetable.c - per-address-space PTEs: a slab of stable entries and a vpn hash (see .h).
+ *
+ * Lookup: one hash probe sequence (linear probing, load factor <= 1/2, so about 1.5 probes)
+ * and one slab access. Entries are never deleted: an unmapped page keeps an empty entry, which
+ * is cheaper than tombstones and bounded by pages touched. Cost of growth: amortised O(1). */
+#include "pagetable.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+void pt_init(pagetable_t *pt)
+{
+    memset(pt, 0, sizeof *pt);
+    pt->mask = 63;
+    pt->slots = calloc(pt->mask + 1, sizeof *pt->slots);
+    assert(pt->slots);
+}
+
+void pt_free(pagetable_t *pt)
+{
+    for (size_t i = 0; i < pt->nchunks; i++)
+        free(pt->chunks[i]);
+    free(pt->chunks);
+    free(pt->slots);
+    memset(pt, 0, sizeof *pt);
+}
+
+pte_t *pt_lookup(const pagetable_t *pt, vpn_t vpn)
+{
+    for (size_t h = pt_hash(vpn) & pt->mask;; h = (h + 1) & pt->mask) {
+        uint32_t s = pt->slots[h];
+        if (!s)
+            return NULL;
+        pte_t *e = pt_at(pt, s - 1);
+        if (e->vpn == vpn)
+            return e;
+    }
+}
+
+static void rehash(pagetable_t *pt)
+{
+    size_t cap = (pt->mask + 1) * 2;
+    free(pt->slots);
+    pt->slots = calloc(cap, sizeof *pt->slots);
+    assert(pt->slots);
+    pt->mask = cap - 1;
+    for (size_t i = 0; i < pt->n; i++) {
+        size_t h = pt_hash(pt_at(pt, i)->vpn) & pt->mask;
+        while (pt->slots[h])
+            h = (h + 1) & pt->mask;
+        pt->slots[h] = (uint32_t)(i + 1);
+    }
+}
+
+pte_t *pt_get(pagetable_t *pt, vpn_t vpn)
+{
+    size_t h = pt_hash(vpn) & pt->mask;
+    for (;; h = (h + 1) & pt->mask) {
+        uint32_t s = pt->slots[h];
+        if (!s)
+            break;
+        pte_t *e = pt_at(pt, s - 1);
+        if (e->vpn == vpn)
+            return e;
+    }
+    assert(pt->n < UINT32_MAX - 1);
+    if (pt->n == pt->nchunks * PT_CHUNK) {
+        pt->chunks = realloc(pt->chunks, (pt->nchunks + 1) * sizeof *pt->chunks);
+        assert(pt->chunks);
+        pt->chunks[pt->nchunks] = malloc(PT_CHUNK * sizeof(pte_t));
+        assert(pt->chunks[pt->nchunks]);
+        pt->nchunks++;
+    }
+    pte_t *e = pt_at(pt, pt->n);
+    e->vpn = vpn;
+    e->val = 0;
+    e->flags = 0;
+    pt->slots[h] = (uint32_t)(++pt->n);
+    if (2 * pt->n > pt->mask + 1)
+        rehash(pt);
+    return e;
+}

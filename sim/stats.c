@@ -1,0 +1,149 @@
+/* stats.c - the counters' JSON form, the timeline, and latency distributions.
+ *
+ * Statistics are plain counters bumped on the paths that cause them (never scraped from
+ * text) plus two GSL-backed histograms (every fault's service time, and major faults'
+ * alone). The timeline takes one record per `interval` accesses: O(1) per interval, so its
+ * size grows with trace length / interval, which the user chooses (0 turns it off).
+ * results/README.md documents every key; the schema number changes when a key changes. */
+#include "engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void stats_init(sim_t *s)
+{
+    s->lat_fault = hist_new();
+    s->lat_major = hist_new();
+}
+
+void stats_free(sim_t *s)
+{
+    hist_free(s->lat_fault);
+    hist_free(s->lat_major);
+    free(s->timeline);
+}
+
+static uint64_t faults_total(const uint64_t *n)
+{
+    uint64_t t = 0;
+    for (int k = 0; k < FK_N; k++)
+        if (k != FK_SEGV && k != FK_PROTECTION)
+            t += n[k];
+    return t;
+}
+
+void stats_interval(sim_t *s)
+{
+    if (s->ntimeline == s->captimeline) {
+        s->captimeline = s->captimeline ? 2 * s->captimeline : 64;
+        s->timeline = realloc(s->timeline, s->captimeline * sizeof *s->timeline);
+        SIM_ASSERT(s, s->timeline);
+    }
+    uint64_t faults = faults_total(s->n_faults);
+    sim_time_t now = 0;
+    for (uint32_t i = 0; i < s->ncpus; i++)
+        if (s->cpus[i].clock > now)
+            now = s->cpus[i].clock;
+    s->timeline[s->ntimeline++] = (timeline_rec_t){
+        .refs = s->n_access - s->tl_refs, .faults = faults - s->tl_faults,
+        .evictions = s->n_evict - s->tl_evict, .resident = s->resident, .t = now,
+    };
+    s->tl_refs = s->n_access;
+    s->tl_faults = faults;
+    s->tl_evict = s->n_evict;
+}
+
+static json_t *faults_json(const uint64_t *n)
+{
+    json_t *o = json_object();
+    uint64_t major = n[FK_FILE_READ] + n[FK_SWAP_IN], total = faults_total(n);
+    json_object_set_new(o, "total", json_integer((json_int_t)total));
+    json_object_set_new(o, "major", json_integer((json_int_t)major));
+    json_object_set_new(o, "minor", json_integer((json_int_t)(total - major)));
+    for (int k = 0; k < FK_N; k++)
+        json_object_set_new(o, fault_kind_names[k], json_integer((json_int_t)n[k]));
+    return o;
+}
+
+static double ns(sim_time_t ps) { return (double)ps / PS_PER_NS; }
+
+json_t *stats_json(const sim_t *s)
+{
+    json_t *r = json_object();
+    json_object_set_new(r, "schema", json_integer(PAGESIM_SCHEMA));
+    json_object_set_new(r, "version", json_string(PAGESIM_VERSION));
+    json_object_set_new(r, "config", json_deep_copy(s->cfg));
+    json_object_set_new(r, "seed", json_integer((json_int_t)s->seed));
+    json_t *tr = json_array();
+    for (int i = 0; i < s->ntraces; i++)
+        json_array_append_new(tr, json_string(s->traces[i]));
+    json_object_set_new(r, "traces", tr);
+    json_object_set_new(r, "policy", json_pack("{s:s,s:b,s:s}", "name", s->repl->name,
+                        "sees_all_refs", (s->repl->flags & REPL_SEES_ALL_REFS) != 0, "cow", s->cow->name));
+
+    json_object_set_new(r, "accesses", json_integer((json_int_t)s->n_access));
+    json_object_set_new(r, "reads", json_integer((json_int_t)s->n_reads));
+    json_object_set_new(r, "writes", json_integer((json_int_t)s->n_writes));
+    json_object_set_new(r, "ifetches", json_integer((json_int_t)s->n_ifetch));
+    json_object_set_new(r, "references", json_integer((json_int_t)s->vt));
+    uint64_t total = faults_total(s->n_faults);
+    json_object_set_new(r, "faults", faults_json(s->n_faults));
+    json_object_set_new(r, "miss_ratio", json_real(s->vt ? (double)total / (double)s->vt : 0));
+    json_object_set_new(r, "evictions", json_pack("{s:I,s:I}", "total", (json_int_t)s->n_evict,
+                                                  "dirty", (json_int_t)s->n_evict_dirty));
+    json_object_set_new(r, "io", json_pack("{s:I,s:I,s:I,s:I}", "swap_in", (json_int_t)s->n_swap_in,
+                        "swap_out", (json_int_t)s->n_swap_out, "file_read", (json_int_t)s->n_file_read,
+                        "file_write", (json_int_t)s->n_file_write));
+    json_object_set_new(r, "cow", json_pack("{s:I,s:I,s:I}", "copies", (json_int_t)s->n_cow_copies,
+                        "reuses", (json_int_t)s->n_cow_reuses, "eager_copies", (json_int_t)s->n_cow_eager));
+
+    uint64_t hits = 0, misses = 0, shoot = 0, flushes = 0;
+    sim_time_t busy = 0;
+    for (uint32_t i = 0; i < s->ncpus; i++) {
+        hits += s->cpus[i].tlb.hits;
+        misses += s->cpus[i].tlb.misses;
+        shoot += s->cpus[i].tlb.shootdowns;
+        flushes += s->cpus[i].tlb.flushes;
+        busy += s->cpus[i].busy_ps;
+    }
+    json_object_set_new(r, "tlb", json_pack("{s:I,s:I,s:f,s:I,s:I}", "hits", (json_int_t)hits,
+                        "misses", (json_int_t)misses,
+                        "miss_ratio", hits + misses ? (double)misses / (double)(hits + misses) : 0.0,
+                        "shootdowns", (json_int_t)shoot, "flushes", (json_int_t)flushes));
+    json_object_set_new(r, "memory", json_pack("{s:I,s:I,s:I,s:I}", "frames", (json_int_t)s->nframes,
+                        "page_size", (json_int_t)s->page_size, "resident_peak", (json_int_t)s->resident_peak,
+                        "resident_end", (json_int_t)s->resident));
+    json_object_set_new(r, "time", json_pack("{s:f}", "sim_ns", ns(s->end_time)));
+    double util = s->end_time ? (double)busy / ((double)s->end_time * s->ncpus) : 0;
+    json_object_set_new(r, "cpu", json_pack("{s:I,s:f,s:f}", "cpus", (json_int_t)s->ncpus,
+                        "busy_ns", ns(busy), "utilization", util));
+    json_object_set_new(r, "throughput", json_pack("{s:f}", "accesses_per_s",
+                        s->end_time ? (double)s->n_access / ((double)s->end_time / PS_PER_S) : 0.0));
+    json_object_set_new(r, "latency", json_pack("{s:o,s:o,s:o}", "fault_ns", hist_json(s->lat_fault),
+                        "major_fault_ns", hist_json(s->lat_major), "major_fault_cdf", hist_cdf_json(s->lat_major)));
+    json_object_set_new(r, "devices", json_pack("{s:o,s:o}", "swap", dev_stats_json(s->swap_dev, s->end_time),
+                        "file", dev_stats_json(s->file_dev, s->end_time)));
+    json_t *procs = json_array();
+    for (uint32_t i = 0; i < s->nprocs; i++) {
+        const proc_t *p = &s->procs[i];
+        json_array_append_new(procs, json_pack("{s:I,s:I,s:o,s:I,s:f,s:f}", "pid", (json_int_t)p->pid,
+                              "references", (json_int_t)p->n_refs, "faults", faults_json(p->n_faults),
+                              "resident_peak", (json_int_t)p->resident_peak, "cpu_ns", ns(p->cpu_ps),
+                              "blocked_ns", ns(p->blocked_ps)));
+    }
+    json_object_set_new(r, "processes", procs);
+    json_t *tl = json_array();
+    for (size_t i = 0; i < s->ntimeline; i++) {
+        const timeline_rec_t *t = &s->timeline[i];
+        json_array_append_new(tl, json_pack("{s:I,s:I,s:I,s:I,s:f}", "references", (json_int_t)t->refs,
+                              "faults", (json_int_t)t->faults, "evictions", (json_int_t)t->evictions,
+                              "resident", (json_int_t)t->resident, "time_ns", ns(t->t)));
+    }
+    json_object_set_new(r, "timeline", tl);
+    return r;
+}
+
+json_t *sim_results(const sim_t *s)
+{
+    return stats_json(s);
+}

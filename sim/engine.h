@@ -1,0 +1,243 @@
+/* engine.h - the simulation object and the structures the mechanism modules share.
+ * Internal to sim/: policies see only repl.h's window, workloads only wl.h. */
+#ifndef PAGESIM_ENGINE_H
+#define PAGESIM_ENGINE_H
+
+#include <gsl/gsl_rng.h>
+#include <jansson.h>
+
+#include "types.h"
+#include "sim.h"
+#include "event.h"
+#include "pagetable.h"
+#include "tlb.h"
+#include "u64map.h"
+#include "hist.h"
+#include "device.h"
+#include "../policies/repl.h"
+#include "../policies/cow.h"
+#include "../workloads/wl.h"
+
+/* SIM_ASSERT: a bug, not bad input. Prints where in the simulation it happened. */
+#define SIM_ASSERT(s, cond) do { if (!(cond)) sim_assert_fail((s), #cond, __FILE__, __LINE__); } while (0)
+void sim_assert_fail(const sim_t *s, const char *what, const char *file, int line) __attribute__((noreturn));
+
+/* ---- frames (frame.c) ---- */
+enum {
+    FR_USED      = 1u << 0,  /* allocated (not on the free list) */
+    FR_ANON      = 1u << 1,  /* anonymous: backed by swap, not by a file */
+    FR_DIRTY     = 1u << 2,  /* differs from its backing copy (PTE dirty bits folded in) */
+    FR_SWAPCACHE = 1u << 3,  /* has a swap slot and is findable by it */
+    FR_PAGECACHE = 1u << 4,  /* findable by (object, index) */
+    FR_TRACKED   = 1u << 5,  /* the replacement policy knows it (resident and evictable) */
+    FR_LOCKED    = 1u << 6,  /* I/O in flight: ready at frame.ready_at */
+};
+
+typedef struct frame {
+    uint32_t flags;
+    uint32_t mapcount;    /* PTEs mapping it */
+    uint32_t rmap;        /* head of its reverse-map list (index into rmap pool), 0 = none */
+    uint32_t swap_slot;   /* 0 = none */
+    uint32_t obj;         /* page-cache owner object (0 = anonymous) */
+    uint32_t pad;
+    uint64_t index;       /* page index within obj */
+    sim_time_t ready_at;  /* when FR_LOCKED: I/O completion */
+} frame_t;
+
+typedef struct rmap_node {
+    pte_t   *pte;
+    vpn_t    vpn;
+    uint32_t mm;          /* address space (its asid) */
+    uint32_t next;        /* next node of the same frame, 0 = end */
+} rmap_node_t;
+
+/* ---- areas and address spaces ---- */
+enum { VMA_SHARED = 1u << 0, VMA_ANON = 1u << 1 };
+
+typedef struct vma {
+    vpn_t    start, end;  /* [start, end) in pages */
+    uint32_t prot;        /* PTE_READ | PTE_WRITE | PTE_EXEC */
+    uint32_t flags;       /* VMA_* */
+    uint32_t obj;         /* backing object (file or shared anonymous), 0 = private anonymous */
+    uint32_t pad;
+    uint64_t pgoff;       /* page offset of start within obj */
+} vma_t;
+
+typedef struct mm {
+    pagetable_t pt;
+    vma_t   *vmas;        /* sorted by start, non-overlapping */
+    uint32_t nvmas, capvmas;
+    uint32_t users;       /* processes using it (1; 0 = dead) */
+    int      implicit;    /* no area declared: everything is anonymous private rwx */
+    uint64_t resident;    /* present PTEs */
+} mm_t;
+
+/* Backing objects: regular files and shared anonymous memory (tmpfs-like). */
+enum { OBJ_FILE = 1, OBJ_SHM = 2 };
+typedef struct obj {
+    uint32_t kind;
+    char    *name;
+    uint64_t dev_base;    /* first block on the file device */
+    u64map_t swap;        /* OBJ_SHM: page index -> swap slot of pages not in memory */
+} obj_t;
+
+/* ---- processes and CPUs ---- */
+enum { P_RUNNABLE = 0, P_RUNNING, P_BLOCKED, P_EXITED };
+
+typedef struct proc {
+    spid_t   pid;
+    uint32_t mm;          /* index into sim->mms; its asid */
+    uint32_t state;
+    uint32_t cpu;
+    /* A fault waiting for I/O, finished by the EV_IO_DONE event; then the access restarts. */
+    pte_t   *pend_pte;
+    pfn_t    pend_pfn;    /* frame to map */
+    pfn_t    pend_old;    /* COW: the shared frame being replaced, else PFN_NONE */
+    uint32_t pend_perms;
+    uint32_t pend_fk;     /* fault kind */
+    uint64_t pend_key;    /* cache key the frame must still hold (0: private frame) */
+    mem_ref_t pend_ref;
+    sim_time_t fault_start;
+    /* statistics */
+    uint64_t n_refs, n_faults[16], resident_peak;
+    sim_time_t cpu_ps, blocked_ps, blocked_since;
+    wl_t *stream;         /* own reference stream (rr schedule), or NULL */
+} proc_t;
+
+typedef struct cpu {
+    tlb_t tlb;
+    sim_time_t clock;
+    sim_time_t busy_ps;
+    int32_t cur;          /* index into sim->procs, -1 idle */
+    uint32_t last_mm;     /* address space last run: a switch to another costs */
+} cpu_t;
+
+/* ---- fault kinds: each its own counter in the results ---- */
+enum {
+    FK_DEMAND_ZERO = 0, FK_FILE_READ, FK_PAGE_CACHE, FK_SWAP_IN, FK_SWAP_CACHE, FK_COW,
+    FK_SEGV, FK_PROTECTION, FK_N
+};
+extern const char *const fault_kind_names[FK_N];
+static inline int fault_is_major(int k) { return k == FK_FILE_READ || k == FK_SWAP_IN; }
+
+/* ---- costs, in picoseconds ---- */
+typedef struct costs {
+    sim_time_t tlb_hit, walk, fault, zero, copy, evict, context_switch, shootdown, fork_pte;
+} costs_t;
+
+typedef struct timeline_rec {
+    uint64_t refs, faults, evictions, resident;
+    sim_time_t t;
+} timeline_rec_t;
+
+/* ---- the simulation ---- */
+struct sim {
+    json_t *cfg;                      /* effective config (echoed in results) */
+    char   **traces; int ntraces;
+    /* settings, validated from cfg */
+    uint32_t nframes, page_size, page_shift;
+    int ref_on_walk;                  /* referenced bit set only when a walk fills the TLB */
+    uint64_t interval;
+    unsigned long seed;
+    costs_t cost;
+
+    gsl_rng *rng;
+    evq_t evq;
+
+    /* frames */
+    frame_t *frames;
+    pfn_t *free_stack; uint32_t nfree;
+    rmap_node_t *rmap; uint32_t nrmap, caprmap, rmap_free;
+    uint64_t resident, resident_peak; /* frames holding a page */
+    uint32_t ntracked;                /* frames the policy tracks */
+
+    /* swap: slot numbers from 1; refs counts PTEs + 1 if in the swap cache */
+    uint32_t *swap_refs; uint32_t nswap, capswap;
+    uint32_t *swap_free; uint32_t nswap_free, capswap_free;
+    u64map_t swapcache;               /* slot -> pfn */
+    u64map_t pagecache;               /* (obj << 40 | index) -> pfn */
+
+    obj_t *objs; uint32_t nobjs, capobjs;     /* objs[0] unused */
+    mm_t  *mms;  uint32_t nmms, capmms;
+    proc_t *procs; uint32_t nprocs, capprocs;
+    u64map_t pid2proc;                        /* pid -> index into procs */
+
+    cpu_t *cpus; uint32_t ncpus;
+    device_t *swap_dev, *file_dev;
+
+    /* the policy */
+    const repl_ops_t *repl;
+    void *repl_state;
+    repl_env_t repl_env;
+    int needs_next_use;
+    const cow_ops_t *cow;
+    void *cow_state;
+
+    /* the workload (trace schedule: one stream for everything) */
+    wl_t *wl;
+    nextuse_t *nu;
+    vtime_t vt;                       /* page references so far */
+
+    /* statistics */
+    uint64_t n_access, n_reads, n_writes, n_ifetch;
+    uint64_t n_faults[FK_N];
+    uint64_t n_evict, n_evict_dirty, n_swap_in, n_swap_out, n_file_read, n_file_write;
+    uint64_t n_cow_copies, n_cow_reuses, n_cow_eager;
+    hist_t *lat_fault, *lat_major;
+    timeline_rec_t *timeline; size_t ntimeline, captimeline;
+    uint64_t tl_refs, tl_faults, tl_evict;     /* counts at the start of the current interval */
+    sim_time_t end_time;
+    int finished;
+};
+
+/* frame.c */
+void  frames_init(sim_t *s);
+void  frames_free(sim_t *s);
+pfn_t frame_alloc_free(sim_t *s);               /* PFN_NONE if none free */
+void  frame_release(sim_t *s, pfn_t pfn);        /* back to the free list */
+void  rmap_add(sim_t *s, pfn_t pfn, uint32_t mm, vpn_t vpn, pte_t *pte);
+void  rmap_del(sim_t *s, pfn_t pfn, pte_t *pte);
+uint32_t swap_alloc(sim_t *s);
+void  swap_ref(sim_t *s, uint32_t slot);
+void  swap_unref(sim_t *s, uint32_t slot);
+
+/* reclaim.c */
+pfn_t frame_get(sim_t *s, cpu_t *c, const mem_ref_t *ref, sim_time_t *ready);
+void  frame_unmap_all(sim_t *s, cpu_t *c, pfn_t pfn, uint32_t slot);
+void  frame_uncache(sim_t *s, pfn_t pfn);
+
+/* mmu.c */
+/* One page reference by process p on CPU c, charging c->clock. Returns 0 when done, 1 when
+ * p blocked on I/O (the EV_IO_DONE event will call mmu_fault_complete; p then restarts
+ * the same reference, which counts once). */
+int   mmu_access(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind);
+void  mmu_fault_complete(sim_t *s, proc_t *p, sim_time_t now);
+const vma_t *vma_find(const mm_t *mm, vpn_t vpn);
+/* fork: the COW policy may copy a resident private page for the child now; 1 if it did. */
+int   cow_at_fork(sim_t *s, cpu_t *c, uint32_t pmi, pte_t *pp, uint32_t cmi, pte_t *cp, const vma_t *v);
+/* A frame no PTE maps any more: freed unless a cache must keep it. */
+void  frame_put(sim_t *s, pfn_t pfn, repl_why_t why);
+int   mmu_test_clear_ref(void *eng, pfn_t pfn);
+int   mmu_is_dirty(void *eng, pfn_t pfn);
+
+/* sim.c */
+proc_t  *proc_get(sim_t *s, spid_t pid);
+uint32_t mm_new(sim_t *s);
+
+/* sched.c: the schedules and the run loop */
+int   sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntraces, char *err);
+void  sched_teardown(sim_t *s);
+
+/* vma.c: address-space events from the stream (mmap, munmap, fork, exec, exit, ...) */
+int   vm_event(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err);
+
+/* stats.c */
+void  stats_init(sim_t *s);
+void  stats_free(sim_t *s);
+void  stats_interval(sim_t *s);
+json_t *stats_json(const sim_t *s);
+
+/* check.c: 0 if every invariant holds, else -1 and a description in msg */
+int   check_all(const sim_t *s, char *msg, size_t n);
+
+#endif

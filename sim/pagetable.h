@@ -1,0 +1,58 @@
+/* pagetable.h - one address space's page-table entries.
+ *
+ * A PTE is 8 bytes of state plus its vpn. Entries live in a slab of fixed-size chunks that
+ * never move, so TLB entries and the frame table's reverse map can point straight at them;
+ * an open-addressing hash table maps vpn -> entry. Unlike a radix tree this stays compact
+ * for the sparse page ids of block traces (a radix tree would allocate a path of tables per
+ * isolated page). Memory grows with pages touched, never with trace length. */
+#ifndef PAGESIM_PAGETABLE_H
+#define PAGESIM_PAGETABLE_H
+
+#include "types.h"
+
+enum {
+    PTE_PRESENT = 1u << 0,   /* val is a frame number */
+    PTE_SWAP    = 1u << 1,   /* val is a swap slot (not present) */
+    PTE_REF     = 1u << 2,   /* hardware referenced bit */
+    PTE_DIRTY   = 1u << 3,   /* hardware dirty bit */
+    PTE_READ    = 1u << 4,   /* permissions the hardware enforces */
+    PTE_WRITE   = 1u << 5,   /* clear on a COW-shared page even in a writable area */
+    PTE_EXEC    = 1u << 6,
+    PTE_FRESH   = 1u << 7,   /* mapped by an I/O completion: the restarted access has
+                                already been shown to the policy, so it skips on_hit */
+};
+#define PTE_PERMS (PTE_READ | PTE_WRITE | PTE_EXEC)
+
+typedef struct pte {
+    vpn_t    vpn;
+    uint32_t val;     /* pfn if PTE_PRESENT, swap slot if PTE_SWAP */
+    uint32_t flags;
+} pte_t;
+
+#define PT_CHUNK 1024
+
+typedef struct pagetable {
+    pte_t  **chunks;     /* slab: entry i is chunks[i / PT_CHUNK][i % PT_CHUNK] */
+    size_t   nchunks, n; /* n entries ever created, in creation order */
+    uint32_t *slots;     /* hash: entry index + 1, 0 = empty */
+    size_t   mask;       /* hash capacity - 1 */
+} pagetable_t;
+
+void   pt_init(pagetable_t *pt);
+void   pt_free(pagetable_t *pt);
+/* The entry for vpn, or NULL if it was never created. */
+pte_t *pt_lookup(const pagetable_t *pt, vpn_t vpn);
+/* The entry for vpn, created empty (flags 0) if absent. */
+pte_t *pt_get(pagetable_t *pt, vpn_t vpn);
+/* Entry by creation index (0 .. pt->n-1), for deterministic iteration. */
+static inline pte_t *pt_at(const pagetable_t *pt, size_t i) { return &pt->chunks[i / PT_CHUNK][i % PT_CHUNK]; }
+
+static inline uint64_t pt_hash(vpn_t v)
+{
+    v ^= v >> 29;
+    v *= 0xbf58476d1ce4e5b9ULL;
+    v ^= v >> 32;
+    return v;
+}
+
+#endif

@@ -1,0 +1,131 @@
+/* reclaim.c - freeing a frame when memory is full: ask the policy, unmap, write back.
+ *
+ * On-demand reclaim, exactly the textbook page-fault path (Silberschatz et al., Operating
+ * System Concepts, 9th ed., §9.4.1): when no frame is free, the replacement policy names a
+ * victim; the engine unmaps it from every process through the reverse map (shooting down
+ * their TLB entries), and writes it back if it must:
+ *   - anonymous page, dirty: to swap (its old slot if it has one, else a new one);
+ *   - anonymous page, clean with a swap copy (read back and not written since): no I/O;
+ *   - anonymous page never written: dropped; its next touch is demand-zero again;
+ *   - file page: dirty pages of shared mappings go back to the file, clean ones are dropped;
+ *   - shared anonymous page: like anonymous, the slot remembered by its object.
+ * The victim frame is handed straight to the caller, usable once the write-back (if any)
+ * completes: that time is returned, and the faulting process waits for it. Cost: one
+ * select_victim, O(mappers) unmapping, one device request when dirty. */
+#include "engine.h"
+
+/* Unmaps every PTE of pfn, folding their dirty bits into the frame. Each PTE becomes a
+ * swap entry for `slot` (anonymous pages with a swap copy) or empty. */
+void frame_unmap_all(sim_t *s, cpu_t *c, pfn_t pfn, uint32_t slot)
+{
+    frame_t *f = &s->frames[pfn];
+    while (f->rmap) {
+        rmap_node_t *n = &s->rmap[f->rmap];
+        pte_t *pte = n->pte;
+        if (pte->flags & PTE_DIRTY)
+            f->flags |= FR_DIRTY;
+        for (uint32_t i = 0; i < s->ncpus; i++)
+            if (tlb_invalidate(&s->cpus[i].tlb, n->mm, n->vpn))
+                c->clock += s->cost.shootdown;
+        s->mms[n->mm].resident--;
+        uint32_t perms = pte->flags & PTE_PERMS;
+        if (slot) {
+            pte->flags = PTE_SWAP | perms;
+            pte->val = slot;
+            swap_ref(s, slot);
+        } else {
+            pte->flags = perms;
+            pte->val = 0;
+        }
+        rmap_del(s, pfn, pte);
+    }
+}
+
+/* Takes pfn out of the swap cache or page cache it is in. */
+void frame_uncache(sim_t *s, pfn_t pfn)
+{
+    frame_t *f = &s->frames[pfn];
+    if (f->flags & FR_SWAPCACHE) {
+        u64map_del(&s->swapcache, f->swap_slot);
+        swap_unref(s, f->swap_slot);
+        f->swap_slot = 0;
+        f->flags &= ~FR_SWAPCACHE;
+    }
+    if (f->flags & FR_PAGECACHE) {
+        u64map_del(&s->pagecache, ((uint64_t)f->obj << 40) | f->index);
+        f->flags &= ~FR_PAGECACHE;
+    }
+}
+
+/* Evicts one page chosen by the policy; returns its frame, ready at *ready. */
+static pfn_t evict(sim_t *s, cpu_t *c, const mem_ref_t *ref, sim_time_t *ready)
+{
+    pfn_t pfn = s->repl->select_victim(s->repl_state, ref);
+    SIM_ASSERT(s, pfn < s->nframes && (s->frames[pfn].flags & FR_TRACKED));
+    frame_t *f = &s->frames[pfn];
+    f->flags &= ~FR_TRACKED;
+    s->ntracked--;
+    s->repl->on_remove(s->repl_state, pfn, REPL_EVICT);
+    s->n_evict++;
+    c->clock += s->cost.evict;
+    *ready = c->clock;
+
+    /* Fold the PTEs' dirty bits in before deciding where the page goes. */
+    for (uint32_t n = f->rmap; n; n = s->rmap[n].next)
+        if (s->rmap[n].pte->flags & PTE_DIRTY)
+            f->flags |= FR_DIRTY;
+    int dirty = (f->flags & FR_DIRTY) != 0;
+
+    if (f->flags & FR_ANON) {
+        uint32_t slot = f->swap_slot;
+        if (dirty) {
+            if (!slot)
+                slot = swap_alloc(s);
+            swap_ref(s, slot);                /* held until the PTEs take theirs */
+            *ready = dev_submit(s->swap_dev, c->clock, DEV_WRITE, slot, 1);
+            s->n_swap_out++;
+            s->n_evict_dirty++;
+            frame_unmap_all(s, c, pfn, slot);
+            swap_unref(s, slot);
+        } else {
+            frame_unmap_all(s, c, pfn, slot);    /* slot 0: back to demand-zero */
+        }
+    } else {
+        obj_t *o = &s->objs[f->obj];
+        if (o->kind == OBJ_SHM) {
+            uint32_t slot = f->swap_slot;     /* the frame's slot reference passes to the object */
+            f->swap_slot = 0;
+            if (dirty) {
+                if (!slot) {
+                    slot = swap_alloc(s);
+                    swap_ref(s, slot);
+                }
+                *ready = dev_submit(s->swap_dev, c->clock, DEV_WRITE, slot, 1);
+                s->n_swap_out++;
+                s->n_evict_dirty++;
+            }
+            if (slot)
+                u64map_put(&o->swap, f->index, slot);
+        } else if (dirty) {
+            *ready = dev_submit(s->file_dev, c->clock, DEV_WRITE, o->dev_base + f->index, 1);
+            s->n_file_write++;
+            s->n_evict_dirty++;
+        }
+        frame_unmap_all(s, c, pfn, 0);
+    }
+    frame_uncache(s, pfn);
+    f->flags = FR_USED;
+    f->obj = 0;
+    f->index = 0;
+    return pfn;
+}
+
+pfn_t frame_get(sim_t *s, cpu_t *c, const mem_ref_t *ref, sim_time_t *ready)
+{
+    pfn_t pfn = frame_alloc_free(s);
+    if (pfn != PFN_NONE) {
+        *ready = c->clock;
+        return pfn;
+    }
+    return evict(s, c, ref, ready);
+}

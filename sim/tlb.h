@@ -1,0 +1,55 @@
+/* tlb.h - a set-associative, ASID-tagged TLB with LRU inside each set (one per CPU). */
+#ifndef PAGESIM_TLB_H
+#define PAGESIM_TLB_H
+
+#include "pagetable.h"
+
+typedef struct tlb_entry {
+    vpn_t    vpn;
+    pte_t   *pte;      /* NULL: invalid */
+    uint32_t asid;
+    uint32_t stamp;    /* last use, for LRU within the set */
+    uint32_t perms;    /* PTE_READ/WRITE/EXEC cached at fill, as real TLBs do */
+    uint32_t pad;
+} tlb_entry_t;
+
+typedef struct tlb {
+    tlb_entry_t *e;      /* sets * ways */
+    uint32_t sets, ways, set_mask;
+    uint32_t clock;      /* LRU stamp source */
+    uint64_t hits, misses, flushes, shootdowns;
+} tlb_t;
+
+/* entries == 0 disables the TLB (every reference walks). entries must be a multiple of ways
+ * and entries/ways a power of two. Returns 0 or -1. */
+int  tlb_init(tlb_t *t, uint32_t entries, uint32_t ways);
+void tlb_free(tlb_t *t);
+
+/* Hit: the entry (stamp refreshed, hits counted). Miss: NULL (misses counted). */
+static inline tlb_entry_t *tlb_lookup(tlb_t *t, uint32_t asid, vpn_t vpn)
+{
+    if (!t->sets) {
+        t->misses++;
+        return NULL;
+    }
+    tlb_entry_t *set = &t->e[(size_t)(vpn & t->set_mask) * t->ways];
+    for (uint32_t w = 0; w < t->ways; w++) {
+        tlb_entry_t *e = &set[w];
+        if (e->vpn == vpn && e->asid == asid && e->pte) {
+            e->stamp = ++t->clock;
+            t->hits++;
+            return e;
+        }
+    }
+    t->misses++;
+    return NULL;
+}
+
+/* Installs a translation (after a walk), replacing the set's LRU entry. */
+void tlb_fill(tlb_t *t, uint32_t asid, vpn_t vpn, pte_t *pte);
+/* Drops one translation if cached; returns 1 if one was dropped (a shootdown). */
+int  tlb_invalidate(tlb_t *t, uint32_t asid, vpn_t vpn);
+/* Drops every entry of asid (or all entries with asid == UINT32_MAX). */
+void tlb_flush(tlb_t *t, uint32_t asid);
+
+#endif

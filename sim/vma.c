@@ -1,0 +1,340 @@
+/* vma.c - areas and address-space events: mmap, munmap, mprotect, brk, fork, exec, exit.
+ *
+ * The classic model (Bryant & O'Hallaron, CS:APP 3rd ed., §9.8 "Memory Mapping"; Bovet &
+ * Cesati, ch. 9): an area is a range of pages with protections, backed by a regular file or
+ * anonymous, private or shared. A file, or a shared anonymous area, is an object with pages
+ * in the page cache: one frame however many processes map it, at whatever addresses. fork
+ * copies the page tables and write-protects private pages in both processes (copy-on-write;
+ * the COW policy decides at the write fault); shared areas stay shared. munmap, exec and
+ * exit drop mappings; a frame nobody maps any more is freed unless a cache keeps it.
+ *
+ * Areas are a sorted array per address space: lookups are binary searches, done only on
+ * faults; edits shift the array, O(areas), done only on events. munmap of a range visits
+ * the smaller of the range and the page table. */
+#include "engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint32_t prot_bits(uint8_t wlprot)
+{
+    return (wlprot & WL_PROT_R ? PTE_READ : 0) | (wlprot & WL_PROT_W ? PTE_WRITE : 0) |
+           (wlprot & WL_PROT_X ? PTE_EXEC : 0);
+}
+
+static uint32_t obj_new(sim_t *s, uint32_t kind, const char *name)
+{
+    if (s->nobjs == s->capobjs) {
+        s->capobjs *= 2;
+        s->objs = realloc(s->objs, s->capobjs * sizeof *s->objs);
+        SIM_ASSERT(s, s->objs);
+    }
+    uint32_t id = s->nobjs++;
+    SIM_ASSERT(s, id < (1u << 23));
+    obj_t *o = &s->objs[id];
+    memset(o, 0, sizeof *o);
+    o->kind = kind;
+    o->name = name ? strdup(name) : NULL;
+    o->dev_base = (uint64_t)(id - 1) << 20;   /* each file its own 4 GiB region of the device */
+    if (kind == OBJ_SHM)
+        u64map_init(&o->swap);
+    return id;
+}
+
+static uint32_t file_obj(sim_t *s, const char *name)
+{
+    for (uint32_t i = 1; i < s->nobjs; i++)
+        if (s->objs[i].kind == OBJ_FILE && !strcmp(s->objs[i].name, name))
+            return i;
+    return obj_new(s, OBJ_FILE, name);
+}
+
+/* Drops one PTE's mapping or swap entry. */
+static void pte_drop(sim_t *s, uint32_t mmi, pte_t *pte)
+{
+    if (pte->flags & PTE_PRESENT) {
+        pfn_t pfn = pte->val;
+        frame_t *f = &s->frames[pfn];
+        if (pte->flags & PTE_DIRTY)
+            f->flags |= FR_DIRTY;          /* a shared file page stays dirty in the cache */
+        for (uint32_t c = 0; c < s->ncpus; c++)
+            tlb_invalidate(&s->cpus[c].tlb, mmi, pte->vpn);
+        rmap_del(s, pfn, pte);
+        s->mms[mmi].resident--;
+        if (!f->mapcount && !(f->flags & FR_LOCKED))
+            frame_put(s, pfn, REPL_UNMAP);
+    } else if (pte->flags & PTE_SWAP) {
+        swap_unref(s, pte->val);
+    }
+    pte->flags = 0;
+    pte->val = 0;
+}
+
+/* Drops every mapping in [lo, hi) of address space mmi. */
+static void unmap_range(sim_t *s, uint32_t mmi, vpn_t lo, vpn_t hi)
+{
+    pagetable_t *pt = &s->mms[mmi].pt;
+    if (hi - lo < pt->n) {
+        for (vpn_t v = lo; v < hi; v++) {
+            pte_t *pte = pt_lookup(pt, v);
+            if (pte)
+                pte_drop(s, mmi, pte);
+        }
+    } else {
+        for (size_t i = 0; i < pt->n; i++) {
+            pte_t *pte = pt_at(pt, i);
+            if (pte->vpn >= lo && pte->vpn < hi)
+                pte_drop(s, mmi, pte);
+        }
+    }
+}
+
+static void vma_insert_at(mm_t *mm, uint32_t i, const vma_t *v)
+{
+    if (mm->nvmas == mm->capvmas) {
+        mm->capvmas = mm->capvmas ? 2 * mm->capvmas : 8;
+        mm->vmas = realloc(mm->vmas, mm->capvmas * sizeof *mm->vmas);
+        assert(mm->vmas);
+    }
+    memmove(&mm->vmas[i + 1], &mm->vmas[i], (mm->nvmas - i) * sizeof *mm->vmas);
+    mm->vmas[i] = *v;
+    mm->nvmas++;
+}
+
+/* Removes [lo, hi) from the area list, splitting areas that straddle the ends. */
+static void vma_cut(mm_t *mm, vpn_t lo, vpn_t hi)
+{
+    for (uint32_t i = 0; i < mm->nvmas;) {
+        vma_t *v = &mm->vmas[i];
+        if (v->end <= lo || v->start >= hi) {
+            i++;
+            continue;
+        }
+        if (v->start < lo && v->end > hi) {            /* a hole in the middle */
+            vma_t tail = *v;
+            tail.pgoff += hi - v->start;
+            tail.start = hi;
+            v->end = lo;
+            vma_insert_at(mm, i + 1, &tail);
+            return;
+        }
+        if (v->start < lo) {
+            v->end = lo;
+            i++;
+        } else if (v->end > hi) {
+            v->pgoff += hi - v->start;
+            v->start = hi;
+            i++;
+        } else {
+            memmove(v, v + 1, (mm->nvmas - i - 1) * sizeof *v);
+            mm->nvmas--;
+        }
+    }
+}
+
+static void vma_add(mm_t *mm, const vma_t *nv)
+{
+    uint32_t i = 0;
+    while (i < mm->nvmas && mm->vmas[i].start < nv->start)
+        i++;
+    /* Merge with a neighbour of the same kind (brk grows the heap page by page). */
+    if (i > 0) {
+        vma_t *p = &mm->vmas[i - 1];
+        if (p->end == nv->start && p->prot == nv->prot && p->flags == nv->flags && p->obj == nv->obj &&
+            (!p->obj ? 1 : p->pgoff + (p->end - p->start) == nv->pgoff) && !(nv->flags & VMA_SHARED && !nv->obj)) {
+            p->end = nv->end;
+            return;
+        }
+    }
+    vma_insert_at(mm, i, nv);
+}
+
+static int do_mmap(sim_t *s, proc_t *p, const wl_rec_t *r, char *err)
+{
+    mm_t *mm = &s->mms[p->mm];
+    if (!r->len) {
+        snprintf(err, SIM_ERR_LEN, "%s:%llu: mmap of length 0", s->wl ? s->wl->path : "", (unsigned long long)(s->wl ? s->wl->line : 0));
+        return -1;
+    }
+    vpn_t lo = r->addr >> s->page_shift, hi = (r->addr + r->len - 1) >> s->page_shift;
+    hi++;
+    vma_t v = {.start = lo, .end = hi, .prot = prot_bits(r->prot)};
+    if (r->flags & WL_MAP_SHARED)
+        v.flags |= VMA_SHARED;
+    if (r->flags & WL_MAP_ANON) {
+        v.flags |= VMA_ANON;
+        if (v.flags & VMA_SHARED)
+            v.obj = obj_new(s, OBJ_SHM, NULL);
+    } else {
+        v.obj = file_obj(s, r->file ? r->file : "");
+        v.pgoff = r->offset >> s->page_shift;
+    }
+    mm->implicit = 0;
+    unmap_range(s, p->mm, lo, hi);                      /* MAP_FIXED replaces what was there */
+    vma_cut(mm, lo, hi);
+    vma_add(mm, &v);
+    return 0;
+}
+
+static void do_munmap(sim_t *s, proc_t *p, uint64_t addr, uint64_t len)
+{
+    if (!len)
+        return;
+    vpn_t lo = addr >> s->page_shift, hi = ((addr + len - 1) >> s->page_shift) + 1;
+    unmap_range(s, p->mm, lo, hi);
+    vma_cut(&s->mms[p->mm], lo, hi);
+}
+
+static void do_mprotect(sim_t *s, proc_t *p, const wl_rec_t *r)
+{
+    mm_t *mm = &s->mms[p->mm];
+    if (!r->len || mm->implicit)
+        return;
+    vpn_t lo = r->addr >> s->page_shift, hi = ((r->addr + r->len - 1) >> s->page_shift) + 1;
+    uint32_t prot = prot_bits(r->prot);
+    /* Split at both ends, then retag the areas inside. */
+    for (uint32_t i = 0; i < mm->nvmas; i++) {
+        vma_t *v = &mm->vmas[i];
+        if (v->end <= lo || v->start >= hi)
+            continue;
+        vma_t whole = *v;
+        vpn_t a = whole.start > lo ? whole.start : lo, b = whole.end < hi ? whole.end : hi;
+        vma_cut(mm, a, b);
+        vma_t mid = whole;
+        mid.pgoff += a - whole.start;
+        mid.start = a;
+        mid.end = b;
+        mid.prot = prot;
+        uint32_t j = 0;
+        while (j < mm->nvmas && mm->vmas[j].start < a)
+            j++;
+        vma_insert_at(mm, j, &mid);
+        i = j;
+    }
+    /* Existing PTEs take the new rights; private pages stay write-protected so that a
+     * write goes through the COW path (which reuses the page if it is exclusive). */
+    for (size_t i = 0; i < mm->pt.n; i++) {
+        pte_t *pte = pt_at(&mm->pt, i);
+        if (pte->vpn < lo || pte->vpn >= hi || !(pte->flags & (PTE_PRESENT | PTE_SWAP)))
+            continue;
+        const vma_t *v = vma_find(mm, pte->vpn);
+        uint32_t perms = prot;
+        if (v && !(v->flags & VMA_SHARED))
+            perms &= ~PTE_WRITE;
+        if (!(pte->flags & PTE_PRESENT))
+            perms = prot;
+        pte->flags = (pte->flags & ~PTE_PERMS) | perms;
+        for (uint32_t c = 0; c < s->ncpus; c++)
+            tlb_invalidate(&s->cpus[c].tlb, p->mm, pte->vpn);
+    }
+}
+
+/* Releases every mapping of an address space (exit, exec). */
+static void mm_teardown(sim_t *s, uint32_t mmi)
+{
+    mm_t *mm = &s->mms[mmi];
+    SIM_ASSERT(s, mm->users > 0);
+    if (--mm->users)
+        return;
+    for (size_t i = 0; i < mm->pt.n; i++)
+        pte_drop(s, mmi, pt_at(&mm->pt, i));
+    for (uint32_t c = 0; c < s->ncpus; c++)
+        tlb_flush(&s->cpus[c].tlb, mmi);
+    SIM_ASSERT(s, mm->resident == 0);
+    pt_free(&mm->pt);
+    pt_init(&mm->pt);
+    free(mm->vmas);
+    mm->vmas = NULL;
+    mm->nvmas = mm->capvmas = 0;
+}
+
+static int do_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, char *err)
+{
+    if (u64map_find(&s->pid2proc, child_pid)) {
+        snprintf(err, SIM_ERR_LEN, "%s:%llu: fork: pid %u already exists", s->wl ? s->wl->path : "",
+                 (unsigned long long)(s->wl ? s->wl->line : 0), child_pid);
+        return -1;
+    }
+    proc_t *child = proc_get(s, child_pid);             /* may move s->procs */
+    proc_t *parent = &s->procs[parent_idx];
+    uint32_t pmi = parent->mm, cmi = child->mm;
+    mm_t *pm = &s->mms[pmi], *cm = &s->mms[cmi];
+    cm->implicit = pm->implicit;
+    if (pm->nvmas) {
+        cm->vmas = malloc(pm->nvmas * sizeof *cm->vmas);
+        memcpy(cm->vmas, pm->vmas, pm->nvmas * sizeof *cm->vmas);
+        cm->nvmas = cm->capvmas = pm->nvmas;
+    }
+    for (size_t i = 0; i < pm->pt.n; i++) {
+        pte_t *pp = pt_at(&pm->pt, i);
+        if (!(pp->flags & (PTE_PRESENT | PTE_SWAP)))
+            continue;
+        const vma_t *v = vma_find(pm, pp->vpn);
+        if (!v)
+            continue;
+        c->clock += s->cost.fork_pte;
+        pte_t *cp = pt_get(&cm->pt, pp->vpn);
+        pp = pt_at(&pm->pt, i);                          /* (the parent's slab did not move) */
+        if (pp->flags & PTE_SWAP) {
+            cp->flags = PTE_SWAP | (pp->flags & PTE_PERMS);
+            cp->val = pp->val;
+            swap_ref(s, pp->val);
+            continue;
+        }
+        int private = !(v->flags & VMA_SHARED);
+        if (private && cow_at_fork(s, c, pmi, pp, cmi, cp, v))
+            continue;                                    /* the COW policy copied it now */
+        if (private)
+            pp->flags &= ~PTE_WRITE;
+        cp->flags = PTE_PRESENT | (pp->flags & (PTE_PERMS | PTE_DIRTY | PTE_REF));
+        cp->val = pp->val;
+        rmap_add(s, pp->val, cmi, cp->vpn, cp);
+        if (++cm->resident > child->resident_peak)
+            child->resident_peak = cm->resident;
+    }
+    /* The parent's cached translations may still allow writes: flush them. */
+    for (uint32_t i = 0; i < s->ncpus; i++)
+        tlb_flush(&s->cpus[i].tlb, pmi);
+    return 0;
+}
+
+int vm_event(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err)
+{
+    const char *path = s->wl ? s->wl->path : "";
+    unsigned long long line = s->wl ? (unsigned long long)s->wl->line : 0;
+    proc_t *p = proc_get(s, r->pid);
+    if (p->state == P_EXITED) {
+        snprintf(err, SIM_ERR_LEN, "%s:%llu: pid %u has already exited", path, line, r->pid);
+        return -1;
+    }
+    switch (r->type) {
+    case WL_MMAP:
+        return do_mmap(s, p, r, err);
+    case WL_BRK: {
+        wl_rec_t m = *r;
+        m.prot = WL_PROT_R | WL_PROT_W;
+        m.flags = WL_MAP_ANON;
+        return r->len ? do_mmap(s, p, &m, err) : 0;
+    }
+    case WL_MUNMAP:
+        do_munmap(s, p, r->addr, r->len);
+        return 0;
+    case WL_MPROTECT:
+        do_mprotect(s, p, r);
+        return 0;
+    case WL_FORK:
+        return do_fork(s, c, (uint32_t)(p - s->procs), r->pid2, err);
+    case WL_EXEC:
+        mm_teardown(s, p->mm);
+        p->mm = mm_new(s);
+        return 0;
+    case WL_EXIT:
+        mm_teardown(s, p->mm);
+        p->state = P_EXITED;
+        return 0;
+    default:
+        snprintf(err, SIM_ERR_LEN, "%s:%llu: unknown record type %u", path, line, r->type);
+        return -1;
+    }
+}
