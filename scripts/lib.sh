@@ -68,3 +68,13 @@ ps_build() {
     cmake -S "$ps_root" -B "$dir" -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
     cmake --build "$dir" -j"$(nproc)"
 }
+
+# ps_policies PAGESIM: the replacement policies `pagesim policies` lists, one name a line.
+# It prints sections ("replacement policies (-p):" then indented "  NAME  summary" lines,
+# then other sections such as COW policies and trace formats); only the first section's
+# names are replacement policies. A flat list (no section headers) is taken whole.
+ps_policies() {
+    "$1" policies | awk '
+        /^[^ \t].*:[ \t]*$/ { hdr = 1; sec = ($0 ~ /^replacement/); next }
+        (!hdr || sec) && $1 ~ /^[a-z][a-z0-9_-]*$/ { print $1 }'
+}
