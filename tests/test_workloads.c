@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
 
 #include "check.h"
 #include "workloads/wl.h"
@@ -477,6 +479,55 @@ static void test_nextuse(void)
     }
 }
 
+/* Compressed files bigger than the 1 MiB read chunk, several MB decompressed: every buffer
+ * boundary (raw chunk, line buffer slide) is crossed many times. */
+static void test_big_compressed(void)
+{
+    enum { N = 300000 };
+    size_t cap = (size_t)N * 24, len = 0;
+    char *text = malloc(cap);
+    uint64_t x = 88172645463325252ull, sum = 0;
+    for (int i = 0; i < N; i++) {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        uint64_t a = x >> 16;
+        sum += a;
+        len += (size_t)snprintf(text + len, cap - len, "%c 0x%llx\n", "RWX"[x % 3], (unsigned long long)a);
+    }
+    char path[600];
+    snprintf(path, sizeof path, "%s/big.gz", tmpdir);
+    gzFile g = gzopen(path, "wb0");               /* stored: compressed size ~ text size */
+    CHECK(g && gzwrite(g, text, (unsigned)len) == (int)len);
+    gzclose(g);
+    size_t zcap = ZSTD_compressBound(len);
+    char *z = malloc(zcap);
+    size_t zn = ZSTD_compress(z, zcap, text, len, 1);
+    CHECK(!ZSTD_isError(zn) && zn > (2u << 20));  /* random hex: > 2 chunks even compressed */
+    const char *zpath = tmpfile_with("big.zst", z, zn);
+    const char *paths[2] = { path, zpath };
+    for (int k = 0; k < 2; k++) {
+        char err[WL_ERR_LEN];
+        wl_t *wl = wl_open(paths[k], NULL, NULL, err);
+        CHECK(wl != NULL);
+        if (!wl)
+            continue;
+        uint64_t got = 0, n = 0;
+        wl_rec_t r;
+        int rc;
+        while ((rc = wl_next(wl, &r)) > 0) {
+            got += r.addr;
+            n++;
+        }
+        if (rc < 0)
+            fprintf(stderr, "%s\n", wl->err);
+        CHECK_EQ(rc, 0);
+        CHECK_EQ(n, N);
+        CHECK(got == sum);
+        wl_close(wl);
+    }
+    free(z);
+    free(text);
+}
+
 /* Standard input: readable, detected, but not rewindable, so no next use. */
 static void test_stdin(void)
 {
@@ -517,6 +568,7 @@ int main(void)
     test_rewind(D "wl_lis.lis");
     test_rewind(D "wl_oracle.bin.zst");
     test_nextuse();
+    test_big_compressed();
     test_stdin();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);

@@ -205,8 +205,8 @@ static int start(wl_input_t *in)
     unsigned char *m = (unsigned char *)in->buf;
     in->pos = in->end = in->scan = 0;
     in->eof = in->raw_eof = 0;
-    while (in->end < 4) {
-        long r = read_some(in, in->buf + in->end, in->cap - 1 - in->end);
+    while (in->end < 4) {                   /* at most CHUNK: the bytes may go to raw[] */
+        long r = read_some(in, in->buf + in->end, CHUNK - in->end);
         if (r < 0)
             return -1;
         if (r == 0) {

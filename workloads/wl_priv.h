@@ -24,16 +24,17 @@
 extern const wl_ops_t wl_text_ops, wl_bin_ops, wl_lackey_ops, wl_pages_ops, wl_din_ops,
                       wl_pin_ops, wl_lis_ops, wl_oracle_ops;
 
-/* Hex digit values; 0 for every other byte, so test wl_ishex() first. */
-static const int8_t wl_hexval[256] = {
-    ['0'] = 0, ['1'] = 1, ['2'] = 2, ['3'] = 3, ['4'] = 4, ['5'] = 5, ['6'] = 6, ['7'] = 7,
-    ['8'] = 8, ['9'] = 9, ['a'] = 10, ['b'] = 11, ['c'] = 12, ['d'] = 13, ['e'] = 14,
-    ['f'] = 15, ['A'] = 10, ['B'] = 11, ['C'] = 12, ['D'] = 13, ['E'] = 14, ['F'] = 15,
+/* Hex digit value + 1; 0 for every other byte, so one load and one test tell digit and value
+ * (a range test per digit class costs a mispredicted branch on mixed digits and letters). */
+#define WL_HX(c, v) [c] = (v) + 1
+static const uint8_t wl_hexval1[256] = {
+    WL_HX('0', 0), WL_HX('1', 1), WL_HX('2', 2), WL_HX('3', 3), WL_HX('4', 4), WL_HX('5', 5),
+    WL_HX('6', 6), WL_HX('7', 7), WL_HX('8', 8), WL_HX('9', 9), WL_HX('a', 10), WL_HX('b', 11),
+    WL_HX('c', 12), WL_HX('d', 13), WL_HX('e', 14), WL_HX('f', 15), WL_HX('A', 10),
+    WL_HX('B', 11), WL_HX('C', 12), WL_HX('D', 13), WL_HX('E', 14), WL_HX('F', 15),
 };
-static inline int wl_ishex(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
-}
+#undef WL_HX
+static inline int wl_ishex(unsigned char c) { return wl_hexval1[c] != 0; }
 static inline int wl_isdigit(unsigned char c) { return c >= '0' && c <= '9'; }
 static inline int wl_isblank(unsigned char c) { return c == ' ' || c == '\t'; }
 
@@ -49,11 +50,12 @@ static inline int wl_parse_hex(const char **pp, uint64_t *v)
 {
     const unsigned char *p = (const unsigned char *)*pp, *s;
     uint64_t x = 0;
+    unsigned d;
     while (*p == '0' && wl_ishex(p[1]))   /* leading zeros do not count against 16 digits */
         p++;
     s = p;
-    while (wl_ishex(*p)) {
-        x = (x << 4) | (uint64_t)wl_hexval[*p];
+    while ((d = wl_hexval1[*p]) != 0) {
+        x = (x << 4) | (d - 1);
         p++;
     }
     if (p == s || p - s > 16)
