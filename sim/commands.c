@@ -1,9 +1,15 @@
 /* commands.c - the table of subcommands that live in their own modules. */
 #include <string.h>
 
+#include "mrc.h"
+#include "../workloads/convert.h"
+
 typedef struct command { const char *name; int (*main)(int argc, char **argv); } command_t;
 
 static const command_t commands[] = {
+    {"mrc", mrc_main},
+    {"convert", convert_main},
+    {"info", info_main},
     {NULL, NULL},
 };
 

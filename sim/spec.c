@@ -16,9 +16,11 @@ static json_t *typed_value(const char *v)
 {
     char *end;
     errno = 0;
-    long long ll = strtoll(v, &end, 0);
+    int hex = v[0] == '0' && (v[1] == 'x' || v[1] == 'X');   /* no octal: 010 is ten */
+    long long ll = strtoll(v, &end, hex ? 16 : 10);
     if (*v && !*end && !errno)
         return json_integer(ll);
+    errno = 0;
     double d = strtod(v, &end);
     if (*v && !*end && !errno && isfinite(d))
         return json_real(d);
@@ -89,7 +91,7 @@ int parse_time_ps(const char *s, sim_time_t *out)
             double ps = v * units[i].ps;
             if (ps > 1.8e19)
                 return -1;
-            *out = (sim_time_t)llround(ps);
+            *out = (sim_time_t)(ps + 0.5);   /* llround would overflow above 2^63 */
             return 0;
         }
     return -1;
@@ -117,7 +119,7 @@ int parse_size(const char *s, uint64_t *out)
     const char *u = number(s, &v);
     if (!u || size_suffix(u, &m) || v * m > 1.8e19)
         return -1;
-    *out = (uint64_t)llround(v * m);
+    *out = (uint64_t)(v * m + 0.5);
     return 0;
 }
 
