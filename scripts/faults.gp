@@ -28,7 +28,7 @@ set xtics nomirror
 set x2tics
 set mxtics 1
 set grid xtics ytics mytics
-set key top right box opaque
+set key outside right top box Left reverse width 1
 set style data linespoints
 
 # The policies, in the order they first appear in the table.
