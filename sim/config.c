@@ -16,7 +16,7 @@
 json_t *config_defaults(void)
 {
     json_t *c = json_pack(
-        "{s:s, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:s,"
+        "{s:s, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s,"
         " s:{s:I, s:I, s:b},"
         " s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}}",
         "policy", "lru",
@@ -27,12 +27,13 @@ json_t *config_defaults(void)
         "seed", (json_int_t)1,
         "format", "auto",
         "interval", (json_int_t)100000,
-        "schedule", "trace",
+        "schedule", "auto",
         "cpus", (json_int_t)1,
         "quantum", "10ms",
         "ref_bit", "access",
         "swap_dev", "fixed",
         "file_dev", "fixed",
+        "workload", "",
         "tlb", "entries", (json_int_t)64, "ways", (json_int_t)4, "asid", 1,
         "costs", "tlb_hit", "0.5ns", "walk", "25ns", "fault", "1us", "zero", "1us",
                  "copy", "1.5us", "evict", "0.5us", "context_switch", "2us", "shootdown", "0.5us",

@@ -28,7 +28,8 @@ device_t *dev_create(const char *name, const char *spec, gsl_rng *rng, uint32_t 
 void dev_free(device_t *d);
 
 /* Submits a request for npages consecutive pages from block (page-sized units) at time now
- * (now must not decrease between calls). Returns when it completes. */
+ * (a now earlier than the previous call's is taken as that time: FCFS is submission order).
+ * Returns when it completes. */
 sim_time_t dev_submit(device_t *d, sim_time_t now, dev_op_t op, uint64_t block, uint32_t npages);
 
 /* The effective spec with every parameter, for the results' config echo. */

@@ -101,7 +101,17 @@ typedef struct proc {
     /* statistics */
     uint64_t n_refs, n_faults[16], resident_peak;
     sim_time_t cpu_ps, blocked_ps, blocked_since;
-    wl_t *stream;         /* own reference stream (rr schedule), or NULL */
+    /* rr schedule: the process's own stream, the file's records filtered by pid */
+    wl_t    *stream;
+    spid_t   filter;      /* pid as written in the file */
+    spid_t   pid_base;    /* added to the file's pids (several trace files) */
+    uint32_t trace;       /* index of the file */
+    uint64_t skip;        /* records of the file before this process's start (a fork) */
+    uint64_t rec_index;   /* records of the file read so far */
+    wl_rec_t cur;         /* the access in progress (its remaining pages) */
+    vpn_t    cur_vpn;
+    uint64_t cur_left;    /* pages of cur still to do; 0: none in progress */
+    sim_time_t ready_at;  /* when it became runnable */
 } proc_t;
 
 typedef struct cpu {
@@ -109,6 +119,7 @@ typedef struct cpu {
     sim_time_t clock;
     sim_time_t busy_ps;
     int32_t cur;          /* index into sim->procs, -1 idle */
+    sim_time_t quantum_end;
     uint32_t last_mm;     /* address space last run: a switch to another costs */
 } cpu_t;
 
@@ -173,8 +184,16 @@ struct sim {
     const cow_ops_t *cow;
     void *cow_state;
 
+    /* rr schedule: run queue of process indices (a ring), time slice, switches */
+    int rr;
+    uint32_t *runq; uint32_t rq_head, rq_n, rq_cap;
+    sim_time_t quantum;
+    uint64_t n_ctx_switch;
+    const char *format;
+
     /* the workload (trace schedule: one stream for everything) */
     wl_t *wl;
+    wl_t *cur_wl;                     /* the stream whose record is being handled */
     nextuse_t *nu;
     vtime_t vt;                       /* page references so far */
 

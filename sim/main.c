@@ -43,7 +43,11 @@ static void run_usage(FILE *f)
         "      --tlb E[:W]        TLB of E entries, W ways (default 64:4; 0 disables)\n"
         "      --ref-bit MODE     access (R set on every reference) or tlb_fill (only on walks)\n"
         "      --cow SPEC         copy-on-write policy (default reuse)\n"
-        "      --schedule S       trace (file order, default)\n"
+        "      --schedule S       trace (file order; default for one file), rr (round robin;\n"
+        "                         default for several files), auto\n"
+        "      --cpus N           CPUs for the rr schedule (default 1)\n"
+        "      --quantum TIME     rr time slice (default 10ms)\n"
+        "      --workload SPEC    a synthetic workload (JSON) instead of trace files\n"
         "      --swap-dev SPEC    swap device MODEL[:k=v,...] (fixed, ssd, hdd; default fixed)\n"
         "      --file-dev SPEC    file device (default fixed)\n"
         "  -s, --seed N           random seed (default 1)\n"
@@ -74,7 +78,7 @@ static int cmd_policies(void)
 
 static int cmd_run(int argc, char **argv)
 {
-    enum { O_PAGE = 256, O_TLB, O_FORMAT, O_SET, O_INTERVAL, O_COW, O_SCHED, O_SWAPDEV, O_FILEDEV, O_REFBIT };
+    enum { O_PAGE = 256, O_TLB, O_FORMAT, O_SET, O_INTERVAL, O_COW, O_SCHED, O_SWAPDEV, O_FILEDEV, O_REFBIT, O_CPUS, O_QUANTUM, O_WORKLOAD };
     static const struct option opts[] = {
         {"policy", required_argument, 0, 'p'}, {"frames", required_argument, 0, 'f'},
         {"memory", required_argument, 0, 'm'}, {"page-size", required_argument, 0, O_PAGE},
@@ -84,6 +88,8 @@ static int cmd_run(int argc, char **argv)
         {"interval", required_argument, 0, O_INTERVAL}, {"cow", required_argument, 0, O_COW},
         {"schedule", required_argument, 0, O_SCHED}, {"swap-dev", required_argument, 0, O_SWAPDEV},
         {"file-dev", required_argument, 0, O_FILEDEV}, {"ref-bit", required_argument, 0, O_REFBIT},
+        {"cpus", required_argument, 0, O_CPUS}, {"quantum", required_argument, 0, O_QUANTUM},
+        {"workload", required_argument, 0, O_WORKLOAD},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     char err[SIM_ERR_LEN];
@@ -118,6 +124,9 @@ static int cmd_run(int argc, char **argv)
         case O_SWAPDEV: bad = config_set(cfg, "swap_dev", optarg, err); break;
         case O_FILEDEV: bad = config_set(cfg, "file_dev", optarg, err); break;
         case O_REFBIT: bad = config_set(cfg, "ref_bit", optarg, err); break;
+        case O_CPUS: bad = config_set(cfg, "cpus", optarg, err); break;
+        case O_QUANTUM: bad = config_set(cfg, "quantum", optarg, err); break;
+        case O_WORKLOAD: bad = config_set(cfg, "workload", optarg, err); break;
         case O_TLB: {
             char e[16], w[16] = "";
             const char *colon = strchr(optarg, ':');
@@ -152,7 +161,7 @@ static int cmd_run(int argc, char **argv)
             goto done;
         }
     }
-    if (optind >= argc) {
+    if (optind >= argc && !*json_string_value(json_object_get(cfg, "workload"))) {
         fprintf(stderr, "pagesim: run needs a trace file\n");
         run_usage(stderr);
         goto done;

@@ -149,6 +149,8 @@ static int fault_finish(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, pfn_t pfn, pf
 
 void mmu_fault_complete(sim_t *s, proc_t *p, sim_time_t now)
 {
+    if (p->pend_pfn == PFN_NONE)
+        return;                             /* a wait for memory: the access just retries */
     frame_t *f = &s->frames[p->pend_pfn];
     pte_t *pte = p->pend_pte;
     if ((f->flags & FR_LOCKED) && f->ready_at <= now)
@@ -430,6 +432,21 @@ static int fault(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind)
     if (!(v->prot & need)) {
         count_fault(s, p, FK_PROTECTION);
         return F_SKIP;
+    }
+    if (!s->nfree && !s->ntracked) {
+        /* Every frame holds a page still being read in: nothing can be evicted yet. Wait
+         * for the earliest completion and retry (only several processes faulting at once
+         * on fewer frames than they are get here). Not counted: the retry is the fault. */
+        sim_time_t t = SIM_TIME_MAX;
+        for (pfn_t f = 0; f < s->nframes; f++)
+            if ((s->frames[f].flags & FR_LOCKED) && s->frames[f].ready_at < t)
+                t = s->frames[f].ready_at;
+        SIM_ASSERT(s, t != SIM_TIME_MAX);
+        p->pend_pfn = PFN_NONE;
+        p->state = P_BLOCKED;
+        p->blocked_since = c->clock;
+        evq_push(&s->evq, t, EV_IO_DONE, (uint32_t)(p - s->procs), 0);
+        return F_BLOCKED;
     }
     pte_t *pte = pt_get(&mm->pt, vpn);
     mem_ref_t r = make_ref(s, p, vpn, kind);

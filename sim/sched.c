@@ -4,6 +4,17 @@
  * CPU 0; each line's pid selects the address space, and a change of address space costs a
  * context switch (and a TLB flush without ASIDs). Exact textbook counts and OPT need this.
  *
+ * "rr" (the default for several files): every process has its own stream (the file's
+ * records filtered by its pid; a forked child's stream starts after the fork line; each
+ * further file is a further process family, its pids offset by 1000000 per file), and a
+ * round-robin scheduler (Silberschatz §6.3.4) interleaves them by simulated time on `cpus`
+ * CPUs with a time slice of `quantum`. A process that takes a major fault blocks; the CPU
+ * switches to the next runnable one (paying the context switch, and a TLB flush without
+ * ASIDs), and the I/O completion event makes it runnable again. With several CPUs, the CPU
+ * with the earliest clock runs next, for at most a short slice past the next CPU's clock, so
+ * no CPU runs ahead of the others by more than that slice (1 us). Quantum ends are clock
+ * compares on the running CPU rather than queued events: equivalent, and cheaper.
+ *
  * The loop is the hybrid the design calls for: references run back to back, each charging
  * its costs to the CPU clock, and the only per-reference look at the event queue is one
  * compare of the clock with the earliest event. Events run when the clock reaches them;
@@ -11,34 +22,145 @@
  * else may run: the order is fixed). Per-reference cost: the reader's next(), the page split,
  * mmu_access, a few counters. */
 #include "engine.h"
+#include "spec.h"
 
 #include <stdio.h>
 #include <string.h>
 
+/* Opens trace i for a process stream. */
+static wl_t *open_stream(sim_t *s, int i, char *err)
+{
+    char e[WL_ERR_LEN];
+    wl_t *wl = wl_open(s->traces[i], s->format, s->rng, e);
+    if (!wl) {
+        snprintf(err, SIM_ERR_LEN, "%s", e);
+        return NULL;
+    }
+    wl->page_shift = s->page_shift;
+    return wl;
+}
+
+/* Next record of p's own stream (its pid only, from its start), pids made global; 1, 0 at
+ * the end, -1 on error. */
+static int stream_next(sim_t *s, proc_t *p, wl_rec_t *r, char *err)
+{
+    int rc;
+    while ((rc = wl_next(p->stream, r)) > 0) {
+        if (p->rec_index++ < p->skip || r->pid != p->filter)
+            continue;
+        r->pid += p->pid_base;
+        r->pid2 += p->pid_base;
+        return 1;
+    }
+    if (rc < 0)
+        snprintf(err, SIM_ERR_LEN, "%s", p->stream->err);
+    return rc;
+}
+
+static void runq_push(sim_t *s, uint32_t pi, sim_time_t when)
+{
+    if (s->rq_n == s->rq_cap) {
+        uint32_t cap = s->rq_cap ? 2 * s->rq_cap : 16, *q = malloc(cap * sizeof *q);
+        SIM_ASSERT(s, q);
+        for (uint32_t i = 0; i < s->rq_n; i++)
+            q[i] = s->runq[(s->rq_head + i) % s->rq_cap];
+        free(s->runq);
+        s->runq = q;
+        s->rq_cap = cap;
+        s->rq_head = 0;
+    }
+    s->runq[(s->rq_head + s->rq_n++) % s->rq_cap] = pi;
+    s->procs[pi].state = P_RUNNABLE;
+    s->procs[pi].ready_at = when;
+}
+
+/* Gives process pi (just created) its stream over trace t from record `skip`. */
+static int attach_stream(sim_t *s, uint32_t pi, int t, spid_t filter, uint64_t skip, char *err)
+{
+    wl_t *wl = open_stream(s, t, err);
+    if (!wl)
+        return -1;
+    proc_t *p = &s->procs[pi];
+    p->stream = wl;
+    p->trace = (uint32_t)t;
+    p->filter = filter;
+    p->pid_base = (spid_t)t * 1000000u;
+    p->skip = skip;
+    p->rec_index = 0;
+    return 0;
+}
+
 int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntraces, char *err)
 {
     const char *sched = json_string_value(json_object_get(cfg, "schedule"));
-    if (!sched || strcmp(sched, "trace")) {
-        snprintf(err, SIM_ERR_LEN, "config: schedule must be 'trace' (got '%s')", sched ? sched : "");
+    if (!sched)
+        sched = "";
+    if (!strcmp(sched, "auto"))
+        sched = ntraces > 1 ? "rr" : "trace";
+    if (!strcmp(sched, "rr"))
+        s->rr = 1;
+    else if (strcmp(sched, "trace")) {
+        snprintf(err, SIM_ERR_LEN, "config: schedule must be auto, trace or rr (got '%s')", sched);
         return -1;
     }
-    if (ntraces != 1) {
-        snprintf(err, SIM_ERR_LEN, "the trace schedule runs exactly one trace file (got %d)", ntraces);
+    json_object_set_new(s->cfg, "schedule", json_string(sched));
+    const char *q = json_string_value(json_object_get(cfg, "quantum"));
+    if (!q || parse_time_ps(q, &s->quantum) || !s->quantum) {
+        snprintf(err, SIM_ERR_LEN, "config: quantum must be a positive time such as 10ms");
+        return -1;
+    }
+    if (ntraces < 1) {
+        snprintf(err, SIM_ERR_LEN, "no trace file given");
+        return -1;
+    }
+    if (!s->rr && ntraces != 1) {
+        snprintf(err, SIM_ERR_LEN, "the trace schedule runs exactly one trace file (got %d); use --schedule rr", ntraces);
+        return -1;
+    }
+    if (!s->rr && s->ncpus != 1) {
+        snprintf(err, SIM_ERR_LEN, "the trace schedule runs on one CPU; use --schedule rr for cpus > 1");
+        return -1;
+    }
+    if (s->rr && s->needs_next_use) {
+        snprintf(err, SIM_ERR_LEN, "policy %s needs the future reference order, which only the trace "
+                 "schedule fixes; use --schedule trace with one trace file", s->repl->name);
         return -1;
     }
     s->ntraces = ntraces;
     s->traces = calloc((size_t)ntraces, sizeof *s->traces);
     for (int i = 0; i < ntraces; i++)
         s->traces[i] = strdup(traces[i]);
-    char e[WL_ERR_LEN];
-    const char *fmt = json_string_value(json_object_get(cfg, "format"));
-    s->wl = wl_open(traces[0], fmt, s->rng, e);
-    if (!s->wl) {
-        snprintf(err, SIM_ERR_LEN, "%s", e);
-        return -1;
+    s->format = json_string_value(json_object_get(cfg, "format"));
+    if (s->rr) {
+        /* One process per file to start with: the pid of the file's first record. */
+        for (int i = 0; i < ntraces; i++) {
+            wl_t *wl = open_stream(s, i, err);
+            if (!wl)
+                return -1;
+            wl_rec_t r;
+            int rc = wl_next(wl, &r);
+            if (rc < 0)
+                snprintf(err, SIM_ERR_LEN, "%s", wl->err);
+            wl_close(wl);
+            if (rc < 0)
+                return -1;
+            if (rc == 0)
+                continue;                       /* an empty trace: no process */
+            spid_t base = (spid_t)i * 1000000u;
+            if (u64map_find(&s->pid2proc, base + r.pid))
+                continue;
+            uint32_t pi = (uint32_t)(proc_get(s, base + r.pid) - s->procs);
+            if (attach_stream(s, pi, i, r.pid, 0, err))
+                return -1;
+            runq_push(s, pi, 0);
+        }
+        return 0;
     }
-    s->wl->page_shift = s->page_shift;
+    s->wl = open_stream(s, 0, err);
+    if (!s->wl)
+        return -1;
     if (s->needs_next_use) {
+        char e[WL_ERR_LEN];
         s->nu = nu_build(s->wl, s->page_shift, e);
         if (!s->nu) {
             snprintf(err, SIM_ERR_LEN, "%s", e);
@@ -50,6 +172,10 @@ int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntra
 
 void sched_teardown(sim_t *s)
 {
+    for (uint32_t i = 0; i < s->nprocs; i++)
+        if (s->procs[i].stream)
+            wl_close(s->procs[i].stream);
+    free(s->runq);
     if (s->nu)
         nu_free(s->nu);
     if (s->wl)
@@ -71,6 +197,8 @@ static void run_events(sim_t *s, sim_time_t now)
             p->state = P_RUNNABLE;
             p->blocked_ps += ev.when - p->blocked_since;
             mmu_fault_complete(s, p, ev.when);
+            if (s->rr)
+                runq_push(s, ev.a, ev.when);
             break;
         }
         default:
@@ -104,6 +232,7 @@ static int run_trace(sim_t *s, char *err)
     proc_t *p = NULL;
     spid_t cur_pid = 0;
     uint64_t next_tl = s->interval ? s->interval : UINT64_MAX;
+    s->cur_wl = s->wl;
     while ((rc = wl_next(s->wl, &rec)) > 0) {
         if (rec.type != WL_REF) {
             if (vm_event(s, c, &rec, err))
@@ -145,6 +274,11 @@ static int run_trace(sim_t *s, char *err)
             stats_interval(s);
             next_tl += s->interval;
         }
+#ifdef PAGESIM_PARANOID
+        char msg[512];
+        if (check_all(s, msg, sizeof msg))
+            sim_assert_fail(s, msg, __FILE__, __LINE__);
+#endif
     }
     if (rc < 0) {
         snprintf(err, SIM_ERR_LEN, "%s", s->wl->err);
@@ -160,10 +294,175 @@ static int run_trace(sim_t *s, char *err)
     return 0;
 }
 
+#define RR_SLICE PS_PER_US   /* how far one CPU may run past the next CPU's clock */
+
+/* Puts process pi on CPU c: idles c until the process is ready, then switches to it. */
+static void switch_to(sim_t *s, cpu_t *c, uint32_t pi, int flush_on_switch)
+{
+    proc_t *p = &s->procs[pi];
+    if (c->clock < p->ready_at)
+        c->clock = p->ready_at;
+    if (c->last_mm != p->mm) {
+        if (c->last_mm != UINT32_MAX) {
+            c->clock += s->cost.context_switch;
+            c->busy_ps += s->cost.context_switch;
+            s->n_ctx_switch++;
+            if (flush_on_switch)
+                tlb_flush(&c->tlb, UINT32_MAX);
+        }
+        c->last_mm = p->mm;
+    }
+    c->cur = (int32_t)pi;
+    p->state = P_RUNNING;
+    p->cpu = (uint32_t)(c - s->cpus);
+    c->quantum_end = c->clock + s->quantum;
+}
+
+static void note_access(sim_t *s, proc_t *p, const wl_rec_t *r)
+{
+    s->n_access++;
+    s->n_reads += r->kind == REF_READ;
+    s->n_writes += r->kind == REF_WRITE;
+    s->n_ifetch += r->kind == REF_IFETCH;
+    p->n_refs++;
+    if (s->interval && s->n_access - s->tl_refs >= s->interval)
+        stats_interval(s);
+}
+
+/* Runs CPU c's process until it blocks, exits or ends, or c's clock reaches limit. */
+static int run_slice(sim_t *s, cpu_t *c, sim_time_t limit, char *err)
+{
+    uint32_t pi = (uint32_t)c->cur;
+    sim_time_t t0 = c->clock;
+    int rc = 0;
+    for (;;) {
+        proc_t *p = &s->procs[pi];
+        while (p->cur_left) {
+            if (mmu_access(s, c, p, p->cur_vpn, (ref_kind_t)p->cur.kind)) {
+                c->cur = -1;                       /* blocked: the restart resumes this page */
+                goto out;
+            }
+            s->vt++;
+            p->cur_vpn++;
+            p->cur_left--;
+        }
+        if (c->clock >= limit)
+            goto out;
+        wl_rec_t r;
+        s->cur_wl = p->stream;
+        int got = stream_next(s, p, &r, err);
+        if (got < 0) {
+            rc = -1;
+            goto out;
+        }
+        if (got == 0 || r.type == WL_EXIT) {       /* the end of a stream is an implicit exit */
+            if (p->state != P_EXITED) {
+                wl_rec_t ex = {.type = WL_EXIT, .pid = p->pid};
+                if (vm_event(s, c, &ex, err)) {
+                    rc = -1;
+                    goto out;
+                }
+            }
+            p = &s->procs[pi];
+            p->state = P_EXITED;
+            wl_close(p->stream);
+            p->stream = NULL;
+            c->cur = -1;
+            goto out;
+        }
+        if (r.type != WL_REF) {
+            if (vm_event(s, c, &r, err)) {
+                rc = -1;
+                goto out;
+            }
+            p = &s->procs[pi];
+            if (r.type == WL_FORK) {
+                uint32_t ci = (uint32_t)*u64map_find(&s->pid2proc, r.pid2);
+                if (attach_stream(s, ci, (int)p->trace, r.pid2 - p->pid_base, p->rec_index, err)) {
+                    rc = -1;
+                    goto out;
+                }
+                runq_push(s, ci, c->clock);
+            }
+            continue;
+        }
+        note_access(s, p, &r);
+        p->cur = r;
+        wl_split(&r, s->page_shift, &p->cur_vpn, &p->cur_left);
+    }
+out:
+    s->procs[pi].cpu_ps += c->clock - t0;
+    c->busy_ps += c->clock - t0;
+    if (c->cur < 0 && s->procs[pi].state == P_RUNNING)
+        s->procs[pi].state = P_RUNNABLE;            /* (only on error paths) */
+    return rc;
+}
+
+static int run_rr(sim_t *s, char *err)
+{
+    const int flush_on_switch = !json_is_true(json_object_get(json_object_get(s->cfg, "tlb"), "asid"));
+    for (;;) {
+        for (uint32_t i = 0; i < s->ncpus && s->rq_n; i++)
+            if (s->cpus[i].cur < 0) {
+                uint32_t pi = s->runq[s->rq_head];
+                s->rq_head = (s->rq_head + 1) % s->rq_cap;
+                s->rq_n--;
+                switch_to(s, &s->cpus[i], pi, flush_on_switch);
+            }
+        cpu_t *c = NULL;
+        sim_time_t second = SIM_TIME_MAX;
+        for (uint32_t i = 0; i < s->ncpus; i++) {
+            cpu_t *x = &s->cpus[i];
+            if (x->cur < 0)
+                continue;
+            if (!c || x->clock < c->clock) {
+                if (c)
+                    second = c->clock;
+                c = x;
+            } else if (x->clock < second) {
+                second = x->clock;
+            }
+        }
+        sim_time_t t_ev = evq_next_time(&s->evq);
+        if (!c) {
+            if (t_ev == SIM_TIME_MAX)
+                break;                              /* every stream has ended */
+            for (uint32_t i = 0; i < s->ncpus; i++)
+                if (s->cpus[i].clock < t_ev)
+                    s->cpus[i].clock = t_ev;        /* all idle until the next completion */
+            run_events(s, t_ev);
+            continue;
+        }
+        if (t_ev <= c->clock) {
+            run_events(s, c->clock);
+            continue;
+        }
+        sim_time_t limit = c->quantum_end < t_ev ? c->quantum_end : t_ev;
+        if (second != SIM_TIME_MAX && second + RR_SLICE < limit)
+            limit = second + RR_SLICE;
+        if (run_slice(s, c, limit, err))
+            return -1;
+        if (c->cur >= 0 && c->clock >= c->quantum_end) {
+            if (s->rq_n) {                          /* time slice over, others wait: preempt */
+                runq_push(s, (uint32_t)c->cur, c->clock);
+                c->cur = -1;
+            } else {
+                c->quantum_end = c->clock + s->quantum;
+            }
+        }
+#ifdef PAGESIM_PARANOID
+        char msg[512];
+        if (check_all(s, msg, sizeof msg))
+            sim_assert_fail(s, msg, __FILE__, __LINE__);
+#endif
+    }
+    return 0;
+}
+
 int sim_run(sim_t *s, char *err)
 {
     SIM_ASSERT(s, !s->finished);
-    int rc = run_trace(s, err);
+    int rc = s->rr ? run_rr(s, err) : run_trace(s, err);
     if (rc)
         return rc;
     s->end_time = 0;

@@ -17,6 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Where the record being handled came from, for messages. */
+#define WHERE_PATH(s) ((s)->cur_wl ? (s)->cur_wl->path : "")
+#define WHERE_LINE(s) ((unsigned long long)((s)->cur_wl ? (s)->cur_wl->line : 0))
+
 static uint32_t prot_bits(uint8_t wlprot)
 {
     return (wlprot & WL_PROT_R ? PTE_READ : 0) | (wlprot & WL_PROT_W ? PTE_WRITE : 0) |
@@ -154,7 +158,7 @@ static int do_mmap(sim_t *s, proc_t *p, const wl_rec_t *r, char *err)
 {
     mm_t *mm = &s->mms[p->mm];
     if (!r->len) {
-        snprintf(err, SIM_ERR_LEN, "%s:%llu: mmap of length 0", s->wl ? s->wl->path : "", (unsigned long long)(s->wl ? s->wl->line : 0));
+        snprintf(err, SIM_ERR_LEN, "%s:%llu: mmap of length 0", WHERE_PATH(s), WHERE_LINE(s));
         return -1;
     }
     vpn_t lo = r->addr >> s->page_shift, hi = (r->addr + r->len - 1) >> s->page_shift;
@@ -169,6 +173,12 @@ static int do_mmap(sim_t *s, proc_t *p, const wl_rec_t *r, char *err)
     } else {
         v.obj = file_obj(s, r->file ? r->file : "");
         v.pgoff = r->offset >> s->page_shift;
+        if (!(v.flags & VMA_SHARED) && (v.prot & PTE_WRITE) && s->nframes < 2) {
+            snprintf(err, SIM_ERR_LEN, "%s:%llu: a writable private file mapping needs at least 2 frames "
+                     "(its copy-on-write copies)", WHERE_PATH(s),
+                     WHERE_LINE(s));
+            return -1;
+        }
     }
     mm->implicit = 0;
     unmap_range(s, p->mm, lo, hi);                      /* MAP_FIXED replaces what was there */
@@ -251,9 +261,15 @@ static void mm_teardown(sim_t *s, uint32_t mmi)
 
 static int do_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, char *err)
 {
+    if (s->nframes < 2) {
+        snprintf(err, SIM_ERR_LEN, "%s:%llu: fork needs at least 2 frames (a copy-on-write copy holds "
+                 "the shared page and the new one at once)", WHERE_PATH(s),
+                 WHERE_LINE(s));
+        return -1;
+    }
     if (u64map_find(&s->pid2proc, child_pid)) {
-        snprintf(err, SIM_ERR_LEN, "%s:%llu: fork: pid %u already exists", s->wl ? s->wl->path : "",
-                 (unsigned long long)(s->wl ? s->wl->line : 0), child_pid);
+        snprintf(err, SIM_ERR_LEN, "%s:%llu: fork: pid %u already exists", WHERE_PATH(s),
+                 WHERE_LINE(s), child_pid);
         return -1;
     }
     proc_t *child = proc_get(s, child_pid);             /* may move s->procs */
@@ -275,7 +291,6 @@ static int do_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, ch
             continue;
         c->clock += s->cost.fork_pte;
         pte_t *cp = pt_get(&cm->pt, pp->vpn);
-        pp = pt_at(&pm->pt, i);                          /* (the parent's slab did not move) */
         if (pp->flags & PTE_SWAP) {
             cp->flags = PTE_SWAP | (pp->flags & PTE_PERMS);
             cp->val = pp->val;
@@ -293,6 +308,9 @@ static int do_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, ch
         if (++cm->resident > child->resident_peak)
             child->resident_peak = cm->resident;
     }
+    child = &s->procs[u64map_find(&s->pid2proc, child_pid)[0]];
+    if (cm->resident > child->resident_peak)
+        child->resident_peak = cm->resident;
     /* The parent's cached translations may still allow writes: flush them. */
     for (uint32_t i = 0; i < s->ncpus; i++)
         tlb_flush(&s->cpus[i].tlb, pmi);
@@ -301,8 +319,8 @@ static int do_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, ch
 
 int vm_event(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err)
 {
-    const char *path = s->wl ? s->wl->path : "";
-    unsigned long long line = s->wl ? (unsigned long long)s->wl->line : 0;
+    const char *path = WHERE_PATH(s);
+    unsigned long long line = WHERE_LINE(s);
     proc_t *p = proc_get(s, r->pid);
     if (p->state == P_EXITED) {
         snprintf(err, SIM_ERR_LEN, "%s:%llu: pid %u has already exited", path, line, r->pid);

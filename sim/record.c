@@ -1,0 +1,1491 @@
+/* record.c - pagesim record: runs a program under Valgrind lackey and converts, as it goes,
+ * every process's memory references and address-space system calls into one pagesim trace.
+ *
+ * What Valgrind gives. `valgrind --tool=lackey --trace-mem=yes` prints one line per access
+ * ("I  0401ab70,3" fetch, " L addr,size" load, " S" store, " M" modify) with no process id.
+ * `--trace-syscalls=yes` adds "SYSCALL[PID,TID](NR) sys_mmap ( 0x0, 8192, 3, 34, 4294967295,
+ * 0 ) --> [pre-success] Success(0x4835000)"; a blocking call prints "--> [async] ..." and later
+ * "SYSCALL[PID,TID](NR) ... [async] --> Success(0x4)", and fork-like clones finish on a line
+ * of their own (" --> [pre-success] Success(0x2b1a)"). Numbers are decimal except pointers
+ * (0x) and clone's flags (bare hex); path arguments print as 0xPTR(PATH).
+ *
+ * Telling processes apart. Lines carry no pid, so processes must not share a log: with
+ * `--trace-children=yes --log-file=DIR/%p.%n` each process image writes its own file: a
+ * forked child reopens the log at fork (its first line finishes the clone: Success(0x0)),
+ * and an exec'd image is a new Valgrind that opens a new file for the same pid (%n keeps the
+ * names apart). Every file opens with "==PID== Command: ..." and "==PID== Parent PID: N".
+ * record_main watches DIR with inotify, so files are met in creation order: for one pid, a
+ * later file is the image after an execve (or, once the process has exited, a new process
+ * that reused the pid).
+ *
+ * Order. Processes run concurrently and Valgrind records no global order, so the trace
+ * interleaves processes in the order their logs are consumed, in chunks of up to CHUNK bytes
+ * per process per round: roughly real time at a coarse grain. Two orders are exact: a child
+ * emits nothing before its parent's `fork` line (its log waits, unread, until the parent's
+ * log reaches the clone), and an exec'd image starts after the last line of the image it
+ * replaced (its log waits until the old one is drained; the old writer is gone once the new
+ * file exists, so the old file's end is final).
+ *
+ * Events. open/openat/creat results name descriptors (per process, copied at fork, close-on-
+ * exec ones dropped at exec; dup/dup2/dup3/fcntl(F_DUPFD) copy them), so an mmap of fd N is
+ * `file:PATH@OFFSET`. brk growth is `brk PID OLD GROWTH`, shrinking a munmap. mremap becomes
+ * munmap + an anonymous private rw- mmap (what realloc of large blocks does; a moved file
+ * mapping would be misnamed). Threads (clone with CLONE_THREAD) share their process's pid.
+ * Areas mapped by Valgrind's loader before the program's first instruction (the executable,
+ * ld.so, the stack) have no mmap events: replay treats them as anonymous private memory.
+ *
+ * Bounded disk use. Logs are read while Valgrind writes them; every CHUNK_PUNCH bytes read,
+ * the consumed prefix is deallocated with fallocate(PUNCH_HOLE) (ext4, xfs, btrfs, tmpfs), so
+ * the logs never hold more than a few MiB per process. Files are deleted at the end.
+ *
+ * Cost: the conversion is a hand-written parse per reference line (no sscanf), far faster
+ * than lackey produces lines (Valgrind lackey runs programs about 100 times slower than
+ * native). Syscall lines are rare and parsed plainly.
+ */
+#include "record.h"
+#include "../workloads/convert.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <dirent.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#define CHUNK       (1u << 20)          /* bytes read per process per round */
+#define CHUNK_PUNCH (4u << 20)          /* deallocate consumed log prefixes this often */
+#define MAX_FD      (1 << 20)           /* larger descriptor numbers are not tracked */
+#define CLONE_THREAD_FLAG 0x10000u      /* Linux CLONE_THREAD */
+#define AT_FDCWD_U  4294967196ull       /* AT_FDCWD (-100) as Valgrind prints it */
+
+enum { S_HEADER, S_WAIT_FORK, S_WAIT_EXEC, S_ACTIVE, S_DONE };
+enum { P_FORKED, P_LIVE, P_EXITED };
+
+typedef struct rec_proc rec_proc_t;
+typedef struct rec_stream rec_stream_t;
+
+typedef struct pending {          /* a system call whose result is still to come */
+    uint32_t tid;
+    char *line;
+} pending_t;
+
+struct rec_stream {
+    char *path;
+    int fd;
+    int state;
+    spid_t pid, ppid;
+    int have_pid, have_ppid;
+    char *cmd;                    /* first word of "Command:", for exec without a path */
+    char *buf;                    /* bytes read, not yet consumed */
+    size_t len, cap;
+    uint64_t off, punched;        /* bytes read from the file; prefix deallocated */
+    pending_t *pend;
+    size_t npend, cappend;
+    uint32_t last_tid;            /* the call a bare " --> result" line finishes */
+    int have_last;
+    rec_stream_t *pred;           /* S_WAIT_EXEC: the image this one replaces */
+};
+
+struct rec_proc {
+    spid_t pid;
+    int state;
+    rec_stream_t *cur;
+    char **fds;                   /* descriptor -> path (NULL: unknown or closed) */
+    uint8_t *cloexec;
+    int nfds;
+    uint64_t brk;                 /* current break, 0 before the first brk */
+    char *exec_path;              /* argument of an execve whose result is not known */
+};
+
+struct rec_conv {
+    FILE *out;
+    spid_t root;
+    int have_root;
+    int final;
+    rec_stream_t **streams;
+    size_t nstreams, capstreams;
+    rec_proc_t **procs;
+    size_t nprocs, capprocs;
+    rec_stats_t st;
+    int write_failed;
+};
+
+/* ------------------------------------------------------------------ small helpers */
+
+static int set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int set_err(char *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, REC_ERR_LEN, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static void *grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return p;
+    size_t n = *cap ? *cap : 8;
+    while (n < need)
+        n *= 2;
+    void *q = realloc(p, n * elem);
+    if (q)
+        *cap = n;
+    return q;
+}
+
+static char *dupn(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = 0;
+        for (size_t i = 0; i < n; i++)   /* a name must stay on one trace line */
+            if (d[i] == '\n' || d[i] == '\r')
+                d[i] = '?';
+    }
+    return d;
+}
+
+/* Parses a number at *pp: 0x-prefixed hex or decimal; hex_default: bare digits are hex. */
+static int parse_u64(const char **pp, uint64_t *v, int hex_default)
+{
+    const char *p = *pp;
+    int base = hex_default ? 16 : 10;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        base = 16;
+        p += 2;
+    }
+    uint64_t x = 0;
+    const char *s = p;
+    for (;; p++) {
+        unsigned d;
+        if (*p >= '0' && *p <= '9')
+            d = (unsigned)(*p - '0');
+        else if (base == 16 && *p >= 'a' && *p <= 'f')
+            d = (unsigned)(*p - 'a' + 10);
+        else if (base == 16 && *p >= 'A' && *p <= 'F')
+            d = (unsigned)(*p - 'A' + 10);
+        else
+            break;
+        x = x * (unsigned)base + d;
+    }
+    if (p == s)
+        return -1;
+    *pp = p;
+    *v = x;
+    return 0;
+}
+
+static void emit(rec_conv_t *c, const wl_rec_t *r)
+{
+    if (wl_write_text(c->out, r) < 0)
+        c->write_failed = 1;
+    if (r->type == WL_REF) {
+        c->st.refs++;
+        return;
+    }
+    c->st.events++;
+    switch (r->type) {
+    case WL_FORK: c->st.forks++; break;
+    case WL_EXEC: c->st.execs++; break;
+    case WL_MMAP: c->st.mmaps++; break;
+    case WL_EXIT: c->st.exits++; break;
+    default: break;
+    }
+}
+
+/* ------------------------------------------------------------------ processes */
+
+static rec_proc_t *proc_find(rec_conv_t *c, spid_t pid)
+{
+    for (size_t i = c->nprocs; i-- > 0;)      /* newest first: pids get reused */
+        if (c->procs[i]->pid == pid)
+            return c->procs[i];
+    return NULL;
+}
+
+static void proc_clear_fds(rec_proc_t *p)
+{
+    for (int i = 0; i < p->nfds; i++)
+        free(p->fds[i]);
+    free(p->fds);
+    free(p->cloexec);
+    p->fds = NULL;
+    p->cloexec = NULL;
+    p->nfds = 0;
+}
+
+static rec_proc_t *proc_new(rec_conv_t *c, spid_t pid)
+{
+    rec_proc_t **v = grow(c->procs, &c->capprocs, c->nprocs + 1, sizeof *v);
+    if (!v)
+        return NULL;
+    c->procs = v;
+    rec_proc_t *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->pid = pid;
+    p->state = P_FORKED;
+    c->procs[c->nprocs++] = p;
+    c->st.processes++;
+    return p;
+}
+
+static int fd_set_path(rec_proc_t *p, uint64_t fd, const char *path, size_t n, int cloexec)
+{
+    if (fd >= MAX_FD)
+        return 0;
+    if ((int)fd >= p->nfds) {
+        int nn = p->nfds ? p->nfds : 16;
+        while (nn <= (int)fd)
+            nn *= 2;
+        char **f = realloc(p->fds, (size_t)nn * sizeof *f);
+        if (!f)
+            return -1;
+        p->fds = f;
+        uint8_t *ce = realloc(p->cloexec, (size_t)nn);
+        if (!ce)
+            return -1;
+        p->cloexec = ce;
+        memset(p->fds + p->nfds, 0, (size_t)(nn - p->nfds) * sizeof *f);
+        memset(p->cloexec + p->nfds, 0, (size_t)(nn - p->nfds));
+        p->nfds = nn;
+    }
+    free(p->fds[fd]);
+    p->fds[fd] = NULL;
+    if (path && !(p->fds[fd] = dupn(path, n)))
+        return -1;
+    p->cloexec[fd] = (uint8_t)(cloexec != 0);
+    return 0;
+}
+
+static const char *fd_path(const rec_proc_t *p, uint64_t fd)
+{
+    return fd < (uint64_t)p->nfds ? p->fds[fd] : NULL;
+}
+
+/* ------------------------------------------------------------------ streams */
+
+static void stream_free(rec_stream_t *s)
+{
+    if (!s)
+        return;
+    if (s->fd >= 0)
+        close(s->fd);
+    for (size_t i = 0; i < s->npend; i++)
+        free(s->pend[i].line);
+    free(s->pend);
+    free(s->buf);
+    free(s->cmd);
+    free(s->path);
+    free(s);
+}
+
+static void stream_done(rec_stream_t *s)
+{
+    s->state = S_DONE;
+    if (s->fd >= 0)
+        close(s->fd);
+    s->fd = -1;
+    s->len = 0;
+    for (size_t i = 0; i < s->npend; i++)
+        free(s->pend[i].line);
+    s->npend = 0;
+}
+
+/* Reads what the file holds now, up to CHUNK bytes. Returns bytes read, 0 at its end. */
+static long stream_fill(rec_stream_t *s)
+{
+    if (s->fd < 0)
+        return 0;
+    char *b = grow(s->buf, &s->cap, s->len + CHUNK + 1, 1);
+    if (!b)
+        return -1;
+    s->buf = b;
+    ssize_t n;
+    do
+        n = read(s->fd, s->buf + s->len, CHUNK);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0)
+        return n < 0 ? -1 : 0;
+    s->len += (size_t)n;
+    s->off += (uint64_t)n;
+    if (s->off - s->punched >= CHUNK_PUNCH) {
+        /* Everything up to the last full 4 KiB block before the unread bytes is consumed or
+         * copied into buf: give it back. Failure (a file system without holes) is harmless. */
+        uint64_t upto = (s->off - s->len) & ~(uint64_t)4095;
+        if (upto > s->punched) {
+            (void)fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                            (off_t)s->punched, (off_t)(upto - s->punched));
+            s->punched = upto;
+        }
+    }
+    return n;
+}
+
+/* ------------------------------------------------------------------ system calls */
+
+typedef struct sc_arg {
+    const char *s;        /* the argument's text */
+    size_t n;
+    const char *path;     /* for 0xPTR(PATH): the PATH, else NULL */
+    size_t pathn;
+} sc_arg_t;
+
+#define SC_MAXARGS 8
+
+/* "SYSCALL[PID,TID](NR) NAME ( A, B, ... ) ..." -> name and arguments. 0 or -1. */
+static int sc_parse_call(const char *line, char *name, size_t namecap, sc_arg_t *a, int *na)
+{
+    const char *p = strstr(line, ") ");
+    if (!p)
+        return -1;
+    p += 2;
+    size_t k = 0;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_') {
+        if (k + 1 < namecap)
+            name[k++] = *p;
+        p++;
+    }
+    name[k] = 0;
+    while (*p == ' ')
+        p++;
+    *na = 0;
+    if (*p != '(')
+        return 0;                       /* e.g. "unimplemented ... syscall" */
+    p++;
+    for (;;) {
+        while (*p == ' ')
+            p++;
+        if (*p == ')' || !*p)
+            break;
+        const char *s = p;
+        int depth = 0;
+        while (*p && !(depth == 0 && (*p == ',' || *p == ')'))) {
+            if (*p == '(')
+                depth++;
+            else if (*p == ')')
+                depth--;
+            p++;
+        }
+        if (*na < SC_MAXARGS) {
+            sc_arg_t *x = &a[(*na)++];
+            x->s = s;
+            x->n = (size_t)(p - s);
+            while (x->n && x->s[x->n - 1] == ' ')
+                x->n--;
+            x->path = NULL;
+            x->pathn = 0;
+            const char *lp = memchr(s, '(', x->n);
+            if (lp && x->s[x->n - 1] == ')') {
+                x->path = lp + 1;
+                x->pathn = (size_t)(x->s + x->n - 1 - x->path);
+            }
+        }
+        if (*p == ',')
+            p++;
+    }
+    return 0;
+}
+
+static int arg_num(const sc_arg_t *a, int na, int i, uint64_t *v, int hex)
+{
+    if (i >= na)
+        return -1;
+    const char *p = a[i].s;
+    return parse_u64(&p, v, hex);
+}
+
+/* Result after " --> ": 1 success (value), 0 failure, -1 still pending or none. */
+static int sc_result(const char *line, uint64_t *value)
+{
+    const char *r = strstr(line, "--> ");
+    if (!r)
+        return -1;
+    r += 4;
+    while (*r == '[') {                  /* [pre-success] [pre-fail] [async] */
+        const char *e = strchr(r, ']');
+        if (!e)
+            return -1;
+        r = e + 1;
+        while (*r == ' ')
+            r++;
+    }
+    if (!strncmp(r, "Success(", 8)) {
+        const char *p = r + 8;
+        if (parse_u64(&p, value, 1) < 0)
+            *value = 0;
+        return 1;
+    }
+    if (!strncmp(r, "Failure(", 8))
+        return 0;
+    return -1;
+}
+
+static void join_path(const char *dir, const char *rel, size_t reln, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s/%.*s", dir, (int)reln, rel);
+}
+
+/* The fork of `child` by `parent` (an exact point in the parent's stream). */
+static int do_fork(rec_conv_t *c, rec_proc_t *parent, spid_t child_pid)
+{
+    wl_rec_t r = { .type = WL_FORK, .pid = parent->pid, .pid2 = child_pid, .size = 1 };
+    emit(c, &r);
+    rec_proc_t *ch = proc_find(c, child_pid);
+    if (!ch || ch->state == P_EXITED || ch == parent) {
+        if (!(ch = proc_new(c, child_pid)))
+            return -1;
+    }
+    proc_clear_fds(ch);
+    for (int i = 0; i < parent->nfds; i++)
+        if (parent->fds[i] && fd_set_path(ch, (uint64_t)i, parent->fds[i], strlen(parent->fds[i]),
+                                          parent->cloexec[i]) < 0)
+            return -1;
+    ch->brk = parent->brk;
+    ch->state = P_FORKED;
+    /* Its log may be waiting already. */
+    for (size_t i = 0; i < c->nstreams; i++) {
+        rec_stream_t *s = c->streams[i];
+        if (s->state == S_WAIT_FORK && s->pid == child_pid) {
+            s->state = S_ACTIVE;
+            ch->cur = s;
+            ch->state = P_LIVE;
+            break;
+        }
+    }
+    return 0;
+}
+
+/* A system call with its result: the events it makes. */
+static int sc_handle(rec_conv_t *c, rec_proc_t *p, const char *call, int ok, uint64_t val)
+{
+    char name[32];
+    sc_arg_t a[SC_MAXARGS];
+    int na;
+    if (sc_parse_call(call, name, sizeof name, a, &na) < 0)
+        return 0;
+    uint64_t x, y, z, w;
+    wl_rec_t r = { .size = 1, .pid = p->pid };
+
+    if (!strcmp(name, "sys_execve") || !strcmp(name, "sys_execveat")) {
+        if (!ok) {                     /* it failed: the image goes on */
+            free(p->exec_path);
+            p->exec_path = NULL;
+        }
+        return 0;
+    }
+    if (!ok)
+        return 0;
+    if (!strcmp(name, "sys_openat") || !strcmp(name, "sys_open") || !strcmp(name, "sys_creat")
+        || !strcmp(name, "sys_openat2")) {
+        int at = !strcmp(name, "sys_openat") || !strcmp(name, "sys_openat2");
+        int pi = at ? 1 : 0;
+        if (pi >= na || !a[pi].path || !a[pi].pathn)
+            return fd_set_path(p, val, NULL, 0, 0);
+        uint64_t flags = 0;
+        if (strcmp(name, "sys_creat") && strcmp(name, "sys_openat2"))
+            arg_num(a, na, pi + 1, &flags, 0);
+        int cloexec = (flags & 02000000) != 0;          /* O_CLOEXEC */
+        const char *dir = NULL;
+        if (at && a[pi].path[0] != '/' && arg_num(a, na, 0, &x, 0) == 0 && x != AT_FDCWD_U)
+            dir = fd_path(p, x);
+        if (dir) {
+            char full[PATH_MAX * 2];
+            join_path(dir, a[pi].path, a[pi].pathn, full, sizeof full);
+            return fd_set_path(p, val, full, strlen(full), cloexec);
+        }
+        return fd_set_path(p, val, a[pi].path, a[pi].pathn, cloexec);
+    }
+    if (!strcmp(name, "sys_close")) {
+        if (arg_num(a, na, 0, &x, 0) == 0)
+            return fd_set_path(p, x, NULL, 0, 0);
+        return 0;
+    }
+    if (!strcmp(name, "sys_dup") || !strcmp(name, "sys_dup2") || !strcmp(name, "sys_dup3")
+        || !strcmp(name, "sys_fcntl") || !strcmp(name, "sys_fcntl64")) {
+        if (arg_num(a, na, 0, &x, 0) < 0)
+            return 0;
+        int fc = !strncmp(name, "sys_fcntl", 9);
+        if (fc && (arg_num(a, na, 1, &y, 0) < 0 || (y != 0 && y != 1030)))   /* F_DUPFD(_CLOEXEC) */
+            return 0;
+        const char *src = fd_path(p, x);
+        uint64_t to = val;
+        int ce = fc ? y == 1030 : 0;
+        if (!strcmp(name, "sys_dup3") && arg_num(a, na, 2, &z, 0) == 0)
+            ce = (z & 02000000) != 0;
+        if (src) {
+            char *copy = strdup(src);
+            if (!copy)
+                return -1;
+            int rc = fd_set_path(p, to, copy, strlen(copy), ce);
+            free(copy);
+            return rc;
+        }
+        return fd_set_path(p, to, NULL, 0, 0);
+    }
+    if (!strcmp(name, "sys_mmap") || !strcmp(name, "sys_mmap2")) {
+        uint64_t len, prot, flags, fd, off;
+        if (arg_num(a, na, 1, &len, 0) < 0 || arg_num(a, na, 2, &prot, 0) < 0
+            || arg_num(a, na, 3, &flags, 0) < 0 || arg_num(a, na, 4, &fd, 0) < 0
+            || arg_num(a, na, 5, &off, 0) < 0 || len == 0)
+            return 0;
+        if (!strcmp(name, "sys_mmap2"))
+            off *= 4096;
+        r.type = WL_MMAP;
+        r.addr = val;
+        r.len = len;
+        r.prot = (uint8_t)(prot & 7);
+        if ((flags & 3) == 1 || (flags & 3) == 3)
+            r.flags |= WL_MAP_SHARED;
+        char unknown[64];
+        if (flags & 0x20) {                               /* MAP_ANONYMOUS */
+            r.flags |= WL_MAP_ANON;
+        } else {
+            r.file = fd_path(p, fd);
+            if (!r.file) {
+                snprintf(unknown, sizeof unknown, "(pid %" PRIu32 " fd %" PRIu64 ")", p->pid, fd);
+                r.file = unknown;
+            }
+            r.offset = off;
+        }
+        emit(c, &r);
+        return 0;
+    }
+    if (!strcmp(name, "sys_munmap") || !strcmp(name, "sys_mprotect")) {
+        if (arg_num(a, na, 0, &x, 0) < 0 || arg_num(a, na, 1, &y, 0) < 0 || y == 0)
+            return 0;
+        r.addr = x;
+        r.len = y;
+        if (name[4] == 'm' && name[5] == 'p') {
+            if (arg_num(a, na, 2, &z, 0) < 0)
+                return 0;
+            r.type = WL_MPROTECT;
+            r.prot = (uint8_t)(z & 7);
+        } else {
+            r.type = WL_MUNMAP;
+        }
+        emit(c, &r);
+        return 0;
+    }
+    if (!strcmp(name, "sys_brk")) {
+        if (p->brk && val > p->brk) {
+            r.type = WL_BRK;
+            r.addr = p->brk;
+            r.len = val - p->brk;
+            emit(c, &r);
+        } else if (p->brk && val && val < p->brk) {
+            r.type = WL_MUNMAP;
+            r.addr = val;
+            r.len = p->brk - val;
+            emit(c, &r);
+        }
+        if (val)
+            p->brk = val;
+        return 0;
+    }
+    if (!strcmp(name, "sys_mremap")) {
+        /* ( old, old_size, new_size, flags[, new] ): see the note at the top. */
+        if (arg_num(a, na, 0, &x, 0) < 0 || arg_num(a, na, 1, &y, 0) < 0
+            || arg_num(a, na, 2, &z, 0) < 0 || z == 0)
+            return 0;
+        if (val == x && z == y)
+            return 0;
+        if (val == x && z > y) {           /* grown in place */
+            r.type = WL_MMAP;
+            r.addr = x + y;
+            r.len = z - y;
+        } else if (val == x) {             /* shrunk in place */
+            r.type = WL_MUNMAP;
+            r.addr = x + z;
+            r.len = y - z;
+            emit(c, &r);
+            return 0;
+        } else {
+            wl_rec_t u = { .type = WL_MUNMAP, .pid = p->pid, .size = 1, .addr = x, .len = y };
+            if (y)
+                emit(c, &u);
+            r.type = WL_MMAP;
+            r.addr = val;
+            r.len = z;
+        }
+        r.prot = WL_PROT_R | WL_PROT_W;
+        r.flags = WL_MAP_ANON;
+        emit(c, &r);
+        return 0;
+    }
+    if (!strcmp(name, "sys_clone") || !strcmp(name, "sys_fork") || !strcmp(name, "sys_vfork")
+        || !strcmp(name, "sys_clone3")) {
+        if (val == 0)
+            return 0;                      /* the child's side */
+        if (!strcmp(name, "sys_clone") && arg_num(a, na, 0, &w, 1) == 0 && (w & CLONE_THREAD_FLAG))
+            return 0;                      /* a thread of this process */
+        return do_fork(c, p, (spid_t)val);
+    }
+    return 0;
+}
+
+static pending_t *pend_find(rec_stream_t *s, uint32_t tid)
+{
+    for (size_t i = s->npend; i-- > 0;)
+        if (s->pend[i].tid == tid)
+            return &s->pend[i];
+    return NULL;
+}
+
+static void pend_drop(rec_stream_t *s, pending_t *pe)
+{
+    free(pe->line);
+    *pe = s->pend[--s->npend];
+}
+
+static int pend_add(rec_stream_t *s, uint32_t tid, const char *line)
+{
+    pending_t *old = pend_find(s, tid);
+    if (old)
+        pend_drop(s, old);                 /* a call that never finished (exec, exit) */
+    pending_t *v = grow(s->pend, &s->cappend, s->npend + 1, sizeof *v);
+    if (!v)
+        return -1;
+    s->pend = v;
+    if (!(v[s->npend].line = strdup(line)))
+        return -1;
+    v[s->npend++].tid = tid;
+    s->last_tid = tid;
+    s->have_last = 1;
+    return 0;
+}
+
+/* One "SYSCALL[...]" line or a bare " --> result" line. */
+static int sc_line(rec_conv_t *c, rec_stream_t *s, rec_proc_t *p, const char *line, int bare)
+{
+    uint64_t val = 0;
+    int res = sc_result(line, &val);
+    if (bare) {
+        if (!s->have_last || res < 0)
+            return 0;
+        pending_t *pe = pend_find(s, s->last_tid);
+        if (!pe)
+            return 0;
+        int rc = sc_handle(c, p, pe->line, res, val);
+        pend_drop(s, pe);
+        s->have_last = 0;
+        return rc;
+    }
+    const char *q = line + 8;              /* after "SYSCALL[" */
+    uint64_t pid, tid = 0;
+    if (parse_u64(&q, &pid, 0) < 0 || *q != ',')
+        return 0;
+    q++;
+    if (parse_u64(&q, &tid, 0) < 0)
+        return 0;
+    const char *rest = strstr(q, ") ");
+    if (!rest)
+        return 0;
+    rest += 2;
+    if (!strncmp(rest, "... ", 4)) {       /* "... [async] --> result" of an earlier call */
+        pending_t *pe = pend_find(s, (uint32_t)tid);
+        if (!pe || res < 0)
+            return 0;
+        int rc = sc_handle(c, p, pe->line, res, val);
+        pend_drop(s, pe);
+        return rc;
+    }
+    if (!strncmp(rest, "sys_execve", 10)) {
+        /* No result follows a successful execve: the new image's log takes over. */
+        char name[32];
+        sc_arg_t a[SC_MAXARGS];
+        int na;
+        if (sc_parse_call(line, name, sizeof name, a, &na) == 0) {
+            int pi = !strcmp(name, "sys_execveat") ? 1 : 0;
+            free(p->exec_path);
+            p->exec_path = NULL;
+            if (pi < na && a[pi].path && a[pi].pathn && !(p->exec_path = dupn(a[pi].path, a[pi].pathn)))
+                return -1;
+        }
+    }
+    if (!strncmp(rest, "exit_group", 10) || !strncmp(rest, "sys_exit_group", 14)) {
+        wl_rec_t r = { .type = WL_EXIT, .pid = p->pid, .size = 1 };
+        emit(c, &r);
+        p->state = P_EXITED;
+        return 0;
+    }
+    if (res >= 0)
+        return sc_handle(c, p, line, res, val);
+    return pend_add(s, (uint32_t)tid, line);
+}
+
+/* ------------------------------------------------------------------ lines */
+
+/* A lackey access line; 1 if it was one. Hot path: one pass, no library calls. */
+static int ref_line(rec_conv_t *c, rec_proc_t *p, const char *l)
+{
+    char k0 = l[0], k1 = l[1];
+    int kind;                              /* 0 L, 1 S, 2 I, 3 M */
+    if (k0 == 'I' && k1 == ' ' && l[2] == ' ')
+        kind = 2;
+    else if (k0 == ' ' && l[2] == ' ' && (k1 == 'L' || k1 == 'S' || k1 == 'M'))
+        kind = k1 == 'L' ? 0 : k1 == 'S' ? 1 : 3;
+    else
+        return 0;
+    const char *q = l + 3;
+    while (*q == ' ')
+        q++;
+    uint64_t addr = 0, size = 0;
+    const char *s = q;
+    for (;; q++) {
+        unsigned ch = (unsigned char)*q, d;
+        if (ch - '0' < 10)
+            d = ch - '0';
+        else if ((ch | 0x20) - 'a' < 6)
+            d = (ch | 0x20) - 'a' + 10;
+        else
+            break;
+        addr = addr << 4 | d;
+    }
+    if (q == s || *q != ',')
+        return 0;
+    for (q++; (unsigned)(*q - '0') < 10; q++)
+        size = size * 10 + (uint64_t)(*q - '0');
+    if (size == 0)
+        size = 1;
+    wl_rec_t r = { .type = WL_REF, .pid = p->pid, .addr = addr,
+                   .size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size };
+    if (kind == 3) {
+        r.kind = REF_READ;
+        emit(c, &r);
+        r.kind = REF_WRITE;
+    } else {
+        r.kind = kind == 0 ? REF_READ : kind == 1 ? REF_WRITE : REF_IFETCH;
+    }
+    emit(c, &r);
+    return 1;
+}
+
+static int active_line(rec_conv_t *c, rec_stream_t *s, char *line)
+{
+    rec_proc_t *p = proc_find(c, s->pid);
+    if (!p || p->cur != s)
+        return 0;                          /* not this stream's process any more */
+    if (ref_line(c, p, line))
+        return 0;
+    if (!strncmp(line, "SYSCALL[", 8))
+        return sc_line(c, s, p, line, 0);
+    if (!strncmp(line, " --> ", 5))
+        return sc_line(c, s, p, line, 1);
+    return 0;                              /* ==PID== messages and the like */
+}
+
+/* Header lines "==PID== Command: ..." and "==PID== Parent PID: N". 1 when the header is
+ * complete (this line is not consumed then if it is not part of it). */
+static int header_line(rec_stream_t *s, const char *line, int *consumed)
+{
+    *consumed = 1;
+    if (line[0] != '=' || line[1] != '=') {
+        *consumed = 0;
+        return s->have_pid;                /* the trace starts: the header is over */
+    }
+    const char *q = line + 2;
+    uint64_t v;
+    if (parse_u64(&q, &v, 0) < 0 || strncmp(q, "== ", 3))
+        return 0;
+    s->pid = (spid_t)v;
+    s->have_pid = 1;
+    q += 3;
+    if (!strncmp(q, "Command: ", 9) && !s->cmd) {
+        q += 9;
+        size_t n = 0;
+        while (q[n] && q[n] != ' ')
+            n++;
+        s->cmd = dupn(q, n);
+    } else if (!strncmp(q, "Parent PID: ", 12)) {
+        q += 12;
+        if (parse_u64(&q, &v, 0) == 0) {
+            s->ppid = (spid_t)v;
+            s->have_ppid = 1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* Processes the complete lines in s->buf (all of it, the last line too, when `all`). */
+static int stream_lines(rec_conv_t *c, rec_stream_t *s, int all, int *header_complete)
+{
+    size_t pos = 0;
+    int rc = 0;
+    s->buf[s->len] = 0;
+    while (pos < s->len) {
+        char *line = s->buf + pos;
+        char *nl = memchr(line, '\n', s->len - pos);
+        if (!nl && !all)
+            break;
+        size_t next = nl ? (size_t)(nl - s->buf) + 1 : s->len;
+        if (nl)
+            *nl = 0;
+        if (s->state == S_HEADER) {
+            int consumed;
+            int done = header_line(s, line, &consumed);
+            if (!consumed) {
+                if (nl)
+                    *nl = '\n';
+                *header_complete = done;
+                break;
+            }
+            pos = next;
+            if (done) {
+                *header_complete = 1;
+                break;
+            }
+            continue;
+        }
+        if (s->state != S_ACTIVE) {
+            if (nl)
+                *nl = '\n';
+            break;
+        }
+        if ((rc = active_line(c, s, line)) < 0)
+            break;
+        pos = next;
+    }
+    memmove(s->buf, s->buf + pos, s->len - pos);
+    s->len -= pos;
+    return rc;
+}
+
+/* The header is read: which process does this log belong to, and may it run yet? */
+static int stream_assign(rec_conv_t *c, rec_stream_t *s)
+{
+    if (!c->have_root) {
+        c->root = s->pid;
+        c->have_root = 1;
+    }
+    rec_proc_t *p = proc_find(c, s->pid);
+    if (!p && s->pid == c->root && c->nprocs == 0) {
+        if (!(p = proc_new(c, s->pid)))
+            return -1;
+        p->state = P_LIVE;
+        p->cur = s;
+        s->state = S_ACTIVE;
+    } else if (p && p->state == P_LIVE && p->cur && p->cur != s) {
+        s->pred = p->cur;                  /* an exec'd image of a running process */
+        s->state = S_WAIT_EXEC;
+    } else if (p && p->state == P_FORKED && !p->cur) {
+        p->cur = s;
+        p->state = P_LIVE;
+        s->state = S_ACTIVE;
+    } else {
+        s->state = S_WAIT_FORK;            /* its parent's log has not reached the fork yet */
+    }
+    return 0;
+}
+
+static int exec_activate(rec_conv_t *c, rec_stream_t *s)
+{
+    rec_proc_t *p = proc_find(c, s->pid);
+    if (!p)
+        return 0;
+    wl_rec_t r = { .type = WL_EXEC, .pid = p->pid, .size = 1,
+                   .file = p->exec_path ? p->exec_path : s->cmd ? s->cmd : "?" };
+    emit(c, &r);
+    free(p->exec_path);
+    p->exec_path = NULL;
+    for (int i = 0; i < p->nfds; i++)
+        if (p->fds[i] && p->cloexec[i])
+            fd_set_path(p, (uint64_t)i, NULL, 0, 0);
+    p->brk = 0;
+    p->cur = s;
+    p->state = P_LIVE;
+    s->state = S_ACTIVE;
+    s->pred = NULL;
+    return 0;
+}
+
+/* Does a later log of this pid wait for s to end (so the end of s is final)? */
+static int has_successor(const rec_conv_t *c, const rec_stream_t *s)
+{
+    for (size_t i = 0; i < c->nstreams; i++)
+        if (c->streams[i]->state == S_WAIT_EXEC && c->streams[i]->pred == s)
+            return 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ the converter */
+
+rec_conv_t *rec_conv_new(FILE *out, spid_t root_pid)
+{
+    rec_conv_t *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->out = out;
+    c->root = root_pid;
+    c->have_root = root_pid != 0;
+    return c;
+}
+
+int rec_conv_add_log(rec_conv_t *c, const char *path, char *err)
+{
+    rec_stream_t **v = grow(c->streams, &c->capstreams, c->nstreams + 1, sizeof *v);
+    if (!v)
+        return set_err(err, "out of memory");
+    c->streams = v;
+    rec_stream_t *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        return set_err(err, "out of memory");
+    }
+    s->fd = open(path, O_RDWR | O_CLOEXEC);         /* RDWR: to punch holes */
+    if (s->fd < 0)
+        s->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (s->fd < 0) {
+        int e = errno;
+        stream_free(s);
+        return set_err(err, "%s: %s", path, strerror(e));
+    }
+    s->state = S_HEADER;
+    c->streams[c->nstreams++] = s;
+    return 0;
+}
+
+long rec_conv_step(rec_conv_t *c, char *err)
+{
+    long work = 0;
+    int earlier_header = 0;   /* logs are assigned in creation order */
+    for (size_t i = 0; i < c->nstreams; i++) {
+        rec_stream_t *s = c->streams[i];
+        if (s->state == S_HEADER) {
+            long n = stream_fill(s);
+            if (n < 0)
+                return set_err(err, "%s: %s", s->path, strerror(errno));
+            work += n;
+            if (earlier_header) {
+                continue;
+            }
+            int complete = 0;
+            if (s->len)
+                stream_lines(c, s, c->final, &complete);
+            if (!complete && c->final && n == 0) {
+                if (s->have_pid)
+                    complete = 1;          /* a log cut short: take what it has */
+                else {
+                    stream_done(s);        /* empty: nothing to convert */
+                    work++;
+                    continue;
+                }
+            }
+            if (!complete) {
+                earlier_header = 1;
+                continue;
+            }
+            if (stream_assign(c, s) < 0)
+                return set_err(err, "out of memory");
+            work++;
+        }
+        if (s->state == S_WAIT_EXEC) {
+            if (s->pred && s->pred->state != S_DONE)
+                continue;
+            exec_activate(c, s);
+            work++;
+        }
+        if (s->state == S_ACTIVE) {
+            int succ = has_successor(c, s);
+            int header_unused = 0;
+            if (s->len && stream_lines(c, s, 0, &header_unused) < 0)
+                return set_err(err, "out of memory");
+            long n = stream_fill(s);
+            if (n < 0)
+                return set_err(err, "%s: %s", s->path, strerror(errno));
+            work += n;
+            if (stream_lines(c, s, n == 0 && (succ || c->final), &header_unused) < 0)
+                return set_err(err, "out of memory");
+            if (n == 0 && (succ || c->final)) {
+                stream_done(s);
+                work++;
+            }
+        }
+    }
+    if (c->write_failed)
+        return set_err(err, "writing the trace: %s", strerror(errno));
+    return work;
+}
+
+int rec_conv_finish(rec_conv_t *c, char *err)
+{
+    c->final = 1;
+    for (;;) {
+        long w;
+        while ((w = rec_conv_step(c, err)) > 0)
+            ;
+        if (w < 0)
+            return -1;
+        /* Nothing moves: a child whose parent's log never showed the fork (a log cut short),
+         * or an image waiting for one. Let the earliest go. */
+        int moved = 0;
+        for (size_t i = 0; i < c->nstreams && !moved; i++) {
+            rec_stream_t *s = c->streams[i];
+            if (s->state == S_WAIT_FORK) {
+                rec_proc_t *parent = s->have_ppid ? proc_find(c, s->ppid) : NULL;
+                rec_proc_t *p = proc_find(c, s->pid);
+                if (parent && parent->pid != s->pid) {
+                    if (do_fork(c, parent, s->pid) < 0)
+                        return set_err(err, "out of memory");
+                } else {
+                    if (!p || p->state == P_EXITED)
+                        p = proc_new(c, s->pid);
+                    if (!p)
+                        return set_err(err, "out of memory");
+                    p->cur = s;
+                    p->state = P_LIVE;
+                    s->state = S_ACTIVE;
+                }
+                moved = 1;
+            } else if (s->state == S_WAIT_EXEC && s->pred && s->pred->state != S_DONE) {
+                stream_done(s->pred);
+                moved = 1;
+            }
+        }
+        if (!moved)
+            break;
+    }
+    for (size_t i = 0; i < c->nprocs; i++) {
+        rec_proc_t *p = c->procs[i];
+        if (p->state != P_EXITED) {
+            wl_rec_t r = { .type = WL_EXIT, .pid = p->pid, .size = 1 };
+            emit(c, &r);
+            p->state = P_EXITED;
+        }
+    }
+    if (fflush(c->out) != 0 || c->write_failed)
+        return set_err(err, "writing the trace: %s", strerror(errno));
+    return 0;
+}
+
+void rec_conv_stats(const rec_conv_t *c, rec_stats_t *st)
+{
+    *st = c->st;
+    st->log_bytes = 0;
+    for (size_t i = 0; i < c->nstreams; i++)
+        st->log_bytes += c->streams[i]->off - c->streams[i]->len;
+}
+
+void rec_conv_free(rec_conv_t *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->nstreams; i++)
+        stream_free(c->streams[i]);
+    free(c->streams);
+    for (size_t i = 0; i < c->nprocs; i++) {
+        proc_clear_fds(c->procs[i]);
+        free(c->procs[i]->exec_path);
+        free(c->procs[i]);
+    }
+    free(c->procs);
+    free(c);
+}
+
+/* ------------------------------------------------------------------ zstd output */
+
+typedef struct zout {
+    FILE *f;
+    ZSTD_CCtx *cc;
+    char *obuf;
+    size_t ocap;
+    int failed;
+} zout_t;
+
+static int zout_push(zout_t *z, ZSTD_inBuffer *in, ZSTD_EndDirective mode)
+{
+    for (;;) {
+        ZSTD_outBuffer o = { z->obuf, z->ocap, 0 };
+        size_t left = ZSTD_compressStream2(z->cc, &o, in, mode);
+        if (ZSTD_isError(left))
+            return -1;
+        if (o.pos && fwrite(z->obuf, 1, o.pos, z->f) != o.pos)
+            return -1;
+        if (mode == ZSTD_e_end ? left == 0 : in->pos == in->size)
+            return 0;
+    }
+}
+
+static ssize_t zout_write(void *cookie, const char *buf, size_t n)
+{
+    zout_t *z = cookie;
+    ZSTD_inBuffer in = { buf, n, 0 };
+    if (zout_push(z, &in, ZSTD_e_continue) < 0) {
+        z->failed = 1;
+        errno = EIO;
+        return -1;
+    }
+    return (ssize_t)n;
+}
+
+static int zout_close(void *cookie)
+{
+    zout_t *z = cookie;
+    ZSTD_inBuffer in = { NULL, 0, 0 };
+    int rc = z->failed || zout_push(z, &in, ZSTD_e_end) < 0 ? -1 : 0;
+    ZSTD_freeCCtx(z->cc);
+    free(z->obuf);
+    free(z);
+    return rc;
+}
+
+static FILE *zout_open(FILE *f, int level)
+{
+    zout_t *z = calloc(1, sizeof *z);
+    if (!z)
+        return NULL;
+    z->f = f;
+    z->ocap = ZSTD_CStreamOutSize();
+    z->obuf = malloc(z->ocap);
+    z->cc = ZSTD_createCCtx();
+    if (!z->obuf || !z->cc) {
+        free(z->obuf);
+        ZSTD_freeCCtx(z->cc);
+        free(z);
+        return NULL;
+    }
+    ZSTD_CCtx_setParameter(z->cc, ZSTD_c_compressionLevel, level);
+    ZSTD_CCtx_setParameter(z->cc, ZSTD_c_checksumFlag, 1);
+    cookie_io_functions_t io = { .write = zout_write, .close = zout_close };
+    FILE *zf = fopencookie(z, "w", io);
+    if (!zf) {
+        ZSTD_freeCCtx(z->cc);
+        free(z->obuf);
+        free(z);
+        return NULL;
+    }
+    setvbuf(zf, NULL, _IOFBF, 1 << 16);
+    return zf;
+}
+
+/* ------------------------------------------------------------------ the command */
+
+static void record_usage(FILE *f)
+{
+    fprintf(f,
+        "usage: pagesim record [-o FILE] [--level N] [--keep-logs] -- PROGRAM [ARGS...]\n\n"
+        "Runs PROGRAM under Valgrind lackey (memory, system calls, child processes) and writes\n"
+        "one pagesim text trace of every process: references R|W|X 0xADDR[:SIZE] PID and the\n"
+        "events mmap, munmap, mprotect, brk, fork, exec, exit.\n\n"
+        "  -o, --output FILE  the trace (default: standard output, and then PROGRAM's own\n"
+        "                     standard output goes to standard error); FILE.zst is\n"
+        "                     zstd-compressed\n"
+        "      --level N      zstd level for .zst output (1-19, default 9)\n"
+        "      --keep-logs    leave Valgrind's logs in the temporary directory (debugging)\n"
+        "  -h, --help\n\n"
+        "Needs valgrind (Debian: apt-get install -y valgrind); PAGESIM_VALGRIND names another.\n"
+        "Programs run about 100 times slower than natively under lackey.\n");
+}
+
+/* The valgrind to run: $PAGESIM_VALGRIND, or "valgrind" found on PATH. */
+static int find_valgrind(char *out, size_t cap)
+{
+    const char *env = getenv("PAGESIM_VALGRIND");
+    if (env && *env) {
+        snprintf(out, cap, "%s", env);
+        return access(out, X_OK) == 0 ? 0 : -1;
+    }
+    const char *path = getenv("PATH");
+    if (!path || !*path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    while (*path) {
+        const char *e = strchr(path, ':');
+        size_t n = e ? (size_t)(e - path) : strlen(path);
+        snprintf(out, cap, "%.*s/valgrind", (int)n, n ? path : ".");
+        if (access(out, X_OK) == 0)
+            return 0;
+        path += n + (e != NULL);
+    }
+    snprintf(out, cap, "valgrind");
+    return -1;
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+    size_t a = strlen(s), b = strlen(suf);
+    return a >= b && !strcmp(s + a - b, suf);
+}
+
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        char p[PATH_MAX + 512];
+        while ((e = readdir(d)))
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+                snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+                unlink(p);
+            }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+/* Reads pending inotify events, adding each new log in creation order. */
+static int drain_inotify(int ifd, const char *dir, rec_conv_t *c, int *nlogs, char *err)
+{
+    char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+    for (;;) {
+        ssize_t n = read(ifd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return 0;
+        for (char *p = buf; p < buf + n;) {
+            struct inotify_event *ev = (struct inotify_event *)p;
+            if ((ev->mask & IN_CREATE) && ev->len && !(ev->mask & IN_ISDIR)) {
+                char path[PATH_MAX + 512];
+                snprintf(path, sizeof path, "%s/%s", dir, ev->name);
+                if (rec_conv_add_log(c, path, err) < 0)
+                    return -1;
+                (*nlogs)++;
+            }
+            if (ev->mask & IN_Q_OVERFLOW)
+                return set_err(err, "too many processes at once (inotify queue overflow)");
+            p += sizeof *ev + ev->len;
+        }
+    }
+}
+
+int record_main(int argc, char **argv)
+{
+    const char *out = "-";
+    int level = 9, keep = 0, i = 1;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--")) {
+            i++;
+            break;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            record_usage(stdout);
+            return 0;
+        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
+            out = argv[++i];
+        } else if (!strncmp(a, "--output=", 9)) {
+            out = a + 9;
+        } else if (!strcmp(a, "--level") && i + 1 < argc) {
+            char *e;
+            long v = strtol(argv[++i], &e, 10);
+            if (*e || v < 1 || v > 19) {
+                fprintf(stderr, "pagesim record: --level must be 1 to 19, not '%s'\n", argv[i]);
+                return 2;
+            }
+            level = (int)v;
+        } else if (!strcmp(a, "--keep-logs")) {
+            keep = 1;
+        } else if (a[0] == '-') {
+            fprintf(stderr, "pagesim record: unknown option '%s'\n", a);
+            record_usage(stderr);
+            return 2;
+        } else {
+            break;                         /* the program, without "--" */
+        }
+    }
+    if (i >= argc) {
+        fprintf(stderr, "pagesim record: no program given\n");
+        record_usage(stderr);
+        return 2;
+    }
+    char **prog = argv + i;
+    int nprog = argc - i;
+
+    char vg[PATH_MAX];
+    if (find_valgrind(vg, sizeof vg) < 0) {
+        fprintf(stderr, "pagesim record: %s not found: recording needs Valgrind.\n"
+                        "  Install it with: apt-get install -y valgrind   (Debian, Ubuntu; as root)\n"
+                        "  or point PAGESIM_VALGRIND at a valgrind executable.\n", vg);
+        return 1;
+    }
+
+    const char *tmpdir = getenv("TMPDIR");
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/pagesim-record-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    if (!mkdtemp(dir)) {
+        fprintf(stderr, "pagesim record: cannot create a temporary directory %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+
+    int status = 1;
+    int ifd = -1, to_stdout = !strcmp(out, "-");
+    char tmpout[PATH_MAX] = "";
+    FILE *raw = NULL, *f = NULL;
+    rec_conv_t *c = NULL;
+    char err[REC_ERR_LEN] = "";
+    pid_t child = -1;
+    struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
+    int sig_set = 0;
+
+    ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (ifd < 0 || inotify_add_watch(ifd, dir, IN_CREATE) < 0) {
+        fprintf(stderr, "pagesim record: inotify: %s\n", strerror(errno));
+        goto out;
+    }
+    if (to_stdout) {
+        raw = stdout;
+    } else {
+        snprintf(tmpout, sizeof tmpout, "%s.tmpXXXXXX", out);
+        int tfd = mkstemp(tmpout);
+        if (tfd < 0 || !(raw = fdopen(tfd, "w"))) {
+            fprintf(stderr, "pagesim record: cannot write %s: %s\n", out, strerror(errno));
+            if (tfd >= 0)
+                close(tfd);
+            tmpout[0] = 0;
+            goto out;
+        }
+        fchmod(tfd, 0644);
+    }
+    f = ends_with(out, ".zst") ? zout_open(raw, level) : raw;
+    if (!f) {
+        fprintf(stderr, "pagesim record: cannot set up zstd output\n");
+        goto out;
+    }
+    if (f == raw && raw != stdout)
+        setvbuf(raw, NULL, _IOFBF, 1 << 16);
+
+    /* Ctrl-C reaches the program (the terminal signals the whole group) and then the
+     * recording of what ran is still written, as system(3) does. */
+    sigaction(SIGINT, &ign, &old_int);
+    sigaction(SIGQUIT, &ign, &old_quit);
+    sig_set = 1;
+
+    fflush(stdout);
+    child = fork();
+    if (child < 0) {
+        fprintf(stderr, "pagesim record: fork: %s\n", strerror(errno));
+        goto out;
+    }
+    if (child == 0) {
+        struct sigaction dfl = { .sa_handler = SIG_DFL };
+        sigaction(SIGINT, &dfl, NULL);
+        sigaction(SIGQUIT, &dfl, NULL);
+        if (to_stdout)
+            dup2(2, 1);                    /* the trace owns standard output */
+        char logopt[PATH_MAX + 32];
+        snprintf(logopt, sizeof logopt, "--log-file=%s/%%p.%%n", dir);
+        char **av = calloc((size_t)nprog + 8, sizeof *av);
+        if (!av)
+            _exit(127);
+        int k = 0;
+        av[k++] = vg;
+        av[k++] = "--tool=lackey";
+        av[k++] = "--trace-mem=yes";
+        av[k++] = "--trace-syscalls=yes";
+        av[k++] = "--trace-children=yes";
+        av[k++] = logopt;
+        for (int j = 0; j < nprog; j++)
+            av[k++] = prog[j];
+        av[k] = NULL;
+        execv(vg, av);
+        fprintf(stderr, "pagesim record: cannot run %s: %s\n", vg, strerror(errno));
+        _exit(127);
+    }
+
+    c = rec_conv_new(f, (spid_t)child);
+    if (!c) {
+        fprintf(stderr, "pagesim record: out of memory\n");
+        goto out;
+    }
+    int nlogs = 0, wstatus = 0, done = 0;
+    while (!done) {
+        if (drain_inotify(ifd, dir, c, &nlogs, err) < 0)
+            break;
+        long w = rec_conv_step(c, err);
+        if (w < 0)
+            break;
+        if (w > 0)
+            continue;
+        pid_t r = waitpid(child, &wstatus, WNOHANG);
+        if (r == child) {
+            done = 1;
+            child = -1;
+            break;
+        }
+        struct pollfd pfd = { .fd = ifd, .events = POLLIN };
+        poll(&pfd, 1, 20);                 /* new logs, or 20 ms for more log lines */
+    }
+    if (!done) {
+        fprintf(stderr, "pagesim record: %s\n", err);
+        goto out;
+    }
+    if (drain_inotify(ifd, dir, c, &nlogs, err) < 0 || rec_conv_finish(c, err) < 0) {
+        fprintf(stderr, "pagesim record: %s\n", err);
+        goto out;
+    }
+    if (nlogs == 0) {
+        fprintf(stderr, "pagesim record: valgrind wrote no log: did '%s' start? (valgrind %s %d)\n",
+                prog[0], WIFEXITED(wstatus) ? "exit status" : "signal",
+                WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : WTERMSIG(wstatus));
+        goto out;
+    }
+    if (f != raw) {
+        FILE *zf = f;
+        f = raw;
+        if (fclose(zf) != 0) {
+            fprintf(stderr, "pagesim record: writing %s: %s\n", out, strerror(errno));
+            goto out;
+        }
+    }
+    if (raw != stdout) {
+        int bad = fflush(raw) != 0 || fsync(fileno(raw)) != 0;
+        bad |= fclose(raw) != 0;
+        raw = NULL;
+        f = NULL;
+        if (bad || rename(tmpout, out) != 0) {
+            fprintf(stderr, "pagesim record: writing %s: %s\n", out, strerror(errno));
+            goto out;
+        }
+        tmpout[0] = 0;
+    } else if (fflush(stdout) != 0) {
+        fprintf(stderr, "pagesim record: writing the trace: %s\n", strerror(errno));
+        goto out;
+    }
+    rec_stats_t st;
+    rec_conv_stats(c, &st);
+    fprintf(stderr, "pagesim record: %" PRIu64 " references, %" PRIu64 " processes, %" PRIu64
+            " forks, %" PRIu64 " execs, %" PRIu64 " mmaps, %" PRIu64 " events -> %s\n",
+            st.refs, st.processes, st.forks, st.execs, st.mmaps, st.events,
+            to_stdout ? "standard output" : out);
+    if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus))
+        fprintf(stderr, "pagesim record: note: the program exited with status %d\n", WEXITSTATUS(wstatus));
+    else if (WIFSIGNALED(wstatus))
+        fprintf(stderr, "pagesim record: note: the program was killed by signal %d\n", WTERMSIG(wstatus));
+    status = 0;
+
+out:
+    if (child > 0) {
+        kill(child, SIGTERM);
+        waitpid(child, NULL, 0);
+    }
+    if (sig_set) {
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGQUIT, &old_quit, NULL);
+    }
+    if (f && f != raw)
+        fclose(f);
+    if (raw && raw != stdout)
+        fclose(raw);
+    if (tmpout[0])
+        unlink(tmpout);
+    rec_conv_free(c);
+    if (ifd >= 0)
+        close(ifd);
+    if (keep)
+        fprintf(stderr, "pagesim record: Valgrind logs kept in %s\n", dir);
+    else
+        remove_dir(dir);
+    return status;
+}

@@ -1,0 +1,49 @@
+/* record.h - pagesim record: traces of real programs, every process, with their area events.
+ *
+ * `pagesim record [-o FILE] -- PROGRAM [ARGS...]` runs PROGRAM under Valgrind's lackey tool
+ * (memory, system calls, children followed) and converts the logs, as they are written, into
+ * one pagesim text trace (workloads/trace_text.c): references `R|W|X 0xADDR[:SIZE] PID` and
+ * the events mmap, munmap, mprotect, brk, fork, exec and exit. record.c explains how.
+ *
+ * The converter is usable on its own: tests feed it saved Valgrind logs.
+ */
+#ifndef PAGESIM_RECORD_H
+#define PAGESIM_RECORD_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "types.h"
+
+#define REC_ERR_LEN 512
+
+/* The subcommand; argv[0] is its name ("record"). Prints messages on stderr. Returns 0 when
+ * the trace was written, 2 on bad usage, 1 when recording was impossible (Valgrind missing,
+ * the program did not start, an I/O error): then no output file is left behind. */
+int record_main(int argc, char **argv);
+
+/* Converter of Valgrind logs, one file per process image, as --log-file=DIR/%p.%n writes
+ * them (lackey --trace-mem=yes and --trace-syscalls=yes output, each file opening with
+ * Valgrind's "==PID== ... Parent PID: N" preamble). Records go to `out` in pagesim's
+ * canonical text (wl_write_text), in the order the logs are consumed. */
+typedef struct rec_conv rec_conv_t;
+
+typedef struct rec_stats {
+    uint64_t refs, events, processes, forks, execs, mmaps, exits;
+    uint64_t log_bytes;              /* bytes of Valgrind log consumed */
+} rec_stats_t;
+
+/* root_pid: the pid of the first process (0: the first log's). NULL if out of memory. */
+rec_conv_t *rec_conv_new(FILE *out, spid_t root_pid);
+/* A log file appeared; call in the order the files were created (a process's exec'd image
+ * writes a later file than its pre-exec one). 0, or -1 with err. */
+int  rec_conv_add_log(rec_conv_t *c, const char *path, char *err);
+/* Converts what the logs hold now; may be called while Valgrind still writes them.
+ * Returns how much work was done (0: nothing new), or -1 with err (a write error). */
+long rec_conv_step(rec_conv_t *c, char *err);
+/* After the last writer has gone: drains every log, emits the forks and exits still due,
+ * and flushes. 0, or -1 with err. */
+int  rec_conv_finish(rec_conv_t *c, char *err);
+void rec_conv_stats(const rec_conv_t *c, rec_stats_t *st);
+void rec_conv_free(rec_conv_t *c);
+
+#endif
