@@ -18,8 +18,9 @@
  * with the trace, so when they run out we renumber: the live marks (one per distinct page)
  * are packed into 0..P-1 in order and the tree is rebuilt in linear time; the position space
  * is kept at least twice the distinct-page count, so renumbering costs O(1) amortized per
- * reference and memory is O(distinct pages) (about 24 bytes per page plus 8 per histogram
- * slot), never O(trace length).
+ * reference and memory is O(distinct pages), never O(trace length): 64 to 128 bytes per
+ * page in the hash table (32-byte slots holding key, last position and count, load 1/4 to
+ * 1/2), 8 to 16 in the tree and its renumbering scratch, 8 in the distance histogram.
  *
  * SHARDS (Waldspurger, Park, Garthwaite, Ahmad, "Efficient MRC construction with SHARDS",
  * FAST'15), fixed-rate variant: a page is tracked only if hash(pid, vpn) mod 2^24 < T, so
@@ -85,8 +86,15 @@ static inline uint64_t key_hash(uint64_t space, vpn_t vpn)
     return mix64(vpn ^ mix64(space * 2 + 1));
 }
 
-/* (space, vpn) -> dense id, open addressing with linear probing, load <= 1/2. */
-typedef struct kslot { uint64_t vpn, space; uint32_t id1; /* id + 1, 0 empty */ } kslot_t;
+/* (space, vpn) -> a slot holding that page's LRU data: open addressing with linear probing,
+ * load <= 1/2, 32-byte slots so a lookup touches one cache line and the page's last
+ * position and count come with it (one cache miss per reference, not three). */
+typedef struct kslot {
+    uint64_t vpn, space;
+    uint32_t used;        /* 0: empty */
+    uint32_t last;        /* LRU: position of the page's latest access */
+    uint64_t cnt;         /* LRU: references to the page (for the sampling error) */
+} kslot_t;
 typedef struct keytab { kslot_t *s; uint64_t mask; uint32_t n; } keytab_t;
 
 static void keytab_init(keytab_t *k)
@@ -107,37 +115,38 @@ static void keytab_grow(keytab_t *k)
     k->s = calloc(k->mask + 1, sizeof *k->s);
     assert(k->s);
     for (uint64_t i = 0; i <= omask; i++) {
-        if (!old[i].id1)
+        if (!old[i].used)
             continue;
         uint64_t j = key_hash(old[i].space, old[i].vpn) & k->mask;
-        while (k->s[j].id1)
+        while (k->s[j].used)
             j = (j + 1) & k->mask;
         k->s[j] = old[i];
     }
     free(old);
 }
 
-/* The id of (space, vpn) given its hash h; *fresh says whether it was just added. */
-static inline uint32_t keytab_get(keytab_t *k, uint64_t h, uint64_t space, vpn_t vpn, int *fresh)
+/* The slot of (space, vpn) given its hash h, added (zeroed but for the key) if new, which
+ * *fresh tells. Valid until the next call. */
+static inline kslot_t *keytab_get(keytab_t *k, uint64_t h, uint64_t space, vpn_t vpn, int *fresh)
 {
+    if ((uint64_t)(k->n + 1) * 2 > k->mask)
+        keytab_grow(k);
     uint64_t j = h & k->mask;
     for (;;) {
         kslot_t *s = &k->s[j];
-        if (!s->id1)
+        if (!s->used)
             break;
         if (s->vpn == vpn && s->space == space) {
             *fresh = 0;
-            return s->id1 - 1;
+            return s;
         }
         j = (j + 1) & k->mask;
     }
     assert(k->n < UINT32_MAX - 1);
-    uint32_t id = k->n++;
-    k->s[j] = (kslot_t){ .vpn = vpn, .space = space, .id1 = id + 1 };
-    if ((uint64_t)k->n * 2 > k->mask)
-        keytab_grow(k);
+    k->n++;
+    k->s[j] = (kslot_t){ .vpn = vpn, .space = space, .used = 1 };
     *fresh = 1;
-    return id;
+    return &k->s[j];
 }
 
 /* ------------------------------------------------------------------ LRU */
@@ -148,17 +157,14 @@ static inline uint32_t keytab_get(keytab_t *k, uint64_t h, uint64_t space, vpn_t
 #define POS_MIN     1024u
 
 struct mrc_lru {
-    keytab_t keys;
-    uint32_t *last;       /* per id: position of its latest access */
-    uint64_t *cnt;        /* per id: references (for the sampling error estimate) */
-    size_t last_cap;
-    uint32_t *pos2id;     /* per position: the id whose latest access it is, or POS_NONE */
+    keytab_t keys;        /* live pages == keys.n: one mark each in the tree */
     uint32_t *fen;        /* Fenwick tree over positions, 1-based, cap entries */
+    uint32_t *scratch;    /* cap entries, used only while renumbering */
     uint32_t cap;         /* positions */
     uint32_t now;         /* next free position */
     uint64_t *hist;       /* hist[d]: references at distance d (sampled space), d >= 1 */
     size_t hist_cap;
-    uint64_t refs, samples, cold;
+    uint64_t refs, samples;
     uint32_t thresh;      /* sample when the hash's top 24 bits are below it */
 };
 
@@ -171,17 +177,11 @@ mrc_lru_t *mrc_lru_new(double rate)
     double t = rate * SAMPLE_ONE;
     m->thresh = t >= SAMPLE_ONE ? SAMPLE_ONE : t < 1 ? 1 : (uint32_t)llround(t);
     m->cap = POS_MIN;
-    m->pos2id = xrealloc(NULL, m->cap * sizeof *m->pos2id);
-    for (uint32_t i = 0; i < m->cap; i++)
-        m->pos2id[i] = POS_NONE;
     m->fen = calloc(m->cap + 1, sizeof *m->fen);
-    assert(m->fen);
-    m->last_cap = POS_MIN;
-    m->last = xrealloc(NULL, m->last_cap * sizeof *m->last);
-    m->cnt = xrealloc(NULL, m->last_cap * sizeof *m->cnt);
+    m->scratch = xrealloc(NULL, m->cap * sizeof *m->scratch);
     m->hist_cap = POS_MIN;
     m->hist = calloc(m->hist_cap, sizeof *m->hist);
-    assert(m->hist);
+    assert(m->fen && m->hist);
     return m;
 }
 
@@ -190,10 +190,8 @@ void mrc_lru_free(mrc_lru_t *m)
     if (!m)
         return;
     keytab_free(&m->keys);
-    free(m->last);
-    free(m->cnt);
-    free(m->pos2id);
     free(m->fen);
+    free(m->scratch);
     free(m->hist);
     free(m);
 }
@@ -214,27 +212,29 @@ static inline uint32_t fen_prefix(const uint32_t *fen, uint32_t pos)
 }
 
 /* Packs the live positions into 0..live-1 (order kept), growing the position space when
- * more than half of it would be live, and rebuilds the tree in O(cap). */
+ * more than half of it would be live, and rebuilds the tree: O(cap + table) per call, at
+ * least cap/2 references apart. The slots are found through scratch (position -> slot),
+ * filled here only, so the hot path keeps no reverse map. */
 static void lru_renumber(mrc_lru_t *m)
 {
+    keytab_t *k = &m->keys;
+    for (uint32_t p = 0; p < m->now; p++)
+        m->scratch[p] = POS_NONE;
+    assert(k->mask < POS_NONE);
+    for (uint64_t j = 0; j <= k->mask; j++)
+        if (k->s[j].used)
+            m->scratch[k->s[j].last] = (uint32_t)j;
     uint32_t q = 0;
-    for (uint32_t p = 0; p < m->now; p++) {
-        uint32_t id = m->pos2id[p];
-        if (id == POS_NONE)
-            continue;
-        m->pos2id[q] = id;
-        m->last[id] = q;
-        q++;
-    }
-    assert(q == m->keys.n);
+    for (uint32_t p = 0; p < m->now; p++)
+        if (m->scratch[p] != POS_NONE)
+            k->s[m->scratch[p]].last = q++;
+    assert(q == k->n);
     if ((uint64_t)q * 2 > m->cap) {
-        assert(m->cap <= UINT32_MAX / 2);
+        assert(m->cap <= UINT32_MAX / 4);
         m->cap *= 2;
-        m->pos2id = xrealloc(m->pos2id, (size_t)m->cap * sizeof *m->pos2id);
         m->fen = xrealloc(m->fen, ((size_t)m->cap + 1) * sizeof *m->fen);
+        m->scratch = xrealloc(m->scratch, (size_t)m->cap * sizeof *m->scratch);
     }
-    for (uint32_t p = q; p < m->cap; p++)
-        m->pos2id[p] = POS_NONE;
     memset(m->fen, 0, ((size_t)m->cap + 1) * sizeof *m->fen);
     for (uint32_t i = 1; i <= m->cap; i++) {
         if (i <= q)
@@ -256,34 +256,25 @@ void mrc_lru_ref(mrc_lru_t *m, uint64_t space, vpn_t vpn)
     if (m->now == m->cap)
         lru_renumber(m);
     int fresh;
-    uint32_t id = keytab_get(&m->keys, h, space, vpn, &fresh);
+    kslot_t *s = keytab_get(&m->keys, h, space, vpn, &fresh);
     uint32_t t = m->now++;
     if (fresh) {
-        if (id >= m->last_cap) {
-            m->last_cap *= 2;
-            m->last = xrealloc(m->last, m->last_cap * sizeof *m->last);
-            m->cnt = xrealloc(m->cnt, m->last_cap * sizeof *m->cnt);
-        }
-        m->cnt[id] = 0;
         if (m->keys.n >= m->hist_cap) {
             size_t old = m->hist_cap;
             m->hist_cap *= 2;
             m->hist = xrealloc(m->hist, m->hist_cap * sizeof *m->hist);
             memset(m->hist + old, 0, (m->hist_cap - old) * sizeof *m->hist);
         }
-        m->cold++;
     } else {
-        uint32_t p = m->last[id];
+        uint32_t p = s->last;
         /* live marks after p, plus the page itself; live == keys.n */
         uint32_t d = m->keys.n - fen_prefix(m->fen, p) + 1;
         m->hist[d]++;
         fen_add(m->fen, m->cap, p, -1);
-        m->pos2id[p] = POS_NONE;
     }
-    m->cnt[id]++;
+    s->cnt++;
+    s->last = t;
     fen_add(m->fen, m->cap, t, 1);
-    m->pos2id[t] = id;
-    m->last[id] = t;
 }
 
 static int lru_exact(const mrc_lru_t *m) { return m->thresh == SAMPLE_ONE; }
@@ -297,8 +288,9 @@ double mrc_lru_stderr(const mrc_lru_t *m)
     if (lru_exact(m) || !m->refs)
         return 0;
     double r = mrc_lru_rate(m), sq = 0;
-    for (uint32_t id = 0; id < m->keys.n; id++)
-        sq += (double)m->cnt[id] * (double)m->cnt[id];
+    for (uint64_t j = 0; j <= m->keys.mask; j++)
+        if (m->keys.s[j].used)
+            sq += (double)m->keys.s[j].cnt * (double)m->keys.s[j].cnt;
     return sqrt((1 - r) * sq) / (r * (double)m->refs);
 }
 
@@ -587,9 +579,7 @@ json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err)
     nextuse_t *nu = NULL;
     mrc_lru_t *lru = NULL, *exact = NULL;
     mrc_opt_t *om = NULL;
-    keytab_t keys = { 0 }, gens_ids = { 0 };
-    uint32_t *gens = NULL;           /* per pid id in gens_ids: exec/exit count */
-    size_t gens_cap = 0;
+    keytab_t keys = { 0 }, gens_ids = { 0 };   /* gens_ids: pid -> exec/exit count in cnt */
     uint64_t *frames = NULL;
     size_t nframes = 0;
     vtime_t t = 0;
@@ -616,28 +606,15 @@ json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err)
     while ((rc = wl_next(wl, &rec)) > 0) {
         if (rec.type == WL_EXEC || rec.type == WL_EXIT) {
             int fresh;
-            uint32_t g = keytab_get(&gens_ids, key_hash(rec.pid, 0), rec.pid, 0, &fresh);
-            if (g >= gens_cap) {
-                gens_cap = gens_cap ? gens_cap * 2 : 16;
-                gens = xrealloc(gens, gens_cap * sizeof *gens);
-            }
-            gens[g] = fresh ? 1 : gens[g] + 1;
+            keytab_get(&gens_ids, key_hash(rec.pid, 0), rec.pid, 0, &fresh)->cnt++;
             continue;
         }
         if (rec.type != WL_REF)
             continue;
         uint64_t space = rec.pid;
-        if (gens_ids.n) {
+        if (gens_ids.n) {           /* the pid's exec/exit count (0 if none) */
             int fresh;
-            uint32_t g = keytab_get(&gens_ids, key_hash(rec.pid, 0), rec.pid, 0, &fresh);
-            if (fresh) {            /* a pid that never exec'd: generation 0 */
-                if (g >= gens_cap) {
-                    gens_cap *= 2;
-                    gens = xrealloc(gens, gens_cap * sizeof *gens);
-                }
-                gens[g] = 0;
-            }
-            space |= (uint64_t)gens[g] << 32;
+            space |= keytab_get(&gens_ids, key_hash(rec.pid, 0), rec.pid, 0, &fresh)->cnt << 32;
         }
         vpn_t first;
         uint64_t n;
@@ -746,7 +723,6 @@ out:
     free(frames);
     keytab_free(&keys);
     keytab_free(&gens_ids);
-    free(gens);
     mrc_lru_free(lru);
     mrc_lru_free(exact);
     mrc_opt_free(om);
