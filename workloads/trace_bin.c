@@ -206,6 +206,7 @@ typedef struct bin_rd {
     pid_tab_t pids;
     spid_t pid;
     uint32_t cur;              /* slot of pid in pids */
+    bin_stream_t *cs;          /* its two streams (moves when the table grows) */
     char str[BIN_MAX_STR + 1];
 } bin_rd_t;
 
@@ -293,6 +294,7 @@ static void rd_reset(bin_rd_t *s)
     pt_clear(&s->pids);
     s->pid = 0;
     s->cur = pt_find(&s->pids, 0);   /* an empty table does not grow */
+    s->cs = s->pids.s[s->cur].st;
 }
 
 static void bin_close(wl_t *wl)
@@ -464,7 +466,7 @@ static int x_string(wl_t *wl, bin_rd_t *s, const char **out, int *bad)
 
 /* Everything but the common reference: chunk boundaries, pid and size changes, long deltas,
  * events, the end. */
-static int bin_next_slow(wl_t *wl, bin_rd_t *s, wl_rec_t *r)
+__attribute__((noinline)) static int bin_next_slow(wl_t *wl, bin_rd_t *s, wl_rec_t *r)
 {
     int bad = 0;
     while (!s->left) {
@@ -484,12 +486,13 @@ static int bin_next_slow(wl_t *wl, bin_rd_t *s, wl_rec_t *r)
         s->pid = (spid_t)pid;
         if ((s->cur = pt_find(&s->pids, s->pid)) == UINT32_MAX)
             return wl_error(wl, "out of memory");
+        s->cs = s->pids.s[s->cur].st;
     }
     memset(r, 0, sizeof *r);
     r->pid = s->pid;
     r->size = 1;
     if (cls != CLASS_EVENT) {
-        bin_stream_t *st = &s->pids.s[s->cur].st[cls == REF_IFETCH];
+        bin_stream_t *st = &s->cs[cls == REF_IFETCH];
         if (tag & 0x10) {
             uint64_t size = col_varint(&s->x, &bad);
             if (size == 0 || size > UINT32_MAX)
@@ -572,7 +575,7 @@ static int bin_next(wl_t *wl, wl_rec_t *r)
         unsigned tag = *s->t;
         unsigned cls = tag & 3, w = (tag >> 5) & 3;
         if (cls != CLASS_EVENT && !(tag & 0x90) && w != W_VARINT) {
-            bin_stream_t *st = &s->pids.s[s->cur].st[cls == REF_IFETCH];
+            bin_stream_t *st = &s->cs[cls == REF_IFETCH];
             unsigned j = (tag >> 2) & 3;
             /* branch-free: widths alternate unpredictably; reading a plane at its end
              * reads the zero padding */
