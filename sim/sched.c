@@ -92,6 +92,18 @@ static int attach_stream(sim_t *s, uint32_t pi, int t, spid_t filter, uint64_t s
 
 int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntraces, char *err)
 {
+    const char *spec = json_string_value(json_object_get(cfg, "workload"));
+    const char *one[1];
+    int synthetic = spec && *spec;
+    if (synthetic) {
+        if (ntraces) {
+            snprintf(err, SIM_ERR_LEN, "give trace files or a workload spec, not both");
+            return -1;
+        }
+        one[0] = spec;
+        traces = one;
+        ntraces = 1;
+    }
     const char *sched = json_string_value(json_object_get(cfg, "schedule"));
     if (!sched)
         sched = "";
@@ -130,29 +142,39 @@ int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntra
     s->traces = calloc((size_t)ntraces, sizeof *s->traces);
     for (int i = 0; i < ntraces; i++)
         s->traces[i] = strdup(traces[i]);
-    s->format = json_string_value(json_object_get(cfg, "format"));
+    s->format = synthetic ? "synthetic" : json_string_value(json_object_get(cfg, "format"));
     if (s->rr) {
-        /* One process per file to start with: the pid of the file's first record. */
+        /* One pass over each file finds its processes: every pid that appears before any fork
+         * creates it starts at time 0 with its own stream; forked ones start at their fork. */
         for (int i = 0; i < ntraces; i++) {
             wl_t *wl = open_stream(s, i, err);
             if (!wl)
                 return -1;
+            u64map_t seen;
+            u64map_init(&seen);
             wl_rec_t r;
-            int rc = wl_next(wl, &r);
-            if (rc < 0)
+            int rc, attach_failed = 0;
+            while ((rc = wl_next(wl, &r)) > 0) {
+                if (r.type == WL_FORK && !u64map_find(&seen, r.pid2))
+                    u64map_put(&seen, r.pid2, 0);       /* a child: not a root */
+                if (u64map_find(&seen, r.pid))
+                    continue;
+                u64map_put(&seen, r.pid, 1);
+                spid_t base = (spid_t)i * 1000000u;
+                uint32_t pi = (uint32_t)(proc_get(s, base + r.pid) - s->procs);
+                if (attach_stream(s, pi, i, r.pid, 0, err)) {
+                    rc = -1;
+                    attach_failed = 1;
+                    break;
+                }
+                runq_push(s, pi, 0);
+            }
+            if (rc < 0 && !attach_failed)
                 snprintf(err, SIM_ERR_LEN, "%s", wl->err);
+            u64map_free(&seen);
             wl_close(wl);
             if (rc < 0)
                 return -1;
-            if (rc == 0)
-                continue;                       /* an empty trace: no process */
-            spid_t base = (spid_t)i * 1000000u;
-            if (u64map_find(&s->pid2proc, base + r.pid))
-                continue;
-            uint32_t pi = (uint32_t)(proc_get(s, base + r.pid) - s->procs);
-            if (attach_stream(s, pi, i, r.pid, 0, err))
-                return -1;
-            runq_push(s, pi, 0);
         }
         return 0;
     }

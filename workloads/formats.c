@@ -50,6 +50,7 @@ const wl_ops_t *const wl_formats[] = {
     &wl_pin_ops,
     &wl_lis_ops,
     &wl_oracle_ops,
+    &wl_synth_ops,
     NULL,
 };
 

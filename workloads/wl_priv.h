@@ -22,7 +22,7 @@
 
 /* The readers, defined one per trace_*.c and listed in formats.c's table. */
 extern const wl_ops_t wl_text_ops, wl_bin_ops, wl_lackey_ops, wl_pages_ops, wl_din_ops,
-                      wl_pin_ops, wl_lis_ops, wl_oracle_ops;
+                      wl_pin_ops, wl_lis_ops, wl_oracle_ops, wl_synth_ops;
 
 /* Hex digit value + 1; 0 for every other byte, so one load and one test tell digit and value
  * (a range test per digit class costs a mispredicted branch on mixed digits and letters). */
