@@ -55,18 +55,27 @@ void tlb_fill(tlb_t *t, uint32_t asid, vpn_t vpn, pte_t *pte)
         return;
     if (t->clock > UINT32_MAX - 2)
         renormalise(t);
-    tlb_entry_t *set = &t->e[(size_t)(vpn & t->set_mask) * t->ways], *victim = NULL;
-    for (uint32_t w = 0; w < t->ways && !victim; w++)     /* refill of a stale entry */
-        if (set[w].pte && set[w].vpn == vpn && set[w].asid == asid)
-            victim = &set[w];
-    for (uint32_t w = 0; w < t->ways && !victim; w++)     /* a free way */
-        if (!set[w].pte)
-            victim = &set[w];
-    if (!victim) {                                        /* else the least recently used */
-        victim = &set[0];
-        for (uint32_t w = 1; w < t->ways; w++)
-            if (set[w].stamp < victim->stamp)
-                victim = &set[w];
+    /* One pass: a stale entry for the same page (permissions changed) is refilled in place,
+     * else a free way, else the least recently used; an invalid way has the lowest rank. */
+    tlb_entry_t *set = &t->e[(size_t)(vpn & t->set_mask) * t->ways], *victim = &set[0];
+    uint64_t best = UINT64_MAX;
+    for (uint32_t w = 0; w < t->ways; w++) {
+        tlb_entry_t *e = &set[w];
+        if (!e->pte) {
+            if (best) {
+                best = 0;
+                victim = e;
+            }
+            continue;
+        }
+        if (e->vpn == vpn && e->asid == asid) {
+            victim = e;
+            break;
+        }
+        if (e->stamp + 1ULL < best) {
+            best = e->stamp + 1ULL;
+            victim = e;
+        }
     }
     victim->vpn = vpn;
     victim->asid = asid;
