@@ -405,6 +405,55 @@ static void test_convert(void)
     CHECK(strstr(err, "unknown output format") != NULL);
 }
 
+/* Any reader -> binary -> text equals reader -> text (a lackey excerpt of the bundled trace). */
+static void test_convert_lackey(void)
+{
+    char fixture[300], bin[300], t1[300], t2[300], err[WL_ERR_LEN] = "";
+    snprintf(fixture, sizeof fixture, "%s/bin_lackey.txt", TEST_DATA_DIR);
+    tpath(bin, sizeof bin, "lackey.pstb");
+    tpath(t1, sizeof t1, "lackey1.txt");
+    tpath(t2, sizeof t2, "lackey2.txt");
+    CHECK_EQ(wl_convert(fixture, "lackey", "text", t1, err), 0);
+    CHECK_EQ(wl_convert(fixture, "lackey", "binary", bin, err), 0);
+    CHECK_EQ(wl_convert(bin, NULL, "text", t2, err), 0);
+    char *a = NULL, *b = NULL;
+    size_t la = 0, lb = 0;
+    CHECK_EQ(read_file(t1, &a, &la), 0);
+    CHECK_EQ(read_file(t2, &b, &lb), 0);
+    CHECK(la > 3000);
+    CHECK_EQ(lb, la);
+    CHECK(a && b && !strcmp(a, b));
+    free(a);
+    free(b);
+}
+
+/* The subcommands' argument forms and exit codes (their output goes to the test log). */
+static void test_cli(void)
+{
+    char fixture[300], out[300], ps[] = "--page-size", big[] = "64K";
+    snprintf(fixture, sizeof fixture, "%s/bin_all.txt", TEST_DATA_DIR);
+    tpath(out, sizeof out, "cli.pstb");
+    char cv[] = "convert", to[] = "--to", binary[] = "binary", text_eq[] = "--to=text", bad[] = "--bogus";
+    char info[] = "info", json[] = "--json", odd[] = "3000";
+    char *a1[] = { cv, to, binary, fixture, out };
+    CHECK_EQ(convert_main(5, a1), 0);
+    CHECK(access(out, F_OK) == 0);
+    char *a2[] = { cv, fixture, out };                   /* no --to */
+    CHECK_EQ(convert_main(3, a2), 2);
+    char *a3[] = { cv, text_eq, fixture };               /* no OUT */
+    CHECK_EQ(convert_main(3, a3), 2);
+    char *a4[] = { cv, bad, to, binary, fixture, out };
+    CHECK_EQ(convert_main(6, a4), 2);
+    char *a5[] = { info, json, ps, big, out };
+    CHECK_EQ(info_main(5, a5), 0);
+    char *a6[] = { info, ps, odd, out };
+    CHECK_EQ(info_main(4, a6), 2);
+    char *a7[] = { info };
+    CHECK_EQ(info_main(1, a7), 2);
+    char *a8[] = { info, fixture };
+    CHECK_EQ(info_main(2, a8), 0);
+}
+
 /* tests/data/bin_all.txt counted by hand (4 KiB pages):
  *   pid 1: X 0x400000, R 0x7f0000000000, W ..008, R 0x601000, W 0x603fff:2 (pages 0x603 and
  *          0x604), R 0x7f0000000000, R 0x600ff8:16 (pages 0x600, 0x601): 7 references
@@ -484,6 +533,8 @@ int main(void)
     test_size_ratio();
     test_convert();
     test_info();
+    test_convert_lackey();
+    test_cli();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd)) {}

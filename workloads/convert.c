@@ -105,6 +105,9 @@ int wl_convert(const char *in, const char *informat, const char *to, const char 
             gsl_rng_free(rng);
             return -1;
         }
+        mode_t mask = umask(0);       /* mkstemp makes 0600; give the output the usual mode */
+        umask(mask);
+        if (fchmod(fd, 0666 & ~mask)) { /* harmless: the file stays private */ }
         setvbuf(f, NULL, _IOFBF, 1 << 20);
     }
     if (binary && !(bw = wl_bin_writer_open(f, err)))
