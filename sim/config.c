@@ -16,8 +16,8 @@
 json_t *config_defaults(void)
 {
     json_t *c = json_pack(
-        "{s:s, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s,"
-        " s:{s:I, s:I, s:b},"
+        "{s:s, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I,"
+        " s:{s:I, s:I, s:b}, s:{s:I, s:I},"
         " s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}}",
         "policy", "lru",
         "cow", "reuse",
@@ -34,7 +34,10 @@ json_t *config_defaults(void)
         "swap_dev", "fixed",
         "file_dev", "fixed",
         "workload", "",
+        "readahead", (json_int_t)0,
+        "swap_cluster", (json_int_t)0,
         "tlb", "entries", (json_int_t)64, "ways", (json_int_t)4, "asid", 1,
+        "reclaim", "low", (json_int_t)0, "high", (json_int_t)0,
         "costs", "tlb_hit", "0.5ns", "walk", "25ns", "fault", "1us", "zero", "1us",
                  "copy", "1.5us", "evict", "0.5us", "context_switch", "2us", "shootdown", "0.5us",
                  "fork_pte", "10ns");

@@ -174,6 +174,11 @@ struct sim {
     u64map_t pid2proc;                        /* pid -> index into procs */
 
     cpu_t *cpus; uint32_t ncpus;
+    /* background reclaim (kswapd): frees frames between watermarks, off when high == 0 */
+    uint32_t wm_low, wm_high;
+    cpu_t kswapd;                     /* its own clock; no TLB, not counted as a CPU */
+    int reclaim_pending;
+    uint32_t readahead, swap_cluster; /* extra pages read per file / swap major fault */
     device_t *swap_dev, *file_dev;
 
     /* the policy */
@@ -202,6 +207,7 @@ struct sim {
     uint64_t n_faults[FK_N];
     uint64_t n_evict, n_evict_dirty, n_swap_in, n_swap_out, n_file_read, n_file_write;
     uint64_t n_cow_copies, n_cow_reuses, n_cow_eager;
+    uint64_t n_readahead, n_swap_readahead, n_kswapd_wakeups, n_kswapd_evict;
     hist_t *lat_fault, *lat_major;
     timeline_rec_t *timeline; size_t ntimeline, captimeline;
     uint64_t tl_refs, tl_faults, tl_evict;     /* counts at the start of the current interval */
@@ -224,6 +230,8 @@ void  swap_unref(sim_t *s, uint32_t slot);
 pfn_t frame_get(sim_t *s, cpu_t *c, const mem_ref_t *ref, sim_time_t *ready);
 void  frame_unmap_all(sim_t *s, cpu_t *c, pfn_t pfn, uint32_t slot);
 void  frame_uncache(sim_t *s, pfn_t pfn);
+void  reclaim_background(sim_t *s, sim_time_t now);     /* EV_RECLAIM */
+void  reclaim_writeback_done(sim_t *s, pfn_t pfn);      /* EV_WRITEBACK */
 
 /* mmu.c */
 /* One page reference by process p on CPU c, charging c->clock. Returns 0 when done, 1 when

@@ -10,6 +10,7 @@ typedef enum ev_kind {
     EV_IO_DONE = 1,     /* a blocked process's I/O completed: a = pid */
     EV_QUANTUM,         /* a = cpu: the running process's time slice ends */
     EV_RECLAIM,         /* background reclaimer wakes */
+    EV_WRITEBACK,       /* a (background) write-back completed: a = frame to free */
     EV_POLICY_TICK,     /* the replacement policy's timer */
     EV_TEST,            /* used by unit tests */
 } ev_kind_t;

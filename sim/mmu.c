@@ -328,6 +328,31 @@ int cow_at_fork(sim_t *s, cpu_t *c, uint32_t pmi, pte_t *pp, uint32_t cmi, pte_t
     return 1;
 }
 
+/* Takes a frame for a prefetched page (readahead, swap clustering) only if it is usable now:
+ * speculation must not make the fault wait for a write-back. */
+static pfn_t prefetch_frame(sim_t *s, cpu_t *c, const mem_ref_t *r)
+{
+    sim_time_t ready;
+    pfn_t pfn = frame_get(s, c, r, &ready);
+    if (ready > c->clock) {
+        s->frames[pfn].flags |= FR_LOCKED;        /* its victim's write-back is under way */
+        s->frames[pfn].ready_at = ready;
+        evq_push(&s->evq, ready, EV_WRITEBACK, pfn, 0);
+        return PFN_NONE;
+    }
+    return pfn;
+}
+
+/* A prefetched page joins its cache unmapped, locked until the shared request completes,
+ * and the policy hears of it like any page that became resident. */
+static void prefetch_done(sim_t *s, pfn_t pfn, const mem_ref_t *r)
+{
+    frame_t *f = &s->frames[pfn];
+    f->flags |= FR_LOCKED | FR_TRACKED;
+    s->ntracked++;
+    s->repl->on_insert(s->repl_state, r, pfn);
+}
+
 /* A private anonymous page that was swapped out: in the swap cache, or read back. */
 static int swap_fault(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
                       const mem_ref_t *r, sim_time_t start)
@@ -350,10 +375,36 @@ static int swap_fault(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
         f->swap_slot = slot;
         swap_ref(s, slot);                         /* the swap cache's reference */
         u64map_put(&s->swapcache, slot, pfn);
-        sim_time_t done = dev_submit(s->swap_dev, c->clock, DEV_READ, slot, 1);
+        /* Swap clustering (Linux's page-cluster): the next slots in use come in with it, in
+         * one request; slots are allocated in eviction order, so they hold pages evicted
+         * around the same time. */
+        pfn_t extra[64];
+        uint32_t k = 0;
+        mem_ref_t pr = *r;
+        pr.next_use = VTIME_NEVER;
+        while (k < s->swap_cluster && k < 64) {
+            uint32_t sl = slot + 1 + k;
+            if (sl >= s->nswap || !s->swap_refs[sl] || u64map_find(&s->swapcache, sl))
+                break;
+            pfn_t x = prefetch_frame(s, c, &pr);
+            if (x == PFN_NONE)
+                break;
+            frame_t *xf = &s->frames[x];
+            xf->flags |= FR_ANON | FR_SWAPCACHE;
+            xf->swap_slot = sl;
+            swap_ref(s, sl);
+            u64map_put(&s->swapcache, sl, x);
+            extra[k++] = x;
+        }
+        sim_time_t done = dev_submit(s->swap_dev, c->clock, DEV_READ, slot, 1 + k);
+        for (uint32_t i = 0; i < k; i++) {
+            prefetch_done(s, extra[i], &pr);
+            s->frames[extra[i]].ready_at = done;
+        }
         if (done > ready)
             ready = done;
-        s->n_swap_in++;
+        s->n_swap_in += 1 + k;
+        s->n_swap_readahead += k;
     }
     count_fault(s, p, fk);
     /* Writable only if no one else can reach this copy: this PTE and the cache hold the
@@ -390,9 +441,37 @@ static int object_fault(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *
         sim_time_t done = c->clock;
         uint64_t *slot = o->kind == OBJ_SHM ? u64map_find(&o->swap, index) : NULL;
         if (o->kind == OBJ_FILE) {
+            /* Readahead: the following pages of the file within this mapping, up to the first
+             * one already cached, in the same request (Linux mm/readahead.c, simplified to a
+             * fixed window). */
             fk = FK_FILE_READ;
-            done = dev_submit(s->file_dev, c->clock, DEV_READ, o->dev_base + index, 1);
-            s->n_file_read++;
+            pfn_t extra[64];
+            uint32_t k = 0;
+            uint64_t last = v->pgoff + (v->end - v->start);
+            mem_ref_t pr = *r;
+            pr.next_use = VTIME_NEVER;
+            while (k < s->readahead && k < 64 && index + 1 + k < last) {
+                uint64_t xkey = ((uint64_t)v->obj << 40) | (index + 1 + k);
+                if (u64map_find(&s->pagecache, xkey))
+                    break;
+                pr.vpn = v->start + (index + 1 + k - v->pgoff);
+                pfn_t x = prefetch_frame(s, c, &pr);
+                if (x == PFN_NONE)
+                    break;
+                frame_t *xf = &s->frames[x];
+                xf->flags |= FR_PAGECACHE;
+                xf->obj = v->obj;
+                xf->index = index + 1 + k;
+                u64map_put(&s->pagecache, xkey, x);
+                extra[k++] = x;
+            }
+            done = dev_submit(s->file_dev, c->clock, DEV_READ, o->dev_base + index, 1 + k);
+            for (uint32_t i = 0; i < k; i++) {
+                prefetch_done(s, extra[i], &pr);
+                s->frames[extra[i]].ready_at = done;
+            }
+            s->n_file_read += 1 + k;
+            s->n_readahead += k;
         } else if (slot) {
             fk = FK_SWAP_IN;
             f->swap_slot = (uint32_t)*slot;         /* the object's reference moves to the frame */

@@ -11,7 +11,14 @@
  *   - shared anonymous page: like anonymous, the slot remembered by its object.
  * The victim frame is handed straight to the caller, usable once the write-back (if any)
  * completes: that time is returned, and the faulting process waits for it. Cost: one
- * select_victim, O(mappers) unmapping, one device request when dirty. */
+ * select_victim, O(mappers) unmapping, one device request when dirty.
+ *
+ * Optionally (reclaim.high > 0) a background reclaimer, after Linux's kswapd (Gorman,
+ * Understanding the Linux Virtual Memory Manager, ch. 10): when an allocation leaves fewer
+ * than reclaim.low frames free it is woken (an event), and evicts through the same policy
+ * until reclaim.high frames are free. Clean victims are freed at once; dirty ones are
+ * written back asynchronously and freed by the write's completion event, so faults find free
+ * frames instead of waiting behind a write-back. Its work runs on its own clock, not a CPU. */
 #include "engine.h"
 
 /* Unmaps every PTE of pfn, folding their dirty bits into the frame. Each PTE becomes a
@@ -123,9 +130,43 @@ static pfn_t evict(sim_t *s, cpu_t *c, const mem_ref_t *ref, sim_time_t *ready)
 pfn_t frame_get(sim_t *s, cpu_t *c, const mem_ref_t *ref, sim_time_t *ready)
 {
     pfn_t pfn = frame_alloc_free(s);
+    if (s->wm_high && s->nfree < s->wm_low && !s->reclaim_pending) {
+        s->reclaim_pending = 1;
+        evq_push(&s->evq, c->clock, EV_RECLAIM, 0, 0);
+    }
     if (pfn != PFN_NONE) {
         *ready = c->clock;
         return pfn;
     }
-    return evict(s, c, ref, ready);
+    return evict(s, c, ref, ready);          /* direct reclaim */
+}
+
+void reclaim_background(sim_t *s, sim_time_t now)
+{
+    s->reclaim_pending = 0;
+    s->n_kswapd_wakeups++;
+    cpu_t *k = &s->kswapd;
+    if (k->clock < now)
+        k->clock = now;
+    mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .kind = REF_READ};
+    while (s->nfree < s->wm_high && s->ntracked > 0) {
+        sim_time_t ready;
+        pfn_t pfn = evict(s, k, &r, &ready);
+        s->n_kswapd_evict++;
+        if (ready > k->clock) {
+            s->frames[pfn].flags |= FR_LOCKED;       /* in write-back until the event */
+            s->frames[pfn].ready_at = ready;
+            evq_push(&s->evq, ready, EV_WRITEBACK, pfn, 0);
+        } else {
+            frame_release(s, pfn);
+        }
+    }
+}
+
+void reclaim_writeback_done(sim_t *s, pfn_t pfn)
+{
+    frame_t *f = &s->frames[pfn];
+    SIM_ASSERT(s, (f->flags & FR_LOCKED) && !f->mapcount && !(f->flags & FR_TRACKED));
+    f->flags &= ~FR_LOCKED;
+    frame_release(s, pfn);
 }

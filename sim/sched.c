@@ -223,6 +223,12 @@ static void run_events(sim_t *s, sim_time_t now)
                 runq_push(s, ev.a, ev.when);
             break;
         }
+        case EV_RECLAIM:
+            reclaim_background(s, ev.when);
+            break;
+        case EV_WRITEBACK:
+            reclaim_writeback_done(s, ev.a);
+            break;
         default:
             SIM_ASSERT(s, !"unexpected event kind");
         }

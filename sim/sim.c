@@ -148,6 +148,24 @@ sim_t *sim_create(const json_t *cfg_in, const char *const *traces, int ntraces, 
     }
     if (parse_costs(s, json_object_get(cfg, "costs"), err))
         goto fail;
+    if (cfg_int(cfg, "readahead", 0, 64, &v, err))
+        goto fail;
+    s->readahead = (uint32_t)v;
+    if (cfg_int(cfg, "swap_cluster", 0, 64, &v, err))
+        goto fail;
+    s->swap_cluster = (uint32_t)v;
+    json_t *rc_cfg = json_object_get(cfg, "reclaim");
+    if (cfg_int(rc_cfg, "low", 0, UINT32_MAX, &v, err))
+        goto fail;
+    s->wm_low = (uint32_t)v;
+    if (cfg_int(rc_cfg, "high", 0, UINT32_MAX, &v, err))
+        goto fail;
+    s->wm_high = (uint32_t)v;
+    if (s->wm_high && (s->wm_low > s->wm_high || s->wm_high > s->nframes)) {
+        snprintf(err, SIM_ERR_LEN, "config: reclaim needs low <= high <= frames (got low %u, high %u, frames %u)",
+                 s->wm_low, s->wm_high, s->nframes);
+        goto fail;
+    }
 
     s->rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(s->rng, s->seed);

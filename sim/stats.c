@@ -91,9 +91,12 @@ json_t *stats_json(const sim_t *s)
     json_object_set_new(r, "miss_ratio", json_real(s->vt ? (double)total / (double)s->vt : 0));
     json_object_set_new(r, "evictions", json_pack("{s:I,s:I}", "total", (json_int_t)s->n_evict,
                                                   "dirty", (json_int_t)s->n_evict_dirty));
-    json_object_set_new(r, "io", json_pack("{s:I,s:I,s:I,s:I}", "swap_in", (json_int_t)s->n_swap_in,
+    json_object_set_new(r, "io", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "swap_in", (json_int_t)s->n_swap_in,
                         "swap_out", (json_int_t)s->n_swap_out, "file_read", (json_int_t)s->n_file_read,
-                        "file_write", (json_int_t)s->n_file_write));
+                        "file_write", (json_int_t)s->n_file_write, "readahead", (json_int_t)s->n_readahead,
+                        "swap_readahead", (json_int_t)s->n_swap_readahead));
+    json_object_set_new(r, "reclaim", json_pack("{s:I,s:I}", "wakeups", (json_int_t)s->n_kswapd_wakeups,
+                        "background_evictions", (json_int_t)s->n_kswapd_evict));
     json_object_set_new(r, "cow", json_pack("{s:I,s:I,s:I}", "copies", (json_int_t)s->n_cow_copies,
                         "reuses", (json_int_t)s->n_cow_reuses, "eager_copies", (json_int_t)s->n_cow_eager));
 
