@@ -2,12 +2,15 @@
 #include <string.h>
 
 #include "mrc.h"
+#include "sweep.h"
 #include "../workloads/convert.h"
 
 typedef struct command { const char *name; int (*main)(int argc, char **argv); } command_t;
 
 static const command_t commands[] = {
     {"mrc", mrc_main},
+    {"sweep", sweep_main},
+    {"merge", merge_main},
     {"convert", convert_main},
     {"info", info_main},
     {NULL, NULL},

@@ -1,0 +1,14 @@
+/* sweep.h - experiment grids: `pagesim sweep` runs one, `pagesim merge` summarizes one.
+ *
+ * A sweep runs policies x frames x --set values x seeds x traces, one JSON per run under
+ * DIR/runs/, then merges: DIR/summary.tsv (one row per grid point, seeds aggregated with a
+ * 95% t-interval), plot data (DIR/<plot>.tsv, DIR/plot-vars.gp) and the plots that the grid
+ * supports (scripts/plot renders them with gnuplot). Both are CLI commands: they print and
+ * return an exit status (0 success, 1 a run or a write failed, 2 bad usage). */
+#ifndef PAGESIM_SWEEP_H
+#define PAGESIM_SWEEP_H
+
+int sweep_main(int argc, char **argv);
+int merge_main(int argc, char **argv);
+
+#endif
