@@ -31,8 +31,15 @@
  * `file:PATH@OFFSET`. brk growth is `brk PID OLD GROWTH`, shrinking a munmap. mremap becomes
  * munmap + an anonymous private rw- mmap (what realloc of large blocks does; a moved file
  * mapping would be misnamed). Threads (clone with CLONE_THREAD) share their process's pid.
- * Areas mapped by Valgrind's loader before the program's first instruction (the executable,
- * ld.so, the stack) have no mmap events: replay treats them as anonymous private memory.
+ * Areas that Valgrind's loader maps before the program's first instruction (the executable,
+ * ld.so, bss, the initial break page, the stack) make no system calls; `valgrind -d` prints
+ * them on standard error as its address-space manager's "Memory layout at client startup",
+ * one block per process image, lines prefixed "--PID:1:". Client segments are the lowercase
+ * ones ("file", "anon"; uppercase are Valgrind's own); the stack is the "anon" segment plus
+ * the "RSVN ... SmUpper" reservation below it that it grows into. These become mmap events
+ * (file ones private, at their offsets) just after the image's exec (or at the start, for the
+ * first process), and an image waits for its layout before its log is converted. Without a
+ * layout (standard error redirected by the program), the image starts without those areas.
  *
  * Bounded disk use. Logs are read while Valgrind writes them; every CHUNK_PUNCH bytes read,
  * the consumed prefix is deallocated with fallocate(PUNCH_HOLE) (ext4, xfs, btrfs, tmpfs), so
@@ -55,6 +62,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <dirent.h>
@@ -92,7 +101,8 @@ struct rec_stream {
     size_t npend, cappend;
     uint32_t last_tid;            /* the call a bare " --> result" line finishes */
     int have_last;
-    rec_stream_t *pred;           /* S_WAIT_EXEC: the image this one replaces */
+    rec_stream_t *pred;           /* S_WAIT_EXEC: the image this one replaces (NULL: the
+                                     first process, which starts without an exec event) */
 };
 
 struct rec_proc {
@@ -106,8 +116,29 @@ struct rec_proc {
     char *exec_path;              /* argument of an execve whose result is not known */
 };
 
+typedef struct seg {              /* one segment of a startup layout */
+    uint64_t start, end;          /* inclusive end, as Valgrind prints it */
+    uint64_t off;
+    int slot;                     /* file name slot, -1 none */
+    uint8_t prot;
+    char kind[5];                 /* "file", "anon", "RSVN", "FILE", "ANON", "    " */
+    uint8_t upper;                /* RSVN SmUpper: a stack's growth reservation */
+} seg_t;
+
+typedef struct layout {
+    spid_t pid;
+    int complete;
+    char **names;
+    int nnames;
+    seg_t *segs;
+    size_t nsegs, capsegs;
+} layout_t;
+
 struct rec_conv {
     FILE *out;
+    int expect_layouts;
+    layout_t **layouts;           /* in arrival order; complete ones wait for their image */
+    size_t nlayouts, caplayouts;
     spid_t root;
     int have_root;
     int final;
@@ -877,7 +908,8 @@ static int stream_assign(rec_conv_t *c, rec_stream_t *s)
             return -1;
         p->state = P_LIVE;
         p->cur = s;
-        s->state = S_ACTIVE;
+        s->pred = NULL;
+        s->state = S_WAIT_EXEC;            /* waits for its startup layout */
     } else if (p && p->state == P_LIVE && p->cur && p->cur != s) {
         s->pred = p->cur;                  /* an exec'd image of a running process */
         s->state = S_WAIT_EXEC;
@@ -891,25 +923,224 @@ static int stream_assign(rec_conv_t *c, rec_stream_t *s)
     return 0;
 }
 
-static int exec_activate(rec_conv_t *c, rec_stream_t *s)
+/* ------------------------------------------------------------------ startup layouts */
+
+static void layout_free(layout_t *l)
+{
+    if (!l)
+        return;
+    for (int i = 0; i < l->nnames; i++)
+        free(l->names[i]);
+    free(l->names);
+    free(l->segs);
+    free(l);
+}
+
+/* The complete layout waiting for pid's next image, or NULL. */
+static layout_t *layout_ready(rec_conv_t *c, spid_t pid, size_t *at)
+{
+    for (size_t i = 0; i < c->nlayouts; i++)
+        if (c->layouts[i]->pid == pid && c->layouts[i]->complete) {
+            *at = i;
+            return c->layouts[i];
+        }
+    return NULL;
+}
+
+static int same_kind(const seg_t *g, const char *k) { return !memcmp(g->kind, k, 4); }
+
+/* Emits the client areas of a startup layout as mmap events. */
+static void layout_emit(rec_conv_t *c, spid_t pid, const layout_t *l)
+{
+    for (size_t i = 0; i < l->nsegs; i++) {
+        const seg_t *g = &l->segs[i];
+        wl_rec_t r = { .type = WL_MMAP, .pid = pid, .size = 1, .prot = g->prot,
+                       .addr = g->start, .len = g->end - g->start + 1 };
+        if (same_kind(g, "file")) {
+            r.file = g->slot >= 0 && g->slot < l->nnames && l->names[g->slot] ? l->names[g->slot] : "?";
+            r.offset = g->off;
+        } else if (same_kind(g, "anon")) {
+            r.flags = WL_MAP_ANON;
+            const seg_t *below = i ? &l->segs[i - 1] : NULL;
+            if (below && same_kind(below, "RSVN") && below->upper && below->end + 1 == g->start) {
+                r.addr = below->start;    /* the stack and the room it grows into */
+                r.len = g->end - below->start + 1;
+            }
+        } else {
+            continue;
+        }
+        emit(c, &r);
+    }
+}
+
+/* Parses a hex number; returns the end or NULL. */
+static const char *hex_at(const char *p, uint64_t *v)
+{
+    uint64_t x = 0;
+    const char *s = p;
+    for (;; p++) {
+        unsigned ch = (unsigned char)*p, d;
+        if (ch - '0' < 10)
+            d = ch - '0';
+        else if ((ch | 0x20) - 'a' < 6)
+            d = (ch | 0x20) - 'a' + 10;
+        else
+            break;
+        x = x << 4 | d;
+    }
+    if (p == s)
+        return NULL;
+    *v = x;
+    return p;
+}
+
+static layout_t *layout_collecting(rec_conv_t *c, spid_t pid)
+{
+    for (size_t i = c->nlayouts; i-- > 0;)
+        if (c->layouts[i]->pid == pid)
+            return c->layouts[i]->complete ? NULL : c->layouts[i];
+    return NULL;
+}
+
+int rec_conv_debug_line(rec_conv_t *c, const char *line)
+{
+    if (line[0] != '-' || line[1] != '-')
+        return 0;
+    const char *q = line + 2;
+    uint64_t pid, level;
+    if (parse_u64(&q, &pid, 0) < 0 || *q != ':')
+        return 0;
+    q++;
+    if (parse_u64(&q, &level, 0) < 0 || *q != ':')
+        return 0;
+    q++;
+    while (*q == ' ')
+        q++;
+    if (strncmp(q, "aspacem ", 8))
+        return 1;                          /* Valgrind's, but not what we need */
+    q += 8;
+    if (!strncmp(q, "<<< SHOW_SEGMENTS: Memory layout at client startup", 50)) {
+        layout_t **v = grow(c->layouts, &c->caplayouts, c->nlayouts + 1, sizeof *v);
+        layout_t *l = calloc(1, sizeof *l);
+        if (!v || !l) {
+            free(l);
+            c->write_failed = 1;
+            return 1;
+        }
+        c->layouts = v;
+        l->pid = (spid_t)pid;
+        c->layouts[c->nlayouts++] = l;
+        return 1;
+    }
+    layout_t *l = layout_collecting(c, (spid_t)pid);
+    if (!l)
+        return 1;
+    if (!strncmp(q, ">>>", 3)) {
+        l->complete = 1;
+        return 1;
+    }
+    if (*q == '(') {                       /* "(SLOT,OFF,REFS) PATH": a file name */
+        q++;
+        uint64_t slot;
+        if (parse_u64(&q, &slot, 0) < 0 || slot > 4096)
+            return 1;
+        const char *sp = strstr(q, ") ");
+        if (!sp)
+            return 1;
+        if ((int)slot >= l->nnames) {
+            char **nv = realloc(l->names, (slot + 1) * sizeof *nv);
+            if (!nv)
+                return 1;
+            memset(nv + l->nnames, 0, (slot + 1 - (uint64_t)l->nnames) * sizeof *nv);
+            l->names = nv;
+            l->nnames = (int)slot + 1;
+        }
+        free(l->names[slot]);
+        l->names[slot] = dupn(sp + 2, strlen(sp + 2));
+        return 1;
+    }
+    /* "  K: KIND START-END SIZE PERMS [d=.. i=.. o=OFF (SLOT,OFF) | SmUpper]" */
+    while (*q == ' ')
+        q++;
+    uint64_t k;
+    if (parse_u64(&q, &k, 0) < 0 || q[0] != ':' || q[1] != ' ')
+        return 1;
+    q += 2;
+    seg_t g = { .slot = -1 };
+    if (strlen(q) < 6)
+        return 1;
+    memcpy(g.kind, q, 4);
+    q += 5;
+    if (!(q = hex_at(q, &g.start)) || *q != '-' || !(q = hex_at(q + 1, &g.end)) || g.end < g.start)
+        return 1;
+    while (*q == ' ')
+        q++;
+    while (*q && *q != ' ')                /* size */
+        q++;
+    while (*q == ' ')
+        q++;
+    if (strlen(q) >= 3)
+        g.prot = (uint8_t)((q[0] == 'r' ? WL_PROT_R : 0) | (q[1] == 'w' ? WL_PROT_W : 0) |
+                           (q[2] == 'x' ? WL_PROT_X : 0));
+    g.upper = strstr(q, "SmUpper") != NULL;
+    const char *o = strstr(q, " o=");
+    if (o) {
+        const char *oq = o + 3;
+        parse_u64(&oq, &g.off, 0);
+    }
+    const char *lp = strrchr(q, '(');
+    if (lp) {
+        const char *sq = lp + 1;
+        uint64_t slot;
+        if (parse_u64(&sq, &slot, 0) == 0 && slot <= 4096)
+            g.slot = (int)slot;
+    }
+    seg_t *sv = grow(l->segs, &l->capsegs, l->nsegs + 1, sizeof *sv);
+    if (!sv)
+        return 1;
+    l->segs = sv;
+    l->segs[l->nsegs++] = g;
+    return 1;
+}
+
+void rec_conv_expect_layouts(rec_conv_t *c, int on)
+{
+    c->expect_layouts = on;
+}
+
+/* Starts a new image: after its predecessor's last line (an exec event then), or as the
+ * first process; its startup areas first. 0 if it must wait for its layout. */
+static int image_start(rec_conv_t *c, rec_stream_t *s)
 {
     rec_proc_t *p = proc_find(c, s->pid);
     if (!p)
         return 0;
-    wl_rec_t r = { .type = WL_EXEC, .pid = p->pid, .size = 1,
-                   .file = p->exec_path ? p->exec_path : s->cmd ? s->cmd : "?" };
-    emit(c, &r);
-    free(p->exec_path);
-    p->exec_path = NULL;
-    for (int i = 0; i < p->nfds; i++)
-        if (p->fds[i] && p->cloexec[i])
-            fd_set_path(p, (uint64_t)i, NULL, 0, 0);
-    p->brk = 0;
+    size_t at = 0;
+    layout_t *l = layout_ready(c, s->pid, &at);
+    if (!l && c->expect_layouts && !c->final)
+        return 0;
+    if (s->pred) {
+        wl_rec_t r = { .type = WL_EXEC, .pid = p->pid, .size = 1,
+                       .file = p->exec_path ? p->exec_path : s->cmd ? s->cmd : "?" };
+        emit(c, &r);
+        free(p->exec_path);
+        p->exec_path = NULL;
+        for (int i = 0; i < p->nfds; i++)
+            if (p->fds[i] && p->cloexec[i])
+                fd_set_path(p, (uint64_t)i, NULL, 0, 0);
+        p->brk = 0;
+    }
+    if (l) {
+        layout_emit(c, p->pid, l);
+        layout_free(l);
+        memmove(c->layouts + at, c->layouts + at + 1, (c->nlayouts - at - 1) * sizeof *c->layouts);
+        c->nlayouts--;
+    }
     p->cur = s;
     p->state = P_LIVE;
     s->state = S_ACTIVE;
     s->pred = NULL;
-    return 0;
+    return 1;
 }
 
 /* Does a later log of this pid wait for s to end (so the end of s is final)? */
@@ -995,7 +1226,8 @@ long rec_conv_step(rec_conv_t *c, char *err)
         if (s->state == S_WAIT_EXEC) {
             if (s->pred && s->pred->state != S_DONE)
                 continue;
-            exec_activate(c, s);
+            if (!image_start(c, s))
+                continue;
             work++;
         }
         if (s->state == S_ACTIVE) {
@@ -1092,6 +1324,9 @@ void rec_conv_free(rec_conv_t *c)
         free(c->procs[i]);
     }
     free(c->procs);
+    for (size_t i = 0; i < c->nlayouts; i++)
+        layout_free(c->layouts[i]);
+    free(c->layouts);
     free(c);
 }
 
@@ -1261,6 +1496,108 @@ static int drain_inotify(int ifd, const char *dir, rec_conv_t *c, int *nlogs, ch
     }
 }
 
+/* Valgrind's standard error: its -d lines go to the converter, the rest (the program's own
+ * standard error) is passed on to ours, line by line. Every process writes to the same
+ * socket, and Valgrind's debug log writes a line in pieces of up to 100 bytes, so lines of
+ * processes starting together would interleave mid-line in a pipe. On a Unix stream socket
+ * with SO_PASSCRED, the kernel attaches the writer's pid to what it reads and never glues
+ * two writers' bytes into one read (unix(7), SCM_CREDENTIALS): each read is one process's,
+ * and a line buffer per pid puts the lines back together. */
+typedef struct errline {
+    pid_t pid;
+    char *b;
+    size_t n, cap;
+} errline_t;
+
+typedef struct errbuf {
+    errline_t *v;
+    size_t n, cap;
+} errbuf_t;
+
+static void err_line(rec_conv_t *c, char *line, size_t n, int nl)
+{
+    line[n] = 0;
+    if (!rec_conv_debug_line(c, line)) {
+        fwrite(line, 1, n, stderr);
+        if (nl)
+            fputc('\n', stderr);
+    }
+}
+
+static void err_feed(errbuf_t *eb, rec_conv_t *c, pid_t pid, const char *data, size_t len, int last)
+{
+    errline_t *e = NULL;
+    for (size_t i = 0; i < eb->n; i++)
+        if (eb->v[i].pid == pid)
+            e = &eb->v[i];
+    if (!e) {
+        errline_t *v = grow(eb->v, &eb->cap, eb->n + 1, sizeof *v);
+        if (!v)
+            return;
+        eb->v = v;
+        e = &eb->v[eb->n++];
+        memset(e, 0, sizeof *e);
+        e->pid = pid;
+    }
+    char *nb = grow(e->b, &e->cap, e->n + len + 1, 1);
+    if (!nb)
+        return;
+    e->b = nb;
+    memcpy(e->b + e->n, data, len);
+    e->n += len;
+    size_t pos = 0;
+    for (;;) {
+        char *nl = memchr(e->b + pos, '\n', e->n - pos);
+        if (!nl)
+            break;
+        err_line(c, e->b + pos, (size_t)(nl - e->b) - pos, 1);
+        pos = (size_t)(nl - e->b) + 1;
+    }
+    memmove(e->b, e->b + pos, e->n - pos);
+    e->n -= pos;
+    if (e->n && (last || e->n > 65536)) {   /* an unfinished or very long line */
+        err_line(c, e->b, e->n, 0);
+        e->n = 0;
+    }
+}
+
+static void drain_stderr(int fd, errbuf_t *eb, rec_conv_t *c, int last)
+{
+    char data[16384];
+    union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(struct ucred))]; } cm;
+    for (;;) {
+        struct iovec iov = { data, sizeof data };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.b,
+                             .msg_controllen = sizeof cm.b };
+        ssize_t r = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        pid_t pid = 0;
+        for (struct cmsghdr *h = CMSG_FIRSTHDR(&mh); h; h = CMSG_NXTHDR(&mh, h))
+            if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_CREDENTIALS) {
+                struct ucred uc;
+                memcpy(&uc, CMSG_DATA(h), sizeof uc);
+                pid = uc.pid;
+            }
+        err_feed(eb, c, pid, data, (size_t)r, 0);
+    }
+    if (last)
+        for (size_t i = 0; i < eb->n; i++)
+            err_feed(eb, c, eb->v[i].pid, "", 0, 1);
+}
+
+static void errbuf_free(errbuf_t *eb)
+{
+    if (!eb)
+        return;
+    for (size_t i = 0; i < eb->n; i++)
+        free(eb->v[i].b);
+    free(eb->v);
+    free(eb);
+}
+
 int record_main(int argc, char **argv)
 {
     const char *out = "-";
@@ -1321,6 +1658,8 @@ int record_main(int argc, char **argv)
 
     int status = 1;
     int ifd = -1, to_stdout = !strcmp(out, "-");
+    int errp[2] = { -1, -1 };
+    errbuf_t *eb = NULL;
     char tmpout[PATH_MAX] = "";
     FILE *raw = NULL, *f = NULL;
     rec_conv_t *c = NULL;
@@ -1362,7 +1701,14 @@ int record_main(int argc, char **argv)
     sigaction(SIGQUIT, &ign, &old_quit);
     sig_set = 1;
 
+    int one = 1;
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, errp) < 0
+        || setsockopt(errp[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0) {
+        fprintf(stderr, "pagesim record: socketpair: %s\n", strerror(errno));
+        goto out;
+    }
     fflush(stdout);
+    fflush(stderr);
     child = fork();
     if (child < 0) {
         fprintf(stderr, "pagesim record: fork: %s\n", strerror(errno));
@@ -1374,9 +1720,10 @@ int record_main(int argc, char **argv)
         sigaction(SIGQUIT, &dfl, NULL);
         if (to_stdout)
             dup2(2, 1);                    /* the trace owns standard output */
+        dup2(errp[1], 2);                  /* Valgrind's -d layouts and the program's stderr */
         char logopt[PATH_MAX + 32];
         snprintf(logopt, sizeof logopt, "--log-file=%s/%%p.%%n", dir);
-        char **av = calloc((size_t)nprog + 8, sizeof *av);
+        char **av = calloc((size_t)nprog + 10, sizeof *av);
         if (!av)
             _exit(127);
         int k = 0;
@@ -1385,6 +1732,8 @@ int record_main(int argc, char **argv)
         av[k++] = "--trace-mem=yes";
         av[k++] = "--trace-syscalls=yes";
         av[k++] = "--trace-children=yes";
+        av[k++] = "--vgdb=no";
+        av[k++] = "-d";
         av[k++] = logopt;
         for (int j = 0; j < nprog; j++)
             av[k++] = prog[j];
@@ -1394,15 +1743,19 @@ int record_main(int argc, char **argv)
         _exit(127);
     }
 
+    close(errp[1]);
+    errp[1] = -1;
     c = rec_conv_new(f, (spid_t)child);
-    if (!c) {
+    if (!c || !(eb = calloc(1, sizeof *eb))) {
         fprintf(stderr, "pagesim record: out of memory\n");
         goto out;
     }
+    rec_conv_expect_layouts(c, 1);
     int nlogs = 0, wstatus = 0, done = 0;
     while (!done) {
         if (drain_inotify(ifd, dir, c, &nlogs, err) < 0)
             break;
+        drain_stderr(errp[0], eb, c, 0);
         long w = rec_conv_step(c, err);
         if (w < 0)
             break;
@@ -1414,13 +1767,14 @@ int record_main(int argc, char **argv)
             child = -1;
             break;
         }
-        struct pollfd pfd = { .fd = ifd, .events = POLLIN };
-        poll(&pfd, 1, 20);                 /* new logs, or 20 ms for more log lines */
+        struct pollfd pfd[2] = { { .fd = ifd, .events = POLLIN }, { .fd = errp[0], .events = POLLIN } };
+        poll(pfd, 2, 20);                  /* new logs or layouts, or 20 ms for more lines */
     }
     if (!done) {
         fprintf(stderr, "pagesim record: %s\n", err);
         goto out;
     }
+    drain_stderr(errp[0], eb, c, 1);
     if (drain_inotify(ifd, dir, c, &nlogs, err) < 0 || rec_conv_finish(c, err) < 0) {
         fprintf(stderr, "pagesim record: %s\n", err);
         goto out;
@@ -1481,6 +1835,10 @@ out:
     if (tmpout[0])
         unlink(tmpout);
     rec_conv_free(c);
+    errbuf_free(eb);
+    for (int j = 0; j < 2; j++)
+        if (errp[j] >= 0)
+            close(errp[j]);
     if (ifd >= 0)
         close(ifd);
     if (keep)

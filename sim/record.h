@@ -40,6 +40,16 @@ int  rec_conv_add_log(rec_conv_t *c, const char *path, char *err);
 /* Converts what the logs hold now; may be called while Valgrind still writes them.
  * Returns how much work was done (0: nothing new), or -1 with err (a write error). */
 long rec_conv_step(rec_conv_t *c, char *err);
+/* Valgrind's debug output (`valgrind -d`, written to its standard error, each line
+ * "--PID:LEVEL: subsystem text"): the one block used is "Memory layout at client startup",
+ * the areas Valgrind's loader maps before the program's first instruction (the executable,
+ * ld.so, the stack) which no system call shows; they become mmap events at the start of the
+ * image. Returns 1 if the line was Valgrind's (taken), 0 if not (the caller passes it on:
+ * it is the program's own standard error). */
+int  rec_conv_debug_line(rec_conv_t *c, const char *line);
+/* With layouts expected (record_main sets it), a process image starts only once its layout
+ * has arrived, or at finish. Off by default. */
+void rec_conv_expect_layouts(rec_conv_t *c, int on);
 /* After the last writer has gone: drains every log, emits the forks and exits still due,
  * and flushes. 0, or -1 with err. */
 int  rec_conv_finish(rec_conv_t *c, char *err);
