@@ -453,6 +453,45 @@ static void test_workload(const char *dir)
         json_decref(d);
     }
 
+    /* 8 KiB pages: pid 1 touches pages 0..3 (0x7000 is in page 3), pid 2 page 0; the X
+     * access at 0x1ffe:4 still crosses a page boundary (0x1fff | 0x2000) */
+    o.policy = "lru";
+    o.page_size = 8192;
+    d = mrc_compute(&o, text, err);
+    CHECK(d != NULL);
+    if (d) {
+        CHECK_EQ(json_integer_value(json_object_get(d, "page_size")), 8192);
+        CHECK_EQ(json_integer_value(json_object_get(d, "references")), 22);
+        CHECK_EQ(json_integer_value(json_object_get(d, "pages")), 5);
+        json_decref(d);
+    }
+    o.page_size = 0;
+
+    /* exec and exit end an address space (as in nextuse.c): the same vpn after either is a
+     * new page, for LRU and OPT alike; mmap and fork records are ignored */
+    char gen[512];
+    snprintf(gen, sizeof gen, "%s/gen.txt", dir);
+    write_file(gen, "R 0x1000\nR 0x2000\nfork 1 2\nR 0x1000\nexec 1 /bin/true\nR 0x1000\n"
+                    "R 0x1000 2\nexit 2\nR 0x1000 2\n");
+    uint64_t ten[] = { 10 };
+    o.frames = ten;
+    o.nframes = 1;
+    for (int p = 0; p < 2; p++) {
+        o.policy = p ? "opt" : "lru";
+        d = mrc_compute(&o, gen, err);
+        CHECK(d != NULL);
+        if (!d)
+            continue;
+        /* pages: (1,0x1000) (1,0x2000) (1 after exec,0x1000) (2,0x1000) (2 after exit,0x1000) */
+        CHECK_EQ(json_integer_value(json_object_get(d, "references")), 6);
+        CHECK_EQ(json_integer_value(json_object_get(d, "pages")), 5);
+        CHECK_EQ(faults_at(d, 10), 5);
+        json_decref(d);
+    }
+    unlink(gen);
+    o.frames = NULL;
+    o.nframes = 0;
+
     /* errors: a missing file names it; a bad line names file and line */
     char bad[512];
     snprintf(bad, sizeof bad, "%s/bad.txt", dir);
