@@ -1303,8 +1303,13 @@ static int write_plot_data(const merge_t *m, char *err)
         snprintf(tnote, sizeof tnote, "trace %s", m->runs[0].label);
     int seeded = m->maxn > 1;
     const char *seednote = seeded ? "lowest seed" : "";
-    char note2[700];
-    snprintf(note2, sizeof note2, "%s%s%s", tnote, *tnote && *seednote ? ", " : "", seednote);
+    /* Notes for plots whose x axis is not memory: the fixed frame count too. */
+    char fnote[700], note2[800];
+    if (!field_varies(m, F_FRAMES))
+        snprintf(fnote, sizeof fnote, "%s%s%ld frames", tnote, *tnote ? ", " : "", m->runs[0].frames);
+    else
+        snprintf(fnote, sizeof fnote, "%s", tnote);
+    snprintf(note2, sizeof note2, "%s%s%s", fnote, *fnote && *seednote ? ", " : "", seednote);
     plotset_t ps;
     FILE *f;
 
@@ -1340,6 +1345,21 @@ static int write_plot_data(const merge_t *m, char *err)
         any_cdf |= json_array_size(m->runs[i].cdf) > 0;
     if (any_cdf) {
         make_series(m, F_TRACE, 1, &ps);
+        int keep = 0;   /* runs without major faults have no curve */
+        for (int s = 0; s < ps.n; s++) {
+            if (json_array_size(first_run(m, &m->groups[ps.s[s].g[0]])->cdf)) {
+                series_t t = ps.s[keep];
+                ps.s[keep++] = ps.s[s];
+                ps.s[s] = t;
+            }
+        }
+        for (int s = keep; s < ps.n; s++) {
+            free(ps.s[s].label);
+            free(ps.s[s].g);
+        }
+        ps.n = keep;
+    }
+    if (any_cdf && ps.n) {
         f = open_tsv(m, "latency_cdf", "series\tlatency_us\tfraction", path, sizeof path);
         for (int s = 0; f && s < ps.n; s++) {
             const run_t *r = first_run(m, &m->groups[ps.s[s].g[0]]);
@@ -1352,15 +1372,14 @@ static int write_plot_data(const merge_t *m, char *err)
                 put_num(f, json_number_value(json_array_get(pt, 1)));
                 fputc('\n', f);
             }
-            if (!json_array_size(r->cdf))   /* no major faults: gnuplot needs a non-empty block */
-                fprintf(f, "%d\tnan\tnan\n", s);
             fputs("\n\n", f);
         }
         if (f)
             fclose(f);
         vars_plot(v, "latency_cdf", &ps, note2);
-        plotset_free(&ps);
     }
+    if (any_cdf)
+        plotset_free(&ps);
 
     /* Fault rate and resident set over simulated time. */
     int any_tl = 0;
@@ -1420,7 +1439,7 @@ static int write_plot_data(const merge_t *m, char *err)
         }
         if (f)
             fclose(f);
-        vars_plot(v, "thrashing", &ps, "");
+        vars_plot(v, "thrashing", &ps, field_varies(m, F_FRAMES) ? "" : fnote + (*tnote ? strlen(tnote) + 2 : 0));
         plotset_free(&ps);
     }
 
@@ -1462,7 +1481,7 @@ static int write_plot_data(const merge_t *m, char *err)
             fclose(f);
         if (is_cow)
             fprintf(v, "cow_key = \"%s\"\n", key);
-        vars_plot(v, stem, &ps, tnote);
+        vars_plot(v, stem, &ps, fnote);
         plotset_free(&ps);
     }
     return atomic_close(v, vtmp, vpath, err);

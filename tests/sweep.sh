@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# tests/sweep.sh - pagesim sweep and merge end to end, on small generated traces.
+#
+#   tests/sweep.sh PAGESIM SOURCE_DIR      (ctest runs it as the `sweep` test)
+#
+# Checks: the grid's rows; every summary value against individual `pagesim run`s (means over
+# seeds, and the 95% half-width t_{0.975,1} * s / sqrt(2) = 12.7062047362 * |a - b| / 2 for
+# two seeds); resumption skips finished runs and leaves their files alone; a jobs file run by
+# GNU parallel and merged gives a byte-identical summary.tsv; a failing grid point names
+# itself, exits non-zero, leaves no JSON and does not stop the others; plots exist when
+# gnuplot is installed; frame ranges, --set grids, A+B multi-process points.
+set -uo pipefail
+pagesim="$(realpath "$1")"
+src="$(realpath "$2")"
+export PAGESIM_SCRIPTS="$src/scripts"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+
+passed=0 failed=0
+ok()   { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+check() { local what="$1"; shift; if "$@"; then ok; else fail "$what"; fi; }
+
+# A tiny trace: 2000 references over 24 pages, skewed towards low pages, 30% writes (an LCG,
+# so the same everywhere).
+awk 'BEGIN { x = 12345; for (i = 0; i < 2000; i++) {
+        x = (x * 1103515245 + 12345) % 2147483648; r = x / 2147483648;
+        x = (x * 1103515245 + 12345) % 2147483648; w = x / 2147483648;
+        p = int(24 * r * r);
+        printf "%s 0x%x\n", (w < 0.3 ? "W" : "R"), 65536 + p * 4096 + (i * 8) % 4096 } }' > tiny.txt
+
+col() {   # col FILE NAME: the column number of NAME in FILE's header
+    awk -F'\t' -v n="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == n) { print i; exit } }' "$1"
+}
+cell() {  # cell FILE POLICY FRAMES COLUMN
+    local c
+    c="$(col "$1" "$4")"
+    [ -n "$c" ] || { echo "missing-column-$4"; return; }
+    awk -F'\t' -v p="$2" -v f="$3" -v c="$c" 'NR > 1 && $1 == p && $2 == f { print $c }' "$1"
+}
+near() {  # near A B: equal within 1e-9 relative (the TSV prints 12 significant digits)
+    awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = (a < 0 ? -a : a);
+        exit !(a != "" && b != "" && d <= 1e-9 * (m > 1 ? m : 1)) }'
+}
+
+# ---- a 2 x 3 x 2-seed sweep
+out="$("$pagesim" sweep -p lru,random -f 4:12:4 --seeds 2 -j 2 -o d1 --no-plots tiny.txt 2>&1)"
+check "sweep exits 0 ($out)" test $? -eq 0
+check "12 run files" test "$(ls d1/runs/*.json | wc -l)" -eq 12
+check "summary has 6 rows + header" test "$(wc -l < d1/summary.tsv)" -eq 7
+for c in policy frames trace seeds faults miss_ratio faults_mean faults_ci95 miss_ratio_mean miss_ratio_ci95 \
+         major_faults sim_ns cpu_utilization throughput_per_s tlb_miss_ratio cow_copies resident_peak; do
+    check "summary column $c" test -n "$(col d1/summary.tsv "$c")"
+done
+check "rows in grid order" test "$(cut -f1,2 d1/summary.tsv | tail -n +2 | tr '\t\n' ':,')" = \
+    "lru:4,lru:8,lru:12,random:4,random:8,random:12,"
+
+random_differs=0
+for p in lru random; do
+    for f in 4 8 12; do
+        a="$("$pagesim" run -p $p -f $f -s 1 tiny.txt)" b="$("$pagesim" run -p $p -f $f -s 2 tiny.txt)"
+        fa="$(jq .faults.total <<<"$a")" fb="$(jq .faults.total <<<"$b")"
+        ma="$(jq .miss_ratio <<<"$a")" mb="$(jq .miss_ratio <<<"$b")"
+        [ "$fa" = "$fb" ] || random_differs=1
+        mean="$(awk -v a="$fa" -v b="$fb" 'BEGIN { printf "%.12g", (a + b) / 2 }')"
+        ci="$(awk -v a="$fa" -v b="$fb" 'BEGIN { d = a - b; if (d < 0) d = -d; printf "%.12g", 12.7062047362 * d / 2 }')"
+        mmean="$(awk -v a="$ma" -v b="$mb" 'BEGIN { printf "%.12g", (a + b) / 2 }')"
+        check "$p/$f faults mean" near "$(cell d1/summary.tsv $p $f faults_mean)" "$mean"
+        check "$p/$f faults" near "$(cell d1/summary.tsv $p $f faults)" "$mean"
+        check "$p/$f faults ci95" near "$(cell d1/summary.tsv $p $f faults_ci95)" "$ci"
+        check "$p/$f miss_ratio mean" near "$(cell d1/summary.tsv $p $f miss_ratio_mean)" "$mmean"
+        check "$p/$f seeds" test "$(cell d1/summary.tsv $p $f seeds)" = 2
+        check "$p/$f major" near "$(cell d1/summary.tsv $p $f major_faults)" \
+            "$(awk -v a="$(jq .faults.major <<<"$a")" -v b="$(jq .faults.major <<<"$b")" 'BEGIN { printf "%.12g", (a + b) / 2 }')"
+        check "$p/$f run file is the run" test "$(jq -S 'del(.traces)' d1/runs/${p}_f${f}_s1_tiny.txt.json)" = \
+            "$(jq -S 'del(.traces)' <<<"$a")"
+    done
+done
+check "random policy differs between seeds somewhere (the CI test means something)" test $random_differs = 1
+check "lru: deterministic, ci95 0" test "$(cell d1/summary.tsv lru 8 faults_ci95)" = 0
+
+# ---- resume: finished runs are skipped and untouched
+inodes_before="$(ls -i d1/runs | sort -k2 | grep -v random_f8_s2)"
+cp d1/summary.tsv summary.first
+rm d1/runs/random_f8_s2_tiny.txt.json
+out="$("$pagesim" sweep -p lru,random -f 4:12:4 --seeds 2 -j 2 -o d1 --no-plots tiny.txt 2>&1)"
+check "resume exits 0" test $? -eq 0
+check "resume reports 11 skipped ($out)" grep -q "11 of 12 runs already done" <<<"$out"
+check "resume re-ran the missing run" test -s d1/runs/random_f8_s2_tiny.txt.json
+check "resume left finished runs alone" test "$(ls -i d1/runs | sort -k2 | grep -v random_f8_s2)" = "$inodes_before"
+check "resume gives the same summary" cmp -s d1/summary.tsv summary.first
+out="$("$pagesim" sweep -p lru,random -f 4:12:4 --seeds 2 -o d1 --no-plots tiny.txt 2>&1)"
+check "nothing to do the third time" grep -q "12 of 12 runs already done" <<<"$out"
+
+# ---- jobs file + GNU parallel + merge = the direct sweep
+"$pagesim" sweep -p lru,random -f 4,8,12 --seeds 2 -o d2 --jobs-file jobs.txt tiny.txt 2>/dev/null
+check "jobs file written" test "$(wc -l < jobs.txt)" -eq 12
+check "jobs run the binary by absolute path" grep -q "^$pagesim run " jobs.txt
+check "no runs before the jobs run" test -z "$(ls d2/runs)"
+if command -v parallel >/dev/null; then
+    parallel --will-cite -j 2 < jobs.txt
+    check "parallel ran every job" test "$(ls d2/runs/*.json | wc -l)" -eq 12
+    "$pagesim" merge --no-plots d2 2>/dev/null
+    check "merge exits 0" test $? -eq 0
+    check "jobs + parallel + merge = direct sweep" cmp -s d1/summary.tsv d2/summary.tsv
+    # Without sweep.json merge still recovers the grid from the runs' configs.
+    rm d2/sweep.json
+    "$pagesim" merge --no-plots d2 2>/dev/null
+    check "merge without sweep.json gives the same rows" \
+        test "$(sort d1/summary.tsv | md5sum)" = "$(sort d2/summary.tsv | md5sum)"
+else
+    echo "note: GNU parallel not installed: jobs-file test skipped" >&2
+fi
+
+# ---- a failing grid point: named, non-zero exit, no JSON, the others finish
+out="$("$pagesim" sweep -p lru,nosuch -f 4,8 -j 2 -o d3 --no-plots tiny.txt 2>&1)"
+rc=$?
+check "failed run: non-zero exit" test $rc -ne 0
+check "failed run named ($out)" grep -q "policy=nosuch frames=4 trace=tiny.txt" <<<"$out"
+check "failed runs leave no JSON" test -z "$(ls d3/runs | grep nosuch)"
+check "the others finished" test "$(ls d3/runs/lru_*.json | wc -l)" -eq 2
+check "no temporary files left" test -z "$(ls d3/runs | grep tmp)"
+
+# ---- bad usage
+"$pagesim" sweep -p lru -f 8:4:1 -o d4 tiny.txt 2>/dev/null
+check "bad frame range: exit 2" test $? -eq 2
+"$pagesim" sweep -p lru -f 4 --set no.such=1,2 -o d4 tiny.txt 2>/dev/null
+check "unknown --set key: exit 2" test $? -eq 2
+"$pagesim" sweep -p lru -f 4 -o d4 missing.txt 2>/dev/null
+check "missing trace: exit 2" test $? -eq 2
+
+# ---- --set grid, multi-process points, and the plots
+"$pagesim" sweep -p lru,fifo -f 6,12 --set tlb.entries=4,16 --seeds 2 --interval 200 -o d5 --no-plots \
+    tiny.txt tiny.txt+tiny.txt 2>/dev/null
+check "set-grid sweep: 16 points" test "$(wc -l < d5/summary.tsv)" -eq 17
+check "tlb.entries column" test -n "$(col d5/summary.tsv tlb.entries)"
+check "two-process points" test "$(awk -F'\t' -v c="$(col d5/summary.tsv processes)" 'NR > 1 { print $c }' d5/summary.tsv | sort -u | tr '\n' ' ')" = "1 2 "
+for t in fault_rate latency_cdf timeline thrashing tlb; do
+    check "plot data $t.tsv" test -s d5/$t.tsv
+done
+check "no cow plot without a write-fraction key" test ! -e d5/cow.tsv
+if command -v gnuplot >/dev/null; then
+    "$pagesim" merge d5 2>/dev/null
+    for t in fault_rate latency_cdf timeline thrashing tlb; do
+        check "$t.png drawn" test -s d5/$t.png
+        check "$t.svg drawn" test -s d5/$t.svg
+    done
+    rm d5/*.png
+    PAGESIM="$pagesim" "$src/scripts/plot" d5 2>/dev/null
+    check "scripts/plot re-renders" test -s d5/fault_rate.png
+    "$pagesim" sweep -p lru -f 4,8 -o d6 tiny.txt 2>/dev/null
+    check "a sweep draws its plots" test -s d6/fault_rate.png
+else
+    echo "note: gnuplot not installed: plot rendering not tested" >&2
+fi
+
+echo "sweep: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
