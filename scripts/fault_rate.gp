@@ -25,6 +25,7 @@ set xrange [xlo:xhi]
 set x2range [xlo*page_bytes/1048576.0 : xhi*page_bytes/1048576.0]
 set xtics nomirror
 set x2tics
+set format x2 "%.3g"
 set grid xtics ytics
 set key outside right top box noenhanced
 

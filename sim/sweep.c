@@ -1123,7 +1123,8 @@ static int field_varies_scan(const merge_t *m, int f)
 static void series_label(const merge_t *m, const run_t *r, int exclude, int exclude2, char *out, size_t n)
 {
     out[0] = '\0';
-    for (int f = F_POLICY; f < m->keys.n; f++) {
+    for (int i = 0; i < m->keys.n + 3; i++) {   /* policy, frames, keys, trace */
+        int f = i < 2 ? F_POLICY + i : i == m->keys.n + 2 ? F_TRACE : i - 2;
         if (f == exclude || f == exclude2 || !field_varies(m, f))
             continue;
         char b[32];

@@ -113,6 +113,16 @@ else
     echo "note: GNU parallel not installed: jobs-file test skipped" >&2
 fi
 
+# ---- the same jobs file as a (simulated) Slurm array: task N runs line N; a rerun skips
+"$pagesim" sweep -p lru,random -f 4,8,12 --seeds 2 -o d8 --jobs-file jobs8.txt tiny.txt 2>/dev/null
+for i in $(seq 1 12); do
+    SLURM_ARRAY_TASK_ID=$i "$src/scripts/slurm-sweep.sbatch" jobs8.txt >/dev/null 2>&1 || fail "slurm task $i"
+done
+out="$(SLURM_ARRAY_TASK_ID=3 "$src/scripts/slurm-sweep.sbatch" jobs8.txt 2>&1)"
+check "a finished slurm task is skipped" grep -q "already done" <<<"$out"
+"$pagesim" merge --no-plots d8 2>/dev/null
+check "slurm array + merge = direct sweep" cmp -s d1/summary.tsv d8/summary.tsv
+
 # ---- a failing grid point: named, non-zero exit, no JSON, the others finish
 out="$("$pagesim" sweep -p lru,nosuch -f 4,8 -j 2 -o d3 --no-plots tiny.txt 2>&1)"
 rc=$?
