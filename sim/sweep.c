@@ -730,7 +730,7 @@ static int write_jobs_file(const sweep_t *sw, char *err)
 /* ---------------------------------------------------------------- merge */
 
 enum { M_FAULTS, M_MISS, M_MAJOR, M_REFS, M_SIMNS, M_CPU, M_TPUT, M_TLB, M_COW, M_RESPEAK,
-       M_FRATE, M_N };
+       M_EAGER, M_FRATE, M_COPIED, M_N };
 static const struct { const char *col, *path; int in_summary; } metrics[M_N] = {
     [M_FAULTS] = {"faults", "faults.total", 1},
     [M_MISS] = {"miss_ratio", "miss_ratio", 1},
@@ -742,7 +742,9 @@ static const struct { const char *col, *path; int in_summary; } metrics[M_N] = {
     [M_TLB] = {"tlb_miss_ratio", "tlb.miss_ratio", 1},
     [M_COW] = {"cow_copies", "cow.copies", 1},
     [M_RESPEAK] = {"resident_peak", "memory.resident_peak", 1},
+    [M_EAGER] = {"cow_eager_copies", "cow.eager_copies", 1},
     [M_FRATE] = {"fault_rate", NULL, 0},   /* faults per 1000 references, for the plot */
+    [M_COPIED] = {"pages_copied", NULL, 0}, /* COW copies at faults + eager copies at fork */
 };
 
 typedef struct run {
@@ -750,6 +752,7 @@ typedef struct run {
     long frames, seed, nproc, page_size;
     char **kv;
     double m[M_N];
+    double child_wf;              /* forked children's write fraction, from workload specs */
     json_t *cdf, *timeline;
 } run_t;
 
@@ -911,6 +914,32 @@ static void diff_keys(const json_t *a, const json_t *b, const char *prefix, strv
     }
 }
 
+/* The write fraction of the forked children in a synthetic workload spec (gen_synth.c): the
+ * reference-weighted mean of their phases' write_fraction; NAN when path is not a spec or
+ * has no child. Only *.json files are opened: traces can be gigabytes. */
+static double child_write_fraction(const char *path)
+{
+    if (!has_suffix(path, ".json"))
+        return NAN;
+    json_t *doc = json_load_file(path, 0, NULL);
+    double refs = 0, writes = 0;
+    size_t i, j;
+    json_t *p, *ph;
+    json_array_foreach(json_object_get(doc, "processes"), i, p) {
+        if (json_integer_value(json_object_get(p, "parent")) <= 0)
+            continue;
+        double count = json_is_integer(json_object_get(p, "count")) ?
+                       (double)json_integer_value(json_object_get(p, "count")) : 1;
+        json_array_foreach(json_object_get(p, "phases"), j, ph) {
+            double n = json_number_value(json_object_get(ph, "references")) * count;
+            refs += n;
+            writes += n * json_number_value(json_object_get(ph, "write_fraction"));
+        }
+    }
+    json_decref(doc);
+    return refs > 0 ? writes / refs : NAN;
+}
+
 static int load_runs(merge_t *m, char *err)
 {
     char rdir[PATH_MAX];
@@ -976,11 +1005,18 @@ static int load_runs(merge_t *m, char *err)
             snprintf(key + strlen(key), sizeof key - strlen(key), "%s%s", j ? "+" : "", s);
             snprintf(label + strlen(label), sizeof label - strlen(label), "%s%s", j ? "+" : "", base);
         }
+        r->child_wf = NAN;
+        json_array_foreach(json_object_get(doc, "traces"), j, t) {
+            double w = json_string_value(t) ? child_write_fraction(json_string_value(t)) : NAN;
+            if (!isnan(w))
+                r->child_wf = w;
+        }
         r->trace_key = xstrdup(key);
         r->label = xstrdup(label);
         for (int k = 0; k < M_N; k++)
             r->m[k] = metrics[k].path ? json_num_at(doc, metrics[k].path) : NAN;
         r->m[M_FRATE] = r->m[M_REFS] > 0 ? r->m[M_FAULTS] * 1000.0 / r->m[M_REFS] : NAN;
+        r->m[M_COPIED] = r->m[M_COW] + (isnan(r->m[M_EAGER]) ? 0 : r->m[M_EAGER]);
         r->cdf = json_incref((json_t *)json_dotted(doc, "latency.major_fault_cdf"));
         r->timeline = json_incref(json_object_get(doc, "timeline"));
     }
@@ -1243,6 +1279,11 @@ static double x_key(const merge_t *m, const group_t *g, const void *ctx)
     return as_number(m->runs[g->first].kv[*(const int *)ctx], &v) ? v : NAN;
 }
 
+static double x_cwf(const merge_t *m, const group_t *g, const void *ctx)
+{
+    return m->runs[g->first].child_wf;
+}
+
 /* Writes plot-vars.gp's lines for one plot: its series count, labels and note. */
 static void vars_plot(FILE *v, const char *stem, const plotset_t *ps, const char *note)
 {
@@ -1445,6 +1486,7 @@ static int write_plot_data(const merge_t *m, char *err)
     }
 
     /* TLB miss ratio against TLB size; COW copies against the child's write fraction. */
+    int cow_done = 0;
     for (int k = 0; k < m->keys.n; k++) {
         const char *key = m->keys.v[k];
         int is_tlb = !strcmp(key, "tlb.entries"), is_cow = strstr(key, "write_frac") != NULL;
@@ -1455,7 +1497,7 @@ static int write_plot_data(const merge_t *m, char *err)
         make_series(m, k, 0, &ps);
         sort_series_by_x(m, &ps, x_key, &k);
         f = open_tsv(m, stem, is_tlb ? "series\ttlb_entries\ttlb_miss_pct\ttlb_miss_ci95"
-                                     : "series\twrite_fraction\tcow_copies\tcow_copies_ci95\textra_mib\textra_mib_ci95",
+                                     : "series\twrite_fraction\tpages_copied\tpages_copied_ci95\textra_mib\textra_mib_ci95",
                      path, sizeof path);
         for (int s = 0; f && s < ps.n; s++) {
             for (int i = 0; i < ps.s[s].n; i++) {
@@ -1465,10 +1507,10 @@ static int write_plot_data(const merge_t *m, char *err)
                 double mib = r->page_size / 1048576.0;
                 double vals[4] = {100 * g->mean[M_TLB], 100 * g->ci[M_TLB], NAN, NAN};
                 if (is_cow) {
-                    vals[0] = g->mean[M_COW];
-                    vals[1] = g->ci[M_COW];
-                    vals[2] = g->mean[M_COW] * mib;
-                    vals[3] = g->ci[M_COW] * mib;
+                    vals[0] = g->mean[M_COPIED];
+                    vals[1] = g->ci[M_COPIED];
+                    vals[2] = g->mean[M_COPIED] * mib;
+                    vals[3] = g->ci[M_COPIED] * mib;
                 }
                 for (int c = 0; c < (is_tlb ? 2 : 4); c++) {
                     fputc('\t', f);
@@ -1480,9 +1522,57 @@ static int write_plot_data(const merge_t *m, char *err)
         }
         if (f)
             fclose(f);
-        if (is_cow)
+        if (is_cow) {
             fprintf(v, "cow_key = \"%s\"\n", key);
+            cow_done = 1;
+        }
         vars_plot(v, stem, &ps, fnote);
+        plotset_free(&ps);
+    }
+
+    /* No write-fraction key: the children's write fraction may still differ between the
+     * workload specs given as traces (one spec per write fraction). */
+    double wf0 = NAN;
+    int wf_vary = 0;
+    for (int gi = 0; gi < m->ngroups; gi++) {
+        double w = m->runs[m->groups[gi].first].child_wf;
+        if (isnan(w))
+            continue;
+        if (isnan(wf0))
+            wf0 = w;
+        wf_vary |= w != wf0;
+    }
+    if (!cow_done && wf_vary) {
+        make_series(m, F_TRACE, 0, &ps);
+        sort_series_by_x(m, &ps, x_cwf, NULL);
+        f = open_tsv(m, "cow", "series\twrite_fraction\tpages_copied\tpages_copied_ci95\textra_mib\textra_mib_ci95",
+                     path, sizeof path);
+        for (int s = 0; f && s < ps.n; s++) {
+            int rows = 0;
+            for (int i = 0; i < ps.s[s].n; i++) {
+                const group_t *g = &m->groups[ps.s[s].g[i]];
+                const run_t *r = first_run(m, g);
+                if (isnan(r->child_wf))
+                    continue;
+                double mib = r->page_size / 1048576.0;
+                double vals[4] = {g->mean[M_COPIED], g->ci[M_COPIED], g->mean[M_COPIED] * mib, g->ci[M_COPIED] * mib};
+                fprintf(f, "%d\t", s);
+                put_num(f, r->child_wf);
+                for (int c = 0; c < 4; c++) {
+                    fputc('\t', f);
+                    put_num(f, seeded || c % 2 == 0 ? vals[c] : 0);
+                }
+                fputc('\n', f);
+                rows++;
+            }
+            if (!rows)
+                fprintf(f, "%d\tnan\tnan\tnan\tnan\tnan\n", s);
+            fputs("\n\n", f);
+        }
+        if (f)
+            fclose(f);
+        fprintf(v, "cow_key = \"children's phases in the workload specs\"\n");
+        vars_plot(v, "cow", &ps, field_varies(m, F_FRAMES) ? "" : fnote + (*tnote ? strlen(tnote) + 2 : 0));
         plotset_free(&ps);
     }
     return atomic_close(v, vtmp, vpath, err);

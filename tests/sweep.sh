@@ -165,5 +165,24 @@ else
     echo "note: gnuplot not installed: plot rendering not tested" >&2
 fi
 
+# ---- COW against the child's write fraction, read from workload specs given as traces
+for w in 0 1; do
+    cat > fork-w$w.json <<SPEC
+{"interleave": 50, "processes": [
+  {"pid": 1, "areas": [{"name": "heap", "start": "0x100000", "pages": 64, "prot": "rw-"}],
+   "phases": [{"references": 64, "area": "heap", "pattern": "seq", "write_fraction": 1.0},
+              {"references": 400, "area": "heap", "pattern": "uniform", "write_fraction": 0}],
+   "events": [{"at": 64, "fork": 2}]},
+  {"pid": 2, "parent": 1,
+   "areas": [{"name": "heap", "start": "0x100000", "pages": 64, "prot": "rw-"}],
+   "phases": [{"references": 64, "area": "heap", "pattern": "seq", "write_fraction": $w}]}]}
+SPEC
+done
+"$pagesim" sweep -f 256 -o d9 --no-plots fork-w0.json fork-w1.json 2>/dev/null
+check "cow plot data from the specs' write fractions" test -s d9/cow.tsv
+# The child writes nothing (w=0): no copies; it writes all 64 pages (w=1): 64 copies (the
+# parent no longer writes after the fork, so with reuse the child's writes are the copies).
+check "cow rows: 0 -> 0 copies, 1 -> 64 copies" test     "$(grep -v '^#' d9/cow.tsv | awk -F'\t' 'NF > 2 { printf "%s:%s ", $2, $3 }')" = "0:0 1:64 "
+
 echo "sweep: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
