@@ -21,8 +21,10 @@ do for [fmt in "png svg"] {
     plot for [i=1:timeline_n] tsv index (i-1) using 2:3 with lines lw 2 title timeline_labels[i]
     set ylabel "resident set (MiB)"
     set yrange [0:*]
+    set offsets 0, 0, graph 0.08, 0
     plot for [i=1:timeline_n] tsv index (i-1) using 2:5 with lines lw 2 title timeline_labels[i]
     set autoscale y
+    set offsets 0, 0, 0, 0
     unset multiplot
     unset output
 }
