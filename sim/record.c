@@ -19,12 +19,13 @@
  * that reused the pid).
  *
  * Order. Processes run concurrently and Valgrind records no global order, so the trace
- * interleaves processes in the order their logs are consumed, in chunks of up to CHUNK bytes
- * per process per round: roughly real time at a coarse grain. Two orders are exact: a child
- * emits nothing before its parent's `fork` line (its log waits, unread, until the parent's
- * log reaches the clone), and an exec'd image starts after the last line of the image it
- * replaced (its log waits until the old one is drained; the old writer is gone once the new
- * file exists, so the old file's end is final).
+ * interleaves processes in the order their logs are consumed: every round converts all that
+ * each log holds, and rounds follow each other every few milliseconds while the program
+ * runs, so the interleaving is real time to within a round (Valgrind's output buffering
+ * aside). Two orders are exact: a child emits nothing before its parent's `fork` line (its
+ * log waits, unread, until the parent's log reaches the clone), and an exec'd image starts
+ * after the last line of the image it replaced (its log waits until the old one is drained;
+ * the old writer is gone once the new file exists, so the old file's end is final).
  *
  * Events. open/openat/creat results name descriptors (per process, copied at fork, close-on-
  * exec ones dropped at exec; dup/dup2/dup3/fcntl(F_DUPFD) copy them), so an mmap of fd N is
@@ -70,7 +71,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
-#define CHUNK       (1u << 20)          /* bytes read per process per round */
+#define CHUNK       (1u << 20)          /* bytes read at a time */
 #define CHUNK_PUNCH (4u << 20)          /* deallocate consumed log prefixes this often */
 #define MAX_FD      (1 << 20)           /* larger descriptor numbers are not tracked */
 #define CLONE_THREAD_FLAG 0x10000u      /* Linux CLONE_THREAD */
@@ -335,7 +336,7 @@ static void stream_done(rec_stream_t *s)
     s->npend = 0;
 }
 
-/* Reads what the file holds now, up to CHUNK bytes. Returns bytes read, 0 at its end. */
+/* Reads up to CHUNK more bytes of what the file holds now. Returns bytes read, 0 at its end. */
 static long stream_fill(rec_stream_t *s)
 {
     if (s->fd < 0)
@@ -815,7 +816,13 @@ static int active_line(rec_conv_t *c, rec_stream_t *s, char *line)
         return sc_line(c, s, p, line, 0);
     if (!strncmp(line, " --> ", 5))
         return sc_line(c, s, p, line, 1);
-    return 0;                              /* ==PID== messages and the like */
+    if (line[0] == '=' && line[1] == '=' && p->state == P_LIVE
+        && strstr(line, "== Process terminating with default action of signal")) {
+        wl_rec_t r = { .type = WL_EXIT, .pid = p->pid, .size = 1 };   /* killed (SIGPIPE...) */
+        emit(c, &r);
+        p->state = P_EXITED;
+    }
+    return 0;                              /* other ==PID== messages and the like */
 }
 
 /* Header lines "==PID== Command: ..." and "==PID== Parent PID: N". 1 when the header is
@@ -1235,15 +1242,22 @@ long rec_conv_step(rec_conv_t *c, char *err)
             int header_unused = 0;
             if (s->len && stream_lines(c, s, 0, &header_unused) < 0)
                 return set_err(err, "out of memory");
-            long n = stream_fill(s);
-            if (n < 0)
-                return set_err(err, "%s: %s", s->path, strerror(errno));
-            work += n;
-            if (stream_lines(c, s, n == 0 && (succ || c->final), &header_unused) < 0)
-                return set_err(err, "out of memory");
-            if (n == 0 && (succ || c->final)) {
-                stream_done(s);
-                work++;
+            /* Everything written so far, so that processes interleave in the order their
+             * lines were written, to within one polling interval. */
+            for (;;) {
+                long n = stream_fill(s);
+                if (n < 0)
+                    return set_err(err, "%s: %s", s->path, strerror(errno));
+                work += n;
+                int last = n == 0 && (succ || c->final);
+                if (stream_lines(c, s, last, &header_unused) < 0)
+                    return set_err(err, "out of memory");
+                if (last) {
+                    stream_done(s);
+                    work++;
+                }
+                if (n == 0 || s->state != S_ACTIVE)
+                    break;
             }
         }
     }
