@@ -1655,7 +1655,8 @@ static void sweep_usage(FILE *f)
         "                     -o DIR [--jobs-file FILE] [--title TEXT] [--no-plots] [RUN OPTIONS] TRACE...\n\n"
         "Runs the grid policies x frames x each --set key's values x seeds 1..N x traces, in\n"
         "parallel, one JSON per run in DIR/runs/ (finished runs are skipped: rerun to resume), then\n"
-        "writes DIR/summary.tsv and the plots the grid supports (DIR/*.png, *.svg).\n\n"
+        "writes DIR/summary.tsv and the plots the grid supports (DIR/*.png, *.svg). The summary\n"
+        "covers every run in DIR/runs: use a new DIR for a different experiment.\n\n"
         "  -p, --policy LIST      replacement policies, comma-separated (default: the config's)\n"
         "  -f, --frames LIST      frame counts: N, A:B:STEP, A:B:xFACTOR, comma-separated\n"
         "      --set KEY=V1,V2    vary a config key (repeatable; dotted keys as in pagesim run)\n"
@@ -1769,6 +1770,10 @@ static int sweep_parse(sweep_t *sw, int argc, char **argv, int *help)
                 val = abs;
             sw->opts[sw->nopts++] = (runopt_t){.name = pass, .value = xstrdup(val)};
         }
+    }
+    if (argc < 2) {
+        sweep_usage(stderr);
+        return -1;
     }
     if (!sw->dir) {
         fprintf(stderr, "pagesim sweep: -o DIR is required\n");
