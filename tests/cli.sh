@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# tests/cli.sh - the pagesim command line as a user meets it: exit codes, messages, the
+# results JSON's keys and values, no partial files, config precedence, determinism.
+#
+# usage: tests/cli.sh PAGESIM_BINARY SOURCE_DIR
+# Prints one line per failure and ends with "cli: N passed, M failed"; exits 1 on failure.
+# JSON checks use python3; without it they are skipped with a message (the rest still runs).
+set -u
+
+BIN=${1:?usage: cli.sh PAGESIM_BINARY SOURCE_DIR}
+SRC=${2:?usage: cli.sh PAGESIM_BINARY SOURCE_DIR}
+DATA=$SRC/tests/data
+TINY=$DATA/eng_tiny.txt
+BAD=$DATA/eng_bad.txt
+
+pass=0
+fail=0
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "cli: FAIL: $*" >&2; }
+# expect DESCRIPTION COMMAND...: the command must succeed
+expect() { local d=$1; shift; if "$@"; then ok; else bad "$d"; fi; }
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/pagesim_cli_XXXXXX")
+trap 'rm -rf "$T"' EXIT
+
+# run ARGS...: runs pagesim, leaving stdout in $T/out, stderr in $T/err, status in $rc
+rc=0
+run() { "$BIN" "$@" >"$T/out" 2>"$T/err"; rc=$?; }
+has_err() { grep -qF -- "$1" "$T/err"; }
+has_out() { grep -qF -- "$1" "$T/out"; }
+
+if command -v python3 >/dev/null 2>&1; then PY=python3; else PY=; fi
+# jexpect DESCRIPTION FILE EXPRESSION: queues a check of the results in FILE (the expression
+# sees d, the document, g('dotted.path'), load(PATH) for another results file). All queued
+# checks run in one python3 process at the end: its start-up is slow on some machines.
+CHECKS=$T/checks.tsv
+: >"$CHECKS"
+jexpect() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$CHECKS"; }
+
+# ---- --version, --help, policies ----
+run --version
+expect "--version exits 0" [ $rc -eq 0 ]
+ver=$(sed -n 's/^project(pagesim VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")
+expect "--version prints 'pagesim $ver'" grep -qx "pagesim $ver" "$T/out"
+run --help
+expect "--help exits 0" [ $rc -eq 0 ]
+expect "--help prints usage" has_out "usage: pagesim run"
+run run --help
+expect "run --help exits 0" [ $rc -eq 0 ]
+expect "run --help lists --policy" has_out "--policy"
+run
+expect "no arguments: exit 2" [ $rc -eq 2 ]
+run frobnicate
+expect "unknown command: exit 2" [ $rc -eq 2 ]
+
+run policies
+expect "policies exits 0" [ $rc -eq 0 ]
+# The replacement-policy section: indented lines after its header, up to the next header.
+awk '/^replacement policies/{s=1; next} /^[^ ]/{s=0} s && /^  [a-z]/{print $1}' "$T/out" >"$T/listed"
+for p in fifo lru opt clock random lfu mru; do
+    expect "policies lists $p" grep -qx "$p" "$T/listed"
+done
+# Every entry of the registry is listed (a new policy shows up without editing this test).
+nreg=$(sed -n '/repl_registry\[\] *= *{/,/};/p' "$SRC/policies/registry.c" | grep -c '&repl_')
+expect "policies lists all $nreg registered policies (got $(wc -l <"$T/listed"))" [ "$(wc -l <"$T/listed")" -eq "$nreg" ]
+# ... and each one runs.
+while read -r p; do
+    run run -p "$p" -f 2 -o "$T/p_$p.json" "$TINY"
+    expect "run -p $p exits 0 ($(head -c 200 "$T/err"))" [ $rc -eq 0 ]
+    jexpect "run -p $p: policy.name is $p" "$T/p_$p.json" "g('policy.name') == '$p' and g('faults.total') >= 4"
+done <"$T/listed"
+
+# ---- run: the results JSON ----
+run run -f 2 -p lru --interval 2 -o "$T/tiny.json" "$TINY"
+expect "run on the tiny trace exits 0 ($(head -c 200 "$T/err"))" [ $rc -eq 0 ]
+expect "-o writes nothing to stdout" [ ! -s "$T/out" ]
+expect "-o leaves no temporary file" [ "$(ls -A "$T" | grep -c '\.tmp')" -eq 0 ]
+for k in schema version config seed accesses reads writes ifetches faults.total faults.major \
+         faults.minor faults.demand_zero evictions.total evictions.dirty io.swap_in io.swap_out \
+         tlb.hits tlb.misses memory.frames memory.resident_peak time.sim_ns \
+         latency.fault_ns.mean latency.fault_ns.p50 latency.fault_ns.p90 latency.fault_ns.p99 \
+         latency.fault_ns.max timeline; do
+    jexpect "results have key $k" "$T/tiny.json" "g('$k') is not None"
+done
+jexpect "version in the results is $ver" "$T/tiny.json" "g('version') == '$ver'"
+jexpect "config is the complete effective config" "$T/tiny.json" \
+    "g('config.frames') == 2 and g('config.policy') == 'lru' and g('config.interval') == 2 and 'costs' in g('config') and 'tlb' in g('config')"
+# The tiny trace's counts, by hand (see the fixture's comment).
+jexpect "tiny: accesses 6, reads 3, writes 2, ifetches 1" "$T/tiny.json" \
+    "(g('accesses'), g('reads'), g('writes'), g('ifetches')) == (6, 3, 2, 1)"
+jexpect "tiny: faults 5 = demand_zero 4 + swap_in 1; major 1, minor 4" "$T/tiny.json" \
+    "(g('faults.total'), g('faults.demand_zero'), g('faults.swap_in'), g('faults.major'), g('faults.minor')) == (5, 4, 1, 1, 4)"
+jexpect "tiny: evictions 3 (dirty 1), swap_out 1, swap_in 1" "$T/tiny.json" \
+    "(g('evictions.total'), g('evictions.dirty'), g('io.swap_out'), g('io.swap_in')) == (3, 1, 1, 1)"
+jexpect "tiny: memory.frames 2, resident_peak 2" "$T/tiny.json" \
+    "(g('memory.frames'), g('memory.resident_peak')) == (2, 2)"
+jexpect "tiny: latency percentiles ordered, max is the largest" "$T/tiny.json" \
+    "g('latency.fault_ns.p50') <= g('latency.fault_ns.p90') <= g('latency.fault_ns.p99') <= g('latency.fault_ns.max') and g('latency.fault_ns.mean') <= g('latency.fault_ns.max')"
+jexpect "tiny: timeline of 3 intervals of 2 accesses, 5 faults in all" "$T/tiny.json" \
+    "len(g('timeline')) == 3 and [r['references'] for r in g('timeline')] == [2, 2, 2] and sum(r['faults'] for r in g('timeline')) == 5"
+
+# stdout by default, the same document
+run run -f 2 -p lru --interval 2 "$TINY"
+expect "run without -o exits 0" [ $rc -eq 0 ]
+cp "$T/out" "$T/stdout.json"
+expect "stdout results equal the -o file" cmp -s "$T/stdout.json" "$T/tiny.json"
+
+# ---- -m 64K is -f 16 ----
+run run -m 64K -o "$T/m64k.json" "$TINY"
+expect "-m 64K exits 0" [ $rc -eq 0 ]
+run run -f 16 -o "$T/f16.json" "$TINY"
+expect "-f 16 exits 0" [ $rc -eq 0 ]
+jexpect "-m 64K gives 16 frames" "$T/m64k.json" "g('memory.frames') == 16 and g('config.frames') == 16"
+jexpect "-m 64K and -f 16 give the same results (config.memory aside)" "$T/m64k.json" \
+    "same_but_memory(d, load('$T/f16.json'))"
+
+# ---- bad input: exit 2, FILE:LINE:, no output file, not even a temporary ----
+mkdir "$T/badout"
+run run --format text -o "$T/badout/res.json" "$BAD"
+expect "malformed line: exit 2 (got $rc)" [ $rc -eq 2 ]
+expect "malformed line: message names eng_bad.txt:4: ($(head -c 200 "$T/err"))" has_err "eng_bad.txt:4:"
+expect "malformed line: no output file, no temporary file" [ -z "$(ls -A "$T/badout")" ]
+# Deep in a long file (past format detection's window, after results began to accrue).
+{ for i in $(seq 1 7000); do echo "R 0x$((i % 50))000"; done; echo "W 0x1000 not-a-pid"; echo "R 0x0"; } >"$T/long_bad.txt"
+run run -o "$T/badout/res.json" "$T/long_bad.txt"
+expect "malformed line 7001: exit 2 (got $rc)" [ $rc -eq 2 ]
+expect "malformed line 7001: message names long_bad.txt:7001: ($(head -c 200 "$T/err"))" has_err "long_bad.txt:7001:"
+expect "malformed line 7001: no output file, no temporary file" [ -z "$(ls -A "$T/badout")" ]
+# A failed run does not replace an existing results file either.
+echo previous >"$T/badout/keep.json"
+run run -o "$T/badout/keep.json" "$T/long_bad.txt"
+expect "failed run: exit 2" [ $rc -eq 2 ]
+expect "failed run: the existing results file is untouched" grep -qx previous "$T/badout/keep.json"
+expect "failed run: no temporary file" [ "$(ls -A "$T/badout")" = keep.json ]
+
+# ---- bad usage ----
+run run --no-such-option "$TINY"
+expect "unknown option: exit 2 (got $rc)" [ $rc -eq 2 ]
+run run -p no_such_policy "$TINY"
+expect "unknown policy: exit 2 (got $rc)" [ $rc -eq 2 ]
+expect "unknown policy: the message lists the policies" has_err "fifo"
+expect "unknown policy: the message lists lru too" has_err "lru"
+run run "$T/does_not_exist.txt"
+expect "missing trace file: exit 2 (got $rc)" [ $rc -eq 2 ]
+expect "missing trace file: named in the message" has_err "does_not_exist.txt"
+run run
+expect "run without a trace: exit 2 (got $rc)" [ $rc -eq 2 ]
+run run -f 0 "$TINY"
+expect "-f 0: exit 2 (got $rc)" [ $rc -eq 2 ]
+run run --set no.such.key=1 "$TINY"
+expect "--set unknown key: exit 2 (got $rc)" [ $rc -eq 2 ]
+
+# ---- config files ----
+echo '{"framez": 3}' >"$T/unknown.json"
+run run -c "$T/unknown.json" "$TINY"
+expect "config with an unknown key: exit 2 (got $rc)" [ $rc -eq 2 ]
+expect "config with an unknown key: the message names the file" has_err "$T/unknown.json"
+expect "config with an unknown key: the message names the key" has_err "framez"
+echo '{"frames": 8, "policy": "fifo", "costs": {"walk": "40ns"}}' >"$T/cfg.json"
+run run -c "$T/cfg.json" -o "$T/cfg_only.json" "$TINY"
+expect "config file: exit 0" [ $rc -eq 0 ]
+jexpect "config file is applied" "$T/cfg_only.json" \
+    "g('memory.frames') == 8 and g('policy.name') == 'fifo' and g('config.costs.walk') == '40ns'"
+run run -f 2 -c "$T/cfg.json" -o "$T/cfg_cli.json" "$TINY"
+expect "command line + config file: exit 0" [ $rc -eq 0 ]
+jexpect "the command line overrides the config file (-f 2 before -c)" "$T/cfg_cli.json" \
+    "g('memory.frames') == 2 and g('policy.name') == 'fifo'"
+run run -c "$T/cfg.json" --set costs.walk=30ns -o "$T/cfg_set.json" "$TINY"
+jexpect "--set overrides the config file" "$T/cfg_set.json" "g('config.costs.walk') == '30ns'"
+
+# ---- --set costs.walk=30ns: 5 ns more per walk (one walk per TLB miss) ----
+run run -f 2 -o "$T/walk25.json" "$TINY"
+run run -f 2 --set costs.walk=30ns -o "$T/walk30.json" "$TINY"
+expect "--set costs.walk=30ns: exit 0" [ $rc -eq 0 ]
+jexpect "--set costs.walk=30ns is echoed in config" "$T/walk30.json" "g('config.costs.walk') == '30ns'"
+jexpect "--set costs.walk=30ns adds 5 ns per TLB miss" "$T/walk30.json" \
+    "g('tlb.misses') == load('$T/walk25.json')['tlb']['misses'] > 0 and abs(g('time.sim_ns') - load('$T/walk25.json')['time']['sim_ns'] - 5 * g('tlb.misses')) < 1e-6"
+run run --set costs.walk=fast "$TINY"
+expect "--set costs.walk=fast: exit 2 (got $rc)" [ $rc -eq 2 ]
+
+# ---- determinism: byte-identical results ----
+for i in 1 2; do
+    run run -p random -f 3 -s 7 --interval 1 -o "$T/det$i.json" "$TINY"
+done
+expect "determinism: same input and seed, identical bytes" cmp -s "$T/det1.json" "$T/det2.json"
+for i in 1 2; do
+    run run -p random -f 3 -s 7 -o "$T/detb$i.json" "$SRC/tests/data/eng_silberschatz.txt"
+done
+expect "determinism on a second trace" cmp -s "$T/detb1.json" "$T/detb2.json"
+jexpect "the seed is echoed" "$T/det1.json" "g('seed') == 7 and g('config.seed') == 7"
+
+# ---- the queued JSON checks ----
+if [ -z "$PY" ]; then
+    echo "cli: python3 not found: $(wc -l <"$CHECKS") JSON key and value checks skipped"
+else
+    "$PY" - "$CHECKS" >"$T/json_results" <<'PYEOF'
+import json, sys
+
+def load(path, cache={}):
+    if path not in cache:
+        with open(path) as f:
+            cache[path] = json.load(f)
+    return cache[path]
+
+def same_but_memory(a, b):
+    a, b = json.loads(json.dumps(a)), json.loads(json.dumps(b))
+    for x in (a, b):
+        x["config"].pop("memory", None)
+    return a == b
+
+for line in open(sys.argv[1]):
+    desc, path, expr = line.rstrip("\n").split("\t")
+    try:
+        d = load(path)
+        def g(p, d=d):
+            v = d
+            for k in p.split("."):
+                v = v[int(k)] if isinstance(v, list) else v[k]
+            return v
+        ok = bool(eval(expr))
+        why = "" if ok else "false: " + expr
+    except Exception as e:
+        ok, why = False, "%s: %r" % (expr, e)
+    print("PASS" if ok else "FAIL", desc, why, sep="\t")
+PYEOF
+    while IFS=$'\t' read -r verdict desc why; do
+        if [ "$verdict" = PASS ]; then ok; else bad "$desc${why:+ ($why)}"; fi
+    done <"$T/json_results"
+    [ "$(wc -l <"$T/json_results")" -eq "$(wc -l <"$CHECKS")" ] || bad "python3 did not run every JSON check"
+fi
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
