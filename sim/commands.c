@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "mrc.h"
+#include "record.h"
 #include "sweep.h"
 #include "../workloads/convert.h"
 
@@ -9,6 +10,7 @@ typedef struct command { const char *name; int (*main)(int argc, char **argv); }
 
 static const command_t commands[] = {
     {"mrc", mrc_main},
+    {"record", record_main},
     {"sweep", sweep_main},
     {"merge", merge_main},
     {"convert", convert_main},

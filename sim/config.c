@@ -16,7 +16,7 @@
 json_t *config_defaults(void)
 {
     json_t *c = json_pack(
-        "{s:s, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I,"
+        "{s:s, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:b,"
         " s:{s:I, s:I, s:b}, s:{s:I, s:I},"
         " s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}}",
         "policy", "lru",
@@ -36,6 +36,7 @@ json_t *config_defaults(void)
         "workload", "",
         "readahead", (json_int_t)0,
         "swap_cluster", (json_int_t)0,
+        "paranoid", 0,
         "tlb", "entries", (json_int_t)64, "ways", (json_int_t)4, "asid", 1,
         "reclaim", "low", (json_int_t)0, "high", (json_int_t)0,
         "costs", "tlb_hit", "0.5ns", "walk", "25ns", "fault", "1us", "zero", "1us",

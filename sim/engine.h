@@ -148,6 +148,7 @@ struct sim {
     /* settings, validated from cfg */
     uint32_t nframes, page_size, page_shift;
     int ref_on_walk;                  /* referenced bit set only when a walk fills the TLB */
+    int paranoid;                     /* check every invariant after every step */
     uint64_t interval;
     unsigned long seed;
     costs_t cost;

@@ -243,6 +243,8 @@ static void cow_break_neighbours(sim_t *s, cpu_t *c, proc_t *p, const vma_t *v, 
         }
         mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .vpn = x, .pid = p->pid, .kind = REF_WRITE};
         sim_time_t ready;
+        if (!s->nfree && !s->ntracked)
+            return;
         pfn_t pfn = frame_get(s, c, &r, &ready);
         if (ready > c->clock || !((pte->flags & PTE_PRESENT) && pte->val == old)) {
             /* The frame is not free yet (dirty victim) or reclaim took our source: stop. */
@@ -332,6 +334,8 @@ int cow_at_fork(sim_t *s, cpu_t *c, uint32_t pmi, pte_t *pp, uint32_t cmi, pte_t
  * speculation must not make the fault wait for a write-back. */
 static pfn_t prefetch_frame(sim_t *s, cpu_t *c, const mem_ref_t *r)
 {
+    if (!s->nfree && !s->ntracked)
+        return PFN_NONE;                          /* every frame is busy with this fault */
     sim_time_t ready;
     pfn_t pfn = frame_get(s, c, r, &ready);
     if (ready > c->clock) {

@@ -138,6 +138,7 @@ pfn_t frame_get(sim_t *s, cpu_t *c, const mem_ref_t *ref, sim_time_t *ready)
         *ready = c->clock;
         return pfn;
     }
+    SIM_ASSERT(s, s->ntracked > 0);          /* callers wait for memory before this */
     return evict(s, c, ref, ready);          /* direct reclaim */
 }
 

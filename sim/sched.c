@@ -207,6 +207,15 @@ void sched_teardown(sim_t *s)
     free(s->traces);
 }
 
+/* Paranoid mode (config "paranoid", or the PAGESIM_PARANOID build): every invariant of
+ * check.c after every record and event. O(frames + PTEs) each time: for tests, not speed. */
+static void paranoid_check(const sim_t *s)
+{
+    char msg[512];
+    if (check_all(s, msg, sizeof msg))
+        sim_assert_fail(s, msg, __FILE__, __LINE__);
+}
+
 /* Runs every event due at or before `now`. */
 static void run_events(sim_t *s, sim_time_t now)
 {
@@ -232,6 +241,8 @@ static void run_events(sim_t *s, sim_time_t now)
         default:
             SIM_ASSERT(s, !"unexpected event kind");
         }
+        if (s->paranoid)
+            paranoid_check(s);
     }
 }
 
@@ -302,11 +313,8 @@ static int run_trace(sim_t *s, char *err)
             stats_interval(s);
             next_tl += s->interval;
         }
-#ifdef PAGESIM_PARANOID
-        char msg[512];
-        if (check_all(s, msg, sizeof msg))
-            sim_assert_fail(s, msg, __FILE__, __LINE__);
-#endif
+        if (s->paranoid)
+            paranoid_check(s);
     }
     if (rc < 0) {
         snprintf(err, SIM_ERR_LEN, "%s", s->wl->err);
@@ -478,11 +486,8 @@ static int run_rr(sim_t *s, char *err)
                 c->quantum_end = c->clock + s->quantum;
             }
         }
-#ifdef PAGESIM_PARANOID
-        char msg[512];
-        if (check_all(s, msg, sizeof msg))
-            sim_assert_fail(s, msg, __FILE__, __LINE__);
-#endif
+        if (s->paranoid)
+            paranoid_check(s);
     }
     return 0;
 }
@@ -499,10 +504,8 @@ int sim_run(sim_t *s, char *err)
             s->end_time = s->cpus[i].clock;
     if (s->interval && s->n_access != s->tl_refs)
         stats_interval(s);
-#ifdef PAGESIM_PARANOID
-    char msg[512];
-    SIM_ASSERT(s, check_all(s, msg, sizeof msg) == 0);
-#endif
+    if (s->paranoid)
+        paranoid_check(s);
     s->finished = 1;
     return 0;
 }

@@ -148,6 +148,11 @@ sim_t *sim_create(const json_t *cfg_in, const char *const *traces, int ntraces, 
     }
     if (parse_costs(s, json_object_get(cfg, "costs"), err))
         goto fail;
+#ifdef PAGESIM_PARANOID
+    s->paranoid = 1;
+#else
+    s->paranoid = json_is_true(json_object_get(cfg, "paranoid"));
+#endif
     if (cfg_int(cfg, "readahead", 0, 64, &v, err))
         goto fail;
     s->readahead = (uint32_t)v;
