@@ -654,6 +654,88 @@ static void test_shootdown(void)
     json_decref(d);
 }
 
+/* ---- the swap cache, shared memory in swap, exec, mprotect, brk ---- */
+
+static void test_more(void)
+{
+    /* swap_cache: a page swapped out while two processes share it COW is read back by one
+     * (swap_in, major) and found in the swap cache by the other (swap_cache, minor). Two
+     * frames, LRU:
+     *   W 0 (1)   dz [0]              fork 1 2: page 0 shared, both read-only
+     *   R 1 (1)   dz [0 1]
+     *   R 2 (1)   dz, evicts 0 (dirty): swap_out; both PTEs become swap entries [1 2]
+     *   R 0 (1)   swap_in (major), evicts 1 (clean, never written) [2 0]
+     *   R 0 (2)   swap_cache (minor): the same frame, no I/O
+     *   W 0 (2)   cow fault, shared by two: copy, evicts 2 (the LRU page; clean) [0 0']
+     *   W 0 (1)   cow fault, the parent is the last owner (the slot is held only by the
+     *             swap cache): reuse
+     * faults: dz 3, swap_in 1, swap_cache 1, cow 2 = 7; major 1. */
+    const char *two[] = {"frames=2", NULL};
+    json_t *d = run_text("swap cache",
+                         "W 0x0 1\nfork 1 2\nR 0x1000 1\nR 0x2000 1\nR 0x0 1\nR 0x0 2\n"
+                         "W 0x0 2\nW 0x0 1\n", two);
+    CHECK_KEY(d, "faults.demand_zero", 3);
+    CHECK_KEY(d, "faults.swap_in", 1);
+    CHECK_KEY(d, "faults.swap_cache", 1);
+    CHECK_KEY(d, "faults.cow", 2);
+    CHECK_KEY(d, "faults.total", 7);
+    CHECK_KEY(d, "faults.major", 1);
+    CHECK_KEY(d, "io.swap_in", 1);
+    CHECK_KEY(d, "io.swap_out", 1);
+    CHECK_KEY(d, "cow.copies", 1);
+    CHECK_KEY(d, "cow.reuses", 1);
+    CHECK_KEY(d, "evictions.total", 3);
+    CHECK_KEY(d, "evictions.dirty", 1);
+    json_decref(d);
+
+    /* A shared anonymous page goes to swap like a private one, its slot remembered by the
+     * object; read back and evicted clean, it keeps the slot (no second write). One frame:
+     *   W shm dz; R anon dz, evicts shm (dirty): swap_out; R shm swap_in, evicts anon
+     *   (clean, dropped); R anon dz; evicts shm clean: no I/O; R shm swap_in. */
+    const char *one[] = {"frames=1", NULL};
+    d = run_text("shared anon in swap",
+                 "mmap 1 0x10000 0x1000 rw- anon shared\nmmap 1 0x0 0x1000 rw- anon private\n"
+                 "W 0x10000\nR 0x0\nR 0x10000\nR 0x0\nR 0x10000\n", one);
+    CHECK_KEY(d, "faults.demand_zero", 3);
+    CHECK_KEY(d, "faults.swap_in", 2);
+    CHECK_KEY(d, "io.swap_out", 1);
+    CHECK_KEY(d, "io.swap_in", 2);
+    CHECK_KEY(d, "evictions.total", 4);
+    CHECK_KEY(d, "evictions.dirty", 1);
+    json_decref(d);
+
+    /* exec replaces the address space: the old page is freed, the same address is a new
+     * demand-zero page. */
+    d = run_text("exec", "W 0x0 1\nexec 1 /bin/true\nR 0x0 1\n", NULL);
+    CHECK_KEY(d, "faults.demand_zero", 2);
+    CHECK_KEY(d, "memory.resident_peak", 1);
+    CHECK_KEY(d, "memory.resident_end", 1);
+    json_decref(d);
+
+    /* mprotect: a write to a page made read-only is a protection fault (skipped); made
+     * writable again, the private page's first write goes through the COW path, which
+     * reuses it (exclusive): no copy, still one frame. */
+    d = run_text("mprotect",
+                 "mmap 1 0 0x1000 rw- anon private\nW 0x0\nmprotect 1 0 0x1000 r--\nW 0x0\nR 0x0\n"
+                 "mprotect 1 0 0x1000 rw-\nW 0x0\n", NULL);
+    CHECK_KEY(d, "faults.protection", 1);
+    CHECK_KEY(d, "faults.demand_zero", 1);
+    CHECK_KEY(d, "faults.cow", 1);
+    CHECK_KEY(d, "cow.reuses", 1);
+    CHECK_KEY(d, "cow.copies", 0);
+    CHECK_KEY(d, "memory.resident_end", 1);
+    json_decref(d);
+
+    /* brk: the heap grows by areas; past the break is a segv until it grows. */
+    d = run_text("brk",
+                 "brk 1 0x600000 0x2000\nW 0x600000\nW 0x601000\nW 0x602000\n"
+                 "brk 1 0x602000 0x1000\nW 0x602000\n", NULL);
+    CHECK_KEY(d, "faults.segv", 1);
+    CHECK_KEY(d, "faults.demand_zero", 3);
+    CHECK_KEY(d, "memory.resident_end", 3);
+    json_decref(d);
+}
+
 /* ---- time ---- */
 
 static void test_time(void)
@@ -778,6 +860,7 @@ int main(void)
     test_cow();
     test_unmap_exit();
     test_shootdown();
+    test_more();
     test_time();
     test_known_bugs();
     return check_report("test_engine");
