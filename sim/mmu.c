@@ -182,7 +182,9 @@ void mmu_fault_complete(sim_t *s, proc_t *p, sim_time_t now)
     map_page(s, p, pte, p->pend_pfn, p->pend_perms);
     /* The faulting reference touches the page: its R (and D) bits are set before the policy
      * hears of it, as the hardware would set them when the access restarts. */
-    pte->flags |= PTE_FRESH | PTE_REF | (p->pend_ref.kind == REF_WRITE ? PTE_DIRTY : 0);
+    pte->flags |= PTE_FRESH | PTE_REF;
+    if (p->pend_ref.kind == REF_WRITE && (p->pend_perms & PTE_WRITE))
+        pte->flags |= PTE_DIRTY;          /* a write through a read-only PTE will copy instead */
     policy_touch(s, p->pend_pfn, &p->pend_ref);
     double ns = (double)(now - p->fault_start) / PS_PER_NS;
     hist_add(s->lat_fault, ns);
@@ -196,22 +198,27 @@ static int anon_new(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v, p
 {
     sim_time_t ready;
     pfn_t pfn = frame_get(s, c, r, &ready);
-    /* Reclaim may have evicted the page we were about to copy: restart the access. */
+    int claimed = 0;
     if (src != PFN_NONE && !((pte->flags & PTE_PRESENT) && pte->val == src)) {
-        frame_release(s, pfn);
-        return F_RESTART;
+        SIM_ASSERT(s, pfn == src);       /* one eviction per frame_get: it took the source */
+        /* Reclaim chose the very page being copied. It is unmapped everywhere now (the other
+         * sharers find it in swap or in their cache), and its contents are still in the frame
+         * we were handed: that frame becomes the writer's private copy, no copy needed.
+         * Restarting instead could loop for ever (MRU always picks the source). */
+        claimed = 1;
     }
     frame_t *f = &s->frames[pfn];
     f->flags |= FR_ANON;
     if (r->kind == REF_WRITE)
         f->flags |= FR_DIRTY;
     if (src != PFN_NONE) {
-        c->clock += s->cost.copy;
+        if (!claimed)
+            c->clock += s->cost.copy;
         s->n_cow_copies++;
     } else {
         c->clock += s->cost.zero;
     }
-    return fault_finish(s, c, p, pte, pfn, src, v->prot, fk, 0, r, start, ready);
+    return fault_finish(s, c, p, pte, pfn, claimed ? PFN_NONE : src, v->prot, fk, 0, r, start, ready);
 }
 
 static int cow_exclusive(const sim_t *s, const frame_t *f)
