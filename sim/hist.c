@@ -3,7 +3,7 @@
  * Latencies in a paging simulator span nine decades (a 0.5 ns TLB hit to a 10 ms disk
  * seek), so bins are log-spaced: 48 per decade from 1e-3 to 1e13, with bin 0 holding
  * everything below 1e-3. A percentile is interpolated linearly inside its bin and clamped
- * to the exact maximum. Cost: one binary search (about 10 steps) per sample. */
+ * to the exact minimum and maximum (so a constant sample gives exact percentiles). Cost: one binary search (about 10 steps) per sample. */
 #include "hist.h"
 
 #include <assert.h>
@@ -19,7 +19,7 @@
 struct hist {
     gsl_histogram *h;
     uint64_t n;
-    double sum, max;
+    double sum, min, max;
 };
 
 hist_t *hist_new(void)
@@ -50,6 +50,8 @@ void hist_add(hist_t *h, double v)
         v = 0;
     double top = h->h->range[NBINS];
     gsl_histogram_increment(h->h, v < top ? v : nextafter(top, 0));
+    if (!h->n || v < h->min)
+        h->min = v;
     h->n++;
     h->sum += v;
     if (v > h->max)
@@ -70,7 +72,8 @@ double hist_quantile(const hist_t *h, double q)
         if (c > 0 && cum + c >= want) {
             double lo = h->h->range[i], hi = h->h->range[i + 1];
             double v = lo + (hi - lo) * ((want - cum) / c);
-            return v < h->max ? v : h->max;
+            /* Interpolation within a bin can stray past the exact extremes: clamp to them. */
+            return v > h->max ? h->max : v < h->min ? h->min : v;
         }
         cum += c;
     }
@@ -88,6 +91,8 @@ void hist_merge(hist_t *dst, const hist_t *src)
 {
     for (size_t i = 0; i < NBINS; i++)
         dst->h->bin[i] += src->h->bin[i];
+    if (src->n && (!dst->n || src->min < dst->min))
+        dst->min = src->min;
     dst->n += src->n;
     dst->sum += src->sum;
     if (src->max > dst->max)

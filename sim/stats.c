@@ -124,8 +124,10 @@ json_t *stats_json(const sim_t *s)
                         s->end_time ? (double)s->n_access / ((double)s->end_time / PS_PER_S) : 0.0));
     json_object_set_new(r, "latency", json_pack("{s:o,s:o,s:o}", "fault_ns", hist_json(s->lat_fault),
                         "major_fault_ns", hist_json(s->lat_major), "major_fault_cdf", hist_cdf_json(s->lat_major)));
-    json_object_set_new(r, "devices", json_pack("{s:o,s:o}", "swap", dev_stats_json(s->swap_dev, s->end_time),
-                        "file", dev_stats_json(s->file_dev, s->end_time)));
+    json_t *swap = dev_stats_json(s->swap_dev, s->end_time), *file = dev_stats_json(s->file_dev, s->end_time);
+    json_object_set_new(swap, "model", dev_config_json(s->swap_dev));
+    json_object_set_new(file, "model", dev_config_json(s->file_dev));
+    json_object_set_new(r, "devices", json_pack("{s:o,s:o}", "swap", swap, "file", file));
     json_t *procs = json_array();
     for (uint32_t i = 0; i < s->nprocs; i++) {
         const proc_t *p = &s->procs[i];
