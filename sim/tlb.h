@@ -7,16 +7,15 @@
 typedef struct tlb_entry {
     vpn_t    vpn;
     pte_t   *pte;      /* NULL: invalid */
+    uint64_t stamp;    /* last use, for LRU within the set; 0 when invalid */
     uint32_t asid;
-    uint32_t stamp;    /* last use, for LRU within the set */
     uint32_t perms;    /* PTE_READ/WRITE/EXEC cached at fill, as real TLBs do */
-    uint32_t pad;
 } tlb_entry_t;
 
 typedef struct tlb {
     tlb_entry_t *e;      /* sets * ways */
     uint32_t sets, ways, set_mask;
-    uint32_t clock;      /* LRU stamp source */
+    uint64_t clock;      /* LRU stamp source: 64 bits never wrap */
     uint64_t hits, misses, flushes, shootdowns;
 } tlb_t;
 
