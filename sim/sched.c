@@ -285,6 +285,7 @@ static int run_trace(sim_t *s, char *err)
             if (c->last_mm != p->mm) {
                 if (c->last_mm != UINT32_MAX) {
                     c->clock += s->cost.context_switch;
+                    s->n_ctx_switch++;
                     if (flush_on_switch)
                         tlb_flush(&c->tlb, UINT32_MAX);
                 }

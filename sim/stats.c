@@ -118,8 +118,9 @@ json_t *stats_json(const sim_t *s)
                         "resident_end", (json_int_t)s->resident));
     json_object_set_new(r, "time", json_pack("{s:f}", "sim_ns", ns(s->end_time)));
     double util = s->end_time ? (double)busy / ((double)s->end_time * s->ncpus) : 0;
-    json_object_set_new(r, "cpu", json_pack("{s:I,s:f,s:f}", "cpus", (json_int_t)s->ncpus,
-                        "busy_ns", ns(busy), "utilization", util));
+    json_object_set_new(r, "cpu", json_pack("{s:I,s:f,s:f,s:I}", "cpus", (json_int_t)s->ncpus,
+                        "busy_ns", ns(busy), "utilization", util,
+                        "context_switches", (json_int_t)s->n_ctx_switch));
     json_object_set_new(r, "throughput", json_pack("{s:f}", "accesses_per_s",
                         s->end_time ? (double)s->n_access / ((double)s->end_time / PS_PER_S) : 0.0));
     json_object_set_new(r, "latency", json_pack("{s:o,s:o,s:o}", "fault_ns", hist_json(s->lat_fault),
