@@ -227,6 +227,15 @@ uint32_t swap_alloc(sim_t *s);
 void  swap_ref(sim_t *s, uint32_t slot);
 void  swap_unref(sim_t *s, uint32_t slot);
 
+/* Drops the translation of (mm, vpn) from every CPU's TLB; returns how many held it. */
+static inline uint32_t shootdown(sim_t *s, uint32_t mm, vpn_t vpn)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < s->ncpus; i++)
+        n += (uint32_t)tlb_invalidate(&s->cpus[i].tlb, mm, vpn);
+    return n;
+}
+
 /* reclaim.c */
 pfn_t frame_get(sim_t *s, cpu_t *c, const mem_ref_t *ref, sim_time_t *ready);
 void  frame_unmap_all(sim_t *s, cpu_t *c, pfn_t pfn, uint32_t slot);

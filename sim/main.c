@@ -5,6 +5,7 @@
  * exit status. Exit status: 0 success, 2 bad usage or bad input (with a message naming the
  * file and line), 1 anything else. A failed run leaves no results file. */
 #include "sim.h"
+#include "cliopts.h"
 #include "spec.h"
 #include "../policies/repl.h"
 #include "../policies/cow.h"
@@ -78,20 +79,9 @@ static int cmd_policies(void)
 
 static int cmd_run(int argc, char **argv)
 {
-    enum { O_PAGE = 256, O_TLB, O_FORMAT, O_SET, O_INTERVAL, O_COW, O_SCHED, O_SWAPDEV, O_FILEDEV, O_REFBIT, O_CPUS, O_QUANTUM, O_WORKLOAD };
-    static const struct option opts[] = {
-        {"policy", required_argument, 0, 'p'}, {"frames", required_argument, 0, 'f'},
-        {"memory", required_argument, 0, 'm'}, {"page-size", required_argument, 0, O_PAGE},
-        {"tlb", required_argument, 0, O_TLB}, {"seed", required_argument, 0, 's'},
-        {"format", required_argument, 0, O_FORMAT}, {"config", required_argument, 0, 'c'},
-        {"set", required_argument, 0, O_SET}, {"output", required_argument, 0, 'o'},
-        {"interval", required_argument, 0, O_INTERVAL}, {"cow", required_argument, 0, O_COW},
-        {"schedule", required_argument, 0, O_SCHED}, {"swap-dev", required_argument, 0, O_SWAPDEV},
-        {"file-dev", required_argument, 0, O_FILEDEV}, {"ref-bit", required_argument, 0, O_REFBIT},
-        {"cpus", required_argument, 0, O_CPUS}, {"quantum", required_argument, 0, O_QUANTUM},
-        {"workload", required_argument, 0, O_WORKLOAD},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
-    };
+    struct option opts[CLIOPT_MAX + 1];
+    char shortopts[2 * CLIOPT_MAX + 1] = "";
+    cliopt_getopt(0, opts, 0, shortopts, sizeof shortopts);
     char err[SIM_ERR_LEN];
     json_t *cfg = config_defaults();
     const char *out = NULL;
@@ -100,63 +90,27 @@ static int cmd_run(int argc, char **argv)
     /* Pass 1: config files, so that every other option overrides them. */
     optind = 1;
     opterr = 0;
-    while ((o = getopt_long(argc, argv, "p:f:m:s:c:o:h", opts, NULL)) != -1)
+    while ((o = getopt_long(argc, argv, shortopts, opts, NULL)) != -1)
         if (o == 'c' && config_load_file(cfg, optarg, err)) {
             fprintf(stderr, "pagesim: %s\n", err);
             goto done;
         }
     optind = 1;
     opterr = 1;
-    while ((o = getopt_long(argc, argv, "p:f:m:s:c:o:h", opts, NULL)) != -1) {
-        int bad = 0;
-        switch (o) {
-        case 'p': bad = config_set(cfg, "policy", optarg, err); break;
-        case 'f': bad = config_set(cfg, "frames", optarg, err) || config_set(cfg, "memory", "", err); break;
-        case 'm': bad = config_set(cfg, "memory", optarg, err); break;
-        case O_PAGE: bad = config_set(cfg, "page_size", optarg, err); break;
-        case 's': bad = config_set(cfg, "seed", optarg, err); break;
-        case O_FORMAT: bad = config_set(cfg, "format", optarg, err); break;
-        case 'c': break;
-        case 'o': out = optarg; break;
-        case O_INTERVAL: bad = config_set(cfg, "interval", optarg, err); break;
-        case O_COW: bad = config_set(cfg, "cow", optarg, err); break;
-        case O_SCHED: bad = config_set(cfg, "schedule", optarg, err); break;
-        case O_SWAPDEV: bad = config_set(cfg, "swap_dev", optarg, err); break;
-        case O_FILEDEV: bad = config_set(cfg, "file_dev", optarg, err); break;
-        case O_REFBIT: bad = config_set(cfg, "ref_bit", optarg, err); break;
-        case O_CPUS: bad = config_set(cfg, "cpus", optarg, err); break;
-        case O_QUANTUM: bad = config_set(cfg, "quantum", optarg, err); break;
-        case O_WORKLOAD: bad = config_set(cfg, "workload", optarg, err); break;
-        case O_TLB: {
-            char e[16], w[16] = "";
-            const char *colon = strchr(optarg, ':');
-            if (colon) {
-                snprintf(e, sizeof e, "%.*s", (int)(colon - optarg), optarg);
-                snprintf(w, sizeof w, "%s", colon + 1);
-            } else {
-                snprintf(e, sizeof e, "%s", optarg);
-                long n = strtol(optarg, NULL, 10);
-                snprintf(w, sizeof w, "%ld", n >= 4 ? 4 : n > 0 ? n : 1);
-            }
-            bad = config_set(cfg, "tlb.entries", e, err) || config_set(cfg, "tlb.ways", w, err);
-            break;
+    while ((o = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+        const cliopt_t *opt = cliopt_lookup(o, 0);
+        if (!opt) {
+            run_usage(stderr);
+            goto done;
         }
-        case O_SET: {
-            char *eq = strchr(optarg, '=');
-            if (!eq) {
-                snprintf(err, sizeof err, "--set needs KEY=VALUE, not '%s'", optarg);
-                bad = 1;
-                break;
-            }
-            *eq = '\0';
-            bad = config_set(cfg, optarg, eq + 1, err);
-            *eq = '=';
-            break;
+        if (opt->kind == CLIOPT_HELP) {
+            run_usage(stdout);
+            rc = 0;
+            goto done;
         }
-        case 'h': run_usage(stdout); rc = 0; goto done;
-        default: run_usage(stderr); goto done;
-        }
-        if (bad) {
+        if (opt->kind == CLIOPT_OUTPUT)
+            out = optarg;
+        if (cliopt_apply(cfg, opt, optarg, err)) {
             fprintf(stderr, "pagesim: %s\n", err);
             goto done;
         }

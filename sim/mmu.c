@@ -172,8 +172,7 @@ void mmu_fault_complete(sim_t *s, proc_t *p, sim_time_t now)
     if (p->pend_old != PFN_NONE) {
         rmap_del(s, p->pend_old, pte);
         s->mms[p->mm].resident--;
-        for (uint32_t i = 0; i < s->ncpus; i++)
-            tlb_invalidate(&s->cpus[i].tlb, p->mm, pte->vpn);
+        shootdown(s, p->mm, pte->vpn);
         if (!s->frames[p->pend_old].mapcount)
             frame_put(s, p->pend_old, REPL_COW);
     }
@@ -241,8 +240,7 @@ static void cow_break_neighbours(sim_t *s, cpu_t *c, proc_t *p, const vma_t *v, 
         pfn_t old = pte->val;
         if (!(s->frames[old].flags & FR_ANON))
             continue;
-        for (uint32_t i = 0; i < s->ncpus; i++)
-            tlb_invalidate(&s->cpus[i].tlb, p->mm, x);
+        shootdown(s, p->mm, x);
         if (cow_exclusive(s, &s->frames[old])) {
             pte->flags |= PTE_WRITE;
             s->n_cow_reuses++;
@@ -289,8 +287,7 @@ static int cow_fault(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
         /* Last owner: no copy, just make it writable (Linux do_wp_page's reuse path). */
         s->n_cow_reuses++;
         pte->flags |= PTE_WRITE;
-        for (uint32_t i = 0; i < s->ncpus; i++)
-            tlb_invalidate(&s->cpus[i].tlb, p->mm, pte->vpn);
+        shootdown(s, p->mm, pte->vpn);
         policy_touch(s, old, r);
         pte->flags |= PTE_FRESH;
         hist_add(s->lat_fault, (double)(c->clock - start) / PS_PER_NS);

@@ -31,9 +31,7 @@ void frame_unmap_all(sim_t *s, cpu_t *c, pfn_t pfn, uint32_t slot)
         pte_t *pte = n->pte;
         if (pte->flags & PTE_DIRTY)
             f->flags |= FR_DIRTY;
-        for (uint32_t i = 0; i < s->ncpus; i++)
-            if (tlb_invalidate(&s->cpus[i].tlb, n->mm, n->vpn))
-                c->clock += s->cost.shootdown;
+        c->clock += s->cost.shootdown * shootdown(s, n->mm, n->vpn);
         s->mms[n->mm].resident--;
         uint32_t perms = pte->flags & PTE_PERMS;
         if (slot) {

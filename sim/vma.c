@@ -62,8 +62,7 @@ static void pte_drop(sim_t *s, uint32_t mmi, pte_t *pte)
         frame_t *f = &s->frames[pfn];
         if (pte->flags & PTE_DIRTY)
             f->flags |= FR_DIRTY;          /* a shared file page stays dirty in the cache */
-        for (uint32_t c = 0; c < s->ncpus; c++)
-            tlb_invalidate(&s->cpus[c].tlb, mmi, pte->vpn);
+        shootdown(s, mmi, pte->vpn);
         rmap_del(s, pfn, pte);
         s->mms[mmi].resident--;
         if (!f->mapcount && !(f->flags & FR_LOCKED))
@@ -235,8 +234,7 @@ static void do_mprotect(sim_t *s, proc_t *p, const wl_rec_t *r)
         if (!(pte->flags & PTE_PRESENT))
             perms = prot;
         pte->flags = (pte->flags & ~PTE_PERMS) | perms;
-        for (uint32_t c = 0; c < s->ncpus; c++)
-            tlb_invalidate(&s->cpus[c].tlb, p->mm, pte->vpn);
+        shootdown(s, p->mm, pte->vpn);
     }
 }
 
