@@ -40,7 +40,7 @@ static const cliopt_t run_opts[] = {
     {"workload", 0, CLIOPT_KEY, "workload", 0},
     {"help", 'h', CLIOPT_HELP, NULL, 0},
 };
-enum { N_OPTS = sizeof run_opts / sizeof *run_opts };
+#define N_OPTS ((int)(sizeof run_opts / sizeof *run_opts))
 _Static_assert(N_OPTS <= CLIOPT_MAX, "raise CLIOPT_MAX");
 
 static int wanted(const cliopt_t *c, unsigned need)

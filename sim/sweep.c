@@ -32,6 +32,7 @@
  * grid point's lowest seed; when a plot would have more than 8 series and frames vary, it is
  * drawn at the median frame count only (said in its title). */
 #include "sweep.h"
+#include "cliopts.h"
 #include "sim.h"
 
 #include <dirent.h>
@@ -344,7 +345,7 @@ static int atomic_close(FILE *f, const char *tmp, const char *path, char *err)
 /* ---------------------------------------------------------------- the grid */
 
 /* `pagesim run` options a sweep passes through unchanged, in the order given. */
-typedef struct runopt { const char *name; char *value; } runopt_t;
+typedef struct runopt { const cliopt_t *opt; char *value; } runopt_t;
 
 typedef struct setkey { char *key; strv_t vals; } setkey_t;
 
@@ -395,46 +396,15 @@ static void sweep_free(sweep_t *sw)
     free(sw->pts);
 }
 
-/* Applies one pass-through run option to cfg, as `pagesim run` does (sim/main.c). */
-static int apply_runopt(json_t *cfg, const runopt_t *o, char *err)
-{
-    static const struct { const char *opt, *key; } direct[] = {
-        {"memory", "memory"}, {"page-size", "page_size"}, {"seed", "seed"}, {"format", "format"},
-        {"interval", "interval"}, {"cow", "cow"}, {"schedule", "schedule"},
-        {"swap-dev", "swap_dev"}, {"file-dev", "file_dev"}, {"ref-bit", "ref_bit"},
-        {"cpus", "cpus"}, {"quantum", "quantum"},
-    };
-    if (!strcmp(o->name, "config"))
-        return 0;   /* loaded first, before every other option */
-    for (size_t i = 0; i < sizeof direct / sizeof *direct; i++)
-        if (!strcmp(o->name, direct[i].opt))
-            return config_set(cfg, direct[i].key, o->value, err);
-    if (!strcmp(o->name, "tlb")) {
-        char e[16], w[16];
-        const char *colon = strchr(o->value, ':');
-        if (colon) {
-            snprintf(e, sizeof e, "%.*s", (int)(colon - o->value), o->value);
-            snprintf(w, sizeof w, "%s", colon + 1);
-        } else {
-            snprintf(e, sizeof e, "%s", o->value);
-            long n = strtol(o->value, NULL, 10);
-            snprintf(w, sizeof w, "%ld", n >= 4 ? 4 : n > 0 ? n : 1);
-        }
-        return config_set(cfg, "tlb.entries", e, err) || config_set(cfg, "tlb.ways", w, err);
-    }
-    snprintf(err, SIM_ERR_LEN, "internal: unhandled option --%s", o->name);
-    return -1;
-}
-
 /* Expands the grid: every point's name, description and configuration. */
 static int build_grid(sweep_t *sw, char *err)
 {
     json_t *base = config_defaults();
     for (int i = 0; i < sw->nopts; i++)
-        if (!strcmp(sw->opts[i].name, "config") && config_load_file(base, sw->opts[i].value, err))
+        if (sw->opts[i].opt->kind == CLIOPT_CONFIG && config_load_file(base, sw->opts[i].value, err))
             goto fail;
     for (int i = 0; i < sw->nopts; i++)
-        if (apply_runopt(base, &sw->opts[i], err))
+        if (cliopt_apply(base, sw->opts[i].opt, sw->opts[i].value, err))
             goto fail;
 
     int npol = sw->policies.n ? sw->policies.n : 1, nfr = sw->nframes ? sw->nframes : 1;
@@ -697,7 +667,7 @@ static int write_jobs_file(const sweep_t *sw, char *err)
         shell_quote_cat(f, exe);
         fputs(" run", f);
         for (int j = 0; j < sw->nopts; j++) {
-            fprintf(f, " --%s ", sw->opts[j].name);
+            fprintf(f, " --%s ", sw->opts[j].opt->name);
             shell_quote_cat(f, sw->opts[j].value);
         }
         if (sw->policies.n) {
@@ -1675,30 +1645,27 @@ static void sweep_usage(FILE *f)
 
 static int sweep_parse(sweep_t *sw, int argc, char **argv, int *help)
 {
-    enum { O_SET = 256, O_SEEDS, O_JOBSFILE, O_TITLE, O_NOPLOTS, O_PASS };
-    static const struct option opts[] = {
+    enum { O_SET = CLIOPT_VAL_END, O_SEEDS, O_JOBSFILE, O_TITLE, O_NOPLOTS };
+    static const struct option own[] = {
         {"policy", required_argument, 0, 'p'}, {"frames", required_argument, 0, 'f'},
         {"set", required_argument, 0, O_SET}, {"seeds", required_argument, 0, O_SEEDS},
         {"jobs", required_argument, 0, 'j'}, {"output", required_argument, 0, 'o'},
         {"jobs-file", required_argument, 0, O_JOBSFILE}, {"title", required_argument, 0, O_TITLE},
         {"no-plots", no_argument, 0, O_NOPLOTS}, {"help", no_argument, 0, 'h'},
-        /* pass-through run options */
-        {"memory", required_argument, 0, O_PASS}, {"page-size", required_argument, 0, O_PASS},
-        {"tlb", required_argument, 0, O_PASS}, {"seed", required_argument, 0, O_PASS},
-        {"format", required_argument, 0, O_PASS}, {"config", required_argument, 0, O_PASS},
-        {"interval", required_argument, 0, O_PASS}, {"cow", required_argument, 0, O_PASS},
-        {"schedule", required_argument, 0, O_PASS}, {"swap-dev", required_argument, 0, O_PASS},
-        {"file-dev", required_argument, 0, O_PASS}, {"ref-bit", required_argument, 0, O_PASS},
-        {"cpus", required_argument, 0, O_PASS}, {"quantum", required_argument, 0, O_PASS},
-        {0, 0, 0, 0},
     };
+    enum { N_OWN = sizeof own / sizeof *own };
+    /* then the run options passed through to every run, from the run option table */
+    struct option opts[N_OWN + CLIOPT_MAX + 1];
+    char shortopts[2 * CLIOPT_MAX + 16] = "p:f:j:o:h";
+    memcpy(opts, own, sizeof own);
+    cliopt_getopt(CLIOPT_SWEEP, opts, N_OWN, shortopts, sizeof shortopts);
     char err[SIM_ERR_LEN];
-    int o, idx;
+    int o;
     long seed_opt = 0;
     optind = 1;
     opterr = 1;
-    while ((o = getopt_long(argc, argv, "p:f:j:o:m:s:c:h", opts, &idx)) != -1) {
-        const char *pass = NULL;
+    while ((o = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+        const cliopt_t *pass = NULL;
         switch (o) {
         case 'p': split_list(optarg, &sw->policies); break;
         case 'f':
@@ -1755,20 +1722,19 @@ static int sweep_parse(sweep_t *sw, int argc, char **argv, int *help)
         case O_TITLE: sw->title = optarg; break;
         case O_NOPLOTS: sw->no_plots = 1; break;
         case 'h': *help = 1; return 0;
-        case 'm': pass = "memory"; break;
-        case 's': pass = "seed"; seed_opt = 1; break;
-        case 'c': pass = "config"; break;
-        case O_PASS: pass = opts[idx].name; seed_opt |= !strcmp(pass, "seed"); break;
-        default: sweep_usage(stderr); return -1;
-        }
-        if (pass) {
+        default:
+            if (!(pass = cliopt_lookup(o, CLIOPT_SWEEP))) {
+                sweep_usage(stderr);
+                return -1;
+            }
+            seed_opt |= !strcmp(pass->name, "seed");
             sw->opts = realloc(sw->opts, (size_t)(sw->nopts + 1) * sizeof *sw->opts);
             /* config files by absolute path, so a jobs file runs from any directory */
             char abs[PATH_MAX];
             const char *val = optarg;
-            if (!strcmp(pass, "config") && realpath(optarg, abs))
+            if (pass->kind == CLIOPT_CONFIG && realpath(optarg, abs))
                 val = abs;
-            sw->opts[sw->nopts++] = (runopt_t){.name = pass, .value = xstrdup(val)};
+            sw->opts[sw->nopts++] = (runopt_t){.opt = pass, .value = xstrdup(val)};
         }
     }
     if (argc < 2) {
@@ -1794,7 +1760,7 @@ static int sweep_parse(sweep_t *sw, int argc, char **argv, int *help)
         }
     if (sw->nframes)
         for (int i = 0; i < sw->nopts; i++)
-            if (!strcmp(sw->opts[i].name, "memory")) {
+            if (!strcmp(sw->opts[i].opt->name, "memory")) {
                 fprintf(stderr, "pagesim sweep: -m and -f exclude each other (vary memory with --set memory=...)\n");
                 return -1;
             }
