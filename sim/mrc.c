@@ -55,9 +55,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <gsl/gsl_rng.h>
 
+#include "sim.h"
 #include "spec.h"
 #include "../workloads/wl.h"
 
@@ -752,46 +752,6 @@ static const char mrc_usage[] =
     "  --check-exact: with --sample, also compute the exact curve and report the error\n"
     "  OPT with a frame list is computed up to its largest size; without one, for all sizes.\n";
 
-/* Writes through a temporary file in the same directory and renames it over path. */
-static int write_atomic(const json_t *doc, const char *path, char *err)
-{
-    size_t flags = JSON_INDENT(2) | JSON_REAL_PRECISION(12);
-    if (!strcmp(path, "-")) {
-        if (json_dumpf(doc, stdout, flags) || fputc('\n', stdout) == EOF || fflush(stdout)) {
-            snprintf(err, MRC_ERR_LEN, "cannot write to standard output");
-            return -1;
-        }
-        return 0;
-    }
-    size_t n = strlen(path);
-    char *tmp = xrealloc(NULL, n + 16);
-    snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        snprintf(err, MRC_ERR_LEN, "%s: %s", path, strerror(errno));
-        free(tmp);
-        return -1;
-    }
-    FILE *f = fdopen(fd, "w");
-    int bad = !f || json_dumpf(doc, f, flags) || fputc('\n', f) == EOF || fflush(f) ||
-              fsync(fileno(f));
-    int e = errno;
-    if (f)
-        bad |= fclose(f) != 0;
-    else
-        close(fd);
-    if (!bad && rename(tmp, path) != 0) {
-        bad = 1;
-        e = errno;
-    }
-    if (bad) {
-        snprintf(err, MRC_ERR_LEN, "%s: %s", path, strerror(e ? e : EIO));
-        unlink(tmp);
-    }
-    free(tmp);
-    return bad ? -1 : 0;
-}
-
 /* "--name VALUE" or "--name=VALUE"; advances *i. 1 matched, 0 not this option, -1 missing. */
 static int opt_value(int argc, char **argv, int *i, const char *shrt, const char *lng,
                      const char **val)
@@ -916,7 +876,7 @@ int mrc_main(int argc, char **argv)
         fprintf(stderr, "pagesim mrc: %s\n", err);
         goto done;
     }
-    if (write_atomic(doc, out, err))
+    if (json_write_atomic(doc, out, err))   /* like a run's results: temp file, rename */
         fprintf(stderr, "pagesim mrc: %s\n", err);
     else
         ret = 0;
