@@ -62,9 +62,7 @@ const wl_ops_t *wl_format_find(const char *name)
     return NULL;
 }
 
-/* Messages into a caller's WL_ERR_LEN buffer; cut if longer (paths can be long). */
-static void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_err(char *err, const char *fmt, ...)
+void wl_set_err(char *err, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -88,17 +86,17 @@ wl_t *wl_open(const char *path, const char *format, gsl_rng *rng, char *err)
         ops = wl_format_find(format);
         if (!ops) {
             format_names(names, sizeof names);
-            set_err(err, "unknown trace format '%s' (known: auto, %s)", format, names);
+            wl_set_err(err, "unknown trace format '%s' (known: auto, %s)", format, names);
             return NULL;
         }
     }
     if (strlen(path) >= sizeof ((wl_t *)0)->path) {
-        set_err(err, "%.64s...: path too long", path);
+        wl_set_err(err, "%.64s...: path too long", path);
         return NULL;
     }
     wl_t *wl = calloc(1, sizeof *wl);
     if (!wl) {
-        set_err(err, "%s: out of memory", path);
+        wl_set_err(err, "%s: out of memory", path);
         return NULL;
     }
     strcpy(wl->path, path);
@@ -114,11 +112,11 @@ wl_t *wl_open(const char *path, const char *format, gsl_rng *rng, char *err)
         size_t n = wl_input_peek(wl->in, &head);
         const char *ierr = wl_input_error(wl->in);
         if (ierr && n == 0) {
-            set_err(err, "%s: %s", path, ierr);
+            wl_set_err(err, "%s: %s", path, ierr);
             goto fail;
         }
         if (n == 0) {
-            set_err(err, "%s: empty input: cannot detect its format (give --format)", path);
+            wl_set_err(err, "%s: empty input: cannot detect its format (give --format)", path);
             goto fail;
         }
         int best = 0;
@@ -131,14 +129,14 @@ wl_t *wl_open(const char *path, const char *format, gsl_rng *rng, char *err)
         }
         if (!ops) {
             format_names(names, sizeof names);
-            set_err(err, "%s: unrecognised trace format (no reader matches its first "
+            wl_set_err(err, "%s: unrecognised trace format (no reader matches its first "
                      "lines; give --format, one of: %s)", path, names);
             goto fail;
         }
     }
     wl->ops = ops;
     if (ops->open && ops->open(wl) < 0) {
-        set_err(err, "%s", wl->err);
+        wl_set_err(err, "%s", wl->err);
         wl->ops = NULL;              /* open cleaned up after itself */
         goto fail;
     }

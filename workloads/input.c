@@ -262,20 +262,11 @@ static int start(wl_input_t *in)
     return 0;
 }
 
-static void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_err(char *err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, WL_ERR_LEN, fmt, ap);
-    va_end(ap);
-}
-
 wl_input_t *wl_input_open(const char *path, char *err)
 {
     wl_input_t *in = calloc(1, sizeof *in);
     if (!in) {
-        set_err(err, "%s: out of memory", path);
+        wl_set_err(err, "%s: out of memory", path);
         return NULL;
     }
     snprintf(in->path, sizeof in->path, "%s", path);
@@ -285,7 +276,7 @@ wl_input_t *wl_input_open(const char *path, char *err)
     } else {
         in->fd = open(path, O_RDONLY | O_CLOEXEC);
         if (in->fd < 0) {
-            set_err(err, "%s: %s", path, strerror(errno));
+            wl_set_err(err, "%s: %s", path, strerror(errno));
             free(in);
             return NULL;
         }
@@ -294,12 +285,12 @@ wl_input_t *wl_input_open(const char *path, char *err)
     in->cap = 2 * (size_t)CHUNK + 1;
     in->buf = malloc(in->cap);
     if (!in->buf) {
-        set_err(err, "%s: out of memory", path);
+        wl_set_err(err, "%s: out of memory", path);
         wl_input_close(in);
         return NULL;
     }
     if (start(in) < 0) {
-        set_err(err, "%s: %s", path, in->err);
+        wl_set_err(err, "%s: %s", path, in->err);
         wl_input_close(in);
         return NULL;
     }

@@ -23,7 +23,6 @@
  * references per second on a lackey trace, parsing included.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +30,7 @@
 #include <unistd.h>
 
 #include "wl.h"
+#include "wl_priv.h"
 
 /* ---- (key1, key2) -> value, open addressing ---- */
 typedef struct nu_slot {
@@ -104,15 +104,6 @@ static inline nu_slot_t *map_get(nu_map_t *m, uint64_t k1, uint64_t k2)
     return s;
 }
 
-static void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_err(char *err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, WL_ERR_LEN, fmt, ap);
-    va_end(ap);
-}
-
 /* ---- the array in a temporary file ---- */
 typedef struct nu_build {
     int fd;
@@ -124,14 +115,14 @@ static int arr_resize(nu_arr_t *b, size_t cap, char *err)
 {
     size_t bytes = cap * sizeof(vtime_t);
     if (ftruncate(b->fd, (off_t)bytes) < 0) {
-        set_err(err, "next-use table: cannot grow its temporary file to %zu bytes: %s",
+        wl_set_err(err, "next-use table: cannot grow its temporary file to %zu bytes: %s",
                  bytes, strerror(errno));
         return -1;
     }
     void *p = b->a ? mremap(b->a, b->cap * sizeof(vtime_t), bytes, MREMAP_MAYMOVE)
                    : mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, b->fd, 0);
     if (p == MAP_FAILED) {
-        set_err(err, "next-use table: cannot map %zu bytes: %s", bytes, strerror(errno));
+        wl_set_err(err, "next-use table: cannot map %zu bytes: %s", bytes, strerror(errno));
         return -1;
     }
     b->a = p;
@@ -145,7 +136,7 @@ nextuse_t *nu_build(wl_t *wl, unsigned page_shift, char *err)
     nu_map_t pages = { 0 }, gens = { 0 };
     nu_arr_t arr = { .fd = -1 };
     if (!nu || map_init(&pages, 1 << 16) < 0 || map_init(&gens, 64) < 0) {
-        set_err(err, "next-use table: out of memory");
+        wl_set_err(err, "next-use table: out of memory");
         goto fail;
     }
     const char *dir = getenv("TMPDIR");
@@ -153,7 +144,7 @@ nextuse_t *nu_build(wl_t *wl, unsigned page_shift, char *err)
     snprintf(tmpl, sizeof tmpl, "%s/pagesim-nextuse-XXXXXX", dir && *dir ? dir : "/tmp");
     arr.fd = mkstemp(tmpl);
     if (arr.fd < 0) {
-        set_err(err, "next-use table: cannot create a temporary file %s: %s", tmpl,
+        wl_set_err(err, "next-use table: cannot create a temporary file %s: %s", tmpl,
                  strerror(errno));
         goto fail;
     }
@@ -169,7 +160,7 @@ nextuse_t *nu_build(wl_t *wl, unsigned page_shift, char *err)
         if (r.type == WL_EXEC || r.type == WL_EXIT) {
             nu_slot_t *g = map_get(&gens, (uint64_t)r.pid + 1, 0);
             if (!g) {
-                set_err(err, "next-use table: out of memory");
+                wl_set_err(err, "next-use table: out of memory");
                 goto fail;
             }
             g->v = g->v == VTIME_NEVER ? 1 : g->v + 1;
@@ -191,7 +182,7 @@ nextuse_t *nu_build(wl_t *wl, unsigned page_shift, char *err)
             nu_slot_t *s = prev && prev->k1 == k1 && prev->k2 == vpn ? prev : map_get(&pages, k1, vpn);
             prev = s;
             if (!s) {
-                set_err(err, "next-use table: out of memory");
+                wl_set_err(err, "next-use table: out of memory");
                 goto fail;
             }
             if (s->v != VTIME_NEVER)
@@ -201,11 +192,11 @@ nextuse_t *nu_build(wl_t *wl, unsigned page_shift, char *err)
         }
     }
     if (rc < 0) {
-        set_err(err, "%s", wl->err);
+        wl_set_err(err, "%s", wl->err);
         goto fail;
     }
     if (wl_rewind(wl) < 0) {
-        set_err(err, "OPT needs the future of every reference, but %s",
+        wl_set_err(err, "OPT needs the future of every reference, but %s",
                  wl->err);
         goto fail;
     }

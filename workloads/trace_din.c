@@ -33,12 +33,8 @@ static int din_next(wl_t *wl, wl_rec_t *rec)
 {
     static const uint8_t kinds[3] = { REF_READ, REF_WRITE, REF_IFETCH };
     char *line;
-    size_t len;
-    while ((line = wl_input_line(wl->in, &len))) {
-        wl->line++;
-        const char *p = wl_skip_blanks(line), *rest;
-        if (*p == 0 || *p == '#')
-            continue;
+    const char *p, *rest;
+    while ((p = wl_next_line(wl, &line))) {
         int label;
         uint64_t addr;
         if (parse_din(p, &label, &addr, &rest) < 0) {
@@ -54,34 +50,18 @@ static int din_next(wl_t *wl, wl_rec_t *rec)
     return wl_end_or_error(wl);
 }
 
-static int din_rewind(wl_t *wl)
+static int din_line_ok(const char *p, void *ctx)
 {
-    if (wl_input_rewind(wl->in) < 0)
-        return wl_error(wl, "%s", wl_input_error(wl->in));
-    return 0;
+    const char *rest;
+    int label;
+    uint64_t addr;
+    return parse_din(p, &label, &addr, &rest) == 0;
 }
 
 /* Every line `D HEX ...`; a third field counts against lis (which has 2 or 4 decimal fields). */
 static int din_probe(const char *head, size_t n)
 {
-    if (!wl_probe_is_text(head, n))
-        return 0;
-    wl_probe_iter_t it;
-    const char *s, *e;
-    int good = 0;
-    wl_probe_init(&it, head, n);
-    while (wl_probe_line(&it, &s, &e) && good < 2000) {
-        char buf[256];
-        const char *p = wl_skip_blanks(wl_probe_copy(buf, sizeof buf, s, e)), *rest;
-        int label;
-        uint64_t addr;
-        if (*p == 0 || *p == '#')
-            continue;
-        if (parse_din(p, &label, &addr, &rest) < 0)
-            return 0;
-        good++;
-    }
-    return good ? 70 : 0;
+    return wl_probe_lines(head, n, 2000, NULL, din_line_ok, NULL) ? 70 : 0;
 }
 
 const wl_ops_t wl_din_ops = {
@@ -89,5 +69,5 @@ const wl_ops_t wl_din_ops = {
     .summary = "DineroIV din: LABEL HEXADDR (0 read, 1 write, 2 fetch; 3 and 4 skipped)",
     .probe = din_probe,
     .next = din_next,
-    .rewind = din_rewind,
+    .rewind = wl_rewind_input,
 };

@@ -99,23 +99,14 @@ static int lackey_next(wl_t *wl, wl_rec_t *rec)
 
 static int lackey_open(wl_t *wl)
 {
-    wl->state = calloc(1, sizeof(lackey_t));
-    return wl->state ? 0 : wl_error(wl, "out of memory");
+    return wl_state_alloc(wl, sizeof(lackey_t));
 }
 
 static int lackey_rewind(wl_t *wl)
 {
     lackey_t *lk = wl->state;
     lk->pending_write = 0;
-    if (wl_input_rewind(wl->in) < 0)
-        return wl_error(wl, "%s", wl_input_error(wl->in));
-    return 0;
-}
-
-static void lackey_close(wl_t *wl)
-{
-    free(wl->state);
-    wl->state = NULL;
+    return wl_rewind_input(wl);
 }
 
 /* Score 50..90 by the share of access lines among the lines that are not "==" banners. */
@@ -160,5 +151,5 @@ const wl_ops_t wl_lackey_ops = {
     .open = lackey_open,
     .next = lackey_next,
     .rewind = lackey_rewind,
-    .close = lackey_close,
+    .close = wl_state_free,
 };

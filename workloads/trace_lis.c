@@ -42,13 +42,9 @@ static int lis_next(wl_t *wl, wl_rec_t *rec)
     lis_t *st = wl->state;
     while (st->left == 0) {
         char *line;
-        size_t len;
-        if (!(line = wl_input_line(wl->in, &len)))
+        const char *p = wl_next_line(wl, &line);
+        if (!p)
             return wl_end_or_error(wl);
-        wl->line++;
-        const char *p = wl_skip_blanks(line);
-        if (*p == 0 || *p == '#')
-            continue;
         if (parse_lis(p, &st->page, &st->left) < 0) {
             char q[96];
             return wl_error(wl, "expected \"START COUNT [...]\" (integers): \"%s\"",
@@ -64,51 +60,35 @@ static int lis_next(wl_t *wl, wl_rec_t *rec)
 
 static int lis_open(wl_t *wl)
 {
-    wl->state = calloc(1, sizeof(lis_t));
-    return wl->state ? 0 : wl_error(wl, "out of memory");
+    return wl_state_alloc(wl, sizeof(lis_t));
 }
 
 static int lis_rewind(wl_t *wl)
 {
     lis_t *st = wl->state;
     st->left = 0;
-    if (wl_input_rewind(wl->in) < 0)
-        return wl_error(wl, "%s", wl_input_error(wl->in));
-    return 0;
-}
-
-static void lis_close(wl_t *wl)
-{
-    free(wl->state);
-    wl->state = NULL;
+    return wl_rewind_input(wl);
 }
 
 /* Two or four decimal integers per line, COUNT >= 1. A head whose every line also reads as
  * din (single-digit START 0-4) scores below din: see formats.c. */
+static int lis_line_ok(const char *p, void *dinlike)
+{
+    uint64_t start, count;
+    for (const char *q = p; *q && *q != '#'; q++)   /* decimal only, for the probe */
+        if (!wl_isdigit((unsigned char)*q) && !wl_isblank((unsigned char)*q))
+            return 0;
+    int nf = parse_lis(p, &start, &count);
+    if ((nf != 2 && nf != 4) || count == 0)
+        return 0;
+    if (start <= 4 && wl_isblank((unsigned char)p[1]))
+        ++*(int *)dinlike;
+    return 1;
+}
+
 static int lis_probe(const char *head, size_t n)
 {
-    if (!wl_probe_is_text(head, n))
-        return 0;
-    wl_probe_iter_t it;
-    const char *s, *e;
-    int good = 0, dinlike = 0;
-    wl_probe_init(&it, head, n);
-    while (wl_probe_line(&it, &s, &e) && good < 2000) {
-        char buf[256];
-        const char *p = wl_skip_blanks(wl_probe_copy(buf, sizeof buf, s, e));
-        uint64_t start, count;
-        if (*p == 0 || *p == '#')
-            continue;
-        for (const char *q = p; *q && *q != '#'; q++)   /* decimal only, for the probe */
-            if (!wl_isdigit((unsigned char)*q) && !wl_isblank((unsigned char)*q))
-                return 0;
-        int nf = parse_lis(p, &start, &count);
-        if ((nf != 2 && nf != 4) || count == 0)
-            return 0;
-        if (start <= 4 && wl_isblank((unsigned char)p[1]))
-            dinlike++;
-        good++;
-    }
+    int dinlike = 0, good = wl_probe_lines(head, n, 2000, NULL, lis_line_ok, &dinlike);
     if (!good)
         return 0;
     return dinlike == good ? 30 : 65;
@@ -121,5 +101,5 @@ const wl_ops_t wl_lis_ops = {
     .open = lis_open,
     .next = lis_next,
     .rewind = lis_rewind,
-    .close = lis_close,
+    .close = wl_state_free,
 };

@@ -67,23 +67,14 @@ static int oracle_next(wl_t *wl, wl_rec_t *rec)
 
 static int oracle_open(wl_t *wl)
 {
-    wl->state = calloc(1, sizeof(oracle_t));
-    return wl->state ? 0 : wl_error(wl, "out of memory");
+    return wl_state_alloc(wl, sizeof(oracle_t));
 }
 
 static int oracle_rewind(wl_t *wl)
 {
     oracle_t *st = wl->state;
     st->pos = st->end = 0;
-    if (wl_input_rewind(wl->in) < 0)
-        return wl_error(wl, "%s", wl_input_error(wl->in));
-    return 0;
-}
-
-static void oracle_close(wl_t *wl)
-{
-    free(wl->state);
-    wl->state = NULL;
+    return wl_rewind_input(wl);
 }
 
 /* Binary (a NUL byte), whole records when the head is the whole input, times that never
@@ -113,5 +104,5 @@ const wl_ops_t wl_oracle_ops = {
     .open = oracle_open,
     .next = oracle_next,
     .rewind = oracle_rewind,
-    .close = oracle_close,
+    .close = wl_state_free,
 };

@@ -19,12 +19,8 @@
 static int pages_next(wl_t *wl, wl_rec_t *rec)
 {
     char *line;
-    size_t len;
-    while ((line = wl_input_line(wl->in, &len))) {
-        wl->line++;
-        const char *p = wl_skip_blanks(line);
-        if (*p == 0 || *p == '#')
-            continue;
+    const char *p;
+    while ((p = wl_next_line(wl, &line))) {
         uint64_t page;
         if (wl_parse_num(&p, &page) < 0 || *wl_skip_blanks(p) != 0) {
             char q[96];
@@ -38,32 +34,15 @@ static int pages_next(wl_t *wl, wl_rec_t *rec)
     return wl_end_or_error(wl);
 }
 
-static int pages_rewind(wl_t *wl)
+static int pages_line_ok(const char *p, void *ctx)
 {
-    if (wl_input_rewind(wl->in) < 0)
-        return wl_error(wl, "%s", wl_input_error(wl->in));
-    return 0;
+    uint64_t v;
+    return wl_parse_num(&p, &v) == 0 && *wl_skip_blanks(p) == 0;
 }
 
 static int pages_probe(const char *head, size_t n)
 {
-    if (!wl_probe_is_text(head, n))
-        return 0;
-    wl_probe_iter_t it;
-    const char *s, *e;
-    int good = 0;
-    wl_probe_init(&it, head, n);
-    while (wl_probe_line(&it, &s, &e) && good < 2000) {
-        char buf[128];
-        const char *p = wl_skip_blanks(wl_probe_copy(buf, sizeof buf, s, e));
-        uint64_t v;
-        if (*p == 0 || *p == '#')
-            continue;
-        if (wl_parse_num(&p, &v) < 0 || *wl_skip_blanks(p) != 0)
-            return 0;
-        good++;
-    }
-    return good ? 60 : 0;
+    return wl_probe_lines(head, n, 2000, NULL, pages_line_ok, NULL) ? 60 : 0;
 }
 
 const wl_ops_t wl_pages_ops = {
@@ -71,5 +50,5 @@ const wl_ops_t wl_pages_ops = {
     .summary = "one page number per line (OSTEP paging-policy.py, libCacheSim text): reads",
     .probe = pages_probe,
     .next = pages_next,
-    .rewind = pages_rewind,
+    .rewind = wl_rewind_input,
 };

@@ -97,47 +97,25 @@ static int pin_next(wl_t *wl, wl_rec_t *rec)
 
 static int pin_open(wl_t *wl)
 {
-    wl->state = calloc(1, sizeof(pin_t));
-    return wl->state ? 0 : wl_error(wl, "out of memory");
+    return wl_state_alloc(wl, sizeof(pin_t));
 }
 
 static int pin_rewind(wl_t *wl)
 {
     ((pin_t *)wl->state)->done = 0;
-    if (wl_input_rewind(wl->in) < 0)
-        return wl_error(wl, "%s", wl_input_error(wl->in));
-    return 0;
+    return wl_rewind_input(wl);
 }
 
-static void pin_close(wl_t *wl)
+static int pin_line_ok(const char *p, void *ctx)
 {
-    free(wl->state);
-    wl->state = NULL;
+    int kind;
+    uint64_t addr, size;
+    return parse_pin(p, &kind, &addr, &size);
 }
 
 static int pin_probe(const char *head, size_t n)
 {
-    if (!wl_probe_is_text(head, n))
-        return 0;
-    wl_probe_iter_t it;
-    const char *s, *e;
-    int good = 0;
-    wl_probe_init(&it, head, n);
-    while (wl_probe_line(&it, &s, &e) && good < 2000) {
-        char buf[256];
-        const char *p = wl_skip_blanks(wl_probe_copy(buf, sizeof buf, s, e));
-        int kind;
-        uint64_t addr, size;
-        if (*p == 0 || *p == '#') {
-            if (!strncmp(p, "#eof", 4))
-                break;
-            continue;
-        }
-        if (!parse_pin(p, &kind, &addr, &size))
-            return 0;
-        good++;
-    }
-    return good ? 95 : 0;
+    return wl_probe_lines(head, n, 2000, "#eof", pin_line_ok, NULL) ? 95 : 0;
 }
 
 const wl_ops_t wl_pin_ops = {
@@ -147,5 +125,5 @@ const wl_ops_t wl_pin_ops = {
     .open = pin_open,
     .next = pin_next,
     .rewind = pin_rewind,
-    .close = pin_close,
+    .close = wl_state_free,
 };

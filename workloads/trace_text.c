@@ -258,59 +258,38 @@ static int text_next(wl_t *wl, wl_rec_t *rec)
     return wl_end_or_error(wl);
 }
 
-static int text_rewind(wl_t *wl)
+/* A reference or an event keyword line. */
+static int text_line_ok(const char *p, void *ctx)
 {
-    if (wl_input_rewind(wl->in) < 0)
-        return wl_error(wl, "%s", wl_input_error(wl->in));
+    static const char *const kws[] = { "mmap", "munmap", "mprotect", "brk", "fork", "exec", "exit" };
+    if ((*p == 'R' || *p == 'W' || *p == 'X') && wl_isblank((unsigned char)p[1])) {
+        uint64_t v;
+        p = wl_skip_blanks(p + 2);
+        if (wl_parse_num(&p, &v) < 0)
+            return 0;
+        if (*p == ':') {
+            p++;
+            if (wl_parse_num(&p, &v) < 0)
+                return 0;
+        }
+        if (!wl_field_end(*p))
+            return 0;
+        p = wl_skip_blanks(p);
+        return !(*p && *p != '#' && (wl_parse_num(&p, &v) < 0 || !at_end(p)));
+    }
+    size_t kl = 0;
+    while (p[kl] && !wl_isblank((unsigned char)p[kl]))
+        kl++;
+    for (size_t i = 0; i < sizeof kws / sizeof kws[0]; i++)
+        if (strlen(kws[i]) == kl && !memcmp(p, kws[i], kl) && wl_isblank((unsigned char)p[kl]))
+            return 1;
     return 0;
 }
 
 /* Every non-comment line must be a reference or an event keyword line. */
 static int text_probe(const char *head, size_t n)
 {
-    if (!wl_probe_is_text(head, n))
-        return 0;
-    static const char *const kws[] = { "mmap", "munmap", "mprotect", "brk", "fork", "exec", "exit" };
-    wl_probe_iter_t it;
-    const char *s, *e;
-    int good = 0, lines = 0;
-    wl_probe_init(&it, head, n);
-    while (wl_probe_line(&it, &s, &e) && lines < 1000) {
-        char buf[256];
-        const char *p = wl_skip_blanks(wl_probe_copy(buf, sizeof buf, s, e));
-        if (*p == 0 || *p == '#')
-            continue;
-        lines++;
-        if ((*p == 'R' || *p == 'W' || *p == 'X') && wl_isblank((unsigned char)p[1])) {
-            uint64_t v;
-            p = wl_skip_blanks(p + 2);
-            if (wl_parse_num(&p, &v) < 0)
-                return 0;
-            if (*p == ':') {
-                p++;
-                if (wl_parse_num(&p, &v) < 0)
-                    return 0;
-            }
-            if (!wl_field_end(*p))
-                return 0;
-            p = wl_skip_blanks(p);
-            if (*p && *p != '#' && (wl_parse_num(&p, &v) < 0 || !at_end(p)))
-                return 0;
-            good++;
-            continue;
-        }
-        size_t kl = 0;
-        while (p[kl] && !wl_isblank((unsigned char)p[kl]))
-            kl++;
-        int kw = 0;
-        for (size_t i = 0; i < sizeof kws / sizeof kws[0]; i++)
-            if (strlen(kws[i]) == kl && !memcmp(p, kws[i], kl) && wl_isblank((unsigned char)p[kl]))
-                kw = 1;
-        if (!kw)
-            return 0;
-        good++;
-    }
-    return good ? 90 : 0;
+    return wl_probe_lines(head, n, 1000, NULL, text_line_ok, NULL) ? 90 : 0;
 }
 
 const wl_ops_t wl_text_ops = {
@@ -318,5 +297,5 @@ const wl_ops_t wl_text_ops = {
     .summary = "pagesim text: R|W|X ADDRESS[:SIZE] [PID] and mmap/munmap/mprotect/brk/fork/exec/exit lines",
     .probe = text_probe,
     .next = text_next,
-    .rewind = text_rewind,
+    .rewind = wl_rewind_input,
 };

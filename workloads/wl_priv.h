@@ -9,11 +9,16 @@
  * The probe helpers walk the complete lines of the head that wl_input_peek() returns: a head
  * shorter than WL_PEEK_BYTES is the whole input, otherwise its last (cut) line is ignored so
  * that a number split by the cut cannot make a probe fail or succeed by accident.
+ * wl_probe_lines is the whole probe of a line-oriented format but for its test of one line.
+ *
+ * The rest is plumbing every reader would otherwise repeat: the next non-comment line, the
+ * rewind of the input, a state struct allocated at open and freed at close.
  */
 #ifndef PAGESIM_WL_PRIV_H
 #define PAGESIM_WL_PRIV_H
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include "wl.h"
 
@@ -142,6 +147,44 @@ static inline int wl_end_or_error(wl_t *wl)
     return e ? wl_error(wl, "%s", e) : 0;
 }
 
+/* Rewinds the input, with its error as the reader's: the whole rewind of a stateless reader,
+ * and the last step of the others after they reset their state. */
+static inline int wl_rewind_input(wl_t *wl)
+{
+    if (wl_input_rewind(wl->in) < 0)
+        return wl_error(wl, "%s", wl_input_error(wl->in));
+    return 0;
+}
+
+/* The state of a reader that keeps one zeroed struct: its open allocates it, and
+ * wl_state_free is its close. */
+static inline int wl_state_alloc(wl_t *wl, size_t size)
+{
+    wl->state = calloc(1, size);
+    return wl->state ? 0 : wl_error(wl, "out of memory");
+}
+
+static inline void wl_state_free(wl_t *wl)
+{
+    free(wl->state);
+    wl->state = NULL;
+}
+
+/* The next line that is neither blank nor a '#' comment, counted in wl->line, as a pointer
+ * past its leading blanks; *line is the whole line (for messages). NULL at the end of input
+ * (then wl_end_or_error says whether it was clean). */
+static inline const char *wl_next_line(wl_t *wl, char **line)
+{
+    size_t len;
+    while ((*line = wl_input_line(wl->in, &len))) {
+        wl->line++;
+        const char *p = wl_skip_blanks(*line);
+        if (*p != 0 && *p != '#')
+            return p;
+    }
+    return NULL;
+}
+
 /* Text probes reject heads with NUL bytes (binary input). */
 static inline int wl_probe_is_text(const char *head, size_t n) { return memchr(head, 0, n) == NULL; }
 
@@ -155,6 +198,37 @@ static inline char *wl_probe_copy(char *buf, size_t cap, const char *s, const ch
     buf[l] = 0;
     return buf;
 }
+
+/* The probe of a line-oriented text format: line_ok(p, ctx) judges each of the first `max`
+ * lines of the head that are not blank or '#' comments (p is past the leading blanks,
+ * NUL-terminated, cut at 255 bytes). A comment starting with `stop` (if not NULL) ends the
+ * probe, as "#eof" ends a pinatrace. Returns the number of lines judged, or 0 when the head
+ * is not text or any line fails. */
+static inline int wl_probe_lines(const char *head, size_t n, int max, const char *stop,
+                                 int (*line_ok)(const char *p, void *ctx), void *ctx)
+{
+    if (!wl_probe_is_text(head, n))
+        return 0;
+    wl_probe_iter_t it;
+    const char *s, *e;
+    int good = 0;
+    wl_probe_init(&it, head, n);
+    while (good < max && wl_probe_line(&it, &s, &e)) {
+        char buf[256];
+        const char *p = wl_skip_blanks(wl_probe_copy(buf, sizeof buf, s, e));
+        if (*p == '#' && stop && !strncmp(p, stop, strlen(stop)))
+            break;
+        if (*p == 0 || *p == '#')
+            continue;
+        if (!line_ok(p, ctx))
+            return 0;
+        good++;
+    }
+    return good;
+}
+
+/* Formats a message into a caller's WL_ERR_LEN buffer (cut if longer: paths can be long). */
+void wl_set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A printable excerpt of a line for error messages: at most 80 bytes, with "..." if cut. */
 static inline const char *wl_quote(char *buf, size_t cap, const char *line)
