@@ -13,6 +13,7 @@
  *
  * Cases marked KNOWN ENGINE BUG fail on purpose against the current engine: they state the
  * contract (issues 2 and 3) and the engine does not keep it yet. Fix the engine, not the test.
+ * test_regressions() keeps the cases of bugs already fixed.
  *
  * Defaults used in hand computations (sim/config.c, sim/device.c): TLB 64 entries 4-way,
  * costs tlb_hit 0.5ns, walk 25ns, fault 1us, zero 1us, copy 1.5us, evict 0.5us,
@@ -37,6 +38,8 @@
 
 static char tmpdir[256];
 static int ncase;
+static int expect_error;            /* the next runs must fail with an input error */
+static char last_err[SIM_ERR_LEN];  /* that error's message */
 
 /* ---- helpers ---- */
 
@@ -78,13 +81,14 @@ static json_t *run_file(const char *what, const char *trace, const char *const *
         }
         const char *traces[1] = {trace};
         sim_t *s = sim_create(cfg, traces, 1, err);
-        if (!s) {
-            fprintf(stderr, "%s: sim_create: %s\n", what, err);
-            _exit(2);
-        }
-        if (sim_run(s, err)) {
-            fprintf(stderr, "%s: sim_run: %s\n", what, err);
-            _exit(2);
+        if (!s || sim_run(s, err)) {
+            /* An input error: the message goes to the parent through the results file. */
+            FILE *f = fopen(out, "w");
+            if (f) {
+                fputs(err, f);
+                fclose(f);
+            }
+            _exit(4);
         }
         char msg[512];
         int bad = check_all(s, msg, sizeof msg);
@@ -108,6 +112,25 @@ static json_t *run_file(const char *what, const char *trace, const char *const *
         return NULL;
     }
     int code = WEXITSTATUS(st);
+    last_err[0] = '\0';
+    if (code == 4) {                           /* sim_create or sim_run returned an error */
+        FILE *f = fopen(out, "r");
+        if (f) {
+            size_t n = fread(last_err, 1, sizeof last_err - 1, f);
+            last_err[n] = '\0';
+            fclose(f);
+        }
+        unlink(out);
+        if (!expect_error) {
+            check_failed++;
+            fprintf(stderr, "%s: the run failed: %s\n", what, last_err);
+        }
+        return NULL;
+    }
+    if (expect_error) {
+        check_failed++;
+        fprintf(stderr, "%s: the run should have failed with an input error\n", what);
+    }
     CHECK(code == 0 || code == 3);
     CHECK(code != 3);                          /* check_all held after the run */
     if (code != 0 && code != 3) {
@@ -793,50 +816,112 @@ static void test_time(void)
     json_decref(d);
 }
 
-/* ---- known engine bugs (see the report in the commit message and the header) ---- */
+/* ---- regressions: engine bugs these tests found ---- */
 
-static void test_known_bugs(void)
+static void test_regressions(void)
 {
-    /* KNOWN ENGINE BUG 1: a write to a private file page sets the dirty bit of the read-only
-     * PTE that maps the page-cache page (mmu_fault_complete sets PTE_DIRTY for any write
-     * reference, before the write restarts and copies). If reclaim then evicts that cached
-     * page (here FIFO: it is the oldest when the copy needs a frame), the page is written
-     * back to the file: io.file_write 1 for a file that was only ever mapped privately.
-     * A private mapping never writes its file (issue 3: "a dirty page of a shared file
-     * mapping goes to its file").
-     *   pid 2 reads the file page (frame A, page cache); pid 1 reads an anonymous page
-     *   (frame B); pid 1 writes the file page through its private mapping: page_cache fault,
-     *   then the copy needs a frame and FIFO picks A. */
+    /* Bug 1 (fixed in 1838823): a write to a private file page set the dirty bit of the
+     * read-only PTE mapping the page-cache page, before the write restarted and copied; when
+     * reclaim then evicted that cached page it was written back to the file, although the
+     * file was only ever mapped privately (issue 3: only a shared file mapping writes its
+     * file). Two frames, FIFO:
+     *   R (2)   file_read: the file page in frame A (page cache)
+     *   R (1)   demand_zero: frame B
+     *   W (1)   page_cache fault (mapped read-only), then the write traps: cow. The copy needs
+     *           a frame and FIFO evicts A, the source itself (clean: nothing written); its
+     *           contents become pid 1's private copy (copies 1).
+     * The buggy engine wrote the page to the file: io.file_write 1, evictions.dirty 1. */
     const char *fifo2[] = {"policy=fifo", "frames=2", NULL};
-    json_t *d = run_text("KNOWN ENGINE BUG 1: private file page written back",
+    json_t *d = run_text("bug 1: private file page written back",
                          "mmap 1 0x100000 0x1000 rw- file:data private\n"
                          "mmap 1 0x0 0x1000 rw- anon private\n"
                          "mmap 2 0x200000 0x1000 r-- file:data private\n"
                          "R 0x200000 2\nR 0x0 1\nW 0x100000 1\n", fifo2);
-    CHECK_KEY(d, "io.file_write", 0);            /* KNOWN ENGINE BUG 1 */
-    CHECK_KEY(d, "evictions.dirty", 0);          /* KNOWN ENGINE BUG 1 */
+    CHECK_KEY(d, "io.file_write", 0);
+    CHECK_KEY(d, "evictions.dirty", 0);
+    CHECK_KEY(d, "evictions.total", 1);
+    CHECK_KEY(d, "io.file_read", 1);
+    CHECK_KEY(d, "faults.file_read", 1);
+    CHECK_KEY(d, "faults.page_cache", 1);
+    CHECK_KEY(d, "faults.cow", 1);
     CHECK_KEY(d, "cow.copies", 1);
+    CHECK_KEY(d, "memory.resident_end", 2);
     json_decref(d);
 
-    /* KNOWN ENGINE BUG 2: a COW copy can evict its own source, and then loops for ever.
-     * anon_new() asks frame_get() for the copy's frame while the source page is an ordinary
-     * evictable page; when the policy picks the source (MRU picks it: it was just touched;
-     * with one frame any policy must), the copy restarts, the fault brings the source back,
-     * the copy evicts it again... The run never ends. Each case below must finish. */
+    /* Bug 2 (fixed in 1838823): a COW copy could evict its own source and then loop for
+     * ever: anon_new() asked frame_get() for the copy's frame while the source was an
+     * ordinary evictable page; a policy that picks the source (MRU always does: it was just
+     * touched; LFU and OPT often do) evicted it, the access restarted, the fault brought the
+     * source back, the copy evicted it again... Each case must finish.
+     *   MRU, 2 frames: W 0, W 1 (1); fork; W 1 (2): cow fault, MRU evicts page 1 (the source,
+     *   dirty: swap_out; the parent's PTE becomes a swap entry) and the frame, still holding
+     *   the contents, becomes the child's copy. */
     const char *mru2[] = {"policy=mru", "frames=2", NULL};
-    d = run_text("KNOWN ENGINE BUG 2: anonymous COW copy with MRU, 2 frames",
-                 "W 0x0 1\nW 0x1000 1\nfork 1 2\nW 0x1000 2\n", mru2);
-    CHECK(d != NULL);                            /* KNOWN ENGINE BUG 2 */
-    if (d)
-        CHECK_KEY(d, "cow.copies", 1);
+    d = run_text("bug 2: anonymous COW copy with MRU, 2 frames",
+                 "W 0x0 1\nW 0x1000 1\nfork 1 2\nW 0x1000 2\nR 0x1000 1\n", mru2);
+    CHECK(d != NULL);
+    CHECK_KEY(d, "faults.cow", 1);
+    CHECK_KEY(d, "cow.copies", 1);
+    /* then R 1 (1): the parent reads its page back from swap (swap_in), and MRU evicts the
+     * child's copy (dirty: a second swap_out) */
+    CHECK_KEY(d, "faults.swap_in", 1);
+    CHECK_KEY(d, "io.swap_out", 2);
+    CHECK_KEY(d, "evictions.dirty", 2);
     json_decref(d);
-    d = run_text("KNOWN ENGINE BUG 2: private file write with MRU, 2 frames",
+    /*   MRU, 2 frames, private file write: R anon (frame 0); W file: file_read (frame 1), the
+     *   write traps, MRU evicts the source (clean: no write) and keeps it as the copy. */
+    d = run_text("bug 2: private file write with MRU, 2 frames",
                  "mmap 1 0x100000 0x1000 rw- file:data private\n"
                  "mmap 1 0x0 0x1000 rw- anon private\n"
                  "R 0x0\nW 0x100000\n", mru2);
-    CHECK(d != NULL);                            /* KNOWN ENGINE BUG 2 */
-    if (d)
-        CHECK_KEY(d, "io.file_write", 0);
+    CHECK(d != NULL);
+    CHECK_KEY(d, "io.file_write", 0);
+    CHECK_KEY(d, "io.file_read", 1);
+    CHECK_KEY(d, "faults.file_read", 1);
+    CHECK_KEY(d, "faults.cow", 1);
+    CHECK_KEY(d, "cow.copies", 1);
+    CHECK_KEY(d, "memory.resident_end", 2);
+    json_decref(d);
+    /*   Found by a random-trace search: LFU with 3 frames, three generations of fork; the
+     *   write in pid 3 copies page 1, whose use count (1) is the lowest. */
+    const char *lfu3[] = {"policy=lfu", "frames=3", "tlb.entries=2", "tlb.ways=2", NULL};
+    d = run_text("bug 2: LFU, fork chain",
+                 "W 0x1e96 1\nR 0x43dc 1\nfork 1 2\nR 0x40b1 2\nfork 2 3\nR 0x285e 3\n"
+                 "X 0x2212 3\nW 0x1228 3\n", lfu3);
+    CHECK(d != NULL);
+    CHECK_KEY(d, "cow.copies", 1);
+    json_decref(d);
+    /*   OPT with eager COW, 4 frames: an eager copy at fork shares a swapped-out page, whose
+     *   later write copies a page OPT then chooses to evict. */
+    const char *opt4[] = {"policy=opt", "frames=4", "cow=eager", NULL};
+    d = run_text("bug 2: OPT, eager fork",
+                 "W 0xce11 2\nfork 2 5\nX 0xe2c9 4\nW 0xd6c2 5\nW 0x101a3 4\nfork 5 7\n"
+                 "W 0x12846 6\nW 0xc11a 5\nW 0x121d9 6\nW 0x105ba 4\nR 0xeb5a 4\n", opt4);
+    CHECK(d != NULL);
+    json_decref(d);
+
+    /* KNOWN ENGINE BUG 3 (open): a reference by a process that has exited runs in its torn-
+     * down address space: with an implicit area it demand-zeroes a page that no live process
+     * owns, and the frame stays resident for ever (resident_end 1 although every process has
+     * exited). Events by an exited pid are input errors ("FILE:LINE: pid N has already
+     * exited", vm_event); a reference should be too. */
+    expect_error = 1;
+    d = run_text("KNOWN ENGINE BUG 3: reference by an exited pid",
+                 "W 0x0 2\nexit 2\nR 0x0 2\n", NULL);
+    expect_error = 0;
+    CHECK(d == NULL);                            /* KNOWN ENGINE BUG 3 */
+    if (!d) {
+        CHECK(strstr(last_err, ":3:") != NULL);  /* names the line */
+        CHECK(strstr(last_err, "exited") != NULL);
+    }
+    json_decref(d);
+    /* The same for an event (the engine gets this one right). */
+    expect_error = 1;
+    d = run_text("munmap by an exited pid", "W 0x0 2\nexit 2\nmunmap 2 0 4096\n", NULL);
+    expect_error = 0;
+    CHECK(d == NULL);
+    CHECK(strstr(last_err, ":3:") != NULL);
+    CHECK(strstr(last_err, "exited") != NULL);
     json_decref(d);
 }
 
@@ -862,6 +947,6 @@ int main(void)
     test_shootdown();
     test_more();
     test_time();
-    test_known_bugs();
+    test_regressions();
     return check_report("test_engine");
 }
