@@ -17,7 +17,8 @@
  *   - counters agree: total = major + minor = demand_zero + swap_in (anonymous private pages
  *     only), evictions.dirty = io.swap_out, io.swap_in = faults.swap_in, resident_end =
  *     faults - evictions, accesses = reads + writes = the trace's length;
- *   - check_all() == 0 after sim_run (frames, PTEs, reverse maps, swap counts, policy state);
+ *   - check_all() == 0 after sim_run (frames, PTEs, reverse maps, swap counts, policy state),
+ *     and after every record too (config paranoid: a violation aborts with its description);
  *   - determinism: the same config and seed give identical JSON text (json_dumps with
  *     JSON_SORT_KEYS), run twice in one process;
  * and a different seed changes random's result on some trace. */
@@ -124,6 +125,9 @@ static json_t *run(const trace_info_t *t, const char *policy, unsigned frames, u
     bad = bad || config_set(cfg, "frames", buf, err);
     snprintf(buf, sizeof buf, "%u", seed);
     bad = bad || config_set(cfg, "seed", buf, err);
+    /* Paranoid mode: check_all after every record and event, not only at the end (an
+     * invariant broken and then repaired would slip past the final check). */
+    bad = bad || config_set(cfg, "paranoid", "true", err);
     if (bad) {
         fprintf(stderr, "%s: config: %s\n", what, err);
         exit(1);
