@@ -1150,12 +1150,20 @@ static void series_label(const merge_t *m, const run_t *r, int exclude, int excl
 typedef struct series { char *label; int *g; int n; } series_t;
 typedef struct plotset { series_t *s; int n; long at_frames; } plotset_t;
 
-static void plotset_free(plotset_t *p)
+/* Keeps the first n series. */
+static void plotset_truncate(plotset_t *p, int n)
 {
-    for (int i = 0; i < p->n; i++) {
+    for (int i = n; i < p->n; i++) {
         free(p->s[i].label);
         free(p->s[i].g);
     }
+    if (n < p->n)
+        p->n = n;
+}
+
+static void plotset_free(plotset_t *p)
+{
+    plotset_truncate(p, 0);
     free(p->s);
     memset(p, 0, sizeof *p);
 }
@@ -1205,13 +1213,7 @@ static void make_series(const merge_t *m, int exclude, int one_per_group, plotse
         ps->at_frames = fr[(nf - 1) / 2];
         free(fr);
     }
-    if (ps->n > 12) {   /* a legend past a dozen entries is unreadable */
-        for (int i = 12; i < ps->n; i++) {
-            free(ps->s[i].label);
-            free(ps->s[i].g);
-        }
-        ps->n = 12;
-    }
+    plotset_truncate(ps, 12);   /* a legend past a dozen entries is unreadable */
 }
 
 typedef double (*xfn_t)(const merge_t *m, const group_t *g, const void *ctx);
@@ -1254,15 +1256,22 @@ static double x_cwf(const merge_t *m, const group_t *g, const void *ctx)
     return m->runs[g->first].child_wf;
 }
 
+/* s as a gnuplot string constant, in double quotes. */
+static void put_gp_string(FILE *v, const char *s)
+{
+    fputc('"', v);
+    for (const char *c = s; *c; c++)
+        fprintf(v, *c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
+    fputc('"', v);
+}
+
 /* Writes plot-vars.gp's lines for one plot: its series count, labels and note. */
 static void vars_plot(FILE *v, const char *stem, const plotset_t *ps, const char *note)
 {
     fprintf(v, "%s_n = %d\narray %s_labels[%d] = [", stem, ps->n, stem, ps->n);
     for (int i = 0; i < ps->n; i++) {
-        fputs(i ? ", \"" : "\"", v);
-        for (const char *c = ps->s[i].label; *c; c++)
-            fprintf(v, *c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
-        fputc('"', v);
+        fputs(i ? ", " : "", v);
+        put_gp_string(v, ps->s[i].label);
     }
     fputs("]\n", v);
     char full[512];
@@ -1270,10 +1279,28 @@ static void vars_plot(FILE *v, const char *stem, const plotset_t *ps, const char
         snprintf(full, sizeof full, "%s%sat %ld frames", note, *note ? ", " : "", ps->at_frames);
     else
         snprintf(full, sizeof full, "%s", note);
-    fprintf(v, "%s_note = \"", stem);
-    for (const char *c = full; *c; c++)
-        fprintf(v, *c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
-    fputs("\"\n", v);
+    fprintf(v, "%s_note = ", stem);
+    put_gp_string(v, full);
+    fputc('\n', v);
+}
+
+/* A plot's data file is written: close it, name the plot's series and free them. */
+static void end_plot(FILE *f, FILE *v, const char *stem, plotset_t *ps, const char *note)
+{
+    if (f)
+        fclose(f);
+    vars_plot(v, stem, ps, note);
+    plotset_free(ps);
+}
+
+/* The rest of a TSV row: value, confidence half-width pairs (half-widths 0 from one seed). */
+static void put_stats(FILE *f, const double *vals, int n, int seeded)
+{
+    for (int k = 0; k < n; k++) {
+        fputc('\t', f);
+        put_num(f, seeded || k % 2 == 0 ? vals[k] : 0);
+    }
+    fputc('\n', f);
 }
 
 static FILE *open_tsv(const merge_t *m, const char *stem, const char *header, char *path, size_t n)
@@ -1306,10 +1333,9 @@ static int write_plot_data(const merge_t *m, char *err)
     const char *dirbase = strrchr(m->dir, '/') ? strrchr(m->dir, '/') + 1 : m->dir;
     const char *title = m->title ? m->title : dirbase;
     fputs("# plot-vars.gp - written by pagesim merge: titles and series labels for scripts/*.gp\n", v);
-    fputs("exp = \"", v);
-    for (const char *c = title; *c; c++)
-        fprintf(v, *c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
-    fprintf(v, "\"\nseeds = %d\npage_bytes = %ld\n", m->maxn, m->runs[0].page_size);
+    fputs("exp = ", v);
+    put_gp_string(v, title);
+    fprintf(v, "\nseeds = %d\npage_bytes = %ld\n", m->maxn, m->runs[0].page_size);
     char tnote[600] = "";
     if (!field_varies(m, F_TRACE))
         snprintf(tnote, sizeof tnote, "trace %s", m->runs[0].label);
@@ -1322,6 +1348,8 @@ static int write_plot_data(const merge_t *m, char *err)
     else
         snprintf(fnote, sizeof fnote, "%s", tnote);
     snprintf(note2, sizeof note2, "%s%s%s", fnote, *fnote && *seednote ? ", " : "", seednote);
+    /* Plots against the process count or write fraction: the fixed frame count only. */
+    const char *frnote = field_varies(m, F_FRAMES) ? "" : fnote + (*tnote ? strlen(tnote) + 2 : 0);
     plotset_t ps;
     FILE *f;
 
@@ -1337,18 +1365,11 @@ static int write_plot_data(const merge_t *m, char *err)
                 fprintf(f, "%d\t%ld\t", s, r->frames);
                 put_num(f, (double)r->frames * r->page_size / 1048576.0);
                 double vals[4] = {g->mean[M_FRATE], g->ci[M_FRATE], g->mean[M_MISS], g->ci[M_MISS]};
-                for (int k = 0; k < 4; k++) {
-                    fputc('\t', f);
-                    put_num(f, seeded || k % 2 == 0 ? vals[k] : 0);
-                }
-                fputc('\n', f);
+                put_stats(f, vals, 4, seeded);
             }
             fputs("\n\n", f);
         }
-        if (f)
-            fclose(f);
-        vars_plot(v, "fault_rate", &ps, tnote);
-        plotset_free(&ps);
+        end_plot(f, v, "fault_rate", &ps, tnote);
     }
 
     /* Major-fault latency CDFs: one curve per grid point (lowest seed). */
@@ -1365,12 +1386,10 @@ static int write_plot_data(const merge_t *m, char *err)
                 ps.s[s] = t;
             }
         }
-        for (int s = keep; s < ps.n; s++) {
-            free(ps.s[s].label);
-            free(ps.s[s].g);
-        }
-        ps.n = keep;
+        plotset_truncate(&ps, keep);
     }
+    if (any_cdf && !ps.n)
+        plotset_free(&ps);
     if (any_cdf && ps.n) {
         f = open_tsv(m, "latency_cdf", "series\tlatency_us\tfraction", path, sizeof path);
         for (int s = 0; f && s < ps.n; s++) {
@@ -1386,12 +1405,8 @@ static int write_plot_data(const merge_t *m, char *err)
             }
             fputs("\n\n", f);
         }
-        if (f)
-            fclose(f);
-        vars_plot(v, "latency_cdf", &ps, note2);
+        end_plot(f, v, "latency_cdf", &ps, note2);
     }
-    if (any_cdf)
-        plotset_free(&ps);
 
     /* Fault rate and resident set over simulated time. */
     int any_tl = 0;
@@ -1421,10 +1436,7 @@ static int write_plot_data(const merge_t *m, char *err)
                 fprintf(f, "%d\tnan\tnan\tnan\tnan\n", s);
             fputs("\n\n", f);
         }
-        if (f)
-            fclose(f);
-        vars_plot(v, "timeline", &ps, note2);
-        plotset_free(&ps);
+        end_plot(f, v, "timeline", &ps, note2);
     }
 
     /* The thrashing curve: CPU utilization and throughput against the number of processes
@@ -1441,18 +1453,11 @@ static int write_plot_data(const merge_t *m, char *err)
                 const group_t *g = &m->groups[ps.s[s].g[i]];
                 fprintf(f, "%d\t%ld", s, first_run(m, g)->nproc);
                 double vals[4] = {100 * g->mean[M_CPU], 100 * g->ci[M_CPU], g->mean[M_TPUT], g->ci[M_TPUT]};
-                for (int k = 0; k < 4; k++) {
-                    fputc('\t', f);
-                    put_num(f, seeded || k % 2 == 0 ? vals[k] : 0);
-                }
-                fputc('\n', f);
+                put_stats(f, vals, 4, seeded);
             }
             fputs("\n\n", f);
         }
-        if (f)
-            fclose(f);
-        vars_plot(v, "thrashing", &ps, field_varies(m, F_FRAMES) ? "" : fnote + (*tnote ? strlen(tnote) + 2 : 0));
-        plotset_free(&ps);
+        end_plot(f, v, "thrashing", &ps, frnote);
     }
 
     /* TLB miss ratio against TLB size; COW copies against the child's write fraction. */
@@ -1482,22 +1487,15 @@ static int write_plot_data(const merge_t *m, char *err)
                     vals[2] = g->mean[M_COPIED] * mib;
                     vals[3] = g->ci[M_COPIED] * mib;
                 }
-                for (int c = 0; c < (is_tlb ? 2 : 4); c++) {
-                    fputc('\t', f);
-                    put_num(f, seeded || c % 2 == 0 ? vals[c] : 0);
-                }
-                fputc('\n', f);
+                put_stats(f, vals, is_tlb ? 2 : 4, seeded);
             }
             fputs("\n\n", f);
         }
-        if (f)
-            fclose(f);
         if (is_cow) {
             fprintf(v, "cow_key = \"%s\"\n", key);
             cow_done = 1;
         }
-        vars_plot(v, stem, &ps, fnote);
-        plotset_free(&ps);
+        end_plot(f, v, stem, &ps, fnote);
     }
 
     /* No write-fraction key: the children's write fraction may still differ between the
@@ -1528,22 +1526,15 @@ static int write_plot_data(const merge_t *m, char *err)
                 double vals[4] = {g->mean[M_COPIED], g->ci[M_COPIED], g->mean[M_COPIED] * mib, g->ci[M_COPIED] * mib};
                 fprintf(f, "%d\t", s);
                 put_num(f, r->child_wf);
-                for (int c = 0; c < 4; c++) {
-                    fputc('\t', f);
-                    put_num(f, seeded || c % 2 == 0 ? vals[c] : 0);
-                }
-                fputc('\n', f);
+                put_stats(f, vals, 4, seeded);
                 rows++;
             }
             if (!rows)
                 fprintf(f, "%d\tnan\tnan\tnan\tnan\tnan\n", s);
             fputs("\n\n", f);
         }
-        if (f)
-            fclose(f);
         fprintf(v, "cow_key = \"children's phases in the workload specs\"\n");
-        vars_plot(v, "cow", &ps, field_varies(m, F_FRAMES) ? "" : fnote + (*tnote ? strlen(tnote) + 2 : 0));
-        plotset_free(&ps);
+        end_plot(f, v, "cow", &ps, frnote);
     }
     return atomic_close(v, vtmp, vpath, err);
 }
