@@ -760,6 +760,27 @@ static int sc_line(rec_conv_t *c, rec_stream_t *s, rec_proc_t *p, const char *li
 
 /* ------------------------------------------------------------------ lines */
 
+/* Parses a hex number (bare digits, any case); returns the end or NULL. Hot path. */
+static inline const char *hex_at(const char *p, uint64_t *v)
+{
+    uint64_t x = 0;
+    const char *s = p;
+    for (;; p++) {
+        unsigned ch = (unsigned char)*p, d;
+        if (ch - '0' < 10)
+            d = ch - '0';
+        else if ((ch | 0x20) - 'a' < 6)
+            d = (ch | 0x20) - 'a' + 10;
+        else
+            break;
+        x = x << 4 | d;
+    }
+    if (p == s)
+        return NULL;
+    *v = x;
+    return p;
+}
+
 /* A lackey access line; 1 if it was one. Hot path: one pass, no library calls. */
 static int ref_line(rec_conv_t *c, rec_proc_t *p, const char *l)
 {
@@ -775,18 +796,7 @@ static int ref_line(rec_conv_t *c, rec_proc_t *p, const char *l)
     while (*q == ' ')
         q++;
     uint64_t addr = 0, size = 0;
-    const char *s = q;
-    for (;; q++) {
-        unsigned ch = (unsigned char)*q, d;
-        if (ch - '0' < 10)
-            d = ch - '0';
-        else if ((ch | 0x20) - 'a' < 6)
-            d = (ch | 0x20) - 'a' + 10;
-        else
-            break;
-        addr = addr << 4 | d;
-    }
-    if (q == s || *q != ',')
+    if (!(q = hex_at(q, &addr)) || *q != ',')
         return 0;
     for (q++; (unsigned)(*q - '0') < 10; q++)
         size = size * 10 + (uint64_t)(*q - '0');
@@ -978,27 +988,6 @@ static void layout_emit(rec_conv_t *c, spid_t pid, const layout_t *l)
         }
         emit(c, &r);
     }
-}
-
-/* Parses a hex number; returns the end or NULL. */
-static const char *hex_at(const char *p, uint64_t *v)
-{
-    uint64_t x = 0;
-    const char *s = p;
-    for (;; p++) {
-        unsigned ch = (unsigned char)*p, d;
-        if (ch - '0' < 10)
-            d = ch - '0';
-        else if ((ch | 0x20) - 'a' < 6)
-            d = (ch | 0x20) - 'a' + 10;
-        else
-            break;
-        x = x << 4 | d;
-    }
-    if (p == s)
-        return NULL;
-    *v = x;
-    return p;
 }
 
 static layout_t *layout_collecting(rec_conv_t *c, spid_t pid)
