@@ -282,9 +282,15 @@ static int run_trace(sim_t *s, char *err)
         if (!p || rec.pid != cur_pid) {
             p = proc_get(s, rec.pid);
             cur_pid = rec.pid;
+            if (p->state == P_EXITED) {
+                snprintf(err, SIM_ERR_LEN, "%s:%llu: pid %u has already exited", s->wl->path,
+                         (unsigned long long)s->wl->line, rec.pid);
+                return -1;
+            }
             if (c->last_mm != p->mm) {
                 if (c->last_mm != UINT32_MAX) {
                     c->clock += s->cost.context_switch;
+                    c->busy_ps += s->cost.context_switch;
                     s->n_ctx_switch++;
                     if (flush_on_switch)
                         tlb_flush(&c->tlb, UINT32_MAX);
