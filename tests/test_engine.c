@@ -11,9 +11,9 @@
  * case ("did not finish") instead of hanging the test suite. The child writes the results
  * JSON to a temporary file that the parent reads back.
  *
- * Cases marked KNOWN ENGINE BUG fail on purpose against the current engine: they state the
- * contract (issues 2 and 3) and the engine does not keep it yet. Fix the engine, not the test.
- * test_regressions() keeps the cases of bugs already fixed.
+ * A case marked KNOWN ENGINE BUG fails on purpose against the engine of its day: it states the
+ * contract (issues 2 and 3) that the engine did not keep yet. Fix the engine, not the test.
+ * test_regressions() keeps the cases of the bugs these tests found, all fixed since.
  *
  * Defaults used in hand computations (sim/config.c, sim/device.c): TLB 64 entries 4-way,
  * costs tlb_hit 0.5ns, walk 25ns, fault 1us, zero 1us, copy 1.5us, evict 0.5us,
@@ -839,11 +839,11 @@ static void test_overlap(void)
     CHECK_REAL(d, "processes.0.blocked_ns", 107812.5);
     CHECK_REAL(d, "processes.0.cpu_ns", 1051.0);
     CHECK_REAL(d, "processes.1.cpu_ns", 3025.0);
-    /* KNOWN ENGINE BUG 4 (open, minor): the trace schedule leaves context switches out of
-     * cpu.busy_ns (4076 = the processes' cpu_ns alone), the rr schedule counts them (8076 =
+    /* Bug 4 (fixed in 8d1dcb2): the trace schedule left context switches out of
+     * cpu.busy_ns (4076 = the processes' cpu_ns alone), the rr schedule counted them (8076 =
      * 1051 + 3025 + 2 * 2000). A switch is CPU work; both schedules should count it:
      * busy_ns = sum of cpu_ns + context_switches * costs.context_switch = 6076 here. */
-    CHECK_REAL(d, "cpu.busy_ns", 1051.0 + 3025.0 + 1 * 2000.0);   /* KNOWN ENGINE BUG 4 */
+    CHECK_REAL(d, "cpu.busy_ns", 1051.0 + 3025.0 + 1 * 2000.0);
     json_decref(d);
     d = run_text("overlap: rr schedule", text, rr);
     CHECK_REAL(d, "time.sim_ns", 110863.5);
@@ -939,16 +939,16 @@ static void test_regressions(void)
     CHECK(d != NULL);
     json_decref(d);
 
-    /* KNOWN ENGINE BUG 3 (open): a reference by a process that has exited runs in its torn-
+    /* Bug 3 (fixed in 8d1dcb2): a reference by a process that has exited runs in its torn-
      * down address space: with an implicit area it demand-zeroes a page that no live process
      * owns, and the frame stays resident for ever (resident_end 1 although every process has
      * exited). Events by an exited pid are input errors ("FILE:LINE: pid N has already
      * exited", vm_event); a reference should be too. */
     expect_error = 1;
-    d = run_text("KNOWN ENGINE BUG 3: reference by an exited pid",
+    d = run_text("bug 3: reference by an exited pid",
                  "W 0x0 2\nexit 2\nR 0x0 2\n", NULL);
     expect_error = 0;
-    CHECK(d == NULL);                            /* KNOWN ENGINE BUG 3 */
+    CHECK(d == NULL);
     if (!d) {
         CHECK(strstr(last_err, ":3:") != NULL);  /* names the line */
         CHECK(strstr(last_err, "exited") != NULL);
