@@ -841,7 +841,7 @@ static void test_overlap(void)
     CHECK_REAL(d, "processes.1.cpu_ns", 3025.0);
     /* Bug 4 (fixed in 8d1dcb2): the trace schedule left context switches out of
      * cpu.busy_ns (4076 = the processes' cpu_ns alone), the rr schedule counted them (8076 =
-     * 1051 + 3025 + 2 * 2000). A switch is CPU work; both schedules should count it:
+     * 1051 + 3025 + 2 * 2000). A switch is CPU work; both schedules count it now:
      * busy_ns = sum of cpu_ns + context_switches * costs.context_switch = 6076 here. */
     CHECK_REAL(d, "cpu.busy_ns", 1051.0 + 3025.0 + 1 * 2000.0);
     json_decref(d);
@@ -939,11 +939,11 @@ static void test_regressions(void)
     CHECK(d != NULL);
     json_decref(d);
 
-    /* Bug 3 (fixed in 8d1dcb2): a reference by a process that has exited runs in its torn-
-     * down address space: with an implicit area it demand-zeroes a page that no live process
-     * owns, and the frame stays resident for ever (resident_end 1 although every process has
-     * exited). Events by an exited pid are input errors ("FILE:LINE: pid N has already
-     * exited", vm_event); a reference should be too. */
+    /* Bug 3 (fixed in 8d1dcb2): a reference by a process that had exited ran in its torn-
+     * down address space: with an implicit area it demand-zeroed a page that no live process
+     * owned, and the frame stayed resident for ever (resident_end 1 although every process
+     * had exited). Events by an exited pid are input errors ("FILE:LINE: pid N has already
+     * exited"), and so is a reference now. */
     expect_error = 1;
     d = run_text("bug 3: reference by an exited pid",
                  "W 0x0 2\nexit 2\nR 0x0 2\n", NULL);
