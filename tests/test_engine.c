@@ -384,6 +384,24 @@ static void test_tlb(void)
     CHECK_REAL(d, "time.sim_ns", 6153.0);       /* one more walk than above: 6128 + 25 */
     json_decref(d);
 
+    /* ASIDs: two processes alternate on page 0. Tagged entries survive a switch: pid 1 miss,
+     * pid 2 miss, then both hit (2 hits, 2 misses). Without ASIDs each of the 3 switches
+     * flushes the TLB: 4 misses. Time without ASIDs: 4 * 0.5 + 4 * 25 + 2 faults * 2000 +
+     * 3 switches * 2000 = 10102 ns. */
+    const char *alt = "R 0x0 1\nR 0x0 2\nR 0x0 1\nR 0x0 2\n";
+    d = run_text("tlb with asids", alt, NULL);
+    CHECK_KEY(d, "tlb.hits", 2);
+    CHECK_KEY(d, "tlb.misses", 2);
+    CHECK_KEY(d, "tlb.flushes", 0);
+    json_decref(d);
+    const char *noasid[] = {"tlb.asid=false", NULL};
+    d = run_text("tlb without asids", alt, noasid);
+    CHECK_KEY(d, "tlb.hits", 0);
+    CHECK_KEY(d, "tlb.misses", 4);
+    CHECK_KEY(d, "tlb.flushes", 3);
+    CHECK_REAL(d, "time.sim_ns", 10102.0);
+    json_decref(d);
+
     /* ref_bit=access vs tlb_fill changes CLOCK's choice. Three frames, default TLB (pages
      * 0..4 fall in distinct sets, nothing leaves the TLB but by eviction).
      *   R 0, R 1, R 2   three faults; ring [0 1 2], all referenced, hand at 0.
