@@ -120,6 +120,11 @@ run run --format text -o "$T/badout/res.json" "$BAD"
 expect "malformed line: exit 2 (got $rc)" [ $rc -eq 2 ]
 expect "malformed line: message names eng_bad.txt:4: ($(head -c 200 "$T/err"))" has_err "eng_bad.txt:4:"
 expect "malformed line: no output file, no temporary file" [ -z "$(ls -A "$T/badout")" ]
+# The same file with the format detected: still the line, not just "unrecognised format".
+run run -o "$T/badout/res.json" "$BAD"
+expect "malformed line, format detected: exit 2 (got $rc)" [ $rc -eq 2 ]
+expect "malformed line, format detected: names eng_bad.txt:4: ($(head -c 200 "$T/err"))" has_err "eng_bad.txt:4:"
+expect "malformed line, format detected: no output file" [ -z "$(ls -A "$T/badout")" ]
 # Deep in a long file (past format detection's window, after results began to accrue).
 { for i in $(seq 1 7000); do echo "R 0x$((i % 50))000"; done; echo "W 0x1000 not-a-pid"; echo "R 0x0"; } >"$T/long_bad.txt"
 run run -o "$T/badout/res.json" "$T/long_bad.txt"

@@ -78,6 +78,29 @@ static void format_names(char *buf, size_t cap)
         k += (size_t)snprintf(buf + k, cap - k, "%s%s", k ? ", " : "", (*f)->name);
 }
 
+/* Whether the input reads as pagesim text but for one bad line among its first ones (at
+ * least two good records before it): then wl->err holds that line's message. Rewinds. */
+static int text_error_line(wl_t *wl)
+{
+    wl->ops = &wl_text_ops;
+    if (wl_text_ops.open && wl_text_ops.open(wl) < 0)
+        return 0;
+    wl_rec_t r;
+    int rc, good = 0;
+    while (good < 100000 && (rc = wl_text_ops.next(wl, &r)) > 0)
+        good++;
+    int bad_line = rc < 0 && good >= 2;
+    char msg[WL_ERR_LEN];
+    memcpy(msg, wl->err, sizeof msg);
+    if (wl_text_ops.close)
+        wl_text_ops.close(wl);
+    wl->ops = NULL;
+    wl->line = 0;
+    wl_input_rewind(wl->in);
+    memcpy(wl->err, msg, sizeof msg);
+    return bad_line;
+}
+
 wl_t *wl_open(const char *path, const char *format, gsl_rng *rng, char *err)
 {
     char names[256];
@@ -126,6 +149,12 @@ wl_t *wl_open(const char *path, const char *format, gsl_rng *rng, char *err)
                 best = s;
                 ops = *f;
             }
+        }
+        if (!ops && text_error_line(wl)) {
+            /* It reads as pagesim text up to one bad line: name that line, as for any bad
+             * input, rather than only saying the format is unknown. */
+            wl_set_err(err, "%s (if this is not a pagesim text trace, give --format)", wl->err);
+            goto fail;
         }
         if (!ops) {
             format_names(names, sizeof names);
