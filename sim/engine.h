@@ -96,6 +96,7 @@ typedef struct proc {
     uint32_t pend_perms;
     uint32_t pend_fk;     /* fault kind */
     uint64_t pend_key;    /* cache key the frame must still hold (0: private frame) */
+    int      access_done; /* the completion finished the blocked access: do not retry it */
     mem_ref_t pend_ref;
     sim_time_t fault_start;
     /* statistics */
@@ -245,10 +246,10 @@ void  reclaim_writeback_done(sim_t *s, pfn_t pfn);      /* EV_WRITEBACK */
 
 /* mmu.c */
 /* One page reference by process p on CPU c, charging c->clock. Returns 0 when done, 1 when
- * p blocked on I/O (the EV_IO_DONE event will call mmu_fault_complete; p then restarts
- * the same reference, which counts once). */
+ * p blocked on I/O: the EV_IO_DONE event calls mmu_fault_complete, which sets
+ * p->access_done when it completed the reference, else p retries it (counted once). */
 int   mmu_access(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind);
-void  mmu_fault_complete(sim_t *s, proc_t *p, sim_time_t now);
+void  mmu_fault_complete(sim_t *s, proc_t *p, sim_time_t now, int sync);
 const vma_t *vma_find(const mm_t *mm, vpn_t vpn);
 /* fork: the COW policy may copy a resident private page for the child now; 1 if it did. */
 int   cow_at_fork(sim_t *s, cpu_t *c, uint32_t pmi, pte_t *pp, uint32_t cmi, pte_t *cp, const vma_t *v);

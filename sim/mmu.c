@@ -12,9 +12,13 @@
  *
  * A fault that must wait (device I/O, or the write-back of a dirty victim) is split in two
  * as in a real kernel: the first half allocates and locks the frame and submits I/O; the
- * process blocks and an EV_IO_DONE event runs mmu_fault_complete, which maps the page. The
- * faulting instruction then restarts, finds the page present, and is not shown to the policy
- * a second time (PTE_FRESH). A fault that needs no wait completes at once.
+ * process blocks and an EV_IO_DONE event runs mmu_fault_complete, which maps the page and
+ * completes the access that faulted (p->access_done), so the process resumes after it. That
+ * guarantees progress: were the instruction simply restarted when the process next runs,
+ * other processes' faults could evict the page first, again and again (a livelock seen with
+ * FIFO, 3 frames and 2 CPUs). Only a write that must still copy (a private page mapped
+ * read-only) restarts, and then is not shown to the policy a second time (PTE_FRESH). A
+ * fault that needs no wait completes at once.
  *
  * Referenced bits: by default every reference sets R, as the textbooks assume; with
  * ref_bit "tlb_fill", only a walk that fills the TLB sets it, as x86 hardware does, so a bit
@@ -133,7 +137,7 @@ static int fault_finish(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, pfn_t pfn, pf
     p->pend_ref = *r;
     p->fault_start = start;
     if (ready <= c->clock) {
-        mmu_fault_complete(s, p, c->clock);
+        mmu_fault_complete(s, p, c->clock, 1);
         return F_DONE;
     }
     frame_t *f = &s->frames[pfn];
@@ -147,7 +151,7 @@ static int fault_finish(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, pfn_t pfn, pf
     return F_BLOCKED;
 }
 
-void mmu_fault_complete(sim_t *s, proc_t *p, sim_time_t now)
+void mmu_fault_complete(sim_t *s, proc_t *p, sim_time_t now, int sync)
 {
     if (p->pend_pfn == PFN_NONE)
         return;                             /* a wait for memory: the access just retries */
@@ -180,10 +184,15 @@ void mmu_fault_complete(sim_t *s, proc_t *p, sim_time_t now)
         swap_unref(s, pte->val);
     map_page(s, p, pte, p->pend_pfn, p->pend_perms);
     /* The faulting reference touches the page: its R (and D) bits are set before the policy
-     * hears of it, as the hardware would set them when the access restarts. */
-    pte->flags |= PTE_FRESH | PTE_REF;
+     * hears of it, as the hardware would set them. */
+    pte->flags |= PTE_REF;
     if (p->pend_ref.kind == REF_WRITE && (p->pend_perms & PTE_WRITE))
         pte->flags |= PTE_DIRTY;          /* a write through a read-only PTE will copy instead */
+    uint32_t need = need_perm(p->pend_ref.kind);
+    if (!sync && (p->pend_perms & need) == need)
+        p->access_done = 1;               /* the access is done; the process resumes after it */
+    else
+        pte->flags |= PTE_FRESH;          /* it runs on (sync) or restarts: no second on_hit */
     policy_touch(s, p->pend_pfn, &p->pend_ref);
     double ns = (double)(now - p->fault_start) / PS_PER_NS;
     hist_add(s->lat_fault, ns);

@@ -227,7 +227,7 @@ static void run_events(sim_t *s, sim_time_t now)
             SIM_ASSERT(s, p->state == P_BLOCKED);
             p->state = P_RUNNABLE;
             p->blocked_ps += ev.when - p->blocked_since;
-            mmu_fault_complete(s, p, ev.when);
+            mmu_fault_complete(s, p, ev.when, 0);
             if (s->rr)
                 runq_push(s, ev.a, ev.when);
             break;
@@ -308,8 +308,13 @@ static int run_trace(sim_t *s, char *err)
         uint64_t npages;
         wl_split(&rec, s->page_shift, &vpn, &npages);
         for (uint64_t i = 0; i < npages; i++, vpn++) {
-            while (mmu_access(s, c, p, vpn, (ref_kind_t)rec.kind))
+            while (mmu_access(s, c, p, vpn, (ref_kind_t)rec.kind)) {
                 idle += wait_for(s, c, p);
+                if (p->access_done) {
+                    p->access_done = 0;
+                    break;
+                }
+            }
             s->vt++;
         }
         p->cpu_ps += c->clock - t0 - idle;
@@ -381,8 +386,10 @@ static int run_slice(sim_t *s, cpu_t *c, sim_time_t limit, char *err)
     for (;;) {
         proc_t *p = &s->procs[pi];
         while (p->cur_left) {
-            if (mmu_access(s, c, p, p->cur_vpn, (ref_kind_t)p->cur.kind)) {
-                c->cur = -1;                       /* blocked: the restart resumes this page */
+            if (p->access_done)                    /* its fault's completion did this page */
+                p->access_done = 0;
+            else if (mmu_access(s, c, p, p->cur_vpn, (ref_kind_t)p->cur.kind)) {
+                c->cur = -1;                       /* blocked: resumes at this page */
                 goto out;
             }
             s->vt++;

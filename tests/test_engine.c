@@ -474,9 +474,9 @@ static void test_areas(void)
     CHECK_KEY(d, "memory.resident_peak", 1);
     CHECK_KEY(d, "devices.file.requests", 1);
     /* Time, by hand: pid 1: lookup 0.5 + walk 25 + fault 1000, then waits for the read
-     * (107812.5), restarts: lookup 0.5 + walk 25 -> 108863.5. Switch to pid 2: 2000. pid 2:
-     * 0.5 + 25 + 1000 (a minor fault costs only the trap) -> 111889 ns. */
-    CHECK_REAL(d, "time.sim_ns", 111889.0);
+     * (107812.5): the completion finishes the access -> 108838. Switch to pid 2: 2000. pid 2:
+     * 0.5 + 25 + 1000 (a minor fault costs only the trap) -> 111863.5 ns. */
+    CHECK_REAL(d, "time.sim_ns", 111863.5);
     /* The major fault's latency is the trap plus the device: 1000 + 107812.5. */
     CHECK_REAL(d, "latency.major_fault_ns.max", 108812.5);
     CHECK_KEY(d, "latency.major_fault_ns.count", 1);
@@ -661,13 +661,14 @@ static void test_unmap_exit(void)
 static void test_shootdown(void)
 {
     /* Evicting a page two processes map unmaps it from both and shoots down both cached
-     * translations. One frame: pid 1 reads the file page (file_read), pid 2 reads it
-     * (page_cache; both TLB entries cached, ASID-tagged), pid 1 touches an anonymous page:
-     * the file page is evicted: 2 shootdowns. */
+     * translations. One frame: pid 1 reads the file page (file_read; the I/O completion
+     * finishes that access without a TLB fill) and reads it again (a walk caches it), pid 2
+     * reads it (page_cache; both TLB entries cached, ASID-tagged), pid 1 touches an
+     * anonymous page: the file page is evicted: 2 shootdowns. */
     const char *trace = "mmap 1 0x100000 0x1000 r-- file:lib private\n"
                         "mmap 2 0x200000 0x1000 r-- file:lib private\n"
                         "mmap 1 0x0 0x2000 rw- anon private\n"
-                        "R 0x100000 1\nR 0x200000 2\nR 0x0 1\n";
+                        "R 0x100000 1\nR 0x100000 1\nR 0x200000 2\nR 0x0 1\n";
     const char *one[] = {"frames=1", NULL};
     json_t *d = run_text("shootdown", trace, one);
     CHECK_KEY(d, "tlb.shootdowns", 2);
@@ -815,11 +816,12 @@ static void test_time(void)
      *   R 0: TLB hit 0.5                            -> t = 2026
      *   R 1: 0.5 + 25 + 1000 trap + 500 evict       -> t = 3551.5, swap write submitted,
      *        done at 3551.5 + 107812.5 = 111364; then 500 shootdown + 1000 zero (t = 5051.5,
-     *        overlapping the write); wait until 111364; restart: 0.5 + 25 -> 111389.5 ns.
+     *        overlapping the write); wait until 111364, when the completion finishes the
+     *        access -> 111364 ns.
      *   The fault's latency: 111364 - 2051.5 = 109312.5 ns (minor: demand-zero). */
     const char *one[] = {"frames=1", NULL};
     d = run_text("time dirty eviction", "W 0x0\nR 0x0\nR 0x1000\n", one);
-    CHECK_REAL(d, "time.sim_ns", 111389.5);
+    CHECK_REAL(d, "time.sim_ns", 111364.0);
     CHECK_REAL(d, "latency.fault_ns.max", 109312.5);
     CHECK_KEY(d, "latency.major_fault_ns.count", 0);
     CHECK_KEY(d, "io.swap_out", 1);
@@ -827,8 +829,9 @@ static void test_time(void)
     json_decref(d);
 
     /* A swap-in: the major fault costs trap + evict + shootdown + the device read. One frame:
-     * W 0 (dz), R 1 (dz, evicts 0 dirty), R 0: 1000 + 500 + 500 + 107812.5 = 109812.5. */
-    d = run_text("time swap-in", "W 0x0\nR 0x1000\nR 0x0\n", one);
+     * W 0 (dz), R 1 (dz, evicts 0 dirty; waits for the write, so the completion maps page 1
+     * without a TLB fill), R 1 again (walk, cached), R 0: 1000 + 500 + 500 + 107812.5. */
+    d = run_text("time swap-in", "W 0x0\nR 0x1000\nR 0x1000\nR 0x0\n", one);
     CHECK_REAL(d, "latency.major_fault_ns.max", 109812.5);
     CHECK_KEY(d, "latency.major_fault_ns.count", 1);
     json_decref(d);
@@ -839,12 +842,13 @@ static void test_time(void)
 static void test_overlap(void)
 {
     /* pid 1 reads one file page (a major fault); pid 2 reads one anonymous page 2000 times.
-     * trace schedule (file order): pid 1: 0.5 + 25 + 1000, waits 107812.5, restarts 0.5 + 25
-     *   = 108863.5; switch 2000; pid 2: 0.5 + 25 + 1000 + 1000 zero, then 1999 TLB hits * 0.5
-     *   = 3025 -> 113888.5 ns, one context switch.
+     * trace schedule (file order): pid 1: 0.5 + 25 + 1000, waits 107812.5 (the completion
+     *   finishes the access) = 108838; switch 2000; pid 2: 0.5 + 25 + 1000 + 1000 zero, then
+     *   1999 TLB hits * 0.5 = 3025 -> 113863 ns, one context switch.
      * rr schedule: pid 1 faults and blocks at 1025.5; switch (2000); pid 2 runs its 3025 ns
      *   during the wait and ends at 6050.5; the CPU idles to the completion at 1025.5 +
-     *   107812.5 = 108838; switch back (2000); the restart 25.5 -> 110863.5 ns, two switches. */
+     *   107812.5 = 108838, which finishes its access; switch back (2000) -> 110838 ns, two
+     *   switches. */
     size_t cap = 64 * 2100, n = 0;
     char *text = malloc(cap);
     n += (size_t)snprintf(text + n, cap - n, "mmap 1 0x100000 0x1000 r-- file:f private\nR 0x100000 1\n");
@@ -852,23 +856,22 @@ static void test_overlap(void)
         n += (size_t)snprintf(text + n, cap - n, "R 0x0 2\n");
     const char *trace[] = {"schedule=trace", NULL}, *rr[] = {"schedule=rr", NULL};
     json_t *d = run_text("overlap: trace schedule", text, trace);
-    CHECK_REAL(d, "time.sim_ns", 113888.5);
+    CHECK_REAL(d, "time.sim_ns", 113863.0);
     CHECK_KEY(d, "cpu.context_switches", 1);
     CHECK_REAL(d, "processes.0.blocked_ns", 107812.5);
-    CHECK_REAL(d, "processes.0.cpu_ns", 1051.0);
+    CHECK_REAL(d, "processes.0.cpu_ns", 1025.5);
     CHECK_REAL(d, "processes.1.cpu_ns", 3025.0);
     /* Bug 4 (fixed in 8d1dcb2): the trace schedule left context switches out of
-     * cpu.busy_ns (4076 = the processes' cpu_ns alone), the rr schedule counted them (8076 =
-     * 1051 + 3025 + 2 * 2000). A switch is CPU work; both schedules count it now:
-     * busy_ns = sum of cpu_ns + context_switches * costs.context_switch = 6076 here. */
-    CHECK_REAL(d, "cpu.busy_ns", 1051.0 + 3025.0 + 1 * 2000.0);
+     * cpu.busy_ns, the rr schedule counted them. A switch is CPU work; both schedules count
+     * it now: busy_ns = sum of cpu_ns + context_switches * costs.context_switch. */
+    CHECK_REAL(d, "cpu.busy_ns", 1025.5 + 3025.0 + 1 * 2000.0);
     json_decref(d);
     d = run_text("overlap: rr schedule", text, rr);
-    CHECK_REAL(d, "time.sim_ns", 110863.5);
+    CHECK_REAL(d, "time.sim_ns", 110838.0);
     CHECK_KEY(d, "cpu.context_switches", 2);
     CHECK_REAL(d, "processes.0.blocked_ns", 107812.5);
     CHECK_REAL(d, "processes.1.cpu_ns", 3025.0);
-    CHECK_REAL(d, "cpu.busy_ns", 1051.0 + 3025.0 + 2 * 2000.0);
+    CHECK_REAL(d, "cpu.busy_ns", 1025.5 + 3025.0 + 2 * 2000.0);
     json_decref(d);
     free(text);
 }
