@@ -1,8 +1,9 @@
 /* event.c - binary min-heap of events ordered by (when, seq).
  *
- * Only asynchronous things are events (I/O completions, quantum ends, reclaim and policy
- * timers); memory references never are, so the heap stays small (about one entry per
- * process plus one per CPU) and push/pop cost O(log n) on a tiny n. Ties in time are broken
+ * Only asynchronous things are events (I/O completions, background reclaim wake-ups and
+ * write-back completions); memory references never are, and quantum ends are clock compares
+ * on the running CPU, so the heap stays small (about one entry per blocked process) and
+ * push/pop cost O(log n) on a tiny n. Ties in time are broken
  * by the insertion sequence number: deterministic, and FIFO among simultaneous events.
  * Reference: Cormen et al., Introduction to Algorithms, ch. 6 (binary heaps). */
 #include "event.h"

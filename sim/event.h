@@ -7,11 +7,9 @@
 #include "types.h"
 
 typedef enum ev_kind {
-    EV_IO_DONE = 1,     /* a blocked process's I/O completed: a = pid */
-    EV_QUANTUM,         /* a = cpu: the running process's time slice ends */
+    EV_IO_DONE = 1,     /* a blocked process's I/O completed: a = index of the process */
     EV_RECLAIM,         /* background reclaimer wakes */
     EV_WRITEBACK,       /* a (background) write-back completed: a = frame to free */
-    EV_POLICY_TICK,     /* the replacement policy's timer */
     EV_TEST,            /* used by unit tests */
 } ev_kind_t;
 
@@ -37,7 +35,7 @@ uint64_t evq_push(evq_t *q, sim_time_t when, uint32_t kind, uint32_t a, uint64_t
 static inline sim_time_t evq_next_time(const evq_t *q) { return q->n ? q->heap[0].when : SIM_TIME_MAX; }
 /* Removes the earliest event into *e; 0 if empty. */
 int evq_pop(evq_t *q, event_t *e);
-/* Removes every event matching kind and a (e.g. a cancelled quantum); returns how many. O(n). */
+/* Removes every event matching kind and a; returns how many. O(n). */
 size_t evq_cancel(evq_t *q, uint32_t kind, uint32_t a);
 
 #endif

@@ -89,15 +89,15 @@ static void test_cancel(void)
     evq_t q;
     event_t e;
     evq_init(&q);
-    /* kind EV_QUANTUM for cpu 0 and 1, EV_IO_DONE for pid 0: cancel only (QUANTUM, 1). */
+    /* kind EV_WRITEBACK for frames 0 and 1, EV_IO_DONE for proc 0: cancel only (WRITEBACK, 1). */
     for (uint32_t i = 0; i < 30; i++) {
         sim_time_t t = (sim_time_t)((i * 7919u) % 31u);
-        evq_push(&q, t, i % 3 == 0 ? EV_QUANTUM : i % 3 == 1 ? EV_IO_DONE : EV_QUANTUM,
+        evq_push(&q, t, i % 3 == 0 ? EV_WRITEBACK : i % 3 == 1 ? EV_IO_DONE : EV_WRITEBACK,
                  i % 3 == 2 ? 1 : 0, i);
     }
-    CHECK_EQ(evq_cancel(&q, EV_QUANTUM, 1), 10);
+    CHECK_EQ(evq_cancel(&q, EV_WRITEBACK, 1), 10);
     CHECK_EQ(q.n, 20);
-    CHECK_EQ(evq_cancel(&q, EV_QUANTUM, 1), 0);      /* nothing left to cancel */
+    CHECK_EQ(evq_cancel(&q, EV_WRITEBACK, 1), 0);      /* nothing left to cancel */
     CHECK_EQ(evq_cancel(&q, EV_RECLAIM, 0), 0);      /* no such kind */
     sim_time_t last = 0;
     uint64_t last_seq = 0;
@@ -105,7 +105,7 @@ static void test_cancel(void)
     while (evq_pop(&q, &e)) {
         if (n && (e.when < last || (e.when == last && e.seq < last_seq)))
             sorted = 0;
-        if (e.kind == EV_QUANTUM && e.a == 1)
+        if (e.kind == EV_WRITEBACK && e.a == 1)
             none_cancelled = 0;
         last = e.when;
         last_seq = e.seq;
