@@ -216,6 +216,22 @@ static void paranoid_check(const sim_t *s)
         sim_assert_fail(s, msg, __FILE__, __LINE__);
 }
 
+/* CPU c goes on in address space mm: a change costs a context switch (CPU work), and
+ * without ASIDs a TLB flush. The first address space a CPU runs costs nothing. */
+static void switch_mm(sim_t *s, cpu_t *c, uint32_t mm, int flush_on_switch)
+{
+    if (c->last_mm == mm)
+        return;
+    if (c->last_mm != UINT32_MAX) {
+        c->clock += s->cost.context_switch;
+        c->busy_ps += s->cost.context_switch;
+        s->n_ctx_switch++;
+        if (flush_on_switch)
+            tlb_flush(&c->tlb, UINT32_MAX);
+    }
+    c->last_mm = mm;
+}
+
 /* Runs every event due at or before `now`. */
 static void run_events(sim_t *s, sim_time_t now)
 {
@@ -287,16 +303,7 @@ static int run_trace(sim_t *s, char *err)
                          (unsigned long long)s->wl->line, rec.pid);
                 return -1;
             }
-            if (c->last_mm != p->mm) {
-                if (c->last_mm != UINT32_MAX) {
-                    c->clock += s->cost.context_switch;
-                    c->busy_ps += s->cost.context_switch;
-                    s->n_ctx_switch++;
-                    if (flush_on_switch)
-                        tlb_flush(&c->tlb, UINT32_MAX);
-                }
-                c->last_mm = p->mm;
-            }
+            switch_mm(s, c, p->mm, flush_on_switch);
         }
         sim_time_t t0 = c->clock, idle = 0;
         s->n_access++;
@@ -350,16 +357,7 @@ static void switch_to(sim_t *s, cpu_t *c, uint32_t pi, int flush_on_switch)
     proc_t *p = &s->procs[pi];
     if (c->clock < p->ready_at)
         c->clock = p->ready_at;
-    if (c->last_mm != p->mm) {
-        if (c->last_mm != UINT32_MAX) {
-            c->clock += s->cost.context_switch;
-            c->busy_ps += s->cost.context_switch;
-            s->n_ctx_switch++;
-            if (flush_on_switch)
-                tlb_flush(&c->tlb, UINT32_MAX);
-        }
-        c->last_mm = p->mm;
-    }
+    switch_mm(s, c, p->mm, flush_on_switch);
     c->cur = (int32_t)pi;
     p->state = P_RUNNING;
     p->cpu = (uint32_t)(c - s->cpus);

@@ -99,6 +99,16 @@ uint32_t mm_new(sim_t *s)
     return s->nmms++;
 }
 
+/* "unknown WHAT 'NAME' (known: a b c)" */
+static void unknown_name(char *err, const char *what, const char *name, const char *const *names)
+{
+    int n = snprintf(err, SIM_ERR_LEN, "unknown %s '%s' (known:", what, name);
+    for (int i = 0; names[i] && n < SIM_ERR_LEN; i++)
+        n += snprintf(err + n, SIM_ERR_LEN - n, " %s", names[i]);
+    if (n < SIM_ERR_LEN)
+        snprintf(err + n, SIM_ERR_LEN - n, ")");
+}
+
 sim_t *sim_create(const json_t *cfg_in, const char *const *traces, int ntraces, char *err)
 {
     sim_t *s = calloc(1, sizeof *s);
@@ -220,11 +230,12 @@ sim_t *sim_create(const json_t *cfg_in, const char *const *traces, int ntraces, 
     }
     s->repl = repl_find(name);
     if (!s->repl) {
-        int n = snprintf(err, SIM_ERR_LEN, "unknown policy '%s' (known:", name);
-        for (int i = 0; repl_registry[i] && n < SIM_ERR_LEN; i++)
-            n += snprintf(err + n, SIM_ERR_LEN - n, " %s", repl_registry[i]->name);
-        if (n < SIM_ERR_LEN)
-            snprintf(err + n, SIM_ERR_LEN - n, ")");
+        const char *names[64];
+        int k = 0;
+        for (; repl_registry[k] && k < 63; k++)
+            names[k] = repl_registry[k]->name;
+        names[k] = NULL;
+        unknown_name(err, "policy", name, names);
         json_decref(params);
         goto fail;
     }
@@ -246,11 +257,12 @@ sim_t *sim_create(const json_t *cfg_in, const char *const *traces, int ntraces, 
     }
     s->cow = cow_find(name);
     if (!s->cow) {
-        int n = snprintf(err, SIM_ERR_LEN, "unknown COW policy '%s' (known:", name);
-        for (int i = 0; cow_registry[i] && n < SIM_ERR_LEN; i++)
-            n += snprintf(err + n, SIM_ERR_LEN - n, " %s", cow_registry[i]->name);
-        if (n < SIM_ERR_LEN)
-            snprintf(err + n, SIM_ERR_LEN - n, ")");
+        const char *names[64];
+        int k = 0;
+        for (; cow_registry[k] && k < 63; k++)
+            names[k] = cow_registry[k]->name;
+        names[k] = NULL;
+        unknown_name(err, "COW policy", name, names);
         json_decref(params);
         goto fail;
     }
