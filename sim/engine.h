@@ -245,10 +245,39 @@ void  reclaim_background(sim_t *s, sim_time_t now);     /* EV_RECLAIM */
 void  reclaim_writeback_done(sim_t *s, pfn_t pfn);      /* EV_WRITEBACK */
 
 /* mmu.c */
+static inline uint32_t mmu_need(ref_kind_t k)
+{
+    return k == REF_WRITE ? PTE_WRITE : k == REF_IFETCH ? PTE_EXEC : PTE_READ;
+}
+
+static inline mem_ref_t mmu_ref(const sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind)
+{
+    mem_ref_t r = {.t = s->vt, .next_use = s->nu ? nu_get(s->nu, s->vt) : VTIME_NEVER,
+                   .vpn = vpn, .pid = p->pid, .kind = kind};
+    return r;
+}
+
+int   mmu_access_slow(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind, tlb_entry_t *e);
+
 /* One page reference by process p on CPU c, charging c->clock. Returns 0 when done, 1 when
  * p blocked on I/O: the EV_IO_DONE event calls mmu_fault_complete, which sets
- * p->access_done when it completed the reference, else p retries it (counted once). */
-int   mmu_access(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind);
+ * p->access_done when it completed the reference, else p retries it (counted once).
+ * The TLB hit is inline here (the hot path of every simulation); the rest is in mmu.c. */
+static inline int mmu_access(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind)
+{
+    c->clock += s->cost.tlb_hit;
+    tlb_entry_t *e = tlb_lookup(&c->tlb, p->mm, vpn);
+    if (__builtin_expect(e && (e->perms & mmu_need(kind)) && !(e->pte->flags & PTE_FRESH), 1)) {
+        pte_t *pte = e->pte;
+        pte->flags |= (s->ref_on_walk ? 0 : PTE_REF) | (kind == REF_WRITE ? PTE_DIRTY : 0);
+        if (s->repl->on_hit) {
+            mem_ref_t r = mmu_ref(s, p, vpn, kind);
+            s->repl->on_hit(s->repl_state, &r, pte->val);
+        }
+        return 0;
+    }
+    return mmu_access_slow(s, c, p, vpn, kind, e);
+}
 void  mmu_fault_complete(sim_t *s, proc_t *p, sim_time_t now, int sync);
 const vma_t *vma_find(const mm_t *mm, vpn_t vpn);
 /* fork: the COW policy may copy a resident private page for the child now; 1 if it did. */

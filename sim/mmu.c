@@ -48,18 +48,6 @@ const vma_t *vma_find(const mm_t *mm, vpn_t vpn)
     return lo < mm->nvmas && mm->vmas[lo].start <= vpn ? &mm->vmas[lo] : NULL;
 }
 
-static inline uint32_t need_perm(ref_kind_t k)
-{
-    return k == REF_WRITE ? PTE_WRITE : k == REF_IFETCH ? PTE_EXEC : PTE_READ;
-}
-
-static inline mem_ref_t make_ref(const sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind)
-{
-    mem_ref_t r = {.t = s->vt, .next_use = s->nu ? nu_get(s->nu, s->vt) : VTIME_NEVER,
-                   .vpn = vpn, .pid = p->pid, .kind = kind};
-    return r;
-}
-
 /* The policy hears of a reference to pfn: a new page, or one it already tracks. */
 static void policy_touch(sim_t *s, pfn_t pfn, const mem_ref_t *r)
 {
@@ -188,7 +176,7 @@ void mmu_fault_complete(sim_t *s, proc_t *p, sim_time_t now, int sync)
     pte->flags |= PTE_REF;
     if (p->pend_ref.kind == REF_WRITE && (p->pend_perms & PTE_WRITE))
         pte->flags |= PTE_DIRTY;          /* a write through a read-only PTE will copy instead */
-    uint32_t need = need_perm(p->pend_ref.kind);
+    uint32_t need = mmu_need(p->pend_ref.kind);
     if (!sync && (p->pend_perms & need) == need)
         p->access_done = 1;               /* the access is done; the process resumes after it */
     else
@@ -520,7 +508,7 @@ static int fault(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind)
     sim_time_t start = c->clock;
     c->clock += s->cost.fault;
     const vma_t *v = vma_find(mm, vpn);
-    uint32_t need = need_perm(kind);
+    uint32_t need = mmu_need(kind);
     if (!v) {
         count_fault(s, p, FK_SEGV);
         return F_SKIP;
@@ -545,7 +533,7 @@ static int fault(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind)
         return F_BLOCKED;
     }
     pte_t *pte = pt_get(&mm->pt, vpn);
-    mem_ref_t r = make_ref(s, p, vpn, kind);
+    mem_ref_t r = mmu_ref(s, p, vpn, kind);
     if (pte->flags & PTE_PRESENT) {
         if ((pte->flags & need) == need)
             return F_SPURIOUS;
@@ -561,13 +549,13 @@ static int fault(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind)
     return object_fault(s, c, p, pte, v, &r, start);
 }
 
-int mmu_access(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind)
+/* Everything but a plain TLB hit: a hit the entry's rights forbid, a hit on a page a fault
+ * just mapped, or a miss (walk, and the fault handler if the PTE does not allow it). */
+int mmu_access_slow(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind, tlb_entry_t *e)
 {
-    uint32_t need = need_perm(kind);
-    c->clock += s->cost.tlb_hit;
-    tlb_entry_t *e = tlb_lookup(&c->tlb, p->mm, vpn);
+    uint32_t need = mmu_need(kind);
     pte_t *pte;
-    if (__builtin_expect(e && (e->perms & need), 1)) {
+    if (e && (e->perms & need)) {
         pte = e->pte;
     } else {
         pte = e ? e->pte : (c->clock += s->cost.walk, pt_lookup(&s->mms[p->mm].pt, vpn));
@@ -595,7 +583,7 @@ int mmu_access(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind)
     if (pte->flags & PTE_FRESH) {
         pte->flags &= ~PTE_FRESH;                    /* the fault already told the policy */
     } else if (s->repl->on_hit) {
-        mem_ref_t r = make_ref(s, p, vpn, kind);
+        mem_ref_t r = mmu_ref(s, p, vpn, kind);
         s->repl->on_hit(s->repl_state, &r, pte->val);
     }
     return 0;
