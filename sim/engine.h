@@ -81,6 +81,14 @@ typedef struct obj {
     u64map_t swap;        /* OBJ_SHM: page index -> swap slot of pages not in memory */
 } obj_t;
 
+/* ---- fault kinds: each its own counter in the results ---- */
+enum {
+    FK_DEMAND_ZERO = 0, FK_FILE_READ, FK_PAGE_CACHE, FK_SWAP_IN, FK_SWAP_CACHE, FK_COW,
+    FK_SEGV, FK_PROTECTION, FK_N
+};
+extern const char *const fault_kind_names[FK_N];
+static inline int fault_is_major(int k) { return k == FK_FILE_READ || k == FK_SWAP_IN; }
+
 /* ---- processes and CPUs ---- */
 enum { P_RUNNABLE = 0, P_RUNNING, P_BLOCKED, P_EXITED };
 
@@ -88,7 +96,6 @@ typedef struct proc {
     spid_t   pid;
     uint32_t mm;          /* index into sim->mms; its asid */
     uint32_t state;
-    uint32_t cpu;
     /* A fault waiting for I/O, finished by the EV_IO_DONE event; then the access restarts. */
     pte_t   *pend_pte;
     pfn_t    pend_pfn;    /* frame to map */
@@ -100,7 +107,7 @@ typedef struct proc {
     mem_ref_t pend_ref;
     sim_time_t fault_start;
     /* statistics */
-    uint64_t n_refs, n_faults[16], resident_peak;
+    uint64_t n_refs, n_faults[FK_N], resident_peak;
     sim_time_t cpu_ps, blocked_ps, blocked_since;
     /* rr schedule: the process's own stream, the file's records filtered by pid */
     wl_t    *stream;
@@ -124,13 +131,6 @@ typedef struct cpu {
     uint32_t last_mm;     /* address space last run: a switch to another costs */
 } cpu_t;
 
-/* ---- fault kinds: each its own counter in the results ---- */
-enum {
-    FK_DEMAND_ZERO = 0, FK_FILE_READ, FK_PAGE_CACHE, FK_SWAP_IN, FK_SWAP_CACHE, FK_COW,
-    FK_SEGV, FK_PROTECTION, FK_N
-};
-extern const char *const fault_kind_names[FK_N];
-static inline int fault_is_major(int k) { return k == FK_FILE_READ || k == FK_SWAP_IN; }
 
 /* ---- costs, in picoseconds ---- */
 typedef struct costs {

@@ -360,7 +360,6 @@ static void switch_to(sim_t *s, cpu_t *c, uint32_t pi, int flush_on_switch)
     switch_mm(s, c, p->mm, flush_on_switch);
     c->cur = (int32_t)pi;
     p->state = P_RUNNING;
-    p->cpu = (uint32_t)(c - s->cpus);
     c->quantum_end = c->clock + s->quantum;
 }
 
