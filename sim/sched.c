@@ -412,6 +412,17 @@ static int run_slice(sim_t *s, cpu_t *c, sim_time_t limit, char *err)
             }
             p = &s->procs[pi];
             p->state = P_EXITED;
+            /* Anything this pid does after its exit is bad input, as in the trace schedule:
+             * read the rest of its stream to say so (a pass the stream would make anyway). */
+            while (got > 0 && (got = stream_next(s, p, &r, err)) > 0) {
+                snprintf(err, SIM_ERR_LEN, "%s:%llu: pid %u has already exited", p->stream->path,
+                         (unsigned long long)p->stream->line, p->filter);
+                got = -1;
+            }
+            if (got < 0) {
+                rc = -1;
+                goto out;
+            }
             wl_close(p->stream);
             p->stream = NULL;
             c->cur = -1;

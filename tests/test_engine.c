@@ -1004,6 +1004,15 @@ static void test_regressions(void)
         CHECK(strstr(last_err, "exited") != NULL);
     }
     json_decref(d);
+    /* The rr schedule reads each process's own stream: it must say the same. */
+    const char *rr[] = {"schedule=rr", NULL};
+    expect_error = 1;
+    d = run_text("reference by an exited pid, rr", "W 0x0 2\nexit 2\nR 0x0 2\n", rr);
+    expect_error = 0;
+    CHECK(d == NULL);
+    CHECK(strstr(last_err, ":3:") != NULL);
+    CHECK(strstr(last_err, "exited") != NULL);
+    json_decref(d);
     /* The same for an event (the engine gets this one right). */
     expect_error = 1;
     d = run_text("munmap by an exited pid", "W 0x0 2\nexit 2\nmunmap 2 0 4096\n", NULL);
