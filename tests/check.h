@@ -28,6 +28,16 @@ static int check_passed, check_failed;
                                    __FILE__, __LINE__, #a, _a ? _a : "(null)", _b ? _b : "(null)"); } \
 } while (0)
 
+/* Marsaglia's xorshift64 (J. Stat. Software 8(14), 2003): the tests' own reproducible
+ * random numbers, independent of the engine's rng. */
+static inline uint64_t check_xorshift(uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
+
 static inline int check_report(const char *name)
 {
     printf("%s: %d passed, %d failed\n", name, check_passed, check_failed);

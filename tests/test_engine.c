@@ -20,7 +20,7 @@
  * context_switch 2us, shootdown 0.5us; fixed devices: latency 100us, bandwidth 500 MiB/s, so
  * one 4096-byte page takes 100us + 4096 / (500 * 2^20) s = 100us + 7812.5ns = 107812.5ns. */
 #include "check.h"
-#include "sim/engine.h"
+#include "simrun.h"
 
 #include <errno.h>
 #include <math.h>
@@ -61,60 +61,13 @@ static json_t *run_file(const char *what, const char *trace, const char *const *
 {
     char out[512];
     snprintf(out, sizeof out, "%s/result_%d.json", tmpdir, ++ncase);
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        perror("fork");
-        exit(1);
-    }
-    if (pid == 0) {
-        alarm(RUN_TIMEOUT_S);
-        char err[SIM_ERR_LEN];
-        json_t *cfg = config_defaults();
-        for (int i = 0; sets && sets[i]; i++) {
-            char key[128];
-            const char *eq = strchr(sets[i], '=');
-            snprintf(key, sizeof key, "%.*s", (int)(eq - sets[i]), sets[i]);
-            if (config_set(cfg, key, eq + 1, err)) {
-                fprintf(stderr, "%s: config_set %s: %s\n", what, sets[i], err);
-                _exit(2);
-            }
-        }
-        const char *traces[1] = {trace};
-        sim_t *s = sim_create(cfg, traces, 1, err);
-        if (!s || sim_run(s, err)) {
-            /* An input error: the message goes to the parent through the results file. */
-            FILE *f = fopen(out, "w");
-            if (f) {
-                fputs(err, f);
-                fclose(f);
-            }
-            _exit(4);
-        }
-        char msg[512];
-        int bad = check_all(s, msg, sizeof msg);
-        if (bad)
-            fprintf(stderr, "%s: check_all after the run: %s\n", what, msg);
-        json_t *doc = sim_results(s);
-        if (json_dump_file(doc, out, JSON_SORT_KEYS))
-            _exit(2);
-        json_decref(doc);
-        sim_free(s);
-        json_decref(cfg);
-        _exit(bad ? 3 : 0);
-    }
-    int st;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    if (WIFSIGNALED(st)) {
+    int code = simrun_child(what, trace, sets, RUN_TIMEOUT_S, out);
+    if (code >= SIMRUN_KILLED) {
         check_failed++;
-        fprintf(stderr, "%s: the run did not finish (signal %d%s)\n", what, WTERMSIG(st),
-                WTERMSIG(st) == SIGALRM ? ": no progress within the time limit, a livelock" : "");
         return NULL;
     }
-    int code = WEXITSTATUS(st);
     last_err[0] = '\0';
-    if (code == 4) {                           /* sim_create or sim_run returned an error */
+    if (code == SIMRUN_INPUT) {                /* sim_create or sim_run returned an error */
         FILE *f = fopen(out, "r");
         if (f) {
             size_t n = fread(last_err, 1, sizeof last_err - 1, f);
@@ -132,9 +85,9 @@ static json_t *run_file(const char *what, const char *trace, const char *const *
         check_failed++;
         fprintf(stderr, "%s: the run should have failed with an input error\n", what);
     }
-    CHECK(code == 0 || code == 3);
-    CHECK(code != 3);                          /* check_all held after the run */
-    if (code != 0 && code != 3) {
+    CHECK(code == SIMRUN_OK || code == SIMRUN_CHECK);
+    CHECK(code != SIMRUN_CHECK);               /* check_all held after the run */
+    if (code != SIMRUN_OK && code != SIMRUN_CHECK) {
         fprintf(stderr, "%s: the run failed (exit %d)\n", what, code);
         return NULL;
     }

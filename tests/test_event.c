@@ -13,13 +13,7 @@
 
 static uint64_t rng_state = 88172645463325252ULL;
 
-static uint64_t xorshift(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
+static uint64_t xorshift(void) { return check_xorshift(&rng_state); }
 
 static void test_empty(void)
 {

@@ -42,36 +42,13 @@ static vtime_t *next_uses(const uint32_t *s, size_t n, uint32_t nkeys)
     return next;
 }
 
-static uint64_t brute_lru(const uint32_t *s, size_t n, size_t frames)
+/* Brute-force demand paging with `frames` frames: on a miss with memory full, evict the
+ * resident page whose priority, set by its latest reference t to prio[t], is largest.
+ * O(n * frames): slow, obviously right. */
+static uint64_t brute(const uint32_t *s, const vtime_t *prio, size_t n, size_t frames)
 {
     uint32_t *key = malloc(frames * sizeof *key);
-    size_t *when = malloc(frames * sizeof *when), used = 0;
-    uint64_t faults = 0;
-    for (size_t t = 0; t < n; t++) {
-        size_t i;
-        for (i = 0; i < used && key[i] != s[t]; i++)
-            ;
-        if (i == used) {
-            faults++;
-            if (used < frames)
-                used++;
-            else
-                for (size_t j = i = 0; j < used; j++)
-                    if (when[j] < when[i])
-                        i = j;
-            key[i] = s[t];
-        }
-        when[i] = t;
-    }
-    free(key);
-    free(when);
-    return faults;
-}
-
-static uint64_t brute_opt(const uint32_t *s, const vtime_t *next, size_t n, size_t frames)
-{
-    uint32_t *key = malloc(frames * sizeof *key);
-    vtime_t *nu = malloc(frames * sizeof *nu);
+    vtime_t *pr = malloc(frames * sizeof *pr);
     size_t used = 0;
     uint64_t faults = 0;
     for (size_t t = 0; t < n; t++) {
@@ -84,14 +61,31 @@ static uint64_t brute_opt(const uint32_t *s, const vtime_t *next, size_t n, size
                 used++;
             else
                 for (size_t j = i = 0; j < used; j++)
-                    if (nu[j] > nu[i])
+                    if (pr[j] > pr[i])
                         i = j;
             key[i] = s[t];
         }
-        nu[i] = next[t];
+        pr[i] = prio[t];
     }
     free(key);
-    free(nu);
+    free(pr);
+    return faults;
+}
+
+/* OPT: the page used farthest in the future goes. */
+static uint64_t brute_opt(const uint32_t *s, const vtime_t *next, size_t n, size_t frames)
+{
+    return brute(s, next, n, frames);
+}
+
+/* LRU: the page used longest ago goes (the earliest last use has the largest priority). */
+static uint64_t brute_lru(const uint32_t *s, size_t n, size_t frames)
+{
+    vtime_t *prio = malloc(n * sizeof *prio);
+    for (size_t t = 0; t < n; t++)
+        prio[t] = VTIME_NEVER - t;
+    uint64_t faults = brute(s, prio, n, frames);
+    free(prio);
     return faults;
 }
 
@@ -110,6 +104,18 @@ static mrc_opt_t *opt_of(const vtime_t *next, size_t n, uint64_t max)
     for (size_t t = 0; t < n; t++)
         mrc_opt_ref(m, t, next[t]);
     return m;
+}
+
+/* mrc_compute that must succeed: the document, or NULL after a failed check that shows
+ * the message. */
+static json_t *compute(const mrc_opts_t *o, const char *path)
+{
+    char err[MRC_ERR_LEN];
+    json_t *d = mrc_compute(o, path, err);
+    CHECK(d != NULL);
+    if (!d)
+        fprintf(stderr, "mrc_compute %s: %s\n", path, err);
+    return d;
 }
 
 static void test_textbook(void)
@@ -377,12 +383,9 @@ static void test_workload(const char *dir)
 
     uint64_t fr[] = { 1, 3, 4, 6, 7 };
     mrc_opts_t o = { .policy = "lru", .frames = fr, .nframes = 5, .format = "pages" };
-    json_t *d = mrc_compute(&o, pages, err);
-    CHECK(d != NULL);
-    if (!d) {
-        fprintf(stderr, "%s\n", err);
+    json_t *d = compute(&o, pages);
+    if (!d)
         return;
-    }
     CHECK_EQ(json_integer_value(json_object_get(d, "schema")), 1);
     CHECK_STR(json_string_value(json_object_get(d, "policy")), "lru");
     CHECK_EQ(json_integer_value(json_object_get(d, "references")), 20);
@@ -394,15 +397,12 @@ static void test_workload(const char *dir)
     json_decref(d);
 
     o.policy = "opt";
-    d = mrc_compute(&o, pages, err);
-    CHECK(d != NULL);
+    d = compute(&o, pages);
     if (d) {
         CHECK_EQ(faults_at(d, 3), 9);
         CHECK_EQ(faults_at(d, 7), 6);
         CHECK_EQ(json_integer_value(json_object_get(d, "max_frames")), 7);
         json_decref(d);
-    } else {
-        fprintf(stderr, "%s\n", err);
     }
 
     /* text: 22 page references (X at 0x1ffe:4 touches pages 1 and 2), pages 0,1,2,3,4,7
@@ -411,8 +411,7 @@ static void test_workload(const char *dir)
     o.policy = "lru";
     o.frames = NULL;
     o.nframes = 0;
-    d = mrc_compute(&o, text, err);
-    CHECK(d != NULL);
+    d = compute(&o, text);
     if (d) {
         CHECK_EQ(json_integer_value(json_object_get(d, "references")), 22);
         CHECK_EQ(json_integer_value(json_object_get(d, "pages")), 7);
@@ -423,28 +422,22 @@ static void test_workload(const char *dir)
          * nor do page 2 and pid 2's page 0 after it */
         CHECK_EQ(faults_at(d, 1), 22);
         json_decref(d);
-    } else {
-        fprintf(stderr, "%s\n", err);
     }
     uint64_t three[] = { 3 };
     o.frames = three;
     o.nframes = 1;
-    d = mrc_compute(&o, text, err);
-    CHECK(d != NULL);
+    d = compute(&o, text);
     if (d) {
         /* at 3 frames: the 20 first as in the book (12 faults), then page 2 (distance 4:
          * 0, 1, 7 came since its last use, the 15th reference: miss), then pid 2's page 0
          * (cold) */
         CHECK_EQ(faults_at(d, 3), 14);
         json_decref(d);
-    } else {
-        fprintf(stderr, "%s\n", err);
     }
     o.policy = "opt";
     o.frames = NULL;
     o.nframes = 0;
-    d = mrc_compute(&o, text, err);
-    CHECK(d != NULL);
+    d = compute(&o, text);
     if (d) {
         CHECK_EQ(json_integer_value(json_object_get(d, "references")), 22);
         CHECK_EQ(json_integer_value(json_object_get(d, "pages")), 7);
@@ -457,8 +450,7 @@ static void test_workload(const char *dir)
      * access at 0x1ffe:4 still crosses a page boundary (0x1fff | 0x2000) */
     o.policy = "lru";
     o.page_size = 8192;
-    d = mrc_compute(&o, text, err);
-    CHECK(d != NULL);
+    d = compute(&o, text);
     if (d) {
         CHECK_EQ(json_integer_value(json_object_get(d, "page_size")), 8192);
         CHECK_EQ(json_integer_value(json_object_get(d, "references")), 22);
@@ -478,8 +470,7 @@ static void test_workload(const char *dir)
     o.nframes = 1;
     for (int p = 0; p < 2; p++) {
         o.policy = p ? "opt" : "lru";
-        d = mrc_compute(&o, gen, err);
-        CHECK(d != NULL);
+        d = compute(&o, gen);
         if (!d)
             continue;
         /* pages: (1,0x1000) (1,0x2000) (1 after exec,0x1000) (2,0x1000) (2 after exit,0x1000) */

@@ -23,11 +23,10 @@
  *     JSON_SORT_KEYS), run twice in one process;
  * and a different seed changes random's result on some trace. */
 #include "check.h"
-#include "sim/engine.h"
+#include "simrun.h"
 
 #include <errno.h>
 #include <stdlib.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define NTRACES  8
@@ -35,13 +34,7 @@
 
 static uint64_t rng = 0x9E3779B97F4A7C15ULL;
 
-static uint64_t next_rand(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
+static uint64_t next_rand(void) { return check_xorshift(&rng); }
 
 static uint64_t below(uint64_t n) { return next_rand() % n; }
 
@@ -224,55 +217,42 @@ static void gen_event_trace(const char *path)
     fclose(f);
 }
 
-/* 0: finished and every check held; 1: a check failed; 2: did not finish. */
+/* 0: finished and every check held; 1: a check failed; 2: did not finish. Runs in a child
+ * (simrun.h) so that a livelock or crash is a failed case, not a hung suite. */
 static int run_events_child(const char *trace, const char *policy, const char *cow, unsigned frames,
                             const char *schedule, const char *what)
 {
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        perror("fork");
-        exit(1);
-    }
-    if (pid == 0) {
-        alarm(10);
-        char err[SIM_ERR_LEN], buf[32];
-        json_t *cfg = config_defaults();
-        snprintf(buf, sizeof buf, "%u", frames);
-        if (config_set(cfg, "policy", policy, err) || config_set(cfg, "cow", cow, err) ||
-            config_set(cfg, "frames", buf, err) || config_set(cfg, "schedule", schedule, err) ||
-            config_set(cfg, "paranoid", "true", err)) {
-            fprintf(stderr, "%s: config: %s\n", what, err);
-            _exit(1);
-        }
-        const char *traces[1] = {trace};
-        sim_t *s = sim_create(cfg, traces, 1, err);
-        if (!s || sim_run(s, err)) {
-            fprintf(stderr, "%s: %s\n", what, err);
-            _exit(1);
-        }
-        char msg[512];
-        if (check_all(s, msg, sizeof msg)) {
-            fprintf(stderr, "%s: check_all: %s\n", what, msg);
-            _exit(1);
-        }
-        json_t *d = sim_results(s);
-        long long total = ji(d, "faults", "total"), peak = ji(d, "memory", "resident_peak");
-        if (total != ji(d, "faults", "major") + ji(d, "faults", "minor") || peak > frames) {
-            fprintf(stderr, "%s: faults %lld (major %lld + minor %lld), resident_peak %lld\n", what,
-                    total, ji(d, "faults", "major"), ji(d, "faults", "minor"), peak);
-            _exit(1);
-        }
-        _exit(0);
-    }
-    int st;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    if (WIFSIGNALED(st)) {
-        fprintf(stderr, "%s: did not finish (signal %d)\n", what, WTERMSIG(st));
+    char set[5][96], out[600];
+    snprintf(set[0], sizeof set[0], "policy=%s", policy);
+    snprintf(set[1], sizeof set[1], "cow=%s", cow);
+    snprintf(set[2], sizeof set[2], "frames=%u", frames);
+    snprintf(set[3], sizeof set[3], "schedule=%s", schedule);
+    snprintf(set[4], sizeof set[4], "paranoid=true");
+    const char *const sets[] = {set[0], set[1], set[2], set[3], set[4], NULL};
+    snprintf(out, sizeof out, "%s.result.json", trace);
+    int code = simrun_child(what, trace, sets, 10, out);
+    if (code >= SIMRUN_KILLED)
         return 2;
+    json_t *d = code == SIMRUN_OK ? json_load_file(out, 0, NULL) : NULL;
+    if (!d) {
+        char msg[SIM_ERR_LEN] = "";
+        FILE *f = code == SIMRUN_INPUT ? fopen(out, "r") : NULL;
+        if (f) {
+            msg[fread(msg, 1, sizeof msg - 1, f)] = '\0';
+            fclose(f);
+        }
+        fprintf(stderr, "%s: the run failed (exit %d) %s\n", what, code, msg);
+        unlink(out);
+        return 1;
     }
-    return WEXITSTATUS(st) ? 1 : 0;
+    unlink(out);
+    long long total = ji(d, "faults", "total"), peak = ji(d, "memory", "resident_peak");
+    int bad = total != ji(d, "faults", "major") + ji(d, "faults", "minor") || peak > frames;
+    if (bad)
+        fprintf(stderr, "%s: faults %lld (major %lld + minor %lld), resident_peak %lld\n", what,
+                total, ji(d, "faults", "major"), ji(d, "faults", "minor"), peak);
+    json_decref(d);
+    return bad;
 }
 
 static void test_event_traces(const char *dir)
