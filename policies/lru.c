@@ -85,7 +85,7 @@ static int lru_check(void *state, const uint8_t *resident)
 const repl_ops_t repl_lru = {
     .name = "lru",
     .summary = "exact least recently used (idealised: sees every reference)",
-    .flags = REPL_SEES_ALL_REFS,
+    .flags = REPL_SEES_ALL_REFS | REPL_HIT_IDEMPOTENT,
     .create = lru_create,
     .destroy = lru_destroy,
     .on_hit = lru_on_hit,

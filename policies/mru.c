@@ -89,7 +89,7 @@ static int mru_check(void *state, const uint8_t *resident)
 const repl_ops_t repl_mru = {
     .name = "mru",
     .summary = "most recently used: evict the page used last (idealised: sees every reference)",
-    .flags = REPL_SEES_ALL_REFS,
+    .flags = REPL_SEES_ALL_REFS | REPL_HIT_IDEMPOTENT,
     .create = mru_create,
     .destroy = mru_destroy,
     .on_hit = mru_on_hit,

@@ -34,6 +34,9 @@ typedef enum repl_why {
 enum {
     REPL_NEEDS_NEXT_USE = 1u << 0,   /* needs ref->next_use: the trace order must be fixed */
     REPL_SEES_ALL_REFS  = 1u << 1,   /* on_hit is set: idealised, sees every reference */
+    /* A second on_hit for the same frame with no other hook called in between changes
+     * nothing (nor does its ref matter), so the engine may skip it. test_props checks it. */
+    REPL_HIT_IDEMPOTENT = 1u << 2,
 };
 
 /* The narrow window a policy has on the machine. */

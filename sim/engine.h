@@ -186,6 +186,9 @@ struct sim {
     /* the policy */
     const repl_ops_t *repl;
     void *repl_state;
+    pfn_t hit_last;                   /* frame of the last hook call, when it was an on_hit the
+                                         policy need not hear again (REPL_HIT_IDEMPOTENT) */
+    int hit_idempotent;
     repl_env_t repl_env;
     int needs_next_use;
     const cow_ops_t *cow;
@@ -201,6 +204,7 @@ struct sim {
     /* the workload (trace schedule: one stream for everything) */
     wl_t *wl;
     wl_t *cur_wl;                     /* the stream whose record is being handled */
+    uint64_t cur_line;                /* and where in it the record is, for messages */
     nextuse_t *nu;
     vtime_t vt;                       /* page references so far */
 
@@ -245,9 +249,12 @@ void  reclaim_background(sim_t *s, sim_time_t now);     /* EV_RECLAIM */
 void  reclaim_writeback_done(sim_t *s, pfn_t pfn);      /* EV_WRITEBACK */
 
 /* mmu.c */
+/* The permission a reference needs: a shift, not a branch (kinds interleave unpredictably). */
+_Static_assert(REF_READ == 0 && REF_WRITE == 1 && REF_IFETCH == 2 && PTE_WRITE == PTE_READ << 1 &&
+               PTE_EXEC == PTE_READ << 2, "mmu_need relies on the kinds and permissions lining up");
 static inline uint32_t mmu_need(ref_kind_t k)
 {
-    return k == REF_WRITE ? PTE_WRITE : k == REF_IFETCH ? PTE_EXEC : PTE_READ;
+    return (uint32_t)PTE_READ << k;
 }
 
 static inline mem_ref_t mmu_ref(const sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind)
@@ -258,6 +265,45 @@ static inline mem_ref_t mmu_ref(const sim_t *s, const proc_t *p, vpn_t vpn, ref_
 }
 
 int   mmu_access_slow(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind, tlb_entry_t *e);
+
+/* The policy's hooks are called only through these, which keep FR_TRACKED and ntracked in
+ * step with what the policy tracks, and hit_last true: it names a frame only while the last
+ * hook called was an on_hit for it. */
+static inline void repl_track(sim_t *s, const mem_ref_t *r, pfn_t pfn)
+{
+    s->frames[pfn].flags |= FR_TRACKED;
+    s->ntracked++;
+    s->hit_last = PFN_NONE;
+    s->repl->on_insert(s->repl_state, r, pfn);
+}
+
+static inline void repl_untrack(sim_t *s, pfn_t pfn, repl_why_t why)
+{
+    s->frames[pfn].flags &= ~FR_TRACKED;
+    s->ntracked--;
+    s->hit_last = PFN_NONE;
+    s->repl->on_remove(s->repl_state, pfn, why);
+}
+
+static inline pfn_t repl_victim(sim_t *s, const mem_ref_t *r)
+{
+    s->hit_last = PFN_NONE;
+    return s->repl->select_victim(s->repl_state, r);
+}
+
+/* A reference to a page the policy tracks. A policy whose on_hit is idempotent (LRU: the
+ * page is already the most recent) is not called again for the frame it just heard of:
+ * real code hits the same page many times in a row, and the call is a large part of the
+ * cost of a TLB hit. */
+static inline void repl_hit(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind, pfn_t pfn)
+{
+    (void)c;
+    if (s->repl->on_hit && pfn != s->hit_last) {
+        s->hit_last = s->hit_idempotent ? pfn : PFN_NONE;
+        mem_ref_t r = mmu_ref(s, p, vpn, kind);
+        s->repl->on_hit(s->repl_state, &r, pfn);
+    }
+}
 
 /* One page reference by process p on CPU c, charging c->clock. Returns 0 when done, 1 when
  * p blocked on I/O: the EV_IO_DONE event calls mmu_fault_complete, which sets
@@ -270,10 +316,7 @@ static inline int mmu_access(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_
     if (__builtin_expect(e && (e->perms & mmu_need(kind)) && !(e->pte->flags & PTE_FRESH), 1)) {
         pte_t *pte = e->pte;
         pte->flags |= (s->ref_on_walk ? 0 : PTE_REF) | (kind == REF_WRITE ? PTE_DIRTY : 0);
-        if (s->repl->on_hit) {
-            mem_ref_t r = mmu_ref(s, p, vpn, kind);
-            s->repl->on_hit(s->repl_state, &r, pte->val);
-        }
+        repl_hit(s, c, p, vpn, kind, pte->val);
         return 0;
     }
     return mmu_access_slow(s, c, p, vpn, kind, e);

@@ -51,14 +51,12 @@ const vma_t *vma_find(const mm_t *mm, vpn_t vpn)
 /* The policy hears of a reference to pfn: a new page, or one it already tracks. */
 static void policy_touch(sim_t *s, pfn_t pfn, const mem_ref_t *r)
 {
-    frame_t *f = &s->frames[pfn];
-    if (f->flags & FR_TRACKED) {
+    if (s->frames[pfn].flags & FR_TRACKED) {
+        s->hit_last = PFN_NONE;
         if (s->repl->on_hit)
             s->repl->on_hit(s->repl_state, r, pfn);
     } else {
-        f->flags |= FR_TRACKED;
-        s->ntracked++;
-        s->repl->on_insert(s->repl_state, r, pfn);
+        repl_track(s, r, pfn);
     }
 }
 
@@ -83,11 +81,8 @@ void frame_put(sim_t *s, pfn_t pfn, repl_why_t why)
         return;
     if (f->flags & FR_PAGECACHE)
         return;
-    if (f->flags & FR_TRACKED) {
-        f->flags &= ~FR_TRACKED;
-        s->ntracked--;
-        s->repl->on_remove(s->repl_state, pfn, why);
-    }
+    if (f->flags & FR_TRACKED)
+        repl_untrack(s, pfn, why);
     if (!(f->flags & FR_ANON) && f->obj && s->objs[f->obj].kind == OBJ_SHM && f->swap_slot) {
         swap_unref(s, f->swap_slot);
         f->swap_slot = 0;
@@ -265,9 +260,7 @@ static void cow_break_neighbours(sim_t *s, cpu_t *c, proc_t *p, const vma_t *v, 
         if (!s->frames[old].mapcount)
             frame_put(s, old, REPL_COW);
         map_page(s, p, pte, pfn, v->prot);
-        s->frames[pfn].flags |= FR_TRACKED;
-        s->ntracked++;
-        s->repl->on_insert(s->repl_state, &r, pfn);
+        repl_track(s, &r, pfn);
     }
 }
 
@@ -320,13 +313,12 @@ int cow_at_fork(sim_t *s, cpu_t *c, uint32_t pmi, pte_t *pp, uint32_t cmi, pte_t
     c->clock += s->cost.copy;
     s->n_cow_eager++;
     frame_t *nf = &s->frames[pfn];
-    nf->flags |= FR_ANON | FR_DIRTY | FR_TRACKED;
+    nf->flags |= FR_ANON | FR_DIRTY;
     cp->flags = PTE_PRESENT | v->prot;
     cp->val = pfn;
     rmap_add(s, pfn, cmi, cp->vpn, cp);
     s->mms[cmi].resident++;
-    s->ntracked++;
-    s->repl->on_insert(s->repl_state, &r, pfn);
+    repl_track(s, &r, pfn);
     (void)pmi;
     return 1;
 }
@@ -353,9 +345,8 @@ static pfn_t prefetch_frame(sim_t *s, cpu_t *c, const mem_ref_t *r)
 static void prefetch_done(sim_t *s, pfn_t pfn, const mem_ref_t *r)
 {
     frame_t *f = &s->frames[pfn];
-    f->flags |= FR_LOCKED | FR_TRACKED;
-    s->ntracked++;
-    s->repl->on_insert(s->repl_state, r, pfn);
+    f->flags |= FR_LOCKED;
+    repl_track(s, r, pfn);
 }
 
 /* A private anonymous page that was swapped out: in the swap cache, or read back. */
@@ -580,12 +571,10 @@ int mmu_access_slow(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind, t
         pte->flags |= PTE_REF;
     if (kind == REF_WRITE)
         pte->flags |= PTE_DIRTY;
-    if (pte->flags & PTE_FRESH) {
+    if (pte->flags & PTE_FRESH)
         pte->flags &= ~PTE_FRESH;                    /* the fault already told the policy */
-    } else if (s->repl->on_hit) {
-        mem_ref_t r = mmu_ref(s, p, vpn, kind);
-        s->repl->on_hit(s->repl_state, &r, pte->val);
-    }
+    else
+        repl_hit(s, c, p, vpn, kind, pte->val);
     return 0;
 }
 

@@ -65,12 +65,10 @@ void frame_uncache(sim_t *s, pfn_t pfn)
 /* Evicts one page chosen by the policy; returns its frame, ready at *ready. */
 static pfn_t evict(sim_t *s, cpu_t *c, const mem_ref_t *ref, sim_time_t *ready)
 {
-    pfn_t pfn = s->repl->select_victim(s->repl_state, ref);
+    pfn_t pfn = repl_victim(s, ref);
     SIM_ASSERT(s, pfn < s->nframes && (s->frames[pfn].flags & FR_TRACKED));
     frame_t *f = &s->frames[pfn];
-    f->flags &= ~FR_TRACKED;
-    s->ntracked--;
-    s->repl->on_remove(s->repl_state, pfn, REPL_EVICT);
+    repl_untrack(s, pfn, REPL_EVICT);
     s->n_evict++;
     c->clock += s->cost.evict;
     *ready = c->clock;

@@ -250,6 +250,8 @@ sim_t *sim_create(const json_t *cfg_in, const char *const *traces, int ntraces, 
         goto fail;
     }
     s->needs_next_use = (s->repl->flags & REPL_NEEDS_NEXT_USE) != 0;
+    s->hit_idempotent = (s->repl->flags & REPL_HIT_IDEMPOTENT) != 0;
+    s->hit_last = PFN_NONE;
 
     if (spec_parse(cfg_str(cfg, "cow"), name, sizeof name, &params, e)) {
         snprintf(err, SIM_ERR_LEN, "cow: %s", e);

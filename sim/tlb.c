@@ -39,18 +39,22 @@ void tlb_fill(tlb_t *t, uint32_t asid, vpn_t vpn, pte_t *pte)
         return;
     /* A stale entry for the same page (its permissions changed) is refilled in place; else
      * the way with the smallest stamp: invalid ways have stamp 0, so they go first, then the
-     * least recently used. The min is a conditional move per way, no unpredictable branch. */
-    tlb_entry_t *set = &t->e[(size_t)(vpn & t->set_mask) * t->ways], *victim = &set[0];
-    for (uint32_t w = 1; w < t->ways; w++)
-        victim = set[w].stamp < victim->stamp ? &set[w] : victim;
-    for (uint32_t w = 0; w < t->ways; w++)
-        if (set[w].pte && set[w].vpn == vpn && set[w].asid == asid)
-            victim = &set[w];
-    victim->vpn = vpn;
-    victim->asid = asid;
-    victim->pte = pte;
-    victim->perms = pte->flags & PTE_PERMS;
-    victim->stamp = ++t->clock;
+     * least recently used. One pass of conditional moves, no unpredictable branch. */
+    tlb_entry_t *set = &t->e[(size_t)(vpn & t->set_mask) * t->ways];
+    uint32_t victim = 0, same = UINT32_MAX;
+    uint64_t min = set[0].stamp;
+    for (uint32_t w = 0; w < t->ways; w++) {
+        int older = set[w].stamp < min;
+        min = older ? set[w].stamp : min;
+        victim = older ? w : victim;
+        same = (set[w].pte != NULL) & (set[w].vpn == vpn) & (set[w].asid == asid) ? w : same;
+    }
+    tlb_entry_t *v = &set[same != UINT32_MAX ? same : victim];
+    v->vpn = vpn;
+    v->asid = asid;
+    v->pte = pte;
+    v->perms = pte->flags & PTE_PERMS;
+    v->stamp = ++t->clock;
 }
 
 int tlb_invalidate(tlb_t *t, uint32_t asid, vpn_t vpn)

@@ -19,7 +19,7 @@
 
 /* Where the record being handled came from, for messages. */
 #define WHERE_PATH(s) ((s)->cur_wl ? (s)->cur_wl->path : "")
-#define WHERE_LINE(s) ((unsigned long long)((s)->cur_wl ? (s)->cur_wl->line : 0))
+#define WHERE_LINE(s) ((unsigned long long)(s)->cur_line)
 
 static uint32_t prot_bits(uint8_t wlprot)
 {

@@ -131,6 +131,18 @@ run run -o "$T/badout/res.json" "$T/long_bad.txt"
 expect "malformed line 7001: exit 2 (got $rc)" [ $rc -eq 2 ]
 expect "malformed line 7001: message names long_bad.txt:7001: ($(head -c 200 "$T/err"))" has_err "long_bad.txt:7001:"
 expect "malformed line 7001: no output file, no temporary file" [ -z "$(ls -A "$T/badout")" ]
+# Errors the engine finds in a binary trace name the record, wherever a batch of the reader's
+# ended: a reference after its pid's exit (record 302), and an event (record 402).
+{ for i in $(seq 1 300); do echo "W 0x$((i % 40))000 2"; done; echo "exit 2"; echo "X 0x4000 2"; } >"$T/exited.txt"
+"$BIN" convert --to binary "$T/exited.txt" "$T/exited.pstb"
+run run -o "$T/badout/res.json" "$T/exited.pstb"
+expect "binary: reference after exit: exit 2 (got $rc)" [ $rc -eq 2 ]
+expect "binary: reference after exit names exited.pstb:302: ($(head -c 200 "$T/err"))" has_err "exited.pstb:302: pid 2 has already exited"
+{ for i in $(seq 1 400); do echo "R 0x$((i % 40))000 3"; done; echo "exit 3"; echo "munmap 3 0x0 4096"; } >"$T/exited2.txt"
+"$BIN" convert --to binary "$T/exited2.txt" "$T/exited2.pstb"
+run run -o "$T/badout/res.json" "$T/exited2.pstb"
+expect "binary: event after exit names exited2.pstb:402: ($(head -c 200 "$T/err"))" has_err "exited2.pstb:402:"
+expect "binary errors: no output file" [ -z "$(ls -A "$T/badout")" ]
 # A failed run does not replace an existing results file either.
 echo previous >"$T/badout/keep.json"
 run run -o "$T/badout/keep.json" "$T/long_bad.txt"

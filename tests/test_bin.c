@@ -141,6 +141,45 @@ static void test_records_round_trip(void)
     wl_close(wl);
 }
 
+/* wl_fill gives the same records as wl_next, in batches of any size, with each record's
+ * number in `line`; a batch ends after a record naming a file, whose string stays valid. */
+static void test_fill(void)
+{
+    enum { N = 20000 };
+    static wl_rec_t recs[N], batch[200];
+    char path[300], err[WL_ERR_LEN];
+    size_t n = make_records(recs, N);
+    tpath(path, sizeof path, "fill.pstb");
+    CHECK_EQ(write_bin(path, recs, n), 0);
+    static const int sizes[] = { 1, 2, 7, 128, 200 };
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        wl_t *wl = open_bin(path, err);
+        CHECK(wl != NULL);
+        if (!wl)
+            return;
+        size_t i = 0, bad = 0, batches = 0;
+        int got;
+        while ((got = wl_fill(wl, batch, sizes[k])) > 0) {
+            batches++;
+            for (int j = 0; j < got; j++, i++) {
+                if (i >= n || !rec_eq(&batch[j], &recs[i]) || batch[j].line != i + 1)
+                    bad++;
+                if (j < got - 1 && batch[j].type != WL_REF && batch[j].file &&
+                    (batch[j].type == WL_EXEC || (batch[j].type == WL_MMAP && !(batch[j].flags & WL_MAP_ANON))))
+                    bad++;                   /* a file name must end its batch */
+            }
+            if (got > sizes[k])
+                bad++;
+        }
+        CHECK_EQ(got, 0);
+        CHECK_EQ(i, n);
+        CHECK_EQ(bad, 0);
+        CHECK(batches >= n / (size_t)sizes[k]);
+        CHECK_EQ(wl_fill(wl, batch, sizes[k]), 0);   /* stays at the end */
+        wl_close(wl);
+    }
+}
+
 /* The example in trace_bin.c's format comment, byte for byte. */
 static void test_documented_bytes(void)
 {
@@ -215,21 +254,35 @@ static void write_bytes(const char *path, const void *b, size_t n)
     fclose(f);
 }
 
-/* Opens and reads to the end; returns 0 when everything read, -1 with err otherwise. */
-static int read_all(const char *path, char *err, size_t *count)
+/* Opens and reads to the end, one record at a time (batch 0) or with wl_fill; returns 0
+ * when everything was read, -1 with err otherwise. */
+static int read_all_by(const char *path, char *err, size_t *count, int batch)
 {
     wl_t *wl = open_bin(path, err);
     *count = 0;
     if (!wl)
         return -1;
-    wl_rec_t r;
+    wl_rec_t r[64];
     int got;
-    while ((got = wl_next(wl, &r)) > 0)
-        ++*count;
+    while ((got = batch ? wl_fill(wl, r, batch) : wl_next(wl, r)) > 0)
+        *count += batch ? (size_t)got : 1;
     if (got < 0)
         snprintf(err, WL_ERR_LEN, "%s", wl->err);
     wl_close(wl);
     return got;
+}
+
+/* Both ways must read the same records before the same error. */
+static int read_all(const char *path, char *err, size_t *count)
+{
+    char err2[WL_ERR_LEN] = "";
+    size_t count2;
+    int rc = read_all_by(path, err, count, 0);
+    CHECK_EQ(read_all_by(path, err2, &count2, 64), rc);
+    CHECK_EQ(count2, *count);
+    if (rc < 0)
+        CHECK_STR(err2, err);
+    return rc;
 }
 
 static void test_header_and_truncation(void)
@@ -529,6 +582,7 @@ int main(void)
     test_text_writer();
     test_documented_bytes();
     test_records_round_trip();
+    test_fill();
     test_header_and_truncation();
     test_size_ratio();
     test_convert();

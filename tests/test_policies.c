@@ -43,6 +43,7 @@ typedef struct drv {
     uint32_t *victims;              /* pages evicted, in order */
     size_t nvictims, cap_victims;
     int check_each;
+    int repeat_hits;                /* extra on_hit calls per hit (REPL_HIT_IDEMPOTENT test) */
     int bad_check, bad_victim, bad_ref;
     gsl_rng *rng;
 } drv_t;
@@ -141,7 +142,10 @@ static int drv_ref(drv_t *d, uint32_t page, vtime_t t, vtime_t next_use)
         d->hits++;
         d->refbit[f] = 1;
         if (d->ops->on_hit)
-            d->ops->on_hit(d->st, &ref, f);
+            for (int k = 0; k <= d->repeat_hits; k++) {
+                ref.t = t + (vtime_t)k;     /* a repeat may differ in ref: it must not matter */
+                d->ops->on_hit(d->st, &ref, f);
+            }
         drv_check(d);
         return 0;
     }
@@ -687,6 +691,61 @@ static void test_check_detects(void)
     }
 }
 
+/* Victims of `name` on random strings, with every hit told once and told 1-3 times; 1 if the
+ * sequences differ anywhere. */
+static int repeats_change_victims(const char *name, gsl_rng *r)
+{
+    enum { N = 3000 };
+    static uint32_t s[N];
+    int differ = 0;
+    for (int trial = 0; trial < 5 && !differ; trial++) {
+        uint32_t npages = 8 + (uint32_t)gsl_rng_uniform_int(r, 60);
+        uint32_t nf = 2 + (uint32_t)gsl_rng_uniform_int(r, 12);
+        gen_string(r, s, N, npages, 2 + (uint32_t)gsl_rng_uniform_int(r, 10));
+        vtime_t *next = next_uses(s, N);
+        drv_t d[2];
+        char err[REPL_ERR_LEN];
+        for (int k = 0; k < 2; k++) {
+            CHECK_EQ(drv_init(&d[k], name, nf, (unsigned long)trial + 1, err), 0);
+            d[k].check_each = 1;
+        }
+        for (size_t i = 0; i < N; i++) {
+            d[1].repeat_hits = 1 + (int)gsl_rng_uniform_int(r, 3);
+            drv_ref(&d[0], s[i], i, next[i]);
+            drv_ref(&d[1], s[i], i, next[i]);
+        }
+        differ = !same_seq(d[0].victims, d[0].nvictims, d[1].victims, d[1].nvictims) ||
+                 d[1].bad_check || d[1].bad_victim;
+        drv_free(&d[0]);
+        drv_free(&d[1]);
+        free(next);
+    }
+    return differ;
+}
+
+/* REPL_HIT_IDEMPOTENT lets the engine skip an on_hit for the frame it just told the policy
+ * about: every policy that claims it must choose the same victims when hits are repeated.
+ * LFU, which counts hits, shows the test can tell. */
+static void test_props_idempotent_hits(void)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 17);
+    int claimed = 0;
+    for (const repl_ops_t *const *p = repl_registry; *p; p++) {
+        if (!((*p)->flags & REPL_HIT_IDEMPOTENT))
+            continue;
+        claimed++;
+        CHECK((*p)->on_hit != NULL);
+        if (repeats_change_victims((*p)->name, r))
+            fprintf(stderr, "policy %s claims REPL_HIT_IDEMPOTENT but repeated hits change its victims\n",
+                    (*p)->name);
+        CHECK_EQ(repeats_change_victims((*p)->name, r), 0);
+    }
+    CHECK(claimed >= 2);                     /* lru and mru */
+    CHECK_EQ(repeats_change_victims("lfu", r), 1);
+    gsl_rng_free(r);
+}
+
 /* OPT is never beaten; LRU and OPT (stack algorithms) never fault more with more frames. */
 static void test_props_optimality(void)
 {
@@ -738,6 +797,7 @@ int main(void)
     test_against_naive();
     test_props_structures();
     test_check_detects();
+    test_props_idempotent_hits();
     test_props_optimality();
     return check_report("test_policies");
 }

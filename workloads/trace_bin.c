@@ -178,11 +178,10 @@ static inline unsigned size_shift(uint32_t size)
 static inline void stream_update(bin_stream_t *s, unsigned j, unsigned w, uint64_t addr)
 {
     s->tick++;
-    if (w == W_VARINT) {
+    if (w == W_VARINT) {               /* conditional moves: which base is oldest is random */
         j = 0;
         for (unsigned k = 1; k < 4; k++)
-            if (s->stamp[k] < s->stamp[j])
-                j = k;
+            j = s->stamp[k] < s->stamp[j] ? k : j;
     }
     s->base[j] = addr;
     s->stamp[j] = s->tick;
@@ -203,6 +202,7 @@ typedef struct bin_rd {
     uint64_t left;             /* records left in the chunk */
     uint64_t nrec;
     int done;
+    int err_pending;           /* bin_fill: an error to return on the next call */
     pid_tab_t pids;
     spid_t pid;
     uint32_t cur;              /* slot of pid in pids */
@@ -289,7 +289,7 @@ static int rd_header(wl_t *wl)
 static void rd_reset(bin_rd_t *s)
 {
     s->left = s->nrec = 0;
-    s->done = 0;
+    s->done = s->err_pending = 0;
     s->x = s->xend = NULL;
     pt_clear(&s->pids);
     s->pid = 0;
@@ -430,13 +430,12 @@ static int rd_chunk(wl_t *wl, bin_rd_t *s)
         return wl_error(wl, "corrupt binary trace: tag column has %zu bytes for %llu records",
                         s->len[COL_T], (unsigned long long)n);
     size_t need[3] = { 0, 0, 0 };
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++) {     /* branch-free: tags are unpredictable */
         unsigned tag = s->col[COL_T][i], w = (tag >> 5) & 3;
-        if ((tag & 3) != CLASS_EVENT && w != W_VARINT) {
-            need[0]++;
-            need[1] += w >= 1;
-            need[2] += w == 2;
-        }
+        unsigned fixed = ((tag & 3) != CLASS_EVENT) & (w != W_VARINT);
+        need[0] += fixed;
+        need[1] += fixed & (w >= 1);
+        need[2] += fixed & (w == 2);
     }
     if (need[0] != s->len[COL_P0] || need[1] != s->len[COL_P1] || need[2] != s->len[COL_P2])
         return wl_error(wl, "corrupt binary trace: delta columns do not match the tags");
@@ -567,37 +566,96 @@ __attribute__((noinline)) static int bin_next_slow(wl_t *wl, bin_rd_t *s, wl_rec
     return 1;
 }
 
-/* The hot path: a reference of the current pid, same size, fixed-width delta. */
+/* The hot path: a reference of the current pid (lackey traces change the access size every
+ * few records, and stacks jump by varints, so both are handled here). Everything is read into
+ * locals first and committed only when the record is known to be good: anything unusual (a
+ * pid change, an event, the end of a chunk, a size of 128 or more, a malformed varint)
+ * returns 0 for bin_next_slow, which decodes the same record again from the start. */
+static inline __attribute__((always_inline)) int bin_fast(bin_rd_t *s, wl_rec_t *r)
+{
+    if (__builtin_expect(s->left == 0, 0))
+        return 0;
+    unsigned tag = *s->t;
+    unsigned cls = tag & 3, w = (tag >> 5) & 3, j = (tag >> 2) & 3;
+    if (cls == CLASS_EVENT || (tag & 0x80))
+        return 0;
+    bin_stream_t *st = &s->cs[cls == REF_IFETCH];
+    /* A size change is a one-byte varint here (the padding past X reads 0, which is bad).
+     * Lackey traces change size every few records. */
+    const uint8_t *x = s->x;
+    unsigned resize = (tag >> 4) & 1, z = *x;
+    if (__builtin_expect(resize & (z - 1 >= 0x7f), 0))
+        return 0;
+    uint32_t size = resize ? z : st->size;
+    unsigned shift = resize ? size_shift(z) : st->shift;
+    x += resize;
+    uint64_t d;
+    if (w != W_VARINT) {
+        /* branch-free: widths alternate unpredictably; reading a plane at its end reads the
+         * zero padding */
+        uint64_t m1 = -(uint64_t)(w >= 1), m2 = -(uint64_t)(w == 2);
+        uint64_t z = *s->p0++ | ((uint64_t)*s->p1 << 8 & m1) | ((uint64_t)*s->p2 << 16 & m2);
+        s->p1 += w >= 1;
+        s->p2 += w == 2;
+        d = unzigzag(z) << shift;
+    } else {
+        int bad = 0;
+        d = unzigzag(col_varint(&x, &bad));
+        if (bad || x > s->xend)
+            return 0;
+    }
+    s->x = x;
+    st->size = size;
+    st->shift = shift;
+    uint64_t a = st->base[j] + d;
+    stream_update(st, j, w, a);
+    s->t++;
+    s->left--;
+    r->type = WL_REF;
+    r->kind = (uint8_t)cls;
+    r->size = size;
+    r->pid = s->pid;
+    r->addr = a;
+    r->line = ++s->nrec;
+    return 1;
+}
+
 static int bin_next(wl_t *wl, wl_rec_t *r)
 {
     bin_rd_t *s = wl->state;
-    if (__builtin_expect(s->left != 0, 1)) {
-        unsigned tag = *s->t;
-        unsigned cls = tag & 3, w = (tag >> 5) & 3;
-        if (cls != CLASS_EVENT && !(tag & 0x90) && w != W_VARINT) {
-            bin_stream_t *st = &s->cs[cls == REF_IFETCH];
-            unsigned j = (tag >> 2) & 3;
-            /* branch-free: widths alternate unpredictably; reading a plane at its end
-             * reads the zero padding */
-            uint64_t m1 = -(uint64_t)(w >= 1), m2 = -(uint64_t)(w == 2);
-            uint64_t z = *s->p0++ | ((uint64_t)*s->p1 << 8 & m1) | ((uint64_t)*s->p2 << 16 & m2);
-            s->p1 += w >= 1;
-            s->p2 += w == 2;
-            uint64_t a = st->base[j] + (unzigzag(z) << st->shift);
-            st->base[j] = a;
-            st->stamp[j] = ++st->tick;
-            s->t++;
-            s->left--;
-            s->nrec++;
-            r->type = WL_REF;
-            r->kind = (uint8_t)cls;
-            r->size = st->size;
-            r->pid = s->pid;
-            r->addr = a;
-            return 1;
-        }
+    if (bin_fast(s, r)) {
+        wl->line = s->nrec;
+        return 1;
     }
     return bin_next_slow(wl, s, r);
+}
+
+/* A batch: the fast path in a loop, with no call per record. It ends early after a record
+ * naming a file (the reader has one string buffer) and at the end of the trace; an error
+ * after some records is kept for the next call. */
+static int bin_fill(wl_t *wl, wl_rec_t *recs, int n)
+{
+    bin_rd_t *s = wl->state;
+    if (s->err_pending)
+        return -1;
+    int i = 0;
+    while (i < n) {
+        if (bin_fast(s, &recs[i])) {
+            i++;
+            continue;
+        }
+        int rc = bin_next_slow(wl, s, &recs[i]);
+        if (rc <= 0) {
+            if (rc < 0 && i > 0)
+                s->err_pending = 1;
+            return i ? i : rc;
+        }
+        recs[i].line = wl->line;
+        if (recs[i++].file)
+            break;
+    }
+    wl->line = s->nrec;
+    return i;
 }
 
 static int bin_probe(const char *head, size_t n)
@@ -611,6 +669,7 @@ const wl_ops_t wl_bin_ops = {
     .probe = bin_probe,
     .open = bin_open,
     .next = bin_next,
+    .fill = bin_fill,
     .rewind = bin_rewind,
     .close = bin_close,
 };

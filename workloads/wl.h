@@ -43,6 +43,7 @@ typedef struct wl_rec {
     uint64_t len;       /* length of an area, bytes */
     uint64_t offset;    /* file offset of a file-backed area, bytes */
     const char *file;   /* file path; owned by the reader, valid until its next call */
+    uint64_t line;      /* where it came from (line, or record of a binary trace), for messages */
 } wl_rec_t;
 
 #define WL_ERR_LEN 512
@@ -58,6 +59,9 @@ typedef struct wl_ops {
     int  (*probe)(const char *head, size_t n);
     int  (*open)(wl_t *wl);                      /* 0 or -1 with wl->err */
     int  (*next)(wl_t *wl, wl_rec_t *rec);       /* 1 a record, 0 end, -1 error */
+    /* Optional: up to n records at once (see wl_fill), for readers whose decoding loop is
+     * cheaper than a call per record. Sets each record's line itself. */
+    int  (*fill)(wl_t *wl, wl_rec_t *recs, int n);
     int  (*rewind)(wl_t *wl);                    /* 0 or -1 */
     void (*close)(wl_t *wl);
 } wl_ops_t;
@@ -84,7 +88,21 @@ const wl_ops_t *wl_format_find(const char *name);
  * standard input, which cannot be rewound). Returns a workload with page_shift = 12, or NULL
  * with the message copied into err (WL_ERR_LEN). */
 wl_t *wl_open(const char *path, const char *format, gsl_rng *rng, char *err);
-static inline int wl_next(wl_t *wl, wl_rec_t *rec) { return wl->ops->next(wl, rec); }
+static inline int wl_next(wl_t *wl, wl_rec_t *rec)
+{
+    int rc = wl->ops->next(wl, rec);
+    rec->line = wl->line;
+    return rc;
+}
+/* The next records, in order, into recs[0..n-1]: returns how many (at least 1), 0 at the end,
+ * -1 on error (an error after some records is returned by the following call). The engine's
+ * hot loop reads this way. A reader without its own fill yields one record per call, so a
+ * generator drawing from the run's rng draws exactly when it would under wl_next. A `file`
+ * string is valid only until the next call. */
+static inline int wl_fill(wl_t *wl, wl_rec_t *recs, int n)
+{
+    return wl->ops->fill ? wl->ops->fill(wl, recs, n) : wl_next(wl, recs);
+}
 int  wl_rewind(wl_t *wl);
 void wl_close(wl_t *wl);
 
