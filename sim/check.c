@@ -4,7 +4,8 @@
  * model): every frame's reverse map is exactly the set of present PTEs pointing at it; the
  * share count equals the reverse map's length; free frames hold nothing; the resident count
  * matches; every swap slot's count equals the PTEs and caches holding it; the policy tracks
- * exactly the frames flagged FR_TRACKED (through its own check hook). O(frames + PTEs), so
+ * exactly the frames flagged FR_TRACKED (through its own check hook); every cached
+ * translation is one the page tables still allow. O(frames + PTEs + TLB entries), so
  * never on the hot path of normal builds. */
 #include "engine.h"
 
@@ -20,6 +21,38 @@ static int fail(char *msg, size_t n, const char *fmt, ...)
     vsnprintf(msg, n, fmt, ap);
     va_end(ap);
     return -1;
+}
+
+/* Every valid TLB entry caches a present PTE of a live address space, for the page it names,
+ * with no right the PTE lacks (rights taken away must be shot down; rights added may lag),
+ * and no set holds a page twice (tlb_fill relies on it). */
+static int check_tlbs(const sim_t *s, char *msg, size_t n)
+{
+    for (uint32_t ci = 0; ci < s->ncpus; ci++) {
+        const tlb_t *t = &s->cpus[ci].tlb;
+        for (uint32_t i = 0; i < t->sets * t->ways; i++) {
+            const tlb_entry_t *e = &t->e[i];
+            if (!e->pte)
+                continue;
+            if (e->asid >= s->nmms || !s->mms[e->asid].users)
+                return fail(msg, n, "cpu %u TLB entry %u: address space %u is not live", ci, i, e->asid);
+            const pte_t *pte = pt_lookup(&s->mms[e->asid].pt, e->vpn);
+            if (pte != e->pte || !(pte->flags & PTE_PRESENT))
+                return fail(msg, n, "cpu %u TLB entry %u: mm %u vpn %#llx is not a present PTE", ci, i,
+                            e->asid, (unsigned long long)e->vpn);
+            if (e->perms & ~pte->flags & PTE_PERMS)
+                return fail(msg, n, "cpu %u TLB: mm %u vpn %#llx caches rights %#x the PTE lacks (%#x)", ci,
+                            e->asid, (unsigned long long)e->vpn, e->perms, pte->flags & PTE_PERMS);
+            if ((e->vpn & t->set_mask) != i / t->ways)
+                return fail(msg, n, "cpu %u TLB entry %u: vpn %#llx in the wrong set", ci, i,
+                            (unsigned long long)e->vpn);
+            for (uint32_t j = i + 1; j < (i / t->ways + 1) * t->ways; j++)
+                if (t->e[j].pte && t->e[j].vpn == e->vpn && t->e[j].asid == e->asid)
+                    return fail(msg, n, "cpu %u TLB: mm %u vpn %#llx cached twice", ci, e->asid,
+                                (unsigned long long)e->vpn);
+        }
+    }
+    return 0;
 }
 
 int check_all(const sim_t *s, char *msg, size_t n)
@@ -110,6 +143,8 @@ int check_all(const sim_t *s, char *msg, size_t n)
         rc = fail(msg, n, "%llu frames flagged tracked, count says %u", (unsigned long long)ntracked, s->ntracked);
     if (!rc && s->repl->check && s->repl->check(s->repl_state, tracked))
         rc = fail(msg, n, "policy %s: its state disagrees with the tracked frames", s->repl->name);
+    if (!rc)
+        rc = check_tlbs(s, msg, n);
     free(maps);
     free(swaps);
     free(tracked);

@@ -563,7 +563,7 @@ int mmu_access_slow(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind, t
             }
             pte = pt_lookup(&s->mms[p->mm].pt, vpn);
         }
-        tlb_fill(&c->tlb, p->mm, vpn, pte);
+        tlb_fill(&c->tlb, e, p->mm, vpn, pte);
         if (s->ref_on_walk)
             pte->flags |= PTE_REF;
     }

@@ -313,9 +313,7 @@ static int run_trace(sim_t *s, char *err)
         }
         sim_time_t t0 = c->clock, idle = 0;
         s->n_access++;
-        s->n_reads += rec->kind == REF_READ;
-        s->n_writes += rec->kind == REF_WRITE;
-        s->n_ifetch += rec->kind == REF_IFETCH;
+        s->n_kind[rec->kind]++;
         p->n_refs++;
         vpn_t vpn;
         uint64_t npages;
@@ -373,9 +371,7 @@ static void switch_to(sim_t *s, cpu_t *c, uint32_t pi, int flush_on_switch)
 static void note_access(sim_t *s, proc_t *p, const wl_rec_t *r)
 {
     s->n_access++;
-    s->n_reads += r->kind == REF_READ;
-    s->n_writes += r->kind == REF_WRITE;
-    s->n_ifetch += r->kind == REF_IFETCH;
+    s->n_kind[r->kind]++;
     p->n_refs++;
     if (s->interval && s->n_access - s->tl_refs >= s->interval)
         stats_interval(s);

@@ -82,9 +82,9 @@ json_t *stats_json(const sim_t *s)
                         "sees_all_refs", (s->repl->flags & REPL_SEES_ALL_REFS) != 0, "cow", s->cow->name));
 
     json_object_set_new(r, "accesses", json_integer((json_int_t)s->n_access));
-    json_object_set_new(r, "reads", json_integer((json_int_t)s->n_reads));
-    json_object_set_new(r, "writes", json_integer((json_int_t)s->n_writes));
-    json_object_set_new(r, "ifetches", json_integer((json_int_t)s->n_ifetch));
+    json_object_set_new(r, "reads", json_integer((json_int_t)s->n_kind[REF_READ]));
+    json_object_set_new(r, "writes", json_integer((json_int_t)s->n_kind[REF_WRITE]));
+    json_object_set_new(r, "ifetches", json_integer((json_int_t)s->n_kind[REF_IFETCH]));
     json_object_set_new(r, "references", json_integer((json_int_t)s->vt));
     uint64_t total = faults_total(s->n_faults);
     json_object_set_new(r, "faults", faults_json(s->n_faults));

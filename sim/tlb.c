@@ -33,23 +33,25 @@ void tlb_free(tlb_t *t)
     t->sets = 0;
 }
 
-void tlb_fill(tlb_t *t, uint32_t asid, vpn_t vpn, pte_t *pte)
+void tlb_fill(tlb_t *t, tlb_entry_t *stale, uint32_t asid, vpn_t vpn, pte_t *pte)
 {
     if (!t->sets)
         return;
-    /* A stale entry for the same page (its permissions changed) is refilled in place; else
-     * the way with the smallest stamp: invalid ways have stamp 0, so they go first, then the
-     * least recently used. One pass of conditional moves, no unpredictable branch. */
-    tlb_entry_t *set = &t->e[(size_t)(vpn & t->set_mask) * t->ways];
-    uint32_t victim = 0, same = UINT32_MAX;
-    uint64_t min = set[0].stamp;
-    for (uint32_t w = 0; w < t->ways; w++) {
-        int older = set[w].stamp < min;
-        min = older ? set[w].stamp : min;
-        victim = older ? w : victim;
-        same = (set[w].pte != NULL) & (set[w].vpn == vpn) & (set[w].asid == asid) ? w : same;
+    tlb_entry_t *v = stale;
+    if (!v || v->pte != pte) {
+        /* The set cannot hold the page (check_all verifies it): replace the way with the
+         * smallest stamp. Invalid ways have stamp 0, so they go first, then the least
+         * recently used; conditional moves, no unpredictable branch. */
+        tlb_entry_t *set = &t->e[(size_t)(vpn & t->set_mask) * t->ways];
+        uint32_t victim = 0;
+        uint64_t min = set[0].stamp;
+        for (uint32_t w = 1; w < t->ways; w++) {
+            int older = set[w].stamp < min;
+            min = older ? set[w].stamp : min;
+            victim = older ? w : victim;
+        }
+        v = &set[victim];
     }
-    tlb_entry_t *v = &set[same != UINT32_MAX ? same : victim];
     v->vpn = vpn;
     v->asid = asid;
     v->pte = pte;

@@ -44,8 +44,11 @@ static inline tlb_entry_t *tlb_lookup(tlb_t *t, uint32_t asid, vpn_t vpn)
     return NULL;
 }
 
-/* Installs a translation (after a walk), replacing the set's LRU entry. */
-void tlb_fill(tlb_t *t, uint32_t asid, vpn_t vpn, pte_t *pte);
+/* Installs a translation after a walk. `stale` is what tlb_lookup returned (an entry whose
+ * rights were too few, or NULL): refreshed in place if it still caches pte; otherwise the
+ * page must not be cached (nothing fills the TLB between a lookup and its walk) and the
+ * set's least recently used way is replaced. */
+void tlb_fill(tlb_t *t, tlb_entry_t *stale, uint32_t asid, vpn_t vpn, pte_t *pte);
 /* Drops one translation if cached; returns 1 if one was dropped (a shootdown). */
 int  tlb_invalidate(tlb_t *t, uint32_t asid, vpn_t vpn);
 /* Drops every entry of asid (or all entries with asid == UINT32_MAX). */

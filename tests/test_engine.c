@@ -976,6 +976,58 @@ static void test_regressions(void)
     json_decref(d);
 }
 
+/* check_all must notice what it claims to check: after a clean run, break one thing at a
+ * time (a TLB entry caching a right its PTE lost, one cached twice, one in the wrong set, a
+ * resident count, a reverse map) and expect the description; repair and expect silence. */
+static void test_check_detects(void)
+{
+    char path[300], err[SIM_ERR_LEN], msg[512];
+    snprintf(path, sizeof path, "%s/check.txt", tmpdir);
+    write_file(path, "W 0x0\nW 0x1000\nR 0x2000\nW 0x3000\nR 0x0\nR 0x1000\n");
+    json_t *cfg = config_defaults();
+    const char *traces[1] = {path};
+    sim_t *s = sim_create(cfg, traces, 1, err);
+    json_decref(cfg);
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    CHECK_EQ(sim_run(s, err), 0);
+    CHECK_EQ(check_all(s, msg, sizeof msg), 0);
+    tlb_t *t = &s->cpus[0].tlb;
+    tlb_entry_t *w = NULL;                       /* a cached writable translation */
+    for (uint32_t i = 0; i < t->sets * t->ways && !w; i++)
+        if (t->e[i].pte && (t->e[i].perms & PTE_WRITE))
+            w = &t->e[i];
+    CHECK(w != NULL);
+    if (w) {
+        w->pte->flags &= ~PTE_WRITE;             /* write-protected without a shootdown */
+        CHECK(check_all(s, msg, sizeof msg) != 0 && strstr(msg, "caches rights") != NULL);
+        w->pte->flags |= PTE_WRITE;
+        CHECK_EQ(check_all(s, msg, sizeof msg), 0);
+
+        size_t i = (size_t)(w - t->e), set0 = i / t->ways * t->ways;
+        tlb_entry_t *other = &t->e[set0 + (i == set0 ? 1 : 0)], keep = *other;
+        *other = *w;                             /* the same page twice in its set */
+        CHECK(check_all(s, msg, sizeof msg) != 0 && strstr(msg, "cached twice") != NULL);
+        *other = keep;
+        CHECK_EQ(check_all(s, msg, sizeof msg), 0);
+
+        w->vpn += 1;                             /* a page in another set */
+        CHECK(check_all(s, msg, sizeof msg) != 0 && strstr(msg, "TLB") != NULL);
+        w->vpn -= 1;
+        CHECK_EQ(check_all(s, msg, sizeof msg), 0);
+    }
+    s->mms[s->procs[0].mm].resident++;
+    CHECK(check_all(s, msg, sizeof msg) != 0 && strstr(msg, "resident") != NULL);
+    s->mms[s->procs[0].mm].resident--;
+    uint32_t r = s->frames[0].rmap;
+    s->frames[0].rmap = 0;
+    CHECK(check_all(s, msg, sizeof msg) != 0);
+    s->frames[0].rmap = r;
+    CHECK_EQ(check_all(s, msg, sizeof msg), 0);
+    sim_free(s);
+}
+
 static void rm_tmpdir(void)
 {
     rmdir(tmpdir);
@@ -1001,5 +1053,6 @@ int main(void)
     test_overlap();
     test_hdd();
     test_regressions();
+    test_check_detects();
     return check_report("test_engine");
 }

@@ -192,15 +192,21 @@ static inline uint64_t zigzag(uint64_t d) { return (d << 1) ^ (uint64_t)((int64_
 
 /* ================================ reader ================================ */
 
+/* Where decoding is: copied into a local by bin_fill so that the hot loop keeps it in
+ * registers (the records it writes could otherwise alias it). */
+typedef struct bin_cur {
+    const uint8_t *t, *p0, *p1, *p2, *x, *xend;   /* the next byte of each column */
+    uint64_t left;             /* records left in the chunk */
+    uint64_t nrec;             /* records decoded */
+} bin_cur_t;
+
 typedef struct bin_rd {
     ZSTD_DCtx *dctx;
     uint8_t *col[N_COL];
     size_t cap[N_COL], len[N_COL];
     uint8_t *zbuf;
     size_t zcap;
-    const uint8_t *t, *p0, *p1, *p2, *x, *xend;
-    uint64_t left;             /* records left in the chunk */
-    uint64_t nrec;
+    bin_cur_t c;
     int done;
     int err_pending;           /* bin_fill: an error to return on the next call */
     pid_tab_t pids;
@@ -288,9 +294,9 @@ static int rd_header(wl_t *wl)
 
 static void rd_reset(bin_rd_t *s)
 {
-    s->left = s->nrec = 0;
+    s->c.left = s->c.nrec = 0;
     s->done = s->err_pending = 0;
-    s->x = s->xend = NULL;
+    s->c.x = s->c.xend = NULL;
     pt_clear(&s->pids);
     s->pid = 0;
     s->cur = pt_find(&s->pids, 0);   /* an empty table does not grow */
@@ -359,8 +365,8 @@ static int rd_chunk(wl_t *wl, bin_rd_t *s)
     static const char *const names[N_COL] = { "tag column", "delta column 0", "delta column 1",
                                               "delta column 2", "extra column" };
     uint64_t n;
-    wl->line = s->nrec + 1;
-    if (s->x != s->xend)
+    wl->line = s->c.nrec + 1;
+    if (s->c.x != s->c.xend)
         return wl_error(wl, "corrupt binary trace: unused bytes in a chunk's extra column");
     {   /* a chunk header, or the end of input without an end record */
         uint8_t b;
@@ -369,7 +375,7 @@ static int rd_chunk(wl_t *wl, bin_rd_t *s)
             return wl_error(wl, "%s", wl_input_error(wl->in));
         if (k == 0)
             return wl_error(wl, "truncated binary trace (no end record after %llu records)",
-                            (unsigned long long)s->nrec);
+                            (unsigned long long)s->c.nrec);
         n = b & 0x7f;
         if (b & 0x80) {
             uint64_t rest;
@@ -385,9 +391,9 @@ static int rd_chunk(wl_t *wl, bin_rd_t *s)
         uint8_t extra;
         if (rd_in_varint(wl, &total, "the end record"))
             return -1;
-        if (total != s->nrec)
+        if (total != s->c.nrec)
             return wl_error(wl, "corrupt binary trace: end record counts %llu records, read %llu",
-                            (unsigned long long)total, (unsigned long long)s->nrec);
+                            (unsigned long long)total, (unsigned long long)s->c.nrec);
         long k = wl_input_read(wl->in, &extra, 1);
         if (k < 0)
             return wl_error(wl, "%s", wl_input_error(wl->in));
@@ -439,26 +445,26 @@ static int rd_chunk(wl_t *wl, bin_rd_t *s)
     }
     if (need[0] != s->len[COL_P0] || need[1] != s->len[COL_P1] || need[2] != s->len[COL_P2])
         return wl_error(wl, "corrupt binary trace: delta columns do not match the tags");
-    s->t = s->col[COL_T];
-    s->p0 = s->col[COL_P0];
-    s->p1 = s->col[COL_P1];
-    s->p2 = s->col[COL_P2];
-    s->x = s->col[COL_X];
-    s->xend = s->x + s->len[COL_X];
-    s->left = n;
+    s->c.t = s->col[COL_T];
+    s->c.p0 = s->col[COL_P0];
+    s->c.p1 = s->col[COL_P1];
+    s->c.p2 = s->col[COL_P2];
+    s->c.x = s->col[COL_X];
+    s->c.xend = s->c.x + s->len[COL_X];
+    s->c.left = n;
     return 0;
 }
 
 static int x_string(wl_t *wl, bin_rd_t *s, const char **out, int *bad)
 {
-    uint64_t n = col_varint(&s->x, bad);
-    if (*bad || s->x > s->xend || n > BIN_MAX_STR || n > (uint64_t)(s->xend - s->x)) {
+    uint64_t n = col_varint(&s->c.x, bad);
+    if (*bad || s->c.x > s->c.xend || n > BIN_MAX_STR || n > (uint64_t)(s->c.xend - s->c.x)) {
         *bad = 1;
         return 0;
     }
-    memcpy(s->str, s->x, n);
+    memcpy(s->str, s->c.x, n);
     s->str[n] = '\0';
-    s->x += n;
+    s->c.x += n;
     *out = s->str;
     return 0;
 }
@@ -468,18 +474,18 @@ static int x_string(wl_t *wl, bin_rd_t *s, const char **out, int *bad)
 __attribute__((noinline)) static int bin_next_slow(wl_t *wl, bin_rd_t *s, wl_rec_t *r)
 {
     int bad = 0;
-    while (!s->left) {
+    while (!s->c.left) {
         if (s->done)
             return 0;
         if (rd_chunk(wl, s))
             return -1;
     }
-    wl->line = s->nrec + 1;
-    unsigned tag = *s->t++;
+    wl->line = s->c.nrec + 1;
+    unsigned tag = *s->c.t++;
     unsigned cls = tag & 3;
-    s->left--;
+    s->c.left--;
     if (tag & 0x80) {
-        uint64_t pid = col_varint(&s->x, &bad);
+        uint64_t pid = col_varint(&s->c.x, &bad);
         if (pid > UINT32_MAX)
             bad = 1;
         s->pid = (spid_t)pid;
@@ -493,7 +499,7 @@ __attribute__((noinline)) static int bin_next_slow(wl_t *wl, bin_rd_t *s, wl_rec
     if (cls != CLASS_EVENT) {
         bin_stream_t *st = &s->cs[cls == REF_IFETCH];
         if (tag & 0x10) {
-            uint64_t size = col_varint(&s->x, &bad);
+            uint64_t size = col_varint(&s->c.x, &bad);
             if (size == 0 || size > UINT32_MAX)
                 bad = 1;
             else {
@@ -504,52 +510,52 @@ __attribute__((noinline)) static int bin_next_slow(wl_t *wl, bin_rd_t *s, wl_rec
         unsigned j = (tag >> 2) & 3, w = (tag >> 5) & 3;
         uint64_t d;
         if (w != W_VARINT) {
-            uint64_t z = *s->p0++;
+            uint64_t z = *s->c.p0++;
             if (w >= 1)
-                z |= (uint64_t)*s->p1++ << 8;
+                z |= (uint64_t)*s->c.p1++ << 8;
             if (w == 2)
-                z |= (uint64_t)*s->p2++ << 16;
+                z |= (uint64_t)*s->c.p2++ << 16;
             d = unzigzag(z) << st->shift;
         } else
-            d = unzigzag(col_varint(&s->x, &bad));
-        if (bad || s->x > s->xend)
+            d = unzigzag(col_varint(&s->c.x, &bad));
+        if (bad || s->c.x > s->c.xend)
             return wl_error(wl, "corrupt binary trace: bad reference record");
         r->type = WL_REF;
         r->kind = (uint8_t)cls;
         r->size = st->size;
         r->addr = st->base[j] + d;
         stream_update(st, j, w, r->addr);
-        s->nrec++;
+        s->c.nrec++;
         return 1;
     }
     unsigned type = (tag >> 2) & 31;
     r->type = (uint8_t)type;
     switch (type) {
     case WL_MMAP: case WL_MUNMAP: case WL_MPROTECT: case WL_BRK:
-        r->addr = col_varint(&s->x, &bad);
-        r->len = col_varint(&s->x, &bad);
+        r->addr = col_varint(&s->c.x, &bad);
+        r->len = col_varint(&s->c.x, &bad);
         if (type == WL_MMAP || type == WL_MPROTECT) {
-            r->prot = *s->x++;
+            r->prot = *s->c.x++;
             bad |= (r->prot & ~7) != 0;
         }
         if (type == WL_MMAP) {
-            r->flags = *s->x++;
+            r->flags = *s->c.x++;
             bad |= (r->flags & ~(WL_MAP_SHARED | WL_MAP_ANON)) != 0;
-            if (!(r->flags & WL_MAP_ANON) && !bad && s->x <= s->xend) {
-                r->offset = col_varint(&s->x, &bad);
-                if (!bad && s->x <= s->xend)
+            if (!(r->flags & WL_MAP_ANON) && !bad && s->c.x <= s->c.xend) {
+                r->offset = col_varint(&s->c.x, &bad);
+                if (!bad && s->c.x <= s->c.xend)
                     x_string(wl, s, &r->file, &bad);
             }
         }
         break;
     case WL_FORK: {
-        uint64_t c = col_varint(&s->x, &bad);
+        uint64_t c = col_varint(&s->c.x, &bad);
         bad |= c > UINT32_MAX;
         r->pid2 = (spid_t)c;
         break;
     }
     case WL_EXEC:
-        if (s->x <= s->xend)
+        if (s->c.x <= s->c.xend)
             x_string(wl, s, &r->file, &bad);
         break;
     case WL_EXIT:
@@ -557,12 +563,12 @@ __attribute__((noinline)) static int bin_next_slow(wl_t *wl, bin_rd_t *s, wl_rec
     default:
         return wl_error(wl, "corrupt binary trace: unknown record type %u", type);
     }
-    if (bad || s->x > s->xend)
+    if (bad || s->c.x > s->c.xend)
         return wl_error(wl, "corrupt binary trace: bad %s record",
                         type == WL_MMAP ? "mmap" : type == WL_MUNMAP ? "munmap" : type == WL_MPROTECT
                         ? "mprotect" : type == WL_BRK ? "brk" : type == WL_FORK ? "fork"
                         : type == WL_EXEC ? "exec" : "exit");
-    s->nrec++;
+    s->c.nrec++;
     return 1;
 }
 
@@ -571,18 +577,18 @@ __attribute__((noinline)) static int bin_next_slow(wl_t *wl, bin_rd_t *s, wl_rec
  * locals first and committed only when the record is known to be good: anything unusual (a
  * pid change, an event, the end of a chunk, a size of 128 or more, a malformed varint)
  * returns 0 for bin_next_slow, which decodes the same record again from the start. */
-static inline __attribute__((always_inline)) int bin_fast(bin_rd_t *s, wl_rec_t *r)
+static inline __attribute__((always_inline)) int bin_fast(bin_rd_t *s, bin_cur_t *c, wl_rec_t *r)
 {
-    if (__builtin_expect(s->left == 0, 0))
+    if (__builtin_expect(c->left == 0, 0))
         return 0;
-    unsigned tag = *s->t;
+    unsigned tag = *c->t;
     unsigned cls = tag & 3, w = (tag >> 5) & 3, j = (tag >> 2) & 3;
     if (cls == CLASS_EVENT || (tag & 0x80))
         return 0;
     bin_stream_t *st = &s->cs[cls == REF_IFETCH];
     /* A size change is a one-byte varint here (the padding past X reads 0, which is bad).
      * Lackey traces change size every few records. */
-    const uint8_t *x = s->x;
+    const uint8_t *x = c->x;
     unsigned resize = (tag >> 4) & 1, z = *x;
     if (__builtin_expect(resize & (z - 1 >= 0x7f), 0))
         return 0;
@@ -594,37 +600,37 @@ static inline __attribute__((always_inline)) int bin_fast(bin_rd_t *s, wl_rec_t 
         /* branch-free: widths alternate unpredictably; reading a plane at its end reads the
          * zero padding */
         uint64_t m1 = -(uint64_t)(w >= 1), m2 = -(uint64_t)(w == 2);
-        uint64_t z = *s->p0++ | ((uint64_t)*s->p1 << 8 & m1) | ((uint64_t)*s->p2 << 16 & m2);
-        s->p1 += w >= 1;
-        s->p2 += w == 2;
+        uint64_t z = *c->p0++ | ((uint64_t)*c->p1 << 8 & m1) | ((uint64_t)*c->p2 << 16 & m2);
+        c->p1 += w >= 1;
+        c->p2 += w == 2;
         d = unzigzag(z) << shift;
     } else {
         int bad = 0;
         d = unzigzag(col_varint(&x, &bad));
-        if (bad || x > s->xend)
+        if (bad || x > c->xend)
             return 0;
     }
-    s->x = x;
+    c->x = x;
     st->size = size;
     st->shift = shift;
     uint64_t a = st->base[j] + d;
     stream_update(st, j, w, a);
-    s->t++;
-    s->left--;
+    c->t++;
+    c->left--;
     r->type = WL_REF;
     r->kind = (uint8_t)cls;
     r->size = size;
     r->pid = s->pid;
     r->addr = a;
-    r->line = ++s->nrec;
+    r->line = ++c->nrec;
     return 1;
 }
 
 static int bin_next(wl_t *wl, wl_rec_t *r)
 {
     bin_rd_t *s = wl->state;
-    if (bin_fast(s, r)) {
-        wl->line = s->nrec;
+    if (bin_fast(s, &s->c, r)) {
+        wl->line = s->c.nrec;
         return 1;
     }
     return bin_next_slow(wl, s, r);
@@ -639,12 +645,15 @@ static int bin_fill(wl_t *wl, wl_rec_t *recs, int n)
     if (s->err_pending)
         return -1;
     int i = 0;
+    bin_cur_t c = s->c;
     while (i < n) {
-        if (bin_fast(s, &recs[i])) {
+        if (bin_fast(s, &c, &recs[i])) {
             i++;
             continue;
         }
+        s->c = c;
         int rc = bin_next_slow(wl, s, &recs[i]);
+        c = s->c;
         if (rc <= 0) {
             if (rc < 0 && i > 0)
                 s->err_pending = 1;
@@ -654,7 +663,8 @@ static int bin_fill(wl_t *wl, wl_rec_t *recs, int n)
         if (recs[i++].file)
             break;
     }
-    wl->line = s->nrec;
+    s->c = c;
+    wl->line = c.nrec;
     return i;
 }
 
