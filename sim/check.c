@@ -40,6 +40,9 @@ static int check_tlbs(const sim_t *s, char *msg, size_t n)
             if (pte != e->pte || !(pte->flags & PTE_PRESENT))
                 return fail(msg, n, "cpu %u TLB entry %u: mm %u vpn %#llx is not a present PTE", ci, i,
                             e->asid, (unsigned long long)e->vpn);
+            if (e->pfn != pte->val || (e->set & ~pte->flags) || (pte->flags & PTE_FRESH))
+                return fail(msg, n, "cpu %u TLB: mm %u vpn %#llx: frame %u, bits %#x cached, PTE says frame %u, flags %#x",
+                            ci, e->asid, (unsigned long long)e->vpn, e->pfn, e->set, pte->val, pte->flags);
             if (e->perms & ~pte->flags & PTE_PERMS)
                 return fail(msg, n, "cpu %u TLB: mm %u vpn %#llx caches rights %#x the PTE lacks (%#x)", ci,
                             e->asid, (unsigned long long)e->vpn, e->perms, pte->flags & PTE_PERMS);

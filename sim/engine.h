@@ -149,6 +149,8 @@ struct sim {
     /* settings, validated from cfg */
     uint32_t nframes, page_size, page_shift;
     int ref_on_walk;                  /* referenced bit set only when a walk fills the TLB */
+    uint32_t hit_bits[3];             /* PTE bits a reference sets, by kind (R unless
+                                         ref_on_walk; D for writes) */
     int paranoid;                     /* check every invariant after every step */
     uint64_t interval;
     unsigned long seed;
@@ -313,10 +315,16 @@ static inline int mmu_access(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_
 {
     c->clock += s->cost.tlb_hit;
     tlb_entry_t *e = tlb_lookup(&c->tlb, p->mm, vpn);
-    if (__builtin_expect(e && (e->perms & mmu_need(kind)) && !(e->pte->flags & PTE_FRESH), 1)) {
-        pte_t *pte = e->pte;
-        pte->flags |= (s->ref_on_walk ? 0 : PTE_REF) | (kind == REF_WRITE ? PTE_DIRTY : 0);
-        repl_hit(s, c, p, vpn, kind, pte->val);
+    if (__builtin_expect(e && (e->perms & mmu_need(kind)), 1)) {
+        /* The PTE is written only when this hit sets a bit the entry has not set yet: a
+         * pointer chase less on the hottest path. (No entry caches a PTE_FRESH PTE: the
+         * PTE was not cached when its fault mapped it; check_all verifies both.) */
+        uint32_t want = s->hit_bits[kind];
+        if (__builtin_expect(want & ~(uint32_t)e->set, 0)) {
+            e->pte->flags |= want;
+            e->set |= (uint16_t)want;
+        }
+        repl_hit(s, c, p, vpn, kind, e->pfn);
         return 0;
     }
     return mmu_access_slow(s, c, p, vpn, kind, e);

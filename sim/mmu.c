@@ -540,37 +540,30 @@ static int fault(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind)
     return object_fault(s, c, p, pte, v, &r, start);
 }
 
-/* Everything but a plain TLB hit: a hit the entry's rights forbid, a hit on a page a fault
- * just mapped, or a miss (walk, and the fault handler if the PTE does not allow it). */
+/* Everything but a plain TLB hit: a miss (walk, and the fault handler if the PTE does not
+ * allow the access), or a hit whose cached rights are too few (they may have grown since the
+ * fill; else a protection or copy-on-write fault). */
 int mmu_access_slow(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind, tlb_entry_t *e)
 {
     uint32_t need = mmu_need(kind);
-    pte_t *pte;
-    if (e && (e->perms & need)) {
-        pte = e->pte;
-    } else {
-        pte = e ? e->pte : (c->clock += s->cost.walk, pt_lookup(&s->mms[p->mm].pt, vpn));
-        if (!pte || (pte->flags & (PTE_PRESENT | need)) != (PTE_PRESENT | need)) {
-            for (;;) {
-                int rc = fault(s, c, p, vpn, kind);
-                if (rc == F_BLOCKED)
-                    return 1;
-                if (rc == F_SKIP)
-                    return 0;
-                if (rc != F_RESTART)
-                    break;
-                c->clock += s->cost.walk;            /* the restarted access walks again */
-            }
-            pte = pt_lookup(&s->mms[p->mm].pt, vpn);
+    pte_t *pte = e ? e->pte : (c->clock += s->cost.walk, pt_lookup(&s->mms[p->mm].pt, vpn));
+    if (!pte || (pte->flags & (PTE_PRESENT | need)) != (PTE_PRESENT | need)) {
+        for (;;) {
+            int rc = fault(s, c, p, vpn, kind);
+            if (rc == F_BLOCKED)
+                return 1;
+            if (rc == F_SKIP)
+                return 0;
+            if (rc != F_RESTART)
+                break;
+            c->clock += s->cost.walk;                /* the restarted access walks again */
         }
-        tlb_fill(&c->tlb, e, p->mm, vpn, pte);
-        if (s->ref_on_walk)
-            pte->flags |= PTE_REF;
+        pte = pt_lookup(&s->mms[p->mm].pt, vpn);
     }
-    if (!s->ref_on_walk)
-        pte->flags |= PTE_REF;
-    if (kind == REF_WRITE)
-        pte->flags |= PTE_DIRTY;
+    /* The walk sets R even when only fills do (ref_bit tlb_fill), and the access its own
+     * bits; the fill then caches which are set. */
+    pte->flags |= s->hit_bits[kind] | PTE_REF;
+    tlb_fill(&c->tlb, e, p->mm, vpn, pte);
     if (pte->flags & PTE_FRESH)
         pte->flags &= ~PTE_FRESH;                    /* the fault already told the policy */
     else
@@ -584,8 +577,12 @@ int mmu_test_clear_ref(void *eng, pfn_t pfn)
     int ref = 0;
     for (uint32_t n = s->frames[pfn].rmap; n; n = s->rmap[n].next) {
         pte_t *pte = s->rmap[n].pte;
-        ref |= (pte->flags & PTE_REF) != 0;
-        pte->flags &= ~PTE_REF;
+        if (pte->flags & PTE_REF) {
+            ref = 1;
+            pte->flags &= ~PTE_REF;
+            for (uint32_t i = 0; i < s->ncpus; i++)
+                tlb_forget_bits(&s->cpus[i].tlb, s->rmap[n].mm, s->rmap[n].vpn, PTE_REF);
+        }
     }
     return ref;
 }

@@ -251,6 +251,8 @@ sim_t *sim_create(const json_t *cfg_in, const char *const *traces, int ntraces, 
     }
     s->needs_next_use = (s->repl->flags & REPL_NEEDS_NEXT_USE) != 0;
     s->hit_idempotent = (s->repl->flags & REPL_HIT_IDEMPOTENT) != 0;
+    for (int k = 0; k < 3; k++)
+        s->hit_bits[k] = (s->ref_on_walk ? 0 : PTE_REF) | (k == REF_WRITE ? PTE_DIRTY : 0);
     s->hit_last = PFN_NONE;
 
     if (spec_parse(cfg_str(cfg, "cow"), name, sizeof name, &params, e)) {

@@ -55,8 +55,20 @@ void tlb_fill(tlb_t *t, tlb_entry_t *stale, uint32_t asid, vpn_t vpn, pte_t *pte
     v->vpn = vpn;
     v->asid = asid;
     v->pte = pte;
-    v->perms = pte->flags & PTE_PERMS;
+    v->pfn = pte->val;
+    v->perms = (uint16_t)(pte->flags & PTE_PERMS);
+    v->set = (uint16_t)(pte->flags & (PTE_REF | PTE_DIRTY));
     v->stamp = ++t->clock;
+}
+
+void tlb_forget_bits(tlb_t *t, uint32_t asid, vpn_t vpn, uint32_t bits)
+{
+    if (!t->sets)
+        return;
+    tlb_entry_t *set = &t->e[(size_t)(vpn & t->set_mask) * t->ways];
+    for (uint32_t w = 0; w < t->ways; w++)
+        if (set[w].pte && set[w].vpn == vpn && set[w].asid == asid)
+            set[w].set &= (uint16_t)~bits;
 }
 
 int tlb_invalidate(tlb_t *t, uint32_t asid, vpn_t vpn)

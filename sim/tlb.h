@@ -9,7 +9,10 @@ typedef struct tlb_entry {
     pte_t   *pte;      /* NULL: invalid */
     uint64_t stamp;    /* last use, for LRU within the set; 0 when invalid */
     uint32_t asid;
-    uint32_t perms;    /* PTE_READ/WRITE/EXEC cached at fill, as real TLBs do */
+    pfn_t    pfn;      /* the frame, cached at fill as real TLBs do */
+    uint16_t perms;    /* PTE_READ/WRITE/EXEC cached at fill */
+    uint16_t set;      /* which of PTE_REF and PTE_DIRTY are known set in the PTE: a hit
+                          writes the PTE only to set another (hardware does so for D) */
 } tlb_entry_t;
 
 typedef struct tlb {
@@ -49,6 +52,9 @@ static inline tlb_entry_t *tlb_lookup(tlb_t *t, uint32_t asid, vpn_t vpn)
  * page must not be cached (nothing fills the TLB between a lookup and its walk) and the
  * set's least recently used way is replaced. */
 void tlb_fill(tlb_t *t, tlb_entry_t *stale, uint32_t asid, vpn_t vpn, pte_t *pte);
+/* The PTE's bits were cleared behind the TLB's back (a policy clearing R): the entry caching
+ * (asid, vpn), if any, must set them again on its next hit. */
+void tlb_forget_bits(tlb_t *t, uint32_t asid, vpn_t vpn, uint32_t bits);
 /* Drops one translation if cached; returns 1 if one was dropped (a shootdown). */
 int  tlb_invalidate(tlb_t *t, uint32_t asid, vpn_t vpn);
 /* Drops every entry of asid (or all entries with asid == UINT32_MAX). */

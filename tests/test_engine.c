@@ -977,8 +977,9 @@ static void test_regressions(void)
 }
 
 /* check_all must notice what it claims to check: after a clean run, break one thing at a
- * time (a TLB entry caching a right its PTE lost, one cached twice, one in the wrong set, a
- * resident count, a reverse map) and expect the description; repair and expect silence. */
+ * time (a TLB entry caching a right its PTE lost or a bit the PTE no longer has, one cached
+ * twice, one in the wrong set, a resident count, a reverse map) and expect the description;
+ * repair and expect silence. */
 static void test_check_detects(void)
 {
     char path[300], err[SIM_ERR_LEN], msg[512];
@@ -1003,6 +1004,15 @@ static void test_check_detects(void)
         w->pte->flags &= ~PTE_WRITE;             /* write-protected without a shootdown */
         CHECK(check_all(s, msg, sizeof msg) != 0 && strstr(msg, "caches rights") != NULL);
         w->pte->flags |= PTE_WRITE;
+        CHECK_EQ(check_all(s, msg, sizeof msg), 0);
+
+        CHECK(w->set & PTE_DIRTY);
+        w->pte->flags &= ~PTE_DIRTY;             /* cleaned without telling the TLB */
+        CHECK(check_all(s, msg, sizeof msg) != 0 && strstr(msg, "bits") != NULL);
+        w->pte->flags |= PTE_DIRTY;
+        w->pte->flags |= PTE_FRESH;              /* a cached PTE a fault has just mapped */
+        CHECK(check_all(s, msg, sizeof msg) != 0 && strstr(msg, "flags") != NULL);
+        w->pte->flags &= ~PTE_FRESH;
         CHECK_EQ(check_all(s, msg, sizeof msg), 0);
 
         size_t i = (size_t)(w - t->e), set0 = i / t->ways * t->ways;
