@@ -278,6 +278,27 @@ static sim_time_t wait_for(sim_t *s, cpu_t *c, proc_t *p)
     return idle;
 }
 
+/* The page references of one access, from vpn on; the first one has already been tried
+ * (and blocked) when `tried`. Returns the time spent waiting for I/O. */
+static sim_time_t access_pages(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, uint64_t npages,
+                               ref_kind_t kind, int tried)
+{
+    sim_time_t idle = 0;
+    for (uint64_t i = 0; i < npages; i++, vpn++) {
+        int blocked = tried && i == 0 ? 1 : mmu_access(s, c, p, vpn, kind);
+        while (blocked) {
+            idle += wait_for(s, c, p);
+            if (p->access_done) {          /* the completion finished the access */
+                p->access_done = 0;
+                break;
+            }
+            blocked = mmu_access(s, c, p, vpn, kind);
+        }
+        s->vt++;
+    }
+    return idle;
+}
+
 /* Records are read in batches (wl_fill): for the binary reader this takes the call per
  * record out of the hot loop. Small enough to stay in the L1 cache. */
 #define TRACE_BATCH 128
@@ -318,16 +339,10 @@ static int run_trace(sim_t *s, char *err)
         vpn_t vpn;
         uint64_t npages;
         wl_split(rec, s->page_shift, &vpn, &npages);
-        for (uint64_t i = 0; i < npages; i++, vpn++) {
-            while (mmu_access(s, c, p, vpn, (ref_kind_t)rec->kind)) {
-                idle += wait_for(s, c, p);
-                if (p->access_done) {
-                    p->access_done = 0;
-                    break;
-                }
-            }
-            s->vt++;
-        }
+        if (__builtin_expect(npages == 1, 1) && !mmu_access(s, c, p, vpn, (ref_kind_t)rec->kind))
+            s->vt++;                       /* the usual case, without the loop's bookkeeping */
+        else
+            idle = access_pages(s, c, p, vpn, npages, (ref_kind_t)rec->kind, npages == 1);
         p->cpu_ps += c->clock - t0 - idle;
         c->busy_ps += c->clock - t0 - idle;
         if (evq_next_time(&s->evq) <= c->clock)
