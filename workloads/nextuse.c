@@ -153,10 +153,12 @@ nextuse_t *nu_build(wl_t *wl, unsigned page_shift, char *err)
         goto fail;
 
     vtime_t t = 0;
-    wl_rec_t r;
+    wl_rec_t batch[128];
     nu_slot_t *prev = NULL;
     int rc;
-    while ((rc = wl_next(wl, &r)) > 0) {
+    while ((rc = wl_fill(wl, batch, 128)) > 0)
+      for (const wl_rec_t *rp = batch; rp < batch + rc; rp++) {
+        const wl_rec_t r = *rp;
         if (r.type == WL_EXEC || r.type == WL_EXIT) {
             nu_slot_t *g = map_get(&gens, (uint64_t)r.pid + 1, 0);
             if (!g) {
