@@ -26,17 +26,6 @@ void pt_free(pagetable_t *pt)
     memset(pt, 0, sizeof *pt);
 }
 
-pte_t *pt_lookup(const pagetable_t *pt, vpn_t vpn)
-{
-    for (size_t h = pt_hash(vpn) & pt->mask;; h = (h + 1) & pt->mask) {
-        uint32_t s = pt->slots[h];
-        if (!s)
-            return NULL;
-        pte_t *e = pt_at(pt, s - 1);
-        if (e->vpn == vpn)
-            return e;
-    }
-}
 
 static void rehash(pagetable_t *pt)
 {

@@ -40,8 +40,7 @@ typedef struct pagetable {
 
 void   pt_init(pagetable_t *pt);
 void   pt_free(pagetable_t *pt);
-/* The entry for vpn, or NULL if it was never created. */
-pte_t *pt_lookup(const pagetable_t *pt, vpn_t vpn);
+/* pt_lookup(pt, vpn), below: the entry for vpn, or NULL if it was never created. */
 /* The entry for vpn, created empty (flags 0) if absent. */
 pte_t *pt_get(pagetable_t *pt, vpn_t vpn);
 /* Entry by creation index (0 .. pt->n-1), for deterministic iteration. */
@@ -53,6 +52,19 @@ static inline uint64_t pt_hash(vpn_t v)
     v *= 0xbf58476d1ce4e5b9ULL;
     v ^= v >> 32;
     return v;
+}
+
+/* The entry for vpn, or NULL if it was never created. Inline: every TLB miss walks. */
+static inline pte_t *pt_lookup(const pagetable_t *pt, vpn_t vpn)
+{
+    for (size_t h = pt_hash(vpn) & pt->mask;; h = (h + 1) & pt->mask) {
+        uint32_t s = pt->slots[h];
+        if (!s)
+            return NULL;
+        pte_t *e = pt_at(pt, s - 1);
+        if (e->vpn == vpn)
+            return e;
+    }
 }
 
 #endif
