@@ -204,6 +204,24 @@ for i in 1 2; do
     run run -p random -f 3 -s 7 -o "$T/detb$i.json" "$SRC/tests/data/eng_silberschatz.txt"
 done
 expect "determinism on a second trace" cmp -s "$T/detb1.json" "$T/detb2.json"
+
+# ---- the same trace as text and as binary: the same results ----
+# The bundled pipeline (4 processes, forks, execs, file mappings) through both readers, both
+# schedules: the binary reader's batches and the text reader's records must simulate alike
+# (everything equal but the trace's path).
+PIPE=$SRC/workloads/traces/pipeline.trace.zst
+"$BIN" convert --to text "$PIPE" "$T/pipe.txt" && "$BIN" convert --to binary "$PIPE" "$T/pipe.pstb"
+for cfg in "-p lru -f 40" "-p clock -f 40 --schedule rr --cpus 2" "-p fifo -f 48 --ref-bit tlb_fill --tlb 8:2"; do
+    # shellcheck disable=SC2086
+    run run $cfg -o "$T/pipe_t.json" "$T/pipe.txt"
+    rc_text=$rc
+    # shellcheck disable=SC2086
+    run run $cfg -o "$T/pipe_b.json" "$T/pipe.pstb"
+    expect "text and binary replays run ($cfg: exit $rc_text, $rc)" [ "$rc_text:$rc" = 0:0 ]
+    expect "text and binary replay alike ($cfg)" \
+        cmp -s <(sed 's/pipe\.txt/TRACE/' "$T/pipe_t.json") <(sed 's/pipe\.pstb/TRACE/' "$T/pipe_b.json")
+    rm -f "$T/pipe_t.json" "$T/pipe_b.json"
+done
 jexpect "the seed is echoed" "$T/det1.json" "g('seed') == 7 and g('config.seed') == 7"
 
 # ---- the queued JSON checks ----
