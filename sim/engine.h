@@ -298,9 +298,8 @@ static inline pfn_t repl_victim(sim_t *s, const mem_ref_t *r)
  * page is already the most recent) is not called again for the frame it just heard of:
  * real code hits the same page many times in a row, and the call is a large part of the
  * cost of a TLB hit. */
-static inline void repl_hit(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind, pfn_t pfn)
+static inline void repl_hit(sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind, pfn_t pfn)
 {
-    (void)c;
     if (s->repl->on_hit && pfn != s->hit_last) {
         s->hit_last = s->hit_idempotent ? pfn : PFN_NONE;
         mem_ref_t r = mmu_ref(s, p, vpn, kind);
@@ -336,7 +335,7 @@ static inline int mmu_access(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_
             e->pte->flags |= want;
             e->set |= (uint16_t)want;
         }
-        repl_hit(s, c, p, vpn, kind, e->pfn);
+        repl_hit(s, p, vpn, kind, e->pfn);
         return 0;
     }
     return mmu_access_slow(s, c, p, vpn, kind, e);

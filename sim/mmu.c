@@ -567,7 +567,7 @@ int mmu_access_slow(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind, t
     if (pte->flags & PTE_FRESH)
         pte->flags &= ~PTE_FRESH;                    /* the fault already told the policy */
     else
-        repl_hit(s, c, p, vpn, kind, pte->val);
+        repl_hit(s, p, vpn, kind, pte->val);
     return 0;
 }
 
