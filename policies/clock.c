@@ -25,9 +25,7 @@
  *
  * State: a ring of frames (repl_util.h) whose head is the hand.
  */
-#include "repl.h"
-#include "repl_util.h"
-#include "../sim/spec.h"
+#include "repl_create.h"
 
 #include <stdio.h>
 
@@ -52,16 +50,12 @@ static int clock_create(const repl_env_t *env, const json_t *params, void **stat
     static const char *const keys[] = {"ref_on_load", NULL};
     long long ref_on_load;
     *state = NULL;
-    if (params && spec_only(params, keys, "policy clock", err))
+    if (repl_create_check(env, params, keys, err))
         return -1;
     if (spec_int(params, "ref_on_load", 1, &ref_on_load, err))
         return -1;
     if (ref_on_load != 0 && ref_on_load != 1) {
-        snprintf(err, REPL_ERR_LEN, "policy clock: ref_on_load must be 0 or 1, not %lld", ref_on_load);
-        return -1;
-    }
-    if (env->nframes == 0) {
-        snprintf(err, REPL_ERR_LEN, "policy clock needs at least one frame");
+        snprintf(err, REPL_ERR_LEN, "ref_on_load must be 0 or 1, not %lld", ref_on_load);
         return -1;
     }
     assert(env->test_clear_ref);
@@ -69,8 +63,7 @@ static int clock_create(const repl_env_t *env, const json_t *params, void **stat
     if (!c || repl_ring_init(&c->ring, env->nframes)) {
         if (c)
             clock_destroy(c);
-        snprintf(err, REPL_ERR_LEN, "policy clock: out of memory for %u frames", env->nframes);
-        return -1;
+        return repl_create_nomem(env, err);
     }
     c->test_clear_ref = env->test_clear_ref;
     c->eng = env->eng;

@@ -27,7 +27,8 @@ typedef struct cow_page {
 typedef struct cow_ops {
     const char *name;
     const char *summary;
-    int      (*create)(const json_t *params, void **state, char *err);   /* err: SPEC_ERR_LEN */
+    /* err: SPEC_ERR_LEN, not naming the policy (the engine writes "COW policy NAME: ") */
+    int      (*create)(const json_t *params, void **state, char *err);
     void     (*destroy)(void *state);
     int      (*at_fork)(void *state, const cow_page_t *pg);
     int      (*at_write)(void *state, const cow_page_t *pg);

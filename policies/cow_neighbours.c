@@ -16,12 +16,12 @@ static int create(const json_t *params, void **state, char *err)
 {
     static const char *const keys[] = {"n", NULL};
     long long n;
-    if (params && spec_only(params, keys, "COW policy neighbours", err))
+    if (params && spec_only(params, keys, NULL, err))
         return -1;
     if (spec_int(params, "n", 4, &n, err))
         return -1;
     if (n < 0 || n > 512) {
-        snprintf(err, SPEC_ERR_LEN, "COW policy neighbours: n must be from 0 to 512");
+        snprintf(err, SPEC_ERR_LEN, "n must be from 0 to 512");
         return -1;
     }
     state_t *st = malloc(sizeof *st);

@@ -10,7 +10,7 @@ static inline int cow_create_stateless(const json_t *params, void **state, char 
 {
     static const char *const none[] = {NULL};
     *state = NULL;
-    return params ? spec_only(params, none, "this COW policy", err) : 0;
+    return params ? spec_only(params, none, NULL, err) : 0;
 }
 static inline void cow_destroy_stateless(void *state) { (void)state; }
 static inline int cow_share_at_fork(void *state, const cow_page_t *pg) { (void)state; (void)pg; return COW_SHARE; }

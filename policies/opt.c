@@ -24,95 +24,37 @@
  * carried by its latest reference, which may be later than the frame's true next use
  * through another mapping. For one address space per page (the textbook setting) it is exact.
  */
-#include "repl.h"
-#include "repl_util.h"
-#include "../sim/spec.h"
+#include "repl_create.h"
 
-#include <stdio.h>
-
-typedef struct opt {
-    repl_heap_t heap;   /* k1 = VTIME_NEVER - next_use (farthest first), k2 = last use */
-} opt_t;
-
-static void opt_destroy(void *state)
-{
-    opt_t *o = state;
-    if (!o)
-        return;
-    repl_heap_free(&o->heap);
-    free(o);
-}
-
-static int opt_create(const repl_env_t *env, const json_t *params, void **state, char *err)
-{
-    static const char *const keys[] = {NULL};
-    *state = NULL;
-    if (params && spec_only(params, keys, "policy opt", err))
-        return -1;
-    if (env->nframes == 0) {
-        snprintf(err, REPL_ERR_LEN, "policy opt needs at least one frame");
-        return -1;
-    }
-    opt_t *o = calloc(1, sizeof *o);
-    if (!o || repl_heap_init(&o->heap, env->nframes)) {
-        if (o)
-            opt_destroy(o);
-        snprintf(err, REPL_ERR_LEN, "policy opt: out of memory for %u frames", env->nframes);
-        return -1;
-    }
-    *state = o;
-    return 0;
-}
-
-static void opt_record(opt_t *o, const mem_ref_t *ref, pfn_t pfn)
+/* The heap's keys: k1 = VTIME_NEVER - next use (the farthest first), k2 = last use. */
+static void opt_record(repl_heap_t *h, const mem_ref_t *ref, pfn_t pfn)
 {
     assert(ref->next_use > ref->t);   /* VTIME_NEVER included: next_use was filled */
-    o->heap.k1[pfn] = VTIME_NEVER - ref->next_use;
-    o->heap.k2[pfn] = ref->t;
+    h->k1[pfn] = VTIME_NEVER - ref->next_use;
+    h->k2[pfn] = ref->t;
 }
 
 static void opt_on_hit(void *state, const mem_ref_t *ref, pfn_t pfn)
 {
-    opt_t *o = state;
-    opt_record(o, ref, pfn);
-    repl_heap_fix(&o->heap, pfn);
-}
-
-static pfn_t opt_select_victim(void *state, const mem_ref_t *ref)
-{
-    opt_t *o = state;
-    assert(o->heap.n > 0);
-    return repl_heap_top(&o->heap);
+    opt_record(state, ref, pfn);
+    repl_heap_fix(state, pfn);
 }
 
 static void opt_on_insert(void *state, const mem_ref_t *ref, pfn_t pfn)
 {
-    opt_t *o = state;
-    opt_record(o, ref, pfn);
-    repl_heap_insert(&o->heap, pfn);
-}
-
-static void opt_on_remove(void *state, pfn_t pfn, repl_why_t why)
-{
-    opt_t *o = state;
-    repl_heap_remove(&o->heap, pfn);
-}
-
-static int opt_check(void *state, const uint8_t *resident)
-{
-    opt_t *o = state;
-    return repl_heap_check(&o->heap, resident);
+    opt_record(state, ref, pfn);
+    repl_heap_insert(state, pfn);
 }
 
 const repl_ops_t repl_opt = {
     .name = "opt",
     .summary = "Belady's MIN: evict the page used farthest in the future (needs a fixed trace)",
     .flags = REPL_NEEDS_NEXT_USE | REPL_SEES_ALL_REFS,
-    .create = opt_create,
-    .destroy = opt_destroy,
+    .create = repl_heap_state_create,
+    .destroy = repl_heap_state_destroy,
     .on_hit = opt_on_hit,
-    .select_victim = opt_select_victim,
+    .select_victim = repl_heap_state_victim,
     .on_insert = opt_on_insert,
-    .on_remove = opt_on_remove,
-    .check = opt_check,
+    .on_remove = repl_heap_state_remove,
+    .check = repl_heap_state_check,
 };

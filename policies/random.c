@@ -15,9 +15,7 @@
  * of inserts and removals: the same seed and the same sequence of hooks give the same
  * victims, which is the determinism the simulator promises.
  */
-#include "repl.h"
-#include "repl_util.h"
-#include "../sim/spec.h"
+#include "repl_create.h"
 
 #include <stdio.h>
 
@@ -42,14 +40,10 @@ static int random_create(const repl_env_t *env, const json_t *params, void **sta
 {
     static const char *const keys[] = {NULL};
     *state = NULL;
-    if (params && spec_only(params, keys, "policy random", err))
+    if (repl_create_check(env, params, keys, err))
         return -1;
-    if (env->nframes == 0) {
-        snprintf(err, REPL_ERR_LEN, "policy random needs at least one frame");
-        return -1;
-    }
     if (!env->rng) {
-        snprintf(err, REPL_ERR_LEN, "policy random needs the run's random number generator");
+        snprintf(err, REPL_ERR_LEN, "needs the run's random number generator");
         return -1;
     }
     rand_state_t *r = calloc(1, sizeof *r);
@@ -59,8 +53,7 @@ static int random_create(const repl_env_t *env, const json_t *params, void **sta
     }
     if (!r || !r->dense || !r->pos) {
         random_destroy(r);
-        snprintf(err, REPL_ERR_LEN, "policy random: out of memory for %u frames", env->nframes);
-        return -1;
+        return repl_create_nomem(env, err);
     }
     r->cap = env->nframes;
     r->rng = env->rng;

@@ -58,7 +58,8 @@ typedef struct repl_ops {
     const char *summary;        /* one line for `pagesim policies` */
     unsigned flags;
     /* params is a JSON object of key=value pairs from `-p NAME:k=v,...` (values are
-     * integers, reals or strings); unknown keys must be rejected with a message. */
+     * integers, reals or strings); unknown keys must be rejected with a message. Messages
+     * do not name the policy: the engine writes "policy NAME: " before them. */
     int   (*create)(const repl_env_t *env, const json_t *params, void **state, char *err);
     void  (*destroy)(void *state);
     void  (*on_hit)(void *state, const mem_ref_t *ref, pfn_t pfn);

@@ -226,8 +226,14 @@ int spec_only(const json_t *params, const char *const keys[], const char *what, 
         size_t i = 0;
         while (keys[i] && strcmp(keys[i], k))
             i++;
+        if (!keys[i] && !keys[0]) {
+            snprintf(err, SPEC_ERR_LEN, "%s%stakes no parameters ('%s' given)", what ? what : "",
+                     what ? " " : "", k);
+            return -1;
+        }
         if (!keys[i]) {
-            int n = snprintf(err, SPEC_ERR_LEN, "%s has no parameter '%s' (known:", what, k);
+            int n = snprintf(err, SPEC_ERR_LEN, "%s%sno parameter '%s' (known:", what ? what : "",
+                             what ? " has " : "", k);
             for (i = 0; keys[i] && n > 0 && n < SPEC_ERR_LEN; i++)
                 n += snprintf(err + n, SPEC_ERR_LEN - n, " %s", keys[i]);
             if (n > 0 && n < SPEC_ERR_LEN)

@@ -25,7 +25,9 @@ int spec_int(const json_t *params, const char *key, long long def, long long *ou
 int spec_real(const json_t *params, const char *key, double def, double *out, char *err);
 int spec_time(const json_t *params, const char *key, sim_time_t def, sim_time_t *out, char *err);
 int spec_bandwidth(const json_t *params, const char *key, double def, double *out, char *err);
-/* Rejects any key not in the NULL-terminated list: -1 with err naming it. */
+/* Rejects any key not in the NULL-terminated list: -1 with err naming it, and `what` has it
+ * ("model ssd has no parameter 'q' (known: ...)"); what == NULL leaves the subject to the
+ * caller's prefix ("no parameter 'q' (known: ...)"). */
 int spec_only(const json_t *params, const char *const keys[], const char *what, char *err);
 
 #endif

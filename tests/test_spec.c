@@ -244,7 +244,14 @@ static void test_only(void)
     /* A thing with no parameters at all. */
     CHECK_EQ(spec_parse("fifo:k=1", name, sizeof name, &p, err), 0);
     CHECK_EQ(spec_only(p, none, "policy fifo", err), -1);
-    CHECK_STR(err, "policy fifo has no parameter 'k' (known:)");
+    CHECK_STR(err, "policy fifo takes no parameters ('k' given)");
+    CHECK_EQ(spec_only(p, none, NULL, err), -1);
+    CHECK_STR(err, "takes no parameters ('k' given)");
+    json_decref(p);
+    /* Without a subject, for a caller that prefixes its own name. */
+    CHECK_EQ(spec_parse("arc:frame=2", name, sizeof name, &p, err), 0);
+    CHECK_EQ(spec_only(p, keys, NULL, err), -1);
+    CHECK_STR(err, "no parameter 'frame' (known: frames alpha window)");
     json_decref(p);
     p = json_object();
     CHECK_EQ(spec_only(p, none, "policy fifo", err), 0);

@@ -1,0 +1,128 @@
+/* repl_create.h - what the policies' create() and destroy() share.
+ *
+ * Every policy starts the same way: refuse parameters it does not know, refuse zero frames,
+ * allocate its per-frame arrays once, and report running out of memory in one wording. Most
+ * policies here are nothing but one ring (FIFO, LRU, MRU) or one heap (LFU, OPT) of
+ * repl_util.h, so those states are made here too, with the hooks they have in common: such a
+ * policy writes only what makes it itself (its victim or its keys, its reaction to a hit),
+ * and its create is repl_ring_state_create or repl_heap_state_create itself.
+ */
+#ifndef PAGESIM_REPL_CREATE_H
+#define PAGESIM_REPL_CREATE_H
+
+#include <stdio.h>
+#include "repl.h"
+#include "repl_util.h"
+#include "../sim/spec.h"
+
+/* The checks create() begins with: params holds only keys (NULL-terminated), and there is at
+ * least one frame. 0, or -1 with the message in err (the engine puts "policy NAME: " before
+ * a policy's messages, so they do not name it). */
+static inline int repl_create_check(const repl_env_t *env, const json_t *params,
+                                    const char *const *keys, char *err)
+{
+    if (params && spec_only(params, keys, NULL, err))
+        return -1;
+    if (env->nframes == 0) {
+        snprintf(err, REPL_ERR_LEN, "needs at least one frame");
+        return -1;
+    }
+    return 0;
+}
+
+/* The message for a failed allocation; returns -1 for `return repl_create_nomem(...)`. */
+static inline int repl_create_nomem(const repl_env_t *env, char *err)
+{
+    snprintf(err, REPL_ERR_LEN, "out of memory for %u frames", env->nframes);
+    return -1;
+}
+
+/* The state of a policy that is one ring of frames and takes no parameters. */
+static inline void repl_ring_state_destroy(void *state)
+{
+    if (!state)
+        return;
+    repl_ring_free(state);
+    free(state);
+}
+
+static inline int repl_ring_state_create(const repl_env_t *env, const json_t *params, void **state,
+                                         char *err)
+{
+    static const char *const none[] = {NULL};
+    *state = NULL;
+    if (repl_create_check(env, params, none, err))
+        return -1;
+    repl_ring_t *r = calloc(1, sizeof *r);
+    if (!r || repl_ring_init(r, env->nframes)) {
+        repl_ring_state_destroy(r);
+        return repl_create_nomem(env, err);
+    }
+    *state = r;
+    return 0;
+}
+
+/* The hooks such ring policies share: a page joins at the tail and can leave from anywhere. */
+static inline void repl_ring_state_insert(void *state, const mem_ref_t *ref, pfn_t pfn)
+{
+    (void)ref;
+    repl_ring_push_tail(state, pfn);
+}
+
+static inline void repl_ring_state_remove(void *state, pfn_t pfn, repl_why_t why)
+{
+    (void)why;
+    repl_ring_unlink(state, pfn);
+}
+
+static inline int repl_ring_state_check(void *state, const uint8_t *resident)
+{
+    return repl_ring_check(state, resident);
+}
+
+/* The state of a policy that is one heap of frames and takes no parameters. */
+static inline void repl_heap_state_destroy(void *state)
+{
+    if (!state)
+        return;
+    repl_heap_free(state);
+    free(state);
+}
+
+static inline int repl_heap_state_create(const repl_env_t *env, const json_t *params, void **state,
+                                         char *err)
+{
+    static const char *const none[] = {NULL};
+    *state = NULL;
+    if (repl_create_check(env, params, none, err))
+        return -1;
+    repl_heap_t *h = calloc(1, sizeof *h);
+    if (!h || repl_heap_init(h, env->nframes)) {
+        repl_heap_state_destroy(h);
+        return repl_create_nomem(env, err);
+    }
+    *state = h;
+    return 0;
+}
+
+/* The hooks such heap policies share: the victim is the top, a page can leave from anywhere. */
+static inline pfn_t repl_heap_state_victim(void *state, const mem_ref_t *ref)
+{
+    const repl_heap_t *h = state;
+    (void)ref;
+    assert(h->n > 0);
+    return repl_heap_top(h);
+}
+
+static inline void repl_heap_state_remove(void *state, pfn_t pfn, repl_why_t why)
+{
+    (void)why;
+    repl_heap_remove(state, pfn);
+}
+
+static inline int repl_heap_state_check(void *state, const uint8_t *resident)
+{
+    return repl_heap_check(state, resident);
+}
+
+#endif
