@@ -30,7 +30,7 @@ static pfn_t lru_select_victim(void *state, const mem_ref_t *ref)
 const repl_ops_t repl_lru = {
     .name = "lru",
     .summary = "exact least recently used (idealised: sees every reference)",
-    .flags = REPL_SEES_ALL_REFS | REPL_HIT_IDEMPOTENT,
+    .flags = REPL_SEES_ALL_REFS | REPL_HIT_IDEMPOTENT | REPL_HIT_LAST_ONLY,
     .create = repl_ring_state_create,
     .destroy = repl_ring_state_destroy,
     .on_hit = lru_on_hit,

@@ -37,6 +37,11 @@ enum {
     /* A second on_hit for the same frame with no other hook called in between changes
      * nothing (nor does its ref matter), so the engine may skip it. test_props checks it. */
     REPL_HIT_IDEMPOTENT = 1u << 2,
+    /* Stronger: after hits on frames (any repeats, no other hook in between) only the order
+     * of each frame's last hit matters, so the engine may tell one on_hit per frame in that
+     * order (a run of references, wl.h). Move-to-front lists have it; counters do not.
+     * Implies REPL_HIT_IDEMPOTENT. test_props checks it. */
+    REPL_HIT_LAST_ONLY = 1u << 3,
 };
 
 /* The narrow window a policy has on the machine. */

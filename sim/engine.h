@@ -340,6 +340,12 @@ static inline int mmu_access(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_
     }
     return mmu_access_slow(s, c, p, vpn, kind, e);
 }
+/* A run of references (wl.h) replayed from its summary, when every page of it is in c's TLB
+ * with the rights its kinds need (the caller has checked that the run's time reaches no
+ * event): 1, with the clock, TLB, PTE bits and policy left as the references one by one
+ * would leave them; 0, with nothing changed, otherwise. Needs page_shift >= WL_RUN_SHIFT
+ * and a policy with no on_hit or REPL_HIT_LAST_ONLY. */
+int   mmu_run_hits(sim_t *s, cpu_t *c, proc_t *p, const wl_run_t *run);
 void  mmu_fault_complete(sim_t *s, proc_t *p, sim_time_t now, int sync);
 const vma_t *vma_find(const mm_t *mm, vpn_t vpn);
 /* fork: the COW policy may copy a resident private page for the child now; 1 if it did. */

@@ -303,57 +303,113 @@ static sim_time_t access_pages(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, uint64_
  * record out of the hot loop. Small enough to stay in the L1 cache. */
 #define TRACE_BATCH 128
 
+/* The trace schedule's state between records. */
+typedef struct trace {
+    proc_t *p;                 /* the current record's process, NULL after an event */
+    spid_t pid;
+    int flush_on_switch;
+    uint64_t next_tl;          /* the access count of the next timeline sample */
+} trace_t;
+
+/* Makes the record's process current (a context switch if its address space differs). */
+static inline int trace_proc(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, char *err)
+{
+    if (t->p && rec->pid == t->pid)
+        return 0;
+    t->p = proc_get(s, rec->pid);
+    t->pid = rec->pid;
+    if (t->p->state == P_EXITED) {
+        snprintf(err, SIM_ERR_LEN, "%s:%llu: pid %u has already exited", s->wl->path,
+                 (unsigned long long)rec->line, rec->pid);
+        return -1;
+    }
+    switch_mm(s, c, t->p->mm, t->flush_on_switch);
+    return 0;
+}
+
+/* One record: an event, or an access with the events and timeline samples it reaches. */
+static inline int trace_rec(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, char *err)
+{
+    if (rec->type != WL_REF) {
+        s->cur_line = rec->line;
+        t->p = NULL;                   /* the process table may move */
+        return vm_event(s, c, rec, err);
+    }
+    if (trace_proc(s, c, t, rec, err))
+        return -1;
+    proc_t *p = t->p;
+    sim_time_t t0 = c->clock, idle = 0;
+    s->n_access++;
+    s->n_kind[rec->kind]++;
+    p->n_refs++;
+    vpn_t vpn;
+    uint64_t npages;
+    wl_split(rec, s->page_shift, &vpn, &npages);
+    if (__builtin_expect(npages == 1, 1) && !mmu_access(s, c, p, vpn, (ref_kind_t)rec->kind))
+        s->vt++;                       /* the usual case, without the loop's bookkeeping */
+    else
+        idle = access_pages(s, c, p, vpn, npages, (ref_kind_t)rec->kind, npages == 1);
+    p->cpu_ps += c->clock - t0 - idle;
+    c->busy_ps += c->clock - t0 - idle;
+    if (evq_next_time(&s->evq) <= c->clock)
+        run_events(s, c->clock);
+    if (s->n_access >= t->next_tl) {
+        stats_interval(s);
+        t->next_tl += s->interval;
+    }
+    if (s->paranoid)
+        paranoid_check(s);
+    return 0;
+}
+
+/* A run (wl.h): from its summary when it is all TLB hits and reaches no event and no
+ * timeline sample (then nothing between its references could differ), else record by
+ * record. */
+static int trace_run(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, wl_rec_t *buf, char *err)
+{
+    const wl_run_t *run = rec->run;
+    if (trace_proc(s, c, t, rec, err))
+        return -1;
+    sim_time_t dt = (sim_time_t)run->n * s->cost.tlb_hit;
+    if (s->n_access + run->n < t->next_tl && evq_next_time(&s->evq) > c->clock + dt &&
+        mmu_run_hits(s, c, t->p, run)) {
+        s->n_access += run->n;
+        for (int k = 0; k < 3; k++)
+            s->n_kind[k] += run->nkind[k];
+        s->vt += run->n;
+        t->p->n_refs += run->n;
+        t->p->cpu_ps += dt;
+        c->busy_ps += dt;
+        return 0;
+    }
+    int n = wl_run_expand(s->wl, rec, buf);
+    if (n < 0) {
+        snprintf(err, SIM_ERR_LEN, "%s", s->wl->err);
+        return -1;
+    }
+    for (int i = 0; i < n; i++)
+        if (trace_rec(s, c, t, &buf[i], err))
+            return -1;
+    return 0;
+}
+
 static int run_trace(sim_t *s, char *err)
 {
     cpu_t *c = &s->cpus[0];
-    const int flush_on_switch = !json_is_true(json_object_get(json_object_get(s->cfg, "tlb"), "asid"));
-    wl_rec_t batch[TRACE_BATCH];
+    trace_t t = {
+        .flush_on_switch = !json_is_true(json_object_get(json_object_get(s->cfg, "tlb"), "asid")),
+        .next_tl = s->interval ? s->interval : UINT64_MAX,
+    };
+    wl_rec_t batch[TRACE_BATCH], runbuf[WL_RUN_MAX];
     int rc;
-    proc_t *p = NULL;
-    spid_t cur_pid = 0;
-    uint64_t next_tl = s->interval ? s->interval : UINT64_MAX;
     s->cur_wl = s->wl;
+    /* Runs are taken whole only where mmu_run_hits is exact; paranoid runs check every step. */
+    s->wl->want_runs = s->page_shift >= WL_RUN_SHIFT && !s->paranoid && c->tlb.sets &&
+                       (!s->repl->on_hit || (s->repl->flags & REPL_HIT_LAST_ONLY));
     while ((rc = wl_fill(s->wl, batch, TRACE_BATCH)) > 0) {
-      for (const wl_rec_t *rec = batch; rec < batch + rc; rec++) {
-        if (rec->type != WL_REF) {
-            s->cur_line = rec->line;
-            if (vm_event(s, c, rec, err))
+        for (const wl_rec_t *rec = batch; rec < batch + rc; rec++)
+            if (rec->type == WL_RUN ? trace_run(s, c, &t, rec, runbuf, err) : trace_rec(s, c, &t, rec, err))
                 return -1;
-            p = NULL;                      /* the process table may have moved */
-            continue;
-        }
-        if (!p || rec->pid != cur_pid) {
-            p = proc_get(s, rec->pid);
-            cur_pid = rec->pid;
-            if (p->state == P_EXITED) {
-                snprintf(err, SIM_ERR_LEN, "%s:%llu: pid %u has already exited", s->wl->path,
-                         (unsigned long long)rec->line, rec->pid);
-                return -1;
-            }
-            switch_mm(s, c, p->mm, flush_on_switch);
-        }
-        sim_time_t t0 = c->clock, idle = 0;
-        s->n_access++;
-        s->n_kind[rec->kind]++;
-        p->n_refs++;
-        vpn_t vpn;
-        uint64_t npages;
-        wl_split(rec, s->page_shift, &vpn, &npages);
-        if (__builtin_expect(npages == 1, 1) && !mmu_access(s, c, p, vpn, (ref_kind_t)rec->kind))
-            s->vt++;                       /* the usual case, without the loop's bookkeeping */
-        else
-            idle = access_pages(s, c, p, vpn, npages, (ref_kind_t)rec->kind, npages == 1);
-        p->cpu_ps += c->clock - t0 - idle;
-        c->busy_ps += c->clock - t0 - idle;
-        if (evq_next_time(&s->evq) <= c->clock)
-            run_events(s, c->clock);
-        if (s->n_access >= next_tl) {
-            stats_interval(s);
-            next_tl += s->interval;
-        }
-        if (s->paranoid)
-            paranoid_check(s);
-      }
     }
     if (rc < 0) {
         snprintf(err, SIM_ERR_LEN, "%s", s->wl->err);
@@ -361,9 +417,9 @@ static int run_trace(sim_t *s, char *err)
     }
     /* Let outstanding completions land (none block a process here, but be complete). */
     while (evq_next_time(&s->evq) != SIM_TIME_MAX) {
-        sim_time_t t = evq_next_time(&s->evq);
-        if (t > c->clock)
-            c->clock = t;
+        sim_time_t tm = evq_next_time(&s->evq);
+        if (tm > c->clock)
+            c->clock = tm;
         run_events(s, c->clock);
     }
     return 0;

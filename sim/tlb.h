@@ -47,6 +47,18 @@ static inline tlb_entry_t *tlb_lookup(tlb_t *t, uint32_t asid, vpn_t vpn)
     return NULL;
 }
 
+/* The entry caching (asid, vpn), or NULL; nothing counted or refreshed. */
+static inline tlb_entry_t *tlb_peek(tlb_t *t, uint32_t asid, vpn_t vpn)
+{
+    if (!t->sets)
+        return NULL;
+    tlb_entry_t *set = &t->e[(size_t)(vpn & t->set_mask) * t->ways];
+    for (uint32_t w = 0; w < t->ways; w++)
+        if (set[w].vpn == vpn && set[w].asid == asid && set[w].pte)
+            return &set[w];
+    return NULL;
+}
+
 /* Installs a translation after a walk. `stale` is what tlb_lookup returned (an entry whose
  * rights were too few, or NULL): refreshed in place if it still caches pte; otherwise the
  * page must not be cached (nothing fills the TLB between a lookup and its walk) and the

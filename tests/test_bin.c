@@ -195,13 +195,14 @@ static void test_documented_bytes(void)
     size_t n = fread(file, 1, sizeof file, f);
     fclose(f);
     static const unsigned char expect[] = {
-        0x50, 0x53, 0x54, 0x42, 0x01, 0x00, 0x00, 0x00,
+        0x50, 0x53, 0x54, 0x42, 0x02, 0x00, 0x00, 0x00,
         0x02,
         0x02, 0x00, 0xb1, 0x01,
         0x02, 0x00, 0x00, 0x02,
         0x01, 0x00, 0x04,
         0x00, 0x00,
         0x02, 0x00, 0x07, 0x08,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         0x00, 0x02,
     };
     CHECK_EQ(n, sizeof expect);
@@ -308,11 +309,11 @@ static void test_header_and_truncation(void)
     CHECK(strstr(err, "not a pagesim binary trace") != NULL);
     file[3] = 'B';
 
-    file[4] = 2;                                    /* a future version */
+    file[4] = 3;                                    /* a future version */
     write_bytes(bad, file, len);
     CHECK_EQ(read_all(bad, err, &count), -1);
-    CHECK(strstr(err, "version 2 is not supported") != NULL);
-    file[4] = 1;
+    CHECK(strstr(err, "version 3 is not supported") != NULL);
+    file[4] = 2;
 
     file[5] = 1;                                    /* unknown flags */
     write_bytes(bad, file, len);

@@ -24,8 +24,21 @@
  *    27% (measured, 10^6 references, zstd level 3).
  *  - Decoding speed: the common reference (known pid and size, fixed-width delta) is a tag
  *    byte, 1-3 loads and an add, on columns decompressed one chunk at a time (at most ~6 MiB).
- *    Memory is bounded: chunk buffers, plus ~170 bytes per distinct pid for the bases (an
+ *    Memory is bounded: chunk buffers, plus ~450 bytes per distinct pid for the bases (an
  *    open-addressing table doubling at half load).
+ *  - Runs (version 2). Real programs stay on a few pages for a long time: in the bundled sort
+ *    trace 97% of the references fall in runs of ~73 references over ~5 pages. A run is
+ *    stored as a summary (its pages in the order of their last reference, which kinds touch
+ *    each, how many references of each kind) in the main columns and its records in three
+ *    columns of their own (page index, offset within the page, size). The engine replays a
+ *    run whose pages are all in the TLB from the summary alone, skipping the records'
+ *    columns: that is what makes binary replay several times faster than text, which must
+ *    parse every reference (Kaplan, Smaragdakis and Wilson's trace reduction, "Trace
+ *    Reduction for Virtual Memory Simulations", SIGMETRICS 1999, drops references for
+ *    speed; here none is dropped: a run that cannot be replayed whole is expanded). Which
+ *    references form runs is the writer's choice: this one keeps, per pid, the 16 pages
+ *    referenced most recently, and a reference to one of them, within one page, joins the
+ *    pid's current run; runs of fewer than 8 are written as plain records.
  *
  * ---- The format, version 1 (everything a reader needs) ----
  *
@@ -37,16 +50,18 @@
  *
  * File = header, chunks, end.
  *   Header   bytes 0-3  magic "PSTB" (0x50 0x53 0x54 0x42)
- *            byte  4    format version, 1. A reader rejects versions newer than it knows.
+ *            byte  4    format version, 1 or 2 (which adds runs, below). A reader rejects
+ *                       versions newer than it knows.
  *            byte  5    flags, 0. A reader rejects any set bit (reserved for new features).
  *            bytes 6-7  0 (reserved).
- *   Chunk    varint N >= 1, the number of records, then five columns in the order
- *            T (tags), P0, P1, P2 (delta bytes), X (extra fields), each as
+ *   Chunk    varint N >= 1, the number of items (records and runs), then the columns
+ *            T (tags), P0, P1, P2 (delta bytes), X (extra fields), and in version 2 also
+ *            RT, RP, RX (the records of runs), each as
  *              varint raw length R, varint stored length C, then C bytes: a zstd frame
  *              (RFC 8878) decompressing to exactly R bytes, or when C = 0, R raw bytes.
- *            T holds exactly N bytes; P0, P1, P2 and X must be used up exactly by the records.
- *   End      varint 0, then varint total number of records in the file; nothing follows.
- *            A file without it is truncated.
+ *            T holds exactly N bytes; every column must be used up exactly by the items.
+ *   End      varint 0, then varint total number of records in the file (a run counts its
+ *            references); nothing follows. A file without it is truncated.
  *
  * Decoder state, kept across chunks: the current pid P (initially 0) and for every pid and
  * stream (stream 1: instruction fetches; stream 0: reads and writes) four bases B[0..3]
@@ -78,19 +93,40 @@
  *   5 FORK      varint child pid (the parent is P).
  *   6 EXEC      string program path.
  *   7 EXIT      (no fields).
+ *   8 RUN       (version 2) n references of pid P, each within one 4 KiB page. Fields:
+ *               varint n (1..256), byte m (1..16: its distinct pages), then for each page
+ *               i = 0..m-1, in the order of the pages' last references in the run: varint c
+ *               and byte k. If c is odd the page is page (c >> 1) of P's previous run (which
+ *               must have one); if even it is q + unzigzag(c >> 1) with q the page before it
+ *               in this list (for i = 0: page 0 of P's previous run, or 0). k: bit 0 some
+ *               reference of the run to the page reads, bit 1 writes, bit 2 fetches (nothing
+ *               else; not 0). Then varint reads, varint writes (fetches: n minus both), varint
+ *               bytes of RP and varint bytes of RX the records use. These pages become P's
+ *               previous run. Then the run's n records, taken from RT, RP and RX: record r
+ *               starts with the tag RT[r]:
+ *                 bits 0-1  kind: 0 read, 1 write, 2 fetch (3 is an error);
+ *                 bits 2-5  page index i (< m);
+ *                 bit 6     size change: the next varint of RX is the size (1..4096);
+ *                 bit 7     the offset delta is 2 bytes of RP (low first), else 1 byte.
+ *               With, at the start of every run, offsets O[0..m-1] = 0 and sizes Z = 1 for
+ *               data (reads, writes) and for fetches: O[i] = O[i] + unzigzag(delta), the
+ *               address is (page i << 12) + O[i], its size the current Z of its kind; the
+ *               access must lie within the page (O[i] + Z <= 4096). A run's records must
+ *               agree with its summary (kinds, counts, last-reference order).
  * Anything else (another type, prot or flag bits beyond those, a pid over 2^32-1, size 0)
  * is an error. (The writer picks, for each reference, the base giving the narrowest width,
  * the lowest index on ties; for w = 3 the base with the smallest |d|. Any choice decodes.)
  *
  * Example: "W 0x1000:8 7" then "W 0x1008:8 7" as a whole file is
- *   50 53 54 42 01 00 00 00   header
- *   02                        chunk of 2 records
+ *   50 53 54 42 02 00 00 00   header
+ *   02                        chunk of 2 items
  *   02 00 b1 01               T: 0xb1 = pid change | width 1 | size change | base 0 | write;
  *                                0x01 = width 0, base 0, write
  *   02 00 00 02               P0: low bytes of zigzag(0x1000 / 8) = 0x400 and of zigzag(1) = 2
  *   01 00 04                  P1: high byte of 0x400
  *   00 00                     P2: empty
  *   02 00 07 08               X: pid 7, size 8
+ *   00 00 00 00 00 00         RT, RP, RX: empty (two records are too few for a run)
  *   00 02                     end, 2 records
  * (columns this small are stored raw: zstd would make them longer).
  */
@@ -103,7 +139,7 @@
 
 enum {
     BIN_HEADER = 8,
-    BIN_VERSION = 1,
+    BIN_VERSION = 2,
     BIN_MAX_STR = 65535,
     BIN_CHUNK = 65536,                 /* records per chunk (the writer's) */
     BIN_XFLUSH = 1 << 20,              /* writer: a chunk ends when X passes this */
@@ -113,8 +149,16 @@ enum {
     BIN_PAD = 16,                      /* zeroed slack after each column: varints stop there */
     BIN_LEVEL = 3,
 };
-enum { COL_T, COL_P0, COL_P1, COL_P2, COL_X, N_COL };
+enum { COL_T, COL_P0, COL_P1, COL_P2, COL_X, COL_RT, COL_RP, COL_RX, N_COL };
+enum { N_COL_V1 = COL_RT };             /* version 1 chunks have no run columns */
 enum { CLASS_EVENT = 3, W_VARINT = 3 };
+enum {
+    RUN_MIN = 8,                       /* writer: shorter runs are written as plain records */
+    RUN_PAGE = 1 << WL_RUN_SHIFT,
+    RUN_CAP_RT = BIN_CHUNK + WL_RUN_MAX,      /* writer: run columns' capacity; a chunk ends */
+    RUN_CAP_RP = 2 * RUN_CAP_RT,              /* before a run could overflow them */
+    RUN_CAP_RX = 2 * RUN_CAP_RT,
+};
 
 static const char bin_magic[4] = { 'P', 'S', 'T', 'B' };
 
@@ -124,7 +168,15 @@ typedef struct bin_stream {
     uint32_t size;
     unsigned shift;
 } bin_stream_t;
-typedef struct pid_slot { spid_t pid; uint32_t used; bin_stream_t st[2]; } pid_slot_t;
+typedef struct pid_slot {
+    spid_t pid;
+    uint32_t used;
+    bin_stream_t st[2];
+    uint64_t prev[WL_RUN_PAGES];       /* the pages of the pid's previous run */
+    uint32_t prev_m;
+    uint32_t win_n;                    /* writer: its recent pages, most recent first */
+    uint64_t win[WL_RUN_PAGES];
+} pid_slot_t;
 typedef struct pid_tab { pid_slot_t *s; uint32_t mask, n; } pid_tab_t;
 
 static int pt_init(pid_tab_t *t)
@@ -196,9 +248,11 @@ static inline uint64_t zigzag(uint64_t d) { return (d << 1) ^ (uint64_t)((int64_
  * registers (the records it writes could otherwise alias it). */
 typedef struct bin_cur {
     const uint8_t *t, *p0, *p1, *p2, *x, *xend;   /* the next byte of each column */
-    uint64_t left;             /* records left in the chunk */
-    uint64_t nrec;             /* records decoded */
+    uint64_t left;             /* items left in the chunk */
+    uint64_t nrec;             /* records decoded (or skipped in runs) */
 } bin_cur_t;
+
+enum { BIN_RUNS = 128 };       /* runs one batch may return (their summaries live here) */
 
 typedef struct bin_rd {
     ZSTD_DCtx *dctx;
@@ -213,6 +267,13 @@ typedef struct bin_rd {
     spid_t pid;
     uint32_t cur;              /* slot of pid in pids */
     bin_stream_t *cs;          /* its two streams (moves when the table grows) */
+    int ncol;                  /* columns per chunk: N_COL_V1 or N_COL */
+    const uint8_t *rt, *rp, *rx;   /* the run columns: next byte, and end */
+    const uint8_t *rt_end, *rp_end, *rx_end;
+    wl_run_t runs[BIN_RUNS];   /* want_runs: the summaries the current batch returned */
+    int nruns;
+    wl_rec_t rbuf[WL_RUN_MAX]; /* otherwise: the records of the current run, */
+    uint32_t rb_pos, rb_n;     /* given out from rb_pos */
     char str[BIN_MAX_STR + 1];
 } bin_rd_t;
 
@@ -284,13 +345,16 @@ static int rd_header(wl_t *wl)
     if (got < sizeof h)
         return wl_error(wl, "truncated binary trace header");
     if (h[4] == 0 || h[4] > BIN_VERSION)
-        return wl_error(wl, "binary trace version %u is not supported (this pagesim reads version %d;"
-                        " a newer pagesim wrote it?)", h[4], BIN_VERSION);
+        return wl_error(wl, "binary trace version %u is not supported (this pagesim reads versions"
+                        " 1 to %d; a newer pagesim wrote it?)", h[4], BIN_VERSION);
     if (h[5] || h[6] || h[7])
         return wl_error(wl, "binary trace header has unknown flags 0x%02x%02x%02x (written by a newer pagesim?)",
                         h[5], h[6], h[7]);
+    ((bin_rd_t *)wl->state)->ncol = h[4] == 1 ? N_COL_V1 : N_COL;
     return 0;
 }
+
+static const uint8_t no_bytes[BIN_PAD];   /* the run columns of a version 1 chunk */
 
 static void rd_reset(bin_rd_t *s)
 {
@@ -301,6 +365,9 @@ static void rd_reset(bin_rd_t *s)
     s->pid = 0;
     s->cur = pt_find(&s->pids, 0);   /* an empty table does not grow */
     s->cs = s->pids.s[s->cur].st;
+    s->rt = s->rt_end = s->rp = s->rp_end = s->rx = s->rx_end = no_bytes;
+    s->nruns = 0;
+    s->rb_pos = s->rb_n = 0;
 }
 
 static void bin_close(wl_t *wl)
@@ -363,11 +430,13 @@ static int grow(uint8_t **buf, size_t *cap, size_t need)
 static int rd_chunk(wl_t *wl, bin_rd_t *s)
 {
     static const char *const names[N_COL] = { "tag column", "delta column 0", "delta column 1",
-                                              "delta column 2", "extra column" };
+                                              "delta column 2", "extra column", "run tag column",
+                                              "run offset column", "run extra column" };
     uint64_t n;
     wl->line = s->c.nrec + 1;
-    if (s->c.x != s->c.xend)
-        return wl_error(wl, "corrupt binary trace: unused bytes in a chunk's extra column");
+    if (s->c.x != s->c.xend || s->rt != s->rt_end || s->rp != s->rp_end || s->rx != s->rx_end)
+        return wl_error(wl, "corrupt binary trace: unused bytes in a chunk's %s column",
+                        s->c.x != s->c.xend ? "extra" : "run");
     {   /* a chunk header, or the end of input without an end record */
         uint8_t b;
         long k = wl_input_read(wl->in, &b, 1);
@@ -404,7 +473,7 @@ static int rd_chunk(wl_t *wl, bin_rd_t *s)
     }
     if (n > BIN_MAX_N)
         return wl_error(wl, "corrupt binary trace: chunk of %llu records", (unsigned long long)n);
-    for (int c = 0; c < N_COL; c++) {
+    for (int c = 0; c < s->ncol; c++) {
         uint64_t raw, stored;
         if (rd_in_varint(wl, &raw, names[c]) || rd_in_varint(wl, &stored, names[c]))
             return -1;
@@ -452,7 +521,121 @@ static int rd_chunk(wl_t *wl, bin_rd_t *s)
     s->c.x = s->col[COL_X];
     s->c.xend = s->c.x + s->len[COL_X];
     s->c.left = n;
+    if (s->ncol == N_COL) {
+        s->rt = s->col[COL_RT];
+        s->rp = s->col[COL_RP];
+        s->rx = s->col[COL_RX];
+        s->rt_end = s->rt + s->len[COL_RT];
+        s->rp_end = s->rp + s->len[COL_RP];
+        s->rx_end = s->rx + s->len[COL_RX];
+    }
     return 0;
+}
+
+/* A run's summary, from X (see the format); its records' bytes are taken from the run
+ * columns unread. Sets *bad on anything malformed. */
+static void rd_run(bin_rd_t *s, wl_run_t *run, int *bad)
+{
+    pid_slot_t *ps = &s->pids.s[s->cur];
+    const uint8_t *x = s->c.x, *xend = s->c.xend;
+    uint64_t n = col_varint(&x, bad);
+    unsigned m = *x++;
+    if (*bad || x > xend || n < 1 || n > WL_RUN_MAX || m < 1 || m > WL_RUN_PAGES) {
+        *bad = 1;
+        return;
+    }
+    uint64_t q = ps->prev_m ? ps->prev[0] : 0;
+    for (unsigned i = 0; i < m; i++) {
+        uint64_t c = col_varint(&x, bad);
+        if (c & 1) {
+            if ((c >> 1) >= ps->prev_m)
+                *bad = 1;
+            else
+                q = ps->prev[c >> 1];
+        } else
+            q += unzigzag(c >> 1);
+        unsigned k = *x++;
+        if (*bad || x > xend || k == 0 || k > 7 || q >> (64 - WL_RUN_SHIFT)) {
+            *bad = 1;
+            return;
+        }
+        run->page[i] = q;
+        run->kinds[i] = (uint8_t)k;
+    }
+    uint64_t nr = col_varint(&x, bad), nw = col_varint(&x, bad);
+    uint64_t lp = col_varint(&x, bad), lx = col_varint(&x, bad);
+    if (*bad || x > xend || nr > n || nw > n - nr || n > (uint64_t)(s->rt_end - s->rt) ||
+        lp > (uint64_t)(s->rp_end - s->rp) || lx > (uint64_t)(s->rx_end - s->rx)) {
+        *bad = 1;
+        return;
+    }
+    run->n = (uint32_t)n;
+    run->m = m;
+    run->nkind[REF_READ] = (uint32_t)nr;
+    run->nkind[REF_WRITE] = (uint32_t)nw;
+    run->nkind[REF_IFETCH] = (uint32_t)(n - nr - nw);
+    run->priv[0] = s->rt;
+    run->priv[1] = s->rp;
+    run->priv[2] = s->rp + lp;
+    run->priv[3] = s->rx;
+    run->priv[4] = s->rx + lx;
+    s->rt += n;
+    s->rp += lp;
+    s->rx += lx;
+    s->c.x = x;
+    memcpy(ps->prev, run->page, m * sizeof *run->page);
+    ps->prev_m = m;
+}
+
+/* The records of a run (rec: its WL_RUN record), checked against its summary. */
+static int run_decode(wl_t *wl, const wl_rec_t *rec, wl_rec_t *out)
+{
+    const wl_run_t *run = rec->run;
+    const uint8_t *rt = run->priv[0], *rp = run->priv[1], *rp_end = run->priv[2];
+    const uint8_t *rx = run->priv[3], *rx_end = run->priv[4];
+    uint64_t off[WL_RUN_PAGES] = { 0 };
+    uint32_t z[2] = { 1, 1 }, last[WL_RUN_PAGES] = { 0 }, cnt[3] = { 0, 0, 0 };
+    uint8_t seen[WL_RUN_PAGES] = { 0 };
+    int bad = 0;
+    for (uint32_t r = 0; r < run->n && !bad; r++) {
+        unsigned tag = rt[r], k = tag & 3, i = (tag >> 2) & 15;
+        if (k == 3 || i >= run->m) {
+            bad = 1;
+            break;
+        }
+        if (tag & 0x40) {
+            uint64_t v = col_varint(&rx, &bad);
+            bad |= v < 1 || v > RUN_PAGE;
+            z[k == REF_IFETCH] = (uint32_t)v;
+        }
+        uint64_t d = *rp++;
+        if (tag & 0x80)
+            d |= (uint64_t)*rp++ << 8;
+        off[i] += unzigzag(d);         /* wraps below 0 to a huge value: caught just below */
+        uint32_t size = z[k == REF_IFETCH];
+        bad |= rp > rp_end || rx > rx_end || off[i] > RUN_PAGE - size;
+        out[r] = (wl_rec_t){ .type = WL_REF, .kind = (uint8_t)k, .size = size, .pid = rec->pid,
+                             .addr = (run->page[i] << WL_RUN_SHIFT) + off[i],
+                             .line = rec->line + r };
+        seen[i] |= (uint8_t)(1u << k);
+        last[i] = r;
+        cnt[k]++;
+    }
+    bad |= rp != rp_end || rx != rx_end;
+    for (unsigned k = 0; k < 3 && !bad; k++)
+        bad |= cnt[k] != run->nkind[k];
+    for (unsigned i = 0; i < run->m && !bad; i++)
+        bad |= seen[i] != run->kinds[i] || (i > 0 && last[i] <= last[i - 1]);
+    if (bad) {
+        wl->line = rec->line;
+        return wl_error(wl, "corrupt binary trace: a run's records do not match its summary");
+    }
+    return (int)run->n;
+}
+
+static int bin_expand(wl_t *wl, const wl_rec_t *rec, wl_rec_t *recs)
+{
+    return run_decode(wl, rec, recs);
 }
 
 static int x_string(wl_t *wl, bin_rd_t *s, const char **out, int *bad)
@@ -560,6 +743,25 @@ __attribute__((noinline)) static int bin_next_slow(wl_t *wl, bin_rd_t *s, wl_rec
         break;
     case WL_EXIT:
         break;
+    case WL_RUN: {
+        if (s->ncol != N_COL)
+            return wl_error(wl, "corrupt binary trace: a run in a version 1 trace");
+        wl_run_t *run = wl->want_runs ? &s->runs[s->nruns++] : &s->runs[0];
+        rd_run(s, run, &bad);
+        if (bad)
+            return wl_error(wl, "corrupt binary trace: bad run record");
+        r->run = run;
+        r->line = s->c.nrec + 1;
+        s->c.nrec += run->n;
+        if (wl->want_runs)
+            return 1;
+        if (run_decode(wl, r, s->rbuf) < 0)
+            return -1;
+        *r = s->rbuf[0];
+        s->rb_pos = 1;
+        s->rb_n = run->n;
+        return 1;
+    }
     default:
         return wl_error(wl, "corrupt binary trace: unknown record type %u", type);
     }
@@ -629,6 +831,12 @@ static inline __attribute__((always_inline)) int bin_fast(bin_rd_t *s, bin_cur_t
 static int bin_next(wl_t *wl, wl_rec_t *r)
 {
     bin_rd_t *s = wl->state;
+    s->nruns = 0;
+    if (s->rb_pos < s->rb_n) {
+        *r = s->rbuf[s->rb_pos++];
+        wl->line = r->line;
+        return 1;
+    }
     if (bin_fast(s, &s->c, r)) {
         wl->line = s->c.nrec;
         return 1;
@@ -638,7 +846,8 @@ static int bin_next(wl_t *wl, wl_rec_t *r)
 
 /* A batch: the fast path in a loop, with no call per record. It ends early after a record
  * naming a file (the reader has one string buffer) and at the end of the trace; an error
- * after some records is kept for the next call. */
+ * after some records is kept for the next call. With want_runs it also ends where a chunk
+ * does (a run's records are read from the chunk's columns) and when BIN_RUNS runs are out. */
 static int bin_fill(wl_t *wl, wl_rec_t *recs, int n)
 {
     bin_rd_t *s = wl->state;
@@ -646,11 +855,18 @@ static int bin_fill(wl_t *wl, wl_rec_t *recs, int n)
         return -1;
     int i = 0;
     bin_cur_t c = s->c;
+    s->nruns = 0;
     while (i < n) {
+        if (__builtin_expect(s->rb_pos < s->rb_n, 0)) {
+            recs[i++] = s->rbuf[s->rb_pos++];
+            continue;
+        }
         if (bin_fast(s, &c, &recs[i])) {
             i++;
             continue;
         }
+        if (s->nruns && (c.left == 0 || s->nruns == BIN_RUNS))
+            break;
         s->c = c;
         int rc = bin_next_slow(wl, s, &recs[i]);
         c = s->c;
@@ -659,12 +875,13 @@ static int bin_fill(wl_t *wl, wl_rec_t *recs, int n)
                 s->err_pending = 1;
             return i ? i : rc;
         }
-        recs[i].line = wl->line;
-        if (recs[i++].file)
+        wl_rec_t *q = &recs[i++];
+        q->line = wl->line;            /* for a run, its first record's */
+        if (q->type != WL_REF && q->type != WL_RUN && q->file)
             break;
     }
     s->c = c;
-    wl->line = c.nrec;
+    wl->line = recs[i - 1].line;
     return i;
 }
 
@@ -680,6 +897,7 @@ const wl_ops_t wl_bin_ops = {
     .open = bin_open,
     .next = bin_next,
     .fill = bin_fill,
+    .expand = bin_expand,
     .rewind = bin_rewind,
     .close = bin_close,
 };
@@ -693,11 +911,14 @@ struct wl_bin_writer {
     size_t len[N_COL];
     uint8_t *zbuf;
     size_t zcap;
-    uint32_t n;               /* records in the chunk */
+    uint32_t n;               /* items in the chunk */
     pid_tab_t pids;
     spid_t pid;
     uint32_t cur;
     uint64_t nrec;
+    uint32_t npend;           /* the run being gathered: its pid and references */
+    spid_t pend_pid;
+    struct { uint64_t addr; uint32_t size; uint8_t kind; } pend[WL_RUN_MAX];
 };
 
 static inline uint8_t *put_varint(uint8_t *p, uint64_t v)
@@ -755,8 +976,10 @@ wl_bin_writer_t *wl_bin_writer_open(FILE *f, char *err)
     w->f = f;
     w->zcap = ZSTD_compressBound(BIN_XCAP);
     int ok = (w->zbuf = malloc(w->zcap)) && (w->cctx = ZSTD_createCCtx()) && !pt_init(&w->pids);
+    static const size_t cap[N_COL] = { BIN_CHUNK, BIN_CHUNK, BIN_CHUNK, BIN_CHUNK, BIN_XCAP,
+                                        RUN_CAP_RT, RUN_CAP_RP, RUN_CAP_RX };
     for (int c = 0; c < N_COL && ok; c++)
-        ok = (w->col[c] = malloc(c == COL_X ? BIN_XCAP : BIN_CHUNK)) != NULL;
+        ok = (w->col[c] = malloc(cap[c])) != NULL;
     if (!ok) {
         wl_bin_writer_free(w);
         snprintf(err, WL_ERR_LEN, "out of memory");
@@ -773,6 +996,153 @@ wl_bin_writer_t *wl_bin_writer_open(FILE *f, char *err)
     return w;
 }
 
+/* The item's pid: a pid change in the tag and X when it is not the current one. */
+static int put_pid(wl_bin_writer_t *w, spid_t pid, unsigned *tag, uint8_t **x, char *err)
+{
+    if (pid == w->pid)
+        return 0;
+    *tag |= 0x80;
+    *x = put_varint(*x, pid);
+    w->pid = pid;
+    if ((w->cur = pt_find(&w->pids, pid)) == UINT32_MAX) {
+        snprintf(err, WL_ERR_LEN, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* Writes the gathered references as one run item (see the format), its records into the
+ * run columns. */
+static int emit_run(wl_bin_writer_t *w, char *err)
+{
+    uint32_t n = w->npend, m = 0, cnt[3] = { 0, 0, 0 };
+    uint64_t page[WL_RUN_PAGES];
+    uint8_t kinds[WL_RUN_PAGES] = { 0 }, idx[WL_RUN_MAX];
+    /* The pages in the order of their last references: found from the end, then reversed. */
+    for (uint32_t r = n; r-- > 0;) {
+        uint64_t pg = w->pend[r].addr >> WL_RUN_SHIFT;
+        uint32_t i = 0;
+        while (i < m && page[i] != pg)
+            i++;
+        if (i == m) {
+            if (m == WL_RUN_PAGES) {
+                snprintf(err, WL_ERR_LEN, "internal error: a run over more than %d pages", WL_RUN_PAGES);
+                return -1;
+            }
+            page[m++] = pg;
+        }
+        idx[r] = (uint8_t)i;
+    }
+    for (uint32_t i = 0; i < m / 2; i++) {
+        uint64_t t = page[i];
+        page[i] = page[m - 1 - i];
+        page[m - 1 - i] = t;
+    }
+    for (uint32_t r = 0; r < n; r++) {
+        idx[r] = (uint8_t)(m - 1 - idx[r]);
+        kinds[idx[r]] |= (uint8_t)(1u << w->pend[r].kind);
+        cnt[w->pend[r].kind]++;
+    }
+    if ((w->n == BIN_CHUNK || w->len[COL_X] + 64 + 11 * WL_RUN_PAGES > BIN_XFLUSH ||
+         w->len[COL_RT] + n > RUN_CAP_RT) && wr_chunk(w, err))
+        return -1;
+    unsigned tag = CLASS_EVENT | WL_RUN << 2;
+    uint8_t *x = w->col[COL_X] + w->len[COL_X];
+    if (put_pid(w, w->pend_pid, &tag, &x, err))
+        return -1;
+    pid_slot_t *ps = &w->pids.s[w->cur];
+    /* The records first: the summary ends with the bytes they take. */
+    uint8_t *rt = w->col[COL_RT] + w->len[COL_RT], *rp = w->col[COL_RP] + w->len[COL_RP];
+    uint8_t *rx = w->col[COL_RX] + w->len[COL_RX], *rp0 = rp, *rx0 = rx;
+    uint64_t off[WL_RUN_PAGES] = { 0 };
+    uint32_t z[2] = { 1, 1 };
+    for (uint32_t r = 0; r < n; r++) {
+        unsigned k = w->pend[r].kind, i = idx[r], t = k | i << 2;
+        if (w->pend[r].size != z[k == REF_IFETCH]) {
+            t |= 0x40;
+            z[k == REF_IFETCH] = w->pend[r].size;
+            rx = put_varint(rx, w->pend[r].size);
+        }
+        uint64_t o = w->pend[r].addr & (RUN_PAGE - 1), d = zigzag(o - off[i]);
+        off[i] = o;
+        *rp++ = (uint8_t)d;
+        if (d >= 0x100) {
+            t |= 0x80;
+            *rp++ = (uint8_t)(d >> 8);
+        }
+        *rt++ = (uint8_t)t;
+    }
+    x = put_varint(x, n);
+    *x++ = (uint8_t)m;
+    uint64_t q = ps->prev_m ? ps->prev[0] : 0;
+    for (uint32_t i = 0; i < m; i++) {
+        uint32_t j = 0;
+        while (j < ps->prev_m && ps->prev[j] != page[i])
+            j++;
+        x = put_varint(x, j < ps->prev_m ? 2 * (uint64_t)j + 1 : zigzag(page[i] - q) << 1);
+        *x++ = kinds[i];
+        q = page[i];
+    }
+    x = put_varint(x, cnt[REF_READ]);
+    x = put_varint(x, cnt[REF_WRITE]);
+    x = put_varint(x, (uint64_t)(rp - rp0));
+    x = put_varint(x, (uint64_t)(rx - rx0));
+    memcpy(ps->prev, page, m * sizeof *page);
+    ps->prev_m = m;
+    w->len[COL_X] = (size_t)(x - w->col[COL_X]);
+    w->len[COL_RT] += n;
+    w->len[COL_RP] = (size_t)(rp - w->col[COL_RP]);
+    w->len[COL_RX] = (size_t)(rx - w->col[COL_RX]);
+    w->col[COL_T][w->len[COL_T]++] = (uint8_t)tag;
+    w->n++;
+    w->nrec += n;
+    return 0;
+}
+
+static int emit(wl_bin_writer_t *w, const wl_rec_t *r, size_t flen, char *err);
+
+/* The gathered references: a run, or plain records when too few to pay for a summary. */
+static int flush_pending(wl_bin_writer_t *w, char *err)
+{
+    uint32_t n = w->npend;
+    w->npend = 0;
+    if (n >= RUN_MIN) {
+        w->npend = n;
+        int rc = emit_run(w, err);
+        w->npend = 0;
+        return rc;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        wl_rec_t r = { .type = WL_REF, .kind = w->pend[i].kind, .size = w->pend[i].size,
+                       .pid = w->pend_pid, .addr = w->pend[i].addr };
+        if (emit(w, &r, 0, err))
+            return -1;
+    }
+    return 0;
+}
+
+/* Writer: makes pg the most recent of the pid's recent pages (the run window). */
+static void win_touch(pid_slot_t *ps, uint64_t pg)
+{
+    uint32_t i = 0;
+    while (i < ps->win_n && ps->win[i] != pg)
+        i++;
+    if (i == ps->win_n && ps->win_n < WL_RUN_PAGES)
+        ps->win_n++;
+    else if (i == ps->win_n)
+        i--;                           /* full: the least recent goes */
+    memmove(&ps->win[1], &ps->win[0], i * sizeof *ps->win);
+    ps->win[0] = pg;
+}
+
+static int in_window(const pid_slot_t *ps, uint64_t pg)
+{
+    for (uint32_t i = 0; i < ps->win_n; i++)
+        if (ps->win[i] == pg)
+            return 1;
+    return 0;
+}
+
 int wl_bin_write(wl_bin_writer_t *w, const wl_rec_t *r, char *err)
 {
     size_t flen = 0;
@@ -787,19 +1157,38 @@ int wl_bin_write(wl_bin_writer_t *w, const wl_rec_t *r, char *err)
         snprintf(err, WL_ERR_LEN, "file name longer than %d bytes", BIN_MAX_STR);
         return -1;
     }
+    if (r->type != WL_REF || r->size > RUN_PAGE || (r->addr & (RUN_PAGE - 1)) + r->size > RUN_PAGE)
+        return flush_pending(w, err) || emit(w, r, flen, err) ? -1 : 0;
+    /* A reference within one page: it joins the pid's run if the page is a recent one. */
+    uint32_t slot = pt_find(&w->pids, r->pid);
+    if (slot == UINT32_MAX) {
+        snprintf(err, WL_ERR_LEN, "out of memory");
+        return -1;
+    }
+    uint64_t pg = r->addr >> WL_RUN_SHIFT;
+    int join = in_window(&w->pids.s[slot], pg);
+    if (w->npend && (!join || w->pend_pid != r->pid || w->npend == WL_RUN_MAX) &&
+        flush_pending(w, err))
+        return -1;
+    win_touch(&w->pids.s[pt_find(&w->pids, r->pid)], pg);
+    if (!join)
+        return emit(w, r, flen, err);
+    w->pend_pid = r->pid;
+    w->pend[w->npend].addr = r->addr;
+    w->pend[w->npend].size = r->size;
+    w->pend[w->npend++].kind = r->kind;
+    return 0;
+}
+
+/* One plain record (a reference outside runs, or an event). */
+static int emit(wl_bin_writer_t *w, const wl_rec_t *r, size_t flen, char *err)
+{
     if ((w->n == BIN_CHUNK || w->len[COL_X] + 64 + flen > BIN_XFLUSH) && wr_chunk(w, err))
         return -1;
     uint8_t *x = w->col[COL_X] + w->len[COL_X];
     unsigned tag = 0;
-    if (r->pid != w->pid) {
-        tag |= 0x80;
-        x = put_varint(x, r->pid);
-        w->pid = r->pid;
-        if ((w->cur = pt_find(&w->pids, r->pid)) == UINT32_MAX) {
-            snprintf(err, WL_ERR_LEN, "out of memory");
-            return -1;
-        }
-    }
+    if (put_pid(w, r->pid, &tag, &x, err))
+        return -1;
     if (r->type == WL_REF) {
         bin_stream_t *st = &w->pids.s[w->cur].st[r->kind == REF_IFETCH];
         if (r->size != st->size) {
@@ -879,7 +1268,7 @@ int wl_bin_write(wl_bin_writer_t *w, const wl_rec_t *r, char *err)
 
 int wl_bin_writer_finish(wl_bin_writer_t *w, char *err)
 {
-    if (w->n && wr_chunk(w, err))
+    if (flush_pending(w, err) || (w->n && wr_chunk(w, err)))
         return -1;
     if (wr_varint(w, 0, err) || wr_varint(w, w->nrec, err))
         return -1;

@@ -26,6 +26,7 @@ typedef enum wl_rec_type {
     WL_FORK,      /* pid forks child pid2 */
     WL_EXEC,      /* pid replaces its address space; file = program path */
     WL_EXIT,      /* pid exits */
+    WL_RUN,       /* a run of references summarised (run); only to a caller that set want_runs */
 } wl_rec_type_t;
 
 enum { WL_PROT_R = 1, WL_PROT_W = 2, WL_PROT_X = 4 };
@@ -42,11 +43,31 @@ typedef struct wl_rec {
     uint64_t addr;      /* byte address of an access, or start of an area */
     uint64_t len;       /* length of an area, bytes */
     uint64_t offset;    /* file offset of a file-backed area, bytes */
-    const char *file;   /* file path; owned by the reader, valid until its next call */
+    union {
+        const char *file;           /* file path; owned by the reader, valid until its next call */
+        const struct wl_run *run;   /* WL_RUN: its summary; owned by the reader, likewise */
+    };
     uint64_t line;      /* where it came from (line, or record of a binary trace), for messages */
 } wl_rec_t;
 
 #define WL_ERR_LEN 512
+
+/* A run: references of one pid, each within one 4 KiB page, over at most WL_RUN_PAGES
+ * distinct pages, that a reader can describe without decoding them one by one (the binary
+ * format stores them so). Replaying a run whose pages are all cached in the TLB needs only
+ * this summary: every reference is a hit, and what the hits leave behind (TLB and policy
+ * recency, counters) depends only on how many there are of each kind and on the order in
+ * which each page was last referenced. Otherwise wl_run_expand gives the records. */
+enum { WL_RUN_MAX = 256, WL_RUN_PAGES = 16, WL_RUN_SHIFT = 12 };
+typedef struct wl_run {
+    uint32_t n;                        /* references, 1..WL_RUN_MAX */
+    uint32_t nkind[3];                 /* of each ref_kind_t */
+    uint32_t m;                        /* distinct pages, 1..WL_RUN_PAGES */
+    uint64_t page[WL_RUN_PAGES];       /* addr >> WL_RUN_SHIFT, in the order of each page's
+                                          last reference (the last referenced last) */
+    uint8_t  kinds[WL_RUN_PAGES];      /* bit k set: page[i] has a reference of kind k */
+    const void *priv[5];               /* the reader's, for wl_run_expand */
+} wl_run_t;
 
 typedef struct wl wl_t;
 struct wl_input;
@@ -62,6 +83,9 @@ typedef struct wl_ops {
     /* Optional: up to n records at once (see wl_fill), for readers whose decoding loop is
      * cheaper than a call per record. Sets each record's line itself. */
     int  (*fill)(wl_t *wl, wl_rec_t *recs, int n);
+    /* Optional, for readers that yield WL_RUN: the run's records into recs[0..run->n-1]
+     * (lines set); n, or -1 with wl->err. Valid until the reader's next next/fill. */
+    int  (*expand)(wl_t *wl, const wl_rec_t *run, wl_rec_t *recs);
     int  (*rewind)(wl_t *wl);                    /* 0 or -1 */
     void (*close)(wl_t *wl);
 } wl_ops_t;
@@ -77,6 +101,8 @@ struct wl {
                                     traces (pages, lis, oracle) yield addr = page << page_shift.
                                     wl_open sets 12 (4 KiB); the caller sets its own before the
                                     first wl_next. */
+    int want_runs;               /* the caller takes WL_RUN records (and expands those it
+                                    cannot use); 0: readers give every record */
     char err[WL_ERR_LEN];
 };
 
@@ -102,6 +128,11 @@ static inline int wl_next(wl_t *wl, wl_rec_t *rec)
 static inline int wl_fill(wl_t *wl, wl_rec_t *recs, int n)
 {
     return wl->ops->fill ? wl->ops->fill(wl, recs, n) : wl_next(wl, recs);
+}
+/* The records of a WL_RUN record, before the next wl_next/wl_fill: n, or -1 with wl->err. */
+static inline int wl_run_expand(wl_t *wl, const wl_rec_t *run, wl_rec_t *recs)
+{
+    return wl->ops->expand(wl, run, recs);
 }
 int  wl_rewind(wl_t *wl);
 void wl_close(wl_t *wl);
