@@ -213,6 +213,9 @@ struct sim {
 
     /* statistics */
     uint64_t n_access, n_kind[3];     /* by ref_kind_t: reads, writes, fetches */
+    uint64_t runs_whole, runs_expanded;   /* runs replayed from their summary, or not (not in
+                                             the results: a text trace of the same references
+                                             must give the same bytes) */
     uint64_t n_faults[FK_N];
     uint64_t n_evict, n_evict_dirty, n_swap_in, n_swap_out, n_file_read, n_file_write;
     uint64_t n_cow_copies, n_cow_reuses, n_cow_eager;

@@ -364,7 +364,9 @@ static inline int trace_rec(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec,
 
 /* A run (wl.h): from its summary when it is all TLB hits and reaches no event and no
  * timeline sample (then nothing between its references could differ), else record by
- * record. */
+ * record. (No event today touches a run's pages: reclaim is queued for the time of the
+ * fault that wakes it and runs right after that reference, write-backs only free frames.
+ * The event test keeps the argument simple and true for events to come.) */
 static int trace_run(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, wl_rec_t *buf, char *err)
 {
     const wl_run_t *run = rec->run;
@@ -380,8 +382,10 @@ static int trace_run(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, wl_rec
         t->p->n_refs += run->n;
         t->p->cpu_ps += dt;
         c->busy_ps += dt;
+        s->runs_whole++;
         return 0;
     }
+    s->runs_expanded++;
     int n = wl_run_expand(s->wl, rec, buf);
     if (n < 0) {
         snprintf(err, SIM_ERR_LEN, "%s", s->wl->err);
