@@ -392,6 +392,205 @@ static void test_size_ratio(void)
     CHECK_EQ(count, N);
 }
 
+/* A program-like record sequence, rich in runs: several pids taking turns in stretches,
+ * fetches walking code pages in instruction-sized steps, data on a stack and a scanned heap,
+ * accesses across page boundaries, big and odd sizes, events in between. */
+static size_t make_program(wl_rec_t *r, size_t cap)
+{
+    uint64_t x = 0x2545F4914F6CDD1Dull, pc[4], heap[4];
+    for (int p = 0; p < 4; p++) {
+        pc[p] = 0x400000 + (uint64_t)p * 0x100000;
+        heap[p] = 0x10000000;
+    }
+    size_t n = 0;
+    int pid = 1;
+    while (n < cap - 4) {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        if (n % 900 == 0)
+            pid = 1 + (int)(x % 3);
+        if (x % 5003 == 0) {
+            r[n++] = (wl_rec_t){ .type = WL_MUNMAP, .pid = (spid_t)pid, .addr = 0x50000000, .len = 4096 };
+            continue;
+        }
+        uint32_t len = 1 + (uint32_t)(x % 15);
+        if (x % 89 == 0)
+            pc[pid] = 0x400000 + (x >> 8) % 30 * 4096 + (x >> 20) % 4090;
+        r[n++] = (wl_rec_t){ .type = WL_REF, .kind = REF_IFETCH, .size = len, .pid = (spid_t)pid, .addr = pc[pid] };
+        pc[pid] += len;
+        wl_rec_t *q = &r[n];
+        *q = (wl_rec_t){ .type = WL_REF, .pid = (spid_t)pid, .size = 8 };
+        switch ((x >> 32) % 8) {
+        case 0: case 1: q->addr = 0x7fff0000 + (x >> 40) % 8192 / 8 * 8; q->kind = (x >> 50) & 1; break;
+        case 2: case 3: q->addr = heap[pid] += 8; q->kind = REF_READ; break;
+        case 4: q->addr = heap[pid] | 0xffa; q->size = 16; break;              /* crosses */
+        case 5: q->addr = heap[pid] + 64; q->size = (x >> 44) % 2 ? 4096 : 3; break;
+        default: continue;
+        }
+        n++;
+    }
+    return n;
+}
+
+/* Runs: read plainly (next, fill) they are the records written; with want_runs, the runs'
+ * summaries agree with their expansions, which with the plain records are the records
+ * written, numbered as before; most references of such a trace are in runs. */
+static void test_runs(void)
+{
+    enum { N = 60000 };
+    static wl_rec_t recs[N], batch[128], ex[WL_RUN_MAX];
+    char path[300], err[WL_ERR_LEN];
+    size_t n = make_program(recs, N);
+    tpath(path, sizeof path, "runs.pstb");
+    CHECK_EQ(write_bin(path, recs, n), 0);
+    size_t count;
+    CHECK_EQ(read_all(path, err, &count), 0);
+    CHECK_EQ(count, n);
+    static const int sizes[] = { 1, 3, 128 };
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        wl_t *wl = open_bin(path, err);
+        CHECK(wl != NULL);
+        if (!wl)
+            return;
+        wl->want_runs = 1;
+        size_t i = 0, bad = 0, bad_summary = 0, runs = 0, in_runs = 0;
+        int got;
+        while ((got = wl_fill(wl, batch, sizes[k])) > 0) {
+            for (int j = 0; j < got; j++) {
+                if (batch[j].type != WL_RUN) {
+                    bad += i >= n || !rec_eq(&batch[j], &recs[i]) || batch[j].line != i + 1;
+                    i++;
+                    continue;
+                }
+                const wl_run_t *run = batch[j].run;
+                int m = wl_run_expand(wl, &batch[j], ex);
+                CHECK_EQ(m, (int)run->n);
+                if (m <= 0)
+                    break;
+                runs++;
+                in_runs += (size_t)m;
+                uint32_t cnt[3] = { 0, 0, 0 }, last[WL_RUN_PAGES];
+                uint8_t kinds[WL_RUN_PAGES] = { 0 };
+                for (int r = 0; r < m; r++, i++) {
+                    bad += i >= n || !rec_eq(&ex[r], &recs[i]) || ex[r].line != i + 1 ||
+                           ex[r].pid != batch[j].pid;
+                    uint32_t pi = 0;
+                    while (pi < run->m && run->page[pi] != ex[r].addr >> WL_RUN_SHIFT)
+                        pi++;
+                    bad_summary += pi == run->m ||
+                                   (ex[r].addr + ex[r].size - 1) >> WL_RUN_SHIFT != ex[r].addr >> WL_RUN_SHIFT;
+                    if (pi < run->m) {
+                        kinds[pi] |= (uint8_t)(1u << ex[r].kind);
+                        last[pi] = (uint32_t)r;
+                    }
+                    cnt[ex[r].kind]++;
+                }
+                for (uint32_t pi = 0; pi < run->m; pi++)
+                    bad_summary += kinds[pi] != run->kinds[pi] || (pi && last[pi] <= last[pi - 1]);
+                bad_summary += cnt[0] != run->nkind[0] || cnt[1] != run->nkind[1] || cnt[2] != run->nkind[2];
+            }
+        }
+        CHECK_EQ(got, 0);
+        CHECK_EQ(i, n);
+        CHECK_EQ(bad, 0);
+        CHECK_EQ(bad_summary, 0);
+        CHECK(runs > 100);
+        CHECK(in_runs > n / 2);
+        wl_close(wl);
+    }
+}
+
+/* The format comment's second example (a run), byte for byte; then every kind of damage to
+ * it is an error naming the record, never a crash or wrong records. */
+static void test_run_bytes(void)
+{
+    static const char text_in[] =
+        "X 0x2000:4 7\nR 0x1000:8 7\nX 0x2004:4 7\nR 0x1008:8 7\nX 0x2008:4 7\n"
+        "W 0x1010:8 7\nX 0x200c:4 7\nR 0x1018:8 7\nX 0x2010:4 7\nR 0x1020:8 7\n";
+    static const unsigned char expect[] = {
+        0x50, 0x53, 0x54, 0x42, 0x02, 0x00, 0x00, 0x00,
+        0x03,
+        0x03, 0x00, 0xb2, 0x30, 0x23,
+        0x02, 0x00, 0x00, 0x00,
+        0x02, 0x00, 0x10, 0x04,
+        0x00, 0x00,
+        0x0d, 0x00, 0x07, 0x04, 0x08, 0x08, 0x02, 0x08, 0x04, 0x02, 0x03, 0x03, 0x01, 0x08, 0x02,
+        0x08, 0x00, 0x42, 0x44, 0x02, 0x05, 0x02, 0x04, 0x02, 0x04,
+        0x08, 0x00, 0x08, 0x10, 0x08, 0x10, 0x08, 0x10, 0x08, 0x10,
+        0x02, 0x00, 0x04, 0x08,
+        0x00, 0x0a,
+    };
+    char in[300], out[300], bad[300], err[WL_ERR_LEN];
+    unsigned char file[256];
+    tpath(in, sizeof in, "run.txt");
+    tpath(out, sizeof out, "run.pstb");
+    tpath(bad, sizeof bad, "run_bad.pstb");
+    write_bytes(in, text_in, sizeof text_in - 1);
+    CHECK_EQ(wl_convert(in, NULL, "binary", out, err), 0);
+    FILE *f = fopen(out, "rb");
+    size_t n = f ? fread(file, 1, sizeof file, f) : 0;
+    if (f)
+        fclose(f);
+    CHECK_EQ(n, sizeof expect);
+    CHECK(n == sizeof expect && !memcmp(file, expect, n));
+
+    /* Each damage: offset, new byte, the message. X starts at 26, RT at 41, RP at 51. */
+    static const struct { size_t at; unsigned char to; const char *msg; } damage[] = {
+        { 29, 0x09, "bad run record" },           /* n 9: RT has only 8 bytes */
+        { 29, 0x00, "bad run record" },           /* n 0 */
+        { 30, 0x11, "bad run record" },           /* m 17 */
+        { 31, 0x01, "bad run record" },           /* a page of a previous run that is none */
+        { 32, 0x00, "bad run record" },           /* kinds 0 */
+        { 32, 0x08, "bad run record" },           /* a kind bit that is none */
+        { 32, 0x05, "do not match its summary" }, /* page 2 also read: no record says so */
+        { 35, 0x08, "bad run record" },           /* 8 reads and a write in 8 records */
+        { 35, 0x02, "do not match its summary" }, /* 2 reads: there are 3 */
+        { 37, 0x09, "bad run record" },           /* RP holds 8 bytes, not 9 */
+        { 37, 0x07, "do not match its summary" }, /* RP bytes left unread by the records */
+        { 41, 0x4a, "do not match its summary" }, /* page index 2 of 2 */
+        { 41, 0x43, "do not match its summary" }, /* kind 3 */
+        { 43, 0x06, "do not match its summary" }, /* a fetch with page 1: kinds and order */
+        { 51, 0xff, "do not match its summary" }, /* offset -128: below the page */
+        { 61, 0x88, "do not match its summary" }, /* RX: one 2-byte size, then none left */
+    };
+    for (size_t i = 0; i < sizeof damage / sizeof *damage; i++) {
+        unsigned char copy[sizeof expect];
+        memcpy(copy, expect, sizeof expect);
+        copy[damage[i].at] = damage[i].to;
+        write_bytes(bad, copy, sizeof copy);
+        size_t count;
+        err[0] = 0;
+        CHECK_EQ(read_all(bad, err, &count), -1);
+        if (!strstr(err, damage[i].msg))
+            fprintf(stderr, "damage %zu (byte %zu = 0x%02x): '%s', expected '%s'\n", i,
+                    damage[i].at, damage[i].to, err, damage[i].msg);
+        CHECK(strstr(err, damage[i].msg) != NULL);
+        CHECK(strstr(err, "run_bad.pstb:3:") != NULL);   /* the run's first record */
+    }
+}
+
+/* A version 1 file (the format comment's first example as version 1 wrote it) still reads. */
+static void test_version1(void)
+{
+    static const unsigned char v1[] = {
+        0x50, 0x53, 0x54, 0x42, 0x01, 0x00, 0x00, 0x00,
+        0x02, 0x02, 0x00, 0xb1, 0x01, 0x02, 0x00, 0x00, 0x02, 0x01, 0x00, 0x04, 0x00, 0x00,
+        0x02, 0x00, 0x07, 0x08, 0x00, 0x02,
+    };
+    char path[300], err[WL_ERR_LEN];
+    tpath(path, sizeof path, "v1.pstb");
+    write_bytes(path, v1, sizeof v1);
+    wl_t *wl = open_bin(path, err);
+    CHECK(wl != NULL);
+    if (!wl)
+        return;
+    wl_rec_t r[4];
+    CHECK_EQ(wl_fill(wl, r, 4), 2);
+    CHECK(r[0].type == WL_REF && r[0].kind == REF_WRITE && r[0].addr == 0x1000 && r[0].size == 8 && r[0].pid == 7);
+    CHECK(r[1].type == WL_REF && r[1].kind == REF_WRITE && r[1].addr == 0x1008 && r[1].size == 8 && r[1].pid == 7);
+    CHECK_EQ(wl_fill(wl, r, 4), 0);
+    wl_close(wl);
+}
+
 static int read_file(const char *path, char **buf, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -584,6 +783,9 @@ int main(void)
     test_documented_bytes();
     test_records_round_trip();
     test_fill();
+    test_runs();
+    test_run_bytes();
+    test_version1();
     test_header_and_truncation();
     test_size_ratio();
     test_convert();

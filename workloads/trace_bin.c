@@ -129,6 +129,28 @@
  *   00 00 00 00 00 00         RT, RP, RX: empty (two records are too few for a run)
  *   00 02                     end, 2 records
  * (columns this small are stored raw: zstd would make them longer).
+ *
+ * Example with a run: "X 0x2000:4 7", "R 0x1000:8 7", then alternately X 0x2004, 0x2008,
+ * 0x200c, 0x2010 (size 4) and R 0x1008, W 0x1010, R 0x1018, R 0x1020 (size 8), all pid 7:
+ * the first two are plain records (their pages are new), the eight after them one run.
+ *   50 53 54 42 02 00 00 00   header
+ *   03                        chunk of 3 items
+ *   03 00 b2 30 23            T: fetch (pid change, width 1, size change), read (width 1,
+ *                                size change), 0x23 = event 8, a run
+ *   02 00 00 00               P0: low bytes of zigzag(0x2000 / 4) and zigzag(0x1000 / 8)
+ *   02 00 10 04               P1: their high bytes
+ *   00 00                     P2: empty
+ *   0d 00 07 04 08            X: pid 7, size 4, size 8; then the run: n = 8, m = 2,
+ *         08 02 08 04 02 03      page 2 (zigzag(2 - 0) << 1 = 8) fetched (4), page 1
+ *         03 01 08 02            (zigzag(1 - 2) << 1 = 2) read and written (3); 3 reads,
+ *                                1 write (so 4 fetches), 8 bytes of RP, 2 of RX
+ *   08 00 42 44 02 05         RT: fetch page 0 size change, read page 1 size change,
+ *         02 04 02 04            fetch page 0, write page 1, then fetch/read alternately
+ *   08 00 08 10 08 10         RP: offset deltas zigzag(4) = 8 (fetches: 4 bytes on),
+ *         08 10 08 10            zigzag(8) = 0x10 (data: 8 bytes on; the first from 0)
+ *   02 00 04 08               RX: sizes 4 (fetches) and 8 (data)
+ *   00 0a                     end, 10 records
+ * (tests/test_bin.c checks both examples byte for byte.)
  */
 #include <stdlib.h>
 #include <string.h>
