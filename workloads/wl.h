@@ -7,6 +7,10 @@
  * crosses a page boundary touches both pages; wl_split() is the one rule for that, shared by
  * the engine and by the next-use pass so their reference indices agree).
  *
+ * A reader may also describe a run of references by a summary (WL_RUN, below) to a caller
+ * that asks for it (want_runs): the engine replays such a run without its records when it
+ * can, and expands it (wl_run_expand) when it cannot. Callers that do not ask never see one.
+ *
  * Errors from input are returned as negative values with a message in wl->err of the form
  * "FILE:LINE: what is wrong"; readers never print and never exit.
  */
