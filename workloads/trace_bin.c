@@ -903,7 +903,8 @@ static int bin_fill(wl_t *wl, wl_rec_t *recs, int n)
             break;
     }
     s->c = c;
-    wl->line = recs[i - 1].line;
+    if (i)
+        wl->line = recs[i - 1].line;
     return i;
 }
 
