@@ -116,6 +116,8 @@ typedef struct proc {
     uint32_t trace;       /* index of the file */
     uint64_t skip;        /* records of the file before this process's start (a fork) */
     uint64_t rec_index;   /* records of the file read so far */
+    wl_rec_t *xbuf;       /* the records of a run that could not be taken whole, */
+    uint32_t xpos, xn;    /* given out from xpos (WL_RUN_MAX of them, allocated at need) */
     wl_rec_t cur;         /* the access in progress (its remaining pages) */
     vpn_t    cur_vpn;
     uint64_t cur_left;    /* pages of cur still to do; 0: none in progress */

@@ -27,6 +27,14 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Whether runs (wl.h) may be replayed from their summaries: only where mmu_run_hits is
+ * exact, and not in paranoid runs, which check every step. */
+static int runs_ok(const sim_t *s)
+{
+    return s->page_shift >= WL_RUN_SHIFT && !s->paranoid && s->cpus[0].tlb.sets &&
+           (!s->repl->on_hit || (s->repl->flags & REPL_HIT_LAST_ONLY));
+}
+
 /* Opens trace i for a process stream. */
 static wl_t *open_stream(sim_t *s, int i, char *err)
 {
@@ -37,16 +45,24 @@ static wl_t *open_stream(sim_t *s, int i, char *err)
         return NULL;
     }
     wl->page_shift = s->page_shift;
+    wl->want_runs = runs_ok(s);
     return wl;
 }
 
 /* Next record of p's own stream (its pid only, from its start), pids made global; 1, 0 at
- * the end, -1 on error. */
+ * the end, -1 on error. The runs of other pids are passed over without being decoded:
+ * that is most of what a process's stream reads. */
 static int stream_next(sim_t *s, proc_t *p, wl_rec_t *r, char *err)
 {
+    if (p->xpos < p->xn) {
+        *r = p->xbuf[p->xpos++];
+        return 1;
+    }
     int rc;
     while ((rc = wl_next(p->stream, r)) > 0) {
-        if (p->rec_index++ < p->skip || r->pid != p->filter)
+        uint64_t i = p->rec_index;
+        p->rec_index += r->type == WL_RUN ? r->run->n : 1;
+        if (i < p->skip || r->pid != p->filter)
             continue;
         r->pid += p->pid_base;
         r->pid2 += p->pid_base;
@@ -55,6 +71,25 @@ static int stream_next(sim_t *s, proc_t *p, wl_rec_t *r, char *err)
     if (rc < 0)
         snprintf(err, SIM_ERR_LEN, "%s", p->stream->err);
     return rc;
+}
+
+/* A run of p's stream that cannot be taken whole: its records are given out next. */
+static int stream_expand(sim_t *s, proc_t *p, const wl_rec_t *r, char *err)
+{
+    if (!p->xbuf && !(p->xbuf = malloc(WL_RUN_MAX * sizeof *p->xbuf))) {
+        snprintf(err, SIM_ERR_LEN, "out of memory");
+        return -1;
+    }
+    int n = wl_run_expand(p->stream, r, p->xbuf);
+    if (n < 0) {
+        snprintf(err, SIM_ERR_LEN, "%s", p->stream->err);
+        return -1;
+    }
+    for (int i = 0; i < n; i++)
+        p->xbuf[i].pid = r->pid;       /* made global already */
+    p->xpos = 0;
+    p->xn = (uint32_t)n;
+    return 0;
 }
 
 static void runq_push(sim_t *s, uint32_t pi, sim_time_t when)
@@ -194,9 +229,11 @@ int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntra
 
 void sched_teardown(sim_t *s)
 {
-    for (uint32_t i = 0; i < s->nprocs; i++)
+    for (uint32_t i = 0; i < s->nprocs; i++) {
         if (s->procs[i].stream)
             wl_close(s->procs[i].stream);
+        free(s->procs[i].xbuf);
+    }
     free(s->runq);
     if (s->nu)
         nu_free(s->nu);
@@ -407,9 +444,7 @@ static int run_trace(sim_t *s, char *err)
     wl_rec_t batch[TRACE_BATCH], runbuf[WL_RUN_MAX];
     int rc;
     s->cur_wl = s->wl;
-    /* Runs are taken whole only where mmu_run_hits is exact; paranoid runs check every step. */
-    s->wl->want_runs = s->page_shift >= WL_RUN_SHIFT && !s->paranoid && c->tlb.sets &&
-                       (!s->repl->on_hit || (s->repl->flags & REPL_HIT_LAST_ONLY));
+    s->wl->want_runs = runs_ok(s);
     while ((rc = wl_fill(s->wl, batch, TRACE_BATCH)) > 0) {
         for (const wl_rec_t *rec = batch; rec < batch + rc; rec++)
             if (rec->type == WL_RUN ? trace_run(s, c, &t, rec, runbuf, err) : trace_rec(s, c, &t, rec, err))
@@ -506,6 +541,29 @@ static int run_slice(sim_t *s, cpu_t *c, sim_time_t limit, char *err)
             p->stream = NULL;
             c->cur = -1;
             goto out;
+        }
+        if (r.type == WL_RUN) {
+            /* Whole when every record of it would start before the limit (which is at or
+             * before the next event and the quantum's end) and no timeline sample falls in
+             * it: then nothing between its references could differ (see trace_run). */
+            const wl_run_t *run = r.run;
+            sim_time_t last = c->clock + (sim_time_t)(run->n - 1) * s->cost.tlb_hit;
+            if (last < limit && (!s->interval || s->n_access + run->n - s->tl_refs < s->interval) &&
+                mmu_run_hits(s, c, p, run)) {
+                s->n_access += run->n;
+                for (int k = 0; k < 3; k++)
+                    s->n_kind[k] += run->nkind[k];
+                s->vt += run->n;
+                p->n_refs += run->n;
+                s->runs_whole++;
+                continue;
+            }
+            s->runs_expanded++;
+            if (stream_expand(s, p, &r, err)) {
+                rc = -1;
+                goto out;
+            }
+            continue;
         }
         if (r.type != WL_REF) {
             if (vm_event(s, c, &r, err)) {

@@ -1,15 +1,15 @@
 /* test_runs.c - replaying runs (PSTB version 2) from their summaries changes no result.
  *
- * The binary writer stores references over a few recent pages as runs, and the trace
- * schedule replays a run whose pages all hit in the TLB from its summary (mmu_run_hits)
- * instead of reference by reference. That is only allowed if it is exact, so this test
- * writes one program-like trace (code walked in instruction-sized steps, a stack, a scanned
- * heap, accesses across page boundaries, a fork and copy-on-write, an exit) as text and as
- * binary, runs both under configurations that exercise every reason a run cannot be taken
- * whole (TLB misses and conflicts, missing write rights after fork, events, timeline samples,
- * page sizes other than the runs', a policy that counts hits, no TLB), and expects the same
- * results JSON byte for byte. It also checks that both paths were taken: a test where every
- * run is expanded would prove nothing. */
+ * The binary writer stores references over a few recent pages as runs, and both schedules
+ * replay a run whose pages all hit in the TLB from its summary (mmu_run_hits) instead of
+ * reference by reference. That is only allowed if it is exact, so this test writes one
+ * program-like trace (code walked in instruction-sized steps, a stack, a scanned heap,
+ * accesses across page boundaries, a fork and copy-on-write, an exit) as text and as binary,
+ * runs both under configurations that exercise every reason a run cannot be taken whole
+ * (TLB misses and conflicts, missing write rights after fork, events, timeline samples, page
+ * sizes other than the runs', a policy that counts hits, no TLB, quantum ends, two CPUs),
+ * and expects the same results JSON byte for byte. It also checks that both paths were
+ * taken: a test where every run is expanded would prove nothing. */
 #include "check.h"
 #include "sim/engine.h"
 #include "sim/sim.h"
@@ -126,7 +126,7 @@ static json_t *run(const char *trace, const char *const *sets, uint64_t *whole, 
 static void test_same_results(void)
 {
     /* Each line: settings, and whether runs may be taken whole under them. */
-    static const struct { const char *sets[6]; int whole; } cases[] = {
+    static const struct { const char *sets[7]; int whole; } cases[] = {
         { { "frames=64", NULL }, 1 },
         { { "frames=400", NULL }, 1 },
         { { "frames=12", NULL }, 1 },                        /* evictions between runs */
@@ -154,6 +154,15 @@ static void test_same_results(void)
         { { "frames=32", "cow=copy", NULL }, 1 },
         { { "frames=32", "cow=eager", NULL }, 1 },
         { { "frames=64", "paranoid=true", NULL }, 0 },
+        /* round robin: each process's stream passes over the other's runs, a run must
+         * start its last record before the quantum's end or the next event */
+        { { "schedule=rr", "frames=64", NULL }, 1 },
+        { { "schedule=rr", "frames=400", "quantum=2us", NULL }, 1 },   /* never blocked: */
+        { { "schedule=rr", "frames=400", "quantum=1us", "cpus=2", NULL }, 1 },  /* preempted */
+        { { "schedule=rr", "frames=32", "cpus=2", NULL }, 1 },
+        { { "schedule=rr", "frames=24", "cpus=2", "swap_dev=hdd", "quantum=50us", NULL }, 1 },
+        { { "schedule=rr", "frames=64", "interval=41", "tlb.asid=false", NULL }, 1 },
+        { { "schedule=rr", "frames=32", "policy=lfu", NULL }, 0 },
     };
     uint64_t all_whole = 0, all_expanded = 0;
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
