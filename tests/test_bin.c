@@ -532,6 +532,16 @@ static void test_run_bytes(void)
         fclose(f);
     CHECK_EQ(n, sizeof expect);
     CHECK(n == sizeof expect && !memcmp(file, expect, n));
+    json_t *j = wl_info(out, NULL, 12, err);       /* info counts runs and their records */
+    CHECK(j != NULL);
+    if (j) {
+        CHECK_EQ(json_integer_value(json_object_get(j, "references")), 10);
+        CHECK_EQ(json_integer_value(json_object_get(j, "ifetches")), 5);
+        CHECK_EQ(json_integer_value(json_object_get(j, "pages")), 2);
+        CHECK_EQ(json_integer_value(json_object_get(j, "runs")), 1);
+        CHECK_EQ(json_integer_value(json_object_get(j, "references_in_runs")), 8);
+        json_decref(j);
+    }
 
     /* Each damage: offset, new byte, the message. X starts at 26, RT at 41, RP at 51. */
     static const struct { size_t at; unsigned char to; const char *msg; } damage[] = {

@@ -174,11 +174,25 @@ json_t *wl_info(const char *path, const char *format, unsigned page_shift, char 
         gsl_rng_free(rng);
         return NULL;
     }
-    wl_rec_t r;
-    int got;
+    wl_rec_t r, run[WL_RUN_MAX];
+    int got = 0, k = 0, nrun = 0;
     spid_t last_pid = 0;
     int any = 0;
-    while ((got = wl_next(wl, &r)) > 0) {
+    uint64_t runs = 0, in_runs = 0;
+    wl->want_runs = 1;                 /* to count them; their records are counted as any */
+    while (k < nrun || (got = wl_next(wl, &r)) > 0) {
+        if (k < nrun) {
+            r = run[k++];
+        } else if (r.type == WL_RUN) {
+            if ((nrun = wl_run_expand(wl, &r, run)) < 0) {
+                got = -1;
+                break;
+            }
+            runs++;
+            in_runs += (uint64_t)nrun;
+            k = 0;
+            continue;
+        }
         if ((!any || r.pid != last_pid) && ks_add(&pids, r.pid, 0) < 0)
             goto oom;
         any = 1;
@@ -204,7 +218,7 @@ json_t *wl_info(const char *path, const char *format, unsigned page_shift, char 
     }
     struct stat st;
     uint64_t bytes = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
-    j = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+    j = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
                   "format", wl->ops->name,
                   "page_size", (json_int_t)(1ull << page_shift),
                   "references", (json_int_t)(c[READS] + c[WRITES] + c[IFETCHES]),
@@ -221,6 +235,8 @@ json_t *wl_info(const char *path, const char *format, unsigned page_shift, char 
                   "mprotects", (json_int_t)ev[WL_MPROTECT],
                   "brks", (json_int_t)ev[WL_BRK],
                   "exits", (json_int_t)ev[WL_EXIT],
+                  "runs", (json_int_t)runs,
+                  "references_in_runs", (json_int_t)in_runs,
                   "bytes", (json_int_t)bytes);
     if (!j)
         snprintf(err, WL_ERR_LEN, "out of memory");
@@ -371,6 +387,10 @@ int info_main(int argc, char **argv)
         printf("events      forks %lld, execs %lld, exits %lld, mmaps %lld, munmaps %lld,"
                " mprotects %lld, brks %lld\n", G("forks"), G("execs"), G("exits"), G("mmaps"),
                G("munmaps"), G("mprotects"), G("brks"));
+        if (G("runs"))
+            printf("runs        %lld, holding %lld references (%.1f%%; replayed whole while their"
+                   " pages are in the TLB)\n", G("runs"), G("references_in_runs"),
+                   100.0 * (double)G("references_in_runs") / (double)G("references"));
     }
 #undef G
     json_decref(j);

@@ -36,7 +36,8 @@ int wl_convert(const char *in, const char *informat, const char *to, const char 
 /* Statistics of a trace in one streaming pass: references, reads, writes, ifetches,
  * page_references (after splitting accesses at page_shift), pages (distinct (pid, vpn)),
  * processes (distinct pids, fork children included), forks, execs, mmaps, munmaps,
- * mprotects, brks, exits, bytes (size of the file), format, page_size. NULL with err. */
+ * mprotects, brks, exits, runs and references_in_runs (binary traces: see trace_bin.c),
+ * bytes (size of the file), format, page_size. NULL with err. */
 json_t *wl_info(const char *path, const char *format, unsigned page_shift, char *err);
 
 /* The subcommands, argv[0] being the subcommand's name:

@@ -27,7 +27,7 @@
  *    Memory is bounded: chunk buffers, plus ~450 bytes per distinct pid for the bases (an
  *    open-addressing table doubling at half load).
  *  - Runs (version 2). Real programs stay on a few pages for a long time: in the bundled sort
- *    trace 97% of the references fall in runs of ~73 references over ~5 pages. A run is
+ *    trace 97.9% of the references fall in runs, 89 references each on average. A run is
  *    stored as a summary (its pages in the order of their last reference, which kinds touch
  *    each, how many references of each kind) in the main columns and its records in three
  *    columns of their own (page index, offset within the page, size). The engine replays a
