@@ -28,10 +28,10 @@
 #include <string.h>
 
 /* Whether runs (wl.h) may be replayed from their summaries: only where mmu_run_hits is
- * exact, and not in paranoid runs, which check every step. */
+ * exact. (Paranoid runs check after each run taken whole, as after any other step.) */
 static int runs_ok(const sim_t *s)
 {
-    return s->page_shift >= WL_RUN_SHIFT && !s->paranoid && s->cpus[0].tlb.sets &&
+    return s->page_shift >= WL_RUN_SHIFT && s->cpus[0].tlb.sets &&
            (!s->repl->on_hit || (s->repl->flags & REPL_HIT_LAST_ONLY));
 }
 
@@ -420,6 +420,8 @@ static int trace_run(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, wl_rec
         t->p->cpu_ps += dt;
         c->busy_ps += dt;
         s->runs_whole++;
+        if (s->paranoid)
+            paranoid_check(s);
         return 0;
     }
     s->runs_expanded++;

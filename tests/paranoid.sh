@@ -5,7 +5,8 @@
 # larger memories, background reclaim, readahead and swap clustering over the whole
 # bundled pipeline trace (4 processes, forks, execs, file mappings), with
 # `paranoid=true`: check.c's invariants (frames <-> PTEs <-> reverse map <-> swap counts <->
-# policy state) are checked after every record and event, and a broken one aborts the run.
+# policy state) are checked after every record and event, and a broken one aborts the run;
+# then a few of the same on the trace in binary form, whose runs are taken whole.
 # Slow (minutes), so it carries the ctest label `slow`: scripts/test --all runs it.
 set -u
 pagesim="$1"
@@ -13,9 +14,10 @@ src="$2"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 zstd -dc "$src/workloads/traces/pipeline.trace.zst" > "$tmp/trace.txt"
+trace="$tmp/trace.txt"
 pass=0 fail=0
 run() {
-    if "$pagesim" run --set paranoid=true --interval 0 -o "$tmp/out.json" "$@" "$tmp/trace.txt" 2> "$tmp/err"; then
+    if "$pagesim" run --set paranoid=true --interval 0 -o "$tmp/out.json" "$@" "$trace" 2> "$tmp/err"; then
         pass=$((pass + 1))
     else
         fail=$((fail + 1))
@@ -36,5 +38,13 @@ done
 run -f 24 --set reclaim.low=4 --set reclaim.high=12 --set readahead=4 --set swap_cluster=4
 run -f 24 --schedule rr --cpus 2 --quantum 50us --set reclaim.low=2 --set reclaim.high=8 --set readahead=2
 run -f 24 --ref-bit tlb_fill --tlb 8:2 -p clock --set tlb.asid=false
+# The binary form: runs replayed whole where their pages are in the TLB, checked after each.
+"$pagesim" convert --to binary "$tmp/trace.txt" "$tmp/trace.pstb" || fail=$((fail + 1))
+trace="$tmp/trace.pstb"
+for p in lru clock fifo random; do
+    run -p "$p" -f 40
+    run -p "$p" -f 40 --schedule rr --cpus 2 --quantum 20us
+done
+run -f 24 --tlb 8:2 --set reclaim.low=4 --set reclaim.high=12 --swap-dev hdd
 echo "paranoid: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -153,7 +153,10 @@ static void test_same_results(void)
         { { "frames=24", "policy=random", "reclaim.low=8", "reclaim.high=20", "swap_dev=hdd", NULL }, 1 },
         { { "frames=32", "cow=copy", NULL }, 1 },
         { { "frames=32", "cow=eager", NULL }, 1 },
-        { { "frames=64", "paranoid=true", NULL }, 0 },
+        /* every invariant (check.c) after every record, event and whole run */
+        { { "frames=24", "paranoid=true", NULL }, 1 },
+        { { "frames=48", "paranoid=true", "tlb.entries=8", "tlb.ways=2", "ref_bit=tlb_fill", NULL }, 1 },
+        { { "schedule=rr", "frames=40", "paranoid=true", "cpus=2", "quantum=3us", NULL }, 1 },
         /* round robin: each process's stream passes over the other's runs, a run must
          * start its last record before the quantum's end or the next event */
         { { "schedule=rr", "frames=64", NULL }, 1 },
