@@ -2,6 +2,7 @@
  *
  * The hot path (a TLB hit on a permitted page) is a handful of loads and stores: the TLB
  * set scan, the referenced/dirty bits in the PTE, and the policy's on_hit if it has one. A
+ * run of hits known from a trace's summary (mmu_run_hits) is applied page by page instead. A
  * TLB miss adds a hash lookup of the PTE (the "walk", charged costs.walk) and a TLB fill.
  * Everything else is the fault handler, written after the classic story (Silberschatz et al.,
  * OSC 9th ed., §9.2-9.3; Bovet & Cesati, Understanding the Linux Kernel, ch. 9, "Page Fault

@@ -20,7 +20,9 @@
  * compare of the clock with the earliest event. Events run when the clock reaches them;
  * when the stream's process blocks on I/O the CPU idles until the completion event (nothing
  * else may run: the order is fixed). Per-reference cost: the reader's next(), the page split,
- * mmu_access, a few counters. */
+ * mmu_access, a few counters. A binary trace's runs (wl.h) cost per run instead, when their
+ * pages are all in the TLB: a probe and a policy call per page (mmu_run_hits); under rr a
+ * process's stream also passes over other processes' runs without decoding them. */
 #include "engine.h"
 #include "spec.h"
 
