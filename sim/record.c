@@ -1,5 +1,6 @@
 /* record.c - pagesim record: runs a program under Valgrind lackey and converts, as it goes,
- * every process's memory references and address-space system calls into one pagesim trace.
+ * every process's memory references and address-space system calls into one pagesim trace
+ * (text, zstd-compressed text, or the binary format: emit() is the only writer).
  *
  * What Valgrind gives. `valgrind --tool=lackey --trace-mem=yes` prints one line per access
  * ("I  0401ab70,3" fetch, " L addr,size" load, " S" store, " M" modify) with no process id.
@@ -137,6 +138,7 @@ typedef struct layout {
 
 struct rec_conv {
     FILE *out;
+    wl_bin_writer_t *bin;         /* PSTB output instead of text (rec_conv_binary) */
     int expect_layouts;
     layout_t **layouts;           /* in arrival order; complete ones wait for their image */
     size_t nlayouts, caplayouts;
@@ -221,7 +223,8 @@ static int parse_u64(const char **pp, uint64_t *v, int hex_default)
 
 static void emit(rec_conv_t *c, const wl_rec_t *r)
 {
-    if (wl_write_text(c->out, r) < 0)
+    char e[WL_ERR_LEN];
+    if (c->bin ? wl_bin_write(c->bin, r, e) < 0 : wl_write_text(c->out, r) < 0)
         c->write_failed = 1;
     if (r->type == WL_REF) {
         c->st.refs++;
@@ -1301,8 +1304,19 @@ int rec_conv_finish(rec_conv_t *c, char *err)
             p->state = P_EXITED;
         }
     }
+    char e[WL_ERR_LEN];
+    if (c->bin && !c->write_failed && wl_bin_writer_finish(c->bin, e) < 0)
+        c->write_failed = 1;
     if (fflush(c->out) != 0 || c->write_failed)
         return set_err(err, "writing the trace: %s", strerror(errno));
+    return 0;
+}
+
+int rec_conv_binary(rec_conv_t *c, char *err)
+{
+    char e[WL_ERR_LEN];
+    if (!(c->bin = wl_bin_writer_open(c->out, e)))
+        return set_err(err, "%s", e);
     return 0;
 }
 
@@ -1330,6 +1344,7 @@ void rec_conv_free(rec_conv_t *c)
     for (size_t i = 0; i < c->nlayouts; i++)
         layout_free(c->layouts[i]);
     free(c->layouts);
+    wl_bin_writer_free(c->bin);
     free(c);
 }
 
@@ -1420,7 +1435,7 @@ static void record_usage(FILE *f)
         "events mmap, munmap, mprotect, brk, fork, exec, exit.\n\n"
         "  -o, --output FILE  the trace (default: standard output, and then PROGRAM's own\n"
         "                     standard output goes to standard error); FILE.zst is\n"
-        "                     zstd-compressed\n"
+        "                     zstd-compressed, FILE.pstb the binary format\n"
         "      --level N      zstd level for .zst output (1-19, default 9)\n"
         "      --keep-logs    leave Valgrind's logs in the temporary directory (debugging)\n"
         "  -h, --help\n\n"
@@ -1751,6 +1766,10 @@ int record_main(int argc, char **argv)
     c = rec_conv_new(f, (spid_t)child);
     if (!c || !(eb = calloc(1, sizeof *eb))) {
         fprintf(stderr, "pagesim record: out of memory\n");
+        goto out;
+    }
+    if (ends_with(out, ".pstb") && rec_conv_binary(c, err) < 0) {
+        fprintf(stderr, "pagesim record: %s\n", err);
         goto out;
     }
     rec_conv_expect_layouts(c, 1);

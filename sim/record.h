@@ -34,6 +34,9 @@ typedef struct rec_stats {
 
 /* root_pid: the pid of the first process (0: the first log's). NULL if out of memory. */
 rec_conv_t *rec_conv_new(FILE *out, spid_t root_pid);
+/* Writes the PSTB binary format (trace_bin.c) to out instead of text; call before the
+ * first log. 0, or -1 with err. */
+int  rec_conv_binary(rec_conv_t *c, char *err);
 /* A log file appeared; call in the order the files were created (a process's exec'd image
  * writes a later file than its pre-exec one). 0, or -1 with err. */
 int  rec_conv_add_log(rec_conv_t *c, const char *path, char *err);

@@ -12,6 +12,7 @@
  * valgrind is not installed.
  */
 #include "../sim/record.h"
+#include "../workloads/convert.h"
 #include "check.h"
 
 #include <stdlib.h>
@@ -125,6 +126,8 @@ static const char tiny_src[] =
     "}\n";
 
 /* Records the tiny program and checks the areas, the fork and the child's stream. */
+static void check_tiny(const char *out, const char *data);
+
 static void test_recording(char *tmp)
 {
     char src[1200], bin[1200], data[1200], out[1200], cmd[4000];
@@ -144,8 +147,28 @@ static void test_recording(char *tmp)
 
     char *args[] = { "record", "-o", out, "--", bin, data, NULL };
     CHECK_EQ(record_main(6, args), 0);
+    check_tiny(out, data);
 
-    f = fopen(out, "r");
+    /* The same into the binary format (FILE.pstb), read back through its text form. */
+    char pstb[1300], back[1300], err[WL_ERR_LEN];
+    snprintf(pstb, sizeof pstb, "%s/tiny.pstb", tmp);
+    snprintf(back, sizeof back, "%s/tiny-back.trace", tmp);
+    char *bargs[] = { "record", "-o", pstb, "--", bin, data, NULL };
+    CHECK_EQ(record_main(6, bargs), 0);
+    FILE *pf = fopen(pstb, "rb");
+    char magic[5] = "";
+    CHECK(pf && fread(magic, 1, 4, pf) == 4 && !memcmp(magic, "PSTB", 4));
+    if (pf)
+        fclose(pf);
+    CHECK_EQ(wl_convert(pstb, NULL, "text", back, err), 0);
+    check_tiny(back, data);
+}
+
+/* A recording of tiny.c: one shared file mapping, read by the parent, a fork, the child
+ * writing the second page, both exiting, and only those two pids. */
+static void check_tiny(const char *out, const char *data)
+{
+    FILE *f = fopen(out, "r");
     CHECK(f != NULL);
     if (!f)
         return;
