@@ -17,12 +17,6 @@
  */
 #include "repl_create.h"
 
-static void mru_on_hit(void *state, const mem_ref_t *ref, pfn_t pfn)
-{
-    (void)ref;
-    repl_ring_move_to_tail(state, pfn);
-}
-
 static pfn_t mru_select_victim(void *state, const mem_ref_t *ref)
 {
     const repl_ring_t *r = state;
@@ -37,7 +31,7 @@ const repl_ops_t repl_mru = {
     .flags = REPL_SEES_ALL_REFS | REPL_HIT_IDEMPOTENT | REPL_HIT_LAST_ONLY,
     .create = repl_ring_state_create,
     .destroy = repl_ring_state_destroy,
-    .on_hit = mru_on_hit,
+    .on_hit = repl_ring_state_hit,
     .select_victim = mru_select_victim,
     .on_insert = repl_ring_state_insert,
     .on_remove = repl_ring_state_remove,

@@ -69,6 +69,14 @@ static inline void repl_ring_state_insert(void *state, const mem_ref_t *ref, pfn
     repl_ring_push_tail(state, pfn);
 }
 
+/* A hit moves the page to the tail (recency order: LRU evicts the head, MRU the tail). Only
+ * each page's last hit decides where it ends: REPL_HIT_IDEMPOTENT and REPL_HIT_LAST_ONLY. */
+static inline void repl_ring_state_hit(void *state, const mem_ref_t *ref, pfn_t pfn)
+{
+    (void)ref;
+    repl_ring_move_to_tail(state, pfn);
+}
+
 static inline void repl_ring_state_remove(void *state, pfn_t pfn, repl_why_t why)
 {
     (void)why;

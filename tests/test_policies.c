@@ -752,50 +752,39 @@ static int hits_change_victims(const char *name, gsl_rng *r, int defer)
     return differ;
 }
 
-/* REPL_HIT_IDEMPOTENT lets the engine skip an on_hit for the frame it just told the policy
- * about: every policy that claims it must choose the same victims when hits are repeated.
+/* Every policy claiming the hit flag `flag` (and so the flags in `implies`) must choose the
+ * same victims when its hits are told as the flag allows (defer: see hits_change_victims);
  * LFU, which counts hits, shows the test can tell. */
-static void test_props_idempotent_hits(void)
+static void check_hit_flag(unsigned flag, const char *flag_name, unsigned implies, int defer,
+                           unsigned long seed)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, 17);
+    gsl_rng_set(r, seed);
     int claimed = 0;
     for (const repl_ops_t *const *p = repl_registry; *p; p++) {
-        if (!((*p)->flags & REPL_HIT_IDEMPOTENT))
+        if (!((*p)->flags & flag))
             continue;
         claimed++;
         CHECK((*p)->on_hit != NULL);
-        if (hits_change_victims((*p)->name, r, 0))
-            fprintf(stderr, "policy %s claims REPL_HIT_IDEMPOTENT but repeated hits change its victims\n",
-                    (*p)->name);
-        CHECK_EQ(hits_change_victims((*p)->name, r, 0), 0);
+        CHECK(((*p)->flags & implies) == implies);
+        int differ = hits_change_victims((*p)->name, r, defer);
+        if (differ)
+            fprintf(stderr, "policy %s claims %s but its victims change when hits are told %s\n",
+                    (*p)->name, flag_name, defer ? "once per frame, deferred" : "repeatedly");
+        CHECK_EQ(differ, 0);
     }
     CHECK(claimed >= 2);                     /* lru and mru */
-    CHECK_EQ(hits_change_victims("lfu", r, 0), 1);
+    CHECK_EQ(hits_change_victims("lfu", r, defer), 1);
     gsl_rng_free(r);
 }
 
-/* REPL_HIT_LAST_ONLY lets the engine replay a run of hits as one on_hit per frame in the
- * order of their last hits: every policy that claims it must choose the same victims so.
- * It implies REPL_HIT_IDEMPOTENT. LFU, which counts hits, shows the test can tell. */
-static void test_props_last_only_hits(void)
+/* REPL_HIT_IDEMPOTENT lets the engine skip an on_hit for the frame it just told the policy
+ * about; REPL_HIT_LAST_ONLY lets it replay a run of hits as one on_hit per frame in the order
+ * of their last hits. */
+static void test_props_hit_flags(void)
 {
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, 23);
-    int claimed = 0;
-    for (const repl_ops_t *const *p = repl_registry; *p; p++) {
-        if (!((*p)->flags & REPL_HIT_LAST_ONLY))
-            continue;
-        claimed++;
-        CHECK((*p)->flags & REPL_HIT_IDEMPOTENT);
-        if (hits_change_victims((*p)->name, r, 1))
-            fprintf(stderr, "policy %s claims REPL_HIT_LAST_ONLY but deferred hits change its victims\n",
-                    (*p)->name);
-        CHECK_EQ(hits_change_victims((*p)->name, r, 1), 0);
-    }
-    CHECK(claimed >= 2);                     /* lru and mru */
-    CHECK_EQ(hits_change_victims("lfu", r, 1), 1);
-    gsl_rng_free(r);
+    check_hit_flag(REPL_HIT_IDEMPOTENT, "REPL_HIT_IDEMPOTENT", 0, 0, 17);
+    check_hit_flag(REPL_HIT_LAST_ONLY, "REPL_HIT_LAST_ONLY", REPL_HIT_IDEMPOTENT, 1, 23);
 }
 
 /* OPT is never beaten; LRU and OPT (stack algorithms) never fault more with more frames. */
@@ -849,8 +838,7 @@ int main(void)
     test_against_naive();
     test_props_structures();
     test_check_detects();
-    test_props_idempotent_hits();
-    test_props_last_only_hits();
+    test_props_hit_flags();
     test_props_optimality();
     return check_report("test_policies");
 }
