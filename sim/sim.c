@@ -8,6 +8,8 @@
  * process blocks on I/O nothing else can run (the order is fixed), so the CPU idles until
  * the completion event. */
 #include "engine.h"
+
+#include <stddef.h>
 #include "spec.h"
 
 #include <errno.h>
@@ -100,11 +102,16 @@ uint32_t mm_new(sim_t *s)
 }
 
 /* "unknown WHAT 'NAME' (known: a b c)" */
-static void unknown_name(char *err, const char *what, const char *name, const char *const *names)
+/* "unknown policy 'x' (known: a b c)": registry is a NULL-terminated table of repl_ops_t
+ * or cow_ops_t pointers; both structs begin with their name, and a pointer to a struct,
+ * converted, points to its first member (C11 6.7.2.1p15). */
+_Static_assert(offsetof(repl_ops_t, name) == 0 && offsetof(cow_ops_t, name) == 0,
+               "unknown_name reads a registry entry's name as its first member");
+static void unknown_name(char *err, const char *what, const char *name, const void *const *registry)
 {
     int n = snprintf(err, SIM_ERR_LEN, "unknown %s '%s' (known:", what, name);
-    for (int i = 0; names[i] && n < SIM_ERR_LEN; i++)
-        n += snprintf(err + n, SIM_ERR_LEN - n, " %s", names[i]);
+    for (int i = 0; registry[i] && n < SIM_ERR_LEN; i++)
+        n += snprintf(err + n, SIM_ERR_LEN - n, " %s", *(const char *const *)registry[i]);
     if (n < SIM_ERR_LEN)
         snprintf(err + n, SIM_ERR_LEN - n, ")");
 }
@@ -230,12 +237,7 @@ sim_t *sim_create(const json_t *cfg_in, const char *const *traces, int ntraces, 
     }
     s->repl = repl_find(name);
     if (!s->repl) {
-        const char *names[64];
-        int k = 0;
-        for (; repl_registry[k] && k < 63; k++)
-            names[k] = repl_registry[k]->name;
-        names[k] = NULL;
-        unknown_name(err, "policy", name, names);
+        unknown_name(err, "policy", name, (const void *const *)repl_registry);
         json_decref(params);
         goto fail;
     }
@@ -261,12 +263,7 @@ sim_t *sim_create(const json_t *cfg_in, const char *const *traces, int ntraces, 
     }
     s->cow = cow_find(name);
     if (!s->cow) {
-        const char *names[64];
-        int k = 0;
-        for (; cow_registry[k] && k < 63; k++)
-            names[k] = cow_registry[k]->name;
-        names[k] = NULL;
-        unknown_name(err, "COW policy", name, names);
+        unknown_name(err, "COW policy", name, (const void *const *)cow_registry);
         json_decref(params);
         goto fail;
     }
