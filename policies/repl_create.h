@@ -37,6 +37,25 @@ static inline int repl_create_nomem(const repl_env_t *env, char *err)
     return -1;
 }
 
+/* The create of a policy whose state is one structure of `size` bytes sized by the frame
+ * count (init) and which takes no parameters; destroy must accept a half-built state. */
+static inline int repl_one_state_create(const repl_env_t *env, const json_t *params, void **state,
+                                        char *err, size_t size, int (*init)(void *, uint32_t),
+                                        void (*destroy)(void *))
+{
+    static const char *const none[] = {NULL};
+    *state = NULL;
+    if (repl_create_check(env, params, none, err))
+        return -1;
+    void *st = calloc(1, size);
+    if (!st || init(st, env->nframes)) {
+        destroy(st);
+        return repl_create_nomem(env, err);
+    }
+    *state = st;
+    return 0;
+}
+
 /* The state of a policy that is one ring of frames and takes no parameters. */
 static inline void repl_ring_state_destroy(void *state)
 {
@@ -46,20 +65,16 @@ static inline void repl_ring_state_destroy(void *state)
     free(state);
 }
 
+static inline int repl_ring_state_init(void *r, uint32_t nframes)
+{
+    return repl_ring_init(r, nframes);
+}
+
 static inline int repl_ring_state_create(const repl_env_t *env, const json_t *params, void **state,
                                          char *err)
 {
-    static const char *const none[] = {NULL};
-    *state = NULL;
-    if (repl_create_check(env, params, none, err))
-        return -1;
-    repl_ring_t *r = calloc(1, sizeof *r);
-    if (!r || repl_ring_init(r, env->nframes)) {
-        repl_ring_state_destroy(r);
-        return repl_create_nomem(env, err);
-    }
-    *state = r;
-    return 0;
+    return repl_one_state_create(env, params, state, err, sizeof(repl_ring_t),
+                                 repl_ring_state_init, repl_ring_state_destroy);
 }
 
 /* The hooks such ring policies share: a page joins at the tail and can leave from anywhere. */
@@ -97,20 +112,16 @@ static inline void repl_heap_state_destroy(void *state)
     free(state);
 }
 
+static inline int repl_heap_state_init(void *h, uint32_t nframes)
+{
+    return repl_heap_init(h, nframes);
+}
+
 static inline int repl_heap_state_create(const repl_env_t *env, const json_t *params, void **state,
                                          char *err)
 {
-    static const char *const none[] = {NULL};
-    *state = NULL;
-    if (repl_create_check(env, params, none, err))
-        return -1;
-    repl_heap_t *h = calloc(1, sizeof *h);
-    if (!h || repl_heap_init(h, env->nframes)) {
-        repl_heap_state_destroy(h);
-        return repl_create_nomem(env, err);
-    }
-    *state = h;
-    return 0;
+    return repl_one_state_create(env, params, state, err, sizeof(repl_heap_t),
+                                 repl_heap_state_init, repl_heap_state_destroy);
 }
 
 /* The hooks such heap policies share: the victim is the top, a page can leave from anywhere. */
