@@ -564,13 +564,17 @@ int mmu_access_slow(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind, t
         pte = pt_lookup(&s->mms[p->mm].pt, vpn);
     }
     /* The walk sets R even when only fills do (ref_bit tlb_fill), and the access its own
-     * bits; the fill then caches which are set. */
-    pte->flags |= s->hit_bits[kind] | PTE_REF;
-    tlb_fill(&c->tlb, e, p->mm, vpn, pte);
-    if (pte->flags & PTE_FRESH)
-        pte->flags &= ~PTE_FRESH;                    /* the fault already told the policy */
-    else
+     * bits; the fill then caches which are set. After a fault (PTE_FRESH) the completion
+     * already set this reference's bits before the policy heard of it, and the policy may
+     * have cleared R on purpose (clock:ref_on_load=0): the same reference sets it no more. */
+    if (pte->flags & PTE_FRESH) {
+        pte->flags = (pte->flags & ~PTE_FRESH) | (s->hit_bits[kind] & ~PTE_REF);
+        tlb_fill(&c->tlb, e, p->mm, vpn, pte);       /* the fault already told the policy */
+    } else {
+        pte->flags |= s->hit_bits[kind] | PTE_REF;
+        tlb_fill(&c->tlb, e, p->mm, vpn, pte);
         repl_hit(s, p, vpn, kind, pte->val);
+    }
     return 0;
 }
 
