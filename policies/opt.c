@@ -20,11 +20,27 @@
  * of them (smallest index of last reference), then the lowest frame number. The fault count
  * does not depend on the tie rule; which pages stay resident does.
  *
- * Deviation to know: a frame shared by several (pid, vpn) mappings records the next use
- * carried by its latest reference, which may be later than the frame's true next use
- * through another mapping. For one address space per page (the textbook setting) it is exact.
+ * The future is the next use of the page's contents (workloads/pgid.c: a file page however
+ * many processes map it, an anonymous page, its COW copies), so a frame's recorded next use
+ * is exact: the next hit of that frame is at that reference. stats.stale_next_uses counts the
+ * hits where it was not (a reference whose page the offline pass could not know, see
+ * pgid.c): 0 means this run's OPT is the true offline optimum of what the engine simulates.
+ * stats.unknown_next_uses counts hits on pages inserted without a reference (readahead, swap
+ * clustering, eager COW copies), whose next use the policy could not know (it evicts them
+ * first).
  */
 #include "repl_create.h"
+
+typedef struct opt_state {
+    repl_heap_t h;                 /* first: the shared heap hooks take the state as the heap */
+    uint64_t stale, unknown;
+} opt_state_t;
+
+static int opt_create(const repl_env_t *env, const json_t *params, void **state, char *err)
+{
+    return repl_one_state_create(env, params, state, err, sizeof(opt_state_t),
+                                 repl_heap_state_init, repl_heap_state_destroy);
+}
 
 /* The heap's keys: k1 = VTIME_NEVER - next use (the farthest first), k2 = last use. */
 static void opt_record(repl_heap_t *h, const mem_ref_t *ref, pfn_t pfn)
@@ -36,25 +52,43 @@ static void opt_record(repl_heap_t *h, const mem_ref_t *ref, pfn_t pfn)
 
 static void opt_on_hit(void *state, const mem_ref_t *ref, pfn_t pfn)
 {
-    opt_record(state, ref, pfn);
-    repl_heap_fix(state, pfn);
+    opt_state_t *o = state;
+    vtime_t recorded = VTIME_NEVER - o->h.k1[pfn];
+    if (recorded != ref->t && o->h.k2[pfn] != ref->t) {   /* (the same reference told twice) */
+        if (recorded == VTIME_NEVER)
+            o->unknown++;
+        else
+            o->stale++;
+    }
+    opt_record(&o->h, ref, pfn);
+    repl_heap_fix(&o->h, pfn);
 }
 
 static void opt_on_insert(void *state, const mem_ref_t *ref, pfn_t pfn)
 {
-    opt_record(state, ref, pfn);
-    repl_heap_insert(state, pfn);
+    opt_state_t *o = state;
+    opt_record(&o->h, ref, pfn);
+    repl_heap_insert(&o->h, pfn);
+}
+
+static void opt_stats(void *state, json_t *obj)
+{
+    const opt_state_t *o = state;
+    json_object_set_new(obj, "stale_next_uses", json_integer((json_int_t)o->stale));
+    json_object_set_new(obj, "unknown_next_uses", json_integer((json_int_t)o->unknown));
 }
 
 const repl_ops_t repl_opt = {
     .name = "opt",
     .summary = "Belady's MIN: evict the page used farthest in the future (needs a fixed trace)",
     .flags = REPL_NEEDS_NEXT_USE | REPL_SEES_ALL_REFS,
-    .create = repl_heap_state_create,
+    .create = opt_create,
     .destroy = repl_heap_state_destroy,
     .on_hit = opt_on_hit,
     .select_victim = repl_heap_state_victim,
     .on_insert = opt_on_insert,
     .on_remove = repl_heap_state_remove,
     .check = repl_heap_state_check,
+    .stats = opt_stats,
 };
+

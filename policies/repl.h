@@ -74,6 +74,9 @@ typedef struct repl_ops {
     /* Optional self-check for paranoid builds: returns 0 if consistent with `resident`
      * (a bitmap, nframes bits, of the frames the engine believes the policy tracks). */
     int   (*check)(void *state, const uint8_t *resident);
+    /* Optional: the policy's own counters, added to obj (a JSON object), which the results
+     * give as policy.stats. */
+    void  (*stats)(void *state, json_t *obj);
 } repl_ops_t;
 
 /* registry.c */

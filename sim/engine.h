@@ -90,7 +90,8 @@ extern const char *const fault_kind_names[FK_N];
 static inline int fault_is_major(int k) { return k == FK_FILE_READ || k == FK_SWAP_IN; }
 
 /* ---- processes and CPUs ---- */
-enum { P_RUNNABLE = 0, P_RUNNING, P_BLOCKED, P_EXITED };
+enum { P_RUNNABLE = 0, P_RUNNING, P_BLOCKED, P_EXITED,
+       P_WAITING };         /* rr: in a wait for a child that has not exited (sched.c) */
 
 typedef struct proc {
     spid_t   pid;
@@ -122,6 +123,17 @@ typedef struct proc {
     vpn_t    cur_vpn;
     uint64_t cur_left;    /* pages of cur still to do; 0: none in progress */
     sim_time_t ready_at;  /* when it became runnable */
+    /* wait (sched.c): the process tree and what waits have taken, as POSIX has it */
+    uint32_t parent;      /* 1 + index into procs of the process that forked it; 0: none */
+    uint32_t n_unreaped;  /* children no wait has taken yet, running or exited */
+    uint32_t n_zombies;   /* of those, the exited ones */
+    uint32_t n_any_pending;   /* trace schedule: waits for any child no exit has met yet */
+    uint32_t n_named_pending; /* trace schedule: waits for a named child still running */
+    spid_t   wait_pid;    /* P_WAITING: the child waited for, 0 any */
+    uint8_t  reaped;      /* a wait of its parent has taken it */
+    uint8_t  wait_named;  /* trace schedule: taken while still running (its parent's
+                             n_named_pending counts it until it exits) */
+    sim_time_t wait_ps, wait_since;   /* time spent in waits; the current one's start */
 } proc_t;
 
 typedef struct cpu {
@@ -204,6 +216,8 @@ struct sim {
     uint32_t *runq; uint32_t rq_head, rq_n, rq_cap;
     sim_time_t quantum;
     uint64_t n_ctx_switch;
+    uint64_t n_waits, n_waits_blocked, n_waits_unfinished;  /* wait records; those that
+                                         blocked (rr); those still waiting at the end */
     const char *format;
 
     /* the workload (trace schedule: one stream for everything) */
@@ -267,7 +281,8 @@ static inline uint32_t mmu_need(ref_kind_t k)
 
 static inline mem_ref_t mmu_ref(const sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind)
 {
-    mem_ref_t r = {.t = s->vt, .next_use = s->nu ? nu_get(s->nu, s->vt) : VTIME_NEVER,
+    vtime_t next = s->nu ? nu_get(s->nu, s->vt) : VTIME_NEVER;
+    mem_ref_t r = {.t = s->vt, .next_use = next, .copy_next_use = next,
                    .vpn = vpn, .pid = p->pid, .kind = kind};
     return r;
 }

@@ -205,14 +205,20 @@ static int anon_new(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v, p
     f->flags |= FR_ANON;
     if (r->kind == REF_WRITE)
         f->flags |= FR_DIRTY;
+    mem_ref_t cr = *r;
     if (src != PFN_NONE) {
         if (!claimed)
             c->clock += s->cost.copy;
         s->n_cow_copies++;
+        /* The copy is the page the reference leaves mapped; a policy that knows the future
+         * learns the source's next use too (the copy read it at this reference). */
+        cr.next_use = r->copy_next_use;
+        if (s->needs_next_use && !claimed && (s->frames[src].flags & FR_TRACKED))
+            policy_touch(s, src, r);
     } else {
         c->clock += s->cost.zero;
     }
-    return fault_finish(s, c, p, pte, pfn, claimed ? PFN_NONE : src, v->prot, fk, 0, r, start, ready);
+    return fault_finish(s, c, p, pte, pfn, claimed ? PFN_NONE : src, v->prot, fk, 0, &cr, start, ready);
 }
 
 static int cow_exclusive(const sim_t *s, const frame_t *f)
@@ -528,15 +534,22 @@ static int fault(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind)
     }
     pte_t *pte = pt_get(&mm->pt, vpn);
     mem_ref_t r = mmu_ref(s, p, vpn, kind);
+    if (s->nu) {
+        /* A write that copies uses two pages: the one it found, then its copy. */
+        r.copy_next_use = r.next_use;
+        r.next_use = nu_get_src(s->nu, s->vt);
+    }
     if (pte->flags & PTE_PRESENT) {
         if ((pte->flags & need) == need)
             return F_SPURIOUS;
         SIM_ASSERT(s, kind == REF_WRITE && !(v->flags & VMA_SHARED));
         return cow_fault(s, c, p, pte, v, &r, start);
     }
+    /* A swap entry in a private area is an anonymous page, also in a file mapping (a private
+     * file page's copy, swapped out): it comes back from swap, not from the file. */
+    if ((pte->flags & PTE_SWAP) && !(v->flags & VMA_SHARED))
+        return swap_fault(s, c, p, pte, v, &r, start);
     if ((v->flags & VMA_ANON) && !(v->flags & VMA_SHARED)) {
-        if (pte->flags & PTE_SWAP)
-            return swap_fault(s, c, p, pte, v, &r, start);
         count_fault(s, p, FK_DEMAND_ZERO);
         return anon_new(s, c, p, pte, v, PFN_NONE, FK_DEMAND_ZERO, &r, start);
     }

@@ -60,6 +60,7 @@
 #include "sim.h"
 #include "spec.h"
 #include "../workloads/wl.h"
+#include "../workloads/pgid.h"
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -588,13 +589,14 @@ json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err)
     nextuse_t *nu = NULL;
     mrc_lru_t *lru = NULL, *exact = NULL;
     mrc_opt_t *om = NULL;
-    keytab_t keys = { 0 }, gens_ids = { 0 };   /* gens_ids: pid -> exec/exit count in cnt */
+    keytab_t keys = { 0 };
+    pgid_t *ids = NULL;
     uint64_t *frames = NULL;
     size_t nframes = 0;
     vtime_t t = 0;
 
     if (opt) {
-        nu = nu_build(wl, shift, werr);
+        nu = nu_build(wl, shift, NULL, werr);
         if (!nu) {
             snprintf(err, MRC_ERR_LEN, "%s", werr);
             goto out;
@@ -607,39 +609,42 @@ json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err)
             exact = mrc_lru_new(1.0);
     }
 
-    /* exec and exit end an address space: later references to the same vpn by that pid are
-     * other pages (the rule nextuse.c follows, so LRU and OPT count the same pages) */
-    keytab_init(&gens_ids);
+    /* Pages are contents, as the engine and OPT's next-use pass see them (workloads/pgid.h):
+     * a file page is one page however many processes map it, fork shares anonymous pages
+     * until a write copies them, exec, exit and munmap end pages. A reference the engine
+     * skips (segv, protection) is counted but touches no page; one that copies on write
+     * touches two, the source it reads and then its copy, as in the engine. */
+    ids = pgid_new(shift, NULL);
+    if (!ids) {
+        snprintf(err, MRC_ERR_LEN, "out of memory");
+        goto out;
+    }
     wl_rec_t rec;
     int rc;
     while ((rc = wl_next(wl, &rec)) > 0) {
-        if (rec.type == WL_EXEC || rec.type == WL_EXIT) {
-            int fresh;
-            keytab_get(&gens_ids, key_hash(rec.pid, 0), rec.pid, 0, &fresh)->cnt++;
+        if (rec.type != WL_REF) {
+            pgid_event(ids, &rec);
             continue;
-        }
-        if (rec.type != WL_REF)
-            continue;
-        uint64_t space = rec.pid;
-        if (gens_ids.n) {           /* the pid's exec/exit count (0 if none) */
-            int fresh;
-            space |= keytab_get(&gens_ids, key_hash(rec.pid, 0), rec.pid, 0, &fresh)->cnt << 32;
         }
         vpn_t first;
         uint64_t n;
         wl_split(&rec, shift, &first, &n);
-        for (uint64_t i = 0; i < n; i++) {
-            vpn_t vpn = first + i;
-            if (opt) {
-                int fresh;
-                keytab_get(&keys, key_hash(space, vpn), space, vpn, &fresh);
-                mrc_opt_ref(om, t, nu_get(nu, t));
-            } else {
-                mrc_lru_ref(lru, space, vpn);
-                if (exact)
-                    mrc_lru_ref(exact, space, vpn);
+        for (uint64_t i = 0; i < n; i++, t++) {
+            pgid_ref_t id = pgid_ref(ids, rec.pid, first + i, (ref_kind_t)rec.kind);
+            if (!id.key)
+                continue;
+            for (int k = id.src != id.key ? 0 : 1; k < 2; k++) {
+                page_key_t key = k ? id.key : id.src;
+                if (opt) {
+                    int fresh;
+                    keytab_get(&keys, key_hash(key, 0), key, 0, &fresh);
+                    mrc_opt_ref(om, t, k ? nu_get(nu, t) : nu_get_src(nu, t));
+                } else {
+                    mrc_lru_ref(lru, key, 0);
+                    if (exact)
+                        mrc_lru_ref(exact, key, 0);
+                }
             }
-            t++;
         }
     }
     if (rc < 0) {
@@ -680,7 +685,8 @@ json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err)
             mr = t ? (double)faults / (double)t : 0;
         } else {
             faults = mrc_lru_faults(lru, f);
-            mr = mrc_lru_miss_ratio(lru, f);
+            /* exact: per page reference, skipped ones included, as `run` counts */
+            mr = sampled ? mrc_lru_miss_ratio(lru, f) : t ? (double)faults / (double)t : 0;
         }
         json_t *pt = curve_point(f, faults, mr);
         if (exact) {
@@ -731,7 +737,7 @@ json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err)
 out:
     free(frames);
     keytab_free(&keys);
-    keytab_free(&gens_ids);
+    pgid_free(ids);
     mrc_lru_free(lru);
     mrc_lru_free(exact);
     mrc_opt_free(om);

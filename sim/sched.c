@@ -15,6 +15,25 @@
  * no CPU runs ahead of the others by more than that slice (1 us). Quantum ends are clock
  * compares on the running CPU rather than queued events: equivalent, and cheaper.
  *
+ * wait (a parent waiting for a child to exit: wait4, waitpid, waitid). Under rr a wait for a
+ * child still running blocks the parent: it is not runnable (P_WAITING, its time counted in
+ * wait_ps, apart from blocked_ps, which is I/O) until that child exits, or for a wait for
+ * any child until any of its children does; the exit makes it runnable at that time. A
+ * child that exited before (a zombie, which no wait has taken) is taken at once. Every
+ * stream's end is an exit, so under rr a waiting parent always wakes; if one were still
+ * waiting at the end, the run ends with it blocked and the results count it (waits.
+ * unfinished). With several CPUs an exit on a CPU whose clock is behind the parent's (by at
+ * most the 1 us slice below) still makes the parent block, and wake at its own time. Under
+ * trace the file's order is the schedule, so a wait never blocks: a wait that comes before
+ * its child's exit in the file (lackey logs interleave processes so) takes the child when
+ * the exit comes, and the parent's records in between run in file order, as they would
+ * without the wait; the results are those of the trace without its waits (but the waits'
+ * own counts), and a wait whose child never exits is counted unfinished. Both schedules
+ * check the same: a wait names a child of its pid that no wait has taken, or (any child) the
+ * pid has a child left; anything else is an input error "FILE:LINE: ...". O(1) per wait and
+ * exit, but a wait for any child takes a zombie by scanning the processes (recorders name
+ * the child, so this is rare).
+ *
  * The loop is the hybrid the design calls for: references run back to back, each charging
  * its costs to the CPU clock, and the only per-reference look at the event queue is one
  * compare of the clock with the earliest event. Events run when the clock reaches them;
@@ -25,7 +44,9 @@
  * process's stream also passes over other processes' runs without decoding them. */
 #include "engine.h"
 #include "spec.h"
+#include "../workloads/pgid.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -67,7 +88,8 @@ static int stream_next(sim_t *s, proc_t *p, wl_rec_t *r, char *err)
         if (i < p->skip || r->pid != p->filter)
             continue;
         r->pid += p->pid_base;
-        r->pid2 += p->pid_base;
+        if (r->type != WL_WAIT || r->pid2)         /* a wait's 0 is "any child" */
+            r->pid2 += p->pid_base;
         return 1;
     }
     if (rc < 0)
@@ -111,6 +133,149 @@ static void runq_push(sim_t *s, uint32_t pi, sim_time_t when)
     s->procs[pi].ready_at = when;
 }
 
+/* ---- wait (see the opening comment) ---- */
+
+/* "FILE:LINE: message" about the record being handled; -1. */
+__attribute__((format(printf, 3, 4)))
+static int wait_error(const sim_t *s, char *err, const char *fmt, ...)
+{
+    char msg[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(err, SIM_ERR_LEN, "%s:%llu: %s", s->cur_wl ? s->cur_wl->path : "",
+             (unsigned long long)s->cur_line, msg);
+    return -1;
+}
+
+/* The parent's wait takes the child (its exit status, were there one). */
+static void wait_take(proc_t *parent, proc_t *child)
+{
+    child->reaped = 1;
+    parent->n_unreaped--;
+    if (child->state == P_EXITED)
+        parent->n_zombies--;
+}
+
+/* rr: the parent waits for pid2 (0 any) from now on. */
+static void wait_block(sim_t *s, cpu_t *c, proc_t *p, spid_t pid2)
+{
+    p->state = P_WAITING;
+    p->wait_pid = pid2;
+    p->wait_since = c->clock;
+    s->n_waits_blocked++;
+}
+
+/* A WL_WAIT record: checks it, then takes an exited child, or blocks (rr), or under trace
+ * leaves the wait to the child's exit. */
+static int sched_wait(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err)
+{
+    uint32_t pi = (uint32_t)(proc_get(s, r->pid) - s->procs);
+    proc_t *p = &s->procs[pi];
+    if (p->state == P_EXITED)
+        return wait_error(s, err, "pid %u has already exited", r->pid);
+    s->n_waits++;
+    if (r->pid2) {
+        const uint64_t *ci = u64map_find(&s->pid2proc, r->pid2);
+        proc_t *ch = ci ? &s->procs[*ci] : NULL;
+        if (!ch || ch->parent != pi + 1)
+            return wait_error(s, err, "wait: pid %u is not a child of pid %u", r->pid2, r->pid);
+        if (ch->reaped)
+            return wait_error(s, err, "wait: pid %u has already been waited for (by pid %u)",
+                              r->pid2, r->pid);
+        if (p->n_unreaped <= p->n_any_pending)
+            return wait_error(s, err, "wait: pid %u has no child left to wait for (its earlier waits "
+                              "for any child take them all)", r->pid);
+        if (ch->state == P_EXITED)
+            wait_take(p, ch);
+        else if (s->rr)
+            wait_block(s, c, p, r->pid2);
+        else {
+            wait_take(p, ch);
+            ch->wait_named = 1;
+            p->n_named_pending++;
+        }
+        return 0;
+    }
+    if (p->n_zombies) {                    /* children come after their parent in procs */
+        for (uint32_t i = pi + 1; i < s->nprocs; i++) {
+            proc_t *ch = &s->procs[i];
+            if (ch->parent == pi + 1 && ch->state == P_EXITED && !ch->reaped) {
+                wait_take(p, ch);
+                return 0;
+            }
+        }
+        SIM_ASSERT(s, !"a zombie child to take");
+    }
+    if (p->n_unreaped <= p->n_any_pending)
+        return wait_error(s, err, "wait: pid %u has no child to wait for", r->pid);
+    if (s->rr)
+        wait_block(s, c, p, 0);
+    else
+        p->n_any_pending++;
+    return 0;
+}
+
+/* Process ci has exited (on CPU c): its parent's wait for it, if one is waiting, ends now. */
+static void wait_child_exited(sim_t *s, cpu_t *c, uint32_t ci)
+{
+    proc_t *ch = &s->procs[ci];
+    if (!ch->parent)
+        return;
+    uint32_t pi = ch->parent - 1;
+    proc_t *p = &s->procs[pi];
+    if (ch->wait_named) {                  /* trace: a wait took it while it still ran */
+        ch->wait_named = 0;
+        p->n_named_pending--;
+        return;
+    }
+    SIM_ASSERT(s, !ch->reaped);
+    p->n_zombies++;
+    if (p->state == P_WAITING && (!p->wait_pid || p->wait_pid == ch->pid)) {
+        wait_take(p, ch);
+        sim_time_t now = c->clock > p->wait_since ? c->clock : p->wait_since;
+        p->wait_ps += now - p->wait_since;
+        runq_push(s, pi, now);
+    } else if (p->n_any_pending) {         /* trace: a wait for any child takes it */
+        p->n_any_pending--;
+        wait_take(p, ch);
+    }
+}
+
+/* An event record, in both schedules: the address space's part in vm_event (vma.c), the
+ * process tree's here. */
+static int sched_event(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err)
+{
+    if (r->type == WL_WAIT)
+        return sched_wait(s, c, r, err);
+    if (vm_event(s, c, r, err))
+        return -1;
+    if (r->type == WL_FORK) {
+        uint32_t pi = (uint32_t)*u64map_find(&s->pid2proc, r->pid);
+        s->procs[*u64map_find(&s->pid2proc, r->pid2)].parent = pi + 1;
+        s->procs[pi].n_unreaped++;
+    } else if (r->type == WL_EXIT) {
+        wait_child_exited(s, c, (uint32_t)*u64map_find(&s->pid2proc, r->pid));
+    }
+    return 0;
+}
+
+/* At the end of a run: the waits still waiting (rr: blocked; trace: their child never
+ * exited), rr's blocked ones waiting until the end. */
+static void wait_finish(sim_t *s)
+{
+    for (uint32_t i = 0; i < s->nprocs; i++) {
+        proc_t *p = &s->procs[i];
+        s->n_waits_unfinished += p->n_any_pending + p->n_named_pending;
+        if (p->state == P_WAITING) {
+            s->n_waits_unfinished++;
+            if (s->end_time > p->wait_since)
+                p->wait_ps += s->end_time - p->wait_since;
+        }
+    }
+}
+
 /* Gives process pi (just created) its stream over trace t from record `skip`. */
 static int attach_stream(sim_t *s, uint32_t pi, int t, spid_t filter, uint64_t skip, char *err)
 {
@@ -125,6 +290,22 @@ static int attach_stream(sim_t *s, uint32_t pi, int t, spid_t filter, uint64_t s
     p->skip = skip;
     p->rec_index = 0;
     return 0;
+}
+
+/* The COW policy's decisions as the next-use pass asks for them (workloads/pgid.h): the
+ * same calls the fault handler and fork make, with what an offline pass knows of the page. */
+static int sched_cow_reuse(void *ctx, int exclusive)
+{
+    sim_t *s = ctx;
+    cow_page_t pg = {.mapcount = 1, .exclusive = exclusive};
+    return s->cow->at_write(s->cow_state, &pg) == COW_REUSE;
+}
+
+static int sched_cow_copy_at_fork(void *ctx)
+{
+    sim_t *s = ctx;
+    cow_page_t pg = {.mapcount = 1};
+    return s->cow->at_fork(s->cow_state, &pg) == COW_COPY;
 }
 
 int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntraces, char *err)
@@ -220,7 +401,9 @@ int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntra
         return -1;
     if (s->needs_next_use) {
         char e[WL_ERR_LEN];
-        s->nu = nu_build(s->wl, s->page_shift, e);
+        pgid_cow_t cow = {.ctx = s, .reuse = sched_cow_reuse, .copy_at_fork = sched_cow_copy_at_fork,
+                          .neighbours = s->cow->neighbours ? s->cow->neighbours(s->cow_state) : 0};
+        s->nu = nu_build(s->wl, s->page_shift, &cow, e);
         if (!s->nu) {
             snprintf(err, SIM_ERR_LEN, "%s", e);
             return -1;
@@ -372,7 +555,7 @@ static inline int trace_rec(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec,
     if (rec->type != WL_REF) {
         s->cur_line = rec->line;
         t->p = NULL;                   /* the process table may move */
-        return vm_event(s, c, rec, err);
+        return sched_event(s, c, rec, err);
     }
     if (trace_proc(s, c, t, rec, err))
         return -1;
@@ -523,7 +706,7 @@ static int run_slice(sim_t *s, cpu_t *c, sim_time_t limit, char *err)
         if (got == 0 || r.type == WL_EXIT) {       /* the end of a stream is an implicit exit */
             if (p->state != P_EXITED) {
                 wl_rec_t ex = {.type = WL_EXIT, .pid = p->pid};
-                if (vm_event(s, c, &ex, err)) {
+                if (sched_event(s, c, &ex, err)) {
                     rc = -1;
                     goto out;
                 }
@@ -570,11 +753,15 @@ static int run_slice(sim_t *s, cpu_t *c, sim_time_t limit, char *err)
             continue;
         }
         if (r.type != WL_REF) {
-            if (vm_event(s, c, &r, err)) {
+            if (sched_event(s, c, &r, err)) {
                 rc = -1;
                 goto out;
             }
             p = &s->procs[pi];
+            if (p->state == P_WAITING) {           /* blocked in a wait for a child */
+                c->cur = -1;
+                goto out;
+            }
             if (r.type == WL_FORK) {
                 uint32_t ci = (uint32_t)*u64map_find(&s->pid2proc, r.pid2);
                 if (attach_stream(s, ci, (int)p->trace, r.pid2 - p->pid_base, p->rec_index, err)) {
@@ -667,6 +854,7 @@ int sim_run(sim_t *s, char *err)
             s->end_time = s->cpus[i].clock;
     if (s->interval && s->n_access != s->tl_refs)
         stats_interval(s);
+    wait_finish(s);
     if (s->paranoid)
         paranoid_check(s);
     s->finished = 1;

@@ -78,8 +78,16 @@ json_t *stats_json(const sim_t *s)
     for (int i = 0; i < s->ntraces; i++)
         json_array_append_new(tr, json_string(s->traces[i]));
     json_object_set_new(r, "traces", tr);
-    json_object_set_new(r, "policy", json_pack("{s:s,s:b,s:s}", "name", s->repl->name,
-                        "sees_all_refs", (s->repl->flags & REPL_SEES_ALL_REFS) != 0, "cow", s->cow->name));
+    json_t *pol = json_pack("{s:s,s:b,s:s}", "name", s->repl->name,
+                            "sees_all_refs", (s->repl->flags & REPL_SEES_ALL_REFS) != 0, "cow", s->cow->name);
+    if (s->nu)
+        json_object_set_new(pol, "next_use_bytes", json_integer((json_int_t)nu_bytes(s->nu)));
+    if (s->repl->stats) {
+        json_t *ps = json_object();
+        s->repl->stats(s->repl_state, ps);
+        json_object_set_new(pol, "stats", ps);
+    }
+    json_object_set_new(r, "policy", pol);
 
     json_object_set_new(r, "accesses", json_integer((json_int_t)s->n_access));
     json_object_set_new(r, "reads", json_integer((json_int_t)s->n_kind[REF_READ]));
@@ -136,8 +144,14 @@ json_t *stats_json(const sim_t *s)
                               "references", (json_int_t)p->n_refs, "faults", faults_json(p->n_faults),
                               "resident_peak", (json_int_t)p->resident_peak, "cpu_ns", ns(p->cpu_ps),
                               "blocked_ns", ns(p->blocked_ps)));
+        if (s->n_waits)      /* only with waits: results without them stay byte for byte */
+            json_object_set_new(json_array_get(procs, i), "wait_ns", json_real(ns(p->wait_ps)));
     }
     json_object_set_new(r, "processes", procs);
+    if (s->n_waits)
+        json_object_set_new(r, "waits", json_pack("{s:I,s:I,s:I}", "total", (json_int_t)s->n_waits,
+                            "blocked", (json_int_t)s->n_waits_blocked,
+                            "unfinished", (json_int_t)s->n_waits_unfinished));
     json_t *tl = json_array();
     for (size_t i = 0; i < s->ntimeline; i++) {
         const timeline_rec_t *t = &s->timeline[i];

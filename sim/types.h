@@ -32,8 +32,11 @@ typedef enum ref_kind { REF_READ = 0, REF_WRITE = 1, REF_IFETCH = 2 } ref_kind_t
 /* One page reference as the engine and the policies see it. */
 typedef struct mem_ref {
     vtime_t    t;         /* index of this page reference */
-    vtime_t    next_use;  /* index of the next reference to the same (pid, vpn), or
-                             VTIME_NEVER; only filled for policies that ask for it */
+    vtime_t    next_use;  /* index of the next reference to the same page (its contents:
+                             workloads/pgid.h), or VTIME_NEVER; only filled for policies that
+                             ask for it. In the fault handler, of the page the reference found */
+    vtime_t    copy_next_use; /* fault handler only: of the copy a write makes of that page
+                             (equal to next_use when the reference copies nothing) */
     vpn_t      vpn;
     spid_t     pid;
     ref_kind_t kind;

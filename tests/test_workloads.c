@@ -255,6 +255,13 @@ static void test_detection(void)
     /* a pagesim text trace that is only events and references with pids */
     CHECK_EQ(read_all(tmptext("e.trace", "fork 1 2\nW 0x10 2\n"), NULL, 12, &R, err, &fmt), 2);
     CHECK_STR(fmt, "text");
+    /* wait PID [CHILD]: the child, or 0 for any; detected as text; comments after it */
+    CHECK_EQ(read_all(tmptext("w.trace", "fork 1 2\nwait 1 2\nwait 0x1 # any\nwait\t3\t0\n"),
+                      NULL, 12, &R, err, &fmt), 4);
+    CHECK_STR(fmt, "text");
+    CHECK(R.r[1].type == WL_WAIT && R.r[1].pid == 1 && R.r[1].pid2 == 2 && R.r[1].line == 2);
+    CHECK(R.r[2].type == WL_WAIT && R.r[2].pid == 1 && R.r[2].pid2 == 0);
+    CHECK(R.r[3].type == WL_WAIT && R.r[3].pid == 3 && R.r[3].pid2 == 0);
     /* CRLF line ends, no final newline */
     CHECK_EQ(read_all(tmptext("f.trace", "R 0x1\r\nW 2\r\nX 3"), NULL, 12, &R, err, &fmt), 3);
     REF(&R.r[2], REF_IFETCH, 3, 1, 1);
@@ -309,6 +316,21 @@ static void test_errors(void)
     p = tmptext("t7", "fork 1\n");
     CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
     ERR(err, p, 1, "CHILD");
+    p = tmptext("w1", "wait\n");
+    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
+    ERR(err, p, 1, "wait: bad PID");
+    p = tmptext("w2", "R 0x1\nwait one 2\n");
+    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
+    ERR(err, p, 2, "wait: bad PID");
+    p = tmptext("w3", "wait 1 two\n");
+    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
+    ERR(err, p, 1, "wait: bad CHILD");
+    p = tmptext("w4", "wait 1 2 3\n");
+    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
+    ERR(err, p, 1, "after the last field");
+    p = tmptext("w5", "wait 1 0x100000000\n");
+    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
+    ERR(err, p, 1, "wait: bad CHILD");
     p = tmptext("l1", "I  0400,4\n L 12zz,8\n");
     CHECK_EQ(read_all(p, "lackey", 12, &R, err, NULL), -1);
     ERR(err, p, 2, "malformed lackey");
@@ -428,7 +450,7 @@ static void test_nextuse(void)
     CHECK(wl != NULL);
     if (!wl)
         return;
-    nextuse_t *nu = nu_build(wl, 12, err);
+    nextuse_t *nu = nu_build(wl, 12, NULL, err);
     CHECK(nu != NULL);
     if (nu) {
         CHECK_EQ(nu_count(nu), 20);
@@ -456,7 +478,7 @@ static void test_nextuse(void)
     CHECK(wl != NULL);
     if (!wl)
         return;
-    nu = nu_build(wl, 12, err);
+    nu = nu_build(wl, 12, NULL, err);
     CHECK(nu != NULL);
     if (nu) {
         CHECK_EQ(nu_count(nu), 6);
@@ -473,7 +495,7 @@ static void test_nextuse(void)
     wl = wl_open(p, "text", NULL, err);
     CHECK(wl != NULL);
     if (wl) {
-        CHECK(nu_build(wl, 12, err) == NULL);
+        CHECK(nu_build(wl, 12, NULL, err) == NULL);
         ERR(err, p, 3, "not a reference");
         wl_close(wl);
     }
@@ -543,7 +565,7 @@ static void test_stdin(void)
     CHECK(wl != NULL);
     if (wl) {
         CHECK_STR(wl->ops->name, "text");
-        nextuse_t *nu = nu_build(wl, 12, err);
+        nextuse_t *nu = nu_build(wl, 12, NULL, err);
         CHECK(nu == NULL);
         CHECK(strstr(err, "OPT needs") && strstr(err, "pipe"));
         wl_close(wl);

@@ -4,48 +4,51 @@
  * evicts the page whose next use lies farthest ahead, so it needs, at reference t, the index
  * of the next reference to the same page. We compute it in one forward pass before the run:
  * page references are numbered t = 0, 1, 2, ... in exactly the engine's order (every WL_REF
- * split into pages by wl_split(), the rule the engine uses), and a hash table maps each page
- * to the last t it was referenced at; on seeing it again at t, next[last] = t. Entries never
- * overwritten keep VTIME_NEVER. (A backward pass gives the same array but would need the
- * stream reversed, which a compressed trace cannot give cheaply.)
+ * split into pages by wl_split(), the rule the engine uses), each gets the identity of its
+ * page's contents from pgid.c (a file page, an anonymous page, its COW copies: never
+ * (pid, vpn)), and a hash table maps each page to the last t it was used at; on seeing it
+ * again at t, next[last] = t. A reference that copies on write uses two pages: the source it
+ * read (whose next use after t goes to a small side table, one entry per copy) and the copy
+ * it leaves mapped (the main table). References the engine skips (segv, protection) use no
+ * page. (A backward pass gives the same array but would need the stream reversed, which a
+ * compressed trace cannot give cheaply.)
  *
- * A page is (pid, generation, vpn): exec and exit end a process's address space, so a vpn
- * touched after either is a different page from the one before, and the page before gets no
- * next use from it. (munmap is not treated so: a page unmapped and mapped again at the same
- * address keeps its chain, which only makes OPT value it a little longer.)
- *
- * Cost: O(1) expected per page reference; memory 8 bytes per page reference for the array,
- * which lives in an unlinked temporary file ($TMPDIR or /tmp) mapped shared, so it is page
- * cache the kernel can write back under pressure rather than heap, and vanishes with the
- * process; plus a hash table of 24-byte slots at most half full (48 to 96 bytes per distinct
- * page; open addressing, linear probing, so a lookup touches one or two cache lines), which
- * runs of references to the same page skip altogether. Measured: about 13 million page
- * references per second on a lackey trace, parsing included.
+ * The table: 4 bytes per page reference, the distance to the next use in 31 bits (0: never;
+ * 2^31 - 1: farther, in a side table) and a bit saying that the reference copied (its
+ * source's next use is in the copy table). It lives in an unlinked temporary file ($TMPDIR or
+ * /tmp) mapped shared, so it is page cache the kernel can write back under pressure rather
+ * than heap, and vanishes with the process; the file's blocks are reserved (posix_fallocate)
+ * as it grows, so a full file system is a clear error before the run, never a SIGBUS in it.
+ * Plus a hash table of 24-byte slots at most half full (48 to 96 bytes per distinct page;
+ * linear probing, one or two cache lines a lookup), which runs of references to the same page
+ * skip altogether, and pgid's state. Measured: see README (Performance).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "wl.h"
+#include "pgid.h"
 #include "wl_priv.h"
 
-/* ---- (key1, key2) -> value, open addressing ---- */
-typedef struct nu_slot {
-    uint64_t k1, k2, v;     /* k1 = pid << 32 | generation + 1 (never 0 in a used slot) */
-} nu_slot_t;
+#define D_COPY  0x80000000u     /* the reference copied: its source's next use is in nu->src */
+#define D_FAR   0x7fffffffu     /* the distance is in nu->far */
+#define LAST_COPY (1ULL << 63)  /* in the last-use table: that use was a copy's source */
+
+/* ---- page key -> last use, open addressing ---- */
+typedef struct nu_slot { uint64_t k, v; } nu_slot_t;   /* k = key (never 0) */
 
 typedef struct nu_map {
     nu_slot_t *s;
     size_t mask, used;
 } nu_map_t;
 
-static inline uint64_t mix(uint64_t a, uint64_t b)
+static inline uint64_t mix(uint64_t h)
 {
-    uint64_t h = a * 0x9e3779b97f4a7c15ULL ^ b;     /* splitmix64 finaliser */
-    h ^= h >> 30;
+    h ^= h >> 30;                                   /* splitmix64 finaliser */
     h *= 0xbf58476d1ce4e5b9ULL;
     h ^= h >> 27;
     h *= 0x94d049bb133111ebULL;
@@ -66,10 +69,10 @@ static int map_grow(nu_map_t *m)
     if (map_init(&n, (m->mask + 1) * 2) < 0)
         return -1;
     for (size_t i = 0; i <= m->mask; i++) {
-        if (!m->s[i].k1)
+        if (!m->s[i].k)
             continue;
-        size_t j = mix(m->s[i].k1, m->s[i].k2) & n.mask;
-        while (n.s[j].k1)
+        size_t j = mix(m->s[i].k) & n.mask;
+        while (n.s[j].k)
             j = (j + 1) & n.mask;
         n.s[j] = m->s[i];
     }
@@ -79,47 +82,54 @@ static int map_grow(nu_map_t *m)
     return 0;
 }
 
-/* The slot for (k1, k2), inserted with v = VTIME_NEVER if new; NULL when out of memory. */
-static inline nu_slot_t *map_get(nu_map_t *m, uint64_t k1, uint64_t k2)
+/* The slot for k, inserted with v = VTIME_NEVER if new; NULL when out of memory. */
+static inline nu_slot_t *map_get(nu_map_t *m, uint64_t k)
 {
-    size_t j = mix(k1, k2) & m->mask;
+    size_t j = mix(k) & m->mask;
     for (;;) {
         nu_slot_t *s = &m->s[j];
-        if (s->k1 == k1 && s->k2 == k2)
+        if (s->k == k)
             return s;
-        if (!s->k1)
+        if (!s->k)
             break;
         j = (j + 1) & m->mask;
     }
     if ((m->used + 1) * 2 > m->mask + 1) {
         if (map_grow(m) < 0)
             return NULL;
-        return map_get(m, k1, k2);
+        return map_get(m, k);
     }
     nu_slot_t *s = &m->s[j];
-    s->k1 = k1;
-    s->k2 = k2;
+    s->k = k;
     s->v = VTIME_NEVER;
     m->used++;
     return s;
 }
 
-/* ---- the array in a temporary file ---- */
-typedef struct nu_build {
+/* ---- the table in a temporary file ---- */
+typedef struct nu_arr {
     int fd;
-    vtime_t *a;
+    uint32_t *a;
     size_t cap;          /* entries */
 } nu_arr_t;
 
 static int arr_resize(nu_arr_t *b, size_t cap, char *err)
 {
-    size_t bytes = cap * sizeof(vtime_t);
-    if (ftruncate(b->fd, (off_t)bytes) < 0) {
-        wl_set_err(err, "next-use table: cannot grow its temporary file to %zu bytes: %s",
-                 bytes, strerror(errno));
+    size_t bytes = cap * sizeof *b->a;
+    if (cap > b->cap) {
+        /* Reserve the blocks now: a mapping of a sparse file whose file system fills up
+         * later kills the process with SIGBUS on a store. */
+        int e = posix_fallocate(b->fd, 0, (off_t)bytes);
+        if (e) {
+            wl_set_err(err, "next-use table: cannot reserve %zu bytes for its temporary file "
+                       "(set TMPDIR to a file system with room): %s", bytes, strerror(e));
+            return -1;
+        }
+    } else if (ftruncate(b->fd, (off_t)bytes) < 0) {
+        wl_set_err(err, "next-use table: cannot trim its temporary file: %s", strerror(errno));
         return -1;
     }
-    void *p = b->a ? mremap(b->a, b->cap * sizeof(vtime_t), bytes, MREMAP_MAYMOVE)
+    void *p = b->a ? mremap(b->a, b->cap * sizeof *b->a, bytes, MREMAP_MAYMOVE)
                    : mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, b->fd, 0);
     if (p == MAP_FAILED) {
         wl_set_err(err, "next-use table: cannot map %zu bytes: %s", bytes, strerror(errno));
@@ -130,15 +140,36 @@ static int arr_resize(nu_arr_t *b, size_t cap, char *err)
     return 0;
 }
 
-nextuse_t *nu_build(wl_t *wl, unsigned page_shift, char *err)
+/* Use t of page k (as a copy's source when copy): the previous use learns its next. */
+static inline int link_use(nextuse_t *nu, nu_arr_t *arr, nu_slot_t *s, vtime_t t, int copy)
+{
+    if (s->v != VTIME_NEVER) {
+        vtime_t prev = s->v & ~LAST_COPY;
+        if (s->v & LAST_COPY) {
+            u64map_put(&nu->src, prev, t);
+        } else if (t - prev < D_FAR) {
+            arr->a[prev] |= (uint32_t)(t - prev);
+        } else {
+            arr->a[prev] |= D_FAR;
+            u64map_put(&nu->far, prev, t);
+        }
+    }
+    s->v = t | (copy ? LAST_COPY : 0);
+    return 0;
+}
+
+nextuse_t *nu_build(wl_t *wl, unsigned page_shift, const pgid_cow_t *cow, char *err)
 {
     nextuse_t *nu = calloc(1, sizeof *nu);
-    nu_map_t pages = { 0 }, gens = { 0 };
+    nu_map_t pages = { 0 };
     nu_arr_t arr = { .fd = -1 };
-    if (!nu || map_init(&pages, 1 << 16) < 0 || map_init(&gens, 64) < 0) {
+    pgid_t *g = pgid_new(page_shift, cow);
+    if (!nu || !g || map_init(&pages, 1 << 16) < 0) {
         wl_set_err(err, "next-use table: out of memory");
         goto fail;
     }
+    u64map_init(&nu->far);
+    u64map_init(&nu->src);
     const char *dir = getenv("TMPDIR");
     char tmpl[4096];
     snprintf(tmpl, sizeof tmpl, "%s/pagesim-nextuse-XXXXXX", dir && *dir ? dir : "/tmp");
@@ -155,42 +186,55 @@ nextuse_t *nu_build(wl_t *wl, unsigned page_shift, char *err)
     vtime_t t = 0;
     wl_rec_t batch[128];
     nu_slot_t *prev = NULL;
+    uint64_t prev_pid = UINT64_MAX;
+    vpn_t prev_vpn = 0;
+    int prev_kind = -1;
     int rc;
     while ((rc = wl_fill(wl, batch, 128)) > 0)
       for (const wl_rec_t *rp = batch; rp < batch + rc; rp++) {
         const wl_rec_t r = *rp;
-        if (r.type == WL_EXEC || r.type == WL_EXIT) {
-            nu_slot_t *g = map_get(&gens, (uint64_t)r.pid + 1, 0);
-            if (!g) {
-                wl_set_err(err, "next-use table: out of memory");
-                goto fail;
-            }
-            g->v = g->v == VTIME_NEVER ? 1 : g->v + 1;
+        if (r.type != WL_REF) {
+            pgid_event(g, &r);
+            prev = NULL;
             continue;
         }
-        if (r.type != WL_REF)
-            continue;
-        nu_slot_t *g = gens.used ? map_get(&gens, (uint64_t)r.pid + 1, 0) : NULL;
-        uint64_t gen = g && g->v != VTIME_NEVER ? g->v : 0;
-        uint64_t k1 = ((uint64_t)r.pid << 32 | (gen & 0xffffffffu)) + 1;
         vpn_t vpn;
         uint64_t n;
         wl_split(&r, page_shift, &vpn, &n);
         for (uint64_t i = 0; i < n; i++, vpn++, t++) {
             if (t == arr.cap && arr_resize(&arr, arr.cap * 2, err) < 0)
                 goto fail;
-            /* Runs of references to one page (instruction fetches) skip the hash: the last
-             * slot stays valid because the table only moves inside map_get. */
-            nu_slot_t *s = prev && prev->k1 == k1 && prev->k2 == vpn ? prev : map_get(&pages, k1, vpn);
-            prev = s;
-            if (!s) {
-                wl_set_err(err, "next-use table: out of memory");
-                goto fail;
+            arr.a[t] = 0;
+            /* Runs of references to one page of one kind (instruction fetches) skip both
+             * lookups: the same page again, no copy (the last slot stays valid because the
+             * table only moves inside map_get). */
+            if (prev && prev_pid == r.pid && prev_vpn == vpn && prev_kind == r.kind) {
+                link_use(nu, &arr, prev, t, 0);
+                continue;
             }
-            if (s->v != VTIME_NEVER)
-                arr.a[s->v] = t;
-            s->v = t;
-            arr.a[t] = VTIME_NEVER;
+            pgid_ref_t id = pgid_ref(g, r.pid, vpn, (ref_kind_t)r.kind);
+            if (!id.key) {
+                prev = NULL;                          /* skipped by the engine: no page */
+                continue;
+            }
+            if (id.src != id.key) {
+                nu_slot_t *s = map_get(&pages, id.src);
+                if (!s)
+                    goto nomem;
+                link_use(nu, &arr, s, t, 1);
+                arr.a[t] = D_COPY;
+                nu->n_copies++;
+            }
+            nu_slot_t *s = map_get(&pages, id.key);
+            if (!s)
+                goto nomem;
+            link_use(nu, &arr, s, t, 0);
+            /* A write that found its page writable stays so; a read may be followed by a
+             * write that copies, so only a repeat of the same kind is taken as the same. */
+            prev = s;
+            prev_pid = r.pid;
+            prev_vpn = vpn;
+            prev_kind = r.kind;
         }
     }
     if (rc < 0) {
@@ -198,43 +242,71 @@ nextuse_t *nu_build(wl_t *wl, unsigned page_shift, char *err)
         goto fail;
     }
     if (wl_rewind(wl) < 0) {
-        wl_set_err(err, "OPT needs the future of every reference, but %s",
-                 wl->err);
+        wl_set_err(err, "OPT needs the future of every reference, but %s", wl->err);
         goto fail;
     }
     free(pages.s);
-    free(gens.s);
+    pgid_free(g);
+    g = NULL;
+    pages.s = NULL;
     /* Trim to the references seen (at least one entry, as a zero-length mapping is invalid)
      * and make the table read-only: the run only looks things up. */
     size_t keep = t ? (size_t)t : 1;
-    if (arr_resize(&arr, keep, err) < 0) {
-        pages.s = gens.s = NULL;
+    if (arr_resize(&arr, keep, err) < 0)
         goto fail;
-    }
-    mprotect(arr.a, keep * sizeof(vtime_t), PROT_READ);
-    nu->next = arr.a;
+    mprotect(arr.a, keep * sizeof *arr.a, PROT_READ);
+    nu->d = arr.a;
     nu->n = t;
-    nu->map_bytes = keep * sizeof(vtime_t);
+    nu->map_bytes = keep * sizeof *arr.a;
     close(arr.fd);                   /* the mapping keeps the file alive */
     return nu;
+nomem:
+    wl_set_err(err, "next-use table: out of memory");
 fail:
     free(pages.s);
-    free(gens.s);
+    pgid_free(g);
     if (arr.a)
-        munmap(arr.a, arr.cap * sizeof(vtime_t));
+        munmap(arr.a, arr.cap * sizeof *arr.a);
     if (arr.fd >= 0)
         close(arr.fd);
+    if (nu) {
+        u64map_free(&nu->far);
+        u64map_free(&nu->src);
+    }
     free(nu);
     return NULL;
 }
 
+vtime_t nu_far(const nextuse_t *nu, vtime_t t)
+{
+    const uint64_t *v = u64map_find(&nu->far, t);
+    return v ? *v : VTIME_NEVER;
+}
+
+vtime_t nu_get_src(const nextuse_t *nu, vtime_t t)
+{
+    if (t >= nu->n)
+        return VTIME_NEVER;
+    if (!(nu->d[t] & D_COPY))
+        return nu_get(nu, t);
+    const uint64_t *v = u64map_find(&nu->src, t);
+    return v ? *v : VTIME_NEVER;
+}
+
 vtime_t nu_count(const nextuse_t *nu) { return nu->n; }
+
+size_t nu_bytes(const nextuse_t *nu)
+{
+    return nu->map_bytes + (nu->far.mask + 1 + nu->src.mask + 1) * sizeof(u64map_slot_t);
+}
 
 void nu_free(nextuse_t *nu)
 {
     if (!nu)
         return;
-    if (nu->next)
-        munmap((void *)nu->next, nu->map_bytes);
+    if (nu->d)
+        munmap((void *)nu->d, nu->map_bytes);
+    u64map_free(&nu->far);
+    u64map_free(&nu->src);
     free(nu);
 }

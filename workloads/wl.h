@@ -31,6 +31,8 @@ typedef enum wl_rec_type {
     WL_EXEC,      /* pid replaces its address space; file = program path */
     WL_EXIT,      /* pid exits */
     WL_RUN,       /* a run of references summarised (run); only to a caller that set want_runs */
+    WL_WAIT,      /* pid waits for its child pid2 to exit (pid2 0: for any child), as wait4,
+                     waitpid and waitid do; a recorder writes it where the call returned */
 } wl_rec_type_t;
 
 enum { WL_PROT_R = 1, WL_PROT_W = 2, WL_PROT_X = 4 };
@@ -43,7 +45,7 @@ typedef struct wl_rec {
     uint8_t  flags;     /* WL_MAP_* */
     uint32_t size;      /* bytes accessed (>= 1) */
     spid_t   pid;
-    spid_t   pid2;      /* WL_FORK: the child */
+    spid_t   pid2;      /* WL_FORK: the child; WL_WAIT: the child waited for, 0 any */
     uint64_t addr;      /* byte address of an access, or start of an area */
     uint64_t len;       /* length of an area, bytes */
     uint64_t offset;    /* file offset of a file-backed area, bytes */
@@ -170,16 +172,40 @@ void wl_input_close(wl_input_t *in);
 
 /* ---- next use (nextuse.c), for OPT ---- */
 /* A forward pass over the whole workload that records, for every page reference in the
- * engine's order, the index of the next reference to the same (pid, vpn). Kept in a
- * temporary file mapped into memory (8 bytes per page reference), since the future cannot
- * be streamed; the workload is rewound afterwards. NULL with err on failure. */
+ * engine's order, the index of the next reference to the same page: the same contents, as
+ * pgid.h identifies them (a file page, an anonymous page, its COW copies), never (pid, vpn).
+ * Kept in a temporary file mapped into memory (4 bytes per page reference), since the
+ * future cannot be streamed; the workload is rewound afterwards. cow: what the COW policy
+ * decides (NULL: reuse). NULL with err on failure. */
+#include "../sim/u64map.h"
 typedef struct nextuse nextuse_t;
-nextuse_t *nu_build(wl_t *wl, unsigned page_shift, char *err);
+struct pgid_cow;
+nextuse_t *nu_build(wl_t *wl, unsigned page_shift, const struct pgid_cow *cow, char *err);
+/* The next use of the page reference t leaves mapped (VTIME_NEVER: none). */
 static inline vtime_t nu_get(const nextuse_t *nu, vtime_t t);
+/* The next use of the page reference t found: the same but for a reference that copied on
+ * write, whose source page is another one. */
+vtime_t nu_get_src(const nextuse_t *nu, vtime_t t);
 vtime_t nu_count(const nextuse_t *nu);
+size_t  nu_bytes(const nextuse_t *nu);    /* the table's size: what the future costs */
 void nu_free(nextuse_t *nu);
 
-struct nextuse { const vtime_t *next; vtime_t n; size_t map_bytes; };
-static inline vtime_t nu_get(const nextuse_t *nu, vtime_t t) { return t < nu->n ? nu->next[t] : VTIME_NEVER; }
+struct nextuse {
+    const uint32_t *d;       /* distance to the next use (31 bits; 0 never, 2^31-1 in far),
+                                top bit: the reference copied (its source's next use in src) */
+    vtime_t n;
+    size_t map_bytes;
+    u64map_t far;            /* t -> next use, for distances of 2^31 - 1 or more */
+    u64map_t src;            /* t -> next use of the source of a copy made at t */
+    uint64_t n_copies;
+};
+vtime_t nu_far(const nextuse_t *nu, vtime_t t);
+static inline vtime_t nu_get(const nextuse_t *nu, vtime_t t)
+{
+    if (t >= nu->n)
+        return VTIME_NEVER;
+    uint32_t d = nu->d[t] & 0x7fffffffu;
+    return d == 0 ? VTIME_NEVER : d == 0x7fffffffu ? nu_far(nu, t) : t + d;
+}
 
 #endif

@@ -1,0 +1,471 @@
+/* pgid.c - the identity of each page reference's contents, computed ahead of a run.
+ *
+ * The future passes (OPT's next use, nextuse.c; one-pass curves) must know which *page* a
+ * reference uses, and a page is its contents, not (pid, vpn): a file page is one page in the
+ * page cache however many processes map it at whatever addresses (ld.so maps one ELF file
+ * several times, the text of a shared library is shared by every process); a private file
+ * page stops being the file's page at its first write (the copy is a new anonymous page);
+ * after fork parent and child use the same anonymous pages until one of them writes (then the
+ * writer gets a copy, unless it is the page's last owner and the COW policy reuses it); exec,
+ * exit and munmap end pages that nobody else maps. Keying the future by (pid, vpn) gave OPT
+ * next uses that belonged to other pages: stale keys that pinned frames, so that OPT took
+ * more faults than LRU on recorded programs (issue 10).
+ *
+ * This module replays the address-space events of a trace (mmap, munmap, mprotect, brk,
+ * fork, exec, exit) with the engine's rules (sim/vma.c, sim/mmu.c) but without frames, time
+ * or devices, and gives each page reference a key:
+ *   - shared file or shared anonymous area: (object, page index), as the engine's page cache;
+ *   - private file area, page never written by this address space: the file's page;
+ *   - private anonymous page: an id given at first touch, kept through swap and fork, replaced
+ *     by a new id when a write copies it (COW), the source's id staying with the other owners.
+ * A reference the engine skips (segv: no area; protection: the area forbids the access) has
+ * no key. A reference that copies (a write to a private file page, or to an anonymous page
+ * shared after fork or write-protected by mprotect, when the COW policy copies) uses two
+ * pages: it reads the source and leaves the copy mapped; both keys are given.
+ *
+ * Where the engine's identities depend on residency, which an offline pass cannot know, this
+ * assumes every page resident: the eager COW policy copies only resident pages at fork (the
+ * others share the swap copy), neighbours un-shares only resident ones, and a clean anonymous
+ * page shared after fork and evicted before either side wrote it refaults as two demand-zero
+ * pages. OPT counts the hits that find a frame whose recorded next use was not that hit
+ * (`policy.stats.stale_next_uses` in the results): 0 means its future was exact.
+ *
+ * Cost: per page reference one hash lookup of (address space, vpn) for private anonymous
+ * pages and a binary search of the areas (one or two cache lines each); per distinct page an
+ * entry of 16 bytes at most half full (32-64 bytes) and one of 16 for an anonymous page's
+ * sharers; events are O(areas) or O(pages of the address space) like the engine's.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pgid.h"
+#include "wl_priv.h"
+#include "../sim/u64map.h"
+
+#define ANON_BIT  (1ULL << 63)   /* an anonymous page's key */
+#define WP_BIT    (1ULL << 62)   /* in an address space's map: the PTE is write-protected */
+
+enum { A_SHARED = 1, A_ANON = 2 };
+
+typedef struct pg_area {
+    vpn_t start, end;
+    uint8_t prot;        /* WL_PROT_* */
+    uint8_t flags;       /* A_* */
+    uint32_t obj;        /* file or shared anonymous object; 0 private anonymous */
+    uint64_t pgoff;
+} pg_area_t;
+
+typedef struct pg_mm {
+    pg_area_t *a;
+    uint32_t n, cap;
+    int implicit;        /* no area declared yet: everything anonymous private rwx */
+    int dead;
+    u64map_t pages;      /* vpn -> anonymous key | WP_BIT */
+} pg_mm_t;
+
+struct pgid {
+    unsigned shift;
+    pgid_cow_t cow;
+    u64map_t pid2mm;     /* pid -> index into mms */
+    pg_mm_t *mms;
+    uint32_t nmms, capmms;
+    u64map_t owners;     /* anonymous key -> address spaces mapping it */
+    char **files;        /* object ids of files, by name (objs with a NULL name: shared anon) */
+    uint32_t nobjs, capobjs;
+    uint64_t next_anon;
+};
+
+static int default_reuse(void *ctx, int exclusive) { (void)ctx; return exclusive; }
+static int default_copy_at_fork(void *ctx) { (void)ctx; return 0; }
+
+pgid_t *pgid_new(unsigned page_shift, const pgid_cow_t *cow)
+{
+    pgid_t *g = calloc(1, sizeof *g);
+    if (!g)
+        return NULL;
+    g->shift = page_shift;
+    if (cow)
+        g->cow = *cow;
+    if (!g->cow.reuse)
+        g->cow.reuse = default_reuse;
+    if (!g->cow.copy_at_fork)
+        g->cow.copy_at_fork = default_copy_at_fork;
+    u64map_init(&g->pid2mm);
+    u64map_init(&g->owners);
+    g->nobjs = 1;                        /* object 0 is "none" */
+    g->next_anon = 1;
+    return g;
+}
+
+void pgid_free(pgid_t *g)
+{
+    if (!g)
+        return;
+    for (uint32_t i = 0; i < g->nmms; i++) {
+        free(g->mms[i].a);
+        u64map_free(&g->mms[i].pages);
+    }
+    free(g->mms);
+    for (uint32_t i = 1; i < g->nobjs; i++)
+        free(g->files[i]);
+    free(g->files);
+    u64map_free(&g->pid2mm);
+    u64map_free(&g->owners);
+    free(g);
+}
+
+static uint32_t mm_new(pgid_t *g)
+{
+    if (g->nmms == g->capmms) {
+        g->capmms = g->capmms ? 2 * g->capmms : 8;
+        g->mms = realloc(g->mms, g->capmms * sizeof *g->mms);
+        assert(g->mms);
+    }
+    pg_mm_t *m = &g->mms[g->nmms];
+    memset(m, 0, sizeof *m);
+    m->implicit = 1;
+    u64map_init(&m->pages);
+    return g->nmms++;
+}
+
+/* The address space of pid, created on its first record as the engine does. */
+static pg_mm_t *mm_of(pgid_t *g, spid_t pid)
+{
+    uint64_t *x = u64map_find(&g->pid2mm, pid);
+    if (x)
+        return &g->mms[*x];
+    uint32_t i = mm_new(g);
+    u64map_put(&g->pid2mm, pid, i);
+    return &g->mms[i];
+}
+
+static uint32_t obj_new(pgid_t *g, const char *name)
+{
+    if (g->nobjs >= g->capobjs) {
+        g->capobjs = g->capobjs ? 2 * g->capobjs : 16;
+        g->files = realloc(g->files, g->capobjs * sizeof *g->files);
+        assert(g->files);
+    }
+    g->files[g->nobjs] = name ? strdup(name) : NULL;
+    assert(g->nobjs < (1u << 23));
+    return g->nobjs++;
+}
+
+static uint32_t file_obj(pgid_t *g, const char *name)
+{
+    for (uint32_t i = 1; i < g->nobjs; i++)
+        if (g->files[i] && !strcmp(g->files[i], name))
+            return i;
+    return obj_new(g, name);
+}
+
+static void owner_add(pgid_t *g, uint64_t key, uint64_t n)
+{
+    uint64_t *c = u64map_find(&g->owners, key);
+    if (c)
+        *c += n;
+    else
+        u64map_put(&g->owners, key, n);
+}
+
+static void owner_drop(pgid_t *g, uint64_t key)
+{
+    uint64_t *c = u64map_find(&g->owners, key);
+    assert(c && *c > 0);
+    if (--*c == 0)
+        u64map_del(&g->owners, key);
+}
+
+static uint64_t owners(const pgid_t *g, uint64_t key)
+{
+    const uint64_t *c = u64map_find(&g->owners, key);
+    return c ? *c : 0;
+}
+
+static uint64_t anon_new(pgid_t *g)
+{
+    uint64_t k = ANON_BIT | g->next_anon++;
+    u64map_put(&g->owners, k, 1);
+    return k;
+}
+
+/* Drops the pages of m in [lo, hi) (all of them when hi <= lo is not given: use ~0). */
+static void drop_range(pgid_t *g, pg_mm_t *m, vpn_t lo, vpn_t hi)
+{
+    for (size_t i = 0; i <= m->pages.mask;) {
+        u64map_slot_t *sl = &m->pages.s[i];
+        if (sl->key != U64MAP_EMPTY && sl->key >= lo && sl->key < hi) {
+            owner_drop(g, sl->val & ~WP_BIT);
+            u64map_del(&m->pages, sl->key);   /* backward shift: look at slot i again */
+            continue;
+        }
+        i++;
+    }
+}
+
+static const pg_area_t *area_find(const pg_mm_t *m, vpn_t vpn)
+{
+    uint32_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (m->a[mid].end <= vpn)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->n && m->a[lo].start <= vpn ? &m->a[lo] : NULL;
+}
+
+static void area_insert_at(pg_mm_t *m, uint32_t i, const pg_area_t *v)
+{
+    if (m->n == m->cap) {
+        m->cap = m->cap ? 2 * m->cap : 8;
+        m->a = realloc(m->a, m->cap * sizeof *m->a);
+        assert(m->a);
+    }
+    memmove(&m->a[i + 1], &m->a[i], (m->n - i) * sizeof *m->a);
+    m->a[i] = *v;
+    m->n++;
+}
+
+/* Removes [lo, hi) from the areas, splitting those that straddle its ends. */
+static void area_cut(pg_mm_t *m, vpn_t lo, vpn_t hi)
+{
+    for (uint32_t i = 0; i < m->n;) {
+        pg_area_t *v = &m->a[i];
+        if (v->end <= lo || v->start >= hi) {
+            i++;
+        } else if (v->start < lo && v->end > hi) {
+            pg_area_t tail = *v;
+            tail.pgoff += hi - v->start;
+            tail.start = hi;
+            v->end = lo;
+            area_insert_at(m, i + 1, &tail);
+            return;
+        } else if (v->start < lo) {
+            v->end = lo;
+            i++;
+        } else if (v->end > hi) {
+            v->pgoff += hi - v->start;
+            v->start = hi;
+            i++;
+        } else {
+            memmove(v, v + 1, (m->n - i - 1) * sizeof *v);
+            m->n--;
+        }
+    }
+}
+
+static void area_add(pg_mm_t *m, const pg_area_t *v)
+{
+    uint32_t i = 0;
+    while (i < m->n && m->a[i].start < v->start)
+        i++;
+    area_insert_at(m, i, v);
+}
+
+static void range_of(const pgid_t *g, const wl_rec_t *r, vpn_t *lo, vpn_t *hi)
+{
+    *lo = r->addr >> g->shift;
+    *hi = ((r->addr + r->len - 1) >> g->shift) + 1;
+}
+
+static void do_mmap(pgid_t *g, pg_mm_t *m, const wl_rec_t *r, uint8_t prot, uint8_t flags)
+{
+    vpn_t lo, hi;
+    range_of(g, r, &lo, &hi);
+    pg_area_t v = {.start = lo, .end = hi, .prot = prot};
+    if (flags & WL_MAP_SHARED)
+        v.flags |= A_SHARED;
+    if (flags & WL_MAP_ANON) {
+        v.flags |= A_ANON;
+        if (v.flags & A_SHARED)
+            v.obj = obj_new(g, NULL);
+    } else {
+        v.obj = file_obj(g, r->file ? r->file : "");
+        v.pgoff = r->offset >> g->shift;
+    }
+    m->implicit = 0;
+    drop_range(g, m, lo, hi);
+    area_cut(m, lo, hi);
+    area_add(m, &v);
+}
+
+static void do_mprotect(pgid_t *g, pg_mm_t *m, const wl_rec_t *r)
+{
+    if (m->implicit)
+        return;
+    vpn_t lo, hi;
+    range_of(g, r, &lo, &hi);
+    for (uint32_t i = 0; i < m->n; i++) {
+        pg_area_t whole = m->a[i];
+        if (whole.end <= lo || whole.start >= hi)
+            continue;
+        vpn_t a = whole.start > lo ? whole.start : lo, b = whole.end < hi ? whole.end : hi;
+        area_cut(m, a, b);
+        pg_area_t mid = whole;
+        mid.pgoff += a - whole.start;
+        mid.start = a;
+        mid.end = b;
+        mid.prot = r->prot;
+        uint32_t j = 0;
+        while (j < m->n && m->a[j].start < a)
+            j++;
+        area_insert_at(m, j, &mid);
+        i = j;
+    }
+    /* Private pages in the range stay write-protected (the engine lets the COW path decide) */
+    for (size_t i = 0; i <= m->pages.mask; i++) {
+        u64map_slot_t *sl = &m->pages.s[i];
+        if (sl->key != U64MAP_EMPTY && sl->key >= lo && sl->key < hi)
+            sl->val |= WP_BIT;
+    }
+}
+
+static void do_fork(pgid_t *g, spid_t parent, spid_t child)
+{
+    (void)mm_of(g, parent);
+    if (u64map_find(&g->pid2mm, child))
+        return;                           /* the engine rejects it; nothing to follow */
+    uint32_t ci = mm_new(g);              /* may move g->mms */
+    u64map_put(&g->pid2mm, child, ci);
+    pg_mm_t *pm = &g->mms[*u64map_find(&g->pid2mm, parent)], *cm = &g->mms[ci];
+    cm->implicit = pm->implicit;
+    for (uint32_t i = 0; i < pm->n; i++)
+        area_insert_at(cm, cm->n, &pm->a[i]);
+    for (size_t i = 0; i <= pm->pages.mask; i++) {
+        u64map_slot_t *sl = &pm->pages.s[i];
+        if (sl->key == U64MAP_EMPTY)
+            continue;
+        if (!pm->implicit && !area_find(pm, sl->key))
+            continue;
+        uint64_t key = sl->val & ~WP_BIT;
+        if (g->cow.copy_at_fork(g->cow.ctx)) {
+            u64map_put(&cm->pages, sl->key, anon_new(g));
+        } else {
+            sl->val |= WP_BIT;
+            u64map_put(&cm->pages, sl->key, key | WP_BIT);
+            owner_add(g, key, 1);
+        }
+    }
+}
+
+/* The address space of pid ends (exec, exit): its pages are dropped. */
+static void mm_end(pgid_t *g, spid_t pid, int exec)
+{
+    uint64_t *x = u64map_find(&g->pid2mm, pid);
+    if (!x) {
+        (void)mm_of(g, pid);
+        x = u64map_find(&g->pid2mm, pid);
+    }
+    pg_mm_t *m = &g->mms[*x];
+    drop_range(g, m, 0, UINT64_MAX);
+    m->n = 0;
+    m->implicit = 1;
+    m->dead = !exec;
+}
+
+void pgid_event(pgid_t *g, const wl_rec_t *r)
+{
+    switch (r->type) {
+    case WL_MMAP:
+        if (r->len)
+            do_mmap(g, mm_of(g, r->pid), r, r->prot, r->flags);
+        break;
+    case WL_BRK:
+        if (r->len)
+            do_mmap(g, mm_of(g, r->pid), r, WL_PROT_R | WL_PROT_W, WL_MAP_ANON);
+        break;
+    case WL_MUNMAP:
+        if (r->len) {
+            vpn_t lo, hi;
+            range_of(g, r, &lo, &hi);
+            pg_mm_t *m = mm_of(g, r->pid);
+            drop_range(g, m, lo, hi);
+            area_cut(m, lo, hi);
+        }
+        break;
+    case WL_MPROTECT:
+        if (r->len)
+            do_mprotect(g, mm_of(g, r->pid), r);
+        break;
+    case WL_FORK:
+        do_fork(g, r->pid, r->pid2);
+        break;
+    case WL_EXEC:
+        mm_end(g, r->pid, 1);
+        break;
+    case WL_EXIT:
+        mm_end(g, r->pid, 0);
+        break;
+    default:
+        break;                            /* references come through pgid_ref; others hold no pages */
+    }
+}
+
+/* After a copy at vpn, the COW policy may un-share the next pages of the area (sim/mmu.c
+ * cow_break_neighbours): exclusive ones become writable, shared ones are copied. */
+static void neighbours(pgid_t *g, pg_mm_t *m, const pg_area_t *v, vpn_t vpn)
+{
+    for (vpn_t x = vpn + 1; x <= vpn + g->cow.neighbours && x < v->end; x++) {
+        uint64_t *e = u64map_find(&m->pages, x);
+        if (!e || !(*e & WP_BIT))
+            continue;
+        uint64_t key = *e & ~WP_BIT;
+        if (owners(g, key) == 1) {
+            *e = key;
+        } else {
+            owner_drop(g, key);
+            *e = anon_new(g);
+        }
+    }
+}
+
+pgid_ref_t pgid_ref(pgid_t *g, spid_t pid, vpn_t vpn, ref_kind_t kind)
+{
+    pgid_ref_t out = {0, 0};
+    pg_mm_t *m = mm_of(g, pid);
+    if (m->dead)
+        return out;
+    static const pg_area_t implicit = {.start = 0, .end = UINT64_MAX,
+                                       .prot = WL_PROT_R | WL_PROT_W | WL_PROT_X, .flags = A_ANON};
+    const pg_area_t *v = m->implicit ? &implicit : area_find(m, vpn);
+    static const uint8_t need[3] = {WL_PROT_R, WL_PROT_W, WL_PROT_X};
+    if (!v || !(v->prot & need[kind]))
+        return out;                                   /* segv or protection: skipped */
+    if (v->flags & A_SHARED) {
+        uint64_t index = v->pgoff + (vpn - v->start);
+        out.key = out.src = (uint64_t)v->obj << 40 | (index & ((1ULL << 40) - 1));
+        return out;
+    }
+    uint64_t *e = u64map_find(&m->pages, vpn);
+    if (e) {
+        out.key = out.src = *e & ~WP_BIT;
+        if (kind == REF_WRITE && (*e & WP_BIT)) {
+            if (owners(g, out.key) == 1 && g->cow.reuse(g->cow.ctx, 1)) {
+                *e = out.key;                         /* made writable in place */
+            } else {
+                owner_drop(g, out.key);
+                out.key = anon_new(g);
+                *e = out.key;
+                if (g->cow.neighbours)
+                    neighbours(g, m, v, vpn);
+            }
+        }
+        return out;
+    }
+    if (v->flags & A_ANON) {                          /* demand-zero */
+        out.key = out.src = anon_new(g);
+        u64map_put(&m->pages, vpn, out.key);
+        return out;
+    }
+    uint64_t index = v->pgoff + (vpn - v->start);
+    out.key = out.src = (uint64_t)v->obj << 40 | (index & ((1ULL << 40) - 1));
+    if (kind == REF_WRITE) {                          /* the first write copies the file page */
+        out.key = anon_new(g);
+        u64map_put(&m->pages, vpn, out.key);
+        if (g->cow.neighbours)
+            neighbours(g, m, v, vpn);
+    }
+    return out;
+}

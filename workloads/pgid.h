@@ -1,0 +1,30 @@
+/* pgid.h - the identity of each page reference's contents, replayed ahead of a run (pgid.c).
+ * For the passes that need the future (OPT's next use) or a page string (one-pass curves). */
+#ifndef PAGESIM_PGID_H
+#define PAGESIM_PGID_H
+
+#include "wl.h"
+
+/* What the COW policy would decide, asked without the engine (NULL members: `reuse`). */
+typedef struct pgid_cow {
+    void *ctx;
+    /* A write to a write-protected private anonymous page whose writer is its last owner:
+     * 1 to make it writable in place, 0 to copy it all the same. */
+    int (*reuse)(void *ctx, int exclusive);
+    int (*copy_at_fork)(void *ctx);      /* 1: fork copies every private anonymous page */
+    uint32_t neighbours;                 /* pages after a copy that are un-shared with it */
+} pgid_cow_t;
+
+/* A page reference's pages: key is the page it leaves mapped, src the page it found (they
+ * differ only when it copies on write); both 0 for a reference the engine skips (segv,
+ * protection). Keys: (object << 40 | index) for file and shared pages, 1 << 63 | id for
+ * anonymous ones; never 0. */
+typedef struct pgid_ref { page_key_t key, src; } pgid_ref_t;
+
+typedef struct pgid pgid_t;
+pgid_t *pgid_new(unsigned page_shift, const pgid_cow_t *cow);   /* NULL when out of memory */
+void pgid_event(pgid_t *g, const wl_rec_t *r);                   /* any record but WL_REF */
+pgid_ref_t pgid_ref(pgid_t *g, spid_t pid, vpn_t vpn, ref_kind_t kind);
+void pgid_free(pgid_t *g);
+
+#endif
