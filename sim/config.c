@@ -9,6 +9,7 @@
 #include "spec.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,13 @@ int config_set(json_t *cfg, const char *key, const char *value, char *err)
         char *end;
         errno = 0;
         long long v = strtoll(value, &end, 0);
+        uint64_t bytes;
+        /* the page size is a size: 4096, 64K, 2M */
+        if (!strcmp(key, "page_size") && *value && *end && !parse_size(value, &bytes) &&
+            bytes <= (uint64_t)LLONG_MAX) {
+            v = (long long)bytes;
+            end = "";
+        }
         if (!*value || *end || errno) {
             snprintf(err, SIM_ERR_LEN, "config key '%s' needs an integer, not '%s'", key, value);
             return -1;

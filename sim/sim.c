@@ -360,6 +360,10 @@ int sim_run_to_file(const json_t *cfg, const char *const *traces, int ntraces, c
     int rc = sim_run(s, err);
     if (!rc) {
         json_t *doc = sim_results(s);
+        json_t *w;
+        size_t i;
+        json_array_foreach(json_object_get(doc, "warnings"), i, w)
+            fprintf(stderr, "pagesim: warning: %s\n", json_string_value(w));
         rc = json_write_atomic(doc, path, err);
         json_decref(doc);
     }

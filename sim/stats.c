@@ -96,6 +96,19 @@ json_t *stats_json(const sim_t *s)
     json_object_set_new(r, "references", json_integer((json_int_t)s->vt));
     uint64_t total = faults_total(s->n_faults);
     json_object_set_new(r, "faults", faults_json(s->n_faults));
+    /* References skipped as segv or protection faults are not simulated: say so when they
+     * are more than a trace's stray bad access. */
+    uint64_t skipped = s->n_faults[FK_SEGV] + s->n_faults[FK_PROTECTION];
+    if (skipped && skipped * 1000 > s->vt) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%llu of %llu page references (%.2f%%) were skipped as faults "
+                 "the program could not survive (segv %llu, protection %llu): the trace touches "
+                 "memory outside its areas or against their protections, and those references "
+                 "are not simulated", (unsigned long long)skipped, (unsigned long long)s->vt,
+                 100.0 * (double)skipped / (double)s->vt,
+                 (unsigned long long)s->n_faults[FK_SEGV], (unsigned long long)s->n_faults[FK_PROTECTION]);
+        json_object_set_new(r, "warnings", json_pack("[s]", msg));
+    }
     json_object_set_new(r, "miss_ratio", json_real(s->vt ? (double)total / (double)s->vt : 0));
     json_object_set_new(r, "evictions", json_pack("{s:I,s:I}", "total", (json_int_t)s->n_evict,
                                                   "dirty", (json_int_t)s->n_evict_dirty));

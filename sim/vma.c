@@ -315,10 +315,36 @@ static int do_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, ch
     return 0;
 }
 
+/* Pages larger than 4 KiB need areas aligned to them. A page takes the protections and the
+ * backing of one area; where areas share a large page (an ELF file's r-- and r-x segments
+ * share a 2 MiB page) hardware and the kernel map that part with base pages (mixed page
+ * sizes), which pagesim does not model: rather than let one area's rights decide for the
+ * others and skip their references as protection faults, such a trace is refused. */
+static int check_aligned(const sim_t *s, const wl_rec_t *r, char *err)
+{
+    if (s->page_size <= 4096 || r->type == WL_FORK || r->type == WL_EXEC || r->type == WL_EXIT ||
+        !r->len)
+        return 0;
+    uint64_t mask = s->page_size - 1;
+    if (!(r->addr & mask) && !(r->len & mask))
+        return 0;
+    static const char *const names[] = {[WL_MMAP] = "mmap", [WL_MUNMAP] = "munmap",
+                                        [WL_MPROTECT] = "mprotect", [WL_BRK] = "brk"};
+    const char *what = r->type < sizeof names / sizeof *names && names[r->type] ? names[r->type] : "area";
+    snprintf(err, SIM_ERR_LEN, "%s:%llu: %s at 0x%llx of length 0x%llx is not aligned to the "
+             "page size %u: pages larger than 4 KiB need areas aligned to them (mixed page "
+             "sizes are not modelled); use --page-size 4096 for this trace", WHERE_PATH(s),
+             WHERE_LINE(s), what, (unsigned long long)r->addr, (unsigned long long)r->len,
+             s->page_size);
+    return -1;
+}
+
 int vm_event(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err)
 {
     const char *path = WHERE_PATH(s);
     unsigned long long line = WHERE_LINE(s);
+    if (check_aligned(s, r, err))
+        return -1;
     proc_t *p = proc_get(s, r->pid);
     if (p->state == P_EXITED) {
         snprintf(err, SIM_ERR_LEN, "%s:%llu: pid %u has already exited", path, line, r->pid);
