@@ -1,8 +1,9 @@
 /* textout.c - the canonical pagesim text writer.
  *
  * One spelling per record (lowercase hex with 0x, decimal sizes and pids, ":SIZE" only when
- * the size is not 1, "@0xOFFSET" only when non-zero), so that text -> binary -> text is the
- * identity on canonical text and any trace converted to text can be compared with diff.
+ * the size is not 1, "@0xOFFSET" only when non-zero, wait's CHILD only when not 0), so that
+ * text -> binary -> text is the identity on canonical text and any trace converted to text
+ * can be compared with diff.
  * References are by far the most common record, so they are formatted by hand into a small
  * buffer and written with one unlocked fwrite (printf costs several times more per line);
  * events are rare and use fprintf.
@@ -96,6 +97,10 @@ int wl_write_text(FILE *f, const wl_rec_t *r)
         break;
     case WL_EXIT:
         n = fprintf(f, "exit %" PRIu32 "\n", r->pid);
+        break;
+    case WL_WAIT:
+        n = r->pid2 ? fprintf(f, "wait %" PRIu32 " %" PRIu32 "\n", r->pid, r->pid2)
+                    : fprintf(f, "wait %" PRIu32 "\n", r->pid);
         break;
     default:
         return -1;

@@ -10,6 +10,9 @@
  *   brk PID START LENGTH               the break grows from START by LENGTH bytes
  *                                      (anonymous, private, rw-)
  *   fork PARENT CHILD                  exec PID PATH                exit PID
+ *   wait PID [CHILD]                   PID waits for its child CHILD to exit (no CHILD, or 0:
+ *                                      for any child); a recorder writes it where wait4,
+ *                                      waitpid or waitid returned that child
  *
  * Numbers are decimal or hex with 0x. '#' starts a comment at the beginning of a line and
  * after the last field of any line, except inside exec's PATH and mmap's BACKING, which run
@@ -21,8 +24,10 @@
  * Records: references are WL_REF with kind REF_READ/WRITE/IFETCH. mmap is WL_MMAP with prot
  * (WL_PROT_*), flags (WL_MAP_SHARED for shared, WL_MAP_ANON for anon), file and offset (file
  * only); brk is WL_BRK with addr = START, len = LENGTH, prot = R|W, flags = WL_MAP_ANON;
- * fork is WL_FORK pid = PARENT, pid2 = CHILD; exec is WL_EXEC with file = PATH. file points
- * into the line buffer, valid until the next call.
+ * fork is WL_FORK pid = PARENT, pid2 = CHILD; exec is WL_EXEC with file = PATH; wait is
+ * WL_WAIT with pid2 = CHILD (0 without one). file points into the line buffer, valid until
+ * the next call. Whether a wait names a child of its pid is the engine's to check: a reader
+ * does not know the process tree.
  *
  * Speed: a reference line is decoded in one pass with table-driven hex (wl_priv.h) and no
  * library call besides the memchr that finds the line; events are rare and parsed plainly.
@@ -183,6 +188,19 @@ static int parse_event(wl_t *wl, char *line, const char *p, wl_rec_t *rec)
         rec->pid = (spid_t)pid;
         return 1;
     }
+    if (KW("wait")) {
+        if (num_field(&p, &pid) < 0 || !pid_ok(pid))
+            return bad(wl, line, "wait: bad PID");
+        a = 0;
+        if (!at_end(p) && (num_field(&p, &a) < 0 || !pid_ok(a)))
+            return bad(wl, line, "wait: bad CHILD pid (a number, or none for any child)");
+        if (!at_end(p))
+            return bad(wl, line, "unexpected text after the last field");
+        rec->type = WL_WAIT;
+        rec->pid = (spid_t)pid;
+        rec->pid2 = (spid_t)a;
+        return 1;
+    }
     if (KW("exec")) {
         const char *q = wl_skip_blanks(p);
         if (wl_parse_num(&q, &pid) < 0 || !wl_isblank((unsigned char)*q) || !pid_ok(pid))
@@ -201,7 +219,7 @@ static int parse_event(wl_t *wl, char *line, const char *p, wl_rec_t *rec)
     }
 #undef KW
     return bad(wl, line, "not a reference (R|W|X ADDRESS[:SIZE] [PID]) nor an event "
-                         "(mmap, munmap, mprotect, brk, fork, exec, exit)");
+                         "(mmap, munmap, mprotect, brk, fork, exec, exit, wait)");
 }
 
 static int text_next(wl_t *wl, wl_rec_t *rec)
@@ -261,7 +279,8 @@ static int text_next(wl_t *wl, wl_rec_t *rec)
 /* A reference or an event keyword line. */
 static int text_line_ok(const char *p, void *ctx)
 {
-    static const char *const kws[] = { "mmap", "munmap", "mprotect", "brk", "fork", "exec", "exit" };
+    static const char *const kws[] = { "mmap", "munmap", "mprotect", "brk", "fork", "exec", "exit",
+                                       "wait" };
     if ((*p == 'R' || *p == 'W' || *p == 'X') && wl_isblank((unsigned char)p[1])) {
         uint64_t v;
         p = wl_skip_blanks(p + 2);
@@ -294,7 +313,7 @@ static int text_probe(const char *head, size_t n)
 
 const wl_ops_t wl_text_ops = {
     .name = "text",
-    .summary = "pagesim text: R|W|X ADDRESS[:SIZE] [PID] and mmap/munmap/mprotect/brk/fork/exec/exit lines",
+    .summary = "pagesim text: R|W|X ADDRESS[:SIZE] [PID] and mmap/munmap/mprotect/brk/fork/exec/exit/wait lines",
     .probe = text_probe,
     .next = text_next,
     .rewind = wl_rewind_input,
