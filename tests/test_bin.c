@@ -66,7 +66,7 @@ static int rec_eq(const wl_rec_t *a, const wl_rec_t *b)
         return (a->flags & WL_MAP_ANON) || (a->offset == b->offset && !strcmp(a->file, b->file));
     case WL_MUNMAP: case WL_BRK: return a->addr == b->addr && a->len == b->len;
     case WL_MPROTECT: return a->addr == b->addr && a->len == b->len && a->prot == b->prot;
-    case WL_FORK: return a->pid2 == b->pid2;
+    case WL_FORK: case WL_WAIT: return a->pid2 == b->pid2;
     case WL_EXEC: return !strcmp(a->file, b->file);
     default: return 1;
     }
@@ -98,7 +98,9 @@ static size_t make_records(wl_rec_t *r, size_t cap)
             wl_rec_t *e = &r[n++];
             memset(e, 0, sizeof *e);
             e->pid = q->pid;
-            e->type = (uint8_t)(1 + (i / 50) % 7);
+            e->type = (uint8_t)(1 + (i / 50) % 8);      /* MMAP ... EXIT, then WAIT */
+            if (e->type == WL_RUN)
+                e->type = WL_WAIT;
             e->addr = x >> 3;
             e->len = x >> 40;
             e->prot = (uint8_t)(x & 7);
@@ -195,7 +197,7 @@ static void test_documented_bytes(void)
     size_t n = fread(file, 1, sizeof file, f);
     fclose(f);
     static const unsigned char expect[] = {
-        0x50, 0x53, 0x54, 0x42, 0x02, 0x00, 0x00, 0x00,
+        0x50, 0x53, 0x54, 0x42, 0x03, 0x00, 0x00, 0x00,
         0x02,
         0x02, 0x00, 0xb1, 0x01,
         0x02, 0x00, 0x00, 0x02,
@@ -228,6 +230,8 @@ static void test_text_writer(void)
         { .type = WL_FORK, .pid = 3, .pid2 = 4 },
         { .type = WL_EXEC, .pid = 4, .file = "/usr/bin/env" },
         { .type = WL_EXIT, .pid = 4 },
+        { .type = WL_WAIT, .pid = 3, .pid2 = 4 },
+        { .type = WL_WAIT, .pid = 3, .pid2 = 0 },
     };
     for (size_t i = 0; i < sizeof r / sizeof *r; i++)
         CHECK_EQ(wl_write_text(f, &r[i]), 0);
@@ -244,7 +248,9 @@ static void test_text_writer(void)
               "brk 3 0x601000 0x21000\n"
               "fork 3 4\n"
               "exec 4 /usr/bin/env\n"
-              "exit 4\n");
+              "exit 4\n"
+              "wait 3 4\n"
+              "wait 3\n");
     free(buf);
 }
 
@@ -286,6 +292,69 @@ static int read_all(const char *path, char *err, size_t *count)
     return rc;
 }
 
+/* The format comment's example with events (fork, exit, waits), byte for byte; a wait in a
+ * version 2 file (which had none) is an error; the same file as version 2 without its waits
+ * reads. */
+static void test_event_bytes(void)
+{
+    wl_rec_t r[4] = {
+        { .type = WL_FORK, .pid = 7, .pid2 = 8 },
+        { .type = WL_EXIT, .pid = 8 },
+        { .type = WL_WAIT, .pid = 7, .pid2 = 8 },
+        { .type = WL_WAIT, .pid = 7, .pid2 = 0 },
+    };
+    static const unsigned char expect[] = {
+        0x50, 0x53, 0x54, 0x42, 0x03, 0x00, 0x00, 0x00,
+        0x04,
+        0x04, 0x00, 0x97, 0x9f, 0xa7, 0x27,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x06, 0x00, 0x07, 0x08, 0x08, 0x07, 0x08, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x04,
+    };
+    char path[300], err[WL_ERR_LEN];
+    unsigned char file[256];
+    tpath(path, sizeof path, "events.pstb");
+    CHECK_EQ(write_bin(path, r, 4), 0);
+    FILE *f = fopen(path, "rb");
+    size_t n = fread(file, 1, sizeof file, f);
+    fclose(f);
+    CHECK_EQ(n, sizeof expect);
+    CHECK(n == sizeof expect && !memcmp(file, expect, n));
+    wl_t *wl = open_bin(path, err);
+    CHECK(wl != NULL);
+    if (wl) {
+        wl_rec_t got[8];
+        CHECK_EQ(wl_fill(wl, got, 8), 4);
+        for (int i = 0; i < 4; i++)
+            CHECK(rec_eq(&got[i], &r[i]));
+        CHECK(got[2].line == 3 && got[3].line == 4);
+        CHECK_EQ(wl_fill(wl, got, 8), 0);
+        wl_close(wl);
+    }
+    unsigned char v2[sizeof expect];
+    memcpy(v2, expect, sizeof v2);
+    v2[4] = 2;
+    write_bytes(path, v2, sizeof v2);
+    size_t count;
+    CHECK_EQ(read_all(path, err, &count), -1);
+    CHECK_EQ(count, 2);                            /* fork and exit read */
+    CHECK(strstr(err, "events.pstb:3: corrupt binary trace: a wait in a version 2 trace") != NULL);
+    /* version 2 without the waits: 2 items, T 97 9f, X 07 08 08, end 2 */
+    static const unsigned char v2ok[] = {
+        0x50, 0x53, 0x54, 0x42, 0x02, 0x00, 0x00, 0x00,
+        0x02,
+        0x02, 0x00, 0x97, 0x9f,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x03, 0x00, 0x07, 0x08, 0x08,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x02,
+    };
+    write_bytes(path, v2ok, sizeof v2ok);
+    CHECK_EQ(read_all(path, err, &count), 0);
+    CHECK_EQ(count, 2);
+}
+
 static void test_header_and_truncation(void)
 {
     enum { N = 3000 };
@@ -309,11 +378,11 @@ static void test_header_and_truncation(void)
     CHECK(strstr(err, "not a pagesim binary trace") != NULL);
     file[3] = 'B';
 
-    file[4] = 3;                                    /* a future version */
+    file[4] = 4;                                    /* a future version */
     write_bytes(bad, file, len);
     CHECK_EQ(read_all(bad, err, &count), -1);
-    CHECK(strstr(err, "version 3 is not supported") != NULL);
-    file[4] = 2;
+    CHECK(strstr(err, "version 4 is not supported") != NULL);
+    file[4] = 3;
 
     file[5] = 1;                                    /* unknown flags */
     write_bytes(bad, file, len);
@@ -507,7 +576,7 @@ static void test_run_bytes(void)
         "X 0x2000:4 7\nR 0x1000:8 7\nX 0x2004:4 7\nR 0x1008:8 7\nX 0x2008:4 7\n"
         "W 0x1010:8 7\nX 0x200c:4 7\nR 0x1018:8 7\nX 0x2010:4 7\nR 0x1020:8 7\n";
     static const unsigned char expect[] = {
-        0x50, 0x53, 0x54, 0x42, 0x02, 0x00, 0x00, 0x00,
+        0x50, 0x53, 0x54, 0x42, 0x03, 0x00, 0x00, 0x00,
         0x03,
         0x03, 0x00, 0xb2, 0x30, 0x23,
         0x02, 0x00, 0x00, 0x00,
@@ -730,7 +799,7 @@ static void test_cli(void)
  *          16 page references, 8 pages.
  *   Total: 31 references = 15 reads + 13 writes + 3 ifetches; 58 page references; 45 pages;
  *   11 processes; mmaps 6 (5 of pid 1, 1 after exec), munmaps 1, mprotects 2, brks 1,
- *   forks 2, execs 1, exits 3. */
+ *   forks 2, execs 1, exits 3, waits 2 ("wait 1 3" and "wait 1"). */
 static void check_info(const char *path, const char *fmt)
 {
     char err[WL_ERR_LEN] = "";
@@ -756,6 +825,7 @@ static void check_info(const char *path, const char *fmt)
     CHECK_EQ(G("forks"), 2);
     CHECK_EQ(G("execs"), 1);
     CHECK_EQ(G("exits"), 3);
+    CHECK_EQ(G("waits"), 2);
     CHECK_EQ(G("page_size"), 4096);
     CHECK(G("bytes") > 0);
 #undef G
@@ -791,6 +861,7 @@ int main(void)
     }
     test_text_writer();
     test_documented_bytes();
+    test_event_bytes();
     test_records_round_trip();
     test_fill();
     test_runs();

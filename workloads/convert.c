@@ -157,7 +157,7 @@ done:
 json_t *wl_info(const char *path, const char *format, unsigned page_shift, char *err)
 {
     enum { READS, WRITES, IFETCHES, PAGE_REFS, N_COUNT };
-    uint64_t c[N_COUNT] = { 0 }, ev[WL_EXIT + 1] = { 0 };
+    uint64_t c[N_COUNT] = { 0 }, ev[WL_WAIT + 1] = { 0 };
     key_set_t pages = { 0 }, pids = { 0 };
     json_t *j = NULL;
     if (page_shift >= 64) {
@@ -206,7 +206,7 @@ json_t *wl_info(const char *path, const char *format, unsigned page_shift, char 
             for (uint64_t i = 0; i < n; i++)
                 if (ks_add(&pages, r.pid, vpn + i) < 0)
                     goto oom;
-        } else if (r.type <= WL_EXIT) {
+        } else if (r.type < sizeof ev / sizeof *ev) {     /* events (runs were expanded) */
             ev[r.type]++;
             if (r.type == WL_FORK && ks_add(&pids, r.pid2, 0) < 0)
                 goto oom;
@@ -218,7 +218,7 @@ json_t *wl_info(const char *path, const char *format, unsigned page_shift, char 
     }
     struct stat st;
     uint64_t bytes = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
-    j = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+    j = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
                   "format", wl->ops->name,
                   "page_size", (json_int_t)(1ull << page_shift),
                   "references", (json_int_t)(c[READS] + c[WRITES] + c[IFETCHES]),
@@ -235,6 +235,7 @@ json_t *wl_info(const char *path, const char *format, unsigned page_shift, char 
                   "mprotects", (json_int_t)ev[WL_MPROTECT],
                   "brks", (json_int_t)ev[WL_BRK],
                   "exits", (json_int_t)ev[WL_EXIT],
+                  "waits", (json_int_t)ev[WL_WAIT],
                   "runs", (json_int_t)runs,
                   "references_in_runs", (json_int_t)in_runs,
                   "bytes", (json_int_t)bytes);
@@ -384,9 +385,9 @@ int info_main(int argc, char **argv)
         printf("pages       %lld distinct %lld-byte pages (%lld page references)\n", G("pages"),
                G("page_size"), G("page_references"));
         printf("processes   %lld\n", G("processes"));
-        printf("events      forks %lld, execs %lld, exits %lld, mmaps %lld, munmaps %lld,"
-               " mprotects %lld, brks %lld\n", G("forks"), G("execs"), G("exits"), G("mmaps"),
-               G("munmaps"), G("mprotects"), G("brks"));
+        printf("events      forks %lld, execs %lld, exits %lld, waits %lld, mmaps %lld, munmaps %lld,"
+               " mprotects %lld, brks %lld\n", G("forks"), G("execs"), G("exits"), G("waits"),
+               G("mmaps"), G("munmaps"), G("mprotects"), G("brks"));
         if (G("runs"))
             printf("runs        %lld, holding %lld references (%.1f%%; replayed whole while their"
                    " pages are in the TLB)\n", G("runs"), G("references_in_runs"),

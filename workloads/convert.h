@@ -16,6 +16,7 @@ extern const wl_ops_t wl_bin_ops;
  *                                                 file:NAME[@0xOFFSET]; private|shared)
  *   munmap PID 0xSTART 0xLENGTH    mprotect PID 0xSTART 0xLENGTH PROT
  *   brk PID 0xSTART 0xLENGTH       fork PARENT CHILD    exec PID PATH    exit PID
+ *   wait PID [CHILD]                              (CHILD only when not 0: 0 is any child)
  * Hex is lowercase with 0x. Returns 0, or -1 on a write error or an unknown record. */
 int wl_write_text(FILE *f, const wl_rec_t *r);
 
@@ -36,7 +37,7 @@ int wl_convert(const char *in, const char *informat, const char *to, const char 
 /* Statistics of a trace in one streaming pass: references, reads, writes, ifetches,
  * page_references (after splitting accesses at page_shift), pages (distinct (pid, vpn)),
  * processes (distinct pids, fork children included), forks, execs, mmaps, munmaps,
- * mprotects, brks, exits, runs and references_in_runs (binary traces: see trace_bin.c),
+ * mprotects, brks, exits, waits, runs and references_in_runs (binary traces: see trace_bin.c),
  * bytes (size of the file), format, page_size. NULL with err. */
 json_t *wl_info(const char *path, const char *format, unsigned page_shift, char *err);
 

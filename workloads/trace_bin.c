@@ -39,8 +39,13 @@
  *    references form runs is the writer's choice: this one keeps, per pid, the 16 pages
  *    referenced most recently, and a reference to one of them, within one page, joins the
  *    pid's current run; runs of fewer than 8 are written as plain records.
+ *  - Wait events (version 3): where a process waited for a child (wait4, waitpid, waitid).
+ *    A new record type needs a new version, since a reader rejects types it does not know:
+ *    the version tells an older pagesim why it cannot read the file, where an unknown type
+ *    in the middle of a file would look like corruption. The writer always writes version 3;
+ *    versions 1 and 2 (which have no waits) are still read.
  *
- * ---- The format, version 1 (everything a reader needs) ----
+ * ---- The format, version 3 (everything a reader needs; what versions 1 and 2 lack is said) ----
  *
  *   varint   unsigned LEB128: 7 bits per byte, least significant group first, bit 7 set on
  *            every byte but the last; at most 10 bytes.
@@ -50,12 +55,12 @@
  *
  * File = header, chunks, end.
  *   Header   bytes 0-3  magic "PSTB" (0x50 0x53 0x54 0x42)
- *            byte  4    format version, 1 or 2 (which adds runs, below). A reader rejects
- *                       versions newer than it knows.
+ *            byte  4    format version: 1, 2 (which adds runs, below) or 3 (which adds
+ *                       waits). A reader rejects versions newer than it knows.
  *            byte  5    flags, 0. A reader rejects any set bit (reserved for new features).
  *            bytes 6-7  0 (reserved).
  *   Chunk    varint N >= 1, the number of items (records and runs), then the columns
- *            T (tags), P0, P1, P2 (delta bytes), X (extra fields), and in version 2 also
+ *            T (tags), P0, P1, P2 (delta bytes), X (extra fields), and from version 2 on also
  *            RT, RP, RX (the records of runs), each as
  *              varint raw length R, varint stored length C, then C bytes: a zstd frame
  *              (RFC 8878) decompressing to exactly R bytes, or when C = 0, R raw bytes.
@@ -93,7 +98,7 @@
  *   5 FORK      varint child pid (the parent is P).
  *   6 EXEC      string program path.
  *   7 EXIT      (no fields).
- *   8 RUN       (version 2) n references of pid P, each within one 4 KiB page. Fields:
+ *   8 RUN       (from version 2) n references of pid P, each within one 4 KiB page. Fields:
  *               varint n (1..256), byte m (1..16: its distinct pages), then for each page
  *               i = 0..m-1, in the order of the pages' last references in the run: varint c
  *               and byte k. If c is odd the page is page (c >> 1) of P's previous run (which
@@ -113,12 +118,14 @@
  *               address is (page i << 12) + O[i], its size the current Z of its kind; the
  *               access must lie within the page (O[i] + Z <= 4096). A run's records must
  *               agree with its summary (kinds, counts, last-reference order).
+ *   9 WAIT      (from version 3) varint child pid: P waits for that child to exit; 0 is any
+ *               child.
  * Anything else (another type, prot or flag bits beyond those, a pid over 2^32-1, size 0)
  * is an error. (The writer picks, for each reference, the base giving the narrowest width,
  * the lowest index on ties; for w = 3 the base with the smallest |d|. Any choice decodes.)
  *
  * Example: "W 0x1000:8 7" then "W 0x1008:8 7" as a whole file is
- *   50 53 54 42 02 00 00 00   header
+ *   50 53 54 42 03 00 00 00   header
  *   02                        chunk of 2 items
  *   02 00 b1 01               T: 0xb1 = pid change | width 1 | size change | base 0 | write;
  *                                0x01 = width 0, base 0, write
@@ -133,7 +140,7 @@
  * Example with a run: "X 0x2000:4 7", "R 0x1000:8 7", then alternately X 0x2004, 0x2008,
  * 0x200c, 0x2010 (size 4) and R 0x1008, W 0x1010, R 0x1018, R 0x1020 (size 8), all pid 7:
  * the first two are plain records (their pages are new), the eight after them one run.
- *   50 53 54 42 02 00 00 00   header
+ *   50 53 54 42 03 00 00 00   header
  *   03                        chunk of 3 items
  *   03 00 b2 30 23            T: fetch (pid change, width 1, size change), read (width 1,
  *                                size change), 0x23 = event 8, a run
@@ -150,7 +157,17 @@
  *         08 10 08 10            zigzag(8) = 0x10 (data: 8 bytes on; the first from 0)
  *   02 00 04 08               RX: sizes 4 (fetches) and 8 (data)
  *   00 0a                     end, 10 records
- * (tests/test_bin.c checks both examples byte for byte.)
+ *
+ * Example with events: "fork 7 8", "exit 8", "wait 7 8", "wait 7" is
+ *   50 53 54 42 03 00 00 00   header
+ *   04                        chunk of 4 items
+ *   04 00 97 9f a7 27         T: pid change | event 5 (fork); pid change | event 7 (exit);
+ *                                pid change | event 9 (wait); event 9 (wait)
+ *   00 00 00 00 00 00         P0, P1, P2: empty (events have no deltas)
+ *   06 00 07 08 08 07 08 00   X: pid 7, child 8; pid 8; pid 7, child 8; child 0 (any)
+ *   00 00 00 00 00 00         RT, RP, RX: empty
+ *   00 04                     end, 4 records
+ * (tests/test_bin.c checks the examples byte for byte.)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -161,7 +178,7 @@
 
 enum {
     BIN_HEADER = 8,
-    BIN_VERSION = 2,
+    BIN_VERSION = 3,                   /* the version the writer writes; the reader takes 1..3 */
     BIN_MAX_STR = 65535,
     BIN_CHUNK = 65536,                 /* records per chunk (the writer's) */
     BIN_XFLUSH = 1 << 20,              /* writer: a chunk ends when X passes this */
@@ -290,6 +307,7 @@ typedef struct bin_rd {
     uint32_t cur;              /* slot of pid in pids */
     bin_stream_t *cs;          /* its two streams (moves when the table grows) */
     int ncol;                  /* columns per chunk: N_COL_V1 or N_COL */
+    int version;               /* the file's */
     const uint8_t *rt, *rp, *rx;   /* the run columns: next byte, and end */
     const uint8_t *rt_end, *rp_end, *rx_end;
     wl_run_t runs[BIN_RUNS];   /* want_runs: the summaries the current batch returned */
@@ -373,6 +391,7 @@ static int rd_header(wl_t *wl)
         return wl_error(wl, "binary trace header has unknown flags 0x%02x%02x%02x (written by a newer pagesim?)",
                         h[5], h[6], h[7]);
     ((bin_rd_t *)wl->state)->ncol = h[4] == 1 ? N_COL_V1 : N_COL;
+    ((bin_rd_t *)wl->state)->version = h[4];
     return 0;
 }
 
@@ -753,6 +772,11 @@ __attribute__((noinline)) static int bin_next_slow(wl_t *wl, bin_rd_t *s, wl_rec
             }
         }
         break;
+    case WL_WAIT:
+        if (s->version < 3)
+            return wl_error(wl, "corrupt binary trace: a wait in a version %d trace", s->version);
+        /* its child pid is read as fork's */
+        /* fall through */
     case WL_FORK: {
         uint64_t c = col_varint(&s->c.x, &bad);
         bad |= c > UINT32_MAX;
@@ -791,7 +815,7 @@ __attribute__((noinline)) static int bin_next_slow(wl_t *wl, bin_rd_t *s, wl_rec
         return wl_error(wl, "corrupt binary trace: bad %s record",
                         type == WL_MMAP ? "mmap" : type == WL_MUNMAP ? "munmap" : type == WL_MPROTECT
                         ? "mprotect" : type == WL_BRK ? "brk" : type == WL_FORK ? "fork"
-                        : type == WL_EXEC ? "exec" : "exit");
+                        : type == WL_EXEC ? "exec" : type == WL_WAIT ? "wait" : "exit");
     s->c.nrec++;
     return 1;
 }
@@ -1169,7 +1193,8 @@ static int in_window(const pid_slot_t *ps, uint64_t pg)
 int wl_bin_write(wl_bin_writer_t *w, const wl_rec_t *r, char *err)
 {
     size_t flen = 0;
-    if (r->type > WL_EXIT || (r->type == WL_REF && (r->kind > REF_IFETCH || r->size == 0))) {
+    if ((r->type > WL_EXIT && r->type != WL_WAIT) ||
+        (r->type == WL_REF && (r->kind > REF_IFETCH || r->size == 0))) {
         snprintf(err, WL_ERR_LEN, "cannot encode record (type %u, kind %u, size %u)",
                  r->type, r->kind, r->size);
         return -1;
@@ -1270,7 +1295,7 @@ static int emit(wl_bin_writer_t *w, const wl_rec_t *r, size_t flen, char *err)
                 }
             }
             break;
-        case WL_FORK:
+        case WL_FORK: case WL_WAIT:
             x = put_varint(x, r->pid2);
             break;
         case WL_EXEC:
