@@ -224,6 +224,47 @@ for cfg in "-p lru -f 40" "-p clock -f 40 --schedule rr --cpus 2" "-p fifo -f 48
 done
 jexpect "the seed is echoed" "$T/det1.json" "g('seed') == 7 and g('config.seed') == 7"
 
+# ---- wait: text and binary, info, both schedules, bad waits ----
+# (canonical text; pid 1's "wait 1" comes before pid 3's exit in the file)
+{ echo "W 0x0 1"; echo "fork 1 2"; for i in $(seq 1 50); do printf 'W 0x%x000 2\n' $((i % 8 + 1)); done
+  echo "exit 2"; echo "wait 1 2"; echo "fork 1 3"; echo "R 0x1000 3"; echo "wait 1"
+  for i in $(seq 1 50); do printf 'R 0x%x000 1\n' $((i % 8 + 1)); done; echo "exit 3"; } >"$T/wait.txt"
+"$BIN" convert --to binary "$T/wait.txt" "$T/wait.pstb" && "$BIN" convert --to text "$T/wait.pstb" "$T/wait_back.txt"
+expect "wait: text -> binary -> text is the identity" cmp -s "$T/wait.txt" "$T/wait_back.txt"
+run info "$T/wait.pstb"
+expect "wait: info's events line counts waits ($(grep events "$T/out"))" has_out "exits 2, waits 2,"
+run info --json "$T/wait.txt"
+expect "wait: info --json counts waits" grep -q '"waits": 2' "$T/out"
+run info "$TINY"
+expect "wait: info on a trace without waits says waits 0" has_out "waits 0,"
+for sched in trace rr; do
+    run run --schedule $sched --cpus $([ $sched = rr ] && echo 2 || echo 1) -o "$T/wait_t_$sched.json" "$T/wait.txt"
+    rc_text=$rc
+    run run --schedule $sched --cpus $([ $sched = rr ] && echo 2 || echo 1) -o "$T/wait_b_$sched.json" "$T/wait.pstb"
+    expect "wait: runs under $sched (exit $rc_text, $rc: $(head -c 200 "$T/err"))" [ "$rc_text:$rc" = 0:0 ]
+    expect "wait: text and binary alike under $sched" \
+        cmp -s <(sed 's/wait\.txt/TRACE/' "$T/wait_t_$sched.json") <(sed 's/wait\.pstb/TRACE/' "$T/wait_b_$sched.json")
+done
+jexpect "wait: trace schedule counts the waits, none blocks" "$T/wait_t_trace.json" \
+    "g('waits.total') == 2 and g('waits.blocked') == 0 and g('waits.unfinished') == 0 and g('processes.0.wait_ns') == 0"
+jexpect "wait: rr blocks the parent for its running child" "$T/wait_t_rr.json" \
+    "g('waits.total') == 2 and g('waits.blocked') >= 1 and g('processes.0.wait_ns') > 0 and g('processes.0.blocked_ns') == 0"
+jexpect "wait: no waits, no wait keys" "$T/tiny.json" "'waits' not in d and 'wait_ns' not in g('processes.0')"
+printf 'W 0x0 1\nfork 1 2\nwait 1 5\n' >"$T/badwait.txt"
+"$BIN" convert --to binary "$T/badwait.txt" "$T/badwait.pstb"
+for f in badwait.txt badwait.pstb; do
+    for sched in trace rr; do
+        run run --schedule $sched -o "$T/badout/res.json" "$T/$f"
+        expect "wait for a non-child ($f, $sched): exit 2 (got $rc)" [ $rc -eq 2 ]
+        expect "wait for a non-child ($f, $sched): names the line ($(head -c 200 "$T/err"))" \
+            has_err "$f:3: wait: pid 5 is not a child of pid 1"
+    done
+done
+printf 'W 0x0 1\nwait 1\n' >"$T/nochild.txt"
+run run -o "$T/badout/res.json" "$T/nochild.txt"
+expect "wait with no child: exit 2, names the line ($(head -c 200 "$T/err"))" has_err "nochild.txt:2: wait: pid 1 has no child"
+expect "bad waits: no output file" [ -z "$(ls -A "$T/badout" | grep -v keep.json)" ]
+
 # ---- the queued JSON checks ----
 if [ -z "$PY" ]; then
     echo "cli: python3 not found: $(wc -l <"$CHECKS") JSON key and value checks skipped"

@@ -867,6 +867,170 @@ static void test_overlap(void)
     free(text);
 }
 
+/* ---- wait (issue 10, defect 5: `--schedule rr` ignored wait()) ---- */
+
+/* Appends `n` copies of the line to the text. */
+static size_t add_lines(char *text, size_t cap, size_t at, const char *line, int n)
+{
+    for (int i = 0; i < n; i++)
+        at += (size_t)snprintf(text + at, cap - at, "%s", line);
+    return at;
+}
+
+/* Expects an input error whose message names the line and says `what`. */
+static void wait_error(const char *what, const char *text, const char *const *sets, const char *line,
+                       const char *msg)
+{
+    expect_error = 1;
+    json_t *d = run_text(what, text, sets);
+    expect_error = 0;
+    CHECK(d == NULL);
+    if (!strstr(last_err, line) || !strstr(last_err, msg))
+        fprintf(stderr, "%s: error '%s', expected '%s' and '%s'\n", what, last_err, line, msg);
+    CHECK(strstr(last_err, line) != NULL && strstr(last_err, msg) != NULL);
+    json_decref(d);
+}
+
+static void test_wait(void)
+{
+    /* Under rr on 2 CPUs with a 1us quantum, the parent forks, waits for its child and then
+     * makes 1000 references; the child makes 1000 and exits.
+     *   CPU 0: pid 1: W 0 (0.5 + 25 + 1000 fault + 1000 zero = 2025.5), the quantum is over
+     *   but nothing else is runnable; fork (one PTE: 10) -> 2035.5; wait: the child has not
+     *   run, so pid 1 blocks. The child takes CPU 0 (switch 2000 -> 4035.5): W 0x1000 2025.5,
+     *   999 hits 499.5 -> 6560.5, exit: pid 1 is runnable at 6560.5 and takes CPU 0 (switch
+     *   2000 -> 8560.5): 2025.5 + 499.5 -> 11085.5. pid 1 waited 6560.5 - 2035.5 = 4525 ns
+     *   (not I/O: blocked_ns stays 0) and ran 2035.5 + 2525 = 4560.5 ns.
+     * Without the wait (the defect) pid 1 is preempted at its quantum's end after the fork
+     *   (W 0x2000 -> 4061), the child takes CPU 0 (switch -> 6061) and pid 1 CPU 1 (its first
+     *   address space: no switch) from 4061: they run side by side. CPU 0 ends at 6061 +
+     *   2525 = 8586, CPU 1 at 4061 + 25 (CPU 1's TLB has not the page: a walk) + 499.5 =
+     *   4585.5; pid 1 ran 4585.5 ns. */
+    enum { CAP = 64 * 2100 };
+    char *with = malloc(CAP), *without = malloc(CAP);
+    size_t n = (size_t)snprintf(with, CAP, "W 0x0 1\nfork 1 2\n");
+    n = add_lines(with, CAP, n, "W 0x1000 2\n", 1);
+    n = add_lines(with, CAP, n, "R 0x1000 2\n", 999);
+    n += (size_t)snprintf(with + n, CAP - n, "exit 2\nwait 1 2\n");
+    n = add_lines(with, CAP, n, "W 0x2000 1\n", 1);
+    add_lines(with, CAP, n, "R 0x2000 1\n", 999);
+    /* the same trace without its wait line */
+    char *w = strstr(with, "wait 1 2\n");
+    snprintf(without, CAP, "%.*s%s", (int)(w - with), with, w + strlen("wait 1 2\n"));
+    const char *rr2[] = {"schedule=rr", "cpus=2", "quantum=1us", NULL};
+    json_t *d = run_text("wait: rr, 2 CPUs, the parent waits for its child", with, rr2);
+    CHECK_REAL(d, "time.sim_ns", 11085.5);
+    CHECK_REAL(d, "processes.0.wait_ns", 4525.0);
+    CHECK_REAL(d, "processes.0.blocked_ns", 0.0);
+    CHECK_REAL(d, "processes.0.cpu_ns", 4560.5);
+    CHECK_REAL(d, "processes.1.cpu_ns", 2525.0);
+    CHECK_REAL(d, "processes.1.wait_ns", 0.0);
+    CHECK_KEY(d, "waits.total", 1);
+    CHECK_KEY(d, "waits.blocked", 1);
+    CHECK_KEY(d, "waits.unfinished", 0);
+    CHECK_KEY(d, "cpu.context_switches", 2);
+    json_decref(d);
+    d = run_text("wait: rr, 2 CPUs, no wait line", without, rr2);
+    CHECK_REAL(d, "time.sim_ns", 8586.0);
+    CHECK_REAL(d, "processes.0.cpu_ns", 4585.5);
+    CHECK(d && !get(d, "waits") && !get(d, "processes.0.wait_ns"));  /* no waits: no new keys */
+    json_decref(d);
+
+    /* A wait for any child ("wait 1") blocks the same way. */
+    char *any = strstr(with, "wait 1 2\n");
+    memcpy(any, "wait 1  \n", 9);
+    d = run_text("wait: rr, 2 CPUs, the parent waits for any child", with, rr2);
+    CHECK_REAL(d, "time.sim_ns", 11085.5);
+    CHECK_REAL(d, "processes.0.wait_ns", 4525.0);
+    CHECK_KEY(d, "waits.blocked", 1);
+    json_decref(d);
+
+    /* Under the trace schedule file order already serialises: the results are those of the
+     * trace without its wait line, but for the waits' own keys (and the trace's name). */
+    memcpy(any, "wait 1 2\n", 9);
+    const char *trace[] = {"schedule=trace", NULL};
+    json_t *a = run_text("wait: trace schedule", with, trace);
+    json_t *b = run_text("wait: trace schedule, no wait line", without, trace);
+    CHECK_KEY(a, "waits.total", 1);
+    CHECK_KEY(a, "waits.blocked", 0);
+    CHECK_KEY(a, "waits.unfinished", 0);
+    CHECK_REAL(a, "processes.0.wait_ns", 0.0);
+    if (a && b) {
+        json_object_del(a, "waits");
+        json_object_del(a, "traces");
+        json_object_del(b, "traces");
+        json_t *pr;
+        size_t i;
+        json_array_foreach(json_object_get(a, "processes"), i, pr)
+            json_object_del(pr, "wait_ns");
+        CHECK(json_equal(a, b));
+    }
+    json_decref(a);
+    json_decref(b);
+    free(with);
+    free(without);
+
+    /* A child that has already exited is not waited for: the parent goes on. Under rr the
+     * child (one reference, done at 8086.5 on CPU 0) exits long before the parent, on CPU 1
+     * from 4061, has made its 20000 (10000 ns). */
+    enum { ZCAP = 12 * 20100 };
+    char *z = malloc(ZCAP);
+    n = (size_t)snprintf(z, ZCAP, "W 0x0 1\nfork 1 2\nW 0x1000 2\nexit 2\n");
+    n = add_lines(z, ZCAP, n, "W 0x2000 1\n", 20000);
+    add_lines(z, ZCAP, n, "wait 1 2\nW 0x3000 1\n", 1);
+    d = run_text("wait: rr, the child has already exited", z, rr2);
+    CHECK_KEY(d, "waits.total", 1);
+    CHECK_KEY(d, "waits.blocked", 0);
+    CHECK_REAL(d, "processes.0.wait_ns", 0.0);
+    json_decref(d);
+    free(z);
+
+    /* Waits in file order before their child's exit (lackey logs interleave so): under
+     * trace nothing waits (file order is the schedule) and nothing is left unfinished; a
+     * child that never exits leaves its parent's wait unfinished at the end. */
+    static const char early[] =
+        "W 0x0 1\nfork 1 2\nfork 1 3\nwait 1 2\nwait 1\nW 0x1000 2\nexit 2\nW 0x1000 3\nexit 3\n";
+    d = run_text("wait: trace, waits before the exits", early, trace);
+    CHECK_KEY(d, "waits.total", 2);
+    CHECK_KEY(d, "waits.unfinished", 0);
+    json_decref(d);
+    /* under rr pid 1 blocks for pid 2 (CPU 0, after a switch: exits at 6081); pid 3 (CPU 1,
+     * no switch) exited at 4081, so "wait 1" then takes it without blocking */
+    d = run_text("wait: rr, waits before the exits", early, rr2);
+    CHECK_KEY(d, "waits.total", 2);
+    CHECK_KEY(d, "waits.blocked", 1);
+    CHECK_KEY(d, "waits.unfinished", 0);
+    json_decref(d);
+    static const char never[] = "W 0x0 1\nfork 1 2\nwait 1 2\nW 0x1000 2\n";
+    d = run_text("wait: trace, the child never exits", never, trace);
+    CHECK_KEY(d, "waits.total", 1);
+    CHECK_KEY(d, "waits.unfinished", 1);
+    CHECK_KEY(d, "memory.resident_end", 2);
+    json_decref(d);
+    /* under rr the end of the child's stream is its exit: the parent wakes then */
+    d = run_text("wait: rr, the child's stream ends", never, rr2);
+    CHECK_KEY(d, "waits.blocked", 1);
+    CHECK_KEY(d, "waits.unfinished", 0);
+    json_decref(d);
+
+    /* Input errors, under both schedules: FILE:LINE and what is wrong. */
+    const char *const *both[] = {trace, rr2};
+    for (int k = 0; k < 2; k++) {
+        wait_error("wait: no child", "W 0x0 1\nwait 1\n", both[k], ":2:", "no child");
+        wait_error("wait: unknown pid", "W 0x0 1\nwait 1 7\n", both[k], ":2:", "not a child");
+        wait_error("wait: not its child", "W 0x0 1\nW 0x0 3\nfork 1 2\nwait 3 2\n", both[k], ":4:",
+                   "not a child");
+        wait_error("wait: a grandchild", "W 0x0 1\nfork 1 2\nfork 2 3\nexit 3\nwait 1 3\n", both[k],
+                   ":5:", "not a child");
+        wait_error("wait: twice", "W 0x0 1\nfork 1 2\nexit 2\nwait 1 2\nwait 1 2\n", both[k], ":5:",
+                   "already been waited for");
+        wait_error("wait: any, twice for one child", "W 0x0 1\nfork 1 2\nexit 2\nwait 1\nwait 1\n",
+                   both[k], ":5:", "no child");
+        wait_error("wait: by an exited pid", "W 0x0 1\nfork 1 2\nexit 1\nwait 1 2\n", both[k], ":4:",
+                   "exited");
+    }
+}
+
 /* ---- regressions: engine bugs these tests found ---- */
 
 static void test_regressions(void)
@@ -1070,6 +1234,7 @@ int main(void)
     test_more();
     test_time();
     test_overlap();
+    test_wait();
     test_hdd();
     test_regressions();
     test_check_detects();
