@@ -265,6 +265,29 @@ run run -o "$T/badout/res.json" "$T/nochild.txt"
 expect "wait with no child: exit 2, names the line ($(head -c 200 "$T/err"))" has_err "nochild.txt:2: wait: pid 1 has no child"
 expect "bad waits: no output file" [ -z "$(ls -A "$T/badout" | grep -v keep.json)" ]
 
+# ---- OPT's next-use table on a full TMPDIR: a clear error before the run, never SIGBUS ----
+# (root only: a 64 KiB tmpfs; the table for the sort trace needs 16 MB)
+if [ "$(id -u)" = 0 ] && mkdir -p "$T/tiny" && mount -t tmpfs -o size=64k tmpfs "$T/tiny" 2>/dev/null; then
+    TMPDIR="$T/tiny" run run -p opt -o "$T/opt_full.json" "$SRC/workloads/traces/sort.lackey.zst"
+    expect "opt on a full TMPDIR fails cleanly (rc $rc)" test "$rc" -ne 0 -a "$rc" -lt 128
+    expect "opt on a full TMPDIR says why" has_err "next-use table: cannot reserve"
+    expect "opt on a full TMPDIR leaves no results" test ! -e "$T/opt_full.json"
+    umount "$T/tiny"
+fi
+
+# ---- pages above 4 KiB: unaligned areas refused, skipped references warned about ----
+printf 'mmap 1 0x108000 0x4000 r-- file:/bin/ls private\nR 0x108000\n' >"$T/unaligned.txt"
+run run --page-size 2M -o "$T/unaligned.json" "$T/unaligned.txt"
+expect "2M pages on an unaligned area: exit 2 (rc $rc)" test "$rc" -eq 2
+expect "2M pages on an unaligned area: the message names the record" has_err "unaligned.txt:1: mmap at 0x108000"
+expect "2M pages on an unaligned area: no results" test ! -e "$T/unaligned.json"
+printf 'mmap 1 0x100000 0x1000 r-- anon private\nR 0x100000\nW 0x100000\n' >"$T/prot.txt"
+run run -o "$T/prot.json" "$T/prot.txt"
+expect "skipped references: still a result (rc $rc)" test "$rc" -eq 0
+expect "skipped references: a warning on stderr" has_err "warning: 1 of 2 page references"
+jexpect "skipped references: a warnings entry" "$T/prot.json" 'len(d["warnings"]) == 1 and "protection 1" in d["warnings"][0]'
+jexpect "no skipped references: no warnings" "$T/tiny.json" '"warnings" not in d'
+
 # ---- the queued JSON checks ----
 if [ -z "$PY" ]; then
     echo "cli: python3 not found: $(wc -l <"$CHECKS") JSON key and value checks skipped"
