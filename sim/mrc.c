@@ -756,7 +756,12 @@ static const char mrc_usage[] =
     "  LIST: A,B,C and ranges A:B:STEP, mixable (default: powers of two and the page count)\n"
     "  --sample RATE: SHARDS spatial sampling of pages at RATE in (0,1] (lru only)\n"
     "  --check-exact: with --sample, also compute the exact curve and report the error\n"
-    "  OPT with a frame list is computed up to its largest size; without one, for all sizes.\n";
+    "  OPT with a frame list is computed up to its largest size; without one, for all sizes.\n"
+    "Pages are contents, as `run` sees them (a file page once however many map it; fork shares\n"
+    "anonymous pages until a write copies them); faults are misses: compare them with a run's\n"
+    "`misses`, not faults.total (which counts minor faults that find the page in memory). The\n"
+    "curve equals per-size runs for one process that frees nothing early; it differs when the\n"
+    "trace frees memory (exit, munmap, exec), prefetches (readahead), or runs under rr.\n";
 
 /* "--name VALUE" or "--name=VALUE"; advances *i. 1 matched, 0 not this option, -1 missing. */
 static int opt_value(int argc, char **argv, int *i, const char *shrt, const char *lng,
