@@ -53,6 +53,7 @@
  */
 #include "record.h"
 #include "../workloads/convert.h"
+#include "sim.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -68,12 +69,14 @@
 #include <sys/uio.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <dirent.h>
 #include <unistd.h>
 #include <zstd.h>
 
 #define CHUNK       (1u << 20)          /* bytes read at a time */
 #define CHUNK_PUNCH (4u << 20)          /* deallocate consumed log prefixes this often */
+#define STEP_CHUNKS 8                   /* reads of one log in one rec_conv_step */
 #define MAX_FD      (1 << 20)           /* larger descriptor numbers are not tracked */
 #define CLONE_THREAD_FLAG 0x10000u      /* Linux CLONE_THREAD */
 #define AT_FDCWD_U  4294967196ull       /* AT_FDCWD (-100) as Valgrind prints it */
@@ -83,6 +86,10 @@ enum { P_FORKED, P_LIVE, P_EXITED };
 
 typedef struct rec_proc rec_proc_t;
 typedef struct rec_stream rec_stream_t;
+
+typedef struct vg_range {         /* [start, end): an area of Valgrind's (preload, tool) */
+    uint64_t start, end;
+} vg_range_t;
 
 typedef struct pending {          /* a system call whose result is still to come */
     uint32_t tid;
@@ -116,6 +123,9 @@ struct rec_proc {
     int nfds;
     uint64_t brk;                 /* current break, 0 before the first brk */
     char *exec_path;              /* argument of an execve whose result is not known */
+    vg_range_t *vg;               /* Valgrind's own areas in this image (left out) */
+    size_t nvg, capvg;
+    int in_trace;                 /* a record of this pid has been written */
 };
 
 typedef struct seg {              /* one segment of a startup layout */
@@ -151,6 +161,14 @@ struct rec_conv {
     size_t nprocs, capprocs;
     rec_stats_t st;
     int write_failed;
+    int delete_logs;              /* unlink a log once it is converted */
+    int finishing;                /* the final exits are written even when stopped */
+    /* Which references are written (rec_conv_filter): a phase between markers, after the
+     * first skip_refs of it, at most max_refs; events are always written. */
+    uint64_t skip_refs, max_refs;
+    char *mark_start, *mark_stop; /* base names of the marker files; NULL: no markers */
+    int in_phase;
+    int stopped;                  /* max_refs written: nothing more but the final exits */
 };
 
 /* ------------------------------------------------------------------ small helpers */
@@ -221,28 +239,94 @@ static int parse_u64(const char **pp, uint64_t *v, int hex_default)
     return 0;
 }
 
-static void emit(rec_conv_t *c, const wl_rec_t *r)
+static void write_rec(rec_conv_t *c, const wl_rec_t *r)
 {
     char e[WL_ERR_LEN];
     if (c->bin ? wl_bin_write(c->bin, r, e) < 0 : wl_write_text(c->out, r) < 0)
         c->write_failed = 1;
+}
+
+/* The one writer of records. References pass the phase filter; events are written unless
+ * the recording has stopped (max_refs), so that every area a written reference needs and
+ * every process event stays in the trace. */
+static void emit(rec_conv_t *c, rec_proc_t *p, const wl_rec_t *r)
+{
     if (r->type == WL_REF) {
-        c->st.refs++;
+        if (c->stopped || !c->in_phase || c->st.skipped_refs < c->skip_refs) {
+            if (c->stopped || !c->in_phase)
+                c->st.dropped_refs++;
+            else
+                c->st.skipped_refs++;
+            return;
+        }
+        write_rec(c, r);
+        p->in_trace = 1;
+        if (++c->st.refs == c->max_refs)
+            c->stopped = 1;
         return;
     }
+    if (c->stopped && !c->finishing)
+        return;
+    write_rec(c, r);
+    p->in_trace = 1;
     c->st.events++;
     switch (r->type) {
     case WL_FORK: c->st.forks++; break;
     case WL_EXEC: c->st.execs++; break;
     case WL_MMAP: c->st.mmaps++; break;
     case WL_EXIT: c->st.exits++; break;
+    case WL_WAIT: c->st.waits++; break;
     default: break;
     }
 }
 
+/* ------------------------------------------------------------------ Valgrind's own areas */
+
+/* A file of Valgrind's: in a directory named "valgrind" (/usr/libexec/valgrind/
+ * vgpreload_core-amd64-linux.so, .../valgrind/lackey-amd64-linux) or under $VALGRIND_LIB.
+ * Valgrind maps these into every client; a kernel would not, so they are left out. */
+static int is_valgrind_file(const char *path)
+{
+    const char *lib = getenv("VALGRIND_LIB");
+    if (lib && *lib && !strncmp(path, lib, strlen(lib)))
+        return 1;
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path)
+        return 0;
+    const char *d = slash;
+    while (d > path && d[-1] != '/')
+        d--;
+    return slash - d == 8 && !memcmp(d, "valgrind", 8);
+}
+
+static int vg_add(rec_proc_t *p, uint64_t start, uint64_t len)
+{
+    for (size_t i = 0; i < p->nvg; i++)              /* the common case: the next segment */
+        if (p->vg[i].end == start) {
+            p->vg[i].end = start + len;
+            return 0;
+        }
+    vg_range_t *v = grow(p->vg, &p->capvg, p->nvg + 1, sizeof *v);
+    if (!v)
+        return -1;
+    p->vg = v;
+    p->vg[p->nvg++] = (vg_range_t){ start, start + len };
+    return 0;
+}
+
+/* Is [addr, addr + len) inside one of Valgrind's areas? Hot path (references): there are
+ * one or two, merged. */
+static inline int vg_has(const rec_proc_t *p, uint64_t addr, uint64_t len)
+{
+    for (size_t i = 0; i < p->nvg; i++)
+        if (addr >= p->vg[i].start && addr + len <= p->vg[i].end)
+            return 1;
+    return 0;
+}
+
 /* ------------------------------------------------------------------ processes */
 
-static rec_proc_t *proc_find(rec_conv_t *c, spid_t pid)
+static rec_proc_t *proc_find(const rec_conv_t *c, spid_t pid)
 {
     for (size_t i = c->nprocs; i-- > 0;)      /* newest first: pids get reused */
         if (c->procs[i]->pid == pid)
@@ -327,8 +411,10 @@ static void stream_free(rec_stream_t *s)
     free(s);
 }
 
-static void stream_done(rec_stream_t *s)
+static void stream_done(rec_conv_t *c, rec_stream_t *s)
 {
+    if (c->delete_logs && s->state != S_DONE)
+        unlink(s->path);
     s->state = S_DONE;
     if (s->fd >= 0)
         close(s->fd);
@@ -477,12 +563,18 @@ static void join_path(const char *dir, const char *rel, size_t reln, char *out, 
 static int do_fork(rec_conv_t *c, rec_proc_t *parent, spid_t child_pid)
 {
     wl_rec_t r = { .type = WL_FORK, .pid = parent->pid, .pid2 = child_pid, .size = 1 };
-    emit(c, &r);
+    uint64_t written = c->st.forks;
+    emit(c, parent, &r);
     rec_proc_t *ch = proc_find(c, child_pid);
     if (!ch || ch->state == P_EXITED || ch == parent) {
         if (!(ch = proc_new(c, child_pid)))
             return -1;
     }
+    ch->in_trace = c->st.forks != written;
+    ch->nvg = 0;
+    for (size_t i = 0; i < parent->nvg; i++)
+        if (vg_add(ch, parent->vg[i].start, parent->vg[i].end - parent->vg[i].start) < 0)
+            return -1;
     proc_clear_fds(ch);
     for (int i = 0; i < parent->nfds; i++)
         if (parent->fds[i] && fd_set_path(ch, (uint64_t)i, parent->fds[i], strlen(parent->fds[i]),
@@ -592,15 +684,24 @@ static int sc_handle(rec_conv_t *c, rec_proc_t *p, const char *call, int ok, uin
             if (!r.file) {
                 snprintf(unknown, sizeof unknown, "(pid %" PRIu32 " fd %" PRIu64 ")", p->pid, fd);
                 r.file = unknown;
+            } else if (is_valgrind_file(r.file)) {
+                c->st.valgrind_areas++;
+                return vg_add(p, val, len);
             }
             r.offset = off;
         }
-        emit(c, &r);
+        emit(c, p, &r);
         return 0;
     }
     if (!strcmp(name, "sys_munmap") || !strcmp(name, "sys_mprotect")) {
         if (arg_num(a, na, 0, &x, 0) < 0 || arg_num(a, na, 1, &y, 0) < 0 || y == 0)
             return 0;
+        if (vg_has(p, x, y))
+            return 0;                      /* Valgrind's area (its preload's relro) */
+        if (name[5] == 'u')                /* munmap: Valgrind's areas inside it are gone */
+            for (size_t i = p->nvg; i-- > 0;)
+                if (p->vg[i].start >= x && p->vg[i].end <= x + y)
+                    p->vg[i] = p->vg[--p->nvg];
         r.addr = x;
         r.len = y;
         if (name[4] == 'm' && name[5] == 'p') {
@@ -611,7 +712,7 @@ static int sc_handle(rec_conv_t *c, rec_proc_t *p, const char *call, int ok, uin
         } else {
             r.type = WL_MUNMAP;
         }
-        emit(c, &r);
+        emit(c, p, &r);
         return 0;
     }
     if (!strcmp(name, "sys_brk")) {
@@ -619,12 +720,12 @@ static int sc_handle(rec_conv_t *c, rec_proc_t *p, const char *call, int ok, uin
             r.type = WL_BRK;
             r.addr = p->brk;
             r.len = val - p->brk;
-            emit(c, &r);
+            emit(c, p, &r);
         } else if (p->brk && val && val < p->brk) {
             r.type = WL_MUNMAP;
             r.addr = val;
             r.len = p->brk - val;
-            emit(c, &r);
+            emit(c, p, &r);
         }
         if (val)
             p->brk = val;
@@ -645,19 +746,19 @@ static int sc_handle(rec_conv_t *c, rec_proc_t *p, const char *call, int ok, uin
             r.type = WL_MUNMAP;
             r.addr = x + z;
             r.len = y - z;
-            emit(c, &r);
+            emit(c, p, &r);
             return 0;
         } else {
             wl_rec_t u = { .type = WL_MUNMAP, .pid = p->pid, .size = 1, .addr = x, .len = y };
             if (y)
-                emit(c, &u);
+                emit(c, p, &u);
             r.type = WL_MMAP;
             r.addr = val;
             r.len = z;
         }
         r.prot = WL_PROT_R | WL_PROT_W;
         r.flags = WL_MAP_ANON;
-        emit(c, &r);
+        emit(c, p, &r);
         return 0;
     }
     if (!strcmp(name, "sys_clone") || !strcmp(name, "sys_fork") || !strcmp(name, "sys_vfork")
@@ -702,6 +803,16 @@ static int pend_add(rec_stream_t *s, uint32_t tid, const char *line)
     return 0;
 }
 
+/* Does a system call line name a path whose base name is `name` ("0xPTR(DIR/NAME)")? */
+static int names_marker(const char *line, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *q = line; n && (q = strstr(q, name)); q++)
+        if ((q[-1] == '(' || q[-1] == '/') && q[n] == ')')
+            return 1;
+    return 0;
+}
+
 /* One "SYSCALL[...]" line or a bare " --> result" line. */
 static int sc_line(rec_conv_t *c, rec_stream_t *s, rec_proc_t *p, const char *line, int bare)
 {
@@ -717,6 +828,12 @@ static int sc_line(rec_conv_t *c, rec_stream_t *s, rec_proc_t *p, const char *li
         pend_drop(s, pe);
         s->have_last = 0;
         return rc;
+    }
+    if (c->mark_start) {                   /* a marker: whatever the call, whatever its result */
+        if (names_marker(line, c->mark_start))
+            c->in_phase = 1;
+        else if (names_marker(line, c->mark_stop))
+            c->in_phase = 0;
     }
     const char *q = line + 8;              /* after "SYSCALL[" */
     uint64_t pid, tid = 0;
@@ -752,9 +869,9 @@ static int sc_line(rec_conv_t *c, rec_stream_t *s, rec_proc_t *p, const char *li
     }
     if (!strncmp(rest, "exit_group", 10) || !strncmp(rest, "sys_exit_group", 14)) {
         wl_rec_t r = { .type = WL_EXIT, .pid = p->pid, .size = 1 };
-        emit(c, &r);
+        emit(c, p, &r);
         p->state = P_EXITED;
-        return 0;
+        return 1;                          /* the rest is Valgrind's summary */
     }
     if (res >= 0)
         return sc_handle(c, p, line, res, val);
@@ -805,16 +922,20 @@ static int ref_line(rec_conv_t *c, rec_proc_t *p, const char *l)
         size = size * 10 + (uint64_t)(*q - '0');
     if (size == 0)
         size = 1;
+    if (p->nvg && vg_has(p, addr, size)) {
+        c->st.valgrind_refs += kind == 3 ? 2 : 1;
+        return 1;
+    }
     wl_rec_t r = { .type = WL_REF, .pid = p->pid, .addr = addr,
                    .size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size };
     if (kind == 3) {
         r.kind = REF_READ;
-        emit(c, &r);
+        emit(c, p, &r);
         r.kind = REF_WRITE;
     } else {
         r.kind = kind == 0 ? REF_READ : kind == 1 ? REF_WRITE : REF_IFETCH;
     }
-    emit(c, &r);
+    emit(c, p, &r);
     return 1;
 }
 
@@ -832,8 +953,9 @@ static int active_line(rec_conv_t *c, rec_stream_t *s, char *line)
     if (line[0] == '=' && line[1] == '=' && p->state == P_LIVE
         && strstr(line, "== Process terminating with default action of signal")) {
         wl_rec_t r = { .type = WL_EXIT, .pid = p->pid, .size = 1 };   /* killed (SIGPIPE...) */
-        emit(c, &r);
+        emit(c, p, &r);
         p->state = P_EXITED;
+        return 1;
     }
     return 0;                              /* other ==PID== messages and the like */
 }
@@ -871,7 +993,9 @@ static int header_line(rec_stream_t *s, const char *line, int *consumed)
     return 0;
 }
 
-/* Processes the complete lines in s->buf (all of it, the last line too, when `all`). */
+/* Processes the complete lines in s->buf (all of it, the last line too, when `all`).
+ * Returns 0, -1 (out of memory), or 1 when the process has exited: the log holds nothing
+ * more of it (Valgrind's closing summary), so the stream is done. */
 static int stream_lines(rec_conv_t *c, rec_stream_t *s, int all, int *header_complete)
 {
     size_t pos = 0;
@@ -909,6 +1033,8 @@ static int stream_lines(rec_conv_t *c, rec_stream_t *s, int all, int *header_com
         if ((rc = active_line(c, s, line)) < 0)
             break;
         pos = next;
+        if (rc > 0)
+            break;
     }
     memmove(s->buf, s->buf + pos, s->len - pos);
     s->len -= pos;
@@ -970,8 +1096,9 @@ static layout_t *layout_ready(rec_conv_t *c, spid_t pid, size_t *at)
 static int same_kind(const seg_t *g, const char *k) { return !memcmp(g->kind, k, 4); }
 
 /* Emits the client areas of a startup layout as mmap events. */
-static void layout_emit(rec_conv_t *c, spid_t pid, const layout_t *l)
+static void layout_emit(rec_conv_t *c, rec_proc_t *p, const layout_t *l)
 {
+    spid_t pid = p->pid;
     for (size_t i = 0; i < l->nsegs; i++) {
         const seg_t *g = &l->segs[i];
         wl_rec_t r = { .type = WL_MMAP, .pid = pid, .size = 1, .prot = g->prot,
@@ -979,6 +1106,12 @@ static void layout_emit(rec_conv_t *c, spid_t pid, const layout_t *l)
         if (same_kind(g, "file")) {
             r.file = g->slot >= 0 && g->slot < l->nnames && l->names[g->slot] ? l->names[g->slot] : "?";
             r.offset = g->off;
+            if (is_valgrind_file(r.file)) {
+                c->st.valgrind_areas++;
+                if (vg_add(p, r.addr, r.len) < 0)
+                    c->write_failed = 1;
+                continue;
+            }
         } else if (same_kind(g, "anon")) {
             r.flags = WL_MAP_ANON;
             const seg_t *below = i ? &l->segs[i - 1] : NULL;
@@ -989,7 +1122,7 @@ static void layout_emit(rec_conv_t *c, spid_t pid, const layout_t *l)
         } else {
             continue;
         }
-        emit(c, &r);
+        emit(c, p, &r);
     }
 }
 
@@ -1121,16 +1254,17 @@ static int image_start(rec_conv_t *c, rec_stream_t *s)
     if (s->pred) {
         wl_rec_t r = { .type = WL_EXEC, .pid = p->pid, .size = 1,
                        .file = p->exec_path ? p->exec_path : s->cmd ? s->cmd : "?" };
-        emit(c, &r);
+        emit(c, p, &r);
         free(p->exec_path);
         p->exec_path = NULL;
         for (int i = 0; i < p->nfds; i++)
             if (p->fds[i] && p->cloexec[i])
                 fd_set_path(p, (uint64_t)i, NULL, 0, 0);
         p->brk = 0;
+        p->nvg = 0;
     }
     if (l) {
-        layout_emit(c, p->pid, l);
+        layout_emit(c, p, l);
         layout_free(l);
         memmove(c->layouts + at, c->layouts + at + 1, (c->nlayouts - at - 1) * sizeof *c->layouts);
         c->nlayouts--;
@@ -1161,7 +1295,54 @@ rec_conv_t *rec_conv_new(FILE *out, spid_t root_pid)
     c->out = out;
     c->root = root_pid;
     c->have_root = root_pid != 0;
+    c->in_phase = 1;
     return c;
+}
+
+int rec_conv_filter(rec_conv_t *c, const rec_filter_t *f)
+{
+    c->skip_refs = f->skip_refs;
+    c->max_refs = f->max_refs;
+    free(c->mark_start);
+    free(c->mark_stop);
+    c->mark_start = c->mark_stop = NULL;
+    if (f->start_marker && (!(c->mark_start = strdup(f->start_marker))
+                            || !(c->mark_stop = strdup(f->stop_marker ? f->stop_marker : ""))))
+        return -1;
+    c->in_phase = c->mark_start == NULL;
+    return 0;
+}
+
+int rec_conv_stopped(const rec_conv_t *c)
+{
+    return c->stopped;
+}
+
+void rec_conv_delete_logs(rec_conv_t *c, int on)
+{
+    c->delete_logs = on;
+}
+
+size_t rec_conv_live_pids(const rec_conv_t *c, spid_t *pids, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->nstreams; i++) {
+        const rec_stream_t *s = c->streams[i];
+        if (s->state == S_DONE || !s->have_pid)
+            continue;
+        const rec_proc_t *p = proc_find(c, s->pid);
+        if (p && p->cur == s && p->state == P_EXITED)
+            continue;
+        int dup = 0;
+        for (size_t j = 0; j < n && j < cap; j++)
+            dup |= pids[j] == s->pid;
+        if (dup)
+            continue;
+        if (n < cap)
+            pids[n] = s->pid;
+        n++;
+    }
+    return n;
 }
 
 int rec_conv_add_log(rec_conv_t *c, const char *path, char *err)
@@ -1209,7 +1390,7 @@ long rec_conv_step(rec_conv_t *c, char *err)
                 if (s->have_pid)
                     complete = 1;          /* a log cut short: take what it has */
                 else {
-                    stream_done(s);        /* empty: nothing to convert */
+                    stream_done(c, s);     /* empty: nothing to convert */
                     work++;
                     continue;
                 }
@@ -1231,25 +1412,28 @@ long rec_conv_step(rec_conv_t *c, char *err)
         }
         if (s->state == S_ACTIVE) {
             int succ = has_successor(c, s);
-            int header_unused = 0;
-            if (s->len && stream_lines(c, s, 0, &header_unused) < 0)
+            int header_unused = 0, rc = 0;
+            if (s->len && (rc = stream_lines(c, s, 0, &header_unused)) < 0)
                 return set_err(err, "out of memory");
-            /* Everything written so far, so that processes interleave in the order their
-             * lines were written, to within one polling interval. */
-            for (;;) {
+            /* Everything written so far (up to STEP_CHUNKS reads, so that the caller sees
+             * new logs promptly), so that processes interleave in the order their lines
+             * were written, to within one polling interval. */
+            for (int k = 0; rc == 0 && k < STEP_CHUNKS; k++) {
                 long n = stream_fill(s);
                 if (n < 0)
                     return set_err(err, "%s: %s", s->path, strerror(errno));
                 work += n;
                 int last = n == 0 && (succ || c->final);
-                if (stream_lines(c, s, last, &header_unused) < 0)
+                if ((rc = stream_lines(c, s, last, &header_unused)) < 0)
                     return set_err(err, "out of memory");
-                if (last) {
-                    stream_done(s);
-                    work++;
-                }
-                if (n == 0 || s->state != S_ACTIVE)
+                if (last)
+                    rc = 1;
+                if (n == 0)
                     break;
+            }
+            if (rc > 0) {                  /* drained, or the process exited */
+                stream_done(c, s);
+                work++;
             }
         }
     }
@@ -1289,20 +1473,21 @@ int rec_conv_finish(rec_conv_t *c, char *err)
                 }
                 moved = 1;
             } else if (s->state == S_WAIT_EXEC && s->pred && s->pred->state != S_DONE) {
-                stream_done(s->pred);
+                stream_done(c, s->pred);
                 moved = 1;
             }
         }
         if (!moved)
             break;
     }
+    c->finishing = 1;
     for (size_t i = 0; i < c->nprocs; i++) {
         rec_proc_t *p = c->procs[i];
-        if (p->state != P_EXITED) {
+        if (p->state != P_EXITED && p->in_trace) {
             wl_rec_t r = { .type = WL_EXIT, .pid = p->pid, .size = 1 };
-            emit(c, &r);
-            p->state = P_EXITED;
+            emit(c, p, &r);
         }
+        p->state = P_EXITED;
     }
     char e[WL_ERR_LEN];
     if (c->bin && !c->write_failed && wl_bin_writer_finish(c->bin, e) < 0)
@@ -1338,12 +1523,15 @@ void rec_conv_free(rec_conv_t *c)
     for (size_t i = 0; i < c->nprocs; i++) {
         proc_clear_fds(c->procs[i]);
         free(c->procs[i]->exec_path);
+        free(c->procs[i]->vg);
         free(c->procs[i]);
     }
     free(c->procs);
     for (size_t i = 0; i < c->nlayouts; i++)
         layout_free(c->layouts[i]);
     free(c->layouts);
+    free(c->mark_start);
+    free(c->mark_stop);
     wl_bin_writer_free(c->bin);
     free(c);
 }
@@ -1429,16 +1617,27 @@ static FILE *zout_open(FILE *f, int level)
 static void record_usage(FILE *f)
 {
     fprintf(f,
-        "usage: pagesim record [-o FILE] [--level N] [--keep-logs] -- PROGRAM [ARGS...]\n\n"
+        "usage: pagesim record [-o FILE] [-q] [--max-refs N] [--skip-refs N] [--markers[=START,STOP]]\n"
+        "                      [--level N] [--keep-logs] -- PROGRAM [ARGS...]\n\n"
         "Runs PROGRAM under Valgrind lackey (memory, system calls, child processes) and writes\n"
-        "one pagesim text trace of every process: references R|W|X 0xADDR[:SIZE] PID and the\n"
-        "events mmap, munmap, mprotect, brk, fork, exec, exit.\n\n"
-        "  -o, --output FILE  the trace (default: standard output, and then PROGRAM's own\n"
-        "                     standard output goes to standard error); FILE.zst is\n"
-        "                     zstd-compressed, FILE.pstb the binary format\n"
+        "one pagesim trace of every process: references R|W|X 0xADDR[:SIZE] PID and the\n"
+        "events mmap, munmap, mprotect, brk, fork, exec, wait, exit. The trace is checked as\n"
+        "pagesim run would read it before record reports success.\n\n"
+        "  -o, --output FILE  the trace, its format from the name: FILE.trace or FILE.txt text,\n"
+        "                     FILE.zst zstd-compressed text, FILE.pstb the binary format\n"
+        "                     (default: text on standard output, and then PROGRAM's own\n"
+        "                     standard output goes to standard error)\n"
+        "  -q, --quiet        no progress line and no summary\n"
+        "      --max-refs N   stop the program after N references are written\n"
+        "      --skip-refs N  leave out the first N references (areas and processes stay)\n"
+        "      --markers[=START,STOP]  write references only between an open (or stat...)\n"
+        "                     of a file named START and one named STOP, by any process\n"
+        "                     (default pagesim-start,pagesim-stop; the file need not exist)\n"
         "      --level N      zstd level for .zst output (1-19, default 9)\n"
         "      --keep-logs    leave Valgrind's logs in the temporary directory (debugging)\n"
         "  -h, --help\n\n"
+        "N takes k, M, G (10^3, 10^6, 10^9). Exit status: 0 the trace is whole and checked,\n"
+        "2 bad usage, 1 no whole trace (Valgrind missing, a log lost, the check failed).\n"
         "Needs valgrind (Debian: apt-get install -y valgrind); PAGESIM_VALGRIND names another.\n"
         "Programs run about 100 times slower than natively under lackey.\n");
 }
@@ -1488,28 +1687,90 @@ static void remove_dir(const char *dir)
     rmdir(dir);
 }
 
-/* Reads pending inotify events, adding each new log in creation order. */
-static int drain_inotify(int ifd, const char *dir, rec_conv_t *c, int *nlogs, char *err)
+/* New logs. Valgrind names a log DIR/PID.N with N counting the logs that one Valgrind
+ * opened, and an exec'd image is a new Valgrind, whose first log is PID.1 again: opened
+ * with O_TRUNC, it would overwrite the log of the image it replaces (of the first process,
+ * or of any process that execs twice). So each log is renamed the moment inotify reports
+ * its creation (the writer keeps its descriptor), to log-SEQ-PID.N, freeing the name; the
+ * exec that follows is at least a Valgrind start-up and a program's start-up later. The
+ * race is watched, not assumed won: the directory's IN_OPEN events count the opens of a
+ * name until IN_MOVED_FROM reports the rename, and a second open means a later image
+ * reused the name first (the log is lost: the trace is not whole). */
+typedef struct logname {
+    char name[64];
+    int opens;
+} logname_t;
+
+typedef struct logwatch {
+    int ifd;
+    const char *dir;
+    unsigned seq;
+    int nlogs, lost;
+    logname_t *v;                 /* renamed, IN_MOVED_FROM not yet seen */
+    size_t n, cap;
+} logwatch_t;
+
+static logname_t *lw_find(logwatch_t *w, const char *name)
+{
+    for (size_t i = 0; i < w->n; i++)
+        if (!strcmp(w->v[i].name, name))
+            return &w->v[i];
+    return NULL;
+}
+
+static int lw_created(logwatch_t *w, rec_conv_t *c, const char *name, char *err)
+{
+    char from[PATH_MAX + 512], to[PATH_MAX + 600];
+    snprintf(from, sizeof from, "%s/%s", w->dir, name);
+    snprintf(to, sizeof to, "%s/log-%06u-%s", w->dir, ++w->seq, name);
+    if (rename(from, to) < 0)
+        return set_err(err, "renaming the log %s: %s", from, strerror(errno));
+    logname_t *v = grow(w->v, &w->cap, w->n + 1, sizeof *v);
+    if (!v)
+        return set_err(err, "out of memory");
+    w->v = v;
+    snprintf(w->v[w->n].name, sizeof w->v[w->n].name, "%s", name);
+    w->v[w->n++].opens = 0;
+    if (rec_conv_add_log(c, to, err) < 0)
+        return -1;
+    w->nlogs++;
+    return 0;
+}
+
+/* Reads pending inotify events: new logs (renamed and added in creation order), opens and
+ * renames (the race above). */
+static int drain_inotify(logwatch_t *w, rec_conv_t *c, char *err)
 {
     char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
     for (;;) {
-        ssize_t n = read(ifd, buf, sizeof buf);
+        ssize_t n = read(w->ifd, buf, sizeof buf);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
             return 0;
         for (char *p = buf; p < buf + n;) {
             struct inotify_event *ev = (struct inotify_event *)p;
-            if ((ev->mask & IN_CREATE) && ev->len && !(ev->mask & IN_ISDIR)) {
-                char path[PATH_MAX + 512];
-                snprintf(path, sizeof path, "%s/%s", dir, ev->name);
-                if (rec_conv_add_log(c, path, err) < 0)
-                    return -1;
-                (*nlogs)++;
-            }
+            p += sizeof *ev + ev->len;
             if (ev->mask & IN_Q_OVERFLOW)
                 return set_err(err, "too many processes at once (inotify queue overflow)");
-            p += sizeof *ev + ev->len;
+            if (!ev->len || (ev->mask & IN_ISDIR) || !strncmp(ev->name, "log-", 4)
+                || strlen(ev->name) >= sizeof w->v->name)
+                continue;
+            logname_t *ln = lw_find(w, ev->name);
+            if (ev->mask & IN_CREATE) {
+                if (lw_created(w, c, ev->name, err) < 0)
+                    return -1;
+            } else if ((ev->mask & IN_OPEN) && ln) {
+                ln->opens++;
+            } else if ((ev->mask & IN_MOVED_FROM) && ln) {
+                if (ln->opens > 1) {
+                    fprintf(stderr, "pagesim record: the log %s was reused by a later process "
+                                    "image before it could be moved: part of the trace is lost\n",
+                            ln->name);
+                    w->lost++;
+                }
+                *ln = w->v[--w->n];
+            }
         }
     }
 }
@@ -1530,12 +1791,22 @@ typedef struct errline {
 typedef struct errbuf {
     errline_t *v;
     size_t n, cap;
+    int progress_shown;           /* a progress line is on the terminal: clear it first */
 } errbuf_t;
 
-static void err_line(rec_conv_t *c, char *line, size_t n, int nl)
+static void progress_clear(errbuf_t *eb)
+{
+    if (eb->progress_shown) {
+        fputs("\r\033[K", stderr);
+        eb->progress_shown = 0;
+    }
+}
+
+static void err_line(errbuf_t *eb, rec_conv_t *c, char *line, size_t n, int nl)
 {
     line[n] = 0;
     if (!rec_conv_debug_line(c, line)) {
+        progress_clear(eb);
         fwrite(line, 1, n, stderr);
         if (nl)
             fputc('\n', stderr);
@@ -1568,13 +1839,13 @@ static void err_feed(errbuf_t *eb, rec_conv_t *c, pid_t pid, const char *data, s
         char *nl = memchr(e->b + pos, '\n', e->n - pos);
         if (!nl)
             break;
-        err_line(c, e->b + pos, (size_t)(nl - e->b) - pos, 1);
+        err_line(eb, c, e->b + pos, (size_t)(nl - e->b) - pos, 1);
         pos = (size_t)(nl - e->b) + 1;
     }
     memmove(e->b, e->b + pos, e->n - pos);
     e->n -= pos;
     if (e->n && (last || e->n > 65536)) {   /* an unfinished or very long line */
-        err_line(c, e->b, e->n, 0);
+        err_line(eb, c, e->b, e->n, 0);
         e->n = 0;
     }
 }
@@ -1616,34 +1887,140 @@ static void errbuf_free(errbuf_t *eb)
     free(eb);
 }
 
-int record_main(int argc, char **argv)
+/* ------------------------------------------------------------------ the command line */
+
+enum { OUT_STDOUT, OUT_TEXT, OUT_ZST, OUT_BIN };
+
+typedef struct rec_opts {
+    const char *out;
+    int fmt, level, keep, quiet;
+    rec_filter_t filt;
+    char marks[2][128];
+    char **prog;
+    int nprog;
+} rec_opts_t;
+
+/* N, Nk, NM, NG (powers of 1000). 0 or -1. */
+static int parse_count(const char *s, uint64_t *v)
 {
-    const char *out = "-";
-    int level = 9, keep = 0, i = 1;
+    char *e;
+    errno = 0;
+    unsigned long long x = strtoull(s, &e, 10);
+    if (e == s || errno || *s == '-')
+        return -1;
+    uint64_t m = *e == 'k' || *e == 'K' ? 1000 : *e == 'M' ? 1000000 : *e == 'G' ? 1000000000 : 1;
+    if (m > 1)
+        e++;
+    if (*e || x > UINT64_MAX / m)
+        return -1;
+    *v = (uint64_t)x * m;
+    return 0;
+}
+
+/* The output format from the name. 0, or -1 with the message printed. */
+static int out_format(const char *out, int *fmt)
+{
+    if (!strcmp(out, "-"))
+        *fmt = OUT_STDOUT;
+    else if (ends_with(out, ".pstb.zst")) {
+        fprintf(stderr, "pagesim record: %s: the binary format is compressed already; "
+                        "name it FILE.pstb\n", out);
+        return -1;
+    } else if (ends_with(out, ".pstb"))
+        *fmt = OUT_BIN;
+    else if (ends_with(out, ".zst") && strlen(out) > 4 && out[strlen(out) - 5] != '/')
+        *fmt = OUT_ZST;
+    else if ((ends_with(out, ".trace") && strlen(out) > 6) || (ends_with(out, ".txt") && strlen(out) > 4))
+        *fmt = OUT_TEXT;
+    else {
+        fprintf(stderr, "pagesim record: %s: cannot tell the format from the name: use FILE.trace "
+                        "or FILE.txt (text), FILE.zst (compressed text) or FILE.pstb (binary)\n", out);
+        return -1;
+    }
+    return 0;
+}
+
+/* Is PROGRAM there to run (a path, or a name on PATH)? */
+static int program_found(const char *prog)
+{
+    if (strchr(prog, '/'))
+        return access(prog, X_OK) == 0;
+    const char *path = getenv("PATH");
+    if (!path || !*path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    char buf[PATH_MAX];
+    while (*path) {
+        const char *e = strchr(path, ':');
+        size_t n = e ? (size_t)(e - path) : strlen(path);
+        snprintf(buf, sizeof buf, "%.*s/%s", (int)n, n ? path : ".", prog);
+        struct stat st;
+        if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
+            return 1;
+        path += n + (e != NULL);
+    }
+    return 0;
+}
+
+/* Options into o. Returns -1 to go on, else the exit status (0 after --help, 2). */
+static int record_args(int argc, char **argv, rec_opts_t *o)
+{
+    memset(o, 0, sizeof *o);
+    o->out = "-";
+    o->level = 9;
+    int i = 1;
     for (; i < argc; i++) {
         const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        uint64_t *count = !strcmp(a, "--max-refs") ? &o->filt.max_refs
+                        : !strcmp(a, "--skip-refs") ? &o->filt.skip_refs : NULL;
         if (!strcmp(a, "--")) {
             i++;
             break;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             record_usage(stdout);
             return 0;
-        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
-            out = argv[++i];
+        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && val) {
+            o->out = argv[++i];
         } else if (!strncmp(a, "--output=", 9)) {
-            out = a + 9;
-        } else if (!strcmp(a, "--level") && i + 1 < argc) {
+            o->out = a + 9;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            o->quiet = 1;
+        } else if (count && val) {
+            if (parse_count(val, count) < 0 || (count == &o->filt.max_refs && !*count)) {
+                fprintf(stderr, "pagesim record: %s takes a %scount such as 1000000 or 5M, not '%s'\n",
+                        a, count == &o->filt.max_refs ? "positive " : "", val);
+                return 2;
+            }
+            i++;
+        } else if (!strcmp(a, "--markers") || !strncmp(a, "--markers=", 10)) {
+            const char *m = a[9] ? a + 10 : "pagesim-start,pagesim-stop";
+            const char *comma = strchr(m, ',');
+            size_t n0 = comma ? (size_t)(comma - m) : 0;
+            if (!comma || !n0 || !comma[1] || n0 >= sizeof o->marks[0] || strlen(comma + 1) >= sizeof o->marks[1]
+                || memchr(m, '/', n0) || strchr(comma + 1, '/') || strchr(comma + 1, ',')) {
+                fprintf(stderr, "pagesim record: --markers=START,STOP takes two file names "
+                                "(no '/'), not '%s'\n", m);
+                return 2;
+            }
+            memcpy(o->marks[0], m, n0);
+            o->marks[0][n0] = 0;
+            snprintf(o->marks[1], sizeof o->marks[1], "%s", comma + 1);
+            o->filt.start_marker = o->marks[0];
+            o->filt.stop_marker = o->marks[1];
+        } else if (!strcmp(a, "--level") && val) {
             char *e;
             long v = strtol(argv[++i], &e, 10);
             if (*e || v < 1 || v > 19) {
                 fprintf(stderr, "pagesim record: --level must be 1 to 19, not '%s'\n", argv[i]);
                 return 2;
             }
-            level = (int)v;
+            o->level = (int)v;
         } else if (!strcmp(a, "--keep-logs")) {
-            keep = 1;
+            o->keep = 1;
         } else if (a[0] == '-') {
-            fprintf(stderr, "pagesim record: unknown option '%s'\n", a);
+            fprintf(stderr, "pagesim record: %s '%s'\n",
+                    count || !strcmp(a, "-o") || !strcmp(a, "--level") ? "missing value after"
+                                                                       : "unknown option", a);
             record_usage(stderr);
             return 2;
         } else {
@@ -1655,9 +2032,75 @@ int record_main(int argc, char **argv)
         record_usage(stderr);
         return 2;
     }
-    char **prog = argv + i;
-    int nprog = argc - i;
+    if (out_format(o->out, &o->fmt) < 0)
+        return 2;
+    o->prog = argv + i;
+    o->nprog = argc - i;
+    if (!program_found(o->prog[0])) {
+        fprintf(stderr, "pagesim record: %s: %s\n", o->prog[0],
+                strchr(o->prog[0], '/') ? "no such executable" : "command not found");
+        return 2;
+    }
+    return -1;
+}
 
+/* The trace as `pagesim run` reads it: the reader (format detected from content) and the
+ * engine with its event checks (a process's records after its exit, a fork of a live pid,
+ * a zero-length area...) on the default configuration, a larger memory and no timeline.
+ * A fraction of a second per million references. 0, or -1 with err. */
+static int record_check(const char *path, char *err)
+{
+    char e[SIM_ERR_LEN] = "";
+    json_t *cfg = config_defaults();
+    int rc = -1;
+    if (cfg && config_set(cfg, "interval", "0", e) == 0 && config_set(cfg, "frames", "16384", e) == 0) {
+        sim_t *s = sim_create(cfg, &path, 1, e);
+        if (s) {
+            rc = sim_run(s, e);
+            sim_free(s);
+        }
+    }
+    json_decref(cfg);
+    if (rc < 0)
+        set_err(err, "%s", e[0] ? e : "out of memory");
+    return rc;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void progress_show(errbuf_t *eb, const rec_conv_t *c, double elapsed)
+{
+    rec_stats_t st;
+    rec_conv_stats(c, &st);
+    fprintf(stderr, "\rpagesim record: %.1f M references, %" PRIu64 " processes, %.0f s\033[K",
+            (double)st.refs / 1e6, st.processes, elapsed);
+    eb->progress_shown = 1;
+}
+
+/* After max_refs: every process of the program is killed (they are Valgrind processes of
+ * our own; the pids come from their logs). */
+static void stop_program(const rec_conv_t *c, pid_t child)
+{
+    spid_t pids[256];
+    size_t n = rec_conv_live_pids(c, pids, 256);
+    for (size_t i = 0; i < n && i < 256; i++)
+        if ((pid_t)pids[i] > 1 && (pid_t)pids[i] != getpid())
+            kill((pid_t)pids[i], SIGKILL);
+    if (child > 0)
+        kill(child, SIGKILL);
+}
+
+int record_main(int argc, char **argv)
+{
+    rec_opts_t o;
+    int rc = record_args(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
     char vg[PATH_MAX];
     if (find_valgrind(vg, sizeof vg) < 0) {
         fprintf(stderr, "pagesim record: %s not found: recording needs Valgrind.\n"
@@ -1674,11 +2117,11 @@ int record_main(int argc, char **argv)
         return 1;
     }
 
-    int status = 1;
-    int ifd = -1, to_stdout = !strcmp(out, "-");
+    int status = 1, to_stdout = o.fmt == OUT_STDOUT;
+    logwatch_t lw = { .ifd = -1, .dir = dir };
     int errp[2] = { -1, -1 };
     errbuf_t *eb = NULL;
-    char tmpout[PATH_MAX] = "";
+    char tmpout[PATH_MAX + 64] = "";
     FILE *raw = NULL, *f = NULL;
     rec_conv_t *c = NULL;
     char err[REC_ERR_LEN] = "";
@@ -1686,32 +2129,33 @@ int record_main(int argc, char **argv)
     struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
     int sig_set = 0;
 
-    ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (ifd < 0 || inotify_add_watch(ifd, dir, IN_CREATE) < 0) {
-        fprintf(stderr, "pagesim record: inotify: %s\n", strerror(errno));
+    /* The trace goes to a temporary file (beside FILE, renamed once checked; for standard
+     * output, the binary format in the log directory, written out as text once checked). */
+    if (to_stdout)
+        snprintf(tmpout, sizeof tmpout, "%s/trace.pstbXXXXXX", dir);
+    else
+        snprintf(tmpout, sizeof tmpout, "%s.tmpXXXXXX", o.out);
+    int tfd = mkstemp(tmpout);
+    if (tfd < 0 || !(raw = fdopen(tfd, "w"))) {
+        fprintf(stderr, "pagesim record: cannot write %s: %s\n", to_stdout ? tmpout : o.out, strerror(errno));
+        if (tfd >= 0)
+            close(tfd);
+        tmpout[0] = 0;
         goto out;
     }
-    if (to_stdout) {
-        raw = stdout;
-    } else {
-        snprintf(tmpout, sizeof tmpout, "%s.tmpXXXXXX", out);
-        int tfd = mkstemp(tmpout);
-        if (tfd < 0 || !(raw = fdopen(tfd, "w"))) {
-            fprintf(stderr, "pagesim record: cannot write %s: %s\n", out, strerror(errno));
-            if (tfd >= 0)
-                close(tfd);
-            tmpout[0] = 0;
-            goto out;
-        }
-        fchmod(tfd, 0644);
-    }
-    f = ends_with(out, ".zst") ? zout_open(raw, level) : raw;
+    fchmod(tfd, 0644);
+    f = o.fmt == OUT_ZST ? zout_open(raw, o.level) : raw;
     if (!f) {
         fprintf(stderr, "pagesim record: cannot set up zstd output\n");
         goto out;
     }
-    if (f == raw && raw != stdout)
+    if (f == raw)
         setvbuf(raw, NULL, _IOFBF, 1 << 16);
+    lw.ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (lw.ifd < 0 || inotify_add_watch(lw.ifd, dir, IN_CREATE | IN_OPEN | IN_MOVED_FROM) < 0) {
+        fprintf(stderr, "pagesim record: inotify: %s\n", strerror(errno));
+        goto out;
+    }
 
     /* Ctrl-C reaches the program (the terminal signals the whole group) and then the
      * recording of what ran is still written, as system(3) does. */
@@ -1741,7 +2185,7 @@ int record_main(int argc, char **argv)
         dup2(errp[1], 2);                  /* Valgrind's -d layouts and the program's stderr */
         char logopt[PATH_MAX + 32];
         snprintf(logopt, sizeof logopt, "--log-file=%s/%%p.%%n", dir);
-        char **av = calloc((size_t)nprog + 10, sizeof *av);
+        char **av = calloc((size_t)o.nprog + 10, sizeof *av);
         if (!av)
             _exit(127);
         int k = 0;
@@ -1753,8 +2197,8 @@ int record_main(int argc, char **argv)
         av[k++] = "--vgdb=no";
         av[k++] = "-d";
         av[k++] = logopt;
-        for (int j = 0; j < nprog; j++)
-            av[k++] = prog[j];
+        for (int j = 0; j < o.nprog; j++)
+            av[k++] = o.prog[j];
         av[k] = NULL;
         execv(vg, av);
         fprintf(stderr, "pagesim record: cannot run %s: %s\n", vg, strerror(errno));
@@ -1764,23 +2208,37 @@ int record_main(int argc, char **argv)
     close(errp[1]);
     errp[1] = -1;
     c = rec_conv_new(f, (spid_t)child);
-    if (!c || !(eb = calloc(1, sizeof *eb))) {
+    if (!c || !(eb = calloc(1, sizeof *eb)) || rec_conv_filter(c, &o.filt) < 0) {
         fprintf(stderr, "pagesim record: out of memory\n");
         goto out;
     }
-    if (ends_with(out, ".pstb") && rec_conv_binary(c, err) < 0) {
-        fprintf(stderr, "pagesim record: %s\n", err);
-        goto out;
+    if (o.fmt == OUT_BIN || to_stdout) {
+        if (rec_conv_binary(c, err) < 0) {
+            fprintf(stderr, "pagesim record: %s\n", err);
+            goto out;
+        }
     }
     rec_conv_expect_layouts(c, 1);
-    int nlogs = 0, wstatus = 0, done = 0;
+    rec_conv_delete_logs(c, !o.keep);
+    int wstatus = 0, done = 0, stopped = 0;
+    int progress = !o.quiet && isatty(2);
+    double t0 = now_s(), shown = t0;
     while (!done) {
-        if (drain_inotify(ifd, dir, c, &nlogs, err) < 0)
+        if (drain_inotify(&lw, c, err) < 0)
             break;
         drain_stderr(errp[0], eb, c, 0);
         long w = rec_conv_step(c, err);
         if (w < 0)
             break;
+        if (rec_conv_stopped(c)) {
+            stop_program(c, child);
+            stopped = 1;
+        }
+        double t = now_s();
+        if (progress && t - shown >= 1.0) {
+            progress_show(eb, c, t - t0);
+            shown = t;
+        }
         if (w > 0)
             continue;
         pid_t r = waitpid(child, &wstatus, WNOHANG);
@@ -1789,21 +2247,23 @@ int record_main(int argc, char **argv)
             child = -1;
             break;
         }
-        struct pollfd pfd[2] = { { .fd = ifd, .events = POLLIN }, { .fd = errp[0], .events = POLLIN } };
+        struct pollfd pfd[2] = { { .fd = lw.ifd, .events = POLLIN }, { .fd = errp[0], .events = POLLIN } };
         poll(pfd, 2, 20);                  /* new logs or layouts, or 20 ms for more lines */
     }
     if (!done) {
+        progress_clear(eb);
         fprintf(stderr, "pagesim record: %s\n", err);
         goto out;
     }
     drain_stderr(errp[0], eb, c, 1);
-    if (drain_inotify(ifd, dir, c, &nlogs, err) < 0 || rec_conv_finish(c, err) < 0) {
+    progress_clear(eb);
+    if (drain_inotify(&lw, c, err) < 0 || rec_conv_finish(c, err) < 0) {
         fprintf(stderr, "pagesim record: %s\n", err);
         goto out;
     }
-    if (nlogs == 0) {
+    if (lw.nlogs == 0) {
         fprintf(stderr, "pagesim record: valgrind wrote no log: did '%s' start? (valgrind %s %d)\n",
-                prog[0], WIFEXITED(wstatus) ? "exit status" : "signal",
+                o.prog[0], WIFEXITED(wstatus) ? "exit status" : "signal",
                 WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : WTERMSIG(wstatus));
         goto out;
     }
@@ -1811,34 +2271,69 @@ int record_main(int argc, char **argv)
         FILE *zf = f;
         f = raw;
         if (fclose(zf) != 0) {
-            fprintf(stderr, "pagesim record: writing %s: %s\n", out, strerror(errno));
+            fprintf(stderr, "pagesim record: writing %s: %s\n", o.out, strerror(errno));
             goto out;
         }
     }
-    if (raw != stdout) {
-        int bad = fflush(raw) != 0 || fsync(fileno(raw)) != 0;
-        bad |= fclose(raw) != 0;
-        raw = NULL;
-        f = NULL;
-        if (bad || rename(tmpout, out) != 0) {
-            fprintf(stderr, "pagesim record: writing %s: %s\n", out, strerror(errno));
+    int bad = fflush(raw) != 0 || (!to_stdout && fsync(fileno(raw)) != 0);
+    bad |= fclose(raw) != 0;
+    raw = NULL;
+    f = NULL;
+    if (bad) {
+        fprintf(stderr, "pagesim record: writing %s: %s\n", to_stdout ? tmpout : o.out, strerror(errno));
+        goto out;
+    }
+    if (record_check(tmpout, err) < 0) {
+        char kept[PATH_MAX + 64];
+        snprintf(kept, sizeof kept, "%s.invalid", to_stdout ? "pagesim-record.pstb" : o.out);
+        int k = rename(tmpout, kept) == 0;
+        if (k)
+            tmpout[0] = 0;
+        fprintf(stderr, "pagesim record: the trace fails pagesim run's checks (a recorder bug: "
+                        "please report it): %s%s%s\n", err, k ? "; kept as " : "", k ? kept : "");
+        goto out;
+    }
+    if (to_stdout) {
+        char e[WL_ERR_LEN];
+        if (wl_convert(tmpout, NULL, "text", "-", e) < 0) {
+            fprintf(stderr, "pagesim record: writing the trace: %s\n", e);
             goto out;
         }
-        tmpout[0] = 0;
-    } else if (fflush(stdout) != 0) {
-        fprintf(stderr, "pagesim record: writing the trace: %s\n", strerror(errno));
+    } else if (rename(tmpout, o.out) != 0) {
+        fprintf(stderr, "pagesim record: writing %s: %s\n", o.out, strerror(errno));
         goto out;
+    } else {
+        tmpout[0] = 0;
     }
     rec_stats_t st;
     rec_conv_stats(c, &st);
-    fprintf(stderr, "pagesim record: %" PRIu64 " references, %" PRIu64 " processes, %" PRIu64
-            " forks, %" PRIu64 " execs, %" PRIu64 " mmaps, %" PRIu64 " events -> %s\n",
-            st.refs, st.processes, st.forks, st.execs, st.mmaps, st.events,
-            to_stdout ? "standard output" : out);
-    if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus))
+    if (!o.quiet) {
+        fprintf(stderr, "pagesim record: %" PRIu64 " references, %" PRIu64 " processes, %" PRIu64
+                " forks, %" PRIu64 " execs, %" PRIu64 " waits, %" PRIu64 " mmaps, %" PRIu64
+                " events -> %s (checked)\n", st.refs, st.processes, st.forks, st.execs, st.waits,
+                st.mmaps, st.events, to_stdout ? "standard output" : o.out);
+        if (st.skipped_refs || st.dropped_refs)
+            fprintf(stderr, "pagesim record: left out %" PRIu64 " references (%" PRIu64
+                    " skipped, %" PRIu64 " outside the phase or after --max-refs)\n",
+                    st.skipped_refs + st.dropped_refs, st.skipped_refs, st.dropped_refs);
+    }
+    if (stopped)
+        fprintf(stderr, "pagesim record: note: the program was stopped after %" PRIu64
+                " references (--max-refs)\n", st.refs);
+    else if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus))
         fprintf(stderr, "pagesim record: note: the program exited with status %d\n", WEXITSTATUS(wstatus));
     else if (WIFSIGNALED(wstatus))
         fprintf(stderr, "pagesim record: note: the program was killed by signal %d\n", WTERMSIG(wstatus));
+    if (o.filt.start_marker && !st.refs && !st.dropped_refs)
+        fprintf(stderr, "pagesim record: note: no references at all\n");
+    else if (o.filt.start_marker && !st.refs)
+        fprintf(stderr, "pagesim record: note: no process opened a file named %s: no references "
+                        "were written\n", o.filt.start_marker);
+    if (lw.lost) {
+        fprintf(stderr, "pagesim record: the trace is not whole: %d log%s lost (see above)\n",
+                lw.lost, lw.lost > 1 ? "s" : "");
+        goto out;
+    }
     status = 0;
 
 out:
@@ -1852,18 +2347,19 @@ out:
     }
     if (f && f != raw)
         fclose(f);
-    if (raw && raw != stdout)
+    if (raw)
         fclose(raw);
     if (tmpout[0])
         unlink(tmpout);
     rec_conv_free(c);
     errbuf_free(eb);
+    free(lw.v);
     for (int j = 0; j < 2; j++)
         if (errp[j] >= 0)
             close(errp[j]);
-    if (ifd >= 0)
-        close(ifd);
-    if (keep)
+    if (lw.ifd >= 0)
+        close(lw.ifd);
+    if (o.keep)
         fprintf(stderr, "pagesim record: Valgrind logs kept in %s\n", dir);
     else
         remove_dir(dir);

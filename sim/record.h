@@ -28,15 +28,40 @@ int record_main(int argc, char **argv);
 typedef struct rec_conv rec_conv_t;
 
 typedef struct rec_stats {
-    uint64_t refs, events, processes, forks, execs, mmaps, exits;
+    uint64_t refs, events, processes, forks, execs, mmaps, exits, waits;   /* written */
+    uint64_t skipped_refs;           /* left out by skip_refs */
+    uint64_t dropped_refs;           /* left out outside the marked phase or after max_refs */
+    uint64_t valgrind_refs;          /* references into Valgrind's own areas, left out */
+    uint64_t valgrind_areas;         /* mappings of Valgrind's files, left out */
     uint64_t log_bytes;              /* bytes of Valgrind log consumed */
 } rec_stats_t;
+
+/* Which references are written; events (areas, processes) always are, so that the trace
+ * stays whole for replay. With markers, references are written only between a process's
+ * attempt to open (or stat...) a file whose base name is start_marker and the next one of
+ * stop_marker (any process: the phase is global; phases may repeat). Of those, the first
+ * skip_refs are left out; after max_refs (0: no limit) the recording stops (rec_conv_stopped)
+ * and only the final exits are written. */
+typedef struct rec_filter {
+    uint64_t skip_refs, max_refs;
+    const char *start_marker, *stop_marker;   /* NULL: no markers, every reference counts */
+} rec_filter_t;
 
 /* root_pid: the pid of the first process (0: the first log's). NULL if out of memory. */
 rec_conv_t *rec_conv_new(FILE *out, spid_t root_pid);
 /* Writes the PSTB binary format (trace_bin.c) to out instead of text; call before the
  * first log. 0, or -1 with err. */
 int  rec_conv_binary(rec_conv_t *c, char *err);
+/* Sets the reference filter (before the first log). 0, or -1 out of memory. */
+int  rec_conv_filter(rec_conv_t *c, const rec_filter_t *f);
+/* 1 once max_refs references are written: the program may be stopped. */
+int  rec_conv_stopped(const rec_conv_t *c);
+/* Unlink each log file as soon as it is converted (its process exited, or exec'd and the
+ * old image's log is drained). Off by default (the tests' fixtures). */
+void rec_conv_delete_logs(rec_conv_t *c, int on);
+/* The pids of the processes that may still run (seen in a log, no exit yet): up to cap of
+ * them in pids; returns how many there are. */
+size_t rec_conv_live_pids(const rec_conv_t *c, spid_t *pids, size_t cap);
 /* A log file appeared; call in the order the files were created (a process's exec'd image
  * writes a later file than its pre-exec one). 0, or -1 with err. */
 int  rec_conv_add_log(rec_conv_t *c, const char *path, char *err);

@@ -15,6 +15,7 @@
 #include "../workloads/convert.h"
 #include "check.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -245,6 +246,144 @@ static void check_tiny(const char *out, const char *data)
     CHECK(n > 10000);                          /* ld.so and libc start-up: real work */
 }
 
+
+/* ------------------------------------------------------------------ real programs */
+
+/* What a recorded text trace holds: its pids' exec lines in order, per pid, and whether each
+ * pid has references after its last exec and a mapping of the exec'd file after it. */
+typedef struct tr_sum {
+    unsigned long refs, processes, forks, execs, exits, waits;
+    int valgrind_areas;          /* lines naming Valgrind's own files (vgpreload, the tool) */
+    int refs_after_exit;         /* references or events of a pid after its exit line */
+    char last_exec[256];         /* the last exec line's path */
+    unsigned long last_exec_pid;
+    int refs_after_last_exec;    /* of that pid */
+    int map_after_last_exec;     /* an mmap of that path by that pid after it */
+} tr_sum_t;
+
+static void summarize(const char *path, tr_sum_t *t)
+{
+    memset(t, 0, sizeof *t);
+    char err[WL_ERR_LEN];
+    json_t *j = wl_info(path, NULL, 12, err);
+    CHECK(j != NULL);
+    if (!j) {
+        fprintf(stderr, "wl_info %s: %s\n", path, err);
+        return;
+    }
+    t->refs = (unsigned long)json_integer_value(json_object_get(j, "references"));
+    t->processes = (unsigned long)json_integer_value(json_object_get(j, "processes"));
+    t->forks = (unsigned long)json_integer_value(json_object_get(j, "forks"));
+    t->execs = (unsigned long)json_integer_value(json_object_get(j, "execs"));
+    t->exits = (unsigned long)json_integer_value(json_object_get(j, "exits"));
+    t->waits = (unsigned long)json_integer_value(json_object_get(j, "waits"));
+    json_decref(j);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char line[4096];
+    unsigned long exited[64];
+    int nexited = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (strstr(line, "/valgrind/"))
+            t->valgrind_areas++;
+        unsigned long pid = 0;
+        char k;
+        unsigned long long addr;
+        if (sscanf(line, "%c %llx", &k, &addr) == 2 && (k == 'X' || k == 'R' || k == 'W')) {
+            pid = strtoul(strrchr(line, ' ') + 1, NULL, 10);
+            if (pid == t->last_exec_pid)
+                t->refs_after_last_exec = 1;
+        } else {
+            char word[16];
+            if (sscanf(line, "%15s %lu", word, &pid) != 2)
+                continue;
+            if (!strcmp(word, "exec")) {
+                char *sp = strchr(strchr(line, ' ') + 1, ' ');
+                snprintf(t->last_exec, sizeof t->last_exec, "%s", sp + 1);
+                t->last_exec[strcspn(t->last_exec, "\n")] = 0;
+                t->last_exec_pid = pid;
+                t->refs_after_last_exec = t->map_after_last_exec = 0;
+            } else if (!strcmp(word, "mmap") && pid == t->last_exec_pid && t->last_exec[0]) {
+                char want[300];
+                snprintf(want, sizeof want, " file:%s", t->last_exec);
+                if (strstr(line, want))
+                    t->map_after_last_exec = 1;
+            }
+        }
+        for (int i = 0; i < nexited; i++)
+            if (exited[i] == pid)
+                t->refs_after_exit = 1;
+        if (!strncmp(line, "exit ", 5) && nexited < 64)
+            exited[nexited++] = pid;
+    }
+    fclose(f);
+}
+
+/* Records argv (NULL-terminated) into out; returns record_main's status. */
+static int record_argv(const char *out, char **prog)
+{
+    char *args[16] = { "record", "-q", "-o", (char *)out, "--" };
+    int n = 5;
+    for (int i = 0; prog[i] && n < 15; i++)
+        args[n++] = prog[i];
+    args[n] = NULL;
+    return record_main(n, args);
+}
+
+/* The first process execs (issue 10, defect 3): Valgrind's exec'd image opens the same log
+ * name as the image it replaces (PID.1), so the log of the first image was overwritten and
+ * the exec'd program lost. */
+static void test_exec_first(char *tmp)
+{
+    char out[1200];
+    tr_sum_t t;
+    snprintf(out, sizeof out, "%s/exec1.trace", tmp);
+    char *one[] = { "sh", "-c", "exec /usr/bin/true", NULL };
+    CHECK_EQ(record_argv(out, one), 0);
+    summarize(out, &t);
+    CHECK_EQ(t.processes, 1);
+    CHECK_EQ(t.forks, 0);
+    CHECK_EQ(t.execs, 1);
+    CHECK_EQ(t.exits, 1);
+    CHECK_STR(t.last_exec, "/usr/bin/true");
+    CHECK_EQ(t.refs_after_last_exec, 1);        /* true's own references are there */
+    CHECK_EQ(t.map_after_last_exec, 1);         /* and its executable's areas */
+    CHECK_EQ(t.refs_after_exit, 0);
+    CHECK_EQ(t.valgrind_areas, 0);              /* no vgpreload_*.so, no lackey tool */
+
+    /* Two execs in a row by the first process: three images of one pid. */
+    snprintf(out, sizeof out, "%s/exec2.trace", tmp);
+    char *two[] = { "sh", "-c", "exec sh -c 'exec /usr/bin/true'", NULL };
+    CHECK_EQ(record_argv(out, two), 0);
+    summarize(out, &t);
+    CHECK_EQ(t.processes, 1);
+    CHECK_EQ(t.forks, 0);
+    CHECK_EQ(t.execs, 2);
+    CHECK_STR(t.last_exec, "/usr/bin/true");
+    CHECK_EQ(t.refs_after_last_exec, 1);
+    CHECK_EQ(t.refs_after_exit, 0);
+
+    /* A #! wrapper that runs a child and then execs: what pyenv's shims do. */
+    char wrap[1200];
+    snprintf(wrap, sizeof wrap, "%s/wrap.sh", tmp);
+    FILE *f = fopen(wrap, "w");
+    fputs("#!/bin/sh\n/usr/bin/true\nexec /usr/bin/true \"$@\"\n", f);
+    fclose(f);
+    chmod(wrap, 0755);
+    snprintf(out, sizeof out, "%s/wrap.trace", tmp);
+    char *w[] = { wrap, "x", NULL };
+    CHECK_EQ(record_argv(out, w), 0);
+    summarize(out, &t);
+    CHECK_EQ(t.processes, 2);
+    CHECK_EQ(t.forks, 1);
+    CHECK_EQ(t.execs, 2);                       /* the child's and the wrapper's */
+    CHECK_EQ(t.exits, 2);
+    CHECK_STR(t.last_exec, "/usr/bin/true");
+    CHECK_EQ(t.refs_after_last_exec, 1);
+    CHECK_EQ(t.refs_after_exit, 0);
+}
+
 int main(void)
 {
     test_fixtures();
@@ -261,6 +400,7 @@ int main(void)
         skipped = 1;
     } else {
         test_recording(tmp);
+        test_exec_first(tmp);
     }
     char cmd[200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
