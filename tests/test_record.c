@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char *convert(const char *dir, const char *const *names, int n, int steps_first)
@@ -384,6 +385,161 @@ static void test_exec_first(char *tmp)
     CHECK_EQ(t.refs_after_exit, 0);
 }
 
+/* Refs of each pid in a text trace, in order of first appearance (up to 16 pids). */
+typedef struct pid_refs {
+    unsigned long pid[16], refs[16];
+    int n;
+} pid_refs_t;
+
+static void refs_by_pid(const char *path, pid_refs_t *pr)
+{
+    memset(pr, 0, sizeof *pr);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char line[4096];
+    while (fgets(line, sizeof line, f)) {
+        unsigned long a, b;
+        char k;
+        unsigned long long addr;
+        int is_ref = sscanf(line, "%c %llx", &k, &addr) == 2 && (k == 'X' || k == 'R' || k == 'W');
+        unsigned long pid = 0, pids[2];
+        char word[16];
+        int np = 1;
+        if (is_ref)
+            pids[0] = strtoul(strrchr(line, ' ') + 1, NULL, 10);
+        else if (sscanf(line, "fork %lu %lu", &a, &b) == 2)
+            pids[0] = a, pids[1] = b, np = 2;
+        else if (sscanf(line, "%15s %lu", word, &pid) == 2)
+            pids[0] = pid;
+        else
+            continue;
+        for (int k = 0; k < np; k++) {
+            int i = 0;
+            while (i < pr->n && pr->pid[i] != pids[k])
+                i++;
+            if (i == pr->n && pr->n < 16)
+                pr->pid[pr->n++] = pids[k];
+            if (i < 16 && is_ref)
+                pr->refs[i]++;
+        }
+    }
+    fclose(f);
+}
+
+/* --markers, --skip-refs, --max-refs: which references are written; the areas and the
+ * processes are all there whatever the filter. */
+static void test_filters(char *tmp)
+{
+    char out[1200];
+    tr_sum_t t;
+    pid_refs_t pr;
+    /* Three children; only the second runs between the markers (dash opens the files for
+     * the redirections, which fail: the marker is the attempt). */
+    snprintf(out, sizeof out, "%s/markers.trace", tmp);
+    char *m[] = { "record", "-q", "--markers", "-o", out, "--", "sh", "-c",
+                  "/usr/bin/true; true <pagesim-start 2>/dev/null; /usr/bin/true; "
+                  "true <pagesim-stop 2>/dev/null; /usr/bin/true", NULL };
+    CHECK_EQ(record_main(9, m), 0);
+    summarize(out, &t);
+    CHECK_EQ(t.processes, 4);
+    CHECK_EQ(t.forks, 3);
+    CHECK_EQ(t.execs, 3);
+    CHECK_EQ(t.exits, 4);
+    refs_by_pid(out, &pr);
+    CHECK_EQ(pr.n, 4);                          /* the shell first, then its children */
+    CHECK(pr.refs[0] > 0);                      /* the shell between the markers */
+    CHECK_EQ(pr.refs[1], 0);                    /* the first true: before the start */
+    CHECK(pr.refs[2] > 100000);                 /* the second: all of it */
+    CHECK_EQ(pr.refs[3], 0);                    /* the third: after the stop */
+
+    /* Named markers: none is met, so no references at all, but a whole trace. */
+    snprintf(out, sizeof out, "%s/nomark.trace", tmp);
+    char *nm[] = { "record", "-q", "--markers=go,halt", "-o", out, "--", "/usr/bin/true", NULL };
+    CHECK_EQ(record_main(7, nm), 0);
+    summarize(out, &t);
+    CHECK_EQ(t.refs, 0);
+    CHECK_EQ(t.processes, 1);
+    CHECK_EQ(t.exits, 1);
+
+    /* --skip-refs and --max-refs: exactly the references asked for; max stops the program
+     * (a shell that would run true three times more). */
+    snprintf(out, sizeof out, "%s/max.trace", tmp);
+    char *mx[] = { "record", "-q", "--skip-refs", "1k", "--max-refs", "5000", "-o", out, "--",
+                   "sh", "-c", "/usr/bin/true; /usr/bin/true; /usr/bin/true", NULL };
+    CHECK_EQ(record_main(12, mx), 0);
+    summarize(out, &t);
+    CHECK_EQ(t.refs, 5000);
+    CHECK_EQ(t.processes, 1);                   /* stopped before the first fork */
+    CHECK_EQ(t.exits, 1);
+
+    /* Bad values. */
+    char *b1[] = { "record", "--max-refs", "0", "-o", out, "--", "/usr/bin/true", NULL };
+    CHECK_EQ(record_main(7, b1), 2);
+    char *b2[] = { "record", "--skip-refs", "lots", "-o", out, "--", "/usr/bin/true", NULL };
+    CHECK_EQ(record_main(7, b2), 2);
+    char *b3[] = { "record", "--markers=a/b,c", "-o", out, "--", "/usr/bin/true", NULL };
+    CHECK_EQ(record_main(6, b3), 2);
+}
+
+/* -o picks the format by the name; unknown names, missing programs: exit 2, no file. A
+ * program that fails still gives a whole trace (status 0, a note). */
+static void test_outputs(char *tmp)
+{
+    char out[1200];
+    static const char *const bad[] = { "x.foo", "x", "x.pstb.zst", "x.gz" };
+    for (int i = 0; i < 4; i++) {
+        snprintf(out, sizeof out, "%s/%s", tmp, bad[i]);
+        char *a[] = { "record", "-o", out, "--", "/usr/bin/true", NULL };
+        CHECK_EQ(record_main(5, a), 2);
+        CHECK(access(out, F_OK) != 0);
+    }
+    snprintf(out, sizeof out, "%s/nope.trace", tmp);
+    char *np[] = { "record", "-o", out, "--", "/nonexistent/prog", NULL };
+    CHECK_EQ(record_main(5, np), 2);
+    char *np2[] = { "record", "-o", out, "--", "no-such-command-pagesim", NULL };
+    CHECK_EQ(record_main(5, np2), 2);
+    CHECK(access(out, F_OK) != 0);
+
+    /* FILE.trace.zst: zstd-compressed text; a failing program. */
+    snprintf(out, sizeof out, "%s/false.trace.zst", tmp);
+    char *z[] = { "record", "-q", "--max-refs", "3000", "-o", out, "--", "/usr/bin/false", NULL };
+    CHECK_EQ(record_main(8, z), 0);
+    FILE *f = fopen(out, "rb");
+    unsigned char magic[4] = { 0 };
+    CHECK(f && fread(magic, 1, 4, f) == 4);
+    CHECK(magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd);
+    if (f)
+        fclose(f);
+    char err[WL_ERR_LEN];
+    json_t *j = wl_info(out, NULL, 12, err);
+    CHECK(j && !strcmp(json_string_value(json_object_get(j, "format")), "text"));
+    CHECK(j && json_integer_value(json_object_get(j, "references")) == 3000);
+    json_decref(j);
+    snprintf(out, sizeof out, "%s/false.trace", tmp);
+    char *fl[] = { "record", "-q", "-o", out, "--", "/usr/bin/false", NULL };
+    CHECK_EQ(record_main(6, fl), 0);            /* "note: the program exited with status 1" */
+
+    /* Standard output: text, written once checked. */
+    char so[1200];
+    snprintf(so, sizeof so, "%s/stdout.trace", tmp);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen(so, "w", stdout))
+            _exit(3);
+        char *a[] = { "record", "-q", "--max-refs", "2000", "--", "/usr/bin/true", NULL };
+        _exit(record_main(6, a));
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    tr_sum_t t;
+    summarize(so, &t);
+    CHECK_EQ(t.refs, 2000);
+    CHECK_EQ(t.exits, 1);
+}
+
 int main(void)
 {
     test_fixtures();
@@ -401,6 +557,8 @@ int main(void)
     } else {
         test_recording(tmp);
         test_exec_first(tmp);
+        test_filters(tmp);
+        test_outputs(tmp);
     }
     char cmd[200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
