@@ -23,14 +23,59 @@
  * 1/2), 8 to 16 in the tree and its renumbering scratch, 8 in the distance histogram.
  *
  * SHARDS (Waldspurger, Park, Garthwaite, Ahmad, "Efficient MRC construction with SHARDS",
- * FAST'15), fixed-rate variant: a page is tracked only if hash(pid, vpn) mod 2^24 < T, so
- * a sampled page is sampled on every reference (spatial sampling) and the stack distance
- * among sampled pages, divided by the rate R = T/2^24, estimates the true distance. A
- * reference of distance d (sampled space) misses in F frames when d/R > F. SHARDS_adj
- * (section 4.2 of the paper) adds the difference between the expected sample count R*N and
- * the actual one to the first histogram bucket, which removes most of the bias from hot
- * pages being over- or under-represented; with it the miss ratio at F (for F*R >= 1) is
- * (sampled misses) / (R*N). Memory and time scale with R.
+ * FAST'15). Spatial sampling: a page is tracked only if its key hash (key_hash, the one
+ * function that turns the key into a number), taken as a value below P = 2^32, is below a
+ * threshold T, so a sampled page is sampled on every reference, and the sampled pages form
+ * a uniform random subset at rate R = T/P. Distances are counted as the paper does, as the
+ * distinct *other* pages since the page's previous reference (0 for an immediate
+ * re-reference); F frames hit iff that is < F. Among sampled pages the distance d
+ * estimates R times the true one, so it is rescaled to d/R; each sampled reference weighs
+ * 1/R references. (The first version scaled the 1-based distance, so a re-reference with
+ * no sampled page in between landed at 1/R and every size below 1/R missed everything.)
+ *  - Fixed-rate: T fixed.
+ *  - Fixed-size (s_max in the paper): at most max_pages pages are sampled; when a new page
+ *    makes it max_pages + 1, T drops to the largest sampled hash value and every page at
+ *    or above it is evicted (a max-heap of hash values, a table deletion, a tree mark
+ *    removed). The paper rescales the histogram's counts by R_new/R_old at each drop; we
+ *    weigh each later reference by 1/R_new instead, the equivalent the paper also gives,
+ *    O(1) per drop. The pages left are exactly those below the final T: a rate-R_final
+ *    uniform sample, so pages / R_final estimates the distinct pages (mrc_compute).
+ *  - SHARDS_adj (the paper's adjustment): the sample's references stand for W = sum of 1/R over them,
+ *    expected to be N (all references); the difference N - W is added to the smallest-
+ *    distance bucket, which hits at every size. So the miss ratio at F is (weight of
+ *    sampled references with scaled distance >= F) / N: the misses are what the sample
+ *    saw, the hits absorb its surplus or shortfall of hot pages.
+ * Histograms: the exact curve keeps one count per distance. A sampled one keeps the scaled
+ * distance floor(d/R) in log-linear bins (single pages below 512, then 256 bins per octave,
+ * so a query answers for sizes within 1/256 of F: about 15000 bins at most, a memory
+ * bounded whatever the trace), per random group (below).
+ *
+ * What a sample resolves. A reuse at true distance D has d ~ Binomial(D, R): the scaled
+ * distance is on a lattice of step 1/R pages with standard deviation sqrt(D (1-R)/R). So
+ * below F = 1/R the curve only tells "no sampled page in between" from "some", which is
+ * the curve near 0.7/R, not at F: sizes below ceil(1/R) frames are flagged unresolved
+ * (mrc_lru_resolved), and so is every size when fewer than 32 pages are sampled.
+ *
+ * The error bound at a resolved F (mrc_lru_error_bound) adds three terms:
+ *  1. page selection: 3 standard errors from 16 random groups (Wolter, "Introduction to
+ *     Variance Estimation", ch. 2): hash bits 24..27 split the sample into 16 disjoint
+ *     rate-R/16 samples, each with its own SHARDS_adj estimate; the curve is their mean,
+ *     so its variance is estimated by their spread / 16 (mrc_lru_stderr). No per-page
+ *     state: 16 histograms instead of one.
+ *  2. resolution: the sampled curve's own drop between F - w and F + w, w = 2 binomial
+ *     standard deviations at F plus one lattice step 1/R: the references that the
+ *     distance noise can carry across F are at most those whose distance lies there.
+ *  3. unseen hot pages: a shortfall N - W > 0 means pages hotter than the sample's were
+ *     missed, and SHARDS_adj counts their references as hits. They could miss; but if
+ *     they were more than 3/R pages the sample would have caught some (it misses all of
+ *     them with probability (1-R)^(3/R) < e^-3 = 0.05), and a page misses in F frames at most once per F other references, so
+ *     their misses are at most 3/(R F) of all references: min(shortfall / N, 3/(R F)).
+ * The bound is conservative near 1/R, where term 2 sees the unresolved region; measured on
+ * the bundled sort and pipeline traces, Zipf strings (exponents 0.6, 0.9), a small-hot-set
+ * string and a 79M-reference gcc recording, over 8 hash salts and rates 0.5/0.1/0.01 and
+ * fixed sizes 64/512/4096, no resolved size was outside it (with term 1 alone, up to 17
+ * standard errors out on gcc: the groups share the distance noise that term 2 covers).
+ * Memory: the exact pass's per-page costs times R (or max_pages), plus 16 histograms.
  *
  * OPT. Belady's MIN is a stack algorithm too, with the priority "next use sooner"
  * (Mattson et al. 1970, section on priority algorithms and the OPT stack). The update on a
@@ -58,6 +103,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "sim.h"
+#include "progress.h"
 #include "spec.h"
 #include "../workloads/wl.h"
 #include "../workloads/pgid.h"
@@ -82,6 +128,8 @@ static inline uint64_t mix64(uint64_t x)
     return x;
 }
 
+/* The page key's hash: the one place the key (address space, vpn) becomes the number that
+ * places it in the tables and decides whether SHARDS samples it. */
 static inline uint64_t key_hash(uint64_t space, vpn_t vpn)
 {
     return mix64(vpn ^ mix64(space * 2 + 1));
@@ -150,12 +198,101 @@ static inline kslot_t *keytab_get(keytab_t *k, uint64_t h, uint64_t space, vpn_t
     return &k->s[j];
 }
 
+/* The slot of (space, vpn) given its hash h, or NULL. */
+static kslot_t *keytab_find(keytab_t *k, uint64_t h, uint64_t space, vpn_t vpn)
+{
+    for (uint64_t j = h & k->mask; k->s[j].used; j = (j + 1) & k->mask)
+        if (k->s[j].vpn == vpn && k->s[j].space == space)
+            return &k->s[j];
+    return NULL;
+}
+
+/* Removes slot s, moving later entries of its probe run back into the hole (Knuth 6.4,
+ * algorithm R) so that lookups need no tombstones. */
+static void keytab_del(keytab_t *k, kslot_t *s)
+{
+    uint64_t i = (uint64_t)(s - k->s), j = i;
+    for (;;) {
+        j = (j + 1) & k->mask;
+        if (!k->s[j].used)
+            break;
+        uint64_t home = key_hash(k->s[j].space, k->s[j].vpn) & k->mask;
+        /* the entry at j may fill the hole at i unless its home lies in (i, j] */
+        if (j > i ? (home <= i || home > j) : (home <= i && home > j)) {
+            k->s[i] = k->s[j];
+            i = j;
+        }
+    }
+    k->s[i] = (kslot_t){ 0 };
+    k->n--;
+}
+
 /* ------------------------------------------------------------------ LRU */
 
-#define SAMPLE_BITS 24
-#define SAMPLE_ONE  (1u << SAMPLE_BITS)
+/* Sampling: a page is kept when the top 32 bits of its key hash are below the threshold T,
+ * out of the modulus P = 2^32 (the paper uses P = 2^24; 32 bits give finer thresholds for
+ * the fixed-size variant). The random groups of the error estimate (see the essay) are
+ * MRC_GROUPS classes of the hash's bits 24..27, independent of the sampling bits. */
+#define SAMPLE_BITS 32
+#define SAMPLE_ONE  (1ull << SAMPLE_BITS)
+#define MRC_GROUPS  16
 #define POS_NONE    UINT32_MAX
 #define POS_MIN     1024u
+
+/* Sampled curves keep their histogram over the scaled distance D = d/R (in pages) in
+ * log-linear bins: exact pages below LIN_BINS, then 256 bins per octave (a bin is at most
+ * 1/256 of its distances wide), so the histogram is bounded (about 15000 bins) whatever the
+ * trace. The exact curve bins by distance itself. */
+#define LIN_BINS 512u
+#define SUB_BITS 8u
+
+static inline unsigned msb64(uint64_t v) { return 63u - (unsigned)__builtin_clzll(v); }
+
+static inline uint64_t bin_of(uint64_t v)
+{
+    if (v < LIN_BINS)
+        return v;
+    unsigned s = msb64(v) - SUB_BITS;          /* v >> s in [256, 512) */
+    return LIN_BINS + (uint64_t)(s - 1) * (1u << SUB_BITS) + ((v >> s) - (1u << SUB_BITS));
+}
+
+/* ---- the sample's eviction order (fixed-size SHARDS): a max-heap of hash values ---- */
+typedef struct hent { uint64_t h, space; vpn_t vpn; } hent_t;
+
+static void heap_push(hent_t **hp, size_t *n, size_t *cap, hent_t e)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 1024;
+        *hp = xrealloc(*hp, *cap * sizeof **hp);
+    }
+    hent_t *h = *hp;
+    size_t i = (*n)++;
+    while (i && h[(i - 1) / 2].h < e.h) {
+        h[i] = h[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h[i] = e;
+}
+
+static hent_t heap_pop(hent_t *h, size_t *n)
+{
+    hent_t top = h[0], last = h[--*n];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= *n)
+            break;
+        if (c + 1 < *n && h[c + 1].h > h[c].h)
+            c++;
+        if (h[c].h <= last.h)
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    if (*n)
+        h[i] = last;
+    return top;
+}
 
 struct mrc_lru {
     keytab_t keys;        /* live pages == keys.n: one mark each in the tree */
@@ -163,28 +300,47 @@ struct mrc_lru {
     uint32_t *scratch;    /* cap entries, used only while renumbering */
     uint32_t cap;         /* positions */
     uint32_t now;         /* next free position */
-    uint64_t *hist;       /* hist[d]: references at distance d (sampled space), d >= 1 */
-    size_t hist_cap;
+    unsigned groups;      /* 1 when exact, else MRC_GROUPS */
+    int logbins;          /* sampled: bins over the scaled distance (bin_of) */
+    double *hist;         /* hist[b * groups + g]: weight of group g's reuses in bin b */
+    double *cum;          /* cum[b * groups + g]: the sum of bins below b (lazy) */
+    size_t nbins;         /* bins allocated (hist), cum has nbins + 1 rows */
+    int cum_stale;
+    double w[MRC_GROUPS]; /* all sampled weight of each group, cold misses included */
+    double w_ref;         /* the weight of one sampled reference now: P / T */
     uint64_t refs, samples;
-    uint32_t thresh;      /* sample when the hash's top 24 bits are below it */
+    uint64_t thresh;      /* sample when the hash's top 32 bits are below it */
+    uint64_t thresh0;     /* the first threshold (the requested rate) */
+    uint64_t max_pages;   /* fixed-size: at most this many sampled pages (0: fixed-rate) */
+    hent_t *heap;         /* fixed-size: the sampled pages by hash, largest on top */
+    size_t heap_n, heap_cap;
+    uint64_t n_lowered, n_evicted;   /* threshold reductions, pages dropped by them */
 };
 
-mrc_lru_t *mrc_lru_new(double rate)
+mrc_lru_t *mrc_lru_new_sized(double rate, uint64_t max_pages)
 {
     assert(rate > 0 && rate <= 1);
     mrc_lru_t *m = calloc(1, sizeof *m);
     assert(m);
     keytab_init(&m->keys);
-    double t = rate * SAMPLE_ONE;
-    m->thresh = t >= SAMPLE_ONE ? SAMPLE_ONE : t < 1 ? 1 : (uint32_t)llround(t);
+    double t = rate * (double)SAMPLE_ONE;
+    m->thresh = t >= (double)SAMPLE_ONE ? SAMPLE_ONE : t < 1 ? 1 : (uint64_t)llround(t);
+    m->thresh0 = m->thresh;
+    m->max_pages = max_pages;
+    m->groups = (m->thresh == SAMPLE_ONE && !max_pages) ? 1 : MRC_GROUPS;
+    m->logbins = m->groups > 1;
+    m->w_ref = (double)SAMPLE_ONE / (double)m->thresh;
     m->cap = POS_MIN;
     m->fen = calloc(m->cap + 1, sizeof *m->fen);
     m->scratch = xrealloc(NULL, m->cap * sizeof *m->scratch);
-    m->hist_cap = POS_MIN;
-    m->hist = calloc(m->hist_cap, sizeof *m->hist);
+    m->nbins = POS_MIN;
+    m->hist = calloc(m->nbins * m->groups, sizeof *m->hist);
+    m->cum_stale = 1;
     assert(m->fen && m->hist);
     return m;
 }
+
+mrc_lru_t *mrc_lru_new(double rate) { return mrc_lru_new_sized(rate, 0); }
 
 void mrc_lru_free(mrc_lru_t *m)
 {
@@ -194,6 +350,8 @@ void mrc_lru_free(mrc_lru_t *m)
     free(m->fen);
     free(m->scratch);
     free(m->hist);
+    free(m->cum);
+    free(m->heap);
     free(m);
 }
 
@@ -247,6 +405,35 @@ static void lru_renumber(mrc_lru_t *m)
     m->now = q;
 }
 
+static void hist_grow(mrc_lru_t *m, uint64_t bin)
+{
+    size_t old = m->nbins;
+    while (m->nbins <= bin)
+        m->nbins *= 2;
+    m->hist = xrealloc(m->hist, m->nbins * m->groups * sizeof *m->hist);
+    memset(m->hist + old * m->groups, 0, (m->nbins - old) * m->groups * sizeof *m->hist);
+}
+
+/* Fixed-size SHARDS (the paper's section 3.3): the sample holds more than max_pages pages,
+ * so the threshold drops to the largest sampled hash value and every page at or above it
+ * leaves the sample (its mark leaves the tree, its slot the table). Later references are
+ * sampled at the lower rate, each weighing P / T: that is the paper's rescaling of the
+ * histogram by R_new / R_old, done on the increments instead of the counts. */
+static void lru_lower_threshold(mrc_lru_t *m)
+{
+    m->thresh = m->heap[0].h >> (64 - SAMPLE_BITS);
+    m->w_ref = (double)SAMPLE_ONE / (double)m->thresh;
+    m->n_lowered++;
+    while (m->heap_n && (m->heap[0].h >> (64 - SAMPLE_BITS)) >= m->thresh) {
+        hent_t e = heap_pop(m->heap, &m->heap_n);
+        kslot_t *s = keytab_find(&m->keys, e.h, e.space, e.vpn);
+        assert(s);
+        fen_add(m->fen, m->cap, s->last, -1);
+        keytab_del(&m->keys, s);
+        m->n_evicted++;
+    }
+}
+
 void mrc_lru_ref(mrc_lru_t *m, uint64_t space, vpn_t vpn)
 {
     m->refs++;
@@ -254,91 +441,162 @@ void mrc_lru_ref(mrc_lru_t *m, uint64_t space, vpn_t vpn)
     if ((h >> (64 - SAMPLE_BITS)) >= m->thresh)
         return;
     m->samples++;
+    m->cum_stale = 1;
     if (m->now == m->cap)
         lru_renumber(m);
     int fresh;
     kslot_t *s = keytab_get(&m->keys, h, space, vpn, &fresh);
     uint32_t t = m->now++;
-    if (fresh) {
-        if (m->keys.n >= m->hist_cap) {
-            size_t old = m->hist_cap;
-            m->hist_cap *= 2;
-            m->hist = xrealloc(m->hist, m->hist_cap * sizeof *m->hist);
-            memset(m->hist + old, 0, (m->hist_cap - old) * sizeof *m->hist);
-        }
-    } else {
+    unsigned g = m->groups > 1 ? (unsigned)(h >> 24) & (MRC_GROUPS - 1) : 0;
+    double w = m->w_ref;
+    m->w[g] += w;                   /* a cold miss adds weight and no reuse */
+    if (!fresh) {
         uint32_t p = s->last;
-        /* live marks after p, plus the page itself; live == keys.n */
-        uint32_t d = m->keys.n - fen_prefix(m->fen, p) + 1;
-        m->hist[d]++;
+        /* the distance: live marks after p (the distinct pages touched since), 0 for an
+         * immediate re-reference; hits in F frames when the scaled distance is below F */
+        uint64_t d = m->keys.n - fen_prefix(m->fen, p), b = d;
+        if (m->logbins)
+            b = bin_of((d << SAMPLE_BITS) / m->thresh);   /* floor(d / R) */
+        if (b >= m->nbins)
+            hist_grow(m, b);
+        m->hist[b * m->groups + g] += w;
         fen_add(m->fen, m->cap, p, -1);
     }
-    s->cnt++;
     s->last = t;
     fen_add(m->fen, m->cap, t, 1);
+    if (fresh && m->max_pages) {
+        heap_push(&m->heap, &m->heap_n, &m->heap_cap, (hent_t){ h, space, vpn });
+        if (m->keys.n > m->max_pages)
+            lru_lower_threshold(m);
+    }
 }
 
-static int lru_exact(const mrc_lru_t *m) { return m->thresh == SAMPLE_ONE; }
-double mrc_lru_rate(const mrc_lru_t *m) { return (double)m->thresh / SAMPLE_ONE; }
+static int lru_exact(const mrc_lru_t *m) { return m->groups == 1; }
+/* Rate 1 (fixed-size before its first eviction): the exact distances, in log bins. */
+static int lru_full_rate(const mrc_lru_t *m) { return m->thresh == SAMPLE_ONE; }
+double mrc_lru_rate(const mrc_lru_t *m) { return (double)m->thresh / (double)SAMPLE_ONE; }
+double mrc_lru_first_rate(const mrc_lru_t *m) { return (double)m->thresh0 / (double)SAMPLE_ONE; }
 uint64_t mrc_lru_refs(const mrc_lru_t *m) { return m->refs; }
 uint64_t mrc_lru_samples(const mrc_lru_t *m) { return m->samples; }
 uint64_t mrc_lru_pages(const mrc_lru_t *m) { return m->keys.n; }
+uint64_t mrc_lru_lowered(const mrc_lru_t *m) { return m->n_lowered; }
+uint64_t mrc_lru_evicted(const mrc_lru_t *m) { return m->n_evicted; }
 
-double mrc_lru_stderr(const mrc_lru_t *m)
+double mrc_lru_weight(const mrc_lru_t *m)
 {
-    if (lru_exact(m) || !m->refs)
-        return 0;
-    double r = mrc_lru_rate(m), sq = 0;
-    for (uint64_t j = 0; j <= m->keys.mask; j++)
-        if (m->keys.s[j].used)
-            sq += (double)m->keys.s[j].cnt * (double)m->keys.s[j].cnt;
-    return sqrt((1 - r) * sq) / (r * (double)m->refs);
+    double w = 0;
+    for (unsigned g = 0; g < m->groups; g++)
+        w += m->w[g];
+    return w;
 }
 
-/* Sampled references that hit in `frames` frames: distance d with d / R <= frames. */
-static uint64_t lru_hits_upto(const mrc_lru_t *m, uint64_t frames)
+/* The weight of group g's reuses that hit in `frames` frames (scaled distance < frames). */
+static double lru_group_hits(mrc_lru_t *m, uint64_t frames, unsigned g)
 {
-    uint64_t k = frames;
-    if (m->thresh < SAMPLE_ONE) {
-        if (frames >= (UINT64_MAX >> SAMPLE_BITS))
-            k = UINT64_MAX;
-        else
-            k = (frames * m->thresh) >> SAMPLE_BITS;
+    if (m->cum_stale) {
+        m->cum = xrealloc(m->cum, (m->nbins + 1) * m->groups * sizeof *m->cum);
+        for (unsigned j = 0; j < m->groups; j++)
+            m->cum[j] = 0;
+        for (size_t b = 0; b < m->nbins; b++)
+            for (unsigned j = 0; j < m->groups; j++)
+                m->cum[(b + 1) * m->groups + j] = m->cum[b * m->groups + j] +
+                                                  m->hist[b * m->groups + j];
+        m->cum_stale = 0;
     }
-    uint64_t hits = 0, top = m->keys.n;   /* no distance exceeds the live count */
-    if (k > top)
-        k = top;
-    for (uint64_t d = 1; d <= k; d++)
-        hits += m->hist[d];
-    return hits;
+    /* the bins whose distances are all below frames: those up to frames - 1's */
+    uint64_t k = frames ? (m->logbins ? bin_of(frames - 1) : frames - 1) + 1 : 0;
+    if (k > m->nbins)
+        k = m->nbins;
+    return m->cum[k * m->groups + g];
 }
 
+/* Group g's own SHARDS_adj estimate (a sample at rate R / groups): its misses scaled to all
+ * references. With one group, the curve's. */
+static double lru_group_mr(mrc_lru_t *m, uint64_t frames, unsigned g)
+{
+    return (double)m->groups * (m->w[g] - lru_group_hits(m, frames, g)) / (double)m->refs;
+}
 
-/* misses in the sampled space and the SHARDS_adj miss ratio from them (see the essay) */
-static double lru_mr_from_hits(const mrc_lru_t *m, uint64_t frames, uint64_t hits)
+double mrc_lru_miss_ratio(mrc_lru_t *m, uint64_t frames)
 {
     if (!m->refs)
         return 0;
+    double miss = 0;
+    for (unsigned g = 0; g < m->groups; g++)
+        miss += m->w[g] - lru_group_hits(m, frames, g);
     if (lru_exact(m))
-        return (double)(m->refs - hits) / (double)m->refs;
-    if (frames < SAMPLE_ONE && ((frames * m->thresh) >> SAMPLE_BITS) == 0)
-        return 1;   /* smaller than one sampled page: everything misses */
-    double expected = (double)m->refs * mrc_lru_rate(m);
-    double mr = (double)(m->samples - hits) / expected;
+        return miss / (double)m->refs;
+    /* SHARDS_adj: the shortfall N - W of the sampled weight W is added to the smallest
+     * distance's bucket, which hits at every size, so it leaves the misses as they are and
+     * only the denominator is N */
+    double mr = miss / (double)m->refs;
     return mr < 0 ? 0 : mr > 1 ? 1 : mr;
 }
 
-double mrc_lru_miss_ratio(const mrc_lru_t *m, uint64_t frames)
+uint64_t mrc_lru_faults(mrc_lru_t *m, uint64_t frames)
 {
-    return lru_mr_from_hits(m, frames, lru_hits_upto(m, frames));
+    if (lru_exact(m))
+        return m->refs - (uint64_t)llround(lru_group_hits(m, frames, 0));
+    return (uint64_t)llround(mrc_lru_miss_ratio(m, frames) * (double)m->refs);
 }
 
-uint64_t mrc_lru_faults(const mrc_lru_t *m, uint64_t frames)
+double mrc_lru_stderr(mrc_lru_t *m, uint64_t frames)
 {
-    uint64_t hits = lru_hits_upto(m, frames);
-    if (lru_exact(m))
-        return m->refs - hits;
-    return (uint64_t)llround(lru_mr_from_hits(m, frames, hits) * (double)m->refs);
+    if (lru_full_rate(m) || !m->refs)
+        return 0;
+    double mr = 0, mg[MRC_GROUPS], ss = 0;
+    for (unsigned g = 0; g < m->groups; g++)
+        mr += (mg[g] = lru_group_mr(m, frames, g));
+    mr /= m->groups;
+    for (unsigned g = 0; g < m->groups; g++)
+        ss += (mg[g] - mr) * (mg[g] - mr);
+    return sqrt(ss / (m->groups * (m->groups - 1.0)));
+}
+
+/* The error bound (see the essay): BOUND_Z standard errors, the curve's drop across the
+ * resolution window of BOUND_W binomial standard deviations plus one lattice step, and the
+ * unexplained sample deficit, capped at DEFICIT_PAGES / R heavy pages missing once per F
+ * references. Below MIN_PAGES sampled pages no size is resolved. */
+#define BOUND_Z        3.0
+#define BOUND_W        2.0
+#define DEFICIT_PAGES  3.0
+#define MIN_PAGES      32u
+#define MRC_BOUND_DOC  "per size: 3 standard errors (16 random subsamples) + the sampled curve's " \
+                       "drop over frames +- (2 sqrt(F (1-R)/R) + 1/R) + the sample's weight " \
+                       "deficit max(0, N - W)/N capped at 3/(R F); the document's value is the " \
+                       "largest over the resolved sizes (F >= 1/R, at least 32 sampled pages)"
+
+uint64_t mrc_lru_min_resolved(const mrc_lru_t *m)
+{
+    if (lru_full_rate(m))
+        return 1;
+    if (m->keys.n < MIN_PAGES)
+        return 0;
+    return (uint64_t)ceil((double)SAMPLE_ONE / (double)m->thresh);
+}
+
+int mrc_lru_resolved(const mrc_lru_t *m, uint64_t frames)
+{
+    uint64_t lo = mrc_lru_min_resolved(m);
+    return lo && frames >= lo;
+}
+
+double mrc_lru_error_bound(mrc_lru_t *m, uint64_t frames)
+{
+    if (lru_exact(m) || !m->refs || !frames)
+        return 0;
+    double r = mrc_lru_rate(m), f = (double)frames;
+    double w = f >= LIN_BINS ? f / (1u << SUB_BITS) : 0;      /* the bin's width */
+    if (!lru_full_rate(m))
+        w += BOUND_W * sqrt(f * (1 - r) / r) + 1 / r;
+    double lo = f - w < 1 ? 1 : f - w, hi = f + w;
+    double drop = mrc_lru_miss_ratio(m, (uint64_t)lo) - mrc_lru_miss_ratio(m, (uint64_t)ceil(hi));
+    double deficit = ((double)m->refs - mrc_lru_weight(m)) / (double)m->refs;
+    double cap = DEFICIT_PAGES / (r * f);
+    deficit = deficit < 0 ? 0 : deficit > cap ? cap : deficit;
+    /* plus one reference, for the rounding of the two curve values in `drop` */
+    double b = BOUND_Z * mrc_lru_stderr(m, frames) + drop + deficit + 1.0 / (double)m->refs;
+    return b > 1 ? 1 : b;
 }
 
 /* ------------------------------------------------------------------ OPT */
@@ -562,7 +820,7 @@ json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err)
     while ((1u << shift) != psize)
         shift++;
     double rate = o->sample_rate;
-    int sampled = rate > 0 && rate < 1;
+    int sampled = (rate > 0 && rate < 1) || o->sample_max_pages;
     if (!(rate >= 0 && rate <= 1)) {
         snprintf(err, MRC_ERR_LEN, "sampling rate %g is not in (0, 1]", rate);
         return NULL;
@@ -584,6 +842,7 @@ json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err)
         gsl_rng_free(rng);
         return NULL;
     }
+    wl->progress = o->progress;                /* nu_build reports its pass too */
 
     json_t *doc = NULL;
     nextuse_t *nu = NULL;
@@ -604,7 +863,7 @@ json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err)
         om = mrc_opt_new(o->nframes ? o->frames[o->nframes - 1] : 0);
         keytab_init(&keys);
     } else {
-        lru = mrc_lru_new(sampled ? rate : 1.0);
+        lru = mrc_lru_new_sized(sampled && rate > 0 ? rate : 1.0, o->sample_max_pages);
         if (sampled && o->check_exact)
             exact = mrc_lru_new(1.0);
     }
@@ -621,7 +880,9 @@ json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err)
     }
     wl_rec_t rec;
     int rc;
+    progress_pass(o->progress, opt ? "OPT stack pass" : "LRU stack pass", "refs", wl, 0, NULL, NULL);
     while ((rc = wl_next(wl, &rec)) > 0) {
+        progress_at(o->progress, t);
         if (rec.type != WL_REF) {
             pgid_event(ids, &rec);
             continue;
@@ -647,6 +908,7 @@ json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err)
             }
         }
     }
+    progress_end(o->progress, t);
     if (rc < 0) {
         snprintf(err, MRC_ERR_LEN, "%s", wl->err);
         goto out;
@@ -675,8 +937,13 @@ json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err)
         frames = default_frames(pages, &nframes);
     }
 
+    /* miss ratios are per page reference (t), skipped ones included, as `run` counts; the
+     * engine's are per reference it was given (skipped ones excluded, copy-on-write
+     * references counted for their source and their copy) */
+    double per_t = !opt && t ? (double)mrc_lru_refs(lru) / (double)t : 1;
     json_t *curve = json_array();
-    double err_sum = 0, err_max = 0;
+    double err_sum = 0, err_max = 0, bound_max = 0, unres_max = 0;
+    size_t n_res = 0;
     for (size_t i = 0; i < nframes; i++) {
         uint64_t f = frames[i], faults;
         double mr;
@@ -686,41 +953,76 @@ json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err)
         } else {
             faults = mrc_lru_faults(lru, f);
             /* exact: per page reference, skipped ones included, as `run` counts */
-            mr = sampled ? mrc_lru_miss_ratio(lru, f) : t ? (double)faults / (double)t : 0;
+            mr = sampled ? mrc_lru_miss_ratio(lru, f) * per_t : t ? (double)faults / (double)t : 0;
         }
         json_t *pt = curve_point(f, faults, mr);
+        int res = 1;
+        if (sampled) {
+            res = mrc_lru_resolved(lru, f);
+            double b = mrc_lru_error_bound(lru, f) * per_t;
+            json_object_set_new(pt, "resolved", json_boolean(res));
+            json_object_set_new(pt, "stderr", json_real(mrc_lru_stderr(lru, f) * per_t));
+            json_object_set_new(pt, "error_bound", json_real(b));
+            if (res) {
+                n_res++;
+                if (b > bound_max)
+                    bound_max = b;
+            }
+        }
         if (exact) {
             uint64_t ef = mrc_lru_faults(exact, f);
             double emr = t ? (double)ef / (double)t : 0;
             json_object_set_new(pt, "exact_faults", json_integer((json_int_t)ef));
             json_object_set_new(pt, "exact_miss_ratio", json_real(emr));
             double e = fabs(mr - emr);
-            err_sum += e;
-            if (e > err_max)
-                err_max = e;
+            if (res) {
+                err_sum += e;
+                if (e > err_max)
+                    err_max = e;
+            } else if (e > unres_max) {
+                unres_max = e;
+            }
         }
         json_array_append_new(curve, pt);
     }
 
     json_t *samp = json_null();
     if (sampled) {
-        double r = mrc_lru_rate(lru);
-        double expected = (double)t * r;
-        samp = json_pack("{sf sf ss sI sf sf sI sb}",
-                         "rate", r, "requested_rate", rate,
-                         "method", "SHARDS fixed-rate, spatial hash of (pid, vpn), with "
-                                   "SHARDS_adj (Waldspurger et al., FAST'15)",
+        double r = mrc_lru_rate(lru), w = mrc_lru_weight(lru);
+        samp = json_pack("{sf sf sf ss sI sf sf sI sb sI}",
+                         "rate", r, "requested_rate", rate > 0 ? rate : 1.0,
+                         "first_rate", mrc_lru_first_rate(lru),
+                         "method", o->sample_max_pages
+                             ? "SHARDS fixed-size, spatial hash of the page key, with SHARDS_adj "
+                               "(Waldspurger et al., FAST'15)"
+                             : "SHARDS fixed-rate, spatial hash of the page key, with SHARDS_adj "
+                               "(Waldspurger et al., FAST'15)",
                          "samples", (json_int_t)mrc_lru_samples(lru),
-                         "expected_samples", expected,
-                         "adjustment", expected - (double)mrc_lru_samples(lru),
+                         "sampled_weight", w,
+                         "adjustment", (double)t - w,
                          "sampled_pages", (json_int_t)mrc_lru_pages(lru),
-                         "pages_estimated", !exact);
-        json_object_set_new(samp, "miss_ratio_stderr_bound", json_real(mrc_lru_stderr(lru)));
+                         "pages_estimated", !exact,
+                         "min_resolved_frames", (json_int_t)mrc_lru_min_resolved(lru));
+        if (!mrc_lru_min_resolved(lru))   /* too few sampled pages: nothing resolved */
+            json_object_set_new(samp, "min_resolved_frames", json_null());
+        if (o->sample_max_pages)
+            json_object_set_new(samp, "max_pages", json_pack("{sI sI sI}",
+                "limit", (json_int_t)o->sample_max_pages,
+                "threshold_lowered", (json_int_t)mrc_lru_lowered(lru),
+                "pages_evicted", (json_int_t)mrc_lru_evicted(lru)));
+        else
+            json_object_set_new(samp, "expected_samples", json_real((double)t * r));
+        json_object_set_new(samp, "miss_ratio_stderr_bound",
+                            n_res ? json_real(bound_max) : json_null());
+        json_object_set_new(samp, "bound", json_string(MRC_BOUND_DOC));
         if (exact)
-            json_object_set_new(samp, "error", json_pack("{sf sf ss}",
-                "mean_abs_miss_ratio", nframes ? err_sum / (double)nframes : 0.0,
+            json_object_set_new(samp, "error", json_pack("{sf sf sI sf ss}",
+                "mean_abs_miss_ratio", n_res ? err_sum / (double)n_res : 0.0,
                 "max_abs_miss_ratio", err_max,
-                "against", "the exact LRU curve computed in the same pass"));
+                "resolved_sizes", (json_int_t)n_res,
+                "unresolved_max_abs_miss_ratio", unres_max,
+                "against", "the exact LRU curve computed in the same pass, over the resolved "
+                           "sizes"));
     }
 
     doc = json_pack("{si ss ss ss sI sI sI so}",
@@ -751,11 +1053,19 @@ out:
 /* ------------------------------------------------------------------ CLI */
 
 static const char mrc_usage[] =
-    "usage: pagesim mrc -p lru|opt [--frames LIST] [--sample RATE [--check-exact]]\n"
-    "                   [--format F] [--page-size N] [--seed S] -o FILE TRACE\n"
+    "usage: pagesim mrc -p lru|opt [--frames LIST] [--sample RATE] [--sample-max N]\n"
+    "                   [--check-exact] [--format F] [--page-size N] [--seed S] -o FILE TRACE\n"
     "  LIST: A,B,C and ranges A:B:STEP, mixable (default: powers of two and the page count)\n"
-    "  --sample RATE: SHARDS spatial sampling of pages at RATE in (0,1] (lru only)\n"
-    "  --check-exact: with --sample, also compute the exact curve and report the error\n"
+    "  -q, --quiet: no progress line (by default, one when stderr is a terminal);\n"
+    "  --progress: progress lines on stderr even when it is not a terminal\n"
+    "  --sample RATE: SHARDS spatial sampling of pages at RATE in (0,1] (lru only). Each\n"
+    "      point gets \"resolved\" (false below 1/RATE frames, where the sample cannot tell\n"
+    "      sizes apart, and everywhere when fewer than 32 pages are sampled) and\n"
+    "      \"error_bound\" (3 standard errors + the curve's drop across the sampling\n"
+    "      resolution + the share of unseen hot pages: see \"bound\" in the output)\n"
+    "  --sample-max N: fixed-size SHARDS, at most N sampled pages: the rate (RATE, or 1)\n"
+    "      is lowered as pages arrive so that memory stays flat\n"
+    "  --check-exact: with sampling, also compute the exact curve and report the error\n"
     "  OPT with a frame list is computed up to its largest size; without one, for all sizes.\n"
     "Pages are contents, as `run` sees them (a file page once however many map it; fork shares\n"
     "anonymous pages until a write copies them); faults are misses: compare them with a run's\n"
@@ -793,6 +1103,7 @@ int mrc_main(int argc, char **argv)
     char err[MRC_ERR_LEN];
     uint64_t *frames = NULL;
     int ret = 2;
+    progress_mode_t pmode = PROGRESS_AUTO;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
@@ -805,6 +1116,8 @@ int mrc_main(int argc, char **argv)
             o.check_exact = 1;
             continue;
         }
+        if (progress_option(a, &pmode))
+            continue;
         if ((r = opt_value(argc, argv, &i, "-p", "--policy", &v))) {
             if (r < 0) goto missing;
             o.policy = v;
@@ -821,6 +1134,12 @@ int mrc_main(int argc, char **argv)
             o.sample_rate = strtod(v, &end);
             if (!*v || *end || errno || !(o.sample_rate > 0 && o.sample_rate <= 1)) {
                 fprintf(stderr, "pagesim mrc: --sample '%s': expected a rate in (0, 1]\n", v);
+                goto done;
+            }
+        } else if ((r = opt_value(argc, argv, &i, NULL, "--sample-max", &v))) {
+            if (r < 0) goto missing;
+            if (parse_u64(v, v + strlen(v), &o.sample_max_pages) || o.sample_max_pages < 16) {
+                fprintf(stderr, "pagesim mrc: --sample-max '%s': expected a page count >= 16\n", v);
                 goto done;
             }
         } else if ((r = opt_value(argc, argv, &i, NULL, "--format", &v))) {
@@ -867,12 +1186,15 @@ int mrc_main(int argc, char **argv)
         fprintf(stderr, "pagesim mrc: %s is required\n%s", out ? "a TRACE" : "-o FILE", mrc_usage);
         goto done;
     }
-    if (o.check_exact && !(o.sample_rate > 0 && o.sample_rate < 1)) {
-        fprintf(stderr, "pagesim mrc: --check-exact needs --sample RATE with RATE < 1\n");
+    int sampling = (o.sample_rate > 0 && o.sample_rate < 1) || o.sample_max_pages;
+    if (o.check_exact && !sampling) {
+        fprintf(stderr, "pagesim mrc: --check-exact needs --sample RATE with RATE < 1 "
+                "or --sample-max N\n");
         goto done;
     }
-    if (o.sample_rate > 0 && o.sample_rate < 1 && !strcmp(o.policy, "opt")) {
-        fprintf(stderr, "pagesim mrc: --sample is for -p lru only (OPT is computed exactly)\n");
+    if (sampling && !strcmp(o.policy, "opt")) {
+        fprintf(stderr, "pagesim mrc: --sample and --sample-max are for -p lru only (OPT is "
+                "computed exactly)\n");
         goto done;
     }
     if (frames_s) {
@@ -882,7 +1204,9 @@ int mrc_main(int argc, char **argv)
         }
         o.frames = frames;
     }
+    o.progress = progress_new(pmode, "mrc");
     json_t *doc = mrc_compute(&o, trace, err);
+    progress_free(o.progress);
     if (!doc) {
         fprintf(stderr, "pagesim mrc: %s\n", err);
         goto done;

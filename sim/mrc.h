@@ -26,26 +26,41 @@
 typedef struct mrc_lru mrc_lru_t;
 
 /* rate 1.0: exact. 0 < rate < 1: fixed-rate SHARDS, keeping the pages whose hash falls
- * below rate * 2^24 (the effective rate is that threshold / 2^24: see mrc_lru_rate). */
+ * below rate * 2^32 (the effective rate is that threshold / 2^32: see mrc_lru_rate). */
 mrc_lru_t *mrc_lru_new(double rate);
+/* max_pages > 0: fixed-size SHARDS, starting at `rate` (1.0 allowed) and lowering it so that
+ * at most max_pages pages are sampled at a time. max_pages 0 is mrc_lru_new(rate). */
+mrc_lru_t *mrc_lru_new_sized(double rate, uint64_t max_pages);
 void mrc_lru_free(mrc_lru_t *m);
 /* A reference to page vpn of address space `space` (mrc_compute passes the pid in the low
  * 32 bits and the number of exec/exit events of that pid above, as nextuse.c does). */
 void mrc_lru_ref(mrc_lru_t *m, uint64_t space, vpn_t vpn);
-double mrc_lru_rate(const mrc_lru_t *m);          /* effective sampling rate */
+double mrc_lru_rate(const mrc_lru_t *m);          /* effective sampling rate (now) */
+double mrc_lru_first_rate(const mrc_lru_t *m);    /* the starting one */
 uint64_t mrc_lru_refs(const mrc_lru_t *m);        /* all references seen */
 uint64_t mrc_lru_samples(const mrc_lru_t *m);     /* references sampled (== refs when exact) */
-uint64_t mrc_lru_pages(const mrc_lru_t *m);       /* distinct pages among the sampled */
+uint64_t mrc_lru_pages(const mrc_lru_t *m);       /* distinct pages in the sample now */
+/* The references the sample stands for (sum of 1/R over sampled references; == refs when
+ * exact). SHARDS_adj adds refs - this to the smallest distance. */
+double mrc_lru_weight(const mrc_lru_t *m);
+uint64_t mrc_lru_lowered(const mrc_lru_t *m);     /* fixed-size: threshold reductions */
+uint64_t mrc_lru_evicted(const mrc_lru_t *m);     /* fixed-size: pages dropped by them */
 /* Faults at `frames` frames: exact count, or the SHARDS estimate (scaled to all
- * references, with the SHARDS_adj correction, rounded; may be off by the sampling error). */
-uint64_t mrc_lru_faults(const mrc_lru_t *m, uint64_t frames);
+ * references, with the SHARDS_adj correction, rounded). The queries take a non-const m:
+ * they cache the histogram's prefix sums until the next reference. */
+uint64_t mrc_lru_faults(mrc_lru_t *m, uint64_t frames);
 /* The unrounded estimated miss ratio (exact when rate is 1). */
-double mrc_lru_miss_ratio(const mrc_lru_t *m, uint64_t frames);
-/* An upper bound on the standard error of the sampled miss ratio at any size, from the
- * variance of spatial sampling: sqrt((1 - R) * sum of c_k^2 over sampled pages) / (R * N),
- * c_k the references to page k, N all references (0 when exact). It ignores the error of
- * scaling distances by 1/R, which is small next to it when pages are few or skewed. */
-double mrc_lru_stderr(const mrc_lru_t *m);
+double mrc_lru_miss_ratio(mrc_lru_t *m, uint64_t frames);
+/* The standard error of the sampled miss ratio at `frames` from the spread of the
+ * estimates of 16 disjoint random subsamples (0 when exact): see mrc.c. */
+double mrc_lru_stderr(mrc_lru_t *m, uint64_t frames);
+/* Whether the sample resolves `frames` frames, and the smallest size it does (1 at rate 1,
+ * else ceil(1/R); 0 when no size is: fewer than 32 sampled pages). Below it the sampled
+ * curve is not an estimate of the curve at that size. */
+int mrc_lru_resolved(const mrc_lru_t *m, uint64_t frames);
+uint64_t mrc_lru_min_resolved(const mrc_lru_t *m);
+/* A bound on |sampled - exact miss ratio| at `frames` (0 when exact): see mrc.c. */
+double mrc_lru_error_bound(mrc_lru_t *m, uint64_t frames);
 
 /* ---- exact OPT (Belady's MIN as a stack algorithm, Mattson et al. 1970) ---- */
 typedef struct mrc_opt mrc_opt_t;
@@ -75,9 +90,12 @@ typedef struct mrc_opts {
     const uint64_t *frames;    /* sorted ascending, distinct, >= 1; NULL/0: a default list */
     size_t nframes;
     double sample_rate;        /* 0 or 1: exact; (0,1): SHARDS (lru only) */
+    uint64_t sample_max_pages; /* > 0: fixed-size SHARDS with at most this many sampled
+                                  pages, starting at sample_rate (or 1 when that is 0) */
     int check_exact;           /* with sampling: also compute the exact curve and report
                                   the error of the sampled one */
     unsigned long seed;        /* for the rng handed to synthetic workloads */
+    struct progress *progress; /* a progress line for the passes (progress.h), or NULL */
 } mrc_opts_t;
 
 /* The document {"schema":1, "policy", "trace", "format", "page_size", "references",
@@ -89,7 +107,7 @@ typedef struct mrc_opts {
  * start a new address space for the pid (other records: mmap, fork... are ignored). */
 json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err);
 
-/* `pagesim mrc -p lru|opt [--frames LIST] [--sample R] [--check-exact] [--format F]
+/* `pagesim mrc -p lru|opt [--frames LIST] [--sample R] [--sample-max N] [--check-exact] [--format F]
  *  [--page-size N] [--seed S] -o FILE TRACE`; argv[0] is the subcommand name. Writes FILE
  * through a temporary file and rename ("-" is stdout). Returns 0, or 2 after printing a
  * message to stderr (no file is left behind). */
