@@ -186,6 +186,15 @@ int wl_rewind(wl_t *wl)
     return wl->ops->rewind(wl);
 }
 
+int wl_position(const wl_t *wl, uint64_t *done_bytes, uint64_t *total_bytes)
+{
+    *done_bytes = *total_bytes = 0;
+    if (!wl->in || wl->ops->generator)
+        return 0;
+    wl_input_position(wl->in, done_bytes, total_bytes);
+    return *total_bytes > 0;
+}
+
 void wl_close(wl_t *wl)
 {
     if (!wl)

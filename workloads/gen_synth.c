@@ -477,6 +477,7 @@ static int synth_probe(const char *head, size_t n)
 
 const wl_ops_t wl_synth_ops = {
     .name = "synthetic",
+    .generator = 1,
     .summary = "a JSON workload spec: processes, areas, zipf/uniform/seq phases, fork/munmap/exit events",
     .probe = synth_probe,
     .open = synth_open,

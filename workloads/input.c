@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -49,6 +50,8 @@ struct wl_input {
     int z_member_done;      /* the last gzip member ended; more input means another member */
     ZSTD_DCtx *zd;
     size_t zd_last;         /* last ZSTD_decompressStream return: 0 at a frame boundary */
+    uint64_t raw_bytes;     /* read(2) so far since open or rewind (progress lines) */
+    uint64_t size_bytes;    /* the file's size; 0 when not a regular file */
     char path[4096];
     char err[WL_ERR_LEN];
     int has_err;
@@ -70,8 +73,10 @@ static long read_some(wl_input_t *in, void *dst, size_t n)
 {
     for (;;) {
         ssize_t r = read(in->fd, dst, n);
-        if (r >= 0)
+        if (r >= 0) {
+            in->raw_bytes += (uint64_t)r;
             return (long)r;
+        }
         if (errno != EINTR) {
             in_fail(in, "read error: %s", strerror(errno));
             return -1;
@@ -205,6 +210,7 @@ static int start(wl_input_t *in)
     unsigned char *m = (unsigned char *)in->buf;
     in->pos = in->end = in->scan = 0;
     in->eof = in->raw_eof = 0;
+    in->raw_bytes = 0;
     while (in->end < 4) {                   /* at most CHUNK: the bytes may go to raw[] */
         long r = read_some(in, in->buf + in->end, CHUNK - in->end);
         if (r < 0)
@@ -281,6 +287,9 @@ wl_input_t *wl_input_open(const char *path, char *err)
             return NULL;
         }
         in->own_fd = 1;
+        struct stat st;
+        if (fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode))
+            in->size_bytes = (uint64_t)st.st_size;
     }
     in->cap = 2 * (size_t)CHUNK + 1;
     in->buf = malloc(in->cap);
@@ -375,6 +384,12 @@ int wl_input_rewind(wl_input_t *in)
     in->has_err = 0;
     in->err[0] = 0;
     return start(in);
+}
+
+void wl_input_position(const wl_input_t *in, uint64_t *done_bytes, uint64_t *total_bytes)
+{
+    *done_bytes = in->raw_bytes;
+    *total_bytes = in->size_bytes;
 }
 
 const char *wl_input_error(wl_input_t *in) { return in->has_err ? in->err : NULL; }

@@ -33,6 +33,7 @@
 
 #include "pgid.h"
 #include "wl_priv.h"
+#include "../sim/progress.h"
 
 #define D_COPY  0x80000000u     /* the reference copied: its source's next use is in nu->src */
 #define D_FAR   0x7fffffffu     /* the distance is in nu->far */
@@ -190,7 +191,9 @@ nextuse_t *nu_build(wl_t *wl, unsigned page_shift, const pgid_cow_t *cow, char *
     vpn_t prev_vpn = 0;
     int prev_kind = -1;
     int rc;
-    while ((rc = wl_fill(wl, batch, 128)) > 0)
+    progress_pass(wl->progress, "next-use pass", "refs", wl, 0, NULL, NULL);
+    while ((rc = wl_fill(wl, batch, 128)) > 0) {
+      progress_at(wl->progress, t);
       for (const wl_rec_t *rp = batch; rp < batch + rc; rp++) {
         const wl_rec_t r = *rp;
         if (r.type != WL_REF) {
@@ -236,7 +239,9 @@ nextuse_t *nu_build(wl_t *wl, unsigned page_shift, const pgid_cow_t *cow, char *
             prev_vpn = vpn;
             prev_kind = r.kind;
         }
+      }
     }
+    progress_end(wl->progress, t);
     if (rc < 0) {
         wl_set_err(err, "%s", wl->err);
         goto fail;

@@ -94,6 +94,7 @@ typedef struct wl_ops {
     int  (*expand)(wl_t *wl, const wl_rec_t *run, wl_rec_t *recs);
     int  (*rewind)(wl_t *wl);                    /* 0 or -1 */
     void (*close)(wl_t *wl);
+    int  generator;        /* its input is a spec read at open, not the stream: no position */
 } wl_ops_t;
 
 struct wl {
@@ -109,6 +110,8 @@ struct wl {
                                     first wl_next. */
     int want_runs;               /* the caller takes WL_RUN records (and expands those it
                                     cannot use); 0: readers give every record */
+    struct progress *progress;   /* the reading command's progress line (sim/progress.h), or
+                                    NULL; passes such as nu_build report to it */
     char err[WL_ERR_LEN];
 };
 
@@ -142,6 +145,10 @@ static inline int wl_run_expand(wl_t *wl, const wl_rec_t *run, wl_rec_t *recs)
 }
 int  wl_rewind(wl_t *wl);
 void wl_close(wl_t *wl);
+/* How far the stream has read its file: bytes read (compressed bytes for a compressed file)
+ * since it was opened or rewound, and the file's size. 1 when known, 0 for standard input,
+ * pipes and generators. Costs nothing per record (for progress lines). */
+int  wl_position(const wl_t *wl, uint64_t *done_bytes, uint64_t *total_bytes);
 
 /* Formats an error "PATH:LINE: message" into wl->err; returns -1 for `return wl_error(...)`. */
 int wl_error(wl_t *wl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -167,6 +174,8 @@ long wl_input_read(wl_input_t *in, void *buf, size_t n);
 /* The first bytes of the decompressed stream without consuming them (for probe). */
 size_t wl_input_peek(wl_input_t *in, const char **head);
 int  wl_input_rewind(wl_input_t *in);
+/* Bytes read from the file since open or rewind, and its size (0: not a regular file). */
+void wl_input_position(const wl_input_t *in, uint64_t *done_bytes, uint64_t *total_bytes);
 const char *wl_input_error(wl_input_t *in);
 void wl_input_close(wl_input_t *in);
 
