@@ -7,7 +7,7 @@
  * build their getopt_long arrays from this table and apply options through cliopt_apply.
  * Options that are not a plain config key are a kind with its own rule here (-f, --tlb,
  * --set) or left to the caller (-c is loaded before everything else so that other options
- * override it; -o and -h are not config at all). Cost: a linear scan of a table of ~20
+ * override it; -o, -h, -q and --progress are not config at all). Cost: a linear scan of a table of ~20
  * entries per option on the command line. */
 #include "cliopts.h"
 #include "sim.h"
@@ -38,6 +38,8 @@ static const cliopt_t run_opts[] = {
     {"cpus", 0, CLIOPT_KEY, "cpus", CLIOPT_SWEEP},
     {"quantum", 0, CLIOPT_KEY, "quantum", CLIOPT_SWEEP},
     {"workload", 0, CLIOPT_KEY, "workload", 0},
+    {"quiet", 'q', CLIOPT_QUIET, NULL, 0},
+    {"progress", 0, CLIOPT_PROGRESS, NULL, 0},
     {"help", 'h', CLIOPT_HELP, NULL, 0},
 };
 #define N_OPTS ((int)(sizeof run_opts / sizeof *run_opts))
@@ -55,7 +57,8 @@ int cliopt_getopt(unsigned need, struct option *longopts, int n, char *shortopts
         const cliopt_t *c = &run_opts[i];
         if (!wanted(c, need))
             continue;
-        int has_arg = c->kind == CLIOPT_HELP ? no_argument : required_argument;
+        int has_arg = c->kind == CLIOPT_HELP || c->kind == CLIOPT_QUIET || c->kind == CLIOPT_PROGRESS
+                      ? no_argument : required_argument;
         longopts[n++] = (struct option){c->name, has_arg, NULL, c->letter ? c->letter : CLIOPT_VAL_BASE + i};
         if (c->letter) {
             assert(len + 3 < cap);
@@ -126,6 +129,8 @@ int cliopt_apply(json_t *cfg, const cliopt_t *opt, const char *value, char *err)
     case CLIOPT_CONFIG:
     case CLIOPT_OUTPUT:
     case CLIOPT_HELP:
+    case CLIOPT_QUIET:
+    case CLIOPT_PROGRESS:
         return 0;
     }
     assert(0);

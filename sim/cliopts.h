@@ -13,6 +13,8 @@ typedef enum cliopt_kind {
     CLIOPT_CONFIG,   /* -c FILE: the caller loads config files before every other option */
     CLIOPT_OUTPUT,   /* -o FILE: the caller's */
     CLIOPT_HELP,     /* -h: the caller's */
+    CLIOPT_QUIET,    /* -q: no progress line (progress.h); the caller's, no argument */
+    CLIOPT_PROGRESS, /* --progress: a progress line even without a terminal; likewise */
 } cliopt_kind_t;
 
 enum {
@@ -40,8 +42,8 @@ int cliopt_getopt(unsigned need, struct option *longopts, int n, char *shortopts
  * of `need`, or NULL (the caller's own option, or '?'). */
 const cliopt_t *cliopt_lookup(int o, unsigned need);
 
-/* Applies one option with its value to cfg as `pagesim run` does. CLIOPT_CONFIG, _OUTPUT and
- * _HELP do nothing here (the caller handles them). -1 with a message in err on bad input. */
+/* Applies one option with its value to cfg as `pagesim run` does. CLIOPT_CONFIG, _OUTPUT,
+ * _HELP, _QUIET and _PROGRESS do nothing here (the caller handles them). -1 with a message in err on bad input. */
 int cliopt_apply(json_t *cfg, const cliopt_t *opt, const char *value, char *err);
 
 #endif

@@ -219,6 +219,9 @@ struct sim {
     uint64_t n_waits, n_waits_blocked, n_waits_unfinished;  /* wait records; those that
                                          blocked (rr); those still waiting at the end */
     const char *format;
+    struct progress *progress;        /* the command's progress line (progress.h), or NULL */
+    uint64_t vt_total;                /* rr: page references in all files (the setup pass
+                                         counts them; for the progress line only) */
 
     /* the workload (trace schedule: one stream for everything) */
     wl_t *wl;

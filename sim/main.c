@@ -6,6 +6,7 @@
  * file and line), 1 anything else. A failed run leaves no results file. */
 #include "sim.h"
 #include "cliopts.h"
+#include "progress.h"
 #include "spec.h"
 #include "../policies/repl.h"
 #include "../policies/cow.h"
@@ -57,6 +58,8 @@ static void run_usage(FILE *f)
         "      --set KEY=VALUE    set any config key (dotted: costs.walk=30ns, tlb.asid=false)\n"
         "  -o, --output FILE      results JSON (default: standard output)\n"
         "      --interval N       timeline record every N accesses (default 100000, 0 off)\n"
+        "  -q, --quiet            no progress line (by default one on a terminal's stderr)\n"
+        "      --progress         progress lines on stderr even when it is not a terminal\n"
         "  -h, --help\n");
 }
 
@@ -85,6 +88,8 @@ static int cmd_run(int argc, char **argv)
     char err[SIM_ERR_LEN];
     json_t *cfg = config_defaults();
     const char *out = NULL;
+    progress_mode_t pmode = PROGRESS_AUTO;
+    progress_t *progress = NULL;
     int rc = 2, o;
 
     /* Pass 1: config files, so that every other option overrides them. */
@@ -110,6 +115,8 @@ static int cmd_run(int argc, char **argv)
         }
         if (opt->kind == CLIOPT_OUTPUT)
             out = optarg;
+        if (opt->kind == CLIOPT_QUIET || opt->kind == CLIOPT_PROGRESS)
+            pmode = opt->kind == CLIOPT_QUIET ? PROGRESS_QUIET : PROGRESS_FORCE;
         if (cliopt_apply(cfg, opt, optarg, err)) {
             fprintf(stderr, "pagesim: %s\n", err);
             goto done;
@@ -120,12 +127,16 @@ static int cmd_run(int argc, char **argv)
         run_usage(stderr);
         goto done;
     }
-    if (sim_run_to_file(cfg, (const char *const *)argv + optind, argc - optind, out, err)) {
+    progress = progress_new(pmode, "run");
+    if (sim_run_to_file(cfg, (const char *const *)argv + optind, argc - optind, out, progress, err)) {
+        progress_free(progress);
+        progress = NULL;
         fprintf(stderr, "pagesim: %s\n", err);
         goto done;
     }
     rc = 0;
 done:
+    progress_free(progress);
     json_decref(cfg);
     return rc;
 }

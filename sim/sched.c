@@ -43,6 +43,7 @@
  * pages are all in the TLB: a probe and a policy call per page (mmu_run_hits); under rr a
  * process's stream also passes over other processes' runs without decoding them. */
 #include "engine.h"
+#include "progress.h"
 #include "spec.h"
 #include "../workloads/pgid.h"
 
@@ -372,7 +373,18 @@ int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntra
             u64map_init(&seen);
             wl_rec_t r;
             int rc, attach_failed = 0;
+            uint64_t nrec = 0;
+            progress_pass(s->progress, "finding processes", "records", wl, 0, NULL, NULL);
             while ((rc = wl_next(wl, &r)) > 0) {
+                progress_at(s->progress, ++nrec);
+                if (r.type == WL_RUN) {
+                    s->vt_total += r.run->n;           /* each within one page */
+                } else if (r.type == WL_REF) {
+                    vpn_t vpn;
+                    uint64_t npages;
+                    wl_split(&r, s->page_shift, &vpn, &npages);
+                    s->vt_total += npages;
+                }
                 if (r.type == WL_FORK && !u64map_find(&seen, r.pid2))
                     u64map_put(&seen, r.pid2, 0);       /* a child: not a root */
                 if (u64map_find(&seen, r.pid))
@@ -389,6 +401,8 @@ int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntra
             }
             if (rc < 0 && !attach_failed)
                 snprintf(err, SIM_ERR_LEN, "%s", wl->err);
+            if (rc >= 0)
+                progress_end(s->progress, nrec);
             u64map_free(&seen);
             wl_close(wl);
             if (rc < 0)
@@ -399,6 +413,7 @@ int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntra
     s->wl = open_stream(s, 0, err);
     if (!s->wl)
         return -1;
+    s->wl->progress = s->progress;                 /* nu_build reports its pass */
     if (s->needs_next_use) {
         char e[WL_ERR_LEN];
         pgid_cow_t cow = {.ctx = s, .reuse = sched_cow_reuse, .copy_at_fork = sched_cow_copy_at_fork,
@@ -633,6 +648,7 @@ static int run_trace(sim_t *s, char *err)
     s->cur_wl = s->wl;
     s->wl->want_runs = runs_ok(s);
     while ((rc = wl_fill(s->wl, batch, TRACE_BATCH)) > 0) {
+        progress_at(s->progress, s->vt);          /* one compare per batch */
         for (const wl_rec_t *rec = batch; rec < batch + rc; rec++)
             if (rec->type == WL_RUN ? trace_run(s, c, &t, rec, runbuf, err) : trace_rec(s, c, &t, rec, err))
                 return -1;
@@ -788,6 +804,7 @@ static int run_rr(sim_t *s, char *err)
 {
     const int flush_on_switch = !json_is_true(json_object_get(json_object_get(s->cfg, "tlb"), "asid"));
     for (;;) {
+        progress_at(s->progress, s->vt);          /* one compare per slice */
         for (uint32_t i = 0; i < s->ncpus && s->rq_n; i++)
             if (s->cpus[i].cur < 0) {
                 uint32_t pi = s->runq[s->rq_head];
@@ -842,12 +859,34 @@ static int run_rr(sim_t *s, char *err)
     return 0;
 }
 
+/* The run's part of its progress line: faults and simulated time so far. */
+static void run_progress(void *ctx, char *buf, size_t n)
+{
+    const sim_t *s = ctx;
+    uint64_t faults = 0;
+    sim_time_t now = 0;
+    for (int k = 0; k < FK_N; k++)
+        if (k != FK_SEGV && k != FK_PROTECTION)   /* as the results' faults.total */
+            faults += s->n_faults[k];
+    for (uint32_t i = 0; i < s->ncpus; i++)
+        if (s->cpus[i].clock > now)
+            now = s->cpus[i].clock;
+    double sec = (double)now / (double)PS_PER_S;
+    snprintf(buf, n, ", %llu faults, sim %.*f s", (unsigned long long)faults,
+             sec < 10 ? 3 : 1, sec);
+}
+
 int sim_run(sim_t *s, char *err)
 {
     SIM_ASSERT(s, !s->finished);
+    /* Page references, as the results' "references" and OPT's next-use pass count them. rr:
+     * the setup pass counted them; trace: the file's bytes read tell how far. */
+    progress_pass(s->progress, "simulating", "refs", s->rr ? NULL : s->wl,
+                  s->rr ? s->vt_total : 0, run_progress, s);
     int rc = s->rr ? run_rr(s, err) : run_trace(s, err);
     if (rc)
         return rc;
+    progress_end(s->progress, s->vt);
     s->end_time = 0;
     for (uint32_t i = 0; i < s->ncpus; i++)
         if (s->cpus[i].clock > s->end_time)

@@ -10,6 +10,7 @@
 #include "engine.h"
 
 #include <stddef.h>
+#include "progress.h"
 #include "spec.h"
 
 #include <errno.h>
@@ -116,10 +117,17 @@ static void unknown_name(char *err, const char *what, const char *name, const vo
         snprintf(err + n, SIM_ERR_LEN - n, ")");
 }
 
-sim_t *sim_create(const json_t *cfg_in, const char *const *traces, int ntraces, char *err)
+sim_t *sim_create(const json_t *cfg, const char *const *traces, int ntraces, char *err)
+{
+    return sim_create_progress(cfg, traces, ntraces, NULL, err);
+}
+
+sim_t *sim_create_progress(const json_t *cfg_in, const char *const *traces, int ntraces,
+                           progress_t *progress, char *err)
 {
     sim_t *s = calloc(1, sizeof *s);
     SIM_ASSERT(NULL, s);
+    s->progress = progress;
     s->cfg = json_deep_copy(cfg_in);
     json_t *cfg = s->cfg;
     char e[SPEC_ERR_LEN];
@@ -352,9 +360,10 @@ int json_write_atomic(const json_t *doc, const char *path, char *err)
     return 0;
 }
 
-int sim_run_to_file(const json_t *cfg, const char *const *traces, int ntraces, const char *path, char *err)
+int sim_run_to_file(const json_t *cfg, const char *const *traces, int ntraces, const char *path,
+                    progress_t *progress, char *err)
 {
-    sim_t *s = sim_create(cfg, traces, ntraces, err);
+    sim_t *s = sim_create_progress(cfg, traces, ntraces, progress, err);
     if (!s)
         return -1;
     int rc = sim_run(s, err);

@@ -30,6 +30,12 @@ int config_load_file(json_t *cfg, const char *path, char *err);
 /* Creates a run of the config over the given trace files (or, with cfg "workload", a
  * synthetic workload). NULL with err on bad config or unreadable input. */
 sim_t *sim_create(const json_t *cfg, const char *const *traces, int ntraces, char *err);
+/* The same, reporting its passes (OPT's next-use pass, rr's pass that finds the processes,
+ * and later sim_run's) on a progress line (progress.h; NULL: none). The results are the same
+ * bytes with progress or without. */
+struct progress;
+sim_t *sim_create_progress(const json_t *cfg, const char *const *traces, int ntraces,
+                           struct progress *progress, char *err);
 /* Runs to the end. 0, or -1 with err (bad input met mid-trace: err names file and line). */
 int sim_run(sim_t *s, char *err);
 /* The results document (new reference). Valid after sim_run returned 0. */
@@ -37,9 +43,10 @@ json_t *sim_results(const sim_t *s);
 void sim_free(sim_t *s);
 
 /* Convenience for the CLI and sweeps: create, run, write results to path atomically
- * (temporary file, then rename; "-" or NULL is stdout). 0, or -1 with err and no file. */
+ * (temporary file, then rename; "-" or NULL is stdout). 0, or -1 with err and no file.
+ * progress: the CLI's progress line, or NULL (sweeps: their runs report nothing). */
 int sim_run_to_file(const json_t *cfg, const char *const *traces, int ntraces,
-                    const char *path, char *err);
+                    const char *path, struct progress *progress, char *err);
 /* Writes a JSON document to path through a temporary file and rename. */
 int json_write_atomic(const json_t *doc, const char *path, char *err);
 

@@ -597,7 +597,7 @@ static void *worker(void *arg)
         const point_t *p = &sw->pts[i];
         snprintf(path, sizeof path, "%s/%s.json", sw->runs_dir, p->name);
         const strv_t *tr = &sw->traces[p->tr];
-        int rc = sim_run_to_file(p->cfg, (const char *const *)tr->v, tr->n, path, err);
+        int rc = sim_run_to_file(p->cfg, (const char *const *)tr->v, tr->n, path, NULL, err);
         pthread_mutex_lock(&r->mu);
         r->finished++;
         if (rc) {
