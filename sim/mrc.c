@@ -103,6 +103,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "sim.h"
+#include "progress.h"
 #include "spec.h"
 #include "../workloads/wl.h"
 #include "../workloads/pgid.h"
@@ -841,6 +842,7 @@ json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err)
         gsl_rng_free(rng);
         return NULL;
     }
+    wl->progress = o->progress;                /* nu_build reports its pass too */
 
     json_t *doc = NULL;
     nextuse_t *nu = NULL;
@@ -878,7 +880,9 @@ json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err)
     }
     wl_rec_t rec;
     int rc;
+    progress_pass(o->progress, opt ? "OPT stack pass" : "LRU stack pass", "refs", wl, 0, NULL, NULL);
     while ((rc = wl_next(wl, &rec)) > 0) {
+        progress_at(o->progress, t);
         if (rec.type != WL_REF) {
             pgid_event(ids, &rec);
             continue;
@@ -904,6 +908,7 @@ json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err)
             }
         }
     }
+    progress_end(o->progress, t);
     if (rc < 0) {
         snprintf(err, MRC_ERR_LEN, "%s", wl->err);
         goto out;
@@ -1051,6 +1056,8 @@ static const char mrc_usage[] =
     "usage: pagesim mrc -p lru|opt [--frames LIST] [--sample RATE] [--sample-max N]\n"
     "                   [--check-exact] [--format F] [--page-size N] [--seed S] -o FILE TRACE\n"
     "  LIST: A,B,C and ranges A:B:STEP, mixable (default: powers of two and the page count)\n"
+    "  -q, --quiet: no progress line (by default, one when stderr is a terminal);\n"
+    "  --progress: progress lines on stderr even when it is not a terminal\n"
     "  --sample RATE: SHARDS spatial sampling of pages at RATE in (0,1] (lru only). Each\n"
     "      point gets \"resolved\" (false below 1/RATE frames, where the sample cannot tell\n"
     "      sizes apart, and everywhere when fewer than 32 pages are sampled) and\n"
@@ -1096,6 +1103,7 @@ int mrc_main(int argc, char **argv)
     char err[MRC_ERR_LEN];
     uint64_t *frames = NULL;
     int ret = 2;
+    progress_mode_t pmode = PROGRESS_AUTO;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
@@ -1108,6 +1116,8 @@ int mrc_main(int argc, char **argv)
             o.check_exact = 1;
             continue;
         }
+        if (progress_option(a, &pmode))
+            continue;
         if ((r = opt_value(argc, argv, &i, "-p", "--policy", &v))) {
             if (r < 0) goto missing;
             o.policy = v;
@@ -1194,7 +1204,9 @@ int mrc_main(int argc, char **argv)
         }
         o.frames = frames;
     }
+    o.progress = progress_new(pmode, "mrc");
     json_t *doc = mrc_compute(&o, trace, err);
+    progress_free(o.progress);
     if (!doc) {
         fprintf(stderr, "pagesim mrc: %s\n", err);
         goto done;

@@ -95,6 +95,7 @@ typedef struct mrc_opts {
     int check_exact;           /* with sampling: also compute the exact curve and report
                                   the error of the sampled one */
     unsigned long seed;        /* for the rng handed to synthetic workloads */
+    struct progress *progress; /* a progress line for the passes (progress.h), or NULL */
 } mrc_opts_t;
 
 /* The document {"schema":1, "policy", "trace", "format", "page_size", "references",

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "convert.h"
+#include "../sim/progress.h"
 #include "../sim/spec.h"
 
 /* ---- a set of (pid, 64-bit value) pairs ---- */
@@ -62,6 +63,12 @@ static int ks_add(key_set_t *k, uint32_t pid, uint64_t v)
 /* ---- conversion ---- */
 
 int wl_convert(const char *in, const char *informat, const char *to, const char *out, char *err)
+{
+    return wl_convert_progress(in, informat, to, out, NULL, err);
+}
+
+int wl_convert_progress(const char *in, const char *informat, const char *to, const char *out,
+                        progress_t *progress, char *err)
 {
     int binary;
     if (!strcmp(to, "binary"))
@@ -114,7 +121,10 @@ int wl_convert(const char *in, const char *informat, const char *to, const char 
         goto done;
     wl_rec_t r;
     int got;
+    uint64_t nrec = 0;
+    progress_pass(progress, binary ? "to binary" : "to text", "records", wl, 0, NULL, NULL);
     while ((got = wl_next(wl, &r)) > 0) {
+        progress_at(progress, ++nrec);
         if (binary ? wl_bin_write(bw, &r, err) : wl_write_text(f, &r)) {
             if (!binary)
                 snprintf(err, WL_ERR_LEN, "%s: write error: %s", out, strerror(errno));
@@ -125,6 +135,7 @@ int wl_convert(const char *in, const char *informat, const char *to, const char 
         snprintf(err, WL_ERR_LEN, "%s", wl->err);
         goto done;
     }
+    progress_end(progress, nrec);
     if (binary && wl_bin_writer_finish(bw, err))
         goto done;
     if (fflush(f) || ferror(f)) {
@@ -273,14 +284,17 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name, in
 }
 
 static const char convert_usage[] =
-    "usage: pagesim convert [--format FORMAT] --to text|binary IN OUT\n"
+    "usage: pagesim convert [--format FORMAT] [-q | --progress] --to text|binary IN OUT\n"
     "  Converts trace IN (any readable format, detected unless --format) to canonical pagesim\n"
-    "  text or the compact binary format. OUT '-' writes to standard output.\n";
+    "  text or the compact binary format. OUT '-' writes to standard output.\n"
+    "  A progress line goes to stderr when it is a terminal: -q, --quiet: none; --progress:\n"
+    "  plain lines even when it is not.\n";
 
 int convert_main(int argc, char **argv)
 {
     const char *to = NULL, *format = NULL, *pos[2];
     int npos = 0;
+    progress_mode_t pmode = PROGRESS_AUTO;
     for (int i = 1; i < argc; i++) {
         int missing = 0;
         const char *v;
@@ -288,6 +302,8 @@ int convert_main(int argc, char **argv)
             fputs(convert_usage, stdout);
             return 0;
         }
+        if (progress_option(argv[i], &pmode))
+            continue;
         if ((v = opt_value(argc, argv, &i, "--to", &missing)))
             to = v;
         else if ((v = opt_value(argc, argv, &i, "--format", &missing)))
@@ -315,7 +331,10 @@ int convert_main(int argc, char **argv)
         return 2;
     }
     char err[WL_ERR_LEN];
-    if (wl_convert(pos[0], format, to, pos[1], err)) {
+    progress_t *progress = progress_new(pmode, "convert");
+    int rc = wl_convert_progress(pos[0], format, to, pos[1], progress, err);
+    progress_free(progress);
+    if (rc) {
         fprintf(stderr, "pagesim convert: %s\n", err);
         return 2;
     }

@@ -33,6 +33,10 @@ void wl_bin_writer_free(wl_bin_writer_t *w);
  * in `out`, streaming. Writes a temporary file beside out and renames it, so an error leaves
  * no partial output; out "-" writes to standard output. 0, or -1 with err (WL_ERR_LEN). */
 int wl_convert(const char *in, const char *informat, const char *to, const char *out, char *err);
+/* The same, reporting how far it has read on a progress line (sim/progress.h; NULL: none). */
+struct progress;
+int wl_convert_progress(const char *in, const char *informat, const char *to, const char *out,
+                        struct progress *progress, char *err);
 
 /* Statistics of a trace in one streaming pass: references, reads, writes, ifetches,
  * page_references (after splitting accesses at page_shift), pages (distinct (pid, vpn)),
@@ -42,7 +46,7 @@ int wl_convert(const char *in, const char *informat, const char *to, const char 
 json_t *wl_info(const char *path, const char *format, unsigned page_shift, char *err);
 
 /* The subcommands, argv[0] being the subcommand's name:
- *   convert [--format F] --to text|binary IN OUT
+ *   convert [--format F] [-q | --progress] --to text|binary IN OUT
  *   info [--json] [--format F] [--page-size SIZE] TRACE
  * Return 0, or 2 with the message on stderr. */
 int convert_main(int argc, char **argv);
