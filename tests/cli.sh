@@ -288,6 +288,60 @@ expect "skipped references: a warning on stderr" has_err "warning: 1 of 2 page r
 jexpect "skipped references: a warnings entry" "$T/prot.json" 'len(d["warnings"]) == 1 and "protection 1" in d["warnings"][0]'
 jexpect "no skipped references: no warnings" "$T/tiny.json" '"warnings" not in d'
 
+# ---- progress lines (stderr here is a file, not a terminal) ----
+no_cr() { ! grep -q $'\r' "$T/err"; }
+run run -p lru -o "$T/prog_q.json" -q "$TINY"
+expect "run -q: exit 0" [ $rc -eq 0 ]
+expect "run -q: nothing on stderr" [ ! -s "$T/err" ]
+run run -p lru -o "$T/prog_auto.json" "$TINY"
+expect "run without a terminal: nothing on stderr" [ ! -s "$T/err" ]
+run run -p lru -o "$T/prog_on.json" --progress "$TINY"
+expect "run --progress: exit 0" [ $rc -eq 0 ]
+expect "run --progress: the simulation's totals on stderr" has_err "pagesim run: simulating done: "
+expect "run --progress: faults and simulated time in the line" grep -q "faults, sim .* refs/s$" "$T/err"
+expect "run --progress: plain lines, no \\r" no_cr
+expect "run --progress: the same results as -q" cmp -s "$T/prog_on.json" "$T/prog_q.json"
+expect "run without a terminal: the same results as -q" cmp -s "$T/prog_auto.json" "$T/prog_q.json"
+run run -p lru -o "$T/prog_last.json" --progress -q "$TINY"
+expect "run --progress -q: the last wins, nothing on stderr" [ ! -s "$T/err" ]
+run run -p opt -o "$T/prog_opt.json" --progress "$TINY"
+expect "run -p opt --progress: the next-use pass" has_err "pagesim run: next-use pass done: "
+expect "run -p opt --progress: then the simulation" has_err "pagesim run: simulating done: "
+expect "run -p opt --progress: the file's bytes read" grep -q "next-use pass done: .*(100%)" "$T/err"
+"$BIN" run -p opt -q -o "$T/prog_opt_q.json" "$TINY" 2>/dev/null
+expect "run -p opt --progress: the same results as -q" cmp -s "$T/prog_opt.json" "$T/prog_opt_q.json"
+run run --schedule rr -o "$T/prog_rr.json" --progress "$TINY" "$TINY"
+expect "run rr --progress: the pass that finds the processes" has_err "pagesim run: finding processes done: "
+expect "run rr --progress: a percentage of the counted references" grep -q "simulating done: .* refs (100%)" "$T/err"
+"$BIN" run --schedule rr -q -o "$T/prog_rr_q.json" "$TINY" "$TINY" 2>/dev/null
+expect "run rr --progress: the same results as -q" cmp -s "$T/prog_rr.json" "$T/prog_rr_q.json"
+run run --progress -p nosuch "$TINY"
+only_message() { [ $rc -eq 2 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && has_err "unknown policy"; }
+expect "run --progress, bad policy: exit 2 with only the message" only_message
+run mrc -p opt --progress -o "$T/prog_mrc.json" "$TINY"
+expect "mrc -p opt --progress: exit 0" [ $rc -eq 0 ]
+expect "mrc -p opt --progress: the next-use pass" has_err "pagesim mrc: next-use pass done: "
+expect "mrc -p opt --progress: the stack pass" has_err "pagesim mrc: OPT stack pass done: "
+run mrc -p opt -o "$T/prog_mrc_auto.json" "$TINY"
+expect "mrc without a terminal: nothing on stderr" [ ! -s "$T/err" ]
+run mrc -p opt -q -o "$T/prog_mrc_q.json" "$TINY"
+expect "mrc -q: nothing on stderr" [ ! -s "$T/err" ]
+expect "mrc --progress: the same curve as -q" cmp -s "$T/prog_mrc.json" "$T/prog_mrc_q.json"
+run mrc -p lru --progress -o "$T/prog_mrc_lru.json" "$TINY"
+expect "mrc -p lru --progress: the LRU pass" has_err "pagesim mrc: LRU stack pass done: "
+run convert --progress --to binary "$TINY" "$T/prog_conv.pstb"
+expect "convert --progress: exit 0" [ $rc -eq 0 ]
+expect "convert --progress: records and bytes read" grep -q "pagesim convert: to binary done: [0-9]* records, .*(100%)" "$T/err"
+expect "convert --progress: plain lines, no \\r" no_cr
+run convert --to binary "$TINY" "$T/prog_conv_auto.pstb"
+expect "convert without a terminal: nothing on stderr" [ ! -s "$T/err" ]
+run convert -q --to binary "$TINY" "$T/prog_conv_q.pstb"
+expect "convert -q: nothing on stderr" [ ! -s "$T/err" ]
+expect "convert --progress: the same bytes as -q" cmp -s "$T/prog_conv.pstb" "$T/prog_conv_q.pstb"
+run convert --progress --to text "$TINY" -
+expect "convert --progress to stdout: the trace alone on stdout" [ "$(grep -c pagesim "$T/out")" -eq 0 ]
+expect "convert --progress to stdout: the line on stderr" has_err "pagesim convert: to text done: "
+
 # ---- the queued JSON checks ----
 if [ -z "$PY" ]; then
     echo "cli: python3 not found: $(wc -l <"$CHECKS") JSON key and value checks skipped"
