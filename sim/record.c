@@ -80,6 +80,10 @@
 #define MAX_FD      (1 << 20)           /* larger descriptor numbers are not tracked */
 #define CLONE_THREAD_FLAG 0x10000u      /* Linux CLONE_THREAD */
 #define AT_FDCWD_U  4294967196ull       /* AT_FDCWD (-100) as Valgrind prints it */
+#define WAITID_NOHANG 1u                /* WNOHANG */
+#define WAITID_EXITED 4u                /* WEXITED */
+#define WAITID_NOWAIT 0x01000000u       /* WNOWAIT */
+#define WAITID_P_PID  1u                /* P_PID */
 
 enum { S_HEADER, S_WAIT_FORK, S_WAIT_EXEC, S_ACTIVE, S_DONE };
 enum { P_FORKED, P_LIVE, P_EXITED };
@@ -126,6 +130,10 @@ struct rec_proc {
     vg_range_t *vg;               /* Valgrind's own areas in this image (left out) */
     size_t nvg, capvg;
     int in_trace;                 /* a record of this pid has been written */
+    rec_proc_t *parent;           /* the process whose fork made it (NULL: the first) */
+    int waited;                   /* a wait line has taken it (as pagesim run will) */
+    uint64_t exit_seq;            /* order of its exit line, 0 before */
+    unsigned pending_any;         /* its `wait PID 0` lines not yet matched to a child */
 };
 
 typedef struct seg {              /* one segment of a startup layout */
@@ -559,6 +567,64 @@ static void join_path(const char *dir, const char *rel, size_t reln, char *out, 
     snprintf(out, cap, "%s/%.*s", dir, (int)reln, rel);
 }
 
+/* The exit line of p. A parent's `wait PID 0` written before takes it, as pagesim run's
+ * wait does (the next of its children to exit in file order). */
+static void proc_exit(rec_conv_t *c, rec_proc_t *p)
+{
+    if (p->state == P_EXITED)
+        return;
+    if (p->in_trace) {
+        wl_rec_t r = { .type = WL_EXIT, .pid = p->pid, .size = 1 };
+        emit(c, p, &r);
+        p->exit_seq = c->st.exits;
+        if (p->parent && p->parent->pending_any && !p->waited) {
+            p->parent->pending_any--;
+            p->waited = 1;
+        }
+    }
+    p->state = P_EXITED;
+}
+
+/* A wait of p returned child `pid` (0: a child, which one unknown: the call's result was
+ * lost, see sc_wait). The line names the child when it can be known; the waits written
+ * follow pagesim run's rules (a child of p, not taken by an earlier wait), mirrored here. */
+static void proc_wait(rec_conv_t *c, rec_proc_t *p, spid_t pid)
+{
+    rec_proc_t *ch = NULL, *first_exited = NULL, *only = NULL;
+    int unwaited = 0;
+    for (size_t i = 0; i < c->nprocs; i++) {
+        rec_proc_t *q = c->procs[i];
+        if (q->parent != p || q->waited)
+            continue;
+        if (pid && q->pid == pid)
+            ch = q;
+        unwaited++;
+        only = q;
+        if (q->exit_seq && (!first_exited || q->exit_seq < first_exited->exit_seq))
+            first_exited = q;
+    }
+    if (pid && !ch)
+        return;                           /* not a child in the trace, or taken already */
+    if (!pid || p->pending_any) {
+        /* Unknown child, or earlier waits still to be matched: a specific child now could
+         * be one of those, so this one waits for any child too. */
+        if (unwaited <= (int)p->pending_any)
+            return;
+        ch = !p->pending_any ? (first_exited ? first_exited : unwaited == 1 ? only : NULL) : NULL;
+    }
+    wl_rec_t r = { .type = WL_WAIT, .pid = p->pid, .pid2 = ch ? ch->pid : 0, .size = 1 };
+    uint64_t before = c->st.waits;
+    emit(c, p, &r);
+    if (c->st.waits == before)
+        return;
+    if (ch)
+        ch->waited = 1;
+    else if (first_exited)
+        first_exited->waited = 1;         /* taken at once */
+    else
+        p->pending_any++;
+}
+
 /* The fork of `child` by `parent` (an exact point in the parent's stream). */
 static int do_fork(rec_conv_t *c, rec_proc_t *parent, spid_t child_pid)
 {
@@ -571,6 +637,10 @@ static int do_fork(rec_conv_t *c, rec_proc_t *parent, spid_t child_pid)
             return -1;
     }
     ch->in_trace = c->st.forks != written;
+    ch->parent = ch->in_trace ? parent : NULL;
+    ch->waited = 0;
+    ch->exit_seq = 0;
+    ch->pending_any = 0;
     ch->nvg = 0;
     for (size_t i = 0; i < parent->nvg; i++)
         if (vg_add(ch, parent->vg[i].start, parent->vg[i].end - parent->vg[i].start) < 0)
@@ -615,6 +685,17 @@ static int sc_handle(rec_conv_t *c, rec_proc_t *p, const char *call, int ok, uin
     }
     if (!ok)
         return 0;
+    if (!strcmp(name, "sys_wait4")) {      /* ( pid, status, options, rusage ) -> the child */
+        if (val > 0 && val < (1ull << 31))
+            proc_wait(c, p, (spid_t)val);
+        return 0;
+    }
+    if (!strcmp(name, "sys_waitid")) {     /* ( idtype, id, infop, options ) -> 0 */
+        if (arg_num(a, na, 0, &x, 0) == 0 && arg_num(a, na, 3, &z, 0) == 0 && (z & WAITID_EXITED)
+            && !(z & (WAITID_NOHANG | WAITID_NOWAIT)))
+            proc_wait(c, p, x == WAITID_P_PID && arg_num(a, na, 1, &y, 0) == 0 ? (spid_t)y : 0);
+        return 0;
+    }
     if (!strcmp(name, "sys_openat") || !strcmp(name, "sys_open") || !strcmp(name, "sys_creat")
         || !strcmp(name, "sys_openat2")) {
         int at = !strcmp(name, "sys_openat") || !strcmp(name, "sys_openat2");
@@ -786,11 +867,34 @@ static void pend_drop(rec_stream_t *s, pending_t *pe)
     *pe = s->pend[--s->npend];
 }
 
-static int pend_add(rec_stream_t *s, uint32_t tid, const char *line)
+/* A blocking wait whose result never came: Valgrind prints no result for a call that a
+ * signal handler interrupted (dash: wait4(-1) blocks, SIGCHLD's handler runs, the thread's
+ * next line is rt_sigreturn), though the call had returned a child (the WNOHANG wait that
+ * follows finds none left). It is taken to have returned one: the pid it named, else any. */
+static void sc_lost(rec_conv_t *c, rec_proc_t *p, const char *call)
+{
+    char name[32];
+    sc_arg_t a[SC_MAXARGS];
+    int na;
+    uint64_t pid, opt, id;
+    if (sc_parse_call(call, name, sizeof name, a, &na) < 0)
+        return;
+    if (!strcmp(name, "sys_wait4") && arg_num(a, na, 0, &pid, 0) == 0 && arg_num(a, na, 2, &opt, 0) == 0
+        && !(opt & WAITID_NOHANG))
+        proc_wait(c, p, pid > 0 && pid < (1ull << 31) ? (spid_t)pid : 0);
+    else if (!strcmp(name, "sys_waitid") && arg_num(a, na, 0, &pid, 0) == 0
+             && arg_num(a, na, 3, &opt, 0) == 0 && (opt & WAITID_EXITED)
+             && !(opt & (WAITID_NOHANG | WAITID_NOWAIT)))
+        proc_wait(c, p, pid == WAITID_P_PID && arg_num(a, na, 1, &id, 0) == 0 ? (spid_t)id : 0);
+}
+
+static int pend_add(rec_conv_t *c, rec_proc_t *p, rec_stream_t *s, uint32_t tid, const char *line)
 {
     pending_t *old = pend_find(s, tid);
-    if (old)
-        pend_drop(s, old);                 /* a call that never finished (exec, exit) */
+    if (old) {                             /* a call that never finished (exec, exit, signal) */
+        sc_lost(c, p, old->line);
+        pend_drop(s, old);
+    }
     pending_t *v = grow(s->pend, &s->cappend, s->npend + 1, sizeof *v);
     if (!v)
         return -1;
@@ -868,14 +972,12 @@ static int sc_line(rec_conv_t *c, rec_stream_t *s, rec_proc_t *p, const char *li
         }
     }
     if (!strncmp(rest, "exit_group", 10) || !strncmp(rest, "sys_exit_group", 14)) {
-        wl_rec_t r = { .type = WL_EXIT, .pid = p->pid, .size = 1 };
-        emit(c, p, &r);
-        p->state = P_EXITED;
+        proc_exit(c, p);
         return 1;                          /* the rest is Valgrind's summary */
     }
     if (res >= 0)
         return sc_handle(c, p, line, res, val);
-    return pend_add(s, (uint32_t)tid, line);
+    return pend_add(c, p, s, (uint32_t)tid, line);
 }
 
 /* ------------------------------------------------------------------ lines */
@@ -952,9 +1054,7 @@ static int active_line(rec_conv_t *c, rec_stream_t *s, char *line)
         return sc_line(c, s, p, line, 1);
     if (line[0] == '=' && line[1] == '=' && p->state == P_LIVE
         && strstr(line, "== Process terminating with default action of signal")) {
-        wl_rec_t r = { .type = WL_EXIT, .pid = p->pid, .size = 1 };   /* killed (SIGPIPE...) */
-        emit(c, p, &r);
-        p->state = P_EXITED;
+        proc_exit(c, p);                   /* killed (SIGPIPE...) */
         return 1;
     }
     return 0;                              /* other ==PID== messages and the like */
@@ -1483,11 +1583,7 @@ int rec_conv_finish(rec_conv_t *c, char *err)
     c->finishing = 1;
     for (size_t i = 0; i < c->nprocs; i++) {
         rec_proc_t *p = c->procs[i];
-        if (p->state != P_EXITED && p->in_trace) {
-            wl_rec_t r = { .type = WL_EXIT, .pid = p->pid, .size = 1 };
-            emit(c, p, &r);
-        }
-        p->state = P_EXITED;
+        proc_exit(c, p);
     }
     char e[WL_ERR_LEN];
     if (c->bin && !c->write_failed && wl_bin_writer_finish(c->bin, e) < 0)

@@ -57,6 +57,7 @@ static const char fork_expected[] =
     "mprotect 100 0x4a29000 0x1000 r--\n"
     "fork 100 101\n"                 /* the CLONE_THREAD clone made no fork */
     "R 0x4a29010:8 100\n"
+    "wait 100 101\n"                 /* wait4(101), its result lost: taken as returned */
     "munmap 100 0x4835000 0x2000\n"
     "exit 100\n"
     "W 0x4836000 101\n"
@@ -380,6 +381,7 @@ static void test_exec_first(char *tmp)
     CHECK_EQ(t.forks, 1);
     CHECK_EQ(t.execs, 2);                       /* the child's and the wrapper's */
     CHECK_EQ(t.exits, 2);
+    CHECK_EQ(t.waits, 1);                       /* dash's wait4, its result lost to SIGCHLD */
     CHECK_STR(t.last_exec, "/usr/bin/true");
     CHECK_EQ(t.refs_after_last_exec, 1);
     CHECK_EQ(t.refs_after_exit, 0);
@@ -446,6 +448,7 @@ static void test_filters(char *tmp)
     CHECK_EQ(t.forks, 3);
     CHECK_EQ(t.execs, 3);
     CHECK_EQ(t.exits, 4);
+    CHECK_EQ(t.waits, 3);                       /* one per child, whatever the phase */
     refs_by_pid(out, &pr);
     CHECK_EQ(pr.n, 4);                          /* the shell first, then its children */
     CHECK(pr.refs[0] > 0);                      /* the shell between the markers */
