@@ -1157,7 +1157,14 @@ static int stream_assign(rec_conv_t *c, rec_stream_t *s)
         s->pred = NULL;
         s->state = S_WAIT_EXEC;            /* waits for its startup layout */
     } else if (p && p->state == P_LIVE && p->cur && p->cur != s) {
-        s->pred = p->cur;                  /* an exec'd image of a running process */
+        /* An exec'd image of a running process: it replaces the latest image of the pid,
+         * which may itself still wait for its own predecessor (a #! script run through
+         * env: the script's image, env's, then the interpreter's, one after the other). */
+        rec_stream_t *last = p->cur;
+        for (size_t i = 0; i < c->nstreams && c->streams[i] != s; i++)
+            if (c->streams[i]->state == S_WAIT_EXEC && c->streams[i]->pid == s->pid)
+                last = c->streams[i];
+        s->pred = last;
         s->state = S_WAIT_EXEC;
     } else if (p && p->state == P_FORKED && !p->cur) {
         p->cur = s;

@@ -322,6 +322,48 @@ static void summarize(const char *path, tr_sum_t *t)
     fclose(f);
 }
 
+/* Refs of each pid in a text trace, in order of first appearance (up to 16 pids). */
+typedef struct pid_refs {
+    unsigned long pid[16], refs[16];
+    int n;
+} pid_refs_t;
+
+static void refs_by_pid(const char *path, pid_refs_t *pr)
+{
+    memset(pr, 0, sizeof *pr);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char line[4096];
+    while (fgets(line, sizeof line, f)) {
+        unsigned long a, b;
+        char k;
+        unsigned long long addr;
+        int is_ref = sscanf(line, "%c %llx", &k, &addr) == 2 && (k == 'X' || k == 'R' || k == 'W');
+        unsigned long pid = 0, pids[2];
+        char word[16];
+        int np = 1;
+        if (is_ref)
+            pids[0] = strtoul(strrchr(line, ' ') + 1, NULL, 10);
+        else if (sscanf(line, "fork %lu %lu", &a, &b) == 2)
+            pids[0] = a, pids[1] = b, np = 2;
+        else if (sscanf(line, "%15s %lu", word, &pid) == 2)
+            pids[0] = pid;
+        else
+            continue;
+        for (int k = 0; k < np; k++) {
+            int i = 0;
+            while (i < pr->n && pr->pid[i] != pids[k])
+                i++;
+            if (i == pr->n && pr->n < 16)
+                pr->pid[pr->n++] = pids[k];
+            if (i < 16 && is_ref)
+                pr->refs[i]++;
+        }
+    }
+    fclose(f);
+}
+
 /* Records argv (NULL-terminated) into out; returns record_main's status. */
 static int record_argv(const char *out, char **prog)
 {
@@ -385,48 +427,28 @@ static void test_exec_first(char *tmp)
     CHECK_STR(t.last_exec, "/usr/bin/true");
     CHECK_EQ(t.refs_after_last_exec, 1);
     CHECK_EQ(t.refs_after_exit, 0);
-}
 
-/* Refs of each pid in a text trace, in order of first appearance (up to 16 pids). */
-typedef struct pid_refs {
-    unsigned long pid[16], refs[16];
-    int n;
-} pid_refs_t;
-
-static void refs_by_pid(const char *path, pid_refs_t *pr)
-{
-    memset(pr, 0, sizeof *pr);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    char line[4096];
-    while (fgets(line, sizeof line, f)) {
-        unsigned long a, b;
-        char k;
-        unsigned long long addr;
-        int is_ref = sscanf(line, "%c %llx", &k, &addr) == 2 && (k == 'X' || k == 'R' || k == 'W');
-        unsigned long pid = 0, pids[2];
-        char word[16];
-        int np = 1;
-        if (is_ref)
-            pids[0] = strtoul(strrchr(line, ' ') + 1, NULL, 10);
-        else if (sscanf(line, "fork %lu %lu", &a, &b) == 2)
-            pids[0] = a, pids[1] = b, np = 2;
-        else if (sscanf(line, "%15s %lu", word, &pid) == 2)
-            pids[0] = pid;
-        else
-            continue;
-        for (int k = 0; k < np; k++) {
-            int i = 0;
-            while (i < pr->n && pr->pid[i] != pids[k])
-                i++;
-            if (i == pr->n && pr->n < 16)
-                pr->pid[pr->n++] = pids[k];
-            if (i < 16 && is_ref)
-                pr->refs[i]++;
-        }
-    }
+    /* A forked child runs a '#!/usr/bin/env sh' script: three images of the child's pid
+     * (the script's, env's, sh's) whose logs must run one after the other. */
+    snprintf(wrap, sizeof wrap, "%s/envwrap.sh", tmp);
+    f = fopen(wrap, "w");
+    fputs("#!/usr/bin/env sh\n/usr/bin/true\n", f);
     fclose(f);
+    chmod(wrap, 0755);
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd, "'%s'; /usr/bin/true", wrap);
+    snprintf(out, sizeof out, "%s/envwrap.trace", tmp);
+    char *e[] = { "sh", "-c", cmd, NULL };
+    CHECK_EQ(record_argv(out, e), 0);
+    summarize(out, &t);
+    CHECK_EQ(t.processes, 4);
+    CHECK_EQ(t.forks, 3);
+    CHECK_EQ(t.execs, 4);
+    CHECK_EQ(t.waits, 3);
+    CHECK_EQ(t.refs_after_exit, 0);
+    pid_refs_t pr;
+    refs_by_pid(out, &pr);
+    CHECK(pr.n == 4 && pr.refs[1] > 300000);    /* the child: its three images' references */
 }
 
 /* --markers, --skip-refs, --max-refs: which references are written; the areas and the
