@@ -545,8 +545,30 @@ typedef struct trace {
     proc_t *p;                 /* the current record's process, NULL after an event */
     spid_t pid;
     int flush_on_switch;
-    uint64_t next_tl;          /* the access count of the next timeline sample */
+    uint64_t next_tl;          /* the access count at which trace_tick runs: the earlier of
+                                  tl_at and the progress line's next look */
+    uint64_t tl_at;            /* the access count of the next timeline sample */
 } trace_t;
+
+/* When trace_tick runs next. The progress line counts page references, at least one per
+ * access, so looking after as many accesses as it has references to go is never late. */
+static void trace_next_tick(sim_t *s, trace_t *t)
+{
+    uint64_t p = progress_due_in(s->progress, s->vt);
+    t->next_tl = p < t->tl_at - s->n_access ? s->n_access + p : t->tl_at;
+}
+
+/* A timeline sample, a look for the progress line, or both. The progress line shares the
+ * timeline's per-record compare, so it costs the hot loop nothing. */
+static void trace_tick(sim_t *s, trace_t *t)
+{
+    if (s->n_access >= t->tl_at) {
+        stats_interval(s);
+        t->tl_at += s->interval;
+    }
+    progress_at(s->progress, s->vt);
+    trace_next_tick(s, t);
+}
 
 /* Makes the record's process current (a context switch if its address space differs). */
 static inline int trace_proc(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, char *err)
@@ -590,10 +612,8 @@ static inline int trace_rec(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec,
     c->busy_ps += c->clock - t0 - idle;
     if (evq_next_time(&s->evq) <= c->clock)
         run_events(s, c->clock);
-    if (s->n_access >= t->next_tl) {
-        stats_interval(s);
-        t->next_tl += s->interval;
-    }
+    if (s->n_access >= t->next_tl)
+        trace_tick(s, t);
     if (s->paranoid)
         paranoid_check(s);
     return 0;
@@ -601,7 +621,8 @@ static inline int trace_rec(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec,
 
 /* A run (wl.h): from its summary when it is all TLB hits and reaches no event and no
  * timeline sample (then nothing between its references could differ), else record by
- * record. (No event today touches a run's pages: reclaim is queued for the time of the
+ * record. (A look of the progress line is a tick too: the run where one falls is expanded,
+ * which changes no result. No event today touches a run's pages: reclaim is queued for the time of the
  * fault that wakes it and runs right after that reference, write-backs only free frames.
  * The event test keeps the argument simple and true for events to come.) */
 static int trace_run(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, wl_rec_t *buf, char *err)
@@ -641,14 +662,14 @@ static int run_trace(sim_t *s, char *err)
     cpu_t *c = &s->cpus[0];
     trace_t t = {
         .flush_on_switch = !json_is_true(json_object_get(json_object_get(s->cfg, "tlb"), "asid")),
-        .next_tl = s->interval ? s->interval : UINT64_MAX,
+        .tl_at = s->interval ? s->interval : UINT64_MAX,
     };
+    trace_next_tick(s, &t);
     wl_rec_t batch[TRACE_BATCH], runbuf[WL_RUN_MAX];
     int rc;
     s->cur_wl = s->wl;
     s->wl->want_runs = runs_ok(s);
     while ((rc = wl_fill(s->wl, batch, TRACE_BATCH)) > 0) {
-        progress_at(s->progress, s->vt);          /* one compare per batch */
         for (const wl_rec_t *rec = batch; rec < batch + rc; rec++)
             if (rec->type == WL_RUN ? trace_run(s, c, &t, rec, runbuf, err) : trace_rec(s, c, &t, rec, err))
                 return -1;
