@@ -50,7 +50,7 @@ struct wl_input {
     int z_member_done;      /* the last gzip member ended; more input means another member */
     ZSTD_DCtx *zd;
     size_t zd_last;         /* last ZSTD_decompressStream return: 0 at a frame boundary */
-    uint64_t raw_bytes;     /* read(2) so far since open or rewind (progress lines) */
+    uint64_t raw_bytes;     /* read(2) so far since open or rewind (wl_input_position) */
     uint64_t size_bytes;    /* the file's size; 0 when not a regular file */
     char path[4096];
     char err[WL_ERR_LEN];
@@ -388,7 +388,10 @@ int wl_input_rewind(wl_input_t *in)
 
 void wl_input_position(const wl_input_t *in, uint64_t *done_bytes, uint64_t *total_bytes)
 {
-    *done_bytes = in->raw_bytes;
+    /* Read but not yet used: plain bytes in buf, or compressed bytes the decoder has not
+     * taken (then the lag is what buf holds decompressed, at most a chunk or two). */
+    uint64_t unread = in->codec == IN_PLAIN ? in->end - in->pos : in->raw_end - in->raw_pos;
+    *done_bytes = in->raw_bytes > unread ? in->raw_bytes - unread : 0;
     *total_bytes = in->size_bytes;
 }
 

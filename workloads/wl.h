@@ -145,8 +145,9 @@ static inline int wl_run_expand(wl_t *wl, const wl_rec_t *run, wl_rec_t *recs)
 }
 int  wl_rewind(wl_t *wl);
 void wl_close(wl_t *wl);
-/* How far the stream has read its file: bytes read (compressed bytes for a compressed file)
- * since it was opened or rewound, and the file's size. 1 when known, 0 for standard input,
+/* How far the stream has read its file: bytes used (compressed bytes for a compressed file,
+ * to within a megabyte of decompressed data) since it was opened or rewound, and the file's
+ * size. 1 when known, 0 for standard input,
  * pipes and generators. Costs nothing per record (for progress lines). */
 int  wl_position(const wl_t *wl, uint64_t *done_bytes, uint64_t *total_bytes);
 
@@ -174,7 +175,8 @@ long wl_input_read(wl_input_t *in, void *buf, size_t n);
 /* The first bytes of the decompressed stream without consuming them (for probe). */
 size_t wl_input_peek(wl_input_t *in, const char **head);
 int  wl_input_rewind(wl_input_t *in);
-/* Bytes read from the file since open or rewind, and its size (0: not a regular file). */
+/* Bytes of the file used since open or rewind (read, less what waits in the buffers), and
+ * its size (0: not a regular file). */
 void wl_input_position(const wl_input_t *in, uint64_t *done_bytes, uint64_t *total_bytes);
 const char *wl_input_error(wl_input_t *in);
 void wl_input_close(wl_input_t *in);
