@@ -315,6 +315,11 @@ expect "run rr --progress: the pass that finds the processes" has_err "pagesim r
 expect "run rr --progress: a percentage of the counted references" grep -q "simulating done: .* refs (100%)" "$T/err"
 "$BIN" run --schedule rr -q -o "$T/prog_rr_q.json" "$TINY" "$TINY" 2>/dev/null
 expect "run rr --progress: the same results as -q" cmp -s "$T/prog_rr.json" "$T/prog_rr_q.json"
+# A binary trace's runs: the one where a progress look falls is expanded, which changes nothing.
+"$BIN" convert -q --to binary "$PIPE" "$T/prog_pipe.pstb"
+"$BIN" run -p lru -f 64 --progress -o "$T/prog_pipe.json" "$T/prog_pipe.pstb" 2>/dev/null
+"$BIN" run -p lru -f 64 -q -o "$T/prog_pipe_q.json" "$T/prog_pipe.pstb"
+expect "run --progress on a binary trace: the same results as -q" cmp -s "$T/prog_pipe.json" "$T/prog_pipe_q.json"
 run run --progress -p nosuch "$TINY"
 only_message() { [ $rc -eq 2 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && has_err "unknown policy"; }
 expect "run --progress, bad policy: exit 2 with only the message" only_message
