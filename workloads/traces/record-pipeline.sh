@@ -20,7 +20,7 @@ pagesim="${PAGESIM:-$root/build/pagesim}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
-LC_ALL=C "$pagesim" record -o "$tmp/trace" -- sh -c 'seq 1 2000 | sort -r | head -5' >/dev/null
-zstd -19 -T0 -q -f "$tmp/trace" -o "$out.tmp"
+LC_ALL=C "$pagesim" record -o "$tmp/trace.txt" -- sh -c 'seq 1 2000 | sort -r | head -5' >/dev/null
+zstd -19 -T0 -q -f "$tmp/trace.txt" -o "$out.tmp"
 mv "$out.tmp" "$out"
 echo "wrote $out ($(stat -c %s "$out") bytes)"

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# record-build-driver.sh - records build-driver.trace.zst: a make-like driver of short programs.
+#
+#   LC_ALL=C pagesim record -- sh -c 'sed s/x/y/ in.c > in.i && cat in.i > in.o && cmp -s in.i in.o'
+#
+# How a compiler driver or make runs a build: a shell forks a child per step, each execs a
+# short program (sed, cat, cmp), and the shell waits for each before starting the next (so
+# the steps do not overlap, unlike a pipeline). Four processes, three forks, three execs,
+# three waits. (gcc -c on a tiny file is 79 M references and cc -E 17 M: too big to bundle.)
+# pagesim text, compressed with zstd -19.
+# Usage: workloads/traces/record-build-driver.sh [OUT]   (default: beside this script)
+# PAGESIM names the pagesim binary (default: build/pagesim of this repository).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+out="${1:-$here/build-driver.trace.zst}"
+pagesim="${PAGESIM:-$root/build/pagesim}"
+[ -x "$pagesim" ] || { echo "record-build-driver.sh: $pagesim not built (scripts/test builds it)" >&2; exit 1; }
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+printf 'int x(int a) { return a + 1; }\nint main(void) { return x(-1); }\n' > in.c
+LC_ALL=C "$pagesim" record -o "$tmp/trace.txt" -- \
+    sh -c 'sed s/x/y/ in.c > in.i && cat in.i > in.o && cmp -s in.i in.o' >/dev/null
+zstd -19 -T0 -q -f "$tmp/trace.txt" -o "$out.tmp"
+mv "$out.tmp" "$out"
+echo "wrote $out ($(stat -c %s "$out") bytes)"

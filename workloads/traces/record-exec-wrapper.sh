@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# record-exec-wrapper.sh - records exec-wrapper.trace.zst: a #! wrapper that execs.
+#
+#   LC_ALL=C pagesim record -- ./wrapper x    where wrapper is
+#     #!/bin/sh
+#     exec /usr/bin/env true "$@"
+#
+# What launchers and version managers' shims (pyenv, rbenv) do: the first process is dash
+# running the script, which execs env, which execs true: one process whose image is
+# replaced twice (two execs), no fork. The case `pagesim record` once lost (the exec'd
+# image's log overwrote the first one's). pagesim text, compressed with zstd -19.
+# Usage: workloads/traces/record-exec-wrapper.sh [OUT]   (default: beside this script)
+# PAGESIM names the pagesim binary (default: build/pagesim of this repository).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+out="${1:-$here/exec-wrapper.trace.zst}"
+pagesim="${PAGESIM:-$root/build/pagesim}"
+[ -x "$pagesim" ] || { echo "record-exec-wrapper.sh: $pagesim not built (scripts/test builds it)" >&2; exit 1; }
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+printf '#!/bin/sh\nexec /usr/bin/env true "$@"\n' > wrapper
+chmod +x wrapper
+LC_ALL=C "$pagesim" record -o "$tmp/trace.txt" -- ./wrapper x >/dev/null
+zstd -19 -T0 -q -f "$tmp/trace.txt" -o "$out.tmp"
+mv "$out.tmp" "$out"
+echo "wrote $out ($(stat -c %s "$out") bytes)"

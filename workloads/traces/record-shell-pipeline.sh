@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# record-shell-pipeline.sh - records shell-pipeline.trace.zst: a small shell pipeline.
+#
+#   LC_ALL=C pagesim record -- sh -c 'seq 1 200 | sort -r | head -3'
+#
+# dash forks three children, which exec seq, sort and head, and waits for them: four
+# processes, three forks, three execs, the shell's waits, and every mmap, munmap, mprotect
+# and brk of the four. A smaller sibling of pipeline.trace.zst for tests. The trace is
+# pagesim text (see workloads/trace_text.c), compressed with zstd -19.
+# Usage: workloads/traces/record-shell-pipeline.sh [OUT]   (default: beside this script)
+# PAGESIM names the pagesim binary (default: build/pagesim of this repository).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+out="${1:-$here/shell-pipeline.trace.zst}"
+pagesim="${PAGESIM:-$root/build/pagesim}"
+[ -x "$pagesim" ] || { echo "record-shell-pipeline.sh: $pagesim not built (scripts/test builds it)" >&2; exit 1; }
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+LC_ALL=C "$pagesim" record -o "$tmp/trace.txt" -- sh -c 'seq 1 200 | sort -r | head -3' >/dev/null
+zstd -19 -T0 -q -f "$tmp/trace.txt" -o "$out.tmp"
+mv "$out.tmp" "$out"
+echo "wrote $out ($(stat -c %s "$out") bytes)"
