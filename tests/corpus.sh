@@ -24,7 +24,7 @@ MODE=${3:-full}
 command -v python3 >/dev/null || { echo "corpus: needs python3"; exit 77; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/pagesim_corpus_XXXXXX")
-trap 'rm -rf "$T"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 pass=0
 fail=0
 ok()  { pass=$((pass + 1)); }

@@ -186,10 +186,11 @@ nextuse_t *nu_build(wl_t *wl, unsigned page_shift, const pgid_cow_t *cow, char *
 
     vtime_t t = 0;
     wl_rec_t batch[128];
-    nu_slot_t *prev = NULL;
-    uint64_t prev_pid = UINT64_MAX;
+    nu_slot_t *prev = NULL;           /* the page of the last reference, and what the next */
+    uint64_t prev_pid = UINT64_MAX;   /* reference to it may do and stay on it */
     vpn_t prev_vpn = 0;
-    int prev_kind = -1;
+    unsigned prev_ok = 0;             /* bit k: a reference of kind k keeps the key */
+    static const uint8_t need[3] = {WL_PROT_R, WL_PROT_W, WL_PROT_X};
     int rc;
     progress_pass(wl->progress, "next-use pass", "refs", wl, 0, NULL, NULL);
     while ((rc = wl_fill(wl, batch, 128)) > 0) {
@@ -208,10 +209,10 @@ nextuse_t *nu_build(wl_t *wl, unsigned page_shift, const pgid_cow_t *cow, char *
             if (t == arr.cap && arr_resize(&arr, arr.cap * 2, err) < 0)
                 goto fail;
             arr.a[t] = 0;
-            /* Runs of references to one page of one kind (instruction fetches) skip both
-             * lookups: the same page again, no copy (the last slot stays valid because the
-             * table only moves inside map_get). */
-            if (prev && prev_pid == r.pid && prev_vpn == vpn && prev_kind == r.kind) {
+            /* Runs of references to one page skip both lookups when the reference can only
+             * find the same page again: its area allows the kind, and a write would not copy
+             * (the last slot stays valid because the table only moves inside map_get). */
+            if (prev && prev_pid == r.pid && prev_vpn == vpn && (prev_ok >> r.kind & 1)) {
                 link_use(nu, &arr, prev, t, 0);
                 continue;
             }
@@ -232,12 +233,13 @@ nextuse_t *nu_build(wl_t *wl, unsigned page_shift, const pgid_cow_t *cow, char *
             if (!s)
                 goto nomem;
             link_use(nu, &arr, s, t, 0);
-            /* A write that found its page writable stays so; a read may be followed by a
-             * write that copies, so only a repeat of the same kind is taken as the same. */
             prev = s;
             prev_pid = r.pid;
             prev_vpn = vpn;
-            prev_kind = r.kind;
+            prev_ok = 0;
+            for (unsigned k = 0; k < 3; k++)
+                if ((id.prot & need[k]) && (k != REF_WRITE || id.stable))
+                    prev_ok |= 1u << k;
         }
       }
     }

@@ -423,7 +423,7 @@ static void neighbours(pgid_t *g, pg_mm_t *m, const pg_area_t *v, vpn_t vpn)
 
 pgid_ref_t pgid_ref(pgid_t *g, spid_t pid, vpn_t vpn, ref_kind_t kind)
 {
-    pgid_ref_t out = {0, 0};
+    pgid_ref_t out = {0, 0, 0, 0};
     pg_mm_t *m = mm_of(g, pid);
     if (m->dead)
         return out;
@@ -433,6 +433,8 @@ pgid_ref_t pgid_ref(pgid_t *g, spid_t pid, vpn_t vpn, ref_kind_t kind)
     static const uint8_t need[3] = {WL_PROT_R, WL_PROT_W, WL_PROT_X};
     if (!v || !(v->prot & need[kind]))
         return out;                                   /* segv or protection: skipped */
+    out.prot = v->prot;
+    out.stable = 1;
     if (v->flags & A_SHARED) {
         uint64_t index = v->pgoff + (vpn - v->start);
         out.key = out.src = (uint64_t)v->obj << 40 | (index & ((1ULL << 40) - 1));
@@ -441,6 +443,7 @@ pgid_ref_t pgid_ref(pgid_t *g, spid_t pid, vpn_t vpn, ref_kind_t kind)
     uint64_t *e = u64map_find(&m->pages, vpn);
     if (e) {
         out.key = out.src = *e & ~WP_BIT;
+        out.stable = !(*e & WP_BIT) || kind == REF_WRITE;
         if (kind == REF_WRITE && (*e & WP_BIT)) {
             if (owners(g, out.key) == 1 && g->cow.reuse(g->cow.ctx, 1)) {
                 *e = out.key;                         /* made writable in place */
@@ -461,7 +464,9 @@ pgid_ref_t pgid_ref(pgid_t *g, spid_t pid, vpn_t vpn, ref_kind_t kind)
     }
     uint64_t index = v->pgoff + (vpn - v->start);
     out.key = out.src = (uint64_t)v->obj << 40 | (index & ((1ULL << 40) - 1));
+    out.stable = 0;                                   /* still the file's page */
     if (kind == REF_WRITE) {                          /* the first write copies the file page */
+        out.stable = 1;
         out.key = anon_new(g);
         u64map_put(&m->pages, vpn, out.key);
         if (g->cow.neighbours)

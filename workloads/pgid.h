@@ -19,7 +19,11 @@ typedef struct pgid_cow {
  * differ only when it copies on write); both 0 for a reference the engine skips (segv,
  * protection). Keys: (object << 40 | index) for file and shared pages, 1 << 63 | id for
  * anonymous ones; never 0. */
-typedef struct pgid_ref { page_key_t key, src; } pgid_ref_t;
+typedef struct pgid_ref {
+    page_key_t key, src;
+    uint8_t prot;       /* the area's WL_PROT_* (what a next reference may do without a fault) */
+    uint8_t stable;     /* a write to the page now would not copy it (the key stays) */
+} pgid_ref_t;
 
 typedef struct pgid pgid_t;
 pgid_t *pgid_new(unsigned page_shift, const pgid_cow_t *cow);   /* NULL when out of memory */
