@@ -14,10 +14,11 @@
  * `--trace-children=yes --log-file=DIR/%p.%n` each process image writes its own file: a
  * forked child reopens the log at fork (its first line finishes the clone: Success(0x0)),
  * and an exec'd image is a new Valgrind that opens a new file for the same pid (%n keeps the
- * names apart). Every file opens with "==PID== Command: ..." and "==PID== Parent PID: N".
- * record_main watches DIR with inotify, so files are met in creation order: for one pid, a
- * later file is the image after an execve (or, once the process has exited, a new process
- * that reused the pid).
+ * names apart only within one Valgrind: an exec'd image counts from 1 again and would
+ * overwrite PID.1, so record_main renames every log as inotify reports it: see
+ * drain_inotify). Every file opens with "==PID== Command: ..." and "==PID== Parent PID: N".
+ * Files are met in creation order: for one pid, a later file is the image after an execve
+ * (or, once the process has exited, a new process that reused the pid).
  *
  * Order. Processes run concurrently and Valgrind records no global order, so the trace
  * interleaves processes in the order their logs are consumed: every round converts all that
@@ -45,7 +46,14 @@
  *
  * Bounded disk use. Logs are read while Valgrind writes them; every CHUNK_PUNCH bytes read,
  * the consumed prefix is deallocated with fallocate(PUNCH_HOLE) (ext4, xfs, btrfs, tmpfs), so
- * the logs never hold more than a few MiB per process. Files are deleted at the end.
+ * the logs never hold more than a few MiB per process; a log is deleted once its process
+ * has exited (its exit_group line: what follows is Valgrind's summary) or its image was
+ * replaced by an exec and the log is drained.
+ *
+ * Waits. wait4 and waitid results become `wait PARENT CHILD` lines where the result line is
+ * met (proc_wait, sc_lost: a result Valgrind never printed). Valgrind's own areas (its
+ * preload objects and tool, is_valgrind_file) are left out with the references into them.
+ * Filters (rec_conv_filter) drop references only, never events.
  *
  * Cost: the conversion is a hand-written parse per reference line (no sscanf), far faster
  * than lackey produces lines (Valgrind lackey runs programs about 100 times slower than

@@ -1,9 +1,10 @@
 /* record.h - pagesim record: traces of real programs, every process, with their area events.
  *
- * `pagesim record [-o FILE] -- PROGRAM [ARGS...]` runs PROGRAM under Valgrind's lackey tool
- * (memory, system calls, children followed) and converts the logs, as they are written, into
- * one pagesim text trace (workloads/trace_text.c): references `R|W|X 0xADDR[:SIZE] PID` and
- * the events mmap, munmap, mprotect, brk, fork, exec and exit. record.c explains how.
+ * `pagesim record [-o FILE] [OPTIONS] -- PROGRAM [ARGS...]` runs PROGRAM under Valgrind's
+ * lackey tool (memory, system calls, children followed) and converts the logs, as they are
+ * written, into one pagesim trace (text, zstd text or PSTB, by FILE's name): references
+ * `R|W|X 0xADDR[:SIZE] PID` and the events mmap, munmap, mprotect, brk, fork, exec, wait and
+ * exit; then checks it through the engine. record.c explains how.
  *
  * The converter is usable on its own: tests feed it saved Valgrind logs.
  */
@@ -17,8 +18,10 @@
 #define REC_ERR_LEN 512
 
 /* The subcommand; argv[0] is its name ("record"). Prints messages on stderr. Returns 0 when
- * the trace was written, 2 on bad usage, 1 when recording was impossible (Valgrind missing,
- * the program did not start, an I/O error): then no output file is left behind. */
+ * the trace was written whole and passed the engine's checks, 2 on bad usage (an unknown
+ * option or output name, no such program), 1 when there is no whole trace (Valgrind
+ * missing, the program did not start, an I/O error: no output file; a lost log: the trace
+ * is written; a failed check: kept as FILE.invalid). */
 int record_main(int argc, char **argv);
 
 /* Converter of Valgrind logs, one file per process image, as --log-file=DIR/%p.%n writes
