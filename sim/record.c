@@ -122,6 +122,7 @@ struct rec_stream {
     size_t npend, cappend;
     uint32_t last_tid;            /* the call a bare " --> result" line finishes */
     int have_last;
+    int layout_overdue;           /* its log has lines past the header and no layout yet */
     rec_stream_t *pred;           /* S_WAIT_EXEC: the image this one replaces (NULL: the
                                      first process, which starts without an exec event) */
 };
@@ -1364,8 +1365,23 @@ static int image_start(rec_conv_t *c, rec_stream_t *s)
         return 0;
     size_t at = 0;
     layout_t *l = layout_ready(c, s->pid, &at);
-    if (!l && c->expect_layouts && !c->final)
-        return 0;
+    if (!l && c->expect_layouts && !c->final) {
+        /* Valgrind prints the layout on the image's standard error before the program's
+         * first instruction, so before the log's first reference line ("I  ..."). Once
+         * that line is here, one more step (record_main drains standard error between steps)
+         * settles it: no layout will come (the program sent its standard error elsewhere,
+         * 2>/dev/null), and the image starts without those areas rather than hold up the
+         * pid's log, and its children's, until the end. */
+        if (!s->layout_overdue) {
+            if (s->len < CHUNK && stream_fill(s) < 0)
+                return 0;
+            if (!s->len || (memcmp(s->buf, "I  ", s->len < 3 ? s->len : 3)
+                            && !memmem(s->buf, s->len, "\nI  ", 4)))
+                return 0;
+            s->layout_overdue = 1;
+            return 0;
+        }
+    }
     if (s->pred) {
         wl_rec_t r = { .type = WL_EXEC, .pid = p->pid, .size = 1,
                        .file = p->exec_path ? p->exec_path : s->cmd ? s->cmd : "?" };

@@ -449,6 +449,27 @@ static void test_exec_first(char *tmp)
     pid_refs_t pr;
     refs_by_pid(out, &pr);
     CHECK(pr.n == 4 && pr.refs[1] > 300000);    /* the child: its three images' references */
+
+    /* A child whose standard error goes elsewhere: Valgrind's startup layouts of its exec'd
+     * images are lost with it, and the images must not wait for them until the end (they
+     * came after the shell's exit, and its second child before them). */
+    snprintf(out, sizeof out, "%s/noerr.trace", tmp);
+    char *ne[] = { "sh", "-c", "sh -c 'exec /usr/bin/true' 2>/dev/null; /usr/bin/true", NULL };
+    CHECK_EQ(record_argv(out, ne), 0);
+    summarize(out, &t);
+    CHECK_EQ(t.processes, 3);
+    CHECK_EQ(t.execs, 3);
+    f = fopen(out, "r");
+    char line[4096], first_exec[64] = "", last[64] = "";
+    while (f && fgets(line, sizeof line, f)) {
+        if (!first_exec[0] && !strncmp(line, "exec ", 5))
+            snprintf(first_exec, sizeof first_exec, "%s", line);
+        snprintf(last, sizeof last, "%s", line);
+    }
+    if (f)
+        fclose(f);
+    CHECK(strstr(first_exec, "/usr/bin/sh") != NULL);   /* the redirected child's, first */
+    CHECK(!strncmp(last, "exit ", 5));
 }
 
 /* --markers, --skip-refs, --max-refs: which references are written; the areas and the
