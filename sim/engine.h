@@ -12,6 +12,7 @@
 #include "pagetable.h"
 #include "tlb.h"
 #include "u64map.h"
+#include "vmalist.h"
 #include "hist.h"
 #include "device.h"
 #include "../policies/repl.h"
@@ -51,22 +52,10 @@ typedef struct rmap_node {
     uint32_t next;        /* next node of the same frame, 0 = end */
 } rmap_node_t;
 
-/* ---- areas and address spaces ---- */
-enum { VMA_SHARED = 1u << 0, VMA_ANON = 1u << 1 };
-
-typedef struct vma {
-    vpn_t    start, end;  /* [start, end) in pages */
-    uint32_t prot;        /* PTE_READ | PTE_WRITE | PTE_EXEC */
-    uint32_t flags;       /* VMA_* */
-    uint32_t obj;         /* backing object (file or shared anonymous), 0 = private anonymous */
-    uint32_t pad;
-    uint64_t pgoff;       /* page offset of start within obj */
-} vma_t;
-
+/* ---- areas and address spaces (areas: vmalist.h) ---- */
 typedef struct mm {
     pagetable_t pt;
-    vma_t   *vmas;        /* sorted by start, non-overlapping */
-    uint32_t nvmas, capvmas;
+    vma_list_t areas;
     uint32_t users;       /* processes using it (1; 0 = dead) */
     int      implicit;    /* no area declared: everything is anonymous private rwx */
     uint64_t resident;    /* present PTEs */

@@ -38,17 +38,7 @@ static const vma_t implicit_vma = {
 
 const vma_t *vma_find(const mm_t *mm, vpn_t vpn)
 {
-    if (mm->implicit)
-        return &implicit_vma;
-    uint32_t lo = 0, hi = mm->nvmas;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (mm->vmas[mid].end <= vpn)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < mm->nvmas && mm->vmas[lo].start <= vpn ? &mm->vmas[lo] : NULL;
+    return mm->implicit ? &implicit_vma : vma_list_find(&mm->areas, vpn);
 }
 
 /* The policy hears of a reference to pfn: a new page, or one it already tracks. */

@@ -303,7 +303,7 @@ void sim_free(sim_t *s)
     sched_teardown(s);
     for (uint32_t i = 0; i < s->nmms; i++) {
         pt_free(&s->mms[i].pt);
-        free(s->mms[i].vmas);
+        vma_list_free(&s->mms[i].areas);
     }
     free(s->mms);
     for (uint32_t i = 1; i < s->nobjs; i++) {

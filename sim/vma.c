@@ -8,9 +8,10 @@
  * the COW policy decides at the write fault); shared areas stay shared. munmap, exec and
  * exit drop mappings; a frame nobody maps any more is freed unless a cache keeps it.
  *
- * Areas are a sorted array per address space: lookups are binary searches, done only on
- * faults; edits shift the array, O(areas), done only on events. munmap of a range visits
- * the smaller of the range and the page table. */
+ * Areas are a sorted array per address space (vmalist.h, shared with the offline pass that
+ * names pages, workloads/pgid.c): lookups are binary searches, done only on faults; edits
+ * shift the array, O(areas), done only on events. munmap of a range visits the smaller of
+ * the range and the page table. */
 #include "engine.h"
 
 #include <stdio.h>
@@ -93,66 +94,6 @@ static void unmap_range(sim_t *s, uint32_t mmi, vpn_t lo, vpn_t hi)
     }
 }
 
-static void vma_insert_at(mm_t *mm, uint32_t i, const vma_t *v)
-{
-    if (mm->nvmas == mm->capvmas) {
-        mm->capvmas = mm->capvmas ? 2 * mm->capvmas : 8;
-        mm->vmas = realloc(mm->vmas, mm->capvmas * sizeof *mm->vmas);
-        assert(mm->vmas);
-    }
-    memmove(&mm->vmas[i + 1], &mm->vmas[i], (mm->nvmas - i) * sizeof *mm->vmas);
-    mm->vmas[i] = *v;
-    mm->nvmas++;
-}
-
-/* Removes [lo, hi) from the area list, splitting areas that straddle the ends. */
-static void vma_cut(mm_t *mm, vpn_t lo, vpn_t hi)
-{
-    for (uint32_t i = 0; i < mm->nvmas;) {
-        vma_t *v = &mm->vmas[i];
-        if (v->end <= lo || v->start >= hi) {
-            i++;
-            continue;
-        }
-        if (v->start < lo && v->end > hi) {            /* a hole in the middle */
-            vma_t tail = *v;
-            tail.pgoff += hi - v->start;
-            tail.start = hi;
-            v->end = lo;
-            vma_insert_at(mm, i + 1, &tail);
-            return;
-        }
-        if (v->start < lo) {
-            v->end = lo;
-            i++;
-        } else if (v->end > hi) {
-            v->pgoff += hi - v->start;
-            v->start = hi;
-            i++;
-        } else {
-            memmove(v, v + 1, (mm->nvmas - i - 1) * sizeof *v);
-            mm->nvmas--;
-        }
-    }
-}
-
-static void vma_add(mm_t *mm, const vma_t *nv)
-{
-    uint32_t i = 0;
-    while (i < mm->nvmas && mm->vmas[i].start < nv->start)
-        i++;
-    /* Merge with a neighbour of the same kind (brk grows the heap page by page). */
-    if (i > 0) {
-        vma_t *p = &mm->vmas[i - 1];
-        if (p->end == nv->start && p->prot == nv->prot && p->flags == nv->flags && p->obj == nv->obj &&
-            (!p->obj ? 1 : p->pgoff + (p->end - p->start) == nv->pgoff) && !(nv->flags & VMA_SHARED && !nv->obj)) {
-            p->end = nv->end;
-            return;
-        }
-    }
-    vma_insert_at(mm, i, nv);
-}
-
 static int do_mmap(sim_t *s, proc_t *p, const wl_rec_t *r, char *err)
 {
     mm_t *mm = &s->mms[p->mm];
@@ -181,8 +122,8 @@ static int do_mmap(sim_t *s, proc_t *p, const wl_rec_t *r, char *err)
     }
     mm->implicit = 0;
     unmap_range(s, p->mm, lo, hi);                      /* MAP_FIXED replaces what was there */
-    vma_cut(mm, lo, hi);
-    vma_add(mm, &v);
+    vma_list_cut(&mm->areas, lo, hi);
+    vma_list_add(&mm->areas, &v);
     return 0;
 }
 
@@ -192,7 +133,7 @@ static void do_munmap(sim_t *s, proc_t *p, uint64_t addr, uint64_t len)
         return;
     vpn_t lo = addr >> s->page_shift, hi = ((addr + len - 1) >> s->page_shift) + 1;
     unmap_range(s, p->mm, lo, hi);
-    vma_cut(&s->mms[p->mm], lo, hi);
+    vma_list_cut(&s->mms[p->mm].areas, lo, hi);
 }
 
 static void do_mprotect(sim_t *s, proc_t *p, const wl_rec_t *r)
@@ -202,25 +143,7 @@ static void do_mprotect(sim_t *s, proc_t *p, const wl_rec_t *r)
         return;
     vpn_t lo = r->addr >> s->page_shift, hi = ((r->addr + r->len - 1) >> s->page_shift) + 1;
     uint32_t prot = prot_bits(r->prot);
-    /* Split at both ends, then retag the areas inside. */
-    for (uint32_t i = 0; i < mm->nvmas; i++) {
-        vma_t *v = &mm->vmas[i];
-        if (v->end <= lo || v->start >= hi)
-            continue;
-        vma_t whole = *v;
-        vpn_t a = whole.start > lo ? whole.start : lo, b = whole.end < hi ? whole.end : hi;
-        vma_cut(mm, a, b);
-        vma_t mid = whole;
-        mid.pgoff += a - whole.start;
-        mid.start = a;
-        mid.end = b;
-        mid.prot = prot;
-        uint32_t j = 0;
-        while (j < mm->nvmas && mm->vmas[j].start < a)
-            j++;
-        vma_insert_at(mm, j, &mid);
-        i = j;
-    }
+    vma_list_protect(&mm->areas, lo, hi, prot);
     /* Existing PTEs take the new rights; private pages stay write-protected so that a
      * write goes through the COW path (which reuses the page if it is exclusive). */
     for (size_t i = 0; i < mm->pt.n; i++) {
@@ -252,9 +175,7 @@ static void mm_teardown(sim_t *s, uint32_t mmi)
     SIM_ASSERT(s, mm->resident == 0);
     pt_free(&mm->pt);
     pt_init(&mm->pt);
-    free(mm->vmas);
-    mm->vmas = NULL;
-    mm->nvmas = mm->capvmas = 0;
+    vma_list_free(&mm->areas);
 }
 
 static int do_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, char *err)
@@ -275,11 +196,8 @@ static int do_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, ch
     uint32_t pmi = parent->mm, cmi = child->mm;
     mm_t *pm = &s->mms[pmi], *cm = &s->mms[cmi];
     cm->implicit = pm->implicit;
-    if (pm->nvmas) {
-        cm->vmas = malloc(pm->nvmas * sizeof *cm->vmas);
-        memcpy(cm->vmas, pm->vmas, pm->nvmas * sizeof *cm->vmas);
-        cm->nvmas = cm->capvmas = pm->nvmas;
-    }
+    for (uint32_t i = 0; i < pm->areas.n; i++)
+        vma_list_insert_at(&cm->areas, cm->areas.n, &pm->areas.v[i]);
     for (size_t i = 0; i < pm->pt.n; i++) {
         pte_t *pp = pt_at(&pm->pt, i);
         if (!(pp->flags & (PTE_PRESENT | PTE_SWAP)))

@@ -41,23 +41,13 @@
 #include "pgid.h"
 #include "wl_priv.h"
 #include "../sim/u64map.h"
+#include "../sim/vmalist.h"
 
 #define ANON_BIT  (1ULL << 63)   /* an anonymous page's key */
 #define WP_BIT    (1ULL << 62)   /* in an address space's map: the PTE is write-protected */
 
-enum { A_SHARED = 1, A_ANON = 2 };
-
-typedef struct pg_area {
-    vpn_t start, end;
-    uint8_t prot;        /* WL_PROT_* */
-    uint8_t flags;       /* A_* */
-    uint32_t obj;        /* file or shared anonymous object; 0 private anonymous */
-    uint64_t pgoff;
-} pg_area_t;
-
 typedef struct pg_mm {
-    pg_area_t *a;
-    uint32_t n, cap;
+    vma_list_t areas;    /* as the engine's (vmalist.h), prot in WL_PROT_* bits */
     int implicit;        /* no area declared yet: everything anonymous private rwx */
     int dead;
     u64map_t pages;      /* vpn -> anonymous key | WP_BIT */
@@ -102,7 +92,7 @@ void pgid_free(pgid_t *g)
     if (!g)
         return;
     for (uint32_t i = 0; i < g->nmms; i++) {
-        free(g->mms[i].a);
+        vma_list_free(&g->mms[i].areas);
         u64map_free(&g->mms[i].pages);
     }
     free(g->mms);
@@ -203,67 +193,6 @@ static void drop_range(pgid_t *g, pg_mm_t *m, vpn_t lo, vpn_t hi)
     }
 }
 
-static const pg_area_t *area_find(const pg_mm_t *m, vpn_t vpn)
-{
-    uint32_t lo = 0, hi = m->n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (m->a[mid].end <= vpn)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < m->n && m->a[lo].start <= vpn ? &m->a[lo] : NULL;
-}
-
-static void area_insert_at(pg_mm_t *m, uint32_t i, const pg_area_t *v)
-{
-    if (m->n == m->cap) {
-        m->cap = m->cap ? 2 * m->cap : 8;
-        m->a = realloc(m->a, m->cap * sizeof *m->a);
-        assert(m->a);
-    }
-    memmove(&m->a[i + 1], &m->a[i], (m->n - i) * sizeof *m->a);
-    m->a[i] = *v;
-    m->n++;
-}
-
-/* Removes [lo, hi) from the areas, splitting those that straddle its ends. */
-static void area_cut(pg_mm_t *m, vpn_t lo, vpn_t hi)
-{
-    for (uint32_t i = 0; i < m->n;) {
-        pg_area_t *v = &m->a[i];
-        if (v->end <= lo || v->start >= hi) {
-            i++;
-        } else if (v->start < lo && v->end > hi) {
-            pg_area_t tail = *v;
-            tail.pgoff += hi - v->start;
-            tail.start = hi;
-            v->end = lo;
-            area_insert_at(m, i + 1, &tail);
-            return;
-        } else if (v->start < lo) {
-            v->end = lo;
-            i++;
-        } else if (v->end > hi) {
-            v->pgoff += hi - v->start;
-            v->start = hi;
-            i++;
-        } else {
-            memmove(v, v + 1, (m->n - i - 1) * sizeof *v);
-            m->n--;
-        }
-    }
-}
-
-static void area_add(pg_mm_t *m, const pg_area_t *v)
-{
-    uint32_t i = 0;
-    while (i < m->n && m->a[i].start < v->start)
-        i++;
-    area_insert_at(m, i, v);
-}
-
 static void range_of(const pgid_t *g, const wl_rec_t *r, vpn_t *lo, vpn_t *hi)
 {
     *lo = r->addr >> g->shift;
@@ -274,12 +203,12 @@ static void do_mmap(pgid_t *g, pg_mm_t *m, const wl_rec_t *r, uint8_t prot, uint
 {
     vpn_t lo, hi;
     range_of(g, r, &lo, &hi);
-    pg_area_t v = {.start = lo, .end = hi, .prot = prot};
+    vma_t v = {.start = lo, .end = hi, .prot = prot};
     if (flags & WL_MAP_SHARED)
-        v.flags |= A_SHARED;
+        v.flags |= VMA_SHARED;
     if (flags & WL_MAP_ANON) {
-        v.flags |= A_ANON;
-        if (v.flags & A_SHARED)
+        v.flags |= VMA_ANON;
+        if (v.flags & VMA_SHARED)
             v.obj = obj_new(g, NULL);
     } else {
         v.obj = file_obj(g, r->file ? r->file : "");
@@ -287,8 +216,8 @@ static void do_mmap(pgid_t *g, pg_mm_t *m, const wl_rec_t *r, uint8_t prot, uint
     }
     m->implicit = 0;
     drop_range(g, m, lo, hi);
-    area_cut(m, lo, hi);
-    area_add(m, &v);
+    vma_list_cut(&m->areas, lo, hi);
+    vma_list_add(&m->areas, &v);
 }
 
 static void do_mprotect(pgid_t *g, pg_mm_t *m, const wl_rec_t *r)
@@ -297,23 +226,7 @@ static void do_mprotect(pgid_t *g, pg_mm_t *m, const wl_rec_t *r)
         return;
     vpn_t lo, hi;
     range_of(g, r, &lo, &hi);
-    for (uint32_t i = 0; i < m->n; i++) {
-        pg_area_t whole = m->a[i];
-        if (whole.end <= lo || whole.start >= hi)
-            continue;
-        vpn_t a = whole.start > lo ? whole.start : lo, b = whole.end < hi ? whole.end : hi;
-        area_cut(m, a, b);
-        pg_area_t mid = whole;
-        mid.pgoff += a - whole.start;
-        mid.start = a;
-        mid.end = b;
-        mid.prot = r->prot;
-        uint32_t j = 0;
-        while (j < m->n && m->a[j].start < a)
-            j++;
-        area_insert_at(m, j, &mid);
-        i = j;
-    }
+    vma_list_protect(&m->areas, lo, hi, r->prot);
     /* Private pages in the range stay write-protected (the engine lets the COW path decide) */
     for (size_t i = 0; i <= m->pages.mask; i++) {
         u64map_slot_t *sl = &m->pages.s[i];
@@ -331,13 +244,13 @@ static void do_fork(pgid_t *g, spid_t parent, spid_t child)
     u64map_put(&g->pid2mm, child, ci);
     pg_mm_t *pm = &g->mms[*u64map_find(&g->pid2mm, parent)], *cm = &g->mms[ci];
     cm->implicit = pm->implicit;
-    for (uint32_t i = 0; i < pm->n; i++)
-        area_insert_at(cm, cm->n, &pm->a[i]);
+    for (uint32_t i = 0; i < pm->areas.n; i++)
+        vma_list_insert_at(&cm->areas, cm->areas.n, &pm->areas.v[i]);
     for (size_t i = 0; i <= pm->pages.mask; i++) {
         u64map_slot_t *sl = &pm->pages.s[i];
         if (sl->key == U64MAP_EMPTY)
             continue;
-        if (!pm->implicit && !area_find(pm, sl->key))
+        if (!pm->implicit && !vma_list_find(&pm->areas, sl->key))
             continue;
         uint64_t key = sl->val & ~WP_BIT;
         if (g->cow.copy_at_fork(g->cow.ctx)) {
@@ -360,7 +273,7 @@ static void mm_end(pgid_t *g, spid_t pid, int exec)
     }
     pg_mm_t *m = &g->mms[*x];
     drop_range(g, m, 0, UINT64_MAX);
-    m->n = 0;
+    m->areas.n = 0;
     m->implicit = 1;
     m->dead = !exec;
 }
@@ -382,7 +295,7 @@ void pgid_event(pgid_t *g, const wl_rec_t *r)
             range_of(g, r, &lo, &hi);
             pg_mm_t *m = mm_of(g, r->pid);
             drop_range(g, m, lo, hi);
-            area_cut(m, lo, hi);
+            vma_list_cut(&m->areas, lo, hi);
         }
         break;
     case WL_MPROTECT:
@@ -405,7 +318,7 @@ void pgid_event(pgid_t *g, const wl_rec_t *r)
 
 /* After a copy at vpn, the COW policy may un-share the next pages of the area (sim/mmu.c
  * cow_break_neighbours): exclusive ones become writable, shared ones are copied. */
-static void neighbours(pgid_t *g, pg_mm_t *m, const pg_area_t *v, vpn_t vpn)
+static void neighbours(pgid_t *g, pg_mm_t *m, const vma_t *v, vpn_t vpn)
 {
     for (vpn_t x = vpn + 1; x <= vpn + g->cow.neighbours && x < v->end; x++) {
         uint64_t *e = u64map_find(&m->pages, x);
@@ -427,15 +340,15 @@ pgid_ref_t pgid_ref(pgid_t *g, spid_t pid, vpn_t vpn, ref_kind_t kind)
     pg_mm_t *m = mm_of(g, pid);
     if (m->dead)
         return out;
-    static const pg_area_t implicit = {.start = 0, .end = UINT64_MAX,
-                                       .prot = WL_PROT_R | WL_PROT_W | WL_PROT_X, .flags = A_ANON};
-    const pg_area_t *v = m->implicit ? &implicit : area_find(m, vpn);
+    static const vma_t implicit = {.start = 0, .end = UINT64_MAX,
+                                       .prot = WL_PROT_R | WL_PROT_W | WL_PROT_X, .flags = VMA_ANON};
+    const vma_t *v = m->implicit ? &implicit : vma_list_find(&m->areas, vpn);
     static const uint8_t need[3] = {WL_PROT_R, WL_PROT_W, WL_PROT_X};
     if (!v || !(v->prot & need[kind]))
         return out;                                   /* segv or protection: skipped */
     out.prot = v->prot;
     out.stable = 1;
-    if (v->flags & A_SHARED) {
+    if (v->flags & VMA_SHARED) {
         uint64_t index = v->pgoff + (vpn - v->start);
         out.key = out.src = (uint64_t)v->obj << 40 | (index & ((1ULL << 40) - 1));
         return out;
@@ -457,7 +370,7 @@ pgid_ref_t pgid_ref(pgid_t *g, spid_t pid, vpn_t vpn, ref_kind_t kind)
         }
         return out;
     }
-    if (v->flags & A_ANON) {                          /* demand-zero */
+    if (v->flags & VMA_ANON) {                          /* demand-zero */
         out.key = out.src = anon_new(g);
         u64map_put(&m->pages, vpn, out.key);
         return out;
