@@ -11,18 +11,9 @@
 # Usage: workloads/traces/record-build-driver.sh [OUT]   (default: beside this script)
 # PAGESIM names the pagesim binary (default: build/pagesim of this repository).
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-out="${1:-$here/build-driver.trace.zst}"
-pagesim="${PAGESIM:-$root/build/pagesim}"
-[ -x "$pagesim" ] || { echo "record-build-driver.sh: $pagesim not built (scripts/test builds it)" >&2; exit 1; }
-
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
+. "$(dirname "$0")/record-lib.sh"
+record_start build-driver.trace.zst "$@"
 printf 'int x(int a) { return a + 1; }\nint main(void) { return x(-1); }\n' > in.c
 LC_ALL=C "$pagesim" record -o "$tmp/trace.txt" -- \
     sh -c 'sed s/x/y/ in.c > in.i && cat in.i > in.o && cmp -s in.i in.o' >/dev/null
-zstd -19 -T0 -q -f "$tmp/trace.txt" -o "$out.tmp"
-mv "$out.tmp" "$out"
-echo "wrote $out ($(stat -c %s "$out") bytes)"
+record_finish

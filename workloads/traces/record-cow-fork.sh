@@ -10,15 +10,8 @@
 # Usage: workloads/traces/record-cow-fork.sh [OUT]   (default: beside this script)
 # PAGESIM names the pagesim binary (default: build/pagesim of this repository).
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-out="${1:-$here/cow-fork.trace.zst}"
-pagesim="${PAGESIM:-$root/build/pagesim}"
-[ -x "$pagesim" ] || { echo "record-cow-fork.sh: $pagesim not built (scripts/test builds it)" >&2; exit 1; }
-
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
+. "$(dirname "$0")/record-lib.sh"
+record_start cow-fork.trace.zst "$@"
 cat > cow.c <<'C'
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -66,6 +59,4 @@ LC_ALL=C "$pagesim" record -o "$tmp/trace.txt" -- ./cow data.bin >/dev/null
 # The recording names the files by the paths the program opened them with: the scratch
 # directory's name is random, so it is replaced by /tmp/cow.
 sed -i "s#$tmp/#/tmp/cow/#g" "$tmp/trace.txt"
-zstd -19 -T0 -q -f "$tmp/trace.txt" -o "$out.tmp"
-mv "$out.tmp" "$out"
-echo "wrote $out ($(stat -c %s "$out") bytes)"
+record_finish

@@ -12,18 +12,9 @@
 # Usage: workloads/traces/record-exec-wrapper.sh [OUT]   (default: beside this script)
 # PAGESIM names the pagesim binary (default: build/pagesim of this repository).
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-out="${1:-$here/exec-wrapper.trace.zst}"
-pagesim="${PAGESIM:-$root/build/pagesim}"
-[ -x "$pagesim" ] || { echo "record-exec-wrapper.sh: $pagesim not built (scripts/test builds it)" >&2; exit 1; }
-
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
+. "$(dirname "$0")/record-lib.sh"
+record_start exec-wrapper.trace.zst "$@"
 printf '#!/bin/sh\nexec /usr/bin/env true "$@"\n' > wrapper
 chmod +x wrapper
 LC_ALL=C "$pagesim" record -o "$tmp/trace.txt" -- ./wrapper x >/dev/null
-zstd -19 -T0 -q -f "$tmp/trace.txt" -o "$out.tmp"
-mv "$out.tmp" "$out"
-echo "wrote $out ($(stat -c %s "$out") bytes)"
+record_finish

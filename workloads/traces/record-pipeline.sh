@@ -11,16 +11,7 @@
 # Usage: workloads/traces/record-pipeline.sh [OUT]   (default: pipeline.trace.zst here)
 # PAGESIM names the pagesim binary (default: build/pagesim of this repository).
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-out="${1:-$here/pipeline.trace.zst}"
-pagesim="${PAGESIM:-$root/build/pagesim}"
-[ -x "$pagesim" ] || { echo "record-pipeline.sh: $pagesim not built (scripts/test builds it)" >&2; exit 1; }
-
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
+. "$(dirname "$0")/record-lib.sh"
+record_start pipeline.trace.zst "$@"
 LC_ALL=C "$pagesim" record -o "$tmp/trace.txt" -- sh -c 'seq 1 2000 | sort -r | head -5' >/dev/null
-zstd -19 -T0 -q -f "$tmp/trace.txt" -o "$out.tmp"
-mv "$out.tmp" "$out"
-echo "wrote $out ($(stat -c %s "$out") bytes)"
+record_finish

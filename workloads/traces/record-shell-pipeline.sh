@@ -10,16 +10,7 @@
 # Usage: workloads/traces/record-shell-pipeline.sh [OUT]   (default: beside this script)
 # PAGESIM names the pagesim binary (default: build/pagesim of this repository).
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-out="${1:-$here/shell-pipeline.trace.zst}"
-pagesim="${PAGESIM:-$root/build/pagesim}"
-[ -x "$pagesim" ] || { echo "record-shell-pipeline.sh: $pagesim not built (scripts/test builds it)" >&2; exit 1; }
-
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
+. "$(dirname "$0")/record-lib.sh"
+record_start shell-pipeline.trace.zst "$@"
 LC_ALL=C "$pagesim" record -o "$tmp/trace.txt" -- sh -c 'seq 1 200 | sort -r | head -3' >/dev/null
-zstd -19 -T0 -q -f "$tmp/trace.txt" -o "$out.tmp"
-mv "$out.tmp" "$out"
-echo "wrote $out ($(stat -c %s "$out") bytes)"
+record_finish
