@@ -231,6 +231,7 @@ struct sim {
     hist_t *lat_fault, *lat_major;
     timeline_rec_t *timeline; size_t ntimeline, captimeline;
     uint64_t tl_refs, tl_faults, tl_evict;     /* counts at the start of the current interval */
+    uint64_t tl_per_rec, tl_in_last;           /* intervals per timeline record (doubles at the cap), in the last */
     sim_time_t end_time;
     int finished;
 };

@@ -2,8 +2,9 @@
  *
  * Statistics are plain counters bumped on the paths that cause them (never scraped from
  * text) plus two GSL-backed histograms (every fault's service time, and major faults'
- * alone). The timeline takes one record per `interval` accesses: O(1) per interval, so its
- * size grows with trace length / interval, which the user chooses (0 turns it off).
+ * alone). The timeline takes one record per `interval` accesses (0 turns it off): O(1) per
+ * interval, and at most TIMELINE_MAX_RECORDS records, merged pairwise when full, so its size
+ * is bounded whatever the trace length and interval.
  * results/README.md documents every key; the schema number changes when a key changes. */
 #include "engine.h"
 
@@ -32,25 +33,53 @@ static uint64_t faults_total(const uint64_t *n)
     return t;
 }
 
+/* At most this many timeline records: at the cap, adjacent pairs merge and each record then
+ * covers twice as many intervals (reported as `timeline_interval`), so `--interval 1` on any
+ * trace keeps the timeline (and the results document) within 4096 records. */
+#define TIMELINE_MAX_RECORDS 4096
+
 void stats_interval(sim_t *s)
 {
-    if (s->ntimeline == s->captimeline) {
-        s->captimeline = s->captimeline ? 2 * s->captimeline : 64;
-        s->timeline = realloc(s->timeline, s->captimeline * sizeof *s->timeline);
-        SIM_ASSERT(s, s->timeline);
-    }
     uint64_t faults = faults_total(s->n_faults);
     sim_time_t now = 0;
     for (uint32_t i = 0; i < s->ncpus; i++)
         if (s->cpus[i].clock > now)
             now = s->cpus[i].clock;
-    s->timeline[s->ntimeline++] = (timeline_rec_t){
+    timeline_rec_t rec = {
         .refs = s->n_access - s->tl_refs, .faults = faults - s->tl_faults,
         .evictions = s->n_evict - s->tl_evict, .resident = s->resident, .t = now,
     };
     s->tl_refs = s->n_access;
     s->tl_faults = faults;
     s->tl_evict = s->n_evict;
+    if (!s->tl_per_rec)
+        s->tl_per_rec = 1;
+    if (s->ntimeline && s->tl_in_last < s->tl_per_rec) {   /* the last record is still filling */
+        timeline_rec_t *l = &s->timeline[s->ntimeline - 1];
+        l->refs += rec.refs;
+        l->faults += rec.faults;
+        l->evictions += rec.evictions;
+        l->resident = rec.resident;
+        l->t = rec.t;
+        s->tl_in_last++;
+        return;
+    }
+    if (s->ntimeline == TIMELINE_MAX_RECORDS) {   /* full: merge pairs, double the interval */
+        for (size_t i = 0; i < s->ntimeline / 2; i++) {
+            timeline_rec_t a = s->timeline[2 * i], b = s->timeline[2 * i + 1];
+            s->timeline[i] = (timeline_rec_t){.refs = a.refs + b.refs, .faults = a.faults + b.faults,
+                .evictions = a.evictions + b.evictions, .resident = b.resident, .t = b.t};
+        }
+        s->ntimeline /= 2;
+        s->tl_per_rec *= 2;
+    }
+    if (s->ntimeline == s->captimeline) {
+        s->captimeline = s->captimeline ? 2 * s->captimeline : 64;
+        s->timeline = realloc(s->timeline, s->captimeline * sizeof *s->timeline);
+        SIM_ASSERT(s, s->timeline);
+    }
+    s->timeline[s->ntimeline++] = rec;
+    s->tl_in_last = 1;
 }
 
 static json_t *faults_json(const uint64_t *n)
@@ -177,6 +206,8 @@ json_t *stats_json(const sim_t *s)
                               "resident", (json_int_t)t->resident, "time_ns", ns(t->t)));
     }
     json_object_set_new(r, "timeline", tl);
+    if (s->tl_per_rec > 1)   /* coarsened at the cap: only then, so other results keep their bytes */
+        json_object_set_new(r, "timeline_interval", json_integer((json_int_t)(s->interval * s->tl_per_rec)));
     return r;
 }
 

@@ -184,5 +184,13 @@ check "cow plot data from the specs' write fractions" test -s d9/cow.tsv
 # parent no longer writes after the fork, so with reuse the child's writes are the copies).
 check "cow rows: 0 -> 0 copies, 1 -> 64 copies" test     "$(grep -v '^#' d9/cow.tsv | awk -F'\t' 'NF > 2 { printf "%s:%s ", $2, $3 }')" = "0:0 1:64 "
 
+# ---- --interval 1 keeps the timeline bounded: at most 4096 records, merged pairwise at the
+# cap (each then covers 8 accesses here: 20000 > 4096 * 4), and none of the accesses lost.
+awk 'BEGIN { for (i = 0; i < 20000; i++) printf "R 0x%x\n", 65536 + (i % 300) * 4096 }' > long.txt
+tl="$("$pagesim" run --interval 1 -f 64 long.txt | jq -c '[(.timeline | length), (.timeline | map(.references) | add), .timeline_interval]')"
+check "timeline capped and merged ($tl)" test "$tl" = "[2500,20000,8]"
+tl="$("$pagesim" run --interval 100 -f 64 long.txt | jq -c '[(.timeline | length), .timeline_interval]')"
+check "an uncapped timeline is as before ($tl)" test "$tl" = "[200,null]"
+
 echo "sweep: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
