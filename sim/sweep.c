@@ -42,10 +42,12 @@
 #include <gsl/gsl_statistics_double.h>
 #include <limits.h>
 #include <math.h>
-#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -129,6 +131,12 @@ static int parse_long(const char *s, long *out)
         return -1;
     *out = v;
     return 0;
+}
+
+static int has_suffix(const char *s, const char *suf)
+{
+    size_t n = strlen(s), k = strlen(suf);
+    return n >= k && !strcmp(s + n - k, suf);
 }
 
 static int cmp_strp(const void *a, const void *b)
@@ -331,11 +339,11 @@ static FILE *atomic_open(const char *path, char *tmp, size_t tmplen)
 
 static int atomic_close(FILE *f, const char *tmp, const char *path, char *err)
 {
-    int bad = ferror(f);
-    if (fclose(f))
-        bad = 1;
+    int bad = fflush(f) || ferror(f), e = errno;
+    if (fclose(f) && !bad)
+        bad = 1, e = errno;
     if (bad || rename(tmp, path)) {
-        snprintf(err, SIM_ERR_LEN, "%s: cannot write: %s", path, strerror(errno));
+        snprintf(err, SIM_ERR_LEN, "%s: cannot write: %s", path, strerror(bad ? (e ? e : EIO) : errno));
         unlink(tmp);
         return -1;
     }
@@ -394,6 +402,44 @@ static void sweep_free(sweep_t *sw)
         json_decref(sw->pts[i].cfg);
     }
     free(sw->pts);
+}
+
+/* Two grid points that are the same run (equal configurations as the engine reads them, and
+ * equal traces: "--set tlb.entries=16,0x10") would be averaged as if they were seeds: refuse. */
+static int cmp_canon(const void *a, const void *b, void *ctx)
+{
+    char *const *t = ctx;
+    return strcmp(t[*(const int *)a], t[*(const int *)b]);
+}
+
+static json_t *cfg_canon(const json_t *cfg, int ntraces);
+
+static int check_distinct(const sweep_t *sw, char *err)
+{
+    char **text = xcalloc((size_t)sw->npts, sizeof *text);
+    int *idx = xcalloc((size_t)sw->npts, sizeof *idx), rc = 0;
+    for (int i = 0; i < sw->npts; i++) {
+        json_t *c = cfg_canon(sw->pts[i].cfg, sw->traces[sw->pts[i].tr].n), *tr = json_array();
+        for (int t = 0; t < sw->traces[sw->pts[i].tr].n; t++)
+            json_array_append_new(tr, json_string(sw->traces[sw->pts[i].tr].v[t]));
+        json_object_set_new(c, " traces", tr);
+        text[i] = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
+        json_decref(c);
+        idx[i] = i;
+    }
+    qsort_r(idx, (size_t)sw->npts, sizeof *idx, cmp_canon, text);
+    for (int i = 1; i < sw->npts && !rc; i++)
+        if (!strcmp(text[idx[i - 1]], text[idx[i]])) {
+            int a = idx[i - 1] < idx[i] ? idx[i - 1] : idx[i], b = idx[i - 1] ^ idx[i] ^ a;
+            snprintf(err, SIM_ERR_LEN, "grid points (%s) and (%s) are the same run: give each value once",
+                     sw->pts[a].desc, sw->pts[b].desc);
+            rc = -1;
+        }
+    for (int i = 0; i < sw->npts; i++)
+        free(text[i]);
+    free(text);
+    free(idx);
+    return rc;
 }
 
 /* Expands the grid: every point's name, description and configuration. */
@@ -496,7 +542,7 @@ static int build_grid(sweep_t *sw, char *err)
             return -1;
         }
     free(names);
-    return 0;
+    return check_distinct(sw, err);
 fail_kv:
     free(kv);
 fail:
@@ -541,17 +587,212 @@ static int write_sweep_json(const sweep_t *sw, char *err)
     return rc;
 }
 
+/* ---------------------------------------------------------------- resuming */
+
+/* A configuration as a result file holds it: through the same text (reals at 10 digits, as
+ * json_write_atomic writes them), when "memory" is set without "frames" (the engine rewrites
+ * frames from memory, so frames says nothing more), and schedule "auto" resolved for ntraces
+ * trace files as the engine echoes it (0: left alone). Comparable with json_equal. */
+/* Schedule "auto" as sched.c resolves it for ntraces trace files (0: left alone). */
+static void sched_resolve(json_t *cfg, int ntraces)
+{
+    const char *sched = json_string_value(json_object_get(cfg, "schedule"));
+    if (sched && !strcmp(sched, "auto") && ntraces)
+        json_object_set_new(cfg, "schedule", json_string(ntraces > 1 ? "rr" : "trace"));
+}
+
+static json_t *cfg_canon(const json_t *cfg, int ntraces)
+{
+    char *text = json_dumps(cfg, JSON_REAL_PRECISION(10) | JSON_COMPACT | JSON_SORT_KEYS);
+    json_t *c = text ? json_loads(text, 0, NULL) : NULL;
+    free(text);
+    if (!c)
+        abort();
+    const char *mem = json_string_value(json_object_get(c, "memory"));
+    if (mem && *mem)
+        json_object_del(c, "frames");
+    sched_resolve(c, ntraces);
+    return c;
+}
+
+static void json_del_dotted(json_t *obj, const char *key)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", key);
+    char *part = buf, *dot;
+    while (obj && (dot = strchr(part, '.'))) {
+        *dot = '\0';
+        obj = json_object_get(obj, part);
+        part = dot + 1;
+    }
+    if (json_is_object(obj))
+        json_object_del(obj, part);
+}
+
+/* The first dotted key whose values differ between a and b, with both values as text. */
+static int json_first_diff(const json_t *a, const json_t *b, const char *prefix, char *out, size_t n)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        const json_t *x = pass ? b : a, *y = pass ? a : b;
+        const char *k;
+        json_t *vx;
+        json_object_foreach((json_t *)x, k, vx) {
+            char full[256];
+            snprintf(full, sizeof full, "%s%s%s", prefix, *prefix ? "." : "", k);
+            const json_t *vy = json_object_get(y, k);
+            if (json_is_object(vx) && json_is_object(vy)) {
+                if (json_first_diff(pass ? vy : vx, pass ? vx : vy, full, out, n))
+                    return 1;
+                continue;
+            }
+            if (json_equal(vx, vy))
+                continue;
+            const json_t *va = pass ? vy : vx, *vb = pass ? vx : vy;
+            char *ta = va ? json_dumps(va, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+            char *tb = vb ? json_dumps(vb, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+            snprintf(out, n, "%s: %s there, %s here", full, ta ? ta : "absent", tb ? tb : "absent");
+            free(ta);
+            free(tb);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Why the result document doc is not a run of cfg over traces (NULL traces: any traces;
+ * cfg already canonical): "" when it is. */
+static void result_mismatch(const json_t *doc, const json_t *cfg, const strv_t *traces, char *why, size_t n)
+{
+    why[0] = '\0';
+    const char *ver = json_string_value(json_object_get(doc, "version"));
+    if (!ver || strcmp(ver, PAGESIM_VERSION) ||
+        json_integer_value(json_object_get(doc, "schema")) != PAGESIM_SCHEMA) {
+        snprintf(why, n, "pagesim %s schema %lld there, %s schema %d here", ver ? ver : "?",
+                 (long long)json_integer_value(json_object_get(doc, "schema")), PAGESIM_VERSION, PAGESIM_SCHEMA);
+        return;
+    }
+    json_t *have = cfg_canon(json_object_get(doc, "config"), 0);
+    if (!traces) {   /* another grid point: the grid's coordinates may differ */
+        json_t *want = json_deep_copy(cfg);
+        static const char *const grid[] = {"policy", "frames", "memory", "seed"};
+        for (size_t i = 0; i < sizeof grid / sizeof *grid; i++) {
+            json_object_del(have, grid[i]);
+            json_object_del(want, grid[i]);
+        }
+        const char *sched = json_string_value(json_object_get(want, "schedule"));
+        if (sched && !strcmp(sched, "auto")) {   /* auto: per the point's trace count */
+            json_object_del(have, "schedule");
+            json_object_del(want, "schedule");
+        }
+        json_first_diff(have, want, "", why, n);
+        json_decref(want);
+        json_decref(have);
+        return;
+    }
+    json_first_diff(have, cfg, "", why, n);
+    json_decref(have);
+    if (why[0])
+        return;
+    const json_t *tr = json_object_get(doc, "traces");
+    int same = (int)json_array_size(tr) == traces->n;
+    for (int i = 0; same && i < traces->n; i++)
+        same = json_string_value(json_array_get(tr, (size_t)i)) &&
+               !strcmp(json_string_value(json_array_get(tr, (size_t)i)), traces->v[i]);
+    if (!same)
+        snprintf(why, n, "traces: %s there, %s here",
+                 json_string_value(json_array_get(tr, 0)) ? json_string_value(json_array_get(tr, 0)) : "?",
+                 traces->v[0]);
+}
+
+/* Which points are done, and whether DIR/runs holds another experiment. A point is done when
+ * its result file parses and is a run of exactly its configuration, traces and pagesim
+ * version; a file that does not parse (0 bytes, truncated) is not done and runs again, said
+ * on stderr. A complete result of anything else - the point under other options, or a run
+ * that is no point of this grid but differs in more than the grid's coordinates - is another
+ * experiment: one DIR holds one experiment (its summary covers every run in DIR/runs), so
+ * the sweep refuses (-1, err) rather than report old numbers as new or mix two in a table. */
+static int check_existing(sweep_t *sw, char *err)
+{
+    DIR *d = opendir(sw->runs_dir);
+    if (!d)
+        return 0;
+    strv_t files = {0};
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.' && (has_suffix(e->d_name, ".json") || has_suffix(e->d_name, ".failed")))
+            strv_push(&files, xstrdup(e->d_name));
+    closedir(d);
+    qsort(files.v, (size_t)files.n, sizeof *files.v, cmp_strp);
+    /* point index by file name */
+    char **names = xcalloc((size_t)sw->npts, sizeof *names);
+    for (int i = 0; i < sw->npts; i++)
+        names[i] = sw->pts[i].name;
+    qsort(names, (size_t)sw->npts, sizeof *names, cmp_strp);
+    json_t *base = cfg_canon(sw->pts[0].cfg, 0);   /* this sweep minus its --set keys */
+    for (int k = 0; k < sw->nkeys; k++)
+        json_del_dotted(base, sw->keys[k].key);
+    int rc = 0;
+    for (int f = 0; f < files.n && !rc; f++) {
+        char path[PATH_MAX + 256], stem[512], why[1024];
+        snprintf(path, sizeof path, "%s/%s", sw->runs_dir, files.v[f]);
+        int failed_rec = has_suffix(files.v[f], ".failed");
+        snprintf(stem, sizeof stem, "%.*s", (int)(strlen(files.v[f]) - (failed_rec ? 7 : 5)), files.v[f]);
+        char *key = stem, **hit = bsearch(&key, names, (size_t)sw->npts, sizeof *names, cmp_strp);
+        point_t *p = hit ? &sw->pts[0] : NULL;
+        for (int i = 0; hit && i < sw->npts; i++)
+            if (sw->pts[i].name == *hit)
+                p = &sw->pts[i];
+        json_t *doc = json_load_file(path, 0, NULL);
+        if (!doc || !json_is_object(json_object_get(doc, "config"))) {
+            json_decref(doc);
+            if (p && !failed_rec) {
+                fprintf(stderr, "pagesim sweep: %s is not a complete result: running it again\n", path);
+                continue;
+            }
+            if (failed_rec)
+                continue;
+            snprintf(err, SIM_ERR_LEN, "%s is not a pagesim result (truncated?): remove it", path);
+            rc = -1;
+            break;
+        }
+        if (p) {
+            json_t *want = cfg_canon(p->cfg, sw->traces[p->tr].n);
+            result_mismatch(doc, want, &sw->traces[p->tr], why, sizeof why);
+            json_decref(want);
+        } else {
+            json_t *cfg = cfg_canon(json_object_get(doc, "config"), 0);
+            for (int k = 0; k < sw->nkeys; k++)
+                json_del_dotted(cfg, sw->keys[k].key);
+            json_t *d2 = json_deep_copy(doc);
+            json_object_set_new(d2, "config", cfg);
+            result_mismatch(d2, base, NULL, why, sizeof why);
+            json_decref(d2);
+        }
+        json_decref(doc);
+        if (why[0]) {
+            snprintf(err, SIM_ERR_LEN, "%s is a run of another experiment (%s): one DIR holds one "
+                     "experiment; use another -o DIR, or remove %s to start over", path, why, sw->runs_dir);
+            rc = -1;
+        } else if (p && !failed_rec) {
+            p->done = 1;
+        }
+    }
+    json_decref(base);
+    free(names);
+    strv_free(&files);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- running */
 
 typedef struct runner {
     sweep_t *sw;
-    pthread_mutex_t mu;
-    int next, todo, finished, failed;
+    int todo, finished, failed;
     double t0, last_draw;
     int tty, step;
 } runner_t;
 
-static void progress(runner_t *r, int final)   /* with r->mu held */
+static void progress(runner_t *r, int final)
 {
     double t = now_s(), el = t - r->t0;
     double eta = r->finished ? el / r->finished * (r->todo - r->finished) : NAN;
@@ -581,44 +822,57 @@ static void progress(runner_t *r, int final)   /* with r->mu held */
     fflush(stderr);
 }
 
-static void *worker(void *arg)
+/* A worker: one grid point in a child process, so that a crash (a signal, an abort, the
+ * kernel's out-of-memory kill) ends that run only. Its error text goes up the pipe; it dies
+ * with the sweep (PR_SET_PDEATHSIG), so a killed sweep leaves no runs behind. For tests,
+ * PAGESIM_TEST_CRASH=TEXT makes every point whose file name contains TEXT die of SIGSEGV. */
+static void worker_child(const sweep_t *sw, const point_t *p, int fd, pid_t parent)
 {
-    runner_t *r = arg;
-    sweep_t *sw = r->sw;
-    char err[SIM_ERR_LEN], path[PATH_MAX + 256];
-    for (;;) {
-        pthread_mutex_lock(&r->mu);
-        while (r->next < sw->npts && sw->pts[r->next].done)
-            r->next++;
-        int i = r->next < sw->npts ? r->next++ : -1;
-        pthread_mutex_unlock(&r->mu);
-        if (i < 0)
-            return NULL;
-        const point_t *p = &sw->pts[i];
-        snprintf(path, sizeof path, "%s/%s.json", sw->runs_dir, p->name);
-        const strv_t *tr = &sw->traces[p->tr];
-        int rc = sim_run_to_file(p->cfg, (const char *const *)tr->v, tr->n, path, NULL, err);
-        pthread_mutex_lock(&r->mu);
-        r->finished++;
-        if (rc) {
-            r->failed++;
-            fprintf(stderr, "%spagesim sweep: run failed (%s): %s\n", r->tty ? "\n" : "", p->desc, err);
-        }
-        progress(r, 0);
-        pthread_mutex_unlock(&r->mu);
+    char err[SIM_ERR_LEN] = "", path[PATH_MAX + 256];
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(1);
+    const char *crash = getenv("PAGESIM_TEST_CRASH");
+    if (crash && *crash && strstr(p->name, crash)) {
+        struct rlimit no_core = {0, 0};
+        setrlimit(RLIMIT_CORE, &no_core);
+        raise(SIGSEGV);
     }
+    snprintf(path, sizeof path, "%s/%s.json", sw->runs_dir, p->name);
+    const strv_t *tr = &sw->traces[p->tr];
+    int rc = sim_run_to_file(p->cfg, (const char *const *)tr->v, tr->n, path, NULL, err);
+    if (rc && write(fd, err, strlen(err)) < 0)
+        _exit(1);
+    _exit(rc ? 1 : 0);
 }
 
-/* Runs every unfinished point; the number that failed. */
+/* DIR/runs/<name>.failed: a failed point's record (its config, traces, seed and why), so the
+ * summary shows the failure; removed when the point later succeeds. */
+static void record_failure(const sweep_t *sw, const point_t *p, const char *why)
+{
+    char path[PATH_MAX + 256], err[SIM_ERR_LEN];
+    snprintf(path, sizeof path, "%s/%s.failed", sw->runs_dir, p->name);
+    json_t *tr = json_array();
+    for (int i = 0; i < sw->traces[p->tr].n; i++)
+        json_array_append_new(tr, json_string(sw->traces[p->tr].v[i]));
+    json_t *cfg = json_deep_copy(p->cfg);
+    sched_resolve(cfg, sw->traces[p->tr].n);
+    json_t *doc = json_pack("{s:i,s:s,s:o,s:I,s:o,s:s}", "schema", PAGESIM_SCHEMA, "version", PAGESIM_VERSION,
+                            "config", cfg, "seed", json_integer_value(json_object_get(p->cfg, "seed")),
+                            "traces", tr, "failed", why);
+    if (!doc || json_write_atomic(doc, path, err))
+        fprintf(stderr, "pagesim sweep: %s\n", doc ? err : "cannot record a failure");
+    json_decref(doc);
+}
+
+typedef struct slot { pid_t pid; int fd, pt; } slot_t;
+
+/* Runs every unfinished point, at most sw->jobs at a time; the number that failed. */
 static int run_grid(sweep_t *sw)
 {
-    char path[PATH_MAX + 256];
     int todo = 0;
-    for (int i = 0; i < sw->npts; i++) {
-        snprintf(path, sizeof path, "%s/%s.json", sw->runs_dir, sw->pts[i].name);
-        sw->pts[i].done = access(path, F_OK) == 0;
+    for (int i = 0; i < sw->npts; i++)
         todo += !sw->pts[i].done;
-    }
     if (todo < sw->npts)
         fprintf(stderr, "pagesim sweep: %d of %d runs already done in %s (skipped)\n",
                 sw->npts - todo, sw->npts, sw->runs_dir);
@@ -626,23 +880,77 @@ static int run_grid(sweep_t *sw)
         return 0;
     runner_t r = {.sw = sw, .todo = todo, .t0 = now_s(), .tty = isatty(2)};
     r.step = todo >= 10 ? todo / 10 : 1;
-    pthread_mutex_init(&r.mu, NULL);
-    int nth = sw->jobs < todo ? sw->jobs : todo;
-    pthread_t *th = xcalloc((size_t)nth, sizeof *th);
-    fprintf(stderr, "pagesim sweep: %d runs on %d thread%s\n", todo, nth, nth == 1 ? "" : "s");
-    int started = 0;
-    for (int i = 0; i < nth; i++)
-        if (pthread_create(&th[i], NULL, worker, &r) == 0)
-            started++;
-    if (!started)
-        worker(&r);
-    for (int i = 0; i < started; i++)
-        pthread_join(th[i], NULL);
-    pthread_mutex_lock(&r.mu);
+    int nw = sw->jobs < todo ? sw->jobs : todo, running = 0, next = 0;
+    slot_t *slots = xcalloc((size_t)nw, sizeof *slots);
+    fprintf(stderr, "pagesim sweep: %d runs on %d worker%s\n", todo, nw, nw == 1 ? "" : "s");
+    pid_t self = getpid();
+    while (next < sw->npts || running) {
+        while (running < nw && next < sw->npts) {
+            int i = next++, fds[2];
+            if (sw->pts[i].done)
+                continue;
+            slot_t *sl = &slots[running];
+            fflush(stdout);
+            fflush(stderr);
+            if (pipe(fds) || (sl->pid = fork()) < 0) {
+                char why[256];
+                snprintf(why, sizeof why, "cannot start a worker: %s", strerror(errno));
+                fprintf(stderr, "%spagesim sweep: run failed (%s): %s\n", r.tty ? "\n" : "", sw->pts[i].desc, why);
+                record_failure(sw, &sw->pts[i], why);
+                r.finished++;
+                r.failed++;
+                continue;
+            }
+            if (sl->pid == 0) {
+                close(fds[0]);
+                worker_child(sw, &sw->pts[i], fds[1], self);
+            }
+            close(fds[1]);
+            sl->fd = fds[0];
+            sl->pt = i;
+            running++;
+        }
+        if (!running)
+            break;
+        int st;
+        pid_t pid = waitpid(-1, &st, 0);
+        if (pid < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        int s;
+        for (s = 0; s < running && slots[s].pid != pid; s++)
+            ;
+        if (s == running)
+            continue;
+        slot_t sl = slots[s];
+        slots[s] = slots[--running];
+        char why[SIM_ERR_LEN + 128] = "";
+        ssize_t n = read(sl.fd, why, SIM_ERR_LEN - 1);
+        why[n > 0 ? n : 0] = '\0';
+        close(sl.fd);
+        const point_t *p = &sw->pts[sl.pt];
+        int ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+        if (!ok && WIFSIGNALED(st))
+            snprintf(why, sizeof why, "the run died of signal %d (%s)%s", WTERMSIG(st), strsignal(WTERMSIG(st)),
+                     WTERMSIG(st) == SIGKILL ? ": killed, perhaps by the kernel for want of memory" : "");
+        else if (!ok && !why[0])
+            snprintf(why, sizeof why, "the run exited with status %d", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+        char fpath[PATH_MAX + 256];
+        snprintf(fpath, sizeof fpath, "%s/%s.failed", sw->runs_dir, p->name);
+        r.finished++;
+        if (ok) {
+            unlink(fpath);
+        } else {
+            r.failed++;
+            fprintf(stderr, "%spagesim sweep: run failed (%s): %s\n", r.tty ? "\n" : "", p->desc, why);
+            record_failure(sw, p, why);
+        }
+        progress(&r, 0);
+    }
     progress(&r, 1);
-    pthread_mutex_unlock(&r.mu);
-    pthread_mutex_destroy(&r.mu);
-    free(th);
+    free(slots);
     return r.failed;
 }
 
@@ -724,9 +1032,11 @@ typedef struct run {
     double m[M_N];
     double child_wf;              /* forked children's write fraction, from workload specs */
     json_t *cdf, *timeline;
+    json_t *cfg;                  /* canonical, without the seed: the runs of a point share it */
+    int failed;                   /* a DIR/runs/<name>.failed record: no results */
 } run_t;
 
-typedef struct group { int first, n; double mean[M_N], ci[M_N]; } group_t;
+typedef struct group { int first, n, nfail; double mean[M_N], ci[M_N]; } group_t;   /* n: results */
 
 typedef struct merge {
     const char *dir;
@@ -739,6 +1049,7 @@ typedef struct merge {
     int maxn;                     /* most runs in one grid point (seeds) */
     int *varies;                  /* per field (index field + 3): differs between points */
     int has_sweep_json;
+    int nfailed;                  /* failure records among the runs */
 } merge_t;
 
 static void merge_free(merge_t *m)
@@ -755,6 +1066,7 @@ static void merge_free(merge_t *m)
         free(r->kv);
         json_decref(r->cdf);
         json_decref(r->timeline);
+        json_decref(r->cfg);
     }
     free(m->runs);
     free(m->groups);
@@ -802,13 +1114,11 @@ static int cmp_run(const void *pa, const void *pb)
     int c = cmp_point(a, b, sort_ctx);
     if (c)
         return c;
-    return (a->seed > b->seed) - (a->seed < b->seed);
-}
-
-static int has_suffix(const char *s, const char *suf)
-{
-    size_t n = strlen(s), k = strlen(suf);
-    return n >= k && !strcmp(s + n - k, suf);
+    if (a->failed != b->failed)
+        return a->failed - b->failed;
+    if (a->seed != b->seed)
+        return (a->seed > b->seed) - (a->seed < b->seed);
+    return strcmp(a->file, b->file);
 }
 
 /* Reads DIR/sweep.json if there is one. */
@@ -922,7 +1232,7 @@ static int load_runs(merge_t *m, char *err)
     strv_t files = {0};
     struct dirent *e;
     while ((e = readdir(d)))
-        if (e->d_name[0] != '.' && has_suffix(e->d_name, ".json"))
+        if (e->d_name[0] != '.' && (has_suffix(e->d_name, ".json") || has_suffix(e->d_name, ".failed")))
             strv_push(&files, xstrdup(e->d_name));
     closedir(d);
     if (!files.n) {
@@ -956,6 +1266,10 @@ static int load_runs(merge_t *m, char *err)
         const json_t *doc = docs[i], *cfg = json_object_get(doc, "config");
         run_t *r = &m->runs[m->nruns++];
         r->file = xstrdup(files.v[i]);
+        r->failed = json_object_get(doc, "failed") != NULL;
+        m->nfailed += r->failed;
+        r->cfg = cfg_canon(cfg, 0);
+        json_object_del(r->cfg, "seed");
         r->policy = json_value_text(json_object_get(cfg, "policy"));
         double fr = json_num_at(doc, "memory.frames");
         r->frames = isnan(fr) ? (long)json_integer_value(json_object_get(cfg, "frames")) : (long)fr;
@@ -987,6 +1301,8 @@ static int load_runs(merge_t *m, char *err)
             r->m[k] = metrics[k].path ? json_num_at(doc, metrics[k].path) : NAN;
         r->m[M_FRATE] = r->m[M_REFS] > 0 ? r->m[M_FAULTS] * 1000.0 / r->m[M_REFS] : NAN;
         r->m[M_COPIED] = r->m[M_COW] + (isnan(r->m[M_EAGER]) ? 0 : r->m[M_EAGER]);
+        if (r->failed)
+            r->m[M_COPIED] = NAN;
         r->cdf = json_incref((json_t *)json_dotted(doc, "latency.major_fault_cdf"));
         r->timeline = json_incref(json_object_get(doc, "timeline"));
     }
@@ -1004,31 +1320,57 @@ static double ci95(const double *x, int n)
     return gsl_cdf_tdist_Pinv(0.975, n - 1) * gsl_stats_sd(x, 1, (size_t)n) / sqrt((double)n);
 }
 
-static void make_groups(merge_t *m)
+/* Groups the runs by grid point; a point's runs must be its seeds: equal configurations but
+ * for the seed, each seed once (a failure record next to a result of its seed is stale and
+ * dropped). -1 with err otherwise: two runs of one point averaged as seeds would report a
+ * confidence interval of nothing. */
+static int make_groups(merge_t *m, char *err)
 {
     sort_ctx = m;
     qsort(m->runs, (size_t)m->nruns, sizeof *m->runs, cmp_run);
     sort_ctx = NULL;
     m->groups = xcalloc((size_t)m->nruns, sizeof *m->groups);
     double *x = xcalloc((size_t)m->nruns, sizeof *x);
-    for (int i = 0; i < m->nruns;) {
+    int rc = 0;
+    for (int i = 0; i < m->nruns && !rc;) {
         int j = i + 1;
         while (j < m->nruns && !cmp_point(&m->runs[i], &m->runs[j], m))
             j++;
         group_t *g = &m->groups[m->ngroups++];
         g->first = i;
-        g->n = j - i;
+        for (int a = i; a < j && !rc; a++) {
+            const run_t *ra = &m->runs[a];
+            char why[600] = "";
+            int dup = 0;
+            for (int b = i; b < a && !dup; b++)
+                dup = m->runs[b].seed == ra->seed;
+            if (dup && !ra->failed) {
+                snprintf(err, SIM_ERR_LEN, "%s/runs: %s and %s are the same grid point and seed %ld: "
+                         "remove one (seeds are averaged, copies must not be)", m->dir,
+                         m->runs[a - 1].file, ra->file, ra->seed);
+                rc = -1;
+            } else if (!json_equal(ra->cfg, m->runs[i].cfg) && json_first_diff(ra->cfg, m->runs[i].cfg, "", why, sizeof why)) {
+                snprintf(err, SIM_ERR_LEN, "%s/runs: %s and %s fall in one summary row but are different "
+                         "experiments (%s): merge them apart", m->dir, ra->file, m->runs[i].file, why);
+                rc = -1;
+            } else if (ra->failed && !dup) {
+                g->nfail++;
+            } else if (!ra->failed) {
+                g->n++;
+            }
+        }
         if (g->n > m->maxn)
             m->maxn = g->n;
         for (int k = 0; k < M_N; k++) {
             for (int r = 0; r < g->n; r++)
                 x[r] = m->runs[i + r].m[k];
-            g->mean[k] = gsl_stats_mean(x, 1, (size_t)g->n);
+            g->mean[k] = g->n ? gsl_stats_mean(x, 1, (size_t)g->n) : NAN;
             g->ci[k] = ci95(x, g->n);
         }
         i = j;
     }
     free(x);
+    return rc;
 }
 
 static void put_num(FILE *f, double v)
@@ -1061,6 +1403,8 @@ static int write_summary(const merge_t *m, char *err)
             if (metrics[k].in_summary && k != M_FAULTS && k != M_MISS)
                 fprintf(f, "\t%s_ci95", metrics[k].col);
     }
+    if (m->nfailed)   /* only when a run failed: summaries of clean sweeps keep their bytes */
+        fputs("\tfailed", f);
     fputc('\n', f);
     for (int gi = 0; gi < m->ngroups; gi++) {
         const group_t *g = &m->groups[gi];
@@ -1088,6 +1432,8 @@ static int write_summary(const merge_t *m, char *err)
                     put_num(f, g->ci[k]);
                 }
         }
+        if (m->nfailed)
+            fprintf(f, "\t%d", g->nfail);
         fputc('\n', f);
     }
     return atomic_close(f, tmp, path, err);
@@ -1284,13 +1630,15 @@ static void vars_plot(FILE *v, const char *stem, const plotset_t *ps, const char
     fputc('\n', v);
 }
 
-/* A plot's data file is written: close it, name the plot's series and free them. */
-static void end_plot(FILE *f, FILE *v, const char *stem, plotset_t *ps, const char *note)
+/* A plot's data file is written: close it (checked, then renamed into place), name the
+ * plot's series and free them. -1 with err when the file could not be written whole. */
+static int end_plot(FILE *f, const char *path, const char *tmp, FILE *v, const char *stem, plotset_t *ps,
+                    const char *note, char *err)
 {
-    if (f)
-        fclose(f);
+    int rc = f ? atomic_close(f, tmp, path, err) : -1;
     vars_plot(v, stem, ps, note);
     plotset_free(ps);
+    return rc;
 }
 
 /* The rest of a TSV row: value, confidence half-width pairs (half-widths 0 from one seed). */
@@ -1303,11 +1651,14 @@ static void put_stats(FILE *f, const double *vals, int n, int seeded)
     fputc('\n', f);
 }
 
-static FILE *open_tsv(const merge_t *m, const char *stem, const char *header, char *path, size_t n)
+/* A plot's TSV, written to a temporary name (end_plot renames it): NULL with err. */
+static FILE *open_tsv(const merge_t *m, const char *stem, const char *header, char *path, char *tmp, char *err)
 {
-    snprintf(path, n, "%s/%s.tsv", m->dir, stem);
-    FILE *f = fopen(path, "w");
-    if (f)
+    snprintf(path, PATH_MAX, "%s/%s.tsv", m->dir, stem);
+    FILE *f = atomic_open(path, tmp, PATH_MAX + 64);
+    if (!f)
+        snprintf(err, SIM_ERR_LEN, "%s: cannot write: %s", path, strerror(errno));
+    else
         fprintf(f, "# %s\n", header);
     return f;
 }
@@ -1318,7 +1669,7 @@ static const run_t *first_run(const merge_t *m, const group_t *g) { return &m->r
 static int write_plot_data(const merge_t *m, char *err)
 {
     static const char *const stems[] = {"fault_rate", "latency_cdf", "timeline", "thrashing", "tlb", "cow"};
-    char path[PATH_MAX], vpath[PATH_MAX], vtmp[PATH_MAX + 64];
+    char path[PATH_MAX], tmp[PATH_MAX + 64], vpath[PATH_MAX], vtmp[PATH_MAX + 64];
     for (size_t i = 0; i < sizeof stems / sizeof *stems; i++)
         for (int e = 0; e < 3; e++) {
             snprintf(path, sizeof path, "%s/%s.%s", m->dir, stems[i], e == 0 ? "tsv" : e == 1 ? "png" : "svg");
@@ -1357,7 +1708,7 @@ static int write_plot_data(const merge_t *m, char *err)
     if (field_varies(m, F_FRAMES)) {
         make_series(m, F_FRAMES, 0, &ps);
         sort_series_by_x(m, &ps, x_frames, NULL);
-        f = open_tsv(m, "fault_rate", "series\tframes\tmemory_mib\tfault_rate_per_1000\tfault_rate_ci95\tmiss_ratio\tmiss_ratio_ci95", path, sizeof path);
+        f = open_tsv(m, "fault_rate", "series\tframes\tmemory_mib\tfault_rate_per_1000\tfault_rate_ci95\tmiss_ratio\tmiss_ratio_ci95", path, tmp, err);
         for (int s = 0; f && s < ps.n; s++) {
             for (int i = 0; i < ps.s[s].n; i++) {
                 const group_t *g = &m->groups[ps.s[s].g[i]];
@@ -1369,7 +1720,8 @@ static int write_plot_data(const merge_t *m, char *err)
             }
             fputs("\n\n", f);
         }
-        end_plot(f, v, "fault_rate", &ps, tnote);
+        if (end_plot(f, path, tmp, v, "fault_rate", &ps, tnote, err))
+            goto fail;
     }
 
     /* Major-fault latency CDFs: one curve per grid point (lowest seed). */
@@ -1391,7 +1743,7 @@ static int write_plot_data(const merge_t *m, char *err)
     if (any_cdf && !ps.n)
         plotset_free(&ps);
     if (any_cdf && ps.n) {
-        f = open_tsv(m, "latency_cdf", "series\tlatency_us\tfraction", path, sizeof path);
+        f = open_tsv(m, "latency_cdf", "series\tlatency_us\tfraction", path, tmp, err);
         for (int s = 0; f && s < ps.n; s++) {
             const run_t *r = first_run(m, &m->groups[ps.s[s].g[0]]);
             size_t j;
@@ -1405,7 +1757,8 @@ static int write_plot_data(const merge_t *m, char *err)
             }
             fputs("\n\n", f);
         }
-        end_plot(f, v, "latency_cdf", &ps, note2);
+        if (end_plot(f, path, tmp, v, "latency_cdf", &ps, note2, err))
+            goto fail;
     }
 
     /* Fault rate and resident set over simulated time. */
@@ -1414,7 +1767,7 @@ static int write_plot_data(const merge_t *m, char *err)
         any_tl |= json_array_size(m->runs[i].timeline) > 1;
     if (any_tl) {
         make_series(m, F_TRACE, 1, &ps);
-        f = open_tsv(m, "timeline", "series\ttime_ms\tfault_rate_per_1000\tresident_frames\tresident_mib", path, sizeof path);
+        f = open_tsv(m, "timeline", "series\ttime_ms\tfault_rate_per_1000\tresident_frames\tresident_mib", path, tmp, err);
         for (int s = 0; f && s < ps.n; s++) {
             const run_t *r = first_run(m, &m->groups[ps.s[s].g[0]]);
             size_t j;
@@ -1436,7 +1789,8 @@ static int write_plot_data(const merge_t *m, char *err)
                 fprintf(f, "%d\tnan\tnan\tnan\tnan\n", s);
             fputs("\n\n", f);
         }
-        end_plot(f, v, "timeline", &ps, note2);
+        if (end_plot(f, path, tmp, v, "timeline", &ps, note2, err))
+            goto fail;
     }
 
     /* The thrashing curve: CPU utilization and throughput against the number of processes
@@ -1447,7 +1801,7 @@ static int write_plot_data(const merge_t *m, char *err)
     if (procs_vary) {
         make_series(m, F_TRACE, 0, &ps);
         sort_series_by_x(m, &ps, x_procs, NULL);
-        f = open_tsv(m, "thrashing", "series\tprocesses\tcpu_utilization_pct\tcpu_utilization_ci95\tthroughput_per_s\tthroughput_ci95", path, sizeof path);
+        f = open_tsv(m, "thrashing", "series\tprocesses\tcpu_utilization_pct\tcpu_utilization_ci95\tthroughput_per_s\tthroughput_ci95", path, tmp, err);
         for (int s = 0; f && s < ps.n; s++) {
             for (int i = 0; i < ps.s[s].n; i++) {
                 const group_t *g = &m->groups[ps.s[s].g[i]];
@@ -1457,7 +1811,8 @@ static int write_plot_data(const merge_t *m, char *err)
             }
             fputs("\n\n", f);
         }
-        end_plot(f, v, "thrashing", &ps, frnote);
+        if (end_plot(f, path, tmp, v, "thrashing", &ps, frnote, err))
+            goto fail;
     }
 
     /* TLB miss ratio against TLB size; COW copies against the child's write fraction. */
@@ -1473,7 +1828,7 @@ static int write_plot_data(const merge_t *m, char *err)
         sort_series_by_x(m, &ps, x_key, &k);
         f = open_tsv(m, stem, is_tlb ? "series\ttlb_entries\ttlb_miss_pct\ttlb_miss_ci95"
                                      : "series\twrite_fraction\tpages_copied\tpages_copied_ci95\textra_mib\textra_mib_ci95",
-                     path, sizeof path);
+                     path, tmp, err);
         for (int s = 0; f && s < ps.n; s++) {
             for (int i = 0; i < ps.s[s].n; i++) {
                 const group_t *g = &m->groups[ps.s[s].g[i]];
@@ -1495,7 +1850,8 @@ static int write_plot_data(const merge_t *m, char *err)
             fprintf(v, "cow_key = \"%s\"\n", key);
             cow_done = 1;
         }
-        end_plot(f, v, stem, &ps, fnote);
+        if (end_plot(f, path, tmp, v, stem, &ps, fnote, err))
+            goto fail;
     }
 
     /* No write-fraction key: the children's write fraction may still differ between the
@@ -1514,7 +1870,7 @@ static int write_plot_data(const merge_t *m, char *err)
         make_series(m, F_TRACE, 0, &ps);
         sort_series_by_x(m, &ps, x_cwf, NULL);
         f = open_tsv(m, "cow", "series\twrite_fraction\tpages_copied\tpages_copied_ci95\textra_mib\textra_mib_ci95",
-                     path, sizeof path);
+                     path, tmp, err);
         for (int s = 0; f && s < ps.n; s++) {
             int rows = 0;
             for (int i = 0; i < ps.s[s].n; i++) {
@@ -1534,9 +1890,14 @@ static int write_plot_data(const merge_t *m, char *err)
             fputs("\n\n", f);
         }
         fprintf(v, "cow_key = \"children's phases in the workload specs\"\n");
-        end_plot(f, v, "cow", &ps, frnote);
+        if (end_plot(f, path, tmp, v, "cow", &ps, frnote, err))
+            goto fail;
     }
     return atomic_close(v, vtmp, vpath, err);
+fail:
+    fclose(v);
+    unlink(vtmp);
+    return -1;
 }
 
 /* Runs scripts/plot --no-merge DIR (found beside the binary's build or install tree, or
@@ -1590,7 +1951,8 @@ static int do_merge(const char *dir, const char *title, int no_plots)
         free(m.title);
         m.title = xstrdup(title);
     }
-    make_groups(&m);
+    if (make_groups(&m, err))
+        goto out;
     m.varies = xcalloc((size_t)m.keys.n + 3, sizeof *m.varies);
     for (int f = F_POLICY; f < m.keys.n; f++)
         m.varies[f + 3] = field_varies_scan(&m, f);
@@ -1749,6 +2111,12 @@ static int sweep_parse(sweep_t *sw, int argc, char **argv, int *help)
             fprintf(stderr, "pagesim sweep: --set %s has no values\n", sw->keys[k].key);
             return -1;
         }
+    for (int k = 0; sw->nframes && k < sw->nkeys; k++)
+        if (!strcmp(sw->keys[k].key, "memory")) {   /* memory sets the frames: -f would be void */
+            fprintf(stderr, "pagesim sweep: --set memory and -f exclude each other (memory decides the "
+                    "frame count, so the -f values would be the same runs): vary one of them\n");
+            return -1;
+        }
     if (sw->nframes)
         for (int i = 0; i < sw->nopts; i++)
             if (!strcmp(sw->opts[i].opt->name, "memory")) {
@@ -1832,6 +2200,10 @@ int sweep_main(int argc, char **argv)
     }
     snprintf(sw.runs_dir, sizeof sw.runs_dir, "%s/runs", absdir);
     if (build_grid(&sw, err)) {
+        fprintf(stderr, "pagesim sweep: %s\n", err);
+        goto out;
+    }
+    if (check_existing(&sw, err)) {   /* another experiment's runs: refuse before writing */
         fprintf(stderr, "pagesim sweep: %s\n", err);
         goto out;
     }

@@ -14,7 +14,7 @@ pagesim="$(realpath "$1")"
 src="$(realpath "$2")"
 export PAGESIM_SCRIPTS="$src/scripts"
 tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
+trap 'umount "$tmp/full" 2>/dev/null; rm -rf "$tmp"' EXIT
 cd "$tmp"
 
 passed=0 failed=0
@@ -128,7 +128,9 @@ out="$("$pagesim" sweep -p lru,nosuch -f 4,8 -j 2 -o d3 --no-plots tiny.txt 2>&1
 rc=$?
 check "failed run: non-zero exit" test $rc -ne 0
 check "failed run named ($out)" grep -q "policy=nosuch frames=4 trace=tiny.txt" <<<"$out"
-check "failed runs leave no JSON" test -z "$(ls d3/runs | grep nosuch)"
+check "failed runs leave no JSON" test -z "$(ls d3/runs | grep 'nosuch.*\.json$')"
+check "failed runs are recorded" test "$(ls d3/runs | grep -c 'nosuch.*\.failed$')" -eq 2
+check "failed runs in the summary" test "$(cell d3/summary.tsv nosuch 4 failed)" = 1
 check "the others finished" test "$(ls d3/runs/lru_*.json | wc -l)" -eq 2
 check "no temporary files left" test -z "$(ls d3/runs | grep tmp)"
 
@@ -191,6 +193,120 @@ tl="$("$pagesim" run --interval 1 -f 64 long.txt | jq -c '[(.timeline | length),
 check "timeline capped and merged ($tl)" test "$tl" = "[2500,20000,8]"
 tl="$("$pagesim" run --interval 100 -f 64 long.txt | jq -c '[(.timeline | length), .timeline_interval]')"
 check "an uncapped timeline is as before ($tl)" test "$tl" = "[200,null]"
+
+# ---- F6: -f with --set memory would make distinct grid points the same run: refused
+out="$("$pagesim" sweep -p lru -f 4,8 --set memory=64K,128K -o d10 --no-plots tiny.txt 2>&1)"
+rc=$?
+check "-f with --set memory: exit 2 ($rc)" test $rc -eq 2
+check "-f with --set memory: says why ($out)" grep -q "set memory.*-f\|-f.*set memory" <<<"$out"
+# merge never averages two runs of one grid point as seeds
+mkdir -p d11/runs
+cp d1/runs/lru_f4_s1_tiny.txt.json d11/runs/a.json
+cp d1/runs/lru_f4_s1_tiny.txt.json d11/runs/b.json
+out="$("$pagesim" merge --no-plots d11 2>&1)"
+rc=$?
+check "merge: one grid point twice is refused ($rc: $out)" test $rc -ne 0
+check "merge: names both runs ($out)" grep -q "a.json.*b.json\|b.json.*a.json" <<<"$out"
+
+# ---- F5: a rerun into the same DIR with other options does not take the old results
+"$pagesim" sweep -p lru -f 4 -o d12 --no-plots tiny.txt 2>/dev/null
+cp d12/runs/lru_f4_tiny.txt.json old.json
+out="$("$pagesim" sweep -p lru -f 4 --tlb 0 --page-size 8192 -o d12 --no-plots tiny.txt 2>&1)"
+rc=$?
+check "other options in an old DIR: exit 2 ($rc)" test $rc -eq 2
+check "other options in an old DIR: says which key ($out)" grep -q "another experiment.*tlb.entries\|another experiment.*page_size" <<<"$out"
+check "other options in an old DIR: old results untouched" cmp -s old.json d12/runs/lru_f4_tiny.txt.json
+# a run of the old experiment that is not a point of the new grid also refuses
+out="$("$pagesim" sweep -p lru -f 8 --tlb 0 -o d12 --no-plots tiny.txt 2>&1)"
+check "another experiment's other point: exit 2" test $? -eq 2
+# same options extend the grid
+out="$("$pagesim" sweep -p lru -f 4,8 -o d12 --no-plots tiny.txt 2>&1)"
+check "same options extend the grid ($out)" grep -q "1 of 2 runs already done" <<<"$out"
+# a 0-byte or truncated result is not done: rerun, and say so
+: > d12/runs/lru_f8_tiny.txt.json
+head -c 100 old.json > d12/runs/lru_f4_tiny.txt.json
+out="$("$pagesim" sweep -p lru -f 4,8 -o d12 --no-plots tiny.txt 2>&1)"
+check "incomplete results rerun: exit 0 ($out)" test $? -eq 0
+check "incomplete results rerun: said" grep -q "not a complete result" <<<"$out"
+check "incomplete results rerun: 2 runs" grep -q "2 runs on" <<<"$out"
+check "incomplete result replaced" cmp -s old.json d12/runs/lru_f4_tiny.txt.json
+
+# ---- a crashing run is contained: recorded in the summary and on stderr, the others finish
+out="$(PAGESIM_TEST_CRASH=lru_f8 "$pagesim" sweep -p lru,fifo -f 4,8 -j 2 -o d13 --no-plots tiny.txt 2>&1)"
+rc=$?
+check "crash: exit 1 ($rc)" test $rc -eq 1
+check "crash: named on stderr ($out)" grep -q "run failed (policy=lru frames=8 trace=tiny.txt).*signal" <<<"$out"
+check "crash: the others finished" test "$(ls d13/runs/*.json | wc -l)" -eq 3
+check "crash: summary has every point" test "$(wc -l < d13/summary.tsv)" -eq 5
+check "crash: summary marks it failed" test "$(cell d13/summary.tsv lru 8 failed)" = 1
+check "crash: the others not failed" test "$(cell d13/summary.tsv fifo 8 failed)" = 0
+out="$("$pagesim" sweep -p lru,fifo -f 4,8 -j 2 -o d13 --no-plots tiny.txt 2>&1)"
+check "crash: a rerun runs the failed point only ($out)" grep -q "3 of 4 runs already done" <<<"$out"
+check "crash: fixed on rerun, no failed column" test -z "$(col d13/summary.tsv failed)"
+"$pagesim" sweep -p lru,fifo -f 4,8 -o d14 --no-plots tiny.txt 2>/dev/null
+check "crash: rerun summary = clean sweep" cmp -s d13/summary.tsv d14/summary.tsv
+# out of memory in one point (8 GB of frame table under a 1.5 GB address-space limit) too
+out="$( (ulimit -v 1500000; "$pagesim" sweep -p lru -f 4,200000000 -j 2 -o d15 --no-plots tiny.txt) 2>&1)"
+rc=$?
+check "oom: exit 1 ($rc: $out)" test $rc -eq 1
+check "oom: named on stderr" grep -q "run failed (policy=lru frames=200000000 trace=tiny.txt)" <<<"$out"
+check "oom: the other point finished" test -s d15/runs/lru_f4_tiny.txt.json
+check "oom: summary has both points" test "$(cell d15/summary.tsv lru 200000000 failed)" = 1
+
+# ---- kill -9 mid-sweep, then resume: the summary equals an uninterrupted sweep's
+awk 'BEGIN { x = 7; for (i = 0; i < 200000; i++) { x = (x * 1103515245 + 12345) % 2147483648;
+        printf "R 0x%x\n", 65536 + int(200 * (x / 2147483648) ^ 2) * 4096 } }' > mid.txt
+"$pagesim" sweep -p lru,fifo,clock -f 8:64:8 -j 2 -o d16 --no-plots mid.txt 2>/dev/null &
+pid=$!
+for i in $(seq 1 600); do
+    [ "$(ls d16/runs 2>/dev/null | grep -c '\.json$')" -ge 3 ] && break
+    sleep 0.05
+done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+sleep 0.3
+n="$(ls d16/runs | grep -c '\.json$')"
+check "kill -9 interrupted the sweep ($n of 24 done)" test "$n" -lt 24 -a ! -e d16/summary.tsv
+check "kill -9: no worker outlives the sweep" test -z "$(pgrep -P $pid 2>/dev/null)"
+out="$("$pagesim" sweep -p lru,fifo,clock -f 8:64:8 -j 2 -o d16 --no-plots mid.txt 2>&1)"
+check "resume after kill -9: exit 0 ($out)" test $? -eq 0
+"$pagesim" sweep -p lru,fifo,clock -f 8:64:8 -j 2 -o d17 --no-plots mid.txt 2>/dev/null
+check "resume after kill -9 = uninterrupted sweep" cmp -s d16/summary.tsv d17/summary.tsv
+
+# ---- F12: a full disk: every file is written whole or not at all, and the sweep says so (exit 1)
+if [ "$(id -u)" = 0 ] && mkdir -p full && mount -t tmpfs -o size=256k tmpfs full 2>/dev/null; then
+    "$pagesim" sweep -p lru,fifo -f 4,8 --interval 200 -o full/d --no-plots tiny.txt 2>/dev/null
+    check "full disk: the sweep fits first" test -s full/d/summary.tsv
+    cp -r full/d ref
+    "$pagesim" merge --no-plots ref 2>/dev/null
+    dd if=/dev/zero of=full/fill bs=4k 2>/dev/null
+    out="$("$pagesim" merge --no-plots full/d 2>&1)"
+    rc=$?
+    check "full disk: merge exits 1 ($rc)" test $rc -eq 1
+    check "full disk: merge says so ($out)" grep -q "cannot write" <<<"$out"
+    check "full disk: summary.tsv is the old one" cmp -s full/d/summary.tsv ref/summary.tsv
+    check "full disk: no temporary files" test -z "$(ls full/d | grep tmp)"
+    # Room for one page: the summary takes it (its old copy is freed by the rename), one plot
+    # file fits, the next does not: each file is whole or absent, never empty or cut.
+    rm -f full/d/*.tsv full/d/plot-vars.gp full/fill
+    dd if=/dev/zero of=full/fill bs=4k 2>/dev/null
+    truncate -s -4k full/fill
+    out="$("$pagesim" merge --no-plots full/d 2>&1)"
+    check "little room: merge exits 1 ($out)" test $? -eq 1
+    check "little room: no empty files" test -z "$(find full/d -maxdepth 1 -type f -size 0)"
+    check "little room: no temporary files" test -z "$(ls full/d | grep tmp)"
+    for f in full/d/*.tsv full/d/*.gp; do
+        [ -e "$f" ] || continue
+        check "little room: $(basename "$f") whole" cmp -s "$f" "ref/$(basename "$f")"
+    done
+    rm -f full/fill; dd if=/dev/zero of=full/fill bs=4k 2>/dev/null
+    out="$("$pagesim" sweep -p lru -f 4 -o d18 --jobs-file full/jobs.txt tiny.txt 2>&1)"
+    check "full disk: jobs file: exit 1 ($out)" test $? -eq 1
+    check "full disk: no jobs file" test ! -e full/jobs.txt
+    umount full
+else
+    echo "note: not root or no tmpfs mount: full-disk tests skipped" >&2
+fi
 
 echo "sweep: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
