@@ -35,6 +35,7 @@
  * time, so utilization never exceeds 1 when stats are taken while requests are in flight).
  */
 #include "device.h"
+#include "xalloc.h"
 
 #include <assert.h>
 #include <math.h>
@@ -180,8 +181,7 @@ device_t *dev_create(const char *name, const char *spec, gsl_rng *rng, uint32_t 
         json_decref(params);
         return NULL;
     }
-    device_t *d = calloc(1, sizeof *d);
-    assert(d);
+    device_t *d = xcalloc(1, sizeof *d, "a device");
     snprintf(d->name, sizeof d->name, "%s", name);
     d->model = models[m].model;
     d->rng = rng;
@@ -196,11 +196,10 @@ device_t *dev_create(const char *name, const char *spec, gsl_rng *rng, uint32_t 
     }
     json_decref(params);
     assert(d->model != MODEL_HDD || rng);   /* the engine always passes the run's rng */
-    d->chan_free = calloc(d->channels, sizeof *d->chan_free);
+    d->chan_free = xcalloc(d->channels, sizeof *d->chan_free, "a device");
     d->heap_cap = 16;
-    d->heap = malloc(d->heap_cap * sizeof *d->heap);
+    d->heap = xcalloc(d->heap_cap, sizeof *d->heap, "a device queue");
     d->service_ns = hist_new();
-    assert(d->chan_free && d->heap);
     return d;
 }
 
@@ -218,8 +217,7 @@ static void heap_push(device_t *d, pending_t p)
 {
     if (d->heap_n == d->heap_cap) {
         d->heap_cap *= 2;
-        d->heap = realloc(d->heap, d->heap_cap * sizeof *d->heap);
-        assert(d->heap);
+        d->heap = xrealloc(d->heap, xmul(d->heap_cap, sizeof *d->heap, "a device queue"), "a device queue");
     }
     size_t i = d->heap_n++;
     while (i > 0) {
@@ -272,7 +270,8 @@ static sim_time_t service_time(device_t *d, dev_op_t op, uint64_t block, uint32_
     } else {
         t = (double)(op == DEV_WRITE ? d->write_lat : d->read_lat) + transfer;
     }
-    return (sim_time_t)llround(t);
+    /* llround of a value past 2^63 is undefined: say "too late" instead (dev_submit). */
+    return t >= (double)SIM_TIME_LIMIT ? SIM_TIME_LIMIT : (sim_time_t)llround(t);
 }
 
 sim_time_t dev_submit(device_t *d, sim_time_t now, dev_op_t op, uint64_t block, uint32_t npages)
@@ -295,7 +294,11 @@ sim_time_t dev_submit(device_t *d, sim_time_t now, dev_op_t op, uint64_t block, 
             c = i;
     sim_time_t start = d->chan_free[c] > now ? d->chan_free[c] : now;
     sim_time_t svc = service_time(d, op, block, npages);
-    sim_time_t done = start + svc;
+    sim_time_t done;
+    if (ck_add_u64(start, svc, &done) || done >= SIM_TIME_LIMIT)
+        xtrap_throw(SIM_EINPUT, "%s device: a request would complete after 2^63 ps (about 106 days) of "
+                    "simulated time: its latency or bandwidth (--%s-dev) is too extreme for this trace",
+                    d->name, d->name);
     d->chan_free[c] = done;
 
     heap_push(d, (pending_t){done, now, start});

@@ -7,6 +7,7 @@
  * by the insertion sequence number: deterministic, and FIFO among simultaneous events.
  * Reference: Cormen et al., Introduction to Algorithms, ch. 6 (binary heaps). */
 #include "event.h"
+#include "xalloc.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -61,10 +62,12 @@ static void sift_down(evq_t *q, size_t i)
 
 uint64_t evq_push(evq_t *q, sim_time_t when, uint32_t kind, uint32_t a, uint64_t b)
 {
+    if (when >= SIM_TIME_LIMIT)
+        xtrap_throw(SIM_EINPUT, "simulated time reached 2^63 ps (about 106 days): the costs (costs.*), "
+                    "the device latencies (swap_dev, file_dev) or the quantum are too large for this trace");
     if (q->n == q->cap) {
         q->cap = q->cap ? 2 * q->cap : 16;
-        q->heap = realloc(q->heap, q->cap * sizeof *q->heap);
-        assert(q->heap);
+        q->heap = xrealloc(q->heap, xmul(q->cap, sizeof *q->heap, "the event queue"), "the event queue");
     }
     event_t *e = &q->heap[q->n];
     e->when = when;

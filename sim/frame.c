@@ -12,26 +12,25 @@
  * as a swap entry, plus one while the page is in the swap cache. A slot whose count drops
  * to zero is free; freed slots are reused last-freed-first. */
 #include "engine.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 void frames_init(sim_t *s)
 {
-    s->frames = calloc(s->nframes, sizeof *s->frames);
-    s->free_stack = malloc(s->nframes * sizeof *s->free_stack);
-    SIM_ASSERT(s, s->frames && s->free_stack);
+    s->frames = xcalloc(s->nframes, sizeof *s->frames, "the frame table");
+    s->free_stack = xcalloc(s->nframes, sizeof *s->free_stack, "the free-frame list");
     for (uint32_t i = 0; i < s->nframes; i++)
         s->free_stack[i] = s->nframes - 1 - i;   /* frame 0 is handed out first */
     s->nfree = s->nframes;
     s->caprmap = 1024;
-    s->rmap = calloc(s->caprmap, sizeof *s->rmap);
+    s->rmap = xcalloc(s->caprmap, sizeof *s->rmap, "the reverse map");
     s->nrmap = 1;                                /* node 0 means "none" */
     s->rmap_free = 0;
     s->capswap = 1024;
-    s->swap_refs = calloc(s->capswap, sizeof *s->swap_refs);
+    s->swap_refs = xcalloc(s->capswap, sizeof *s->swap_refs, "swap slots");
     s->nswap = 1;                                /* slot 0 means "none" */
-    SIM_ASSERT(s, s->rmap && s->swap_refs);
 }
 
 void frames_free(sim_t *s)
@@ -74,9 +73,9 @@ void rmap_add(sim_t *s, pfn_t pfn, uint32_t mm, vpn_t vpn, pte_t *pte)
         s->rmap_free = s->rmap[n].next;
     } else {
         if (s->nrmap == s->caprmap) {
+            s->rmap = xrealloc(s->rmap, xmul(2 * (size_t)s->caprmap, sizeof *s->rmap, "the reverse map"),
+                               "the reverse map");
             s->caprmap *= 2;
-            s->rmap = realloc(s->rmap, s->caprmap * sizeof *s->rmap);
-            SIM_ASSERT(s, s->rmap);
         }
         n = s->nrmap++;
     }
@@ -110,9 +109,9 @@ uint32_t swap_alloc(sim_t *s)
         slot = s->swap_free[--s->nswap_free];
     } else {
         if (s->nswap == s->capswap) {
+            s->swap_refs = xrealloc(s->swap_refs, xmul(2 * (size_t)s->capswap, sizeof *s->swap_refs,
+                                    "swap slots"), "swap slots");
             s->capswap *= 2;
-            s->swap_refs = realloc(s->swap_refs, s->capswap * sizeof *s->swap_refs);
-            SIM_ASSERT(s, s->swap_refs);
         }
         slot = s->nswap++;
     }
@@ -132,9 +131,10 @@ void swap_unref(sim_t *s, uint32_t slot)
     if (--s->swap_refs[slot])
         return;
     if (s->nswap_free == s->capswap_free) {
-        s->capswap_free = s->capswap_free ? 2 * s->capswap_free : 256;
-        s->swap_free = realloc(s->swap_free, s->capswap_free * sizeof *s->swap_free);
-        SIM_ASSERT(s, s->swap_free);
+        uint32_t cap = s->capswap_free ? 2 * s->capswap_free : 256;
+        s->swap_free = xrealloc(s->swap_free, xmul(cap, sizeof *s->swap_free, "free swap slots"),
+                                "free swap slots");
+        s->capswap_free = cap;
     }
     s->swap_free[s->nswap_free++] = slot;
 }

@@ -5,6 +5,7 @@
  * everything below 1e-3. A percentile is interpolated linearly inside its bin and clamped
  * to the exact minimum and maximum (so a constant sample gives exact percentiles). Cost: one binary search (about 10 steps) per sample. */
 #include "hist.h"
+#include "xalloc.h"
 
 #include <assert.h>
 #include <math.h>
@@ -24,10 +25,12 @@ struct hist {
 
 hist_t *hist_new(void)
 {
-    hist_t *h = calloc(1, sizeof *h);
-    assert(h);
+    hist_t *h = xcalloc(1, sizeof *h, "a histogram");
     h->h = gsl_histogram_alloc(NBINS);
-    assert(h->h);
+    if (!h->h) {
+        free(h);
+        xtrap_throw(SIM_ESYS, "out of memory (a histogram of %d bins)", NBINS);
+    }
     double r[NBINS + 1];
     r[0] = 0;
     for (int i = 0; i < NBINS; i++)

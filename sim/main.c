@@ -2,16 +2,22 @@
  *
  * Subcommands: run (one simulation), policies (what is registered), and the tools other
  * modules provide (mrc, sweep, merge, convert, info, record), each a function returning an
- * exit status. Exit status: 0 success, 2 bad usage or bad input (with a message naming the
- * file and line), 1 anything else. A failed run leaves no results file. */
+ * exit status. Exit status, one rule for every subcommand (README "Exit status"): 0 success;
+ * 2 bad usage or bad input (a message naming the file and line, the record of a binary
+ * trace, or the setting); 1 a failure of the machine: out of memory, a write error
+ * (standard output included: it is flushed and closed here and checked), a full file
+ * system, a failed run of a sweep. The kind comes with the error (xalloc.h), never from its
+ * words. A failed run leaves no results file. */
 #include "sim.h"
 #include "cliopts.h"
 #include "progress.h"
 #include "spec.h"
+#include "xalloc.h"
 #include "../policies/repl.h"
 #include "../policies/cow.h"
 #include "../workloads/wl.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,20 +134,20 @@ static int cmd_run(int argc, char **argv)
         goto done;
     }
     progress = progress_new(pmode, "run");
-    if (sim_run_to_file(cfg, (const char *const *)argv + optind, argc - optind, out, progress, err)) {
+    rc = sim_run_to_file(cfg, (const char *const *)argv + optind, argc - optind, out, progress, err);
+    if (rc) {
         progress_free(progress);
         progress = NULL;
         fprintf(stderr, "pagesim: %s\n", err);
-        goto done;
     }
-    rc = 0;
+    rc = sim_exit_status(rc);
 done:
     progress_free(progress);
     json_decref(cfg);
     return rc;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -166,4 +172,30 @@ int main(int argc, char **argv)
     fprintf(stderr, "pagesim: unknown command '%s'\n", cmd);
     usage(stderr);
     return 2;
+}
+
+/* Standard output is buffered: a write error (a full disk, /dev/full, a closed pipe's
+ * EPIPE when SIGPIPE is ignored) may only show at the flush. */
+static int close_stdout(int status)
+{
+    if ((fflush(stdout) || ferror(stdout) | fclose(stdout)) && status == 0) {
+        fprintf(stderr, "pagesim: cannot write to standard output: %s\n", strerror(errno ? errno : EIO));
+        return 1;
+    }
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    /* The outermost trap (xalloc.h): out of memory, or another failure thrown deep inside
+     * a subcommand that has no trap of its own, ends here with its message and kind. */
+    static xtrap_t trap;
+    xtrap_push(&trap);
+    if (setjmp(trap.jb)) {
+        fprintf(stderr, "pagesim: %s\n", trap.msg);
+        return close_stdout(sim_exit_status(trap.kind));
+    }
+    int status = dispatch(argc, argv);
+    xtrap_pop(&trap);
+    return close_stdout(status);
 }

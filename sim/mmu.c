@@ -25,6 +25,7 @@
  * ref_bit "tlb_fill", only a walk that fills the TLB sets it, as x86 hardware does, so a bit
  * cleared by the policy stays clear while the translation stays cached. */
 #include "engine.h"
+#include "xalloc.h"
 
 #include <string.h>
 
@@ -497,6 +498,7 @@ static int fault(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind)
     mm_t *mm = &s->mms[p->mm];
     sim_time_t start = c->clock;
     c->clock += s->cost.fault;
+    sim_clock_check(s, c->clock);        /* the slow path checks simulated time (types.h) */
     const vma_t *v = vma_find(mm, vpn);
     uint32_t need = mmu_need(kind);
     if (!v) {
@@ -615,7 +617,10 @@ int mmu_run_hits(sim_t *s, cpu_t *c, proc_t *p, const wl_run_t *run)
         e[m] = x;
         kinds[m++] = k;
     }
-    c->clock += (sim_time_t)run->n * s->cost.tlb_hit;
+    sim_time_t dt;
+    if (ck_mul_u64(run->n, s->cost.tlb_hit, &dt) || ck_add_u64(c->clock, dt, &c->clock))
+        sim_clock_check(s, SIM_TIME_MAX);
+    sim_clock_check(s, c->clock);
     c->tlb.hits += run->n;
     uint64_t end = c->tlb.clock + run->n;
     for (unsigned j = 0; j < m; j++) {

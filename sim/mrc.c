@@ -105,17 +105,14 @@
 #include "sim.h"
 #include "progress.h"
 #include "spec.h"
+#include "xalloc.h"
 #include "../workloads/wl.h"
 #include "../workloads/pgid.h"
 
 /* ------------------------------------------------------------------ helpers */
 
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n);
-    assert(q && "out of memory");
-    return q;
-}
+/* xrealloc (xalloc.h): out of memory is thrown to the caller's trap (the CLI: exit 1). */
+#define mrc_xrealloc(p, n) xrealloc((p), (n), "the miss-ratio curve")
 
 /* MurmurHash3's 64-bit finalizer: a bijection with full avalanche. */
 static inline uint64_t mix64(uint64_t x)
@@ -263,7 +260,7 @@ static void heap_push(hent_t **hp, size_t *n, size_t *cap, hent_t e)
 {
     if (*n == *cap) {
         *cap = *cap ? *cap * 2 : 1024;
-        *hp = xrealloc(*hp, *cap * sizeof **hp);
+        *hp = mrc_xrealloc(*hp, *cap * sizeof **hp);
     }
     hent_t *h = *hp;
     size_t i = (*n)++;
@@ -332,7 +329,7 @@ mrc_lru_t *mrc_lru_new_sized(double rate, uint64_t max_pages)
     m->w_ref = (double)SAMPLE_ONE / (double)m->thresh;
     m->cap = POS_MIN;
     m->fen = calloc(m->cap + 1, sizeof *m->fen);
-    m->scratch = xrealloc(NULL, m->cap * sizeof *m->scratch);
+    m->scratch = mrc_xrealloc(NULL, m->cap * sizeof *m->scratch);
     m->nbins = POS_MIN;
     m->hist = calloc(m->nbins * m->groups, sizeof *m->hist);
     m->cum_stale = 1;
@@ -391,8 +388,8 @@ static void lru_renumber(mrc_lru_t *m)
     if ((uint64_t)q * 2 > m->cap) {
         assert(m->cap <= UINT32_MAX / 4);
         m->cap *= 2;
-        m->fen = xrealloc(m->fen, ((size_t)m->cap + 1) * sizeof *m->fen);
-        m->scratch = xrealloc(m->scratch, (size_t)m->cap * sizeof *m->scratch);
+        m->fen = mrc_xrealloc(m->fen, ((size_t)m->cap + 1) * sizeof *m->fen);
+        m->scratch = mrc_xrealloc(m->scratch, (size_t)m->cap * sizeof *m->scratch);
     }
     memset(m->fen, 0, ((size_t)m->cap + 1) * sizeof *m->fen);
     for (uint32_t i = 1; i <= m->cap; i++) {
@@ -410,7 +407,7 @@ static void hist_grow(mrc_lru_t *m, uint64_t bin)
     size_t old = m->nbins;
     while (m->nbins <= bin)
         m->nbins *= 2;
-    m->hist = xrealloc(m->hist, m->nbins * m->groups * sizeof *m->hist);
+    m->hist = mrc_xrealloc(m->hist, m->nbins * m->groups * sizeof *m->hist);
     memset(m->hist + old * m->groups, 0, (m->nbins - old) * m->groups * sizeof *m->hist);
 }
 
@@ -494,7 +491,7 @@ double mrc_lru_weight(const mrc_lru_t *m)
 static double lru_group_hits(mrc_lru_t *m, uint64_t frames, unsigned g)
 {
     if (m->cum_stale) {
-        m->cum = xrealloc(m->cum, (m->nbins + 1) * m->groups * sizeof *m->cum);
+        m->cum = mrc_xrealloc(m->cum, (m->nbins + 1) * m->groups * sizeof *m->cum);
         for (unsigned j = 0; j < m->groups; j++)
             m->cum[j] = 0;
         for (size_t b = 0; b < m->nbins; b++)
@@ -616,7 +613,7 @@ mrc_opt_t *mrc_opt_new(uint64_t max_frames)
     assert(m);
     m->max = max_frames;
     m->cap = max_frames && max_frames < 1024 ? max_frames : 1024;
-    m->st = xrealloc(NULL, m->cap * sizeof *m->st);
+    m->st = mrc_xrealloc(NULL, m->cap * sizeof *m->st);
     m->hist_cap = m->cap + 1;
     m->hist = calloc(m->hist_cap, sizeof *m->hist);
     assert(m->hist);
@@ -675,10 +672,10 @@ void mrc_opt_ref(mrc_opt_t *m, vtime_t t, vtime_t next)
         m->cap *= 2;
         if (m->max && m->cap > m->max)
             m->cap = m->max;
-        m->st = xrealloc(m->st, m->cap * sizeof *m->st);
+        m->st = mrc_xrealloc(m->st, m->cap * sizeof *m->st);
         size_t old = m->hist_cap;
         m->hist_cap = m->cap + 1;
-        m->hist = xrealloc(m->hist, m->hist_cap * sizeof *m->hist);
+        m->hist = mrc_xrealloc(m->hist, m->hist_cap * sizeof *m->hist);
         memset(m->hist + old, 0, (m->hist_cap - old) * sizeof *m->hist);
     }
     m->st[m->len++] = c;
@@ -760,7 +757,7 @@ int mrc_parse_frames(const char *s, uint64_t **out, size_t *n, char *err)
             }
             if (len == cap) {
                 cap = cap ? cap * 2 : 16;
-                v = xrealloc(v, cap * sizeof *v);
+                v = mrc_xrealloc(v, cap * sizeof *v);
             }
             v[len++] = x;
             if (b - x < step)
@@ -784,7 +781,7 @@ int mrc_parse_frames(const char *s, uint64_t **out, size_t *n, char *err)
 
 static uint64_t *default_frames(uint64_t pages, size_t *n)
 {
-    uint64_t *v = xrealloc(NULL, 66 * sizeof *v);
+    uint64_t *v = mrc_xrealloc(NULL, 66 * sizeof *v);
     size_t k = 0;
     for (uint64_t f = 1; f < pages; f *= 2)
         v[k++] = f;
@@ -930,7 +927,7 @@ json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err)
         pages = (uint64_t)llround((double)mrc_lru_pages(lru) / mrc_lru_rate(lru));
 
     if (o->nframes) {
-        frames = xrealloc(NULL, o->nframes * sizeof *frames);
+        frames = mrc_xrealloc(NULL, o->nframes * sizeof *frames);
         memcpy(frames, o->frames, o->nframes * sizeof *frames);
         nframes = o->nframes;
     } else {
@@ -1211,10 +1208,10 @@ int mrc_main(int argc, char **argv)
         fprintf(stderr, "pagesim mrc: %s\n", err);
         goto done;
     }
-    if (json_write_atomic(doc, out, err))   /* like a run's results: temp file, rename */
+    int wrc = json_write_atomic(doc, out, err);   /* like a run's results: temp file, rename */
+    if (wrc)
         fprintf(stderr, "pagesim mrc: %s\n", err);
-    else
-        ret = 0;
+    ret = sim_exit_status(wrc);
     json_decref(doc);
 done:
     free(frames);

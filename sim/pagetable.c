@@ -4,6 +4,7 @@
  * and one slab access. Entries are never deleted: an unmapped page keeps an empty entry, which
  * is cheaper than tombstones and bounded by pages touched. Cost of growth: amortised O(1). */
 #include "pagetable.h"
+#include "xalloc.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -13,8 +14,7 @@ void pt_init(pagetable_t *pt)
 {
     memset(pt, 0, sizeof *pt);
     pt->mask = 63;
-    pt->slots = calloc(pt->mask + 1, sizeof *pt->slots);
-    assert(pt->slots);
+    pt->slots = xcalloc(pt->mask + 1, sizeof *pt->slots, "a page table");
 }
 
 void pt_free(pagetable_t *pt)
@@ -30,9 +30,9 @@ void pt_free(pagetable_t *pt)
 static void rehash(pagetable_t *pt)
 {
     size_t cap = (pt->mask + 1) * 2;
-    free(pt->slots);
-    pt->slots = calloc(cap, sizeof *pt->slots);
-    assert(pt->slots);
+    uint32_t *slots = xcalloc(cap, sizeof *pt->slots, "a page table");   /* the old one */
+    free(pt->slots);                          /* stays whole if this throws */
+    pt->slots = slots;
     pt->mask = cap - 1;
     for (size_t i = 0; i < pt->n; i++) {
         size_t h = pt_hash(pt_at(pt, i)->vpn) & pt->mask;
@@ -55,10 +55,8 @@ pte_t *pt_get(pagetable_t *pt, vpn_t vpn)
     }
     assert(pt->n < UINT32_MAX - 1);
     if (pt->n == pt->nchunks * PT_CHUNK) {
-        pt->chunks = realloc(pt->chunks, (pt->nchunks + 1) * sizeof *pt->chunks);
-        assert(pt->chunks);
-        pt->chunks[pt->nchunks] = malloc(PT_CHUNK * sizeof(pte_t));
-        assert(pt->chunks[pt->nchunks]);
+        pt->chunks = xrealloc(pt->chunks, (pt->nchunks + 1) * sizeof *pt->chunks, "a page table");
+        pt->chunks[pt->nchunks] = xmalloc(PT_CHUNK * sizeof(pte_t), "a page table");
         pt->nchunks++;
     }
     pte_t *e = pt_at(pt, pt->n);

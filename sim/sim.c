@@ -12,8 +12,11 @@
 #include <stddef.h>
 #include "progress.h"
 #include "spec.h"
+#include "xalloc.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +65,11 @@ static int parse_costs(sim_t *s, const json_t *costs, char *err)
             snprintf(err, SIM_ERR_LEN, "config: costs.%s must be a time such as 25ns or 1.5us", keys[i].key);
             return -1;
         }
+        if (*dst > SIM_COST_MAX) {
+            snprintf(err, SIM_ERR_LEN, "config: costs.%s '%s' is more than 1s, the most one step may cost",
+                     keys[i].key, v);
+            return -1;
+        }
     }
     return 0;
 }
@@ -73,8 +81,7 @@ proc_t *proc_get(sim_t *s, spid_t pid)
         return &s->procs[*i];
     if (s->nprocs == s->capprocs) {
         s->capprocs = s->capprocs ? 2 * s->capprocs : 8;
-        s->procs = realloc(s->procs, s->capprocs * sizeof *s->procs);
-        SIM_ASSERT(s, s->procs);
+        s->procs = xrealloc(s->procs, xmul(s->capprocs, sizeof *s->procs, "processes"), "processes");
     }
     proc_t *p = &s->procs[s->nprocs];
     memset(p, 0, sizeof *p);
@@ -91,8 +98,7 @@ uint32_t mm_new(sim_t *s)
 {
     if (s->nmms == s->capmms) {
         s->capmms = s->capmms ? 2 * s->capmms : 8;
-        s->mms = realloc(s->mms, s->capmms * sizeof *s->mms);
-        SIM_ASSERT(s, s->mms);
+        s->mms = xrealloc(s->mms, xmul(s->capmms, sizeof *s->mms, "address spaces"), "address spaces");
     }
     mm_t *mm = &s->mms[s->nmms];
     memset(mm, 0, sizeof *mm);
@@ -102,7 +108,14 @@ uint32_t mm_new(sim_t *s)
     return s->nmms++;
 }
 
-/* "unknown WHAT 'NAME' (known: a b c)" */
+void sim_clock_check(const sim_t *s, sim_time_t t)
+{
+    if (t >= SIM_TIME_LIMIT)
+        xtrap_throw(SIM_EINPUT, "simulated time reached 2^63 ps (about 106 days) at page reference %llu: "
+                    "the costs (costs.*), the device latencies (swap_dev, file_dev) or the quantum are "
+                    "too large for this trace", (unsigned long long)s->vt);
+}
+
 /* "unknown policy 'x' (known: a b c)": registry is a NULL-terminated table of repl_ops_t
  * or cow_ops_t pointers; both structs begin with their name, and a pointer to a struct,
  * converted, points to its first member (C11 6.7.2.1p15). */
@@ -122,12 +135,57 @@ sim_t *sim_create(const json_t *cfg, const char *const *traces, int ntraces, cha
     return sim_create_progress(cfg, traces, ntraces, NULL, err);
 }
 
-sim_t *sim_create_progress(const json_t *cfg_in, const char *const *traces, int ntraces,
+sim_t *sim_create_progress(const json_t *cfg, const char *const *traces, int ntraces,
                            progress_t *progress, char *err)
 {
-    sim_t *s = calloc(1, sizeof *s);
-    SIM_ASSERT(NULL, s);
+    return sim_create_kind(cfg, traces, ntraces, progress, err, NULL);
+}
+
+static int sim_init(sim_t *s, const json_t *cfg_in, const char *const *traces, int ntraces, char *err);
+
+/* Sizes of what sim_init allocates per frame and per TLB entry, checked against the
+ * machine's memory before anything is allocated: an absurd -f or --tlb is a clear config
+ * error, not minutes of swapping or an out-of-memory abort half-way through. */
+static uint64_t phys_bytes(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size : UINT64_MAX;
+}
+
+sim_t *sim_create_kind(const json_t *cfg, const char *const *traces, int ntraces,
+                       progress_t *progress, char *err, int *kind)
+{
+    sim_t *volatile s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, SIM_ERR_LEN, "out of memory (%zu bytes for the simulation)", sizeof *s);
+        if (kind)
+            *kind = SIM_ESYS;
+        return NULL;
+    }
     s->progress = progress;
+    xtrap_t trap;
+    xtrap_push(&trap);
+    if (setjmp(trap.jb)) {
+        xtrap_pop(&trap);
+        snprintf(err, SIM_ERR_LEN, "%s", trap.msg);
+        if (kind)
+            *kind = trap.kind;
+        sim_free(s);
+        return NULL;
+    }
+    if (sim_init(s, cfg, traces, ntraces, err)) {
+        xtrap_pop(&trap);
+        if (kind)
+            *kind = s->err_kind ? s->err_kind : SIM_EINPUT;
+        sim_free(s);
+        return NULL;
+    }
+    xtrap_pop(&trap);
+    return s;
+}
+
+static int sim_init(sim_t *s, const json_t *cfg_in, const char *const *traces, int ntraces, char *err)
+{
     s->cfg = json_deep_copy(cfg_in);
     json_t *cfg = s->cfg;
     char e[SPEC_ERR_LEN];
@@ -205,15 +263,34 @@ sim_t *sim_create_progress(const json_t *cfg_in, const char *const *traces, int 
     u64map_init(&s->pid2proc);
     s->nobjs = 1;                              /* object 0 means "anonymous" */
     s->capobjs = 8;
-    s->objs = calloc(s->capobjs, sizeof *s->objs);
+    s->objs = xcalloc(s->capobjs, sizeof *s->objs, "backing objects");
 
     if (cfg_int(cfg, "cpus", 1, 1024, &v, err))
         goto fail;
     s->ncpus = (uint32_t)v;
-    s->cpus = calloc(s->ncpus, sizeof *s->cpus);
     json_t *tlb = json_object_get(cfg, "tlb");
     long long entries = json_integer_value(json_object_get(tlb, "entries"));
     long long ways = json_integer_value(json_object_get(tlb, "ways"));
+    /* What the frame table and the TLBs will take: refuse a machine that cannot exist here
+     * before allocating any of it (both factors are bounded, so the products fit). */
+    uint64_t ram = phys_bytes();
+    uint64_t frame_bytes = (uint64_t)s->nframes * (sizeof(frame_t) + sizeof(pfn_t));
+    if (frame_bytes > ram) {
+        snprintf(err, SIM_ERR_LEN, "config: frames %u need %llu MiB for the frame table, more than "
+                 "this machine's %llu MiB of memory (lower -f/--frames or --memory)", s->nframes,
+                 (unsigned long long)(frame_bytes >> 20), (unsigned long long)(ram >> 20));
+        goto fail;
+    }
+    if (entries > 0 && entries <= (1 << 24)) {
+        uint64_t tlb_bytes = (uint64_t)entries * sizeof(tlb_entry_t) * s->ncpus;
+        if (tlb_bytes > ram) {
+            snprintf(err, SIM_ERR_LEN, "config: a TLB of %lld entries on each of %u CPUs needs %llu MiB, "
+                     "more than this machine's %llu MiB of memory (lower --tlb or --cpus)", entries,
+                     s->ncpus, (unsigned long long)(tlb_bytes >> 20), (unsigned long long)(ram >> 20));
+            goto fail;
+        }
+    }
+    s->cpus = xcalloc(s->ncpus, sizeof *s->cpus, "CPUs");
     for (uint32_t i = 0; i < s->ncpus; i++) {
         s->cpus[i].cur = -1;
         s->cpus[i].last_mm = UINT32_MAX;
@@ -283,13 +360,14 @@ sim_t *sim_create_progress(const json_t *cfg_in, const char *const *traces, int 
         goto fail;
     }
 
-    if (sched_setup(s, cfg, traces, ntraces, err))
+    if ((rc = sched_setup(s, cfg, traces, ntraces, err))) {
+        s->err_kind = rc == SIM_ESYS ? SIM_ESYS : SIM_EINPUT;
         goto fail;
+    }
     stats_init(s);
-    return s;
+    return 0;
 fail:
-    sim_free(s);
-    return NULL;
+    return -1;
 }
 
 void sim_free(sim_t *s)
@@ -334,47 +412,156 @@ void sim_free(sim_t *s)
     free(s);
 }
 
-int json_write_atomic(const json_t *doc, const char *path, char *err)
+/* The atomic write, in two halves so that a run can create its output before it starts:
+ * an output that cannot be written (no such directory, no permission, a read-only file
+ * system) fails at once instead of after the run. The temporary file is PATH.tmp.PID in
+ * the output's own directory (rename needs the same file system); the commit writes it,
+ * fsyncs it, renames it and fsyncs the directory, so that after a crash the result is either
+ * absent or whole (never a 0-byte file that a resumed sweep takes for "done"). Failures are
+ * the machine's: SIM_ESYS. */
+int sim_out_open(sim_out_t *o, const char *path, char *err)
 {
+    memset(o, 0, sizeof *o);
     if (!path || !strcmp(path, "-")) {
-        if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) || fputc('\n', stdout) == EOF) {
-            snprintf(err, SIM_ERR_LEN, "cannot write results to standard output");
-            return -1;
+        o->f = stdout;
+        return 0;
+    }
+    o->path = path;
+    size_t n = strlen(path) + 32;
+    o->tmp = xmalloc(n, "an output file name");
+    snprintf(o->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    int fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+        snprintf(err, SIM_ERR_LEN, "%s: cannot create the output: %s", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(o->tmp);
+        }
+        free(o->tmp);
+        o->tmp = NULL;
+        return SIM_ESYS;
+    }
+    return 0;
+}
+
+void sim_out_abort(sim_out_t *o)
+{
+    if (o->tmp) {
+        if (o->f)
+            fclose(o->f);
+        unlink(o->tmp);
+        free(o->tmp);
+    }
+    memset(o, 0, sizeof *o);
+}
+
+static int fsync_dir_of(const char *path)
+{
+    char *copy = strdup(path);
+    if (!copy)
+        return -1;
+    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(copy);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    /* Some file systems cannot fsync a directory (EINVAL): the rename is then as durable as
+     * they make it. */
+    if (rc && (errno == EINVAL || errno == EROFS))
+        rc = 0;
+    close(fd);
+    return rc;
+}
+
+int sim_out_commit(sim_out_t *o, const json_t *doc, char *err)
+{
+    int ok = !json_dumpf(doc, o->f, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) && fputc('\n', o->f) != EOF;
+    if (!o->tmp) {                                   /* standard output */
+        if (fflush(o->f) || ferror(o->f) || !ok) {
+            snprintf(err, SIM_ERR_LEN, "cannot write results to standard output: %s",
+                     strerror(errno ? errno : EIO));
+            return SIM_ESYS;
         }
         return 0;
     }
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    int ok = f && !json_dumpf(doc, f, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) && fputc('\n', f) != EOF;
-    if (f && fclose(f))
+    errno = 0;
+    ok = ok && !fflush(o->f) && !fsync(fileno(o->f));
+    int e = errno;
+    if (fclose(o->f) && ok) {
         ok = 0;
-    if (!ok || rename(tmp, path)) {
-        snprintf(err, SIM_ERR_LEN, "%s: cannot write: %s", path, strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return -1;
+        e = errno;
     }
-    free(tmp);
+    o->f = NULL;
+    if (ok && rename(o->tmp, o->path)) {
+        ok = 0;
+        e = errno;
+    }
+    if (!ok) {
+        snprintf(err, SIM_ERR_LEN, "%s: cannot write: %s", o->path, strerror(e ? e : EIO));
+        sim_out_abort(o);
+        return SIM_ESYS;
+    }
+    if (fsync_dir_of(o->path)) {
+        snprintf(err, SIM_ERR_LEN, "%s: written, but its directory cannot be synced: %s", o->path,
+                 strerror(errno));
+        free(o->tmp);
+        o->tmp = NULL;
+        return SIM_ESYS;
+    }
+    free(o->tmp);
+    memset(o, 0, sizeof *o);
     return 0;
+}
+
+int json_write_atomic(const json_t *doc, const char *path, char *err)
+{
+    sim_out_t o;
+    int rc = sim_out_open(&o, path, err);
+    return rc ? rc : sim_out_commit(&o, doc, err);
+}
+
+/* sim_run with the error trap (xalloc.h): out of memory or an overflow of simulated time
+ * deep in a step comes back as its kind and message. */
+static int sim_run_caught(sim_t *s, char *err)
+{
+    xtrap_t trap;
+    xtrap_push(&trap);
+    if (setjmp(trap.jb)) {
+        xtrap_pop(&trap);
+        snprintf(err, SIM_ERR_LEN, "%s", trap.msg);
+        return trap.kind;
+    }
+    int rc = sim_run(s, err);
+    if (!rc)
+        sim_clock_check(s, s->end_time);
+    xtrap_pop(&trap);
+    return rc ? (rc == SIM_ESYS ? SIM_ESYS : SIM_EINPUT) : 0;
 }
 
 int sim_run_to_file(const json_t *cfg, const char *const *traces, int ntraces, const char *path,
                     progress_t *progress, char *err)
 {
-    sim_t *s = sim_create_progress(cfg, traces, ntraces, progress, err);
-    if (!s)
-        return -1;
-    int rc = sim_run(s, err);
+    sim_out_t out;
+    int rc = sim_out_open(&out, path, err);       /* before the run: fail at once */
+    if (rc)
+        return rc;
+    rc = SIM_EINPUT;
+    sim_t *s = sim_create_kind(cfg, traces, ntraces, progress, err, &rc);
+    if (!s) {
+        sim_out_abort(&out);
+        return rc;
+    }
+    rc = sim_run_caught(s, err);
     if (!rc) {
         json_t *doc = sim_results(s);
         json_t *w;
         size_t i;
         json_array_foreach(json_object_get(doc, "warnings"), i, w)
             fprintf(stderr, "pagesim: warning: %s\n", json_string_value(w));
-        rc = json_write_atomic(doc, path, err);
+        rc = sim_out_commit(&out, doc, err);
         json_decref(doc);
+    } else {
+        sim_out_abort(&out);
     }
     sim_free(s);
     return rc;

@@ -12,6 +12,7 @@
 #define PAGESIM_SIM_H
 
 #include <jansson.h>
+#include <stdio.h>
 #include "types.h"
 
 #define SIM_ERR_LEN 1024
@@ -36,18 +37,32 @@ sim_t *sim_create(const json_t *cfg, const char *const *traces, int ntraces, cha
 struct progress;
 sim_t *sim_create_progress(const json_t *cfg, const char *const *traces, int ntraces,
                            struct progress *progress, char *err);
+/* The same; on failure *kind (if not NULL) is SIM_EINPUT or SIM_ESYS (types.h). */
+sim_t *sim_create_kind(const json_t *cfg, const char *const *traces, int ntraces,
+                       struct progress *progress, char *err, int *kind);
 /* Runs to the end. 0, or -1 with err (bad input met mid-trace: err names file and line). */
 int sim_run(sim_t *s, char *err);
 /* The results document (new reference). Valid after sim_run returned 0. */
 json_t *sim_results(const sim_t *s);
 void sim_free(sim_t *s);
 
-/* Convenience for the CLI and sweeps: create, run, write results to path atomically
- * (temporary file, then rename; "-" or NULL is stdout). 0, or -1 with err and no file.
+/* Convenience for the CLI and sweeps: create the output (its temporary file: an output that
+ * cannot be written fails before the run), create, run, write results to path atomically
+ * (temporary file, fsync, rename, fsync of the directory; "-" or NULL is stdout, flushed
+ * and checked). 0, or SIM_EINPUT / SIM_ESYS (types.h) with err and no file.
  * progress: the CLI's progress line, or NULL (sweeps: their runs report nothing). */
 int sim_run_to_file(const json_t *cfg, const char *const *traces, int ntraces,
                     const char *path, struct progress *progress, char *err);
-/* Writes a JSON document to path through a temporary file and rename. */
+/* Writes a JSON document to path through a temporary file, fsync and rename ("-" or NULL:
+ * standard output, flushed and checked). 0 or SIM_ESYS with err. */
 int json_write_atomic(const json_t *doc, const char *path, char *err);
+/* The two halves of json_write_atomic, for a writer that must know the output can be
+ * created before long work: open creates PATH.tmp.PID next to PATH; commit writes doc,
+ * fsyncs, renames into place and fsyncs the directory; abort removes the temporary file.
+ * open and commit return 0 or SIM_ESYS with err (commit aborts on failure). */
+typedef struct sim_out { FILE *f; const char *path; char *tmp; } sim_out_t;
+int sim_out_open(sim_out_t *o, const char *path, char *err);
+int sim_out_commit(sim_out_t *o, const json_t *doc, char *err);
+void sim_out_abort(sim_out_t *o);
 
 #endif

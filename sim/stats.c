@@ -7,6 +7,7 @@
  * is bounded whatever the trace length and interval.
  * results/README.md documents every key; the schema number changes when a key changes. */
 #include "engine.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,7 @@ void stats_interval(sim_t *s)
     for (uint32_t i = 0; i < s->ncpus; i++)
         if (s->cpus[i].clock > now)
             now = s->cpus[i].clock;
+    sim_clock_check(s, now);
     timeline_rec_t rec = {
         .refs = s->n_access - s->tl_refs, .faults = faults - s->tl_faults,
         .evictions = s->n_evict - s->tl_evict, .resident = s->resident, .t = now,
@@ -74,9 +76,9 @@ void stats_interval(sim_t *s)
         s->tl_per_rec *= 2;
     }
     if (s->ntimeline == s->captimeline) {
-        s->captimeline = s->captimeline ? 2 * s->captimeline : 64;
-        s->timeline = realloc(s->timeline, s->captimeline * sizeof *s->timeline);
-        SIM_ASSERT(s, s->timeline);
+        size_t cap = s->captimeline ? 2 * s->captimeline : 64;
+        s->timeline = xrealloc(s->timeline, xmul(cap, sizeof *s->timeline, "the timeline"), "the timeline");
+        s->captimeline = cap;
     }
     s->timeline[s->ntimeline++] = rec;
     s->tl_in_last = 1;
@@ -186,12 +188,16 @@ json_t *stats_json(const sim_t *s)
     json_t *procs = json_array();
     for (uint32_t i = 0; i < s->nprocs; i++) {
         const proc_t *p = &s->procs[i];
-        json_array_append_new(procs, json_pack("{s:I,s:I,s:o,s:I,s:f,s:f}", "pid", (json_int_t)p->pid,
+        uint32_t file;
+        spid_t pid = sched_file_pid(s, p->pid, &file);   /* as its file has it */
+        json_array_append_new(procs, json_pack("{s:I,s:I,s:o,s:I,s:f,s:f}", "pid", (json_int_t)pid,
                               "references", (json_int_t)p->n_refs, "faults", faults_json(p->n_faults),
                               "resident_peak", (json_int_t)p->resident_peak, "cpu_ns", ns(p->cpu_ps),
                               "blocked_ns", ns(p->blocked_ps)));
         if (s->n_waits)      /* only with waits: results without them stay byte for byte */
             json_object_set_new(json_array_get(procs, i), "wait_ns", json_real(ns(p->wait_ps)));
+        if (s->ntraces > 1)  /* likewise: which file's pid it is */
+            json_object_set_new(json_array_get(procs, i), "file", json_string(s->traces[file]));
     }
     json_object_set_new(r, "processes", procs);
     if (s->n_waits)

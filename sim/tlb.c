@@ -3,6 +3,7 @@
  * is the low bits of the vpn, as in real L1 TLBs. Per-set LRU uses a global 64-bit use
  * stamp (it cannot wrap in any run), so the least recently used way is the smallest stamp. */
 #include "tlb.h"
+#include "xalloc.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -18,8 +19,7 @@ int tlb_init(tlb_t *t, uint32_t entries, uint32_t ways)
     uint32_t sets = entries / ways;
     if (sets & (sets - 1))
         return -1;
-    t->e = calloc(entries, sizeof *t->e);
-    assert(t->e);
+    t->e = xcalloc(entries, sizeof *t->e, "a TLB");
     t->sets = sets;
     t->ways = ways;
     t->set_mask = sets - 1;

@@ -2,7 +2,12 @@
  *
  * Simulated time is an unsigned 64-bit count of picoseconds: integer, so runs are
  * bit-for-bit reproducible, and fine enough that sub-nanosecond costs (a TLB hit)
- * add up exactly. 2^64 ps is about 213 days of simulated time, far beyond any run.
+ * add up exactly. 2^64 ps is about 213 days of simulated time, far beyond any sensible
+ * run, but not beyond any config (a device latency of 5000000s): so a run stops with an
+ * error naming the setting when its time reaches SIM_TIME_LIMIT (2^63 ps, 106 days).
+ * Each cost is at most SIM_COST_MAX (1 s), so between two checks (every fault, I/O, event
+ * and timeline record, and the end) the clock would need 2^22 fault-free references at
+ * the largest costs to get from the limit to a wrap.
  * Reference time (vtime_t) counts page references; OPT and the timeline use it. */
 #ifndef PAGESIM_TYPES_H
 #define PAGESIM_TYPES_H
@@ -20,11 +25,21 @@ typedef uint64_t page_key_t;   /* identity of a page's contents (see frame.h) */
 #define PFN_NONE    UINT32_MAX
 #define VTIME_NEVER UINT64_MAX  /* "no next use": OPT's infinity */
 #define SIM_TIME_MAX UINT64_MAX
+#define SIM_TIME_LIMIT (1ULL << 63)      /* simulated time stops being simulated here */
+#define SIM_COST_MAX   1000000000000ULL  /* 1 s: the largest cost of one step (costs.*) */
 
 #define PS_PER_NS  1000ULL
 #define PS_PER_US  1000000ULL
 #define PS_PER_MS  1000000000ULL
 #define PS_PER_S   1000000000000ULL
+
+/* Error kinds, carried by a failing call's return value (xalloc.h explains): bad usage,
+ * input or config (exit status 2), or a failure of the machine (exit status 1). */
+enum { SIM_EINPUT = -1, SIM_ESYS = -2 };
+static inline int sim_exit_status(int rc)   /* 0 -> 0, SIM_ESYS -> 1, other failures -> 2 */
+{
+    return rc == 0 ? 0 : rc == SIM_ESYS ? 1 : 2;
+}
 
 /* Kinds of memory reference, as the traces name them. */
 typedef enum ref_kind { REF_READ = 0, REF_WRITE = 1, REF_IFETCH = 2 } ref_kind_t;

@@ -347,6 +347,95 @@ run convert --progress --to text "$TINY" -
 expect "convert --progress to stdout: the trace alone on stdout" [ "$(grep -c pagesim "$T/out")" -eq 0 ]
 expect "convert --progress to stdout: the line on stderr" has_err "pagesim convert: to text done: "
 
+# ---- exit-code rule and failures of the machine (issue 11: F4, F7, F8, fsync, -o first) ----
+# 0 success, 2 usage and bad input (the setting named), 1 failures of the machine.
+if [ -w /dev/full ]; then
+    "$BIN" run "$TINY" >/dev/full 2>"$T/err"; rc=$?
+    expect "run > /dev/full: exit 1 (rc $rc)" [ $rc -eq 1 ]
+    expect "run > /dev/full: says so" has_err "cannot write results to standard output"
+    "$BIN" info "$TINY" >/dev/full 2>"$T/err"; rc=$?
+    expect "info > /dev/full: exit 1 (rc $rc)" [ $rc -eq 1 ]
+    expect "info > /dev/full: says so" has_err "cannot write to standard output"
+    "$BIN" info --json "$TINY" >/dev/full 2>"$T/err"; rc=$?
+    expect "info --json > /dev/full: exit 1 (rc $rc)" [ $rc -eq 1 ]
+    "$BIN" mrc -p lru -o - "$TINY" >/dev/full 2>"$T/err"; rc=$?
+    expect "mrc -o - > /dev/full: exit 1 (rc $rc)" [ $rc -eq 1 ]
+    expect "mrc -o - > /dev/full: says so" has_err "cannot write results to standard output"
+    for to in text binary; do
+        "$BIN" convert --to $to "$TINY" - >/dev/full 2>"$T/err"; rc=$?
+        expect "convert --to $to IN - > /dev/full: exit 1 (rc $rc)" [ $rc -eq 1 ]
+        expect "convert --to $to IN - > /dev/full: says so" has_err "write error"
+    done
+    "$BIN" policies >/dev/full 2>"$T/err"; rc=$?
+    expect "policies > /dev/full: exit 1 (rc $rc)" [ $rc -eq 1 ]
+fi
+# An output that cannot be created fails at once (1: a write error, like a failed write at
+# the end), before the run: a trace that does not exist would otherwise say exit 2.
+run run -o "$TINY/x.json" "$T/no_such_trace.txt"
+expect "-o under a non-directory: exit 1 before the run (rc $rc)" [ $rc -eq 1 ]
+expect "-o under a non-directory: names the output" has_err "$TINY/x.json: cannot create the output"
+mkdir -p "$T/rodir"
+chmod 555 "$T/rodir"
+if ! touch "$T/rodir/probe" 2>/dev/null; then       # not as root: root writes anyway
+    run run -o "$T/rodir/r.json" "$TINY"
+    expect "-o in a read-only directory: exit 1 (rc $rc)" [ $rc -eq 1 ]
+    expect "-o in a read-only directory: says so" has_err "cannot create the output"
+    expect "-o in a read-only directory: nothing left" [ -z "$(ls -A "$T/rodir")" ]
+    run mrc -p lru -o "$T/rodir/m.json" "$TINY"
+    expect "mrc -o in a read-only directory: exit 1 (rc $rc)" [ $rc -eq 1 ]
+    run convert --to binary "$TINY" "$T/rodir/c.pstb"
+    expect "convert into a read-only directory: exit 1 (rc $rc)" [ $rc -eq 1 ]
+else
+    rm -f "$T/rodir/probe"
+    echo "cli: running as root: the read-only directory checks use a non-directory instead"
+    run mrc -p lru -o "$TINY/m.json" "$TINY"
+    expect "mrc -o under a non-directory: exit 1 (rc $rc)" [ $rc -eq 1 ]
+    run convert --to binary "$TINY" "$TINY/c.pstb"
+    expect "convert under a non-directory: exit 1 (rc $rc)" [ $rc -eq 1 ]
+fi
+chmod 755 "$T/rodir"
+# Bad input still says 2, with no output left (the temporary file made first is removed).
+run run -o "$T/bad_first.json" "$BAD"
+expect "bad input with -o: exit 2 (rc $rc)" [ $rc -eq 2 ]
+expect "bad input with -o: no temporary file left" [ -z "$(ls "$T" | grep bad_first)" ]
+# F7: simulated time that would pass 2^63 ps is an error naming the setting, not garbage.
+printf 'W 0x1000\nW 0x2000\nW 0x3000\nW 0x4000\nR 0x1000\nR 0x2000\nR 0x3000\nR 0x4000\n' >"$T/writes.txt"
+run run -f 2 --swap-dev fixed:latency=5000000s -o "$T/ovf.json" "$T/writes.txt"
+expect "swap latency 5000000s: exit 2 (rc $rc)" [ $rc -eq 2 ]
+expect "swap latency 5000000s: names the device setting" has_err "(--swap-dev)"
+expect "swap latency 5000000s: no results" [ ! -e "$T/ovf.json" ]
+run run -f 2 --swap-dev fixed:latency=1000000s -o "$T/ovf_ok.json" "$T/writes.txt"
+expect "swap latency 1000000s (fits): exit 0 (rc $rc: $(head -c 200 "$T/err"))" [ $rc -eq 0 ]
+jexpect "swap latency 1000000s: the mean major-fault latency is at least the latency" "$T/ovf_ok.json" \
+    "g('latency.major_fault_ns.mean') >= 1e15"
+run run --set costs.fault=2s "$T/writes.txt"
+expect "costs.fault 2s: exit 2 (rc $rc)" [ $rc -eq 2 ]
+expect "costs.fault 2s: names the cost" has_err "costs.fault"
+# F8: absurd sizes are refused before allocating; out of memory is exit 1 with what and
+# how much, never an abort.
+run run -f 4294967294 "$TINY"
+expect "-f 4294967294: exit 2 (rc $rc)" [ $rc -eq 2 ]
+expect "-f 4294967294: names the setting" has_err "frames 4294967294"
+run run --tlb 16777216:4 --cpus 1024 --schedule rr "$TINY"
+expect "--tlb 16777216:4 --cpus 1024: exit 2 (rc $rc)" [ $rc -eq 2 ]
+expect "--tlb 16777216:4 --cpus 1024: names the settings" has_err "--tlb or --cpus"
+( ulimit -v 400000 2>/dev/null || exit 77
+  "$BIN" run --tlb 16777216:4 --cpus 8 --schedule rr "$TINY" >"$T/out" 2>"$T/err" ); rc=$?
+if [ $rc -ne 77 ]; then
+    expect "out of memory (ulimit -v): exit 1 (rc $rc)" [ $rc -eq 1 ]
+    expect "out of memory (ulimit -v): says what and how much" has_err "out of memory (671088640 bytes for a TLB)"
+fi
+
+# A full TMPDIR for OPT's next-use table is the machine's failure: 1 (root only: a tmpfs).
+if [ "$(id -u)" = 0 ] && mkdir -p "$T/tiny1" && mount -t tmpfs -o size=64k tmpfs "$T/tiny1" 2>/dev/null; then
+    TMPDIR="$T/tiny1" run run -p opt -o "$T/opt_full1.json" "$SRC/workloads/traces/sort.lackey.zst"
+    expect "opt on a full TMPDIR: exit 1 (rc $rc)" [ $rc -eq 1 ]
+    TMPDIR="$T/tiny1" run mrc -p opt -o "$T/mrc_full1.json" "$SRC/workloads/traces/sort.lackey.zst"
+    expect "mrc -p opt on a full TMPDIR: exit 1 (rc $rc)" [ $rc -eq 1 ]
+    expect "mrc -p opt on a full TMPDIR: says why" has_err "next-use table: cannot reserve"
+    umount "$T/tiny1"
+fi
+
 # ---- the queued JSON checks ----
 if [ -z "$PY" ]; then
     echo "cli: python3 not found: $(wc -l <"$CHECKS") JSON key and value checks skipped"

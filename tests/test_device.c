@@ -15,6 +15,7 @@
 #include "check.h"
 #include "sim/device.h"
 #include "sim/spec.h"
+#include "sim/xalloc.h"
 
 #define US PS_PER_US
 #define MS PS_PER_MS
@@ -351,8 +352,40 @@ static void test_bad(void)
     bad("fixed:latency=1us,latency=2us", "given twice", NULL);
 }
 
+/* F7: a completion past 2^63 ps is thrown as an input error naming the device's setting,
+ * never a wrapped time (5000000s writes wrapped to a 1953 ns mean before). */
+static void test_overflow(void)
+{
+    char err[SPEC_ERR_LEN];
+    device_t *d = dev_create("swap", "fixed:latency=5000000s", NULL, 4096, err);
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    xtrap_t trap;
+    volatile int n = 0, thrown = 0;
+    xtrap_push(&trap);
+    if (setjmp(trap.jb)) {
+        xtrap_pop(&trap);
+        thrown = 1;
+        CHECK_EQ(trap.kind, SIM_EINPUT);
+        CHECK(strstr(trap.msg, "swap device") && strstr(trap.msg, "--swap-dev"));
+    } else {
+        sim_time_t last = 0;
+        for (; n < 4; n++) {            /* FCFS: each completes 5e18 ps after the previous */
+            sim_time_t t = dev_submit(d, 0, DEV_WRITE, (uint64_t)n, 1);
+            CHECK(t > last);
+            last = t;
+        }
+        xtrap_pop(&trap);
+    }
+    CHECK(thrown);
+    CHECK_EQ(n, 1);                     /* the second one would pass 2^63 ps */
+    dev_free(d);
+}
+
 int main(void)
 {
+    test_overflow();
     test_fixed();
     test_ssd();
     test_hdd();

@@ -21,6 +21,7 @@
  * one 4096-byte page takes 100us + 4096 / (500 * 2^20) s = 100us + 7812.5ns = 107812.5ns. */
 #include "check.h"
 #include "simrun.h"
+#include "sim/xalloc.h"
 
 #include <errno.h>
 #include <math.h>
@@ -1216,6 +1217,70 @@ static void rm_tmpdir(void)
     rmdir(tmpdir);
 }
 
+/* Issue 11: error kinds. Absurd sizes and overflowing time are input errors naming the
+ * setting (-1), an output that cannot be written and out of memory the machine's (-2). */
+static void test_error_kinds(void)
+{
+    char err[SIM_ERR_LEN], trace[512], out[512];
+    snprintf(trace, sizeof trace, "%s/kinds.txt", tmpdir);
+    write_file(trace, "W 0x1000\nW 0x2000\nW 0x3000\nR 0x1000\nR 0x2000\nR 0x3000\n");
+    const char *const tr[] = {trace};
+    int kind = 0;
+
+    json_t *cfg = config_defaults();
+    CHECK(!config_set(cfg, "frames", "4294967294", err));
+    CHECK(sim_create_kind(cfg, tr, 1, NULL, err, &kind) == NULL);
+    CHECK_EQ(kind, SIM_EINPUT);
+    CHECK(strstr(err, "frames 4294967294") != NULL);
+    json_decref(cfg);
+
+    cfg = config_defaults();
+    CHECK(!config_set(cfg, "tlb.entries", "16777216", err) && !config_set(cfg, "cpus", "1024", err));
+    CHECK(sim_create_kind(cfg, tr, 1, NULL, err, &kind) == NULL);
+    CHECK_EQ(kind, SIM_EINPUT);
+    CHECK(strstr(err, "--tlb or --cpus") != NULL);
+    json_decref(cfg);
+
+    cfg = config_defaults();
+    CHECK(!config_set(cfg, "costs.fault", "1.5s", err));
+    CHECK(sim_create_kind(cfg, tr, 1, NULL, err, &kind) == NULL);
+    CHECK(strstr(err, "costs.fault") != NULL);
+    json_decref(cfg);
+
+    snprintf(out, sizeof out, "%s/kinds.json", tmpdir);
+    cfg = config_defaults();
+    CHECK(!config_set(cfg, "frames", "2", err) && !config_set(cfg, "swap_dev", "fixed:latency=5000000s", err));
+    CHECK_EQ(sim_run_to_file(cfg, tr, 1, out, NULL, err), SIM_EINPUT);
+    CHECK(strstr(err, "--swap-dev") != NULL);
+    CHECK(access(out, F_OK) != 0);
+    json_decref(cfg);
+
+    snprintf(out, sizeof out, "%s/kinds.txt/r.json", tmpdir);     /* under a regular file */
+    cfg = config_defaults();
+    CHECK_EQ(sim_run_to_file(cfg, tr, 1, out, NULL, err), SIM_ESYS);
+    CHECK(strstr(err, "cannot create the output") != NULL);
+    json_decref(cfg);
+
+    /* The one out-of-memory path: a throw to the innermost trap with what and how much. */
+    xtrap_t trap;
+    volatile int thrown = 0;
+    xtrap_push(&trap);
+    if (setjmp(trap.jb)) {
+        xtrap_pop(&trap);
+        thrown = 1;
+        CHECK_EQ(trap.kind, SIM_ESYS);
+        CHECK(strstr(trap.msg, "out of memory (") && strstr(trap.msg, "for a test"));
+    } else {
+        void *p = xcalloc(SIZE_MAX / 8, 16, "a test");
+        free(p);
+        xtrap_pop(&trap);
+    }
+    CHECK(thrown);
+    CHECK_EQ(sim_exit_status(0), 0);
+    CHECK_EQ(sim_exit_status(SIM_EINPUT), 2);
+    CHECK_EQ(sim_exit_status(SIM_ESYS), 1);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "%s/pagesim_test_engine_XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -1238,5 +1303,6 @@ int main(void)
     test_hdd();
     test_regressions();
     test_check_detects();
+    test_error_kinds();
     return check_report("test_engine");
 }

@@ -17,6 +17,7 @@
 #include "convert.h"
 #include "../sim/progress.h"
 #include "../sim/spec.h"
+#include "../sim/types.h"
 
 /* ---- a set of (pid, 64-bit value) pairs ---- */
 typedef struct key_slot { uint64_t v; uint32_t pid, used; } key_slot_t;
@@ -110,7 +111,7 @@ int wl_convert_progress(const char *in, const char *informat, const char *to, co
             free(tmp);
             wl_close(wl);
             gsl_rng_free(rng);
-            return -1;
+            return SIM_ESYS;
         }
         mode_t mask = umask(0);       /* mkstemp makes 0600; give the output the usual mode */
         umask(mask);
@@ -126,8 +127,10 @@ int wl_convert_progress(const char *in, const char *informat, const char *to, co
     while ((got = wl_next(wl, &r)) > 0) {
         progress_at(progress, ++nrec);
         if (binary ? wl_bin_write(bw, &r, err) : wl_write_text(f, &r)) {
-            if (!binary)
-                snprintf(err, WL_ERR_LEN, "%s: write error: %s", out, strerror(errno));
+            if (!binary || ferror(f)) {   /* the stream failed: the machine's error */
+                snprintf(err, WL_ERR_LEN, "%s: write error: %s", out, strerror(errno ? errno : EIO));
+                rc = SIM_ESYS;
+            }
             goto done;
         }
     }
@@ -136,10 +139,16 @@ int wl_convert_progress(const char *in, const char *informat, const char *to, co
         goto done;
     }
     progress_end(progress, nrec);
-    if (binary && wl_bin_writer_finish(bw, err))
+    if (binary && wl_bin_writer_finish(bw, err)) {
+        if (ferror(f))
+            rc = SIM_ESYS;
         goto done;
-    if (fflush(f) || ferror(f)) {
-        snprintf(err, WL_ERR_LEN, "%s: write error: %s", out, strerror(errno));
+    }
+    /* Flushed and synced before the rename, so that a crash leaves the old file or the whole
+     * new one (never an empty one under the final name). */
+    if (fflush(f) || ferror(f) || (!to_stdout && fsync(fileno(f)))) {
+        snprintf(err, WL_ERR_LEN, "%s: write error: %s", out, strerror(errno ? errno : EIO));
+        rc = SIM_ESYS;
         goto done;
     }
     rc = 0;
@@ -148,11 +157,11 @@ done:
     if (!to_stdout) {
         if (fclose(f) && rc == 0) {
             snprintf(err, WL_ERR_LEN, "%s: write error: %s", out, strerror(errno));
-            rc = -1;
+            rc = SIM_ESYS;
         }
         if (rc == 0 && rename(tmp, out)) {
             snprintf(err, WL_ERR_LEN, "%s: cannot rename the temporary file: %s", out, strerror(errno));
-            rc = -1;
+            rc = SIM_ESYS;
         }
         if (rc)
             unlink(tmp);
@@ -334,11 +343,9 @@ int convert_main(int argc, char **argv)
     progress_t *progress = progress_new(pmode, "convert");
     int rc = wl_convert_progress(pos[0], format, to, pos[1], progress, err);
     progress_free(progress);
-    if (rc) {
+    if (rc)
         fprintf(stderr, "pagesim convert: %s\n", err);
-        return 2;
-    }
-    return 0;
+    return sim_exit_status(rc);     /* 2 bad input, 1 a write error (types.h) */
 }
 
 static const char info_usage[] =
@@ -414,5 +421,9 @@ int info_main(int argc, char **argv)
     }
 #undef G
     json_decref(j);
+    if (fflush(stdout) || ferror(stdout)) {
+        fprintf(stderr, "pagesim info: cannot write to standard output: %s\n", strerror(errno ? errno : EIO));
+        return 1;
+    }
     return 0;
 }

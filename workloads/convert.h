@@ -31,7 +31,8 @@ void wl_bin_writer_free(wl_bin_writer_t *w);
 
 /* Converts trace `in` (format informat, NULL/"auto" to detect) to `to` ("text" or "binary")
  * in `out`, streaming. Writes a temporary file beside out and renames it, so an error leaves
- * no partial output; out "-" writes to standard output. 0, or -1 with err (WL_ERR_LEN). */
+ * no partial output; out "-" writes to standard output. 0, or with err (WL_ERR_LEN) -1
+ * (SIM_EINPUT: bad input) or SIM_ESYS (the output cannot be created or written). */
 int wl_convert(const char *in, const char *informat, const char *to, const char *out, char *err);
 /* The same, reporting how far it has read on a progress line (sim/progress.h; NULL: none). */
 struct progress;

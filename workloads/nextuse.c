@@ -23,6 +23,8 @@
  * linear probing, one or two cache lines a lookup), which runs of references to the same page
  * skip altogether, and pgid's state. Measured: see README (Performance).
  */
+#include "../sim/xalloc.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -164,6 +166,7 @@ nextuse_t *nu_build(wl_t *wl, unsigned page_shift, const pgid_cow_t *cow, char *
     nextuse_t *nu = calloc(1, sizeof *nu);
     nu_map_t pages = { 0 };
     nu_arr_t arr = { .fd = -1 };
+    int input_err = 0;                /* else the failure is the machine's: thrown (xalloc.h) */
     pgid_t *g = pgid_new(page_shift, cow);
     if (!nu || !g || map_init(&pages, 1 << 16) < 0) {
         wl_set_err(err, "next-use table: out of memory");
@@ -246,10 +249,12 @@ nextuse_t *nu_build(wl_t *wl, unsigned page_shift, const pgid_cow_t *cow, char *
     progress_end(wl->progress, t);
     if (rc < 0) {
         wl_set_err(err, "%s", wl->err);
+        input_err = 1;
         goto fail;
     }
     if (wl_rewind(wl) < 0) {
         wl_set_err(err, "OPT needs the future of every reference, but %s", wl->err);
+        input_err = 1;
         goto fail;
     }
     free(pages.s);
@@ -281,6 +286,8 @@ fail:
         u64map_free(&nu->src);
     }
     free(nu);
+    if (!input_err)
+        xtrap_throw(SIM_ESYS, "%s", err);
     return NULL;
 }
 
