@@ -120,6 +120,10 @@ for i in $(seq 1 12); do
 done
 out="$(SLURM_ARRAY_TASK_ID=3 "$src/scripts/slurm-sweep.sbatch" jobs8.txt 2>&1)"
 check "a finished slurm task is skipped" grep -q "already done" <<<"$out"
+f3="$(sed -n 3p jobs8.txt | awk '{ for (i = 1; i < NF; i++) if ($i == "-o") print $(i + 1) }')"
+: > "$f3"
+out="$(SLURM_ARRAY_TASK_ID=3 "$src/scripts/slurm-sweep.sbatch" jobs8.txt 2>&1)"
+check "a 0-byte slurm result runs again ($out)" test -s "$f3"
 "$pagesim" merge --no-plots d8 2>/dev/null
 check "slurm array + merge = direct sweep" cmp -s d1/summary.tsv d8/summary.tsv
 
@@ -300,6 +304,19 @@ if [ "$(id -u)" = 0 ] && mkdir -p full && mount -t tmpfs -o size=256k tmpfs full
         check "little room: $(basename "$f") whole" cmp -s "$f" "ref/$(basename "$f")"
     done
     rm -f full/fill; dd if=/dev/zero of=full/fill bs=4k 2>/dev/null
+    if command -v gnuplot >/dev/null; then   # images cut short by the full disk are removed
+        rm -rf full/d; mkdir full/p; cp d5/*.tsv d5/plot-vars.gp full/p/ 2>/dev/null
+        rm -f full/fill; dd if=/dev/zero of=full/fill bs=4k 2>/dev/null
+        truncate -s -12k full/fill
+        "$src/scripts/plot" --no-merge full/p >/dev/null 2>&1
+        check "full disk: scripts/plot exits 1" test $? -eq 1
+        check "full disk: no empty images" test -z "$(find full/p -name '*.png' -size 0 -o -name '*.svg' -size 0)"
+        for f in full/p/*.svg; do
+            [ -e "$f" ] || continue
+            check "full disk: $(basename "$f") whole" grep -q '</svg>' "$f"
+        done
+        rm -f full/fill; dd if=/dev/zero of=full/fill bs=4k 2>/dev/null
+    fi
     out="$("$pagesim" sweep -p lru -f 4 -o d18 --jobs-file full/jobs.txt tiny.txt 2>&1)"
     check "full disk: jobs file: exit 1 ($out)" test $? -eq 1
     check "full disk: no jobs file" test ! -e full/jobs.txt
