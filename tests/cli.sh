@@ -272,6 +272,10 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$T/tiny" && mount -t tmpfs -o size=64k tmpfs 
     expect "opt on a full TMPDIR fails cleanly (rc $rc)" test "$rc" -ne 0 -a "$rc" -lt 128
     expect "opt on a full TMPDIR says why" has_err "next-use table: cannot reserve"
     expect "opt on a full TMPDIR leaves no results" test ! -e "$T/opt_full.json"
+    TMPDIR="$T/tiny" run mrc -p opt -o "$T/mrc_full.json" "$SRC/workloads/traces/sort.lackey.zst"
+    expect "mrc -p opt on a full TMPDIR fails cleanly (rc $rc)" test "$rc" -ne 0 -a "$rc" -lt 128
+    expect "mrc -p opt on a full TMPDIR says why" has_err "next-use table: cannot reserve"
+    expect "mrc -p opt on a full TMPDIR leaves no results" test ! -e "$T/mrc_full.json"
     umount "$T/tiny"
 fi
 
