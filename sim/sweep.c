@@ -4,19 +4,38 @@
  * A sweep is the cross product policies x frames x each --set key's values x seeds x traces.
  * Each grid point is one `pagesim run`, written to DIR/runs/<name>.json where the name is
  * built from the point's coordinates alone (policy, frames, key=value, seed, trace), so it is
- * stable across invocations: a run whose file exists is finished (results are written to a
- * temporary file and renamed, so a file that exists is complete) and a re-run skips it. That
- * one rule gives resumption, and lets GNU parallel or a Slurm array run the same grid from a
- * jobs file (one `pagesim run ... -o DIR/runs/<name>.json` per line) with `pagesim merge`
- * summarizing afterwards: the direct sweep summarizes through the very same merge, so both
- * paths produce the same summary.tsv by construction.
+ * stable across invocations, and a re-run resumes: a point is done when its file is a
+ * complete result of exactly its configuration (the full effective config as the engine
+ * echoes it), traces and pagesim version and schema. A file that does not parse (0 bytes
+ * after a crash of the machine, cut short) runs again, said on stderr. A complete result of
+ * anything else in DIR/runs - the point under other options, or a run that differs from this
+ * sweep in more than the grid's coordinates - is another experiment, and the sweep refuses
+ * it (exit 2, naming the file and the first key that differs) rather than report old
+ * numbers as new or mix two experiments in one summary: one DIR holds one experiment.
+ * The same files let GNU parallel or a Slurm array run the grid from a jobs file (one
+ * `pagesim run ... -o DIR/runs/<name>.json` per line) with `pagesim merge` summarizing
+ * afterwards: the direct sweep summarizes through the very same merge, so both paths produce
+ * the same summary.tsv by construction.
  *
- * Runs execute on a pool of pthreads pulling grid indices from a shared counter; the engine
- * has no global state, so a run is a plain function call (sim_run_to_file). Every point's
- * configuration is built up front in the main thread, so a bad key or value is reported
- * before anything runs. Cost: the grid is held in memory (one small JSON config per point);
- * merge loads each run's JSON once and keeps its scalars plus the (short) latency CDF and
- * timeline arrays.
+ * Grid points that would be one run are refused up front: -f with --set memory (memory
+ * decides the frames) and any two points whose configurations and traces are equal as the
+ * engine reads them; merge refuses two runs of one point and seed, or runs of different
+ * configurations falling in one row, so seeds are only ever seeds.
+ *
+ * Each point runs in a forked worker process, at most -j at a time: the engine has no global
+ * state, so a worker is a plain call of sim_run_to_file, and a crash (a signal, an abort, the
+ * kernel's out-of-memory kill) or an error ends that run only. The sweep names it on stderr,
+ * writes DIR/runs/<name>.failed (its config, traces and why; removed when a later sweep runs
+ * it through), goes on, and exits 1; merge shows such points with a `failed` column (only
+ * when there are any). Workers die with the sweep (PR_SET_PDEATHSIG): after a kill -9 the
+ * next sweep resumes from the finished files. Every point's configuration is built up front
+ * in the parent, so a bad key or value is reported before anything runs. Cost: one fork per
+ * point (the parent is small: the grid, one JSON config per point); merge loads each run's
+ * JSON once and keeps its scalars plus the (short) latency CDF and timeline arrays.
+ *
+ * Every file the sweep and merge write (summary.tsv, the plot data, plot-vars.gp, the jobs
+ * file, the runs) goes to a temporary name, is checked (fflush, ferror, fclose) and renamed:
+ * on a full disk a file is whole or absent, and the command says so and exits 1.
  *
  * Merge recovers each run's grid point from its echoed config (policy, memory.frames, the
  * --set keys, seed, traces), so it needs nothing but the runs; DIR/sweep.json (written by
@@ -1979,7 +1998,9 @@ static void sweep_usage(FILE *f)
         "Runs the grid policies x frames x each --set key's values x seeds 1..N x traces, in\n"
         "parallel, one JSON per run in DIR/runs/ (finished runs are skipped: rerun to resume), then\n"
         "writes DIR/summary.tsv and the plots the grid supports (DIR/*.png, *.svg). The summary\n"
-        "covers every run in DIR/runs: use a new DIR for a different experiment.\n\n"
+        "covers every run in DIR/runs: one DIR holds one experiment, and a sweep whose options\n"
+        "differ from DIR's runs is refused (use a new DIR). A run that fails or crashes is named,\n"
+        "recorded (DIR/runs/NAME.failed, a 'failed' column) and the others go on; exit 1.\n\n"
         "  -p, --policy LIST      replacement policies, comma-separated (default: the config's)\n"
         "  -f, --frames LIST      frame counts: N, A:B:STEP, A:B:xFACTOR, comma-separated\n"
         "      --set KEY=V1,V2    vary a config key (repeatable; dotted keys as in pagesim run)\n"

@@ -4,7 +4,8 @@
  * DIR/runs/, then merges: DIR/summary.tsv (one row per grid point, seeds aggregated with a
  * 95% t-interval), plot data (DIR/<plot>.tsv, DIR/plot-vars.gp) and the plots that the grid
  * supports (scripts/plot renders them with gnuplot). Both are CLI commands: they print and
- * return an exit status (0 success, 1 a run or a write failed, 2 bad usage). */
+ * return an exit status (0 success, 1 a run or a write failed, 2 bad usage or input: a grid
+ * whose points are one run, a DIR holding another experiment's runs). */
 #ifndef PAGESIM_SWEEP_H
 #define PAGESIM_SWEEP_H
 
