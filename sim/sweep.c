@@ -723,6 +723,11 @@ static void result_mismatch(const json_t *doc, const json_t *cfg, const strv_t *
                  traces->v[0]);
 }
 
+static int cmp_point_name(const void *a, const void *b)
+{
+    return strcmp((*(point_t *const *)a)->name, (*(point_t *const *)b)->name);
+}
+
 /* Which points are done, and whether DIR/runs holds another experiment. A point is done when
  * its result file parses and is a run of exactly its configuration, traces and pagesim
  * version; a file that does not parse (0 bytes, truncated) is not done and runs again, said
@@ -742,11 +747,11 @@ static int check_existing(sweep_t *sw, char *err)
             strv_push(&files, xstrdup(e->d_name));
     closedir(d);
     qsort(files.v, (size_t)files.n, sizeof *files.v, cmp_strp);
-    /* point index by file name */
-    char **names = xcalloc((size_t)sw->npts, sizeof *names);
+    /* the points by file name, for a binary search per file */
+    point_t **byname = xcalloc((size_t)sw->npts, sizeof *byname);
     for (int i = 0; i < sw->npts; i++)
-        names[i] = sw->pts[i].name;
-    qsort(names, (size_t)sw->npts, sizeof *names, cmp_strp);
+        byname[i] = &sw->pts[i];
+    qsort(byname, (size_t)sw->npts, sizeof *byname, cmp_point_name);
     json_t *base = cfg_canon(sw->pts[0].cfg, 0);   /* this sweep minus its --set keys */
     for (int k = 0; k < sw->nkeys; k++)
         json_del_dotted(base, sw->keys[k].key);
@@ -756,11 +761,9 @@ static int check_existing(sweep_t *sw, char *err)
         snprintf(path, sizeof path, "%s/%s", sw->runs_dir, files.v[f]);
         int failed_rec = has_suffix(files.v[f], ".failed");
         snprintf(stem, sizeof stem, "%.*s", (int)(strlen(files.v[f]) - (failed_rec ? 7 : 5)), files.v[f]);
-        char *key = stem, **hit = bsearch(&key, names, (size_t)sw->npts, sizeof *names, cmp_strp);
-        point_t *p = hit ? &sw->pts[0] : NULL;
-        for (int i = 0; hit && i < sw->npts; i++)
-            if (sw->pts[i].name == *hit)
-                p = &sw->pts[i];
+        point_t keyp = {.name = stem}, *kp = &keyp;
+        point_t **hit = bsearch(&kp, byname, (size_t)sw->npts, sizeof *byname, cmp_point_name);
+        point_t *p = hit ? *hit : NULL;
         json_t *doc = json_load_file(path, 0, NULL);
         if (!doc || !json_is_object(json_object_get(doc, "config"))) {
             json_decref(doc);
@@ -797,7 +800,7 @@ static int check_existing(sweep_t *sw, char *err)
         }
     }
     json_decref(base);
-    free(names);
+    free(byname);
     strv_free(&files);
     return rc;
 }
