@@ -260,7 +260,7 @@ check "oom: summary has both points" test "$(cell d15/summary.tsv lru 200000000 
 # ---- kill -9 mid-sweep, then resume: the summary equals an uninterrupted sweep's
 awk 'BEGIN { x = 7; for (i = 0; i < 200000; i++) { x = (x * 1103515245 + 12345) % 2147483648;
         printf "R 0x%x\n", 65536 + int(200 * (x / 2147483648) ^ 2) * 4096 } }' > mid.txt
-"$pagesim" sweep -p lru,fifo,clock -f 8:64:8 -j 2 -o d16 --no-plots mid.txt 2>/dev/null &
+"$pagesim" sweep -p lru,fifo,clock -f 8:64:8 -j 1 -o d16 --no-plots mid.txt 2>/dev/null &
 pid=$!
 for i in $(seq 1 600); do
     [ "$(ls d16/runs 2>/dev/null | grep -c '\.json$')" -ge 3 ] && break
