@@ -11,6 +11,7 @@
  * entries per option on the command line. */
 #include "cliopts.h"
 #include "sim.h"
+#include "spec.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -87,15 +88,21 @@ const cliopt_t *cliopt_lookup(int o, unsigned need)
 /* --tlb E[:W]: without W, the ways are min(E, 4) and at least 1 (the default geometry 64:4). */
 static int apply_tlb(json_t *cfg, const char *value, char *err)
 {
-    char e[16], w[16];
+    char e[64], w[64];
     const char *colon = strchr(value, ':');
+    if (strlen(value) >= sizeof e) {         /* a cut copy would be another number */
+        snprintf(err, SIM_ERR_LEN, "--tlb: '%.40s...' is too long (E[:W], two integers)", value);
+        return -1;
+    }
     if (colon) {
         snprintf(e, sizeof e, "%.*s", (int)(colon - value), value);
         snprintf(w, sizeof w, "%s", colon + 1);
     } else {
         snprintf(e, sizeof e, "%s", value);
-        long n = strtol(value, NULL, 10);
-        snprintf(w, sizeof w, "%ld", n >= 4 ? 4 : n > 0 ? n : 1);
+        long long n = 0;
+        if (parse_int(value, &n))          /* config_set says what is wrong with it */
+            n = 4;
+        snprintf(w, sizeof w, "%lld", n >= 4 ? 4 : n > 0 ? n : 1);
     }
     return config_set(cfg, "tlb.entries", e, err) || config_set(cfg, "tlb.ways", w, err) ? -1 : 0;
 }

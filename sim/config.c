@@ -104,18 +104,18 @@ int config_set(json_t *cfg, const char *key, const char *value, char *err)
     }
     json_t *old = json_object_get(parent, last), *nv = NULL;
     if (json_is_integer(old)) {
-        char *end;
-        errno = 0;
-        long long v = strtoll(value, &end, 0);
+        long long v;
         uint64_t bytes;
-        /* the page size is a size: 4096, 64K, 2M */
-        if (!strcmp(key, "page_size") && *value && *end && !parse_size(value, &bytes) &&
+        /* decimal or 0x hex, never octal (spec.h); the page size is a size: 4096, 64K, 2M */
+        int bad = parse_int(value, &v);
+        if (bad && !strcmp(key, "page_size") && !parse_size(value, &bytes) &&
             bytes <= (uint64_t)LLONG_MAX) {
             v = (long long)bytes;
-            end = "";
+            bad = 0;
         }
-        if (!*value || *end || errno) {
-            snprintf(err, SIM_ERR_LEN, "config key '%s' needs an integer, not '%s'", key, value);
+        if (bad) {
+            snprintf(err, SIM_ERR_LEN, "config key '%s' needs an integer (decimal, or hex with 0x), "
+                     "not '%s'", key, value);
             return -1;
         }
         nv = json_integer(v);

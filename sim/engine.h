@@ -104,7 +104,6 @@ typedef struct proc {
     /* rr schedule: the process's own stream, the file's records filtered by pid */
     wl_t    *stream;
     spid_t   filter;      /* pid as written in the file */
-    spid_t   pid_base;    /* added to the file's pids (several trace files) */
     uint32_t trace;       /* index of the file */
     uint64_t skip;        /* records of the file before this process's start (a fork) */
     uint64_t rec_index;   /* records of the file read so far */
@@ -211,6 +210,7 @@ struct sim {
                                          blocked (rr); those still waiting at the end */
     const char *format;
     struct progress *progress;        /* the command's progress line (progress.h), or NULL */
+    struct sched_inputs *inputs;      /* sched.c: spooled inputs, (file, pid) -> pid */
     uint64_t vt_total;                /* rr: page references in all files (the setup pass
                                          counts them; for the progress line only) */
 
@@ -378,6 +378,9 @@ uint32_t mm_new(sim_t *s);
 /* sched.c: the schedules and the run loop */
 int   sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntraces, char *err);
 void  sched_teardown(sim_t *s);
+/* The pid as its trace file writes it, for messages and results (the engine's pids differ
+ * from the files' only with several files), and in *trace (if not NULL) that file's index. */
+spid_t sched_file_pid(const sim_t *s, spid_t pid, uint32_t *trace);
 
 /* vma.c: address-space events from the stream (mmap, munmap, fork, exec, exit, ...) */
 int   vm_event(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err);

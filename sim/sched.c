@@ -6,7 +6,7 @@
  *
  * "rr" (the default for several files): every process has its own stream (the file's
  * records filtered by its pid; a forked child's stream starts after the fork line; each
- * further file is a further process family, its pids offset by 1000000 per file), and a
+ * further file is a further process family), and a
  * round-robin scheduler (Silberschatz §6.3.4) interleaves them by simulated time on `cpus`
  * CPUs with a time slice of `quantum`. A process that takes a major fault blocks; the CPU
  * switches to the next runnable one (paying the context switch, and a TLB flush without
@@ -41,7 +41,19 @@
  * else may run: the order is fixed). Per-reference cost: the reader's next(), the page split,
  * mmu_access, a few counters. A binary trace's runs (wl.h) cost per run instead, when their
  * pages are all in the TLB: a probe and a policy call per page (mmu_run_hits); under rr a
- * process's stream also passes over other processes' runs without decoding them. */
+ * process's stream also passes over other processes' runs without decoding them.
+ *
+ * Process identity with several files. Two files may use the same pids (each is a recording
+ * of its own), so the engine's pid is not the file's: the setup pass gives every (file, pid)
+ * it meets, fork children and waited-for children included, the next engine pid (1, 2, ...
+ * in order of first appearance) in a map, and each stream turns its file's pids into engine
+ * pids as it reads them. With one file the engine's pids are the file's. Messages and the
+ * results name the file's pid (and the results the file): sched_file_pid.
+ *
+ * Inputs read more than once. rr opens its file once per process, and OPT's next-use pass
+ * reads it before the run: a pipe, a FIFO or `<(...)` cannot be read twice (the streams would
+ * take each other's lines), so such an input is spooled once to an unlinked temporary file
+ * (wl_spool, input.c), and every stream reads that, under the original name. */
 #include "engine.h"
 #include "progress.h"
 #include "spec.h"
@@ -51,6 +63,58 @@
 #include <stdio.h>
 #include <string.h>
 
+struct sched_inputs {
+    wl_spool_t *spool;       /* per trace file: the copy a stream opens, if it had to be made */
+    u64map_t ids;            /* several files: (file << 32 | file's pid) -> engine pid */
+    spid_t *file_pid;        /* by engine pid - 1: the file's pid, */
+    uint32_t *file;          /* and the file's index */
+    uint32_t n, cap;         /* engine pids given */
+};
+
+spid_t sched_file_pid(const sim_t *s, spid_t pid, uint32_t *trace)
+{
+    const struct sched_inputs *in = s->inputs;
+    if (!in || !in->n || pid == 0 || pid > in->n) {
+        if (trace)
+            *trace = 0;
+        return pid;
+    }
+    if (trace)
+        *trace = in->file[pid - 1];
+    return in->file_pid[pid - 1];
+}
+
+/* The engine pid of file t's pid: the same with one file; with several, the one the setup
+ * pass gave it, or (add) a new one. 0 when not known and not added, or out of memory. */
+static spid_t engine_pid(sim_t *s, uint32_t t, spid_t pid, int add)
+{
+    struct sched_inputs *in = s->inputs;
+    if (s->ntraces <= 1)
+        return pid;
+    uint64_t key = (uint64_t)t << 32 | pid;
+    const uint64_t *v = u64map_find(&in->ids, key);
+    if (v)
+        return (spid_t)*v;
+    if (!add || in->n == UINT32_MAX - 1)
+        return 0;
+    if (in->n == in->cap) {
+        uint32_t cap = in->cap ? 2 * in->cap : 64;
+        spid_t *fp = realloc(in->file_pid, cap * sizeof *fp);
+        if (fp)
+            in->file_pid = fp;
+        uint32_t *f = realloc(in->file, cap * sizeof *f);
+        if (f)
+            in->file = f;
+        if (!fp || !f)
+            return 0;
+        in->cap = cap;
+    }
+    in->file_pid[in->n] = pid;
+    in->file[in->n] = t;
+    u64map_put(&in->ids, key, ++in->n);
+    return (spid_t)in->n;
+}
+
 /* Whether runs (wl.h) may be replayed from their summaries: only where mmu_run_hits is
  * exact. (Paranoid runs check after each run taken whole, as after any other step.) */
 static int runs_ok(const sim_t *s)
@@ -59,11 +123,12 @@ static int runs_ok(const sim_t *s)
            (!s->repl->on_hit || (s->repl->flags & REPL_HIT_LAST_ONLY));
 }
 
-/* Opens trace i for a process stream. */
+/* Opens trace i for a process stream: its spooled copy if it has one, named as the original. */
 static wl_t *open_stream(sim_t *s, int i, char *err)
 {
     char e[WL_ERR_LEN];
-    wl_t *wl = wl_open(s->traces[i], s->format, s->rng, e);
+    const char *path = s->inputs && s->inputs->spool[i].path[0] ? s->inputs->spool[i].path : s->traces[i];
+    wl_t *wl = wl_open_as(path, s->traces[i], s->format, s->rng, e);
     if (!wl) {
         snprintf(err, SIM_ERR_LEN, "%s", e);
         return NULL;
@@ -73,8 +138,8 @@ static wl_t *open_stream(sim_t *s, int i, char *err)
     return wl;
 }
 
-/* Next record of p's own stream (its pid only, from its start), pids made global; 1, 0 at
- * the end, -1 on error. The runs of other pids are passed over without being decoded:
+/* Next record of p's own stream (its pid only, from its start), pids made the engine's; 1, 0
+ * at the end, -1 on error. The runs of other pids are passed over without being decoded:
  * that is most of what a process's stream reads. */
 static int stream_next(sim_t *s, proc_t *p, wl_rec_t *r, char *err)
 {
@@ -88,9 +153,15 @@ static int stream_next(sim_t *s, proc_t *p, wl_rec_t *r, char *err)
         p->rec_index += r->type == WL_RUN ? r->run->n : 1;
         if (i < p->skip || r->pid != p->filter)
             continue;
-        r->pid += p->pid_base;
-        if (r->type != WL_WAIT || r->pid2)         /* a wait's 0 is "any child" */
-            r->pid2 += p->pid_base;
+        r->pid = p->pid;
+        if (r->type == WL_FORK || (r->type == WL_WAIT && r->pid2)) {   /* a wait's 0: any child */
+            spid_t fp = r->pid2;
+            if (!(r->pid2 = engine_pid(s, p->trace, fp, 0))) {
+                snprintf(err, SIM_ERR_LEN, "%s:%llu: pid %u was not in the file when it was first "
+                         "read (did it change?)", p->stream->path, (unsigned long long)r->line, fp);
+                return -1;
+            }
+        }
         return 1;
     }
     if (rc < 0)
@@ -111,7 +182,7 @@ static int stream_expand(sim_t *s, proc_t *p, const wl_rec_t *r, char *err)
         return -1;
     }
     for (int i = 0; i < n; i++)
-        p->xbuf[i].pid = r->pid;       /* made global already */
+        p->xbuf[i].pid = r->pid;       /* made the engine's already */
     p->xpos = 0;
     p->xn = (uint32_t)n;
     return 0;
@@ -174,20 +245,21 @@ static int sched_wait(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err)
 {
     uint32_t pi = (uint32_t)(proc_get(s, r->pid) - s->procs);
     proc_t *p = &s->procs[pi];
+    spid_t fpid = sched_file_pid(s, r->pid, NULL), fpid2 = sched_file_pid(s, r->pid2, NULL);
     if (p->state == P_EXITED)
-        return wait_error(s, err, "pid %u has already exited", r->pid);
+        return wait_error(s, err, "pid %u has already exited", fpid);
     s->n_waits++;
     if (r->pid2) {
         const uint64_t *ci = u64map_find(&s->pid2proc, r->pid2);
         proc_t *ch = ci ? &s->procs[*ci] : NULL;
         if (!ch || ch->parent != pi + 1)
-            return wait_error(s, err, "wait: pid %u is not a child of pid %u", r->pid2, r->pid);
+            return wait_error(s, err, "wait: pid %u is not a child of pid %u", fpid2, fpid);
         if (ch->reaped)
             return wait_error(s, err, "wait: pid %u has already been waited for (by pid %u)",
-                              r->pid2, r->pid);
+                              fpid2, fpid);
         if (p->n_unreaped <= p->n_any_pending)
             return wait_error(s, err, "wait: pid %u has no child left to wait for (its earlier waits "
-                              "for any child take them all)", r->pid);
+                              "for any child take them all)", fpid);
         if (ch->state == P_EXITED)
             wait_take(p, ch);
         else if (s->rr)
@@ -210,7 +282,7 @@ static int sched_wait(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err)
         SIM_ASSERT(s, !"a zombie child to take");
     }
     if (p->n_unreaped <= p->n_any_pending)
-        return wait_error(s, err, "wait: pid %u has no child to wait for", r->pid);
+        return wait_error(s, err, "wait: pid %u has no child to wait for", fpid);
     if (s->rr)
         wait_block(s, c, p, 0);
     else
@@ -287,7 +359,6 @@ static int attach_stream(sim_t *s, uint32_t pi, int t, spid_t filter, uint64_t s
     p->stream = wl;
     p->trace = (uint32_t)t;
     p->filter = filter;
-    p->pid_base = (spid_t)t * 1000000u;
     p->skip = skip;
     p->rec_index = 0;
     return 0;
@@ -362,9 +433,28 @@ int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntra
     for (int i = 0; i < ntraces; i++)
         s->traces[i] = strdup(traces[i]);
     s->format = synthetic ? "synthetic" : json_string_value(json_object_get(cfg, "format"));
+    if (!(s->inputs = calloc(1, sizeof *s->inputs)) ||
+        !(s->inputs->spool = calloc((size_t)ntraces, sizeof *s->inputs->spool))) {
+        snprintf(err, SIM_ERR_LEN, "out of memory");
+        return -1;
+    }
+    u64map_init(&s->inputs->ids);
+    for (int i = 0; i < ntraces; i++)
+        s->inputs->spool[i].fd = -1;
+    for (int i = 0; i < ntraces; i++) {
+        /* read more than once: by every process's stream, or by the next-use pass and the run */
+        if (!synthetic && (s->rr || s->needs_next_use)) {
+            char e[WL_ERR_LEN];
+            if (wl_spool(s->traces[i], &s->inputs->spool[i], e) < 0) {
+                snprintf(err, SIM_ERR_LEN, "%s", e);
+                return -1;
+            }
+        }
+    }
     if (s->rr) {
         /* One pass over each file finds its processes: every pid that appears before any fork
-         * creates it starts at time 0 with its own stream; forked ones start at their fork. */
+         * creates it starts at time 0 with its own stream; forked ones start at their fork.
+         * With several files it also gives each (file, pid) its engine pid (engine_pid). */
         for (int i = 0; i < ntraces; i++) {
             wl_t *wl = open_stream(s, i, err);
             if (!wl)
@@ -385,13 +475,21 @@ int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntra
                     wl_split(&r, s->page_shift, &vpn, &npages);
                     s->vt_total += npages;
                 }
+                spid_t pid = engine_pid(s, (uint32_t)i, r.pid, 1);
+                if (ntraces > 1 && (!pid || ((r.type == WL_FORK || (r.type == WL_WAIT && r.pid2)) &&
+                                             !engine_pid(s, (uint32_t)i, r.pid2, 1)))) {
+                    snprintf(err, SIM_ERR_LEN, "%s:%llu: too many processes (out of memory or of "
+                             "pids)", wl->path, (unsigned long long)r.line);
+                    rc = -1;
+                    attach_failed = 1;
+                    break;
+                }
                 if (r.type == WL_FORK && !u64map_find(&seen, r.pid2))
                     u64map_put(&seen, r.pid2, 0);       /* a child: not a root */
                 if (u64map_find(&seen, r.pid))
                     continue;
                 u64map_put(&seen, r.pid, 1);
-                spid_t base = (spid_t)i * 1000000u;
-                uint32_t pi = (uint32_t)(proc_get(s, base + r.pid) - s->procs);
+                uint32_t pi = (uint32_t)(proc_get(s, pid) - s->procs);
                 if (attach_stream(s, pi, i, r.pid, 0, err)) {
                     rc = -1;
                     attach_failed = 1;
@@ -442,6 +540,16 @@ void sched_teardown(sim_t *s)
     for (int i = 0; i < s->ntraces; i++)
         free(s->traces[i]);
     free(s->traces);
+    if (s->inputs) {
+        for (int i = 0; s->inputs->spool && i < s->ntraces; i++)
+            wl_spool_free(&s->inputs->spool[i]);
+        free(s->inputs->spool);
+        u64map_free(&s->inputs->ids);
+        free(s->inputs->file_pid);
+        free(s->inputs->file);
+        free(s->inputs);
+        s->inputs = NULL;
+    }
 }
 
 /* Paranoid mode (config "paranoid", or the PAGESIM_PARANOID build): every invariant of
@@ -801,7 +909,7 @@ static int run_slice(sim_t *s, cpu_t *c, sim_time_t limit, char *err)
             }
             if (r.type == WL_FORK) {
                 uint32_t ci = (uint32_t)*u64map_find(&s->pid2proc, r.pid2);
-                if (attach_stream(s, ci, (int)p->trace, r.pid2 - p->pid_base, p->rec_index, err)) {
+                if (attach_stream(s, ci, (int)p->trace, sched_file_pid(s, r.pid2, NULL), p->rec_index, err)) {
                     rc = -1;
                     goto out;
                 }

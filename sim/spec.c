@@ -7,18 +7,50 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+int parse_int(const char *s, long long *out)
+{
+    const char *p = s;
+    int neg = *p == '-';
+    if (*p == '-' || *p == '+')
+        p++;
+    unsigned base = 10;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        base = 16;
+        p += 2;
+    }
+    unsigned long long v = 0, lim = neg ? (unsigned long long)LLONG_MAX + 1 : LLONG_MAX;
+    const char *digits = p;
+    for (; *p; p++) {
+        unsigned d;
+        if (*p >= '0' && *p <= '9')
+            d = (unsigned)(*p - '0');
+        else if (base == 16 && *p >= 'a' && *p <= 'f')
+            d = (unsigned)(*p - 'a' + 10);
+        else if (base == 16 && *p >= 'A' && *p <= 'F')
+            d = (unsigned)(*p - 'A' + 10);
+        else
+            return -1;
+        if (v > (lim - d) / base)
+            return -1;
+        v = v * base + d;
+    }
+    if (p == digits)
+        return -1;
+    *out = neg ? (v == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN : -(long long)v) : (long long)v;
+    return 0;
+}
+
 static json_t *typed_value(const char *v)
 {
     char *end;
-    errno = 0;
-    int hex = v[0] == '0' && (v[1] == 'x' || v[1] == 'X');   /* no octal: 010 is ten */
-    long long ll = strtoll(v, &end, hex ? 16 : 10);
-    if (*v && !*end && !errno)
+    long long ll;
+    if (!parse_int(v, &ll))                 /* no octal: 010 is ten */
         return json_integer(ll);
     errno = 0;
     double d = strtod(v, &end);

@@ -13,6 +13,13 @@
  * Returns 0, or -1 with err set (empty name, missing '=', duplicate key). */
 int spec_parse(const char *spec, char *name, size_t namelen, json_t **params, char *err);
 
+/* The one rule for an integer a user writes (options, --set, config keys, spec parameters,
+ * sweep lists): an optional sign, then decimal digits, or 0x (0X) and hex digits. A leading
+ * zero is decimal: 010 is ten, never octal (strtoll's base 0 made `-f 010` eight frames and
+ * rejected `-f 08`). Nothing else: no blanks, no suffix. 0 with *out, or -1 (not such an
+ * integer, or outside long long), *out untouched. */
+int parse_int(const char *s, long long *out);
+
 /* Value with units. Time: ps, ns, us, ms, s; a bare number is nanoseconds. Size: bytes with
  * optional K, M, G, T suffix (powers of 1024, optional trailing B or iB). Return 0 or -1. */
 int parse_time_ps(const char *s, sim_time_t *out);

@@ -188,7 +188,7 @@ static int do_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, ch
     }
     if (u64map_find(&s->pid2proc, child_pid)) {
         snprintf(err, SIM_ERR_LEN, "%s:%llu: fork: pid %u already exists", WHERE_PATH(s),
-                 WHERE_LINE(s), child_pid);
+                 WHERE_LINE(s), sched_file_pid(s, child_pid, NULL));
         return -1;
     }
     proc_t *child = proc_get(s, child_pid);             /* may move s->procs */
@@ -265,7 +265,7 @@ int vm_event(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err)
         return -1;
     proc_t *p = proc_get(s, r->pid);
     if (p->state == P_EXITED) {
-        snprintf(err, SIM_ERR_LEN, "%s:%llu: pid %u has already exited", path, line, r->pid);
+        snprintf(err, SIM_ERR_LEN, "%s:%llu: pid %u has already exited", path, line, sched_file_pid(s, r->pid, NULL));
         return -1;
     }
     switch (r->type) {

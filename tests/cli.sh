@@ -440,6 +440,122 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$T/tiny1" && mount -t tmpfs -o size=64k tmpfs
     umount "$T/tiny1"
 fi
 
+# ---- issue 11: process identity, inputs read twice, .lis ranges, NUL bytes, numbers ----
+# (self-contained: its files live under $T/i11)
+I11=$T/i11
+mkdir -p "$I11"
+# F1: two files whose pids met after the old i * 1000000 offset (a segfault), and a pid near
+# 2^32 in the second file (it wrapped): every (file, pid) is its own process, and the results
+# name each one's file and pid as the file writes it.
+printf 'R 0x1000 1000001\n' >"$I11/a.txt"
+printf 'R 0x1000 1\n' >"$I11/b.txt"
+printf 'R 0x1000 4294967295\nfork 4294967295 7\nW 0x1000 7\n' >"$I11/c.txt"
+run run -f 64 -o "$I11/f1.json" "$I11/a.txt" "$I11/b.txt" "$I11/c.txt"
+expect "F1: pids that met after the offset: exit 0 ($(head -c 200 "$T/err"))" [ $rc -eq 0 ]
+jexpect "F1: four processes, each its file's pid and file" "$I11/f1.json" \
+    "[(p['pid'], p['file'].split('/')[-1]) for p in d['processes']] == [(1000001, 'a.txt'), (1, 'b.txt'), (4294967295, 'c.txt'), (7, 'c.txt')]"
+jexpect "F1: four separate address spaces: four demand-zero faults and a COW" "$I11/f1.json" \
+    "g('faults.demand_zero') == 3 and g('faults.cow') == 1"
+# the same pids in two files: two process families
+printf 'R 0x1000 1\nfork 1 2\nW 0x2000 2\nwait 1 2\n' >"$I11/fam.txt"
+run run -f 64 -o "$I11/fam.json" "$I11/fam.txt" "$I11/fam.txt"
+expect "F1: one file twice: exit 0 ($(head -c 200 "$T/err"))" [ $rc -eq 0 ]
+jexpect "F1: one file twice: 4 processes, pids 1 and 2 of each" "$I11/fam.json" \
+    "sorted(p['pid'] for p in d['processes']) == [1, 1, 2, 2] and g('waits.total') == 2 and g('waits.unfinished') == 0"
+run run -f 64 -o "$I11/one.json" "$I11/fam.txt"
+jexpect "F1: one file: no 'file' in processes (results as before)" "$I11/one.json" \
+    "all('file' not in p for p in d['processes'])"
+# a message about a process names the file's pid, not the engine's
+printf 'R 0x1000 5\nwait 5 9\n' >"$I11/w.txt"
+run run -f 64 "$I11/a.txt" "$I11/w.txt"
+expect "F1: a bad wait in the second file: exit 2" [ $rc -eq 2 ]
+expect "F1: the message names FILE:LINE and the file's pids ($(head -c 200 "$T/err"))" \
+    has_err "$I11/w.txt:2: wait: pid 9 is not a child of pid 5"
+
+# F3: rr reads its input once per process; a pipe, a FIFO or <(...) is spooled once, so the
+# streams no longer steal each other's lines: the same results as from the file.
+for i in $(seq 0 2999); do printf 'R 0x%x %d\n' $(( (i * 7919 % 500) * 4096 )) $(( i % 3 + 1 )); done >"$I11/three.txt"
+run run -f 64 --schedule rr --format text -o "$I11/file.json" "$I11/three.txt"
+expect "F3: rr from the file: exit 0" [ $rc -eq 0 ]
+cat "$I11/three.txt" | "$BIN" run -f 64 --schedule rr --format text -o "$I11/pipe.json" - 2>"$T/err"
+expect "F3: rr from a pipe: exit 0 ($(head -c 200 "$T/err"))" [ $? -eq 0 ]
+jexpect "F3: rr from a pipe: all 3000 accesses" "$I11/pipe.json" "g('accesses') == 3000"
+jexpect "F3: rr from a pipe: the file's results" "$I11/pipe.json" \
+    "{k: v for k, v in d.items() if k not in ('traces', 'run')} == {k: v for k, v in load('$I11/file.json').items() if k not in ('traces', 'run')}"
+cat "$I11/three.txt" | "$BIN" run -f 64 --schedule rr -o "$I11/pipe_auto.json" - 2>"$T/err"
+expect "F3: rr from a pipe, format detected: exit 0 ($(head -c 200 "$T/err"))" [ $? -eq 0 ]
+jexpect "F3: rr from a pipe, format detected: all 3000 accesses" "$I11/pipe_auto.json" "g('accesses') == 3000"
+mkfifo "$I11/fifo"
+cat "$I11/three.txt" >"$I11/fifo" &
+timeout 60 "$BIN" run -f 64 --schedule rr -o "$I11/fifo.json" "$I11/fifo" 2>"$T/err"
+expect "F3: rr from a FIFO: exit 0, no hang ($(head -c 200 "$T/err"))" [ $? -eq 0 ]
+wait
+jexpect "F3: rr from a FIFO: all 3000 accesses" "$I11/fifo.json" "g('accesses') == 3000"
+timeout 60 "$BIN" run -f 64 --schedule rr -o "$I11/subst.json" <(cat "$I11/three.txt") "$I11/three.txt" 2>"$T/err"
+expect "F3: rr from <(...) and a file: exit 0 ($(head -c 200 "$T/err"))" [ $? -eq 0 ]
+jexpect "F3: rr from <(...) and a file: 6000 accesses" "$I11/subst.json" "g('accesses') == 6000"
+gzip -c "$I11/three.txt" | "$BIN" run -f 64 --schedule rr -o "$I11/gz.json" - 2>"$T/err"
+expect "F3: rr from a gzip pipe: exit 0 ($(head -c 200 "$T/err"))" [ $? -eq 0 ]
+jexpect "F3: rr from a gzip pipe: all 3000 accesses" "$I11/gz.json" "g('accesses') == 3000"
+cat "$I11/three.txt" | "$BIN" run -f 64 -p opt -o "$I11/opt_pipe.json" - 2>"$T/err"
+expect "F3: OPT from a pipe (the next-use pass reads it first): exit 0 ($(head -c 200 "$T/err"))" [ $? -eq 0 ]
+run run -f 64 -p opt -o "$I11/opt_file.json" "$I11/three.txt"
+jexpect "F3: OPT from a pipe: the file's faults" "$I11/opt_pipe.json" \
+    "g('faults.total') == load('$I11/opt_file.json')['faults']['total']"
+printf 'R 0x1000 1\nR 0x2000 2\nR 0xzz 1\n' | "$BIN" run --schedule rr --format text - >/dev/null 2>"$T/err"
+expect "F3: a bad line in a spooled pipe: exit 2" [ $? -eq 2 ]
+expect "F3: ... named -:3 ($(head -c 200 "$T/err"))" has_err "-:3: bad ADDRESS"
+expect "F3: no spool left in TMPDIR" [ -z "$(ls "${TMPDIR:-/tmp}" | grep pagesim-spool)" ]
+
+# F9: a one-line .lis asking for 2^64 - 1 pages ran for ever; START+COUNT wrapped silently
+printf '0 18446744073709551615\n' >"$I11/h.lis"
+rc=$(timeout 20 "$BIN" run --format lis "$I11/h.lis" >/dev/null 2>"$T/err"; echo $?)
+expect "F9: a huge COUNT: exit 2 at once (got $rc)" [ "$rc" -eq 2 ]
+expect "F9: ... at FILE:LINE ($(head -c 200 "$T/err"))" has_err "$I11/h.lis:1: COUNT 18446744073709551615 is too many pages"
+printf '1 1\n18446744073709551615 2\n' >"$I11/w.lis"
+run run --format lis "$I11/w.lis"
+expect "F9: START+COUNT past 2^64: exit 2" [ $rc -eq 2 ]
+expect "F9: ... at FILE:LINE ($(head -c 200 "$T/err"))" has_err "$I11/w.lis:2: START+COUNT wraps"
+
+# F11: a NUL byte cut a text line silently
+printf 'R 0x1000\nR 0x2\x000\n' >"$I11/nul.txt"
+run run --format text "$I11/nul.txt"
+expect "F11: a NUL byte in a line: exit 2" [ $rc -eq 2 ]
+expect "F11: ... at FILE:LINE ($(head -c 200 "$T/err"))" has_err "$I11/nul.txt:2: NUL byte"
+run run "$I11/nul.txt"
+expect "F11: the same, format detected: exit 2" [ $rc -eq 2 ]
+expect "F11: ... at FILE:LINE ($(head -c 200 "$T/err"))" has_err "$I11/nul.txt:2: NUL byte"
+printf 'I  0400,4\n L 0800,8\x00\n' >"$I11/nul.lackey"
+run run --format lackey "$I11/nul.lackey"
+expect "F11: a NUL byte in a lackey line: FILE:LINE ($(head -c 200 "$T/err"))" has_err "$I11/nul.lackey:2: NUL byte"
+
+# a bad line early in a text trace is reported at its line, not as "unrecognised format"
+printf 'R 0x1000\nR 0x1000:zz\nW 0x2000\n' >"$I11/early.txt"
+run run "$I11/early.txt"
+expect "early bad line: exit 2" [ $rc -eq 2 ]
+expect "early bad line: named at its line ($(head -c 200 "$T/err"))" has_err "$I11/early.txt:2: bad SIZE"
+printf 'X 0x10 0x1 junk\nR 0x1000\n' >"$I11/early1.txt"
+run run "$I11/early1.txt"
+expect "early bad first line: named at its line ($(head -c 200 "$T/err"))" has_err "$I11/early1.txt:1: "
+
+# F13: one integer rule everywhere: decimal, or 0x hex; a leading zero is decimal
+printf 'R 0x1000\n' >"$I11/t.txt"
+run run -f 010 -s 010 -o "$I11/n1.json" "$I11/t.txt"
+expect "F13: -f 010 -s 010: exit 0" [ $rc -eq 0 ]
+jexpect "F13: -f 010 is ten frames, -s 010 seed ten" "$I11/n1.json" "g('config.frames') == 10 and g('config.seed') == 10"
+run run -f 08 -o "$I11/n2.json" "$I11/t.txt"
+expect "F13: -f 08 is accepted ($(head -c 200 "$T/err"))" [ $rc -eq 0 ]
+jexpect "F13: -f 08 is eight frames" "$I11/n2.json" "g('config.frames') == 8"
+run run --set frames=0x10 --tlb 0x10 --set readahead=007 -o "$I11/n3.json" "$I11/t.txt"
+expect "F13: 0x hex in --set and --tlb: exit 0 ($(head -c 200 "$T/err"))" [ $rc -eq 0 ]
+jexpect "F13: frames=0x10 is 16, --tlb 0x10 is 16 entries of 4 ways, readahead=007 is 7" "$I11/n3.json" \
+    "g('config.frames') == 16 and g('config.tlb.entries') == 16 and g('config.tlb.ways') == 4 and g('config.readahead') == 7"
+for v in 0o10 0b1 ' 8' '8 ' 1e3 0x; do
+    run run -f "$v" "$I11/t.txt"
+    expect "F13: -f '$v' is not an integer: exit 2" [ $rc -eq 2 ]
+done
+expect "F13: ... and the message says the rule ($(head -c 200 "$T/err"))" has_err "decimal, or hex with 0x"
+
 # ---- the queued JSON checks ----
 if [ -z "$PY" ]; then
     echo "cli: python3 not found: $(wc -l <"$CHECKS") JSON key and value checks skipped"

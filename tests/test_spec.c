@@ -291,8 +291,45 @@ static void test_pending(void)
 }
 #endif
 
+/* The one integer rule (issue 11, F13): decimal, or hex with 0x; a leading zero is decimal. */
+static void test_parse_int(void)
+{
+    long long v = -7;
+    CHECK(parse_int("010", &v) == 0 && v == 10);      /* never octal */
+    CHECK(parse_int("08", &v) == 0 && v == 8);        /* which strtoll base 0 rejects */
+    CHECK(parse_int("0x10", &v) == 0 && v == 16);
+    CHECK(parse_int("0X1f", &v) == 0 && v == 31);
+    CHECK(parse_int("0", &v) == 0 && v == 0);
+    CHECK(parse_int("-12", &v) == 0 && v == -12);
+    CHECK(parse_int("+12", &v) == 0 && v == 12);
+    CHECK(parse_int("9223372036854775807", &v) == 0 && v == 9223372036854775807LL);
+    CHECK(parse_int("-9223372036854775808", &v) == 0 && v == (-9223372036854775807LL - 1));
+    v = 5;
+    CHECK(parse_int("9223372036854775808", &v) == -1 && v == 5);   /* overflow */
+    CHECK(parse_int("0x8000000000000000", &v) == -1);
+    CHECK(parse_int("", &v) == -1);
+    CHECK(parse_int("0x", &v) == -1);
+    CHECK(parse_int("-", &v) == -1);
+    CHECK(parse_int(" 1", &v) == -1);                 /* no blanks, before or after */
+    CHECK(parse_int("1 ", &v) == -1);
+    CHECK(parse_int("1k", &v) == -1);
+    CHECK(parse_int("0b101", &v) == -1);
+    CHECK(parse_int("1.0", &v) == -1);
+    CHECK(parse_int("0o7", &v) == -1);
+    CHECK(v == 5);
+    /* spec parameters follow it: 0x hex, leading zeros decimal, nothing else an integer */
+    char name[16], err[SPEC_ERR_LEN];
+    json_t *p;
+    CHECK_EQ(spec_parse("x:a=007,b=0x0a,c= 3", name, sizeof name, &p, err), 0);
+    CHECK_EQ(json_integer_value(json_object_get(p, "a")), 7);
+    CHECK_EQ(json_integer_value(json_object_get(p, "b")), 10);
+    CHECK(!json_is_integer(json_object_get(p, "c")));
+    json_decref(p);
+}
+
 int main(void)
 {
+    test_parse_int();
     test_parse();
     test_time();
     test_size();

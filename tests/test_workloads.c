@@ -550,6 +550,131 @@ static void test_big_compressed(void)
     free(text);
 }
 
+/* Issue 11. F11: a NUL byte inside a line is an error at its line in every line reader (it used
+ * to end the line silently). F9: a .lis line whose pages wrap past 2^64, or absurdly many,
+ * is an error at its line. A text trace with a bad line among its first lines is reported at
+ * that line, not as an unrecognised format. */
+static void test_issue11(void)
+{
+    static const struct { const char *fmt, *good; } f[] = {
+        {"text", "R 0x1000"}, {"lackey", " L 0400,8"}, {"pages", "12"}, {"din", "0 100"},
+        {"pin", "0x1: R 0x2"}, {"lis", "8192 2"},
+    };
+    recs_t R;
+    char err[WL_ERR_LEN], name[32], data[128];
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        /* the good line, then the good line with a NUL byte and more text after it */
+        size_t g = strlen(f[i].good);
+        size_t n = (size_t)snprintf(data, sizeof data, "%s\n%s", f[i].good, f[i].good);
+        data[n++] = 0;
+        n += (size_t)snprintf(data + n, sizeof data - n, " 7\n%s\n", f[i].good);
+        snprintf(name, sizeof name, "nul_%s", f[i].fmt);
+        const char *p = tmpfile_with(name, data, n);
+        CHECK_EQ(read_all(p, f[i].fmt, 12, &R, err, NULL), -1);
+        ERR(err, p, 2, "NUL byte");
+        /* at the end of a file without a final newline, and as the first byte of a line */
+        n = (size_t)snprintf(data, sizeof data, "%s\n%.*s", f[i].good, (int)g - 1, f[i].good);
+        data[n++] = 0;
+        p = tmpfile_with(name, data, n);
+        CHECK_EQ(read_all(p, f[i].fmt, 12, &R, err, NULL), -1);
+        ERR(err, p, 2, "NUL byte");
+        n = (size_t)snprintf(data, sizeof data, "%s\n\n", f[i].good);
+        data[n++] = 0;
+        n += (size_t)snprintf(data + n, sizeof data - n, "%s\n", f[i].good);
+        p = tmpfile_with(name, data, n);
+        CHECK_EQ(read_all(p, f[i].fmt, 12, &R, err, NULL), -1);
+        ERR(err, p, 3, "NUL byte");
+    }
+    /* auto-detected: the issue's reproducer names its line 2 */
+    const char *p = tmpfile_with("nul.txt", "R 0x1000\nR 0x2\0000\n", 17);
+    CHECK_EQ(read_all(p, NULL, 12, &R, err, NULL), -1);
+    ERR(err, p, 2, "NUL byte");
+    /* a line longer than the input buffer's first megabyte, with a NUL near its end */
+    size_t big = 3u << 20;
+    char *s = malloc(big + 32);
+    memset(s, 'x', big);
+    memcpy(s, "R 0x1\n#", 8);
+    s[big - 5] = 0;
+    memcpy(s + big, "\nR 0x2\n", 8);
+    p = tmpfile_with("nul_big", s, big + 8);
+    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
+    ERR(err, p, 2, "NUL byte");
+    free(s);
+
+    /* F9: .lis ranges */
+    p = tmptext("lis_wrap", "1 2\n0 18446744073709551615\n");
+    CHECK_EQ(read_all(p, "lis", 12, &R, err, NULL), -1);
+    ERR(err, p, 2, "COUNT");
+    p = tmptext("lis_wrap2", "18446744073709551615 2\n");
+    CHECK_EQ(read_all(p, "lis", 12, &R, err, NULL), -1);
+    ERR(err, p, 1, "wraps");
+    p = tmptext("lis_huge", "# big\n1 1099511627777\n");
+    CHECK_EQ(read_all(p, "lis", 12, &R, err, NULL), -1);
+    ERR(err, p, 2, "too many pages");
+    p = tmptext("lis_top", "18446744073709551614 2\n");   /* up to the last page id: fine */
+    CHECK_EQ(read_all(p, "lis", 0, &R, err, NULL), 2);
+    CHECK(R.r[1].addr == UINT64_MAX);
+
+    /* a bad line early in a text trace, auto-detected: its line, not "unrecognised" */
+    p = tmptext("early1", "R 0xzz\nR 0x1\n");
+    CHECK_EQ(read_all(p, NULL, 12, &R, err, NULL), -1);
+    ERR(err, p, 1, "bad ADDRESS");
+    p = tmptext("early2", "# a comment\nR 0x1\nR 0x1:zz 2\n");
+    CHECK_EQ(read_all(p, NULL, 12, &R, err, NULL), -1);
+    ERR(err, p, 3, "bad SIZE");
+    p = tmptext("early3", "R 0x1\nfork 1 2\nhello\nW 0x2 2\n");
+    CHECK_EQ(read_all(p, NULL, 12, &R, err, NULL), -1);
+    ERR(err, p, 3, "not a reference");
+    p = tmptext("early4", "W\n");
+    CHECK_EQ(read_all(p, NULL, 12, &R, err, NULL), -1);
+    ERR(err, p, 1, "not a reference");
+    /* but text that is mostly not pagesim text stays unrecognised */
+    p = tmptext("early5", "hello\nworld\nR 0x1\n");
+    CHECK_EQ(read_all(p, NULL, 12, &R, err, NULL), -1);
+    ERR(err, p, 0, "unrecognised trace format");
+}
+
+/* F3: an input that cannot be read twice (a pipe on standard input) is spooled once into an
+ * unlinked temporary file; each reopening reads all of it, and messages name the original. */
+static void test_spool(void)
+{
+    int pfd[2], saved = dup(0);
+    char err[WL_ERR_LEN];
+    wl_spool_t sp;
+    CHECK_EQ(wl_spool(D "wl_text.txt", &sp, err), 0);      /* a regular file: no copy */
+    CHECK(pipe(pfd) == 0);
+    const char *text = "R 0x1000\nW 0x2000 2\nR 0x1:0\n";
+    CHECK(write(pfd[1], text, strlen(text)) == (ssize_t)strlen(text));
+    close(pfd[1]);
+    dup2(pfd[0], 0);
+    close(pfd[0]);
+    int rc = wl_spool("-", &sp, err);
+    CHECK_EQ(rc, 1);
+    if (rc == 1) {
+        for (int k = 0; k < 3; k++) {
+            wl_t *wl = wl_open_as(sp.path, "-", k ? NULL : "text", NULL, err);
+            CHECK(wl != NULL);
+            if (!wl) {
+                fprintf(stderr, "%s\n", err);
+                break;
+            }
+            wl_rec_t r;
+            CHECK_EQ(wl_next(wl, &r), 1);
+            CHECK_EQ(wl_next(wl, &r), 1);
+            CHECK(r.kind == REF_WRITE && r.pid == 2 && r.addr == 0x2000);
+            CHECK_EQ(wl_next(wl, &r), -1);
+            ERR(wl->err, "-", 3, "bad SIZE");
+            CHECK_EQ(wl_rewind(wl), 0);                   /* and it rewinds */
+            CHECK_EQ(wl_next(wl, &r), 1);
+            CHECK(r.addr == 0x1000);
+            wl_close(wl);
+        }
+        wl_spool_free(&sp);
+    }
+    dup2(saved, 0);
+    close(saved);
+}
+
 /* Standard input: readable, detected, but not rewindable, so no next use. */
 static void test_stdin(void)
 {
@@ -592,6 +717,8 @@ int main(void)
     test_nextuse();
     test_big_compressed();
     test_stdin();
+    test_issue11();
+    test_spool();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
     if (system(cmd) != 0)

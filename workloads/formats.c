@@ -78,10 +78,32 @@ static void format_names(char *buf, size_t cap)
         k += (size_t)snprintf(buf + k, cap - k, "%s%s", k ? ", " : "", (*f)->name);
 }
 
-/* Whether the input reads as pagesim text but for one bad line among its first ones (at
- * least two good records before it): then wl->err holds that line's message. Rewinds. */
-static int text_error_line(wl_t *wl)
+/* Whether the head mostly looks like pagesim text: more than half of its first lines (not
+ * blank, not comments) start as a reference or an event does (wl_text_shaped), whether or
+ * not the rest of the line is right. NUL bytes count as ends of lines here. */
+static int text_shaped_head(const char *head, size_t n)
 {
+    wl_probe_iter_t it;
+    const char *s, *e;
+    int lines = 0, shaped = 0;
+    wl_probe_init(&it, head, n);
+    while (lines < 1000 && wl_probe_line(&it, &s, &e)) {
+        char buf[256];
+        const char *p = wl_skip_blanks(wl_probe_copy(buf, sizeof buf, s, e));
+        if (*p == 0 || *p == '#')
+            continue;
+        lines++;
+        shaped += wl_text_shaped(p);
+    }
+    return shaped > 0 && 2 * shaped > lines;
+}
+
+/* Whether the input reads as pagesim text but for a bad line among its first ones (at least
+ * two good records before it, or a head that mostly looks like text, so that a bad first
+ * line is named too): then wl->err holds that line's message. Rewinds. */
+static int text_error_line(wl_t *wl, const char *head, size_t n)
+{
+    int looks = text_shaped_head(head, n);
     wl->ops = &wl_text_ops;
     if (wl_text_ops.open && wl_text_ops.open(wl) < 0)
         return 0;
@@ -89,7 +111,7 @@ static int text_error_line(wl_t *wl)
     int rc, good = 0;
     while (good < 100000 && (rc = wl_text_ops.next(wl, &r)) > 0)
         good++;
-    int bad_line = rc < 0 && good >= 2;
+    int bad_line = rc < 0 && (good >= 2 || looks);
     char msg[WL_ERR_LEN];
     memcpy(msg, wl->err, sizeof msg);
     if (wl_text_ops.close)
@@ -103,6 +125,11 @@ static int text_error_line(wl_t *wl)
 
 wl_t *wl_open(const char *path, const char *format, gsl_rng *rng, char *err)
 {
+    return wl_open_as(path, path, format, rng, err);
+}
+
+wl_t *wl_open_as(const char *path, const char *name, const char *format, gsl_rng *rng, char *err)
+{
     char names[256];
     const wl_ops_t *ops = NULL;
     if (format && *format && strcmp(format, "auto")) {
@@ -113,19 +140,24 @@ wl_t *wl_open(const char *path, const char *format, gsl_rng *rng, char *err)
             return NULL;
         }
     }
-    if (strlen(path) >= sizeof ((wl_t *)0)->path) {
-        wl_set_err(err, "%.64s...: path too long", path);
+    if (strlen(name) >= sizeof ((wl_t *)0)->path) {
+        wl_set_err(err, "%.64s...: path too long", name);
         return NULL;
     }
     wl_t *wl = calloc(1, sizeof *wl);
     if (!wl) {
-        wl_set_err(err, "%s: out of memory", path);
+        wl_set_err(err, "%s: out of memory", name);
         return NULL;
     }
-    strcpy(wl->path, path);
+    strcpy(wl->path, name);
     wl->rng = rng;
     wl->page_shift = 12;
     wl->in = wl_input_open(path, err);
+    if (!wl->in && strcmp(name, path) && !strncmp(err, path, strlen(path))) {
+        char e[WL_ERR_LEN];
+        snprintf(e, sizeof e, "%s%s", name, err + strlen(path));
+        memcpy(err, e, sizeof e);
+    }
     if (!wl->in) {
         free(wl);
         return NULL;
@@ -135,11 +167,11 @@ wl_t *wl_open(const char *path, const char *format, gsl_rng *rng, char *err)
         size_t n = wl_input_peek(wl->in, &head);
         const char *ierr = wl_input_error(wl->in);
         if (ierr && n == 0) {
-            wl_set_err(err, "%s: %s", path, ierr);
+            wl_set_err(err, "%s: %s", name, ierr);
             goto fail;
         }
         if (n == 0) {
-            wl_set_err(err, "%s: empty input: cannot detect its format (give --format)", path);
+            wl_set_err(err, "%s: empty input: cannot detect its format (give --format)", name);
             goto fail;
         }
         int best = 0;
@@ -150,7 +182,7 @@ wl_t *wl_open(const char *path, const char *format, gsl_rng *rng, char *err)
                 ops = *f;
             }
         }
-        if (!ops && text_error_line(wl)) {
+        if (!ops && text_error_line(wl, head, n)) {
             /* It reads as pagesim text up to one bad line: name that line, as for any bad
              * input, rather than only saying the format is unknown. */
             wl_set_err(err, "%s (if this is not a pagesim text trace, give --format)", wl->err);
@@ -159,7 +191,7 @@ wl_t *wl_open(const char *path, const char *format, gsl_rng *rng, char *err)
         if (!ops) {
             format_names(names, sizeof names);
             wl_set_err(err, "%s: unrecognised trace format (no reader matches its first "
-                     "lines; give --format, one of: %s)", path, names);
+                     "lines; give --format, one of: %s)", name, names);
             goto fail;
         }
     }

@@ -15,7 +15,20 @@
  * `scan` remembers how far a newline was already searched for, so a very long line costs
  * linear time, not quadratic.
  *
+ * A NUL byte inside a line is an error at that line (wl_input_error_line): C string parsing
+ * would end the line there and silently drop the rest. The search for NUL bytes runs once
+ * over the bytes as they arrive (nul_end: how far it has looked; nul_pos: the first NUL found,
+ * if any), not once per line, so it costs one memchr per chunk.
+ *
  * Cost: one memchr and one store per line; a read(2) or a decompression call per megabyte.
+ *
+ * Spooling (wl_spool): a caller that must read an input several times (the rr schedule's
+ * per-process streams, OPT's next-use pass) cannot reopen a pipe, a FIFO or `<(...)`: the
+ * readers would take each other's bytes. wl_spool copies such an input once, a megabyte at a
+ * time (memory stays bounded), into a temporary file in $TMPDIR that is unlinked at once,
+ * and names it by /proc/self/fd/N, which opens a new file description at offset 0 each time
+ * (a kill leaves nothing behind). The bytes are copied as they come, compressed or not, so
+ * every reader, its line numbers and its messages stay what they were for the original.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,6 +65,10 @@ struct wl_input {
     size_t zd_last;         /* last ZSTD_decompressStream return: 0 at a frame boundary */
     uint64_t raw_bytes;     /* read(2) so far since open or rewind (wl_input_position) */
     uint64_t size_bytes;    /* the file's size; 0 when not a regular file */
+    size_t nul_end;         /* buf[pos, nul_end) searched for NUL bytes */
+    size_t nul_pos;         /* the first NUL found there, or SIZE_MAX: none */
+    uint64_t lines;         /* lines handed out since open or rewind */
+    uint64_t err_line;      /* the error is about this line (1-based); 0: not about a line */
     char path[4096];
     char err[WL_ERR_LEN];
     int has_err;
@@ -177,6 +194,9 @@ static int fill(wl_input_t *in)
         size_t keep = in->end - in->pos;
         memmove(in->buf, in->buf + in->pos, keep);
         in->scan -= in->pos;
+        in->nul_end = in->nul_end > in->pos ? in->nul_end - in->pos : 0;
+        if (in->nul_pos != SIZE_MAX)
+            in->nul_pos -= in->pos;
         in->end = keep;
         in->pos = 0;
     }
@@ -209,6 +229,9 @@ static int start(wl_input_t *in)
 {
     unsigned char *m = (unsigned char *)in->buf;
     in->pos = in->end = in->scan = 0;
+    in->nul_end = 0;
+    in->nul_pos = SIZE_MAX;
+    in->lines = in->err_line = 0;
     in->eof = in->raw_eof = 0;
     in->raw_bytes = 0;
     while (in->end < 4) {                   /* at most CHUNK: the bytes may go to raw[] */
@@ -306,13 +329,39 @@ wl_input_t *wl_input_open(const char *path, char *err)
     return in;
 }
 
+/* Whether the line buf[pos, pos + l) holds a NUL byte: then the error names it, and no more
+ * lines come. The bytes before pos were searched with earlier lines. */
+static int line_has_nul(wl_input_t *in, size_t l)
+{
+    size_t e = in->pos + l;
+    if (in->nul_end < in->pos)
+        in->nul_end = in->pos;
+    if (e > in->nul_end && in->nul_pos == SIZE_MAX) {
+        const char *z = memchr(in->buf + in->nul_end, 0, in->end - in->nul_end);
+        in->nul_pos = z ? (size_t)(z - in->buf) : SIZE_MAX;
+        in->nul_end = in->end;
+    }
+    if (in->nul_pos == SIZE_MAX || in->nul_pos >= e)
+        return 0;
+    in_fail(in, "NUL byte in the line, at byte %zu (binary data? give the right --format)",
+            in->nul_pos - in->pos + 1);
+    in->err_line = in->lines + 1;
+    in->pos = in->scan = in->end;
+    return 1;
+}
+
 char *wl_input_line(wl_input_t *in, size_t *len)
 {
+    if (in->err_line)
+        return NULL;
     for (;;) {
         char *p = in->buf + in->pos;
         char *nl = memchr(in->buf + in->scan, '\n', in->end - in->scan);
         if (nl) {
             size_t l = (size_t)(nl - p);
+            if (line_has_nul(in, l))
+                return NULL;
+            in->lines++;
             in->pos += l + 1;
             in->scan = in->pos;
             if (l && p[l - 1] == '\r')
@@ -326,6 +375,9 @@ char *wl_input_line(wl_input_t *in, size_t *len)
             if (in->pos == in->end || in->has_err)
                 return NULL;
             size_t l = in->end - in->pos;      /* last line without a newline */
+            if (line_has_nul(in, l))
+                return NULL;
+            in->lines++;
             in->pos = in->scan = in->end;
             if (p[l - 1] == '\r')
                 l--;
@@ -342,6 +394,8 @@ long wl_input_read(wl_input_t *in, void *dst, size_t n)
 {
     char *d = dst;
     size_t got = 0;
+    in->nul_end = 0;                           /* bytes, not lines: search again from pos */
+    in->nul_pos = SIZE_MAX;
     while (got < n) {
         size_t avail = in->end - in->pos;
         if (avail) {
@@ -397,6 +451,8 @@ void wl_input_position(const wl_input_t *in, uint64_t *done_bytes, uint64_t *tot
 
 const char *wl_input_error(wl_input_t *in) { return in->has_err ? in->err : NULL; }
 
+uint64_t wl_input_error_line(const wl_input_t *in) { return in->has_err ? in->err_line : 0; }
+
 void wl_input_close(wl_input_t *in)
 {
     if (!in)
@@ -409,4 +465,101 @@ void wl_input_close(wl_input_t *in)
     free(in->raw);
     free(in->buf);
     free(in);
+}
+
+int wl_spool(const char *path, wl_spool_t *sp, char *err)
+{
+    struct stat st;
+    int src = 0, own = 0;
+    sp->fd = -1;
+    sp->path[0] = 0;
+    if (strcmp(path, "-")) {
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+            return 0;                   /* a file: readers open it again, each at offset 0 */
+        if ((src = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+            wl_set_err(err, "%s: %s", path, strerror(errno));
+            return -1;
+        }
+        own = 1;
+    } else if (fstat(0, &st) == 0 && S_ISREG(st.st_mode)) {
+        /* A redirected file: the streams reopen it rather than share fd 0's offset. */
+        if (lseek(0, 0, SEEK_CUR) == 0) {
+            snprintf(sp->path, sizeof sp->path, "/proc/self/fd/0");
+            int t = open(sp->path, O_RDONLY | O_CLOEXEC);
+            if (t >= 0) {
+                close(t);
+                return 1;
+            }
+        }
+    }
+    const char *dir = getenv("TMPDIR");
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s/pagesim-spool-XXXXXX", dir && *dir ? dir : "/tmp");
+    const char *what = !strcmp(path, "-") ? "standard input" : path;
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        wl_set_err(err, "%s: cannot be read more than once, and no temporary copy can be made "
+                   "in %s: %s", what, dir && *dir ? dir : "/tmp", strerror(errno));
+        goto fail;
+    }
+    char *buf = malloc(CHUNK);
+    if (!buf) {
+        wl_set_err(err, "%s: out of memory", what);
+        goto fail;
+    }
+    for (;;) {
+        ssize_t r = read(src, buf, CHUNK);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            wl_set_err(err, "%s: read error: %s", what, strerror(errno));
+            free(buf);
+            goto fail;
+        }
+        if (r == 0)
+            break;
+        for (ssize_t w = 0; w < r;) {
+            ssize_t k = write(fd, buf + w, (size_t)(r - w));
+            if (k < 0 && errno == EINTR)
+                continue;
+            if (k < 0) {
+                wl_set_err(err, "%s: cannot copy it to a temporary file in %s (the schedule "
+                           "reads it once per process): %s", what, dir && *dir ? dir : "/tmp",
+                           strerror(errno));
+                free(buf);
+                goto fail;
+            }
+            w += k;
+        }
+    }
+    free(buf);
+    snprintf(sp->path, sizeof sp->path, "/proc/self/fd/%d", fd);
+    int t = open(sp->path, O_RDONLY | O_CLOEXEC);
+    if (t < 0) {
+        wl_set_err(err, "%s: cannot reopen its temporary copy %s: %s", what, sp->path, strerror(errno));
+        goto fail;
+    }
+    close(t);
+    unlink(tmp);
+    sp->fd = fd;
+    if (own)
+        close(src);
+    return 1;
+fail:
+    if (fd >= 0) {
+        close(fd);
+        unlink(tmp);
+    }
+    if (own)
+        close(src);
+    sp->path[0] = 0;
+    return -1;
+}
+
+void wl_spool_free(wl_spool_t *sp)
+{
+    if (sp->fd >= 0)
+        close(sp->fd);
+    sp->fd = -1;
+    sp->path[0] = 0;
 }

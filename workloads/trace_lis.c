@@ -9,12 +9,19 @@
  * "PATH:LINE: ...". The address is page << wl->page_shift (ids wider than 64 - page_shift
  * bits keep their low bits, as in trace_pages.c); pid 1.
  *
+ * Limits: a line whose pages would run past the last page id (START + COUNT - 1 > 2^64 - 1)
+ * is an error, not a silent wrap to page 0; so is a COUNT above 2^40 pages (LIS_MAX_COUNT):
+ * the ARC traces ask for a few pages at a time, and one line of 2^40 pages would take hours
+ * to replay (2^64 - 1, thousands of years) while looking like a one-line file.
+ *
  * Memory: the reader remembers only the current run (next page, pages left).
  */
 #include <stdlib.h>
 
 #include "wl.h"
 #include "wl_priv.h"
+
+#define LIS_MAX_COUNT (1ull << 40)
 
 typedef struct lis {
     uint64_t page, left;
@@ -49,6 +56,17 @@ static int lis_next(wl_t *wl, wl_rec_t *rec)
             char q[96];
             return wl_error(wl, "expected \"START COUNT [...]\" (integers): \"%s\"",
                             wl_quote(q, sizeof q, line));
+        }
+        if (st->left > LIS_MAX_COUNT) {
+            unsigned long long count = st->left;
+            st->left = 0;
+            return wl_error(wl, "COUNT %llu is too many pages for one line (at most 2^40 = %llu)",
+                            count, (unsigned long long)LIS_MAX_COUNT);
+        }
+        if (st->left && st->page + (st->left - 1) < st->page) {
+            st->left = 0;
+            return wl_error(wl, "START+COUNT wraps past 2^64: the last page would be beyond "
+                            "page 18446744073709551615");
         }
     }
     *rec = (wl_rec_t){ .type = WL_REF, .kind = REF_READ, .size = 1, .pid = 1,

@@ -276,11 +276,27 @@ static int text_next(wl_t *wl, wl_rec_t *rec)
     return wl_end_or_error(wl);
 }
 
+static const char *const text_kws[] = { "mmap", "munmap", "mprotect", "brk", "fork", "exec",
+                                         "exit", "wait" };
+#define N_KWS (sizeof text_kws / sizeof text_kws[0])
+
+int wl_text_shaped(const char *p)
+{
+    unsigned char c = (unsigned char)*p;
+    if ((c == 'R' || c == 'W' || c == 'X') && (p[1] == 0 || wl_isblank((unsigned char)p[1])))
+        return 1;
+    size_t kl = 0;
+    while (p[kl] && !wl_isblank((unsigned char)p[kl]))
+        kl++;
+    for (size_t i = 0; i < N_KWS; i++)
+        if (strlen(text_kws[i]) == kl && !memcmp(p, text_kws[i], kl))
+            return 1;
+    return 0;
+}
+
 /* A reference or an event keyword line. */
 static int text_line_ok(const char *p, void *ctx)
 {
-    static const char *const kws[] = { "mmap", "munmap", "mprotect", "brk", "fork", "exec", "exit",
-                                       "wait" };
     if ((*p == 'R' || *p == 'W' || *p == 'X') && wl_isblank((unsigned char)p[1])) {
         uint64_t v;
         p = wl_skip_blanks(p + 2);
@@ -299,8 +315,8 @@ static int text_line_ok(const char *p, void *ctx)
     size_t kl = 0;
     while (p[kl] && !wl_isblank((unsigned char)p[kl]))
         kl++;
-    for (size_t i = 0; i < sizeof kws / sizeof kws[0]; i++)
-        if (strlen(kws[i]) == kl && !memcmp(p, kws[i], kl) && wl_isblank((unsigned char)p[kl]))
+    for (size_t i = 0; i < N_KWS; i++)
+        if (strlen(text_kws[i]) == kl && !memcmp(p, text_kws[i], kl) && wl_isblank((unsigned char)p[kl]))
             return 1;
     return 0;
 }

@@ -123,6 +123,9 @@ const wl_ops_t *wl_format_find(const char *name);
  * standard input, which cannot be rewound). Returns a workload with page_shift = 12, or NULL
  * with the message copied into err (WL_ERR_LEN). */
 wl_t *wl_open(const char *path, const char *format, gsl_rng *rng, char *err);
+/* The same, but messages (wl->path, and wl->err) name the input `name`: for a spool (below)
+ * that stands for the original input. */
+wl_t *wl_open_as(const char *path, const char *name, const char *format, gsl_rng *rng, char *err);
 static inline int wl_next(wl_t *wl, wl_rec_t *rec)
 {
     int rc = wl->ops->next(wl, rec);
@@ -179,6 +182,20 @@ int  wl_input_rewind(wl_input_t *in);
  * its size (0: not a regular file). */
 void wl_input_position(const wl_input_t *in, uint64_t *done_bytes, uint64_t *total_bytes);
 const char *wl_input_error(wl_input_t *in);
+/* The line the error is about (a NUL byte in it), counted from 1 since open or rewind; 0 when
+ * the error is not about one line (or there is none). */
+uint64_t wl_input_error_line(const wl_input_t *in);
+/* For a caller that reads an input more than once (input.c says why): when path is "-" or not
+ * a regular file (a pipe, a FIFO, <(...)), copies its bytes once into an unlinked temporary
+ * file in $TMPDIR. Returns 1 with sp->path a path that opens the copy afresh each time
+ * (release it with wl_spool_free), 0 when path can be opened again as it is (sp untouched
+ * but for fd -1), -1 with err (WL_ERR_LEN). */
+typedef struct wl_spool {
+    int fd;                  /* the copy, or -1 */
+    char path[64];
+} wl_spool_t;
+int  wl_spool(const char *path, wl_spool_t *sp, char *err);
+void wl_spool_free(wl_spool_t *sp);
 void wl_input_close(wl_input_t *in);
 
 /* ---- next use (nextuse.c), for OPT ---- */

@@ -144,7 +144,11 @@ static inline int wl_probe_line(wl_probe_iter_t *it, const char **s, const char 
 static inline int wl_end_or_error(wl_t *wl)
 {
     const char *e = wl_input_error(wl->in);
-    return e ? wl_error(wl, "%s", e) : 0;
+    if (!e)
+        return 0;
+    if (wl_input_error_line(wl->in))       /* a NUL byte: the line that holds it */
+        wl->line = wl_input_error_line(wl->in);
+    return wl_error(wl, "%s", e);
 }
 
 /* Rewinds the input, with its error as the reader's: the whole rewind of a stateless reader,
@@ -226,6 +230,11 @@ static inline int wl_probe_lines(const char *head, size_t n, int max, const char
     }
     return good;
 }
+
+/* Whether a line (past its leading blanks) starts as a pagesim text line does: R, W or X
+ * followed by a blank or the end, or an event keyword followed by a blank or the end; for
+ * naming a bad line of a text trace whose format was not recognised (formats.c). */
+int wl_text_shaped(const char *p);
 
 /* Formats a message into a caller's WL_ERR_LEN buffer (cut if longer: paths can be long). */
 void wl_set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
