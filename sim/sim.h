@@ -2,7 +2,8 @@
  *
  * Everything a run mutates hangs off sim_t (clock, event queue, rng, frames, processes,
  * statistics): there is no global mutable state, so any number of simulations can run in
- * one process, in parallel threads (pagesim sweep does).
+ * one process, in parallel threads (pagesim sweep runs each in a worker process instead, so
+ * that a crash ends one run only).
  *
  * The configuration is a JSON object (the canonical form, echoed in the results); the CLI,
  * config files and `--set KEY=VALUE` all edit it through config.c before sim_create()
