@@ -271,7 +271,7 @@ wait $pid 2>/dev/null
 sleep 0.3
 n="$(ls d16/runs | grep -c '\.json$')"
 check "kill -9 interrupted the sweep ($n of 24 done)" test "$n" -lt 24 -a ! -e d16/summary.tsv
-check "kill -9: no worker outlives the sweep" test -z "$(pgrep -P $pid 2>/dev/null)"
+check "kill -9: no worker outlives the sweep" test -z "$(pgrep -f -- "-o d16 --no-plots mid.txt" 2>/dev/null)"
 out="$("$pagesim" sweep -p lru,fifo,clock -f 8:64:8 -j 2 -o d16 --no-plots mid.txt 2>&1)"
 check "resume after kill -9: exit 0 ($out)" test $? -eq 0
 "$pagesim" sweep -p lru,fifo,clock -f 8:64:8 -j 2 -o d17 --no-plots mid.txt 2>/dev/null
