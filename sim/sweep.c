@@ -358,7 +358,7 @@ static FILE *atomic_open(const char *path, char *tmp, size_t tmplen)
 
 static int atomic_close(FILE *f, const char *tmp, const char *path, char *err)
 {
-    int bad = fflush(f) || ferror(f), e = errno;
+    int bad = fflush(f) || ferror(f) || fsync(fileno(f)), e = errno;   /* on disk before the rename */
     if (fclose(f) && !bad)
         bad = 1, e = errno;
     if (bad || rename(tmp, path)) {
