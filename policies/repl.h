@@ -64,7 +64,8 @@ typedef struct repl_ops {
     unsigned flags;
     /* params is a JSON object of key=value pairs from `-p NAME:k=v,...` (values are
      * integers, reals or strings); unknown keys must be rejected with a message. Messages
-     * do not name the policy: the engine writes "policy NAME: " before them. */
+     * do not name the policy: the engine writes "policy NAME: " before them. Returns 0,
+     * -1 (bad parameters) or SIM_ESYS (out of memory: repl_create_nomem). */
     int   (*create)(const repl_env_t *env, const json_t *params, void **state, char *err);
     void  (*destroy)(void *state);
     void  (*on_hit)(void *state, const mem_ref_t *ref, pfn_t pfn);

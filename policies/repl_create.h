@@ -30,11 +30,12 @@ static inline int repl_create_check(const repl_env_t *env, const json_t *params,
     return 0;
 }
 
-/* The message for a failed allocation; returns -1 for `return repl_create_nomem(...)`. */
+/* The message for a failed allocation; returns SIM_ESYS (the machine's failure: exit 1,
+ * sim/types.h) for `return repl_create_nomem(...)`. */
 static inline int repl_create_nomem(const repl_env_t *env, char *err)
 {
-    snprintf(err, REPL_ERR_LEN, "out of memory for %u frames", env->nframes);
-    return -1;
+    snprintf(err, REPL_ERR_LEN, "out of memory (the policy's state for %u frames)", env->nframes);
+    return SIM_ESYS;
 }
 
 /* The create of a policy whose state is one structure of `size` bytes sized by the frame

@@ -1093,6 +1093,24 @@ static int opt_value(int argc, char **argv, int *i, const char *shrt, const char
     return 0;
 }
 
+/* mrc_compute with an error trap (xalloc.h): out of memory or a full TMPDIR for OPT's table
+ * comes back as NULL with its kind, so that mrc_main removes its temporary output. */
+static json_t *mrc_compute_caught(const mrc_opts_t *o, const char *trace, char *err, int *kind)
+{
+    xtrap_t trap;
+    xtrap_push(&trap);
+    if (setjmp(trap.jb)) {
+        xtrap_pop(&trap);
+        snprintf(err, MRC_ERR_LEN, "%s", trap.msg);
+        *kind = trap.kind;
+        return NULL;
+    }
+    json_t *doc = mrc_compute(o, trace, err);
+    xtrap_pop(&trap);
+    *kind = SIM_EINPUT;
+    return doc;
+}
+
 int mrc_main(int argc, char **argv)
 {
     mrc_opts_t o = { .policy = NULL, .page_size = 4096, .seed = 1 };
@@ -1201,14 +1219,25 @@ int mrc_main(int argc, char **argv)
         }
         o.frames = frames;
     }
-    o.progress = progress_new(pmode, "mrc");
-    json_t *doc = mrc_compute(&o, trace, err);
-    progress_free(o.progress);
-    if (!doc) {
+    /* Like a run's results: the output is created first (an unwritable -o fails before the
+     * pass, exit 1), written to a temporary file, fsynced and renamed (sim.h). */
+    sim_out_t res;
+    int wrc = sim_out_open(&res, out, err);
+    if (wrc) {
         fprintf(stderr, "pagesim mrc: %s\n", err);
+        ret = sim_exit_status(wrc);
         goto done;
     }
-    int wrc = json_write_atomic(doc, out, err);   /* like a run's results: temp file, rename */
+    o.progress = progress_new(pmode, "mrc");
+    json_t *doc = mrc_compute_caught(&o, trace, err, &wrc);
+    progress_free(o.progress);
+    if (!doc) {
+        sim_out_abort(&res);
+        fprintf(stderr, "pagesim mrc: %s\n", err);
+        ret = sim_exit_status(wrc);
+        goto done;
+    }
+    wrc = sim_out_commit(&res, doc, err);
     if (wrc)
         fprintf(stderr, "pagesim mrc: %s\n", err);
     ret = sim_exit_status(wrc);

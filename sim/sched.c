@@ -172,10 +172,8 @@ static int stream_next(sim_t *s, proc_t *p, wl_rec_t *r, char *err)
 /* A run of p's stream that cannot be taken whole: its records are given out next. */
 static int stream_expand(sim_t *s, proc_t *p, const wl_rec_t *r, char *err)
 {
-    if (!p->xbuf && !(p->xbuf = malloc(WL_RUN_MAX * sizeof *p->xbuf))) {
-        snprintf(err, SIM_ERR_LEN, "out of memory");
-        return -1;
-    }
+    if (!p->xbuf)
+        p->xbuf = xcalloc(WL_RUN_MAX, sizeof *p->xbuf, "a run's records");   /* throws: xalloc.h */
     int n = wl_run_expand(p->stream, r, p->xbuf);
     if (n < 0) {
         snprintf(err, SIM_ERR_LEN, "%s", p->stream->err);
@@ -191,8 +189,7 @@ static int stream_expand(sim_t *s, proc_t *p, const wl_rec_t *r, char *err)
 static void runq_push(sim_t *s, uint32_t pi, sim_time_t when)
 {
     if (s->rq_n == s->rq_cap) {
-        uint32_t cap = s->rq_cap ? 2 * s->rq_cap : 16, *q = malloc(cap * sizeof *q);
-        SIM_ASSERT(s, q);
+        uint32_t cap = s->rq_cap ? 2 * s->rq_cap : 16, *q = xcalloc(cap, sizeof *q, "the run queue");
         for (uint32_t i = 0; i < s->rq_n; i++)
             q[i] = s->runq[(s->rq_head + i) % s->rq_cap];
         free(s->runq);

@@ -334,6 +334,8 @@ static int sim_init(sim_t *s, const json_t *cfg_in, const char *const *traces, i
     if (rc) {
         snprintf(err, SIM_ERR_LEN, "policy %s: %s", name, e);
         s->repl = NULL;
+        if (rc == SIM_ESYS)
+            s->err_kind = SIM_ESYS;
         goto fail;
     }
     s->needs_next_use = (s->repl->flags & REPL_NEEDS_NEXT_USE) != 0;

@@ -12,6 +12,7 @@
 #include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include "xalloc.h"
 
 #define U64MAP_EMPTY UINT64_MAX
 
@@ -30,8 +31,7 @@ static inline void u64map_init(u64map_t *m)
 {
     m->mask = 15;
     m->n = 0;
-    m->s = malloc((m->mask + 1) * sizeof *m->s);
-    assert(m->s);
+    m->s = xcalloc(m->mask + 1, sizeof *m->s, "a hash map");   /* throws: xalloc.h */
     for (size_t i = 0; i <= m->mask; i++)
         m->s[i].key = U64MAP_EMPTY;
 }
@@ -56,8 +56,7 @@ static inline void u64map_grow(u64map_t *m)
     u64map_t old = *m;
     m->mask = 2 * old.mask + 1;
     m->n = 0;
-    m->s = malloc((m->mask + 1) * sizeof *m->s);
-    assert(m->s);
+    m->s = xcalloc(m->mask + 1, sizeof *m->s, "a hash map");   /* throws: xalloc.h */
     for (size_t i = 0; i <= m->mask; i++)
         m->s[i].key = U64MAP_EMPTY;
     for (size_t i = 0; i <= old.mask; i++)

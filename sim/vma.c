@@ -13,6 +13,7 @@
  * shift the array, O(areas), done only on events. munmap of a range visits the smaller of
  * the range and the page table. */
 #include "engine.h"
+#include "xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,16 +32,19 @@ static uint32_t prot_bits(uint8_t wlprot)
 static uint32_t obj_new(sim_t *s, uint32_t kind, const char *name)
 {
     if (s->nobjs == s->capobjs) {
+        s->objs = xrealloc(s->objs, xmul(2 * (size_t)s->capobjs, sizeof *s->objs, "backing objects"),
+                           "backing objects");
         s->capobjs *= 2;
-        s->objs = realloc(s->objs, s->capobjs * sizeof *s->objs);
-        SIM_ASSERT(s, s->objs);
     }
     uint32_t id = s->nobjs++;
     SIM_ASSERT(s, id < (1u << 23));
     obj_t *o = &s->objs[id];
     memset(o, 0, sizeof *o);
     o->kind = kind;
-    o->name = name ? strdup(name) : NULL;
+    if (name) {
+        size_t n = strlen(name) + 1;
+        o->name = memcpy(xmalloc(n, "a file name"), name, n);
+    }
     o->dev_base = (uint64_t)(id - 1) << 20;   /* each file its own 4 GiB region of the device */
     if (kind == OBJ_SHM)
         u64map_init(&o->swap);

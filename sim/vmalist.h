@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "types.h"
+#include "xalloc.h"
 
 enum { VMA_SHARED = 1u << 0, VMA_ANON = 1u << 1 };
 
@@ -53,9 +54,9 @@ static inline const vma_t *vma_list_find(const vma_list_t *l, vpn_t vpn)
 static inline void vma_list_insert_at(vma_list_t *l, uint32_t i, const vma_t *v)
 {
     if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 8;
-        l->v = realloc(l->v, l->cap * sizeof *l->v);
-        assert(l->v);
+        uint32_t cap = l->cap ? 2 * l->cap : 8;
+        l->v = xrealloc(l->v, xmul(cap, sizeof *l->v, "an area list"), "an area list");
+        l->cap = cap;
     }
     memmove(&l->v[i + 1], &l->v[i], (l->n - i) * sizeof *l->v);
     l->v[i] = *v;

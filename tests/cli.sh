@@ -398,6 +398,11 @@ else
     expect "convert under a non-directory: exit 1 (rc $rc)" [ $rc -eq 1 ]
 fi
 chmod 755 "$T/rodir"
+run mrc -p lru -o "$TINY/m.json" "$T/no_such_trace.txt"
+expect "mrc -o under a non-directory: exit 1 before the pass (rc $rc)" [ $rc -eq 1 ]
+run mrc -p lru -o "$T/mrc_bad.json" "$BAD"
+expect "mrc on bad input: exit 2 (rc $rc)" [ $rc -eq 2 ]
+expect "mrc on bad input: no output, no temporary file" [ -z "$(ls "$T" | grep mrc_bad)" ]
 # Bad input still says 2, with no output left (the temporary file made first is removed).
 run run -o "$T/bad_first.json" "$BAD"
 expect "bad input with -o: exit 2 (rc $rc)" [ $rc -eq 2 ]
@@ -423,11 +428,20 @@ expect "-f 4294967294: names the setting" has_err "frames 4294967294"
 run run --tlb 16777216:4 --cpus 1024 --schedule rr "$TINY"
 expect "--tlb 16777216:4 --cpus 1024: exit 2 (rc $rc)" [ $rc -eq 2 ]
 expect "--tlb 16777216:4 --cpus 1024: names the settings" has_err "--tlb or --cpus"
-( ulimit -v 400000 2>/dev/null || exit 77
-  "$BIN" run --tlb 16777216:4 --cpus 8 --schedule rr "$TINY" >"$T/out" 2>"$T/err" ); rc=$?
-if [ $rc -ne 77 ]; then
-    expect "out of memory (ulimit -v): exit 1 (rc $rc)" [ $rc -eq 1 ]
-    expect "out of memory (ulimit -v): says what and how much" has_err "out of memory (671088640 bytes for a TLB)"
+# (Skipped where the binary cannot start under a 400 MB address space: AddressSanitizer.)
+if ( ulimit -v 400000 2>/dev/null && "$BIN" --version ) >/dev/null 2>&1; then
+    ( ulimit -v 400000; "$BIN" run --tlb 16777216:4 --cpus 8 --schedule rr "$TINY" >"$T/out" 2>"$T/err" ); rc=$?
+    expect "out of memory for TLBs (ulimit -v): exit 1 (rc $rc)" [ $rc -eq 1 ]
+    expect "out of memory for TLBs (ulimit -v): says what and how much" has_err "out of memory (671088640 bytes for a TLB)"
+    ( ulimit -v 400000; "$BIN" run -f 100000000 -o "$T/oom.json" "$TINY" >"$T/out" 2>"$T/err" ); rc=$?
+    expect "out of memory for frames (ulimit -v): exit 1 (rc $rc)" [ $rc -eq 1 ]
+    expect "out of memory for frames (ulimit -v): says so" has_err "bytes for the frame table)"
+    expect "out of memory for frames (ulimit -v): no output, no temporary file" [ -z "$(ls "$T" | grep oom.json)" ]
+    ( ulimit -v 400000; "$BIN" run -p lfu -f 6000000 "$TINY" >"$T/out" 2>"$T/err" ); rc=$?
+    expect "out of memory in a policy (ulimit -v): exit 1 (rc $rc)" [ $rc -eq 1 ]
+    expect "out of memory in a policy (ulimit -v): says so" has_err "policy lfu: out of memory"
+else
+    echo "cli: this binary cannot run under ulimit -v (sanitizers?): out-of-memory checks skipped"
 fi
 
 # A full TMPDIR for OPT's next-use table is the machine's failure: 1 (root only: a tmpfs).
@@ -437,6 +451,7 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$T/tiny1" && mount -t tmpfs -o size=64k tmpfs
     TMPDIR="$T/tiny1" run mrc -p opt -o "$T/mrc_full1.json" "$SRC/workloads/traces/sort.lackey.zst"
     expect "mrc -p opt on a full TMPDIR: exit 1 (rc $rc)" [ $rc -eq 1 ]
     expect "mrc -p opt on a full TMPDIR: says why" has_err "next-use table: cannot reserve"
+    expect "mrc -p opt on a full TMPDIR: no output, no temporary file" [ -z "$(ls "$T" | grep mrc_full1)" ]
     umount "$T/tiny1"
 fi
 

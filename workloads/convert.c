@@ -18,6 +18,7 @@
 #include "../sim/progress.h"
 #include "../sim/spec.h"
 #include "../sim/types.h"
+#include "../sim/xalloc.h"
 
 /* ---- a set of (pid, 64-bit value) pairs ---- */
 typedef struct key_slot { uint64_t v; uint32_t pid, used; } key_slot_t;
@@ -34,7 +35,7 @@ static int ks_add(key_set_t *k, uint32_t pid, uint64_t v)
 {
     if (!k->s) {
         k->mask = 1023;
-        if (!(k->s = calloc(k->mask + 1, sizeof *k->s)))
+        if (!(k->s = xcalloc(k->mask + 1, sizeof *k->s, "a set of pages")))   /* throws */
             return -1;
     }
     size_t i = ks_hash(v, pid) & k->mask;
@@ -42,7 +43,7 @@ static int ks_add(key_set_t *k, uint32_t pid, uint64_t v)
         if (k->s[i].v == v && k->s[i].pid == pid)
             return 0;
     if (2 * (k->n + 1) > k->mask + 1) {
-        key_set_t g = { calloc(2 * (k->mask + 1), sizeof *k->s), 2 * k->mask + 1, k->n };
+        key_set_t g = { xcalloc(2 * (k->mask + 1), sizeof *k->s, "a set of pages"), 2 * k->mask + 1, k->n };
         if (!g.s)
             return -1;
         for (size_t j = 0; j <= k->mask; j++)
@@ -82,8 +83,8 @@ int wl_convert_progress(const char *in, const char *informat, const char *to, co
     }
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);   /* for generators; seeded with gsl's default */
     if (!rng) {
-        snprintf(err, WL_ERR_LEN, "out of memory");
-        return -1;
+        snprintf(err, WL_ERR_LEN, "out of memory (a random number generator)");
+        return SIM_ESYS;
     }
     wl_t *wl = wl_open(in, informat, rng, err);
     if (!wl) {
