@@ -34,7 +34,7 @@
  * JSON once and keeps its scalars plus the (short) latency CDF and timeline arrays.
  *
  * Every file the sweep and merge write (summary.tsv, the plot data, plot-vars.gp, the jobs
- * file, the runs) goes to a temporary name, is checked (fflush, ferror, fclose) and renamed:
+ * file, the runs) goes to a temporary name, is checked (fflush, ferror, fsync, fclose) and renamed:
  * on a full disk a file is whole or absent, and the command says so and exits 1.
  *
  * Merge recovers each run's grid point from its echoed config (policy, memory.frames, the
