@@ -311,9 +311,11 @@ sim_time_t dev_submit(device_t *d, sim_time_t now, dev_op_t op, uint64_t block, 
     else
         d->n_reads++;
     d->n_pages += npages;
-    d->busy += svc;
-    d->resident += done - now;
-    d->wait_sum += start - now;
+    /* Sums over requests that may overlap (channels): checked like the completion times. */
+    if (ck_add_u64(d->busy, svc, &d->busy) || ck_add_u64(d->resident, done - now, &d->resident) ||
+        ck_add_u64(d->wait_sum, start - now, &d->wait_sum))
+        xtrap_throw(SIM_EINPUT, "%s device: its busy and queueing times add up past 2^64 ps: its latency "
+                    "(--%s-dev) is too extreme for this trace", d->name, d->name);
     if (start - now > d->wait_max)
         d->wait_max = start - now;
     hist_add(d->service_ns, (double)svc / (double)PS_PER_NS);

@@ -383,9 +383,37 @@ static void test_overflow(void)
     dev_free(d);
 }
 
+/* The same for the sums over overlapping requests: 20 writes of 10^6 s on 20 channels each
+ * complete in time, but their queue residence adds up past 2^64 ps. */
+static void test_overflow_sums(void)
+{
+    char err[SPEC_ERR_LEN];
+    device_t *d = dev_create("file", "ssd:write_latency=1000000s,channels=64", NULL, 4096, err);
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    xtrap_t trap;
+    volatile int n = 0, thrown = 0;
+    xtrap_push(&trap);
+    if (setjmp(trap.jb)) {
+        xtrap_pop(&trap);
+        thrown = 1;
+        CHECK_EQ(trap.kind, SIM_EINPUT);
+        CHECK(strstr(trap.msg, "file device") && strstr(trap.msg, "--file-dev"));
+    } else {
+        for (; n < 20; n++)
+            dev_submit(d, 0, DEV_WRITE, (uint64_t)n, 1);
+        xtrap_pop(&trap);
+    }
+    CHECK(thrown);
+    CHECK_EQ(n, 18);                    /* 19 x 10^18 ps > 2^64 */
+    dev_free(d);
+}
+
 int main(void)
 {
     test_overflow();
+    test_overflow_sums();
     test_fixed();
     test_ssd();
     test_hdd();
