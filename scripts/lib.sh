@@ -14,7 +14,8 @@
 
 ps_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# Package and the check that says it is present, one pair per line.
+# Package and the check that says it is present, one pair per line (clang and its runtime:
+# scripts/fuzz, libFuzzer).
 ps_deps() {
     cat <<'LIST'
 cmake       command:cmake
@@ -30,6 +31,8 @@ gnuplot-nox command:gnuplot
 valgrind    command:valgrind
 parallel    gnu-parallel
 jq          command:jq
+clang       command:clang
+libclang-rt-14-dev clang-fuzzer-rt
 LIST
 }
 
@@ -40,6 +43,8 @@ ps_have() {
                      pkg-config --exists "${1#pkgconfig:}" ;;
         gnu-parallel) command -v parallel >/dev/null 2>&1 &&
                       parallel --version 2>/dev/null | head -1 | grep -q 'GNU parallel' ;;
+        clang-fuzzer-rt) command -v clang >/dev/null 2>&1 &&   # libFuzzer, for scripts/fuzz
+                      [ -e "$(clang -print-file-name="libclang_rt.fuzzer-$(uname -m).a")" ] ;;
         *) return 1 ;;
     esac
 }
