@@ -429,7 +429,7 @@ run run --tlb 16777216:4 --cpus 1024 --schedule rr "$TINY"
 expect "--tlb 16777216:4 --cpus 1024: exit 2 (rc $rc)" [ $rc -eq 2 ]
 expect "--tlb 16777216:4 --cpus 1024: names the settings" has_err "--tlb or --cpus"
 # (Skipped where the binary cannot start under a 400 MB address space: AddressSanitizer.)
-if ( ulimit -v 400000 2>/dev/null && "$BIN" --version ) >/dev/null 2>&1; then
+if ( ulimit -v 400000 2>/dev/null && "$BIN" --version; st=$?; exit $st ) >/dev/null 2>&1; then
     ( ulimit -v 400000; "$BIN" run --tlb 16777216:4 --cpus 8 --schedule rr "$TINY" >"$T/out" 2>"$T/err" ); rc=$?
     expect "out of memory for TLBs (ulimit -v): exit 1 (rc $rc)" [ $rc -eq 1 ]
     expect "out of memory for TLBs (ulimit -v): says what and how much" has_err "out of memory (671088640 bytes for a TLB)"
@@ -570,6 +570,11 @@ for v in 0o10 0b1 ' 8' '8 ' 1e3 0x; do
     expect "F13: -f '$v' is not an integer: exit 2" [ $rc -eq 2 ]
 done
 expect "F13: ... and the message says the rule ($(head -c 200 "$T/err"))" has_err "decimal, or hex with 0x"
+# ... and in a synthetic workload's strings ("start": "010" was page-unaligned 8)
+printf '{"processes": [{"pid": 1, "areas": [{"name": "h", "start": "010", "pages": 1, "backing": "file:lib@2.so"}], "phases": [{"references": 1, "pattern": "seq", "area": "h"}]}]}\n' >"$I11/syn.json"
+run convert --format synthetic --to text "$I11/syn.json" -
+expect "F13: synthetic \"start\": \"010\" is ten, an @ not followed by a number is the name's ($(head -c 200 "$T/out"))" \
+    has_out "mmap 1 0xa 0x1000 rw- file:lib@2.so private"
 
 # ---- the queued JSON checks ----
 if [ -z "$PY" ]; then
