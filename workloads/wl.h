@@ -204,7 +204,8 @@ void wl_input_close(wl_input_t *in);
  * pgid.h identifies them (a file page, an anonymous page, its COW copies), never (pid, vpn).
  * Kept in a temporary file mapped into memory (4 bytes per page reference), since the
  * future cannot be streamed; the workload is rewound afterwards. cow: what the COW policy
- * decides (NULL: reuse). NULL with err on failure. */
+ * decides (NULL: reuse). NULL with err on bad input; a failure of the machine (no room in
+ * TMPDIR, out of memory) is thrown as SIM_ESYS to the caller's trap (sim/xalloc.h). */
 #include "../sim/u64map.h"
 typedef struct nextuse nextuse_t;
 struct pgid_cow;
