@@ -570,6 +570,11 @@ for v in 0o10 0b1 ' 8' '8 ' 1e3 0x; do
     expect "F13: -f '$v' is not an integer: exit 2" [ $rc -eq 2 ]
 done
 expect "F13: ... and the message says the rule ($(head -c 200 "$T/err"))" has_err "decimal, or hex with 0x"
+# ... and in a synthetic workload's strings ("start": "010" was page-unaligned 8)
+printf '{"processes": [{"pid": 1, "areas": [{"name": "h", "start": "010", "pages": 1, "backing": "file:lib@2.so"}], "phases": [{"references": 1, "pattern": "seq", "area": "h"}]}]}\n' >"$I11/syn.json"
+run convert --format synthetic --to text "$I11/syn.json" -
+expect "F13: synthetic \"start\": \"010\" is ten, an @ not followed by a number is the name's ($(head -c 200 "$T/out"))" \
+    has_out "mmap 1 0xa 0x1000 rw- file:lib@2.so private"
 
 # ---- the queued JSON checks ----
 if [ -z "$PY" ]; then

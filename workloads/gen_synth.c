@@ -94,10 +94,9 @@ static int get_u64(json_t *o, const char *key, uint64_t def, uint64_t *out)
         *out = (uint64_t)json_integer_value(v);
         return 0;
     }
-    if (json_is_string(v)) {
-        char *end;
-        *out = strtoull(json_string_value(v), &end, 0);
-        return *json_string_value(v) && !*end ? 0 : -1;
+    if (json_is_string(v)) {             /* decimal or 0x hex: 010 is ten, never octal */
+        const char *p = json_string_value(v);
+        return wl_parse_num(&p, out) == 0 && !*p ? 0 : -1;
     }
     return -1;
 }
@@ -125,10 +124,12 @@ static int parse_area(wl_t *wl, json_t *a, area_t *out, const char *where)
     } else if (!strncmp(backing, "file:", 5) && backing[5]) {
         snprintf(out->file, sizeof out->file, "%s", backing + 5);
         char *at = strrchr(out->file, '@');
-        if (at) {
+        const char *q = at ? at + 1 : NULL;   /* as in the text format: an @ not followed by
+                                                 a number (decimal or 0x) is the name's */
+        if (at && at > out->file && wl_parse_num(&q, &out->offset) == 0 && !*q)
             *at = '\0';
-            out->offset = strtoull(at + 1, NULL, 0);
-        }
+        else
+            out->offset = 0;
     } else {
         return bad(wl, where, "\"backing\" must be anon or file:NAME[@OFFSET]");
     }
