@@ -22,8 +22,14 @@
 /* SIM_ASSERT: a bug, not bad input. Prints where in the simulation it happened. */
 #define SIM_ASSERT(s, cond) do { if (!(cond)) sim_assert_fail((s), #cond, __FILE__, __LINE__); } while (0)
 void sim_assert_fail(const sim_t *s, const char *what, const char *file, int line) __attribute__((noreturn));
-/* Throws (xalloc.h) an input error naming the settings when t reached SIM_TIME_LIMIT. */
-void sim_clock_check(const sim_t *s, sim_time_t t);
+/* Throws (xalloc.h) an input error naming the settings when t reached SIM_TIME_LIMIT
+ * (types.h); one compare where it does not. */
+void sim_clock_overflow(const sim_t *s) __attribute__((noreturn));
+static inline void sim_clock_check(const sim_t *s, sim_time_t t)
+{
+    if (__builtin_expect(t >= SIM_TIME_LIMIT, 0))
+        sim_clock_overflow(s);
+}
 
 /* ---- frames (frame.c) ---- */
 enum {

@@ -108,12 +108,11 @@ uint32_t mm_new(sim_t *s)
     return s->nmms++;
 }
 
-void sim_clock_check(const sim_t *s, sim_time_t t)
+void sim_clock_overflow(const sim_t *s)
 {
-    if (t >= SIM_TIME_LIMIT)
-        xtrap_throw(SIM_EINPUT, "simulated time reached 2^63 ps (about 106 days) at page reference %llu: "
-                    "the costs (costs.*), the device latencies (swap_dev, file_dev) or the quantum are "
-                    "too large for this trace", (unsigned long long)s->vt);
+    xtrap_throw(SIM_EINPUT, "simulated time reached 2^63 ps (about 106 days) at page reference %llu: "
+                "the costs (costs.*), the device latencies (swap_dev, file_dev) or the quantum are "
+                "too large for this trace", (unsigned long long)s->vt);
 }
 
 /* "unknown policy 'x' (known: a b c)": registry is a NULL-terminated table of repl_ops_t

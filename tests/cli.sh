@@ -417,6 +417,14 @@ run run -f 2 --swap-dev fixed:latency=1000000s -o "$T/ovf_ok.json" "$T/writes.tx
 expect "swap latency 1000000s (fits): exit 0 (rc $rc: $(head -c 200 "$T/err"))" [ $rc -eq 0 ]
 jexpect "swap latency 1000000s: the mean major-fault latency is at least the latency" "$T/ovf_ok.json" \
     "g('latency.major_fault_ns.mean') >= 1e15"
+# The clock itself: 4 M faults at 1 s costs pass 2^64 ps with no device at fault (before, the
+# time wrapped silently and the run said exit 0).
+printf '{"processes": [{"pid": 1, "areas": [{"name": "h", "start": "0x1000", "pages": 64}], "phases": [{"references": 4000000, "pattern": "seq", "area": "h", "write": 1.0}]}]}\n' >"$T/clock_syn.json"
+run run --workload "$T/clock_syn.json" -f 1 --interval 0 --set costs.fault=1s --set costs.walk=1s \
+    --set costs.zero=1s --set costs.evict=1s --set costs.tlb_hit=1s --swap-dev fixed:latency=1s -o "$T/clock.json"
+expect "clock past 2^63 ps: exit 2 (rc $rc)" [ $rc -eq 2 ]
+expect "clock past 2^63 ps: names the settings" has_err "simulated time reached 2^63 ps"
+expect "clock past 2^63 ps: no results" [ ! -e "$T/clock.json" ]
 run run --set costs.fault=2s "$T/writes.txt"
 expect "costs.fault 2s: exit 2 (rc $rc)" [ $rc -eq 2 ]
 expect "costs.fault 2s: names the cost" has_err "costs.fault"
