@@ -433,7 +433,7 @@ int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntra
     if (!(s->inputs = calloc(1, sizeof *s->inputs)) ||
         !(s->inputs->spool = calloc((size_t)ntraces, sizeof *s->inputs->spool))) {
         snprintf(err, SIM_ERR_LEN, "out of memory");
-        return -1;
+        return SIM_ESYS;
     }
     u64map_init(&s->inputs->ids);
     for (int i = 0; i < ntraces; i++)
@@ -442,9 +442,10 @@ int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntra
         /* read more than once: by every process's stream, or by the next-use pass and the run */
         if (!synthetic && (s->rr || s->needs_next_use)) {
             char e[WL_ERR_LEN];
-            if (wl_spool(s->traces[i], &s->inputs->spool[i], e) < 0) {
+            int rc = wl_spool(s->traces[i], &s->inputs->spool[i], e);
+            if (rc < 0) {
                 snprintf(err, SIM_ERR_LEN, "%s", e);
-                return -1;
+                return rc == -2 ? SIM_ESYS : -1;
             }
         }
     }

@@ -529,6 +529,9 @@ printf 'R 0x1000 1\nR 0x2000 2\nR 0xzz 1\n' | "$BIN" run --schedule rr --format 
 expect "F3: a bad line in a spooled pipe: exit 2" [ $? -eq 2 ]
 expect "F3: ... named -:3 ($(head -c 200 "$T/err"))" has_err "-:3: bad ADDRESS"
 expect "F3: no spool left in TMPDIR" [ -z "$(ls "${TMPDIR:-/tmp}" | grep pagesim-spool)" ]
+printf 'R 0x1000 1\nR 0x2000 2\n' | TMPDIR="$I11/nonexistent" "$BIN" run --schedule rr --format text - >/dev/null 2>"$T/err"
+expect "F3: no temporary copy can be made: exit 1, the machine's failure" [ $? -eq 1 ]
+expect "F3: ... and says why ($(head -c 200 "$T/err"))" has_err "standard input: cannot be read more than once, and no temporary copy can be made in $I11/nonexistent"
 
 # F9: a one-line .lis asking for 2^64 - 1 pages ran for ever; START+COUNT wrapped silently
 printf '0 18446744073709551615\n' >"$I11/h.lis"

@@ -545,7 +545,7 @@ int wl_spool(const char *path, wl_spool_t *sp, char *err)
     if (own)
         close(src);
     return 1;
-fail:
+fail:                                   /* the machine's failure, not the input's */
     if (fd >= 0) {
         close(fd);
         unlink(tmp);
@@ -553,7 +553,7 @@ fail:
     if (own)
         close(src);
     sp->path[0] = 0;
-    return -1;
+    return -2;
 }
 
 void wl_spool_free(wl_spool_t *sp)

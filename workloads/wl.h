@@ -189,7 +189,8 @@ uint64_t wl_input_error_line(const wl_input_t *in);
  * a regular file (a pipe, a FIFO, <(...)), copies its bytes once into an unlinked temporary
  * file in $TMPDIR. Returns 1 with sp->path a path that opens the copy afresh each time
  * (release it with wl_spool_free), 0 when path can be opened again as it is (sp untouched
- * but for fd -1), -1 with err (WL_ERR_LEN). */
+ * but for fd -1); -1 with err (WL_ERR_LEN) when path cannot be opened, -2 when the copy
+ * cannot be made (no temporary file, a full disk, a read error: the machine's failure). */
 typedef struct wl_spool {
     int fd;                  /* the copy, or -1 */
     char path[64];
