@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -428,6 +429,17 @@ int sim_out_open(sim_out_t *o, const char *path, char *err)
         return 0;
     }
     o->path = path;
+    struct stat st;
+    if (!stat(path, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        /* A device or a FIFO (-o /dev/null, /dev/stdout, a pipe): written in place. A
+         * temporary file renamed over it would replace the device with a regular file. */
+        if (!(o->f = fopen(path, "w"))) {
+            snprintf(err, SIM_ERR_LEN, "%s: cannot open the output: %s", path, strerror(errno));
+            return SIM_ESYS;
+        }
+        o->direct = 1;
+        return 0;
+    }
     size_t n = strlen(path) + 32;
     o->tmp = xmalloc(n, "an output file name");
     snprintf(o->tmp, n, "%s.tmp.%ld", path, (long)getpid());
@@ -447,6 +459,8 @@ int sim_out_open(sim_out_t *o, const char *path, char *err)
 
 void sim_out_abort(sim_out_t *o)
 {
+    if (o->direct)
+        fclose(o->f);
     if (o->tmp) {
         if (o->f)
             fclose(o->f);
@@ -477,13 +491,20 @@ static int fsync_dir_of(const char *path)
 int sim_out_commit(sim_out_t *o, const json_t *doc, char *err)
 {
     int ok = !json_dumpf(doc, o->f, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) && fputc('\n', o->f) != EOF;
-    if (!o->tmp) {                                   /* standard output */
-        if (fflush(o->f) || ferror(o->f) || !ok) {
-            snprintf(err, SIM_ERR_LEN, "cannot write results to standard output: %s",
-                     strerror(errno ? errno : EIO));
-            return SIM_ESYS;
+    if (!o->tmp) {                                   /* standard output, a device, a FIFO */
+        ok = !fflush(o->f) && !ferror(o->f) && ok;
+        int e = errno;
+        if (o->direct && fclose(o->f))
+            ok = 0;
+        if (!ok) {
+            if (o->direct)
+                snprintf(err, SIM_ERR_LEN, "%s: cannot write: %s", o->path, strerror(e ? e : EIO));
+            else
+                snprintf(err, SIM_ERR_LEN, "cannot write results to standard output: %s",
+                         strerror(e ? e : EIO));
         }
-        return 0;
+        memset(o, 0, sizeof *o);
+        return ok ? 0 : SIM_ESYS;
     }
     errno = 0;
     ok = ok && !fflush(o->f) && !fsync(fileno(o->f));

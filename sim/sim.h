@@ -60,8 +60,10 @@ int json_write_atomic(const json_t *doc, const char *path, char *err);
 /* The two halves of json_write_atomic, for a writer that must know the output can be
  * created before long work: open creates PATH.tmp.PID next to PATH; commit writes doc,
  * fsyncs, renames into place and fsyncs the directory; abort removes the temporary file.
+ * An output that exists and is neither a regular file nor a directory (/dev/null, a FIFO)
+ * is written in place: a rename would replace it.
  * open and commit return 0 or SIM_ESYS with err (commit aborts on failure). */
-typedef struct sim_out { FILE *f; const char *path; char *tmp; } sim_out_t;
+typedef struct sim_out { FILE *f; const char *path; char *tmp; int direct; } sim_out_t;
 int sim_out_open(sim_out_t *o, const char *path, char *err);
 int sim_out_commit(sim_out_t *o, const json_t *doc, char *err);
 void sim_out_abort(sim_out_t *o);

@@ -403,6 +403,25 @@ expect "mrc -o under a non-directory: exit 1 before the pass (rc $rc)" [ $rc -eq
 run mrc -p lru -o "$T/mrc_bad.json" "$BAD"
 expect "mrc on bad input: exit 2 (rc $rc)" [ $rc -eq 2 ]
 expect "mrc on bad input: no output, no temporary file" [ -z "$(ls "$T" | grep mrc_bad)" ]
+# An output that is a FIFO (or a device: -o /dev/null) is written in place: a temporary file
+# renamed over it replaced it with a regular file (as root, /dev/null itself).
+for cmd in run mrc convert; do
+    rm -f "$T/fifo"; mkfifo "$T/fifo"
+    timeout 20 cat "$T/fifo" >"$T/fifo_got" &
+    reader=$!
+    case $cmd in
+        run) args=(run -o "$T/fifo" "$TINY") ;;
+        mrc) args=(mrc -p lru -o "$T/fifo" "$TINY") ;;
+        convert) args=(convert --to text "$TINY" "$T/fifo") ;;
+    esac
+    timeout 20 "$BIN" "${args[@]}" >"$T/out" 2>"$T/err"; rc=$?
+    [ -p "$T/fifo" ] || : >"$T/fifo"     # unblock a reader still waiting on a replaced FIFO
+    wait $reader
+    expect "$cmd -o FIFO: exit 0 (rc $rc)" [ $rc -eq 0 ]
+    expect "$cmd -o FIFO: the FIFO is still a FIFO" [ -p "$T/fifo" ]
+    expect "$cmd -o FIFO: the output came through it" [ -s "$T/fifo_got" ]
+done
+rm -f "$T/fifo"
 # Bad input still says 2, with no output left (the temporary file made first is removed).
 run run -o "$T/bad_first.json" "$BAD"
 expect "bad input with -o: exit 2 (rc $rc)" [ $rc -eq 2 ]

@@ -96,6 +96,18 @@ int wl_convert_progress(const char *in, const char *informat, const char *to, co
     FILE *f = stdout;
     wl_bin_writer_t *bw = NULL;
     int rc = -1;
+    struct stat st;
+    if (!to_stdout && !stat(out, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        /* A device or a FIFO (/dev/null, a pipe): written in place, like standard output
+         * (a temporary file renamed over it would replace the device with a regular file). */
+        if (!(f = fopen(out, "wb"))) {
+            snprintf(err, WL_ERR_LEN, "%s: cannot open: %s", out, strerror(errno));
+            wl_close(wl);
+            gsl_rng_free(rng);
+            return SIM_ESYS;
+        }
+        to_stdout = 2;
+    }
     if (!to_stdout) {
         size_t n = strlen(out) + 16;
         int fd = -1;
@@ -155,6 +167,10 @@ int wl_convert_progress(const char *in, const char *informat, const char *to, co
     rc = 0;
 done:
     wl_bin_writer_free(bw);
+    if (to_stdout == 2 && fclose(f) && rc == 0) {
+        snprintf(err, WL_ERR_LEN, "%s: write error: %s", out, strerror(errno));
+        rc = SIM_ESYS;
+    }
     if (!to_stdout) {
         if (fclose(f) && rc == 0) {
             snprintf(err, WL_ERR_LEN, "%s: write error: %s", out, strerror(errno));
