@@ -32,6 +32,11 @@
  *   - libCacheSim's one-id-per-line text is the pages format.
  *   - oracleGeneral has no magic number: a binary file of 24-byte records that look
  *     plausible is taken for it. Other binary data usually fails the time/next checks.
+ *
+ * When nothing matches, a head that reads as pagesim text up to a bad line (two good records
+ * before it), or whose first lines mostly start as pagesim text lines do (wl_text_shaped: a
+ * bad first line, a NUL byte in the second), is taken for a text trace with a bad line, and
+ * the error is that line's "FILE:LINE: ...", not "unrecognised trace format".
  */
 #include <stdarg.h>
 #include <stdio.h>
