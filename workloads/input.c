@@ -27,7 +27,7 @@
  * readers would take each other's bytes. wl_spool copies such an input once, a megabyte at a
  * time (memory stays bounded), into a temporary file in $TMPDIR that is unlinked at once,
  * and names it by /proc/self/fd/N, which opens a new file description at offset 0 each time
- * (a kill leaves nothing behind). The bytes are copied as they come, compressed or not, so
+ * (a kill leaves nothing behind; without /proc the copy keeps its name until the run ends). The bytes are copied as they come, compressed or not, so
  * every reader, its line numbers and its messages stay what they were for the original.
  */
 #include <errno.h>
@@ -472,6 +472,7 @@ int wl_spool(const char *path, wl_spool_t *sp, char *err)
     struct stat st;
     int src = 0, own = 0;
     sp->fd = -1;
+    sp->named = 0;
     sp->path[0] = 0;
     if (strcmp(path, "-")) {
         if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
@@ -535,12 +536,13 @@ int wl_spool(const char *path, wl_spool_t *sp, char *err)
     free(buf);
     snprintf(sp->path, sizeof sp->path, "/proc/self/fd/%d", fd);
     int t = open(sp->path, O_RDONLY | O_CLOEXEC);
-    if (t < 0) {
-        wl_set_err(err, "%s: cannot reopen its temporary copy %s: %s", what, sp->path, strerror(errno));
-        goto fail;
+    sp->named = t < 0;
+    if (t >= 0) {
+        close(t);
+        unlink(tmp);
+    } else {                    /* no /proc: the copy keeps its name until wl_spool_free */
+        snprintf(sp->path, sizeof sp->path, "%s", tmp);
     }
-    close(t);
-    unlink(tmp);
     sp->fd = fd;
     if (own)
         close(src);
@@ -560,6 +562,9 @@ void wl_spool_free(wl_spool_t *sp)
 {
     if (sp->fd >= 0)
         close(sp->fd);
+    if (sp->named && sp->path[0])
+        unlink(sp->path);
     sp->fd = -1;
+    sp->named = 0;
     sp->path[0] = 0;
 }

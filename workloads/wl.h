@@ -193,7 +193,8 @@ uint64_t wl_input_error_line(const wl_input_t *in);
  * cannot be made (no temporary file, a full disk, a read error: the machine's failure). */
 typedef struct wl_spool {
     int fd;                  /* the copy, or -1 */
-    char path[64];
+    int named;               /* no /proc: path is the copy's own name, removed by wl_spool_free */
+    char path[4096];
 } wl_spool_t;
 int  wl_spool(const char *path, wl_spool_t *sp, char *err);
 void wl_spool_free(wl_spool_t *sp);
