@@ -53,6 +53,7 @@
 #include "sweep.h"
 #include "cliopts.h"
 #include "sim.h"
+#include "spec.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -141,14 +142,13 @@ static void split_list(const char *arg, strv_t *out)
     free(buf);
 }
 
+/* Numbers follow the one rule of spec.h's parse_int (decimal or 0x hex; 010 is ten). */
 static int parse_long(const char *s, long *out)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || errno)
+    long long v;
+    if (parse_int(s, &v) || v < LONG_MIN || v > LONG_MAX)
         return -1;
-    *out = v;
+    *out = (long)v;
     return 0;
 }
 

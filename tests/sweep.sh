@@ -325,5 +325,11 @@ else
     echo "note: not root or no tmpfs mount: full-disk tests skipped" >&2
 fi
 
+# ---- numbers follow one rule (issue 11, F13): 010 is ten, 0x10 sixteen, as in run ----
+printf 'R 0x1000\nR 0x2000\n' >"$tmp/num.txt"
+if "$pagesim" sweep -p lru -f 010,0x10 -o "$tmp/num" "$tmp/num.txt" >/dev/null 2>&1; then
+    if [ "$(cut -f2 "$tmp/num/summary.tsv" | tail -n +2 | paste -sd, -)" = "10,16" ]; then ok; else fail "sweep -f 010,0x10 gives frames $(cut -f2 "$tmp/num/summary.tsv" | tail -n +2 | paste -sd, -), not 10,16"; fi
+else fail "sweep -f 010,0x10 failed"; fi
+
 echo "sweep: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
