@@ -694,19 +694,18 @@ uint64_t mrc_opt_faults(const mrc_opt_t *m, uint64_t frames)
 
 /* ------------------------------------------------------------------ frame lists */
 
+/* A number of [s, end), by spec.h's one rule (decimal or 0x hex; 010 is ten). */
 static int parse_u64(const char *s, const char *end, uint64_t *out)
 {
-    uint64_t v = 0;
-    if (s == end)
+    char buf[32];
+    long long v;
+    if (s == end || end - s >= (long)sizeof buf)
         return -1;
-    for (; s < end; s++) {
-        if (*s < '0' || *s > '9')
-            return -1;
-        if (v > (UINT64_MAX - 9) / 10)
-            return -1;
-        v = v * 10 + (uint64_t)(*s - '0');
-    }
-    *out = v;
+    memcpy(buf, s, (size_t)(end - s));
+    buf[end - s] = '\0';
+    if (parse_int(buf, &v) || v < 0)
+        return -1;
+    *out = (uint64_t)v;
     return 0;
 }
 
@@ -730,21 +729,25 @@ int mrc_parse_frames(const char *s, uint64_t **out, size_t *n, char *err)
         if (!e)
             e = p + strlen(p);
         const char *c1 = memchr(p, ':', (size_t)(e - p));
-        uint64_t a, b, step = 1;
+        uint64_t a, b, step = 1, mul = 0;        /* A:B:xF multiplies, as sweep -f */
         int bad;
         if (!c1) {
             bad = parse_u64(p, e, &a);
             b = a;
         } else {
             const char *c2 = memchr(c1 + 1, ':', (size_t)(e - c1 - 1));
-            bad = parse_u64(p, c1, &a) || parse_u64(c1 + 1, c2 ? c2 : e, &b) ||
-                  (c2 && parse_u64(c2 + 1, e, &step));
-            if (!bad && (step == 0 || b < a))
+            bad = parse_u64(p, c1, &a) || parse_u64(c1 + 1, c2 ? c2 : e, &b);
+            if (!bad && c2 && c2 + 1 < e && c2[1] == 'x')
+                bad = parse_u64(c2 + 2, e, &mul) || mul < 2;
+            else if (!bad && c2)
+                bad = parse_u64(c2 + 1, e, &step) || step == 0;
+            if (!bad && b < a)
                 bad = 1;
         }
         if (bad || a == 0) {
             snprintf(err, MRC_ERR_LEN, "bad frame list '%s' at '%.*s': expected frame counts "
-                     ">= 1 as A,B,C or ranges A:B:STEP (A <= B, STEP >= 1)", s, (int)(e - p), p);
+                     ">= 1 as A,B,C or ranges A:B:STEP or A:B:xFACTOR (A <= B, STEP >= 1, "
+                     "FACTOR >= 2)", s, (int)(e - p), p);
             free(v);
             return -1;
         }
@@ -760,8 +763,10 @@ int mrc_parse_frames(const char *s, uint64_t **out, size_t *n, char *err)
                 v = mrc_xrealloc(v, cap * sizeof *v);
             }
             v[len++] = x;
-            if (b - x < step)
+            if (mul ? x > b / mul || x * mul > b : b - x < step)
                 break;
+            if (mul)
+                x = x * mul - step;                    /* the loop adds step back */
         }
         if (!*e)
             break;
@@ -1052,7 +1057,8 @@ out:
 static const char mrc_usage[] =
     "usage: pagesim mrc -p lru|opt [--frames LIST] [--sample RATE] [--sample-max N]\n"
     "                   [--check-exact] [--format F] [--page-size N] [--seed S] -o FILE TRACE\n"
-    "  LIST: A,B,C and ranges A:B:STEP, mixable (default: powers of two and the page count)\n"
+    "  LIST: A,B,C and ranges A:B:STEP or A:B:xFACTOR, mixable, as sweep -f (default: powers\n"
+    "        of two and the page count)\n"
     "  -q, --quiet: no progress line (by default, one when stderr is a terminal);\n"
     "  --progress: progress lines on stderr even when it is not a terminal\n"
     "  --sample RATE: SHARDS spatial sampling of pages at RATE in (0,1] (lru only). Each\n"

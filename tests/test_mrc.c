@@ -484,8 +484,18 @@ static void test_frames_parse(void)
     CHECK_EQ(n, 2);
     CHECK_EQ(v[1], 17);
     free(v);
+    /* the lists sweep -f takes: A:B:xF multiplies; numbers by one rule (010 is ten) */
+    CHECK_EQ(mrc_parse_frames("16:1000:x4,010,0x10", &v, &n, err), 0);
+    CHECK_EQ(n, 4);     /* 10 16 64 256 (16 once; 1024 is past the end) */
+    CHECK_EQ(v[0], 10); CHECK_EQ(v[1], 16); CHECK_EQ(v[2], 64); CHECK_EQ(v[3], 256);
+    free(v);
+    CHECK_EQ(mrc_parse_frames("8:1024:x2", &v, &n, err), 0);
+    CHECK_EQ(n, 8);
+    CHECK_EQ(v[7], 1024);
+    free(v);
     static const char *bad[] = { "", "0", "1,,2", "5:3", "1:4:0", "a", "3:", ":3", "1:2:3:4",
-                                 "-1", "1.5", "99999999999999999999", NULL };
+                                 "-1", "1.5", "99999999999999999999", "1:8:x1", "1:8:x",
+                                 "1:8:y2", NULL };
     for (int i = 0; bad[i]; i++) {
         err[0] = 0;
         int rc = mrc_parse_frames(bad[i], &v, &n, err);
