@@ -378,6 +378,7 @@ static int rd_exact(wl_t *wl, void *buf, size_t n, const char *what)
 static int rd_in_varint(wl_t *wl, uint64_t *v, const char *what)
 {
     uint64_t x = 0;
+    *v = 0;                            /* also on error: -O3 cannot tell that callers stop */
     for (unsigned shift = 0; shift < 70; shift += 7) {
         uint8_t b;
         if (rd_exact(wl, &b, 1, what))
@@ -532,7 +533,7 @@ static int rd_chunk(wl_t *wl, bin_rd_t *s)
         s->crc = (uint32_t)crc32(crc32(0, Z_NULL, 0), &b, 1);
         n = b & 0x7f;
         if (b & 0x80) {
-            uint64_t rest;
+            uint64_t rest = 0;
             if (rd_in_varint(wl, &rest, "a chunk header"))
                 return -1;
             if (rest >> 57)
@@ -541,7 +542,7 @@ static int rd_chunk(wl_t *wl, bin_rd_t *s)
         }
     }
     if (n == 0) {
-        uint64_t total;
+        uint64_t total = 0;
         uint8_t extra;
         if (rd_in_varint(wl, &total, "the end record"))
             return -1;
@@ -563,7 +564,7 @@ static int rd_chunk(wl_t *wl, bin_rd_t *s)
     size_t zoff[N_COL], ztot = 0;
     uint64_t stored[N_COL];
     for (int c = 0; c < s->ncol; c++) {
-        uint64_t raw;
+        uint64_t raw = 0;
         if (rd_in_varint(wl, &raw, names[c]) || rd_in_varint(wl, &stored[c], names[c]))
             return -1;
         if (raw > BIN_MAX_COL || stored[c] > ZSTD_compressBound(raw) + 64)
