@@ -157,8 +157,8 @@ static int stream_next(sim_t *s, proc_t *p, wl_rec_t *r, char *err)
         if (r->type == WL_FORK || (r->type == WL_WAIT && r->pid2)) {   /* a wait's 0: any child */
             spid_t fp = r->pid2;
             if (!(r->pid2 = engine_pid(s, p->trace, fp, 0))) {
-                snprintf(err, SIM_ERR_LEN, "%s:%llu: pid %u was not in the file when it was first "
-                         "read (did it change?)", p->stream->path, (unsigned long long)r->line, fp);
+                snprintf(err, SIM_ERR_LEN, "%s: pid %u was not in the file when it was first "
+                         "read (did it change?)", wl_where(p->stream, r->line, (char[4200]){0}, 4200), fp);
                 return -1;
             }
         }
@@ -213,8 +213,7 @@ static int wait_error(const sim_t *s, char *err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    snprintf(err, SIM_ERR_LEN, "%s:%llu: %s", s->cur_wl ? s->cur_wl->path : "",
-             (unsigned long long)s->cur_line, msg);
+    snprintf(err, SIM_ERR_LEN, "%s: %s", wl_where(s->cur_wl, s->cur_line, (char[4200]){0}, 4200), msg);
     return -1;
 }
 
@@ -476,8 +475,8 @@ int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntra
                 spid_t pid = engine_pid(s, (uint32_t)i, r.pid, 1);
                 if (ntraces > 1 && (!pid || ((r.type == WL_FORK || (r.type == WL_WAIT && r.pid2)) &&
                                              !engine_pid(s, (uint32_t)i, r.pid2, 1)))) {
-                    snprintf(err, SIM_ERR_LEN, "%s:%llu: too many processes (out of memory or of "
-                             "pids)", wl->path, (unsigned long long)r.line);
+                    snprintf(err, SIM_ERR_LEN, "%s: too many processes (out of memory or of "
+                             "pids)", wl_where(wl, r.line, (char[4200]){0}, 4200));
                     rc = -1;
                     attach_failed = 1;
                     break;
@@ -684,8 +683,8 @@ static inline int trace_proc(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec
     t->p = proc_get(s, rec->pid);
     t->pid = rec->pid;
     if (t->p->state == P_EXITED) {
-        snprintf(err, SIM_ERR_LEN, "%s:%llu: pid %u has already exited", s->wl->path,
-                 (unsigned long long)rec->line, rec->pid);
+        snprintf(err, SIM_ERR_LEN, "%s: pid %u has already exited",
+                 wl_where(s->wl, rec->line, (char[4200]){0}, 4200), rec->pid);
         return -1;
     }
     switch_mm(s, c, t->p->mm, t->flush_on_switch);
@@ -859,8 +858,8 @@ static int run_slice(sim_t *s, cpu_t *c, sim_time_t limit, char *err)
             /* Anything this pid does after its exit is bad input, as in the trace schedule:
              * read the rest of its stream to say so (a pass the stream would make anyway). */
             while (got > 0 && (got = stream_next(s, p, &r, err)) > 0) {
-                snprintf(err, SIM_ERR_LEN, "%s:%llu: pid %u has already exited", p->stream->path,
-                         (unsigned long long)p->stream->line, p->filter);
+                snprintf(err, SIM_ERR_LEN, "%s: pid %u has already exited",
+                         wl_where(p->stream, p->stream->line, (char[4200]){0}, 4200), p->filter);
                 got = -1;
             }
             if (got < 0) {

@@ -20,8 +20,8 @@
 #include <string.h>
 
 /* Where the record being handled came from, for messages. */
-#define WHERE_PATH(s) ((s)->cur_wl ? (s)->cur_wl->path : "")
-#define WHERE_LINE(s) ((unsigned long long)(s)->cur_line)
+/* "FILE:LINE" or "FILE: record N" of the record being handled, for messages. */
+#define WHERE(s) wl_where((s)->cur_wl, (s)->cur_line, (char[4200]){0}, 4200)
 
 static uint32_t prot_bits(uint8_t wlprot)
 {
@@ -102,7 +102,7 @@ static int do_mmap(sim_t *s, proc_t *p, const wl_rec_t *r, char *err)
 {
     mm_t *mm = &s->mms[p->mm];
     if (!r->len) {
-        snprintf(err, SIM_ERR_LEN, "%s:%llu: mmap of length 0", WHERE_PATH(s), WHERE_LINE(s));
+        snprintf(err, SIM_ERR_LEN, "%s: mmap of length 0", WHERE(s));
         return -1;
     }
     vpn_t lo = r->addr >> s->page_shift, hi = (r->addr + r->len - 1) >> s->page_shift;
@@ -118,9 +118,8 @@ static int do_mmap(sim_t *s, proc_t *p, const wl_rec_t *r, char *err)
         v.obj = file_obj(s, r->file ? r->file : "");
         v.pgoff = r->offset >> s->page_shift;
         if (!(v.flags & VMA_SHARED) && (v.prot & PTE_WRITE) && s->nframes < 2) {
-            snprintf(err, SIM_ERR_LEN, "%s:%llu: a writable private file mapping needs at least 2 frames "
-                     "(its copy-on-write copies)", WHERE_PATH(s),
-                     WHERE_LINE(s));
+            snprintf(err, SIM_ERR_LEN, "%s: a writable private file mapping needs at least 2 frames "
+                     "(its copy-on-write copies)", WHERE(s));
             return -1;
         }
     }
@@ -185,14 +184,12 @@ static void mm_teardown(sim_t *s, uint32_t mmi)
 static int do_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, char *err)
 {
     if (s->nframes < 2) {
-        snprintf(err, SIM_ERR_LEN, "%s:%llu: fork needs at least 2 frames (a copy-on-write copy holds "
-                 "the shared page and the new one at once)", WHERE_PATH(s),
-                 WHERE_LINE(s));
+        snprintf(err, SIM_ERR_LEN, "%s: fork needs at least 2 frames (a copy-on-write copy holds "
+                 "the shared page and the new one at once)", WHERE(s));
         return -1;
     }
     if (u64map_find(&s->pid2proc, child_pid)) {
-        snprintf(err, SIM_ERR_LEN, "%s:%llu: fork: pid %u already exists", WHERE_PATH(s),
-                 WHERE_LINE(s), sched_file_pid(s, child_pid, NULL));
+        snprintf(err, SIM_ERR_LEN, "%s: fork: pid %u already exists", WHERE(s), sched_file_pid(s, child_pid, NULL));
         return -1;
     }
     proc_t *child = proc_get(s, child_pid);             /* may move s->procs */
@@ -253,23 +250,21 @@ static int check_aligned(const sim_t *s, const wl_rec_t *r, char *err)
     static const char *const names[] = {[WL_MMAP] = "mmap", [WL_MUNMAP] = "munmap",
                                         [WL_MPROTECT] = "mprotect", [WL_BRK] = "brk"};
     const char *what = r->type < sizeof names / sizeof *names && names[r->type] ? names[r->type] : "area";
-    snprintf(err, SIM_ERR_LEN, "%s:%llu: %s at 0x%llx of length 0x%llx is not aligned to the "
+    snprintf(err, SIM_ERR_LEN, "%s: %s at 0x%llx of length 0x%llx is not aligned to the "
              "page size %u: pages larger than 4 KiB need areas aligned to them (mixed page "
-             "sizes are not modelled); use --page-size 4096 for this trace", WHERE_PATH(s),
-             WHERE_LINE(s), what, (unsigned long long)r->addr, (unsigned long long)r->len,
+             "sizes are not modelled); use --page-size 4096 for this trace", WHERE(s), what, (unsigned long long)r->addr, (unsigned long long)r->len,
              s->page_size);
     return -1;
 }
 
 int vm_event(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err)
 {
-    const char *path = WHERE_PATH(s);
-    unsigned long long line = WHERE_LINE(s);
+    const char *where = WHERE(s);
     if (check_aligned(s, r, err))
         return -1;
     proc_t *p = proc_get(s, r->pid);
     if (p->state == P_EXITED) {
-        snprintf(err, SIM_ERR_LEN, "%s:%llu: pid %u has already exited", path, line, sched_file_pid(s, r->pid, NULL));
+        snprintf(err, SIM_ERR_LEN, "%s: pid %u has already exited", where, sched_file_pid(s, r->pid, NULL));
         return -1;
     }
     switch (r->type) {
@@ -298,7 +293,7 @@ int vm_event(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err)
         p->state = P_EXITED;
         return 0;
     default:
-        snprintf(err, SIM_ERR_LEN, "%s:%llu: unknown record type %u", path, line, r->type);
+        snprintf(err, SIM_ERR_LEN, "%s: unknown record type %u", where, r->type);
         return -1;
     }
 }

@@ -137,11 +137,11 @@ expect "malformed line 7001: no output file, no temporary file" [ -z "$(ls -A "$
 "$BIN" convert --to binary "$T/exited.txt" "$T/exited.pstb"
 run run -o "$T/badout/res.json" "$T/exited.pstb"
 expect "binary: reference after exit: exit 2 (got $rc)" [ $rc -eq 2 ]
-expect "binary: reference after exit names exited.pstb:302: ($(head -c 200 "$T/err"))" has_err "exited.pstb:302: pid 2 has already exited"
+expect "binary: reference after exit names exited.pstb: record 302: ($(head -c 200 "$T/err"))" has_err "exited.pstb: record 302: pid 2 has already exited"
 { for i in $(seq 1 400); do echo "R 0x$((i % 40))000 3"; done; echo "exit 3"; echo "munmap 3 0x0 4096"; } >"$T/exited2.txt"
 "$BIN" convert --to binary "$T/exited2.txt" "$T/exited2.pstb"
 run run -o "$T/badout/res.json" "$T/exited2.pstb"
-expect "binary: event after exit names exited2.pstb:402: ($(head -c 200 "$T/err"))" has_err "exited2.pstb:402:"
+expect "binary: event after exit names exited2.pstb: record 402: ($(head -c 200 "$T/err"))" has_err "exited2.pstb: record 402:"
 expect "binary errors: no output file" [ -z "$(ls -A "$T/badout")" ]
 # A failed run does not replace an existing results file either.
 echo previous >"$T/badout/keep.json"
@@ -253,11 +253,13 @@ jexpect "wait: no waits, no wait keys" "$T/tiny.json" "'waits' not in d and 'wai
 printf 'W 0x0 1\nfork 1 2\nwait 1 5\n' >"$T/badwait.txt"
 "$BIN" convert --to binary "$T/badwait.txt" "$T/badwait.pstb"
 for f in badwait.txt badwait.pstb; do
+    where="$f:3"                                  # a binary trace's positions are records
+    [ "$f" = badwait.pstb ] && where="$f: record 3"
     for sched in trace rr; do
         run run --schedule $sched -o "$T/badout/res.json" "$T/$f"
         expect "wait for a non-child ($f, $sched): exit 2 (got $rc)" [ $rc -eq 2 ]
         expect "wait for a non-child ($f, $sched): names the line ($(head -c 200 "$T/err"))" \
-            has_err "$f:3: wait: pid 5 is not a child of pid 1"
+            has_err "$where: wait: pid 5 is not a child of pid 1"
     done
 done
 printf 'W 0x0 1\nwait 1\n' >"$T/nochild.txt"

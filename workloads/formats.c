@@ -242,6 +242,18 @@ void wl_close(wl_t *wl)
     free(wl);
 }
 
+const char *wl_where(const wl_t *wl, uint64_t line, char *buf, size_t n)
+{
+    const char *path = wl ? wl->path : "";
+    if (!line)
+        snprintf(buf, n, "%s", path);
+    else if (wl && wl->ops == &wl_bin_ops)
+        snprintf(buf, n, "%s: record %llu", path, (unsigned long long)line);
+    else
+        snprintf(buf, n, "%s:%llu", path, (unsigned long long)line);
+    return buf;
+}
+
 int wl_error(wl_t *wl, const char *fmt, ...)
 {
     int k;

@@ -156,6 +156,10 @@ int  wl_position(const wl_t *wl, uint64_t *done_bytes, uint64_t *total_bytes);
 
 /* Formats an error "PATH:LINE: message" into wl->err; returns -1 for `return wl_error(...)`. */
 int wl_error(wl_t *wl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Where record `line` of wl is, for a caller's message: "PATH:LINE" for line-oriented
+ * formats, "PATH: record N" for the binary one (whose positions are records, not lines);
+ * "PATH" without a position. Written into buf (n bytes), which is returned. */
+const char *wl_where(const wl_t *wl, uint64_t line, char *buf, size_t n);
 
 /* The pages an access touches: first vpn and count (1, or more when it crosses pages). */
 static inline void wl_split(const wl_rec_t *r, unsigned page_shift, vpn_t *first, uint64_t *n)
