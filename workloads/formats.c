@@ -256,11 +256,8 @@ const char *wl_where(const wl_t *wl, uint64_t line, char *buf, size_t n)
 
 int wl_error(wl_t *wl, const char *fmt, ...)
 {
-    int k;
-    if (wl->line)
-        k = snprintf(wl->err, sizeof wl->err, "%s:%llu: ", wl->path, (unsigned long long)wl->line);
-    else
-        k = snprintf(wl->err, sizeof wl->err, "%s: ", wl->path);
+    char where[sizeof wl->path + 32];
+    int k = snprintf(wl->err, sizeof wl->err, "%s: ", wl_where(wl, wl->line, where, sizeof where));
     if (k < 0 || (size_t)k >= sizeof wl->err)
         k = 0;
     va_list ap;

@@ -227,19 +227,7 @@ static const char bin_magic[4] = { 'P', 'S', 'T', 'B' };
 /* Errors name the record, not a line: "FILE: record N: what" (N counts records from 1, a
  * run's references each one; a chunk's error names its first record), or "FILE: what"
  * before the first. Returns -1. */
-__attribute__((format(printf, 2, 3))) static int bin_error(wl_t *wl, const char *fmt, ...)
-{
-    int k = wl->line ? snprintf(wl->err, sizeof wl->err, "%s: record %llu: ", wl->path,
-                                (unsigned long long)wl->line)
-                     : snprintf(wl->err, sizeof wl->err, "%s: ", wl->path);
-    if (k < 0 || (size_t)k >= sizeof wl->err)
-        k = 0;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(wl->err + k, sizeof wl->err - (size_t)k, fmt, ap);
-    va_end(ap);
-    return -1;
-}
+#define bin_error wl_error            /* which says "record N" for this format (wl_where) */
 
 /* ---- per (pid, stream) state, and a table of pids: open addressing, doubles at half load */
 typedef struct bin_stream {
