@@ -735,17 +735,26 @@ static int cmp_point_name(const void *a, const void *b)
  * that is no point of this grid but differs in more than the grid's coordinates - is another
  * experiment: one DIR holds one experiment (its summary covers every run in DIR/runs), so
  * the sweep refuses (-1, err) rather than report old numbers as new or mix two in a table. */
-static int check_existing(sweep_t *sw, char *err)
+/* The run results (*.json) and failure records (*.failed) in a runs folder; -1 if it cannot
+ * be opened. */
+static int list_results(const char *dir, strv_t *files)
 {
-    DIR *d = opendir(sw->runs_dir);
+    DIR *d = opendir(dir);
     if (!d)
-        return 0;
-    strv_t files = {0};
+        return -1;
     struct dirent *e;
     while ((e = readdir(d)))
         if (e->d_name[0] != '.' && (has_suffix(e->d_name, ".json") || has_suffix(e->d_name, ".failed")))
-            strv_push(&files, xstrdup(e->d_name));
+            strv_push(files, xstrdup(e->d_name));
     closedir(d);
+    return 0;
+}
+
+static int check_existing(sweep_t *sw, char *err)
+{
+    strv_t files = {0};
+    if (list_results(sw->runs_dir, &files))
+        return 0;
     qsort(files.v, (size_t)files.n, sizeof *files.v, cmp_strp);
     /* the points by file name, for a binary search per file */
     point_t **byname = xcalloc((size_t)sw->npts, sizeof *byname);
@@ -1246,17 +1255,11 @@ static int load_runs(merge_t *m, char *err)
 {
     char rdir[PATH_MAX];
     snprintf(rdir, sizeof rdir, "%s/runs", m->dir);
-    DIR *d = opendir(rdir);
-    if (!d) {
+    strv_t files = {0};
+    if (list_results(rdir, &files)) {
         snprintf(err, SIM_ERR_LEN, "%s: %s", rdir, strerror(errno));
         return -1;
     }
-    strv_t files = {0};
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (e->d_name[0] != '.' && (has_suffix(e->d_name, ".json") || has_suffix(e->d_name, ".failed")))
-            strv_push(&files, xstrdup(e->d_name));
-    closedir(d);
     if (!files.n) {
         snprintf(err, SIM_ERR_LEN, "%s: no run results (*.json)", rdir);
         strv_free(&files);
