@@ -1,6 +1,7 @@
 /* commands.c - the table of subcommands that live in their own modules. */
 #include <string.h>
 
+#include "commands.h"
 #include "mrc.h"
 #include "record.h"
 #include "sweep.h"

@@ -10,6 +10,7 @@
  * words. A failed run leaves no results file. */
 #include "sim.h"
 #include "cliopts.h"
+#include "commands.h"
 #include "progress.h"
 #include "spec.h"
 #include "xalloc.h"
@@ -23,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cli_dispatch_extra(const char *cmd, int argc, char **argv, int *status);
 
 static void usage(FILE *f)
 {

@@ -188,8 +188,8 @@ json_t *stats_json(const sim_t *s)
     json_t *procs = json_array();
     for (uint32_t i = 0; i < s->nprocs; i++) {
         const proc_t *p = &s->procs[i];
-        uint32_t file;
-        spid_t pid = sched_file_pid(s, p->pid, &file);   /* as its file has it */
+        uint32_t trace;
+        spid_t pid = sched_file_pid(s, p->pid, &trace);  /* as its file has it */
         json_array_append_new(procs, json_pack("{s:I,s:I,s:o,s:I,s:f,s:f}", "pid", (json_int_t)pid,
                               "references", (json_int_t)p->n_refs, "faults", faults_json(p->n_faults),
                               "resident_peak", (json_int_t)p->resident_peak, "cpu_ns", ns(p->cpu_ps),
@@ -197,7 +197,7 @@ json_t *stats_json(const sim_t *s)
         if (s->n_waits)      /* only with waits: results without them stay byte for byte */
             json_object_set_new(json_array_get(procs, i), "wait_ns", json_real(ns(p->wait_ps)));
         if (s->ntraces > 1)  /* likewise: which file's pid it is */
-            json_object_set_new(json_array_get(procs, i), "file", json_string(s->traces[file]));
+            json_object_set_new(json_array_get(procs, i), "file", json_string(s->traces[trace]));
     }
     json_object_set_new(r, "processes", procs);
     if (s->n_waits)

@@ -738,8 +738,8 @@ static void test_shards_small_hot_set(const char *dir)
         /* and the bound says something where the sample sees well (the old one, from the
          * squared reference counts of the sampled pages, was 1.26 at every size: more than
          * the whole range of miss ratios) */
-        for (uint64_t f = 128; f <= 2048; f *= 2) {
-            json_t *p = curve_at(d, f);
+        for (uint64_t fr = 128; fr <= 2048; fr *= 2) {
+            json_t *p = curve_at(d, fr);
             CHECK(p && json_real_value(json_object_get(p, "error_bound")) < 0.1);
         }
         /* small sizes the sample cannot resolve are flagged, not passed off as estimates */

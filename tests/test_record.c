@@ -351,12 +351,12 @@ static void refs_by_pid(const char *path, pid_refs_t *pr)
             pids[0] = pid;
         else
             continue;
-        for (int k = 0; k < np; k++) {
+        for (int j = 0; j < np; j++) {
             int i = 0;
-            while (i < pr->n && pr->pid[i] != pids[k])
+            while (i < pr->n && pr->pid[i] != pids[j])
                 i++;
             if (i == pr->n && pr->n < 16)
-                pr->pid[pr->n++] = pids[k];
+                pr->pid[pr->n++] = pids[j];
             if (i < 16 && is_ref)
                 pr->refs[i]++;
         }

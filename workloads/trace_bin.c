@@ -910,10 +910,10 @@ static inline __attribute__((always_inline)) int bin_fast(bin_rd_t *s, bin_cur_t
         /* branch-free: widths alternate unpredictably; reading a plane at its end reads the
          * zero padding */
         uint64_t m1 = -(uint64_t)(w >= 1), m2 = -(uint64_t)(w == 2);
-        uint64_t z = *c->p0++ | ((uint64_t)*c->p1 << 8 & m1) | ((uint64_t)*c->p2 << 16 & m2);
+        uint64_t zz = *c->p0++ | ((uint64_t)*c->p1 << 8 & m1) | ((uint64_t)*c->p2 << 16 & m2);
         c->p1 += w >= 1;
         c->p2 += w == 2;
-        d = unzigzag(z) << shift;
+        d = unzigzag(zz) << shift;
     } else {
         int bad = 0;
         d = unzigzag(col_varint(&x, &bad));
