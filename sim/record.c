@@ -62,6 +62,7 @@
 #include "record.h"
 #include "../workloads/convert.h"
 #include "sim.h"
+#include "spec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -237,18 +238,8 @@ static int parse_u64(const char **pp, uint64_t *v, int hex_default)
     }
     uint64_t x = 0;
     const char *s = p;
-    for (;; p++) {
-        unsigned d;
-        if (*p >= '0' && *p <= '9')
-            d = (unsigned)(*p - '0');
-        else if (base == 16 && *p >= 'a' && *p <= 'f')
-            d = (unsigned)(*p - 'a' + 10);
-        else if (base == 16 && *p >= 'A' && *p <= 'F')
-            d = (unsigned)(*p - 'A' + 10);
-        else
-            break;
-        x = x * (unsigned)base + d;
-    }
+    for (int d; (d = spec_digit(*p, (unsigned)base)) >= 0; p++)
+        x = x * (unsigned)base + (unsigned)d;
     if (p == s)
         return -1;
     *pp = p;

@@ -27,15 +27,10 @@ int parse_int(const char *s, long long *out)
     unsigned long long v = 0, lim = neg ? (unsigned long long)LLONG_MAX + 1 : LLONG_MAX;
     const char *digits = p;
     for (; *p; p++) {
-        unsigned d;
-        if (*p >= '0' && *p <= '9')
-            d = (unsigned)(*p - '0');
-        else if (base == 16 && *p >= 'a' && *p <= 'f')
-            d = (unsigned)(*p - 'a' + 10);
-        else if (base == 16 && *p >= 'A' && *p <= 'F')
-            d = (unsigned)(*p - 'A' + 10);
-        else
+        int k = spec_digit(*p, base);
+        if (k < 0)
             return -1;
+        unsigned d = (unsigned)k;
         if (v > (lim - d) / base)
             return -1;
         v = v * base + d;

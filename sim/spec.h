@@ -19,6 +19,18 @@ int spec_parse(const char *spec, char *name, size_t namelen, json_t **params, ch
  * rejected `-f 08`). Nothing else: no blanks, no suffix. 0 with *out, or -1 (not such an
  * integer, or outside long long), *out untouched. */
 int parse_int(const char *s, long long *out);
+/* The value of digit c in base 10 or 16 (either case), or -1: the one digit rule of every
+ * number parser (parse_int, the recorder's log fields). */
+static inline int spec_digit(char c, unsigned base)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (base == 16 && c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (base == 16 && c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
 
 /* Value with units. Time: ps, ns, us, ms, s; a bare number is nanoseconds. Size: bytes with
  * optional K, M, G, T suffix (powers of 1024, optional trailing B or iB). Return 0 or -1. */
