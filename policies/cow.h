@@ -13,7 +13,7 @@
 #define PAGESIM_COW_H
 
 #include <jansson.h>
-#include "../sim/types.h"
+#include "sim/base/types.h"
 
 enum { COW_SHARE = 0, COW_COPY = 1, COW_REUSE = 2 };
 

@@ -4,7 +4,7 @@
 #define PAGESIM_COW_UTIL_H
 
 #include "cow.h"
-#include "../sim/spec.h"
+#include "sim/base/spec.h"
 
 static inline int cow_create_stateless(const json_t *params, void **state, char *err)
 {

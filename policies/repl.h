@@ -23,7 +23,7 @@
 
 #include <gsl/gsl_rng.h>
 #include <jansson.h>
-#include "../sim/types.h"
+#include "sim/base/types.h"
 
 typedef enum repl_why {
     REPL_EVICT = 0,   /* chosen by select_victim */

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include "repl.h"
 #include "repl_util.h"
-#include "../sim/spec.h"
+#include "sim/base/spec.h"
 
 /* The checks create() begins with: params holds only keys (NULL-terminated), and there is at
  * least one frame. 0, or -1 with the message in err (the engine puts "policy NAME: " before
@@ -31,7 +31,7 @@ static inline int repl_create_check(const repl_env_t *env, const json_t *params,
 }
 
 /* The message for a failed allocation; returns SIM_ESYS (the machine's failure: exit 1,
- * sim/types.h) for `return repl_create_nomem(...)`. */
+ * sim/base/types.h) for `return repl_create_nomem(...)`. */
 static inline int repl_create_nomem(const repl_env_t *env, char *err)
 {
     snprintf(err, REPL_ERR_LEN, "out of memory (the policy's state for %u frames)", env->nframes);

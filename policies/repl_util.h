@@ -22,7 +22,7 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../sim/types.h"
+#include "sim/base/types.h"
 
 static inline int repl_bit(const uint8_t *bitmap, pfn_t p)
 {

@@ -6,7 +6,7 @@
  * "Configuration"): each key's default also fixes its type. Unknown keys are errors, never
  * silently ignored: a misspelt cost must not quietly fall back to its default. */
 #include "sim.h"
-#include "spec.h"
+#include "sim/base/spec.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -35,7 +35,7 @@
  * time, so utilization never exceeds 1 when stats are taken while requests are in flight).
  */
 #include "device.h"
-#include "xalloc.h"
+#include "sim/base/xalloc.h"
 
 #include <assert.h>
 #include <math.h>
@@ -43,8 +43,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hist.h"
-#include "spec.h"
+#include "sim/base/hist.h"
+#include "sim/base/spec.h"
 
 typedef enum dev_model { MODEL_FIXED, MODEL_SSD, MODEL_HDD } dev_model_t;
 

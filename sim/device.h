@@ -16,7 +16,7 @@
 
 #include <gsl/gsl_rng.h>
 #include <jansson.h>
-#include "types.h"
+#include "sim/base/types.h"
 
 typedef enum dev_op { DEV_READ = 0, DEV_WRITE = 1 } dev_op_t;
 

@@ -6,18 +6,18 @@
 #include <gsl/gsl_rng.h>
 #include <jansson.h>
 
-#include "types.h"
+#include "sim/base/types.h"
 #include "sim.h"
-#include "event.h"
+#include "sim/base/event.h"
 #include "pagetable.h"
 #include "tlb.h"
-#include "u64map.h"
-#include "vmalist.h"
-#include "hist.h"
+#include "sim/base/u64map.h"
+#include "sim/base/vmalist.h"
+#include "sim/base/hist.h"
 #include "device.h"
-#include "../policies/repl.h"
-#include "../policies/cow.h"
-#include "../workloads/wl.h"
+#include "policies/repl.h"
+#include "policies/cow.h"
+#include "workloads/wl.h"
 
 /* SIM_ASSERT: a bug, not bad input. Prints where in the simulation it happened. */
 #define SIM_ASSERT(s, cond) do { if (!(cond)) sim_assert_fail((s), #cond, __FILE__, __LINE__); } while (0)

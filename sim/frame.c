@@ -12,7 +12,7 @@
  * as a swap entry, plus one while the page is in the swap cache. A slot whose count drops
  * to zero is free; freed slots are reused last-freed-first. */
 #include "engine.h"
-#include "xalloc.h"
+#include "sim/base/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -25,7 +25,7 @@
  * ref_bit "tlb_fill", only a walk that fills the TLB sets it, as x86 hardware does, so a bit
  * cleared by the policy stays clear while the translation stays cached. */
 #include "engine.h"
-#include "xalloc.h"
+#include "sim/base/xalloc.h"
 
 #include <string.h>
 

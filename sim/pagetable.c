@@ -4,7 +4,7 @@
  * and one slab access. Entries are never deleted: an unmapped page keeps an empty entry, which
  * is cheaper than tombstones and bounded by pages touched. Cost of growth: amortised O(1). */
 #include "pagetable.h"
-#include "xalloc.h"
+#include "sim/base/xalloc.h"
 
 #include <assert.h>
 #include <stdlib.h>

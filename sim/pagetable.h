@@ -8,7 +8,7 @@
 #ifndef PAGESIM_PAGETABLE_H
 #define PAGESIM_PAGETABLE_H
 
-#include "types.h"
+#include "sim/base/types.h"
 
 enum {
     PTE_PRESENT = 1u << 0,   /* val is a frame number */

@@ -55,9 +55,9 @@
  * take each other's lines), so such an input is spooled once to an unlinked temporary file
  * (wl_spool, input.c), and every stream reads that, under the original name. */
 #include "engine.h"
-#include "progress.h"
-#include "spec.h"
-#include "../workloads/pgid.h"
+#include "sim/base/progress.h"
+#include "sim/base/spec.h"
+#include "workloads/pgid.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -461,7 +461,7 @@ int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntra
             wl_rec_t r;
             int rc, attach_failed = 0;
             uint64_t nrec = 0;
-            progress_pass(s->progress, "finding processes", "records", wl, 0, NULL, NULL);
+            progress_pass(s->progress, "finding processes", "records", wl_progress_pos, wl, 0, NULL, NULL);
             while ((rc = wl_next(wl, &r)) > 0) {
                 progress_at(s->progress, ++nrec);
                 if (r.type == WL_RUN) {
@@ -1007,7 +1007,7 @@ int sim_run(sim_t *s, char *err)
     SIM_ASSERT(s, !s->finished);
     /* Page references, as the results' "references" and OPT's next-use pass count them. rr:
      * the setup pass counted them; trace: the file's bytes read tell how far. */
-    progress_pass(s->progress, "simulating", "refs", s->rr ? NULL : s->wl,
+    progress_pass(s->progress, "simulating", "refs", s->rr ? NULL : wl_progress_pos, s->wl,
                   s->rr ? s->vt_total : 0, run_progress, s);
     int rc = s->rr ? run_rr(s, err) : run_trace(s, err);
     if (rc)

@@ -10,9 +10,9 @@
 #include "engine.h"
 
 #include <stddef.h>
-#include "progress.h"
-#include "spec.h"
-#include "xalloc.h"
+#include "sim/base/progress.h"
+#include "sim/base/spec.h"
+#include "sim/base/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -14,7 +14,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
-#include "types.h"
+#include "sim/base/types.h"
 
 #define SIM_ERR_LEN 1024
 #define PAGESIM_SCHEMA 1   /* results schema version; results/README.md documents it */

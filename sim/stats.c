@@ -7,7 +7,7 @@
  * is bounded whatever the trace length and interval.
  * results/README.md documents every key; the schema number changes when a key changes. */
 #include "engine.h"
-#include "xalloc.h"
+#include "sim/base/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>

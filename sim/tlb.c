@@ -3,7 +3,7 @@
  * is the low bits of the vpn, as in real L1 TLBs. Per-set LRU uses a global 64-bit use
  * stamp (it cannot wrap in any run), so the least recently used way is the smallest stamp. */
 #include "tlb.h"
-#include "xalloc.h"
+#include "sim/base/xalloc.h"
 
 #include <assert.h>
 #include <stdlib.h>

@@ -13,7 +13,7 @@
  * shift the array, O(areas), done only on events. munmap of a range visits the smaller of
  * the range and the page table. */
 #include "engine.h"
-#include "xalloc.h"
+#include "sim/base/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -14,8 +14,8 @@
 
 #include "check.h"
 #include "sim/device.h"
-#include "sim/spec.h"
-#include "sim/xalloc.h"
+#include "sim/base/spec.h"
+#include "sim/base/xalloc.h"
 
 #define US PS_PER_US
 #define MS PS_PER_MS

@@ -21,7 +21,7 @@
  * one 4096-byte page takes 100us + 4096 / (500 * 2^20) s = 100us + 7812.5ns = 107812.5ns. */
 #include "check.h"
 #include "simrun.h"
-#include "sim/xalloc.h"
+#include "sim/base/xalloc.h"
 
 #include <errno.h>
 #include <math.h>

@@ -1,4 +1,4 @@
-/* test_event.c - the event queue (sim/event.c): a binary min-heap ordered by (when, seq).
+/* test_event.c - the event queue (sim/base/event.c): a binary min-heap ordered by (when, seq).
  *
  * What the engine relies on: the earliest event comes out first; events at the same time
  * come out in the order they were scheduled (FIFO by sequence number, never pointer order),
@@ -7,7 +7,7 @@
  * The random cases use a fixed-seed xorshift generator of the test's own, and compare with
  * a reference model (a sorted array), so a failure is reproducible. */
 #include "check.h"
-#include "sim/event.h"
+#include "sim/base/event.h"
 
 #include <stdlib.h>
 

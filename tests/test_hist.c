@@ -1,4 +1,4 @@
-/* test_hist.c - latency histograms (sim/hist.c): exact count, mean and max; percentiles
+/* test_hist.c - latency histograms (sim/base/hist.c): exact count, mean and max; percentiles
  * within one log bin (48 per decade: a bin spans a factor 10^(1/48) = 1.0491, so an
  * interpolated percentile is within 4.91% of the true one); empty histograms; merge; CDF.
  *
@@ -12,7 +12,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "check.h"
-#include "sim/hist.h"
+#include "sim/base/hist.h"
 
 #define BIN_ERR 0.0492   /* 10^(1/48) - 1 = 0.049139 */
 

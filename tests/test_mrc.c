@@ -1,4 +1,4 @@
-/* test_mrc.c - one-pass miss-ratio curves (sim/mrc.c) against textbook counts and against
+/* test_mrc.c - one-pass miss-ratio curves (sim/exp/mrc.c) against textbook counts and against
  * brute-force simulation of LRU and OPT at every size.
  *
  * The textbook values: Silberschatz, Galvin, Gagne, Operating System Concepts (10th ed.,
@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <jansson.h>
 
-#include "sim/mrc.h"
+#include "sim/exp/mrc.h"
 #include "workloads/wl.h"
 
 /* ---- a deterministic generator local to the tests (xorshift64*) ---- */

@@ -17,8 +17,8 @@
  * Belady's anomaly) run over the whole registry, so a new policy is tested once registered.
  */
 #include "check.h"
-#include "../policies/repl.h"
-#include "../sim/spec.h"
+#include "policies/repl.h"
+#include "sim/base/spec.h"
 
 #include <assert.h>
 #include <stdlib.h>

@@ -11,8 +11,8 @@
  * the rules in record.c's header. The end-to-end test is skipped (exit 77) only when
  * valgrind is not installed.
  */
-#include "../sim/record.h"
-#include "../workloads/convert.h"
+#include "workloads/record/record.h"
+#include "workloads/convert.h"
 #include "check.h"
 
 #include <jansson.h>

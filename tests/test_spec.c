@@ -1,4 +1,4 @@
-/* test_spec.c - the "NAME:key=value,..." parser and values with units (sim/spec.c).
+/* test_spec.c - the "NAME:key=value,..." parser and values with units (sim/base/spec.c).
  *
  * Expected values are exact: times in picoseconds, sizes in bytes with binary suffixes
  * (K = 1024), bandwidths in bytes per second. Tests for defects found in review sit under
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "sim/spec.h"
+#include "sim/base/spec.h"
 
 static void test_parse(void)
 {

@@ -15,10 +15,10 @@
 #include <unistd.h>
 
 #include "convert.h"
-#include "../sim/progress.h"
-#include "../sim/spec.h"
-#include "../sim/types.h"
-#include "../sim/xalloc.h"
+#include "sim/base/progress.h"
+#include "sim/base/spec.h"
+#include "sim/base/types.h"
+#include "sim/base/xalloc.h"
 
 /* ---- a set of (pid, 64-bit value) pairs ---- */
 typedef struct key_slot { uint64_t v; uint32_t pid, used; } key_slot_t;
@@ -136,7 +136,7 @@ int wl_convert_progress(const char *in, const char *informat, const char *to, co
     wl_rec_t r;
     int got;
     uint64_t nrec = 0;
-    progress_pass(progress, binary ? "to binary" : "to text", "records", wl, 0, NULL, NULL);
+    progress_pass(progress, binary ? "to binary" : "to text", "records", wl_progress_pos, wl, 0, NULL, NULL);
     while ((got = wl_next(wl, &r)) > 0) {
         progress_at(progress, ++nrec);
         if (binary ? wl_bin_write(bw, &r, err) : wl_write_text(f, &r)) {

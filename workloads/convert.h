@@ -34,7 +34,7 @@ void wl_bin_writer_free(wl_bin_writer_t *w);
  * no partial output; out "-" writes to standard output. 0, or with err (WL_ERR_LEN) -1
  * (SIM_EINPUT: bad input) or SIM_ESYS (the output cannot be created or written). */
 int wl_convert(const char *in, const char *informat, const char *to, const char *out, char *err);
-/* The same, reporting how far it has read on a progress line (sim/progress.h; NULL: none). */
+/* The same, reporting how far it has read on a progress line (sim/base/progress.h; NULL: none). */
 struct progress;
 int wl_convert_progress(const char *in, const char *informat, const char *to, const char *out,
                         struct progress *progress, char *err);

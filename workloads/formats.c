@@ -232,6 +232,11 @@ int wl_position(const wl_t *wl, uint64_t *done_bytes, uint64_t *total_bytes)
     return *total_bytes > 0;
 }
 
+int wl_progress_pos(const void *src, uint64_t *done_bytes, uint64_t *total_bytes)
+{
+    return wl_position(src, done_bytes, total_bytes);
+}
+
 void wl_close(wl_t *wl)
 {
     if (!wl)

@@ -23,7 +23,7 @@
  * linear probing, one or two cache lines a lookup), which runs of references to the same page
  * skip altogether, and pgid's state. Measured: see README (Performance).
  */
-#include "../sim/xalloc.h"
+#include "sim/base/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,7 +35,7 @@
 
 #include "pgid.h"
 #include "wl_priv.h"
-#include "../sim/progress.h"
+#include "sim/base/progress.h"
 
 #define D_COPY  0x80000000u     /* the reference copied: its source's next use is in nu->src */
 #define D_FAR   0x7fffffffu     /* the distance is in nu->far */
@@ -195,7 +195,7 @@ nextuse_t *nu_build(wl_t *wl, unsigned page_shift, const pgid_cow_t *cow, char *
     unsigned prev_ok = 0;             /* bit k: a reference of kind k keeps the key */
     static const uint8_t need[3] = {WL_PROT_R, WL_PROT_W, WL_PROT_X};
     int rc;
-    progress_pass(wl->progress, "next-use pass", "refs", wl, 0, NULL, NULL);
+    progress_pass(wl->progress, "next-use pass", "refs", wl_progress_pos, wl, 0, NULL, NULL);
     while ((rc = wl_fill(wl, batch, 128)) > 0) {
       progress_at(wl->progress, t);
       for (const wl_rec_t *rp = batch; rp < batch + rc; rp++) {

@@ -40,8 +40,8 @@
 
 #include "pgid.h"
 #include "wl_priv.h"
-#include "../sim/u64map.h"
-#include "../sim/vmalist.h"
+#include "sim/base/u64map.h"
+#include "sim/base/vmalist.h"
 
 #define ANON_BIT  (1ULL << 63)   /* an anonymous page's key */
 #define WP_BIT    (1ULL << 62)   /* in an address space's map: the PTE is write-protected */

@@ -19,7 +19,7 @@
 
 #include <stdio.h>
 #include <gsl/gsl_rng.h>
-#include "../sim/types.h"
+#include "sim/base/types.h"
 
 typedef enum wl_rec_type {
     WL_REF = 0,   /* a memory access */
@@ -110,7 +110,7 @@ struct wl {
                                     first wl_next. */
     int want_runs;               /* the caller takes WL_RUN records (and expands those it
                                     cannot use); 0: readers give every record */
-    struct progress *progress;   /* the reading command's progress line (sim/progress.h), or
+    struct progress *progress;   /* the reading command's progress line (sim/base/progress.h), or
                                     NULL; passes such as nu_build report to it */
     char err[WL_ERR_LEN];
 };
@@ -153,6 +153,8 @@ void wl_close(wl_t *wl);
  * size. 1 when known, 0 for standard input,
  * pipes and generators. Costs nothing per record (for progress lines). */
 int  wl_position(const wl_t *wl, uint64_t *done_bytes, uint64_t *total_bytes);
+/* The same for a progress line (progress.h's progress_pos_fn): src is the wl_t. */
+int  wl_progress_pos(const void *src, uint64_t *done_bytes, uint64_t *total_bytes);
 
 /* Formats an error "PATH:LINE: message" into wl->err; returns -1 for `return wl_error(...)`. */
 int wl_error(wl_t *wl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -211,8 +213,8 @@ void wl_input_close(wl_input_t *in);
  * Kept in a temporary file mapped into memory (4 bytes per page reference), since the
  * future cannot be streamed; the workload is rewound afterwards. cow: what the COW policy
  * decides (NULL: reuse). NULL with err on bad input; a failure of the machine (no room in
- * TMPDIR, out of memory) is thrown as SIM_ESYS to the caller's trap (sim/xalloc.h). */
-#include "../sim/u64map.h"
+ * TMPDIR, out of memory) is thrown as SIM_ESYS to the caller's trap (sim/base/xalloc.h). */
+#include "sim/base/u64map.h"
 typedef struct nextuse nextuse_t;
 struct pgid_cow;
 nextuse_t *nu_build(wl_t *wl, unsigned page_shift, const struct pgid_cow *cow, char *err);

@@ -2,7 +2,7 @@
  * TIME, SIZE and bandwidth option go through: spec_parse on the input as one string, the
  * typed lookups over what it gave, and each value parser on the input and on each value. */
 #include "fuzz.h"
-#include "sim/spec.h"
+#include "sim/base/spec.h"
 
 static void values(const char *s)
 {

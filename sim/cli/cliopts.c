@@ -10,8 +10,8 @@
  * override it; -o, -h, -q and --progress are not config at all). Cost: a linear scan of a table of ~20
  * entries per option on the command line. */
 #include "cliopts.h"
-#include "sim.h"
-#include "spec.h"
+#include "sim/sim.h"
+#include "sim/base/spec.h"
 
 #include <assert.h>
 #include <stdio.h>

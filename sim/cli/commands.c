@@ -2,10 +2,10 @@
 #include <string.h>
 
 #include "commands.h"
-#include "mrc.h"
-#include "record.h"
-#include "sweep.h"
-#include "../workloads/convert.h"
+#include "sim/exp/mrc.h"
+#include "workloads/record/record.h"
+#include "sim/exp/sweep.h"
+#include "workloads/convert.h"
 
 typedef struct command { const char *name; int (*main)(int argc, char **argv); } command_t;
 

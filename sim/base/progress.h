@@ -17,7 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct wl;
+/* Where a pass's source stands: bytes read of the file's size (1), or 0 when unknown. The
+ * streams of workloads/ give wl_progress_pos (wl.h); base knows no stream. */
+typedef int progress_pos_fn(const void *src, uint64_t *done_bytes, uint64_t *total_bytes);
 
 typedef enum progress_mode {
     PROGRESS_AUTO,    /* on when standard error is a terminal */
@@ -35,7 +37,8 @@ typedef struct progress {
     uint64_t step;            /* counts between looks, adapted to about 0.1 s */
     uint64_t total;           /* the pass's total count when known cheaply, else 0 */
     uint64_t count;           /* the last count reported */
-    const struct wl *wl;      /* the stream the pass reads, for bytes read and file size */
+    progress_pos_fn *pos;     /* where the pass's source stands (or NULL), */
+    const void *pos_src;      /* given this */
     progress_extra_fn *extra;
     void *extra_ctx;
     const char *cmd, *pass, *unit;
@@ -53,10 +56,11 @@ progress_t *progress_new(progress_mode_t mode, const char *cmd);
 void progress_free(progress_t *p);
 
 /* Begins a pass named `pass` ("simulating") counting `unit` ("refs"), ending the one before.
- * wl: the stream it reads (its bytes read of the file's size give the percentage), or NULL;
+ * pos(src): where the source it reads stands (its bytes read of the file's size give the
+ * percentage), or pos NULL;
  * total: the count at the end when known (it gives the percentage instead), or 0. extra: the
  * pass's own part of the line, or NULL. NULL p does nothing. */
-void progress_pass(progress_t *p, const char *pass, const char *unit, const struct wl *wl,
+void progress_pass(progress_t *p, const char *pass, const char *unit, progress_pos_fn *pos, const void *src,
                    uint64_t total, progress_extra_fn *extra, void *ctx);
 /* Ends the current pass at its final count: erases the line on a terminal; writes the pass's
  * totals when forced. (progress_pass ends the pass before at its last count seen.) */

@@ -102,12 +102,12 @@
 #include <string.h>
 #include <gsl/gsl_rng.h>
 
-#include "sim.h"
-#include "progress.h"
-#include "spec.h"
-#include "xalloc.h"
-#include "../workloads/wl.h"
-#include "../workloads/pgid.h"
+#include "sim/sim.h"
+#include "sim/base/progress.h"
+#include "sim/base/spec.h"
+#include "sim/base/xalloc.h"
+#include "workloads/wl.h"
+#include "workloads/pgid.h"
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -882,7 +882,7 @@ json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err)
     }
     wl_rec_t rec;
     int rc;
-    progress_pass(o->progress, opt ? "OPT stack pass" : "LRU stack pass", "refs", wl, 0, NULL, NULL);
+    progress_pass(o->progress, opt ? "OPT stack pass" : "LRU stack pass", "refs", wl_progress_pos, wl, 0, NULL, NULL);
     while ((rc = wl_next(wl, &rec)) > 0) {
         progress_at(o->progress, t);
         if (rec.type != WL_REF) {

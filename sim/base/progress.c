@@ -8,7 +8,6 @@
  * pass at 1 M refs/s alike) and a line is late by at most about 0.2 s. The first look comes
  * after 2^16 counts. A line is one fprintf (stderr is unbuffered: one write). */
 #include "progress.h"
-#include "../workloads/wl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,7 +66,7 @@ static void line(progress_t *p, double t, int final)
         len = snprintf(buf, sizeof buf, "pagesim %s: %s%s %s/%s %s (%.0f%%)", p->cmd, p->pass,
                        final ? " done:" : "", c, tot, p->unit,
                        100.0 * (double)p->count / (double)p->total);
-    } else if (p->wl && wl_position(p->wl, &done_b, &total_b)) {
+    } else if (p->pos && p->pos(p->pos_src, &done_b, &total_b)) {
         fmt_bytes(tot, sizeof tot, done_b, total_b);
         len = snprintf(buf, sizeof buf, "pagesim %s: %s%s %s %s, %s (%.0f%%)", p->cmd, p->pass,
                        final ? " done:" : "", c, p->unit, tot,
@@ -131,15 +130,16 @@ progress_t *progress_new(progress_mode_t mode, const char *cmd)
     return p;
 }
 
-void progress_pass(progress_t *p, const char *pass, const char *unit, const struct wl *wl,
-                   uint64_t total, progress_extra_fn *extra, void *ctx)
+void progress_pass(progress_t *p, const char *pass, const char *unit, progress_pos_fn *pos,
+                   const void *src,                   uint64_t total, progress_extra_fn *extra, void *ctx)
 {
     if (!p)
         return;
     end_pass(p, 1);
     p->pass = pass;
     p->unit = unit;
-    p->wl = wl;
+    p->pos = pos;
+    p->pos_src = src;
     p->total = total;
     p->extra = extra;
     p->extra_ctx = ctx;

@@ -51,9 +51,9 @@
  * grid point's lowest seed; when a plot would have more than 8 series and frames vary, it is
  * drawn at the median frame count only (said in its title). */
 #include "sweep.h"
-#include "cliopts.h"
-#include "sim.h"
-#include "spec.h"
+#include "sim/cli/cliopts.h"
+#include "sim/sim.h"
+#include "sim/base/spec.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -13,7 +13,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
-#include "types.h"
+#include "sim/base/types.h"
 
 #define REC_ERR_LEN 512
 

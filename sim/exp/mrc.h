@@ -18,7 +18,7 @@
 #define PAGESIM_MRC_H
 
 #include <jansson.h>
-#include "types.h"
+#include "sim/base/types.h"
 
 #define MRC_ERR_LEN 1024
 

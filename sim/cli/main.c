@@ -8,15 +8,15 @@
  * (standard output included: it is flushed and closed here and checked), a full file
  * system, a failed run of a sweep. The kind comes with the error (xalloc.h), never from its
  * words. A failed run leaves no results file. */
-#include "sim.h"
+#include "sim/sim.h"
 #include "cliopts.h"
 #include "commands.h"
-#include "progress.h"
-#include "spec.h"
-#include "xalloc.h"
-#include "../policies/repl.h"
-#include "../policies/cow.h"
-#include "../workloads/wl.h"
+#include "sim/base/progress.h"
+#include "sim/base/spec.h"
+#include "sim/base/xalloc.h"
+#include "policies/repl.h"
+#include "policies/cow.h"
+#include "workloads/wl.h"
 
 #include <errno.h>
 #include <getopt.h>

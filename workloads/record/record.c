@@ -60,9 +60,9 @@
  * native). Syscall lines are rare and parsed plainly.
  */
 #include "record.h"
-#include "../workloads/convert.h"
-#include "sim.h"
-#include "spec.h"
+#include "workloads/convert.h"
+#include "sim/sim.h"
+#include "sim/base/spec.h"
 
 #include <errno.h>
 #include <fcntl.h>
