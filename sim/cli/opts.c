@@ -6,7 +6,9 @@
  * (opterr = 0, optstring starting with ':') so that the messages name the command, and
  * it is reset (optind = 0, glibc's full re-initialisation) before each pass, so one
  * process may parse several command lines (the tests call the subcommands' mains).
- * Cost: a linear scan of the table per option given. */
+ * getopt_long permutes the array it parses (operands to the end), so the first pass, of
+ * the OPT_FIRST options, runs over a copy: the second must see the words as typed.
+ * Cost: a linear scan of the table per option given; the copy is argc pointers. */
 #include "opts.h"
 #include "sim/base/progress.h"
 #include "sim/base/xalloc.h"
@@ -70,6 +72,15 @@ int opts_apply(opts_parse_t *p, const opt_t *o, const char *value)
     return o->action(p, o, value);
 }
 
+/* The entry of cmd's tables for getopt_long's value o (own table first), or NULL; *more
+ * says whether it came from cmd->more. */
+static const opt_t *cmd_lookup(const opts_cmd_t *cmd, int o, int *more)
+{
+    const opt_t *e = opts_lookup(cmd->opts, 0, OPTS_VAL_BASE, o);
+    *more = !e && cmd->more && (e = opts_lookup(cmd->more, cmd->more_need, OPTS_VAL_MORE, o));
+    return e;
+}
+
 /* ---- help and messages ---- */
 
 void opts_usage(const opts_cmd_t *cmd, FILE *f)
@@ -120,7 +131,8 @@ int opts_bad(const opts_cmd_t *cmd, const char *fmt, ...)
 static int bad_option(const opts_cmd_t *cmd, int o, char **argv)
 {
     const char *word = argv[optind - 1];
-    const opt_t *e = optopt ? opts_lookup(cmd->opts, 0, OPTS_VAL_BASE, optopt) : NULL;
+    int more;
+    const opt_t *e = optopt ? cmd_lookup(cmd, optopt, &more) : NULL;
     int is_long = !strncmp(word, "--", 2) && word[2];
     if (is_long && e) {                      /* the word must be (an abbreviation of) e */
         size_t n = strcspn(word + 2, "=");
@@ -142,14 +154,21 @@ static int opts_passes(opts_parse_t *p, int pass, int argc, char **argv0, char *
 
 int opts_parse(const opts_cmd_t *cmd, int argc, char **argv, void *dest, json_t *cfg, int *first)
 {
-    struct option longopts[OPTS_MAX + 1];
-    char shortopts[2 + 3 * OPTS_MAX + 1] = "";
+    struct option longopts[2 * OPTS_MAX + 1];
+    char shortopts[2 + 6 * OPTS_MAX + 1] = "";
     int n = 0, any_first = 0;
     for (const opt_t *o = cmd->opts; o->name; o++, n++)
         any_first |= (o->flags & OPT_FIRST) != 0;
     assert(n <= OPTS_MAX);
     snprintf(shortopts, sizeof shortopts, "%s:", cmd->flags & OPTS_IN_ORDER ? "+" : "");
-    opts_getopt(cmd->opts, 0, OPTS_VAL_BASE, longopts, 0, shortopts, sizeof shortopts);
+    n = opts_getopt(cmd->opts, 0, OPTS_VAL_BASE, longopts, 0, shortopts, sizeof shortopts);
+    if (cmd->more) {
+        int m = 0;
+        while (cmd->more[m].name)
+            m++;
+        assert(m <= OPTS_MAX);
+        opts_getopt(cmd->more, cmd->more_need, OPTS_VAL_MORE, longopts, n, shortopts, sizeof shortopts);
+    }
     opts_parse_t p = { .cmd = cmd, .dest = dest, .cfg = cfg };
     /* Pass 0, if any option wants it: those options only; the others' errors wait. It
      * runs on a copy, since getopt_long permutes what it parses: after a pass over
@@ -178,11 +197,12 @@ static int opts_passes(opts_parse_t *p, int pass, int argc, char **argv0, char *
                     continue;
                 return bad_option(cmd, o, av);
             }
-            const opt_t *e = opts_lookup(cmd->opts, 0, OPTS_VAL_BASE, o);
+            int more;
+            const opt_t *e = cmd_lookup(cmd, o, &more);
             assert(e);
-            if ((pass == 0) != ((e->flags & OPT_FIRST) != 0))
+            if ((pass == 0) != (!more && (e->flags & OPT_FIRST)))
                 continue;
-            int rc = opts_apply(p, e, optarg);
+            int rc = more ? cmd->more_action(p, e, optarg) : opts_apply(p, e, optarg);
             if (rc < 0) {
                 fprintf(stderr, "%s: %s\n", cmd->prog, p->err);
                 return 2;

@@ -35,6 +35,10 @@
  *   OPT_FIRST           runs in a first pass before every other option, whatever the order
  *                       on the command line (run's -c: config files, which the other
  *                       options then override). Its errors come out first.
+ *   cmd->more           a second table (sweep: the run options) whose entries with all of
+ *                       cmd->more_need in their flags are accepted too, in command-line
+ *                       order (OPT_FIRST aside), unlisted in the help, each handed to
+ *                       cmd->more_action instead of its own key or action.
  *   .help = NULL        accepted but not listed; "" listed without a text ("-h, --help").
  * Flags from OPT_USER up are the command's own: cliopts.h's CLIOPT_SWEEP marks the run
  * options that sweep passes through; opts_getopt/opts_lookup select by them.
@@ -48,9 +52,11 @@
  * first operand, as record's PROGRAM ARGS need), "--" ends the options, "-" is an operand,
  * --name=value and unique abbreviations of long names work.
  *
- * Porting the hand-rolled loops (sweep, merge, mrc, record) is a table and a struct each:
+ * Porting the hand-rolled loops (sweep, merge, mrc, record) is a table and a struct each.
+ * A help text written as prose can stay whole in .usage with the options' .help NULL, or
+ * move into the table line by line (record's columns: .col = 21).
  *   merge   --title (opts_str), --no-plots (opts_true), OPTS_HELP; the DIR operand checked
- *           after parsing. Its help text moves to .usage unchanged.
+ *           after parsing (opts_bad). Its help text moves to .usage unchanged.
  *   mrc     -p -f -o --format (opts_str), --check-exact (opts_true), OPTS_QUIET/PROGRESS,
  *           OPTS_HELP; --sample, --sample-max, --page-size, --seed each a small action that
  *           parses into mrc_opts_t (its messages become p->err); "one trace only" after.
@@ -58,12 +64,11 @@
  *           --markers OPT_OPTIONAL with an action, --max-refs/--skip-refs one action told
  *           apart by .kind, --level an action. "--" and the PROGRAM operand are getopt's.
  *   sweep   its own options in a table (-p -f --set --seeds -j -o --jobs-file --title
- *           --no-plots -h, the checks as actions); the run options it passes through are
- *           cliopts.h's table (cliopt_opts) filtered by CLIOPT_SWEEP. Give opts_cmd_t a
- *           second table for them (more, more_need, more_action: looked up after the own
- *           table, numbered from OPTS_VAL_BASE + OPTS_MAX, their action replaced by
- *           more_action, which keeps (opt, value) for every run as sweep_parse does today);
- *           opts_getopt and opts_lookup already take the base and the flag filter for it.
+ *           --no-plots -h, the checks as actions into sweep_t); the run options it passes
+ *           through are cliopts.h's table: .more = cliopt_opts, .more_need = CLIOPT_SWEEP,
+ *           .more_action = an action that keeps (opt, value) for every run (with -c's path
+ *           made absolute), as sweep_parse's default case does today. build_grid then
+ *           applies them with cliopt_apply, unchanged; the help lists them in .epilog.
  * The messages of those loops differ slightly today ("option 'X' needs a value", "missing
  * value after 'X'"); ported, they say what every ported command says.
  *
@@ -95,9 +100,9 @@ enum {
     OPTS_IN_ORDER = 1u << 0,         /* opts_cmd_t.flags: options end at the first operand */
 };
 
-/* getopt_long's value for a table entry without a letter is OPTS_VAL_BASE plus its index;
- * a parser holds at most OPTS_MAX options. */
-enum { OPTS_VAL_BASE = 256, OPTS_MAX = 64 };
+/* getopt_long's value for a table entry without a letter is OPTS_VAL_BASE plus its index
+ * (OPTS_VAL_MORE plus it in cmd->more); a table holds at most OPTS_MAX options. */
+enum { OPTS_VAL_BASE = 256, OPTS_MAX = 64, OPTS_VAL_MORE = OPTS_VAL_BASE + OPTS_MAX };
 
 /* An action's return: 0 go on, -1 bad input (message in p->err: exit 2), or OPTS_DONE:
  * stop parsing, the command exits 0 (--help). */
@@ -129,6 +134,9 @@ struct opts_cmd {
     const char *epilog;              /* the help after the option list, or NULL */
     int col;                         /* column of the options' help texts; 0: 25 */
     unsigned flags;                  /* OPTS_IN_ORDER */
+    const opt_t *more;               /* a second table, or NULL (see above) */
+    unsigned more_need;              /* its options with all these flags are accepted */
+    opt_action_t more_action;        /* and handed to this */
 };
 
 /* What an action sees. */
