@@ -14,6 +14,7 @@
 #include "cliopts.h"
 #include "sim/sim.h"
 #include "sim/base/spec.h"
+#include "sim/base/xalloc.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -124,9 +125,10 @@ static int apply_set(opts_parse_t *p, const opt_t *o, const char *value)
         snprintf(err, SIM_ERR_LEN, "--set needs KEY=VALUE, not '%s'", value);
         return -1;
     }
-    char *key = strndup(value, (size_t)(eq - value));
-    if (!key)
-        abort();
+    size_t n = (size_t)(eq - value);
+    char *key = xmalloc(n + 1, "a --set key");    /* throws (xalloc.h) */
+    memcpy(key, value, n);
+    key[n] = '\0';
     int rc = config_set(cfg, key, eq + 1, err) ? -1 : 0;
     free(key);
     return rc;

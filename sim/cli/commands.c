@@ -1,6 +1,6 @@
 /* commands.c - the one table of pagesim's subcommands: name, main function, synopsis, summary.
  *
- * Every subcommand is a line here and a file of its own (run.c, policies.c, mrc.c ...), a
+ * Every subcommand is a line here and a file of its own (run.c, policies.c, convert.c ...), a
  * function taking the subcommand's argv (argv[0] its name) and returning the exit status;
  * main.c turns that into the process's. The top-level usage is printed from the same
  * lines, so a subcommand cannot be reachable and unlisted. Lines without a synopsis
