@@ -35,7 +35,7 @@ static const command_t commands[] = {
     {"mrc", mrc_main, "...", "one-pass miss-ratio curves (LRU, OPT)", {0}},
     {"sweep", sweep_main, "...", "run a grid of simulations in parallel", {0}},
     {"merge", merge_main, "DIR", "summary.tsv and plots from a sweep's JSON", {0}},
-    {"convert", convert_main, "--to text|binary IN OUT", "a trace to canonical text or binary", {0}},
+    {"convert", convert_main, "--to text|binary IN OUT", NULL, {0}},     /* the synopsis says it */
     {"info", info_main, "[--json] TRACE", "counts of references, pages, processes, events", {0}},
     {"record", record_main, "[-o FILE] -- PROGRAM [ARGS...]", "record a trace with Valgrind", {0}},
     {"version", commands_version, NULL, "the version", {"--version"}},

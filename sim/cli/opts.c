@@ -74,7 +74,7 @@ int opts_apply(opts_parse_t *p, const opt_t *o, const char *value)
 
 /* The entry of cmd's tables for getopt_long's value o (own table first), or NULL; *more
  * says whether it came from cmd->more. */
-static const opt_t *cmd_lookup(const opts_cmd_t *cmd, int o, int *more)
+static const opt_t *opts_find(const opts_cmd_t *cmd, int o, int *more)
 {
     const opt_t *e = opts_lookup(cmd->opts, 0, OPTS_VAL_BASE, o);
     *more = !e && cmd->more && (e = opts_lookup(cmd->more, cmd->more_need, OPTS_VAL_MORE, o));
@@ -132,7 +132,7 @@ static int bad_option(const opts_cmd_t *cmd, int o, char **argv)
 {
     const char *word = argv[optind - 1];
     int more;
-    const opt_t *e = optopt ? cmd_lookup(cmd, optopt, &more) : NULL;
+    const opt_t *e = optopt ? opts_find(cmd, optopt, &more) : NULL;
     int is_long = !strncmp(word, "--", 2) && word[2];
     if (is_long && e) {                      /* the word must be (an abbreviation of) e */
         size_t n = strcspn(word + 2, "=");
@@ -198,7 +198,7 @@ static int opts_passes(opts_parse_t *p, int pass, int argc, char **argv0, char *
                 return bad_option(cmd, o, av);
             }
             int more;
-            const opt_t *e = cmd_lookup(cmd, o, &more);
+            const opt_t *e = opts_find(cmd, o, &more);
             assert(e);
             if ((pass == 0) != (!more && (e->flags & OPT_FIRST)))
                 continue;
