@@ -608,6 +608,65 @@ run convert --format synthetic --to text "$I11/syn.json" -
 expect "F13: synthetic \"start\": \"010\" is ten, an @ not followed by a number is the name's ($(head -c 200 "$T/out"))" \
     has_out "mmap 1 0xa 0x1000 rw- file:lib@2.so private"
 
+# ---- issue 12: one command table, one option table (sim/cli/commands.c, opts.h) ----
+# Every subcommand is listed in the top-level usage, and each one's --help exits 0.
+run --help
+for c in run policies mrc sweep merge convert info record; do
+    expect "--help lists pagesim $c" grep -q "^ *\(usage: \)\?pagesim $c\b" "$T/out"
+done
+for a in help -h; do
+    run $a
+    expect "pagesim $a: the usage, exit 0 (rc $rc)" eval '[ $rc -eq 0 ] && has_out "usage: pagesim run"'
+done
+run version
+expect "pagesim version: as --version" grep -qx "pagesim $ver" "$T/out"
+run
+expect "no arguments: the usage on stderr" has_err "usage: pagesim run"
+for c in convert info policies; do
+    run $c --help
+    expect "$c --help: exit 0 (rc $rc)" [ $rc -eq 0 ]
+    expect "$c --help: usage on stdout" has_out "usage: pagesim $c"
+    expect "$c --help: the option list ends in -h, --help" grep -qx "  -h, --help" "$T/out"
+done
+run convert --help
+expect "convert --help lists --to" has_out "--to text|binary"
+run info --help
+expect "info --help lists --page-size" has_out "--page-size SIZE"
+# One message for a bad option in every ported command, with the usage after it.
+for c in run convert info policies; do
+    run $c --no-such-option
+    expect "$c --no-such-option: exit 2 (rc $rc)" [ $rc -eq 2 ]
+    expect "$c --no-such-option: named" has_err "unknown option '--no-such-option'"
+    expect "$c --no-such-option: the usage follows" has_err "usage: pagesim $c"
+done
+run info --json=1 "$TINY"
+expect "info --json=1: exit 2 (rc $rc)" [ $rc -eq 2 ]
+expect "info --json=1: says it takes no value" has_err "--json takes no value"
+run convert --to text "$TINY" "$T/o.txt" --format
+expect "convert ... --format (no value): exit 2 (rc $rc)" [ $rc -eq 2 ]
+expect "convert ... --format (no value): says so" has_err "pagesim convert: --format needs a value"
+run policies extra
+expect "policies with an operand: exit 2 (rc $rc)" [ $rc -eq 2 ]
+# Options after the operands, --name=value, "--" before an operand.
+run convert "$TINY" "$T/after.txt" --to=text -q
+expect "convert IN OUT --to=text: exit 0 (rc $rc)" [ $rc -eq 0 ]
+expect "convert IN OUT --to=text: the canonical text" cmp -s "$T/after.txt" <("$BIN" convert -q --to text "$TINY" -)
+run info -- "$TINY"
+expect "info -- TRACE: exit 0 (rc $rc)" [ $rc -eq 0 ]
+# A run option missing its value at the end is that, not the operand before it (the
+# config-file pass once permuted argv so that -f took the trace as its value).
+run run -q -o "$T/fmiss.json" "$TINY" -f
+expect "run TRACE -f: exit 2 (rc $rc)" [ $rc -eq 2 ]
+expect "run TRACE -f: -f needs a value ($(head -c 120 "$T/err"))" has_err "pagesim: -f needs a value"
+run run -q -o "$T/pmiss.json" "$TINY" --policy
+expect "run TRACE --policy: --policy needs a value ($(head -c 120 "$T/err"))" has_err "pagesim: --policy needs a value"
+expect "run TRACE -f, --policy: no results" eval '[ ! -e "$T/fmiss.json" ] && [ ! -e "$T/pmiss.json" ]'
+# -c FILE applies first wherever it stands; options after it override it either way.
+echo '{"frames": 7}' >"$T/seven.json"
+run run -q -f 9 -c "$T/seven.json" -o "$T/order.json" "$TINY"
+expect "run -f 9 -c FILE: exit 0 (rc $rc)" [ $rc -eq 0 ]
+jexpect "run -f 9 -c FILE(frames 7): -f wins" "$T/order.json" "g('config.frames') == 9"
+
 # ---- the queued JSON checks ----
 if [ -z "$PY" ]; then
     echo "cli: python3 not found: $(wc -l <"$CHECKS") JSON key and value checks skipped"

@@ -13,6 +13,8 @@
 #include "policies/repl.h"
 #include "sim/sim.h"
 #include "workloads/convert.h"
+#include "sim/cli/convert.h"
+#include "sim/cli/info.h"
 
 static char tmpdir[256];
 

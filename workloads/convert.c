@@ -1,9 +1,10 @@
-/* convert.c - `pagesim convert` and `pagesim info`: trace conversion and trace statistics.
+/* convert.c - trace conversion and trace statistics (the subcommands that call them are
+ * sim/cli/convert.c and sim/cli/info.c).
  *
  * Both stream the input once through any reader (wl_open), so they work on traces far larger
  * than memory. Conversion writes a temporary file beside the output and renames it only when
  * everything was read and written, so a bad input line or a full disk leaves no partial file
- * that a later run could mistake for a complete trace. Info keeps one hash set of the
+ * that a later run could mistake for a complete trace. wl_info keeps one hash set of the
  * distinct (pid, vpn) pairs, 16 bytes per distinct page (open addressing, doubled at half
  * load): the one cost that grows with the trace's footprint rather than its length.
  */
@@ -16,7 +17,6 @@
 
 #include "convert.h"
 #include "sim/base/progress.h"
-#include "sim/base/spec.h"
 #include "sim/base/types.h"
 #include "sim/base/xalloc.h"
 
@@ -287,160 +287,4 @@ out:
     wl_close(wl);
     gsl_rng_free(rng);
     return j;
-}
-
-/* ---- command line ---- */
-
-/* "--name VALUE" or "--name=VALUE" at argv[*i]: the value (advancing *i), or NULL. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name, int *missing)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, name, n))
-        return NULL;
-    if (a[n] == '=')
-        return a + n + 1;
-    if (a[n])
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
-static const char convert_usage[] =
-    "usage: pagesim convert [--format FORMAT] [-q | --progress] --to text|binary IN OUT\n"
-    "  Converts trace IN (any readable format, detected unless --format) to canonical pagesim\n"
-    "  text or the compact binary format. OUT '-' writes to standard output.\n"
-    "  A progress line goes to stderr when it is a terminal: -q, --quiet: none; --progress:\n"
-    "  plain lines even when it is not.\n";
-
-int convert_main(int argc, char **argv)
-{
-    const char *to = NULL, *format = NULL, *pos[2];
-    int npos = 0;
-    progress_mode_t pmode = PROGRESS_AUTO;
-    for (int i = 1; i < argc; i++) {
-        int missing = 0;
-        const char *v;
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(convert_usage, stdout);
-            return 0;
-        }
-        if (progress_option(argv[i], &pmode))
-            continue;
-        if ((v = opt_value(argc, argv, &i, "--to", &missing)))
-            to = v;
-        else if ((v = opt_value(argc, argv, &i, "--format", &missing)))
-            format = v;
-        else if (missing) {
-            fprintf(stderr, "pagesim convert: %s needs a value\n%s", argv[i], convert_usage);
-            return 2;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "pagesim convert: unknown option '%s'\n%s", argv[i], convert_usage);
-            return 2;
-        } else if (npos < 2)
-            pos[npos++] = argv[i];
-        else {
-            fprintf(stderr, "pagesim convert: too many arguments ('%s')\n%s", argv[i], convert_usage);
-            return 2;
-        }
-    }
-    if (!to || npos != 2) {
-        fprintf(stderr, "pagesim convert: %s\n%s", !to ? "--to is required" : "IN and OUT are required",
-                convert_usage);
-        return 2;
-    }
-    if (strcmp(to, "text") && strcmp(to, "binary")) {
-        fprintf(stderr, "pagesim convert: --to must be text or binary, not '%s'\n", to);
-        return 2;
-    }
-    char err[WL_ERR_LEN];
-    progress_t *progress = progress_new(pmode, "convert");
-    int rc = wl_convert_progress(pos[0], format, to, pos[1], progress, err);
-    progress_free(progress);
-    if (rc)
-        fprintf(stderr, "pagesim convert: %s\n", err);
-    return sim_exit_status(rc);     /* 2 bad input, 1 a write error (types.h) */
-}
-
-static const char info_usage[] =
-    "usage: pagesim info [--json] [--format FORMAT] [--page-size SIZE] TRACE\n"
-    "  Counts a trace's references, distinct pages (default 4K pages), processes and events.\n";
-
-int info_main(int argc, char **argv)
-{
-    const char *format = NULL, *path = NULL, *ps = "4096";
-    int as_json = 0;
-    for (int i = 1; i < argc; i++) {
-        int missing = 0;
-        const char *v;
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(info_usage, stdout);
-            return 0;
-        }
-        if (!strcmp(argv[i], "--json"))
-            as_json = 1;
-        else if ((v = opt_value(argc, argv, &i, "--format", &missing)))
-            format = v;
-        else if ((v = opt_value(argc, argv, &i, "--page-size", &missing)))
-            ps = v;
-        else if (missing) {
-            fprintf(stderr, "pagesim info: %s needs a value\n%s", argv[i], info_usage);
-            return 2;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "pagesim info: unknown option '%s'\n%s", argv[i], info_usage);
-            return 2;
-        } else if (!path)
-            path = argv[i];
-        else {
-            fprintf(stderr, "pagesim info: too many arguments ('%s')\n%s", argv[i], info_usage);
-            return 2;
-        }
-    }
-    if (!path) {
-        fprintf(stderr, "pagesim info: TRACE is required\n%s", info_usage);
-        return 2;
-    }
-    uint64_t page;
-    if (parse_size(ps, &page) || page == 0 || (page & (page - 1))) {
-        fprintf(stderr, "pagesim info: --page-size '%s' is not a power of two in bytes\n", ps);
-        return 2;
-    }
-    char err[WL_ERR_LEN];
-    json_t *j = wl_info(path, format, (unsigned)__builtin_ctzll(page), err);
-    if (!j) {
-        fprintf(stderr, "pagesim info: %s\n", err);
-        return 2;
-    }
-#define G(k) ((long long)json_integer_value(json_object_get(j, k)))
-    if (as_json) {
-        char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        if (s)
-            puts(s);
-        free(s);
-    } else {
-        printf("trace       %s (%s, %lld bytes)\n", path, json_string_value(json_object_get(j, "format")),
-               G("bytes"));
-        printf("references  %lld (reads %lld, writes %lld, ifetches %lld)\n", G("references"), G("reads"),
-               G("writes"), G("ifetches"));
-        printf("pages       %lld distinct %lld-byte pages (%lld page references)\n", G("pages"),
-               G("page_size"), G("page_references"));
-        printf("processes   %lld\n", G("processes"));
-        printf("events      forks %lld, execs %lld, exits %lld, waits %lld, mmaps %lld, munmaps %lld,"
-               " mprotects %lld, brks %lld\n", G("forks"), G("execs"), G("exits"), G("waits"),
-               G("mmaps"), G("munmaps"), G("mprotects"), G("brks"));
-        if (G("runs"))
-            printf("runs        %lld, holding %lld references (%.1f%%; replayed whole while their"
-                   " pages are in the TLB)\n", G("runs"), G("references_in_runs"),
-                   100.0 * (double)G("references_in_runs") / (double)G("references"));
-    }
-#undef G
-    json_decref(j);
-    if (fflush(stdout) || ferror(stdout)) {
-        fprintf(stderr, "pagesim info: cannot write to standard output: %s\n", strerror(errno ? errno : EIO));
-        return 1;
-    }
-    return 0;
 }

@@ -46,11 +46,4 @@ int wl_convert_progress(const char *in, const char *informat, const char *to, co
  * bytes (size of the file), format, page_size. NULL with err. */
 json_t *wl_info(const char *path, const char *format, unsigned page_shift, char *err);
 
-/* The subcommands, argv[0] being the subcommand's name:
- *   convert [--format F] [-q | --progress] --to text|binary IN OUT
- *   info [--json] [--format F] [--page-size SIZE] TRACE
- * Return 0, or 2 with the message on stderr. */
-int convert_main(int argc, char **argv);
-int info_main(int argc, char **argv);
-
 #endif

@@ -1,93 +1,101 @@
-/* cliopts.c - the `pagesim run` options as one table: long name, letter, and what each does to
- * the config.
+/* cliopts.c - the `pagesim run` options as one table (opts.h): long name, letter, help line,
+ * and what each does to the config.
  *
- * `pagesim run` (main.c) and `pagesim sweep` (sweep.c, which passes most run options through
- * to every grid point and writes them into jobs files) must agree exactly on what an option
- * means, and two hand-written copies of the option-to-key mapping drift apart. So both
- * build their getopt_long arrays from this table and apply options through cliopt_apply.
- * Options that are not a plain config key are a kind with its own rule here (-f, --tlb,
- * --set) or left to the caller (-c is loaded before everything else so that other options
- * override it; -o, -h, -q and --progress are not config at all). Cost: a linear scan of a table of ~20
- * entries per option on the command line. */
+ * `pagesim run` (run.c, which parses with this table and prints its help from it) and
+ * `pagesim sweep` (sweep.c, which passes most run options through to every grid point and
+ * writes them into jobs files) must agree exactly on what an option means, and two
+ * hand-written copies of the option-to-key mapping drift apart. So both build their
+ * getopt_long arrays from this table and apply options through its entries (cliopt_apply
+ * for sweep). Options that are not a plain config key are a kind with its own rule here
+ * (-f, --tlb, --set, -c: config files are loaded in a first pass so that the other options
+ * override them) or not config at all (-o, -q and --progress land in run's cliopt_dest_t;
+ * -h prints the help). Cost: a linear scan of a table of ~20 entries per option on the
+ * command line. */
 #include "cliopts.h"
 #include "sim/sim.h"
 #include "sim/base/spec.h"
+#include "sim/base/xalloc.h"
 
-#include <assert.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* In the order `pagesim run --help` lists them. */
-static const cliopt_t run_opts[] = {
-    {"policy", 'p', CLIOPT_KEY, "policy", 0},
-    {"frames", 'f', CLIOPT_FRAMES, NULL, 0},
-    {"memory", 'm', CLIOPT_KEY, "memory", CLIOPT_SWEEP},
-    {"page-size", 0, CLIOPT_KEY, "page_size", CLIOPT_SWEEP},
-    {"tlb", 0, CLIOPT_TLB, NULL, CLIOPT_SWEEP},
-    {"seed", 's', CLIOPT_KEY, "seed", CLIOPT_SWEEP},
-    {"format", 0, CLIOPT_KEY, "format", CLIOPT_SWEEP},
-    {"config", 'c', CLIOPT_CONFIG, NULL, CLIOPT_SWEEP},
-    {"set", 0, CLIOPT_SET, NULL, 0},
-    {"output", 'o', CLIOPT_OUTPUT, NULL, 0},
-    {"interval", 0, CLIOPT_KEY, "interval", CLIOPT_SWEEP},
-    {"cow", 0, CLIOPT_KEY, "cow", CLIOPT_SWEEP},
-    {"schedule", 0, CLIOPT_KEY, "schedule", CLIOPT_SWEEP},
-    {"swap-dev", 0, CLIOPT_KEY, "swap_dev", CLIOPT_SWEEP},
-    {"file-dev", 0, CLIOPT_KEY, "file_dev", CLIOPT_SWEEP},
-    {"ref-bit", 0, CLIOPT_KEY, "ref_bit", CLIOPT_SWEEP},
-    {"cpus", 0, CLIOPT_KEY, "cpus", CLIOPT_SWEEP},
-    {"quantum", 0, CLIOPT_KEY, "quantum", CLIOPT_SWEEP},
-    {"workload", 0, CLIOPT_KEY, "workload", 0},
-    {"quiet", 'q', CLIOPT_QUIET, NULL, 0},
-    {"progress", 0, CLIOPT_PROGRESS, NULL, 0},
-    {"help", 'h', CLIOPT_HELP, NULL, 0},
-};
-#define N_OPTS ((int)(sizeof run_opts / sizeof *run_opts))
-_Static_assert(N_OPTS <= CLIOPT_MAX, "raise CLIOPT_MAX");
+/* The table's lines: a config key, or one of the kinds with a rule of its own. */
+#define KEY(name, letter, meta, k, f, help) \
+    {name, letter, OPT_REQUIRED, meta, help, .key = k, .kind = CLIOPT_KEY, .flags = f}
+#define RULE(name, letter, arg, meta, fn, kd, f, help) \
+    {name, letter, arg, meta, help, .action = fn, .kind = kd, .flags = f}
+#define DEST(name, letter, arg, meta, fn, field, kd, help) \
+    {name, letter, arg, meta, help, .action = fn, \
+     .off = offsetof(cliopt_dest_t, field), .kind = kd}
 
-static int wanted(const cliopt_t *c, unsigned need)
-{
-    return (c->flags & need) == need;
-}
+static int apply_frames(opts_parse_t *p, const opt_t *o, const char *value);
+static int apply_tlb(opts_parse_t *p, const opt_t *o, const char *value);
+static int apply_set(opts_parse_t *p, const opt_t *o, const char *value);
+static int apply_config(opts_parse_t *p, const opt_t *o, const char *value);
+
+/* In the order `pagesim run --help` lists them. */
+const opt_t cliopt_opts[] = {
+    KEY("policy", 'p', "SPEC", "policy", 0, "replacement policy NAME[:key=value,...] (default lru)"),
+    RULE("frames", 'f', OPT_REQUIRED, "N", apply_frames, CLIOPT_FRAMES, 0, "physical memory in frames (default 256)"),
+    KEY("memory", 'm', "SIZE", "memory", CLIOPT_SWEEP, "physical memory in bytes, K/M/G suffixes (overrides -f)"),
+    KEY("page-size", 0, "BYTES", "page_size", CLIOPT_SWEEP, "page size, a power of two (default 4096)"),
+    RULE("tlb", 0, OPT_REQUIRED, "E[:W]", apply_tlb, CLIOPT_TLB, CLIOPT_SWEEP,
+         "TLB of E entries, W ways (default 64:4; 0 disables)"),
+    KEY("ref-bit", 0, "MODE", "ref_bit", CLIOPT_SWEEP, "access (R set on every reference) or tlb_fill (only on walks)"),
+    KEY("cow", 0, "SPEC", "cow", CLIOPT_SWEEP, "copy-on-write policy (default reuse)"),
+    KEY("schedule", 0, "S", "schedule", CLIOPT_SWEEP,
+        "trace (file order; default for one file), rr (round robin;\ndefault for several files), auto"),
+    KEY("cpus", 0, "N", "cpus", CLIOPT_SWEEP, "CPUs for the rr schedule (default 1)"),
+    KEY("quantum", 0, "TIME", "quantum", CLIOPT_SWEEP, "rr time slice (default 10ms)"),
+    KEY("workload", 0, "SPEC", "workload", 0, "a synthetic workload (JSON) instead of trace files"),
+    KEY("swap-dev", 0, "SPEC", "swap_dev", CLIOPT_SWEEP, "swap device MODEL[:k=v,...] (fixed, ssd, hdd; default fixed)"),
+    KEY("file-dev", 0, "SPEC", "file_dev", CLIOPT_SWEEP, "file device (default fixed)"),
+    KEY("seed", 's', "N", "seed", CLIOPT_SWEEP, "random seed (default 1)"),
+    KEY("format", 0, "NAME", "format", CLIOPT_SWEEP, "trace format (default: detected from content)"),
+    RULE("config", 'c', OPT_REQUIRED, "FILE", apply_config, CLIOPT_CONFIG, CLIOPT_SWEEP | OPT_FIRST,
+         "JSON config; other options override it"),
+    RULE("set", 0, OPT_REQUIRED, "KEY=VALUE", apply_set, CLIOPT_SET, 0,
+         "set any config key (dotted: costs.walk=30ns, tlb.asid=false)"),
+    DEST("output", 'o', OPT_REQUIRED, "FILE", opts_str, output, CLIOPT_OUTPUT, "results JSON (default: standard output)"),
+    KEY("interval", 0, "N", "interval", CLIOPT_SWEEP, "timeline record every N accesses (default 100000, 0 off)"),
+    DEST("quiet", 'q', OPT_NONE, NULL, opts_quiet, progress, CLIOPT_QUIET, OPTS_QUIET_HELP),
+    DEST("progress", 0, OPT_NONE, NULL, opts_progress, progress, CLIOPT_PROGRESS, OPTS_PROGRESS_HELP),
+    RULE("help", 'h', OPT_NONE, NULL, opts_help, CLIOPT_HELP, 0, ""),
+    {0},
+};
+#define N_OPTS ((int)(sizeof cliopt_opts / sizeof *cliopt_opts) - 1)
+_Static_assert(N_OPTS <= CLIOPT_MAX, "raise CLIOPT_MAX");
 
 int cliopt_getopt(unsigned need, struct option *longopts, int n, char *shortopts, size_t cap)
 {
-    size_t len = strlen(shortopts);
-    for (int i = 0; i < N_OPTS; i++) {
-        const cliopt_t *c = &run_opts[i];
-        if (!wanted(c, need))
-            continue;
-        int has_arg = c->kind == CLIOPT_HELP || c->kind == CLIOPT_QUIET || c->kind == CLIOPT_PROGRESS
-                      ? no_argument : required_argument;
-        longopts[n++] = (struct option){c->name, has_arg, NULL, c->letter ? c->letter : CLIOPT_VAL_BASE + i};
-        if (c->letter) {
-            assert(len + 3 < cap);
-            shortopts[len++] = c->letter;
-            if (has_arg == required_argument)
-                shortopts[len++] = ':';
-            shortopts[len] = '\0';
-        }
-    }
-    longopts[n] = (struct option){0, 0, 0, 0};
-    return n;
+    return opts_getopt(cliopt_opts, need, CLIOPT_VAL_BASE, longopts, n, shortopts, cap);
 }
 
 const cliopt_t *cliopt_lookup(int o, unsigned need)
 {
-    const cliopt_t *c = NULL;
-    if (o >= CLIOPT_VAL_BASE && o < CLIOPT_VAL_BASE + N_OPTS)
-        c = &run_opts[o - CLIOPT_VAL_BASE];
-    else
-        for (int i = 0; i < N_OPTS && !c; i++)
-            if (o > 0 && run_opts[i].letter == o)
-                c = &run_opts[i];
-    return c && wanted(c, need) ? c : NULL;
+    return opts_lookup(cliopt_opts, need, CLIOPT_VAL_BASE, o);
+}
+
+static int apply_frames(opts_parse_t *p, const opt_t *o, const char *value)
+{
+    (void)o;
+    return config_set(p->cfg, "frames", value, p->err) || config_set(p->cfg, "memory", "", p->err) ? -1 : 0;
+}
+
+static int apply_config(opts_parse_t *p, const opt_t *o, const char *value)
+{
+    (void)o;
+    return config_load_file(p->cfg, value, p->err) ? -1 : 0;
 }
 
 /* --tlb E[:W]: without W, the ways are min(E, 4) and at least 1 (the default geometry 64:4). */
-static int apply_tlb(json_t *cfg, const char *value, char *err)
+static int apply_tlb(opts_parse_t *p, const opt_t *o, const char *value)
 {
+    (void)o;
+    json_t *cfg = p->cfg;
+    char *err = p->err;
     char e[64], w[64];
     const char *colon = strchr(value, ':');
     if (strlen(value) >= sizeof e) {         /* a cut copy would be another number */
@@ -107,16 +115,20 @@ static int apply_tlb(json_t *cfg, const char *value, char *err)
     return config_set(cfg, "tlb.entries", e, err) || config_set(cfg, "tlb.ways", w, err) ? -1 : 0;
 }
 
-static int apply_set(json_t *cfg, const char *value, char *err)
+static int apply_set(opts_parse_t *p, const opt_t *o, const char *value)
 {
+    (void)o;
+    json_t *cfg = p->cfg;
+    char *err = p->err;
     const char *eq = strchr(value, '=');
     if (!eq) {
         snprintf(err, SIM_ERR_LEN, "--set needs KEY=VALUE, not '%s'", value);
         return -1;
     }
-    char *key = strndup(value, (size_t)(eq - value));
-    if (!key)
-        abort();
+    size_t n = (size_t)(eq - value);
+    char *key = xmalloc(n + 1, "a --set key");    /* throws (xalloc.h) */
+    memcpy(key, value, n);
+    key[n] = '\0';
     int rc = config_set(cfg, key, eq + 1, err) ? -1 : 0;
     free(key);
     return rc;
@@ -124,15 +136,12 @@ static int apply_set(json_t *cfg, const char *value, char *err)
 
 int cliopt_apply(json_t *cfg, const cliopt_t *opt, const char *value, char *err)
 {
-    switch (opt->kind) {
+    switch ((cliopt_kind_t)opt->kind) {
     case CLIOPT_KEY:
-        return config_set(cfg, opt->key, value, err) ? -1 : 0;
     case CLIOPT_FRAMES:
-        return config_set(cfg, "frames", value, err) || config_set(cfg, "memory", "", err) ? -1 : 0;
     case CLIOPT_TLB:
-        return apply_tlb(cfg, value, err);
     case CLIOPT_SET:
-        return apply_set(cfg, value, err);
+        break;
     case CLIOPT_CONFIG:
     case CLIOPT_OUTPUT:
     case CLIOPT_HELP:
@@ -140,6 +149,10 @@ int cliopt_apply(json_t *cfg, const cliopt_t *opt, const char *value, char *err)
     case CLIOPT_PROGRESS:
         return 0;
     }
-    assert(0);
-    return -1;
+    opts_parse_t p = { .cfg = cfg };
+    if (opts_apply(&p, opt, value)) {
+        snprintf(err, SIM_ERR_LEN, "%s", p.err);
+        return -1;
+    }
+    return 0;
 }

@@ -1,37 +1,46 @@
-/* cliopts.h - the one table of `pagesim run` options, shared by run and sweep. */
+/* cliopts.h - the one table of `pagesim run` options (an opts.h table), shared by run and sweep. */
 #ifndef PAGESIM_CLIOPTS_H
 #define PAGESIM_CLIOPTS_H
 
 #include <getopt.h>
 #include <jansson.h>
 
+#include "opts.h"
+#include "sim/base/progress.h"
+
+/* Each entry's .kind: what the option is to code that meets it after parsing. */
 typedef enum cliopt_kind {
     CLIOPT_KEY,      /* the value is config key `key` */
     CLIOPT_FRAMES,   /* -f: frames, and clears memory so that -f overrides a config's memory */
     CLIOPT_TLB,      /* --tlb E[:W]: tlb.entries and tlb.ways (W defaults to min(E, 4), >= 1) */
     CLIOPT_SET,      /* --set KEY=VALUE: any config key */
-    CLIOPT_CONFIG,   /* -c FILE: the caller loads config files before every other option */
-    CLIOPT_OUTPUT,   /* -o FILE: the caller's */
-    CLIOPT_HELP,     /* -h: the caller's */
-    CLIOPT_QUIET,    /* -q: no progress line (progress.h); the caller's, no argument */
+    CLIOPT_CONFIG,   /* -c FILE: loaded before every other option (OPT_FIRST) */
+    CLIOPT_OUTPUT,   /* -o FILE: cliopt_dest_t.output */
+    CLIOPT_HELP,     /* -h: the help */
+    CLIOPT_QUIET,    /* -q: no progress line (progress.h): cliopt_dest_t.progress; no argument */
     CLIOPT_PROGRESS, /* --progress: a progress line even without a terminal; likewise */
 } cliopt_kind_t;
 
 enum {
-    CLIOPT_SWEEP = 1u << 0,   /* `pagesim sweep` passes the option through to every run */
+    CLIOPT_SWEEP = OPT_USER << 0,   /* `pagesim sweep` passes the option through to every run */
 };
 
-typedef struct cliopt {
-    const char *name;         /* long name, without "--" */
-    char letter;              /* short option, or 0 */
-    cliopt_kind_t kind;
-    const char *key;          /* CLIOPT_KEY: the config key */
-    unsigned flags;           /* CLIOPT_SWEEP */
-} cliopt_t;
+/* A run option is an entry of the opts.h table: name, letter, kind, key, flags as before,
+ * and its help line, value and action. */
+typedef opt_t cliopt_t;
+
+/* The table, in the order `pagesim run --help` lists them, ending in {0}. Options that are
+ * config go to opts_parse's cfg; -o, -q and --progress to a cliopt_dest_t as its dest. */
+extern const opt_t cliopt_opts[];
+
+typedef struct cliopt_dest {
+    const char *output;             /* -o: results JSON (NULL: standard output) */
+    progress_mode_t progress;       /* -q, --progress (PROGRESS_AUTO without) */
+} cliopt_dest_t;
 
 /* getopt_long returns an option's letter, or this base plus its index in the table when it
  * has none; callers number their own long-only options from CLIOPT_VAL_END. */
-enum { CLIOPT_VAL_BASE = 256, CLIOPT_MAX = 32, CLIOPT_VAL_END = CLIOPT_VAL_BASE + CLIOPT_MAX };
+enum { CLIOPT_VAL_BASE = OPTS_VAL_BASE, CLIOPT_MAX = 32, CLIOPT_VAL_END = CLIOPT_VAL_BASE + CLIOPT_MAX };
 
 /* Appends the table's options whose flags include all of `need` (0: every option) to
  * longopts from index n, terminating the array; returns the new count. longopts must hold

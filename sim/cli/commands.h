@@ -1,8 +1,14 @@
-/* commands.h - the subcommands other than run and policies (commands.c's table). */
+/* commands.h - the table of pagesim's subcommands and the dispatch through it (commands.c). */
 #ifndef PAGESIM_COMMANDS_H
 #define PAGESIM_COMMANDS_H
 
-/* Runs cmd if it is one of them; 1 (with *status set to its exit status) if it was. */
-int cli_dispatch_extra(const char *cmd, int argc, char **argv, int *status);
+#include <stdio.h>
+
+/* Runs the subcommand argv[1] with argv + 1 (its argv[0] is its name) and returns its exit
+ * status; no subcommand or an unknown one: the usage on stderr, 2. */
+int commands_dispatch(int argc, char **argv);
+
+/* The top-level usage, one line per subcommand from the table. */
+void commands_usage(FILE *f);
 
 #endif
