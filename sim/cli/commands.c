@@ -2,9 +2,9 @@
 #include <string.h>
 
 #include "commands.h"
-#include "sim/exp/mrc.h"
+#include "mrc.h"
 #include "workloads/record/record.h"
-#include "sim/exp/sweep.h"
+#include "sweep.h"
 #include "workloads/convert.h"
 
 typedef struct command { const char *name; int (*main)(int argc, char **argv); } command_t;
