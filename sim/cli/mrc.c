@@ -115,6 +115,33 @@ static int mrc_parse_frames(const char *s, mrc_args_t *args)
     return rc ? -1 : 0;
 }
 
+/* What the options say together: -1 after a message when they do not make a curve. */
+static int mrc_check_args(const mrc_args_t *args)
+{
+    if (!args->o.policy || (strcmp(args->o.policy, "lru") && strcmp(args->o.policy, "opt"))) {
+        fprintf(stderr, args->o.policy ? "pagesim mrc: unknown policy '%s': mrc supports lru and opt\n"
+                                    : "pagesim mrc: -p lru|opt is required%s\n",
+                args->o.policy ? args->o.policy : "");
+        return -1;
+    }
+    if (!args->out || !args->trace) {
+        fprintf(stderr, "pagesim mrc: %s is required\n%s", args->out ? "a TRACE" : "-o FILE", mrc_usage);
+        return -1;
+    }
+    int sampling = (args->o.sample_rate > 0 && args->o.sample_rate < 1) || args->o.sample_max_pages;
+    if (args->o.check_exact && !sampling) {
+        fprintf(stderr, "pagesim mrc: --check-exact needs --sample RATE with RATE < 1 "
+                "or --sample-max N\n");
+        return -1;
+    }
+    if (sampling && !strcmp(args->o.policy, "opt")) {
+        fprintf(stderr, "pagesim mrc: --sample and --sample-max are for -p lru only (OPT is "
+                "computed exactly)\n");
+        return -1;
+    }
+    return 0;
+}
+
 /* The options: 0, 1 after --help, or -1 after a message on stderr. */
 static int mrc_parse_args(mrc_args_t *args, int argc, char **argv)
 {
@@ -190,27 +217,8 @@ static int mrc_parse_args(mrc_args_t *args, int argc, char **argv)
         fprintf(stderr, "pagesim mrc: option '%s' needs a value\n%s", a, mrc_usage);
         return -1;
     }
-    if (!args->o.policy || (strcmp(args->o.policy, "lru") && strcmp(args->o.policy, "opt"))) {
-        fprintf(stderr, args->o.policy ? "pagesim mrc: unknown policy '%s': mrc supports lru and opt\n"
-                                    : "pagesim mrc: -p lru|opt is required%s\n",
-                args->o.policy ? args->o.policy : "");
+    if (mrc_check_args(args))
         return -1;
-    }
-    if (!args->out || !args->trace) {
-        fprintf(stderr, "pagesim mrc: %s is required\n%s", args->out ? "a TRACE" : "-o FILE", mrc_usage);
-        return -1;
-    }
-    int sampling = (args->o.sample_rate > 0 && args->o.sample_rate < 1) || args->o.sample_max_pages;
-    if (args->o.check_exact && !sampling) {
-        fprintf(stderr, "pagesim mrc: --check-exact needs --sample RATE with RATE < 1 "
-                "or --sample-max N\n");
-        return -1;
-    }
-    if (sampling && !strcmp(args->o.policy, "opt")) {
-        fprintf(stderr, "pagesim mrc: --sample and --sample-max are for -p lru only (OPT is "
-                "computed exactly)\n");
-        return -1;
-    }
     if (frames_s)
         return mrc_parse_frames(frames_s, args);
     return 0;
