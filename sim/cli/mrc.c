@@ -1,7 +1,7 @@
 /* mrc.c - the `pagesim mrc` command line (see mrc.h): options, the output file, and the
  * error trap around mrc_compute (sim/exp/mrc.c), whose document it writes.
  *
- * The options are read by hand (opt_value: "--name VALUE", "--name=VALUE", "-pVALUE"); the
+ * The options are read by hand (arg_value: "--name VALUE", "--name=VALUE", "-pVALUE"); the
  * frame list is spec.h's one grammar, sorted. The output is created before the pass, so an
  * unwritable -o fails before minutes of work, and is written like a run's results (a
  * temporary file, fsync, rename: sim.h). Cost: nothing beyond the parse. */
@@ -40,7 +40,7 @@ static const char mrc_usage[] =
     "trace frees memory (exit, munmap, exec), prefetches (readahead), or runs under rr.\n";
 
 /* A count by spec.h's one rule (decimal or 0x hex; 010 is ten), >= 0. */
-static int parse_count(const char *s, uint64_t *out)
+static int count_value(const char *s, uint64_t *out)
 {
     long long v;
     if (strlen(s) >= 32 || parse_int(s, &v) || v < 0)
@@ -50,7 +50,7 @@ static int parse_count(const char *s, uint64_t *out)
 }
 
 /* "--name VALUE" or "--name=VALUE"; advances *i. 1 matched, 0 not this option, -1 missing. */
-static int opt_value(int argc, char **argv, int *i, const char *shrt, const char *lng,
+static int arg_value(int argc, char **argv, int *i, const char *shrt, const char *lng,
                      const char **val)
 {
     const char *a = argv[*i];
@@ -159,16 +159,16 @@ static int mrc_parse_args(mrc_args_t *args, int argc, char **argv)
         }
         if (progress_option(a, &args->pmode))
             continue;
-        if ((r = opt_value(argc, argv, &i, "-p", "--policy", &v))) {
+        if ((r = arg_value(argc, argv, &i, "-p", "--policy", &v))) {
             if (r < 0) goto missing;
             args->o.policy = v;
-        } else if ((r = opt_value(argc, argv, &i, "-f", "--frames", &v))) {
+        } else if ((r = arg_value(argc, argv, &i, "-f", "--frames", &v))) {
             if (r < 0) goto missing;
             frames_s = v;
-        } else if ((r = opt_value(argc, argv, &i, "-o", "--output", &v))) {
+        } else if ((r = arg_value(argc, argv, &i, "-o", "--output", &v))) {
             if (r < 0) goto missing;
             args->out = v;
-        } else if ((r = opt_value(argc, argv, &i, NULL, "--sample", &v))) {
+        } else if ((r = arg_value(argc, argv, &i, NULL, "--sample", &v))) {
             if (r < 0) goto missing;
             char *end;
             errno = 0;
@@ -177,16 +177,16 @@ static int mrc_parse_args(mrc_args_t *args, int argc, char **argv)
                 fprintf(stderr, "pagesim mrc: --sample '%s': expected a rate in (0, 1]\n", v);
                 return -1;
             }
-        } else if ((r = opt_value(argc, argv, &i, NULL, "--sample-max", &v))) {
+        } else if ((r = arg_value(argc, argv, &i, NULL, "--sample-max", &v))) {
             if (r < 0) goto missing;
-            if (parse_count(v, &args->o.sample_max_pages) || args->o.sample_max_pages < 16) {
+            if (count_value(v, &args->o.sample_max_pages) || args->o.sample_max_pages < 16) {
                 fprintf(stderr, "pagesim mrc: --sample-max '%s': expected a page count >= 16\n", v);
                 return -1;
             }
-        } else if ((r = opt_value(argc, argv, &i, NULL, "--format", &v))) {
+        } else if ((r = arg_value(argc, argv, &i, NULL, "--format", &v))) {
             if (r < 0) goto missing;
             args->o.format = v;
-        } else if ((r = opt_value(argc, argv, &i, NULL, "--page-size", &v))) {
+        } else if ((r = arg_value(argc, argv, &i, NULL, "--page-size", &v))) {
             if (r < 0) goto missing;
             uint64_t ps;
             if (parse_size(v, &ps) || ps == 0 || (ps & (ps - 1)) || ps > (1u << 30)) {
@@ -195,10 +195,10 @@ static int mrc_parse_args(mrc_args_t *args, int argc, char **argv)
                 return -1;
             }
             args->o.page_size = (uint32_t)ps;
-        } else if ((r = opt_value(argc, argv, &i, NULL, "--seed", &v))) {
+        } else if ((r = arg_value(argc, argv, &i, NULL, "--seed", &v))) {
             if (r < 0) goto missing;
             uint64_t s;
-            if (parse_count(v, &s)) {
+            if (count_value(v, &s)) {
                 fprintf(stderr, "pagesim mrc: --seed '%s': expected a non-negative integer\n", v);
                 return -1;
             }

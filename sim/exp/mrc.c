@@ -256,7 +256,7 @@ static inline uint64_t bin_of(uint64_t v)
 /* ---- the sample's eviction order (fixed-size SHARDS): a max-heap of hash values ---- */
 typedef struct hent { uint64_t h, space; vpn_t vpn; } hent_t;
 
-static void heap_push(hent_t **hp, size_t *n, size_t *cap, hent_t e)
+static void mrc_heap_push(hent_t **hp, size_t *n, size_t *cap, hent_t e)
 {
     if (*n == *cap) {
         *cap = *cap ? *cap * 2 : 1024;
@@ -271,7 +271,7 @@ static void heap_push(hent_t **hp, size_t *n, size_t *cap, hent_t e)
     h[i] = e;
 }
 
-static hent_t heap_pop(hent_t *h, size_t *n)
+static hent_t mrc_heap_pop(hent_t *h, size_t *n)
 {
     hent_t top = h[0], last = h[--*n];
     size_t i = 0;
@@ -422,7 +422,7 @@ static void lru_lower_threshold(mrc_lru_t *m)
     m->w_ref = (double)SAMPLE_ONE / (double)m->thresh;
     m->n_lowered++;
     while (m->heap_n && (m->heap[0].h >> (64 - SAMPLE_BITS)) >= m->thresh) {
-        hent_t e = heap_pop(m->heap, &m->heap_n);
+        hent_t e = mrc_heap_pop(m->heap, &m->heap_n);
         kslot_t *s = keytab_find(&m->keys, e.h, e.space, e.vpn);
         assert(s);
         fen_add(m->fen, m->cap, s->last, -1);
@@ -462,7 +462,7 @@ void mrc_lru_ref(mrc_lru_t *m, uint64_t space, vpn_t vpn)
     s->last = t;
     fen_add(m->fen, m->cap, t, 1);
     if (fresh && m->max_pages) {
-        heap_push(&m->heap, &m->heap_n, &m->heap_cap, (hent_t){ h, space, vpn });
+        mrc_heap_push(&m->heap, &m->heap_n, &m->heap_cap, (hent_t){ h, space, vpn });
         if (m->keys.n > m->max_pages)
             lru_lower_threshold(m);
     }

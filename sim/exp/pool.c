@@ -30,7 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_s(void)
+static double pool_now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -64,7 +64,7 @@ typedef struct pool {
  * tenth of the runs. */
 static void pool_progress(pool_t *r, int final)
 {
-    double t = now_s(), el = t - r->t0;
+    double t = pool_now_s(), el = t - r->t0;
     double eta = r->finished ? el / r->finished * (r->todo - r->finished) : NAN;
     char es[32], ee[32];
     fmt_duration(es, sizeof es, eta);
@@ -212,7 +212,7 @@ int pool_run(grid_t *g)
                 g->npts - todo, g->npts, g->runs_dir);
     if (!todo)
         return 0;
-    pool_t r = {.g = g, .todo = todo, .t0 = now_s(), .tty = isatty(2)};
+    pool_t r = {.g = g, .todo = todo, .t0 = pool_now_s(), .tty = isatty(2)};
     r.step = todo >= 10 ? todo / 10 : 1;
     r.nw = g->jobs < todo ? g->jobs : todo;
     r.slots = xcalloc((size_t)r.nw, sizeof *r.slots, "the sweep's workers");
