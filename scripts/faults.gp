@@ -1,12 +1,17 @@
-# faults.gp - fault rate against memory size, one line per policy (scripts/demo draws it).
+# faults.gp - fault rate against memory size, one line per policy: the faults table of a
+# policies x frames sweep (scripts/demo's plot).
 #
-# gnuplot -e "tsv='results/demo/faults.tsv'; out='results/demo/faults.png'; trace='NAME'; page_bytes=4096" scripts/faults.gp
+# gnuplot -e "dir='DIR'; load 'DIR/plot-vars.gp'" scripts/faults.gp   (scripts/plot does this)
+#   draws DIR/faults.tsv into DIR/faults.png, titled with the sweep's title (exp);
+# gnuplot -e "tsv='FILE'; out='PNG'; trace='NAME'; page_bytes=4096" scripts/faults.gp
+#   draws any such table.
 # tsv: a header line, then  policy  frames  faults  accesses  faults_per_1000  (tab-separated).
 # Both axes are logarithmic: the frame counts double across the sweep and fault rates span
 # orders of magnitude. The bottom axis counts frames, the top one the same memory in MiB.
+if (exists("dir")) { tsv = dir.'/faults.tsv'; out = dir.'/faults.png' }
 if (!exists("tsv"))        tsv = 'results/demo/faults.tsv'
 if (!exists("out"))        out = 'results/demo/faults.png'
-if (!exists("trace"))      trace = tsv
+if (!exists("trace"))      trace = exists("exp") ? exp : tsv
 if (!exists("page_bytes")) page_bytes = 4096
 
 set datafile separator "\t"

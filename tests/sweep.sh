@@ -334,6 +334,23 @@ else
     echo "note: not root or no tmpfs mount: full-disk tests skipped" >&2
 fi
 
+# ---- the faults table (sim/exp/plot.c's faults kind: scripts/demo's faults.tsv): a
+# policies x frames grid gets one row per point, as the demo's jq table had them
+"$pagesim" sweep -p lru,fifo -f 8,4 -o d30 --no-plots tiny.txt 2>/dev/null
+check "faults.tsv header" test "$(head -1 d30/faults.tsv)" = "$(printf 'policy\tframes\tfaults\taccesses\tfaults_per_1000')"
+check "faults.tsv rows by policy, then frames" \
+    test "$(tail -n +2 d30/faults.tsv | cut -f1,2 | tr '\t\n' ':,')" = "lru:4,lru:8,fifo:4,fifo:8,"
+want="$(for p in lru fifo; do for f in 4 8; do
+    jq -r --arg p "$p" --argjson f "$f" '[$p, $f, .faults.total, .accesses,
+        (if .accesses > 0 then (.faults.total * 1000 / .accesses * 10000 | round) / 10000 else 0 end)]
+        | @tsv' "d30/runs/${p}_f${f}_tiny.txt.json"; done; done)"
+check "faults.tsv = the runs' faults, accesses and rounded rate" test "$(tail -n +2 d30/faults.tsv)" = "$want"
+check "no faults table when a --set key varies" test ! -e d5/faults.tsv
+"$pagesim" sweep -p lru -f 4:6,5 -o d31 --no-plots tiny.txt 2>/dev/null
+check "frame lists: -f 4:6,5 is 4 5 6" test "$(tail -n +2 d31/summary.tsv | cut -f2 | paste -sd, -)" = "4,5,6"
+"$pagesim" sweep -p lru -f 1,,2 -o d32 --no-plots tiny.txt 2>/dev/null
+check "frame lists: an empty piece is an error (exit 2)" test $? -eq 2
+
 # ---- numbers follow one rule (issue 11, F13): 010 is ten, 0x10 sixteen, as in run ----
 printf 'R 0x1000\nR 0x2000\n' >"$tmp/num.txt"
 if "$pagesim" sweep -p lru -f 010,0x10 -o "$tmp/num" "$tmp/num.txt" >/dev/null 2>&1; then

@@ -327,9 +327,82 @@ static void test_parse_int(void)
     json_decref(p);
 }
 
+/* Frame lists (spec_parse_list), the one grammar of sweep -f and mrc --frames. */
+static int list_is(const char *s, int sorted, const uint64_t *want, size_t nwant)
+{
+    uint64_t *v = NULL;
+    size_t n = 0;
+    const char *bad = NULL;
+    int blen = -1;
+    int ok = spec_parse_list(s, 1, 1000, sorted, &v, &n, &bad, &blen) == 0 && n == nwant;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = v[i] == want[i];
+    if (!ok)
+        fprintf(stderr, "list '%s' (sorted %d): got %zu values\n", s, sorted, n);
+    free(v);
+    return ok;
+}
+
+static void test_parse_list(void)
+{
+    /* sorted (mrc --frames): ascending, each value once */
+    CHECK(list_is("4,1,2", 1, (uint64_t[]){1, 2, 4}, 3));
+    CHECK(list_is("8:16:4,1,12,100:101", 1, (uint64_t[]){1, 8, 12, 16, 100, 101}, 6));
+    CHECK(list_is("10:20:7", 1, (uint64_t[]){10, 17}, 2));          /* the end need not hit */
+    CHECK(list_is("16:1000:x4,010,0x10", 1, (uint64_t[]){10, 16, 64, 256}, 4));
+    CHECK(list_is("8:1024:x2", 1, (uint64_t[]){8, 16, 32, 64, 128, 256, 512, 1024}, 8));
+    CHECK(list_is("2:20:*3", 1, (uint64_t[]){2, 6, 18}, 3));         /* *F is xF */
+    CHECK(list_is("3:6", 1, (uint64_t[]){3, 4, 5, 6}, 4));           /* A:B steps by one */
+    /* in order (sweep -f): as written, a repeat kept where it first appears */
+    CHECK(list_is("64,16,32,16", 0, (uint64_t[]){64, 16, 32}, 3));
+    CHECK(list_is("4:12:4,2,8", 0, (uint64_t[]){4, 8, 12, 2}, 4));
+    CHECK(list_is("010,0x10", 0, (uint64_t[]){10, 16}, 2));
+    /* the end of the number range: no overflow past it */
+    CHECK(list_is("4611686018427387904:9223372036854775807:x2", 0,
+                  (uint64_t[]){4611686018427387904ull}, 1));
+    CHECK(list_is("9223372036854775806:9223372036854775807:5", 0,
+                  (uint64_t[]){9223372036854775806ull}, 1));
+
+    /* bad pieces come back with their place in the text */
+    static const char *bad[] = { "", "0", "1,,2", "5:3", "1:4:0", "a", "3:", ":3", "1:2:3:4",
+                                 "-1", "1.5", "99999999999999999999", "1:8:x1", "1:8:x",
+                                 "1:8:y2", "1:8:*", "2,", NULL };
+    for (int i = 0; bad[i]; i++) {
+        uint64_t *v = (uint64_t *)1;
+        size_t n = 7;
+        const char *at = NULL;
+        int len = -1;
+        int rc = spec_parse_list(bad[i], 1, 1000, i % 2, &v, &n, &at, &len);
+        CHECK_EQ(rc, -1);
+        CHECK(v == NULL && n == 0);
+        CHECK(at >= bad[i] && len >= 0 && at + len <= bad[i] + strlen(bad[i]));
+        if (rc == 0)
+            free(v);
+    }
+    uint64_t *v;
+    size_t n;
+    const char *at;
+    int len;
+    static const char range[] = "4,8,5:3,9";
+    CHECK_EQ(spec_parse_list(range, 1, 1000, 0, &v, &n, &at, &len), -1);
+    CHECK(at == range + 4 && len == 3);
+    CHECK_EQ(spec_parse_list("4,8,0,9", 1, 1000, 0, &v, &n, &at, &len), -1);
+    CHECK(len == 1 && at[0] == '0');
+    CHECK_EQ(spec_parse_list("4,8,3", 4, 1000, 0, &v, &n, &at, &len), -1);   /* below min */
+    CHECK(len == 1 && at[0] == '3');
+    /* the count limit: values as written, repeats included */
+    CHECK_EQ(spec_parse_list("1:1000", 1, 1000, 0, &v, &n, &at, &len), 0);
+    CHECK_EQ(n, 1000);
+    free(v);
+    CHECK_EQ(spec_parse_list("1:1001", 1, 1000, 0, &v, &n, &at, &len), -2);
+    CHECK_EQ(spec_parse_list("1:600,1:600", 1, 1000, 1, &v, &n, &at, &len), -2);
+    CHECK_EQ(spec_parse_list("1:100000000000", 1, 1000, 1, &v, &n, &at, &len), -2);
+}
+
 int main(void)
 {
     test_parse_int();
+    test_parse_list();
     test_parse();
     test_time();
     test_size();

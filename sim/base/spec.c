@@ -2,8 +2,11 @@
  *
  * One small parser for every pluggable thing, so that policies and devices accept the same
  * syntax and reject unknown keys the same way: a typo in a parameter name must be an error,
- * never a silently ignored default that skews an experiment. */
+ * never a silently ignored default that skews an experiment. The integer lists of frame
+ * counts (spec_parse_list) live here for the same reason: `sweep -f` and `mrc --frames` read
+ * one grammar, not two copies that drift apart. */
 #include "spec.h"
+#include "xalloc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -38,6 +41,123 @@ int parse_int(const char *s, long long *out)
     if (p == digits)
         return -1;
     *out = neg ? (v == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN : -(long long)v) : (long long)v;
+    return 0;
+}
+
+/* A number of [s, end) by parse_int's rule, >= 0. */
+static int list_number(const char *s, const char *end, uint64_t *out)
+{
+    char buf[32];
+    long long v;
+    if (s == end || end - s >= (long)sizeof buf)
+        return -1;
+    memcpy(buf, s, (size_t)(end - s));
+    buf[end - s] = '\0';
+    if (parse_int(buf, &v) || v < 0)
+        return -1;
+    *out = (uint64_t)v;
+    return 0;
+}
+
+/* One piece "N", "A:B", "A:B:STEP" or "A:B:xF" of [p, e): its first and last value and its
+ * step or factor (mul 0: adds step). 0, or -1 when it is not one. */
+static int list_piece(const char *p, const char *e, uint64_t *a, uint64_t *b, uint64_t *step,
+                      uint64_t *mul)
+{
+    const char *c1 = memchr(p, ':', (size_t)(e - p));
+    *step = 1;
+    *mul = 0;
+    if (!c1) {
+        if (list_number(p, e, a))
+            return -1;
+        *b = *a;
+        return 0;
+    }
+    const char *c2 = memchr(c1 + 1, ':', (size_t)(e - c1 - 1));
+    if (list_number(p, c1, a) || list_number(c1 + 1, c2 ? c2 : e, b) || *b < *a)
+        return -1;
+    if (c2 && c2 + 1 < e && (c2[1] == 'x' || c2[1] == '*'))
+        return list_number(c2 + 2, e, mul) || *mul < 2 ? -1 : 0;
+    if (c2)
+        return list_number(c2 + 1, e, step) || *step == 0 ? -1 : 0;
+    return 0;
+}
+
+typedef struct list_ent { uint64_t v; size_t at; } list_ent_t;
+
+static int cmp_list_ent(const void *pa, const void *pb)
+{
+    const list_ent_t *a = pa, *b = pb;
+    if (a->v != b->v)
+        return a->v < b->v ? -1 : 1;
+    return (a->at > b->at) - (a->at < b->at);
+}
+
+/* Drops repeats from v[0..*n) (the first stays), sorted or in place order. */
+static void list_unique(uint64_t *v, size_t *n, int sorted)
+{
+    list_ent_t *e = xcalloc(*n, sizeof *e, "a frame list");
+    for (size_t i = 0; i < *n; i++)
+        e[i] = (list_ent_t){v[i], i};
+    qsort(e, *n, sizeof *e, cmp_list_ent);
+    size_t w = 0;
+    if (sorted) {
+        for (size_t i = 0; i < *n; i++)
+            if (!w || v[w - 1] != e[i].v)
+                v[w++] = e[i].v;
+    } else {
+        unsigned char *keep = xcalloc(*n, 1, "a frame list");
+        for (size_t i = 0; i < *n; i++)
+            keep[e[i].at] = !i || e[i - 1].v != e[i].v;
+        for (size_t i = 0; i < *n; i++)
+            if (keep[i])
+                v[w++] = v[i];
+        free(keep);
+    }
+    free(e);
+    *n = w;
+}
+
+int spec_parse_list(const char *s, uint64_t min, size_t max_n, int sorted, uint64_t **out,
+                    size_t *n, const char **bad, int *bad_len)
+{
+    uint64_t *v = NULL;
+    size_t len = 0, cap = 0;
+    *out = NULL;
+    *n = 0;
+    for (const char *p = s;; ) {
+        const char *e = strchr(p, ',');
+        if (!e)
+            e = p + strlen(p);
+        uint64_t a, b, step, mul;
+        if (list_piece(p, e, &a, &b, &step, &mul) || a < min) {
+            *bad = p;
+            *bad_len = (int)(e - p);
+            free(v);
+            return -1;
+        }
+        for (uint64_t x = a;; x += step) {
+            if (len == max_n) {
+                free(v);
+                return -2;
+            }
+            if (len == cap) {
+                cap = cap ? cap * 2 : 16;
+                v = xrealloc(v, cap * sizeof *v, "a frame list");
+            }
+            v[len++] = x;
+            if (mul ? x > b / mul || x * mul > b : b - x < step)
+                break;
+            if (mul)
+                x = x * mul - step;                    /* the loop adds step back */
+        }
+        if (!*e)
+            break;
+        p = e + 1;
+    }
+    list_unique(v, &len, sorted);
+    *out = v;
+    *n = len;
     return 0;
 }
 

@@ -32,6 +32,17 @@ static inline int spec_digit(char c, unsigned base)
     return -1;
 }
 
+/* Lists of integers as frame lists are written (sweep -f, mrc --frames): pieces separated by
+ * commas, each N, a range A:B (A, A+1, ... B), A:B:STEP (A, A+STEP, ... up to B) or A:B:xF
+ * (A, A*F, A*F*F, ... up to B; *F is the same), numbers by parse_int's rule, A <= B,
+ * STEP >= 1, F >= 2. Limits: every value >= min, at most max_n values written (a repeat
+ * counts). A value written twice is kept once, where it first appears; `sorted` sorts the
+ * list ascending. 0 with *out (malloc'ed, never empty) and *n; -1 when a piece is bad or
+ * empty (*bad, *bad_len: that piece, inside s); -2 when there are more than max_n values.
+ * Callers word their own messages. Cost: O(n log n) for n values. */
+int spec_parse_list(const char *s, uint64_t min, size_t max_n, int sorted, uint64_t **out,
+                    size_t *n, const char **bad, int *bad_len);
+
 /* Value with units. Time: ps, ns, us, ms, s; a bare number is nanoseconds. Size: bytes with
  * optional K, M, G, T suffix (powers of 1024, optional trailing B or iB). Return 0 or -1. */
 int parse_time_ps(const char *s, sim_time_t *out);

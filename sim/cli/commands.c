@@ -12,8 +12,8 @@
 #include "info.h"
 #include "policies.h"
 #include "run.h"
-#include "sim/exp/mrc.h"
-#include "sim/exp/sweep.h"
+#include "mrc.h"
+#include "sweep.h"
 #include "workloads/record/record.h"
 
 #include <string.h>

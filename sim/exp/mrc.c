@@ -256,7 +256,7 @@ static inline uint64_t bin_of(uint64_t v)
 /* ---- the sample's eviction order (fixed-size SHARDS): a max-heap of hash values ---- */
 typedef struct hent { uint64_t h, space; vpn_t vpn; } hent_t;
 
-static void heap_push(hent_t **hp, size_t *n, size_t *cap, hent_t e)
+static void mrc_heap_push(hent_t **hp, size_t *n, size_t *cap, hent_t e)
 {
     if (*n == *cap) {
         *cap = *cap ? *cap * 2 : 1024;
@@ -271,7 +271,7 @@ static void heap_push(hent_t **hp, size_t *n, size_t *cap, hent_t e)
     h[i] = e;
 }
 
-static hent_t heap_pop(hent_t *h, size_t *n)
+static hent_t mrc_heap_pop(hent_t *h, size_t *n)
 {
     hent_t top = h[0], last = h[--*n];
     size_t i = 0;
@@ -422,7 +422,7 @@ static void lru_lower_threshold(mrc_lru_t *m)
     m->w_ref = (double)SAMPLE_ONE / (double)m->thresh;
     m->n_lowered++;
     while (m->heap_n && (m->heap[0].h >> (64 - SAMPLE_BITS)) >= m->thresh) {
-        hent_t e = heap_pop(m->heap, &m->heap_n);
+        hent_t e = mrc_heap_pop(m->heap, &m->heap_n);
         kslot_t *s = keytab_find(&m->keys, e.h, e.space, e.vpn);
         assert(s);
         fen_add(m->fen, m->cap, s->last, -1);
@@ -462,7 +462,7 @@ void mrc_lru_ref(mrc_lru_t *m, uint64_t space, vpn_t vpn)
     s->last = t;
     fen_add(m->fen, m->cap, t, 1);
     if (fresh && m->max_pages) {
-        heap_push(&m->heap, &m->heap_n, &m->heap_cap, (hent_t){ h, space, vpn });
+        mrc_heap_push(&m->heap, &m->heap_n, &m->heap_cap, (hent_t){ h, space, vpn });
         if (m->keys.n > m->max_pages)
             lru_lower_threshold(m);
     }
@@ -692,96 +692,6 @@ uint64_t mrc_opt_faults(const mrc_opt_t *m, uint64_t frames)
     return m->refs - hits;
 }
 
-/* ------------------------------------------------------------------ frame lists */
-
-/* A number of [s, end), by spec.h's one rule (decimal or 0x hex; 010 is ten). */
-static int parse_u64(const char *s, const char *end, uint64_t *out)
-{
-    char buf[32];
-    long long v;
-    if (s == end || end - s >= (long)sizeof buf)
-        return -1;
-    memcpy(buf, s, (size_t)(end - s));
-    buf[end - s] = '\0';
-    if (parse_int(buf, &v) || v < 0)
-        return -1;
-    *out = (uint64_t)v;
-    return 0;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-#define FRAMES_MAX_LIST 10000000u
-
-int mrc_parse_frames(const char *s, uint64_t **out, size_t *n, char *err)
-{
-    uint64_t *v = NULL;
-    size_t len = 0, cap = 0;
-    *out = NULL;
-    *n = 0;
-    const char *p = s;
-    for (;;) {
-        const char *e = strchr(p, ',');
-        if (!e)
-            e = p + strlen(p);
-        const char *c1 = memchr(p, ':', (size_t)(e - p));
-        uint64_t a, b, step = 1, mul = 0;        /* A:B:xF multiplies, as sweep -f */
-        int bad;
-        if (!c1) {
-            bad = parse_u64(p, e, &a);
-            b = a;
-        } else {
-            const char *c2 = memchr(c1 + 1, ':', (size_t)(e - c1 - 1));
-            bad = parse_u64(p, c1, &a) || parse_u64(c1 + 1, c2 ? c2 : e, &b);
-            if (!bad && c2 && c2 + 1 < e && c2[1] == 'x')
-                bad = parse_u64(c2 + 2, e, &mul) || mul < 2;
-            else if (!bad && c2)
-                bad = parse_u64(c2 + 1, e, &step) || step == 0;
-            if (!bad && b < a)
-                bad = 1;
-        }
-        if (bad || a == 0) {
-            snprintf(err, MRC_ERR_LEN, "bad frame list '%s' at '%.*s': expected frame counts "
-                     ">= 1 as A,B,C or ranges A:B:STEP or A:B:xFACTOR (A <= B, STEP >= 1, "
-                     "FACTOR >= 2)", s, (int)(e - p), p);
-            free(v);
-            return -1;
-        }
-        for (uint64_t x = a;; x += step) {
-            if (len == FRAMES_MAX_LIST) {
-                snprintf(err, MRC_ERR_LEN, "frame list '%s' has more than %u sizes", s,
-                         FRAMES_MAX_LIST);
-                free(v);
-                return -1;
-            }
-            if (len == cap) {
-                cap = cap ? cap * 2 : 16;
-                v = mrc_xrealloc(v, cap * sizeof *v);
-            }
-            v[len++] = x;
-            if (mul ? x > b / mul || x * mul > b : b - x < step)
-                break;
-            if (mul)
-                x = x * mul - step;                    /* the loop adds step back */
-        }
-        if (!*e)
-            break;
-        p = e + 1;
-    }
-    qsort(v, len, sizeof *v, cmp_u64);
-    size_t w = 0;
-    for (size_t i = 0; i < len; i++)
-        if (!w || v[w - 1] != v[i])
-            v[w++] = v[i];
-    *out = v;
-    *n = w;
-    return 0;
-}
-
 /* ------------------------------------------------------------------ workloads */
 
 static uint64_t *default_frames(uint64_t pages, size_t *n)
@@ -802,135 +712,255 @@ static json_t *curve_point(uint64_t frames, uint64_t faults, double mr)
                      "miss_ratio", mr);
 }
 
-json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err)
+/* One computation of mrc_compute: the options, the workload, the engines, the counts. */
+typedef struct mrc_pass {
+    const mrc_opts_t *o;
+    const char *trace;
+    int opt, sampled;             /* OPT (else LRU); SHARDS sampling */
+    uint32_t psize;
+    unsigned shift;               /* log2 psize */
+    double rate;
+    gsl_rng *rng;
+    wl_t *wl;
+    nextuse_t *nu;                /* OPT: next uses */
+    mrc_lru_t *lru, *exact;       /* LRU; the exact one beside a sample (check_exact) */
+    mrc_opt_t *om;
+    keytab_t keys;                /* OPT: the distinct pages */
+    pgid_t *ids;
+    vtime_t t;                    /* page references */
+    /* the sampled curve's error, over the resolved sizes (and the largest elsewhere) */
+    double err_sum, err_max, bound_max, unres_max;
+    size_t n_res;
+} mrc_pass_t;
+
+/* The options: 0, or -1 with err. */
+static int mrc_pass_check(mrc_pass_t *p, char *err)
 {
-    int opt;
+    const mrc_opts_t *o = p->o;
     if (!o->policy || !strcmp(o->policy, "lru"))
-        opt = 0;
+        p->opt = 0;
     else if (!strcmp(o->policy, "opt"))
-        opt = 1;
+        p->opt = 1;
     else {
         snprintf(err, MRC_ERR_LEN, "unknown policy '%s' for mrc: lru or opt", o->policy);
-        return NULL;
+        return -1;
     }
-    uint32_t psize = o->page_size ? o->page_size : 4096;
-    if (psize & (psize - 1)) {
-        snprintf(err, MRC_ERR_LEN, "page size %" PRIu32 " is not a power of two", psize);
-        return NULL;
+    p->psize = o->page_size ? o->page_size : 4096;
+    if (p->psize & (p->psize - 1)) {
+        snprintf(err, MRC_ERR_LEN, "page size %" PRIu32 " is not a power of two", p->psize);
+        return -1;
     }
-    unsigned shift = 0;
-    while ((1u << shift) != psize)
-        shift++;
-    double rate = o->sample_rate;
-    int sampled = (rate > 0 && rate < 1) || o->sample_max_pages;
-    if (!(rate >= 0 && rate <= 1)) {
-        snprintf(err, MRC_ERR_LEN, "sampling rate %g is not in (0, 1]", rate);
-        return NULL;
+    while ((1u << p->shift) != p->psize)
+        p->shift++;
+    p->rate = o->sample_rate;
+    p->sampled = (p->rate > 0 && p->rate < 1) || o->sample_max_pages;
+    if (!(p->rate >= 0 && p->rate <= 1)) {
+        snprintf(err, MRC_ERR_LEN, "sampling rate %g is not in (0, 1]", p->rate);
+        return -1;
     }
-    if (sampled && opt) {
+    if (p->sampled && p->opt) {
         snprintf(err, MRC_ERR_LEN, "sampling (SHARDS) is for -p lru only: OPT is computed exactly");
-        return NULL;
+        return -1;
     }
     for (size_t i = 0; i < o->nframes; i++)
         assert(o->frames[i] >= 1 && (!i || o->frames[i] > o->frames[i - 1]));
+    return 0;
+}
 
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    assert(rng);
-    gsl_rng_set(rng, o->seed);
+/* The workload and the engines (OPT: after the next-use pass): 0, or -1 with err. */
+static int mrc_pass_open(mrc_pass_t *p, char *err)
+{
+    const mrc_opts_t *o = p->o;
+    p->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    assert(p->rng);
+    gsl_rng_set(p->rng, o->seed);
     char werr[WL_ERR_LEN];
-    wl_t *wl = wl_open(trace, o->format, rng, werr);
-    if (!wl) {
+    p->wl = wl_open(p->trace, o->format, p->rng, werr);
+    if (!p->wl) {
         snprintf(err, MRC_ERR_LEN, "%s", werr);
-        gsl_rng_free(rng);
-        return NULL;
+        return -1;
     }
-    wl->progress = o->progress;                /* nu_build reports its pass too */
-
-    json_t *doc = NULL;
-    nextuse_t *nu = NULL;
-    mrc_lru_t *lru = NULL, *exact = NULL;
-    mrc_opt_t *om = NULL;
-    keytab_t keys = { 0 };
-    pgid_t *ids = NULL;
-    uint64_t *frames = NULL;
-    size_t nframes = 0;
-    vtime_t t = 0;
-
-    if (opt) {
-        nu = nu_build(wl, shift, NULL, werr);
-        if (!nu) {
+    p->wl->progress = o->progress;             /* nu_build reports its pass too */
+    if (p->opt) {
+        p->nu = nu_build(p->wl, p->shift, NULL, werr);
+        if (!p->nu) {
             snprintf(err, MRC_ERR_LEN, "%s", werr);
-            goto out;
+            return -1;
         }
-        om = mrc_opt_new(o->nframes ? o->frames[o->nframes - 1] : 0);
-        keytab_init(&keys);
+        p->om = mrc_opt_new(o->nframes ? o->frames[o->nframes - 1] : 0);
+        keytab_init(&p->keys);
     } else {
-        lru = mrc_lru_new_sized(sampled && rate > 0 ? rate : 1.0, o->sample_max_pages);
-        if (sampled && o->check_exact)
-            exact = mrc_lru_new(1.0);
+        p->lru = mrc_lru_new_sized(p->sampled && p->rate > 0 ? p->rate : 1.0, o->sample_max_pages);
+        if (p->sampled && o->check_exact)
+            p->exact = mrc_lru_new(1.0);
     }
-
     /* Pages are contents, as the engine and OPT's next-use pass see them (workloads/pgid.h):
      * a file page is one page however many processes map it, fork shares anonymous pages
      * until a write copies them, exec, exit and munmap end pages. A reference the engine
      * skips (segv, protection) is counted but touches no page; one that copies on write
      * touches two, the source it reads and then its copy, as in the engine. */
-    ids = pgid_new(shift, NULL);
-    if (!ids) {
+    p->ids = pgid_new(p->shift, NULL);
+    if (!p->ids) {
         snprintf(err, MRC_ERR_LEN, "out of memory");
-        goto out;
+        return -1;
     }
+    return 0;
+}
+
+/* The pass: every page reference of the workload through the engines. 0, or -1 with err. */
+static int mrc_pass_run(mrc_pass_t *p, char *err)
+{
+    const mrc_opts_t *o = p->o;
     wl_rec_t rec;
     int rc;
-    progress_pass(o->progress, opt ? "OPT stack pass" : "LRU stack pass", "refs", wl_progress_pos, wl, 0, NULL, NULL);
-    while ((rc = wl_next(wl, &rec)) > 0) {
-        progress_at(o->progress, t);
+    progress_pass(o->progress, p->opt ? "OPT stack pass" : "LRU stack pass", "refs", wl_progress_pos, p->wl, 0, NULL, NULL);
+    while ((rc = wl_next(p->wl, &rec)) > 0) {
+        progress_at(o->progress, p->t);
         if (rec.type != WL_REF) {
-            pgid_event(ids, &rec);
+            pgid_event(p->ids, &rec);
             continue;
         }
         vpn_t first;
         uint64_t n;
-        wl_split(&rec, shift, &first, &n);
-        for (uint64_t i = 0; i < n; i++, t++) {
-            pgid_ref_t id = pgid_ref(ids, rec.pid, first + i, (ref_kind_t)rec.kind);
+        wl_split(&rec, p->shift, &first, &n);
+        for (uint64_t i = 0; i < n; i++, p->t++) {
+            pgid_ref_t id = pgid_ref(p->ids, rec.pid, first + i, (ref_kind_t)rec.kind);
             if (!id.key)
                 continue;
             for (int k = id.src != id.key ? 0 : 1; k < 2; k++) {
                 page_key_t key = k ? id.key : id.src;
-                if (opt) {
+                if (p->opt) {
                     int fresh;
-                    keytab_get(&keys, key_hash(key, 0), key, 0, &fresh);
-                    mrc_opt_ref(om, t, k ? nu_get(nu, t) : nu_get_src(nu, t));
+                    keytab_get(&p->keys, key_hash(key, 0), key, 0, &fresh);
+                    mrc_opt_ref(p->om, p->t, k ? nu_get(p->nu, p->t) : nu_get_src(p->nu, p->t));
                 } else {
-                    mrc_lru_ref(lru, key, 0);
-                    if (exact)
-                        mrc_lru_ref(exact, key, 0);
+                    mrc_lru_ref(p->lru, key, 0);
+                    if (p->exact)
+                        mrc_lru_ref(p->exact, key, 0);
                 }
             }
         }
     }
-    progress_end(o->progress, t);
+    progress_end(o->progress, p->t);
     if (rc < 0) {
-        snprintf(err, MRC_ERR_LEN, "%s", wl->err);
-        goto out;
+        snprintf(err, MRC_ERR_LEN, "%s", p->wl->err);
+        return -1;
     }
-    if (opt && t != nu_count(nu)) {
+    if (p->opt && p->t != nu_count(p->nu)) {
         snprintf(err, MRC_ERR_LEN, "%s: the next-use pass counted %" PRIu64 " page references, "
-                 "the curve pass %" PRIu64 " (the trace changed?)", trace, nu_count(nu), t);
-        goto out;
+                 "the curve pass %" PRIu64 " (the trace changed?)", p->trace, nu_count(p->nu), p->t);
+        return -1;
     }
+    return 0;
+}
 
-    uint64_t pages;
-    if (opt)
-        pages = keys.n;
-    else if (!sampled)
-        pages = mrc_lru_pages(lru);
-    else if (exact)
-        pages = mrc_lru_pages(exact);
+/* The distinct pages: counted, or estimated from a sample. */
+static uint64_t mrc_pass_pages(const mrc_pass_t *p)
+{
+    if (p->opt)
+        return p->keys.n;
+    if (!p->sampled)
+        return mrc_lru_pages(p->lru);
+    if (p->exact)
+        return mrc_lru_pages(p->exact);
+    return (uint64_t)llround((double)mrc_lru_pages(p->lru) / mrc_lru_rate(p->lru));
+}
+
+/* The curve's point at f frames; accounts the sampled curve's error in p. per_t: page
+ * references per reference the LRU engine counted. */
+static json_t *mrc_pass_point(mrc_pass_t *p, uint64_t f, double per_t)
+{
+    uint64_t faults;
+    double mr;
+    vtime_t t = p->t;
+    if (p->opt) {
+        faults = mrc_opt_faults(p->om, f);
+        mr = t ? (double)faults / (double)t : 0;
+    } else {
+        faults = mrc_lru_faults(p->lru, f);
+        /* exact: per page reference, skipped ones included, as `run` counts */
+        mr = p->sampled ? mrc_lru_miss_ratio(p->lru, f) * per_t : t ? (double)faults / (double)t : 0;
+    }
+    json_t *pt = curve_point(f, faults, mr);
+    int res = 1;
+    if (p->sampled) {
+        res = mrc_lru_resolved(p->lru, f);
+        double b = mrc_lru_error_bound(p->lru, f) * per_t;
+        json_object_set_new(pt, "resolved", json_boolean(res));
+        json_object_set_new(pt, "stderr", json_real(mrc_lru_stderr(p->lru, f) * per_t));
+        json_object_set_new(pt, "error_bound", json_real(b));
+        if (res) {
+            p->n_res++;
+            if (b > p->bound_max)
+                p->bound_max = b;
+        }
+    }
+    if (p->exact) {
+        uint64_t ef = mrc_lru_faults(p->exact, f);
+        double emr = t ? (double)ef / (double)t : 0;
+        json_object_set_new(pt, "exact_faults", json_integer((json_int_t)ef));
+        json_object_set_new(pt, "exact_miss_ratio", json_real(emr));
+        double e = fabs(mr - emr);
+        if (res) {
+            p->err_sum += e;
+            if (e > p->err_max)
+                p->err_max = e;
+        } else if (e > p->unres_max) {
+            p->unres_max = e;
+        }
+    }
+    return pt;
+}
+
+/* The document's "sampled" object (after the curve, whose error it reports). */
+static json_t *mrc_pass_sampled(const mrc_pass_t *p)
+{
+    const mrc_opts_t *o = p->o;
+    mrc_lru_t *lru = p->lru;
+    double r = mrc_lru_rate(lru), w = mrc_lru_weight(lru);
+    json_t *samp = json_pack("{sf sf sf ss sI sf sf sI sb sI}",
+                     "rate", r, "requested_rate", p->rate > 0 ? p->rate : 1.0,
+                     "first_rate", mrc_lru_first_rate(lru),
+                     "method", o->sample_max_pages
+                         ? "SHARDS fixed-size, spatial hash of the page key, with SHARDS_adj "
+                           "(Waldspurger et al., FAST'15)"
+                         : "SHARDS fixed-rate, spatial hash of the page key, with SHARDS_adj "
+                           "(Waldspurger et al., FAST'15)",
+                     "samples", (json_int_t)mrc_lru_samples(lru),
+                     "sampled_weight", w,
+                     "adjustment", (double)p->t - w,
+                     "sampled_pages", (json_int_t)mrc_lru_pages(lru),
+                     "pages_estimated", !p->exact,
+                     "min_resolved_frames", (json_int_t)mrc_lru_min_resolved(lru));
+    if (!mrc_lru_min_resolved(lru))   /* too few sampled pages: nothing resolved */
+        json_object_set_new(samp, "min_resolved_frames", json_null());
+    if (o->sample_max_pages)
+        json_object_set_new(samp, "max_pages", json_pack("{sI sI sI}",
+            "limit", (json_int_t)o->sample_max_pages,
+            "threshold_lowered", (json_int_t)mrc_lru_lowered(lru),
+            "pages_evicted", (json_int_t)mrc_lru_evicted(lru)));
     else
-        pages = (uint64_t)llround((double)mrc_lru_pages(lru) / mrc_lru_rate(lru));
+        json_object_set_new(samp, "expected_samples", json_real((double)p->t * r));
+    json_object_set_new(samp, "miss_ratio_stderr_bound",
+                        p->n_res ? json_real(p->bound_max) : json_null());
+    json_object_set_new(samp, "bound", json_string(MRC_BOUND_DOC));
+    if (p->exact)
+        json_object_set_new(samp, "error", json_pack("{sf sf sI sf ss}",
+            "mean_abs_miss_ratio", p->n_res ? p->err_sum / (double)p->n_res : 0.0,
+            "max_abs_miss_ratio", p->err_max,
+            "resolved_sizes", (json_int_t)p->n_res,
+            "unresolved_max_abs_miss_ratio", p->unres_max,
+            "against", "the exact LRU curve computed in the same pass, over the resolved "
+                       "sizes"));
+    return samp;
+}
 
+/* The document of a finished pass. */
+static json_t *mrc_pass_doc(mrc_pass_t *p)
+{
+    const mrc_opts_t *o = p->o;
+    uint64_t pages = mrc_pass_pages(p), *frames;
+    size_t nframes;
     if (o->nframes) {
         frames = mrc_xrealloc(NULL, o->nframes * sizeof *frames);
         memcpy(frames, o->frames, o->nframes * sizeof *frames);
@@ -938,317 +968,49 @@ json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err)
     } else {
         frames = default_frames(pages, &nframes);
     }
-
     /* miss ratios are per page reference (t), skipped ones included, as `run` counts; the
      * engine's are per reference it was given (skipped ones excluded, copy-on-write
      * references counted for their source and their copy) */
-    double per_t = !opt && t ? (double)mrc_lru_refs(lru) / (double)t : 1;
+    double per_t = !p->opt && p->t ? (double)mrc_lru_refs(p->lru) / (double)p->t : 1;
     json_t *curve = json_array();
-    double err_sum = 0, err_max = 0, bound_max = 0, unres_max = 0;
-    size_t n_res = 0;
-    for (size_t i = 0; i < nframes; i++) {
-        uint64_t f = frames[i], faults;
-        double mr;
-        if (opt) {
-            faults = mrc_opt_faults(om, f);
-            mr = t ? (double)faults / (double)t : 0;
-        } else {
-            faults = mrc_lru_faults(lru, f);
-            /* exact: per page reference, skipped ones included, as `run` counts */
-            mr = sampled ? mrc_lru_miss_ratio(lru, f) * per_t : t ? (double)faults / (double)t : 0;
-        }
-        json_t *pt = curve_point(f, faults, mr);
-        int res = 1;
-        if (sampled) {
-            res = mrc_lru_resolved(lru, f);
-            double b = mrc_lru_error_bound(lru, f) * per_t;
-            json_object_set_new(pt, "resolved", json_boolean(res));
-            json_object_set_new(pt, "stderr", json_real(mrc_lru_stderr(lru, f) * per_t));
-            json_object_set_new(pt, "error_bound", json_real(b));
-            if (res) {
-                n_res++;
-                if (b > bound_max)
-                    bound_max = b;
-            }
-        }
-        if (exact) {
-            uint64_t ef = mrc_lru_faults(exact, f);
-            double emr = t ? (double)ef / (double)t : 0;
-            json_object_set_new(pt, "exact_faults", json_integer((json_int_t)ef));
-            json_object_set_new(pt, "exact_miss_ratio", json_real(emr));
-            double e = fabs(mr - emr);
-            if (res) {
-                err_sum += e;
-                if (e > err_max)
-                    err_max = e;
-            } else if (e > unres_max) {
-                unres_max = e;
-            }
-        }
-        json_array_append_new(curve, pt);
-    }
-
-    json_t *samp = json_null();
-    if (sampled) {
-        double r = mrc_lru_rate(lru), w = mrc_lru_weight(lru);
-        samp = json_pack("{sf sf sf ss sI sf sf sI sb sI}",
-                         "rate", r, "requested_rate", rate > 0 ? rate : 1.0,
-                         "first_rate", mrc_lru_first_rate(lru),
-                         "method", o->sample_max_pages
-                             ? "SHARDS fixed-size, spatial hash of the page key, with SHARDS_adj "
-                               "(Waldspurger et al., FAST'15)"
-                             : "SHARDS fixed-rate, spatial hash of the page key, with SHARDS_adj "
-                               "(Waldspurger et al., FAST'15)",
-                         "samples", (json_int_t)mrc_lru_samples(lru),
-                         "sampled_weight", w,
-                         "adjustment", (double)t - w,
-                         "sampled_pages", (json_int_t)mrc_lru_pages(lru),
-                         "pages_estimated", !exact,
-                         "min_resolved_frames", (json_int_t)mrc_lru_min_resolved(lru));
-        if (!mrc_lru_min_resolved(lru))   /* too few sampled pages: nothing resolved */
-            json_object_set_new(samp, "min_resolved_frames", json_null());
-        if (o->sample_max_pages)
-            json_object_set_new(samp, "max_pages", json_pack("{sI sI sI}",
-                "limit", (json_int_t)o->sample_max_pages,
-                "threshold_lowered", (json_int_t)mrc_lru_lowered(lru),
-                "pages_evicted", (json_int_t)mrc_lru_evicted(lru)));
-        else
-            json_object_set_new(samp, "expected_samples", json_real((double)t * r));
-        json_object_set_new(samp, "miss_ratio_stderr_bound",
-                            n_res ? json_real(bound_max) : json_null());
-        json_object_set_new(samp, "bound", json_string(MRC_BOUND_DOC));
-        if (exact)
-            json_object_set_new(samp, "error", json_pack("{sf sf sI sf ss}",
-                "mean_abs_miss_ratio", n_res ? err_sum / (double)n_res : 0.0,
-                "max_abs_miss_ratio", err_max,
-                "resolved_sizes", (json_int_t)n_res,
-                "unresolved_max_abs_miss_ratio", unres_max,
-                "against", "the exact LRU curve computed in the same pass, over the resolved "
-                           "sizes"));
-    }
-
-    doc = json_pack("{si ss ss ss sI sI sI so}",
-                    "schema", 1, "policy", opt ? "opt" : "lru", "trace", trace,
-                    "format", wl->ops->name, "page_size", (json_int_t)psize,
-                    "references", (json_int_t)t, "pages", (json_int_t)pages,
+    for (size_t i = 0; i < nframes; i++)
+        json_array_append_new(curve, mrc_pass_point(p, frames[i], per_t));
+    free(frames);
+    json_t *samp = p->sampled ? mrc_pass_sampled(p) : json_null();
+    json_t *doc = json_pack("{si ss ss ss sI sI sI so}",
+                    "schema", 1, "policy", p->opt ? "opt" : "lru", "trace", p->trace,
+                    "format", p->wl->ops->name, "page_size", (json_int_t)p->psize,
+                    "references", (json_int_t)p->t, "pages", (json_int_t)pages,
                     "sampled", samp);
-    if (opt)
+    if (p->opt)
         json_object_set_new(doc, "max_frames", o->nframes
                             ? json_integer((json_int_t)o->frames[o->nframes - 1]) : json_null());
     json_object_set_new(doc, "mrc", curve);
     assert(doc);
-
-out:
-    free(frames);
-    keytab_free(&keys);
-    pgid_free(ids);
-    mrc_lru_free(lru);
-    mrc_lru_free(exact);
-    mrc_opt_free(om);
-    if (nu)
-        nu_free(nu);
-    wl_close(wl);
-    gsl_rng_free(rng);
     return doc;
 }
 
-/* ------------------------------------------------------------------ CLI */
-
-static const char mrc_usage[] =
-    "usage: pagesim mrc -p lru|opt [--frames LIST] [--sample RATE] [--sample-max N]\n"
-    "                   [--check-exact] [--format F] [--page-size N] [--seed S] -o FILE TRACE\n"
-    "  LIST: A,B,C and ranges A:B:STEP or A:B:xFACTOR, mixable, as sweep -f (default: powers\n"
-    "        of two and the page count)\n"
-    "  -q, --quiet: no progress line (by default, one when stderr is a terminal);\n"
-    "  --progress: progress lines on stderr even when it is not a terminal\n"
-    "  --sample RATE: SHARDS spatial sampling of pages at RATE in (0,1] (lru only). Each\n"
-    "      point gets \"resolved\" (false below 1/RATE frames, where the sample cannot tell\n"
-    "      sizes apart, and everywhere when fewer than 32 pages are sampled) and\n"
-    "      \"error_bound\" (3 standard errors + the curve's drop across the sampling\n"
-    "      resolution + the share of unseen hot pages: see \"bound\" in the output)\n"
-    "  --sample-max N: fixed-size SHARDS, at most N sampled pages: the rate (RATE, or 1)\n"
-    "      is lowered as pages arrive so that memory stays flat\n"
-    "  --check-exact: with sampling, also compute the exact curve and report the error\n"
-    "  OPT with a frame list is computed up to its largest size; without one, for all sizes.\n"
-    "Pages are contents, as `run` sees them (a file page once however many map it; fork shares\n"
-    "anonymous pages until a write copies them); faults are misses: compare them with a run's\n"
-    "`misses`, not faults.total (which counts minor faults that find the page in memory). The\n"
-    "curve equals per-size runs for one process that frees nothing early; it differs when the\n"
-    "trace frees memory (exit, munmap, exec), prefetches (readahead), or runs under rr.\n";
-
-/* "--name VALUE" or "--name=VALUE"; advances *i. 1 matched, 0 not this option, -1 missing. */
-static int opt_value(int argc, char **argv, int *i, const char *shrt, const char *lng,
-                     const char **val)
+static void mrc_pass_free(mrc_pass_t *p)
 {
-    const char *a = argv[*i];
-    if ((shrt && !strcmp(a, shrt)) || !strcmp(a, lng)) {
-        if (*i + 1 >= argc)
-            return -1;
-        *val = argv[++*i];
-        return 1;
-    }
-    size_t n = strlen(lng);
-    if (!strncmp(a, lng, n) && a[n] == '=') {
-        *val = a + n + 1;
-        return 1;
-    }
-    if (shrt && !strncmp(a, shrt, 2) && a[2] && shrt[2] == '\0') {   /* -pVALUE */
-        *val = a + 2;
-        return 1;
-    }
-    return 0;
+    keytab_free(&p->keys);
+    pgid_free(p->ids);
+    mrc_lru_free(p->lru);
+    mrc_lru_free(p->exact);
+    mrc_opt_free(p->om);
+    if (p->nu)
+        nu_free(p->nu);
+    wl_close(p->wl);
+    gsl_rng_free(p->rng);
 }
 
-/* mrc_compute with an error trap (xalloc.h): out of memory or a full TMPDIR for OPT's table
- * comes back as NULL with its kind, so that mrc_main removes its temporary output. */
-static json_t *mrc_compute_caught(const mrc_opts_t *o, const char *trace, char *err, int *kind)
+json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err)
 {
-    xtrap_t trap;
-    xtrap_push(&trap);
-    if (setjmp(trap.jb)) {
-        xtrap_pop(&trap);
-        snprintf(err, MRC_ERR_LEN, "%s", trap.msg);
-        *kind = trap.kind;
+    mrc_pass_t p = { .o = o, .trace = trace };
+    if (mrc_pass_check(&p, err))
         return NULL;
-    }
-    json_t *doc = mrc_compute(o, trace, err);
-    xtrap_pop(&trap);
-    *kind = SIM_EINPUT;
+    json_t *doc = NULL;
+    if (!mrc_pass_open(&p, err) && !mrc_pass_run(&p, err))
+        doc = mrc_pass_doc(&p);
+    mrc_pass_free(&p);
     return doc;
-}
-
-int mrc_main(int argc, char **argv)
-{
-    mrc_opts_t o = { .policy = NULL, .page_size = 4096, .seed = 1 };
-    const char *out = NULL, *trace = NULL, *frames_s = NULL;
-    char err[MRC_ERR_LEN];
-    uint64_t *frames = NULL;
-    int ret = 2;
-    progress_mode_t pmode = PROGRESS_AUTO;
-
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = NULL;
-        int r;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(mrc_usage, stdout);
-            return 0;
-        }
-        if (!strcmp(a, "--check-exact")) {
-            o.check_exact = 1;
-            continue;
-        }
-        if (progress_option(a, &pmode))
-            continue;
-        if ((r = opt_value(argc, argv, &i, "-p", "--policy", &v))) {
-            if (r < 0) goto missing;
-            o.policy = v;
-        } else if ((r = opt_value(argc, argv, &i, "-f", "--frames", &v))) {
-            if (r < 0) goto missing;
-            frames_s = v;
-        } else if ((r = opt_value(argc, argv, &i, "-o", "--output", &v))) {
-            if (r < 0) goto missing;
-            out = v;
-        } else if ((r = opt_value(argc, argv, &i, NULL, "--sample", &v))) {
-            if (r < 0) goto missing;
-            char *end;
-            errno = 0;
-            o.sample_rate = strtod(v, &end);
-            if (!*v || *end || errno || !(o.sample_rate > 0 && o.sample_rate <= 1)) {
-                fprintf(stderr, "pagesim mrc: --sample '%s': expected a rate in (0, 1]\n", v);
-                goto done;
-            }
-        } else if ((r = opt_value(argc, argv, &i, NULL, "--sample-max", &v))) {
-            if (r < 0) goto missing;
-            if (parse_u64(v, v + strlen(v), &o.sample_max_pages) || o.sample_max_pages < 16) {
-                fprintf(stderr, "pagesim mrc: --sample-max '%s': expected a page count >= 16\n", v);
-                goto done;
-            }
-        } else if ((r = opt_value(argc, argv, &i, NULL, "--format", &v))) {
-            if (r < 0) goto missing;
-            o.format = v;
-        } else if ((r = opt_value(argc, argv, &i, NULL, "--page-size", &v))) {
-            if (r < 0) goto missing;
-            uint64_t ps;
-            if (parse_size(v, &ps) || ps == 0 || (ps & (ps - 1)) || ps > (1u << 30)) {
-                fprintf(stderr, "pagesim mrc: --page-size '%s': expected a power of two "
-                        "number of bytes (e.g. 4096 or 4K), at most 1G\n", v);
-                goto done;
-            }
-            o.page_size = (uint32_t)ps;
-        } else if ((r = opt_value(argc, argv, &i, NULL, "--seed", &v))) {
-            if (r < 0) goto missing;
-            uint64_t s;
-            if (parse_u64(v, v + strlen(v), &s)) {
-                fprintf(stderr, "pagesim mrc: --seed '%s': expected a non-negative integer\n", v);
-                goto done;
-            }
-            o.seed = (unsigned long)s;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "pagesim mrc: unknown option '%s'\n%s", a, mrc_usage);
-            goto done;
-        } else if (trace) {
-            fprintf(stderr, "pagesim mrc: one trace only (got '%s' and '%s')\n", trace, a);
-            goto done;
-        } else {
-            trace = a;
-        }
-        continue;
-    missing:
-        fprintf(stderr, "pagesim mrc: option '%s' needs a value\n%s", a, mrc_usage);
-        goto done;
-    }
-    if (!o.policy || (strcmp(o.policy, "lru") && strcmp(o.policy, "opt"))) {
-        fprintf(stderr, o.policy ? "pagesim mrc: unknown policy '%s': mrc supports lru and opt\n"
-                                 : "pagesim mrc: -p lru|opt is required%s\n",
-                o.policy ? o.policy : "");
-        goto done;
-    }
-    if (!out || !trace) {
-        fprintf(stderr, "pagesim mrc: %s is required\n%s", out ? "a TRACE" : "-o FILE", mrc_usage);
-        goto done;
-    }
-    int sampling = (o.sample_rate > 0 && o.sample_rate < 1) || o.sample_max_pages;
-    if (o.check_exact && !sampling) {
-        fprintf(stderr, "pagesim mrc: --check-exact needs --sample RATE with RATE < 1 "
-                "or --sample-max N\n");
-        goto done;
-    }
-    if (sampling && !strcmp(o.policy, "opt")) {
-        fprintf(stderr, "pagesim mrc: --sample and --sample-max are for -p lru only (OPT is "
-                "computed exactly)\n");
-        goto done;
-    }
-    if (frames_s) {
-        if (mrc_parse_frames(frames_s, &frames, &o.nframes, err)) {
-            fprintf(stderr, "pagesim mrc: --frames: %s\n", err);
-            goto done;
-        }
-        o.frames = frames;
-    }
-    /* Like a run's results: the output is created first (an unwritable -o fails before the
-     * pass, exit 1), written to a temporary file, fsynced and renamed (sim.h). */
-    sim_out_t res;
-    int wrc = sim_out_open(&res, out, err);
-    if (wrc) {
-        fprintf(stderr, "pagesim mrc: %s\n", err);
-        ret = sim_exit_status(wrc);
-        goto done;
-    }
-    o.progress = progress_new(pmode, "mrc");
-    json_t *doc = mrc_compute_caught(&o, trace, err, &wrc);
-    progress_free(o.progress);
-    if (!doc) {
-        sim_out_abort(&res);
-        fprintf(stderr, "pagesim mrc: %s\n", err);
-        ret = sim_exit_status(wrc);
-        goto done;
-    }
-    wrc = sim_out_commit(&res, doc, err);
-    if (wrc)
-        fprintf(stderr, "pagesim mrc: %s\n", err);
-    ret = sim_exit_status(wrc);
-    json_decref(doc);
-done:
-    free(frames);
-    return ret;
 }

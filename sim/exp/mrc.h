@@ -12,7 +12,8 @@
  *  - the engines (mrc_lru_t, mrc_opt_t) eat page references one at a time, so tests and
  *    other tools can drive them from arrays;
  *  - mrc_compute() drives them from a workload (wl.h) and returns the JSON document that
- *    `pagesim mrc` writes; mrc_main() is that subcommand.
+ *    `pagesim mrc` (sim/cli/mrc.c) writes.
+ * Frame lists ("A,B,C", "A:B:STEP", "A:B:xF") are spec.h's spec_parse_list, sorted.
  */
 #ifndef PAGESIM_MRC_H
 #define PAGESIM_MRC_H
@@ -77,11 +78,6 @@ void mrc_opt_ref(mrc_opt_t *m, vtime_t t, vtime_t next);
 uint64_t mrc_opt_refs(const mrc_opt_t *m);
 uint64_t mrc_opt_faults(const mrc_opt_t *m, uint64_t frames);
 
-/* ---- frame lists: "A,B,C" and ranges "A:B:STEP" (inclusive), mixable ---- */
-/* Sorted, without duplicates, every value >= 1. *out is malloc'ed (NULL when n is 0).
- * 0, or -1 with err (MRC_ERR_LEN). */
-int mrc_parse_frames(const char *s, uint64_t **out, size_t *n, char *err);
-
 /* ---- curves of a workload ---- */
 typedef struct mrc_opts {
     const char *policy;        /* "lru" or "opt" */
@@ -106,11 +102,5 @@ typedef struct mrc_opts {
  * into pages with wl_split and keyed by (pid, vpn), where, as in nextuse.c, exec and exit
  * start a new address space for the pid (other records: mmap, fork... are ignored). */
 json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err);
-
-/* `pagesim mrc -p lru|opt [--frames LIST] [--sample R] [--sample-max N] [--check-exact] [--format F]
- *  [--page-size N] [--seed S] -o FILE TRACE`; argv[0] is the subcommand name. Writes FILE
- * through a temporary file and rename ("-" is stdout). Returns 0, or 2 after printing a
- * message to stderr (no file is left behind). */
-int mrc_main(int argc, char **argv);
 
 #endif

@@ -1,0 +1,264 @@
+/* mrc.c - the `pagesim mrc` command line (see mrc.h): options, the output file, and the
+ * error trap around mrc_compute (sim/exp/mrc.c), whose document it writes.
+ *
+ * The options are read by hand (arg_value: "--name VALUE", "--name=VALUE", "-pVALUE"); the
+ * frame list is spec.h's one grammar, sorted. The output is created before the pass, so an
+ * unwritable -o fails before minutes of work, and is written like a run's results (a
+ * temporary file, fsync, rename: sim.h). Cost: nothing beyond the parse. */
+#include "mrc.h"
+#include "sim/exp/mrc.h"
+#include "sim/sim.h"
+#include "sim/base/progress.h"
+#include "sim/base/spec.h"
+#include "sim/base/xalloc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char mrc_usage[] =
+    "usage: pagesim mrc -p lru|opt [--frames LIST] [--sample RATE] [--sample-max N]\n"
+    "                   [--check-exact] [--format F] [--page-size N] [--seed S] -o FILE TRACE\n"
+    "  LIST: A,B,C and ranges A:B:STEP or A:B:xFACTOR, mixable, as sweep -f (default: powers\n"
+    "        of two and the page count)\n"
+    "  -q, --quiet: no progress line (by default, one when stderr is a terminal);\n"
+    "  --progress: progress lines on stderr even when it is not a terminal\n"
+    "  --sample RATE: SHARDS spatial sampling of pages at RATE in (0,1] (lru only). Each\n"
+    "      point gets \"resolved\" (false below 1/RATE frames, where the sample cannot tell\n"
+    "      sizes apart, and everywhere when fewer than 32 pages are sampled) and\n"
+    "      \"error_bound\" (3 standard errors + the curve's drop across the sampling\n"
+    "      resolution + the share of unseen hot pages: see \"bound\" in the output)\n"
+    "  --sample-max N: fixed-size SHARDS, at most N sampled pages: the rate (RATE, or 1)\n"
+    "      is lowered as pages arrive so that memory stays flat\n"
+    "  --check-exact: with sampling, also compute the exact curve and report the error\n"
+    "  OPT with a frame list is computed up to its largest size; without one, for all sizes.\n"
+    "Pages are contents, as `run` sees them (a file page once however many map it; fork shares\n"
+    "anonymous pages until a write copies them); faults are misses: compare them with a run's\n"
+    "`misses`, not faults.total (which counts minor faults that find the page in memory). The\n"
+    "curve equals per-size runs for one process that frees nothing early; it differs when the\n"
+    "trace frees memory (exit, munmap, exec), prefetches (readahead), or runs under rr.\n";
+
+/* A count by spec.h's one rule (decimal or 0x hex; 010 is ten), >= 0. */
+static int count_value(const char *s, uint64_t *out)
+{
+    long long v;
+    if (strlen(s) >= 32 || parse_int(s, &v) || v < 0)
+        return -1;
+    *out = (uint64_t)v;
+    return 0;
+}
+
+/* "--name VALUE" or "--name=VALUE"; advances *i. 1 matched, 0 not this option, -1 missing. */
+static int arg_value(int argc, char **argv, int *i, const char *shrt, const char *lng,
+                     const char **val)
+{
+    const char *a = argv[*i];
+    if ((shrt && !strcmp(a, shrt)) || !strcmp(a, lng)) {
+        if (*i + 1 >= argc)
+            return -1;
+        *val = argv[++*i];
+        return 1;
+    }
+    size_t n = strlen(lng);
+    if (!strncmp(a, lng, n) && a[n] == '=') {
+        *val = a + n + 1;
+        return 1;
+    }
+    if (shrt && !strncmp(a, shrt, 2) && a[2] && shrt[2] == '\0') {   /* -pVALUE */
+        *val = a + 2;
+        return 1;
+    }
+    return 0;
+}
+
+/* mrc_compute with an error trap (xalloc.h): out of memory or a full TMPDIR for OPT's table
+ * comes back as NULL with its kind, so that mrc_main removes its temporary output. */
+static json_t *mrc_compute_caught(const mrc_opts_t *o, const char *trace, char *err, int *kind)
+{
+    xtrap_t trap;
+    xtrap_push(&trap);
+    if (setjmp(trap.jb)) {
+        xtrap_pop(&trap);
+        snprintf(err, MRC_ERR_LEN, "%s", trap.msg);
+        *kind = trap.kind;
+        return NULL;
+    }
+    json_t *doc = mrc_compute(o, trace, err);
+    xtrap_pop(&trap);
+    *kind = SIM_EINPUT;
+    return doc;
+}
+
+/* The command line, parsed. */
+typedef struct mrc_args {
+    mrc_opts_t o;
+    const char *out, *trace;
+    uint64_t *frames;             /* o.frames, owned */
+    progress_mode_t pmode;
+} mrc_args_t;
+
+/* --frames LIST: spec.h's frame lists, sorted. */
+#define FRAMES_MAX_LIST 10000000u
+static int mrc_parse_frames(const char *s, mrc_args_t *args)
+{
+    const char *bad;
+    int badlen, rc = spec_parse_list(s, 1, FRAMES_MAX_LIST, 1, &args->frames, &args->o.nframes, &bad, &badlen);
+    if (rc == -1)
+        fprintf(stderr, "pagesim mrc: --frames: bad frame list '%s' at '%.*s': expected frame counts "
+                ">= 1 as A,B,C or ranges A:B:STEP or A:B:xFACTOR (A <= B, STEP >= 1, "
+                "FACTOR >= 2)\n", s, badlen, bad);
+    else if (rc)
+        fprintf(stderr, "pagesim mrc: --frames: frame list '%s' has more than %u sizes\n", s,
+                FRAMES_MAX_LIST);
+    args->o.frames = args->frames;
+    return rc ? -1 : 0;
+}
+
+/* What the options say together: -1 after a message when they do not make a curve. */
+static int mrc_check_args(const mrc_args_t *args)
+{
+    if (!args->o.policy || (strcmp(args->o.policy, "lru") && strcmp(args->o.policy, "opt"))) {
+        fprintf(stderr, args->o.policy ? "pagesim mrc: unknown policy '%s': mrc supports lru and opt\n"
+                                    : "pagesim mrc: -p lru|opt is required%s\n",
+                args->o.policy ? args->o.policy : "");
+        return -1;
+    }
+    if (!args->out || !args->trace) {
+        fprintf(stderr, "pagesim mrc: %s is required\n%s", args->out ? "a TRACE" : "-o FILE", mrc_usage);
+        return -1;
+    }
+    int sampling = (args->o.sample_rate > 0 && args->o.sample_rate < 1) || args->o.sample_max_pages;
+    if (args->o.check_exact && !sampling) {
+        fprintf(stderr, "pagesim mrc: --check-exact needs --sample RATE with RATE < 1 "
+                "or --sample-max N\n");
+        return -1;
+    }
+    if (sampling && !strcmp(args->o.policy, "opt")) {
+        fprintf(stderr, "pagesim mrc: --sample and --sample-max are for -p lru only (OPT is "
+                "computed exactly)\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* The options: 0, 1 after --help, or -1 after a message on stderr. */
+static int mrc_parse_args(mrc_args_t *args, int argc, char **argv)
+{
+    const char *frames_s = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = NULL;
+        int r;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(mrc_usage, stdout);
+            return 1;
+        }
+        if (!strcmp(a, "--check-exact")) {
+            args->o.check_exact = 1;
+            continue;
+        }
+        if (progress_option(a, &args->pmode))
+            continue;
+        if ((r = arg_value(argc, argv, &i, "-p", "--policy", &v))) {
+            if (r < 0) goto missing;
+            args->o.policy = v;
+        } else if ((r = arg_value(argc, argv, &i, "-f", "--frames", &v))) {
+            if (r < 0) goto missing;
+            frames_s = v;
+        } else if ((r = arg_value(argc, argv, &i, "-o", "--output", &v))) {
+            if (r < 0) goto missing;
+            args->out = v;
+        } else if ((r = arg_value(argc, argv, &i, NULL, "--sample", &v))) {
+            if (r < 0) goto missing;
+            char *end;
+            errno = 0;
+            args->o.sample_rate = strtod(v, &end);
+            if (!*v || *end || errno || !(args->o.sample_rate > 0 && args->o.sample_rate <= 1)) {
+                fprintf(stderr, "pagesim mrc: --sample '%s': expected a rate in (0, 1]\n", v);
+                return -1;
+            }
+        } else if ((r = arg_value(argc, argv, &i, NULL, "--sample-max", &v))) {
+            if (r < 0) goto missing;
+            if (count_value(v, &args->o.sample_max_pages) || args->o.sample_max_pages < 16) {
+                fprintf(stderr, "pagesim mrc: --sample-max '%s': expected a page count >= 16\n", v);
+                return -1;
+            }
+        } else if ((r = arg_value(argc, argv, &i, NULL, "--format", &v))) {
+            if (r < 0) goto missing;
+            args->o.format = v;
+        } else if ((r = arg_value(argc, argv, &i, NULL, "--page-size", &v))) {
+            if (r < 0) goto missing;
+            uint64_t ps;
+            if (parse_size(v, &ps) || ps == 0 || (ps & (ps - 1)) || ps > (1u << 30)) {
+                fprintf(stderr, "pagesim mrc: --page-size '%s': expected a power of two "
+                        "number of bytes (e.g. 4096 or 4K), at most 1G\n", v);
+                return -1;
+            }
+            args->o.page_size = (uint32_t)ps;
+        } else if ((r = arg_value(argc, argv, &i, NULL, "--seed", &v))) {
+            if (r < 0) goto missing;
+            uint64_t s;
+            if (count_value(v, &s)) {
+                fprintf(stderr, "pagesim mrc: --seed '%s': expected a non-negative integer\n", v);
+                return -1;
+            }
+            args->o.seed = (unsigned long)s;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "pagesim mrc: unknown option '%s'\n%s", a, mrc_usage);
+            return -1;
+        } else if (args->trace) {
+            fprintf(stderr, "pagesim mrc: one trace only (got '%s' and '%s')\n", args->trace, a);
+            return -1;
+        } else {
+            args->trace = a;
+        }
+        continue;
+    missing:
+        fprintf(stderr, "pagesim mrc: option '%s' needs a value\n%s", a, mrc_usage);
+        return -1;
+    }
+    if (mrc_check_args(args))
+        return -1;
+    if (frames_s)
+        return mrc_parse_frames(frames_s, args);
+    return 0;
+}
+
+int mrc_main(int argc, char **argv)
+{
+    mrc_args_t args = { .o = { .policy = NULL, .page_size = 4096, .seed = 1 }, .pmode = PROGRESS_AUTO };
+    mrc_opts_t *o = &args.o;
+    char err[MRC_ERR_LEN];
+    int ret = 2;
+    int r = mrc_parse_args(&args, argc, argv);
+    if (r) {
+        free(args.frames);
+        return r > 0 ? 0 : 2;
+    }
+    /* Like a run's results: the output is created first (an unwritable -o fails before the
+     * pass, exit 1), written to a temporary file, fsynced and renamed (sim.h). */
+    sim_out_t res;
+    int wrc = sim_out_open(&res, args.out, err);
+    if (wrc) {
+        fprintf(stderr, "pagesim mrc: %s\n", err);
+        ret = sim_exit_status(wrc);
+        goto done;
+    }
+    o->progress = progress_new(args.pmode, "mrc");
+    json_t *doc = mrc_compute_caught(o, args.trace, err, &wrc);
+    progress_free(o->progress);
+    if (!doc) {
+        sim_out_abort(&res);
+        fprintf(stderr, "pagesim mrc: %s\n", err);
+        ret = sim_exit_status(wrc);
+        goto done;
+    }
+    wrc = sim_out_commit(&res, doc, err);
+    if (wrc)
+        fprintf(stderr, "pagesim mrc: %s\n", err);
+    ret = sim_exit_status(wrc);
+    json_decref(doc);
+done:
+    free(args.frames);
+    return ret;
+}

@@ -1,0 +1,17 @@
+/* plot.h - a merged sweep's plots: their data files and their drawing (plot.c's table of
+ * plot kinds says which plots a grid supports). */
+#ifndef PAGESIM_PLOT_H
+#define PAGESIM_PLOT_H
+
+#include "merge.h"
+
+/* Writes DIR/<kind>.tsv for every plot kind the grid supports (removing the stale ones of
+ * the others, with their images) and DIR/plot-vars.gp (title, series labels, notes).
+ * -1 with err (SIM_ERR_LEN) when a file could not be written whole. */
+int plot_write_data(const merge_t *m, char *err);
+/* Draws them: runs scripts/plot --no-merge DIR with the table's kinds (found beside the
+ * binary's build or install tree, or through $PAGESIM_SCRIPTS). Plots are a convenience:
+ * a failure is reported on stderr, not fatal. */
+void plot_render(const char *dir);
+
+#endif
