@@ -3,7 +3,7 @@
 
 #include "commands.h"
 #include "sim/exp/mrc.h"
-#include "workloads/record/record.h"
+#include "record.h"
 #include "sim/exp/sweep.h"
 #include "workloads/convert.h"
 
