@@ -8,10 +8,11 @@
  * private, grows its break, starts a thread and forks pid 101; 101's pre-exec image dup2s
  * the file onto fd 0 and execs cat, whose new image (a later log of the same pid) maps fd 0
  * and a close-on-exec descriptor that exec dropped. Expected output written by hand from
- * the rules in record.c's header. The end-to-end test is skipped (exit 77) only when
- * valgrind is not installed.
+ * the rules in the headers of workloads/record/conv.c and syscalls.c. The end-to-end test
+ * is skipped (exit 77) only when valgrind is not installed.
  */
-#include "workloads/record/record.h"
+#include "sim/cli/record.h"
+#include "workloads/record/conv.h"
 #include "workloads/convert.h"
 #include "check.h"
 

@@ -14,7 +14,7 @@
 #include "run.h"
 #include "mrc.h"
 #include "sweep.h"
-#include "workloads/record/record.h"
+#include "record.h"
 
 #include <string.h>
 

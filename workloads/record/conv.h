@@ -1,28 +1,21 @@
-/* record.h - pagesim record: traces of real programs, every process, with their area events.
+/* conv.h - pagesim record's converter (conv.c): Valgrind logs -> one pagesim trace.
  *
- * `pagesim record [-o FILE] [OPTIONS] -- PROGRAM [ARGS...]` runs PROGRAM under Valgrind's
- * lackey tool (memory, system calls, children followed) and converts the logs, as they are
- * written, into one pagesim trace (text, zstd text or PSTB, by FILE's name): references
- * `R|W|X 0xADDR[:SIZE] PID` and the events mmap, munmap, mprotect, brk, fork, exec, wait and
- * exit; then checks it through the engine. record.c explains how.
+ * `pagesim record [-o FILE] [OPTIONS] -- PROGRAM [ARGS...]` (sim/cli/record.c) runs PROGRAM
+ * under Valgrind's lackey tool (memory, system calls, children followed: supervise.c) and
+ * this converter turns the logs, as they are written, into one pagesim trace (text, zstd
+ * text or PSTB, by FILE's name): references `R|W|X 0xADDR[:SIZE] PID` and the events mmap,
+ * munmap, mprotect, brk, fork, exec, wait and exit. conv.c explains how.
  *
  * The converter is usable on its own: tests feed it saved Valgrind logs.
  */
-#ifndef PAGESIM_RECORD_H
-#define PAGESIM_RECORD_H
+#ifndef PAGESIM_RECORD_CONV_H
+#define PAGESIM_RECORD_CONV_H
 
 #include <stdint.h>
 #include <stdio.h>
 #include "sim/base/types.h"
 
 #define REC_ERR_LEN 512
-
-/* The subcommand; argv[0] is its name ("record"). Prints messages on stderr. Returns 0 when
- * the trace was written whole and passed the engine's checks, 2 on bad usage (an unknown
- * option or output name, no such program), 1 when there is no whole trace (Valgrind
- * missing, the program did not start, an I/O error: no output file; a lost log: the trace
- * is written; a failed check: kept as FILE.invalid). */
-int record_main(int argc, char **argv);
 
 /* Converter of Valgrind logs, one file per process image, as --log-file=DIR/%p.%n writes
  * them (lackey --trace-mem=yes and --trace-syscalls=yes output, each file opening with
@@ -78,7 +71,7 @@ long rec_conv_step(rec_conv_t *c, char *err);
  * image. Returns 1 if the line was Valgrind's (taken), 0 if not (the caller passes it on:
  * it is the program's own standard error). */
 int  rec_conv_debug_line(rec_conv_t *c, const char *line);
-/* With layouts expected (record_main sets it), a process image starts only once its layout
+/* With layouts expected (the supervisor sets it), a process image starts only once its layout
  * has arrived, or at finish. Off by default. */
 void rec_conv_expect_layouts(rec_conv_t *c, int on);
 /* After the last writer has gone: drains every log, emits the forks and exits still due,
@@ -86,5 +79,12 @@ void rec_conv_expect_layouts(rec_conv_t *c, int on);
 int  rec_conv_finish(rec_conv_t *c, char *err);
 void rec_conv_stats(const rec_conv_t *c, rec_stats_t *st);
 void rec_conv_free(rec_conv_t *c);
+
+/* Helpers the recorder's files share. */
+/* Formats a message into err (REC_ERR_LEN bytes); returns -1. */
+int   rec_conv_set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* p grown (realloc) to hold at least need elements of elem bytes, *cap updated; doubles.
+ * NULL if out of memory (p is left as it was). */
+void *rec_conv_grow(void *p, size_t *cap, size_t need, size_t elem);
 
 #endif
