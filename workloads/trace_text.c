@@ -30,7 +30,8 @@
  * does not know the process tree.
  *
  * Speed: a reference line is decoded in one pass with table-driven hex (wl_priv.h) and no
- * library call besides the memchr that finds the line; events are rare and parsed plainly.
+ * library call besides the memchr that finds the line; events are rare and parsed plainly,
+ * each by its entry in one table (text_events), which detection reads too.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -79,145 +80,184 @@ static int pid_ok(uint64_t v) { return v <= UINT32_MAX; }
 /* START LENGTH with no wrap past 2^64. */
 static int range_ok(uint64_t start, uint64_t len) { return start + len >= start; }
 
+/* The events, one parser each, in one table (which format detection reads too).
+ * Each gets the line (for messages, and to terminate a name in place), p just after the
+ * keyword, the keyword itself (events that share a parser tell themselves apart by it) and
+ * a record zeroed but for size = 1; returns 1 with the record, or bad()'s -1. */
+typedef int text_event_fn(wl_t *wl, char *line, const char *p, const char *kw, wl_rec_t *rec);
+
+/* BACKING SHARING of an mmap line, from p (after PROT) to the end: BACKING runs to the last
+ * field, SHARING. Sets rec's flags, file and offset. */
+static int mmap_backing(wl_t *wl, char *line, const char *p, wl_rec_t *rec)
+{
+    const char *bs = wl_skip_blanks(p);
+    const char *e = bs + strlen(bs);
+    while (e > bs && wl_isblank((unsigned char)e[-1]))
+        e--;
+    const char *ss = e;
+    while (ss > bs && !wl_isblank((unsigned char)ss[-1]))
+        ss--;
+    if (ss == bs)
+        return bad(wl, line, "mmap: expected BACKING and SHARING after PROT");
+    if ((size_t)(e - ss) == 6 && !memcmp(ss, "shared", 6))
+        rec->flags = WL_MAP_SHARED;
+    else if (!((size_t)(e - ss) == 7 && !memcmp(ss, "private", 7)))
+        return bad(wl, line, "mmap: SHARING must be private or shared");
+    const char *be = ss;
+    while (be > bs && wl_isblank((unsigned char)be[-1]))
+        be--;
+    if ((size_t)(be - bs) == 4 && !memcmp(bs, "anon", 4)) {
+        rec->flags |= WL_MAP_ANON;
+        return 1;
+    }
+    if (!((size_t)(be - bs) > 5 && !memcmp(bs, "file:", 5)))
+        return bad(wl, line, "mmap: BACKING must be anon or file:NAME[@OFFSET]");
+    const char *ns = bs + 5, *ne = be;
+    const char *at = NULL;
+    for (const char *q = ne; q > ns; q--)
+        if (q[-1] == '@') {
+            at = q - 1;
+            break;
+        }
+    if (at && at > ns) {
+        const char *q = at + 1;
+        uint64_t off;
+        if (wl_parse_num(&q, &off) == 0 && q == ne) {
+            rec->offset = off;
+            ne = at;
+        }
+    }
+    if (ne == ns)
+        return bad(wl, line, "mmap: empty file name");
+    line[ne - line] = 0;           /* all checked: now terminate the name in place */
+    rec->file = ns;
+    return 1;
+}
+
+static int ev_mmap(wl_t *wl, char *line, const char *p, const char *kw, wl_rec_t *rec)
+{
+    uint64_t pid, a, b;
+    if (num_field(&p, &pid) < 0 || !pid_ok(pid))
+        return bad(wl, line, "mmap: bad PID");
+    if (num_field(&p, &a) < 0)
+        return bad(wl, line, "mmap: bad START");
+    if (num_field(&p, &b) < 0 || b == 0 || !range_ok(a, b))
+        return bad(wl, line, "mmap: bad LENGTH (must be > 0 and not wrap)");
+    if (parse_prot(&p, &rec->prot) < 0)
+        return bad(wl, line, "mmap: bad PROT (three characters from r, w, x and -, as rw-)");
+    if (mmap_backing(wl, line, p, rec) < 0)
+        return -1;
+    rec->type = WL_MMAP;
+    rec->pid = (spid_t)pid;
+    rec->addr = a;
+    rec->len = b;
+    return 1;
+}
+
+/* munmap, mprotect and brk: PID START LENGTH, and mprotect's PROT. */
+static int ev_range(wl_t *wl, char *line, const char *p, const char *kw, wl_rec_t *rec)
+{
+    int mprot = kw[1] == 'p', brk = kw[0] == 'b';
+    uint64_t pid, a, b;
+    if (num_field(&p, &pid) < 0 || !pid_ok(pid))
+        return bad(wl, line, "bad PID");
+    if (num_field(&p, &a) < 0)
+        return bad(wl, line, "bad START");
+    if (num_field(&p, &b) < 0 || !range_ok(a, b))
+        return bad(wl, line, "bad LENGTH");
+    if (mprot && parse_prot(&p, &rec->prot) < 0)
+        return bad(wl, line, "mprotect: bad PROT (three characters from r, w, x and -, as rw-)");
+    if (!at_end(p))
+        return bad(wl, line, "unexpected text after the last field");
+    rec->type = mprot ? WL_MPROTECT : brk ? WL_BRK : WL_MUNMAP;
+    if (brk) {
+        rec->prot = WL_PROT_R | WL_PROT_W;
+        rec->flags = WL_MAP_ANON;
+    }
+    rec->pid = (spid_t)pid;
+    rec->addr = a;
+    rec->len = b;
+    return 1;
+}
+
+static int ev_fork(wl_t *wl, char *line, const char *p, const char *kw, wl_rec_t *rec)
+{
+    uint64_t pid, child;
+    if (num_field(&p, &pid) < 0 || !pid_ok(pid))
+        return bad(wl, line, "fork: bad PARENT pid");
+    if (num_field(&p, &child) < 0 || !pid_ok(child))
+        return bad(wl, line, "fork: bad CHILD pid");
+    if (!at_end(p))
+        return bad(wl, line, "unexpected text after the last field");
+    rec->type = WL_FORK;
+    rec->pid = (spid_t)pid;
+    rec->pid2 = (spid_t)child;
+    return 1;
+}
+
+static int ev_exit(wl_t *wl, char *line, const char *p, const char *kw, wl_rec_t *rec)
+{
+    uint64_t pid;
+    if (num_field(&p, &pid) < 0 || !pid_ok(pid))
+        return bad(wl, line, "exit: bad PID");
+    if (!at_end(p))
+        return bad(wl, line, "unexpected text after the last field");
+    rec->type = WL_EXIT;
+    rec->pid = (spid_t)pid;
+    return 1;
+}
+
+static int ev_wait(wl_t *wl, char *line, const char *p, const char *kw, wl_rec_t *rec)
+{
+    uint64_t pid, child = 0;
+    if (num_field(&p, &pid) < 0 || !pid_ok(pid))
+        return bad(wl, line, "wait: bad PID");
+    if (!at_end(p) && (num_field(&p, &child) < 0 || !pid_ok(child)))
+        return bad(wl, line, "wait: bad CHILD pid (a number, or none for any child)");
+    if (!at_end(p))
+        return bad(wl, line, "unexpected text after the last field");
+    rec->type = WL_WAIT;
+    rec->pid = (spid_t)pid;
+    rec->pid2 = (spid_t)child;
+    return 1;
+}
+
+/* exec PID PATH: PATH runs to the end of the line (blanks and '#' included). */
+static int ev_exec(wl_t *wl, char *line, const char *p, const char *kw, wl_rec_t *rec)
+{
+    uint64_t pid;
+    const char *q = wl_skip_blanks(p);
+    if (wl_parse_num(&q, &pid) < 0 || !wl_isblank((unsigned char)*q) || !pid_ok(pid))
+        return bad(wl, line, "exec: expected PID PATH");
+    const char *ps = wl_skip_blanks(q);
+    const char *pe = ps + strlen(ps);
+    while (pe > ps && wl_isblank((unsigned char)pe[-1]))
+        pe--;
+    if (pe == ps)
+        return bad(wl, line, "exec: missing PATH");
+    line[pe - line] = 0;
+    rec->type = WL_EXEC;
+    rec->pid = (spid_t)pid;
+    rec->file = ps;
+    return 1;
+}
+
+static const struct text_event { const char *kw; text_event_fn *parse; } text_events[] = {
+    {"mmap", ev_mmap}, {"munmap", ev_range}, {"mprotect", ev_range}, {"brk", ev_range},
+    {"fork", ev_fork}, {"exec", ev_exec}, {"exit", ev_exit}, {"wait", ev_wait},
+};
+#define N_EVENTS (sizeof text_events / sizeof text_events[0])
+
 static int parse_event(wl_t *wl, char *line, const char *p, wl_rec_t *rec)
 {
     const char *kw = p;
     while (*p && !wl_isblank((unsigned char)*p))
         p++;
     size_t kl = (size_t)(p - kw);
-    uint64_t pid, a, b;
     *rec = (wl_rec_t){ .size = 1 };
-#define KW(s) (kl == sizeof(s) - 1 && !memcmp(kw, s, kl))
-    if (KW("mmap")) {
-        if (num_field(&p, &pid) < 0 || !pid_ok(pid))
-            return bad(wl, line, "mmap: bad PID");
-        if (num_field(&p, &a) < 0)
-            return bad(wl, line, "mmap: bad START");
-        if (num_field(&p, &b) < 0 || b == 0 || !range_ok(a, b))
-            return bad(wl, line, "mmap: bad LENGTH (must be > 0 and not wrap)");
-        if (parse_prot(&p, &rec->prot) < 0)
-            return bad(wl, line, "mmap: bad PROT (three characters from r, w, x and -, as rw-)");
-        /* BACKING runs to the last field, SHARING. */
-        const char *bs = wl_skip_blanks(p);
-        const char *e = bs + strlen(bs);
-        while (e > bs && wl_isblank((unsigned char)e[-1]))
-            e--;
-        const char *ss = e;
-        while (ss > bs && !wl_isblank((unsigned char)ss[-1]))
-            ss--;
-        if (ss == bs)
-            return bad(wl, line, "mmap: expected BACKING and SHARING after PROT");
-        if ((size_t)(e - ss) == 6 && !memcmp(ss, "shared", 6))
-            rec->flags = WL_MAP_SHARED;
-        else if (!((size_t)(e - ss) == 7 && !memcmp(ss, "private", 7)))
-            return bad(wl, line, "mmap: SHARING must be private or shared");
-        const char *be = ss;
-        while (be > bs && wl_isblank((unsigned char)be[-1]))
-            be--;
-        if ((size_t)(be - bs) == 4 && !memcmp(bs, "anon", 4)) {
-            rec->flags |= WL_MAP_ANON;
-        } else if ((size_t)(be - bs) > 5 && !memcmp(bs, "file:", 5)) {
-            const char *ns = bs + 5, *ne = be;
-            const char *at = NULL;
-            for (const char *q = ne; q > ns; q--)
-                if (q[-1] == '@') {
-                    at = q - 1;
-                    break;
-                }
-            if (at && at > ns) {
-                const char *q = at + 1;
-                uint64_t off;
-                if (wl_parse_num(&q, &off) == 0 && q == ne) {
-                    rec->offset = off;
-                    ne = at;
-                }
-            }
-            if (ne == ns)
-                return bad(wl, line, "mmap: empty file name");
-            line[ne - line] = 0;           /* all checked: now terminate the name in place */
-            rec->file = ns;
-        } else {
-            return bad(wl, line, "mmap: BACKING must be anon or file:NAME[@OFFSET]");
-        }
-        rec->type = WL_MMAP;
-        rec->pid = (spid_t)pid;
-        rec->addr = a;
-        rec->len = b;
-        return 1;
-    }
-    if (KW("munmap") || KW("mprotect") || KW("brk")) {
-        int mprot = KW("mprotect"), brk = KW("brk");
-        if (num_field(&p, &pid) < 0 || !pid_ok(pid))
-            return bad(wl, line, "bad PID");
-        if (num_field(&p, &a) < 0)
-            return bad(wl, line, "bad START");
-        if (num_field(&p, &b) < 0 || !range_ok(a, b))
-            return bad(wl, line, "bad LENGTH");
-        if (mprot && parse_prot(&p, &rec->prot) < 0)
-            return bad(wl, line, "mprotect: bad PROT (three characters from r, w, x and -, as rw-)");
-        if (!at_end(p))
-            return bad(wl, line, "unexpected text after the last field");
-        rec->type = mprot ? WL_MPROTECT : brk ? WL_BRK : WL_MUNMAP;
-        if (brk) {
-            rec->prot = WL_PROT_R | WL_PROT_W;
-            rec->flags = WL_MAP_ANON;
-        }
-        rec->pid = (spid_t)pid;
-        rec->addr = a;
-        rec->len = b;
-        return 1;
-    }
-    if (KW("fork")) {
-        if (num_field(&p, &pid) < 0 || !pid_ok(pid))
-            return bad(wl, line, "fork: bad PARENT pid");
-        if (num_field(&p, &a) < 0 || !pid_ok(a))
-            return bad(wl, line, "fork: bad CHILD pid");
-        if (!at_end(p))
-            return bad(wl, line, "unexpected text after the last field");
-        rec->type = WL_FORK;
-        rec->pid = (spid_t)pid;
-        rec->pid2 = (spid_t)a;
-        return 1;
-    }
-    if (KW("exit")) {
-        if (num_field(&p, &pid) < 0 || !pid_ok(pid))
-            return bad(wl, line, "exit: bad PID");
-        if (!at_end(p))
-            return bad(wl, line, "unexpected text after the last field");
-        rec->type = WL_EXIT;
-        rec->pid = (spid_t)pid;
-        return 1;
-    }
-    if (KW("wait")) {
-        if (num_field(&p, &pid) < 0 || !pid_ok(pid))
-            return bad(wl, line, "wait: bad PID");
-        a = 0;
-        if (!at_end(p) && (num_field(&p, &a) < 0 || !pid_ok(a)))
-            return bad(wl, line, "wait: bad CHILD pid (a number, or none for any child)");
-        if (!at_end(p))
-            return bad(wl, line, "unexpected text after the last field");
-        rec->type = WL_WAIT;
-        rec->pid = (spid_t)pid;
-        rec->pid2 = (spid_t)a;
-        return 1;
-    }
-    if (KW("exec")) {
-        const char *q = wl_skip_blanks(p);
-        if (wl_parse_num(&q, &pid) < 0 || !wl_isblank((unsigned char)*q) || !pid_ok(pid))
-            return bad(wl, line, "exec: expected PID PATH");
-        const char *ps = wl_skip_blanks(q);
-        const char *pe = ps + strlen(ps);
-        while (pe > ps && wl_isblank((unsigned char)pe[-1]))
-            pe--;
-        if (pe == ps)
-            return bad(wl, line, "exec: missing PATH");
-        line[pe - line] = 0;
-        rec->type = WL_EXEC;
-        rec->pid = (spid_t)pid;
-        rec->file = ps;
-        return 1;
-    }
-#undef KW
+    for (size_t i = 0; i < N_EVENTS; i++)
+        if (strlen(text_events[i].kw) == kl && !memcmp(kw, text_events[i].kw, kl))
+            return text_events[i].parse(wl, line, p, kw, rec);
     return bad(wl, line, "not a reference (R|W|X ADDRESS[:SIZE] [PID]) nor an event "
                          "(mmap, munmap, mprotect, brk, fork, exec, exit, wait)");
 }
@@ -276,9 +316,6 @@ static int text_next(wl_t *wl, wl_rec_t *rec)
     return wl_end_or_error(wl);
 }
 
-static const char *const text_kws[] = { "mmap", "munmap", "mprotect", "brk", "fork", "exec",
-                                         "exit", "wait" };
-#define N_KWS (sizeof text_kws / sizeof text_kws[0])
 
 int wl_text_shaped(const char *p)
 {
@@ -288,8 +325,8 @@ int wl_text_shaped(const char *p)
     size_t kl = 0;
     while (p[kl] && !wl_isblank((unsigned char)p[kl]))
         kl++;
-    for (size_t i = 0; i < N_KWS; i++)
-        if (strlen(text_kws[i]) == kl && !memcmp(p, text_kws[i], kl))
+    for (size_t i = 0; i < N_EVENTS; i++)
+        if (strlen(text_events[i].kw) == kl && !memcmp(p, text_events[i].kw, kl))
             return 1;
     return 0;
 }
@@ -315,8 +352,8 @@ static int text_line_ok(const char *p, void *ctx)
     size_t kl = 0;
     while (p[kl] && !wl_isblank((unsigned char)p[kl]))
         kl++;
-    for (size_t i = 0; i < N_KWS; i++)
-        if (strlen(text_kws[i]) == kl && !memcmp(p, text_kws[i], kl) && wl_isblank((unsigned char)p[kl]))
+    for (size_t i = 0; i < N_EVENTS; i++)
+        if (strlen(text_events[i].kw) == kl && !memcmp(p, text_events[i].kw, kl) && wl_isblank((unsigned char)p[kl]))
             return 1;
     return 0;
 }
