@@ -500,108 +500,121 @@ static int grow(uint8_t **buf, size_t *cap, size_t need)
 }
 
 /* Reads the next chunk (or the end): columns decompressed, lengths checked against the tags. */
-static int rd_chunk(wl_t *wl, bin_rd_t *s)
+static const char *const rd_col_names[N_COL] = {
+    "tag column", "delta column 0", "delta column 1", "delta column 2", "extra column",
+    "run tag column", "run offset column", "run extra column" };
+
+/* A chunk's header: its record count in *n (0: the end record, checked, and s->done set),
+ * or the end of input without an end record. 0, or -1 with the error. */
+static int rd_chunk_header(wl_t *wl, bin_rd_t *s, uint64_t *n)
 {
-    static const char *const names[N_COL] = { "tag column", "delta column 0", "delta column 1",
-                                              "delta column 2", "extra column", "run tag column",
-                                              "run offset column", "run extra column" };
-    uint64_t n;
-    wl->line = s->c.nrec + 1;
-    if (s->c.x != s->c.xend || s->rt != s->rt_end || s->rp != s->rp_end || s->rx != s->rx_end)
-        return bin_error(wl, "corrupt binary trace: unused bytes in a chunk's %s column",
-                        s->c.x != s->c.xend ? "extra" : "run");
-    {   /* a chunk header, or the end of input without an end record */
-        uint8_t b;
-        long k = wl_input_read(wl->in, &b, 1);
-        if (k < 0)
-            return bin_error(wl, "%s", wl_input_error(wl->in));
-        if (k == 0)
-            return bin_error(wl, "truncated binary trace (no end record after %llu records)",
-                            (unsigned long long)s->c.nrec);
-        s->crc = (uint32_t)crc32(crc32(0, Z_NULL, 0), &b, 1);
-        n = b & 0x7f;
-        if (b & 0x80) {
-            uint64_t rest = 0;
-            if (rd_in_varint(wl, &rest, "a chunk header"))
-                return -1;
-            if (rest >> 57)
-                return bin_error(wl, "corrupt binary trace: bad chunk header");
-            n |= rest << 7;
-        }
-    }
-    if (n == 0) {
-        uint64_t total = 0;
-        uint8_t extra;
-        if (rd_in_varint(wl, &total, "the end record"))
+    uint8_t b;
+    long k = wl_input_read(wl->in, &b, 1);
+    if (k < 0)
+        return bin_error(wl, "%s", wl_input_error(wl->in));
+    if (k == 0)
+        return bin_error(wl, "truncated binary trace (no end record after %llu records)",
+                         (unsigned long long)s->c.nrec);
+    s->crc = (uint32_t)crc32(crc32(0, Z_NULL, 0), &b, 1);
+    *n = b & 0x7f;
+    if (b & 0x80) {
+        uint64_t rest = 0;
+        if (rd_in_varint(wl, &rest, "a chunk header"))
             return -1;
-        if (total != s->c.nrec)
-            return bin_error(wl, "corrupt binary trace: end record counts %llu records, read %llu",
-                            (unsigned long long)total, (unsigned long long)s->c.nrec);
-        long k = wl_input_read(wl->in, &extra, 1);
-        if (k < 0)
-            return bin_error(wl, "%s", wl_input_error(wl->in));
-        if (k > 0)
-            return bin_error(wl, "corrupt binary trace: data after the end record");
-        s->done = 1;
-        return 0;
+        if (rest >> 57)
+            return bin_error(wl, "corrupt binary trace: bad chunk header");
+        *n |= rest << 7;
     }
-    if (n > BIN_MAX_N)
-        return bin_error(wl, "corrupt binary trace: chunk of %llu records", (unsigned long long)n);
-    /* Every column's stored bytes first (compressed ones one after another in zbuf), so that
-     * the checksum is known good before anything is decompressed or decoded. */
-    size_t zoff[N_COL], ztot = 0;
-    uint64_t stored[N_COL];
+    if (*n)
+        return *n > BIN_MAX_N ? bin_error(wl, "corrupt binary trace: chunk of %llu records",
+                                          (unsigned long long)*n) : 0;
+    uint64_t total = 0;
+    uint8_t extra;
+    if (rd_in_varint(wl, &total, "the end record"))
+        return -1;
+    if (total != s->c.nrec)
+        return bin_error(wl, "corrupt binary trace: end record counts %llu records, read %llu",
+                         (unsigned long long)total, (unsigned long long)s->c.nrec);
+    k = wl_input_read(wl->in, &extra, 1);
+    if (k < 0)
+        return bin_error(wl, "%s", wl_input_error(wl->in));
+    if (k > 0)
+        return bin_error(wl, "corrupt binary trace: data after the end record");
+    s->done = 1;
+    return 0;
+}
+
+/* Every column's stored bytes (compressed ones one after another in zbuf, at zoff), then the
+ * chunk's checksum, so that it is known good before anything is decompressed or decoded. */
+static int rd_chunk_columns(wl_t *wl, bin_rd_t *s, uint64_t n, size_t zoff[N_COL],
+                            uint64_t stored[N_COL])
+{
+    size_t ztot = 0;
     for (int c = 0; c < s->ncol; c++) {
         uint64_t raw = 0;
-        if (rd_in_varint(wl, &raw, names[c]) || rd_in_varint(wl, &stored[c], names[c]))
+        const char *name = rd_col_names[c];
+        if (rd_in_varint(wl, &raw, name) || rd_in_varint(wl, &stored[c], name))
             return -1;
         if (raw > BIN_MAX_COL || stored[c] > ZSTD_compressBound(raw) + 64)
-            return bin_error(wl, "corrupt binary trace: bad %s length", names[c]);
+            return bin_error(wl, "corrupt binary trace: bad %s length", name);
         if (grow(&s->col[c], &s->cap[c], raw + BIN_PAD))
             return bin_error(wl, "out of memory");
         s->len[c] = raw;
         zoff[c] = ztot;
         if (stored[c] == 0) {
-            if (rd_exact(wl, s->col[c], raw, names[c]))
+            if (rd_exact(wl, s->col[c], raw, name))
                 return -1;
         } else {
             if (grow(&s->zbuf, &s->zcap, ztot + stored[c]))
                 return bin_error(wl, "out of memory");
-            if (rd_exact(wl, s->zbuf + ztot, stored[c], names[c]))
+            if (rd_exact(wl, s->zbuf + ztot, stored[c], name))
                 return -1;
             ztot += stored[c];
         }
     }
-    if (s->version >= BIN_CRC_VERSION) {
-        uint32_t want = s->crc;
-        uint8_t b[4];
-        if (rd_exact(wl, b, 4, "a chunk's checksum"))
-            return -1;
-        uint32_t got = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+    if (s->version < BIN_CRC_VERSION)
+        return 0;
+    uint32_t want = s->crc;
+    uint8_t b[4];
+    if (rd_exact(wl, b, 4, "a chunk's checksum"))
+        return -1;
+    uint32_t got = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION   /* fuzzers mutate bytes: let them in */
-        got = want;
+    got = want;
 #endif
-        if (got != want)
-            return bin_error(wl, "corrupt binary trace: chunk checksum mismatch (stored %08x,"
-                             " computed %08x over the chunk of %llu items)", got, want,
-                             (unsigned long long)n);
-    }
+    if (got != want)
+        return bin_error(wl, "corrupt binary trace: chunk checksum mismatch (stored %08x,"
+                         " computed %08x over the chunk of %llu items)", got, want,
+                         (unsigned long long)n);
+    return 0;
+}
+
+/* The compressed columns decompressed in place of their stored bytes; every column padded. */
+static int rd_chunk_unpack(wl_t *wl, bin_rd_t *s, const size_t zoff[N_COL],
+                           const uint64_t stored[N_COL])
+{
     for (int c = 0; c < s->ncol; c++) {
         if (stored[c]) {
             size_t r = ZSTD_decompressDCtx(s->dctx, s->col[c], s->len[c], s->zbuf + zoff[c], stored[c]);
             if (ZSTD_isError(r))
-                return bin_error(wl, "corrupt binary trace: %s: %s", names[c], ZSTD_getErrorName(r));
+                return bin_error(wl, "corrupt binary trace: %s: %s", rd_col_names[c],
+                                 ZSTD_getErrorName(r));
             if (r != s->len[c])
                 return bin_error(wl, "corrupt binary trace: %s has %zu bytes, expected %zu",
-                                 names[c], r, s->len[c]);
+                                 rd_col_names[c], r, s->len[c]);
         }
         memset(s->col[c] + s->len[c], 0, BIN_PAD);
     }
-    /* The delta bytes the tags call for must be exactly there: the hot path then reads the
-     * planes without bounds checks. */
+    return 0;
+}
+
+/* The delta bytes the tags call for must be exactly there: the hot path then reads the
+ * planes without bounds checks. */
+static int rd_chunk_check_tags(wl_t *wl, const bin_rd_t *s, uint64_t n)
+{
     if (s->len[COL_T] != n)
         return bin_error(wl, "corrupt binary trace: tag column has %zu bytes for %llu records",
-                        s->len[COL_T], (unsigned long long)n);
+                         s->len[COL_T], (unsigned long long)n);
     size_t need[3] = { 0, 0, 0 };
     for (size_t i = 0; i < n; i++) {     /* branch-free: tags are unpredictable */
         unsigned tag = s->col[COL_T][i], w = (tag >> 5) & 3;
@@ -612,6 +625,23 @@ static int rd_chunk(wl_t *wl, bin_rd_t *s)
     }
     if (need[0] != s->len[COL_P0] || need[1] != s->len[COL_P1] || need[2] != s->len[COL_P2])
         return bin_error(wl, "corrupt binary trace: delta columns do not match the tags");
+    return 0;
+}
+
+static int rd_chunk(wl_t *wl, bin_rd_t *s)
+{
+    uint64_t n = 0;
+    wl->line = s->c.nrec + 1;
+    if (s->c.x != s->c.xend || s->rt != s->rt_end || s->rp != s->rp_end || s->rx != s->rx_end)
+        return bin_error(wl, "corrupt binary trace: unused bytes in a chunk's %s column",
+                         s->c.x != s->c.xend ? "extra" : "run");
+    if (rd_chunk_header(wl, s, &n) || s->done)
+        return s->done ? 0 : -1;
+    size_t zoff[N_COL];
+    uint64_t stored[N_COL];
+    if (rd_chunk_columns(wl, s, n, zoff, stored) || rd_chunk_unpack(wl, s, zoff, stored) ||
+        rd_chunk_check_tags(wl, s, n))
+        return -1;
     s->c.t = s->col[COL_T];
     s->c.p0 = s->col[COL_P0];
     s->c.p1 = s->col[COL_P1];
