@@ -161,126 +161,154 @@ static inline int link_use(nextuse_t *nu, nu_arr_t *arr, nu_slot_t *s, vtime_t t
     return 0;
 }
 
+/* The backing file of the table: an unlinked temporary file in TMPDIR, first sized for 2^20
+ * references. 0, or -1 with err. */
+static int nu_arr_open(nu_arr_t *arr, char *err)
+{
+    const char *dir = getenv("TMPDIR");
+    char tmpl[4096];
+    snprintf(tmpl, sizeof tmpl, "%s/pagesim-nextuse-XXXXXX", dir && *dir ? dir : "/tmp");
+    arr->fd = mkstemp(tmpl);
+    if (arr->fd < 0) {
+        wl_set_err(err, "next-use table: cannot create a temporary file %s: %s", tmpl,
+                   strerror(errno));
+        return -1;
+    }
+    unlink(tmpl);
+    return arr_resize(arr, 1 << 20, err);
+}
+
+/* The backward-linking pass over the trace: its state between references. */
+typedef struct nu_pass {
+    nextuse_t *nu;
+    nu_map_t pages;                   /* content key -> the slot of its last use */
+    nu_arr_t arr;
+    pgid_t *g;
+    vtime_t t;                        /* page references so far */
+    nu_slot_t *prev;                  /* the page of the last reference, and what the next */
+    uint64_t prev_pid;                /* reference to it may do and stay on it */
+    vpn_t prev_vpn;
+    unsigned prev_ok;                 /* bit k: a reference of kind k keeps the key */
+} nu_pass_t;
+
+/* One reference record (each of its pages). 0, or -1 with err (out of memory). */
+static int nu_pass_ref(nu_pass_t *ps, const wl_rec_t *r, unsigned page_shift, char *err)
+{
+    static const uint8_t need[3] = {WL_PROT_R, WL_PROT_W, WL_PROT_X};
+    nextuse_t *nu = ps->nu;
+    vpn_t vpn;
+    uint64_t n;
+    wl_split(r, page_shift, &vpn, &n);
+    for (uint64_t i = 0; i < n; i++, vpn++, ps->t++) {
+        vtime_t t = ps->t;
+        if (t == ps->arr.cap && arr_resize(&ps->arr, ps->arr.cap * 2, err) < 0)
+            return -1;
+        ps->arr.a[t] = 0;
+        /* Runs of references to one page skip both lookups when the reference can only
+         * find the same page again: its area allows the kind, and a write would not copy
+         * (the last slot stays valid because the table only moves inside map_get). */
+        if (ps->prev && ps->prev_pid == r->pid && ps->prev_vpn == vpn && (ps->prev_ok >> r->kind & 1)) {
+            link_use(nu, &ps->arr, ps->prev, t, 0);
+            continue;
+        }
+        pgid_ref_t id = pgid_ref(ps->g, r->pid, vpn, (ref_kind_t)r->kind);
+        if (!id.key) {
+            ps->prev = NULL;                          /* skipped by the engine: no page */
+            continue;
+        }
+        if (id.src != id.key) {
+            nu_slot_t *s = map_get(&ps->pages, id.src);
+            if (!s)
+                goto nomem;
+            link_use(nu, &ps->arr, s, t, 1);
+            ps->arr.a[t] = D_COPY;
+            nu->n_copies++;
+        }
+        nu_slot_t *s = map_get(&ps->pages, id.key);
+        if (!s)
+            goto nomem;
+        link_use(nu, &ps->arr, s, t, 0);
+        ps->prev = s;
+        ps->prev_pid = r->pid;
+        ps->prev_vpn = vpn;
+        ps->prev_ok = 0;
+        for (unsigned k = 0; k < 3; k++)
+            if ((id.prot & need[k]) && (k != REF_WRITE || id.stable))
+                ps->prev_ok |= 1u << k;
+    }
+    return 0;
+nomem:
+    wl_set_err(err, "next-use table: out of memory");
+    return -1;
+}
+
+/* The whole pass: 0, or -1 with err and *input_err set when the trace was at fault. */
+static int nu_pass_run(nu_pass_t *ps, wl_t *wl, unsigned page_shift, char *err, int *input_err)
+{
+    wl_rec_t batch[128];
+    int rc;
+    progress_pass(wl->progress, "next-use pass", "refs", wl_progress_pos, wl, 0, NULL, NULL);
+    while ((rc = wl_fill(wl, batch, 128)) > 0) {
+        progress_at(wl->progress, ps->t);
+        for (const wl_rec_t *rp = batch; rp < batch + rc; rp++) {
+            if (rp->type != WL_REF) {
+                pgid_event(ps->g, rp);
+                ps->prev = NULL;
+            } else if (nu_pass_ref(ps, rp, page_shift, err) < 0) {
+                return -1;
+            }
+        }
+    }
+    progress_end(wl->progress, ps->t);
+    if (rc < 0) {
+        wl_set_err(err, "%s", wl->err);
+        *input_err = 1;
+        return -1;
+    }
+    if (wl_rewind(wl) < 0) {
+        wl_set_err(err, "OPT needs the future of every reference, but %s", wl->err);
+        *input_err = 1;
+        return -1;
+    }
+    return 0;
+}
+
 nextuse_t *nu_build(wl_t *wl, unsigned page_shift, const pgid_cow_t *cow, char *err)
 {
-    nextuse_t *nu = calloc(1, sizeof *nu);
-    nu_map_t pages = { 0 };
-    nu_arr_t arr = { .fd = -1 };
+    nu_pass_t ps = { .nu = calloc(1, sizeof *ps.nu), .arr = { .fd = -1 },
+                     .g = pgid_new(page_shift, cow), .prev_pid = UINT64_MAX };
+    nextuse_t *nu = ps.nu;
     int input_err = 0;                /* else the failure is the machine's: thrown (xalloc.h) */
-    pgid_t *g = pgid_new(page_shift, cow);
-    if (!nu || !g || map_init(&pages, 1 << 16) < 0) {
+    if (!nu || !ps.g || map_init(&ps.pages, 1 << 16) < 0) {
         wl_set_err(err, "next-use table: out of memory");
         goto fail;
     }
     u64map_init(&nu->far);
     u64map_init(&nu->src);
-    const char *dir = getenv("TMPDIR");
-    char tmpl[4096];
-    snprintf(tmpl, sizeof tmpl, "%s/pagesim-nextuse-XXXXXX", dir && *dir ? dir : "/tmp");
-    arr.fd = mkstemp(tmpl);
-    if (arr.fd < 0) {
-        wl_set_err(err, "next-use table: cannot create a temporary file %s: %s", tmpl,
-                 strerror(errno));
+    if (nu_arr_open(&ps.arr, err) < 0 || nu_pass_run(&ps, wl, page_shift, err, &input_err) < 0)
         goto fail;
-    }
-    unlink(tmpl);
-    if (arr_resize(&arr, 1 << 20, err) < 0)
-        goto fail;
-
-    vtime_t t = 0;
-    wl_rec_t batch[128];
-    nu_slot_t *prev = NULL;           /* the page of the last reference, and what the next */
-    uint64_t prev_pid = UINT64_MAX;   /* reference to it may do and stay on it */
-    vpn_t prev_vpn = 0;
-    unsigned prev_ok = 0;             /* bit k: a reference of kind k keeps the key */
-    static const uint8_t need[3] = {WL_PROT_R, WL_PROT_W, WL_PROT_X};
-    int rc;
-    progress_pass(wl->progress, "next-use pass", "refs", wl_progress_pos, wl, 0, NULL, NULL);
-    while ((rc = wl_fill(wl, batch, 128)) > 0) {
-      progress_at(wl->progress, t);
-      for (const wl_rec_t *rp = batch; rp < batch + rc; rp++) {
-        const wl_rec_t r = *rp;
-        if (r.type != WL_REF) {
-            pgid_event(g, &r);
-            prev = NULL;
-            continue;
-        }
-        vpn_t vpn;
-        uint64_t n;
-        wl_split(&r, page_shift, &vpn, &n);
-        for (uint64_t i = 0; i < n; i++, vpn++, t++) {
-            if (t == arr.cap && arr_resize(&arr, arr.cap * 2, err) < 0)
-                goto fail;
-            arr.a[t] = 0;
-            /* Runs of references to one page skip both lookups when the reference can only
-             * find the same page again: its area allows the kind, and a write would not copy
-             * (the last slot stays valid because the table only moves inside map_get). */
-            if (prev && prev_pid == r.pid && prev_vpn == vpn && (prev_ok >> r.kind & 1)) {
-                link_use(nu, &arr, prev, t, 0);
-                continue;
-            }
-            pgid_ref_t id = pgid_ref(g, r.pid, vpn, (ref_kind_t)r.kind);
-            if (!id.key) {
-                prev = NULL;                          /* skipped by the engine: no page */
-                continue;
-            }
-            if (id.src != id.key) {
-                nu_slot_t *s = map_get(&pages, id.src);
-                if (!s)
-                    goto nomem;
-                link_use(nu, &arr, s, t, 1);
-                arr.a[t] = D_COPY;
-                nu->n_copies++;
-            }
-            nu_slot_t *s = map_get(&pages, id.key);
-            if (!s)
-                goto nomem;
-            link_use(nu, &arr, s, t, 0);
-            prev = s;
-            prev_pid = r.pid;
-            prev_vpn = vpn;
-            prev_ok = 0;
-            for (unsigned k = 0; k < 3; k++)
-                if ((id.prot & need[k]) && (k != REF_WRITE || id.stable))
-                    prev_ok |= 1u << k;
-        }
-      }
-    }
-    progress_end(wl->progress, t);
-    if (rc < 0) {
-        wl_set_err(err, "%s", wl->err);
-        input_err = 1;
-        goto fail;
-    }
-    if (wl_rewind(wl) < 0) {
-        wl_set_err(err, "OPT needs the future of every reference, but %s", wl->err);
-        input_err = 1;
-        goto fail;
-    }
-    free(pages.s);
-    pgid_free(g);
-    g = NULL;
-    pages.s = NULL;
+    free(ps.pages.s);
+    pgid_free(ps.g);
+    ps.g = NULL;
+    ps.pages.s = NULL;
     /* Trim to the references seen (at least one entry, as a zero-length mapping is invalid)
      * and make the table read-only: the run only looks things up. */
-    size_t keep = t ? (size_t)t : 1;
-    if (arr_resize(&arr, keep, err) < 0)
+    size_t keep = ps.t ? (size_t)ps.t : 1;
+    if (arr_resize(&ps.arr, keep, err) < 0)
         goto fail;
-    mprotect(arr.a, keep * sizeof *arr.a, PROT_READ);
-    nu->d = arr.a;
-    nu->n = t;
-    nu->map_bytes = keep * sizeof *arr.a;
-    close(arr.fd);                   /* the mapping keeps the file alive */
+    mprotect(ps.arr.a, keep * sizeof *ps.arr.a, PROT_READ);
+    nu->d = ps.arr.a;
+    nu->n = ps.t;
+    nu->map_bytes = keep * sizeof *ps.arr.a;
+    close(ps.arr.fd);                /* the mapping keeps the file alive */
     return nu;
-nomem:
-    wl_set_err(err, "next-use table: out of memory");
 fail:
-    free(pages.s);
-    pgid_free(g);
-    if (arr.a)
-        munmap(arr.a, arr.cap * sizeof *arr.a);
-    if (arr.fd >= 0)
-        close(arr.fd);
+    free(ps.pages.s);
+    pgid_free(ps.g);
+    if (ps.arr.a)
+        munmap(ps.arr.a, ps.arr.cap * sizeof *ps.arr.a);
+    if (ps.arr.fd >= 0)
+        close(ps.arr.fd);
     if (nu) {
         u64map_free(&nu->far);
         u64map_free(&nu->src);
