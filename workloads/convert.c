@@ -69,6 +69,122 @@ int wl_convert(const char *in, const char *informat, const char *to, const char 
     return wl_convert_progress(in, informat, to, out, NULL, err);
 }
 
+/* Where a conversion writes: standard output ("-"), a device or FIFO written in place, or a
+ * temporary file beside OUT renamed over it once complete. */
+typedef struct conv_out {
+    FILE *f;
+    const char *path;
+    char *tmp;                        /* the temporary file, or NULL */
+    int in_place;                     /* a device or FIFO: fclose, no rename */
+} conv_out_t;
+
+/* 0, or SIM_ESYS with err. */
+static int conv_out_open(conv_out_t *o, const char *out, char *err)
+{
+    *o = (conv_out_t){ .f = stdout, .path = out };
+    if (!strcmp(out, "-"))
+        return 0;
+    struct stat st;
+    if (!stat(out, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        /* A device or a FIFO (/dev/null, a pipe): written in place, like standard output
+         * (a temporary file renamed over it would replace the device with a regular file). */
+        if (!(o->f = fopen(out, "wb"))) {
+            snprintf(err, WL_ERR_LEN, "%s: cannot open: %s", out, strerror(errno));
+            return SIM_ESYS;
+        }
+        o->in_place = 1;
+        return 0;
+    }
+    size_t n = strlen(out) + 16;
+    int fd = -1;
+    if ((o->tmp = malloc(n))) {
+        snprintf(o->tmp, n, "%s.tmpXXXXXX", out);
+        fd = mkstemp(o->tmp);
+    }
+    if (fd < 0 || !(o->f = fdopen(fd, "wb"))) {
+        snprintf(err, WL_ERR_LEN, "%s: cannot create: %s", out, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(o->tmp);
+        }
+        free(o->tmp);
+        o->tmp = NULL;
+        return SIM_ESYS;
+    }
+    mode_t mask = umask(0);           /* mkstemp makes 0600; give the output the usual mode */
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask)) { /* harmless: the file stays private */ }
+    setvbuf(o->f, NULL, _IOFBF, 1 << 20);
+    return 0;
+}
+
+/* Closes the output; with rc 0 a temporary file is renamed over OUT, otherwise removed.
+ * Returns rc, or SIM_ESYS with err when closing or renaming failed. */
+static int conv_out_close(conv_out_t *o, int rc, char *err)
+{
+    if ((o->in_place || o->tmp) && fclose(o->f) && rc == 0) {
+        snprintf(err, WL_ERR_LEN, "%s: write error: %s", o->path, strerror(errno));
+        rc = SIM_ESYS;
+    }
+    if (o->tmp) {
+        if (rc == 0 && rename(o->tmp, o->path)) {
+            snprintf(err, WL_ERR_LEN, "%s: cannot rename the temporary file: %s", o->path,
+                     strerror(errno));
+            rc = SIM_ESYS;
+        }
+        if (rc)
+            unlink(o->tmp);
+        free(o->tmp);
+    }
+    return rc;
+}
+
+/* Every record of wl to o, then the binary format's end; flushed and synced. 0, -1 (the
+ * input) or SIM_ESYS with err. */
+static int conv_copy(wl_t *wl, conv_out_t *o, int binary, progress_t *progress, char *err)
+{
+    FILE *f = o->f;
+    wl_bin_writer_t *bw = NULL;
+    int rc = -1;
+    if (binary && !(bw = wl_bin_writer_open(f, err)))
+        return -1;
+    wl_rec_t r;
+    int got;
+    uint64_t nrec = 0;
+    progress_pass(progress, binary ? "to binary" : "to text", "records", wl_progress_pos, wl, 0, NULL, NULL);
+    while ((got = wl_next(wl, &r)) > 0) {
+        progress_at(progress, ++nrec);
+        if (binary ? wl_bin_write(bw, &r, err) : wl_write_text(f, &r)) {
+            if (!binary || ferror(f)) {   /* the stream failed: the machine's error */
+                snprintf(err, WL_ERR_LEN, "%s: write error: %s", o->path, strerror(errno ? errno : EIO));
+                rc = SIM_ESYS;
+            }
+            goto done;
+        }
+    }
+    if (got < 0) {
+        snprintf(err, WL_ERR_LEN, "%s", wl->err);
+        goto done;
+    }
+    progress_end(progress, nrec);
+    if (binary && wl_bin_writer_finish(bw, err)) {
+        if (ferror(f))
+            rc = SIM_ESYS;
+        goto done;
+    }
+    /* Flushed and synced before the rename, so that a crash leaves the old file or the whole
+     * new one (never an empty one under the final name). */
+    if (fflush(f) || ferror(f) || (o->tmp && fsync(fileno(f)))) {
+        snprintf(err, WL_ERR_LEN, "%s: write error: %s", o->path, strerror(errno ? errno : EIO));
+        rc = SIM_ESYS;
+        goto done;
+    }
+    rc = 0;
+done:
+    wl_bin_writer_free(bw);
+    return rc;
+}
+
 int wl_convert_progress(const char *in, const char *informat, const char *to, const char *out,
                         progress_t *progress, char *err)
 {
@@ -87,103 +203,10 @@ int wl_convert_progress(const char *in, const char *informat, const char *to, co
         return SIM_ESYS;
     }
     wl_t *wl = wl_open(in, informat, rng, err);
-    if (!wl) {
-        gsl_rng_free(rng);
-        return -1;
-    }
-    int to_stdout = !strcmp(out, "-");
-    char *tmp = NULL;
-    FILE *f = stdout;
-    wl_bin_writer_t *bw = NULL;
     int rc = -1;
-    struct stat st;
-    if (!to_stdout && !stat(out, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-        /* A device or a FIFO (/dev/null, a pipe): written in place, like standard output
-         * (a temporary file renamed over it would replace the device with a regular file). */
-        if (!(f = fopen(out, "wb"))) {
-            snprintf(err, WL_ERR_LEN, "%s: cannot open: %s", out, strerror(errno));
-            wl_close(wl);
-            gsl_rng_free(rng);
-            return SIM_ESYS;
-        }
-        to_stdout = 2;
-    }
-    if (!to_stdout) {
-        size_t n = strlen(out) + 16;
-        int fd = -1;
-        if ((tmp = malloc(n))) {
-            snprintf(tmp, n, "%s.tmpXXXXXX", out);
-            fd = mkstemp(tmp);
-        }
-        if (fd < 0 || !(f = fdopen(fd, "wb"))) {
-            snprintf(err, WL_ERR_LEN, "%s: cannot create: %s", out, strerror(errno));
-            if (fd >= 0) {
-                close(fd);
-                unlink(tmp);
-            }
-            free(tmp);
-            wl_close(wl);
-            gsl_rng_free(rng);
-            return SIM_ESYS;
-        }
-        mode_t mask = umask(0);       /* mkstemp makes 0600; give the output the usual mode */
-        umask(mask);
-        if (fchmod(fd, 0666 & ~mask)) { /* harmless: the file stays private */ }
-        setvbuf(f, NULL, _IOFBF, 1 << 20);
-    }
-    if (binary && !(bw = wl_bin_writer_open(f, err)))
-        goto done;
-    wl_rec_t r;
-    int got;
-    uint64_t nrec = 0;
-    progress_pass(progress, binary ? "to binary" : "to text", "records", wl_progress_pos, wl, 0, NULL, NULL);
-    while ((got = wl_next(wl, &r)) > 0) {
-        progress_at(progress, ++nrec);
-        if (binary ? wl_bin_write(bw, &r, err) : wl_write_text(f, &r)) {
-            if (!binary || ferror(f)) {   /* the stream failed: the machine's error */
-                snprintf(err, WL_ERR_LEN, "%s: write error: %s", out, strerror(errno ? errno : EIO));
-                rc = SIM_ESYS;
-            }
-            goto done;
-        }
-    }
-    if (got < 0) {
-        snprintf(err, WL_ERR_LEN, "%s", wl->err);
-        goto done;
-    }
-    progress_end(progress, nrec);
-    if (binary && wl_bin_writer_finish(bw, err)) {
-        if (ferror(f))
-            rc = SIM_ESYS;
-        goto done;
-    }
-    /* Flushed and synced before the rename, so that a crash leaves the old file or the whole
-     * new one (never an empty one under the final name). */
-    if (fflush(f) || ferror(f) || (!to_stdout && fsync(fileno(f)))) {
-        snprintf(err, WL_ERR_LEN, "%s: write error: %s", out, strerror(errno ? errno : EIO));
-        rc = SIM_ESYS;
-        goto done;
-    }
-    rc = 0;
-done:
-    wl_bin_writer_free(bw);
-    if (to_stdout == 2 && fclose(f) && rc == 0) {
-        snprintf(err, WL_ERR_LEN, "%s: write error: %s", out, strerror(errno));
-        rc = SIM_ESYS;
-    }
-    if (!to_stdout) {
-        if (fclose(f) && rc == 0) {
-            snprintf(err, WL_ERR_LEN, "%s: write error: %s", out, strerror(errno));
-            rc = SIM_ESYS;
-        }
-        if (rc == 0 && rename(tmp, out)) {
-            snprintf(err, WL_ERR_LEN, "%s: cannot rename the temporary file: %s", out, strerror(errno));
-            rc = SIM_ESYS;
-        }
-        if (rc)
-            unlink(tmp);
-        free(tmp);
-    }
+    conv_out_t o;
+    if (wl && (rc = conv_out_open(&o, out, err)) == 0)
+        rc = conv_out_close(&o, conv_copy(wl, &o, binary, progress, err), err);
     wl_close(wl);
     gsl_rng_free(rng);
     return rc;
