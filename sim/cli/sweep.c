@@ -118,13 +118,19 @@ static int sweep_opt_set(opts_parse_t *p, const opt_t *o, const char *arg)
     return 0;
 }
 
-/* --seeds N and -j N: a count from 1 to the entry's .kind, into the int at .off. */
+/* --seeds N and -j N: a count from 1 to a maximum, into the int at .off; .kind says which. */
+enum { SWEEP_SEEDS, SWEEP_JOBS };
+static const struct { const char *what; int max; } sweep_counts[] = {
+    [SWEEP_SEEDS] = {"--seeds", 100000}, [SWEEP_JOBS] = {"-j", 4096},
+};
+
 static int sweep_opt_count(opts_parse_t *p, const opt_t *o, const char *arg)
 {
+    const char *what = sweep_counts[o->kind].what;
+    int max = sweep_counts[o->kind].max;
     long n;
-    if (parse_long(arg, &n) || n < 1 || n > o->kind) {
-        snprintf(p->err, sizeof p->err, "%s needs a count from 1 to %d, not '%s'",
-                 o->letter == 'j' ? "-j" : "--seeds", o->kind, arg);
+    if (parse_long(arg, &n) || n < 1 || n > max) {
+        snprintf(p->err, sizeof p->err, "%s needs a count from 1 to %d, not '%s'", what, max, arg);
         return -1;
     }
     *(int *)((char *)p->dest + o->off) = (int)n;
@@ -158,9 +164,9 @@ static const opt_t sweep_opts[] = {
     {"set", 0, OPT_REQUIRED, "KEY=V1,V2", "vary a config key (repeatable; dotted keys as in pagesim run)",
      .action = sweep_opt_set},
     {"seeds", 0, OPT_REQUIRED, "N", "seeds 1..N per point; summary gets *_mean and *_ci95 columns",
-     .action = sweep_opt_count, SWEEP_FIELD(nseeds), .kind = 100000},
+     .action = sweep_opt_count, SWEEP_FIELD(nseeds), .kind = SWEEP_SEEDS},
     {"jobs", 'j', OPT_REQUIRED, "N", "parallel runs (default: the number of CPUs)",
-     .action = sweep_opt_count, SWEEP_FIELD(jobs), .kind = 4096},
+     .action = sweep_opt_count, SWEEP_FIELD(jobs), .kind = SWEEP_JOBS},
     {"output", 'o', OPT_REQUIRED, "DIR", "the sweep's directory", .action = opts_str, SWEEP_FIELD(dir)},
     {"jobs-file", 0, OPT_REQUIRED, "FILE", "write one `pagesim run` command per line instead of running\n"
      "(parallel < FILE, or scripts/slurm-sweep.sbatch); then pagesim merge DIR",
