@@ -667,6 +667,53 @@ run run -q -f 9 -c "$T/seven.json" -o "$T/order.json" "$TINY"
 expect "run -f 9 -c FILE: exit 0 (rc $rc)" [ $rc -eq 0 ]
 jexpect "run -f 9 -c FILE(frames 7): -f wins" "$T/order.json" "g('config.frames') == 9"
 
+# The ported commands (sweep, merge, mrc, record: opts.h tables too): --help on stdout, exit
+# 0; a bad option or a missing value said one way, the usage after it, exit 2.
+for c in sweep merge mrc record; do
+    run $c --help
+    expect "$c --help: exit 0 (rc $rc)" [ $rc -eq 0 ]
+    expect "$c --help: usage on stdout" has_out "usage: pagesim $c"
+    run $c --no-such-option
+    expect "$c --no-such-option: exit 2 (rc $rc)" [ $rc -eq 2 ]
+    expect "$c --no-such-option: named" has_err "pagesim $c: unknown option '--no-such-option'"
+    expect "$c --no-such-option: the usage follows" has_err "usage: pagesim $c"
+done
+for c in merge record; do
+    run $c -h
+    expect "$c -h: the option list ends in -h, --help" grep -qx "  -h, --help" "$T/out"
+done
+run merge --title
+expect "merge --title (no value): exit 2 (rc $rc)" [ $rc -eq 2 ]
+expect "merge --title (no value): says so" has_err "pagesim merge: --title needs a value"
+run merge "$T" "$T"
+expect "merge DIR DIR: exit 2 (rc $rc)" [ $rc -eq 2 ]
+expect "merge DIR DIR: one DIR only" has_err "pagesim merge: one DIR only"
+run mrc -p lru -o "$T/mv.json" "$TINY" --seed
+expect "mrc TRACE --seed: exit 2 (rc $rc)" [ $rc -eq 2 ]
+expect "mrc TRACE --seed: --seed needs a value ($(head -c 120 "$T/err"))" has_err "pagesim mrc: --seed needs a value"
+expect "mrc TRACE --seed: no results" [ ! -e "$T/mv.json" ]
+run mrc -p lru -o "$T/mv.json" --page-size 3000 "$TINY"
+expect "mrc --page-size 3000: exit 2, the rule said" eval '[ $rc -eq 2 ] && has_err "pagesim mrc: --page-size '"'"'3000'"'"': expected a power of two"'
+run mrc -p lru -o "$T/mv.json" "$TINY" "$TINY"
+expect "mrc TRACE TRACE: one trace only" eval '[ $rc -eq 2 ] && has_err "pagesim mrc: one trace only"'
+# options after the trace and --name=value, as every ported command takes them
+run mrc "$TINY" -q --policy=lru --frames=2,4 -o "$T/mafter.json"
+expect "mrc TRACE --policy=lru --frames=2,4: exit 0 (rc $rc)" [ $rc -eq 0 ]
+jexpect "mrc TRACE --policy=lru --frames=2,4: two points" "$T/mafter.json" "[p['frames'] for p in g('mrc')] == [2, 4]"
+run record -o
+expect "record -o (no value): exit 2 (rc $rc)" [ $rc -eq 2 ]
+expect "record -o (no value): says so" has_err "pagesim record: -o needs a value"
+run record --level
+expect "record --level (no value): says so" has_err "pagesim record: --level needs a value"
+run record --max-refs 0 -- true
+expect "record --max-refs 0: exit 2, the rule said" eval '[ $rc -eq 2 ] && has_err "pagesim record: --max-refs takes a positive count"'
+run record -q
+expect "record without a program: exit 2, said" eval '[ $rc -eq 2 ] && has_err "pagesim record: no program given"'
+# the options end at PROGRAM: its own options are not record's
+run record -o "$T/r.pdf" no-such-command-pagesim --no-such-option
+expect "record PROGRAM --opt: the option is PROGRAM's (the name is checked, rc $rc)" \
+    eval '[ $rc -eq 2 ] && has_err "r.pdf: cannot tell the format" && ! has_err "unknown option"'
+
 # ---- the queued JSON checks ----
 if [ -z "$PY" ]; then
     echo "cli: python3 not found: $(wc -l <"$CHECKS") JSON key and value checks skipped"

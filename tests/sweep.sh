@@ -357,5 +357,52 @@ if "$pagesim" sweep -p lru -f 010,0x10 -o "$tmp/num" "$tmp/num.txt" >/dev/null 2
     if [ "$(cut -f2 "$tmp/num/summary.tsv" | tail -n +2 | paste -sd, -)" = "10,16" ]; then ok; else fail "sweep -f 010,0x10 gives frames $(cut -f2 "$tmp/num/summary.tsv" | tail -n +2 | paste -sd, -), not 10,16"; fi
 else fail "sweep -f 010,0x10 failed"; fi
 
+# ---- issue 12: run options given to sweep reach every run's config (sweep's table takes
+# run's own as opts.h's .more, the entries flagged CLIOPT_SWEEP), beside sweep's own -p and
+# --set, in either spelling (--name VALUE, --name=VALUE)
+echo '{"costs": {"walk": "30ns"}}' > walk30.json
+"$pagesim" sweep -p lru,fifo -f 4,8 --set tlb.asid=false --tlb 8:2 --page-size=8192 -s 3 -c walk30.json \
+    --cow copy --interval 50 -o d40 --no-plots tiny.txt 2>/dev/null
+check "pass-through sweep: exit 0" test $? -eq 0
+check "pass-through sweep: 4 runs" test "$(ls d40/runs/*.json | wc -l)" -eq 4
+for f in d40/runs/*.json; do
+    got="$(jq -c '[.config.tlb.entries, .config.tlb.ways, .config.tlb.asid, .config.page_size, .config.seed,
+                   .config.costs.walk, .config.cow, .config.interval]' "$f")"
+    check "pass-through: $(basename "$f") has every option ($got)" test "$got" = '[8,2,false,8192,3,"30ns","copy",50]'
+done
+check "pass-through: -p reaches the runs" test "$(jq -r .config.policy d40/runs/*.json | sort -u | paste -sd, -)" = "fifo,lru"
+check "pass-through: -f reaches the runs" test "$(jq -r .config.frames d40/runs/*.json | sort -un | paste -sd, -)" = "4,8"
+f40="$(ls d40/runs/fifo*f8*.json)"
+a="$("$pagesim" run -p fifo -f 8 --set tlb.asid=false --tlb 8:2 --page-size 8192 -s 3 -c walk30.json --cow copy \
+    --interval 50 tiny.txt)"
+check "pass-through: a run's file is that pagesim run" test "$(jq -S 'del(.traces)' "$f40")" = "$(jq -S 'del(.traces)' <<<"$a")"
+# ... and every line of a jobs file (-c by absolute path), whatever the directory it runs in
+"$pagesim" sweep -p lru -f 4,8 --tlb=16 --ref-bit tlb_fill -c walk30.json -o d41 --jobs-file jobs41.txt tiny.txt 2>/dev/null
+check "pass-through jobs file: 2 lines" test "$(wc -l < jobs41.txt)" -eq 2
+check "pass-through jobs file: the options on every line" test "$(grep -c -- "--tlb 16 .*--config /[^ ]*/walk30.json" jobs41.txt)" -eq 2
+(cd / && bash "$tmp/jobs41.txt") 2>/dev/null
+check "pass-through jobs file: ran" test "$(ls d41/runs/*.json | wc -l)" -eq 2
+for f in d41/runs/*.json; do
+    got="$(jq -c '[.config.tlb.entries, .config.tlb.ways, .config.ref_bit, .config.costs.walk]' "$f")"
+    check "pass-through jobs: $(basename "$f") ($got)" test "$got" = '[16,4,"tlb_fill","30ns"]'
+done
+# a bad value is run's message under sweep's name; run options sweep does not pass are unknown
+out="$("$pagesim" sweep -p lru -f 4 --tlb x -o d42 tiny.txt 2>&1)"
+check "pass-through --tlb x: exit 2 ($out)" test $? -eq 2
+check "pass-through --tlb x: run's message, sweep's name" grep -q "^pagesim sweep: .*tlb.entries.*'x'" <<<"$out"
+for o in -q --workload=x.json --progress; do
+    out="$("$pagesim" sweep -p lru -f 4 $o -o d42 tiny.txt 2>&1)"
+    check "sweep $o (run's, not passed through): exit 2" test $? -eq 2
+    check "sweep $o: unknown option ($out)" grep -q "^pagesim sweep: unknown option '$o'" <<<"$out"
+done
+out="$("$pagesim" sweep -p lru -f 4 -o d42 tiny.txt --tlb 2>&1)"
+check "sweep TRACE --tlb: exit 2" test $? -eq 2
+check "sweep TRACE --tlb: needs a value ($out)" grep -q "^pagesim sweep: --tlb needs a value" <<<"$out"
+out="$("$pagesim" sweep -p lru -f 4 -s 2 --seeds 2 -o d42 tiny.txt 2>&1)"
+check "sweep -s with --seeds: exit 2 ($out)" test $? -eq 2
+check "sweep -s with --seeds: refused" grep -q "exclude each other" <<<"$out"
+out="$("$pagesim" sweep -p lru -m 64K -f 4 -o d42 tiny.txt 2>&1)"
+check "sweep -m (passed through) with -f: refused ($out)" grep -q "^pagesim sweep: -m and -f exclude each other" <<<"$out"
+
 echo "sweep: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

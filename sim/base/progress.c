@@ -11,7 +11,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -179,15 +178,4 @@ void progress_free(progress_t *p)
     if (p)
         end_pass(p, 0);
     free(p);
-}
-
-int progress_option(const char *arg, progress_mode_t *mode)
-{
-    if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet"))
-        *mode = PROGRESS_QUIET;
-    else if (!strcmp(arg, "--progress"))
-        *mode = PROGRESS_FORCE;
-    else
-        return 0;
-    return 1;
 }

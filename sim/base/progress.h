@@ -81,7 +81,4 @@ static inline uint64_t progress_due_in(const progress_t *p, uint64_t count)
     return !p || p->next == UINT64_MAX ? UINT64_MAX : p->next > count ? p->next - count : 0;
 }
 
-/* Command-line helper: 1 if arg is -q, --quiet or --progress (setting *mode), else 0. */
-int progress_option(const char *arg, progress_mode_t *mode);
-
 #endif

@@ -4,11 +4,11 @@
  * `pagesim run` (run.c, which parses with this table and prints its help from it) and
  * `pagesim sweep` (sweep.c, which passes most run options through to every grid point and
  * writes them into jobs files) must agree exactly on what an option means, and two
- * hand-written copies of the option-to-key mapping drift apart. So both build their
- * getopt_long arrays from this table and apply options through its entries (cliopt_apply
- * for sweep). Options that are not a plain config key are a kind with its own rule here
- * (-f, --tlb, --set, -c: config files are loaded in a first pass so that the other options
- * override them) or not config at all (-o, -q and --progress land in run's cliopt_dest_t;
+ * hand-written copies of the option-to-key mapping drift apart. So both parse with this
+ * table (run as its opts_cmd_t's table, sweep as its .more) and apply options through its
+ * entries (cliopt_apply for sweep). Options that are not a plain config key are a kind
+ * with its own rule here (-f, --tlb, --set, -c: config files are loaded in a first pass so
+ * that the other options override them) or not config at all (-o, -q and --progress land in run's cliopt_dest_t;
  * -h prints the help). Cost: a linear scan of a table of ~20 entries per option on the
  * command line. */
 #include "cliopts.h"
@@ -66,17 +66,7 @@ const opt_t cliopt_opts[] = {
     {0},
 };
 #define N_OPTS ((int)(sizeof cliopt_opts / sizeof *cliopt_opts) - 1)
-_Static_assert(N_OPTS <= CLIOPT_MAX, "raise CLIOPT_MAX");
-
-int cliopt_getopt(unsigned need, struct option *longopts, int n, char *shortopts, size_t cap)
-{
-    return opts_getopt(cliopt_opts, need, CLIOPT_VAL_BASE, longopts, n, shortopts, cap);
-}
-
-const cliopt_t *cliopt_lookup(int o, unsigned need)
-{
-    return opts_lookup(cliopt_opts, need, CLIOPT_VAL_BASE, o);
-}
+_Static_assert(N_OPTS <= OPTS_MAX, "raise OPTS_MAX");
 
 static int apply_frames(opts_parse_t *p, const opt_t *o, const char *value)
 {

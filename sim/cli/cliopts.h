@@ -2,7 +2,6 @@
 #ifndef PAGESIM_CLIOPTS_H
 #define PAGESIM_CLIOPTS_H
 
-#include <getopt.h>
 #include <jansson.h>
 
 #include "opts.h"
@@ -37,19 +36,6 @@ typedef struct cliopt_dest {
     const char *output;             /* -o: results JSON (NULL: standard output) */
     progress_mode_t progress;       /* -q, --progress (PROGRESS_AUTO without) */
 } cliopt_dest_t;
-
-/* getopt_long returns an option's letter, or this base plus its index in the table when it
- * has none; callers number their own long-only options from CLIOPT_VAL_END. */
-enum { CLIOPT_VAL_BASE = OPTS_VAL_BASE, CLIOPT_MAX = 32, CLIOPT_VAL_END = CLIOPT_VAL_BASE + CLIOPT_MAX };
-
-/* Appends the table's options whose flags include all of `need` (0: every option) to
- * longopts from index n, terminating the array; returns the new count. longopts must hold
- * n + CLIOPT_MAX + 1 entries. Appends their letters ("x:") to shortopts (cap bytes). */
-int cliopt_getopt(unsigned need, struct option *longopts, int n, char *shortopts, size_t cap);
-
-/* The table entry for getopt_long's return value o among options whose flags include all
- * of `need`, or NULL (the caller's own option, or '?'). */
-const cliopt_t *cliopt_lookup(int o, unsigned need);
 
 /* Applies one option with its value to cfg as `pagesim run` does. CLIOPT_CONFIG, _OUTPUT,
  * _HELP, _QUIET and _PROGRESS do nothing here (the caller handles them). -1 with a message in err on bad input. */

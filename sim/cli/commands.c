@@ -14,6 +14,7 @@
 #include "run.h"
 #include "mrc.h"
 #include "sweep.h"
+#include "merge.h"
 #include "record.h"
 
 #include <string.h>

@@ -1,11 +1,14 @@
 /* mrc.c - the `pagesim mrc` command line (see mrc.h): options, the output file, and the
  * error trap around mrc_compute (sim/exp/mrc.c), whose document it writes.
  *
- * The options are read by hand (arg_value: "--name VALUE", "--name=VALUE", "-pVALUE"); the
- * frame list is spec.h's one grammar, sorted. The output is created before the pass, so an
- * unwritable -o fails before minutes of work, and is written like a run's results (a
- * temporary file, fsync, rename: sim.h). Cost: nothing beyond the parse. */
+ * The options are a table (opts.h), the values with a rule of their own (--sample,
+ * --sample-max, --page-size, --seed) each a small action that checks as it parses; the help
+ * stays prose (mrc_usage, the entries unlisted). The frame list is spec.h's one grammar,
+ * sorted, read after the options agree (mrc_check_args). The output is created before the
+ * pass, so an unwritable -o fails before minutes of work, and is written like a run's
+ * results (a temporary file, fsync, rename: sim.h). Cost: nothing beyond the parse. */
 #include "mrc.h"
+#include "opts.h"
 #include "sim/exp/mrc.h"
 #include "sim/sim.h"
 #include "sim/base/progress.h"
@@ -13,6 +16,7 @@
 #include "sim/base/xalloc.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,29 +53,6 @@ static int count_value(const char *s, uint64_t *out)
     return 0;
 }
 
-/* "--name VALUE" or "--name=VALUE"; advances *i. 1 matched, 0 not this option, -1 missing. */
-static int arg_value(int argc, char **argv, int *i, const char *shrt, const char *lng,
-                     const char **val)
-{
-    const char *a = argv[*i];
-    if ((shrt && !strcmp(a, shrt)) || !strcmp(a, lng)) {
-        if (*i + 1 >= argc)
-            return -1;
-        *val = argv[++*i];
-        return 1;
-    }
-    size_t n = strlen(lng);
-    if (!strncmp(a, lng, n) && a[n] == '=') {
-        *val = a + n + 1;
-        return 1;
-    }
-    if (shrt && !strncmp(a, shrt, 2) && a[2] && shrt[2] == '\0') {   /* -pVALUE */
-        *val = a + 2;
-        return 1;
-    }
-    return 0;
-}
-
 /* mrc_compute with an error trap (xalloc.h): out of memory or a full TMPDIR for OPT's table
  * comes back as NULL with its kind, so that mrc_main removes its temporary output. */
 static json_t *mrc_compute_caught(const mrc_opts_t *o, const char *trace, char *err, int *kind)
@@ -93,10 +74,85 @@ static json_t *mrc_compute_caught(const mrc_opts_t *o, const char *trace, char *
 /* The command line, parsed. */
 typedef struct mrc_args {
     mrc_opts_t o;
-    const char *out, *trace;
+    const char *out, *trace, *frames_s;
     uint64_t *frames;             /* o.frames, owned */
     progress_mode_t pmode;
 } mrc_args_t;
+
+/* The actions of the options with a rule (opts.h): p->dest is the mrc_args_t; a bad value
+ * is -1 with the message in p->err ("pagesim mrc: " goes before it). */
+
+static int mrc_opt_sample(opts_parse_t *p, const opt_t *o, const char *v)
+{
+    (void)o;
+    mrc_opts_t *m = &((mrc_args_t *)p->dest)->o;
+    char *end;
+    errno = 0;
+    m->sample_rate = strtod(v, &end);
+    if (!*v || *end || errno || !(m->sample_rate > 0 && m->sample_rate <= 1)) {
+        snprintf(p->err, sizeof p->err, "--sample '%s': expected a rate in (0, 1]", v);
+        return -1;
+    }
+    return 0;
+}
+
+static int mrc_opt_sample_max(opts_parse_t *p, const opt_t *o, const char *v)
+{
+    (void)o;
+    mrc_opts_t *m = &((mrc_args_t *)p->dest)->o;
+    if (count_value(v, &m->sample_max_pages) || m->sample_max_pages < 16) {
+        snprintf(p->err, sizeof p->err, "--sample-max '%s': expected a page count >= 16", v);
+        return -1;
+    }
+    return 0;
+}
+
+static int mrc_opt_page_size(opts_parse_t *p, const opt_t *o, const char *v)
+{
+    (void)o;
+    uint64_t ps;
+    if (parse_size(v, &ps) || ps == 0 || (ps & (ps - 1)) || ps > (1u << 30)) {
+        snprintf(p->err, sizeof p->err, "--page-size '%s': expected a power of two "
+                 "number of bytes (e.g. 4096 or 4K), at most 1G", v);
+        return -1;
+    }
+    ((mrc_args_t *)p->dest)->o.page_size = (uint32_t)ps;
+    return 0;
+}
+
+static int mrc_opt_seed(opts_parse_t *p, const opt_t *o, const char *v)
+{
+    (void)o;
+    uint64_t s;
+    if (count_value(v, &s)) {
+        snprintf(p->err, sizeof p->err, "--seed '%s': expected a non-negative integer", v);
+        return -1;
+    }
+    ((mrc_args_t *)p->dest)->o.seed = (unsigned long)s;
+    return 0;
+}
+
+/* Unlisted (.help NULL): mrc_usage says it all in prose. */
+#define MRC_STR(name, letter, field) \
+    {name, letter, OPT_REQUIRED, NULL, NULL, .action = opts_str, .off = offsetof(mrc_args_t, field)}
+#define MRC_RULE(name, fn) {name, 0, OPT_REQUIRED, NULL, NULL, .action = fn}
+static const opt_t mrc_opts[] = {
+    MRC_STR("policy", 'p', o.policy),
+    MRC_STR("frames", 'f', frames_s),
+    MRC_STR("output", 'o', out),
+    MRC_STR("format", 0, o.format),
+    MRC_RULE("sample", mrc_opt_sample),
+    MRC_RULE("sample-max", mrc_opt_sample_max),
+    MRC_RULE("page-size", mrc_opt_page_size),
+    MRC_RULE("seed", mrc_opt_seed),
+    {"check-exact", 0, OPT_NONE, NULL, NULL, .action = opts_true, .off = offsetof(mrc_args_t, o.check_exact)},
+    {"quiet", 'q', OPT_NONE, NULL, NULL, .action = opts_quiet, .off = offsetof(mrc_args_t, pmode)},
+    {"progress", 0, OPT_NONE, NULL, NULL, .action = opts_progress, .off = offsetof(mrc_args_t, pmode)},
+    {"help", 'h', OPT_NONE, NULL, NULL, .action = opts_help},
+    {0},
+};
+
+static const opts_cmd_t mrc_cmd = { .prog = "pagesim mrc", .usage = mrc_usage, .opts = mrc_opts };
 
 /* --frames LIST: spec.h's frame lists, sorted. */
 #define FRAMES_MAX_LIST 10000000u
@@ -125,7 +181,7 @@ static int mrc_check_args(const mrc_args_t *args)
         return -1;
     }
     if (!args->out || !args->trace) {
-        fprintf(stderr, "pagesim mrc: %s is required\n%s", args->out ? "a TRACE" : "-o FILE", mrc_usage);
+        opts_bad(&mrc_cmd, "%s is required", args->out ? "a TRACE" : "-o FILE");
         return -1;
     }
     int sampling = (args->o.sample_rate > 0 && args->o.sample_rate < 1) || args->o.sample_max_pages;
@@ -142,86 +198,22 @@ static int mrc_check_args(const mrc_args_t *args)
     return 0;
 }
 
-/* The options: 0, 1 after --help, or -1 after a message on stderr. */
+/* The options into args: -1 to go on, else the exit status (0 after --help, 2). */
 static int mrc_parse_args(mrc_args_t *args, int argc, char **argv)
 {
-    const char *frames_s = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = NULL;
-        int r;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(mrc_usage, stdout);
-            return 1;
-        }
-        if (!strcmp(a, "--check-exact")) {
-            args->o.check_exact = 1;
-            continue;
-        }
-        if (progress_option(a, &args->pmode))
-            continue;
-        if ((r = arg_value(argc, argv, &i, "-p", "--policy", &v))) {
-            if (r < 0) goto missing;
-            args->o.policy = v;
-        } else if ((r = arg_value(argc, argv, &i, "-f", "--frames", &v))) {
-            if (r < 0) goto missing;
-            frames_s = v;
-        } else if ((r = arg_value(argc, argv, &i, "-o", "--output", &v))) {
-            if (r < 0) goto missing;
-            args->out = v;
-        } else if ((r = arg_value(argc, argv, &i, NULL, "--sample", &v))) {
-            if (r < 0) goto missing;
-            char *end;
-            errno = 0;
-            args->o.sample_rate = strtod(v, &end);
-            if (!*v || *end || errno || !(args->o.sample_rate > 0 && args->o.sample_rate <= 1)) {
-                fprintf(stderr, "pagesim mrc: --sample '%s': expected a rate in (0, 1]\n", v);
-                return -1;
-            }
-        } else if ((r = arg_value(argc, argv, &i, NULL, "--sample-max", &v))) {
-            if (r < 0) goto missing;
-            if (count_value(v, &args->o.sample_max_pages) || args->o.sample_max_pages < 16) {
-                fprintf(stderr, "pagesim mrc: --sample-max '%s': expected a page count >= 16\n", v);
-                return -1;
-            }
-        } else if ((r = arg_value(argc, argv, &i, NULL, "--format", &v))) {
-            if (r < 0) goto missing;
-            args->o.format = v;
-        } else if ((r = arg_value(argc, argv, &i, NULL, "--page-size", &v))) {
-            if (r < 0) goto missing;
-            uint64_t ps;
-            if (parse_size(v, &ps) || ps == 0 || (ps & (ps - 1)) || ps > (1u << 30)) {
-                fprintf(stderr, "pagesim mrc: --page-size '%s': expected a power of two "
-                        "number of bytes (e.g. 4096 or 4K), at most 1G\n", v);
-                return -1;
-            }
-            args->o.page_size = (uint32_t)ps;
-        } else if ((r = arg_value(argc, argv, &i, NULL, "--seed", &v))) {
-            if (r < 0) goto missing;
-            uint64_t s;
-            if (count_value(v, &s)) {
-                fprintf(stderr, "pagesim mrc: --seed '%s': expected a non-negative integer\n", v);
-                return -1;
-            }
-            args->o.seed = (unsigned long)s;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "pagesim mrc: unknown option '%s'\n%s", a, mrc_usage);
-            return -1;
-        } else if (args->trace) {
-            fprintf(stderr, "pagesim mrc: one trace only (got '%s' and '%s')\n", args->trace, a);
-            return -1;
-        } else {
-            args->trace = a;
-        }
-        continue;
-    missing:
-        fprintf(stderr, "pagesim mrc: option '%s' needs a value\n%s", a, mrc_usage);
-        return -1;
+    int first, rc = opts_parse(&mrc_cmd, argc, argv, args, NULL, &first);
+    if (rc >= 0)
+        return rc;
+    if (first < argc - 1) {
+        fprintf(stderr, "pagesim mrc: one trace only (got '%s' and '%s')\n", argv[first], argv[first + 1]);
+        return 2;
     }
+    args->trace = first < argc ? argv[first] : NULL;
     if (mrc_check_args(args))
-        return -1;
-    if (frames_s)
-        return mrc_parse_frames(frames_s, args);
-    return 0;
+        return 2;
+    if (args->frames_s && mrc_parse_frames(args->frames_s, args))
+        return 2;
+    return -1;
 }
 
 int mrc_main(int argc, char **argv)
@@ -231,9 +223,9 @@ int mrc_main(int argc, char **argv)
     char err[MRC_ERR_LEN];
     int ret = 2;
     int r = mrc_parse_args(&args, argc, argv);
-    if (r) {
+    if (r >= 0) {
         free(args.frames);
-        return r > 0 ? 0 : 2;
+        return r;
     }
     /* Like a run's results: the output is created first (an unwritable -o fails before the
      * pass, exit 1), written to a temporary file, fsynced and renamed (sim.h). */

@@ -14,6 +14,7 @@
 #include "sim/base/xalloc.h"
 
 #include <assert.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +24,13 @@ static int wanted(const opt_t *o, unsigned need)
     return (o->flags & need) == need;
 }
 
-int opts_getopt(const opt_t *t, unsigned need, int base, struct option *longopts, int n,
-                char *shortopts, size_t cap)
+/* getopt_long's arrays for the options of table t whose flags include all of `need` (0:
+ * all): appended to longopts from index n, which is terminated (it must hold n + the
+ * table's length + 1 entries); returns the new count. An option without a letter gets the
+ * value base + its index in t. Their letters ("x", "x:", "x::") are appended to shortopts,
+ * a string of cap bytes. */
+static int opts_getopt(const opt_t *t, unsigned need, int base, struct option *longopts, int n,
+                       char *shortopts, size_t cap)
 {
     static const int has_arg[] = {
         [OPT_NONE] = no_argument, [OPT_REQUIRED] = required_argument, [OPT_OPTIONAL] = optional_argument,
@@ -47,7 +53,8 @@ int opts_getopt(const opt_t *t, unsigned need, int base, struct option *longopts
     return n;
 }
 
-const opt_t *opts_lookup(const opt_t *t, unsigned need, int base, int o)
+/* The entry of t (with `need`, numbered from base) for getopt_long's return value o, or NULL. */
+static const opt_t *opts_lookup(const opt_t *t, unsigned need, int base, int o)
 {
     const opt_t *hit = NULL;
     int n = 0;

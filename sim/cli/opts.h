@@ -41,7 +41,7 @@
  *                       cmd->more_action instead of its own key or action.
  *   .help = NULL        accepted but not listed; "" listed without a text ("-h, --help").
  * Flags from OPT_USER up are the command's own: cliopts.h's CLIOPT_SWEEP marks the run
- * options that sweep passes through; opts_getopt/opts_lookup select by them.
+ * options that sweep passes through (cmd->more_need selects by them).
  *
  * Help layout: cmd->usage (synopsis and description, as written), then one line per listed
  * option, "  -p, --policy SPEC" with its help from column cmd->col (25 if 0; at least two
@@ -52,25 +52,14 @@
  * first operand, as record's PROGRAM ARGS need), "--" ends the options, "-" is an operand,
  * --name=value and unique abbreviations of long names work.
  *
- * Porting the hand-rolled loops (sweep, merge, mrc, record) is a table and a struct each.
- * A help text written as prose can stay whole in .usage with the options' .help NULL, or
- * move into the table line by line (record's columns: .col = 21).
- *   merge   --title (opts_str), --no-plots (opts_true), OPTS_HELP; the DIR operand checked
- *           after parsing (opts_bad). Its help text moves to .usage unchanged.
- *   mrc     -p -f -o --format (opts_str), --check-exact (opts_true), OPTS_QUIET/PROGRESS,
- *           OPTS_HELP; --sample, --sample-max, --page-size, --seed each a small action that
- *           parses into mrc_opts_t (its messages become p->err); "one trace only" after.
- *   record  OPTS_IN_ORDER; -o (opts_str), -q and --keep-logs (opts_true: quiet is an int),
- *           --markers OPT_OPTIONAL with an action, --max-refs/--skip-refs one action told
- *           apart by .kind, --level an action. "--" and the PROGRAM operand are getopt's.
- *   sweep   its own options in a table (-p -f --set --seeds -j -o --jobs-file --title
- *           --no-plots -h, the checks as actions into sweep_t); the run options it passes
- *           through are cliopts.h's table: .more = cliopt_opts, .more_need = CLIOPT_SWEEP,
- *           .more_action = an action that keeps (opt, value) for every run (with -c's path
- *           made absolute), as sweep_parse's default case does today. build_grid then
- *           applies them with cliopt_apply, unchanged; the help lists them in .epilog.
- * The messages of those loops differ slightly today ("option 'X' needs a value", "missing
- * value after 'X'"); ported, they say what every ported command says.
+ * Every subcommand parses with it (no other file calls getopt_long), each in its own way:
+ *   run      cliopts.c's table with .key options into a config, -c OPT_FIRST;
+ *   sweep    its own table of actions into the grid, run's table as .more (CLIOPT_SWEEP),
+ *            each passed-through option kept by sweep_opt_pass for every run;
+ *   mrc      a prose help in .usage, the entries unlisted (.help NULL);
+ *   record   OPTS_IN_ORDER (PROGRAM's arguments follow), .col = 21, --markers OPT_OPTIONAL,
+ *            --max-refs/--skip-refs one action told apart by .kind;
+ *   convert, info, policies, merge: store actions and operands checked after (opts_bad).
  *
  * Cost: getopt_long, and a linear scan of the table (tens of entries) per option given.
  * References: glibc getopt_long(3); the tables of Git's parse-options.h (OPT_STRING,
@@ -78,7 +67,6 @@
 #ifndef PAGESIM_CLI_OPTS_H
 #define PAGESIM_CLI_OPTS_H
 
-#include <getopt.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <jansson.h>
@@ -162,17 +150,6 @@ int opts_bad(const opts_cmd_t *cmd, const char *fmt, ...) __attribute__((format(
 
 /* Applies one option as opts_parse does: config_set for .key, else the action. */
 int opts_apply(opts_parse_t *p, const opt_t *o, const char *value);
-
-/* getopt_long's arrays for the options of table t whose flags include all of `need` (0:
- * all): appended to longopts from index n, which is terminated (it must hold n + the
- * table's length + 1 entries); returns the new count. An option without a letter gets the
- * value base + its index in t. Their letters ("x", "x:", "x::") are appended to shortopts,
- * a string of cap bytes. */
-int opts_getopt(const opt_t *t, unsigned need, int base, struct option *longopts, int n,
-                char *shortopts, size_t cap);
-
-/* The entry of t (with `need`, numbered from base) for getopt_long's return value o, or NULL. */
-const opt_t *opts_lookup(const opt_t *t, unsigned need, int base, int o);
 
 /* The store actions (see above) and the help action. */
 int opts_str(opts_parse_t *p, const opt_t *o, const char *value);

@@ -5,12 +5,14 @@
  * and the engine, which is why this lives in sim/cli and not in workloads/, which does not
  * link the engine) before it takes FILE's name. A trace that fails the check is a recorder
  * bug: it is kept as FILE.invalid. For standard output the trace is written in the binary
- * format beside the logs, checked, and then written out as text.
+ * format beside the logs, checked, and then written out as text. The options are a table
+ * (opts.h) parsed in order: they end at "--" or at PROGRAM, whose own arguments follow.
  *
  * Cost: the check replays the whole trace through the engine, a fraction of a second per
  * million references; Valgrind's slowdown (about 100 times) dominates everything else.
  */
 #include "record.h"
+#include "opts.h"
 #include "sim/sim.h"
 #include "workloads/convert.h"
 #include "workloads/record/supervise.h"
@@ -18,6 +20,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,36 +28,6 @@
 #include <unistd.h>
 
 /* ------------------------------------------------------------------ options */
-
-static void record_usage(FILE *f)
-{
-    fprintf(f,
-        "usage: pagesim record [-o FILE] [-q] [--max-refs N] [--skip-refs N] [--markers[=START,STOP]]\n"
-        "                      [--level N] [--keep-logs] -- PROGRAM [ARGS...]\n\n"
-        "Runs PROGRAM under Valgrind lackey (memory, system calls, child processes) and writes\n"
-        "one pagesim trace of every process: references R|W|X 0xADDR[:SIZE] PID and the\n"
-        "events mmap, munmap, mprotect, brk, fork, exec, wait, exit. The trace is checked as\n"
-        "pagesim run would read it before record reports success.\n\n"
-        "  -o, --output FILE  the trace, its format from the name: FILE.trace or FILE.txt text,\n"
-        "                     FILE.zst zstd-compressed text, FILE.pstb the binary format\n"
-        "                     (default: text on standard output, and then PROGRAM's own\n"
-        "                     standard output goes to standard error)\n"
-        "  -q, --quiet        no progress line and no summary\n"
-        "      --max-refs N   stop the program after N references are written\n"
-        "      --skip-refs N  leave out the first N references (areas and processes stay)\n"
-        "      --markers[=START,STOP]  write references only between an open (or stat...)\n"
-        "                     of a file named START and one named STOP, by any process\n"
-        "                     (default pagesim-start,pagesim-stop; the file need not exist)\n"
-        "      --level N      zstd level for .zst output (1-19, default 9)\n"
-        "      --keep-logs    leave Valgrind's logs in the temporary directory (debugging)\n"
-        "  -h, --help\n\n"
-        "N takes k, M, G (10^3, 10^6, 10^9). Exit status: 0 the trace is whole and checked,\n"
-        "2 bad usage, 1 no whole trace (Valgrind missing, a log lost, the check failed).\n"
-        "Needs valgrind (Debian: apt-get install -y valgrind); PAGESIM_VALGRIND names another.\n"
-        "Programs run about 100 times slower than natively under lackey.\n");
-}
-
-/* The valgrind to run: $PAGESIM_VALGRIND, or "valgrind" found on PATH. */
 
 static int record_ends_with(const char *s, const char *suf)
 {
@@ -134,77 +107,112 @@ static int record_program_found(const char *prog)
     return 0;
 }
 
-/* Options into o. Returns -1 to go on, else the exit status (0 after --help, 2). */
+/* The actions of the options with a rule (opts.h): p->dest is the record_opts_t; a bad
+ * value is -1 with the message in p->err ("pagesim record: " goes before it). */
+
+enum { RECORD_MAX_REFS, RECORD_SKIP_REFS };      /* the count options' .kind */
+
+/* --max-refs N (N >= 1), --skip-refs N. */
+static int record_opt_count(opts_parse_t *p, const opt_t *opt, const char *val)
+{
+    record_opts_t *o = p->dest;
+    int max = opt->kind == RECORD_MAX_REFS;
+    uint64_t *count = max ? &o->filt.max_refs : &o->filt.skip_refs;
+    if (record_parse_count(val, count) < 0 || (max && !*count)) {
+        snprintf(p->err, sizeof p->err, "--%s takes a %scount such as 1000000 or 5M, not '%s'",
+                 opt->name, max ? "positive " : "", val);
+        return -1;
+    }
+    return 0;
+}
+
+/* --markers[=START,STOP]: two file names, no '/' (default pagesim-start,pagesim-stop). */
+static int record_opt_markers(opts_parse_t *p, const opt_t *opt, const char *val)
+{
+    (void)opt;
+    record_opts_t *o = p->dest;
+    const char *m = val ? val : "pagesim-start,pagesim-stop";
+    const char *comma = strchr(m, ',');
+    size_t n0 = comma ? (size_t)(comma - m) : 0;
+    if (!comma || !n0 || !comma[1] || n0 >= sizeof o->marks[0] || strlen(comma + 1) >= sizeof o->marks[1]
+        || memchr(m, '/', n0) || strchr(comma + 1, '/') || strchr(comma + 1, ',')) {
+        snprintf(p->err, sizeof p->err, "--markers=START,STOP takes two file names (no '/'), not '%s'", m);
+        return -1;
+    }
+    memcpy(o->marks[0], m, n0);
+    o->marks[0][n0] = 0;
+    snprintf(o->marks[1], sizeof o->marks[1], "%s", comma + 1);
+    o->filt.start_marker = o->marks[0];
+    o->filt.stop_marker = o->marks[1];
+    return 0;
+}
+
+/* --level N: zstd's, 1 to 19. */
+static int record_opt_level(opts_parse_t *p, const opt_t *opt, const char *val)
+{
+    (void)opt;
+    char *e;
+    long v = strtol(val, &e, 10);
+    if (!*val || *e || v < 1 || v > 19) {
+        snprintf(p->err, sizeof p->err, "--level must be 1 to 19, not '%s'", val);
+        return -1;
+    }
+    ((record_opts_t *)p->dest)->level = (int)v;
+    return 0;
+}
+
+#define RECORD_FIELD(field) .off = offsetof(record_opts_t, field)
+static const opt_t record_opts[] = {
+    {"output", 'o', OPT_REQUIRED, "FILE", "the trace, its format from the name: FILE.trace or FILE.txt text,\n"
+     "FILE.zst zstd-compressed text, FILE.pstb the binary format\n"
+     "(default: text on standard output, and then PROGRAM's own\n"
+     "standard output goes to standard error)", .action = opts_str, RECORD_FIELD(out)},
+    {"quiet", 'q', OPT_NONE, NULL, "no progress line and no summary", .action = opts_true, RECORD_FIELD(quiet)},
+    {"max-refs", 0, OPT_REQUIRED, "N", "stop the program after N references are written",
+     .action = record_opt_count, .kind = RECORD_MAX_REFS},
+    {"skip-refs", 0, OPT_REQUIRED, "N", "leave out the first N references (areas and processes stay)",
+     .action = record_opt_count, .kind = RECORD_SKIP_REFS},
+    {"markers", 0, OPT_OPTIONAL, "START,STOP", "write references only between an open (or stat...)\n"
+     "of a file named START and one named STOP, by any process\n"
+     "(default pagesim-start,pagesim-stop; the file need not exist)", .action = record_opt_markers},
+    {"level", 0, OPT_REQUIRED, "N", "zstd level for .zst output (1-19, default 9)", .action = record_opt_level},
+    {"keep-logs", 0, OPT_NONE, NULL, "leave Valgrind's logs in the temporary directory (debugging)",
+     .action = opts_true, RECORD_FIELD(keep)},
+    OPTS_HELP,
+    {0},
+};
+
+static const opts_cmd_t record_cmd = {
+    .prog = "pagesim record",
+    .usage =
+        "usage: pagesim record [-o FILE] [-q] [--max-refs N] [--skip-refs N] [--markers[=START,STOP]]\n"
+        "                      [--level N] [--keep-logs] -- PROGRAM [ARGS...]\n\n"
+        "Runs PROGRAM under Valgrind lackey (memory, system calls, child processes) and writes\n"
+        "one pagesim trace of every process: references R|W|X 0xADDR[:SIZE] PID and the\n"
+        "events mmap, munmap, mprotect, brk, fork, exec, wait, exit. The trace is checked as\n"
+        "pagesim run would read it before record reports success.\n\n",
+    .opts = record_opts,
+    .epilog =
+        "\nN takes k, M, G (10^3, 10^6, 10^9). Exit status: 0 the trace is whole and checked,\n"
+        "2 bad usage, 1 no whole trace (Valgrind missing, a log lost, the check failed).\n"
+        "Needs valgrind (Debian: apt-get install -y valgrind); PAGESIM_VALGRIND names another.\n"
+        "Programs run about 100 times slower than natively under lackey.\n",
+    .col = 21,
+    .flags = OPTS_IN_ORDER,                 /* PROGRAM's own arguments follow */
+};
+
+/* Options into o (opts.h; the options end at "--" or at PROGRAM, whose arguments are its
+ * own). Returns -1 to go on, else the exit status (0 after --help, 2). */
 static int record_args(int argc, char **argv, record_opts_t *o)
 {
     memset(o, 0, sizeof *o);
     o->out = "-";
     o->level = 9;
-    int i = 1;
-    for (; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        uint64_t *count = !strcmp(a, "--max-refs") ? &o->filt.max_refs
-                        : !strcmp(a, "--skip-refs") ? &o->filt.skip_refs : NULL;
-        if (!strcmp(a, "--")) {
-            i++;
-            break;
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            record_usage(stdout);
-            return 0;
-        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && val) {
-            o->out = argv[++i];
-        } else if (!strncmp(a, "--output=", 9)) {
-            o->out = a + 9;
-        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-            o->quiet = 1;
-        } else if (count && val) {
-            if (record_parse_count(val, count) < 0 || (count == &o->filt.max_refs && !*count)) {
-                fprintf(stderr, "pagesim record: %s takes a %scount such as 1000000 or 5M, not '%s'\n",
-                        a, count == &o->filt.max_refs ? "positive " : "", val);
-                return 2;
-            }
-            i++;
-        } else if (!strcmp(a, "--markers") || !strncmp(a, "--markers=", 10)) {
-            const char *m = a[9] ? a + 10 : "pagesim-start,pagesim-stop";
-            const char *comma = strchr(m, ',');
-            size_t n0 = comma ? (size_t)(comma - m) : 0;
-            if (!comma || !n0 || !comma[1] || n0 >= sizeof o->marks[0] || strlen(comma + 1) >= sizeof o->marks[1]
-                || memchr(m, '/', n0) || strchr(comma + 1, '/') || strchr(comma + 1, ',')) {
-                fprintf(stderr, "pagesim record: --markers=START,STOP takes two file names "
-                                "(no '/'), not '%s'\n", m);
-                return 2;
-            }
-            memcpy(o->marks[0], m, n0);
-            o->marks[0][n0] = 0;
-            snprintf(o->marks[1], sizeof o->marks[1], "%s", comma + 1);
-            o->filt.start_marker = o->marks[0];
-            o->filt.stop_marker = o->marks[1];
-        } else if (!strcmp(a, "--level") && val) {
-            char *e;
-            long v = strtol(argv[++i], &e, 10);
-            if (*e || v < 1 || v > 19) {
-                fprintf(stderr, "pagesim record: --level must be 1 to 19, not '%s'\n", argv[i]);
-                return 2;
-            }
-            o->level = (int)v;
-        } else if (!strcmp(a, "--keep-logs")) {
-            o->keep = 1;
-        } else if (a[0] == '-') {
-            fprintf(stderr, "pagesim record: %s '%s'\n",
-                    count || !strcmp(a, "-o") || !strcmp(a, "--level") ? "missing value after"
-                                                                       : "unknown option", a);
-            record_usage(stderr);
-            return 2;
-        } else {
-            break;                         /* the program, without "--" */
-        }
-    }
-    if (i >= argc) {
-        fprintf(stderr, "pagesim record: no program given\n");
-        record_usage(stderr);
-        return 2;
-    }
+    int i, rc = opts_parse(&record_cmd, argc, argv, o, NULL, &i);
+    if (rc >= 0)
+        return rc;
+    if (i >= argc)
+        return opts_bad(&record_cmd, "no program given");
     if (record_out_format(o->out, &o->fmt) < 0)
         return 2;
     o->prog = argv + i;

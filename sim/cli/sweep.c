@@ -1,14 +1,18 @@
-/* sweep.c - the `pagesim sweep` and `pagesim merge` command lines (see sweep.h).
+/* sweep.c - the `pagesim sweep` command line (see sweep.h).
  *
  * The options become a grid (sim/exp/grid.h), which the pool runs (sim/exp/pool.h) or writes
- * as a jobs file, and which merge summarizes (sim/exp/merge.h). What belongs to the command
- * line stays here: the usage text, the getopt loop, and the `pagesim run` options a sweep
- * passes through to every run, which come from run's own option table (cliopts.h) so that
- * both commands agree on what an option means. Those options are applied here, to the
- * configuration every grid point starts from, so sim/exp never sees the option table; the
- * grid keeps their names and values for jobs files. Cost: nothing beyond the parse. */
+ * as a jobs file, and which merge_dir then summarizes (sim/exp/merge.h; `pagesim merge` on
+ * its own is merge.c). What belongs to the command line stays here: sweep's option table
+ * (opts.h: each option an action into the grid, checked as it comes), and the `pagesim run`
+ * options a sweep passes through to every run, which are run's own table (cliopts.h, the
+ * entries flagged CLIOPT_SWEEP, accepted through opts_cmd_t.more) so that both commands
+ * agree on what an option means. sweep_opt_pass keeps each one with its value; they are
+ * applied here (cliopt_apply), to the configuration every grid point starts from, so
+ * sim/exp never sees the option table; the grid keeps their names and values for jobs
+ * files. Cost: nothing beyond the parse. */
 #include "sweep.h"
 #include "cliopts.h"
+#include "opts.h"
 #include "sim/exp/exp.h"
 #include "sim/exp/grid.h"
 #include "sim/exp/merge.h"
@@ -17,9 +21,8 @@
 #include "sim/base/spec.h"
 #include "sim/base/xalloc.h"
 
-#include <errno.h>
-#include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,33 +41,6 @@ static void sweep_args_free(sweep_args_t *a)
     free(a->pass);
 }
 
-static void sweep_usage(FILE *f)
-{
-    fprintf(f,
-        "usage: pagesim sweep [-p POLICIES] [-f FRAMES] [--set KEY=V1,V2 ...] [--seeds N] [-j JOBS]\n"
-        "                     -o DIR [--jobs-file FILE] [--title TEXT] [--no-plots] [RUN OPTIONS] TRACE...\n\n"
-        "Runs the grid policies x frames x each --set key's values x seeds 1..N x traces, in\n"
-        "parallel, one JSON per run in DIR/runs/ (finished runs are skipped: rerun to resume), then\n"
-        "writes DIR/summary.tsv and the plots the grid supports (DIR/*.png, *.svg). The summary\n"
-        "covers every run in DIR/runs: one DIR holds one experiment, and a sweep whose options\n"
-        "differ from DIR's runs is refused (use a new DIR). A run that fails or crashes is named,\n"
-        "recorded (DIR/runs/NAME.failed, a 'failed' column) and the others go on; exit 1.\n\n"
-        "  -p, --policy LIST      replacement policies, comma-separated (default: the config's)\n"
-        "  -f, --frames LIST      frame counts: N, A:B:STEP, A:B:xFACTOR, comma-separated\n"
-        "      --set KEY=V1,V2    vary a config key (repeatable; dotted keys as in pagesim run)\n"
-        "      --seeds N          seeds 1..N per point; summary gets *_mean and *_ci95 columns\n"
-        "  -j, --jobs N           parallel runs (default: the number of CPUs)\n"
-        "  -o, --output DIR       the sweep's directory\n"
-        "      --jobs-file FILE   write one `pagesim run` command per line instead of running\n"
-        "                         (parallel < FILE, or scripts/slurm-sweep.sbatch); then pagesim merge DIR\n"
-        "      --title TEXT       the experiment's name in plot titles (default: DIR's name)\n"
-        "      --no-plots         write summary.tsv and plot data only\n"
-        "  run options passed to every run: -c FILE, -m SIZE, --page-size, --tlb, --ref-bit, --cow,\n"
-        "  --schedule, --swap-dev, --file-dev, --cpus, --quantum, -s SEED (without --seeds), --format,\n"
-        "  --interval\n"
-        "  TRACE: a trace file, or A+B+... to run several files together as concurrent processes\n");
-}
-
 /* Numbers follow the one rule of spec.h's parse_int (decimal or 0x hex; 010 is ten). */
 static int parse_long(const char *s, long *out)
 {
@@ -75,17 +51,30 @@ static int parse_long(const char *s, long *out)
     return 0;
 }
 
+/* The options' actions (opts.h): p->dest is the sweep_args_t; a bad value is -1 with the
+ * message in p->err, which opts_parse prints as "pagesim sweep: ..." (exit 2). */
+
+/* -p LIST: the policies, comma-separated. */
+static int sweep_opt_policy(opts_parse_t *p, const opt_t *o, const char *arg)
+{
+    (void)o;
+    strv_split(arg, &((sweep_args_t *)p->dest)->g.policies);
+    return 0;
+}
+
 /* -f LIST (spec_parse_list, in the order given): the values not given before are added. */
 #define SWEEP_MAX_FRAMES 100000
-static int sweep_opt_frames(grid_t *g, const char *arg)
+static int sweep_opt_frames(opts_parse_t *p, const opt_t *o, const char *arg)
 {
+    (void)o;
+    grid_t *g = &((sweep_args_t *)p->dest)->g;
     uint64_t *v;
     size_t n;
     const char *bad;
     int badlen, rc = spec_parse_list(arg, 1, SWEEP_MAX_FRAMES, 0, &v, &n, &bad, &badlen);
     if (rc == -1) {
-        fprintf(stderr, "pagesim sweep: bad frame list '%s' (want N, A:B:STEP or A:B:xFACTOR, "
-                "comma-separated, positive, A <= B)\n", arg);
+        snprintf(p->err, sizeof p->err, "bad frame list '%s' (want N, A:B:STEP or A:B:xFACTOR, "
+                 "comma-separated, positive, A <= B)", arg);
         return -1;
     }
     for (size_t i = 0; !rc && i < n; i++) {
@@ -103,46 +92,55 @@ static int sweep_opt_frames(grid_t *g, const char *arg)
     }
     free(v);
     if (rc) {
-        fprintf(stderr, "pagesim sweep: frame list '%s' is too long\n", arg);
+        snprintf(p->err, sizeof p->err, "frame list '%s' is too long", arg);
         return -1;
     }
     return 0;
 }
 
 /* --set KEY=V1[,V2...]: a --set axis. */
-static int sweep_opt_set(grid_t *g, const char *arg)
+static int sweep_opt_set(opts_parse_t *p, const opt_t *o, const char *arg)
 {
+    (void)o;
     const char *eq = strchr(arg, '=');
     if (!eq || eq == arg || !eq[1]) {
-        fprintf(stderr, "pagesim sweep: --set needs KEY=V1[,V2...], not '%s'\n", arg);
+        snprintf(p->err, sizeof p->err, "--set needs KEY=V1[,V2...], not '%s'", arg);
         return -1;
     }
     char key[256];
     snprintf(key, sizeof key, "%.*s", (int)(eq - arg), arg);
     if (!strcmp(key, "policy") || !strcmp(key, "frames") || !strcmp(key, "seed")) {
-        fprintf(stderr, "pagesim sweep: vary %s with %s, not --set\n", key,
-                key[0] == 'p' ? "-p" : key[0] == 'f' ? "-f" : "--seeds");
+        snprintf(p->err, sizeof p->err, "vary %s with %s, not --set", key,
+                 key[0] == 'p' ? "-p" : key[0] == 'f' ? "-f" : "--seeds");
         return -1;
     }
-    grid_add_key(g, key, eq + 1);
+    grid_add_key(&((sweep_args_t *)p->dest)->g, key, eq + 1);
     return 0;
 }
 
-/* --seeds N or -j N: a count from 1 to max. */
-static int sweep_opt_count(const char *what, const char *arg, long max, int *out)
+/* --seeds N and -j N: a count from 1 to a maximum, into the int at .off; .kind says which. */
+enum { SWEEP_SEEDS, SWEEP_JOBS };
+static const struct { const char *what; int max; } sweep_counts[] = {
+    [SWEEP_SEEDS] = {"--seeds", 100000}, [SWEEP_JOBS] = {"-j", 4096},
+};
+
+static int sweep_opt_count(opts_parse_t *p, const opt_t *o, const char *arg)
 {
+    const char *what = sweep_counts[o->kind].what;
+    int max = sweep_counts[o->kind].max;
     long n;
     if (parse_long(arg, &n) || n < 1 || n > max) {
-        fprintf(stderr, "pagesim sweep: %s needs a count from 1 to %ld, not '%s'\n", what, max, arg);
+        snprintf(p->err, sizeof p->err, "%s needs a count from 1 to %d, not '%s'", what, max, arg);
         return -1;
     }
-    *out = (int)n;
+    *(int *)((char *)p->dest + o->off) = (int)n;
     return 0;
 }
 
-/* A run option passed through to every run. */
-static void sweep_opt_pass(sweep_args_t *a, const cliopt_t *pass, const char *arg)
+/* A run option passed through to every run (opts_cmd_t.more_action). */
+static int sweep_opt_pass(opts_parse_t *p, const opt_t *pass, const char *arg)
 {
+    sweep_args_t *a = p->dest;
     grid_t *g = &a->g;
     a->seed_opt |= !strcmp(pass->name, "seed");
     g->opts = xrealloc(g->opts, (size_t)(g->nopts + 1) * sizeof *g->opts, "the run options");
@@ -154,24 +152,58 @@ static void sweep_opt_pass(sweep_args_t *a, const cliopt_t *pass, const char *ar
         val = abs;
     a->pass[g->nopts] = pass;
     g->opts[g->nopts++] = (grid_opt_t){.name = pass->name, .value = strv_dup(val)};
+    return 0;
 }
 
+#define SWEEP_FIELD(field) .off = offsetof(sweep_args_t, g.field)
+static const opt_t sweep_opts[] = {
+    {"policy", 'p', OPT_REQUIRED, "LIST", "replacement policies, comma-separated (default: the config's)",
+     .action = sweep_opt_policy},
+    {"frames", 'f', OPT_REQUIRED, "LIST", "frame counts: N, A:B:STEP, A:B:xFACTOR, comma-separated",
+     .action = sweep_opt_frames},
+    {"set", 0, OPT_REQUIRED, "KEY=V1,V2", "vary a config key (repeatable; dotted keys as in pagesim run)",
+     .action = sweep_opt_set},
+    {"seeds", 0, OPT_REQUIRED, "N", "seeds 1..N per point; summary gets *_mean and *_ci95 columns",
+     .action = sweep_opt_count, SWEEP_FIELD(nseeds), .kind = SWEEP_SEEDS},
+    {"jobs", 'j', OPT_REQUIRED, "N", "parallel runs (default: the number of CPUs)",
+     .action = sweep_opt_count, SWEEP_FIELD(jobs), .kind = SWEEP_JOBS},
+    {"output", 'o', OPT_REQUIRED, "DIR", "the sweep's directory", .action = opts_str, SWEEP_FIELD(dir)},
+    {"jobs-file", 0, OPT_REQUIRED, "FILE", "write one `pagesim run` command per line instead of running\n"
+     "(parallel < FILE, or scripts/slurm-sweep.sbatch); then pagesim merge DIR",
+     .action = opts_str, SWEEP_FIELD(jobs_file)},
+    {"title", 0, OPT_REQUIRED, "TEXT", "the experiment's name in plot titles (default: DIR's name)",
+     .action = opts_str, SWEEP_FIELD(title)},
+    {"no-plots", 0, OPT_NONE, NULL, "write summary.tsv and plot data only", .action = opts_true, SWEEP_FIELD(no_plots)},
+    {"help", 'h', OPT_NONE, NULL, NULL, .action = opts_help},
+    {0},
+};
+
+static const opts_cmd_t sweep_cmd = {
+    .prog = "pagesim sweep",
+    .usage =
+        "usage: pagesim sweep [-p POLICIES] [-f FRAMES] [--set KEY=V1,V2 ...] [--seeds N] [-j JOBS]\n"
+        "                     -o DIR [--jobs-file FILE] [--title TEXT] [--no-plots] [RUN OPTIONS] TRACE...\n\n"
+        "Runs the grid policies x frames x each --set key's values x seeds 1..N x traces, in\n"
+        "parallel, one JSON per run in DIR/runs/ (finished runs are skipped: rerun to resume), then\n"
+        "writes DIR/summary.tsv and the plots the grid supports (DIR/*.png, *.svg). The summary\n"
+        "covers every run in DIR/runs: one DIR holds one experiment, and a sweep whose options\n"
+        "differ from DIR's runs is refused (use a new DIR). A run that fails or crashes is named,\n"
+        "recorded (DIR/runs/NAME.failed, a 'failed' column) and the others go on; exit 1.\n\n",
+    .opts = sweep_opts,
+    .epilog =
+        "  run options passed to every run: -c FILE, -m SIZE, --page-size, --tlb, --ref-bit, --cow,\n"
+        "  --schedule, --swap-dev, --file-dev, --cpus, --quantum, -s SEED (without --seeds), --format,\n"
+        "  --interval\n"
+        "  TRACE: a trace file, or A+B+... to run several files together as concurrent processes\n",
+    .more = cliopt_opts,
+    .more_need = CLIOPT_SWEEP,
+    .more_action = sweep_opt_pass,
+};
+
 /* What the options say together: -1 after a message when they exclude each other. */
-static int sweep_check_args(const sweep_args_t *a, int argc)
+static int sweep_check_args(const sweep_args_t *a)
 {
     const grid_t *g = &a->g;
-    if (argc < 2) {
-        sweep_usage(stderr);
-        return -1;
-    }
-    if (!g->dir) {
-        fprintf(stderr, "pagesim sweep: -o DIR is required\n");
-        return -1;
-    }
-    if (optind >= argc) {
-        fprintf(stderr, "pagesim sweep: no trace files\n");
-        return -1;
-    }
     if (a->seed_opt && g->nseeds) {
         fprintf(stderr, "pagesim sweep: -s and --seeds exclude each other\n");
         return -1;
@@ -196,55 +228,32 @@ static int sweep_check_args(const sweep_args_t *a, int argc)
     return 0;
 }
 
-static int sweep_parse(sweep_args_t *a, int argc, char **argv, int *help)
+/* The command line into a: -1 to go on, else the exit status (0 after --help, 2). */
+static int sweep_parse(sweep_args_t *a, int argc, char **argv)
 {
-    enum { O_SET = CLIOPT_VAL_END, O_SEEDS, O_JOBSFILE, O_TITLE, O_NOPLOTS };
-    static const struct option own[] = {
-        {"policy", required_argument, 0, 'p'}, {"frames", required_argument, 0, 'f'},
-        {"set", required_argument, 0, O_SET}, {"seeds", required_argument, 0, O_SEEDS},
-        {"jobs", required_argument, 0, 'j'}, {"output", required_argument, 0, 'o'},
-        {"jobs-file", required_argument, 0, O_JOBSFILE}, {"title", required_argument, 0, O_TITLE},
-        {"no-plots", no_argument, 0, O_NOPLOTS}, {"help", no_argument, 0, 'h'},
-    };
-    enum { N_OWN = sizeof own / sizeof *own };
-    /* then the run options passed through to every run, from the run option table */
-    struct option opts[N_OWN + CLIOPT_MAX + 1];
-    char shortopts[2 * CLIOPT_MAX + 16] = "p:f:j:o:h";
-    memcpy(opts, own, sizeof own);
-    cliopt_getopt(CLIOPT_SWEEP, opts, N_OWN, shortopts, sizeof shortopts);
-    grid_t *g = &a->g;
+    if (argc < 2) {
+        opts_usage(&sweep_cmd, stderr);
+        return 2;
+    }
     char err[SIM_ERR_LEN];
-    int o, bad = 0;
-    optind = 1;
-    opterr = 1;
-    while (!bad && (o = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
-        const cliopt_t *pass = NULL;
-        switch (o) {
-        case 'p': strv_split(optarg, &g->policies); break;
-        case 'f': bad = sweep_opt_frames(g, optarg); break;
-        case O_SET: bad = sweep_opt_set(g, optarg); break;
-        case O_SEEDS: bad = sweep_opt_count("--seeds", optarg, 100000, &g->nseeds); break;
-        case 'j': bad = sweep_opt_count("-j", optarg, 4096, &g->jobs); break;
-        case 'o': g->dir = optarg; break;
-        case O_JOBSFILE: g->jobs_file = optarg; break;
-        case O_TITLE: g->title = optarg; break;
-        case O_NOPLOTS: g->no_plots = 1; break;
-        case 'h': *help = 1; return 0;
-        default:
-            if (!(pass = cliopt_lookup(o, CLIOPT_SWEEP))) {
-                sweep_usage(stderr);
-                return -1;
-            }
-            sweep_opt_pass(a, pass, optarg);
-        }
+    int first, rc = opts_parse(&sweep_cmd, argc, argv, a, NULL, &first);
+    if (rc >= 0)
+        return rc;
+    if (!a->g.dir) {
+        fprintf(stderr, "pagesim sweep: -o DIR is required\n");
+        return 2;
     }
-    if (bad || sweep_check_args(a, argc))
-        return -1;
-    if (grid_add_traces(g, argv + optind, argc - optind, err)) {
+    if (first >= argc) {
+        fprintf(stderr, "pagesim sweep: no trace files\n");
+        return 2;
+    }
+    if (sweep_check_args(a))
+        return 2;
+    if (grid_add_traces(&a->g, argv + first, argc - first, err)) {
         fprintf(stderr, "pagesim sweep: %s\n", err);
-        return -1;
+        return 2;
     }
-    return 0;
+    return -1;
 }
 
 /* The configuration every grid point starts from: the defaults, the config files (-c, first,
@@ -284,16 +293,12 @@ int sweep_main(int argc, char **argv)
     sweep_args_t a = {0};
     grid_t *sw = &a.g;
     char err[SIM_ERR_LEN];
-    int help = 0, rc = 2;
-    if (sweep_parse(&a, argc, argv, &help)) {
+    int rc = sweep_parse(&a, argc, argv);
+    if (rc >= 0) {
         sweep_args_free(&a);
-        return 2;
+        return rc;
     }
-    if (help) {
-        sweep_usage(stdout);
-        sweep_args_free(&a);
-        return 0;
-    }
+    rc = 2;
     if (!sw->jobs) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         sw->jobs = n > 0 ? (int)n : 1;
@@ -336,42 +341,4 @@ int sweep_main(int argc, char **argv)
 out:
     sweep_args_free(&a);
     return rc;
-}
-
-int merge_main(int argc, char **argv)
-{
-    enum { O_TITLE = 256, O_NOPLOTS };
-    static const struct option opts[] = {
-        {"title", required_argument, 0, O_TITLE}, {"no-plots", no_argument, 0, O_NOPLOTS},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
-    };
-    const char *title = NULL;
-    int no_plots = 0, o;
-    optind = 1;
-    opterr = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case O_TITLE: title = optarg; break;
-        case O_NOPLOTS: no_plots = 1; break;
-        case 'h':
-            printf("usage: pagesim merge [--title TEXT] [--no-plots] DIR\n\n"
-                   "Builds DIR/summary.tsv, the plot data and the plots from DIR/runs/*.json (a sweep's\n"
-                   "runs, e.g. from a --jobs-file run by GNU parallel or Slurm). Each run's grid point\n"
-                   "comes from its own config; DIR/sweep.json, if present, names the varied keys.\n");
-            return 0;
-        default:
-            fprintf(stderr, "usage: pagesim merge [--title TEXT] [--no-plots] DIR\n");
-            return 2;
-        }
-    }
-    if (optind != argc - 1) {
-        fprintf(stderr, "usage: pagesim merge [--title TEXT] [--no-plots] DIR\n");
-        return 2;
-    }
-    char absdir[PATH_MAX];
-    if (!realpath(argv[optind], absdir)) {
-        fprintf(stderr, "pagesim merge: %s: %s\n", argv[optind], strerror(errno));
-        return 2;
-    }
-    return merge_dir(absdir, title, no_plots);
 }
