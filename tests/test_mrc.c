@@ -112,11 +112,11 @@ static mrc_opt_t *opt_of(const vtime_t *next, size_t n, uint64_t max)
  * the message. */
 static json_t *compute(const mrc_opts_t *o, const char *path)
 {
-    char err[MRC_ERR_LEN];
-    json_t *d = mrc_compute(o, path, err);
+    sim_err_t err;
+    json_t *d = mrc_compute(o, path, &err);
     CHECK(d != NULL);
     if (!d)
-        fprintf(stderr, "mrc_compute %s: %s\n", path, err);
+        fprintf(stderr, "mrc_compute %s: %s\n", path, err.msg);
     return d;
 }
 
@@ -543,7 +543,8 @@ static long long faults_at(const json_t *doc, uint64_t frames)
 
 static void test_workload(const char *dir)
 {
-    char pages[512], text[512], err[MRC_ERR_LEN];
+    char pages[512], text[512];
+    sim_err_t err;
     snprintf(pages, sizeof pages, "%s/silber.pages", dir);
     snprintf(text, sizeof text, "%s/silber.txt", dir);
     write_file(pages, "7\n0\n1\n2\n0\n3\n0\n4\n2\n3\n0\n3\n2\n1\n2\n0\n1\n7\n0\n1\n");
@@ -667,13 +668,14 @@ static void test_workload(const char *dir)
     write_file(bad, "R 0x1000\nR 0x2000\nQ nonsense\n");
     o.policy = "lru";
     o.format = "text";
-    d = mrc_compute(&o, bad, err);
+    d = mrc_compute(&o, bad, &err);
     CHECK(d == NULL);
-    CHECK(strstr(err, "bad.txt:3") != NULL);
+    CHECK(strstr(err.msg, "bad.txt:3") != NULL);
+    CHECK_EQ(err.kind, SIM_EINPUT);
     o.format = NULL;
-    d = mrc_compute(&o, "/nonexistent/trace", err);
+    d = mrc_compute(&o, "/nonexistent/trace", &err);
     CHECK(d == NULL);
-    CHECK(strstr(err, "/nonexistent/trace") != NULL);
+    CHECK(strstr(err.msg, "/nonexistent/trace") != NULL);
 
     /* the command */
     char out[512];

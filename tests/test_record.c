@@ -28,17 +28,18 @@ static char *convert(const char *dir, const char *const *names, int n, int steps
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
     rec_conv_t *c = rec_conv_new(out, 0);
-    char err[REC_ERR_LEN] = "";
+    sim_err_t err;
+    sim_err_clear(&err);
     for (int i = 0; i < n; i++) {
         char path[1024];
         snprintf(path, sizeof path, "%s/%s/%s", TEST_DATA_DIR, dir, names[i]);
-        CHECK_EQ(rec_conv_add_log(c, path, err), 0);
+        CHECK_EQ(rec_conv_add_log(c, path, &err), 0);
     }
     for (int i = 0; i < steps_first; i++)
-        CHECK(rec_conv_step(c, err) >= 0);
-    CHECK_EQ(rec_conv_finish(c, err), 0);
-    if (err[0])
-        fprintf(stderr, "converter: %s\n", err);
+        CHECK(rec_conv_step(c, &err) >= 0);
+    CHECK_EQ(rec_conv_finish(c, &err), 0);
+    if (err.msg[0])
+        fprintf(stderr, "converter: %s\n", err.msg);
     rec_conv_free(c);
     fclose(out);
     return buf;

@@ -1,4 +1,5 @@
-/* test_spec.c - the "NAME:key=value,..." parser and values with units (sim/base/spec.c).
+/* test_spec.c - the "NAME:key=value,..." parser and values with units (sim/base/spec.c),
+ * and the error type they fill (sim/base/err.c).
  *
  * Expected values are exact: times in picoseconds, sizes in bytes with binary suffixes
  * (K = 1024), bandwidths in bytes per second. Tests for defects found in review sit under
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "sim/base/err.h"
 #include "sim/base/spec.h"
 
 static void test_parse(void)
@@ -399,8 +401,45 @@ static void test_parse_list(void)
     CHECK_EQ(spec_parse_list("1:100000000000", 1, 1000, 1, &v, &n, &at, &len), -2);
 }
 
+/* sim_err_set returns the kind it stores; sim_err_prefix keeps the kind and gives the bytes
+ * snprintf(buf, SIM_ERR_LEN, "CONTEXT%s", msg) would, cut at SIM_ERR_LEN - 1. */
+static void test_err(void)
+{
+    sim_err_t e;
+    sim_err_clear(&e);
+    CHECK_EQ(e.kind, 0);
+    CHECK_STR(e.msg, "");
+    CHECK_EQ(sim_err_set(&e, SIM_EINPUT, "bad %s %d", "value", 7), SIM_EINPUT);
+    CHECK_EQ(e.kind, SIM_EINPUT);
+    CHECK_STR(e.msg, "bad value 7");
+    CHECK_EQ(sim_err_prefix(&e, "policy %s: ", "lru"), SIM_EINPUT);
+    CHECK_STR(e.msg, "policy lru: bad value 7");
+    CHECK_EQ(e.kind, SIM_EINPUT);
+    CHECK_EQ(sim_err_set(&e, SIM_ESYS, "out of memory"), SIM_ESYS);
+    CHECK_EQ(sim_err_prefix(&e, "%s", ""), SIM_ESYS);
+    CHECK_STR(e.msg, "out of memory");
+
+    /* cut: a long message, then a prefix; and a prefix longer than the buffer */
+    char want[2 * SIM_ERR_LEN], longs[SIM_ERR_LEN + 100];
+    memset(longs, 'x', sizeof longs - 1);
+    longs[sizeof longs - 1] = '\0';
+    sim_err_set(&e, SIM_EINPUT, "%s", longs);
+    CHECK_EQ(strlen(e.msg), SIM_ERR_LEN - 1);
+    sim_err_set(&e, SIM_EINPUT, "%.10s", longs);
+    snprintf(want, SIM_ERR_LEN, "%.1020s: %s", longs, e.msg);
+    sim_err_prefix(&e, "%.1020s: ", longs);
+    CHECK_STR(e.msg, want);
+    CHECK_EQ(strlen(e.msg), SIM_ERR_LEN - 1);
+    sim_err_set(&e, SIM_EINPUT, "tail");
+    sim_err_prefix(&e, "%s", longs);
+    CHECK_EQ(strlen(e.msg), SIM_ERR_LEN - 1);
+    CHECK(e.msg[0] == 'x' && e.msg[SIM_ERR_LEN - 2] == 'x');
+    CHECK_EQ(e.kind, SIM_EINPUT);
+}
+
 int main(void)
 {
+    test_err();
     test_parse_int();
     test_parse_list();
     test_parse();

@@ -71,13 +71,14 @@ _Static_assert(N_OPTS <= OPTS_MAX, "raise OPTS_MAX");
 static int apply_frames(opts_parse_t *p, const opt_t *o, const char *value)
 {
     (void)o;
-    return config_set(p->cfg, "frames", value, p->err) || config_set(p->cfg, "memory", "", p->err) ? -1 : 0;
+    return sim_err_bridge(p->err, config_set(p->cfg, "frames", value, p->err->msg))
+           || sim_err_bridge(p->err, config_set(p->cfg, "memory", "", p->err->msg)) ? -1 : 0;
 }
 
 static int apply_config(opts_parse_t *p, const opt_t *o, const char *value)
 {
     (void)o;
-    return config_load_file(p->cfg, value, p->err) ? -1 : 0;
+    return sim_err_bridge(p->err, config_load_file(p->cfg, value, p->err->msg)) ? -1 : 0;
 }
 
 /* --tlb E[:W]: without W, the ways are min(E, 4) and at least 1 (the default geometry 64:4). */
@@ -85,12 +86,11 @@ static int apply_tlb(opts_parse_t *p, const opt_t *o, const char *value)
 {
     (void)o;
     json_t *cfg = p->cfg;
-    char *err = p->err;
+    sim_err_t *err = p->err;
     char e[64], w[64];
     const char *colon = strchr(value, ':');
     if (strlen(value) >= sizeof e) {         /* a cut copy would be another number */
-        snprintf(err, SIM_ERR_LEN, "--tlb: '%.40s...' is too long (E[:W], two integers)", value);
-        return -1;
+        return sim_err_set(err, SIM_EINPUT, "--tlb: '%.40s...' is too long (E[:W], two integers)", value);
     }
     if (colon) {
         snprintf(e, sizeof e, "%.*s", (int)(colon - value), value);
@@ -102,29 +102,28 @@ static int apply_tlb(opts_parse_t *p, const opt_t *o, const char *value)
             n = 4;
         snprintf(w, sizeof w, "%lld", n >= 4 ? 4 : n > 0 ? n : 1);
     }
-    return config_set(cfg, "tlb.entries", e, err) || config_set(cfg, "tlb.ways", w, err) ? -1 : 0;
+    return sim_err_bridge(err, config_set(cfg, "tlb.entries", e, err->msg))
+           || sim_err_bridge(err, config_set(cfg, "tlb.ways", w, err->msg)) ? -1 : 0;
 }
 
 static int apply_set(opts_parse_t *p, const opt_t *o, const char *value)
 {
     (void)o;
     json_t *cfg = p->cfg;
-    char *err = p->err;
+    sim_err_t *err = p->err;
     const char *eq = strchr(value, '=');
-    if (!eq) {
-        snprintf(err, SIM_ERR_LEN, "--set needs KEY=VALUE, not '%s'", value);
-        return -1;
-    }
+    if (!eq)
+        return sim_err_set(err, SIM_EINPUT, "--set needs KEY=VALUE, not '%s'", value);
     size_t n = (size_t)(eq - value);
     char *key = xmalloc(n + 1, "a --set key");    /* throws (xalloc.h) */
     memcpy(key, value, n);
     key[n] = '\0';
-    int rc = config_set(cfg, key, eq + 1, err) ? -1 : 0;
+    int rc = sim_err_bridge(err, config_set(cfg, key, eq + 1, err->msg)) ? -1 : 0;
     free(key);
     return rc;
 }
 
-int cliopt_apply(json_t *cfg, const cliopt_t *opt, const char *value, char *err)
+int cliopt_apply(json_t *cfg, const cliopt_t *opt, const char *value, sim_err_t *err)
 {
     switch ((cliopt_kind_t)opt->kind) {
     case CLIOPT_KEY:
@@ -139,10 +138,6 @@ int cliopt_apply(json_t *cfg, const cliopt_t *opt, const char *value, char *err)
     case CLIOPT_PROGRESS:
         return 0;
     }
-    opts_parse_t p = { .cfg = cfg };
-    if (opts_apply(&p, opt, value)) {
-        snprintf(err, SIM_ERR_LEN, "%s", p.err);
-        return -1;
-    }
-    return 0;
+    opts_parse_t p = { .cfg = cfg, .err = err };
+    return opts_apply(&p, opt, value) ? -1 : 0;
 }

@@ -39,6 +39,6 @@ typedef struct cliopt_dest {
 
 /* Applies one option with its value to cfg as `pagesim run` does. CLIOPT_CONFIG, _OUTPUT,
  * _HELP, _QUIET and _PROGRESS do nothing here (the caller handles them). -1 with a message in err on bad input. */
-int cliopt_apply(json_t *cfg, const cliopt_t *opt, const char *value, char *err);
+int cliopt_apply(json_t *cfg, const cliopt_t *opt, const char *value, sim_err_t *err);
 
 #endif

@@ -54,20 +54,18 @@ static int count_value(const char *s, uint64_t *out)
 }
 
 /* mrc_compute with an error trap (xalloc.h): out of memory or a full TMPDIR for OPT's table
- * comes back as NULL with its kind, so that mrc_main removes its temporary output. */
-static json_t *mrc_compute_caught(const mrc_opts_t *o, const char *trace, char *err, int *kind)
+ * comes back as NULL with its kind in err, so that mrc_main removes its temporary output. */
+static json_t *mrc_compute_caught(const mrc_opts_t *o, const char *trace, sim_err_t *err)
 {
     xtrap_t trap;
     xtrap_push(&trap);
     if (setjmp(trap.jb)) {
         xtrap_pop(&trap);
-        snprintf(err, MRC_ERR_LEN, "%s", trap.msg);
-        *kind = trap.kind;
+        sim_err_set(err, trap.kind, "%s", trap.msg);   /* bridge */
         return NULL;
     }
     json_t *doc = mrc_compute(o, trace, err);
     xtrap_pop(&trap);
-    *kind = SIM_EINPUT;
     return doc;
 }
 
@@ -89,10 +87,8 @@ static int mrc_opt_sample(opts_parse_t *p, const opt_t *o, const char *v)
     char *end;
     errno = 0;
     m->sample_rate = strtod(v, &end);
-    if (!*v || *end || errno || !(m->sample_rate > 0 && m->sample_rate <= 1)) {
-        snprintf(p->err, sizeof p->err, "--sample '%s': expected a rate in (0, 1]", v);
-        return -1;
-    }
+    if (!*v || *end || errno || !(m->sample_rate > 0 && m->sample_rate <= 1))
+        return sim_err_set(p->err, SIM_EINPUT, "--sample '%s': expected a rate in (0, 1]", v);
     return 0;
 }
 
@@ -100,10 +96,8 @@ static int mrc_opt_sample_max(opts_parse_t *p, const opt_t *o, const char *v)
 {
     (void)o;
     mrc_opts_t *m = &((mrc_args_t *)p->dest)->o;
-    if (count_value(v, &m->sample_max_pages) || m->sample_max_pages < 16) {
-        snprintf(p->err, sizeof p->err, "--sample-max '%s': expected a page count >= 16", v);
-        return -1;
-    }
+    if (count_value(v, &m->sample_max_pages) || m->sample_max_pages < 16)
+        return sim_err_set(p->err, SIM_EINPUT, "--sample-max '%s': expected a page count >= 16", v);
     return 0;
 }
 
@@ -111,11 +105,9 @@ static int mrc_opt_page_size(opts_parse_t *p, const opt_t *o, const char *v)
 {
     (void)o;
     uint64_t ps;
-    if (parse_size(v, &ps) || ps == 0 || (ps & (ps - 1)) || ps > (1u << 30)) {
-        snprintf(p->err, sizeof p->err, "--page-size '%s': expected a power of two "
-                 "number of bytes (e.g. 4096 or 4K), at most 1G", v);
-        return -1;
-    }
+    if (parse_size(v, &ps) || ps == 0 || (ps & (ps - 1)) || ps > (1u << 30))
+        return sim_err_set(p->err, SIM_EINPUT, "--page-size '%s': expected a power of two "
+                           "number of bytes (e.g. 4096 or 4K), at most 1G", v);
     ((mrc_args_t *)p->dest)->o.page_size = (uint32_t)ps;
     return 0;
 }
@@ -124,10 +116,8 @@ static int mrc_opt_seed(opts_parse_t *p, const opt_t *o, const char *v)
 {
     (void)o;
     uint64_t s;
-    if (count_value(v, &s)) {
-        snprintf(p->err, sizeof p->err, "--seed '%s': expected a non-negative integer", v);
-        return -1;
-    }
+    if (count_value(v, &s))
+        return sim_err_set(p->err, SIM_EINPUT, "--seed '%s': expected a non-negative integer", v);
     ((mrc_args_t *)p->dest)->o.seed = (unsigned long)s;
     return 0;
 }
@@ -220,7 +210,7 @@ int mrc_main(int argc, char **argv)
 {
     mrc_args_t args = { .o = { .policy = NULL, .page_size = 4096, .seed = 1 }, .pmode = PROGRESS_AUTO };
     mrc_opts_t *o = &args.o;
-    char err[MRC_ERR_LEN];
+    sim_err_t err;
     int ret = 2;
     int r = mrc_parse_args(&args, argc, argv);
     if (r >= 0) {
@@ -230,24 +220,24 @@ int mrc_main(int argc, char **argv)
     /* Like a run's results: the output is created first (an unwritable -o fails before the
      * pass, exit 1), written to a temporary file, fsynced and renamed (sim.h). */
     sim_out_t res;
-    int wrc = sim_out_open(&res, args.out, err);
+    int wrc = sim_out_open(&res, args.out, err.msg);   /* bridge */
     if (wrc) {
-        fprintf(stderr, "pagesim mrc: %s\n", err);
+        fprintf(stderr, "pagesim mrc: %s\n", err.msg);
         ret = sim_exit_status(wrc);
         goto done;
     }
     o->progress = progress_new(args.pmode, "mrc");
-    json_t *doc = mrc_compute_caught(o, args.trace, err, &wrc);
+    json_t *doc = mrc_compute_caught(o, args.trace, &err);
     progress_free(o->progress);
     if (!doc) {
         sim_out_abort(&res);
-        fprintf(stderr, "pagesim mrc: %s\n", err);
-        ret = sim_exit_status(wrc);
+        fprintf(stderr, "pagesim mrc: %s\n", err.msg);
+        ret = sim_exit_status(err.kind);
         goto done;
     }
-    wrc = sim_out_commit(&res, doc, err);
+    wrc = sim_out_commit(&res, doc, err.msg);   /* bridge */
     if (wrc)
-        fprintf(stderr, "pagesim mrc: %s\n", err);
+        fprintf(stderr, "pagesim mrc: %s\n", err.msg);
     ret = sim_exit_status(wrc);
     json_decref(doc);
 done:

@@ -73,7 +73,7 @@ int opts_apply(opts_parse_t *p, const opt_t *o, const char *value)
 {
     if (o->key) {
         assert(p->cfg);
-        return config_set(p->cfg, o->key, value, p->err) ? -1 : 0;
+        return sim_err_bridge(p->err, config_set(p->cfg, o->key, value, p->err->msg)) ? -1 : 0;
     }
     assert(o->action);
     return o->action(p, o, value);
@@ -176,7 +176,8 @@ int opts_parse(const opts_cmd_t *cmd, int argc, char **argv, void *dest, json_t 
         assert(m <= OPTS_MAX);
         opts_getopt(cmd->more, cmd->more_need, OPTS_VAL_MORE, longopts, n, shortopts, sizeof shortopts);
     }
-    opts_parse_t p = { .cmd = cmd, .dest = dest, .cfg = cfg };
+    sim_err_t err;
+    opts_parse_t p = { .cmd = cmd, .dest = dest, .cfg = cfg, .err = &err };
     /* Pass 0, if any option wants it: those options only; the others' errors wait. It
      * runs on a copy, since getopt_long permutes what it parses: after a pass over
      * "TRACE -f" the array reads "-f TRACE", and a second pass would take TRACE for -f. */
@@ -211,7 +212,7 @@ static int opts_passes(opts_parse_t *p, int pass, int argc, char **argv0, char *
                 continue;
             int rc = more ? cmd->more_action(p, e, optarg) : opts_apply(p, e, optarg);
             if (rc < 0) {
-                fprintf(stderr, "%s: %s\n", cmd->prog, p->err);
+                fprintf(stderr, "%s: %s\n", cmd->prog, p->err->msg);
                 return 2;
             }
             if (rc == OPTS_DONE)

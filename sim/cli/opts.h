@@ -71,7 +71,8 @@
 #include <stdio.h>
 #include <jansson.h>
 
-#include "sim/sim.h"                 /* SIM_ERR_LEN, config_set */
+#include "sim/base/err.h"
+#include "sim/sim.h"                 /* config_set */
 
 typedef enum opt_arg {
     OPT_NONE,                        /* a switch */
@@ -132,7 +133,7 @@ struct opts_parse {
     const opts_cmd_t *cmd;
     void *dest;                      /* the command's struct of option values */
     json_t *cfg;                     /* the config that .key options set (NULL: none) */
-    char err[SIM_ERR_LEN];           /* an action's message when it returns -1 */
+    sim_err_t *err;                  /* an action's message when it returns -1 */
 };
 
 /* Parses argv[1..argc-1] (argv[0] is the subcommand's name) by cmd's table into dest and

@@ -118,11 +118,9 @@ static int record_opt_count(opts_parse_t *p, const opt_t *opt, const char *val)
     record_opts_t *o = p->dest;
     int max = opt->kind == RECORD_MAX_REFS;
     uint64_t *count = max ? &o->filt.max_refs : &o->filt.skip_refs;
-    if (record_parse_count(val, count) < 0 || (max && !*count)) {
-        snprintf(p->err, sizeof p->err, "--%s takes a %scount such as 1000000 or 5M, not '%s'",
-                 opt->name, max ? "positive " : "", val);
-        return -1;
-    }
+    if (record_parse_count(val, count) < 0 || (max && !*count))
+        return sim_err_set(p->err, SIM_EINPUT, "--%s takes a %scount such as 1000000 or 5M, not '%s'",
+                           opt->name, max ? "positive " : "", val);
     return 0;
 }
 
@@ -135,10 +133,8 @@ static int record_opt_markers(opts_parse_t *p, const opt_t *opt, const char *val
     const char *comma = strchr(m, ',');
     size_t n0 = comma ? (size_t)(comma - m) : 0;
     if (!comma || !n0 || !comma[1] || n0 >= sizeof o->marks[0] || strlen(comma + 1) >= sizeof o->marks[1]
-        || memchr(m, '/', n0) || strchr(comma + 1, '/') || strchr(comma + 1, ',')) {
-        snprintf(p->err, sizeof p->err, "--markers=START,STOP takes two file names (no '/'), not '%s'", m);
-        return -1;
-    }
+        || memchr(m, '/', n0) || strchr(comma + 1, '/') || strchr(comma + 1, ','))
+        return sim_err_set(p->err, SIM_EINPUT, "--markers=START,STOP takes two file names (no '/'), not '%s'", m);
     memcpy(o->marks[0], m, n0);
     o->marks[0][n0] = 0;
     snprintf(o->marks[1], sizeof o->marks[1], "%s", comma + 1);
@@ -153,10 +149,8 @@ static int record_opt_level(opts_parse_t *p, const opt_t *opt, const char *val)
     (void)opt;
     char *e;
     long v = strtol(val, &e, 10);
-    if (!*val || *e || v < 1 || v > 19) {
-        snprintf(p->err, sizeof p->err, "--level must be 1 to 19, not '%s'", val);
-        return -1;
-    }
+    if (!*val || *e || v < 1 || v > 19)
+        return sim_err_set(p->err, SIM_EINPUT, "--level must be 1 to 19, not '%s'", val);
     ((record_opts_t *)p->dest)->level = (int)v;
     return 0;
 }
@@ -231,9 +225,10 @@ static int record_args(int argc, char **argv, record_opts_t *o)
  * engine with its event checks (a process's records after its exit, a fork of a live pid,
  * a zero-length area...) on the default configuration, a larger memory and no timeline.
  * A fraction of a second per million references. 0, or -1 with err. */
-static int record_check(const char *path, char *err)
+static int record_check(const char *path, sim_err_t *err)
 {
-    char e[SIM_ERR_LEN] = "";
+    char *e = err->msg;     /* bridge */
+    sim_err_clear(err);
     json_t *cfg = config_defaults();
     int rc = -1;
     if (cfg && config_set(cfg, "interval", "0", e) == 0 && config_set(cfg, "frames", "16384", e) == 0) {
@@ -244,9 +239,9 @@ static int record_check(const char *path, char *err)
         }
     }
     json_decref(cfg);
-    if (rc < 0)
-        snprintf(err, REC_ERR_LEN, "%s", e[0] ? e : "out of memory");
-    return rc;
+    if (rc < 0 && !e[0])
+        return sim_err_set(err, rc, "out of memory");
+    return sim_err_bridge(err, rc);
 }
 
 
@@ -314,15 +309,15 @@ static int record_out_close(const record_opts_t *o, record_out_t *t)
 static int record_out_publish(const record_opts_t *o, record_out_t *t)
 {
     int to_stdout = o->fmt == OUT_STDOUT;
-    char err[REC_ERR_LEN] = "";
-    if (record_check(t->tmp, err) < 0) {
+    sim_err_t err;
+    if (record_check(t->tmp, &err) < 0) {
         char kept[PATH_MAX + 64];
         snprintf(kept, sizeof kept, "%s.invalid", to_stdout ? "pagesim-record.pstb" : o->out);
         int k = rename(t->tmp, kept) == 0;
         if (k)
             t->tmp[0] = 0;
         fprintf(stderr, "pagesim record: the trace fails pagesim run's checks (a recorder bug: "
-                        "please report it): %s%s%s\n", err, k ? "; kept as " : "", k ? kept : "");
+                        "please report it): %s%s%s\n", err.msg, k ? "; kept as " : "", k ? kept : "");
         return -1;
     }
     if (to_stdout) {
@@ -402,10 +397,10 @@ int record_main(int argc, char **argv)
                         "  or point PAGESIM_VALGRIND at a valgrind executable.\n", vg);
         return 1;
     }
-    char err[REC_ERR_LEN] = "";
-    rec_sup_t *s = rec_sup_new(o.keep, err);
+    sim_err_t err;
+    rec_sup_t *s = rec_sup_new(o.keep, &err);
     if (!s) {
-        fprintf(stderr, "pagesim record: %s\n", err);
+        fprintf(stderr, "pagesim record: %s\n", err.msg);
         return 1;
     }
     int status = 1;
@@ -416,8 +411,8 @@ int record_main(int argc, char **argv)
                           .binary = o.fmt == OUT_BIN || o.fmt == OUT_STDOUT,
                           .progress = !o.quiet && isatty(2), .filt = &o.filt };
     if (record_out_open(&o, s, &t) == 0) {
-        if (rec_sup_start(s, t.f, &so, err) < 0 || rec_sup_wait(s, &res, err) < 0)
-            fprintf(stderr, "pagesim record: %s\n", err);
+        if (rec_sup_start(s, t.f, &so, &err) < 0 || rec_sup_wait(s, &res, &err) < 0)
+            fprintf(stderr, "pagesim record: %s\n", err.msg);
         else if (record_out_close(&o, &t) == 0 && record_out_publish(&o, &t) == 0)
             status = record_report(&o, &res);
     }

@@ -72,11 +72,9 @@ static int sweep_opt_frames(opts_parse_t *p, const opt_t *o, const char *arg)
     size_t n;
     const char *bad;
     int badlen, rc = spec_parse_list(arg, 1, SWEEP_MAX_FRAMES, 0, &v, &n, &bad, &badlen);
-    if (rc == -1) {
-        snprintf(p->err, sizeof p->err, "bad frame list '%s' (want N, A:B:STEP or A:B:xFACTOR, "
-                 "comma-separated, positive, A <= B)", arg);
-        return -1;
-    }
+    if (rc == -1)
+        return sim_err_set(p->err, SIM_EINPUT, "bad frame list '%s' (want N, A:B:STEP or A:B:xFACTOR, "
+                           "comma-separated, positive, A <= B)", arg);
     for (size_t i = 0; !rc && i < n; i++) {
         int dup = 0;
         for (int j = 0; j < g->nframes && !dup; j++)
@@ -91,10 +89,8 @@ static int sweep_opt_frames(opts_parse_t *p, const opt_t *o, const char *arg)
         g->frames[g->nframes++] = (long)v[i];
     }
     free(v);
-    if (rc) {
-        snprintf(p->err, sizeof p->err, "frame list '%s' is too long", arg);
-        return -1;
-    }
+    if (rc)
+        return sim_err_set(p->err, SIM_EINPUT, "frame list '%s' is too long", arg);
     return 0;
 }
 
@@ -103,17 +99,13 @@ static int sweep_opt_set(opts_parse_t *p, const opt_t *o, const char *arg)
 {
     (void)o;
     const char *eq = strchr(arg, '=');
-    if (!eq || eq == arg || !eq[1]) {
-        snprintf(p->err, sizeof p->err, "--set needs KEY=V1[,V2...], not '%s'", arg);
-        return -1;
-    }
+    if (!eq || eq == arg || !eq[1])
+        return sim_err_set(p->err, SIM_EINPUT, "--set needs KEY=V1[,V2...], not '%s'", arg);
     char key[256];
     snprintf(key, sizeof key, "%.*s", (int)(eq - arg), arg);
-    if (!strcmp(key, "policy") || !strcmp(key, "frames") || !strcmp(key, "seed")) {
-        snprintf(p->err, sizeof p->err, "vary %s with %s, not --set", key,
-                 key[0] == 'p' ? "-p" : key[0] == 'f' ? "-f" : "--seeds");
-        return -1;
-    }
+    if (!strcmp(key, "policy") || !strcmp(key, "frames") || !strcmp(key, "seed"))
+        return sim_err_set(p->err, SIM_EINPUT, "vary %s with %s, not --set", key,
+                           key[0] == 'p' ? "-p" : key[0] == 'f' ? "-f" : "--seeds");
     grid_add_key(&((sweep_args_t *)p->dest)->g, key, eq + 1);
     return 0;
 }
@@ -129,10 +121,8 @@ static int sweep_opt_count(opts_parse_t *p, const opt_t *o, const char *arg)
     const char *what = sweep_counts[o->kind].what;
     int max = sweep_counts[o->kind].max;
     long n;
-    if (parse_long(arg, &n) || n < 1 || n > max) {
-        snprintf(p->err, sizeof p->err, "%s needs a count from 1 to %d, not '%s'", what, max, arg);
-        return -1;
-    }
+    if (parse_long(arg, &n) || n < 1 || n > max)
+        return sim_err_set(p->err, SIM_EINPUT, "%s needs a count from 1 to %d, not '%s'", what, max, arg);
     *(int *)((char *)p->dest + o->off) = (int)n;
     return 0;
 }
@@ -235,7 +225,7 @@ static int sweep_parse(sweep_args_t *a, int argc, char **argv)
         opts_usage(&sweep_cmd, stderr);
         return 2;
     }
-    char err[SIM_ERR_LEN];
+    sim_err_t err;
     int first, rc = opts_parse(&sweep_cmd, argc, argv, a, NULL, &first);
     if (rc >= 0)
         return rc;
@@ -249,8 +239,8 @@ static int sweep_parse(sweep_args_t *a, int argc, char **argv)
     }
     if (sweep_check_args(a))
         return 2;
-    if (grid_add_traces(&a->g, argv + first, argc - first, err)) {
-        fprintf(stderr, "pagesim sweep: %s\n", err);
+    if (grid_add_traces(&a->g, argv + first, argc - first, &err)) {
+        fprintf(stderr, "pagesim sweep: %s\n", err.msg);
         return 2;
     }
     return -1;
@@ -258,12 +248,13 @@ static int sweep_parse(sweep_args_t *a, int argc, char **argv)
 
 /* The configuration every grid point starts from: the defaults, the config files (-c, first,
  * so that other options override them), then every run option in the order given. */
-static json_t *sweep_base_config(const sweep_args_t *a, char *err)
+static json_t *sweep_base_config(const sweep_args_t *a, sim_err_t *err)
 {
     const grid_t *g = &a->g;
     json_t *base = config_defaults();
     for (int i = 0; i < g->nopts; i++)
-        if (a->pass[i]->kind == CLIOPT_CONFIG && config_load_file(base, g->opts[i].value, err))
+        if (a->pass[i]->kind == CLIOPT_CONFIG
+            && sim_err_bridge(err, config_load_file(base, g->opts[i].value, err->msg)))
             goto fail;
     for (int i = 0; i < g->nopts; i++)
         if (cliopt_apply(base, a->pass[i], g->opts[i].value, err))
@@ -275,7 +266,7 @@ fail:
 }
 
 /* Expands the grid and checks DIR/runs for another experiment: -1 after a message. */
-static int sweep_prepare(sweep_args_t *a, char *err)
+static int sweep_prepare(sweep_args_t *a, sim_err_t *err)
 {
     grid_t *g = &a->g;
     json_t *base = sweep_base_config(a, err);
@@ -284,7 +275,7 @@ static int sweep_prepare(sweep_args_t *a, char *err)
     if (!rc && grid_resume(g, err))   /* another experiment's runs: refuse before writing */
         rc = -1;
     if (rc)
-        fprintf(stderr, "pagesim sweep: %s\n", err);
+        fprintf(stderr, "pagesim sweep: %s\n", err->msg);
     return rc;
 }
 
@@ -292,7 +283,7 @@ int sweep_main(int argc, char **argv)
 {
     sweep_args_t a = {0};
     grid_t *sw = &a.g;
-    char err[SIM_ERR_LEN];
+    sim_err_t err;
     int rc = sweep_parse(&a, argc, argv);
     if (rc >= 0) {
         sweep_args_free(&a);
@@ -304,8 +295,8 @@ int sweep_main(int argc, char **argv)
         sw->jobs = n > 0 ? (int)n : 1;
     }
     char absdir[PATH_MAX], title[PATH_MAX];
-    if (exp_mkdir(sw->dir, err) || !realpath(sw->dir, absdir)) {
-        fprintf(stderr, "pagesim sweep: %s\n", err);
+    if (exp_mkdir(sw->dir, &err) || !realpath(sw->dir, absdir)) {
+        fprintf(stderr, "pagesim sweep: %s\n", err.msg);
         goto out;
     }
     sw->dir = absdir;
@@ -314,16 +305,16 @@ int sweep_main(int argc, char **argv)
         sw->title = title;
     }
     snprintf(sw->runs_dir, sizeof sw->runs_dir, "%s/runs", absdir);
-    if (sweep_prepare(&a, err))
+    if (sweep_prepare(&a, &err))
         goto out;
     rc = 1;
-    if (exp_mkdir(sw->runs_dir, err) || grid_write_json(sw, err)) {
-        fprintf(stderr, "pagesim sweep: %s\n", err);
+    if (exp_mkdir(sw->runs_dir, &err) || grid_write_json(sw, &err)) {
+        fprintf(stderr, "pagesim sweep: %s\n", err.msg);
         goto out;
     }
     if (sw->jobs_file) {
-        if (pool_write_jobs(sw, err)) {
-            fprintf(stderr, "pagesim sweep: %s\n", err);
+        if (pool_write_jobs(sw, &err)) {
+            fprintf(stderr, "pagesim sweep: %s\n", err.msg);
             goto out;
         }
         fprintf(stderr, "pagesim sweep: %d runs written to %s; run them (parallel < %s, or "

@@ -174,7 +174,7 @@ int exp_list_runs(const char *dir, strv_t *files)
     return 0;
 }
 
-int exp_mkdir(const char *path, char *err)
+int exp_mkdir(const char *path, sim_err_t *err)
 {
     char buf[PATH_MAX];
     snprintf(buf, sizeof buf, "%s", path);
@@ -182,10 +182,8 @@ int exp_mkdir(const char *path, char *err)
         if (*p == '/' || *p == '\0') {
             char c = *p;
             *p = '\0';
-            if (mkdir(buf, 0777) && errno != EEXIST) {
-                snprintf(err, SIM_ERR_LEN, "%s: cannot create directory: %s", buf, strerror(errno));
-                return -1;
-            }
+            if (mkdir(buf, 0777) && errno != EEXIST)
+                return sim_err_set(err, SIM_EINPUT, "%s: cannot create directory: %s", buf, strerror(errno));
             *p = c;
             if (!c)
                 break;
@@ -200,13 +198,13 @@ FILE *exp_open(const char *path, char *tmp, size_t tmplen)
     return fopen(tmp, "w");
 }
 
-int exp_close(FILE *f, const char *tmp, const char *path, char *err)
+int exp_close(FILE *f, const char *tmp, const char *path, sim_err_t *err)
 {
     int bad = fflush(f) || ferror(f) || fsync(fileno(f)), e = errno;   /* on disk before the rename */
     if (fclose(f) && !bad)
         bad = 1, e = errno;
     if (bad || rename(tmp, path)) {
-        snprintf(err, SIM_ERR_LEN, "%s: cannot write: %s", path, strerror(bad ? (e ? e : EIO) : errno));
+        sim_err_set(err, SIM_EINPUT, "%s: cannot write: %s", path, strerror(bad ? (e ? e : EIO) : errno));
         unlink(tmp);
         return -1;
     }

@@ -1,12 +1,13 @@
 /* exp.h - what the experiment modules share: a runs folder, the configuration a result
  * echoes, dotted config keys, and output files that are whole or absent.
  *
- * Errors: -1 with a message in err (SIM_ERR_LEN bytes, sim.h). */
+ * Errors: -1 with kind and message in *err (sim/base/err.h). */
 #ifndef PAGESIM_EXP_H
 #define PAGESIM_EXP_H
 
 #include <jansson.h>
 #include <stdio.h>
+#include "sim/base/err.h"
 #include "strv.h"
 
 int exp_has_suffix(const char *s, const char *suf);
@@ -45,11 +46,11 @@ int exp_first_diff(const json_t *a, const json_t *b, const char *prefix, char *o
  * files in directory order; -1 (errno set) if it cannot be opened. */
 int exp_list_runs(const char *dir, strv_t *files);
 /* mkdir -p. */
-int exp_mkdir(const char *path, char *err);
+int exp_mkdir(const char *path, sim_err_t *err);
 /* Text written to path through a temporary file (tmp, tmplen bytes, names it) and a rename,
  * like the runs' JSON: exp_close checks everything (fflush, ferror, fsync, fclose), renames,
  * and on failure removes the temporary file, so the file is whole or absent. */
 FILE *exp_open(const char *path, char *tmp, size_t tmplen);
-int exp_close(FILE *f, const char *tmp, const char *path, char *err);
+int exp_close(FILE *f, const char *tmp, const char *path, sim_err_t *err);
 
 #endif

@@ -91,7 +91,7 @@ void grid_add_key(grid_t *g, const char *key, const char *values)
     strv_split(values, &g->keys[k].vals);
 }
 
-int grid_add_traces(grid_t *g, char *const *args, int n, char *err)
+int grid_add_traces(grid_t *g, char *const *args, int n, sim_err_t *err)
 {
     g->traces = xcalloc((size_t)n, sizeof *g->traces, "the sweep's traces");
     for (int t = 0; t < n; t++) {
@@ -110,7 +110,7 @@ int grid_add_traces(grid_t *g, char *const *args, int n, char *err)
         for (int i = 0; i < parts.n; i++) {
             char abs[PATH_MAX];
             if (!realpath(parts.v[i], abs)) {
-                snprintf(err, SIM_ERR_LEN, "%s: %s", parts.v[i], strerror(errno));
+                sim_err_set(err, SIM_EINPUT, "%s: %s", parts.v[i], strerror(errno));
                 strv_free(&parts);
                 return -1;
             }
@@ -147,7 +147,7 @@ static int cmp_canon(const void *a, const void *b, void *ctx)
     return strcmp(t[*(const int *)a], t[*(const int *)b]);
 }
 
-static int grid_check_distinct(const grid_t *g, char *err)
+static int grid_check_distinct(const grid_t *g, sim_err_t *err)
 {
     char **text = xcalloc((size_t)g->npts, sizeof *text, "the sweep's points");
     int *idx = xcalloc((size_t)g->npts, sizeof *idx, "the sweep's points"), rc = 0;
@@ -164,8 +164,8 @@ static int grid_check_distinct(const grid_t *g, char *err)
     for (int i = 1; i < g->npts && !rc; i++)
         if (!strcmp(text[idx[i - 1]], text[idx[i]])) {
             int a = idx[i - 1] < idx[i] ? idx[i - 1] : idx[i], b = idx[i - 1] ^ idx[i] ^ a;
-            snprintf(err, SIM_ERR_LEN, "grid points (%s) and (%s) are the same run: give each value once",
-                     g->pts[a].desc, g->pts[b].desc);
+            sim_err_set(err, SIM_EINPUT, "grid points (%s) and (%s) are the same run: give each value once",
+                        g->pts[a].desc, g->pts[b].desc);
             rc = -1;
         }
     for (int i = 0; i < g->npts; i++)
@@ -176,7 +176,7 @@ static int grid_check_distinct(const grid_t *g, char *err)
 }
 
 /* Two points with one file would silently share results: refuse. */
-static int grid_check_names(const grid_t *g, char *err)
+static int grid_check_names(const grid_t *g, sim_err_t *err)
 {
     char **names = xcalloc((size_t)g->npts, sizeof *names, "the sweep's points");
     for (int i = 0; i < g->npts; i++)
@@ -184,8 +184,8 @@ static int grid_check_names(const grid_t *g, char *err)
     qsort(names, (size_t)g->npts, sizeof *names, strv_cmp);
     for (int i = 1; i < g->npts; i++)
         if (!strcmp(names[i - 1], names[i])) {
-            snprintf(err, SIM_ERR_LEN, "two grid points map to the same file name %s.json (values "
-                     "differing only in characters other than letters, digits, . = + -)", names[i]);
+            sim_err_set(err, SIM_EINPUT, "two grid points map to the same file name %s.json (values "
+                        "differing only in characters other than letters, digits, . = + -)", names[i]);
             free(names);
             return -1;
         }
@@ -194,7 +194,7 @@ static int grid_check_names(const grid_t *g, char *err)
 }
 
 /* Point p at coordinates kv (and p's own): its name, description and configuration. */
-static int grid_point(const grid_t *g, grid_point_t *p, const int *kv, const json_t *base, char *err)
+static int grid_point(const grid_t *g, grid_point_t *p, const int *kv, const json_t *base, sim_err_t *err)
 {
     char name[1024] = "", desc[2048] = "", part[512];
     p->cfg = json_deep_copy(base);
@@ -203,14 +203,15 @@ static int grid_point(const grid_t *g, grid_point_t *p, const int *kv, const jso
         sanitize_cat(name, sizeof name, pol);
         strcat(name, "_");
         snprintf(desc + strlen(desc), sizeof desc - strlen(desc), "policy=%s ", pol);
-        if (config_set(p->cfg, "policy", pol, err))
+        if (sim_err_bridge(err, config_set(p->cfg, "policy", pol, err->msg)))
             return -1;
     }
     if (g->nframes) {
         snprintf(part, sizeof part, "%ld", g->frames[p->fr]);
         snprintf(name + strlen(name), sizeof name - strlen(name), "f%s_", part);
         snprintf(desc + strlen(desc), sizeof desc - strlen(desc), "frames=%s ", part);
-        if (config_set(p->cfg, "frames", part, err) || config_set(p->cfg, "memory", "", err))
+        if (sim_err_bridge(err, config_set(p->cfg, "frames", part, err->msg))
+            || sim_err_bridge(err, config_set(p->cfg, "memory", "", err->msg)))
             return -1;
     }
     for (int k = 0; k < g->nkeys; k++) {
@@ -219,10 +220,8 @@ static int grid_point(const grid_t *g, grid_point_t *p, const int *kv, const jso
         sanitize_cat(name, sizeof name, part);
         strcat(name, "_");
         snprintf(desc + strlen(desc), sizeof desc - strlen(desc), "%s ", part);
-        if (config_set(p->cfg, key, val, err)) {
-            char e2[SIM_ERR_LEN];
-            snprintf(e2, sizeof e2, "--set %s: %s", part, err);
-            snprintf(err, SIM_ERR_LEN, "%s", e2);
+        if (sim_err_bridge(err, config_set(p->cfg, key, val, err->msg))) {
+            sim_err_prefix(err, "--set %s: ", part);
             return -1;
         }
     }
@@ -230,7 +229,7 @@ static int grid_point(const grid_t *g, grid_point_t *p, const int *kv, const jso
         snprintf(part, sizeof part, "%d", p->seed);
         snprintf(name + strlen(name), sizeof name - strlen(name), "s%s_", part);
         snprintf(desc + strlen(desc), sizeof desc - strlen(desc), "seed=%s ", part);
-        if (config_set(p->cfg, "seed", part, err))
+        if (sim_err_bridge(err, config_set(p->cfg, "seed", part, err->msg)))
             return -1;
     }
     sanitize_cat(name, sizeof name, g->labels.v[p->tr]);
@@ -243,17 +242,15 @@ static int grid_point(const grid_t *g, grid_point_t *p, const int *kv, const jso
     return 0;
 }
 
-int grid_build(grid_t *g, const json_t *base, char *err)
+int grid_build(grid_t *g, const json_t *base, sim_err_t *err)
 {
     int npol = g->policies.n ? g->policies.n : 1, nfr = g->nframes ? g->nframes : 1;
     int nseed = g->nseeds ? g->nseeds : 1, ntr = g->trace_args.n;
     long total = (long)npol * nfr * nseed * ntr;
     for (int k = 0; k < g->nkeys; k++)
         total *= g->keys[k].vals.n;
-    if (total > 10000000) {
-        snprintf(err, SIM_ERR_LEN, "the grid has %ld points: too many", total);
-        return -1;
-    }
+    if (total > 10000000)
+        return sim_err_set(err, SIM_EINPUT, "the grid has %ld points: too many", total);
     g->pts = xcalloc((size_t)total, sizeof *g->pts, "the sweep's points");
     int *kv = xcalloc((size_t)g->nkeys + 1, sizeof *kv, "the sweep's points");
     for (long idx = 0; idx < total; idx++) {
@@ -281,7 +278,7 @@ int grid_build(grid_t *g, const json_t *base, char *err)
     return grid_check_names(g, err) || grid_check_distinct(g, err) ? -1 : 0;
 }
 
-int grid_write_json(const grid_t *g, char *err)
+int grid_write_json(const grid_t *g, sim_err_t *err)
 {
     json_t *doc = json_object(), *a;
     json_object_set_new(doc, "title", json_string(g->title));
@@ -312,7 +309,7 @@ int grid_write_json(const grid_t *g, char *err)
     json_object_set_new(doc, "traces", a);
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/sweep.json", g->dir);
-    int rc = sim_out_write(doc, path, err);
+    int rc = sim_err_bridge(err, sim_out_write(doc, path, err->msg));
     json_decref(doc);
     return rc;
 }
@@ -371,7 +368,7 @@ static int cmp_point_name(const void *a, const void *b)
 /* One file of DIR/runs against the grid: 0 (p marked done when it is p's result), or -1
  * with err when it is another experiment's. base: this sweep's config minus its --set keys. */
 static int grid_resume_file(grid_t *g, const char *file, grid_point_t *const *byname,
-                            const json_t *base, char *err)
+                            const json_t *base, sim_err_t *err)
 {
     char path[PATH_MAX + 256], stem[512], why[1024];
     snprintf(path, sizeof path, "%s/%s", g->runs_dir, file);
@@ -389,8 +386,7 @@ static int grid_resume_file(grid_t *g, const char *file, grid_point_t *const *by
         }
         if (failed_rec)
             return 0;
-        snprintf(err, SIM_ERR_LEN, "%s is not a pagesim result (truncated?): remove it", path);
-        return -1;
+        return sim_err_set(err, SIM_EINPUT, "%s is not a pagesim result (truncated?): remove it", path);
     }
     if (p) {
         json_t *want = exp_canon(p->cfg, g->traces[p->tr].n);
@@ -406,11 +402,9 @@ static int grid_resume_file(grid_t *g, const char *file, grid_point_t *const *by
         json_decref(d2);
     }
     json_decref(doc);
-    if (why[0]) {
-        snprintf(err, SIM_ERR_LEN, "%s is a run of another experiment (%s): one DIR holds one "
-                 "experiment; use another -o DIR, or remove %s to start over", path, why, g->runs_dir);
-        return -1;
-    }
+    if (why[0])
+        return sim_err_set(err, SIM_EINPUT, "%s is a run of another experiment (%s): one DIR holds one "
+                           "experiment; use another -o DIR, or remove %s to start over", path, why, g->runs_dir);
     if (p && !failed_rec)
         p->done = 1;
     return 0;
@@ -423,7 +417,7 @@ static int grid_resume_file(grid_t *g, const char *file, grid_point_t *const *by
  * that is no point of this grid but differs in more than the grid's coordinates - is another
  * experiment: one DIR holds one experiment (its summary covers every run in DIR/runs), so
  * the sweep refuses (-1, err) rather than report old numbers as new or mix two in a table. */
-int grid_resume(grid_t *g, char *err)
+int grid_resume(grid_t *g, sim_err_t *err)
 {
     strv_t files = {0};
     if (exp_list_runs(g->runs_dir, &files))

@@ -2,12 +2,13 @@
  * traces), the points they expand into, and which points a runs folder already holds.
  *
  * Filled by the command line (sim/cli/sweep.c), run by pool.h, summarized by merge.h.
- * Errors: -1 with a message in err (SIM_ERR_LEN bytes, sim.h). */
+ * Errors: -1 with kind and message in *err (sim/base/err.h). */
 #ifndef PAGESIM_GRID_H
 #define PAGESIM_GRID_H
 
 #include <jansson.h>
 #include <limits.h>
+#include "sim/base/err.h"
 #include "strv.h"
 
 /* A `pagesim run` option passed through to every run unchanged (--NAME VALUE in a jobs
@@ -43,15 +44,15 @@ void grid_add_key(grid_t *g, const char *key, const char *values);
 /* The trace arguments: absolute paths (the jobs file and the results name them so); A+B is
  * one point of several files, unless a file of that very name exists. Labels for names come
  * from the file names, numbered when two arguments would share one. */
-int grid_add_traces(grid_t *g, char *const *args, int n, char *err);
+int grid_add_traces(grid_t *g, char *const *args, int n, sim_err_t *err);
 /* Expands the grid over the base configuration (every run option applied): every point's
  * name, description and configuration. Refuses two points with one file name, and two
  * points that are the same run (equal configurations and traces as the engine reads them). */
-int grid_build(grid_t *g, const json_t *base, char *err);
+int grid_build(grid_t *g, const json_t *base, sim_err_t *err);
 /* DIR/sweep.json: what merge cannot read from the runs (the key list, row order, title). */
-int grid_write_json(const grid_t *g, char *err);
+int grid_write_json(const grid_t *g, sim_err_t *err);
 /* Marks the points whose result DIR/runs already holds (done); -1 with err when DIR/runs
  * holds another experiment's runs (grid.c says when). */
-int grid_resume(grid_t *g, char *err);
+int grid_resume(grid_t *g, sim_err_t *err);
 
 #endif

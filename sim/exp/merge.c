@@ -115,7 +115,7 @@ static int cmp_run(const void *pa, const void *pb, void *ctx)
 /* ---------------------------------------------------------------- reading */
 
 /* Reads DIR/sweep.json if there is one. */
-static int merge_load_sweep_json(merge_t *m, char *err)
+static int merge_load_sweep_json(merge_t *m, sim_err_t *err)
 {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/sweep.json", m->dir);
@@ -123,10 +123,8 @@ static int merge_load_sweep_json(merge_t *m, char *err)
         return 0;
     json_error_t je;
     json_t *doc = json_load_file(path, 0, &je);
-    if (!doc) {
-        snprintf(err, SIM_ERR_LEN, "%s:%d: %s", path, je.line, je.text);
-        return -1;
-    }
+    if (!doc)
+        return sim_err_set(err, SIM_EINPUT, "%s:%d: %s", path, je.line, je.text);
     m->has_sweep_json = 1;
     const char *t = json_string_value(json_object_get(doc, "title"));
     if (t && *t)
@@ -254,17 +252,15 @@ static void merge_read_run(const merge_t *m, merge_run_t *r, const char *file, c
     r->timeline = json_incref(json_object_get(doc, "timeline"));
 }
 
-static int merge_load_runs(merge_t *m, char *err)
+static int merge_load_runs(merge_t *m, sim_err_t *err)
 {
     char rdir[PATH_MAX];
     snprintf(rdir, sizeof rdir, "%s/runs", m->dir);
     strv_t files = {0};
-    if (exp_list_runs(rdir, &files)) {
-        snprintf(err, SIM_ERR_LEN, "%s: %s", rdir, strerror(errno));
-        return -1;
-    }
+    if (exp_list_runs(rdir, &files))
+        return sim_err_set(err, SIM_EINPUT, "%s: %s", rdir, strerror(errno));
     if (!files.n) {
-        snprintf(err, SIM_ERR_LEN, "%s: no run results (*.json)", rdir);
+        sim_err_set(err, SIM_EINPUT, "%s: no run results (*.json)", rdir);
         strv_free(&files);
         return -1;
     }
@@ -278,8 +274,8 @@ static int merge_load_runs(merge_t *m, char *err)
         snprintf(path, sizeof path, "%s/%s", rdir, files.v[i]);
         docs[i] = json_load_file(path, 0, &je);
         if (!docs[i] || !json_is_object(json_object_get(docs[i], "config"))) {
-            snprintf(err, SIM_ERR_LEN, "%s:%d: %s", path, docs[i] ? 1 : je.line,
-                     docs[i] ? "not a pagesim results document (no \"config\")" : je.text);
+            sim_err_set(err, SIM_EINPUT, "%s:%d: %s", path, docs[i] ? 1 : je.line,
+                        docs[i] ? "not a pagesim results document (no \"config\")" : je.text);
             rc = -1;
         }
     }
@@ -326,24 +322,20 @@ static void merge_group_stats(const merge_t *m, merge_group_t *g, double *x)
 /* Run a of group g (runs from g->first): counts it, or -1 with err when it is a copy of an
  * earlier seed or another experiment. A failure record next to a result of its seed is stale
  * and dropped. */
-static int merge_group_add(const merge_t *m, merge_group_t *g, int a, char *err)
+static int merge_group_add(const merge_t *m, merge_group_t *g, int a, sim_err_t *err)
 {
     const merge_run_t *ra = &m->runs[a], *r0 = &m->runs[g->first];
     char why[600] = "";
     int dup = 0;
     for (int b = g->first; b < a && !dup; b++)
         dup = m->runs[b].seed == ra->seed;
-    if (dup && !ra->failed) {
-        snprintf(err, SIM_ERR_LEN, "%s/runs: %s and %s are the same grid point and seed %ld: "
-                 "remove one (seeds are averaged, copies must not be)", m->dir,
-                 m->runs[a - 1].file, ra->file, ra->seed);
-        return -1;
-    }
-    if (!json_equal(ra->cfg, r0->cfg) && exp_first_diff(ra->cfg, r0->cfg, "", why, sizeof why)) {
-        snprintf(err, SIM_ERR_LEN, "%s/runs: %s and %s fall in one summary row but are different "
-                 "experiments (%s): merge them apart", m->dir, ra->file, r0->file, why);
-        return -1;
-    }
+    if (dup && !ra->failed)
+        return sim_err_set(err, SIM_EINPUT, "%s/runs: %s and %s are the same grid point and seed %ld: "
+                           "remove one (seeds are averaged, copies must not be)", m->dir,
+                           m->runs[a - 1].file, ra->file, ra->seed);
+    if (!json_equal(ra->cfg, r0->cfg) && exp_first_diff(ra->cfg, r0->cfg, "", why, sizeof why))
+        return sim_err_set(err, SIM_EINPUT, "%s/runs: %s and %s fall in one summary row but are different "
+                           "experiments (%s): merge them apart", m->dir, ra->file, r0->file, why);
     if (ra->failed && !dup)
         g->nfail++;
     else if (!ra->failed)
@@ -354,7 +346,7 @@ static int merge_group_add(const merge_t *m, merge_group_t *g, int a, char *err)
 /* Groups the runs by grid point; a point's runs must be its seeds: equal configurations but
  * for the seed, each seed once. -1 with err otherwise: two runs of one point averaged as
  * seeds would report a confidence interval of nothing. */
-static int merge_make_groups(merge_t *m, char *err)
+static int merge_make_groups(merge_t *m, sim_err_t *err)
 {
     qsort_r(m->runs, (size_t)m->nruns, sizeof *m->runs, cmp_run, m);
     m->groups = xcalloc((size_t)m->nruns, sizeof *m->groups, "the merge");
@@ -430,15 +422,13 @@ static void summary_row(FILE *f, const merge_t *m, const merge_group_t *g)
     fputc('\n', f);
 }
 
-static int merge_write_summary(const merge_t *m, char *err)
+static int merge_write_summary(const merge_t *m, sim_err_t *err)
 {
     char path[PATH_MAX], tmp[PATH_MAX + 64];
     snprintf(path, sizeof path, "%s/summary.tsv", m->dir);
     FILE *f = exp_open(path, tmp, sizeof tmp);
-    if (!f) {
-        snprintf(err, SIM_ERR_LEN, "%s: cannot write: %s", path, strerror(errno));
-        return -1;
-    }
+    if (!f)
+        return sim_err_set(err, SIM_EINPUT, "%s: cannot write: %s", path, strerror(errno));
     summary_header(f, m);
     for (int gi = 0; gi < m->ngroups; gi++)
         summary_row(f, m, &m->groups[gi]);
@@ -448,17 +438,17 @@ static int merge_write_summary(const merge_t *m, char *err)
 int merge_dir(const char *dir, const char *title, int no_plots)
 {
     merge_t m = {.dir = dir};
-    char err[SIM_ERR_LEN];
+    sim_err_t err;
     int rc = 1;
-    if (merge_load_sweep_json(&m, err) || merge_load_runs(&m, err))
+    if (merge_load_sweep_json(&m, &err) || merge_load_runs(&m, &err))
         goto out;
     if (title) {
         free(m.title);
         m.title = strv_dup(title);
     }
-    if (merge_make_groups(&m, err))
+    if (merge_make_groups(&m, &err))
         goto out;
-    if (merge_write_summary(&m, err) || plot_write_data(&m, err))
+    if (merge_write_summary(&m, &err) || plot_write_data(&m, &err))
         goto out;
     fprintf(stderr, "pagesim: %s/summary.tsv: %d grid points from %d runs\n", dir, m.ngroups, m.nruns);
     if (!no_plots)
@@ -466,7 +456,7 @@ int merge_dir(const char *dir, const char *title, int no_plots)
     rc = 0;
 out:
     if (rc)
-        fprintf(stderr, "pagesim: %s\n", err);
+        fprintf(stderr, "pagesim: %s\n", err.msg);
     merge_free(&m);
     return rc;
 }

@@ -734,7 +734,7 @@ typedef struct mrc_pass {
 } mrc_pass_t;
 
 /* The options: 0, or -1 with err. */
-static int mrc_pass_check(mrc_pass_t *p, char *err)
+static int mrc_pass_check(mrc_pass_t *p, sim_err_t *err)
 {
     const mrc_opts_t *o = p->o;
     if (!o->policy || !strcmp(o->policy, "lru"))
@@ -742,51 +742,39 @@ static int mrc_pass_check(mrc_pass_t *p, char *err)
     else if (!strcmp(o->policy, "opt"))
         p->opt = 1;
     else {
-        snprintf(err, MRC_ERR_LEN, "unknown policy '%s' for mrc: lru or opt", o->policy);
-        return -1;
+        return sim_err_set(err, SIM_EINPUT, "unknown policy '%s' for mrc: lru or opt", o->policy);
     }
     p->psize = o->page_size ? o->page_size : 4096;
-    if (p->psize & (p->psize - 1)) {
-        snprintf(err, MRC_ERR_LEN, "page size %" PRIu32 " is not a power of two", p->psize);
-        return -1;
-    }
+    if (p->psize & (p->psize - 1))
+        return sim_err_set(err, SIM_EINPUT, "page size %" PRIu32 " is not a power of two", p->psize);
     while ((1u << p->shift) != p->psize)
         p->shift++;
     p->rate = o->sample_rate;
     p->sampled = (p->rate > 0 && p->rate < 1) || o->sample_max_pages;
-    if (!(p->rate >= 0 && p->rate <= 1)) {
-        snprintf(err, MRC_ERR_LEN, "sampling rate %g is not in (0, 1]", p->rate);
-        return -1;
-    }
-    if (p->sampled && p->opt) {
-        snprintf(err, MRC_ERR_LEN, "sampling (SHARDS) is for -p lru only: OPT is computed exactly");
-        return -1;
-    }
+    if (!(p->rate >= 0 && p->rate <= 1))
+        return sim_err_set(err, SIM_EINPUT, "sampling rate %g is not in (0, 1]", p->rate);
+    if (p->sampled && p->opt)
+        return sim_err_set(err, SIM_EINPUT, "sampling (SHARDS) is for -p lru only: OPT is computed exactly");
     for (size_t i = 0; i < o->nframes; i++)
         assert(o->frames[i] >= 1 && (!i || o->frames[i] > o->frames[i - 1]));
     return 0;
 }
 
 /* The workload and the engines (OPT: after the next-use pass): 0, or -1 with err. */
-static int mrc_pass_open(mrc_pass_t *p, char *err)
+static int mrc_pass_open(mrc_pass_t *p, sim_err_t *err)
 {
     const mrc_opts_t *o = p->o;
     p->rng = gsl_rng_alloc(gsl_rng_mt19937);
     assert(p->rng);
     gsl_rng_set(p->rng, o->seed);
-    char werr[WL_ERR_LEN];
-    p->wl = wl_open(p->trace, o->format, p->rng, werr);
-    if (!p->wl) {
-        snprintf(err, MRC_ERR_LEN, "%s", werr);
-        return -1;
-    }
+    p->wl = wl_open(p->trace, o->format, p->rng, err->msg);   /* bridge */
+    if (!p->wl)
+        return sim_err_bridge(err, SIM_EINPUT);
     p->wl->progress = o->progress;             /* nu_build reports its pass too */
     if (p->opt) {
-        p->nu = nu_build(p->wl, p->shift, NULL, werr);
-        if (!p->nu) {
-            snprintf(err, MRC_ERR_LEN, "%s", werr);
-            return -1;
-        }
+        p->nu = nu_build(p->wl, p->shift, NULL, err->msg);   /* bridge */
+        if (!p->nu)
+            return sim_err_bridge(err, SIM_EINPUT);
         p->om = mrc_opt_new(o->nframes ? o->frames[o->nframes - 1] : 0);
         keytab_init(&p->keys);
     } else {
@@ -800,15 +788,13 @@ static int mrc_pass_open(mrc_pass_t *p, char *err)
      * skips (segv, protection) is counted but touches no page; one that copies on write
      * touches two, the source it reads and then its copy, as in the engine. */
     p->ids = pgid_new(p->shift, NULL);
-    if (!p->ids) {
-        snprintf(err, MRC_ERR_LEN, "out of memory");
-        return -1;
-    }
+    if (!p->ids)
+        return sim_err_set(err, SIM_EINPUT, "out of memory");
     return 0;
 }
 
 /* The pass: every page reference of the workload through the engines. 0, or -1 with err. */
-static int mrc_pass_run(mrc_pass_t *p, char *err)
+static int mrc_pass_run(mrc_pass_t *p, sim_err_t *err)
 {
     const mrc_opts_t *o = p->o;
     wl_rec_t rec;
@@ -842,15 +828,11 @@ static int mrc_pass_run(mrc_pass_t *p, char *err)
         }
     }
     progress_end(o->progress, p->t);
-    if (rc < 0) {
-        snprintf(err, MRC_ERR_LEN, "%s", p->wl->err);
-        return -1;
-    }
-    if (p->opt && p->t != nu_count(p->nu)) {
-        snprintf(err, MRC_ERR_LEN, "%s: the next-use pass counted %" PRIu64 " page references, "
-                 "the curve pass %" PRIu64 " (the trace changed?)", p->trace, nu_count(p->nu), p->t);
-        return -1;
-    }
+    if (rc < 0)
+        return sim_err_set(err, SIM_EINPUT, "%s", p->wl->err);
+    if (p->opt && p->t != nu_count(p->nu))
+        return sim_err_set(err, SIM_EINPUT, "%s: the next-use pass counted %" PRIu64 " page references, "
+                           "the curve pass %" PRIu64 " (the trace changed?)", p->trace, nu_count(p->nu), p->t);
     return 0;
 }
 
@@ -1003,7 +985,7 @@ static void mrc_pass_free(mrc_pass_t *p)
     gsl_rng_free(p->rng);
 }
 
-json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err)
+json_t *mrc_compute(const mrc_opts_t *o, const char *trace, sim_err_t *err)
 {
     mrc_pass_t p = { .o = o, .trace = trace };
     if (mrc_pass_check(&p, err))

@@ -19,9 +19,8 @@
 #define PAGESIM_MRC_H
 
 #include <jansson.h>
+#include "sim/base/err.h"
 #include "sim/base/types.h"
-
-#define MRC_ERR_LEN 1024
 
 /* ---- exact and sampled LRU (Mattson stack distances, SHARDS sampling) ---- */
 typedef struct mrc_lru mrc_lru_t;
@@ -101,6 +100,6 @@ typedef struct mrc_opts {
  * (for OPT the whole curve is then computed). Only WL_REF records count; each is split
  * into pages with wl_split and keyed by (pid, vpn), where, as in nextuse.c, exec and exit
  * start a new address space for the pid (other records: mmap, fork... are ignored). */
-json_t *mrc_compute(const mrc_opts_t *o, const char *trace, char *err);
+json_t *mrc_compute(const mrc_opts_t *o, const char *trace, sim_err_t *err);
 
 #endif

@@ -622,7 +622,7 @@ static const char *plot_note(const plot_ctx_t *c, int note)
 
 /* One plot: its series, its TSV (written to a temporary name, checked and renamed), its
  * plot-vars.gp lines. -1 with err when the TSV could not be written whole. */
-static int plot_one(plot_ctx_t *c, const plot_kind_t *k, char *err)
+static int plot_one(plot_ctx_t *c, const plot_kind_t *k, sim_err_t *err)
 {
     plotset_t ps;
     k->series(c, &ps);
@@ -634,7 +634,7 @@ static int plot_one(plot_ctx_t *c, const plot_kind_t *k, char *err)
     snprintf(path, sizeof path, "%s/%s.tsv", c->m->dir, k->name);
     FILE *f = exp_open(path, tmp, sizeof tmp);
     if (!f) {
-        snprintf(err, SIM_ERR_LEN, "%s: cannot write: %s", path, strerror(errno));
+        sim_err_set(err, SIM_EINPUT, "%s: cannot write: %s", path, strerror(errno));
     } else {
         fprintf(f, "%s\n", k->header);
         k->rows(c, f, &ps);
@@ -667,7 +667,7 @@ static void plot_notes(plot_ctx_t *c)
 
 /* Every kind the grid supports, in table order; a run of per-key kinds is tried for each
  * key in turn. */
-static int plot_walk(plot_ctx_t *c, char *err)
+static int plot_walk(plot_ctx_t *c, sim_err_t *err)
 {
     for (size_t i = 0; i < N_KINDS;) {
         if (!plot_kinds[i].per_key) {
@@ -688,7 +688,7 @@ static int plot_walk(plot_ctx_t *c, char *err)
     return 0;
 }
 
-int plot_write_data(const merge_t *m, char *err)
+int plot_write_data(const merge_t *m, sim_err_t *err)
 {
     char path[PATH_MAX], vpath[PATH_MAX], vtmp[PATH_MAX + 64];
     for (size_t i = 0; i < N_KINDS; i++)
@@ -698,10 +698,8 @@ int plot_write_data(const merge_t *m, char *err)
         }
     snprintf(vpath, sizeof vpath, "%s/plot-vars.gp", m->dir);
     FILE *v = exp_open(vpath, vtmp, sizeof vtmp);
-    if (!v) {
-        snprintf(err, SIM_ERR_LEN, "%s: cannot write: %s", vpath, strerror(errno));
-        return -1;
-    }
+    if (!v)
+        return sim_err_set(err, SIM_EINPUT, "%s: cannot write: %s", vpath, strerror(errno));
     plot_ctx_t c = {.m = m, .vars = v};
     c.varies = xcalloc((size_t)m->keys.n + 3, sizeof *c.varies, "the plots");
     for (int f = F_POLICY; f < m->keys.n; f++)

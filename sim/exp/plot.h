@@ -4,11 +4,12 @@
 #define PAGESIM_PLOT_H
 
 #include "merge.h"
+#include "sim/base/err.h"
 
 /* Writes DIR/<kind>.tsv for every plot kind the grid supports (removing the stale ones of
  * the others, with their images) and DIR/plot-vars.gp (title, series labels, notes).
- * -1 with err (SIM_ERR_LEN) when a file could not be written whole. */
-int plot_write_data(const merge_t *m, char *err);
+ * -1 with *err when a file could not be written whole. */
+int plot_write_data(const merge_t *m, sim_err_t *err);
 /* Draws them: runs scripts/plot --no-merge DIR with the table's kinds (found beside the
  * binary's build or install tree, or through $PAGESIM_SCRIPTS). Plots are a convenience:
  * a failure is reported on stderr, not fatal. */

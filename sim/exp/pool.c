@@ -288,20 +288,16 @@ static void pool_job_line(FILE *f, const grid_t *g, const grid_point_t *p, const
     fputc('\n', f);
 }
 
-int pool_write_jobs(const grid_t *g, char *err)
+int pool_write_jobs(const grid_t *g, sim_err_t *err)
 {
     char exe[PATH_MAX], tmp[PATH_MAX + 64];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) {
-        snprintf(err, SIM_ERR_LEN, "cannot find the pagesim binary (/proc/self/exe): %s", strerror(errno));
-        return -1;
-    }
+    if (n <= 0)
+        return sim_err_set(err, SIM_EINPUT, "cannot find the pagesim binary (/proc/self/exe): %s", strerror(errno));
     exe[n] = '\0';
     FILE *f = exp_open(g->jobs_file, tmp, sizeof tmp);
-    if (!f) {
-        snprintf(err, SIM_ERR_LEN, "%s: cannot write: %s", g->jobs_file, strerror(errno));
-        return -1;
-    }
+    if (!f)
+        return sim_err_set(err, SIM_EINPUT, "%s: cannot write: %s", g->jobs_file, strerror(errno));
     for (int i = 0; i < g->npts; i++)
         pool_job_line(f, g, &g->pts[i], exe);
     return exp_close(f, tmp, g->jobs_file, err);

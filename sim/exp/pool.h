@@ -11,7 +11,7 @@
 int pool_run(grid_t *g);
 /* Writes g->jobs_file: one `pagesim run ... -o DIR/runs/<name>.json` command line per point,
  * runnable by `parallel < FILE` or by a Slurm array task picking line $SLURM_ARRAY_TASK_ID.
- * -1 with err (SIM_ERR_LEN) when it cannot be written whole. */
-int pool_write_jobs(const grid_t *g, char *err);
+ * -1 with *err when it cannot be written whole. */
+int pool_write_jobs(const grid_t *g, sim_err_t *err);
 
 #endif

@@ -61,7 +61,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -90,15 +89,6 @@ struct rec_layout {               /* a startup layout, as rec_conv_debug_line co
 };
 
 /* ------------------------------------------------------------------ small helpers */
-
-int rec_conv_set_err(char *err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, REC_ERR_LEN, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 void *rec_conv_grow(void *p, size_t *cap, size_t need, size_t elem)
 {
@@ -947,16 +937,16 @@ size_t rec_conv_live_pids(const rec_conv_t *c, spid_t *pids, size_t cap)
     return n;
 }
 
-int rec_conv_add_log(rec_conv_t *c, const char *path, char *err)
+int rec_conv_add_log(rec_conv_t *c, const char *path, sim_err_t *err)
 {
     rec_stream_t **v = rec_conv_grow(c->streams, &c->capstreams, c->nstreams + 1, sizeof *v);
     if (!v)
-        return rec_conv_set_err(err, "out of memory");
+        return sim_err_set(err, SIM_EINPUT, "out of memory");
     c->streams = v;
     rec_stream_t *s = calloc(1, sizeof *s);
     if (!s || !(s->path = strdup(path))) {
         free(s);
-        return rec_conv_set_err(err, "out of memory");
+        return sim_err_set(err, SIM_EINPUT, "out of memory");
     }
     s->fd = open(path, O_RDWR | O_CLOEXEC);         /* RDWR: to punch holes */
     if (s->fd < 0)
@@ -964,14 +954,14 @@ int rec_conv_add_log(rec_conv_t *c, const char *path, char *err)
     if (s->fd < 0) {
         int e = errno;
         conv_stream_free(s);
-        return rec_conv_set_err(err, "%s: %s", path, strerror(e));
+        return sim_err_set(err, SIM_EINPUT, "%s: %s", path, strerror(e));
     }
     s->state = S_HEADER;
     c->streams[c->nstreams++] = s;
     return 0;
 }
 
-long rec_conv_step(rec_conv_t *c, char *err)
+long rec_conv_step(rec_conv_t *c, sim_err_t *err)
 {
     long work = 0;
     int earlier_header = 0;   /* logs are assigned in creation order */
@@ -980,7 +970,7 @@ long rec_conv_step(rec_conv_t *c, char *err)
         if (s->state == S_HEADER) {
             long n = conv_stream_fill(s);
             if (n < 0)
-                return rec_conv_set_err(err, "%s: %s", s->path, strerror(errno));
+                return sim_err_set(err, SIM_EINPUT, "%s: %s", s->path, strerror(errno));
             work += n;
             if (earlier_header) {
                 continue;
@@ -1002,7 +992,7 @@ long rec_conv_step(rec_conv_t *c, char *err)
                 continue;
             }
             if (conv_stream_assign(c, s) < 0)
-                return rec_conv_set_err(err, "out of memory");
+                return sim_err_set(err, SIM_EINPUT, "out of memory");
             work++;
         }
         if (s->state == S_WAIT_EXEC) {
@@ -1016,18 +1006,18 @@ long rec_conv_step(rec_conv_t *c, char *err)
             int succ = conv_has_successor(c, s);
             int header_unused = 0, rc = 0;
             if (s->len && (rc = conv_stream_lines(c, s, 0, &header_unused)) < 0)
-                return rec_conv_set_err(err, "out of memory");
+                return sim_err_set(err, SIM_EINPUT, "out of memory");
             /* Everything written so far (up to STEP_CHUNKS reads, so that the caller sees
              * new logs promptly), so that processes interleave in the order their lines
              * were written, to within one polling interval. */
             for (int k = 0; rc == 0 && k < STEP_CHUNKS; k++) {
                 long n = conv_stream_fill(s);
                 if (n < 0)
-                    return rec_conv_set_err(err, "%s: %s", s->path, strerror(errno));
+                    return sim_err_set(err, SIM_EINPUT, "%s: %s", s->path, strerror(errno));
                 work += n;
                 int last = n == 0 && (succ || c->final);
                 if ((rc = conv_stream_lines(c, s, last, &header_unused)) < 0)
-                    return rec_conv_set_err(err, "out of memory");
+                    return sim_err_set(err, SIM_EINPUT, "out of memory");
                 if (last)
                     rc = 1;
                 if (n == 0)
@@ -1040,11 +1030,11 @@ long rec_conv_step(rec_conv_t *c, char *err)
         }
     }
     if (c->write_failed)
-        return rec_conv_set_err(err, "writing the trace: %s", strerror(errno));
+        return sim_err_set(err, SIM_EINPUT, "writing the trace: %s", strerror(errno));
     return work;
 }
 
-int rec_conv_finish(rec_conv_t *c, char *err)
+int rec_conv_finish(rec_conv_t *c, sim_err_t *err)
 {
     c->final = 1;
     for (;;) {
@@ -1063,12 +1053,12 @@ int rec_conv_finish(rec_conv_t *c, char *err)
                 rec_proc_t *p = conv_proc_find(c, s->pid);
                 if (parent && parent->pid != s->pid) {
                     if (rec_conv_proc_fork(c, parent, s->pid) < 0)
-                        return rec_conv_set_err(err, "out of memory");
+                        return sim_err_set(err, SIM_EINPUT, "out of memory");
                 } else {
                     if (!p || p->state == P_EXITED)
                         p = conv_proc_new(c, s->pid);
                     if (!p)
-                        return rec_conv_set_err(err, "out of memory");
+                        return sim_err_set(err, SIM_EINPUT, "out of memory");
                     p->cur = s;
                     p->state = P_LIVE;
                     s->state = S_ACTIVE;
@@ -1091,15 +1081,14 @@ int rec_conv_finish(rec_conv_t *c, char *err)
     if (c->bin && !c->write_failed && wl_bin_writer_finish(c->bin, e) < 0)
         c->write_failed = 1;
     if (fflush(c->out) != 0 || c->write_failed)
-        return rec_conv_set_err(err, "writing the trace: %s", strerror(errno));
+        return sim_err_set(err, SIM_EINPUT, "writing the trace: %s", strerror(errno));
     return 0;
 }
 
-int rec_conv_binary(rec_conv_t *c, char *err)
+int rec_conv_binary(rec_conv_t *c, sim_err_t *err)
 {
-    char e[WL_ERR_LEN];
-    if (!(c->bin = wl_bin_writer_open(c->out, e)))
-        return rec_conv_set_err(err, "%s", e);
+    if (!(c->bin = wl_bin_writer_open(c->out, err->msg)))   /* bridge */
+        return sim_err_bridge(err, SIM_EINPUT);
     return 0;
 }
 

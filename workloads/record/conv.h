@@ -13,9 +13,8 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include "sim/base/err.h"
 #include "sim/base/types.h"
-
-#define REC_ERR_LEN 512
 
 /* Converter of Valgrind logs, one file per process image, as --log-file=DIR/%p.%n writes
  * them (lackey --trace-mem=yes and --trace-syscalls=yes output, each file opening with
@@ -47,7 +46,7 @@ typedef struct rec_filter {
 rec_conv_t *rec_conv_new(FILE *out, spid_t root_pid);
 /* Writes the PSTB binary format (trace_bin.c) to out instead of text; call before the
  * first log. 0, or -1 with err. */
-int  rec_conv_binary(rec_conv_t *c, char *err);
+int  rec_conv_binary(rec_conv_t *c, sim_err_t *err);
 /* Sets the reference filter (before the first log). 0, or -1 out of memory. */
 int  rec_conv_filter(rec_conv_t *c, const rec_filter_t *f);
 /* 1 once max_refs references are written: the program may be stopped. */
@@ -60,10 +59,10 @@ void rec_conv_delete_logs(rec_conv_t *c, int on);
 size_t rec_conv_live_pids(const rec_conv_t *c, spid_t *pids, size_t cap);
 /* A log file appeared; call in the order the files were created (a process's exec'd image
  * writes a later file than its pre-exec one). 0, or -1 with err. */
-int  rec_conv_add_log(rec_conv_t *c, const char *path, char *err);
+int  rec_conv_add_log(rec_conv_t *c, const char *path, sim_err_t *err);
 /* Converts what the logs hold now; may be called while Valgrind still writes them.
  * Returns how much work was done (0: nothing new), or -1 with err (a write error). */
-long rec_conv_step(rec_conv_t *c, char *err);
+long rec_conv_step(rec_conv_t *c, sim_err_t *err);
 /* Valgrind's debug output (`valgrind -d`, written to its standard error, each line
  * "--PID:LEVEL: subsystem text"): the one block used is "Memory layout at client startup",
  * the areas Valgrind's loader maps before the program's first instruction (the executable,
@@ -76,13 +75,11 @@ int  rec_conv_debug_line(rec_conv_t *c, const char *line);
 void rec_conv_expect_layouts(rec_conv_t *c, int on);
 /* After the last writer has gone: drains every log, emits the forks and exits still due,
  * and flushes. 0, or -1 with err. */
-int  rec_conv_finish(rec_conv_t *c, char *err);
+int  rec_conv_finish(rec_conv_t *c, sim_err_t *err);
 void rec_conv_stats(const rec_conv_t *c, rec_stats_t *st);
 void rec_conv_free(rec_conv_t *c);
 
 /* Helpers the recorder's files share. */
-/* Formats a message into err (REC_ERR_LEN bytes); returns -1. */
-int   rec_conv_set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* p grown (realloc) to hold at least need elements of elem bytes, *cap updated; doubles.
  * NULL if out of memory (p is left as it was). */
 void *rec_conv_grow(void *p, size_t *cap, size_t need, size_t elem);

@@ -89,16 +89,16 @@ static sup_logname_t *sup_watch_find(sup_logwatch_t *w, const char *name)
     return NULL;
 }
 
-static int sup_watch_created(sup_logwatch_t *w, rec_conv_t *c, const char *name, char *err)
+static int sup_watch_created(sup_logwatch_t *w, rec_conv_t *c, const char *name, sim_err_t *err)
 {
     char from[PATH_MAX + 512], to[PATH_MAX + 600];
     snprintf(from, sizeof from, "%s/%s", w->dir, name);
     snprintf(to, sizeof to, "%s/log-%06u-%s", w->dir, ++w->seq, name);
     if (rename(from, to) < 0)
-        return rec_conv_set_err(err, "renaming the log %s: %s", from, strerror(errno));
+        return sim_err_set(err, SIM_EINPUT, "renaming the log %s: %s", from, strerror(errno));
     sup_logname_t *v = rec_conv_grow(w->v, &w->cap, w->n + 1, sizeof *v);
     if (!v)
-        return rec_conv_set_err(err, "out of memory");
+        return sim_err_set(err, SIM_EINPUT, "out of memory");
     w->v = v;
     snprintf(w->v[w->n].name, sizeof w->v[w->n].name, "%s", name);
     w->v[w->n++].opens = 0;
@@ -110,7 +110,7 @@ static int sup_watch_created(sup_logwatch_t *w, rec_conv_t *c, const char *name,
 
 /* Reads pending inotify events: new logs (renamed and added in creation order), opens and
  * renames (the race above). */
-static int sup_watch_drain(sup_logwatch_t *w, rec_conv_t *c, char *err)
+static int sup_watch_drain(sup_logwatch_t *w, rec_conv_t *c, sim_err_t *err)
 {
     char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
     for (;;) {
@@ -123,7 +123,7 @@ static int sup_watch_drain(sup_logwatch_t *w, rec_conv_t *c, char *err)
             struct inotify_event *ev = (struct inotify_event *)p;
             p += sizeof *ev + ev->len;
             if (ev->mask & IN_Q_OVERFLOW)
-                return rec_conv_set_err(err, "too many processes at once (inotify queue overflow)");
+                return sim_err_set(err, SIM_EINPUT, "too many processes at once (inotify queue overflow)");
             if (!ev->len || (ev->mask & IN_ISDIR) || !strncmp(ev->name, "log-", 4)
                 || strlen(ev->name) >= sizeof w->v->name)
                 continue;
@@ -437,17 +437,17 @@ static void sup_exec_valgrind(const rec_sup_t *s, const rec_sup_opts_t *o)
     _exit(127);
 }
 
-rec_sup_t *rec_sup_new(int keep_logs, char *err)
+rec_sup_t *rec_sup_new(int keep_logs, sim_err_t *err)
 {
     rec_sup_t *s = calloc(1, sizeof *s);
     if (!s) {
-        rec_conv_set_err(err, "out of memory");
+        sim_err_set(err, SIM_EINPUT, "out of memory");
         return NULL;
     }
     const char *tmpdir = getenv("TMPDIR");
     snprintf(s->dir, sizeof s->dir, "%s/pagesim-record-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
     if (!mkdtemp(s->dir)) {
-        rec_conv_set_err(err, "cannot create a temporary directory %s: %s", s->dir, strerror(errno));
+        sim_err_set(err, SIM_EINPUT, "cannot create a temporary directory %s: %s", s->dir, strerror(errno));
         free(s);
         return NULL;
     }
@@ -464,11 +464,11 @@ const char *rec_sup_dir(const rec_sup_t *s)
     return s->dir;
 }
 
-int rec_sup_start(rec_sup_t *s, FILE *trace, const rec_sup_opts_t *o, char *err)
+int rec_sup_start(rec_sup_t *s, FILE *trace, const rec_sup_opts_t *o, sim_err_t *err)
 {
     s->lw.ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (s->lw.ifd < 0 || inotify_add_watch(s->lw.ifd, s->dir, IN_CREATE | IN_OPEN | IN_MOVED_FROM) < 0)
-        return rec_conv_set_err(err, "inotify: %s", strerror(errno));
+        return sim_err_set(err, SIM_EINPUT, "inotify: %s", strerror(errno));
 
     /* Ctrl-C reaches the program (the terminal signals the whole group) and then the
      * recording of what ran is still written, as system(3) does. */
@@ -480,12 +480,12 @@ int rec_sup_start(rec_sup_t *s, FILE *trace, const rec_sup_opts_t *o, char *err)
     int one = 1;
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s->errp) < 0
         || setsockopt(s->errp[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0)
-        return rec_conv_set_err(err, "socketpair: %s", strerror(errno));
+        return sim_err_set(err, SIM_EINPUT, "socketpair: %s", strerror(errno));
     fflush(stdout);
     fflush(stderr);
     s->child = fork();
     if (s->child < 0)
-        return rec_conv_set_err(err, "fork: %s", strerror(errno));
+        return sim_err_set(err, SIM_EINPUT, "fork: %s", strerror(errno));
     if (s->child == 0)
         sup_exec_valgrind(s, o);
 
@@ -495,7 +495,7 @@ int rec_sup_start(rec_sup_t *s, FILE *trace, const rec_sup_opts_t *o, char *err)
     s->progress = o->progress;
     s->c = rec_conv_new(trace, (spid_t)s->child);
     if (!s->c || rec_conv_filter(s->c, o->filt) < 0)
-        return rec_conv_set_err(err, "out of memory");
+        return sim_err_set(err, SIM_EINPUT, "out of memory");
     if (o->binary && rec_conv_binary(s->c, err) < 0)
         return -1;
     rec_conv_expect_layouts(s->c, 1);
@@ -505,7 +505,7 @@ int rec_sup_start(rec_sup_t *s, FILE *trace, const rec_sup_opts_t *o, char *err)
 
 /* Converts while Valgrind runs. 1 once it has exited (*stopped: it was killed after
  * max_refs), or -1 with err. */
-static int sup_run(rec_sup_t *s, int *wstatus, int *stopped, char *err)
+static int sup_run(rec_sup_t *s, int *wstatus, int *stopped, sim_err_t *err)
 {
     double t0 = sup_now_s(), shown = t0;
     for (;;) {
@@ -536,7 +536,7 @@ static int sup_run(rec_sup_t *s, int *wstatus, int *stopped, char *err)
     }
 }
 
-int rec_sup_wait(rec_sup_t *s, rec_sup_result_t *res, char *err)
+int rec_sup_wait(rec_sup_t *s, rec_sup_result_t *res, sim_err_t *err)
 {
     memset(res, 0, sizeof *res);
     if (sup_run(s, &res->wstatus, &res->stopped, err) < 0) {
@@ -549,9 +549,9 @@ int rec_sup_wait(rec_sup_t *s, rec_sup_result_t *res, char *err)
         return -1;
     int ws = res->wstatus;
     if (s->lw.nlogs == 0)
-        return rec_conv_set_err(err, "valgrind wrote no log: did '%s' start? (valgrind %s %d)",
-                                s->prog[0], WIFEXITED(ws) ? "exit status" : "signal",
-                                WIFEXITED(ws) ? WEXITSTATUS(ws) : WTERMSIG(ws));
+        return sim_err_set(err, SIM_EINPUT, "valgrind wrote no log: did '%s' start? (valgrind %s %d)",
+                           s->prog[0], WIFEXITED(ws) ? "exit status" : "signal",
+                           WIFEXITED(ws) ? WEXITSTATUS(ws) : WTERMSIG(ws));
     res->lost = s->lw.lost;
     rec_conv_stats(s->c, &res->st);
     return 0;

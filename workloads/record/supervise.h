@@ -34,17 +34,17 @@ int  rec_sup_find_valgrind(char *out, size_t cap);
 /* A session: creates its log directory ($TMPDIR or /tmp). keep_logs: the logs stay there
  * (debugging), else they go as they are converted and the directory at rec_sup_free. NULL
  * with err if the directory cannot be made. */
-rec_sup_t *rec_sup_new(int keep_logs, char *err);
+rec_sup_t *rec_sup_new(int keep_logs, sim_err_t *err);
 /* The log directory (where a temporary trace may go too: it is removed with it). */
 const char *rec_sup_dir(const rec_sup_t *s);
 /* Starts Valgrind on o->prog, the trace going to `trace`. From here until rec_sup_free,
  * Ctrl-C and Ctrl-\ reach the program only (the recording of what ran is still written).
  * 0, or -1 with err. */
-int  rec_sup_start(rec_sup_t *s, FILE *trace, const rec_sup_opts_t *o, char *err);
+int  rec_sup_start(rec_sup_t *s, FILE *trace, const rec_sup_opts_t *o, sim_err_t *err);
 /* Converts as the program runs, until Valgrind exits (killing it after max_refs), then
  * finishes the trace (rec_conv_finish; `trace` itself is not closed). 0 with *res filled,
  * or -1 with err (an I/O error, a log that cannot be read, no log at all). */
-int  rec_sup_wait(rec_sup_t *s, rec_sup_result_t *res, char *err);
+int  rec_sup_wait(rec_sup_t *s, rec_sup_result_t *res, sim_err_t *err);
 /* Kills Valgrind if it still runs, gives Ctrl-C back, frees; removes the log directory
  * and all in it unless keep_logs. */
 void rec_sup_free(rec_sup_t *s);
