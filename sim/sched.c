@@ -333,11 +333,11 @@ static int sched_cow_copy_at_fork(void *ctx)
     return policy_cow_at_fork(s, &pg) == COW_COPY;
 }
 
-int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntraces, char *err)
+int sched_setup(sim_t *s, const char *const *traces, int ntraces, char *err)
 {
-    const char *spec = json_string_value(json_object_get(cfg, "workload"));
+    const char *spec = s->conf.workload_spec;
     const char *one[1];
-    int synthetic = spec && *spec;
+    int synthetic = *spec != 0;
     if (synthetic) {
         if (ntraces) {
             snprintf(err, SIM_ERR_LEN, "give trace files or a workload spec, not both");
@@ -347,23 +347,9 @@ int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntra
         traces = one;
         ntraces = 1;
     }
-    const char *sched = json_string_value(json_object_get(cfg, "schedule"));
-    if (!sched)
-        sched = "";
-    if (!strcmp(sched, "auto"))
-        sched = ntraces > 1 ? "rr" : "trace";
-    if (!strcmp(sched, "rr"))
-        s->rr = 1;
-    else if (strcmp(sched, "trace")) {
-        snprintf(err, SIM_ERR_LEN, "config: schedule must be auto, trace or rr (got '%s')", sched);
-        return -1;
-    }
-    json_object_set_new(s->cfg, "schedule", json_string(sched));
-    const char *q = json_string_value(json_object_get(cfg, "quantum"));
-    if (!q || parse_time_ps(q, &s->quantum) || !s->quantum) {
-        snprintf(err, SIM_ERR_LEN, "config: quantum must be a positive time such as 10ms");
-        return -1;
-    }
+    /* "auto": rr for several files, else trace; the results echo which. */
+    s->rr = s->conf.schedule == CONFIG_SCHED_RR || (s->conf.schedule == CONFIG_SCHED_AUTO && ntraces > 1);
+    json_object_set_new(s->cfg, "schedule", json_string(s->rr ? "rr" : "trace"));
     if (ntraces < 1) {
         snprintf(err, SIM_ERR_LEN, "no trace file given");
         return -1;
@@ -385,7 +371,7 @@ int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntra
     s->traces = calloc((size_t)ntraces, sizeof *s->traces);
     for (int i = 0; i < ntraces; i++)
         s->traces[i] = strdup(traces[i]);
-    s->format = synthetic ? "synthetic" : json_string_value(json_object_get(cfg, "format"));
+    s->format = synthetic ? "synthetic" : s->conf.format;
     if (!(s->inputs = calloc(1, sizeof *s->inputs)) ||
         !(s->inputs->spool = calloc((size_t)ntraces, sizeof *s->inputs->spool))) {
         snprintf(err, SIM_ERR_LEN, "out of memory");
@@ -720,7 +706,7 @@ static int trace_schedule(sim_t *s, char *err)
 {
     cpu_t *c = &s->cpus[0];
     trace_t t = {
-        .flush_on_switch = !json_is_true(json_object_get(json_object_get(s->cfg, "tlb"), "asid")),
+        .flush_on_switch = !s->conf.tlb_asid,
         .tl_at = s->interval ? s->interval : UINT64_MAX,
     };
     trace_next_tick(s, &t);
@@ -882,7 +868,7 @@ out:
 
 static int rr_schedule(sim_t *s, char *err)
 {
-    const int flush_on_switch = !json_is_true(json_object_get(json_object_get(s->cfg, "tlb"), "asid"));
+    const int flush_on_switch = !s->conf.tlb_asid;
     for (;;) {
         progress_at(s->progress, s->vt);          /* one compare per slice */
         for (uint32_t i = 0; i < s->ncpus && s->rq_n; i++)
