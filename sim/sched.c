@@ -581,6 +581,50 @@ static sim_time_t sched_access_pages(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, u
     return idle;
 }
 
+/* ---- the account of an access and of a run, shared by both schedules ---- */
+
+/* An access counted: in the totals, by kind, and for its process. Both schedules count it
+ * when they read it, before its pages run. */
+static inline void sched_count_access(sim_t *s, proc_t *p, ref_kind_t kind)
+{
+    s->n_access++;
+    s->n_kind[kind]++;
+    p->n_refs++;
+}
+
+/* The access count at which the next timeline sample is due (UINT64_MAX: no timeline).
+ * Samples fall at every multiple of `interval` accesses, in both schedules: a run taken
+ * whole never passes one (sched_run_whole), so the count meets each exactly. Where in an
+ * access the sample is taken is the schedule's: trace takes it after the access and the
+ * events it reached (trace_rec), rr as the access is counted, before its pages run (a
+ * blocked access's pages may run in later slices); each keeps its own results. */
+static inline uint64_t sched_sample_at(const sim_t *s)
+{
+    return s->interval ? s->tl_refs + s->interval : UINT64_MAX;
+}
+
+/* A run (wl.h) taken whole, from its summary, when nothing between its references could
+ * differ from taking them one by one: each of them starts before limit_ps (the caller's loop
+ * looks at events and quanta no sooner), the access count stays below until_refs (the next
+ * timeline sample, or a look of the progress line) and every page is in c's TLB with the
+ * rights its kinds need (mmu_run_hits). 1 when taken, counted as its accesses would be; 0,
+ * nothing changed. (The run's CPU time is the caller's: trace charges each record, rr each
+ * slice.) */
+static int sched_run_whole(sim_t *s, cpu_t *c, proc_t *p, const wl_run_t *run, sim_time_t limit_ps,
+                           uint64_t until_refs)
+{
+    sim_time_t last = c->clock + (sim_time_t)(run->n - 1) * s->cost.tlb_hit;
+    if (!(last < limit_ps && s->n_access + run->n < until_refs && mmu_run_hits(s, c, p, run)))
+        return 0;
+    s->n_access += run->n;
+    for (int k = 0; k < 3; k++)
+        s->n_kind[k] += run->nkind[k];
+    s->vt += run->n;
+    p->n_refs += run->n;
+    s->runs_whole++;
+    return 1;
+}
+
 /* Records are read in batches (wl_fill): for the binary reader this takes the call per
  * record out of the hot loop. Small enough to stay in the L1 cache. */
 #define TRACE_BATCH 128
@@ -591,8 +635,7 @@ typedef struct trace {
     spid_t pid;
     int flush_on_switch;
     uint64_t next_tl;          /* the access count at which trace_tick runs: the earlier of
-                                  tl_at and the progress line's next look */
-    uint64_t tl_at;            /* the access count of the next timeline sample */
+                                  the next timeline sample and the progress line's next look */
 } trace_t;
 
 /* When trace_tick runs next. The progress line counts page references, at least one per
@@ -600,17 +643,16 @@ typedef struct trace {
 static void trace_next_tick(sim_t *s, trace_t *t)
 {
     uint64_t p = progress_due_in(s->progress, s->vt);
-    t->next_tl = p < t->tl_at - s->n_access ? s->n_access + p : t->tl_at;
+    uint64_t sample = sched_sample_at(s);
+    t->next_tl = p < sample - s->n_access ? s->n_access + p : sample;
 }
 
 /* A timeline sample, a look for the progress line, or both. The progress line shares the
  * timeline's per-record compare, so it costs the hot loop nothing. */
 static void trace_tick(sim_t *s, trace_t *t)
 {
-    if (s->n_access >= t->tl_at) {
+    if (s->n_access >= sched_sample_at(s))
         stats_interval(s);
-        t->tl_at += s->interval;
-    }
     progress_at(s->progress, s->vt);
     trace_next_tick(s, t);
 }
@@ -643,9 +685,7 @@ static inline int trace_rec(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec,
         return -1;
     proc_t *p = t->p;
     sim_time_t t0 = c->clock, idle = 0;
-    s->n_access++;
-    s->n_kind[rec->kind]++;
-    p->n_refs++;
+    sched_count_access(s, p, (ref_kind_t)rec->kind);
     vpn_t vpn;
     uint64_t npages;
     wl_split(rec, s->page_shift, &vpn, &npages);
@@ -675,17 +715,13 @@ static int trace_run(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, wl_rec
     const wl_run_t *run = rec->run;
     if (trace_proc(s, c, t, rec, err))
         return -1;
-    sim_time_t dt = (sim_time_t)run->n * s->cost.tlb_hit;
-    if (s->n_access + run->n < t->next_tl && evq_next_time(&s->evq) > c->clock + dt &&
-        mmu_run_hits(s, c, t->p, run)) {
-        s->n_access += run->n;
-        for (int k = 0; k < 3; k++)
-            s->n_kind[k] += run->nkind[k];
-        s->vt += run->n;
-        t->p->n_refs += run->n;
+    /* Events are looked at after each record: the run must end before the next one is due
+     * (its last reference starts one hit earlier). */
+    sim_time_t t_ev = evq_next_time(&s->evq), hit = s->cost.tlb_hit;
+    if (sched_run_whole(s, c, t->p, run, t_ev > hit ? t_ev - hit : 0, t->next_tl)) {
+        sim_time_t dt = (sim_time_t)run->n * hit;
         t->p->cpu_ps += dt;
         c->busy_ps += dt;
-        s->runs_whole++;
         if (s->paranoid)
             sched_paranoid_check(s);
         return 0;
@@ -707,7 +743,6 @@ static int trace_schedule(sim_t *s, char *err)
     cpu_t *c = &s->cpus[0];
     trace_t t = {
         .flush_on_switch = !s->conf.tlb_asid,
-        .tl_at = s->interval ? s->interval : UINT64_MAX,
     };
     trace_next_tick(s, &t);
     wl_rec_t batch[TRACE_BATCH], runbuf[WL_RUN_MAX];
@@ -747,12 +782,11 @@ static void rr_switch_to(sim_t *s, cpu_t *c, uint32_t pi, int flush_on_switch)
     c->quantum_end = c->clock + s->quantum;
 }
 
+/* rr: an access read; the timeline sample it reaches is taken now (sched_sample_at). */
 static void sched_note_access(sim_t *s, proc_t *p, const wl_rec_t *r)
 {
-    s->n_access++;
-    s->n_kind[r->kind]++;
-    p->n_refs++;
-    if (s->interval && s->n_access - s->tl_refs >= s->interval)
+    sched_count_access(s, p, (ref_kind_t)r->kind);
+    if (s->n_access >= sched_sample_at(s))
         stats_interval(s);
 }
 
@@ -815,18 +849,8 @@ static int rr_slice(sim_t *s, cpu_t *c, sim_time_t limit, char *err)
             /* Whole when every record of it would start before the limit (which is at or
              * before the next event and the quantum's end) and no timeline sample falls in
              * it: then nothing between its references could differ (see trace_run). */
-            const wl_run_t *run = r.run;
-            sim_time_t last = c->clock + (sim_time_t)(run->n - 1) * s->cost.tlb_hit;
-            if (last < limit && (!s->interval || s->n_access + run->n - s->tl_refs < s->interval) &&
-                mmu_run_hits(s, c, p, run)) {
-                s->n_access += run->n;
-                for (int k = 0; k < 3; k++)
-                    s->n_kind[k] += run->nkind[k];
-                s->vt += run->n;
-                p->n_refs += run->n;
-                s->runs_whole++;
+            if (sched_run_whole(s, c, p, r.run, limit, sched_sample_at(s)))
                 continue;
-            }
             s->runs_expanded++;
             if (stream_expand(s, p, &r, err)) {
                 rc = -1;
