@@ -11,6 +11,7 @@
 #include "sim_int.h"
 #include "check.h"
 #include "policy.h"
+#include "sim/base/xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -73,9 +74,9 @@ static int check_tlbs(const sim_t *s, char *msg, size_t n)
 
 int check_all(const sim_t *s, char *msg, size_t n)
 {
-    uint32_t *maps = calloc(s->nframes, sizeof *maps);
-    uint32_t *swaps = calloc(s->nswap ? s->nswap : 1, sizeof *swaps);
-    uint8_t *tracked = calloc((s->nframes + 7) / 8, 1);
+    uint32_t *maps = xcalloc(s->nframes, sizeof *maps, "the checker's PTE counts");
+    uint32_t *swaps = xcalloc(s->nswap ? s->nswap : 1, sizeof *swaps, "the checker's swap counts");
+    uint8_t *tracked = xcalloc((s->nframes + 7) / 8, 1, "the checker's tracked set");
     int rc = 0;
     uint64_t used = 0, ntracked = 0;
 

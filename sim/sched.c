@@ -367,19 +367,18 @@ int sched_setup(sim_t *s, const char *const *traces, int ntraces, char *err)
                  "schedule fixes; use --schedule trace with one trace file", s->repl->name);
         return -1;
     }
-    s->ntraces = ntraces;
-    s->traces = calloc((size_t)ntraces, sizeof *s->traces);
-    for (int i = 0; i < ntraces; i++)
-        s->traces[i] = strdup(traces[i]);
-    s->format = synthetic ? "synthetic" : s->conf.format;
-    if (!(s->inputs = calloc(1, sizeof *s->inputs)) ||
-        !(s->inputs->spool = calloc((size_t)ntraces, sizeof *s->inputs->spool))) {
-        snprintf(err, SIM_ERR_LEN, "out of memory");
-        return SIM_ESYS;
+    s->traces = xcalloc((size_t)ntraces, sizeof *s->traces, "trace names");
+    s->ntraces = ntraces;                 /* (the names are NULL until copied: teardown frees them) */
+    for (int i = 0; i < ntraces; i++) {
+        size_t n = strlen(traces[i]) + 1;
+        s->traces[i] = memcpy(xmalloc(n, "a trace name"), traces[i], n);
     }
-    u64map_init(&s->pids.ids);
+    s->format = synthetic ? "synthetic" : s->conf.format;
+    s->inputs = xcalloc(1, sizeof *s->inputs, "the inputs");
+    s->inputs->spool = xcalloc((size_t)ntraces, sizeof *s->inputs->spool, "the inputs");
     for (int i = 0; i < ntraces; i++)
         s->inputs->spool[i].fd = -1;
+    u64map_init(&s->pids.ids);
     for (int i = 0; i < ntraces; i++) {
         /* read more than once: by every process's stream, or by the next-use pass and the run */
         if (!synthetic && (s->rr || s->needs_next_use)) {
@@ -418,7 +417,7 @@ int sched_setup(sim_t *s, const char *const *traces, int ntraces, char *err)
                 spid_t pid = proc_engine_pid(s, (uint32_t)i, r.pid, 1);
                 if (ntraces > 1 && (!pid || ((r.type == WL_FORK || (r.type == WL_WAIT && r.pid2)) &&
                                              !proc_engine_pid(s, (uint32_t)i, r.pid2, 1)))) {
-                    snprintf(err, SIM_ERR_LEN, "%s: too many processes (out of memory or of "
+                    snprintf(err, SIM_ERR_LEN, "%s: too many processes (more than 2^32 - 2 "
                              "pids)", wl_where(wl, r.line, (char[4200]){0}, 4200));
                     rc = -1;
                     attach_failed = 1;

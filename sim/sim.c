@@ -45,14 +45,7 @@ static int sim_init(sim_t *s, const json_t *cfg_in, const char *const *traces, i
 sim_t *sim_create_kind(const json_t *cfg, const char *const *traces, int ntraces,
                        progress_t *progress, char *err, int *kind)
 {
-    sim_t *volatile s = calloc(1, sizeof *s);
-    if (!s) {
-        snprintf(err, SIM_ERR_LEN, "out of memory (%zu bytes for the simulation)", sizeof *s);
-        if (kind)
-            *kind = SIM_ESYS;
-        return NULL;
-    }
-    s->progress = progress;
+    sim_t *volatile s = NULL;
     xtrap_t trap;
     xtrap_push(&trap);
     if (setjmp(trap.jb)) {
@@ -63,6 +56,8 @@ sim_t *sim_create_kind(const json_t *cfg, const char *const *traces, int ntraces
         sim_free(s);
         return NULL;
     }
+    s = xcalloc(1, sizeof *s, "the simulation");
+    s->progress = progress;
     if (sim_init(s, cfg, traces, ntraces, err)) {
         xtrap_pop(&trap);
         if (kind)
@@ -253,9 +248,8 @@ void sim_out_abort(sim_out_t *o)
 
 static int fsync_dir_of(const char *path)
 {
-    char *copy = strdup(path);
-    if (!copy)
-        return -1;
+    size_t n = strlen(path) + 1;
+    char *copy = memcpy(xmalloc(n, "an output file name"), path, n);
     int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     free(copy);
     if (fd < 0)
