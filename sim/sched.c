@@ -333,6 +333,112 @@ static int sched_cow_copy_at_fork(void *ctx)
     return policy_cow_at_fork(s, &pg) == COW_COPY;
 }
 
+/* The inputs: their names, and a spooled copy of each that is read more than once (by every
+ * process's stream, or by the next-use pass and the run) and cannot be (see the opening
+ * comment). 0, or -1 / SIM_ESYS with err. */
+static int sched_inputs_open(sim_t *s, const char *const *traces, int ntraces, int synthetic, char *err)
+{
+    s->traces = xcalloc((size_t)ntraces, sizeof *s->traces, "trace names");
+    s->ntraces = ntraces;                 /* (the names are NULL until copied: teardown frees them) */
+    for (int i = 0; i < ntraces; i++) {
+        size_t n = strlen(traces[i]) + 1;
+        s->traces[i] = memcpy(xmalloc(n, "a trace name"), traces[i], n);
+    }
+    s->format = synthetic ? "synthetic" : s->conf.format;
+    s->inputs = xcalloc(1, sizeof *s->inputs, "the inputs");
+    s->inputs->spool = xcalloc((size_t)ntraces, sizeof *s->inputs->spool, "the inputs");
+    for (int i = 0; i < ntraces; i++)
+        s->inputs->spool[i].fd = -1;
+    u64map_init(&s->pids.ids);
+    for (int i = 0; i < ntraces; i++) {
+        if (!synthetic && (s->rr || s->needs_next_use)) {
+            char e[WL_ERR_LEN];
+            int rc = wl_spool(s->traces[i], &s->inputs->spool[i], e);
+            if (rc < 0) {
+                snprintf(err, SIM_ERR_LEN, "%s", e);
+                return rc == -2 ? SIM_ESYS : -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* rr: one pass over file i finds its processes: every pid that appears before any fork
+ * creates it starts at time 0 with its own stream; forked ones start at their fork. With
+ * several files it also gives each (file, pid) its engine pid (proc_engine_pid), and it
+ * counts the page references for the progress line. 0, or -1 with err. */
+static int rr_find_procs(sim_t *s, int i, char *err)
+{
+    wl_t *wl = stream_open(s, i, err);
+    if (!wl)
+        return -1;
+    u64map_t seen;
+    u64map_init(&seen);
+    wl_rec_t r;
+    int rc, attach_failed = 0;
+    uint64_t nrec = 0;
+    progress_pass(s->progress, "finding processes", "records", wl_progress_pos, wl, 0, NULL, NULL);
+    while ((rc = wl_next(wl, &r)) > 0) {
+        progress_at(s->progress, ++nrec);
+        if (r.type == WL_RUN) {
+            s->vt_total += r.run->n;           /* each within one page */
+        } else if (r.type == WL_REF) {
+            vpn_t vpn;
+            uint64_t npages;
+            wl_split(&r, s->page_shift, &vpn, &npages);
+            s->vt_total += npages;
+        }
+        spid_t pid = proc_engine_pid(s, (uint32_t)i, r.pid, 1);
+        if (s->ntraces > 1 && (!pid || ((r.type == WL_FORK || (r.type == WL_WAIT && r.pid2)) &&
+                                        !proc_engine_pid(s, (uint32_t)i, r.pid2, 1)))) {
+            snprintf(err, SIM_ERR_LEN, "%s: too many processes (more than 2^32 - 2 "
+                     "pids)", wl_where(wl, r.line, (char[4200]){0}, 4200));
+            rc = -1;
+            attach_failed = 1;
+            break;
+        }
+        if (r.type == WL_FORK && !u64map_find(&seen, r.pid2))
+            u64map_put(&seen, r.pid2, 0);       /* a child: not a root */
+        if (u64map_find(&seen, r.pid))
+            continue;
+        u64map_put(&seen, r.pid, 1);
+        uint32_t pi = (uint32_t)(proc_get(s, pid) - s->procs);
+        if (stream_attach(s, pi, i, r.pid, 0, err)) {
+            rc = -1;
+            attach_failed = 1;
+            break;
+        }
+        runq_push(s, pi, 0);
+    }
+    if (rc < 0 && !attach_failed)
+        snprintf(err, SIM_ERR_LEN, "%s", wl->err);
+    if (rc >= 0)
+        progress_end(s->progress, nrec);
+    u64map_free(&seen);
+    wl_close(wl);
+    return rc < 0 ? -1 : 0;
+}
+
+/* trace: the one stream, and OPT's next-use index over it. 0, or -1 with err. */
+static int trace_setup(sim_t *s, char *err)
+{
+    s->wl = stream_open(s, 0, err);
+    if (!s->wl)
+        return -1;
+    s->wl->progress = s->progress;                 /* nu_build reports its pass */
+    if (s->needs_next_use) {
+        char e[WL_ERR_LEN];
+        pgid_cow_t cow = {.ctx = s, .reuse = sched_cow_reuse, .copy_at_fork = sched_cow_copy_at_fork,
+                          .neighbours = policy_cow_neighbours(s)};
+        s->nu = nu_build(s->wl, s->page_shift, &cow, e);
+        if (!s->nu) {
+            snprintf(err, SIM_ERR_LEN, "%s", e);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int sched_setup(sim_t *s, const char *const *traces, int ntraces, char *err)
 {
     const char *spec = s->conf.workload_spec;
@@ -367,100 +473,14 @@ int sched_setup(sim_t *s, const char *const *traces, int ntraces, char *err)
                  "schedule fixes; use --schedule trace with one trace file", s->repl->name);
         return -1;
     }
-    s->traces = xcalloc((size_t)ntraces, sizeof *s->traces, "trace names");
-    s->ntraces = ntraces;                 /* (the names are NULL until copied: teardown frees them) */
-    for (int i = 0; i < ntraces; i++) {
-        size_t n = strlen(traces[i]) + 1;
-        s->traces[i] = memcpy(xmalloc(n, "a trace name"), traces[i], n);
-    }
-    s->format = synthetic ? "synthetic" : s->conf.format;
-    s->inputs = xcalloc(1, sizeof *s->inputs, "the inputs");
-    s->inputs->spool = xcalloc((size_t)ntraces, sizeof *s->inputs->spool, "the inputs");
+    int rc = sched_inputs_open(s, traces, ntraces, synthetic, err);
+    if (rc)
+        return rc;
+    if (!s->rr)
+        return trace_setup(s, err);
     for (int i = 0; i < ntraces; i++)
-        s->inputs->spool[i].fd = -1;
-    u64map_init(&s->pids.ids);
-    for (int i = 0; i < ntraces; i++) {
-        /* read more than once: by every process's stream, or by the next-use pass and the run */
-        if (!synthetic && (s->rr || s->needs_next_use)) {
-            char e[WL_ERR_LEN];
-            int rc = wl_spool(s->traces[i], &s->inputs->spool[i], e);
-            if (rc < 0) {
-                snprintf(err, SIM_ERR_LEN, "%s", e);
-                return rc == -2 ? SIM_ESYS : -1;
-            }
-        }
-    }
-    if (s->rr) {
-        /* One pass over each file finds its processes: every pid that appears before any fork
-         * creates it starts at time 0 with its own stream; forked ones start at their fork.
-         * With several files it also gives each (file, pid) its engine pid (proc_engine_pid). */
-        for (int i = 0; i < ntraces; i++) {
-            wl_t *wl = stream_open(s, i, err);
-            if (!wl)
-                return -1;
-            u64map_t seen;
-            u64map_init(&seen);
-            wl_rec_t r;
-            int rc, attach_failed = 0;
-            uint64_t nrec = 0;
-            progress_pass(s->progress, "finding processes", "records", wl_progress_pos, wl, 0, NULL, NULL);
-            while ((rc = wl_next(wl, &r)) > 0) {
-                progress_at(s->progress, ++nrec);
-                if (r.type == WL_RUN) {
-                    s->vt_total += r.run->n;           /* each within one page */
-                } else if (r.type == WL_REF) {
-                    vpn_t vpn;
-                    uint64_t npages;
-                    wl_split(&r, s->page_shift, &vpn, &npages);
-                    s->vt_total += npages;
-                }
-                spid_t pid = proc_engine_pid(s, (uint32_t)i, r.pid, 1);
-                if (ntraces > 1 && (!pid || ((r.type == WL_FORK || (r.type == WL_WAIT && r.pid2)) &&
-                                             !proc_engine_pid(s, (uint32_t)i, r.pid2, 1)))) {
-                    snprintf(err, SIM_ERR_LEN, "%s: too many processes (more than 2^32 - 2 "
-                             "pids)", wl_where(wl, r.line, (char[4200]){0}, 4200));
-                    rc = -1;
-                    attach_failed = 1;
-                    break;
-                }
-                if (r.type == WL_FORK && !u64map_find(&seen, r.pid2))
-                    u64map_put(&seen, r.pid2, 0);       /* a child: not a root */
-                if (u64map_find(&seen, r.pid))
-                    continue;
-                u64map_put(&seen, r.pid, 1);
-                uint32_t pi = (uint32_t)(proc_get(s, pid) - s->procs);
-                if (stream_attach(s, pi, i, r.pid, 0, err)) {
-                    rc = -1;
-                    attach_failed = 1;
-                    break;
-                }
-                runq_push(s, pi, 0);
-            }
-            if (rc < 0 && !attach_failed)
-                snprintf(err, SIM_ERR_LEN, "%s", wl->err);
-            if (rc >= 0)
-                progress_end(s->progress, nrec);
-            u64map_free(&seen);
-            wl_close(wl);
-            if (rc < 0)
-                return -1;
-        }
-        return 0;
-    }
-    s->wl = stream_open(s, 0, err);
-    if (!s->wl)
-        return -1;
-    s->wl->progress = s->progress;                 /* nu_build reports its pass */
-    if (s->needs_next_use) {
-        char e[WL_ERR_LEN];
-        pgid_cow_t cow = {.ctx = s, .reuse = sched_cow_reuse, .copy_at_fork = sched_cow_copy_at_fork,
-                          .neighbours = policy_cow_neighbours(s)};
-        s->nu = nu_build(s->wl, s->page_shift, &cow, e);
-        if (!s->nu) {
-            snprintf(err, SIM_ERR_LEN, "%s", e);
+        if (rr_find_procs(s, i, err))
             return -1;
-        }
-    }
     return 0;
 }
 
@@ -789,6 +809,54 @@ static void sched_note_access(sim_t *s, proc_t *p, const wl_rec_t *r)
         stats_interval(s);
 }
 
+/* rr: process pi's stream has ended (got 0) or reached its exit record (got 1): the exit,
+ * and then nothing more may follow in the stream. c goes idle. 0, or -1 with err. */
+static int rr_exit(sim_t *s, cpu_t *c, uint32_t pi, int got, char *err)
+{
+    proc_t *p = &s->procs[pi];
+    if (p->state != P_EXITED) {
+        wl_rec_t ex = {.type = WL_EXIT, .pid = p->pid};
+        if (sched_event(s, c, &ex, err))
+            return -1;
+    }
+    p = &s->procs[pi];
+    p->state = P_EXITED;
+    /* Anything this pid does after its exit is bad input, as in the trace schedule: read the
+     * rest of its stream to say so (a pass the stream would make anyway). */
+    wl_rec_t r;
+    while (got > 0 && (got = stream_next(s, p, &r, err)) > 0) {
+        snprintf(err, SIM_ERR_LEN, "%s: pid %u has already exited",
+                 wl_where(p->stream, p->stream->line, (char[4200]){0}, 4200), p->filter);
+        got = -1;
+    }
+    if (got < 0)
+        return -1;
+    wl_close(p->stream);
+    p->stream = NULL;
+    c->cur = -1;
+    return 0;
+}
+
+/* rr: an event record of process pi; a fork gives the child its stream and queues it. 0 to
+ * go on, 1 when pi now waits for a child (c goes idle), -1 with err. */
+static int rr_event(sim_t *s, cpu_t *c, uint32_t pi, const wl_rec_t *r, char *err)
+{
+    if (sched_event(s, c, r, err))
+        return -1;
+    proc_t *p = &s->procs[pi];
+    if (p->state == P_WAITING) {           /* blocked in a wait for a child */
+        c->cur = -1;
+        return 1;
+    }
+    if (r->type == WL_FORK) {
+        uint32_t ci = (uint32_t)*u64map_find(&s->pid2proc, r->pid2);
+        if (stream_attach(s, ci, (int)p->trace, proc_file_pid(s, r->pid2, NULL), p->rec_index, err))
+            return -1;
+        runq_push(s, ci, c->clock);
+    }
+    return 0;
+}
+
 /* Runs CPU c's process until it blocks, exits or ends, or c's clock reaches limit. */
 static int rr_slice(sim_t *s, cpu_t *c, sim_time_t limit, char *err)
 {
@@ -819,29 +887,7 @@ static int rr_slice(sim_t *s, cpu_t *c, sim_time_t limit, char *err)
             goto out;
         }
         if (got == 0 || r.type == WL_EXIT) {       /* the end of a stream is an implicit exit */
-            if (p->state != P_EXITED) {
-                wl_rec_t ex = {.type = WL_EXIT, .pid = p->pid};
-                if (sched_event(s, c, &ex, err)) {
-                    rc = -1;
-                    goto out;
-                }
-            }
-            p = &s->procs[pi];
-            p->state = P_EXITED;
-            /* Anything this pid does after its exit is bad input, as in the trace schedule:
-             * read the rest of its stream to say so (a pass the stream would make anyway). */
-            while (got > 0 && (got = stream_next(s, p, &r, err)) > 0) {
-                snprintf(err, SIM_ERR_LEN, "%s: pid %u has already exited",
-                         wl_where(p->stream, p->stream->line, (char[4200]){0}, 4200), p->filter);
-                got = -1;
-            }
-            if (got < 0) {
-                rc = -1;
-                goto out;
-            }
-            wl_close(p->stream);
-            p->stream = NULL;
-            c->cur = -1;
+            rc = rr_exit(s, c, pi, got, err);
             goto out;
         }
         if (r.type == WL_RUN) {
@@ -858,23 +904,8 @@ static int rr_slice(sim_t *s, cpu_t *c, sim_time_t limit, char *err)
             continue;
         }
         if (r.type != WL_REF) {
-            if (sched_event(s, c, &r, err)) {
-                rc = -1;
+            if ((rc = rr_event(s, c, pi, &r, err)))
                 goto out;
-            }
-            p = &s->procs[pi];
-            if (p->state == P_WAITING) {           /* blocked in a wait for a child */
-                c->cur = -1;
-                goto out;
-            }
-            if (r.type == WL_FORK) {
-                uint32_t ci = (uint32_t)*u64map_find(&s->pid2proc, r.pid2);
-                if (stream_attach(s, ci, (int)p->trace, proc_file_pid(s, r.pid2, NULL), p->rec_index, err)) {
-                    rc = -1;
-                    goto out;
-                }
-                runq_push(s, ci, c->clock);
-            }
             continue;
         }
         sched_note_access(s, p, &r);
@@ -886,7 +917,7 @@ out:
     c->busy_ps += c->clock - t0;
     if (c->cur < 0 && s->procs[pi].state == P_RUNNING)
         s->procs[pi].state = P_RUNNABLE;            /* (only on error paths) */
-    return rc;
+    return rc < 0 ? -1 : 0;
 }
 
 static int rr_schedule(sim_t *s, char *err)
