@@ -18,7 +18,8 @@
  *   fault.c    the fault handler                               -> reclaim frame swap cpu device
  *   reclaim.c  victims, write-back, background reclaim         -> frame swap device
  *   frame.c    frames, reverse map, leaving the caches         -> swap cpu
- *   check.c proc.c swap.c cpu.c   invariants and SIM_ASSERT, processes, swap slots, shootdown
+ *   check.c proc.c swap.c cpu.c   invariants and SIM_ASSERT, processes, swap slots, clocks
+ *                                 (TLB shootdown over the CPUs is inline in cpu.h)
  *   pagetable.c tlb.c device.c config.c, sim/base/             the leaves
  *
  * policy.h (inline) is the only way any of them calls a policy. The two exits every layer
