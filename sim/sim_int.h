@@ -18,7 +18,8 @@
  *   fault.c    the fault handler                               -> reclaim frame swap cpu device
  *   reclaim.c  victims, write-back, background reclaim         -> frame swap device
  *   frame.c    frames, reverse map, leaving the caches         -> swap cpu
- *   check.c proc.c swap.c cpu.c   invariants and SIM_ASSERT, processes, swap slots, shootdown
+ *   check.c proc.c swap.c cpu.c   invariants and SIM_ASSERT, processes, swap slots, clocks
+ *                                 (TLB shootdown over the CPUs is inline in cpu.h)
  *   pagetable.c tlb.c device.c config.c, sim/base/             the leaves
  *
  * policy.h (inline) is the only way any of them calls a policy. The two exits every layer
@@ -50,11 +51,6 @@
 
 /* SIM_ASSERT: a bug, not bad input. Prints where in the simulation it happened (check.c). */
 #define SIM_ASSERT(s, cond) do { if (!(cond)) check_assert_fail((s), #cond, __FILE__, __LINE__); } while (0)
-
-/* ---- costs, in picoseconds ---- */
-typedef struct costs {
-    sim_time_t tlb_hit, walk, fault, zero, copy, evict, context_switch, shootdown, fork_pte;
-} costs_t;
 
 typedef struct timeline_rec {
     uint64_t refs, faults, evictions, resident;
@@ -152,6 +148,8 @@ struct sim {
     sim_time_t end_time;
     int err_kind;         /* sim_create: SIM_ESYS when the failure was the machine's (xalloc.h) */
     int finished;
+    sim_config_t conf;                /* the config, validated (config.h); at the end: the
+                                         hot fields above keep their cache lines */
 };
 
 #endif
