@@ -13,7 +13,8 @@
  * Run creation must fail where next-use cannot be computed; this file never guesses.
  *
  * State: an indexed max-heap on next use (repl_util.h, stored as a min-heap on the
- * complement), so insert, hit, remove and victim selection are O(log n).
+ * complement), so insert, hit, remove and victim selection are O(log n); a local request
+ * (repl.h) takes the farthest next use among the faulting process's frames, a scan (O(n)).
  *
  * Ties: several pages can share a next use only when none of them is used again
  * (VTIME_NEVER). Any of them is an optimal choice; this one evicts the least recently used
@@ -31,10 +32,16 @@
  */
 #include "repl_create.h"
 
+#include <stddef.h>
+
 typedef struct opt_state {
     repl_heap_t h;                 /* first: the shared heap hooks take the state as the heap */
+    const repl_env_t *env;         /* second: the state is also a repl_heap_state_t */
     uint64_t stale, unknown;
 } opt_state_t;
+
+_Static_assert(offsetof(opt_state_t, env) == offsetof(repl_heap_state_t, env),
+               "the shared heap hooks read opt's state as a repl_heap_state_t");
 
 static int opt_create(const repl_env_t *env, const json_t *params, void **state, char *err)
 {
@@ -80,6 +87,7 @@ static void opt_stats(void *state, json_t *obj)
 
 const repl_ops_t repl_opt = {
     .name = "opt",
+    .version = REPL_VERSION,
     .summary = "Belady's MIN: evict the page used farthest in the future (needs a fixed trace)",
     .flags = REPL_NEEDS_NEXT_USE | REPL_SEES_ALL_REFS,
     .create = opt_create,

@@ -307,13 +307,16 @@ static inline void repl_untrack(sim_t *s, pfn_t pfn, repl_why_t why)
     s->frames[pfn].flags &= ~FR_TRACKED;
     s->ntracked--;
     s->hit_last = PFN_NONE;
-    s->repl->on_remove(s->repl_state, pfn, why);
+    uint64_t shadow;
+    (void)s->repl->on_remove(s->repl_state, pfn, why,
+                             why == REPL_EVICT || why == REPL_RELEASE ? &shadow : NULL);
 }
 
 static inline pfn_t repl_victim(sim_t *s, const mem_ref_t *r)
 {
     s->hit_last = PFN_NONE;
-    return s->repl->select_victim(s->repl_state, r);
+    repl_req_t req = {.reason = REPL_REQ_DIRECT, .pid = r->pid, .count = 1, .ref = r};
+    return s->repl->select_victim(s->repl_state, &req);
 }
 
 /* A reference to a page the policy tracks. A policy whose on_hit is idempotent (LRU: the
