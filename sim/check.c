@@ -6,15 +6,28 @@
  * matches; every swap slot's count equals the PTEs and caches holding it; the policy tracks
  * exactly the frames flagged FR_TRACKED (through its own check hook); every cached
  * translation is one the page tables still allow. O(frames + PTEs + TLB entries), so
- * never on the hot path of normal builds. */
-#include "engine.h"
+ * never on the hot path of normal builds. A failed SIM_ASSERT ends here too
+ * (check_assert_fail), with where in the simulation it happened. */
+#include "sim_int.h"
+#include "check.h"
+#include "policy.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int fail(char *msg, size_t n, const char *fmt, ...)
+void check_assert_fail(const sim_t *s, const char *what, const char *file, int line)
+{
+    fprintf(stderr, "pagesim: internal error at %s:%d: %s\n", file, line, what);
+    if (s)
+        fprintf(stderr, "  at simulated time %.3f ns, page reference %llu, event sequence %llu\n",
+                s->cpus ? (double)s->cpus[0].clock / PS_PER_NS : 0.0, (unsigned long long)s->vt,
+                (unsigned long long)s->evq.next_seq);
+    abort();
+}
+
+static int check_fail(char *msg, size_t n, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -35,23 +48,23 @@ static int check_tlbs(const sim_t *s, char *msg, size_t n)
             if (!e->pte)
                 continue;
             if (e->asid >= s->nmms || !s->mms[e->asid].users)
-                return fail(msg, n, "cpu %u TLB entry %u: address space %u is not live", ci, i, e->asid);
+                return check_fail(msg, n, "cpu %u TLB entry %u: address space %u is not live", ci, i, e->asid);
             const pte_t *pte = pt_lookup(&s->mms[e->asid].pt, e->vpn);
             if (pte != e->pte || !(pte->flags & PTE_PRESENT))
-                return fail(msg, n, "cpu %u TLB entry %u: mm %u vpn %#llx is not a present PTE", ci, i,
+                return check_fail(msg, n, "cpu %u TLB entry %u: mm %u vpn %#llx is not a present PTE", ci, i,
                             e->asid, (unsigned long long)e->vpn);
             if (e->pfn != pte->val || (e->set & ~pte->flags) || (pte->flags & PTE_FRESH))
-                return fail(msg, n, "cpu %u TLB: mm %u vpn %#llx: frame %u, bits %#x cached, PTE says frame %u, flags %#x",
+                return check_fail(msg, n, "cpu %u TLB: mm %u vpn %#llx: frame %u, bits %#x cached, PTE says frame %u, flags %#x",
                             ci, e->asid, (unsigned long long)e->vpn, e->pfn, e->set, pte->val, pte->flags);
             if (e->perms & ~pte->flags & PTE_PERMS)
-                return fail(msg, n, "cpu %u TLB: mm %u vpn %#llx caches rights %#x the PTE lacks (%#x)", ci,
+                return check_fail(msg, n, "cpu %u TLB: mm %u vpn %#llx caches rights %#x the PTE lacks (%#x)", ci,
                             e->asid, (unsigned long long)e->vpn, e->perms, pte->flags & PTE_PERMS);
             if ((e->vpn & t->set_mask) != i / t->ways)
-                return fail(msg, n, "cpu %u TLB entry %u: vpn %#llx in the wrong set", ci, i,
+                return check_fail(msg, n, "cpu %u TLB entry %u: vpn %#llx in the wrong set", ci, i,
                             (unsigned long long)e->vpn);
             for (uint32_t j = i + 1; j < (i / t->ways + 1) * t->ways; j++)
                 if (t->e[j].pte && t->e[j].vpn == e->vpn && t->e[j].asid == e->asid)
-                    return fail(msg, n, "cpu %u TLB: mm %u vpn %#llx cached twice", ci, e->asid,
+                    return check_fail(msg, n, "cpu %u TLB: mm %u vpn %#llx cached twice", ci, e->asid,
                                 (unsigned long long)e->vpn);
         }
     }
@@ -74,7 +87,7 @@ int check_all(const sim_t *s, char *msg, size_t n)
             if (pte->flags & PTE_PRESENT) {
                 present++;
                 if (pte->val >= s->nframes || !(s->frames[pte->val].flags & FR_USED))
-                    rc = fail(msg, n, "mm %u vpn %#llx maps unused frame %u", m, (unsigned long long)pte->vpn, pte->val);
+                    rc = check_fail(msg, n, "mm %u vpn %#llx maps unused frame %u", m, (unsigned long long)pte->vpn, pte->val);
                 else
                     maps[pte->val]++;
                 /* the PTE must be on its frame's reverse map */
@@ -82,17 +95,17 @@ int check_all(const sim_t *s, char *msg, size_t n)
                 for (uint32_t r = s->frames[pte->val].rmap; r && !found; r = s->rmap[r].next)
                     found = s->rmap[r].pte == pte && s->rmap[r].mm == m && s->rmap[r].vpn == pte->vpn;
                 if (!rc && !found)
-                    rc = fail(msg, n, "mm %u vpn %#llx: PTE missing from frame %u's reverse map", m,
+                    rc = check_fail(msg, n, "mm %u vpn %#llx: PTE missing from frame %u's reverse map", m,
                               (unsigned long long)pte->vpn, pte->val);
             } else if (pte->flags & PTE_SWAP) {
                 if (!pte->val || pte->val >= s->nswap)
-                    rc = fail(msg, n, "mm %u vpn %#llx: bad swap slot %u", m, (unsigned long long)pte->vpn, pte->val);
+                    rc = check_fail(msg, n, "mm %u vpn %#llx: bad swap slot %u", m, (unsigned long long)pte->vpn, pte->val);
                 else
                     swaps[pte->val]++;
             }
         }
         if (!rc && present != mm->resident)
-            rc = fail(msg, n, "mm %u: %llu present PTEs but resident says %llu", m,
+            rc = check_fail(msg, n, "mm %u: %llu present PTEs but resident says %llu", m,
                       (unsigned long long)present, (unsigned long long)mm->resident);
     }
     for (pfn_t f = 0; f < s->nframes && !rc; f++) {
@@ -102,12 +115,12 @@ int check_all(const sim_t *s, char *msg, size_t n)
             len++;
         if (!(fr->flags & FR_USED)) {
             if (fr->mapcount || fr->rmap || (fr->flags & FR_TRACKED))
-                rc = fail(msg, n, "free frame %u is mapped or tracked", f);
+                rc = check_fail(msg, n, "free frame %u is mapped or tracked", f);
             continue;
         }
         used++;
         if (len != fr->mapcount || maps[f] != fr->mapcount)
-            rc = fail(msg, n, "frame %u: mapcount %u, reverse map %u, PTEs %u", f, fr->mapcount, len, maps[f]);
+            rc = check_fail(msg, n, "frame %u: mapcount %u, reverse map %u, PTEs %u", f, fr->mapcount, len, maps[f]);
         if (fr->flags & FR_TRACKED) {
             tracked[f >> 3] |= (uint8_t)(1u << (f & 7));
             ntracked++;
@@ -115,7 +128,7 @@ int check_all(const sim_t *s, char *msg, size_t n)
         if (fr->flags & FR_SWAPCACHE) {
             const uint64_t *p = u64map_find(&s->swapcache, fr->swap_slot);
             if (!p || *p != f)
-                rc = fail(msg, n, "frame %u: swap slot %u not in the swap cache", f, fr->swap_slot);
+                rc = check_fail(msg, n, "frame %u: swap slot %u not in the swap cache", f, fr->swap_slot);
             else
                 swaps[fr->swap_slot]++;
         } else if (fr->swap_slot) {
@@ -124,10 +137,10 @@ int check_all(const sim_t *s, char *msg, size_t n)
         if (fr->flags & FR_PAGECACHE) {
             const uint64_t *p = u64map_find(&s->pagecache, ((uint64_t)fr->obj << 40) | fr->index);
             if (!p || *p != f)
-                rc = fail(msg, n, "frame %u: not in the page cache under its key", f);
+                rc = check_fail(msg, n, "frame %u: not in the page cache under its key", f);
         }
         if (!rc && !fr->mapcount && !(fr->flags & (FR_SWAPCACHE | FR_PAGECACHE | FR_LOCKED)))
-            rc = fail(msg, n, "frame %u: in use but unmapped and uncached (leaked)", f);
+            rc = check_fail(msg, n, "frame %u: in use but unmapped and uncached (leaked)", f);
     }
     for (uint32_t o = 1; o < s->nobjs && !rc; o++)
         if (s->objs[o].kind == OBJ_SHM)
@@ -136,16 +149,16 @@ int check_all(const sim_t *s, char *msg, size_t n)
                     swaps[s->objs[o].swap.s[i].val]++;
     for (uint32_t sl = 1; sl < s->nswap && !rc; sl++)
         if (swaps[sl] != s->swap_refs[sl])
-            rc = fail(msg, n, "swap slot %u: count %u, holders %u", sl, s->swap_refs[sl], swaps[sl]);
+            rc = check_fail(msg, n, "swap slot %u: count %u, holders %u", sl, s->swap_refs[sl], swaps[sl]);
     if (!rc && used != s->resident)
-        rc = fail(msg, n, "%llu frames in use but resident says %llu", (unsigned long long)used,
+        rc = check_fail(msg, n, "%llu frames in use but resident says %llu", (unsigned long long)used,
                   (unsigned long long)s->resident);
     if (!rc && used + s->nfree != s->nframes)
-        rc = fail(msg, n, "frames in use %llu + free %u != %u", (unsigned long long)used, s->nfree, s->nframes);
+        rc = check_fail(msg, n, "frames in use %llu + free %u != %u", (unsigned long long)used, s->nfree, s->nframes);
     if (!rc && ntracked != s->ntracked)
-        rc = fail(msg, n, "%llu frames flagged tracked, count says %u", (unsigned long long)ntracked, s->ntracked);
-    if (!rc && s->repl->check && s->repl->check(s->repl_state, tracked))
-        rc = fail(msg, n, "policy %s: its state disagrees with the tracked frames", s->repl->name);
+        rc = check_fail(msg, n, "%llu frames flagged tracked, count says %u", (unsigned long long)ntracked, s->ntracked);
+    if (!rc && policy_check(s, tracked))
+        rc = check_fail(msg, n, "policy %s: its state disagrees with the tracked frames", s->repl->name);
     if (!rc)
         rc = check_tlbs(s, msg, n);
     free(maps);

@@ -47,7 +47,7 @@ json_t *config_defaults(void)
 }
 
 /* Finds the parent object and last component of a dotted key in cfg; NULL if unknown. */
-static json_t *lookup(json_t *cfg, const char *key, char *last, size_t lastlen)
+static json_t *config_lookup(json_t *cfg, const char *key, char *last, size_t lastlen)
 {
     char buf[256];
     if (strlen(key) >= sizeof buf)
@@ -69,7 +69,7 @@ static json_t *lookup(json_t *cfg, const char *key, char *last, size_t lastlen)
     return obj;
 }
 
-static void list_keys(const json_t *obj, const char *prefix, char *out, size_t n)
+static void config_list_keys(const json_t *obj, const char *prefix, char *out, size_t n)
 {
     const char *k;
     json_t *v;
@@ -77,7 +77,7 @@ static void list_keys(const json_t *obj, const char *prefix, char *out, size_t n
         char full[256];
         snprintf(full, sizeof full, "%s%s%s", prefix, *prefix ? "." : "", k);
         if (json_is_object(v)) {
-            list_keys(v, full, out, n);
+            config_list_keys(v, full, out, n);
         } else {
             size_t used = strlen(out);
             snprintf(out + used, n - used, " %s", full);
@@ -85,11 +85,11 @@ static void list_keys(const json_t *obj, const char *prefix, char *out, size_t n
     }
 }
 
-static void unknown_key(const char *where, const char *key, char *err)
+static void config_unknown_key(const char *where, const char *key, char *err)
 {
     json_t *d = config_defaults();
     char keys[800] = "";
-    list_keys(d, "", keys, sizeof keys);
+    config_list_keys(d, "", keys, sizeof keys);
     json_decref(d);
     snprintf(err, SIM_ERR_LEN, "%sunknown config key '%s' (known:%s)", where, key, keys);
 }
@@ -97,9 +97,9 @@ static void unknown_key(const char *where, const char *key, char *err)
 int config_set(json_t *cfg, const char *key, const char *value, char *err)
 {
     char last[128];
-    json_t *parent = lookup(cfg, key, last, sizeof last);
+    json_t *parent = config_lookup(cfg, key, last, sizeof last);
     if (!parent) {
-        unknown_key("", key, err);
+        config_unknown_key("", key, err);
         return -1;
     }
     json_t *old = json_object_get(parent, last), *nv = NULL;
@@ -136,7 +136,7 @@ int config_set(json_t *cfg, const char *key, const char *value, char *err)
 }
 
 /* Merges src into dst, key by key, checking names and types against dst. */
-static int merge(json_t *dst, json_t *src, const char *path, const char *prefix, char *err)
+static int config_merge(json_t *dst, json_t *src, const char *path, const char *prefix, char *err)
 {
     const char *k;
     json_t *v;
@@ -147,7 +147,7 @@ static int merge(json_t *dst, json_t *src, const char *path, const char *prefix,
         char where[4200];
         snprintf(where, sizeof where, "%s: ", path);
         if (!old) {
-            unknown_key(where, full, err);
+            config_unknown_key(where, full, err);
             return -1;
         }
         if (json_is_object(old)) {
@@ -155,7 +155,7 @@ static int merge(json_t *dst, json_t *src, const char *path, const char *prefix,
                 snprintf(err, SIM_ERR_LEN, "%s: config key '%s' must be an object", path, full);
                 return -1;
             }
-            if (merge(old, v, path, full, err))
+            if (config_merge(old, v, path, full, err))
                 return -1;
             continue;
         }
@@ -200,7 +200,7 @@ int config_load_file(json_t *cfg, const char *path, char *err)
         json_decref(doc);
         return -1;
     }
-    int rc = merge(cfg, doc, path, "", err);
+    int rc = config_merge(cfg, doc, path, "", err);
     json_decref(doc);
     return rc;
 }

@@ -100,7 +100,7 @@ static const struct {
 #define MB (1024.0 * 1024.0)
 
 /* Reads the model's parameters into d; -1 with msg on a bad value. */
-static int read_params(device_t *d, const json_t *p, char *msg)
+static int dev_read_params(device_t *d, const json_t *p, char *msg)
 {
     long long ll;
     switch (d->model) {
@@ -154,7 +154,7 @@ static int read_params(device_t *d, const json_t *p, char *msg)
 }
 
 /* "NAME device: msg" (a truncated message is still a message). */
-static void prefix_err(char *err, const char *name, const char *msg)
+static void dev_prefix_err(char *err, const char *name, const char *msg)
 {
     if (snprintf(err, SPEC_ERR_LEN, "%s device: %s", name, msg) >= SPEC_ERR_LEN)
         err[SPEC_ERR_LEN - 1] = '\0';
@@ -166,7 +166,7 @@ device_t *dev_create(const char *name, const char *spec, gsl_rng *rng, uint32_t 
     json_t *params = NULL;
     assert(name && spec && page_bytes > 0);
     if (spec_parse(spec, model, sizeof model, &params, msg)) {
-        prefix_err(err, name, msg);
+        dev_prefix_err(err, name, msg);
         return NULL;
     }
     size_t m = 0;
@@ -188,8 +188,8 @@ device_t *dev_create(const char *name, const char *spec, gsl_rng *rng, uint32_t 
     d->page_bytes = page_bytes;
     char what[64];
     snprintf(what, sizeof what, "model %s", models[m].name);
-    if (spec_only(params, models[m].keys, what, msg) || read_params(d, params, msg)) {
-        prefix_err(err, name, msg);
+    if (spec_only(params, models[m].keys, what, msg) || dev_read_params(d, params, msg)) {
+        dev_prefix_err(err, name, msg);
         json_decref(params);
         free(d);
         return NULL;
@@ -213,7 +213,7 @@ void dev_free(device_t *d)
     free(d);
 }
 
-static void heap_push(device_t *d, pending_t p)
+static void dev_heap_push(device_t *d, pending_t p)
 {
     if (d->heap_n == d->heap_cap) {
         d->heap_cap *= 2;
@@ -230,7 +230,7 @@ static void heap_push(device_t *d, pending_t p)
     d->heap[i] = p;
 }
 
-static void heap_pop(device_t *d)
+static void dev_heap_pop(device_t *d)
 {
     assert(d->heap_n > 0);
     pending_t last = d->heap[--d->heap_n];
@@ -252,7 +252,7 @@ static void heap_pop(device_t *d)
 
 /* Service time in ps of a request starting with the device in its current state; moves the
  * HDD head and draws from the rng where the model says so. */
-static sim_time_t service_time(device_t *d, dev_op_t op, uint64_t block, uint32_t npages)
+static sim_time_t dev_service_time(device_t *d, dev_op_t op, uint64_t block, uint32_t npages)
 {
     double transfer = (double)npages * (double)d->page_bytes / d->bandwidth * (double)PS_PER_S;
     double t;
@@ -286,14 +286,14 @@ sim_time_t dev_submit(device_t *d, sim_time_t now, dev_op_t op, uint64_t block, 
 
     /* Requests that have left by now no longer count in the queue. */
     while (d->heap_n && d->heap[0].complete <= now)
-        heap_pop(d);
+        dev_heap_pop(d);
 
     uint32_t c = 0;
     for (uint32_t i = 1; i < d->channels; i++)
         if (d->chan_free[i] < d->chan_free[c])
             c = i;
     sim_time_t start = d->chan_free[c] > now ? d->chan_free[c] : now;
-    sim_time_t svc = service_time(d, op, block, npages);
+    sim_time_t svc = dev_service_time(d, op, block, npages);
     sim_time_t done;
     if (ck_add_u64(start, svc, &done) || done >= SIM_TIME_LIMIT)
         xtrap_throw(SIM_EINPUT, "%s device: a request would complete after 2^63 ps (about 106 days) of "
@@ -301,7 +301,7 @@ sim_time_t dev_submit(device_t *d, sim_time_t now, dev_op_t op, uint64_t block, 
                     d->name, d->name);
     d->chan_free[c] = done;
 
-    heap_push(d, (pending_t){done, now, start});
+    dev_heap_push(d, (pending_t){done, now, start});
     if (d->heap_n > d->queue_max)
         d->queue_max = d->heap_n;
 
@@ -322,21 +322,21 @@ sim_time_t dev_submit(device_t *d, sim_time_t now, dev_op_t op, uint64_t block, 
     return done;
 }
 
-static double ns(sim_time_t ps) { return (double)ps / (double)PS_PER_NS; }
+static double dev_ns(sim_time_t ps) { return (double)ps / (double)PS_PER_NS; }
 
 json_t *dev_config_json(const device_t *d)
 {
     switch (d->model) {
     case MODEL_FIXED:
-        return json_pack("{s:s,s:f,s:f,s:f}", "model", "fixed", "read_latency_ns", ns(d->read_lat),
-                         "write_latency_ns", ns(d->write_lat), "bandwidth", d->bandwidth);
+        return json_pack("{s:s,s:f,s:f,s:f}", "model", "fixed", "read_latency_ns", dev_ns(d->read_lat),
+                         "write_latency_ns", dev_ns(d->write_lat), "bandwidth", d->bandwidth);
     case MODEL_SSD:
-        return json_pack("{s:s,s:f,s:f,s:I,s:f}", "model", "ssd", "read_latency_ns", ns(d->read_lat),
-                         "write_latency_ns", ns(d->write_lat), "channels", (json_int_t)d->channels,
+        return json_pack("{s:s,s:f,s:f,s:I,s:f}", "model", "ssd", "read_latency_ns", dev_ns(d->read_lat),
+                         "write_latency_ns", dev_ns(d->write_lat), "channels", (json_int_t)d->channels,
                          "bandwidth", d->bandwidth);
     case MODEL_HDD:
-        return json_pack("{s:s,s:f,s:f,s:I,s:f,s:I}", "model", "hdd", "seek_min_ns", ns(d->seek_min),
-                         "seek_max_ns", ns(d->seek_max), "rpm", (json_int_t)d->rpm,
+        return json_pack("{s:s,s:f,s:f,s:I,s:f,s:I}", "model", "hdd", "seek_min_ns", dev_ns(d->seek_min),
+                         "seek_max_ns", dev_ns(d->seek_max), "rpm", (json_int_t)d->rpm,
                          "bandwidth", d->bandwidth, "blocks", (json_int_t)d->blocks);
     }
     assert(0);
@@ -358,12 +358,12 @@ json_t *dev_stats_json(const device_t *d, sim_time_t end)
     }
     double util = end ? (double)busy / ((double)end * d->channels) : 0;
     double qmean = end ? (double)resident / (double)end : 0;
-    double wmean = d->n_requests ? ns(d->wait_sum) / (double)d->n_requests : 0;
+    double wmean = d->n_requests ? dev_ns(d->wait_sum) / (double)d->n_requests : 0;
     return json_pack("{s:I,s:I,s:I,s:I,s:f,s:f,s:f,s:I,s:{s:f,s:f},s:o}",
                      "requests", (json_int_t)d->n_requests, "reads", (json_int_t)d->n_reads,
                      "writes", (json_int_t)d->n_writes, "pages", (json_int_t)d->n_pages,
-                     "busy_ns", ns(busy), "utilization", util, "queue_mean", qmean,
+                     "busy_ns", dev_ns(busy), "utilization", util, "queue_mean", qmean,
                      "queue_max", (json_int_t)d->queue_max,
-                     "wait_ns", "mean", wmean, "max", ns(d->wait_max),
+                     "wait_ns", "mean", wmean, "max", dev_ns(d->wait_max),
                      "service_ns", hist_json(d->service_ns));
 }

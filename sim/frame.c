@@ -1,4 +1,4 @@
-/* frame.c - the frame table, its reverse map, and swap-slot accounting.
+/* frame.c - the frame table, its reverse map, and a frame's way out of the caches.
  *
  * Each physical frame records what it holds (anonymous, page cache, swap cache), how many
  * PTEs map it and which ones: the reverse map is a singly linked list per frame of
@@ -6,18 +6,19 @@
  * it from every process and shoot down exactly their TLB entries (Linux mm/rmap.c does the
  * same job through anon_vma and the file's i_mmap tree; a per-frame list is the simple
  * form, O(mappers) per eviction). The free list is a stack: a freed frame is reused first,
- * deterministic, O(1).
- *
- * Swap slots are numbered from 1 and reference-counted: one count per PTE holding the slot
- * as a swap entry, plus one while the page is in the swap cache. A slot whose count drops
- * to zero is free; freed slots are reused last-freed-first. */
-#include "engine.h"
+ * deterministic, O(1). A frame no PTE maps any more (frame_put) is freed unless a cache
+ * keeps it; unmapping a frame everywhere (frame_unmap_all) walks its reverse map. Swap slots
+ * are swap.c's. */
+#include "sim_int.h"
+#include "frame.h"
+#include "policy.h"
+#include "swap.h"
 #include "sim/base/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-void frames_init(sim_t *s)
+void frame_init(sim_t *s)
 {
     s->frames = xcalloc(s->nframes, sizeof *s->frames, "the frame table");
     s->free_stack = xcalloc(s->nframes, sizeof *s->free_stack, "the free-frame list");
@@ -28,18 +29,13 @@ void frames_init(sim_t *s)
     s->rmap = xcalloc(s->caprmap, sizeof *s->rmap, "the reverse map");
     s->nrmap = 1;                                /* node 0 means "none" */
     s->rmap_free = 0;
-    s->capswap = 1024;
-    s->swap_refs = xcalloc(s->capswap, sizeof *s->swap_refs, "swap slots");
-    s->nswap = 1;                                /* slot 0 means "none" */
 }
 
-void frames_free(sim_t *s)
+void frame_destroy(sim_t *s)
 {
     free(s->frames);
     free(s->free_stack);
     free(s->rmap);
-    free(s->swap_refs);
-    free(s->swap_free);
 }
 
 pfn_t frame_alloc_free(sim_t *s)
@@ -102,39 +98,64 @@ void rmap_del(sim_t *s, pfn_t pfn, pte_t *pte)
     SIM_ASSERT(s, !"rmap_del: PTE not in the frame's reverse map");
 }
 
-uint32_t swap_alloc(sim_t *s)
+void frame_put(sim_t *s, pfn_t pfn, repl_why_t why)
 {
-    uint32_t slot;
-    if (s->nswap_free) {
-        slot = s->swap_free[--s->nswap_free];
-    } else {
-        if (s->nswap == s->capswap) {
-            s->swap_refs = xrealloc(s->swap_refs, xmul(2 * (size_t)s->capswap, sizeof *s->swap_refs,
-                                    "swap slots"), "swap slots");
-            s->capswap *= 2;
-        }
-        slot = s->nswap++;
-    }
-    s->swap_refs[slot] = 0;
-    return slot;
-}
-
-void swap_ref(sim_t *s, uint32_t slot)
-{
-    SIM_ASSERT(s, slot && slot < s->nswap);
-    s->swap_refs[slot]++;
-}
-
-void swap_unref(sim_t *s, uint32_t slot)
-{
-    SIM_ASSERT(s, slot && slot < s->nswap && s->swap_refs[slot] > 0);
-    if (--s->swap_refs[slot])
+    frame_t *f = &s->frames[pfn];
+    SIM_ASSERT(s, f->mapcount == 0);
+    /* A swap-cached page stays while some swapped-out PTE may still find it there; a
+     * page-cache page stays: the file is still there for the next mapper. Both remain
+     * resident and evictable, exactly as in Linux. */
+    if ((f->flags & FR_SWAPCACHE) && s->swap_refs[f->swap_slot] > 1)
         return;
-    if (s->nswap_free == s->capswap_free) {
-        uint32_t cap = s->capswap_free ? 2 * s->capswap_free : 256;
-        s->swap_free = xrealloc(s->swap_free, xmul(cap, sizeof *s->swap_free, "free swap slots"),
-                                "free swap slots");
-        s->capswap_free = cap;
+    if (f->flags & FR_PAGECACHE)
+        return;
+    if (f->flags & FR_TRACKED)
+        policy_untrack(s, pfn, why);
+    if (!(f->flags & FR_ANON) && f->obj && s->objs[f->obj].kind == OBJ_SHM && f->swap_slot) {
+        swap_unref(s, f->swap_slot);
+        f->swap_slot = 0;
     }
-    s->swap_free[s->nswap_free++] = slot;
+    frame_uncache(s, pfn);
+    frame_release(s, pfn);
+}
+
+/* Unmaps every PTE of pfn, folding their dirty bits into the frame. Each PTE becomes a
+ * swap entry for `slot` (anonymous pages with a swap copy) or empty. */
+void frame_unmap_all(sim_t *s, cpu_t *c, pfn_t pfn, uint32_t slot)
+{
+    frame_t *f = &s->frames[pfn];
+    while (f->rmap) {
+        rmap_node_t *n = &s->rmap[f->rmap];
+        pte_t *pte = n->pte;
+        if (pte->flags & PTE_DIRTY)
+            f->flags |= FR_DIRTY;
+        c->clock += s->cost.shootdown * cpu_shootdown(s, n->mm, n->vpn);
+        s->mms[n->mm].resident--;
+        uint32_t perms = pte->flags & PTE_PERMS;
+        if (slot) {
+            pte->flags = PTE_SWAP | perms;
+            pte->val = slot;
+            swap_ref(s, slot);
+        } else {
+            pte->flags = perms;
+            pte->val = 0;
+        }
+        rmap_del(s, pfn, pte);
+    }
+}
+
+/* Takes pfn out of the swap cache or page cache it is in. */
+void frame_uncache(sim_t *s, pfn_t pfn)
+{
+    frame_t *f = &s->frames[pfn];
+    if (f->flags & FR_SWAPCACHE) {
+        u64map_del(&s->swapcache, f->swap_slot);
+        swap_unref(s, f->swap_slot);
+        f->swap_slot = 0;
+        f->flags &= ~FR_SWAPCACHE;
+    }
+    if (f->flags & FR_PAGECACHE) {
+        u64map_del(&s->pagecache, ((uint64_t)f->obj << 40) | f->index);
+        f->flags &= ~FR_PAGECACHE;
+    }
 }

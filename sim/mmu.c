@@ -1,563 +1,32 @@
-/* mmu.c - one memory reference: TLB, page walk, and the page-fault handler.
+/* mmu.c - one memory reference: TLB, page walk, and the fault handler's entry.
  *
- * The hot path (a TLB hit on a permitted page) is a handful of loads and stores: the TLB
- * set scan, the referenced/dirty bits in the PTE, and the policy's on_hit if it has one. A
- * run of hits known from a trace's summary (mmu_run_hits) is applied page by page instead. A
- * TLB miss adds a hash lookup of the PTE (the "walk", charged costs.walk) and a TLB fill.
- * Everything else is the fault handler, written after the classic story (Silberschatz et al.,
- * OSC 9th ed., §9.2-9.3; Bovet & Cesati, Understanding the Linux Kernel, ch. 9, "Page Fault
- * Exception Handler"): find the area; outside every area is a segmentation fault, a forbidden
- * access a protection fault (both counted and skipped); a present page written through a
- * read-only PTE in a writable private area is copy-on-write; a missing page is filled from
- * the page cache, the swap cache, the file, swap, or with zeroes.
- *
- * A fault that must wait (device I/O, or the write-back of a dirty victim) is split in two
- * as in a real kernel: the first half allocates and locks the frame and submits I/O; the
- * process blocks and an EV_IO_DONE event runs mmu_fault_complete, which maps the page and
- * completes the access that faulted (p->access_done), so the process resumes after it. That
- * guarantees progress: were the instruction simply restarted when the process next runs,
- * other processes' faults could evict the page first, again and again (a livelock seen with
- * FIFO, 3 frames and 2 CPUs). Only a write that must still copy (a private page mapped
- * read-only) restarts, and then is not shown to the policy a second time (PTE_FRESH). A
- * fault that needs no wait completes at once.
+ * The hot path (a TLB hit on a permitted page, mmu_access in mmu.h) is a handful of loads
+ * and stores: the TLB set scan, the referenced/dirty bits in the PTE, and the policy's
+ * on_hit if it has one. A run of hits known from a trace's summary (mmu_run_hits) is applied
+ * page by page instead. A TLB miss adds a hash lookup of the PTE (the "walk", charged
+ * costs.walk) and a TLB fill. Everything else is the fault handler (fault.c), which this
+ * file calls until the access is done, skipped or blocked.
  *
  * Referenced bits: by default every reference sets R, as the textbooks assume; with
  * ref_bit "tlb_fill", only a walk that fills the TLB sets it, as x86 hardware does, so a bit
  * cleared by the policy stays clear while the translation stays cached. */
-#include "engine.h"
-#include "sim/base/xalloc.h"
+#include "sim_int.h"
+#include "fault.h"
+#include "mmu.h"
+#include "policy.h"
 
 #include <string.h>
-
-const char *const fault_kind_names[FK_N] = {
-    "demand_zero", "file_read", "page_cache", "swap_in", "swap_cache", "cow", "segv", "protection",
-};
-
-static const vma_t implicit_vma = {
-    .start = 0, .end = UINT64_MAX, .prot = PTE_READ | PTE_WRITE | PTE_EXEC, .flags = VMA_ANON,
-};
-
-const vma_t *vma_find(const mm_t *mm, vpn_t vpn)
-{
-    return mm->implicit ? &implicit_vma : vma_list_find(&mm->areas, vpn);
-}
-
-/* The policy hears of a reference to pfn: a new page, or one it already tracks. */
-static void policy_touch(sim_t *s, pfn_t pfn, const mem_ref_t *r)
-{
-    if (s->frames[pfn].flags & FR_TRACKED) {
-        s->hit_last = PFN_NONE;
-        if (s->repl->on_hit)
-            s->repl->on_hit(s->repl_state, r, pfn);
-    } else {
-        repl_track(s, r, pfn);
-    }
-}
-
-static void map_page(sim_t *s, proc_t *p, pte_t *pte, pfn_t pfn, uint32_t perms)
-{
-    mm_t *mm = &s->mms[p->mm];
-    pte->flags = PTE_PRESENT | perms;
-    pte->val = pfn;
-    rmap_add(s, pfn, p->mm, pte->vpn, pte);
-    if (++mm->resident > p->resident_peak)
-        p->resident_peak = mm->resident;
-}
-
-void frame_put(sim_t *s, pfn_t pfn, repl_why_t why)
-{
-    frame_t *f = &s->frames[pfn];
-    SIM_ASSERT(s, f->mapcount == 0);
-    /* A swap-cached page stays while some swapped-out PTE may still find it there; a
-     * page-cache page stays: the file is still there for the next mapper. Both remain
-     * resident and evictable, exactly as in Linux. */
-    if ((f->flags & FR_SWAPCACHE) && s->swap_refs[f->swap_slot] > 1)
-        return;
-    if (f->flags & FR_PAGECACHE)
-        return;
-    if (f->flags & FR_TRACKED)
-        repl_untrack(s, pfn, why);
-    if (!(f->flags & FR_ANON) && f->obj && s->objs[f->obj].kind == OBJ_SHM && f->swap_slot) {
-        swap_unref(s, f->swap_slot);
-        f->swap_slot = 0;
-    }
-    frame_uncache(s, pfn);
-    frame_release(s, pfn);
-}
-
-/* What a fault handler tells the access that trapped. */
-enum {
-    F_DONE = 0,   /* the page is mapped and the policy has seen this reference */
-    F_BLOCKED,    /* p waits for I/O; the access restarts after EV_IO_DONE */
-    F_SKIP,       /* segv or protection: counted, the reference is skipped */
-    F_RESTART,    /* state changed under the handler: run the access again */
-    F_SPURIOUS,   /* a stale TLB entry trapped; the PTE allows the access */
-};
-
-static inline void count_fault(sim_t *s, proc_t *p, int fk)
-{
-    s->n_faults[fk]++;
-    p->n_faults[fk]++;
-}
-
-/* Ends a fault: at once when ready <= now, or by blocking p until ready. */
-static int fault_finish(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, pfn_t pfn, pfn_t old,
-                        uint32_t perms, int fk, uint64_t key, const mem_ref_t *r,
-                        sim_time_t start, sim_time_t ready)
-{
-    p->pend_pte = pte;
-    p->pend_pfn = pfn;
-    p->pend_old = old;
-    p->pend_perms = perms;
-    p->pend_fk = (uint32_t)fk;
-    p->pend_key = key;
-    p->pend_ref = *r;
-    p->fault_start = start;
-    if (ready <= c->clock) {
-        mmu_fault_complete(s, p, c->clock, 1);
-        return F_DONE;
-    }
-    frame_t *f = &s->frames[pfn];
-    if (!(f->flags & FR_LOCKED) || f->ready_at < ready) {
-        f->flags |= FR_LOCKED;
-        f->ready_at = ready;
-    }
-    p->state = P_BLOCKED;
-    p->blocked_since = c->clock;
-    evq_push(&s->evq, ready, EV_IO_DONE, (uint32_t)(p - s->procs), 0);
-    return F_BLOCKED;
-}
-
-void mmu_fault_complete(sim_t *s, proc_t *p, sim_time_t now, int sync)
-{
-    if (p->pend_pfn == PFN_NONE)
-        return;                             /* a wait for memory: the access just retries */
-    frame_t *f = &s->frames[p->pend_pfn];
-    pte_t *pte = p->pend_pte;
-    if ((f->flags & FR_LOCKED) && f->ready_at <= now)
-        f->flags &= ~FR_LOCKED;
-    int valid = 1;
-    if (p->pend_old != PFN_NONE)            /* COW: the old page must still be mapped here */
-        valid = (pte->flags & PTE_PRESENT) && pte->val == p->pend_old;
-    else if (p->pend_key)                   /* a cached page another fault brought in */
-        valid = (f->flags & FR_USED) && !(f->flags & FR_LOCKED) && p->pend_key ==
-                ((f->flags & FR_SWAPCACHE) ? f->swap_slot : (((uint64_t)f->obj << 40) | f->index));
-    if (!valid) {
-        /* Lost a race while blocked: give back a private frame and let the access fault anew. */
-        if (!p->pend_key && !f->mapcount && !(f->flags & FR_TRACKED)) {
-            frame_uncache(s, p->pend_pfn);
-            frame_release(s, p->pend_pfn);
-        }
-        return;
-    }
-    if (p->pend_old != PFN_NONE) {
-        rmap_del(s, p->pend_old, pte);
-        s->mms[p->mm].resident--;
-        shootdown(s, p->mm, pte->vpn);
-        if (!s->frames[p->pend_old].mapcount)
-            frame_put(s, p->pend_old, REPL_COW);
-    }
-    if (pte->flags & PTE_SWAP)
-        swap_unref(s, pte->val);
-    map_page(s, p, pte, p->pend_pfn, p->pend_perms);
-    /* The faulting reference touches the page: its R (and D) bits are set before the policy
-     * hears of it, as the hardware would set them. */
-    pte->flags |= PTE_REF;
-    if (p->pend_ref.kind == REF_WRITE && (p->pend_perms & PTE_WRITE))
-        pte->flags |= PTE_DIRTY;          /* a write through a read-only PTE will copy instead */
-    uint32_t need = mmu_need(p->pend_ref.kind);
-    if (!sync && (p->pend_perms & need) == need)
-        p->access_done = 1;               /* the access is done; the process resumes after it */
-    else
-        pte->flags |= PTE_FRESH;          /* it runs on (sync) or restarts: no second on_hit */
-    policy_touch(s, p->pend_pfn, &p->pend_ref);
-    double ns = (double)(now - p->fault_start) / PS_PER_NS;
-    hist_add(s->lat_fault, ns);
-    if (fault_is_major((int)p->pend_fk))
-        hist_add(s->lat_major, ns);
-}
-
-/* A new anonymous frame for p: zero-filled, or a private copy of src. */
-static int anon_new(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v, pfn_t src,
-                    int fk, const mem_ref_t *r, sim_time_t start)
-{
-    sim_time_t ready;
-    pfn_t pfn = frame_get(s, c, r, &ready);
-    int claimed = 0;
-    if (src != PFN_NONE && !((pte->flags & PTE_PRESENT) && pte->val == src)) {
-        SIM_ASSERT(s, pfn == src);       /* one eviction per frame_get: it took the source */
-        /* Reclaim chose the very page being copied. It is unmapped everywhere now (the other
-         * sharers find it in swap or in their cache), and its contents are still in the frame
-         * we were handed: that frame becomes the writer's private copy, no copy needed.
-         * Restarting instead could loop for ever (MRU always picks the source). */
-        claimed = 1;
-    }
-    frame_t *f = &s->frames[pfn];
-    f->flags |= FR_ANON;
-    if (r->kind == REF_WRITE)
-        f->flags |= FR_DIRTY;
-    mem_ref_t cr = *r;
-    if (src != PFN_NONE) {
-        if (!claimed)
-            c->clock += s->cost.copy;
-        s->n_cow_copies++;
-        /* The copy is the page the reference leaves mapped; a policy that knows the future
-         * learns the source's next use too (the copy read it at this reference). */
-        cr.next_use = r->copy_next_use;
-        if (s->needs_next_use && !claimed && (s->frames[src].flags & FR_TRACKED))
-            policy_touch(s, src, r);
-    } else {
-        c->clock += s->cost.zero;
-    }
-    return fault_finish(s, c, p, pte, pfn, claimed ? PFN_NONE : src, v->prot, fk, 0, &cr, start, ready);
-}
-
-static int cow_exclusive(const sim_t *s, const frame_t *f)
-{
-    return (f->flags & FR_ANON) && f->mapcount == 1 &&
-           (!f->swap_slot || s->swap_refs[f->swap_slot] <= 1);
-}
-
-/* Un-shares up to the COW policy's `neighbours` pages after vpn, without faults: exclusive
- * ones are made writable, shared ones copied. Opportunistic: stops rather than wait for a
- * write-back to free a frame. */
-static void cow_break_neighbours(sim_t *s, cpu_t *c, proc_t *p, const vma_t *v, vpn_t vpn)
-{
-    uint32_t n = s->cow->neighbours(s->cow_state);
-    mm_t *mm = &s->mms[p->mm];
-    for (vpn_t x = vpn + 1; x <= vpn + n && x < v->end; x++) {
-        pte_t *pte = pt_lookup(&mm->pt, x);
-        if (!pte || !(pte->flags & PTE_PRESENT) || (pte->flags & PTE_WRITE))
-            continue;
-        pfn_t old = pte->val;
-        if (!(s->frames[old].flags & FR_ANON))
-            continue;
-        shootdown(s, p->mm, x);
-        if (cow_exclusive(s, &s->frames[old])) {
-            pte->flags |= PTE_WRITE;
-            s->n_cow_reuses++;
-            continue;
-        }
-        mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .vpn = x, .pid = p->pid, .kind = REF_WRITE};
-        sim_time_t ready;
-        if (!s->nfree && !s->ntracked)
-            return;
-        pfn_t pfn = frame_get(s, c, &r, &ready);
-        if (ready > c->clock || !((pte->flags & PTE_PRESENT) && pte->val == old)) {
-            /* The frame is not free yet (dirty victim) or reclaim took our source: stop. */
-            if (ready > c->clock) {
-                s->frames[pfn].flags |= FR_LOCKED;
-                s->frames[pfn].ready_at = ready;
-            }
-            frame_release(s, pfn);
-            return;
-        }
-        c->clock += s->cost.copy;
-        s->n_cow_copies++;
-        s->frames[pfn].flags |= FR_ANON | FR_DIRTY;
-        rmap_del(s, old, pte);
-        mm->resident--;
-        if (!s->frames[old].mapcount)
-            frame_put(s, old, REPL_COW);
-        map_page(s, p, pte, pfn, v->prot);
-        repl_track(s, &r, pfn);
-    }
-}
-
-/* Write to a present page through a read-only PTE in a writable private area. */
-static int cow_fault(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
-                     const mem_ref_t *r, sim_time_t start)
-{
-    pfn_t old = pte->val;
-    frame_t *f = &s->frames[old];
-    count_fault(s, p, FK_COW);
-    cow_page_t pg = {.pid = p->pid, .vpn = pte->vpn, .mapcount = f->mapcount,
-                     .exclusive = cow_exclusive(s, f)};
-    if (pg.exclusive && s->cow->at_write(s->cow_state, &pg) == COW_REUSE) {
-        /* Last owner: no copy, just make it writable (Linux do_wp_page's reuse path). */
-        s->n_cow_reuses++;
-        pte->flags |= PTE_WRITE;
-        shootdown(s, p->mm, pte->vpn);
-        policy_touch(s, old, r);
-        pte->flags |= PTE_FRESH;
-        hist_add(s->lat_fault, (double)(c->clock - start) / PS_PER_NS);
-        return F_DONE;
-    }
-    int rc = anon_new(s, c, p, pte, v, old, FK_COW, r, start);
-    if (rc == F_DONE && s->cow->neighbours)
-        cow_break_neighbours(s, c, p, v, pte->vpn);
-    return rc;
-}
-
-int cow_at_fork(sim_t *s, cpu_t *c, uint32_t pmi, pte_t *pp, uint32_t cmi, pte_t *cp, const vma_t *v)
-{
-    frame_t *f = &s->frames[pp->val];
-    cow_page_t pg = {.pid = 0, .vpn = pp->vpn, .mapcount = f->mapcount, .exclusive = 0};
-    if (!(f->flags & FR_ANON) || s->cow->at_fork(s->cow_state, &pg) != COW_COPY)
-        return 0;
-    mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .vpn = cp->vpn, .kind = REF_WRITE};
-    sim_time_t ready;
-    pfn_t pfn = frame_get(s, c, &r, &ready);
-    if (ready > c->clock)
-        c->clock = ready;                  /* fork waits for the write-back that freed it */
-    if (!(pp->flags & PTE_PRESENT)) {
-        /* Reclaim evicted the parent's page to make room: share its swap copy instead. */
-        frame_release(s, pfn);
-        if (pp->flags & PTE_SWAP) {
-            cp->flags = PTE_SWAP | (pp->flags & PTE_PERMS);
-            cp->val = pp->val;
-            swap_ref(s, pp->val);
-        }
-        return 1;
-    }
-    c->clock += s->cost.copy;
-    s->n_cow_eager++;
-    frame_t *nf = &s->frames[pfn];
-    nf->flags |= FR_ANON | FR_DIRTY;
-    cp->flags = PTE_PRESENT | v->prot;
-    cp->val = pfn;
-    rmap_add(s, pfn, cmi, cp->vpn, cp);
-    s->mms[cmi].resident++;
-    repl_track(s, &r, pfn);
-    (void)pmi;
-    return 1;
-}
-
-/* Takes a frame for a prefetched page (readahead, swap clustering) only if it is usable now:
- * speculation must not make the fault wait for a write-back. */
-static pfn_t prefetch_frame(sim_t *s, cpu_t *c, const mem_ref_t *r)
-{
-    if (!s->nfree && !s->ntracked)
-        return PFN_NONE;                          /* every frame is busy with this fault */
-    sim_time_t ready;
-    pfn_t pfn = frame_get(s, c, r, &ready);
-    if (ready > c->clock) {
-        s->frames[pfn].flags |= FR_LOCKED;        /* its victim's write-back is under way */
-        s->frames[pfn].ready_at = ready;
-        evq_push(&s->evq, ready, EV_WRITEBACK, pfn, 0);
-        return PFN_NONE;
-    }
-    return pfn;
-}
-
-/* A prefetched page joins its cache unmapped, locked until the shared request completes,
- * and the policy hears of it like any page that became resident. */
-static void prefetch_done(sim_t *s, pfn_t pfn, const mem_ref_t *r)
-{
-    frame_t *f = &s->frames[pfn];
-    f->flags |= FR_LOCKED;
-    repl_track(s, r, pfn);
-}
-
-/* A private anonymous page that was swapped out: in the swap cache, or read back. */
-static int swap_fault(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
-                      const mem_ref_t *r, sim_time_t start)
-{
-    uint32_t slot = pte->val;
-    uint64_t *hit = u64map_find(&s->swapcache, slot);
-    pfn_t pfn;
-    sim_time_t ready;
-    int fk;
-    if (hit) {
-        pfn = (pfn_t)*hit;
-        fk = FK_SWAP_CACHE;
-        frame_t *f = &s->frames[pfn];
-        ready = (f->flags & FR_LOCKED) ? f->ready_at : c->clock;
-    } else {
-        fk = FK_SWAP_IN;
-        pfn = frame_get(s, c, r, &ready);
-        frame_t *f = &s->frames[pfn];
-        f->flags |= FR_ANON | FR_SWAPCACHE;
-        f->swap_slot = slot;
-        swap_ref(s, slot);                         /* the swap cache's reference */
-        u64map_put(&s->swapcache, slot, pfn);
-        /* Swap clustering (Linux's page-cluster): the next slots in use come in with it, in
-         * one request; slots are allocated in eviction order, so they hold pages evicted
-         * around the same time. */
-        pfn_t extra[64];
-        uint32_t k = 0;
-        mem_ref_t pr = *r;
-        pr.next_use = VTIME_NEVER;
-        while (k < s->swap_cluster && k < 64) {
-            uint32_t sl = slot + 1 + k;
-            if (sl >= s->nswap || !s->swap_refs[sl] || u64map_find(&s->swapcache, sl))
-                break;
-            pfn_t x = prefetch_frame(s, c, &pr);
-            if (x == PFN_NONE)
-                break;
-            frame_t *xf = &s->frames[x];
-            xf->flags |= FR_ANON | FR_SWAPCACHE;
-            xf->swap_slot = sl;
-            swap_ref(s, sl);
-            u64map_put(&s->swapcache, sl, x);
-            extra[k++] = x;
-        }
-        sim_time_t done = dev_submit(s->swap_dev, c->clock, DEV_READ, slot, 1 + k);
-        for (uint32_t i = 0; i < k; i++) {
-            prefetch_done(s, extra[i], &pr);
-            s->frames[extra[i]].ready_at = done;
-        }
-        if (done > ready)
-            ready = done;
-        s->n_swap_in += 1 + k;
-        s->n_swap_readahead += k;
-    }
-    count_fault(s, p, fk);
-    /* Writable only if no one else can reach this copy: this PTE and the cache hold the
-     * only references, and nobody maps it yet. Otherwise it is still COW-shared. */
-    uint32_t perms = v->prot;
-    if (s->frames[pfn].mapcount || s->swap_refs[slot] > 2)
-        perms &= ~PTE_WRITE;
-    return fault_finish(s, c, p, pte, pfn, PFN_NONE, perms, fk, slot, r, start, ready);
-}
-
-/* A page of a file or of shared anonymous memory: the page cache, else the file or swap. */
-static int object_fault(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
-                        const mem_ref_t *r, sim_time_t start)
-{
-    obj_t *o = &s->objs[v->obj];
-    uint64_t index = v->pgoff + (pte->vpn - v->start);
-    uint64_t key = ((uint64_t)v->obj << 40) | index;
-    uint64_t *hit = u64map_find(&s->pagecache, key);
-    pfn_t pfn;
-    sim_time_t ready;
-    int fk;
-    if (hit) {
-        pfn = (pfn_t)*hit;
-        fk = FK_PAGE_CACHE;
-        frame_t *f = &s->frames[pfn];
-        ready = (f->flags & FR_LOCKED) ? f->ready_at : c->clock;
-    } else {
-        pfn = frame_get(s, c, r, &ready);
-        frame_t *f = &s->frames[pfn];
-        f->flags |= FR_PAGECACHE;
-        f->obj = v->obj;
-        f->index = index;
-        u64map_put(&s->pagecache, key, pfn);
-        sim_time_t done = c->clock;
-        uint64_t *slot = o->kind == OBJ_SHM ? u64map_find(&o->swap, index) : NULL;
-        if (o->kind == OBJ_FILE) {
-            /* Readahead: the following pages of the file within this mapping, up to the first
-             * one already cached, in the same request (Linux mm/readahead.c, simplified to a
-             * fixed window). */
-            fk = FK_FILE_READ;
-            pfn_t extra[64];
-            uint32_t k = 0;
-            uint64_t last = v->pgoff + (v->end - v->start);
-            mem_ref_t pr = *r;
-            pr.next_use = VTIME_NEVER;
-            while (k < s->readahead && k < 64 && index + 1 + k < last) {
-                uint64_t xkey = ((uint64_t)v->obj << 40) | (index + 1 + k);
-                if (u64map_find(&s->pagecache, xkey))
-                    break;
-                pr.vpn = v->start + (index + 1 + k - v->pgoff);
-                pfn_t x = prefetch_frame(s, c, &pr);
-                if (x == PFN_NONE)
-                    break;
-                frame_t *xf = &s->frames[x];
-                xf->flags |= FR_PAGECACHE;
-                xf->obj = v->obj;
-                xf->index = index + 1 + k;
-                u64map_put(&s->pagecache, xkey, x);
-                extra[k++] = x;
-            }
-            done = dev_submit(s->file_dev, c->clock, DEV_READ, o->dev_base + index, 1 + k);
-            for (uint32_t i = 0; i < k; i++) {
-                prefetch_done(s, extra[i], &pr);
-                s->frames[extra[i]].ready_at = done;
-            }
-            s->n_file_read += 1 + k;
-            s->n_readahead += k;
-        } else if (slot) {
-            fk = FK_SWAP_IN;
-            f->swap_slot = (uint32_t)*slot;         /* the object's reference moves to the frame */
-            u64map_del(&o->swap, index);
-            done = dev_submit(s->swap_dev, c->clock, DEV_READ, f->swap_slot, 1);
-            s->n_swap_in++;
-        } else {
-            fk = FK_DEMAND_ZERO;
-            c->clock += s->cost.zero;
-            done = c->clock;
-        }
-        if (done > ready)
-            ready = done;
-    }
-    count_fault(s, p, fk);
-    /* A private mapping maps the cached page read-only: a write then copies it (COW). */
-    uint32_t perms = v->prot;
-    if (!(v->flags & VMA_SHARED))
-        perms &= ~PTE_WRITE;
-    int rc = fault_finish(s, c, p, pte, pfn, PFN_NONE, perms, fk, key, r, start, ready);
-    if (rc == F_DONE && r->kind == REF_WRITE && !(v->flags & VMA_SHARED))
-        rc = F_RESTART;                              /* the write restarts and copies */
-    return rc;
-}
-
-static int fault(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind)
-{
-    mm_t *mm = &s->mms[p->mm];
-    sim_time_t start = c->clock;
-    c->clock += s->cost.fault;
-    sim_clock_check(s, c->clock);        /* the slow path checks simulated time (types.h) */
-    const vma_t *v = vma_find(mm, vpn);
-    uint32_t need = mmu_need(kind);
-    if (!v) {
-        count_fault(s, p, FK_SEGV);
-        return F_SKIP;
-    }
-    if (!(v->prot & need)) {
-        count_fault(s, p, FK_PROTECTION);
-        return F_SKIP;
-    }
-    if (!s->nfree && !s->ntracked) {
-        /* Every frame holds a page still being read in: nothing can be evicted yet. Wait
-         * for the earliest completion and retry (only several processes faulting at once
-         * on fewer frames than they are get here). Not counted: the retry is the fault. */
-        sim_time_t t = SIM_TIME_MAX;
-        for (pfn_t f = 0; f < s->nframes; f++)
-            if ((s->frames[f].flags & FR_LOCKED) && s->frames[f].ready_at < t)
-                t = s->frames[f].ready_at;
-        SIM_ASSERT(s, t != SIM_TIME_MAX);
-        p->pend_pfn = PFN_NONE;
-        p->state = P_BLOCKED;
-        p->blocked_since = c->clock;
-        evq_push(&s->evq, t, EV_IO_DONE, (uint32_t)(p - s->procs), 0);
-        return F_BLOCKED;
-    }
-    pte_t *pte = pt_get(&mm->pt, vpn);
-    mem_ref_t r = mmu_ref(s, p, vpn, kind);
-    if (s->nu) {
-        /* A write that copies uses two pages: the one it found, then its copy. */
-        r.copy_next_use = r.next_use;
-        r.next_use = nu_get_src(s->nu, s->vt);
-    }
-    if (pte->flags & PTE_PRESENT) {
-        if ((pte->flags & need) == need)
-            return F_SPURIOUS;
-        SIM_ASSERT(s, kind == REF_WRITE && !(v->flags & VMA_SHARED));
-        return cow_fault(s, c, p, pte, v, &r, start);
-    }
-    /* A swap entry in a private area is an anonymous page, also in a file mapping (a private
-     * file page's copy, swapped out): it comes back from swap, not from the file. */
-    if ((pte->flags & PTE_SWAP) && !(v->flags & VMA_SHARED))
-        return swap_fault(s, c, p, pte, v, &r, start);
-    if ((v->flags & VMA_ANON) && !(v->flags & VMA_SHARED)) {
-        count_fault(s, p, FK_DEMAND_ZERO);
-        return anon_new(s, c, p, pte, v, PFN_NONE, FK_DEMAND_ZERO, &r, start);
-    }
-    return object_fault(s, c, p, pte, v, &r, start);
-}
 
 /* Everything but a plain TLB hit: a miss (walk, and the fault handler if the PTE does not
  * allow the access), or a hit whose cached rights are too few (they may have grown since the
  * fill; else a protection or copy-on-write fault). */
 int mmu_access_slow(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind, tlb_entry_t *e)
 {
-    uint32_t need = mmu_need(kind);
+    uint32_t need = pt_need(kind);
     pte_t *pte = e ? e->pte : (c->clock += s->cost.walk, pt_lookup(&s->mms[p->mm].pt, vpn));
     if (!pte || (pte->flags & (PTE_PRESENT | need)) != (PTE_PRESENT | need)) {
         for (;;) {
-            int rc = fault(s, c, p, vpn, kind);
+            int rc = fault_handle(s, c, p, vpn, kind);
             if (rc == F_BLOCKED)
                 return 1;
             if (rc == F_SKIP)
@@ -578,7 +47,7 @@ int mmu_access_slow(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind, t
     } else {
         pte->flags |= s->hit_bits[kind] | PTE_REF;
         tlb_fill(&c->tlb, e, p->mm, vpn, pte);
-        repl_hit(s, p, vpn, kind, pte->val);
+        policy_hit(s, p, vpn, kind, pte->val);
     }
     return 0;
 }
@@ -599,8 +68,8 @@ int mmu_run_hits(sim_t *s, cpu_t *c, proc_t *p, const wl_run_t *run)
     for (unsigned i = 0; i < run->m; i++) {
         tlb_entry_t *x = tlb_peek(&c->tlb, p->mm, run->page[i] >> shift);
         unsigned k = run->kinds[i];
-        uint32_t need = (k & 1 ? mmu_need(REF_READ) : 0) | (k & 2 ? mmu_need(REF_WRITE) : 0) |
-                        (k & 4 ? mmu_need(REF_IFETCH) : 0);
+        uint32_t need = (k & 1 ? pt_need(REF_READ) : 0) | (k & 2 ? pt_need(REF_WRITE) : 0) |
+                        (k & 4 ? pt_need(REF_IFETCH) : 0);
         if (!x || (x->perms & need) != need)
             return 0;
         /* With pages larger than the run's, several run pages are one: it takes the place of
@@ -619,8 +88,8 @@ int mmu_run_hits(sim_t *s, cpu_t *c, proc_t *p, const wl_run_t *run)
     }
     sim_time_t dt;
     if (ck_mul_u64(run->n, s->cost.tlb_hit, &dt) || ck_add_u64(c->clock, dt, &c->clock))
-        sim_clock_check(s, SIM_TIME_MAX);
-    sim_clock_check(s, c->clock);
+        cpu_clock_check(s, SIM_TIME_MAX);
+    cpu_clock_check(s, c->clock);
     c->tlb.hits += run->n;
     uint64_t end = c->tlb.clock + run->n;
     for (unsigned j = 0; j < m; j++) {
@@ -634,7 +103,7 @@ int mmu_run_hits(sim_t *s, cpu_t *c, proc_t *p, const wl_run_t *run)
             x->set |= (uint16_t)want;
         }
         /* the kind of the page's last reference is not known; LAST_ONLY policies ignore it */
-        repl_hit(s, p, x->vpn, k & 4 ? REF_IFETCH : k & 2 ? REF_WRITE : REF_READ, x->pfn);
+        policy_hit(s, p, x->vpn, k & 4 ? REF_IFETCH : k & 2 ? REF_WRITE : REF_READ, x->pfn);
         if (k & 3)
             c->last[0] = x;
         if (k & 4)

@@ -27,7 +27,7 @@ void pt_free(pagetable_t *pt)
 }
 
 
-static void rehash(pagetable_t *pt)
+static void pt_rehash(pagetable_t *pt)
 {
     size_t cap = (pt->mask + 1) * 2;
     uint32_t *slots = xcalloc(cap, sizeof *pt->slots, "a page table");   /* the old one */
@@ -65,6 +65,6 @@ pte_t *pt_get(pagetable_t *pt, vpn_t vpn)
     e->flags = 0;
     pt->slots[h] = (uint32_t)(++pt->n);
     if (2 * pt->n > pt->mask + 1)
-        rehash(pt);
+        pt_rehash(pt);
     return e;
 }

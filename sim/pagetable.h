@@ -29,6 +29,14 @@ typedef struct pte {
     uint32_t flags;
 } pte_t;
 
+/* The permission a reference needs: a shift, not a branch (kinds interleave unpredictably). */
+_Static_assert(REF_READ == 0 && REF_WRITE == 1 && REF_IFETCH == 2 && PTE_WRITE == PTE_READ << 1 &&
+               PTE_EXEC == PTE_READ << 2, "pt_need relies on the kinds and permissions lining up");
+static inline uint32_t pt_need(ref_kind_t k)
+{
+    return (uint32_t)PTE_READ << k;
+}
+
 #define PT_CHUNK 1024
 
 typedef struct pagetable {

@@ -19,56 +19,19 @@
  * until reclaim.high frames are free. Clean victims are freed at once; dirty ones are
  * written back asynchronously and freed by the write's completion event, so faults find free
  * frames instead of waiting behind a write-back. Its work runs on its own clock, not a CPU. */
-#include "engine.h"
-
-/* Unmaps every PTE of pfn, folding their dirty bits into the frame. Each PTE becomes a
- * swap entry for `slot` (anonymous pages with a swap copy) or empty. */
-void frame_unmap_all(sim_t *s, cpu_t *c, pfn_t pfn, uint32_t slot)
-{
-    frame_t *f = &s->frames[pfn];
-    while (f->rmap) {
-        rmap_node_t *n = &s->rmap[f->rmap];
-        pte_t *pte = n->pte;
-        if (pte->flags & PTE_DIRTY)
-            f->flags |= FR_DIRTY;
-        c->clock += s->cost.shootdown * shootdown(s, n->mm, n->vpn);
-        s->mms[n->mm].resident--;
-        uint32_t perms = pte->flags & PTE_PERMS;
-        if (slot) {
-            pte->flags = PTE_SWAP | perms;
-            pte->val = slot;
-            swap_ref(s, slot);
-        } else {
-            pte->flags = perms;
-            pte->val = 0;
-        }
-        rmap_del(s, pfn, pte);
-    }
-}
-
-/* Takes pfn out of the swap cache or page cache it is in. */
-void frame_uncache(sim_t *s, pfn_t pfn)
-{
-    frame_t *f = &s->frames[pfn];
-    if (f->flags & FR_SWAPCACHE) {
-        u64map_del(&s->swapcache, f->swap_slot);
-        swap_unref(s, f->swap_slot);
-        f->swap_slot = 0;
-        f->flags &= ~FR_SWAPCACHE;
-    }
-    if (f->flags & FR_PAGECACHE) {
-        u64map_del(&s->pagecache, ((uint64_t)f->obj << 40) | f->index);
-        f->flags &= ~FR_PAGECACHE;
-    }
-}
+#include "sim_int.h"
+#include "frame.h"
+#include "policy.h"
+#include "reclaim.h"
+#include "swap.h"
 
 /* Evicts one page chosen by the policy; returns its frame, ready at *ready. */
-static pfn_t evict(sim_t *s, cpu_t *c, const mem_ref_t *ref, sim_time_t *ready)
+static pfn_t reclaim_evict(sim_t *s, cpu_t *c, const mem_ref_t *ref, sim_time_t *ready)
 {
-    pfn_t pfn = repl_victim(s, ref);
+    pfn_t pfn = policy_victim(s, ref);
     SIM_ASSERT(s, pfn < s->nframes && (s->frames[pfn].flags & FR_TRACKED));
     frame_t *f = &s->frames[pfn];
-    repl_untrack(s, pfn, REPL_EVICT);
+    policy_untrack(s, pfn, REPL_EVICT);
     s->n_evict++;
     c->clock += s->cost.evict;
     *ready = c->clock;
@@ -123,7 +86,7 @@ static pfn_t evict(sim_t *s, cpu_t *c, const mem_ref_t *ref, sim_time_t *ready)
     return pfn;
 }
 
-pfn_t frame_get(sim_t *s, cpu_t *c, const mem_ref_t *ref, sim_time_t *ready)
+pfn_t reclaim_get_frame(sim_t *s, cpu_t *c, const mem_ref_t *ref, sim_time_t *ready)
 {
     pfn_t pfn = frame_alloc_free(s);
     if (s->wm_high && s->nfree < s->wm_low && !s->reclaim_pending) {
@@ -135,7 +98,7 @@ pfn_t frame_get(sim_t *s, cpu_t *c, const mem_ref_t *ref, sim_time_t *ready)
         return pfn;
     }
     SIM_ASSERT(s, s->ntracked > 0);          /* callers wait for memory before this */
-    return evict(s, c, ref, ready);          /* direct reclaim */
+    return reclaim_evict(s, c, ref, ready);          /* direct reclaim */
 }
 
 void reclaim_background(sim_t *s, sim_time_t now)
@@ -148,7 +111,7 @@ void reclaim_background(sim_t *s, sim_time_t now)
     mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .kind = REF_READ};
     while (s->nfree < s->wm_high && s->ntracked > 0) {
         sim_time_t ready;
-        pfn_t pfn = evict(s, k, &r, &ready);
+        pfn_t pfn = reclaim_evict(s, k, &r, &ready);
         s->n_kswapd_evict++;
         if (ready > k->clock) {
             s->frames[pfn].flags |= FR_LOCKED;       /* in write-back until the event */

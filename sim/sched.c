@@ -43,18 +43,24 @@
  * pages are all in the TLB: a probe and a policy call per page (mmu_run_hits); under rr a
  * process's stream also passes over other processes' runs without decoding them.
  *
- * Process identity with several files. Two files may use the same pids (each is a recording
- * of its own), so the engine's pid is not the file's: the setup pass gives every (file, pid)
- * it meets, fork children and waited-for children included, the next engine pid (1, 2, ...
- * in order of first appearance) in a map, and each stream turns its file's pids into engine
- * pids as it reads them. With one file the engine's pids are the file's. Messages and the
- * results name the file's pid (and the results the file): sched_file_pid.
+ * Process identity with several files: each (file, pid) gets its own engine pid in the setup
+ * pass (proc.c, proc_engine_pid); messages and results name the file's pid (proc_file_pid).
  *
  * Inputs read more than once. rr opens its file once per process, and OPT's next-use pass
  * reads it before the run: a pipe, a FIFO or `<(...)` cannot be read twice (the streams would
  * take each other's lines), so such an input is spooled once to an unlinked temporary file
  * (wl_spool, input.c), and every stream reads that, under the original name. */
-#include "engine.h"
+#include "sim_int.h"
+#include "check.h"
+#include "fault.h"
+#include "mmu.h"
+#include "policy.h"
+#include "proc.h"
+#include "reclaim.h"
+#include "sched.h"
+#include "stats.h"
+#include "vma.h"
+#include "sim/base/xalloc.h"
 #include "sim/base/progress.h"
 #include "sim/base/spec.h"
 #include "workloads/pgid.h"
@@ -65,66 +71,17 @@
 
 struct sched_inputs {
     wl_spool_t *spool;       /* per trace file: the copy a stream opens, if it had to be made */
-    u64map_t ids;            /* several files: (file << 32 | file's pid) -> engine pid */
-    spid_t *file_pid;        /* by engine pid - 1: the file's pid, */
-    uint32_t *file;          /* and the file's index */
-    uint32_t n, cap;         /* engine pids given */
 };
-
-spid_t sched_file_pid(const sim_t *s, spid_t pid, uint32_t *trace)
-{
-    const struct sched_inputs *in = s->inputs;
-    if (!in || !in->n || pid == 0 || pid > in->n) {
-        if (trace)
-            *trace = 0;
-        return pid;
-    }
-    if (trace)
-        *trace = in->file[pid - 1];
-    return in->file_pid[pid - 1];
-}
-
-/* The engine pid of file t's pid: the same with one file; with several, the one the setup
- * pass gave it, or (add) a new one. 0 when not known and not added, or out of memory. */
-static spid_t engine_pid(sim_t *s, uint32_t t, spid_t pid, int add)
-{
-    struct sched_inputs *in = s->inputs;
-    if (s->ntraces <= 1)
-        return pid;
-    uint64_t key = (uint64_t)t << 32 | pid;
-    const uint64_t *v = u64map_find(&in->ids, key);
-    if (v)
-        return (spid_t)*v;
-    if (!add || in->n == UINT32_MAX - 1)
-        return 0;
-    if (in->n == in->cap) {
-        uint32_t cap = in->cap ? 2 * in->cap : 64;
-        spid_t *fp = realloc(in->file_pid, cap * sizeof *fp);
-        if (fp)
-            in->file_pid = fp;
-        uint32_t *f = realloc(in->file, cap * sizeof *f);
-        if (f)
-            in->file = f;
-        if (!fp || !f)
-            return 0;
-        in->cap = cap;
-    }
-    in->file_pid[in->n] = pid;
-    in->file[in->n] = t;
-    u64map_put(&in->ids, key, ++in->n);
-    return (spid_t)in->n;
-}
 
 /* Whether runs (wl.h) may be replayed from their summaries: only where mmu_run_hits is
  * exact. (Paranoid runs check after each run taken whole, as after any other step.) */
-static int runs_ok(const sim_t *s)
+static int sched_runs_ok(const sim_t *s)
 {
-    return s->page_shift >= WL_RUN_SHIFT && s->cpus[0].tlb.sets &&
-           (!s->repl->on_hit || (s->repl->flags & REPL_HIT_LAST_ONLY));
+    return s->page_shift >= WL_RUN_SHIFT && s->cpus[0].tlb.sets && policy_hits_any_order(s);
 }
 
 /* Opens trace i for a process stream: its spooled copy if it has one, named as the original. */
-static wl_t *open_stream(sim_t *s, int i, char *err)
+static wl_t *stream_open(sim_t *s, int i, char *err)
 {
     char e[WL_ERR_LEN];
     const char *path = s->inputs && s->inputs->spool[i].path[0] ? s->inputs->spool[i].path : s->traces[i];
@@ -134,7 +91,7 @@ static wl_t *open_stream(sim_t *s, int i, char *err)
         return NULL;
     }
     wl->page_shift = s->page_shift;
-    wl->want_runs = runs_ok(s);
+    wl->want_runs = sched_runs_ok(s);
     return wl;
 }
 
@@ -156,7 +113,7 @@ static int stream_next(sim_t *s, proc_t *p, wl_rec_t *r, char *err)
         r->pid = p->pid;
         if (r->type == WL_FORK || (r->type == WL_WAIT && r->pid2)) {   /* a wait's 0: any child */
             spid_t fp = r->pid2;
-            if (!(r->pid2 = engine_pid(s, p->trace, fp, 0))) {
+            if (!(r->pid2 = proc_engine_pid(s, p->trace, fp, 0))) {
                 snprintf(err, SIM_ERR_LEN, "%s: pid %u was not in the file when it was first "
                          "read (did it change?)", wl_where(p->stream, r->line, (char[4200]){0}, 4200), fp);
                 return -1;
@@ -206,7 +163,7 @@ static void runq_push(sim_t *s, uint32_t pi, sim_time_t when)
 
 /* "FILE:LINE: message" about the record being handled; -1. */
 __attribute__((format(printf, 3, 4)))
-static int wait_error(const sim_t *s, char *err, const char *fmt, ...)
+static int sched_wait_error(const sim_t *s, char *err, const char *fmt, ...)
 {
     char msg[160];
     va_list ap;
@@ -241,20 +198,20 @@ static int sched_wait(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err)
 {
     uint32_t pi = (uint32_t)(proc_get(s, r->pid) - s->procs);
     proc_t *p = &s->procs[pi];
-    spid_t fpid = sched_file_pid(s, r->pid, NULL), fpid2 = sched_file_pid(s, r->pid2, NULL);
+    spid_t fpid = proc_file_pid(s, r->pid, NULL), fpid2 = proc_file_pid(s, r->pid2, NULL);
     if (p->state == P_EXITED)
-        return wait_error(s, err, "pid %u has already exited", fpid);
+        return sched_wait_error(s, err, "pid %u has already exited", fpid);
     s->n_waits++;
     if (r->pid2) {
         const uint64_t *ci = u64map_find(&s->pid2proc, r->pid2);
         proc_t *ch = ci ? &s->procs[*ci] : NULL;
         if (!ch || ch->parent != pi + 1)
-            return wait_error(s, err, "wait: pid %u is not a child of pid %u", fpid2, fpid);
+            return sched_wait_error(s, err, "wait: pid %u is not a child of pid %u", fpid2, fpid);
         if (ch->reaped)
-            return wait_error(s, err, "wait: pid %u has already been waited for (by pid %u)",
+            return sched_wait_error(s, err, "wait: pid %u has already been waited for (by pid %u)",
                               fpid2, fpid);
         if (p->n_unreaped <= p->n_any_pending)
-            return wait_error(s, err, "wait: pid %u has no child left to wait for (its earlier waits "
+            return sched_wait_error(s, err, "wait: pid %u has no child left to wait for (its earlier waits "
                               "for any child take them all)", fpid);
         if (ch->state == P_EXITED)
             wait_take(p, ch);
@@ -278,7 +235,7 @@ static int sched_wait(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err)
         SIM_ASSERT(s, !"a zombie child to take");
     }
     if (p->n_unreaped <= p->n_any_pending)
-        return wait_error(s, err, "wait: pid %u has no child to wait for", fpid);
+        return sched_wait_error(s, err, "wait: pid %u has no child to wait for", fpid);
     if (s->rr)
         wait_block(s, c, p, 0);
     else
@@ -312,13 +269,13 @@ static void wait_child_exited(sim_t *s, cpu_t *c, uint32_t ci)
     }
 }
 
-/* An event record, in both schedules: the address space's part in vm_event (vma.c), the
+/* An event record, in both schedules: the address space's part in vma_event (vma.c), the
  * process tree's here. */
 static int sched_event(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err)
 {
     if (r->type == WL_WAIT)
         return sched_wait(s, c, r, err);
-    if (vm_event(s, c, r, err))
+    if (vma_event(s, c, r, err))
         return -1;
     if (r->type == WL_FORK) {
         uint32_t pi = (uint32_t)*u64map_find(&s->pid2proc, r->pid);
@@ -346,9 +303,9 @@ static void wait_finish(sim_t *s)
 }
 
 /* Gives process pi (just created) its stream over trace t from record `skip`. */
-static int attach_stream(sim_t *s, uint32_t pi, int t, spid_t filter, uint64_t skip, char *err)
+static int stream_attach(sim_t *s, uint32_t pi, int t, spid_t filter, uint64_t skip, char *err)
 {
-    wl_t *wl = open_stream(s, t, err);
+    wl_t *wl = stream_open(s, t, err);
     if (!wl)
         return -1;
     proc_t *p = &s->procs[pi];
@@ -366,14 +323,14 @@ static int sched_cow_reuse(void *ctx, int exclusive)
 {
     sim_t *s = ctx;
     cow_page_t pg = {.mapcount = 1, .exclusive = exclusive};
-    return s->cow->at_write(s->cow_state, &pg) == COW_REUSE;
+    return policy_cow_at_write(s, &pg) == COW_REUSE;
 }
 
 static int sched_cow_copy_at_fork(void *ctx)
 {
     sim_t *s = ctx;
     cow_page_t pg = {.mapcount = 1};
-    return s->cow->at_fork(s->cow_state, &pg) == COW_COPY;
+    return policy_cow_at_fork(s, &pg) == COW_COPY;
 }
 
 int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntraces, char *err)
@@ -434,7 +391,7 @@ int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntra
         snprintf(err, SIM_ERR_LEN, "out of memory");
         return SIM_ESYS;
     }
-    u64map_init(&s->inputs->ids);
+    u64map_init(&s->pids.ids);
     for (int i = 0; i < ntraces; i++)
         s->inputs->spool[i].fd = -1;
     for (int i = 0; i < ntraces; i++) {
@@ -451,9 +408,9 @@ int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntra
     if (s->rr) {
         /* One pass over each file finds its processes: every pid that appears before any fork
          * creates it starts at time 0 with its own stream; forked ones start at their fork.
-         * With several files it also gives each (file, pid) its engine pid (engine_pid). */
+         * With several files it also gives each (file, pid) its engine pid (proc_engine_pid). */
         for (int i = 0; i < ntraces; i++) {
-            wl_t *wl = open_stream(s, i, err);
+            wl_t *wl = stream_open(s, i, err);
             if (!wl)
                 return -1;
             u64map_t seen;
@@ -472,9 +429,9 @@ int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntra
                     wl_split(&r, s->page_shift, &vpn, &npages);
                     s->vt_total += npages;
                 }
-                spid_t pid = engine_pid(s, (uint32_t)i, r.pid, 1);
+                spid_t pid = proc_engine_pid(s, (uint32_t)i, r.pid, 1);
                 if (ntraces > 1 && (!pid || ((r.type == WL_FORK || (r.type == WL_WAIT && r.pid2)) &&
-                                             !engine_pid(s, (uint32_t)i, r.pid2, 1)))) {
+                                             !proc_engine_pid(s, (uint32_t)i, r.pid2, 1)))) {
                     snprintf(err, SIM_ERR_LEN, "%s: too many processes (out of memory or of "
                              "pids)", wl_where(wl, r.line, (char[4200]){0}, 4200));
                     rc = -1;
@@ -487,7 +444,7 @@ int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntra
                     continue;
                 u64map_put(&seen, r.pid, 1);
                 uint32_t pi = (uint32_t)(proc_get(s, pid) - s->procs);
-                if (attach_stream(s, pi, i, r.pid, 0, err)) {
+                if (stream_attach(s, pi, i, r.pid, 0, err)) {
                     rc = -1;
                     attach_failed = 1;
                     break;
@@ -505,14 +462,14 @@ int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntra
         }
         return 0;
     }
-    s->wl = open_stream(s, 0, err);
+    s->wl = stream_open(s, 0, err);
     if (!s->wl)
         return -1;
     s->wl->progress = s->progress;                 /* nu_build reports its pass */
     if (s->needs_next_use) {
         char e[WL_ERR_LEN];
         pgid_cow_t cow = {.ctx = s, .reuse = sched_cow_reuse, .copy_at_fork = sched_cow_copy_at_fork,
-                          .neighbours = s->cow->neighbours ? s->cow->neighbours(s->cow_state) : 0};
+                          .neighbours = policy_cow_neighbours(s)};
         s->nu = nu_build(s->wl, s->page_shift, &cow, e);
         if (!s->nu) {
             snprintf(err, SIM_ERR_LEN, "%s", e);
@@ -541,9 +498,6 @@ void sched_teardown(sim_t *s)
         for (int i = 0; s->inputs->spool && i < s->ntraces; i++)
             wl_spool_free(&s->inputs->spool[i]);
         free(s->inputs->spool);
-        u64map_free(&s->inputs->ids);
-        free(s->inputs->file_pid);
-        free(s->inputs->file);
         free(s->inputs);
         s->inputs = NULL;
     }
@@ -551,16 +505,16 @@ void sched_teardown(sim_t *s)
 
 /* Paranoid mode (config "paranoid", or the PAGESIM_PARANOID build): every invariant of
  * check.c after every record and event. O(frames + PTEs) each time: for tests, not speed. */
-static void paranoid_check(const sim_t *s)
+static void sched_paranoid_check(const sim_t *s)
 {
     char msg[512];
     if (check_all(s, msg, sizeof msg))
-        sim_assert_fail(s, msg, __FILE__, __LINE__);
+        check_assert_fail(s, msg, __FILE__, __LINE__);
 }
 
 /* CPU c goes on in address space mm: a change costs a context switch (CPU work), and
  * without ASIDs a TLB flush. The first address space a CPU runs costs nothing. */
-static void switch_mm(sim_t *s, cpu_t *c, uint32_t mm, int flush_on_switch)
+static void sched_switch_mm(sim_t *s, cpu_t *c, uint32_t mm, int flush_on_switch)
 {
     if (c->last_mm == mm)
         return;
@@ -575,7 +529,7 @@ static void switch_mm(sim_t *s, cpu_t *c, uint32_t mm, int flush_on_switch)
 }
 
 /* Runs every event due at or before `now`. */
-static void run_events(sim_t *s, sim_time_t now)
+static void sched_run_events(sim_t *s, sim_time_t now)
 {
     event_t ev;
     while (evq_next_time(&s->evq) <= now && evq_pop(&s->evq, &ev)) {
@@ -585,7 +539,7 @@ static void run_events(sim_t *s, sim_time_t now)
             SIM_ASSERT(s, p->state == P_BLOCKED);
             p->state = P_RUNNABLE;
             p->blocked_ps += ev.when - p->blocked_since;
-            mmu_fault_complete(s, p, ev.when, 0);
+            fault_complete(s, p, ev.when, 0);
             if (s->rr)
                 runq_push(s, ev.a, ev.when);
             break;
@@ -600,12 +554,12 @@ static void run_events(sim_t *s, sim_time_t now)
             SIM_ASSERT(s, !"unexpected event kind");
         }
         if (s->paranoid)
-            paranoid_check(s);
+            sched_paranoid_check(s);
     }
 }
 
 /* CPU c idles until p is runnable again; returns the idle time. */
-static sim_time_t wait_for(sim_t *s, cpu_t *c, proc_t *p)
+static sim_time_t sched_wait_io(sim_t *s, cpu_t *c, proc_t *p)
 {
     sim_time_t idle = 0;
     while (p->state == P_BLOCKED) {
@@ -615,21 +569,21 @@ static sim_time_t wait_for(sim_t *s, cpu_t *c, proc_t *p)
             idle += t - c->clock;
             c->clock = t;
         }
-        run_events(s, c->clock);
+        sched_run_events(s, c->clock);
     }
     return idle;
 }
 
 /* The page references of one access, from vpn on; the first one has already been tried
  * (and blocked) when `tried`. Returns the time spent waiting for I/O. */
-static sim_time_t access_pages(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, uint64_t npages,
+static sim_time_t sched_access_pages(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, uint64_t npages,
                                ref_kind_t kind, int tried)
 {
     sim_time_t idle = 0;
     for (uint64_t i = 0; i < npages; i++, vpn++) {
         int blocked = tried && i == 0 ? 1 : mmu_access(s, c, p, vpn, kind);
         while (blocked) {
-            idle += wait_for(s, c, p);
+            idle += sched_wait_io(s, c, p);
             if (p->access_done) {          /* the completion finished the access */
                 p->access_done = 0;
                 break;
@@ -687,7 +641,7 @@ static inline int trace_proc(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec
                  wl_where(s->wl, rec->line, (char[4200]){0}, 4200), rec->pid);
         return -1;
     }
-    switch_mm(s, c, t->p->mm, t->flush_on_switch);
+    sched_switch_mm(s, c, t->p->mm, t->flush_on_switch);
     return 0;
 }
 
@@ -712,15 +666,15 @@ static inline int trace_rec(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec,
     if (__builtin_expect(npages == 1, 1) && !mmu_access(s, c, p, vpn, (ref_kind_t)rec->kind))
         s->vt++;                       /* the usual case, without the loop's bookkeeping */
     else
-        idle = access_pages(s, c, p, vpn, npages, (ref_kind_t)rec->kind, npages == 1);
+        idle = sched_access_pages(s, c, p, vpn, npages, (ref_kind_t)rec->kind, npages == 1);
     p->cpu_ps += c->clock - t0 - idle;
     c->busy_ps += c->clock - t0 - idle;
     if (evq_next_time(&s->evq) <= c->clock)
-        run_events(s, c->clock);
+        sched_run_events(s, c->clock);
     if (s->n_access >= t->next_tl)
         trace_tick(s, t);
     if (s->paranoid)
-        paranoid_check(s);
+        sched_paranoid_check(s);
     return 0;
 }
 
@@ -747,7 +701,7 @@ static int trace_run(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, wl_rec
         c->busy_ps += dt;
         s->runs_whole++;
         if (s->paranoid)
-            paranoid_check(s);
+            sched_paranoid_check(s);
         return 0;
     }
     s->runs_expanded++;
@@ -762,7 +716,7 @@ static int trace_run(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, wl_rec
     return 0;
 }
 
-static int run_trace(sim_t *s, char *err)
+static int trace_schedule(sim_t *s, char *err)
 {
     cpu_t *c = &s->cpus[0];
     trace_t t = {
@@ -773,7 +727,7 @@ static int run_trace(sim_t *s, char *err)
     wl_rec_t batch[TRACE_BATCH], runbuf[WL_RUN_MAX];
     int rc;
     s->cur_wl = s->wl;
-    s->wl->want_runs = runs_ok(s);
+    s->wl->want_runs = sched_runs_ok(s);
     while ((rc = wl_fill(s->wl, batch, TRACE_BATCH)) > 0) {
         for (const wl_rec_t *rec = batch; rec < batch + rc; rec++)
             if (rec->type == WL_RUN ? trace_run(s, c, &t, rec, runbuf, err) : trace_rec(s, c, &t, rec, err))
@@ -788,7 +742,7 @@ static int run_trace(sim_t *s, char *err)
         sim_time_t tm = evq_next_time(&s->evq);
         if (tm > c->clock)
             c->clock = tm;
-        run_events(s, c->clock);
+        sched_run_events(s, c->clock);
     }
     return 0;
 }
@@ -796,18 +750,18 @@ static int run_trace(sim_t *s, char *err)
 #define RR_SLICE PS_PER_US   /* how far one CPU may run past the next CPU's clock */
 
 /* Puts process pi on CPU c: idles c until the process is ready, then switches to it. */
-static void switch_to(sim_t *s, cpu_t *c, uint32_t pi, int flush_on_switch)
+static void rr_switch_to(sim_t *s, cpu_t *c, uint32_t pi, int flush_on_switch)
 {
     proc_t *p = &s->procs[pi];
     if (c->clock < p->ready_at)
         c->clock = p->ready_at;
-    switch_mm(s, c, p->mm, flush_on_switch);
+    sched_switch_mm(s, c, p->mm, flush_on_switch);
     c->cur = (int32_t)pi;
     p->state = P_RUNNING;
     c->quantum_end = c->clock + s->quantum;
 }
 
-static void note_access(sim_t *s, proc_t *p, const wl_rec_t *r)
+static void sched_note_access(sim_t *s, proc_t *p, const wl_rec_t *r)
 {
     s->n_access++;
     s->n_kind[r->kind]++;
@@ -817,7 +771,7 @@ static void note_access(sim_t *s, proc_t *p, const wl_rec_t *r)
 }
 
 /* Runs CPU c's process until it blocks, exits or ends, or c's clock reaches limit. */
-static int run_slice(sim_t *s, cpu_t *c, sim_time_t limit, char *err)
+static int rr_slice(sim_t *s, cpu_t *c, sim_time_t limit, char *err)
 {
     uint32_t pi = (uint32_t)c->cur;
     sim_time_t t0 = c->clock;
@@ -906,7 +860,7 @@ static int run_slice(sim_t *s, cpu_t *c, sim_time_t limit, char *err)
             }
             if (r.type == WL_FORK) {
                 uint32_t ci = (uint32_t)*u64map_find(&s->pid2proc, r.pid2);
-                if (attach_stream(s, ci, (int)p->trace, sched_file_pid(s, r.pid2, NULL), p->rec_index, err)) {
+                if (stream_attach(s, ci, (int)p->trace, proc_file_pid(s, r.pid2, NULL), p->rec_index, err)) {
                     rc = -1;
                     goto out;
                 }
@@ -914,7 +868,7 @@ static int run_slice(sim_t *s, cpu_t *c, sim_time_t limit, char *err)
             }
             continue;
         }
-        note_access(s, p, &r);
+        sched_note_access(s, p, &r);
         p->cur = r;
         wl_split(&r, s->page_shift, &p->cur_vpn, &p->cur_left);
     }
@@ -926,7 +880,7 @@ out:
     return rc;
 }
 
-static int run_rr(sim_t *s, char *err)
+static int rr_schedule(sim_t *s, char *err)
 {
     const int flush_on_switch = !json_is_true(json_object_get(json_object_get(s->cfg, "tlb"), "asid"));
     for (;;) {
@@ -936,7 +890,7 @@ static int run_rr(sim_t *s, char *err)
                 uint32_t pi = s->runq[s->rq_head];
                 s->rq_head = (s->rq_head + 1) % s->rq_cap;
                 s->rq_n--;
-                switch_to(s, &s->cpus[i], pi, flush_on_switch);
+                rr_switch_to(s, &s->cpus[i], pi, flush_on_switch);
             }
         cpu_t *c = NULL;
         sim_time_t second = SIM_TIME_MAX;
@@ -959,17 +913,17 @@ static int run_rr(sim_t *s, char *err)
             for (uint32_t i = 0; i < s->ncpus; i++)
                 if (s->cpus[i].clock < t_ev)
                     s->cpus[i].clock = t_ev;        /* all idle until the next completion */
-            run_events(s, t_ev);
+            sched_run_events(s, t_ev);
             continue;
         }
         if (t_ev <= c->clock) {
-            run_events(s, c->clock);
+            sched_run_events(s, c->clock);
             continue;
         }
         sim_time_t limit = c->quantum_end < t_ev ? c->quantum_end : t_ev;
         if (second != SIM_TIME_MAX && second + RR_SLICE < limit)
             limit = second + RR_SLICE;
-        if (run_slice(s, c, limit, err))
+        if (rr_slice(s, c, limit, err))
             return -1;
         if (c->cur >= 0 && c->clock >= c->quantum_end) {
             if (s->rq_n) {                          /* time slice over, others wait: preempt */
@@ -980,13 +934,13 @@ static int run_rr(sim_t *s, char *err)
             }
         }
         if (s->paranoid)
-            paranoid_check(s);
+            sched_paranoid_check(s);
     }
     return 0;
 }
 
 /* The run's part of its progress line: faults and simulated time so far. */
-static void run_progress(void *ctx, char *buf, size_t n)
+static void sched_progress(void *ctx, char *buf, size_t n)
 {
     const sim_t *s = ctx;
     uint64_t faults = 0;
@@ -1002,14 +956,13 @@ static void run_progress(void *ctx, char *buf, size_t n)
              sec < 10 ? 3 : 1, sec);
 }
 
-int sim_run(sim_t *s, char *err)
+int sched_run(sim_t *s, char *err)
 {
-    SIM_ASSERT(s, !s->finished);
     /* Page references, as the results' "references" and OPT's next-use pass count them. rr:
      * the setup pass counted them; trace: the file's bytes read tell how far. */
     progress_pass(s->progress, "simulating", "refs", s->rr ? NULL : wl_progress_pos, s->wl,
-                  s->rr ? s->vt_total : 0, run_progress, s);
-    int rc = s->rr ? run_rr(s, err) : run_trace(s, err);
+                  s->rr ? s->vt_total : 0, sched_progress, s);
+    int rc = s->rr ? rr_schedule(s, err) : trace_schedule(s, err);
     if (rc)
         return rc;
     progress_end(s->progress, s->vt);
@@ -1021,7 +974,6 @@ int sim_run(sim_t *s, char *err)
         stats_interval(s);
     wait_finish(s);
     if (s->paranoid)
-        paranoid_check(s);
-    s->finished = 1;
+        sched_paranoid_check(s);
     return 0;
 }

@@ -1,13 +1,19 @@
-/* sim.c - one simulation: creation from a validated config, the run loop, teardown.
+/* sim.c - one simulation: creation from a validated config, running it, results, teardown,
+ * and the atomic writing of result files.
  *
- * The run loop is the hybrid the design describes: references run in a tight loop on the
- * CPU, charging integer picoseconds, and the event queue is consulted only by comparing the
- * CPU clock with the earliest event's time (one compare per reference). With the "trace"
- * schedule the whole file is one stream executed in file order on one CPU, whatever pid a
- * line names: the order is fixed, which the textbook counts and OPT need. When the stream's
- * process blocks on I/O nothing else can run (the order is fixed), so the CPU idles until
- * the completion event. */
-#include "engine.h"
+ * sim_create validates the config, then builds the machine in the order its parts depend on
+ * one another (rng and devices, CPUs and TLBs, frames and swap, the policies, the schedule
+ * and its inputs, statistics); any failure frees what was built (sim_free copes with a
+ * half-built sim_t). Out of memory or an overflow of simulated time deep in a step comes back
+ * through the error trap (xalloc.h) as its kind and message. The run loop itself is
+ * sched.c's (sched_run); the layering of the engine is written in sim_int.h. */
+#include "sim_int.h"
+#include "frame.h"
+#include "policy.h"
+#include "proc.h"
+#include "sched.h"
+#include "stats.h"
+#include "swap.h"
 
 #include <stddef.h>
 #include "sim/base/progress.h"
@@ -22,16 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-void sim_assert_fail(const sim_t *s, const char *what, const char *file, int line)
-{
-    fprintf(stderr, "pagesim: internal error at %s:%d: %s\n", file, line, what);
-    if (s)
-        fprintf(stderr, "  at simulated time %.3f ns, page reference %llu, event sequence %llu\n",
-                s->cpus ? (double)s->cpus[0].clock / PS_PER_NS : 0.0, (unsigned long long)s->vt,
-                (unsigned long long)s->evq.next_seq);
-    abort();
-}
 
 static int cfg_int(const json_t *cfg, const char *key, long long lo, long long hi, long long *out, char *err)
 {
@@ -73,61 +69,6 @@ static int parse_costs(sim_t *s, const json_t *costs, char *err)
         }
     }
     return 0;
-}
-
-proc_t *proc_get(sim_t *s, spid_t pid)
-{
-    uint64_t *i = u64map_find(&s->pid2proc, pid);
-    if (i)
-        return &s->procs[*i];
-    if (s->nprocs == s->capprocs) {
-        s->capprocs = s->capprocs ? 2 * s->capprocs : 8;
-        s->procs = xrealloc(s->procs, xmul(s->capprocs, sizeof *s->procs, "processes"), "processes");
-    }
-    proc_t *p = &s->procs[s->nprocs];
-    memset(p, 0, sizeof *p);
-    p->pid = pid;
-    p->mm = mm_new(s);
-    p->state = P_RUNNABLE;
-    p->pend_old = PFN_NONE;
-    u64map_put(&s->pid2proc, pid, s->nprocs);
-    s->nprocs++;
-    return p;
-}
-
-uint32_t mm_new(sim_t *s)
-{
-    if (s->nmms == s->capmms) {
-        s->capmms = s->capmms ? 2 * s->capmms : 8;
-        s->mms = xrealloc(s->mms, xmul(s->capmms, sizeof *s->mms, "address spaces"), "address spaces");
-    }
-    mm_t *mm = &s->mms[s->nmms];
-    memset(mm, 0, sizeof *mm);
-    pt_init(&mm->pt);
-    mm->users = 1;
-    mm->implicit = 1;
-    return s->nmms++;
-}
-
-void sim_clock_overflow(const sim_t *s)
-{
-    xtrap_throw(SIM_EINPUT, "simulated time reached 2^63 ps (about 106 days) at page reference %llu: "
-                "the costs (costs.*), the device latencies (swap_dev, file_dev) or the quantum are "
-                "too large for this trace", (unsigned long long)s->vt);
-}
-
-/* "unknown policy 'x' (known: a b c)": registry is a NULL-terminated table of repl_ops_t
- * or cow_ops_t pointers; both structs begin with their name, and a pointer to a struct,
- * converted, points to its first member (C11 6.7.2.1p15). */
-_Static_assert(offsetof(repl_ops_t, name) == 0 && offsetof(cow_ops_t, name) == 0,
-               "unknown_name reads a registry entry's name as its first member");
-static void unknown_name(char *err, const char *what, const char *name, const void *const *registry)
-{
-    int n = snprintf(err, SIM_ERR_LEN, "unknown %s '%s' (known:", what, name);
-    for (int i = 0; registry[i] && n < SIM_ERR_LEN; i++)
-        n += snprintf(err + n, SIM_ERR_LEN - n, " %s", *(const char *const *)registry[i]);
-    if (n < SIM_ERR_LEN)
-        snprintf(err + n, SIM_ERR_LEN - n, ")");
 }
 
 sim_t *sim_create(const json_t *cfg, const char *const *traces, int ntraces, char *err)
@@ -313,54 +254,16 @@ static int sim_init(sim_t *s, const json_t *cfg_in, const char *const *traces, i
         goto fail;
     }
 
-    /* The policy. */
-    char name[64];
-    json_t *params;
-    if (spec_parse(cfg_str(cfg, "policy"), name, sizeof name, &params, e)) {
-        snprintf(err, SIM_ERR_LEN, "policy: %s", e);
-        goto fail;
-    }
-    s->repl = repl_find(name);
-    if (!s->repl) {
-        unknown_name(err, "policy", name, (const void *const *)repl_registry);
-        json_decref(params);
-        goto fail;
-    }
-    frames_init(s);
-    s->repl_env = (repl_env_t){.nframes = s->nframes, .rng = s->rng, .eng = s,
-                               .test_clear_ref = mmu_test_clear_ref, .is_dirty = mmu_is_dirty};
-    int rc = s->repl->create(&s->repl_env, params, &s->repl_state, e);
-    json_decref(params);
+    frame_init(s);
+    swap_init(s);
+    int rc = policy_create(s, cfg_str(cfg, "policy"), cfg_str(cfg, "cow"), err);
     if (rc) {
-        snprintf(err, SIM_ERR_LEN, "policy %s: %s", name, e);
-        s->repl = NULL;
         if (rc == SIM_ESYS)
             s->err_kind = SIM_ESYS;
         goto fail;
     }
-    s->needs_next_use = (s->repl->flags & REPL_NEEDS_NEXT_USE) != 0;
-    s->hit_idempotent = (s->repl->flags & REPL_HIT_IDEMPOTENT) != 0;
     for (int k = 0; k < 3; k++)
         s->hit_bits[k] = (s->ref_on_walk ? 0 : PTE_REF) | (k == REF_WRITE ? PTE_DIRTY : 0);
-    s->hit_last = PFN_NONE;
-
-    if (spec_parse(cfg_str(cfg, "cow"), name, sizeof name, &params, e)) {
-        snprintf(err, SIM_ERR_LEN, "cow: %s", e);
-        goto fail;
-    }
-    s->cow = cow_find(name);
-    if (!s->cow) {
-        unknown_name(err, "COW policy", name, (const void *const *)cow_registry);
-        json_decref(params);
-        goto fail;
-    }
-    rc = s->cow->create(params, &s->cow_state, e);
-    json_decref(params);
-    if (rc) {
-        snprintf(err, SIM_ERR_LEN, "COW policy %s: %s", name, e);
-        s->cow = NULL;
-        goto fail;
-    }
 
     if ((rc = sched_setup(s, cfg, traces, ntraces, err))) {
         s->err_kind = rc == SIM_ESYS ? SIM_ESYS : SIM_EINPUT;
@@ -376,31 +279,25 @@ void sim_free(sim_t *s)
 {
     if (!s)
         return;
-    if (s->repl && s->repl_state)
-        s->repl->destroy(s->repl_state);
-    if (s->cow)
-        s->cow->destroy(s->cow_state);
+    policy_destroy(s);
     sched_teardown(s);
-    for (uint32_t i = 0; i < s->nmms; i++) {
-        pt_free(&s->mms[i].pt);
-        vma_list_free(&s->mms[i].areas);
-    }
-    free(s->mms);
     for (uint32_t i = 1; i < s->nobjs; i++) {
         free(s->objs[i].name);
         if (s->objs[i].kind == OBJ_SHM)
             u64map_free(&s->objs[i].swap);
     }
     free(s->objs);
-    free(s->procs);
+    proc_free_all(s);
     if (s->cpus)
         for (uint32_t i = 0; i < s->ncpus; i++)
             tlb_free(&s->cpus[i].tlb);
     free(s->cpus);
     dev_free(s->swap_dev);
     dev_free(s->file_dev);
-    if (s->frames)
-        frames_free(s);
+    if (s->frames) {
+        frame_destroy(s);
+        swap_destroy(s);
+    }
     if (s->swapcache.s) {
         u64map_free(&s->swapcache);
         u64map_free(&s->pagecache);
@@ -535,11 +432,25 @@ int sim_out_commit(sim_out_t *o, const json_t *doc, char *err)
     return 0;
 }
 
-int json_write_atomic(const json_t *doc, const char *path, char *err)
+int sim_out_write(const json_t *doc, const char *path, char *err)
 {
     sim_out_t o;
     int rc = sim_out_open(&o, path, err);
     return rc ? rc : sim_out_commit(&o, doc, err);
+}
+
+int sim_run(sim_t *s, char *err)
+{
+    SIM_ASSERT(s, !s->finished);
+    int rc = sched_run(s, err);
+    if (!rc)
+        s->finished = 1;
+    return rc;
+}
+
+json_t *sim_results(const sim_t *s)
+{
+    return stats_json(s);
 }
 
 /* sim_run with the error trap (xalloc.h): out of memory or an overflow of simulated time
@@ -555,7 +466,7 @@ static int sim_run_caught(sim_t *s, char *err)
     }
     int rc = sim_run(s, err);
     if (!rc)
-        sim_clock_check(s, s->end_time);
+        cpu_clock_check(s, s->end_time);
     xtrap_pop(&trap);
     return rc ? (rc == SIM_ESYS ? SIM_ESYS : SIM_EINPUT) : 0;
 }

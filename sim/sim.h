@@ -56,8 +56,8 @@ int sim_run_to_file(const json_t *cfg, const char *const *traces, int ntraces,
                     const char *path, struct progress *progress, char *err);
 /* Writes a JSON document to path through a temporary file, fsync and rename ("-" or NULL:
  * standard output, flushed and checked). 0 or SIM_ESYS with err. */
-int json_write_atomic(const json_t *doc, const char *path, char *err);
-/* The two halves of json_write_atomic, for a writer that must know the output can be
+int sim_out_write(const json_t *doc, const char *path, char *err);
+/* The two halves of sim_out_write, for a writer that must know the output can be
  * created before long work: open creates PATH.tmp.PID next to PATH; commit writes doc,
  * fsyncs, renames into place and fsyncs the directory; abort removes the temporary file.
  * An output that exists and is neither a regular file nor a directory (/dev/null, a FIFO)

@@ -6,7 +6,9 @@
  * interval, and at most TIMELINE_MAX_RECORDS records, merged pairwise when full, so its size
  * is bounded whatever the trace length and interval.
  * results/README.md documents every key; the schema number changes when a key changes. */
-#include "engine.h"
+#include "sim_int.h"
+#include "policy.h"
+#include "stats.h"
 #include "sim/base/xalloc.h"
 
 #include <stdlib.h>
@@ -46,7 +48,7 @@ void stats_interval(sim_t *s)
     for (uint32_t i = 0; i < s->ncpus; i++)
         if (s->cpus[i].clock > now)
             now = s->cpus[i].clock;
-    sim_clock_check(s, now);
+    cpu_clock_check(s, now);
     timeline_rec_t rec = {
         .refs = s->n_access - s->tl_refs, .faults = faults - s->tl_faults,
         .evictions = s->n_evict - s->tl_evict, .resident = s->resident, .t = now,
@@ -96,7 +98,7 @@ static json_t *faults_json(const uint64_t *n)
     return o;
 }
 
-static double ns(sim_time_t ps) { return (double)ps / PS_PER_NS; }
+static double stats_ns(sim_time_t ps) { return (double)ps / PS_PER_NS; }
 
 json_t *stats_json(const sim_t *s)
 {
@@ -113,11 +115,9 @@ json_t *stats_json(const sim_t *s)
                             "sees_all_refs", (s->repl->flags & REPL_SEES_ALL_REFS) != 0, "cow", s->cow->name);
     if (s->nu)
         json_object_set_new(pol, "next_use_bytes", json_integer((json_int_t)nu_bytes(s->nu)));
-    if (s->repl->stats) {
-        json_t *ps = json_object();
-        s->repl->stats(s->repl_state, ps);
+    json_t *ps = policy_stats(s);
+    if (ps)
         json_object_set_new(pol, "stats", ps);
-    }
     json_object_set_new(r, "policy", pol);
 
     json_object_set_new(r, "accesses", json_integer((json_int_t)s->n_access));
@@ -172,10 +172,10 @@ json_t *stats_json(const sim_t *s)
     json_object_set_new(r, "memory", json_pack("{s:I,s:I,s:I,s:I}", "frames", (json_int_t)s->nframes,
                         "page_size", (json_int_t)s->page_size, "resident_peak", (json_int_t)s->resident_peak,
                         "resident_end", (json_int_t)s->resident));
-    json_object_set_new(r, "time", json_pack("{s:f}", "sim_ns", ns(s->end_time)));
+    json_object_set_new(r, "time", json_pack("{s:f}", "sim_ns", stats_ns(s->end_time)));
     double util = s->end_time ? (double)busy / ((double)s->end_time * s->ncpus) : 0;
     json_object_set_new(r, "cpu", json_pack("{s:I,s:f,s:f,s:I}", "cpus", (json_int_t)s->ncpus,
-                        "busy_ns", ns(busy), "utilization", util,
+                        "busy_ns", stats_ns(busy), "utilization", util,
                         "context_switches", (json_int_t)s->n_ctx_switch));
     json_object_set_new(r, "throughput", json_pack("{s:f}", "accesses_per_s",
                         s->end_time ? (double)s->n_access / ((double)s->end_time / PS_PER_S) : 0.0));
@@ -189,13 +189,13 @@ json_t *stats_json(const sim_t *s)
     for (uint32_t i = 0; i < s->nprocs; i++) {
         const proc_t *p = &s->procs[i];
         uint32_t trace;
-        spid_t pid = sched_file_pid(s, p->pid, &trace);  /* as its file has it */
+        spid_t pid = proc_file_pid(s, p->pid, &trace);  /* as its file has it */
         json_array_append_new(procs, json_pack("{s:I,s:I,s:o,s:I,s:f,s:f}", "pid", (json_int_t)pid,
                               "references", (json_int_t)p->n_refs, "faults", faults_json(p->n_faults),
-                              "resident_peak", (json_int_t)p->resident_peak, "cpu_ns", ns(p->cpu_ps),
-                              "blocked_ns", ns(p->blocked_ps)));
+                              "resident_peak", (json_int_t)p->resident_peak, "cpu_ns", stats_ns(p->cpu_ps),
+                              "blocked_ns", stats_ns(p->blocked_ps)));
         if (s->n_waits)      /* only with waits: results without them stay byte for byte */
-            json_object_set_new(json_array_get(procs, i), "wait_ns", json_real(ns(p->wait_ps)));
+            json_object_set_new(json_array_get(procs, i), "wait_ns", json_real(stats_ns(p->wait_ps)));
         if (s->ntraces > 1)  /* likewise: which file's pid it is */
             json_object_set_new(json_array_get(procs, i), "file", json_string(s->traces[trace]));
     }
@@ -209,15 +209,10 @@ json_t *stats_json(const sim_t *s)
         const timeline_rec_t *t = &s->timeline[i];
         json_array_append_new(tl, json_pack("{s:I,s:I,s:I,s:I,s:f}", "references", (json_int_t)t->refs,
                               "faults", (json_int_t)t->faults, "evictions", (json_int_t)t->evictions,
-                              "resident", (json_int_t)t->resident, "time_ns", ns(t->t)));
+                              "resident", (json_int_t)t->resident, "time_ns", stats_ns(t->t)));
     }
     json_object_set_new(r, "timeline", tl);
     if (s->tl_per_rec > 1)   /* coarsened at the cap: only then, so other results keep their bytes */
         json_object_set_new(r, "timeline_interval", json_integer((json_int_t)(s->interval * s->tl_per_rec)));
     return r;
-}
-
-json_t *sim_results(const sim_t *s)
-{
-    return stats_json(s);
 }

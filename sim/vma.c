@@ -12,24 +12,33 @@
  * names pages, workloads/pgid.c): lookups are binary searches, done only on faults; edits
  * shift the array, O(areas), done only on events. munmap of a range visits the smaller of
  * the range and the page table. */
-#include "engine.h"
+#include "sim_int.h"
+#include "fault.h"
+#include "frame.h"
+#include "proc.h"
+#include "swap.h"
+#include "vma.h"
 #include "sim/base/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Where the record being handled came from, for messages. */
 /* "FILE:LINE" or "FILE: record N" of the record being handled, for messages. */
 #define WHERE(s) wl_where((s)->cur_wl, (s)->cur_line, (char[4200]){0}, 4200)
 
-static uint32_t prot_bits(uint8_t wlprot)
+/* The one area of an address space that declares none (vma_find, vma.h). */
+const vma_t vma_implicit = {
+    .start = 0, .end = UINT64_MAX, .prot = PTE_READ | PTE_WRITE | PTE_EXEC, .flags = VMA_ANON,
+};
+
+static uint32_t vma_prot_bits(uint8_t wlprot)
 {
     return (wlprot & WL_PROT_R ? PTE_READ : 0) | (wlprot & WL_PROT_W ? PTE_WRITE : 0) |
            (wlprot & WL_PROT_X ? PTE_EXEC : 0);
 }
 
-static uint32_t obj_new(sim_t *s, uint32_t kind, const char *name)
+static uint32_t vma_obj_new(sim_t *s, uint32_t kind, const char *name)
 {
     if (s->nobjs == s->capobjs) {
         s->objs = xrealloc(s->objs, xmul(2 * (size_t)s->capobjs, sizeof *s->objs, "backing objects"),
@@ -51,23 +60,23 @@ static uint32_t obj_new(sim_t *s, uint32_t kind, const char *name)
     return id;
 }
 
-static uint32_t file_obj(sim_t *s, const char *name)
+static uint32_t vma_file_obj(sim_t *s, const char *name)
 {
     for (uint32_t i = 1; i < s->nobjs; i++)
         if (s->objs[i].kind == OBJ_FILE && !strcmp(s->objs[i].name, name))
             return i;
-    return obj_new(s, OBJ_FILE, name);
+    return vma_obj_new(s, OBJ_FILE, name);
 }
 
 /* Drops one PTE's mapping or swap entry. */
-static void pte_drop(sim_t *s, uint32_t mmi, pte_t *pte)
+static void vma_pte_drop(sim_t *s, uint32_t mmi, pte_t *pte)
 {
     if (pte->flags & PTE_PRESENT) {
         pfn_t pfn = pte->val;
         frame_t *f = &s->frames[pfn];
         if (pte->flags & PTE_DIRTY)
             f->flags |= FR_DIRTY;          /* a shared file page stays dirty in the cache */
-        shootdown(s, mmi, pte->vpn);
+        cpu_shootdown(s, mmi, pte->vpn);
         rmap_del(s, pfn, pte);
         s->mms[mmi].resident--;
         if (!f->mapcount && !(f->flags & FR_LOCKED))
@@ -80,25 +89,25 @@ static void pte_drop(sim_t *s, uint32_t mmi, pte_t *pte)
 }
 
 /* Drops every mapping in [lo, hi) of address space mmi. */
-static void unmap_range(sim_t *s, uint32_t mmi, vpn_t lo, vpn_t hi)
+static void vma_unmap_range(sim_t *s, uint32_t mmi, vpn_t lo, vpn_t hi)
 {
     pagetable_t *pt = &s->mms[mmi].pt;
     if (hi - lo < pt->n) {
         for (vpn_t v = lo; v < hi; v++) {
             pte_t *pte = pt_lookup(pt, v);
             if (pte)
-                pte_drop(s, mmi, pte);
+                vma_pte_drop(s, mmi, pte);
         }
     } else {
         for (size_t i = 0; i < pt->n; i++) {
             pte_t *pte = pt_at(pt, i);
             if (pte->vpn >= lo && pte->vpn < hi)
-                pte_drop(s, mmi, pte);
+                vma_pte_drop(s, mmi, pte);
         }
     }
 }
 
-static int do_mmap(sim_t *s, proc_t *p, const wl_rec_t *r, char *err)
+static int vma_mmap(sim_t *s, proc_t *p, const wl_rec_t *r, char *err)
 {
     mm_t *mm = &s->mms[p->mm];
     if (!r->len) {
@@ -107,15 +116,15 @@ static int do_mmap(sim_t *s, proc_t *p, const wl_rec_t *r, char *err)
     }
     vpn_t lo = r->addr >> s->page_shift, hi = (r->addr + r->len - 1) >> s->page_shift;
     hi++;
-    vma_t v = {.start = lo, .end = hi, .prot = prot_bits(r->prot)};
+    vma_t v = {.start = lo, .end = hi, .prot = vma_prot_bits(r->prot)};
     if (r->flags & WL_MAP_SHARED)
         v.flags |= VMA_SHARED;
     if (r->flags & WL_MAP_ANON) {
         v.flags |= VMA_ANON;
         if (v.flags & VMA_SHARED)
-            v.obj = obj_new(s, OBJ_SHM, NULL);
+            v.obj = vma_obj_new(s, OBJ_SHM, NULL);
     } else {
-        v.obj = file_obj(s, r->file ? r->file : "");
+        v.obj = vma_file_obj(s, r->file ? r->file : "");
         v.pgoff = r->offset >> s->page_shift;
         if (!(v.flags & VMA_SHARED) && (v.prot & PTE_WRITE) && s->nframes < 2) {
             snprintf(err, SIM_ERR_LEN, "%s: a writable private file mapping needs at least 2 frames "
@@ -124,28 +133,28 @@ static int do_mmap(sim_t *s, proc_t *p, const wl_rec_t *r, char *err)
         }
     }
     mm->implicit = 0;
-    unmap_range(s, p->mm, lo, hi);                      /* MAP_FIXED replaces what was there */
+    vma_unmap_range(s, p->mm, lo, hi);                      /* MAP_FIXED replaces what was there */
     vma_list_cut(&mm->areas, lo, hi);
     vma_list_add(&mm->areas, &v);
     return 0;
 }
 
-static void do_munmap(sim_t *s, proc_t *p, uint64_t addr, uint64_t len)
+static void vma_munmap(sim_t *s, proc_t *p, uint64_t addr, uint64_t len)
 {
     if (!len)
         return;
     vpn_t lo = addr >> s->page_shift, hi = ((addr + len - 1) >> s->page_shift) + 1;
-    unmap_range(s, p->mm, lo, hi);
+    vma_unmap_range(s, p->mm, lo, hi);
     vma_list_cut(&s->mms[p->mm].areas, lo, hi);
 }
 
-static void do_mprotect(sim_t *s, proc_t *p, const wl_rec_t *r)
+static void vma_mprotect(sim_t *s, proc_t *p, const wl_rec_t *r)
 {
     mm_t *mm = &s->mms[p->mm];
     if (!r->len || mm->implicit)
         return;
     vpn_t lo = r->addr >> s->page_shift, hi = ((r->addr + r->len - 1) >> s->page_shift) + 1;
-    uint32_t prot = prot_bits(r->prot);
+    uint32_t prot = vma_prot_bits(r->prot);
     vma_list_protect(&mm->areas, lo, hi, prot);
     /* Existing PTEs take the new rights; private pages stay write-protected so that a
      * write goes through the COW path (which reuses the page if it is exclusive). */
@@ -160,19 +169,19 @@ static void do_mprotect(sim_t *s, proc_t *p, const wl_rec_t *r)
         if (!(pte->flags & PTE_PRESENT))
             perms = prot;
         pte->flags = (pte->flags & ~PTE_PERMS) | perms;
-        shootdown(s, p->mm, pte->vpn);
+        cpu_shootdown(s, p->mm, pte->vpn);
     }
 }
 
 /* Releases every mapping of an address space (exit, exec). */
-static void mm_teardown(sim_t *s, uint32_t mmi)
+static void vma_mm_teardown(sim_t *s, uint32_t mmi)
 {
     mm_t *mm = &s->mms[mmi];
     SIM_ASSERT(s, mm->users > 0);
     if (--mm->users)
         return;
     for (size_t i = 0; i < mm->pt.n; i++)
-        pte_drop(s, mmi, pt_at(&mm->pt, i));
+        vma_pte_drop(s, mmi, pt_at(&mm->pt, i));
     for (uint32_t c = 0; c < s->ncpus; c++)
         tlb_flush(&s->cpus[c].tlb, mmi);
     SIM_ASSERT(s, mm->resident == 0);
@@ -181,7 +190,7 @@ static void mm_teardown(sim_t *s, uint32_t mmi)
     vma_list_free(&mm->areas);
 }
 
-static int do_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, char *err)
+static int vma_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, char *err)
 {
     if (s->nframes < 2) {
         snprintf(err, SIM_ERR_LEN, "%s: fork needs at least 2 frames (a copy-on-write copy holds "
@@ -189,7 +198,7 @@ static int do_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, ch
         return -1;
     }
     if (u64map_find(&s->pid2proc, child_pid)) {
-        snprintf(err, SIM_ERR_LEN, "%s: fork: pid %u already exists", WHERE(s), sched_file_pid(s, child_pid, NULL));
+        snprintf(err, SIM_ERR_LEN, "%s: fork: pid %u already exists", WHERE(s), proc_file_pid(s, child_pid, NULL));
         return -1;
     }
     proc_t *child = proc_get(s, child_pid);             /* may move s->procs */
@@ -215,7 +224,7 @@ static int do_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, ch
             continue;
         }
         int private = !(v->flags & VMA_SHARED);
-        if (private && cow_at_fork(s, c, pmi, pp, cmi, cp, v))
+        if (private && fault_cow_at_fork(s, c, pp, cmi, cp, v))
             continue;                                    /* the COW policy copied it now */
         if (private)
             pp->flags &= ~PTE_WRITE;
@@ -239,7 +248,7 @@ static int do_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, ch
  * share a 2 MiB page) hardware and the kernel map that part with base pages (mixed page
  * sizes), which pagesim does not model: rather than let one area's rights decide for the
  * others and skip their references as protection faults, such a trace is refused. */
-static int check_aligned(const sim_t *s, const wl_rec_t *r, char *err)
+static int vma_check_aligned(const sim_t *s, const wl_rec_t *r, char *err)
 {
     if (s->page_size <= 4096 || r->type == WL_FORK || r->type == WL_EXEC || r->type == WL_EXIT ||
         !r->len)
@@ -257,39 +266,39 @@ static int check_aligned(const sim_t *s, const wl_rec_t *r, char *err)
     return -1;
 }
 
-int vm_event(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err)
+int vma_event(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err)
 {
     const char *where = WHERE(s);
-    if (check_aligned(s, r, err))
+    if (vma_check_aligned(s, r, err))
         return -1;
     proc_t *p = proc_get(s, r->pid);
     if (p->state == P_EXITED) {
-        snprintf(err, SIM_ERR_LEN, "%s: pid %u has already exited", where, sched_file_pid(s, r->pid, NULL));
+        snprintf(err, SIM_ERR_LEN, "%s: pid %u has already exited", where, proc_file_pid(s, r->pid, NULL));
         return -1;
     }
     switch (r->type) {
     case WL_MMAP:
-        return do_mmap(s, p, r, err);
+        return vma_mmap(s, p, r, err);
     case WL_BRK: {
         wl_rec_t m = *r;
         m.prot = WL_PROT_R | WL_PROT_W;
         m.flags = WL_MAP_ANON;
-        return r->len ? do_mmap(s, p, &m, err) : 0;
+        return r->len ? vma_mmap(s, p, &m, err) : 0;
     }
     case WL_MUNMAP:
-        do_munmap(s, p, r->addr, r->len);
+        vma_munmap(s, p, r->addr, r->len);
         return 0;
     case WL_MPROTECT:
-        do_mprotect(s, p, r);
+        vma_mprotect(s, p, r);
         return 0;
     case WL_FORK:
-        return do_fork(s, c, (uint32_t)(p - s->procs), r->pid2, err);
+        return vma_fork(s, c, (uint32_t)(p - s->procs), r->pid2, err);
     case WL_EXEC:
-        mm_teardown(s, p->mm);
-        p->mm = mm_new(s);
+        vma_mm_teardown(s, p->mm);
+        p->mm = proc_mm_new(s);
         return 0;
     case WL_EXIT:
-        mm_teardown(s, p->mm);
+        vma_mm_teardown(s, p->mm);
         p->state = P_EXITED;
         return 0;
     default:

@@ -15,7 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sim/engine.h"
+#include "sim/sim_int.h"
+#include "sim/check.h"
 
 /* How a child run ended. */
 enum {

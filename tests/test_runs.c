@@ -11,7 +11,8 @@
  * and expects the same results JSON byte for byte. It also checks that both paths were
  * taken: a test where every run is expanded would prove nothing. */
 #include "check.h"
-#include "sim/engine.h"
+#include "sim/sim_int.h"
+#include "sim/check.h"
 #include "sim/sim.h"
 #include "workloads/convert.h"
 

@@ -12,7 +12,7 @@
  * more faults than LRU on recorded programs (issue 10).
  *
  * This module replays the address-space events of a trace (mmap, munmap, mprotect, brk,
- * fork, exec, exit) with the engine's rules (sim/vma.c, sim/mmu.c) but without frames, time
+ * fork, exec, exit) with the engine's rules (sim/vma.c, sim/fault.c) but without frames, time
  * or devices, and gives each page reference a key:
  *   - shared file or shared anonymous area: (object, page index), as the engine's page cache;
  *   - private file area, page never written by this address space: the file's page;
@@ -316,8 +316,8 @@ void pgid_event(pgid_t *g, const wl_rec_t *r)
     }
 }
 
-/* After a copy at vpn, the COW policy may un-share the next pages of the area (sim/mmu.c
- * cow_break_neighbours): exclusive ones become writable, shared ones are copied. */
+/* After a copy at vpn, the COW policy may un-share the next pages of the area (sim/fault.c
+ * fault_cow_neighbours): exclusive ones become writable, shared ones are copied. */
 static void neighbours(pgid_t *g, pg_mm_t *m, const vma_t *v, vpn_t vpn)
 {
     for (vpn_t x = vpn + 1; x <= vpn + g->cow.neighbours && x < v->end; x++) {

@@ -1,6 +1,6 @@
 /* vmalist.h - an address space's areas: a sorted array of non-overlapping page ranges.
  *
- * Shared by the engine's address spaces (vma.c, mmu.c) and by the offline pass that names
+ * Shared by the engine's address spaces (vma.c, fault.c) and by the offline pass that names
  * each reference's page (workloads/pgid.c): both must split, merge and find areas exactly
  * alike, or the pass's pages would not be the engine's. Lookups are binary searches, done
  * on faults only; edits shift the array, O(areas), done on events only. */

@@ -601,7 +601,7 @@ static int write_sweep_json(const sweep_t *sw, char *err)
     json_object_set_new(doc, "traces", a);
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/sweep.json", sw->dir);
-    int rc = json_write_atomic(doc, path, err);
+    int rc = sim_out_write(doc, path, err);
     json_decref(doc);
     return rc;
 }
@@ -609,7 +609,7 @@ static int write_sweep_json(const sweep_t *sw, char *err)
 /* ---------------------------------------------------------------- resuming */
 
 /* A configuration as a result file holds it: through the same text (reals at 10 digits, as
- * json_write_atomic writes them), when "memory" is set without "frames" (the engine rewrites
+ * sim_out_write writes them), when "memory" is set without "frames" (the engine rewrites
  * frames from memory, so frames says nothing more), and schedule "auto" resolved for ntraces
  * trace files as the engine echoes it (0: left alone). Comparable with json_equal. */
 /* Schedule "auto" as sched.c resolves it for ntraces trace files (0: left alone). */
@@ -891,7 +891,7 @@ static void record_failure(const sweep_t *sw, const point_t *p, const char *why)
     json_t *doc = json_pack("{s:i,s:s,s:o,s:I,s:o,s:s}", "schema", PAGESIM_SCHEMA, "version", PAGESIM_VERSION,
                             "config", cfg, "seed", json_integer_value(json_object_get(p->cfg, "seed")),
                             "traces", tr, "failed", why);
-    if (!doc || json_write_atomic(doc, path, err))
+    if (!doc || sim_out_write(doc, path, err))
         fprintf(stderr, "pagesim sweep: %s\n", doc ? err : "cannot record a failure");
     json_decref(doc);
 }

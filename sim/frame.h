@@ -1,0 +1,54 @@
+/* frame.h - the frame table, its reverse map, and a frame's way out (frame.c). */
+#ifndef PAGESIM_FRAME_H
+#define PAGESIM_FRAME_H
+
+#include "sim/base/types.h"
+#include "sim.h"
+#include "pagetable.h"
+#include "cpu.h"
+#include "policies/repl.h"
+
+enum {
+    FR_USED      = 1u << 0,  /* allocated (not on the free list) */
+    FR_ANON      = 1u << 1,  /* anonymous: backed by swap, not by a file */
+    FR_DIRTY     = 1u << 2,  /* differs from its backing copy (PTE dirty bits folded in) */
+    FR_SWAPCACHE = 1u << 3,  /* has a swap slot and is findable by it */
+    FR_PAGECACHE = 1u << 4,  /* findable by (object, index) */
+    FR_TRACKED   = 1u << 5,  /* the replacement policy knows it (resident and evictable) */
+    FR_LOCKED    = 1u << 6,  /* I/O in flight: ready at frame.ready_at */
+};
+
+typedef struct frame {
+    uint32_t flags;
+    uint32_t mapcount;    /* PTEs mapping it */
+    uint32_t rmap;        /* head of its reverse-map list (index into rmap pool), 0 = none */
+    uint32_t swap_slot;   /* 0 = none */
+    uint32_t obj;         /* page-cache owner object (0 = anonymous) */
+    uint32_t pad;
+    uint64_t index;       /* page index within obj */
+    sim_time_t ready_at;  /* when FR_LOCKED: I/O completion */
+} frame_t;
+
+typedef struct rmap_node {
+    pte_t   *pte;
+    vpn_t    vpn;
+    uint32_t mm;          /* address space (its asid) */
+    uint32_t next;        /* next node of the same frame, 0 = end */
+} rmap_node_t;
+
+void  frame_init(sim_t *s);
+void  frame_destroy(sim_t *s);
+pfn_t frame_alloc_free(sim_t *s);               /* PFN_NONE if none free */
+void  frame_release(sim_t *s, pfn_t pfn);        /* back to the free list */
+/* A frame no PTE maps any more: freed unless a cache must keep it. */
+void  frame_put(sim_t *s, pfn_t pfn, repl_why_t why);
+/* Takes pfn out of the swap cache or page cache it is in. */
+void  frame_uncache(sim_t *s, pfn_t pfn);
+/* Unmaps every PTE of pfn (charging c's clock for the shootdowns), folding their dirty bits
+ * into the frame. Each PTE becomes a swap entry for `slot` (anonymous pages with a swap
+ * copy) or empty. */
+void  frame_unmap_all(sim_t *s, cpu_t *c, pfn_t pfn, uint32_t slot);
+void  rmap_add(sim_t *s, pfn_t pfn, uint32_t mm, vpn_t vpn, pte_t *pte);
+void  rmap_del(sim_t *s, pfn_t pfn, pte_t *pte);
+
+#endif
