@@ -106,13 +106,16 @@ typedef enum repl_reason {
 
 typedef struct repl_req {
     repl_reason_t reason;
-    spid_t   pid;          /* for whom: the process the frame will be charged to (0: none,
-                              background reclaim) */
+    spid_t   pid;          /* for whom: the process the frame will be charged to
+                              (REPL_PID_NONE: background reclaim) */
     uint32_t count;        /* frames this request still wants, this one included (>= 1) */
     int      local;        /* the victim must be a frame req->pid owns (env->owner) */
     const mem_ref_t *ref;  /* the page the frame is for (key, kind, next use); NULL for
                               background reclaim */
 } repl_req_t;
+
+/* The owner of a frame charged to nobody (env->owner); no process of a run has this pid. */
+#define REPL_PID_NONE UINT32_MAX
 
 /* Process notices (on_proc). */
 typedef enum repl_proc_event { REPL_PROC_NEW = 0, REPL_PROC_EXEC, REPL_PROC_EXIT } repl_proc_event_t;
@@ -133,8 +136,8 @@ typedef struct repl_env {
     page_key_t (*frame_key)(void *eng, pfn_t pfn);
     /* The process a resident frame is charged to: the one whose fault (or fork copy, or
      * prefetch) brought the page in, as a memory cgroup charges the first toucher. When that
-     * process exits, the charge passes to a process still mapping the page, else to nobody
-     * (0: a page-cache page left behind). */
+     * process exits, the charge passes to a process still mapping the page and under its
+     * quota, else to nobody (REPL_PID_NONE: a page-cache page left behind). */
     spid_t (*owner)(void *eng, pfn_t pfn);
     /* Frames charged to pid now (tracked or in I/O), and its quota: under local replacement a
      * process never holds more than its quota (UINT32_MAX: none, the default); set_quota
@@ -156,9 +159,10 @@ typedef struct repl_env {
      * schedule cannot suspend (the trace schedule runs one fixed order). */
     int (*suspend)(void *eng, spid_t pid);
     int (*resume)(void *eng, spid_t pid);
-    /* MGLRU-style aging: for each present PTE of pid in [lo, hi), in ascending vpn order,
+    /* MGLRU-style aging: for each present PTE of pid in [lo, hi) (by ascending vpn when the
+     * range is smaller than pid's page table, else in the table's order, deterministic),
      * tests and clears its referenced bit and calls fn(arg, pfn, vpn, referenced). Returns
-     * the PTEs visited. O(PTEs of pid in the range). */
+     * the PTEs visited. O(min(range, PTEs of pid)). fn must not call back into the env. */
     uint64_t (*walk_refs)(void *eng, spid_t pid, vpn_t lo, vpn_t hi,
                           void (*fn)(void *arg, pfn_t pfn, vpn_t vpn, int referenced), void *arg);
 } repl_env_t;

@@ -17,11 +17,12 @@
 json_t *config_defaults(void)
 {
     json_t *c = json_pack(
-        "{s:s, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:b,"
+        "{s:s, s:s, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:b,"
         " s:{s:I, s:I, s:b}, s:{s:I, s:I},"
         " s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}}",
         "policy", "lru",
         "cow", "reuse",
+        "replacement", "global",
         "frames", (json_int_t)256,
         "memory", "",
         "page_size", (json_int_t)4096,
@@ -37,6 +38,7 @@ json_t *config_defaults(void)
         "workload", "",
         "readahead", (json_int_t)0,
         "swap_cluster", (json_int_t)0,
+        "shadows", (json_int_t)2,
         "paranoid", 0,
         "tlb", "entries", (json_int_t)64, "ways", (json_int_t)4, "asid", 1,
         "reclaim", "low", (json_int_t)0, "high", (json_int_t)0,

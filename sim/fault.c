@@ -17,7 +17,12 @@
  * other processes' faults could evict the page first, again and again (a livelock seen with
  * FIFO, 3 frames and 2 CPUs). Only a write that must still copy (a private page mapped
  * read-only) restarts, and then is not shown to the policy a second time (PTE_FRESH). A
- * fault that needs no wait completes at once. */
+ * fault that needs no wait completes at once.
+ *
+ * Page identity (policies/repl.h): each frame taken for a page gets the page's key -- a file
+ * or shared-memory page's (object, index), an anonymous page's id from its swap slot
+ * (swap_key), or a new id for a page that did not exist before (demand-zero, a COW or fork
+ * copy: fault_anon_key) -- and reclaim tells the policy of the miss with it. */
 #include "sim_int.h"
 #include "fault.h"
 #include "frame.h"
@@ -38,6 +43,21 @@ static void fault_map_page(sim_t *s, proc_t *p, pte_t *pte, pfn_t pfn, uint32_t 
     rmap_add(s, pfn, p->mm, pte->vpn, pte);
     if (++mm->resident > p->resident_peak)
         p->resident_peak = mm->resident;
+}
+
+/* The key of a new anonymous page (demand-zero, a COW or fork copy). */
+static page_key_t fault_anon_key(sim_t *s)
+{
+    return PAGE_KEY_ANON | ++s->next_anon;
+}
+
+/* r, for the page with this key and kind. */
+static mem_ref_t fault_ref_page(const mem_ref_t *r, page_key_t key, page_kind_t kind)
+{
+    mem_ref_t x = *r;
+    x.key = key;
+    x.page_kind = kind;
+    return x;
 }
 
 static inline void fault_count(sim_t *s, proc_t *p, int fk)
@@ -128,7 +148,8 @@ static int fault_anon_new(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t
                     int fk, const mem_ref_t *r, sim_time_t start)
 {
     sim_time_t ready;
-    pfn_t pfn = reclaim_get_frame(s, c, r, &ready);
+    mem_ref_t nr = fault_ref_page(r, fault_anon_key(s), PAGE_ANON);
+    pfn_t pfn = reclaim_get_frame(s, c, &nr, REPL_REQ_DIRECT, 1, &ready);
     int claimed = 0;
     if (src != PFN_NONE && !((pte->flags & PTE_PRESENT) && pte->val == src)) {
         SIM_ASSERT(s, pfn == src);       /* one eviction per reclaim_get_frame: it took the source */
@@ -183,11 +204,13 @@ static void fault_cow_neighbours(sim_t *s, cpu_t *c, proc_t *p, const vma_t *v, 
             s->n_cow_reuses++;
             continue;
         }
-        mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .vpn = x, .pid = p->pid, .kind = REF_WRITE};
+        mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .vpn = x, .pid = p->pid, .kind = REF_WRITE,
+                       .page_kind = PAGE_ANON};
         sim_time_t ready;
-        if (!s->nfree && !s->ntracked)
+        if (!reclaim_can_get(s, p->pid))
             return;
-        pfn_t pfn = reclaim_get_frame(s, c, &r, &ready);
+        r.key = fault_anon_key(s);
+        pfn_t pfn = reclaim_get_frame(s, c, &r, REPL_REQ_DIRECT, (uint32_t)(vpn + n + 1 - x), &ready);
         if (ready > c->clock || !((pte->flags & PTE_PRESENT) && pte->val == old)) {
             /* The frame is not free yet (dirty victim) or reclaim took our source: stop. */
             if (ready > c->clock) {
@@ -235,15 +258,17 @@ static int fault_cow(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
     return rc;
 }
 
-int fault_cow_at_fork(sim_t *s, cpu_t *c, pte_t *pp, uint32_t cmi, pte_t *cp, const vma_t *v)
+int fault_cow_at_fork(sim_t *s, cpu_t *c, pte_t *pp, uint32_t cmi, spid_t child, pte_t *cp,
+                      const vma_t *v)
 {
     frame_t *f = &s->frames[pp->val];
     cow_page_t pg = {.pid = 0, .vpn = pp->vpn, .mapcount = f->mapcount, .exclusive = 0};
     if (!(f->flags & FR_ANON) || policy_cow_at_fork(s, &pg) != COW_COPY)
         return 0;
-    mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .vpn = cp->vpn, .kind = REF_WRITE};
+    mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .vpn = cp->vpn, .pid = child,
+                   .kind = REF_WRITE, .key = fault_anon_key(s), .page_kind = PAGE_ANON};
     sim_time_t ready;
-    pfn_t pfn = reclaim_get_frame(s, c, &r, &ready);
+    pfn_t pfn = reclaim_get_frame(s, c, &r, REPL_REQ_FORK, 1, &ready);
     if (ready > c->clock)
         c->clock = ready;                  /* fork waits for the write-back that freed it */
     if (!(pp->flags & PTE_PRESENT)) {
@@ -268,18 +293,23 @@ int fault_cow_at_fork(sim_t *s, cpu_t *c, pte_t *pp, uint32_t cmi, pte_t *cp, co
     return 1;
 }
 
-/* Takes a frame for a prefetched page (readahead, swap clustering) only if it is usable now:
- * speculation must not make the fault wait for a write-back. */
-static pfn_t fault_prefetch_frame(sim_t *s, cpu_t *c, const mem_ref_t *r)
+/* Takes a frame for a prefetched page (readahead, swap clustering; r names it, left wanted
+ * of the window) only if it is usable now: speculation must not make the fault wait for a
+ * write-back. A prefetch given up puts back the shadow its miss took, for the page's next. */
+static pfn_t fault_prefetch_frame(sim_t *s, cpu_t *c, const mem_ref_t *r, uint32_t left)
 {
-    if (!s->nfree && !s->ntracked)
+    if (!reclaim_can_get(s, r->pid))
         return PFN_NONE;                          /* every frame is busy with this fault */
     sim_time_t ready;
-    pfn_t pfn = reclaim_get_frame(s, c, r, &ready);
+    pfn_t pfn = reclaim_get_frame(s, c, r, REPL_REQ_PREFETCH, left, &ready);
     if (ready > c->clock) {
         s->frames[pfn].flags |= FR_LOCKED;        /* its victim's write-back is under way */
         s->frames[pfn].ready_at = ready;
+        s->frames[pfn].key = PAGE_KEY_NONE;
+        frame_charge(s, pfn, 0);
         evq_push(&s->evq, ready, EV_WRITEBACK, pfn, 0);
+        if (s->miss_had)
+            shadow_put(&s->shadows, r->key, s->miss_shadow);
         return PFN_NONE;
     }
     return pfn;
@@ -310,7 +340,8 @@ static int fault_swap(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
         ready = (f->flags & FR_LOCKED) ? f->ready_at : c->clock;
     } else {
         fk = FK_SWAP_IN;
-        pfn = reclaim_get_frame(s, c, r, &ready);
+        mem_ref_t sr = fault_ref_page(r, s->swap_key[slot], PAGE_ANON);
+        pfn = reclaim_get_frame(s, c, &sr, REPL_REQ_DIRECT, 1 + s->swap_cluster, &ready);
         frame_t *f = &s->frames[pfn];
         f->flags |= FR_ANON | FR_SWAPCACHE;
         f->swap_slot = slot;
@@ -327,7 +358,9 @@ static int fault_swap(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
             uint32_t sl = slot + 1 + k;
             if (sl >= s->nswap || !s->swap_refs[sl] || u64map_find(&s->swapcache, sl))
                 break;
-            pfn_t x = fault_prefetch_frame(s, c, &pr);
+            pr.key = s->swap_key[sl];
+            pr.page_kind = PAGE_ANON;
+            pfn_t x = fault_prefetch_frame(s, c, &pr, s->swap_cluster - k);
             if (x == PFN_NONE)
                 break;
             frame_t *xf = &s->frames[x];
@@ -373,7 +406,10 @@ static int fault_object(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *
         frame_t *f = &s->frames[pfn];
         ready = (f->flags & FR_LOCKED) ? f->ready_at : c->clock;
     } else {
-        pfn = reclaim_get_frame(s, c, r, &ready);
+        page_kind_t kind = o->kind == OBJ_FILE ? PAGE_FILE : PAGE_ANON;
+        mem_ref_t orf = fault_ref_page(r, page_key_file(v->obj, index), kind);
+        pfn = reclaim_get_frame(s, c, &orf, REPL_REQ_DIRECT,
+                                1 + (o->kind == OBJ_FILE ? s->readahead : 0), &ready);
         frame_t *f = &s->frames[pfn];
         f->flags |= FR_PAGECACHE;
         f->obj = v->obj;
@@ -396,7 +432,9 @@ static int fault_object(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *
                 if (u64map_find(&s->pagecache, xkey))
                     break;
                 pr.vpn = v->start + (index + 1 + k - v->pgoff);
-                pfn_t x = fault_prefetch_frame(s, c, &pr);
+                pr.key = xkey;
+                pr.page_kind = PAGE_FILE;
+                pfn_t x = fault_prefetch_frame(s, c, &pr, s->readahead - k);
                 if (x == PFN_NONE)
                     break;
                 frame_t *xf = &s->frames[x];
@@ -454,7 +492,7 @@ int fault_handle(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind)
         fault_count(s, p, FK_PROTECTION);
         return F_SKIP;
     }
-    if (!s->nfree && !s->ntracked) {
+    if (!reclaim_can_get(s, p->pid)) {
         /* Every frame holds a page still being read in: nothing can be evicted yet. Wait
          * for the earliest completion and retry (only several processes faulting at once
          * on fewer frames than they are get here). Not counted: the retry is the fault. */

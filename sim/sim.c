@@ -195,6 +195,18 @@ static int sim_init(sim_t *s, const json_t *cfg_in, const char *const *traces, i
                  s->wm_low, s->wm_high, s->nframes);
         goto fail;
     }
+    /* Interface v2 (policies/repl.h): global or local replacement; the shadow store's bound,
+     * in entries per frame. */
+    const char *repl_scope = cfg_str(cfg, "replacement");
+    if (!strcmp(repl_scope, "local"))
+        s->local = 1;
+    else if (strcmp(repl_scope, "global")) {
+        snprintf(err, SIM_ERR_LEN, "config: replacement must be 'global' or 'local', not '%s'", repl_scope);
+        goto fail;
+    }
+    if (cfg_int(cfg, "shadows", 0, 1 << 20, &v, err))
+        goto fail;
+    uint64_t shadow_max = (uint64_t)v * s->nframes;
 
     s->rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(s->rng, s->seed);
@@ -256,6 +268,7 @@ static int sim_init(sim_t *s, const json_t *cfg_in, const char *const *traces, i
 
     frame_init(s);
     swap_init(s);
+    shadow_init(&s->shadows, shadow_max);
     int rc = policy_create(s, cfg_str(cfg, "policy"), cfg_str(cfg, "cow"), err);
     if (rc) {
         if (rc == SIM_ESYS)
@@ -297,6 +310,7 @@ void sim_free(sim_t *s)
     if (s->frames) {
         frame_destroy(s);
         swap_destroy(s);
+        shadow_destroy(&s->shadows);
     }
     if (s->swapcache.s) {
         u64map_free(&s->swapcache);

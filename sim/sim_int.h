@@ -44,6 +44,7 @@
 #include "fault.h"
 #include "proc.h"
 #include "vma.h"
+#include "shadow.h"
 #include "policies/repl.h"
 #include "policies/cow.h"
 #include "workloads/wl.h"
@@ -87,6 +88,7 @@ struct sim {
 
     /* swap: slot numbers from 1; refs counts PTEs + 1 if in the swap cache */
     uint32_t *swap_refs; uint32_t nswap, capswap;
+    page_key_t *swap_key;             /* by slot: the key of the page it holds (swap.c) */
     uint32_t *swap_free; uint32_t nswap_free, capswap_free;
     u64map_t swapcache;               /* slot -> pfn */
     u64map_t pagecache;               /* (obj << 40 | index) -> pfn */
@@ -113,6 +115,15 @@ struct sim {
     int hit_idempotent;
     repl_env_t repl_env;
     int needs_next_use;
+    /* interface v2 (policies/repl.h): identities, shadows, scope, time */
+    uint64_t next_anon;               /* the last anonymous page id given (ids from 1) */
+    shadow_store_t shadows;           /* what the policy left at evictions (shadow.c) */
+    int miss_had; uint64_t miss_shadow; /* the shadow the last miss handed back (reclaim.c;
+                                           a prefetch given up puts it back) */
+    int local;                        /* replacement=local: victims among the faulter's frames */
+    uint64_t timer_gen;               /* the policy timer's current arming (EV_TIMER's b) */
+    int timer_off;                    /* the workload ended: the timer no longer fires */
+    int suspends;                     /* a process has been suspended (rr parks it: sched.c) */
     const cow_ops_t *cow;
     void *cow_state;
 
