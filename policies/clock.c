@@ -95,7 +95,8 @@ static pfn_t clock_select_victim(void *state, const repl_req_t *req)
     return r->head;
 }
 
-static void clock_on_insert(void *state, const mem_ref_t *ref, pfn_t pfn)
+static void clock_on_insert(void *state, const mem_ref_t *ref,
+                            const page_id_t *page, pfn_t pfn)
 {
     clock_state_t *c = state;
     if (!c->ref_on_load)

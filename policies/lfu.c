@@ -27,7 +27,8 @@ static void lfu_on_hit(void *state, const mem_ref_t *ref, pfn_t pfn)
     repl_heap_fix(h, pfn);   /* keys only grow if t does; fix() assumes neither */
 }
 
-static void lfu_on_insert(void *state, const mem_ref_t *ref, pfn_t pfn)
+static void lfu_on_insert(void *state, const mem_ref_t *ref,
+                          const page_id_t *page, pfn_t pfn)
 {
     repl_heap_t *h = state;
     h->k1[pfn] = 1;

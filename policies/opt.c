@@ -71,7 +71,8 @@ static void opt_on_hit(void *state, const mem_ref_t *ref, pfn_t pfn)
     repl_heap_fix(&o->h, pfn);
 }
 
-static void opt_on_insert(void *state, const mem_ref_t *ref, pfn_t pfn)
+static void opt_on_insert(void *state, const mem_ref_t *ref,
+                          const page_id_t *page, pfn_t pfn)
 {
     opt_state_t *o = state;
     opt_record(&o->h, ref, pfn);

@@ -84,7 +84,8 @@ static pfn_t random_select_victim(void *state, const repl_req_t *req)
             return r->dense[i];
 }
 
-static void random_on_insert(void *state, const mem_ref_t *ref, pfn_t pfn)
+static void random_on_insert(void *state, const mem_ref_t *ref,
+                             const page_id_t *page, pfn_t pfn)
 {
     rand_state_t *r = state;
     assert(pfn < r->cap && r->pos[pfn] == UINT32_MAX && r->n < r->cap);

@@ -9,8 +9,9 @@
  * its own file, one CMake line, one line in registry.c. Version 2 adds what the literature
  * needs beyond resident frames (issue 12; Linux mm/workingset.c is the model for shadows):
  *
- *  - identity: every reference, insert and miss carries the page's key (ref->key, a
- *    page_key_t, sim/base/types.h) and kind (ref->page_kind: anonymous or file). A file or
+ *  - identity: every insert and miss is told the page (page_id_t, sim/base/types.h: its key,
+ *    page->key, and kind, page->kind: anonymous or file), and every hit names its frame,
+ *    whose key env->frame_key gives (the hot path of a TLB hit loads nothing more). A file or
  *    shared-memory page is (object, index); an anonymous page gets an id at its first touch
  *    (demand-zero) that follows it through swap (the swap slot keeps it), fork (parent and
  *    child share it until a COW copy, which gets a new id) and the other processes' exec.
@@ -32,9 +33,9 @@
  * Contracts. The engine guarantees its side; tests/test_props.c runs every registered policy
  * under paranoid checks (sim/check.c after every step) and tests/test_policies.c drives
  * policies directly, so each sentence here is tested:
- *  - on_insert(ref, pfn): once when a page becomes resident in frame pfn and the policy is to
- *    track it, before any on_hit of it; ref->pid is the process charged for the frame (its
- *    owner), ref->key and ref->page_kind the page. A frame is tracked from on_insert to
+ *  - on_insert(ref, page, pfn): once when a page becomes resident in frame pfn and the policy
+ *    is to track it, before any on_hit of it; ref->pid is the process charged for the frame
+ *    (its owner), page the page. A frame is tracked from on_insert to
  *    on_remove, and every tracked frame is evictable.
  *  - on_remove(pfn, why, shadow): once when a tracked page stops being resident: evicted by
  *    this policy's choice (REPL_EVICT, right after select_victim named it), released by the
@@ -48,12 +49,14 @@
  *    exec; an anonymous page evicted clean with no swap copy, whose next touch is a new
  *    demand-zero page), or when the store is full (the oldest shadow goes first; at most
  *    config `shadows` times the frame count are kept, reported as memory.shadow_entries).
- *  - on_miss(ref, shadow) (may be NULL): called whenever a page is about to become resident
- *    (demand-zero, file read, swap-in, a COW or fork copy, a prefetched page of readahead or
- *    swap clustering), before any victim is chosen for it and before its on_insert, with
- *    shadow pointing at the value the policy left at the page's last eviction if the engine
- *    still keeps it, else NULL. A shadow is handed back exactly once, on the next miss of the
- *    same page (same key), and never for another page.
+ *  - on_miss(ref, page, shadow) (may be NULL): called whenever a page is about to become
+ *    resident (demand-zero, file read, swap-in, a COW or fork copy, a prefetched page of
+ *    readahead or swap clustering), before any victim is chosen for it and before its
+ *    on_insert, with shadow pointing at the value the policy left at the page's last
+ *    eviction if the engine still keeps it, else NULL. A shadow is handed back exactly once,
+ *    on the next miss of the same page (same key), and never for another page. (A prefetch
+ *    given up after its miss, because its frame would have to wait for a write-back, is
+ *    followed by no on_insert, and its shadow is kept again for the page's next miss.)
  *  - select_victim(req): names a tracked frame to evict. It is called when a frame is wanted
  *    and none may be taken from the free list: memory full (direct reclaim), or the faulting
  *    process at its quota under local replacement; and by background reclaim while frames
@@ -61,7 +64,8 @@
  *    the request (req->local: a frame env->owner gives as req->pid; the engine sets local only
  *    when req->pid owns at least one tracked frame), and must not forget it: the engine calls
  *    on_remove(pfn, REPL_EVICT, ...) right after.
- *  - on_hit(ref, pfn) (may be NULL) on every reference to a resident page. A policy with
+ *  - on_hit(ref, pfn) (may be NULL) on every reference to a resident page (the page in pfn:
+ *    the key its on_insert gave, also env->frame_key(pfn)). A policy with
  *    on_hit == NULL sees references only through the referenced bit (env->test_clear_ref), as
  *    a real kernel does; one with on_hit sees every reference, which real hardware cannot
  *    afford (exact LRU). The flags say which, and `pagesim policies` prints it.
@@ -110,8 +114,9 @@ typedef struct repl_req {
                               (REPL_PID_NONE: background reclaim) */
     uint32_t count;        /* frames this request still wants, this one included (>= 1) */
     int      local;        /* the victim must be a frame req->pid owns (env->owner) */
-    const mem_ref_t *ref;  /* the page the frame is for (key, kind, next use); NULL for
+    const mem_ref_t *ref;  /* the reference the frame is for (its next use); NULL for
                               background reclaim */
+    const page_id_t *page; /* the page the frame is for; NULL for background reclaim */
 } repl_req_t;
 
 /* The owner of a frame charged to nobody (env->owner); no process of a run has this pid. */
@@ -196,9 +201,10 @@ typedef struct repl_ops {
     int   (*create)(const repl_env_t *env, const json_t *params, void **state, char *err);
     void  (*destroy)(void *state);
     void  (*on_hit)(void *state, const mem_ref_t *ref, pfn_t pfn);
-    void  (*on_miss)(void *state, const mem_ref_t *ref, const uint64_t *shadow);
+    void  (*on_miss)(void *state, const mem_ref_t *ref, const page_id_t *page,
+                     const uint64_t *shadow);
     pfn_t (*select_victim)(void *state, const repl_req_t *req);
-    void  (*on_insert)(void *state, const mem_ref_t *ref, pfn_t pfn);
+    void  (*on_insert)(void *state, const mem_ref_t *ref, const page_id_t *page, pfn_t pfn);
     int   (*on_remove)(void *state, pfn_t pfn, repl_why_t why, uint64_t *shadow);
     void  (*on_map)(void *state, pfn_t pfn, spid_t pid, vpn_t vpn, int delta);
     void  (*on_proc)(void *state, spid_t pid, repl_proc_event_t event);

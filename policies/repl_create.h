@@ -98,7 +98,8 @@ static inline pfn_t repl_ring_state_victim(void *state, const repl_req_t *req, i
 }
 
 /* The hooks such ring policies share: a page joins at the tail and can leave from anywhere. */
-static inline void repl_ring_state_insert(void *state, const mem_ref_t *ref, pfn_t pfn)
+static inline void repl_ring_state_insert(void *state, const mem_ref_t *ref,
+                                          const page_id_t *page, pfn_t pfn)
 {
     (void)ref;
     repl_ring_push_tail(state, pfn);

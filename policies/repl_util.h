@@ -168,6 +168,8 @@ static inline pfn_t repl_ring_first(const repl_ring_t *r, const repl_env_t *env,
     if (r->head == PFN_NONE)
         return PFN_NONE;
     pfn_t p = from_tail ? r->prev[r->head] : r->head;
+    if (!req->local)
+        return p;                                  /* the global choice: O(1) */
     for (uint32_t i = 0; i < r->n; i++) {
         if (repl_req_allows(env, req, p))
             return p;

@@ -51,14 +51,12 @@ static page_key_t fault_anon_key(sim_t *s)
     return PAGE_KEY_ANON | ++s->next_anon;
 }
 
-/* r, for the page with this key and kind. */
-static mem_ref_t fault_ref_page(const mem_ref_t *r, page_key_t key, page_kind_t kind)
+/* The charge of a frame taken for p (frame.owner: 1 + its index). */
+static inline uint32_t fault_owner(const sim_t *s, const proc_t *p)
 {
-    mem_ref_t x = *r;
-    x.key = key;
-    x.page_kind = kind;
-    return x;
+    return (uint32_t)(p - s->procs) + 1;
 }
+
 
 static inline void fault_count(sim_t *s, proc_t *p, int fk)
 {
@@ -148,8 +146,8 @@ static int fault_anon_new(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t
                     int fk, const mem_ref_t *r, sim_time_t start)
 {
     sim_time_t ready;
-    mem_ref_t nr = fault_ref_page(r, fault_anon_key(s), PAGE_ANON);
-    pfn_t pfn = reclaim_get_frame(s, c, &nr, REPL_REQ_DIRECT, 1, &ready);
+    page_id_t pg = {.key = fault_anon_key(s), .kind = PAGE_ANON};
+    pfn_t pfn = reclaim_get_frame(s, c, r, &pg, fault_owner(s, p), REPL_REQ_DIRECT, 1, &ready);
     int claimed = 0;
     if (src != PFN_NONE && !((pte->flags & PTE_PRESENT) && pte->val == src)) {
         SIM_ASSERT(s, pfn == src);       /* one eviction per reclaim_get_frame: it took the source */
@@ -204,13 +202,13 @@ static void fault_cow_neighbours(sim_t *s, cpu_t *c, proc_t *p, const vma_t *v, 
             s->n_cow_reuses++;
             continue;
         }
-        mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .vpn = x, .pid = p->pid, .kind = REF_WRITE,
-                       .page_kind = PAGE_ANON};
+        mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .vpn = x, .pid = p->pid, .kind = REF_WRITE};
         sim_time_t ready;
-        if (!reclaim_can_get(s, p->pid))
+        if (!reclaim_can_get(s, fault_owner(s, p)))
             return;
-        r.key = fault_anon_key(s);
-        pfn_t pfn = reclaim_get_frame(s, c, &r, REPL_REQ_DIRECT, (uint32_t)(vpn + n + 1 - x), &ready);
+        page_id_t pg = {.key = fault_anon_key(s), .kind = PAGE_ANON};
+        pfn_t pfn = reclaim_get_frame(s, c, &r, &pg, fault_owner(s, p), REPL_REQ_DIRECT,
+                                      (uint32_t)(vpn + n + 1 - x), &ready);
         if (ready > c->clock || !((pte->flags & PTE_PRESENT) && pte->val == old)) {
             /* The frame is not free yet (dirty victim) or reclaim took our source: stop. */
             if (ready > c->clock) {
@@ -266,9 +264,11 @@ int fault_cow_at_fork(sim_t *s, cpu_t *c, pte_t *pp, uint32_t cmi, spid_t child,
     if (!(f->flags & FR_ANON) || policy_cow_at_fork(s, &pg) != COW_COPY)
         return 0;
     mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .vpn = cp->vpn, .pid = child,
-                   .kind = REF_WRITE, .key = fault_anon_key(s), .page_kind = PAGE_ANON};
+                   .kind = REF_WRITE};
+    page_id_t copy = {.key = fault_anon_key(s), .kind = PAGE_ANON};
     sim_time_t ready;
-    pfn_t pfn = reclaim_get_frame(s, c, &r, REPL_REQ_FORK, 1, &ready);
+    const uint64_t *ci = u64map_find(&s->pid2proc, child);
+    pfn_t pfn = reclaim_get_frame(s, c, &r, &copy, ci ? (uint32_t)*ci + 1 : 0, REPL_REQ_FORK, 1, &ready);
     if (ready > c->clock)
         c->clock = ready;                  /* fork waits for the write-back that freed it */
     if (!(pp->flags & PTE_PRESENT)) {
@@ -296,12 +296,13 @@ int fault_cow_at_fork(sim_t *s, cpu_t *c, pte_t *pp, uint32_t cmi, spid_t child,
 /* Takes a frame for a prefetched page (readahead, swap clustering; r names it, left wanted
  * of the window) only if it is usable now: speculation must not make the fault wait for a
  * write-back. A prefetch given up puts back the shadow its miss took, for the page's next. */
-static pfn_t fault_prefetch_frame(sim_t *s, cpu_t *c, const mem_ref_t *r, uint32_t left)
+static pfn_t fault_prefetch_frame(sim_t *s, cpu_t *c, const proc_t *p, const mem_ref_t *r,
+                                  const page_id_t *pg, uint32_t left)
 {
-    if (!reclaim_can_get(s, r->pid))
+    if (!reclaim_can_get(s, fault_owner(s, p)))
         return PFN_NONE;                          /* every frame is busy with this fault */
     sim_time_t ready;
-    pfn_t pfn = reclaim_get_frame(s, c, r, REPL_REQ_PREFETCH, left, &ready);
+    pfn_t pfn = reclaim_get_frame(s, c, r, pg, fault_owner(s, p), REPL_REQ_PREFETCH, left, &ready);
     if (ready > c->clock) {
         s->frames[pfn].flags |= FR_LOCKED;        /* its victim's write-back is under way */
         s->frames[pfn].ready_at = ready;
@@ -309,7 +310,7 @@ static pfn_t fault_prefetch_frame(sim_t *s, cpu_t *c, const mem_ref_t *r, uint32
         frame_charge(s, pfn, 0);
         evq_push(&s->evq, ready, EV_WRITEBACK, pfn, 0);
         if (s->miss_had)
-            shadow_put(&s->shadows, r->key, s->miss_shadow);
+            shadow_put(&s->shadows, pg->key, s->miss_shadow);
         return PFN_NONE;
     }
     return pfn;
@@ -340,8 +341,9 @@ static int fault_swap(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
         ready = (f->flags & FR_LOCKED) ? f->ready_at : c->clock;
     } else {
         fk = FK_SWAP_IN;
-        mem_ref_t sr = fault_ref_page(r, s->swap_key[slot], PAGE_ANON);
-        pfn = reclaim_get_frame(s, c, &sr, REPL_REQ_DIRECT, 1 + s->swap_cluster, &ready);
+        page_id_t pg = {.key = s->swap_key[slot], .kind = PAGE_ANON};
+        pfn = reclaim_get_frame(s, c, r, &pg, fault_owner(s, p), REPL_REQ_DIRECT, 1 + s->swap_cluster,
+                                &ready);
         frame_t *f = &s->frames[pfn];
         f->flags |= FR_ANON | FR_SWAPCACHE;
         f->swap_slot = slot;
@@ -358,9 +360,8 @@ static int fault_swap(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
             uint32_t sl = slot + 1 + k;
             if (sl >= s->nswap || !s->swap_refs[sl] || u64map_find(&s->swapcache, sl))
                 break;
-            pr.key = s->swap_key[sl];
-            pr.page_kind = PAGE_ANON;
-            pfn_t x = fault_prefetch_frame(s, c, &pr, s->swap_cluster - k);
+            page_id_t xpg = {.key = s->swap_key[sl], .kind = PAGE_ANON};
+            pfn_t x = fault_prefetch_frame(s, c, p, &pr, &xpg, s->swap_cluster - k);
             if (x == PFN_NONE)
                 break;
             frame_t *xf = &s->frames[x];
@@ -406,9 +407,9 @@ static int fault_object(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *
         frame_t *f = &s->frames[pfn];
         ready = (f->flags & FR_LOCKED) ? f->ready_at : c->clock;
     } else {
-        page_kind_t kind = o->kind == OBJ_FILE ? PAGE_FILE : PAGE_ANON;
-        mem_ref_t orf = fault_ref_page(r, page_key_file(v->obj, index), kind);
-        pfn = reclaim_get_frame(s, c, &orf, REPL_REQ_DIRECT,
+        page_id_t pg = {.key = page_key_file(v->obj, index),
+                        .kind = o->kind == OBJ_FILE ? PAGE_FILE : PAGE_ANON};
+        pfn = reclaim_get_frame(s, c, r, &pg, fault_owner(s, p), REPL_REQ_DIRECT,
                                 1 + (o->kind == OBJ_FILE ? s->readahead : 0), &ready);
         frame_t *f = &s->frames[pfn];
         f->flags |= FR_PAGECACHE;
@@ -432,9 +433,8 @@ static int fault_object(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *
                 if (u64map_find(&s->pagecache, xkey))
                     break;
                 pr.vpn = v->start + (index + 1 + k - v->pgoff);
-                pr.key = xkey;
-                pr.page_kind = PAGE_FILE;
-                pfn_t x = fault_prefetch_frame(s, c, &pr, s->readahead - k);
+                page_id_t xpg = {.key = xkey, .kind = PAGE_FILE};
+                pfn_t x = fault_prefetch_frame(s, c, p, &pr, &xpg, s->readahead - k);
                 if (x == PFN_NONE)
                     break;
                 frame_t *xf = &s->frames[x];
@@ -492,7 +492,7 @@ int fault_handle(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind)
         fault_count(s, p, FK_PROTECTION);
         return F_SKIP;
     }
-    if (!reclaim_can_get(s, p->pid)) {
+    if (!reclaim_can_get(s, fault_owner(s, p))) {
         /* Every frame holds a page still being read in: nothing can be evicted yet. Wait
          * for the earliest completion and retry (only several processes faulting at once
          * on fewer frames than they are get here). Not counted: the retry is the fault. */

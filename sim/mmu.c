@@ -113,6 +113,9 @@ int mmu_run_hits(sim_t *s, cpu_t *c, proc_t *p, const wl_run_t *run)
     return 1;
 }
 
+/* The policy's views of PTE bits (policies/repl.h): test-and-clear of a frame's R bits over
+ * its reverse map, its dirtiness, and a walk over an address space's PTEs (MGLRU's aging).
+ * Each clears the TLBs' cached copy of a cleared bit, so the next hit sets it again. */
 int mmu_test_clear_ref(void *eng, pfn_t pfn)
 {
     sim_t *s = eng;

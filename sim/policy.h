@@ -4,9 +4,9 @@
  * The replacement policy's hooks are called only through these, which keep FR_TRACKED and
  * ntracked (and each process's count of tracked frames charged to it) in step with what the
  * policy tracks, and hit_last true: it names a frame only while the last hook called was an
- * on_hit for it. Every hook is told the page's key and kind from the frame (frame.key, set
+ * on_hit for it. Inserts are told the page's key and kind from the frame (frame.key, set
  * when the frame was taken for its page), so the policy sees one identity per page however
- * the engine found it. Shadows go through here to shadow.c: policy_miss hands back the
+ * the engine found it (on a hit the frame names the page: repl.h). Shadows go through here to shadow.c: policy_miss hands back the
  * shadow of the page about to come in, policy_untrack returns the one the policy leaves.
  * Creating and destroying both policies, and the window the policy sees (repl_env_t), are
  * policy.c's. */
@@ -25,8 +25,7 @@ void policy_timer(sim_t *s, sim_time_t now, uint64_t gen);
 /* policy.c: arms the policy's timer delay_ps after now (0: disarms). */
 void policy_timer_arm(sim_t *s, sim_time_t now, sim_time_t delay_ps);
 
-/* The reference as the policy sees it: its time and, for OPT, its next use. The page's key
- * and kind are the frame's, filled in where the frame is known. */
+/* The reference as the policy sees it: its time and, for OPT, its next use. */
 static inline mem_ref_t policy_ref(const sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind)
 {
     vtime_t next = s->nu ? nu_get(s->nu, s->vt) : VTIME_NEVER;
@@ -35,13 +34,12 @@ static inline mem_ref_t policy_ref(const sim_t *s, const proc_t *p, vpn_t vpn, r
     return r;
 }
 
-/* r with the key and kind of the page in pfn. */
-static inline mem_ref_t policy_ref_of(const sim_t *s, const mem_ref_t *r, pfn_t pfn)
+/* The page in pfn, as the policy is told it. */
+static inline page_id_t policy_page_of(const sim_t *s, pfn_t pfn)
 {
-    mem_ref_t x = *r;
-    x.key = s->frames[pfn].key;
-    x.page_kind = s->frames[pfn].flags & FR_FILEKIND ? PAGE_FILE : PAGE_ANON;
-    return x;
+    page_id_t pg = {.key = s->frames[pfn].key,
+                    .kind = s->frames[pfn].flags & FR_FILEKIND ? PAGE_FILE : PAGE_ANON};
+    return pg;
 }
 
 static inline void policy_track(sim_t *s, const mem_ref_t *r, pfn_t pfn)
@@ -52,10 +50,11 @@ static inline void policy_track(sim_t *s, const mem_ref_t *r, pfn_t pfn)
     if (f->owner)
         s->procs[f->owner - 1].n_charged_tracked++;
     s->hit_last = PFN_NONE;
-    mem_ref_t x = policy_ref_of(s, r, pfn);
+    mem_ref_t x = *r;
     if (f->owner)
         x.pid = s->procs[f->owner - 1].pid;    /* the process charged for it */
-    s->repl->on_insert(s->repl_state, &x, pfn);
+    page_id_t pg = policy_page_of(s, pfn);
+    s->repl->on_insert(s->repl_state, &x, &pg, pfn);
 }
 
 /* The policy stops tracking pfn. For an eviction or a release, returns 1 with the shadow the
@@ -77,12 +76,12 @@ static inline int policy_untrack(sim_t *s, pfn_t pfn, repl_why_t why, uint64_t *
 /* A page is about to become resident (repl.h, on_miss): its shadow, if the store still keeps
  * one, is taken out and handed to the policy. Returns 1 with the shadow in *taken when there
  * was one, so that a caller who gives the page up after all (a prefetch) can put it back. */
-static inline int policy_miss(sim_t *s, const mem_ref_t *r, uint64_t *taken)
+static inline int policy_miss(sim_t *s, const mem_ref_t *r, const page_id_t *pg, uint64_t *taken)
 {
-    int has = shadow_take(&s->shadows, r->key, taken);
+    int has = s->shadows.n && shadow_take(&s->shadows, pg->key, taken);
     if (s->repl->on_miss) {
         s->hit_last = PFN_NONE;
-        s->repl->on_miss(s->repl_state, r, has ? taken : NULL);
+        s->repl->on_miss(s->repl_state, r, pg, has ? taken : NULL);
     }
     return has;
 }
@@ -96,14 +95,12 @@ static inline pfn_t policy_victim(sim_t *s, const repl_req_t *req)
 /* A reference to a page the policy tracks. A policy whose on_hit is idempotent (LRU: the
  * page is already the most recent) is not called again for the frame it just heard of:
  * real code hits the same page many times in a row, and the call is a large part of the
- * cost of a TLB hit. */
+ * cost of a TLB hit. The page is the frame's: nothing of the frame table is loaded here. */
 static inline void policy_hit(sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind, pfn_t pfn)
 {
     if (s->repl->on_hit && pfn != s->hit_last) {
         s->hit_last = s->hit_idempotent ? pfn : PFN_NONE;
         mem_ref_t r = policy_ref(s, p, vpn, kind);
-        r.key = s->frames[pfn].key;
-        r.page_kind = s->frames[pfn].flags & FR_FILEKIND ? PAGE_FILE : PAGE_ANON;
         s->repl->on_hit(s->repl_state, &r, pfn);
     }
 }
@@ -121,10 +118,8 @@ static inline void policy_touch(sim_t *s, pfn_t pfn, const mem_ref_t *r)
 {
     if (s->frames[pfn].flags & FR_TRACKED) {
         s->hit_last = PFN_NONE;
-        if (s->repl->on_hit) {
-            mem_ref_t x = policy_ref_of(s, r, pfn);
-            s->repl->on_hit(s->repl_state, &x, pfn);
-        }
+        if (s->repl->on_hit)
+            s->repl->on_hit(s->repl_state, r, pfn);
     } else {
         policy_track(s, r, pfn);
     }

@@ -112,31 +112,14 @@ static pfn_t reclaim_evict_frame(sim_t *s, cpu_t *c, pfn_t pfn, repl_why_t why, 
     return pfn;
 }
 
-/* 1 + index into procs of pid, or 0 if it has none. */
-static uint32_t reclaim_proc_index(const sim_t *s, spid_t pid)
+pfn_t reclaim_get_frame(sim_t *s, cpu_t *c, const mem_ref_t *ref, const page_id_t *pg,
+                        uint32_t owner, repl_reason_t why, uint32_t count, sim_time_t *ready)
 {
-    const uint64_t *i = u64map_find(&s->pid2proc, pid);
-    return i ? (uint32_t)*i + 1 : 0;
-}
-
-int reclaim_can_get(const sim_t *s, spid_t pid)
-{
-    if (s->local) {
-        uint32_t pi = reclaim_proc_index(s, pid);
-        const proc_t *p = pi ? &s->procs[pi - 1] : NULL;
-        if (p && p->n_charged >= p->quota)
-            return p->n_charged_tracked > 0;     /* it must evict one of its own */
-    }
-    return s->nfree > 0 || s->ntracked > 0;
-}
-
-pfn_t reclaim_get_frame(sim_t *s, cpu_t *c, const mem_ref_t *ref, repl_reason_t why,
-                        uint32_t count, sim_time_t *ready)
-{
-    uint32_t pi = reclaim_proc_index(s, ref->pid);
+    uint32_t pi = owner;
     proc_t *p = pi ? &s->procs[pi - 1] : NULL;
-    s->miss_had = policy_miss(s, ref, &s->miss_shadow);
-    repl_req_t req = {.reason = why, .pid = ref->pid, .count = count ? count : 1, .ref = ref};
+    s->miss_had = policy_miss(s, ref, pg, &s->miss_shadow);
+    repl_req_t req = {.reason = why, .pid = ref->pid, .count = count ? count : 1, .ref = ref,
+                      .page = pg};
     int at_quota = s->local && p && p->n_charged >= p->quota && p->n_charged_tracked > 0;
     pfn_t pfn = at_quota ? PFN_NONE : frame_alloc_free(s);
     if (s->wm_high && s->nfree < s->wm_low && !s->reclaim_pending) {
@@ -153,8 +136,8 @@ pfn_t reclaim_get_frame(sim_t *s, cpu_t *c, const mem_ref_t *ref, repl_reason_t 
         reclaim_evict_frame(s, c, pfn, REPL_EVICT, ready);
     }
     frame_t *f = &s->frames[pfn];
-    f->key = ref->key;
-    if (ref->page_kind == PAGE_FILE)
+    f->key = pg->key;
+    if (pg->kind == PAGE_FILE)
         f->flags |= FR_FILEKIND;
     frame_charge(s, pfn, pi);
     return pfn;

@@ -43,6 +43,14 @@
  * pages are all in the TLB: a probe and a policy call per page (mmu_run_hits); under rr a
  * process's stream also passes over other processes' runs without decoding them.
  *
+ * The policy's timer (policies/repl.h, on_timer) is an EV_TIMER event like any other, run in
+ * (time, seq) order; when the workload is over the timer is cancelled (sched_timer_off), so a
+ * timer that always re-arms cannot keep a finished run going or move its end. Load control:
+ * under rr a process the policy suspends is parked (off the run queue and its CPU) until it
+ * is resumed, and if nothing else could ever run or happen the parked are resumed
+ * (sched_park: O(processes) a turn, only once some process has been suspended). The trace
+ * schedule has one fixed order and refuses to suspend (proc.c).
+ *
  * Process identity with several files: each (file, pid) gets its own engine pid in the setup
  * pass (proc.c, proc_engine_pid); messages and results name the file's pid (proc_file_pid).
  *
@@ -564,8 +572,10 @@ static uint32_t sched_park(sim_t *s, int stalled)
         proc_t *p = &s->procs[pi];
         if (!p->parked)
             continue;
-        if (stalled)
+        if (stalled && p->suspended) {
             p->suspended = 0;
+            s->n_stall_resumes++;
+        }
         if (!p->suspended) {
             p->parked = 0;
             runq_push(s, pi, p->ready_at);

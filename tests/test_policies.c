@@ -9,8 +9,8 @@
  * and then on_insert. next_use comes from a backward pass over the string. The driver can
  * also unmap a page (on_remove(REPL_UNMAP)) anywhere, as munmap or exit would.
  *
- * Interface v2 (repl.h): every reference carries the page's key (anonymous, the page number)
- * and the pid that owns the page (page % npids + 1); a miss calls on_miss first, with the
+ * Interface v2 (repl.h): every insert and miss is told the page (anonymous, keyed by the page
+ * number), every reference the pid that owns the page (page % npids + 1); a miss calls on_miss first, with the
  * shadow the policy left at the page's last eviction (the driver keeps it by page, as the
  * engine keeps it with the page's identity), and with `local` set a victim is requested
  * among the faulting process's frames (when it owns one) and checked to be one of them.
@@ -187,7 +187,8 @@ static int drv_ref(drv_t *d, uint32_t page, vtime_t t, vtime_t next_use)
 {
     assert(page < NPAGES_MAX);
     mem_ref_t ref = {.t = t, .next_use = next_use, .vpn = page, .pid = drv_pid(d, page),
-                     .kind = REF_READ, .key = PAGE_KEY_ANON | page, .page_kind = PAGE_ANON};
+                     .kind = REF_READ};
+    page_id_t pg = {.key = PAGE_KEY_ANON | page, .kind = PAGE_ANON};
     pfn_t f = d->frame_of[page];
     if (f != PFN_NONE && d->defer_hits) {
         d->hits++;
@@ -221,14 +222,15 @@ static int drv_ref(drv_t *d, uint32_t page, vtime_t t, vtime_t next_use)
     }
     d->faults++;
     if (d->ops->on_miss) {                  /* before any victim, with the page's shadow */
-        d->ops->on_miss(d->st, &ref, d->has_shadow[page] ? &d->shadow[page] : NULL);
+        d->ops->on_miss(d->st, &ref, &pg, d->has_shadow[page] ? &d->shadow[page] : NULL);
         d->shadows_back += d->has_shadow[page];
     }
     d->has_shadow[page] = 0;
     for (f = 0; f < d->nframes && d->page_of[f] != UINT32_MAX; f++)
         ;
     if (f == d->nframes) {
-        repl_req_t req = {.reason = REPL_REQ_DIRECT, .pid = ref.pid, .count = 1, .ref = &ref};
+        repl_req_t req = {.reason = REPL_REQ_DIRECT, .pid = ref.pid, .count = 1, .ref = &ref,
+                          .page = &pg};
         for (pfn_t g = 0; d->local && !req.local && g < d->nframes; g++)
             req.local = d->owner[g] == ref.pid;   /* local only if the process owns a frame */
         d->local_requests += req.local;
@@ -253,7 +255,7 @@ static int drv_ref(drv_t *d, uint32_t page, vtime_t t, vtime_t next_use)
     d->refbit[f] = 1;                       /* the loading reference sets R first */
     d->resident[f >> 3] |= (uint8_t)(1u << (f & 7));
     d->nresident++;
-    d->ops->on_insert(d->st, &ref, f);
+    d->ops->on_insert(d->st, &ref, &pg, f);
     drv_check(d);
     return 1;
 }

@@ -303,6 +303,8 @@ static void test_event_traces(const char *dir)
  *     charged more than its quota when one of its pages is inserted;
  *   - its timer fires at non-decreasing times (the event queue's (time, seq) order), and on
  *     each it walks a process's PTEs (env->walk_refs) and releases one frame (env->release);
+ *     every third one suspends a process (rr; the trace schedule must refuse), which must
+ *     have made no reference by the next, where it is resumed;
  *   - mapping notices name tracked frames, +1 or -1;
  *   - and, where a trace has no shared anonymous memory (whose pages also come back from
  *     swap, under their (object, index)), every swap-in hands back a shadow of an anonymous
@@ -327,6 +329,12 @@ typedef struct wrap {
     sim_time_t last_timer;
     uint64_t n_back, n_left, n_bad, n_timers, n_released, n_walked, n_local, n_maps, n_quota;
     uint64_t n_back_anon;          /* shadows of anonymous pages handed back */
+    int rr;                        /* the rr schedule: suspend and resume are tried */
+    spid_t susp;                   /* the process suspended by the last timer, if any */
+    int has_susp;
+    vtime_t susp_vt;               /* its virtual time then */
+    uint64_t susp_stalls;          /* the engine's stall resumes then (white box) */
+    uint64_t n_susp, n_susp_checked;
     int local;
 } wrap_t;
 
@@ -359,35 +367,37 @@ static void wrap_destroy(void *state)
 static void wrap_hit(void *state, const mem_ref_t *ref, pfn_t pfn)
 {
     wrap_t *w = state;
+    if (pfn >= w->env->nframes || !w->key[pfn] || w->env->frame_key(w->env->eng, pfn) != w->key[pfn])
+        wrap_bad(w, "a hit on an untracked frame, or one whose key changed", pfn, 0);
     w->inner->on_hit(w->ist, ref, pfn);
 }
 
-static void wrap_miss(void *state, const mem_ref_t *ref, const uint64_t *shadow)
+static void wrap_miss(void *state, const mem_ref_t *ref, const page_id_t *pg, const uint64_t *shadow)
 {
     wrap_t *w = state;
-    uint64_t *o = u64map_find(&w->out, ref->key);
-    if (!ref->key)
+    uint64_t *o = u64map_find(&w->out, pg->key);
+    if (!pg->key)
         wrap_bad(w, "a miss without a page key", 0, 0);
     if (shadow) {
-        if (*shadow != ref->key)
-            wrap_bad(w, "a shadow handed back for another page", *shadow, ref->key);
+        if (*shadow != pg->key)
+            wrap_bad(w, "a shadow handed back for another page", *shadow, pg->key);
         else if (!o)
             wrap_bad(w, "a shadow handed back that was never left", *shadow, 0);
         else
             *o = 2;
         w->n_back++;
-        w->n_back_anon += page_key_is_anon(ref->key);
+        w->n_back_anon += page_key_is_anon(pg->key);
     } else if (o && *o == 1) {
-        wrap_bad(w, "a page missed again without its shadow", ref->key, 0);
-        u64map_del(&w->out, ref->key);
+        wrap_bad(w, "a page missed again without its shadow", pg->key, 0);
+        u64map_del(&w->out, pg->key);
     }
     if (w->inner->on_miss) {
-        uint64_t v, *iv = u64map_find(&w->inner_shadow, ref->key);
+        uint64_t v, *iv = u64map_find(&w->inner_shadow, pg->key);
         if (iv) {
             v = *iv;
-            u64map_del(&w->inner_shadow, ref->key);
+            u64map_del(&w->inner_shadow, pg->key);
         }
-        w->inner->on_miss(w->ist, ref, iv ? &v : NULL);
+        w->inner->on_miss(w->ist, ref, pg, iv ? &v : NULL);
     }
 }
 
@@ -403,22 +413,22 @@ static pfn_t wrap_victim(void *state, const repl_req_t *req)
     return p;
 }
 
-static void wrap_insert(void *state, const mem_ref_t *ref, pfn_t pfn)
+static void wrap_insert(void *state, const mem_ref_t *ref, const page_id_t *pg, pfn_t pfn)
 {
     wrap_t *w = state;
-    uint64_t *o = u64map_find(&w->out, ref->key);
+    uint64_t *o = u64map_find(&w->out, pg->key);
     if (o && *o == 1)
-        wrap_bad(w, "a page inserted before its shadow was handed back", ref->key, 0);
+        wrap_bad(w, "a page inserted before its shadow was handed back", pg->key, 0);
     if (o)
-        u64map_del(&w->out, ref->key);
-    if (!ref->key || w->key[pfn])
-        wrap_bad(w, "an insert without a key, or of a tracked frame", ref->key, pfn);
-    if (u64map_find(&w->keys, ref->key))
-        wrap_bad(w, "two tracked frames with one key", ref->key, pfn);
-    if (page_key_is_anon(ref->key) && ref->page_kind != PAGE_ANON)
-        wrap_bad(w, "an anonymous key on a file page", ref->key, ref->page_kind);
-    w->key[pfn] = ref->key;
-    u64map_put(&w->keys, ref->key, pfn);
+        u64map_del(&w->out, pg->key);
+    if (!pg->key || w->key[pfn])
+        wrap_bad(w, "an insert without a key, or of a tracked frame", pg->key, pfn);
+    if (u64map_find(&w->keys, pg->key))
+        wrap_bad(w, "two tracked frames with one key", pg->key, pfn);
+    if (page_key_is_anon(pg->key) && pg->kind != PAGE_ANON)
+        wrap_bad(w, "an anonymous key on a file page", pg->key, pg->kind);
+    w->key[pfn] = pg->key;
+    u64map_put(&w->keys, pg->key, pfn);
     if (w->local) {
         uint64_t *q = u64map_find(&w->quota, ref->pid);
         uint32_t charged = w->env->charged(w->env->eng, ref->pid);
@@ -426,7 +436,7 @@ static void wrap_insert(void *state, const mem_ref_t *ref, pfn_t pfn)
         if (q && charged > *q)
             wrap_bad(w, "a process charged above its quota", charged, *q);
     }
-    w->inner->on_insert(w->ist, ref, pfn);
+    w->inner->on_insert(w->ist, ref, pg, pfn);
 }
 
 static int wrap_remove(void *state, pfn_t pfn, repl_why_t why, uint64_t *shadow)
@@ -507,6 +517,31 @@ static sim_time_t wrap_timer(void *state, sim_time_t now)
             break;
         }
     }
+    /* Load control: a process suspended at one timer must have run nothing by the next,
+     * where it is resumed; the trace schedule refuses. */
+    const sim_t *sim = w->env->eng;
+    if (w->has_susp) {
+        /* (unless nothing else could run, and the engine resumed it: sched.c) */
+        if (sim->n_stall_resumes == w->susp_stalls) {
+            w->n_susp_checked++;
+            if (w->env->vtime(w->env->eng, w->susp) != w->susp_vt)
+                wrap_bad(w, "a suspended process ran", w->susp, w->susp_vt);
+        }
+        w->env->resume(w->env->eng, w->susp);
+        w->has_susp = 0;
+    } else if (w->npids && w->n_timers % 3 == 0) {
+        spid_t pid = w->pids[(w->n_timers / 3) % w->npids];
+        int rc = w->env->suspend(w->env->eng, pid);
+        if (!w->rr && rc == 0)
+            wrap_bad(w, "the trace schedule suspended a process", pid, 0);
+        if (rc == 0) {
+            w->has_susp = 1;
+            w->susp = pid;
+            w->susp_vt = w->env->vtime(w->env->eng, pid);
+            w->susp_stalls = sim->n_stall_resumes;
+            w->n_susp++;
+        }
+    }
     if (w->inner->on_timer)
         (void)w->inner->on_timer(w->ist, now);
     return 7 * PS_PER_US + (w->n_timers % 5) * PS_PER_US;
@@ -577,7 +612,7 @@ static const char *const v2_scenarios[] = {
 /* One run of trace under the wrapper around `policy`: 0 if every check held. Counts add up
  * in *sum (shadows handed back, timers, releases, local requests, quota checks). */
 static int v2_run(const char *trace, const char *policy, const char *cow, unsigned frames,
-                  const char *schedule, int local, int shm, uint64_t sum[6], const char *what)
+                  const char *schedule, int local, int shm, uint64_t sum[7], const char *what)
 {
     char err[SIM_ERR_LEN], buf[64];
     json_t *cfg = config_defaults();
@@ -604,6 +639,7 @@ static int v2_run(const char *trace, const char *policy, const char *cow, unsign
     wrap_t w;
     repl_ops_t ops;
     wrap_install(s, &w, &ops, local);
+    w.rr = !strcmp(schedule, "rr");
     int rc = 0;
     if (sim_run(s, err)) {
         fprintf(stderr, "%s: sim_run: %s\n", what, err);
@@ -635,6 +671,7 @@ static int v2_run(const char *trace, const char *policy, const char *cow, unsign
     sum[3] += w.n_local;
     sum[4] += w.n_quota;
     sum[5] += w.n_walked;
+    sum[6] += w.n_susp_checked;
     wrap_of = NULL;
     return rc;
 }
@@ -655,7 +692,7 @@ static int v2_has(const char *path, const char *text)
 static void test_v2_contracts(const char *dir)
 {
     static const char *const cows[] = {"reuse", "copy", "eager", "neighbours:n=2"};
-    uint64_t sum[6] = {0};
+    uint64_t sum[7] = {0};
     int runs = 0, failed = 0;
     alarm(600);                               /* a livelock fails the suite, not hangs it */
     for (int ti = 0; ti < 3 + 8; ti++) {
@@ -691,9 +728,9 @@ static void test_v2_contracts(const char *dir)
     }
     alarm(0);
     fprintf(stderr, "v2: %d runs; shadows back %llu, timers %llu, released %llu, local requests %llu, "
-            "quota checks %llu, PTEs walked %llu\n", runs, (unsigned long long)sum[0],
+            "quota checks %llu, PTEs walked %llu, suspensions checked %llu\n", runs, (unsigned long long)sum[0],
             (unsigned long long)sum[1], (unsigned long long)sum[2], (unsigned long long)sum[3],
-            (unsigned long long)sum[4], (unsigned long long)sum[5]);
+            (unsigned long long)sum[4], (unsigned long long)sum[5], (unsigned long long)sum[6]);
     CHECK_EQ(failed, 0);
     /* Not vacuous: every mechanism was exercised. */
     CHECK(sum[0] > 100);
@@ -702,6 +739,7 @@ static void test_v2_contracts(const char *dir)
     CHECK(sum[3] > 100);
     CHECK(sum[4] > 100);
     CHECK(sum[5] > 10);
+    CHECK(sum[6] > 10);
 }
 
 int main(void)

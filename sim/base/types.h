@@ -56,7 +56,7 @@ static inline page_key_t page_key_file(uint32_t obj, uint64_t index)
 }
 static inline int page_key_is_anon(page_key_t k) { return (k & PAGE_KEY_ANON) != 0; }
 
-/* Kinds of page (mem_ref_t.page_kind): anonymous (swap-backed: private anonymous pages, their
+/* Kinds of page (page_id_t.kind): anonymous (swap-backed: private anonymous pages, their
  * COW copies and shared anonymous memory, as Linux's anon LRU holds shmem) or file-backed. */
 typedef enum page_kind { PAGE_ANON = 0, PAGE_FILE = 1 } page_kind_t;
 
@@ -71,8 +71,12 @@ typedef struct mem_ref {
     vpn_t      vpn;
     spid_t     pid;
     ref_kind_t kind;
-    page_key_t key;       /* the page's identity (above; repl.h) */
-    uint32_t   page_kind; /* page_kind_t */
 } mem_ref_t;
+
+/* The page a frame is taken for or holds: its identity and kind (policies/repl.h). */
+typedef struct page_id {
+    page_key_t  key;
+    page_kind_t kind;
+} page_id_t;
 
 #endif
