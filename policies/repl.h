@@ -70,8 +70,10 @@
  *    a real kernel does; one with on_hit sees every reference, which real hardware cannot
  *    afford (exact LRU). The flags say which, and `pagesim policies` prints it.
  *  - on_map(pfn, pid, vpn, delta) (may be NULL): a tracked frame gained (+1) or lost (-1) the
- *    mapping of vpn in pid's address space. Not called for the mapping made by the fault
- *    that inserts the frame (on_insert says it), nor for the unmapping done by its removal.
+ *    mapping of vpn in pid's address space (a fork, a fault on a page another process or the
+ *    page cache holds; munmap, exit, exec, a COW copy replacing it). Not called for the
+ *    mapping made by the fault that inserts the frame (on_insert says it), nor for the
+ *    unmapping of an eviction or release, which comes after its on_remove.
  *  - on_proc(pid, event) (may be NULL): a process was created (fork or first record), exec'd
  *    or exited. Its frames' notices (on_remove, on_map) come before REPL_PROC_EXIT.
  *  - on_timer(now) (may be NULL): the timer armed by env->set_timer fired at simulated time
@@ -147,7 +149,7 @@ typedef struct repl_env {
     /* Frames charged to pid now (tracked or in I/O), and its quota: under local replacement a
      * process never holds more than its quota (UINT32_MAX: none, the default); set_quota
      * takes effect at its next fault (it does not evict by itself: use release). 0, or -1 if
-     * no such process. */
+     * no such process or frames is 0. */
     uint32_t (*charged)(void *eng, spid_t pid);
     int (*set_quota)(void *eng, spid_t pid, uint32_t frames);
     /* Page references made by pid so far: its own virtual time (Denning's working set is

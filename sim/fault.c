@@ -149,6 +149,21 @@ static int fault_anon_new(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t
     page_id_t pg = {.key = fault_anon_key(s), .kind = PAGE_ANON};
     pfn_t pfn = reclaim_get_frame(s, c, r, &pg, fault_owner(s, p), REPL_REQ_DIRECT, 1, &ready);
     int claimed = 0;
+    if (src != PFN_NONE && !((pte->flags & PTE_PRESENT) && pte->val == src) && pfn != src) {
+        /* The policy released the source at the miss (repl.h: env->release from on_miss): it
+         * is in swap or gone, and the access must fault anew. The frame goes back (once its
+         * victim's write-back, if any, is done). */
+        frame_charge(s, pfn, 0);
+        s->frames[pfn].key = PAGE_KEY_NONE;
+        if (ready > c->clock) {
+            s->frames[pfn].flags |= FR_LOCKED;
+            s->frames[pfn].ready_at = ready;
+            evq_push(&s->evq, ready, EV_WRITEBACK, pfn, 0);
+        } else {
+            frame_release(s, pfn);
+        }
+        return F_RESTART;
+    }
     if (src != PFN_NONE && !((pte->flags & PTE_PRESENT) && pte->val == src)) {
         SIM_ASSERT(s, pfn == src);       /* one eviction per reclaim_get_frame: it took the source */
         /* Reclaim chose the very page being copied. It is unmapped everywhere now (the other

@@ -112,6 +112,24 @@ static pfn_t reclaim_evict_frame(sim_t *s, cpu_t *c, pfn_t pfn, repl_why_t why, 
     return pfn;
 }
 
+/* A frame being written back after an eviction or release (locked, holding no page): the
+ * one done first, taken from its EV_WRITEBACK event. O(frames + events): only when a policy
+ * released, at a miss, the frames the caller counted on. */
+static pfn_t reclaim_writeback_frame(sim_t *s)
+{
+    pfn_t best = PFN_NONE;
+    for (pfn_t f = 0; f < s->nframes; f++) {
+        const frame_t *fr = &s->frames[f];
+        if ((fr->flags & (FR_USED | FR_LOCKED | FR_TRACKED)) == (FR_USED | FR_LOCKED) &&
+            !fr->key && !fr->mapcount && (best == PFN_NONE || fr->ready_at < s->frames[best].ready_at))
+            best = f;
+    }
+    SIM_ASSERT(s, best != PFN_NONE);             /* callers wait for memory before this */
+    SIM_ASSERT(s, evq_cancel(&s->evq, EV_WRITEBACK, best) == 1);
+    s->frames[best].flags &= ~FR_LOCKED;
+    return best;
+}
+
 pfn_t reclaim_get_frame(sim_t *s, cpu_t *c, const mem_ref_t *ref, const page_id_t *pg,
                         uint32_t owner, repl_reason_t why, uint32_t count, sim_time_t *ready)
 {
@@ -128,8 +146,12 @@ pfn_t reclaim_get_frame(sim_t *s, cpu_t *c, const mem_ref_t *ref, const page_id_
     }
     if (pfn != PFN_NONE) {
         *ready = c->clock;
+    } else if (!s->ntracked || (at_quota && !p->n_charged_tracked)) {
+        /* The policy released at the miss (env->release from on_miss) what would have been
+         * the victim, and its write-back is under way: take that frame, as a dirty victim's. */
+        pfn = reclaim_writeback_frame(s);
+        *ready = s->frames[pfn].ready_at;
     } else {
-        SIM_ASSERT(s, s->ntracked > 0);          /* callers wait for memory before this */
         req.local = s->local && p && p->n_charged_tracked > 0;
         pfn = policy_victim(s, &req);            /* direct reclaim */
         SIM_ASSERT(s, pfn < s->nframes && (!req.local || s->frames[pfn].owner == pi));

@@ -302,7 +302,8 @@ static void test_event_traces(const char *dir)
  *     with quotas (1 + pid % 3 frames, set at each process's first notice) no process is ever
  *     charged more than its quota when one of its pages is inserted;
  *   - its timer fires at non-decreasing times (the event queue's (time, seq) order), and on
- *     each it walks a process's PTEs (env->walk_refs) and releases one frame (env->release);
+ *     each it walks a process's PTEs (env->walk_refs) and releases one frame (env->release),
+ *     as it also does at every seventh miss;
  *     every third one suspends a process (rr; the trace schedule must refuse), which must
  *     have made no reference by the next, where it is resumed;
  *   - mapping notices name tracked frames, +1 or -1;
@@ -329,6 +330,7 @@ typedef struct wrap {
     sim_time_t last_timer;
     uint64_t n_back, n_left, n_bad, n_timers, n_released, n_walked, n_local, n_maps, n_quota;
     uint64_t n_back_anon;          /* shadows of anonymous pages handed back */
+    uint64_t n_miss;
     int rr;                        /* the rr schedule: suspend and resume are tried */
     spid_t susp;                   /* the process suspended by the last timer, if any */
     int has_susp;
@@ -391,6 +393,19 @@ static void wrap_miss(void *state, const mem_ref_t *ref, const page_id_t *pg, co
         wrap_bad(w, "a page missed again without its shadow", pg->key, 0);
         u64map_del(&w->out, pg->key);
     }
+    /* Every seventh miss releases a tracked frame (PFF shrinks at faults: repl.h allows
+     * release from on_miss), the source of a COW copy included. */
+    if (++w->n_miss % 7 == 0)
+        for (pfn_t i = 0; i < w->env->nframes; i++) {
+            pfn_t q = (pfn_t)((w->n_miss + i) % w->env->nframes);
+            if (w->key[q]) {
+                if (w->env->release(w->env->eng, q))
+                    wrap_bad(w, "release refused a tracked frame at a miss", q, 0);
+                else
+                    w->n_released++;
+                break;
+            }
+        }
     if (w->inner->on_miss) {
         uint64_t v, *iv = u64map_find(&w->inner_shadow, pg->key);
         if (iv) {
