@@ -16,6 +16,7 @@
 #include "sim_int.h"
 #include "check.h"
 #include "policy.h"
+#include "sim/base/xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -83,7 +84,7 @@ static int check_identity(const sim_t *s, char *msg, size_t n)
     u64map_t keys;
     u64map_init(&keys);
     int rc = 0;
-    uint32_t *charged = calloc(s->nprocs ? s->nprocs : 1, 2 * sizeof *charged);
+    uint32_t *charged = xcalloc(s->nprocs ? s->nprocs : 1, 2 * sizeof *charged, "the checker's charges");
     for (pfn_t f = 0; f < s->nframes && !rc; f++) {
         const frame_t *fr = &s->frames[f];
         if (!(fr->flags & FR_USED))
@@ -144,14 +145,11 @@ static int check_identity(const sim_t *s, char *msg, size_t n)
     return rc;
 }
 
-int check_all(const sim_t *s, char *msg, size_t n)
+/* Every PTE: a present one maps a used frame and is on its reverse map, a swap entry holds
+ * a valid slot; each address space's resident count. Counts PTEs per frame and per slot. */
+static int check_ptes(const sim_t *s, uint32_t *maps, uint32_t *swaps, char *msg, size_t n)
 {
-    uint32_t *maps = calloc(s->nframes, sizeof *maps);
-    uint32_t *swaps = calloc(s->nswap ? s->nswap : 1, sizeof *swaps);
-    uint8_t *tracked = calloc((s->nframes + 7) / 8, 1);
     int rc = 0;
-    uint64_t used = 0, ntracked = 0;
-
     for (uint32_t m = 0; m < s->nmms && !rc; m++) {
         const mm_t *mm = &s->mms[m];
         uint64_t present = 0;
@@ -181,6 +179,17 @@ int check_all(const sim_t *s, char *msg, size_t n)
             rc = check_fail(msg, n, "mm %u: %llu present PTEs but resident says %llu", m,
                       (unsigned long long)present, (unsigned long long)mm->resident);
     }
+    return rc;
+}
+
+/* Every frame: free ones hold nothing; a used one's mapcount, reverse map and PTEs agree,
+ * its caches find it, and it is mapped, cached or locked. Counts used and tracked frames
+ * and the slots frames hold. */
+static int check_frames(const sim_t *s, const uint32_t *maps, uint32_t *swaps, uint8_t *tracked,
+                        uint64_t *n_used, uint64_t *n_tracked, char *msg, size_t n)
+{
+    int rc = 0;
+    uint64_t used = 0, ntracked = 0;
     for (pfn_t f = 0; f < s->nframes && !rc; f++) {
         const frame_t *fr = &s->frames[f];
         uint32_t len = 0;
@@ -215,6 +224,20 @@ int check_all(const sim_t *s, char *msg, size_t n)
         if (!rc && !fr->mapcount && !(fr->flags & (FR_SWAPCACHE | FR_PAGECACHE | FR_LOCKED)))
             rc = check_fail(msg, n, "frame %u: in use but unmapped and uncached (leaked)", f);
     }
+    *n_used = used;
+    *n_tracked = ntracked;
+    return rc;
+}
+
+int check_all(const sim_t *s, char *msg, size_t n)
+{
+    uint32_t *maps = xcalloc(s->nframes, sizeof *maps, "the checker's PTE counts");
+    uint32_t *swaps = xcalloc(s->nswap ? s->nswap : 1, sizeof *swaps, "the checker's swap counts");
+    uint8_t *tracked = xcalloc((s->nframes + 7) / 8, 1, "the checker's tracked set");
+    uint64_t used = 0, ntracked = 0;
+    int rc = check_ptes(s, maps, swaps, msg, n);
+    if (!rc)
+        rc = check_frames(s, maps, swaps, tracked, &used, &ntracked, msg, n);
     for (uint32_t o = 1; o < s->nobjs && !rc; o++)
         if (s->objs[o].kind == OBJ_SHM)
             for (size_t i = 0; i <= s->objs[o].swap.mask; i++)

@@ -340,6 +340,87 @@ static void fault_prefetch_done(sim_t *s, pfn_t pfn, const mem_ref_t *r)
     policy_track(s, r, pfn);
 }
 
+/* A clustered read: the faulting page and up to `max` pages after it in one device request.
+ * Swap clustering (Linux's page-cluster) takes the next swap slots in use: slots are
+ * allocated in eviction order, so they hold pages evicted around the same time. Readahead
+ * (Linux mm/readahead.c, simplified to a fixed window) takes the following pages of the file
+ * within the mapping. Either stops at the first page already cached, and at the first that
+ * would need a frame not usable now (fault_prefetch_frame). */
+typedef struct fault_cluster {
+    device_t *dev;
+    uint64_t block;          /* the faulting page's block on dev */
+    uint32_t max;            /* pages wanted after it (swap_cluster, readahead), at most 64 */
+    uint32_t slot;           /* swap: the faulting page's slot */
+    const vma_t *v;          /* file: the mapping, */
+    uint64_t index;          /* and the faulting page's index in the file */
+} fault_cluster_t;
+
+/* Whether the i-th page after the faulting one (i >= 1) can join the read; pr's vpn becomes
+ * a file page's, *pg the page (its key: the slot's, or the file's (object, index)). */
+static int fault_cluster_next(const sim_t *s, const fault_cluster_t *cl, uint32_t i, mem_ref_t *pr,
+                              page_id_t *pg)
+{
+    if (!cl->v) {
+        uint32_t sl = cl->slot + i;
+        if (!(sl < s->nswap && s->swap_refs[sl] && !u64map_find(&s->swapcache, sl)))
+            return 0;
+        *pg = (page_id_t){.key = s->swap_key[sl], .kind = PAGE_ANON};
+        return 1;
+    }
+    const vma_t *v = cl->v;
+    if (cl->index + i >= v->pgoff + (v->end - v->start) ||
+        u64map_find(&s->pagecache, ((uint64_t)v->obj << 40) | (cl->index + i)))
+        return 0;
+    pr->vpn = v->start + (cl->index + i - v->pgoff);
+    *pg = (page_id_t){.key = page_key_file(v->obj, cl->index + i), .kind = PAGE_FILE};
+    return 1;
+}
+
+/* Frame x holds the i-th page after the faulting one: into its cache. */
+static void fault_cluster_claim(sim_t *s, const fault_cluster_t *cl, uint32_t i, pfn_t x)
+{
+    frame_t *xf = &s->frames[x];
+    if (!cl->v) {
+        uint32_t sl = cl->slot + i;
+        xf->flags |= FR_ANON | FR_SWAPCACHE;
+        xf->swap_slot = sl;
+        swap_ref(s, sl);
+        u64map_put(&s->swapcache, sl, x);
+    } else {
+        xf->flags |= FR_PAGECACHE;
+        xf->obj = cl->v->obj;
+        xf->index = cl->index + i;
+        u64map_put(&s->pagecache, ((uint64_t)cl->v->obj << 40) | xf->index, x);
+    }
+}
+
+/* Submits the clustered read of the faulting page (its frame set up by the caller) and of
+ * the pages after it that can join; returns when it completes, and in *n_extra how many
+ * joined. The prefetched pages join their cache locked until then (fault_prefetch_done). */
+static sim_time_t fault_read_cluster(sim_t *s, cpu_t *c, const proc_t *p, const fault_cluster_t *cl,
+                                     const mem_ref_t *r, uint32_t *n_extra)
+{
+    pfn_t extra[64];
+    uint32_t k = 0;
+    mem_ref_t pr = *r;
+    pr.next_use = VTIME_NEVER;
+    page_id_t pg;
+    while (k < cl->max && k < 64 && fault_cluster_next(s, cl, k + 1, &pr, &pg)) {
+        pfn_t x = fault_prefetch_frame(s, c, p, &pr, &pg, cl->max - k);
+        if (x == PFN_NONE)
+            break;
+        fault_cluster_claim(s, cl, k + 1, x);
+        extra[k++] = x;
+    }
+    sim_time_t done = dev_submit(cl->dev, c->clock, DEV_READ, cl->block, 1 + k);
+    for (uint32_t i = 0; i < k; i++) {
+        fault_prefetch_done(s, extra[i], &pr);
+        s->frames[extra[i]].ready_at = done;
+    }
+    *n_extra = k;
+    return done;
+}
+
 /* A private anonymous page that was swapped out: in the swap cache, or read back. */
 static int fault_swap(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
                       const mem_ref_t *r, sim_time_t start)
@@ -364,33 +445,10 @@ static int fault_swap(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
         f->swap_slot = slot;
         swap_ref(s, slot);                         /* the swap cache's reference */
         u64map_put(&s->swapcache, slot, pfn);
-        /* Swap clustering (Linux's page-cluster): the next slots in use come in with it, in
-         * one request; slots are allocated in eviction order, so they hold pages evicted
-         * around the same time. */
-        pfn_t extra[64];
-        uint32_t k = 0;
-        mem_ref_t pr = *r;
-        pr.next_use = VTIME_NEVER;
-        while (k < s->swap_cluster && k < 64) {
-            uint32_t sl = slot + 1 + k;
-            if (sl >= s->nswap || !s->swap_refs[sl] || u64map_find(&s->swapcache, sl))
-                break;
-            page_id_t xpg = {.key = s->swap_key[sl], .kind = PAGE_ANON};
-            pfn_t x = fault_prefetch_frame(s, c, p, &pr, &xpg, s->swap_cluster - k);
-            if (x == PFN_NONE)
-                break;
-            frame_t *xf = &s->frames[x];
-            xf->flags |= FR_ANON | FR_SWAPCACHE;
-            xf->swap_slot = sl;
-            swap_ref(s, sl);
-            u64map_put(&s->swapcache, sl, x);
-            extra[k++] = x;
-        }
-        sim_time_t done = dev_submit(s->swap_dev, c->clock, DEV_READ, slot, 1 + k);
-        for (uint32_t i = 0; i < k; i++) {
-            fault_prefetch_done(s, extra[i], &pr);
-            s->frames[extra[i]].ready_at = done;
-        }
+        /* The next slots in use come in with it, in one request (fault_read_cluster). */
+        fault_cluster_t cl = {.dev = s->swap_dev, .block = slot, .max = s->swap_cluster, .slot = slot};
+        uint32_t k;
+        sim_time_t done = fault_read_cluster(s, c, p, &cl, r, &k);
         if (done > ready)
             ready = done;
         s->n_swap_in += 1 + k;
@@ -434,36 +492,13 @@ static int fault_object(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *
         sim_time_t done = c->clock;
         uint64_t *slot = o->kind == OBJ_SHM ? u64map_find(&o->swap, index) : NULL;
         if (o->kind == OBJ_FILE) {
-            /* Readahead: the following pages of the file within this mapping, up to the first
-             * one already cached, in the same request (Linux mm/readahead.c, simplified to a
-             * fixed window). */
+            /* Readahead: the following pages of the file within this mapping, in the same
+             * request (fault_read_cluster). */
             fk = FK_FILE_READ;
-            pfn_t extra[64];
-            uint32_t k = 0;
-            uint64_t last = v->pgoff + (v->end - v->start);
-            mem_ref_t pr = *r;
-            pr.next_use = VTIME_NEVER;
-            while (k < s->readahead && k < 64 && index + 1 + k < last) {
-                uint64_t xkey = ((uint64_t)v->obj << 40) | (index + 1 + k);
-                if (u64map_find(&s->pagecache, xkey))
-                    break;
-                pr.vpn = v->start + (index + 1 + k - v->pgoff);
-                page_id_t xpg = {.key = xkey, .kind = PAGE_FILE};
-                pfn_t x = fault_prefetch_frame(s, c, p, &pr, &xpg, s->readahead - k);
-                if (x == PFN_NONE)
-                    break;
-                frame_t *xf = &s->frames[x];
-                xf->flags |= FR_PAGECACHE;
-                xf->obj = v->obj;
-                xf->index = index + 1 + k;
-                u64map_put(&s->pagecache, xkey, x);
-                extra[k++] = x;
-            }
-            done = dev_submit(s->file_dev, c->clock, DEV_READ, o->dev_base + index, 1 + k);
-            for (uint32_t i = 0; i < k; i++) {
-                fault_prefetch_done(s, extra[i], &pr);
-                s->frames[extra[i]].ready_at = done;
-            }
+            fault_cluster_t cl = {.dev = s->file_dev, .block = o->dev_base + index, .max = s->readahead,
+                                  .v = v, .index = index};
+            uint32_t k;
+            done = fault_read_cluster(s, c, p, &cl, r, &k);
             s->n_file_read += 1 + k;
             s->n_readahead += k;
         } else if (slot) {

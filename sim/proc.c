@@ -89,14 +89,8 @@ spid_t proc_engine_pid(sim_t *s, uint32_t t, spid_t pid, int add)
         return 0;
     if (in->n == in->cap) {
         uint32_t cap = in->cap ? 2 * in->cap : 64;
-        spid_t *fp = realloc(in->file_pid, cap * sizeof *fp);
-        if (fp)
-            in->file_pid = fp;
-        uint32_t *f = realloc(in->file, cap * sizeof *f);
-        if (f)
-            in->file = f;
-        if (!fp || !f)
-            return 0;
+        in->file_pid = xrealloc(in->file_pid, xmul(cap, sizeof *in->file_pid, "pids"), "pids");
+        in->file = xrealloc(in->file, xmul(cap, sizeof *in->file, "pids"), "pids");
         in->cap = cap;
     }
     in->file_pid[in->n] = pid;

@@ -85,7 +85,7 @@ proc_t  *proc_get(sim_t *s, spid_t pid);
 /* A new, empty address space (implicit: no area declared yet); its index. */
 uint32_t proc_mm_new(sim_t *s);
 /* The engine pid of file t's pid: the same with one file; with several, the one given
- * before, or (add) a new one. 0 when not known and not added, or out of pids or memory. */
+ * before, or (add) a new one. 0 when not known and not added, or out of pids (2^32 - 2). */
 spid_t   proc_engine_pid(sim_t *s, uint32_t t, spid_t pid, int add);
 /* The pid as its trace file writes it, for messages and results (the engine's pids differ
  * from the files' only with several files), and in *trace (if not NULL) that file's index. */

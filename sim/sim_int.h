@@ -54,11 +54,6 @@
 /* SIM_ASSERT: a bug, not bad input. Prints where in the simulation it happened (check.c). */
 #define SIM_ASSERT(s, cond) do { if (!(cond)) check_assert_fail((s), #cond, __FILE__, __LINE__); } while (0)
 
-/* ---- costs, in picoseconds ---- */
-typedef struct costs {
-    sim_time_t tlb_hit, walk, fault, zero, copy, evict, context_switch, shootdown, fork_pte;
-} costs_t;
-
 typedef struct timeline_rec {
     uint64_t refs, faults, evictions, resident;
     sim_time_t t;
@@ -67,6 +62,7 @@ typedef struct timeline_rec {
 /* ---- the simulation ---- */
 struct sim {
     json_t *cfg;                      /* effective config (echoed in results) */
+    sim_config_t conf;                /* the same, validated (config.h) */
     char   **traces; int ntraces;
     /* settings, validated from cfg */
     uint32_t nframes, page_size, page_shift;
