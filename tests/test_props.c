@@ -306,7 +306,8 @@ static void test_event_traces(const char *dir)
  *     as it also does at every seventh miss;
  *     every third one suspends a process (rr; the trace schedule must refuse), which must
  *     have made no reference by the next, where it is resumed;
- *   - mapping notices name tracked frames, +1 or -1;
+ *   - mapping notices name tracked frames, +1 or -1, and none comes after its process's
+ *     exit notice (nor does a process exit twice);
  *   - and, where a trace has no shared anonymous memory (whose pages also come back from
  *     swap, under their (object, index)), every swap-in hands back a shadow of an anonymous
  *     page and every such shadow comes with a swap-in (faults.swap_in equals them): an
@@ -325,6 +326,7 @@ typedef struct wrap {
     u64map_t inner_shadow;         /* key -> the wrapped policy's own shadow */
     u64map_t keys;                 /* key -> frame, of tracked frames */
     u64map_t quota;                /* pid -> quota set */
+    u64map_t exited;               /* pid -> 1: REPL_PROC_EXIT told */
     spid_t pids[64];
     uint32_t npids;
     sim_time_t last_timer;
@@ -363,6 +365,7 @@ static void wrap_destroy(void *state)
     u64map_free(&w->inner_shadow);
     u64map_free(&w->keys);
     u64map_free(&w->quota);
+    u64map_free(&w->exited);
     /* the counters stay readable: the wrapper itself is freed by the test */
 }
 
@@ -484,6 +487,8 @@ static void wrap_map(void *state, pfn_t pfn, spid_t pid, vpn_t vpn, int delta)
     (void)pid; (void)vpn;
     if (pfn >= w->env->nframes || !w->key[pfn] || (delta != 1 && delta != -1))
         wrap_bad(w, "a mapping notice for an untracked frame", pfn, (unsigned long long)delta);
+    if (u64map_find(&w->exited, pid))
+        wrap_bad(w, "a mapping notice after the process's exit notice", pid, pfn);
     w->n_maps++;
     if (w->inner->on_map)
         w->inner->on_map(w->ist, pfn, pid, vpn, delta);
@@ -499,6 +504,11 @@ static void wrap_proc(void *state, spid_t pid, repl_proc_event_t ev)
         u64map_put(&w->quota, pid, q);
         if (w->npids < 64)
             w->pids[w->npids++] = pid;
+    }
+    if (ev == REPL_PROC_EXIT) {
+        if (u64map_find(&w->exited, pid))
+            wrap_bad(w, "a process exited twice", pid, 0);
+        u64map_put(&w->exited, pid, 1);
     }
     if (w->inner->on_proc)
         w->inner->on_proc(w->ist, pid, ev);
@@ -585,6 +595,7 @@ static void wrap_install(sim_t *s, wrap_t *w, repl_ops_t *ops, int local)
     u64map_init(&w->inner_shadow);
     u64map_init(&w->keys);
     u64map_init(&w->quota);
+    u64map_init(&w->exited);
     *ops = (repl_ops_t){
         .name = w->inner->name, .version = REPL_VERSION, .summary = "v2 test wrapper",
         .flags = w->inner->flags, .create = wrap_create, .destroy = wrap_destroy,
@@ -627,7 +638,7 @@ static const char *const v2_scenarios[] = {
 /* One run of trace under the wrapper around `policy`: 0 if every check held. Counts add up
  * in *sum (shadows handed back, timers, releases, local requests, quota checks). */
 static int v2_run(const char *trace, const char *policy, const char *cow, unsigned frames,
-                  const char *schedule, int local, int shm, uint64_t sum[7], const char *what)
+                  const char *schedule, int local, int shm, uint64_t sum[8], const char *what)
 {
     char err[SIM_ERR_LEN], buf[64];
     json_t *cfg = config_defaults();
@@ -687,6 +698,7 @@ static int v2_run(const char *trace, const char *policy, const char *cow, unsign
     sum[4] += w.n_quota;
     sum[5] += w.n_walked;
     sum[6] += w.n_susp_checked;
+    sum[7] += w.n_maps;
     wrap_of = NULL;
     return rc;
 }
@@ -707,7 +719,7 @@ static int v2_has(const char *path, const char *text)
 static void test_v2_contracts(const char *dir)
 {
     static const char *const cows[] = {"reuse", "copy", "eager", "neighbours:n=2"};
-    uint64_t sum[7] = {0};
+    uint64_t sum[8] = {0};
     int runs = 0, failed = 0;
     alarm(600);                               /* a livelock fails the suite, not hangs it */
     for (int ti = 0; ti < 3 + 8; ti++) {
@@ -743,9 +755,10 @@ static void test_v2_contracts(const char *dir)
     }
     alarm(0);
     fprintf(stderr, "v2: %d runs; shadows back %llu, timers %llu, released %llu, local requests %llu, "
-            "quota checks %llu, PTEs walked %llu, suspensions checked %llu\n", runs, (unsigned long long)sum[0],
+            "quota checks %llu, PTEs walked %llu, suspensions checked %llu, mapping notices %llu\n", runs, (unsigned long long)sum[0],
             (unsigned long long)sum[1], (unsigned long long)sum[2], (unsigned long long)sum[3],
-            (unsigned long long)sum[4], (unsigned long long)sum[5], (unsigned long long)sum[6]);
+            (unsigned long long)sum[4], (unsigned long long)sum[5], (unsigned long long)sum[6],
+            (unsigned long long)sum[7]);
     CHECK_EQ(failed, 0);
     /* Not vacuous: every mechanism was exercised. */
     CHECK(sum[0] > 100);
@@ -755,6 +768,7 @@ static void test_v2_contracts(const char *dir)
     CHECK(sum[4] > 100);
     CHECK(sum[5] > 10);
     CHECK(sum[6] > 10);
+    CHECK(sum[7] > 100);
 }
 
 int main(void)
