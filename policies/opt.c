@@ -22,7 +22,8 @@
  * does not depend on the tie rule; which pages stay resident does.
  *
  * The future is the next use of the page's contents (workloads/pgid.c: a file page however
- * many processes map it, an anonymous page, its COW copies), so a frame's recorded next use
+ * many processes map it, an anonymous page, its COW copies), never of a (pid, vpn): the
+ * engine's page keys (repl.h, page_id_t) follow the same rules, so a frame's recorded next use
  * is exact: the next hit of that frame is at that reference. stats.stale_next_uses counts the
  * hits where it was not (a reference whose page the offline pass could not know, see
  * pgid.c): 0 means this run's OPT is the true offline optimum of what the engine simulates.
