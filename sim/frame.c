@@ -190,7 +190,14 @@ void frame_unmap_all(sim_t *s, cpu_t *c, pfn_t pfn, uint32_t slot)
             pte->flags = perms;
             pte->val = 0;
         }
-        rmap_del(s, pfn, pte);
+        /* The node is the list's head: unlinked at once. No mapping notice: the frame is
+         * leaving the policy (untracked) as it is unmapped (repl.h, on_map). */
+        uint32_t head = f->rmap;
+        f->rmap = n->next;
+        n->next = s->rmap_free;
+        n->pte = NULL;
+        s->rmap_free = head;
+        f->mapcount--;
     }
 }
 

@@ -48,7 +48,7 @@ void  frame_put(sim_t *s, pfn_t pfn, repl_why_t why);
 void  frame_uncache(sim_t *s, pfn_t pfn);
 /* Unmaps every PTE of pfn (charging c's clock for the shootdowns), folding their dirty bits
  * into the frame. Each PTE becomes a swap entry for `slot` (anonymous pages with a swap
- * copy) or empty. */
+ * copy) or empty. The frame has left the policy (an eviction): no mapping notices. */
 void  frame_unmap_all(sim_t *s, cpu_t *c, pfn_t pfn, uint32_t slot);
 /* Charges pfn to owner (1 + index into procs; 0: nobody), uncharging its previous owner. */
 void  frame_charge(sim_t *s, pfn_t pfn, uint32_t owner);

@@ -50,11 +50,14 @@ static inline void policy_track(sim_t *s, const mem_ref_t *r, pfn_t pfn)
     if (f->owner)
         s->procs[f->owner - 1].n_charged_tracked++;
     s->hit_last = PFN_NONE;
-    mem_ref_t x = *r;
-    if (f->owner)
+    mem_ref_t x;
+    if (f->owner && s->procs[f->owner - 1].pid != r->pid) {
+        x = *r;
         x.pid = s->procs[f->owner - 1].pid;    /* the process charged for it */
+        r = &x;
+    }
     page_id_t pg = policy_page_of(s, pfn);
-    s->repl->on_insert(s->repl_state, &x, &pg, pfn);
+    s->repl->on_insert(s->repl_state, r, &pg, pfn);
 }
 
 /* The policy stops tracking pfn. For an eviction or a release, returns 1 with the shadow the

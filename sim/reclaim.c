@@ -39,7 +39,8 @@
 
 /* Evicts the page in pfn (the policy's victim or a page it releases): the policy forgets it
  * and may leave a shadow; the page is unmapped everywhere and written back if it must be.
- * Returns the frame (still in use, charged to nobody), ready at *ready. */
+ * Returns the frame (still in use and charged as it was: the caller passes the charge on, or
+ * drops it), ready at *ready. */
 static pfn_t reclaim_evict_frame(sim_t *s, cpu_t *c, pfn_t pfn, repl_why_t why, sim_time_t *ready)
 {
     SIM_ASSERT(s, pfn < s->nframes && (s->frames[pfn].flags & FR_TRACKED));
@@ -47,7 +48,6 @@ static pfn_t reclaim_evict_frame(sim_t *s, cpu_t *c, pfn_t pfn, repl_why_t why, 
     uint64_t shadow;
     int has_shadow = policy_untrack(s, pfn, why, &shadow);
     page_key_t key = f->key;
-    frame_charge(s, pfn, 0);
     s->n_evict++;
     c->clock += s->cost.evict;
     *ready = c->clock;
@@ -161,7 +161,7 @@ pfn_t reclaim_get_frame(sim_t *s, cpu_t *c, const mem_ref_t *ref, const page_id_
     f->key = pg->key;
     if (pg->kind == PAGE_FILE)
         f->flags |= FR_FILEKIND;
-    frame_charge(s, pfn, pi);
+    frame_charge(s, pfn, pi);                    /* (a victim's charge passes straight on) */
     return pfn;
 }
 
@@ -176,6 +176,7 @@ void reclaim_background(sim_t *s, sim_time_t now)
         repl_req_t req = {.reason = REPL_REQ_BACKGROUND, .pid = REPL_PID_NONE, .count = s->wm_high - s->nfree};
         sim_time_t ready;
         pfn_t pfn = reclaim_evict_frame(s, k, policy_victim(s, &req), REPL_EVICT, &ready);
+        frame_charge(s, pfn, 0);
         s->n_kswapd_evict++;
         if (ready > k->clock) {
             s->frames[pfn].flags |= FR_LOCKED;       /* in write-back until the event */
@@ -196,6 +197,7 @@ int reclaim_release(sim_t *s, pfn_t pfn, sim_time_t now)
         k->clock = now;
     sim_time_t ready;
     reclaim_evict_frame(s, k, pfn, REPL_RELEASE, &ready);
+    frame_charge(s, pfn, 0);
     if (ready > k->clock) {
         s->frames[pfn].flags |= FR_LOCKED;           /* in write-back until the event */
         s->frames[pfn].ready_at = ready;
