@@ -117,7 +117,7 @@ void fault_complete(sim_t *s, proc_t *p, sim_time_t now, int sync)
     if (p->pend_old != PFN_NONE) {
         rmap_del(s, p->pend_old, pte);
         s->mms[p->mm].resident--;
-        cpu_shootdown(s, p->mm, pte->vpn);
+        cpu_shootdown(s->cpus, s->ncpus, p->mm, pte->vpn);
         if (!s->frames[p->pend_old].mapcount)
             frame_put(s, p->pend_old, REPL_COW);
     }
@@ -211,7 +211,7 @@ static void fault_cow_neighbours(sim_t *s, cpu_t *c, proc_t *p, const vma_t *v, 
         pfn_t old = pte->val;
         if (!(s->frames[old].flags & FR_ANON))
             continue;
-        cpu_shootdown(s, p->mm, x);
+        cpu_shootdown(s->cpus, s->ncpus, p->mm, x);
         if (fault_cow_exclusive(s, &s->frames[old])) {
             pte->flags |= PTE_WRITE;
             s->n_cow_reuses++;
@@ -258,7 +258,7 @@ static int fault_cow(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
         /* Last owner: no copy, just make it writable (Linux do_wp_page's reuse path). */
         s->n_cow_reuses++;
         pte->flags |= PTE_WRITE;
-        cpu_shootdown(s, p->mm, pte->vpn);
+        cpu_shootdown(s->cpus, s->ncpus, p->mm, pte->vpn);
         policy_touch(s, old, r);
         pte->flags |= PTE_FRESH;
         hist_add(s->lat_fault, (double)(c->clock - start) / PS_PER_NS);
@@ -397,8 +397,9 @@ static void fault_cluster_claim(sim_t *s, const fault_cluster_t *cl, uint32_t i,
 /* Submits the clustered read of the faulting page (its frame set up by the caller) and of
  * the pages after it that can join; returns when it completes, and in *n_extra how many
  * joined. The prefetched pages join their cache locked until then (fault_prefetch_done). */
-static sim_time_t fault_read_cluster(sim_t *s, cpu_t *c, const proc_t *p, const fault_cluster_t *cl,
-                                     const mem_ref_t *r, uint32_t *n_extra)
+static inline sim_time_t fault_read_cluster(sim_t *s, cpu_t *c, const proc_t *p,
+                                            const fault_cluster_t *cl, const mem_ref_t *r,
+                                            uint32_t *n_extra)
 {
     pfn_t extra[64];
     uint32_t k = 0;

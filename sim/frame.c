@@ -179,7 +179,7 @@ void frame_unmap_all(sim_t *s, cpu_t *c, pfn_t pfn, uint32_t slot)
         pte_t *pte = n->pte;
         if (pte->flags & PTE_DIRTY)
             f->flags |= FR_DIRTY;
-        c->clock += s->cost.shootdown * cpu_shootdown(s, n->mm, n->vpn);
+        c->clock += s->cost.shootdown * cpu_shootdown(s->cpus, s->ncpus, n->mm, n->vpn);
         s->mms[n->mm].resident--;
         uint32_t perms = pte->flags & PTE_PERMS;
         if (slot) {

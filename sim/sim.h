@@ -6,8 +6,9 @@
  * that a crash ends one run only).
  *
  * The configuration is a JSON object (the canonical form, echoed in the results); the CLI,
- * config files and `--set KEY=VALUE` all edit it through config.c before sim_create()
- * validates it. Same config and seed: byte-identical results.
+ * config files and `--set KEY=VALUE` all edit it through config.h before sim_create()
+ * validates it (config_validate) and builds the run from the typed result. Same config and
+ * seed: byte-identical results.
  */
 #ifndef PAGESIM_SIM_H
 #define PAGESIM_SIM_H

@@ -18,7 +18,8 @@
  *   fault.c    the fault handler                               -> reclaim frame swap cpu device
  *   reclaim.c  victims, write-back, background reclaim         -> frame swap device
  *   frame.c    frames, reverse map, leaving the caches, charges -> swap cpu
- *   check.c proc.c swap.c cpu.c   invariants and SIM_ASSERT, processes, swap slots, shootdown
+ *   check.c proc.c swap.c cpu.c   invariants and SIM_ASSERT, processes, swap slots, clocks
+ *                                 (TLB shootdown over the CPUs is inline in cpu.h)
  *   shadow.c   shadow entries (what a policy left at evictions) (swap.c forgets a dead page's)
  *   pagetable.c tlb.c device.c config.c, sim/base/             the leaves
  *
@@ -62,7 +63,6 @@ typedef struct timeline_rec {
 /* ---- the simulation ---- */
 struct sim {
     json_t *cfg;                      /* effective config (echoed in results) */
-    sim_config_t conf;                /* the same, validated (config.h) */
     char   **traces; int ntraces;
     /* settings, validated from cfg */
     uint32_t nframes, page_size, page_shift;
@@ -163,6 +163,8 @@ struct sim {
     sim_time_t end_time;
     int err_kind;         /* sim_create: SIM_ESYS when the failure was the machine's (xalloc.h) */
     int finished;
+    sim_config_t conf;                /* the config, validated (config.h); at the end: the
+                                         hot fields above keep their cache lines */
 };
 
 #endif

@@ -77,7 +77,7 @@ static void vma_pte_drop(sim_t *s, uint32_t mmi, pte_t *pte)
         frame_t *f = &s->frames[pfn];
         if (pte->flags & PTE_DIRTY)
             f->flags |= FR_DIRTY;          /* a shared file page stays dirty in the cache */
-        cpu_shootdown(s, mmi, pte->vpn);
+        cpu_shootdown(s->cpus, s->ncpus, mmi, pte->vpn);
         rmap_del(s, pfn, pte);
         s->mms[mmi].resident--;
         if (!f->mapcount && !(f->flags & FR_LOCKED))
@@ -170,7 +170,7 @@ static void vma_mprotect(sim_t *s, proc_t *p, const wl_rec_t *r)
         if (!(pte->flags & PTE_PRESENT))
             perms = prot;
         pte->flags = (pte->flags & ~PTE_PERMS) | perms;
-        cpu_shootdown(s, p->mm, pte->vpn);
+        cpu_shootdown(s->cpus, s->ncpus, p->mm, pte->vpn);
     }
 }
 
