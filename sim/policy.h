@@ -6,10 +6,10 @@
  * policy tracks, and hit_last true: it names a frame only while the last hook called was an
  * on_hit for it. Inserts are told the page's key and kind from the frame (frame.key, set
  * when the frame was taken for its page), so the policy sees one identity per page however
- * the engine found it (on a hit the frame names the page: repl.h). Shadows go through here to shadow.c: policy_miss hands back the
- * shadow of the page about to come in, policy_untrack returns the one the policy leaves.
- * Creating and destroying both policies, and the window the policy sees (repl_env_t), are
- * policy.c's. */
+ * the engine found it (on a hit the frame names the page: repl.h). Shadows go through here
+ * to shadow.c: policy_miss hands back the shadow of the page about to come in,
+ * policy_untrack returns the one the policy leaves. Creating and destroying both policies,
+ * the window the policy sees (repl_env_t) and its timer are policy.c's. */
 #ifndef PAGESIM_POLICY_H
 #define PAGESIM_POLICY_H
 

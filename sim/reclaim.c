@@ -173,7 +173,8 @@ void reclaim_background(sim_t *s, sim_time_t now)
     if (k->clock < now)
         k->clock = now;
     while (s->nfree < s->wm_high && s->ntracked > 0) {
-        repl_req_t req = {.reason = REPL_REQ_BACKGROUND, .pid = REPL_PID_NONE, .count = s->wm_high - s->nfree};
+        repl_req_t req = {.reason = REPL_REQ_BACKGROUND, .pid = REPL_PID_NONE,
+                          .count = s->wm_high - s->nfree};
         sim_time_t ready;
         pfn_t pfn = reclaim_evict_frame(s, k, policy_victim(s, &req), REPL_EVICT, &ready);
         frame_charge(s, pfn, 0);

@@ -755,7 +755,8 @@ static void test_v2_contracts(const char *dir)
     }
     alarm(0);
     fprintf(stderr, "v2: %d runs; shadows back %llu, timers %llu, released %llu, local requests %llu, "
-            "quota checks %llu, PTEs walked %llu, suspensions checked %llu, mapping notices %llu\n", runs, (unsigned long long)sum[0],
+            "quota checks %llu, PTEs walked %llu, suspensions checked %llu, mapping notices %llu\n",
+            runs, (unsigned long long)sum[0],
             (unsigned long long)sum[1], (unsigned long long)sum[2], (unsigned long long)sum[3],
             (unsigned long long)sum[4], (unsigned long long)sum[5], (unsigned long long)sum[6],
             (unsigned long long)sum[7]);
