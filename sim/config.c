@@ -27,11 +27,12 @@
 json_t *config_defaults(void)
 {
     json_t *c = json_pack(
-        "{s:s, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:b,"
+        "{s:s, s:s, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:b,"
         " s:{s:I, s:I, s:b}, s:{s:I, s:I},"
         " s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}}",
         "policy", "lru",
         "cow", "reuse",
+        "replacement", "global",
         "frames", (json_int_t)256,
         "memory", "",
         "page_size", (json_int_t)4096,
@@ -47,6 +48,7 @@ json_t *config_defaults(void)
         "workload", "",
         "readahead", (json_int_t)0,
         "swap_cluster", (json_int_t)0,
+        "shadows", (json_int_t)2,
         "paranoid", 0,
         "tlb", "entries", (json_int_t)64, "ways", (json_int_t)4, "asid", 1,
         "reclaim", "low", (json_int_t)0, "high", (json_int_t)0,
@@ -336,6 +338,17 @@ static int config_behaviour(const json_t *cfg, sim_config_t *c, char *err)
                  c->reclaim_low_frames, c->reclaim_high_frames, c->memory_frames);
         return -1;
     }
+    /* Interface v2 (policies/repl.h): global or local replacement; the shadow store's bound */
+    const char *scope = config_str(cfg, "replacement");
+    if (!strcmp(scope, "local"))
+        c->replacement_local = 1;
+    else if (strcmp(scope, "global")) {
+        snprintf(err, SIM_ERR_LEN, "config: replacement must be 'global' or 'local', not '%s'", scope);
+        return -1;
+    }
+    if (config_int(cfg, "shadows", 0, 1 << 20, &v, err))
+        return -1;
+    c->shadows_per_frame = (uint32_t)v;
     return 0;
 }
 

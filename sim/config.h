@@ -35,6 +35,8 @@ typedef struct sim_config {
     int      paranoid;                     /* check every invariant after every step */
     uint32_t readahead_pages, swap_cluster_pages;   /* extra pages per major fault, 0..64 */
     uint32_t reclaim_low_frames, reclaim_high_frames;   /* kswapd's watermarks; high 0: off */
+    int      replacement_local;            /* "replacement" local: victims among the faulter's */
+    uint32_t shadows_per_frame;            /* shadow entries kept, at most, per frame (shadow.c) */
     uint32_t cpus;                         /* 1..1024 */
     uint32_t tlb_entries, tlb_ways;        /* per CPU; 0 entries: no TLB */
     int      tlb_asid;                     /* ASID-tagged TLB: no flush at a context switch */

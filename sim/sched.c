@@ -43,6 +43,14 @@
  * pages are all in the TLB: a probe and a policy call per page (mmu_run_hits); under rr a
  * process's stream also passes over other processes' runs without decoding them.
  *
+ * The policy's timer (policies/repl.h, on_timer) is an EV_TIMER event like any other, run in
+ * (time, seq) order; when the workload is over the timer is cancelled (sched_timer_off), so a
+ * timer that always re-arms cannot keep a finished run going or move its end. Load control:
+ * under rr a process the policy suspends is parked (off the run queue and its CPU) until it
+ * is resumed, and if nothing else could ever run or happen the parked are resumed
+ * (sched_park: O(processes) a turn, only once some process has been suspended). The trace
+ * schedule has one fixed order and refuses to suspend (proc.c).
+ *
  * Process identity with several files: each (file, pid) gets its own engine pid in the setup
  * pass (proc.c, proc_engine_pid); messages and results name the file's pid (proc_file_pid).
  *
@@ -533,6 +541,61 @@ static void sched_switch_mm(sim_t *s, cpu_t *c, uint32_t mm, int flush_on_switch
     c->last_mm = mm;
 }
 
+/* The workload has ended: the policy's timer fires no more (its pending event goes). */
+static void sched_timer_off(sim_t *s)
+{
+    s->timer_off = 1;
+    evq_cancel(&s->evq, EV_TIMER, 0);
+}
+
+/* rr, load control (repl.h): processes a policy suspended leave the run queue and their CPU
+ * (parked); resumed ones come back. Called at each turn of the schedule once any process has
+ * been suspended (O(processes) a turn from then on; one compare before). With stalled (no
+ * process can run and only the timer is pending) every parked process is resumed: a policy
+ * cannot stall a run for ever. Returns how many came back. */
+static uint32_t sched_park(sim_t *s, int stalled)
+{
+    uint32_t n = s->rq_n, back = 0;
+    for (uint32_t k = 0; k < n; k++) {              /* the queue, keeping its order */
+        uint32_t pi = s->runq[s->rq_head];
+        s->rq_head = (s->rq_head + 1) % s->rq_cap;
+        s->rq_n--;
+        if (s->procs[pi].suspended)
+            s->procs[pi].parked = 1;
+        else
+            s->runq[(s->rq_head + s->rq_n++) % s->rq_cap] = pi;
+    }
+    for (uint32_t i = 0; i < s->ncpus; i++) {
+        cpu_t *c = &s->cpus[i];
+        if (c->cur >= 0 && s->procs[c->cur].suspended) {
+            s->procs[c->cur].state = P_RUNNABLE;
+            s->procs[c->cur].parked = 1;
+            c->cur = -1;
+        }
+    }
+    for (uint32_t pi = 0; pi < s->nprocs; pi++) {
+        proc_t *p = &s->procs[pi];
+        if (!p->parked)
+            continue;
+        if (stalled && p->suspended) {
+            p->suspended = 0;
+            s->n_stall_resumes++;
+        }
+        if (!p->suspended) {
+            p->parked = 0;
+            runq_push(s, pi, p->ready_at);
+            back++;
+        }
+    }
+    return back;
+}
+
+/* Whether the only thing left to happen is the policy's timer. */
+static int sched_only_timer(const sim_t *s)
+{
+    return s->evq.n == 0 || (s->evq.n == 1 && s->evq.heap[0].kind == EV_TIMER);
+}
+
 /* Runs every event due at or before `now`. */
 static void sched_run_events(sim_t *s, sim_time_t now)
 {
@@ -554,6 +617,9 @@ static void sched_run_events(sim_t *s, sim_time_t now)
             break;
         case EV_WRITEBACK:
             reclaim_writeback_done(s, ev.a);
+            break;
+        case EV_TIMER:
+            policy_timer(s, ev.when, ev.b);
             break;
         default:
             SIM_ASSERT(s, !"unexpected event kind");
@@ -777,7 +843,9 @@ static int trace_schedule(sim_t *s, char *err)
         snprintf(err, SIM_ERR_LEN, "%s", s->wl->err);
         return -1;
     }
-    /* Let outstanding completions land (none block a process here, but be complete). */
+    /* Let outstanding completions land (none block a process here, but be complete); the
+     * policy's timer does not keep a finished run going. */
+    sched_timer_off(s);
     while (evq_next_time(&s->evq) != SIM_TIME_MAX) {
         sim_time_t tm = evq_next_time(&s->evq);
         if (tm > c->clock)
@@ -925,6 +993,8 @@ static int rr_schedule(sim_t *s, char *err)
     const int flush_on_switch = !s->conf.tlb_asid;
     for (;;) {
         progress_at(s->progress, s->vt);          /* one compare per slice */
+        if (s->suspends)
+            sched_park(s, 0);
         for (uint32_t i = 0; i < s->ncpus && s->rq_n; i++)
             if (s->cpus[i].cur < 0) {
                 uint32_t pi = s->runq[s->rq_head];
@@ -945,6 +1015,11 @@ static int rr_schedule(sim_t *s, char *err)
             } else if (x->clock < second) {
                 second = x->clock;
             }
+        }
+        if (!c && sched_only_timer(s)) {
+            if (s->suspends && sched_park(s, 1))
+                continue;                           /* nothing else could run: resumed */
+            sched_timer_off(s);                     /* nothing left for the timer to act on */
         }
         sim_time_t t_ev = evq_next_time(&s->evq);
         if (!c) {

@@ -85,6 +85,7 @@ static void sim_settings(sim_t *s)
     s->swap_cluster = c->swap_cluster_pages;
     s->wm_low = c->reclaim_low_frames;
     s->wm_high = c->reclaim_high_frames;
+    s->local = c->replacement_local;
     s->ncpus = c->cpus;
     s->quantum = c->quantum_ps;
     for (int k = 0; k < 3; k++)
@@ -140,6 +141,7 @@ static int sim_init(sim_t *s, const json_t *cfg_in, const char *const *traces, i
         return -1;
     frame_init(s);
     swap_init(s);
+    shadow_init(&s->shadows, (uint64_t)s->conf.shadows_per_frame * s->nframes);
     int rc = policy_create(s, s->conf.policy_spec, s->conf.cow_spec, err);
     if (rc) {
         if (rc == SIM_ESYS)
@@ -176,6 +178,7 @@ void sim_free(sim_t *s)
     if (s->frames) {
         frame_destroy(s);
         swap_destroy(s);
+        shadow_destroy(&s->shadows);
     }
     if (s->swapcache.s) {
         u64map_free(&s->swapcache);

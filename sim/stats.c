@@ -169,9 +169,11 @@ static void stats_machine(const sim_t *s, json_t *r)
                         "misses", (json_int_t)misses,
                         "miss_ratio", hits + misses ? (double)misses / (double)(hits + misses) : 0.0,
                         "shootdowns", (json_int_t)shoot, "flushes", (json_int_t)flushes));
-    json_object_set_new(r, "memory", json_pack("{s:I,s:I,s:I,s:I}", "frames", (json_int_t)s->nframes,
+    /* shadow_entries: what the policy remembers of evicted pages (shadow.c), at the end */
+    json_object_set_new(r, "memory", json_pack("{s:I,s:I,s:I,s:I,s:I}", "frames", (json_int_t)s->nframes,
                         "page_size", (json_int_t)s->page_size, "resident_peak", (json_int_t)s->resident_peak,
-                        "resident_end", (json_int_t)s->resident));
+                        "resident_end", (json_int_t)s->resident,
+                        "shadow_entries", (json_int_t)s->shadows.n));
     json_object_set_new(r, "time", json_pack("{s:f}", "sim_ns", stats_ns(s->end_time)));
     double util = s->end_time ? (double)busy / ((double)s->end_time * s->ncpus) : 0;
     json_object_set_new(r, "cpu", json_pack("{s:I,s:f,s:f,s:I}", "cpus", (json_int_t)s->ncpus,
