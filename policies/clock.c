@@ -24,6 +24,11 @@
  * This relies on the engine setting the R bit of the loading reference before on_insert.
  *
  * State: a ring of frames (repl_util.h) whose head is the hand.
+ *
+ * Local replacement (repl.h, req->local): the hand goes round as usual but passes over the
+ * frames of other processes without looking at their bits (they keep their second chance),
+ * and stops at the first frame of the faulting process whose bit is clear. The engine asks
+ * only when the process owns a tracked frame, so two turns suffice: O(frames) at worst.
  */
 #include "repl_create.h"
 
@@ -33,6 +38,7 @@ typedef struct clock_state {
     repl_ring_t ring;            /* head = the hand; tail = just behind it */
     int (*test_clear_ref)(void *eng, pfn_t pfn);
     void *eng;
+    const repl_env_t *env;
     int ref_on_load;
 } clock_state_t;
 
@@ -67,20 +73,21 @@ static int clock_create(const repl_env_t *env, const json_t *params, void **stat
     }
     c->test_clear_ref = env->test_clear_ref;
     c->eng = env->eng;
+    c->env = env;
     c->ref_on_load = (int)ref_on_load;
     *state = c;
     return 0;
 }
 
-static pfn_t clock_select_victim(void *state, const mem_ref_t *ref)
+static pfn_t clock_select_victim(void *state, const repl_req_t *req)
 {
     clock_state_t *c = state;
     repl_ring_t *r = &c->ring;
     assert(r->head != PFN_NONE);
-    /* Bounded: after n steps every bit has been cleared by us. */
-    for (uint32_t steps = 0; steps <= r->n; steps++) {
+    /* Bounded: after n steps every bit (of the frames we may take) has been cleared by us. */
+    for (uint32_t steps = 0; steps <= 2 * r->n; steps++) {
         pfn_t p = r->head;
-        if (!c->test_clear_ref(c->eng, p))
+        if (repl_req_allows(c->env, req, p) && !c->test_clear_ref(c->eng, p))
             return p;                 /* the hand stays; on_remove moves it past p */
         r->head = r->next[p];
     }
@@ -88,7 +95,8 @@ static pfn_t clock_select_victim(void *state, const mem_ref_t *ref)
     return r->head;
 }
 
-static void clock_on_insert(void *state, const mem_ref_t *ref, pfn_t pfn)
+static void clock_on_insert(void *state, const mem_ref_t *ref,
+                            const page_id_t *page, pfn_t pfn)
 {
     clock_state_t *c = state;
     if (!c->ref_on_load)
@@ -96,10 +104,13 @@ static void clock_on_insert(void *state, const mem_ref_t *ref, pfn_t pfn)
     repl_ring_push_tail(&c->ring, pfn);
 }
 
-static void clock_on_remove(void *state, pfn_t pfn, repl_why_t why)
+static int clock_on_remove(void *state, pfn_t pfn, repl_why_t why, uint64_t *shadow)
 {
     clock_state_t *c = state;
+    (void)why;
+    (void)shadow;
     repl_ring_unlink(&c->ring, pfn);   /* a hand on pfn moves to its successor */
+    return 0;
 }
 
 static int clock_check(void *state, const uint8_t *resident)
@@ -110,6 +121,7 @@ static int clock_check(void *state, const uint8_t *resident)
 
 const repl_ops_t repl_clock = {
     .name = "clock",
+    .version = REPL_VERSION,
     .summary = "second chance: FIFO circle, a set referenced bit spares a page once (sees R bits only)",
     .flags = 0,
     .create = clock_create,

@@ -8,20 +8,20 @@
  * because FIFO is not a stack algorithm (Mattson et al., IBM Systems Journal 9(2), 1970).
  *
  * State: a ring of frames in load order (repl_util.h); the head is the oldest. Insert at
- * the tail, evict the head, unlink from anywhere on unmap: all O(1).
+ * the tail, evict the head, unlink from anywhere on unmap: all O(1). Local replacement: the
+ * oldest frame of the faulting process (a walk from the head skipping others' frames,
+ * O(frames) at worst). No shadows, no timer.
  */
 #include "repl_create.h"
 
-static pfn_t fifo_select_victim(void *state, const mem_ref_t *ref)
+static pfn_t fifo_select_victim(void *state, const repl_req_t *req)
 {
-    const repl_ring_t *r = state;
-    (void)ref;
-    assert(r->head != PFN_NONE);
-    return r->head;
+    return repl_ring_state_victim(state, req, 0);
 }
 
 const repl_ops_t repl_fifo = {
     .name = "fifo",
+    .version = REPL_VERSION,
     .summary = "first in, first out: evict the page resident longest (sees no references)",
     .flags = 0,
     .create = repl_ring_state_create,

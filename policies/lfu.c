@@ -13,6 +13,8 @@
  *
  * Sees every reference (REPL_SEES_ALL_REFS). State: an indexed min-heap keyed by
  * (count, last use) (repl_util.h): O(log n) per hit, insert, remove and victim selection.
+ * Local replacement: the least (count, last use) among the faulting process's frames, a scan
+ * of the heap (O(frames)).
  */
 #include "repl_create.h"
 
@@ -25,7 +27,8 @@ static void lfu_on_hit(void *state, const mem_ref_t *ref, pfn_t pfn)
     repl_heap_fix(h, pfn);   /* keys only grow if t does; fix() assumes neither */
 }
 
-static void lfu_on_insert(void *state, const mem_ref_t *ref, pfn_t pfn)
+static void lfu_on_insert(void *state, const mem_ref_t *ref,
+                          const page_id_t *page, pfn_t pfn)
 {
     repl_heap_t *h = state;
     h->k1[pfn] = 1;
@@ -35,6 +38,7 @@ static void lfu_on_insert(void *state, const mem_ref_t *ref, pfn_t pfn)
 
 const repl_ops_t repl_lfu = {
     .name = "lfu",
+    .version = REPL_VERSION,
     .summary = "least frequently used while resident, ties to least recent (sees every reference)",
     .flags = REPL_SEES_ALL_REFS,
     .create = repl_heap_state_create,

@@ -9,20 +9,20 @@
  * This is the idealised version that sees every reference (REPL_SEES_ALL_REFS): real MMUs
  * only set a referenced bit, which is why kernels run CLOCK-like approximations instead.
  * State: a ring of frames in recency order (repl_util.h), head = least recently used.
- * A hit moves the page to the tail; all hooks are O(1).
+ * A hit moves the page to the tail; all hooks are O(1). Local replacement: the least
+ * recently used frame of the faulting process (a walk from the head skipping others' frames,
+ * O(frames) at worst).
  */
 #include "repl_create.h"
 
-static pfn_t lru_select_victim(void *state, const mem_ref_t *ref)
+static pfn_t lru_select_victim(void *state, const repl_req_t *req)
 {
-    const repl_ring_t *r = state;
-    (void)ref;
-    assert(r->head != PFN_NONE);
-    return r->head;
+    return repl_ring_state_victim(state, req, 0);
 }
 
 const repl_ops_t repl_lru = {
     .name = "lru",
+    .version = REPL_VERSION,
     .summary = "exact least recently used (idealised: sees every reference)",
     .flags = REPL_SEES_ALL_REFS | REPL_HIT_IDEMPOTENT | REPL_HIT_LAST_ONLY,
     .create = repl_ring_state_create,

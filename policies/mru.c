@@ -10,23 +10,22 @@
  *
  * Idealised like exact LRU: it sees every reference (REPL_SEES_ALL_REFS). State: a ring of
  * frames in recency order (repl_util.h), the tail being the most recently used; a hit moves
- * the page to the tail, the victim is the tail. All hooks O(1).
+ * the page to the tail, the victim is the tail. All hooks O(1). Local replacement: the most
+ * recently used frame of the faulting process (a walk back from the tail, O(frames) at worst).
  *
  * On a fault the faulting page is not yet resident, so "most recently used" means the page
  * used most recently before the fault, which is then replaced by the faulting page.
  */
 #include "repl_create.h"
 
-static pfn_t mru_select_victim(void *state, const mem_ref_t *ref)
+static pfn_t mru_select_victim(void *state, const repl_req_t *req)
 {
-    const repl_ring_t *r = state;
-    (void)ref;
-    assert(r->head != PFN_NONE);
-    return repl_ring_tail(r);
+    return repl_ring_state_victim(state, req, 1);
 }
 
 const repl_ops_t repl_mru = {
     .name = "mru",
+    .version = REPL_VERSION,
     .summary = "most recently used: evict the page used last (idealised: sees every reference)",
     .flags = REPL_SEES_ALL_REFS | REPL_HIT_IDEMPOTENT | REPL_HIT_LAST_ONLY,
     .create = repl_ring_state_create,

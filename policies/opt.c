@@ -13,7 +13,8 @@
  * Run creation must fail where next-use cannot be computed; this file never guesses.
  *
  * State: an indexed max-heap on next use (repl_util.h, stored as a min-heap on the
- * complement), so insert, hit, remove and victim selection are O(log n).
+ * complement), so insert, hit, remove and victim selection are O(log n); a local request
+ * (repl.h) takes the farthest next use among the faulting process's frames, a scan (O(n)).
  *
  * Ties: several pages can share a next use only when none of them is used again
  * (VTIME_NEVER). Any of them is an optimal choice; this one evicts the least recently used
@@ -21,7 +22,8 @@
  * does not depend on the tie rule; which pages stay resident does.
  *
  * The future is the next use of the page's contents (workloads/pgid.c: a file page however
- * many processes map it, an anonymous page, its COW copies), so a frame's recorded next use
+ * many processes map it, an anonymous page, its COW copies), never of a (pid, vpn): the
+ * engine's page keys (repl.h, page_id_t) follow the same rules, so a frame's recorded next use
  * is exact: the next hit of that frame is at that reference. stats.stale_next_uses counts the
  * hits where it was not (a reference whose page the offline pass could not know, see
  * pgid.c): 0 means this run's OPT is the true offline optimum of what the engine simulates.
@@ -31,10 +33,16 @@
  */
 #include "repl_create.h"
 
+#include <stddef.h>
+
 typedef struct opt_state {
     repl_heap_t h;                 /* first: the shared heap hooks take the state as the heap */
+    const repl_env_t *env;         /* second: the state is also a repl_heap_state_t */
     uint64_t stale, unknown;
 } opt_state_t;
+
+_Static_assert(offsetof(opt_state_t, env) == offsetof(repl_heap_state_t, env),
+               "the shared heap hooks read opt's state as a repl_heap_state_t");
 
 static int opt_create(const repl_env_t *env, const json_t *params, void **state, char *err)
 {
@@ -64,7 +72,8 @@ static void opt_on_hit(void *state, const mem_ref_t *ref, pfn_t pfn)
     repl_heap_fix(&o->h, pfn);
 }
 
-static void opt_on_insert(void *state, const mem_ref_t *ref, pfn_t pfn)
+static void opt_on_insert(void *state, const mem_ref_t *ref,
+                          const page_id_t *page, pfn_t pfn)
 {
     opt_state_t *o = state;
     opt_record(&o->h, ref, pfn);
@@ -80,6 +89,7 @@ static void opt_stats(void *state, json_t *obj)
 
 const repl_ops_t repl_opt = {
     .name = "opt",
+    .version = REPL_VERSION,
     .summary = "Belady's MIN: evict the page used farthest in the future (needs a fixed trace)",
     .flags = REPL_NEEDS_NEXT_USE | REPL_SEES_ALL_REFS,
     .create = opt_create,

@@ -14,6 +14,10 @@
  * Note that the victim depends on the order of the dense array, which depends on the order
  * of inserts and removals: the same seed and the same sequence of hooks give the same
  * victims, which is the determinism the simulator promises.
+ *
+ * Local replacement (repl.h, req->local): uniform among the faulting process's frames, one
+ * draw of the same generator over their number and a scan of the dense array to find the
+ * chosen one (O(frames)); a global request draws exactly as before (one draw over n).
  */
 #include "repl_create.h"
 
@@ -24,6 +28,7 @@ typedef struct rand_state {
     uint32_t *pos;     /* pos[p] == UINT32_MAX: not tracked */
     uint32_t n, cap;
     gsl_rng *rng;
+    const repl_env_t *env;
 } rand_state_t;
 
 static void random_destroy(void *state)
@@ -57,18 +62,30 @@ static int random_create(const repl_env_t *env, const json_t *params, void **sta
     }
     r->cap = env->nframes;
     r->rng = env->rng;
+    r->env = env;
     *state = r;
     return 0;
 }
 
-static pfn_t random_select_victim(void *state, const mem_ref_t *ref)
+static pfn_t random_select_victim(void *state, const repl_req_t *req)
 {
     rand_state_t *r = state;
     assert(r->n > 0);
-    return r->dense[gsl_rng_uniform_int(r->rng, r->n)];
+    if (!req->local)
+        return r->dense[gsl_rng_uniform_int(r->rng, r->n)];
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < r->n; i++)
+        m += (uint32_t)repl_req_allows(r->env, req, r->dense[i]);
+    if (!m)
+        return PFN_NONE;
+    unsigned long k = gsl_rng_uniform_int(r->rng, m);
+    for (uint32_t i = 0;; i++)
+        if (repl_req_allows(r->env, req, r->dense[i]) && k-- == 0)
+            return r->dense[i];
 }
 
-static void random_on_insert(void *state, const mem_ref_t *ref, pfn_t pfn)
+static void random_on_insert(void *state, const mem_ref_t *ref,
+                             const page_id_t *page, pfn_t pfn)
 {
     rand_state_t *r = state;
     assert(pfn < r->cap && r->pos[pfn] == UINT32_MAX && r->n < r->cap);
@@ -76,15 +93,18 @@ static void random_on_insert(void *state, const mem_ref_t *ref, pfn_t pfn)
     r->dense[r->n++] = pfn;
 }
 
-static void random_on_remove(void *state, pfn_t pfn, repl_why_t why)
+static int random_on_remove(void *state, pfn_t pfn, repl_why_t why, uint64_t *shadow)
 {
     rand_state_t *r = state;
+    (void)why;
+    (void)shadow;
     assert(pfn < r->cap && r->pos[pfn] != UINT32_MAX);
     uint32_t i = r->pos[pfn];
     pfn_t last = r->dense[--r->n];
     r->dense[i] = last;
     r->pos[last] = i;
     r->pos[pfn] = UINT32_MAX;
+    return 0;
 }
 
 static int random_check(void *state, const uint8_t *resident)
@@ -104,6 +124,7 @@ static int random_check(void *state, const uint8_t *resident)
 
 const repl_ops_t repl_random = {
     .name = "random",
+    .version = REPL_VERSION,
     .summary = "uniformly random victim from the run's seeded rng (sees no references)",
     .flags = 0,
     .create = random_create,

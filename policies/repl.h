@@ -1,22 +1,88 @@
-/* repl.h - the replacement-policy interface: the engine's mechanism asks, the policy decides.
+/* repl.h - the replacement-policy interface, version 2: the engine's mechanism asks, the
+ * policy decides.
  *
- * A policy is a const table of hooks (repl_ops_t) plus a private state pointer. The engine
- * owns frames, page tables and I/O; a policy only keeps its own bookkeeping (lists, counters,
- * ghost entries) in arrays indexed by frame number, and sees the hardware through the narrow
- * repl_env_t window. Registering one: its own file, one CMake line, one line in registry.c.
+ * A policy is a const table of hooks (repl_ops_t, with a version field as SQLite's
+ * sqlite3_pcache_methods2 has iVersion) plus a private state pointer. The engine owns frames,
+ * page tables, I/O, processes and time; a policy keeps only its own bookkeeping in arrays
+ * indexed by frame number (O(1), no hashing) and sees the machine through the repl_env_t
+ * window, which stays valid at the same address from create() to destroy(). Registering one:
+ * its own file, one CMake line, one line in registry.c. Version 2 adds what the literature
+ * needs beyond resident frames (issue 12; Linux mm/workingset.c is the model for shadows):
  *
- * Contracts (the engine guarantees them; tests/test_props checks policies keep theirs):
- *  - on_insert(pfn) is called once when a page becomes resident in frame pfn, before any
- *    on_hit for it; on_remove(pfn) once when it stops being resident (eviction chosen by this
- *    policy, or unmap/exit/COW-break chosen by the program: see repl_why_t).
- *  - select_victim is called only when every frame is in use; it must return a frame the
- *    policy currently tracks, and must not forget it: the engine calls on_remove(pfn,
- *    REPL_EVICT) right after. Every tracked frame is evictable.
- *  - on_hit (may be NULL) is called on every reference to a resident page. A policy with
- *    on_hit == NULL sees references only through the referenced bit (test_clear_ref), as a
- *    real kernel does; one with on_hit sees every reference, which real hardware cannot
+ *  - identity: every insert and miss is told the page (page_id_t, sim/base/types.h: its key,
+ *    page->key, and kind, page->kind: anonymous or file), and every hit names its frame,
+ *    whose key env->frame_key gives (the hot path of a TLB hit loads nothing more). A file or
+ *    shared-memory page is (object, index); an anonymous page gets an id at its first touch
+ *    (demand-zero) that follows it through swap (the swap slot keeps it), fork (parent and
+ *    child share it until a COW copy, which gets a new id) and the other processes' exec.
+ *    Never (pid, vpn): a page mapped by several processes at different addresses is one key.
+ *    A frame's key does not change between its on_insert and its on_remove, so a policy may
+ *    keep it from on_insert (env->frame_key reads it too).
+ *  - shadows: when a page is evicted (REPL_EVICT, REPL_RELEASE) the policy may leave a 64-bit
+ *    value, opaque to the engine, which the engine keeps where the page's identity lives and
+ *    hands back to on_miss at the next miss of that page (ARC's B1/B2, 2Q's A1out, LIRS's
+ *    non-resident HIR pages, refault distances: no hash table of the policy's own).
+ *  - requests: select_victim is told why a frame is wanted, for whom and how many.
+ *  - scope: the owner of each frame, notices when a tracked frame gains or loses a mapping,
+ *    process notices, and global or local replacement (config `replacement`).
+ *  - time and allocation: a timer driven by the event queue, each process's virtual time,
+ *    per-process frame quotas, voluntary release of a frame, suspend and resume.
+ *  - kernel views: a walk over a process's PTEs in a range that tests and clears their
+ *    referenced bits (MGLRU's aging), and the page kind.
+ *
+ * Contracts. The engine guarantees its side; tests/test_props.c runs every registered policy
+ * under paranoid checks (sim/check.c after every step) and tests/test_policies.c drives
+ * policies directly, so each sentence here is tested:
+ *  - on_insert(ref, page, pfn): once when a page becomes resident in frame pfn and the policy
+ *    is to track it, before any on_hit of it; ref->pid is the process charged for the frame
+ *    (its owner), page the page. A frame is tracked from on_insert to
+ *    on_remove, and every tracked frame is evictable.
+ *  - on_remove(pfn, why, shadow): once when a tracked page stops being resident: evicted by
+ *    this policy's choice (REPL_EVICT, right after select_victim named it), released by the
+ *    policy (REPL_RELEASE, after env->release), or dropped by the program (REPL_UNMAP: munmap,
+ *    exit or exec of its last mapper; REPL_COW: a private copy replaced it). For REPL_EVICT
+ *    and REPL_RELEASE, shadow is non-NULL: the policy may store a value in *shadow and return
+ *    1 to have it kept (0: no shadow). For the other reasons shadow is NULL and the return
+ *    value is ignored: the page's identity ends or stays resident elsewhere, there is nothing
+ *    to remember. The engine may drop a kept shadow before the page misses again: when the
+ *    page's identity dies (an anonymous page whose last PTE and swap copy go: munmap, exit,
+ *    exec; an anonymous page evicted clean with no swap copy, whose next touch is a new
+ *    demand-zero page), or when the store is full (the oldest shadow goes first; at most
+ *    config `shadows` times the frame count are kept, reported as memory.shadow_entries).
+ *  - on_miss(ref, page, shadow) (may be NULL): called whenever a page is about to become
+ *    resident (demand-zero, file read, swap-in, a COW or fork copy, a prefetched page of
+ *    readahead or swap clustering), before any victim is chosen for it and before its
+ *    on_insert, with shadow pointing at the value the policy left at the page's last
+ *    eviction if the engine still keeps it, else NULL. A shadow is handed back exactly once,
+ *    on the next miss of the same page (same key), and never for another page. (A prefetch
+ *    given up after its miss, because its frame would have to wait for a write-back, is
+ *    followed by no on_insert, and its shadow is kept again for the page's next miss.)
+ *  - select_victim(req): names a tracked frame to evict. It is called when a frame is wanted
+ *    and none may be taken from the free list: memory full (direct reclaim), or the faulting
+ *    process at its quota under local replacement; and by background reclaim while frames
+ *    are still free (req->reason says which). It must return a frame it tracks, allowed by
+ *    the request (req->local: a frame env->owner gives as req->pid; the engine sets local only
+ *    when req->pid owns at least one tracked frame), and must not forget it: the engine calls
+ *    on_remove(pfn, REPL_EVICT, ...) right after.
+ *  - on_hit(ref, pfn) (may be NULL) on every reference to a resident page (the page in pfn:
+ *    the key its on_insert gave, also env->frame_key(pfn)). A policy with
+ *    on_hit == NULL sees references only through the referenced bit (env->test_clear_ref), as
+ *    a real kernel does; one with on_hit sees every reference, which real hardware cannot
  *    afford (exact LRU). The flags say which, and `pagesim policies` prints it.
+ *  - on_map(pfn, pid, vpn, delta) (may be NULL): a tracked frame gained (+1) or lost (-1) the
+ *    mapping of vpn in pid's address space (a fork, a fault on a page another process or the
+ *    page cache holds; munmap, exit, exec, a COW copy replacing it). Not called for the
+ *    mapping made by the fault that inserts the frame (on_insert says it), nor for the
+ *    unmapping of an eviction or release, which comes after its on_remove.
+ *  - on_proc(pid, event) (may be NULL): a process was created (fork or first record), exec'd
+ *    or exited. Its frames' notices (on_remove, on_map) come before REPL_PROC_EXIT.
+ *  - on_timer(now) (may be NULL): the timer armed by env->set_timer fired at simulated time
+ *    now (picoseconds); returns the next interval (0: stop). Timer events are ordered with
+ *    every other event by (time, sequence), so runs stay deterministic; they do not keep a
+ *    finished run going. env->release may be called from on_timer and on_miss only.
  *  - ref->next_use is valid only for policies with REPL_NEEDS_NEXT_USE.
+ *  - No hook may call another hook of the same policy through the env (the engine never
+ *    re-enters a policy except through env->release, which calls on_remove(REPL_RELEASE)).
  */
 #ifndef PAGESIM_REPL_H
 #define PAGESIM_REPL_H
@@ -25,11 +91,91 @@
 #include <jansson.h>
 #include "sim/base/types.h"
 
+/* The interface version this header describes; repl_ops_t.version must equal it (the
+ * engine refuses a table of another version when the policy is created). */
+#define REPL_VERSION 2
+
 typedef enum repl_why {
     REPL_EVICT = 0,   /* chosen by select_victim */
-    REPL_UNMAP,       /* the program unmapped it, or its last mapper exited */
+    REPL_UNMAP,       /* the program unmapped it, or its last mapper exited or exec'd */
     REPL_COW,         /* a private copy replaced it */
+    REPL_RELEASE,     /* the policy gave it back (env->release) */
 } repl_why_t;
+
+/* Why select_victim is asked for a frame. */
+typedef enum repl_reason {
+    REPL_REQ_DIRECT = 0,   /* a fault (or a COW copy made at a fault) needs a frame now */
+    REPL_REQ_BACKGROUND,   /* background reclaim keeps frames free (frames may be free) */
+    REPL_REQ_FORK,         /* an eager copy of a page for a forked child (cow=eager) */
+    REPL_REQ_PREFETCH,     /* a speculative page: readahead or swap clustering */
+} repl_reason_t;
+
+typedef struct repl_req {
+    repl_reason_t reason;
+    spid_t   pid;          /* for whom: the process the frame will be charged to
+                              (REPL_PID_NONE: background reclaim) */
+    uint32_t count;        /* frames this request still wants, this one included (>= 1) */
+    int      local;        /* the victim must be a frame req->pid owns (env->owner) */
+    const mem_ref_t *ref;  /* the reference the frame is for (its next use); NULL for
+                              background reclaim */
+    const page_id_t *page; /* the page the frame is for; NULL for background reclaim */
+} repl_req_t;
+
+/* The owner of a frame charged to nobody (env->owner); no process of a run has this pid. */
+#define REPL_PID_NONE UINT32_MAX
+
+/* Process notices (on_proc). */
+typedef enum repl_proc_event { REPL_PROC_NEW = 0, REPL_PROC_EXEC, REPL_PROC_EXIT } repl_proc_event_t;
+
+/* The window a policy has on the machine. Function pointers take env->eng back. Every call
+ * below is O(1) unless said otherwise. */
+typedef struct repl_env {
+    uint32_t nframes;
+    gsl_rng *rng;                                  /* the run's seeded rng */
+    void *eng;                                     /* opaque; pass back to the calls below */
+    int local;                                     /* config replacement=local */
+    /* Hardware referenced bit of the page in pfn (OR over every mapping); cleared.
+     * O(mappings of the frame). */
+    int (*test_clear_ref)(void *eng, pfn_t pfn);
+    /* Whether evicting pfn now would need a write-back. O(mappings). */
+    int (*is_dirty)(void *eng, pfn_t pfn);
+    /* The key of the page in a resident frame (as its on_insert said). */
+    page_key_t (*frame_key)(void *eng, pfn_t pfn);
+    /* The process a resident frame is charged to: the one whose fault (or fork copy, or
+     * prefetch) brought the page in, as a memory cgroup charges the first toucher. When that
+     * process exits, the charge passes to a process still mapping the page and under its
+     * quota, else to nobody (REPL_PID_NONE: a page-cache page left behind). */
+    spid_t (*owner)(void *eng, pfn_t pfn);
+    /* Frames charged to pid now (tracked or in I/O), and its quota: under local replacement a
+     * process never holds more than its quota (UINT32_MAX: none, the default); set_quota
+     * takes effect at its next fault (it does not evict by itself: use release). 0, or -1 if
+     * no such process or frames is 0. */
+    uint32_t (*charged)(void *eng, spid_t pid);
+    int (*set_quota)(void *eng, spid_t pid, uint32_t frames);
+    /* Page references made by pid so far: its own virtual time (Denning's working set is
+     * defined on it). ref->t is the global count. */
+    vtime_t (*vtime)(void *eng, spid_t pid);
+    /* Arms the policy's one timer to fire delay_ps from now (0 disarms). */
+    void (*set_timer)(void *eng, sim_time_t delay_ps);
+    /* Gives a tracked frame back: the engine unmaps it, writes it back if dirty (the frame is
+     * free once that completes), calls on_remove(pfn, REPL_RELEASE, shadow) and frees it. 0,
+     * or -1 if pfn is not tracked. From on_timer and on_miss only. */
+    int (*release)(void *eng, pfn_t pfn);
+    /* Load control: a suspended process is not scheduled until resumed (its frames stay;
+     * release them to swap it out). 0, or -1 if there is no such live process or the
+     * schedule cannot suspend (the trace schedule runs one fixed order). */
+    int (*suspend)(void *eng, spid_t pid);
+    int (*resume)(void *eng, spid_t pid);
+    /* MGLRU-style aging: for each present PTE of pid in [lo, hi) (by ascending vpn when the
+     * range is smaller than pid's page table, else in the table's order, deterministic),
+     * tests and clears its referenced bit and calls fn(arg, pfn, vpn, referenced). Returns
+     * the PTEs visited. O(min(range, PTEs of pid)). fn must not call back into the env. */
+    uint64_t (*walk_refs)(void *eng, spid_t pid, vpn_t lo, vpn_t hi,
+                          void (*fn)(void *arg, pfn_t pfn, vpn_t vpn, int referenced), void *arg);
+} repl_env_t;
+
+/* Size of an error message a policy may write on create(). */
+#define REPL_ERR_LEN 256
 
 enum {
     REPL_NEEDS_NEXT_USE = 1u << 0,   /* needs ref->next_use: the trace order must be fixed */
@@ -44,34 +190,27 @@ enum {
     REPL_HIT_LAST_ONLY = 1u << 3,
 };
 
-/* The narrow window a policy has on the machine. */
-typedef struct repl_env {
-    uint32_t nframes;
-    gsl_rng *rng;                                  /* the run's seeded rng */
-    void *eng;                                     /* opaque; pass back to the calls below */
-    /* Hardware referenced bit of the page in pfn (OR over every mapping); cleared. */
-    int (*test_clear_ref)(void *eng, pfn_t pfn);
-    /* Whether evicting pfn now would need a write-back. */
-    int (*is_dirty)(void *eng, pfn_t pfn);
-} repl_env_t;
-
-/* Size of an error message a policy may write on create(). */
-#define REPL_ERR_LEN 256
-
 typedef struct repl_ops {
-    const char *name;
+    const char *name;           /* first: registries are read by name (sim.c) */
+    int version;                /* REPL_VERSION */
     const char *summary;        /* one line for `pagesim policies` */
     unsigned flags;
     /* params is a JSON object of key=value pairs from `-p NAME:k=v,...` (values are
      * integers, reals or strings); unknown keys must be rejected with a message. Messages
      * do not name the policy: the engine writes "policy NAME: " before them. Returns 0,
-     * -1 (bad parameters) or SIM_ESYS (out of memory: repl_create_nomem). */
+     * -1 (bad parameters) or SIM_ESYS (out of memory: repl_create_nomem). env stays valid
+     * until destroy. */
     int   (*create)(const repl_env_t *env, const json_t *params, void **state, char *err);
     void  (*destroy)(void *state);
     void  (*on_hit)(void *state, const mem_ref_t *ref, pfn_t pfn);
-    pfn_t (*select_victim)(void *state, const mem_ref_t *ref);
-    void  (*on_insert)(void *state, const mem_ref_t *ref, pfn_t pfn);
-    void  (*on_remove)(void *state, pfn_t pfn, repl_why_t why);
+    void  (*on_miss)(void *state, const mem_ref_t *ref, const page_id_t *page,
+                     const uint64_t *shadow);
+    pfn_t (*select_victim)(void *state, const repl_req_t *req);
+    void  (*on_insert)(void *state, const mem_ref_t *ref, const page_id_t *page, pfn_t pfn);
+    int   (*on_remove)(void *state, pfn_t pfn, repl_why_t why, uint64_t *shadow);
+    void  (*on_map)(void *state, pfn_t pfn, spid_t pid, vpn_t vpn, int delta);
+    void  (*on_proc)(void *state, spid_t pid, repl_proc_event_t event);
+    sim_time_t (*on_timer)(void *state, sim_time_t now);
     /* Optional self-check for paranoid builds: returns 0 if consistent with `resident`
      * (a bitmap, nframes bits, of the frames the engine believes the policy tracks). */
     int   (*check)(void *state, const uint8_t *resident);

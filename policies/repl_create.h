@@ -5,7 +5,8 @@
  * policies here are nothing but one ring (FIFO, LRU, MRU) or one heap (LFU, OPT) of
  * repl_util.h, so those states are made here too, with the hooks they have in common: such a
  * policy writes only what makes it itself (its victim or its keys, its reaction to a hit),
- * and its create is repl_ring_state_create or repl_heap_state_create itself.
+ * and its create is repl_ring_state_create or repl_heap_state_create itself. Those states
+ * keep the env (repl.h: valid until destroy) for local requests (repl_util.h).
  */
 #ifndef PAGESIM_REPL_CREATE_H
 #define PAGESIM_REPL_CREATE_H
@@ -38,10 +39,12 @@ static inline int repl_create_nomem(const repl_env_t *env, char *err)
     return SIM_ESYS;
 }
 
-/* The create of a policy whose state is one structure of `size` bytes sized by the frame
- * count (init) and which takes no parameters; destroy must accept a half-built state. */
+/* The create of a policy whose state is one structure of `size` bytes, set up by init from
+ * the env (sized by the frame count; the env stays valid until destroy, repl.h), and which
+ * takes no parameters; destroy must accept a half-built state. */
 static inline int repl_one_state_create(const repl_env_t *env, const json_t *params, void **state,
-                                        char *err, size_t size, int (*init)(void *, uint32_t),
+                                        char *err, size_t size,
+                                        int (*init)(void *, const repl_env_t *),
                                         void (*destroy)(void *))
 {
     static const char *const none[] = {NULL};
@@ -49,7 +52,7 @@ static inline int repl_one_state_create(const repl_env_t *env, const json_t *par
     if (repl_create_check(env, params, none, err))
         return -1;
     void *st = calloc(1, size);
-    if (!st || init(st, env->nframes)) {
+    if (!st || init(st, env)) {
         destroy(st);
         return repl_create_nomem(env, err);
     }
@@ -57,7 +60,13 @@ static inline int repl_one_state_create(const repl_env_t *env, const json_t *par
     return 0;
 }
 
-/* The state of a policy that is one ring of frames and takes no parameters. */
+/* The state of a policy that is one ring of frames and takes no parameters. The ring comes
+ * first, so the hooks below read the state as the ring; env answers local requests. */
+typedef struct repl_ring_state {
+    repl_ring_t ring;
+    const repl_env_t *env;
+} repl_ring_state_t;
+
 static inline void repl_ring_state_destroy(void *state)
 {
     if (!state)
@@ -66,20 +75,31 @@ static inline void repl_ring_state_destroy(void *state)
     free(state);
 }
 
-static inline int repl_ring_state_init(void *r, uint32_t nframes)
+static inline int repl_ring_state_init(void *st, const repl_env_t *env)
 {
-    return repl_ring_init(r, nframes);
+    ((repl_ring_state_t *)st)->env = env;
+    return repl_ring_init(st, env->nframes);
 }
 
 static inline int repl_ring_state_create(const repl_env_t *env, const json_t *params, void **state,
                                          char *err)
 {
-    return repl_one_state_create(env, params, state, err, sizeof(repl_ring_t),
+    return repl_one_state_create(env, params, state, err, sizeof(repl_ring_state_t),
                                  repl_ring_state_init, repl_ring_state_destroy);
 }
 
+/* The victim of a ring policy: the first frame the request allows from the head (FIFO, LRU)
+ * or from the tail (MRU). */
+static inline pfn_t repl_ring_state_victim(void *state, const repl_req_t *req, int from_tail)
+{
+    const repl_ring_state_t *rs = state;
+    assert(rs->ring.head != PFN_NONE);
+    return repl_ring_first(&rs->ring, rs->env, req, from_tail);
+}
+
 /* The hooks such ring policies share: a page joins at the tail and can leave from anywhere. */
-static inline void repl_ring_state_insert(void *state, const mem_ref_t *ref, pfn_t pfn)
+static inline void repl_ring_state_insert(void *state, const mem_ref_t *ref,
+                                          const page_id_t *page, pfn_t pfn)
 {
     (void)ref;
     repl_ring_push_tail(state, pfn);
@@ -93,10 +113,14 @@ static inline void repl_ring_state_hit(void *state, const mem_ref_t *ref, pfn_t 
     repl_ring_move_to_tail(state, pfn);
 }
 
-static inline void repl_ring_state_remove(void *state, pfn_t pfn, repl_why_t why)
+/* Leaving, for whatever reason, leaves no shadow: these policies remember nothing of pages
+ * that are gone. */
+static inline int repl_ring_state_remove(void *state, pfn_t pfn, repl_why_t why, uint64_t *shadow)
 {
     (void)why;
+    (void)shadow;
     repl_ring_unlink(state, pfn);
+    return 0;
 }
 
 static inline int repl_ring_state_check(void *state, const uint8_t *resident)
@@ -104,7 +128,12 @@ static inline int repl_ring_state_check(void *state, const uint8_t *resident)
     return repl_ring_check(state, resident);
 }
 
-/* The state of a policy that is one heap of frames and takes no parameters. */
+/* The state of a policy that is one heap of frames and takes no parameters; the heap first. */
+typedef struct repl_heap_state {
+    repl_heap_t heap;
+    const repl_env_t *env;
+} repl_heap_state_t;
+
 static inline void repl_heap_state_destroy(void *state)
 {
     if (!state)
@@ -113,31 +142,34 @@ static inline void repl_heap_state_destroy(void *state)
     free(state);
 }
 
-static inline int repl_heap_state_init(void *h, uint32_t nframes)
+static inline int repl_heap_state_init(void *st, const repl_env_t *env)
 {
-    return repl_heap_init(h, nframes);
+    ((repl_heap_state_t *)st)->env = env;
+    return repl_heap_init(st, env->nframes);
 }
 
 static inline int repl_heap_state_create(const repl_env_t *env, const json_t *params, void **state,
                                          char *err)
 {
-    return repl_one_state_create(env, params, state, err, sizeof(repl_heap_t),
+    return repl_one_state_create(env, params, state, err, sizeof(repl_heap_state_t),
                                  repl_heap_state_init, repl_heap_state_destroy);
 }
 
-/* The hooks such heap policies share: the victim is the top, a page can leave from anywhere. */
-static inline pfn_t repl_heap_state_victim(void *state, const mem_ref_t *ref)
+/* The hooks such heap policies share: the victim is the top (or, for a local request, the
+ * least frame of the process), a page can leave from anywhere. */
+static inline pfn_t repl_heap_state_victim(void *state, const repl_req_t *req)
 {
-    const repl_heap_t *h = state;
-    (void)ref;
-    assert(h->n > 0);
-    return repl_heap_top(h);
+    const repl_heap_state_t *hs = state;
+    assert(hs->heap.n > 0);
+    return repl_heap_first(&hs->heap, hs->env, req);
 }
 
-static inline void repl_heap_state_remove(void *state, pfn_t pfn, repl_why_t why)
+static inline int repl_heap_state_remove(void *state, pfn_t pfn, repl_why_t why, uint64_t *shadow)
 {
     (void)why;
+    (void)shadow;
     repl_heap_remove(state, pfn);
+    return 0;
 }
 
 static inline int repl_heap_state_check(void *state, const uint8_t *resident)

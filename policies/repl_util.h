@@ -15,6 +15,12 @@
  * Both come with a checker used by the policies' check() hook (paranoid builds and tests):
  * O(nframes), verifying that the tracked set equals the engine's resident bitmap and that the
  * links or the heap order hold. The bitmap is LSB-first: frame p is bit (p & 7) of byte p >> 3.
+ *
+ * Local replacement (repl.h, req->local): the victim must be a frame of the faulting process.
+ * repl_ring_first and repl_heap_first give the policy's own choice restricted to such frames
+ * by walking the policy's order and skipping the frames others own: O(1) for a global
+ * request, O(frames) at worst for a local one (per-process lists would make it O(1) at the
+ * price of a list per process; the textbook policies here keep one order).
  */
 #ifndef PAGESIM_REPL_UTIL_H
 #define PAGESIM_REPL_UTIL_H
@@ -23,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sim/base/types.h"
+#include "repl.h"
 
 static inline int repl_bit(const uint8_t *bitmap, pfn_t p)
 {
@@ -146,6 +153,31 @@ static inline int repl_ring_check(const repl_ring_t *r, const uint8_t *resident)
     return 0;
 }
 
+/* Whether the request lets p be the victim: any tracked frame, or under local replacement
+ * only one the requesting process owns. */
+static inline int repl_req_allows(const repl_env_t *env, const repl_req_t *req, pfn_t p)
+{
+    return !req->local || env->owner(env->eng, p) == req->pid;
+}
+
+/* The first frame the request allows, walking from the head forwards (FIFO, LRU: the oldest)
+ * or from the tail backwards (MRU: the newest); PFN_NONE if none. */
+static inline pfn_t repl_ring_first(const repl_ring_t *r, const repl_env_t *env,
+                                    const repl_req_t *req, int from_tail)
+{
+    if (r->head == PFN_NONE)
+        return PFN_NONE;
+    pfn_t p = from_tail ? r->prev[r->head] : r->head;
+    if (!req->local)
+        return p;                                  /* the global choice: O(1) */
+    for (uint32_t i = 0; i < r->n; i++) {
+        if (repl_req_allows(env, req, p))
+            return p;
+        p = from_tail ? r->prev[p] : r->next[p];
+    }
+    return PFN_NONE;
+}
+
 /* ---- indexed binary min-heap of frames keyed by (k1, k2, pfn) ---- */
 
 typedef struct repl_heap {
@@ -235,6 +267,21 @@ static inline void repl_heap_insert(repl_heap_t *h, pfn_t p)
     assert(p < h->cap && !repl_heap_has(h, p) && h->n < h->cap);
     repl_heap_place(h, h->n++, p);
     repl_heap_up(h, h->n - 1);
+}
+
+/* The smallest frame the request allows: the top for a global request, else the least of
+ * the allowed frames by the heap's order (a scan: O(n)); PFN_NONE if none. */
+static inline pfn_t repl_heap_first(const repl_heap_t *h, const repl_env_t *env, const repl_req_t *req)
+{
+    if (!req->local)
+        return repl_heap_top(h);
+    pfn_t best = PFN_NONE;
+    for (uint32_t i = 0; i < h->n; i++) {
+        pfn_t p = h->heap[i];
+        if (repl_req_allows(env, req, p) && (best == PFN_NONE || repl_heap_less(h, p, best)))
+            best = p;
+    }
+    return best;
 }
 
 /* After changing p's keys. */

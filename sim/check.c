@@ -6,11 +6,17 @@
  * matches; every swap slot's count equals the PTEs and caches holding it; the policy tracks
  * exactly the frames flagged FR_TRACKED (through its own check hook); every cached
  * translation is one the page tables still allow. O(frames + PTEs + TLB entries), so
- * never on the hot path of normal builds. A failed SIM_ASSERT ends here too
+ * never on the hot path of normal builds. Interface v2 adds (check_identity): every frame
+ * holding a page has a key and no two share one; no resident page has a shadow kept; the
+ * shadow store is well formed and within its bound; every swap slot in use names its page,
+ * and an anonymous page's slot and a resident frame share a key only when the frame is that
+ * slot's swap-cache copy; the charges of frames add up to each process's counts, and under
+ * local replacement no process holds more than its quota. A failed SIM_ASSERT ends here too
  * (check_assert_fail), with where in the simulation it happened. */
 #include "sim_int.h"
 #include "check.h"
 #include "policy.h"
+#include "sim/base/xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -71,14 +77,79 @@ static int check_tlbs(const sim_t *s, char *msg, size_t n)
     return 0;
 }
 
-int check_all(const sim_t *s, char *msg, size_t n)
+/* Page identities, shadows and charges (the opening comment). O(frames + slots + processes)
+ * with one hash map of the resident keys. */
+static int check_identity(const sim_t *s, char *msg, size_t n)
 {
-    uint32_t *maps = calloc(s->nframes, sizeof *maps);
-    uint32_t *swaps = calloc(s->nswap ? s->nswap : 1, sizeof *swaps);
-    uint8_t *tracked = calloc((s->nframes + 7) / 8, 1);
+    u64map_t keys;
+    u64map_init(&keys);
     int rc = 0;
-    uint64_t used = 0, ntracked = 0;
+    uint32_t *charged = xcalloc(s->nprocs ? s->nprocs : 1, 2 * sizeof *charged, "the checker's charges");
+    for (pfn_t f = 0; f < s->nframes && !rc; f++) {
+        const frame_t *fr = &s->frames[f];
+        if (!(fr->flags & FR_USED))
+            continue;
+        if (fr->owner) {
+            if (fr->owner > s->nprocs)
+                rc = check_fail(msg, n, "frame %u charged to process %u of %u", f, fr->owner, s->nprocs);
+            else {
+                charged[2 * (fr->owner - 1)]++;
+                charged[2 * (fr->owner - 1) + 1] += (fr->flags & FR_TRACKED) != 0;
+            }
+        }
+        if (!fr->key) {
+            if (!rc && (fr->flags & FR_TRACKED))
+                rc = check_fail(msg, n, "tracked frame %u has no page key", f);
+            continue;                       /* a victim being written back */
+        }
+        if (!rc && u64map_find(&keys, fr->key))
+            rc = check_fail(msg, n, "frames %u and %u hold one page key %#llx",
+                      (unsigned)*u64map_find(&keys, fr->key), f, (unsigned long long)fr->key);
+        else if (!rc)
+            u64map_put(&keys, fr->key, f);
+        if (!rc && (fr->flags & FR_TRACKED) && shadow_peek(&s->shadows, fr->key))
+            rc = check_fail(msg, n, "frame %u is resident but its page key %#llx has a shadow kept", f,
+                      (unsigned long long)fr->key);
+        if (!rc && page_key_is_anon(fr->key) != !!(fr->flags & FR_ANON))
+            rc = check_fail(msg, n, "frame %u: key %#llx but flags %#x", f, (unsigned long long)fr->key, fr->flags);
+    }
+    for (uint32_t sl = 1; sl < s->nswap && !rc; sl++) {
+        page_key_t k = s->swap_key[sl];
+        if (!s->swap_refs[sl]) {
+            if (k)
+                rc = check_fail(msg, n, "free swap slot %u still names page %#llx", sl, (unsigned long long)k);
+            continue;
+        }
+        if (!k) {
+            rc = check_fail(msg, n, "swap slot %u in use names no page", sl);
+            continue;
+        }
+        const uint64_t *f = page_key_is_anon(k) ? u64map_find(&keys, k) : NULL;
+        if (f && !((s->frames[*f].flags & FR_SWAPCACHE) && s->frames[*f].swap_slot == sl))
+            rc = check_fail(msg, n, "swap slot %u and frame %u hold page %#llx, not as its swap cache", sl,
+                      (unsigned)*f, (unsigned long long)k);
+    }
+    if (!rc && shadow_check(&s->shadows))
+        rc = check_fail(msg, n, "the shadow store is inconsistent (%llu entries, bound %llu)",
+                  (unsigned long long)s->shadows.n, (unsigned long long)s->shadows.max);
+    for (uint32_t i = 0; i < s->nprocs && !rc; i++) {
+        const proc_t *p = &s->procs[i];
+        if (p->n_charged != charged[2 * i] || p->n_charged_tracked != charged[2 * i + 1])
+            rc = check_fail(msg, n, "pid %u: charged %u (%u tracked), frames say %u (%u)", p->pid,
+                      p->n_charged, p->n_charged_tracked, charged[2 * i], charged[2 * i + 1]);
+        else if (s->local && p->quota_kept && p->n_charged > p->quota)
+            rc = check_fail(msg, n, "pid %u holds %u frames, over its quota %u", p->pid, p->n_charged, p->quota);
+    }
+    free(charged);
+    u64map_free(&keys);
+    return rc;
+}
 
+/* Every PTE: a present one maps a used frame and is on its reverse map, a swap entry holds
+ * a valid slot; each address space's resident count. Counts PTEs per frame and per slot. */
+static int check_ptes(const sim_t *s, uint32_t *maps, uint32_t *swaps, char *msg, size_t n)
+{
+    int rc = 0;
     for (uint32_t m = 0; m < s->nmms && !rc; m++) {
         const mm_t *mm = &s->mms[m];
         uint64_t present = 0;
@@ -108,6 +179,17 @@ int check_all(const sim_t *s, char *msg, size_t n)
             rc = check_fail(msg, n, "mm %u: %llu present PTEs but resident says %llu", m,
                       (unsigned long long)present, (unsigned long long)mm->resident);
     }
+    return rc;
+}
+
+/* Every frame: free ones hold nothing; a used one's mapcount, reverse map and PTEs agree,
+ * its caches find it, and it is mapped, cached or locked. Counts used and tracked frames
+ * and the slots frames hold. */
+static int check_frames(const sim_t *s, const uint32_t *maps, uint32_t *swaps, uint8_t *tracked,
+                        uint64_t *n_used, uint64_t *n_tracked, char *msg, size_t n)
+{
+    int rc = 0;
+    uint64_t used = 0, ntracked = 0;
     for (pfn_t f = 0; f < s->nframes && !rc; f++) {
         const frame_t *fr = &s->frames[f];
         uint32_t len = 0;
@@ -142,6 +224,20 @@ int check_all(const sim_t *s, char *msg, size_t n)
         if (!rc && !fr->mapcount && !(fr->flags & (FR_SWAPCACHE | FR_PAGECACHE | FR_LOCKED)))
             rc = check_fail(msg, n, "frame %u: in use but unmapped and uncached (leaked)", f);
     }
+    *n_used = used;
+    *n_tracked = ntracked;
+    return rc;
+}
+
+int check_all(const sim_t *s, char *msg, size_t n)
+{
+    uint32_t *maps = xcalloc(s->nframes, sizeof *maps, "the checker's PTE counts");
+    uint32_t *swaps = xcalloc(s->nswap ? s->nswap : 1, sizeof *swaps, "the checker's swap counts");
+    uint8_t *tracked = xcalloc((s->nframes + 7) / 8, 1, "the checker's tracked set");
+    uint64_t used = 0, ntracked = 0;
+    int rc = check_ptes(s, maps, swaps, msg, n);
+    if (!rc)
+        rc = check_frames(s, maps, swaps, tracked, &used, &ntracked, msg, n);
     for (uint32_t o = 1; o < s->nobjs && !rc; o++)
         if (s->objs[o].kind == OBJ_SHM)
             for (size_t i = 0; i <= s->objs[o].swap.mask; i++)
@@ -161,6 +257,8 @@ int check_all(const sim_t *s, char *msg, size_t n)
         rc = check_fail(msg, n, "policy %s: its state disagrees with the tracked frames", s->repl->name);
     if (!rc)
         rc = check_tlbs(s, msg, n);
+    if (!rc)
+        rc = check_identity(s, msg, n);
     free(maps);
     free(swaps);
     free(tracked);

@@ -1,13 +1,23 @@
-/* config.c - the configuration as one JSON object: defaults, dotted-key edits, files.
+/* config.c - the configuration as one JSON object: defaults, dotted-key edits, files; and
+ * its validation into a typed sim_config_t, from which sim_create only builds.
  *
  * Every setting has exactly one key, and the command line, config files and `--set` all edit
  * the same object, so the results can echo the complete effective configuration and any run
  * can be repeated from its JSON alone. The defaults below are the documented ones (README,
  * "Configuration"): each key's default also fixes its type. Unknown keys are errors, never
- * silently ignored: a misspelt cost must not quietly fall back to its default. */
+ * silently ignored: a misspelt cost must not quietly fall back to its default.
+ *
+ * config_validate checks every setting's type and range (and that the frame table and TLBs
+ * fit this machine) in one place, in a fixed order, so the first bad setting is the one
+ * reported; the engine's modules then take plain typed values. */
 #include "sim.h"
+#include "config.h"
+#include "frame.h"
+#include "tlb.h"
 #include "sim/base/spec.h"
 
+#include <stddef.h>
+#include <unistd.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -17,11 +27,12 @@
 json_t *config_defaults(void)
 {
     json_t *c = json_pack(
-        "{s:s, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:b,"
+        "{s:s, s:s, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:b,"
         " s:{s:I, s:I, s:b}, s:{s:I, s:I},"
         " s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}}",
         "policy", "lru",
         "cow", "reuse",
+        "replacement", "global",
         "frames", (json_int_t)256,
         "memory", "",
         "page_size", (json_int_t)4096,
@@ -37,6 +48,7 @@ json_t *config_defaults(void)
         "workload", "",
         "readahead", (json_int_t)0,
         "swap_cluster", (json_int_t)0,
+        "shadows", (json_int_t)2,
         "paranoid", 0,
         "tlb", "entries", (json_int_t)64, "ways", (json_int_t)4, "asid", 1,
         "reclaim", "low", (json_int_t)0, "high", (json_int_t)0,
@@ -203,4 +215,226 @@ int config_load_file(json_t *cfg, const char *path, char *err)
     int rc = config_merge(cfg, doc, path, "", err);
     json_decref(doc);
     return rc;
+}
+
+/* ---- validation: the JSON object -> sim_config_t ---- */
+
+static int config_int(const json_t *cfg, const char *key, long long lo, long long hi, long long *out, char *err)
+{
+    json_t *v = json_object_get(cfg, key);
+    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
+        snprintf(err, SIM_ERR_LEN, "config: '%s' must be an integer from %lld to %lld", key, lo, hi);
+        return -1;
+    }
+    *out = json_integer_value(v);
+    return 0;
+}
+
+static const char *config_str(const json_t *cfg, const char *key)
+{
+    const char *v = json_string_value(json_object_get(cfg, key));
+    return v ? v : "";
+}
+
+/* The costs, by key: a table, one line per cost. */
+static int config_costs(costs_t *cost, const json_t *costs, char *err)
+{
+    static const struct { const char *key; size_t off; } keys[] = {
+        {"tlb_hit", offsetof(costs_t, tlb_hit)}, {"walk", offsetof(costs_t, walk)},
+        {"fault", offsetof(costs_t, fault)}, {"zero", offsetof(costs_t, zero)},
+        {"copy", offsetof(costs_t, copy)}, {"evict", offsetof(costs_t, evict)},
+        {"context_switch", offsetof(costs_t, context_switch)}, {"shootdown", offsetof(costs_t, shootdown)},
+        {"fork_pte", offsetof(costs_t, fork_pte)},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char *v = json_string_value(json_object_get(costs, keys[i].key));
+        sim_time_t *dst = (sim_time_t *)((char *)cost + keys[i].off);
+        if (!v || parse_time_ps(v, dst)) {
+            snprintf(err, SIM_ERR_LEN, "config: costs.%s must be a time such as 25ns or 1.5us", keys[i].key);
+            return -1;
+        }
+        if (*dst > SIM_COST_MAX) {
+            snprintf(err, SIM_ERR_LEN, "config: costs.%s '%s' is more than 1s, the most one step may cost",
+                     keys[i].key, v);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* page_size, and memory or frames (memory, when set, becomes frames in cfg). */
+static int config_memory(json_t *cfg, sim_config_t *c, char *err)
+{
+    long long v;
+    if (config_int(cfg, "page_size", 1, 1LL << 30, &v, err))
+        return -1;
+    if (v & (v - 1)) {
+        snprintf(err, SIM_ERR_LEN, "config: page_size must be a power of two, not %lld", v);
+        return -1;
+    }
+    c->page_bytes = (uint32_t)v;
+    c->page_shift = 0;
+    while ((1u << c->page_shift) < c->page_bytes)
+        c->page_shift++;
+    const char *mem = config_str(cfg, "memory");
+    if (*mem) {
+        uint64_t bytes;
+        if (parse_size(mem, &bytes) || bytes < c->page_bytes) {
+            snprintf(err, SIM_ERR_LEN, "config: memory '%s' must be a size of at least one page (e.g. 64M)", mem);
+            return -1;
+        }
+        if (bytes / c->page_bytes > UINT32_MAX - 1) {
+            snprintf(err, SIM_ERR_LEN, "config: memory '%s' is more frames than pagesim supports", mem);
+            return -1;
+        }
+        json_object_set_new(cfg, "frames", json_integer((json_int_t)(bytes / c->page_bytes)));
+    }
+    if (config_int(cfg, "frames", 1, UINT32_MAX - 1, &v, err))
+        return -1;
+    c->memory_frames = (uint32_t)v;
+    return 0;
+}
+
+/* seed, interval, ref_bit, costs, paranoid, readahead, swap_cluster, reclaim. */
+static int config_behaviour(const json_t *cfg, sim_config_t *c, char *err)
+{
+    long long v;
+    if (config_int(cfg, "seed", 0, INT64_MAX, &v, err))
+        return -1;
+    c->seed = (uint64_t)v;
+    if (config_int(cfg, "interval", 0, INT64_MAX, &v, err))
+        return -1;
+    c->interval_refs = (uint64_t)v;
+    const char *rb = config_str(cfg, "ref_bit");
+    if (!strcmp(rb, "tlb_fill"))
+        c->ref_bit_on_fill = 1;
+    else if (strcmp(rb, "access")) {
+        snprintf(err, SIM_ERR_LEN, "config: ref_bit must be 'access' or 'tlb_fill', not '%s'", rb);
+        return -1;
+    }
+    if (config_costs(&c->cost_ps, json_object_get(cfg, "costs"), err))
+        return -1;
+#ifdef PAGESIM_PARANOID
+    c->paranoid = 1;
+#else
+    c->paranoid = json_is_true(json_object_get(cfg, "paranoid"));
+#endif
+    if (config_int(cfg, "readahead", 0, 64, &v, err))
+        return -1;
+    c->readahead_pages = (uint32_t)v;
+    if (config_int(cfg, "swap_cluster", 0, 64, &v, err))
+        return -1;
+    c->swap_cluster_pages = (uint32_t)v;
+    json_t *rc_cfg = json_object_get(cfg, "reclaim");
+    if (config_int(rc_cfg, "low", 0, UINT32_MAX, &v, err))
+        return -1;
+    c->reclaim_low_frames = (uint32_t)v;
+    if (config_int(rc_cfg, "high", 0, UINT32_MAX, &v, err))
+        return -1;
+    c->reclaim_high_frames = (uint32_t)v;
+    if (c->reclaim_high_frames && (c->reclaim_low_frames > c->reclaim_high_frames ||
+                                   c->reclaim_high_frames > c->memory_frames)) {
+        snprintf(err, SIM_ERR_LEN, "config: reclaim needs low <= high <= frames (got low %u, high %u, frames %u)",
+                 c->reclaim_low_frames, c->reclaim_high_frames, c->memory_frames);
+        return -1;
+    }
+    /* Interface v2 (policies/repl.h): global or local replacement; the shadow store's bound */
+    const char *scope = config_str(cfg, "replacement");
+    if (!strcmp(scope, "local"))
+        c->replacement_local = 1;
+    else if (strcmp(scope, "global")) {
+        snprintf(err, SIM_ERR_LEN, "config: replacement must be 'global' or 'local', not '%s'", scope);
+        return -1;
+    }
+    if (config_int(cfg, "shadows", 0, 1 << 20, &v, err))
+        return -1;
+    c->shadows_per_frame = (uint32_t)v;
+    return 0;
+}
+
+/* Sizes of what sim_create allocates per frame and per TLB entry, checked against the
+ * machine's memory before anything is allocated: an absurd -f or --tlb is a clear config
+ * error, not minutes of swapping or an out-of-memory abort half-way through. */
+static uint64_t config_phys_bytes(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size : UINT64_MAX;
+}
+
+/* cpus and the TLB: its geometry, and whether the frame table and TLBs fit this machine. */
+static int config_machine(const json_t *cfg, sim_config_t *c, char *err)
+{
+    long long v;
+    if (config_int(cfg, "cpus", 1, 1024, &v, err))
+        return -1;
+    c->cpus = (uint32_t)v;
+    json_t *tlb = json_object_get(cfg, "tlb");
+    long long entries = json_integer_value(json_object_get(tlb, "entries"));
+    long long ways = json_integer_value(json_object_get(tlb, "ways"));
+    c->tlb_asid = json_is_true(json_object_get(tlb, "asid"));
+    /* What the frame table and the TLBs will take: refuse a machine that cannot exist here
+     * before allocating any of it (both factors are bounded, so the products fit). */
+    uint64_t ram = config_phys_bytes();
+    uint64_t frame_bytes = (uint64_t)c->memory_frames * (sizeof(frame_t) + sizeof(pfn_t));
+    if (frame_bytes > ram) {
+        snprintf(err, SIM_ERR_LEN, "config: frames %u need %llu MiB for the frame table, more than "
+                 "this machine's %llu MiB of memory (lower -f/--frames or --memory)", c->memory_frames,
+                 (unsigned long long)(frame_bytes >> 20), (unsigned long long)(ram >> 20));
+        return -1;
+    }
+    if (entries > 0 && entries <= (1 << 24)) {
+        uint64_t tlb_bytes = (uint64_t)entries * sizeof(tlb_entry_t) * c->cpus;
+        if (tlb_bytes > ram) {
+            snprintf(err, SIM_ERR_LEN, "config: a TLB of %lld entries on each of %u CPUs needs %llu MiB, "
+                     "more than this machine's %llu MiB of memory (lower --tlb or --cpus)", entries,
+                     c->cpus, (unsigned long long)(tlb_bytes >> 20), (unsigned long long)(ram >> 20));
+            return -1;
+        }
+    }
+    if (entries < 0 || ways < 0 || entries > (1 << 24) || tlb_check((uint32_t)entries, (uint32_t)ways)) {
+        snprintf(err, SIM_ERR_LEN, "config: TLB of %lld entries, %lld ways: entries must be a multiple "
+                 "of ways and entries/ways a power of two (0 entries disables the TLB)", entries, ways);
+        return -1;
+    }
+    c->tlb_entries = (uint32_t)entries;
+    c->tlb_ways = (uint32_t)ways;
+    return 0;
+}
+
+/* schedule and quantum (which schedule "auto" means depends on the inputs: sched.c). */
+static int config_schedule(const json_t *cfg, sim_config_t *c, char *err)
+{
+    static const struct { const char *name; config_sched_t kind; } kinds[] = {
+        {"auto", CONFIG_SCHED_AUTO}, {"trace", CONFIG_SCHED_TRACE}, {"rr", CONFIG_SCHED_RR},
+    };
+    const char *sched = config_str(cfg, "schedule");
+    size_t i = 0;
+    while (i < sizeof kinds / sizeof *kinds && strcmp(sched, kinds[i].name))
+        i++;
+    if (i == sizeof kinds / sizeof *kinds) {
+        snprintf(err, SIM_ERR_LEN, "config: schedule must be auto, trace or rr (got '%s')", sched);
+        return -1;
+    }
+    c->schedule = kinds[i].kind;
+    const char *q = json_string_value(json_object_get(cfg, "quantum"));
+    if (!q || parse_time_ps(q, &c->quantum_ps) || !c->quantum_ps) {
+        snprintf(err, SIM_ERR_LEN, "config: quantum must be a positive time such as 10ms");
+        return -1;
+    }
+    return 0;
+}
+
+int config_validate(json_t *cfg, sim_config_t *c, char *err)
+{
+    memset(c, 0, sizeof *c);
+    if (config_memory(cfg, c, err) || config_behaviour(cfg, c, err) || config_machine(cfg, c, err) ||
+        config_schedule(cfg, c, err))
+        return -1;
+    c->policy_spec = config_str(cfg, "policy");
+    c->cow_spec = config_str(cfg, "cow");
+    c->swap_dev_spec = config_str(cfg, "swap_dev");
+    c->file_dev_spec = config_str(cfg, "file_dev");
+    c->workload_spec = config_str(cfg, "workload");
+    c->format = json_string_value(json_object_get(cfg, "format"));
+    return 0;
 }

@@ -1,4 +1,5 @@
-/* cpu.c - what concerns every CPU at once: TLB shootdown, and the clocks' limit.
+/* cpu.c - what concerns every CPU at once: TLB shootdown (inline, cpu.h), and the clocks'
+ * limit.
  *
  * A mapping that changes (eviction, COW, munmap, mprotect) must leave no CPU's TLB caching
  * the old translation, as a kernel's TLB-shootdown IPIs ensure (Bovet & Cesati, ch. 2,
@@ -8,14 +9,6 @@
  * (cpu_clock_check, cpu.h: one compare on the slow paths). */
 #include "sim_int.h"
 #include "sim/base/xalloc.h"
-
-uint32_t cpu_shootdown(sim_t *s, uint32_t mm, vpn_t vpn)
-{
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < s->ncpus; i++)
-        n += (uint32_t)tlb_invalidate(&s->cpus[i].tlb, mm, vpn);
-    return n;
-}
 
 void cpu_clock_overflow(const sim_t *s)
 {

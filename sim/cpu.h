@@ -25,7 +25,14 @@ static inline void cpu_clock_check(const sim_t *s, sim_time_t t)
         cpu_clock_overflow(s);
 }
 
-/* Drops the translation of (mm, vpn) from every CPU's TLB; returns how many held it. */
-uint32_t cpu_shootdown(sim_t *s, uint32_t mm, vpn_t vpn);
+/* Drops the translation of (mm, vpn) from the TLBs of cpus[0..n); returns how many held it.
+ * Inline: every eviction and COW break pays it per mapping. */
+static inline uint32_t cpu_shootdown(cpu_t *cpus, uint32_t n, uint32_t mm, vpn_t vpn)
+{
+    uint32_t held = 0;
+    for (uint32_t i = 0; i < n; i++)
+        held += (uint32_t)tlb_invalidate(&cpus[i].tlb, mm, vpn);
+    return held;
+}
 
 #endif

@@ -17,7 +17,12 @@
  * other processes' faults could evict the page first, again and again (a livelock seen with
  * FIFO, 3 frames and 2 CPUs). Only a write that must still copy (a private page mapped
  * read-only) restarts, and then is not shown to the policy a second time (PTE_FRESH). A
- * fault that needs no wait completes at once. */
+ * fault that needs no wait completes at once.
+ *
+ * Page identity (policies/repl.h): each frame taken for a page gets the page's key -- a file
+ * or shared-memory page's (object, index), an anonymous page's id from its swap slot
+ * (swap_key), or a new id for a page that did not exist before (demand-zero, a COW or fork
+ * copy: fault_anon_key) -- and reclaim tells the policy of the miss with it. */
 #include "sim_int.h"
 #include "fault.h"
 #include "frame.h"
@@ -39,6 +44,19 @@ static void fault_map_page(sim_t *s, proc_t *p, pte_t *pte, pfn_t pfn, uint32_t 
     if (++mm->resident > p->resident_peak)
         p->resident_peak = mm->resident;
 }
+
+/* The key of a new anonymous page (demand-zero, a COW or fork copy). */
+static page_key_t fault_anon_key(sim_t *s)
+{
+    return PAGE_KEY_ANON | ++s->next_anon;
+}
+
+/* The charge of a frame taken for p (frame.owner: 1 + its index). */
+static inline uint32_t fault_owner(const sim_t *s, const proc_t *p)
+{
+    return (uint32_t)(p - s->procs) + 1;
+}
+
 
 static inline void fault_count(sim_t *s, proc_t *p, int fk)
 {
@@ -99,7 +117,7 @@ void fault_complete(sim_t *s, proc_t *p, sim_time_t now, int sync)
     if (p->pend_old != PFN_NONE) {
         rmap_del(s, p->pend_old, pte);
         s->mms[p->mm].resident--;
-        cpu_shootdown(s, p->mm, pte->vpn);
+        cpu_shootdown(s->cpus, s->ncpus, p->mm, pte->vpn);
         if (!s->frames[p->pend_old].mapcount)
             frame_put(s, p->pend_old, REPL_COW);
     }
@@ -128,8 +146,24 @@ static int fault_anon_new(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t
                     int fk, const mem_ref_t *r, sim_time_t start)
 {
     sim_time_t ready;
-    pfn_t pfn = reclaim_get_frame(s, c, r, &ready);
+    page_id_t pg = {.key = fault_anon_key(s), .kind = PAGE_ANON};
+    pfn_t pfn = reclaim_get_frame(s, c, r, &pg, fault_owner(s, p), REPL_REQ_DIRECT, 1, &ready);
     int claimed = 0;
+    if (src != PFN_NONE && !((pte->flags & PTE_PRESENT) && pte->val == src) && pfn != src) {
+        /* The policy released the source at the miss (repl.h: env->release from on_miss): it
+         * is in swap or gone, and the access must fault anew. The frame goes back (once its
+         * victim's write-back, if any, is done). */
+        frame_charge(s, pfn, 0);
+        s->frames[pfn].key = PAGE_KEY_NONE;
+        if (ready > c->clock) {
+            s->frames[pfn].flags |= FR_LOCKED;
+            s->frames[pfn].ready_at = ready;
+            evq_push(&s->evq, ready, EV_WRITEBACK, pfn, 0);
+        } else {
+            frame_release(s, pfn);
+        }
+        return F_RESTART;
+    }
     if (src != PFN_NONE && !((pte->flags & PTE_PRESENT) && pte->val == src)) {
         SIM_ASSERT(s, pfn == src);       /* one eviction per reclaim_get_frame: it took the source */
         /* Reclaim chose the very page being copied. It is unmapped everywhere now (the other
@@ -177,7 +211,7 @@ static void fault_cow_neighbours(sim_t *s, cpu_t *c, proc_t *p, const vma_t *v, 
         pfn_t old = pte->val;
         if (!(s->frames[old].flags & FR_ANON))
             continue;
-        cpu_shootdown(s, p->mm, x);
+        cpu_shootdown(s->cpus, s->ncpus, p->mm, x);
         if (fault_cow_exclusive(s, &s->frames[old])) {
             pte->flags |= PTE_WRITE;
             s->n_cow_reuses++;
@@ -185,9 +219,11 @@ static void fault_cow_neighbours(sim_t *s, cpu_t *c, proc_t *p, const vma_t *v, 
         }
         mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .vpn = x, .pid = p->pid, .kind = REF_WRITE};
         sim_time_t ready;
-        if (!s->nfree && !s->ntracked)
+        if (!reclaim_can_get(s, fault_owner(s, p)))
             return;
-        pfn_t pfn = reclaim_get_frame(s, c, &r, &ready);
+        page_id_t pg = {.key = fault_anon_key(s), .kind = PAGE_ANON};
+        pfn_t pfn = reclaim_get_frame(s, c, &r, &pg, fault_owner(s, p), REPL_REQ_DIRECT,
+                                      (uint32_t)(vpn + n + 1 - x), &ready);
         if (ready > c->clock || !((pte->flags & PTE_PRESENT) && pte->val == old)) {
             /* The frame is not free yet (dirty victim) or reclaim took our source: stop. */
             if (ready > c->clock) {
@@ -222,7 +258,7 @@ static int fault_cow(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
         /* Last owner: no copy, just make it writable (Linux do_wp_page's reuse path). */
         s->n_cow_reuses++;
         pte->flags |= PTE_WRITE;
-        cpu_shootdown(s, p->mm, pte->vpn);
+        cpu_shootdown(s->cpus, s->ncpus, p->mm, pte->vpn);
         policy_touch(s, old, r);
         pte->flags |= PTE_FRESH;
         hist_add(s->lat_fault, (double)(c->clock - start) / PS_PER_NS);
@@ -235,15 +271,19 @@ static int fault_cow(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
     return rc;
 }
 
-int fault_cow_at_fork(sim_t *s, cpu_t *c, pte_t *pp, uint32_t cmi, pte_t *cp, const vma_t *v)
+int fault_cow_at_fork(sim_t *s, cpu_t *c, pte_t *pp, uint32_t cmi, spid_t child, pte_t *cp,
+                      const vma_t *v)
 {
     frame_t *f = &s->frames[pp->val];
     cow_page_t pg = {.pid = 0, .vpn = pp->vpn, .mapcount = f->mapcount, .exclusive = 0};
     if (!(f->flags & FR_ANON) || policy_cow_at_fork(s, &pg) != COW_COPY)
         return 0;
-    mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .vpn = cp->vpn, .kind = REF_WRITE};
+    mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .vpn = cp->vpn, .pid = child,
+                   .kind = REF_WRITE};
+    page_id_t copy = {.key = fault_anon_key(s), .kind = PAGE_ANON};
     sim_time_t ready;
-    pfn_t pfn = reclaim_get_frame(s, c, &r, &ready);
+    const uint64_t *ci = u64map_find(&s->pid2proc, child);
+    pfn_t pfn = reclaim_get_frame(s, c, &r, &copy, ci ? (uint32_t)*ci + 1 : 0, REPL_REQ_FORK, 1, &ready);
     if (ready > c->clock)
         c->clock = ready;                  /* fork waits for the write-back that freed it */
     if (!(pp->flags & PTE_PRESENT)) {
@@ -268,18 +308,24 @@ int fault_cow_at_fork(sim_t *s, cpu_t *c, pte_t *pp, uint32_t cmi, pte_t *cp, co
     return 1;
 }
 
-/* Takes a frame for a prefetched page (readahead, swap clustering) only if it is usable now:
- * speculation must not make the fault wait for a write-back. */
-static pfn_t fault_prefetch_frame(sim_t *s, cpu_t *c, const mem_ref_t *r)
+/* Takes a frame for a prefetched page (readahead, swap clustering; r names it, left wanted
+ * of the window) only if it is usable now: speculation must not make the fault wait for a
+ * write-back. A prefetch given up puts back the shadow its miss took, for the page's next. */
+static pfn_t fault_prefetch_frame(sim_t *s, cpu_t *c, const proc_t *p, const mem_ref_t *r,
+                                  const page_id_t *pg, uint32_t left)
 {
-    if (!s->nfree && !s->ntracked)
+    if (!reclaim_can_get(s, fault_owner(s, p)))
         return PFN_NONE;                          /* every frame is busy with this fault */
     sim_time_t ready;
-    pfn_t pfn = reclaim_get_frame(s, c, r, &ready);
+    pfn_t pfn = reclaim_get_frame(s, c, r, pg, fault_owner(s, p), REPL_REQ_PREFETCH, left, &ready);
     if (ready > c->clock) {
         s->frames[pfn].flags |= FR_LOCKED;        /* its victim's write-back is under way */
         s->frames[pfn].ready_at = ready;
+        s->frames[pfn].key = PAGE_KEY_NONE;
+        frame_charge(s, pfn, 0);
         evq_push(&s->evq, ready, EV_WRITEBACK, pfn, 0);
+        if (s->miss_had)
+            shadow_put(&s->shadows, pg->key, s->miss_shadow);
         return PFN_NONE;
     }
     return pfn;
@@ -292,6 +338,88 @@ static void fault_prefetch_done(sim_t *s, pfn_t pfn, const mem_ref_t *r)
     frame_t *f = &s->frames[pfn];
     f->flags |= FR_LOCKED;
     policy_track(s, r, pfn);
+}
+
+/* A clustered read: the faulting page and up to `max` pages after it in one device request.
+ * Swap clustering (Linux's page-cluster) takes the next swap slots in use: slots are
+ * allocated in eviction order, so they hold pages evicted around the same time. Readahead
+ * (Linux mm/readahead.c, simplified to a fixed window) takes the following pages of the file
+ * within the mapping. Either stops at the first page already cached, and at the first that
+ * would need a frame not usable now (fault_prefetch_frame). */
+typedef struct fault_cluster {
+    device_t *dev;
+    uint64_t block;          /* the faulting page's block on dev */
+    uint32_t max;            /* pages wanted after it (swap_cluster, readahead), at most 64 */
+    uint32_t slot;           /* swap: the faulting page's slot */
+    const vma_t *v;          /* file: the mapping, */
+    uint64_t index;          /* and the faulting page's index in the file */
+} fault_cluster_t;
+
+/* Whether the i-th page after the faulting one (i >= 1) can join the read; pr's vpn becomes
+ * a file page's, *pg the page (its key: the slot's, or the file's (object, index)). */
+static int fault_cluster_next(const sim_t *s, const fault_cluster_t *cl, uint32_t i, mem_ref_t *pr,
+                              page_id_t *pg)
+{
+    if (!cl->v) {
+        uint32_t sl = cl->slot + i;
+        if (!(sl < s->nswap && s->swap_refs[sl] && !u64map_find(&s->swapcache, sl)))
+            return 0;
+        *pg = (page_id_t){.key = s->swap_key[sl], .kind = PAGE_ANON};
+        return 1;
+    }
+    const vma_t *v = cl->v;
+    if (cl->index + i >= v->pgoff + (v->end - v->start) ||
+        u64map_find(&s->pagecache, ((uint64_t)v->obj << 40) | (cl->index + i)))
+        return 0;
+    pr->vpn = v->start + (cl->index + i - v->pgoff);
+    *pg = (page_id_t){.key = page_key_file(v->obj, cl->index + i), .kind = PAGE_FILE};
+    return 1;
+}
+
+/* Frame x holds the i-th page after the faulting one: into its cache. */
+static void fault_cluster_claim(sim_t *s, const fault_cluster_t *cl, uint32_t i, pfn_t x)
+{
+    frame_t *xf = &s->frames[x];
+    if (!cl->v) {
+        uint32_t sl = cl->slot + i;
+        xf->flags |= FR_ANON | FR_SWAPCACHE;
+        xf->swap_slot = sl;
+        swap_ref(s, sl);
+        u64map_put(&s->swapcache, sl, x);
+    } else {
+        xf->flags |= FR_PAGECACHE;
+        xf->obj = cl->v->obj;
+        xf->index = cl->index + i;
+        u64map_put(&s->pagecache, ((uint64_t)cl->v->obj << 40) | xf->index, x);
+    }
+}
+
+/* Submits the clustered read of the faulting page (its frame set up by the caller) and of
+ * the pages after it that can join; returns when it completes, and in *n_extra how many
+ * joined. The prefetched pages join their cache locked until then (fault_prefetch_done). */
+static inline sim_time_t fault_read_cluster(sim_t *s, cpu_t *c, const proc_t *p,
+                                            const fault_cluster_t *cl, const mem_ref_t *r,
+                                            uint32_t *n_extra)
+{
+    pfn_t extra[64];
+    uint32_t k = 0;
+    mem_ref_t pr = *r;
+    pr.next_use = VTIME_NEVER;
+    page_id_t pg;
+    while (k < cl->max && k < 64 && fault_cluster_next(s, cl, k + 1, &pr, &pg)) {
+        pfn_t x = fault_prefetch_frame(s, c, p, &pr, &pg, cl->max - k);
+        if (x == PFN_NONE)
+            break;
+        fault_cluster_claim(s, cl, k + 1, x);
+        extra[k++] = x;
+    }
+    sim_time_t done = dev_submit(cl->dev, c->clock, DEV_READ, cl->block, 1 + k);
+    for (uint32_t i = 0; i < k; i++) {
+        fault_prefetch_done(s, extra[i], &pr);
+        s->frames[extra[i]].ready_at = done;
+    }
+    *n_extra = k;
+    return done;
 }
 
 /* A private anonymous page that was swapped out: in the swap cache, or read back. */
@@ -310,38 +438,18 @@ static int fault_swap(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
         ready = (f->flags & FR_LOCKED) ? f->ready_at : c->clock;
     } else {
         fk = FK_SWAP_IN;
-        pfn = reclaim_get_frame(s, c, r, &ready);
+        page_id_t pg = {.key = s->swap_key[slot], .kind = PAGE_ANON};
+        pfn = reclaim_get_frame(s, c, r, &pg, fault_owner(s, p), REPL_REQ_DIRECT, 1 + s->swap_cluster,
+                                &ready);
         frame_t *f = &s->frames[pfn];
         f->flags |= FR_ANON | FR_SWAPCACHE;
         f->swap_slot = slot;
         swap_ref(s, slot);                         /* the swap cache's reference */
         u64map_put(&s->swapcache, slot, pfn);
-        /* Swap clustering (Linux's page-cluster): the next slots in use come in with it, in
-         * one request; slots are allocated in eviction order, so they hold pages evicted
-         * around the same time. */
-        pfn_t extra[64];
-        uint32_t k = 0;
-        mem_ref_t pr = *r;
-        pr.next_use = VTIME_NEVER;
-        while (k < s->swap_cluster && k < 64) {
-            uint32_t sl = slot + 1 + k;
-            if (sl >= s->nswap || !s->swap_refs[sl] || u64map_find(&s->swapcache, sl))
-                break;
-            pfn_t x = fault_prefetch_frame(s, c, &pr);
-            if (x == PFN_NONE)
-                break;
-            frame_t *xf = &s->frames[x];
-            xf->flags |= FR_ANON | FR_SWAPCACHE;
-            xf->swap_slot = sl;
-            swap_ref(s, sl);
-            u64map_put(&s->swapcache, sl, x);
-            extra[k++] = x;
-        }
-        sim_time_t done = dev_submit(s->swap_dev, c->clock, DEV_READ, slot, 1 + k);
-        for (uint32_t i = 0; i < k; i++) {
-            fault_prefetch_done(s, extra[i], &pr);
-            s->frames[extra[i]].ready_at = done;
-        }
+        /* The next slots in use come in with it, in one request (fault_read_cluster). */
+        fault_cluster_t cl = {.dev = s->swap_dev, .block = slot, .max = s->swap_cluster, .slot = slot};
+        uint32_t k;
+        sim_time_t done = fault_read_cluster(s, c, p, &cl, r, &k);
         if (done > ready)
             ready = done;
         s->n_swap_in += 1 + k;
@@ -373,7 +481,10 @@ static int fault_object(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *
         frame_t *f = &s->frames[pfn];
         ready = (f->flags & FR_LOCKED) ? f->ready_at : c->clock;
     } else {
-        pfn = reclaim_get_frame(s, c, r, &ready);
+        page_id_t pg = {.key = page_key_file(v->obj, index),
+                        .kind = o->kind == OBJ_FILE ? PAGE_FILE : PAGE_ANON};
+        pfn = reclaim_get_frame(s, c, r, &pg, fault_owner(s, p), REPL_REQ_DIRECT,
+                                1 + (o->kind == OBJ_FILE ? s->readahead : 0), &ready);
         frame_t *f = &s->frames[pfn];
         f->flags |= FR_PAGECACHE;
         f->obj = v->obj;
@@ -382,35 +493,13 @@ static int fault_object(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *
         sim_time_t done = c->clock;
         uint64_t *slot = o->kind == OBJ_SHM ? u64map_find(&o->swap, index) : NULL;
         if (o->kind == OBJ_FILE) {
-            /* Readahead: the following pages of the file within this mapping, up to the first
-             * one already cached, in the same request (Linux mm/readahead.c, simplified to a
-             * fixed window). */
+            /* Readahead: the following pages of the file within this mapping, in the same
+             * request (fault_read_cluster). */
             fk = FK_FILE_READ;
-            pfn_t extra[64];
-            uint32_t k = 0;
-            uint64_t last = v->pgoff + (v->end - v->start);
-            mem_ref_t pr = *r;
-            pr.next_use = VTIME_NEVER;
-            while (k < s->readahead && k < 64 && index + 1 + k < last) {
-                uint64_t xkey = ((uint64_t)v->obj << 40) | (index + 1 + k);
-                if (u64map_find(&s->pagecache, xkey))
-                    break;
-                pr.vpn = v->start + (index + 1 + k - v->pgoff);
-                pfn_t x = fault_prefetch_frame(s, c, &pr);
-                if (x == PFN_NONE)
-                    break;
-                frame_t *xf = &s->frames[x];
-                xf->flags |= FR_PAGECACHE;
-                xf->obj = v->obj;
-                xf->index = index + 1 + k;
-                u64map_put(&s->pagecache, xkey, x);
-                extra[k++] = x;
-            }
-            done = dev_submit(s->file_dev, c->clock, DEV_READ, o->dev_base + index, 1 + k);
-            for (uint32_t i = 0; i < k; i++) {
-                fault_prefetch_done(s, extra[i], &pr);
-                s->frames[extra[i]].ready_at = done;
-            }
+            fault_cluster_t cl = {.dev = s->file_dev, .block = o->dev_base + index, .max = s->readahead,
+                                  .v = v, .index = index};
+            uint32_t k;
+            done = fault_read_cluster(s, c, p, &cl, r, &k);
             s->n_file_read += 1 + k;
             s->n_readahead += k;
         } else if (slot) {
@@ -454,7 +543,7 @@ int fault_handle(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind)
         fault_count(s, p, FK_PROTECTION);
         return F_SKIP;
     }
-    if (!s->nfree && !s->ntracked) {
+    if (!reclaim_can_get(s, fault_owner(s, p))) {
         /* Every frame holds a page still being read in: nothing can be evicted yet. Wait
          * for the earliest completion and retry (only several processes faulting at once
          * on fewer frames than they are get here). Not counted: the retry is the fault. */

@@ -33,6 +33,7 @@ int  fault_handle(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind);
  * maps the page and, unless it must copy, completes the access (p->access_done). */
 void fault_complete(sim_t *s, proc_t *p, sim_time_t now, int sync);
 /* fork: the COW policy may copy a resident private page for the child now; 1 if it did. */
-int  fault_cow_at_fork(sim_t *s, cpu_t *c, pte_t *pp, uint32_t cmi, pte_t *cp, const vma_t *v);
+int  fault_cow_at_fork(sim_t *s, cpu_t *c, pte_t *pp, uint32_t cmi, spid_t child, pte_t *cp,
+                       const vma_t *v);
 
 #endif

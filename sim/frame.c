@@ -8,7 +8,15 @@
  * form, O(mappers) per eviction). The free list is a stack: a freed frame is reused first,
  * deterministic, O(1). A frame no PTE maps any more (frame_put) is freed unless a cache
  * keeps it; unmapping a frame everywhere (frame_unmap_all) walks its reverse map. Swap slots
- * are swap.c's. */
+ * are swap.c's.
+ *
+ * Interface v2 (policies/repl.h): a frame holds its page's key (frame.key) and is charged to
+ * one process (frame.owner, with a count per process), as a memory cgroup charges the first
+ * toucher: frame_charge when the frame is taken for a process, the charge dropped when the
+ * frame is freed or its page evicted. When the charged process exits, frame_recharge_exit
+ * passes its frames to a process still mapping them that is under its quota, or to nobody
+ * (O(frames) per exit). The
+ * reverse map tells the policy when a tracked frame gains or loses a mapping (policy_map). */
 #include "sim_int.h"
 #include "frame.h"
 #include "policy.h"
@@ -57,9 +65,49 @@ void frame_release(sim_t *s, pfn_t pfn)
 {
     frame_t *f = &s->frames[pfn];
     SIM_ASSERT(s, (f->flags & FR_USED) && !f->mapcount && !f->rmap && !(f->flags & FR_TRACKED));
+    frame_charge(s, pfn, 0);
     f->flags = 0;
     s->free_stack[s->nfree++] = pfn;
     s->resident--;
+}
+
+void frame_charge(sim_t *s, pfn_t pfn, uint32_t owner)
+{
+    frame_t *f = &s->frames[pfn];
+    if (f->owner == owner)
+        return;
+    int tracked = (f->flags & FR_TRACKED) != 0;
+    if (f->owner) {
+        proc_t *p = &s->procs[f->owner - 1];
+        p->n_charged--;
+        p->n_charged_tracked -= (uint32_t)tracked;
+        if (p->n_charged <= p->quota)
+            p->quota_kept = 1;
+    }
+    f->owner = owner;
+    if (owner) {
+        s->procs[owner - 1].n_charged++;
+        s->procs[owner - 1].n_charged_tracked += (uint32_t)tracked;
+    }
+}
+
+void frame_recharge_exit(sim_t *s, uint32_t owner)
+{
+    if (!s->procs[owner - 1].n_charged)
+        return;
+    for (pfn_t pfn = 0; pfn < s->nframes; pfn++) {
+        frame_t *f = &s->frames[pfn];
+        if (f->owner != owner)
+            continue;
+        uint32_t to = 0;
+        for (uint32_t n = f->rmap; n && !to; n = s->rmap[n].next) {
+            uint32_t pi = s->mms[s->rmap[n].mm].proc;
+            const proc_t *p = pi ? &s->procs[pi - 1] : NULL;
+            if (p && pi != owner && p->state != P_EXITED && p->n_charged < p->quota)
+                to = pi;
+        }
+        frame_charge(s, pfn, to);
+    }
 }
 
 void rmap_add(sim_t *s, pfn_t pfn, uint32_t mm, vpn_t vpn, pte_t *pte)
@@ -79,6 +127,7 @@ void rmap_add(sim_t *s, pfn_t pfn, uint32_t mm, vpn_t vpn, pte_t *pte)
     s->rmap[n] = (rmap_node_t){.pte = pte, .vpn = vpn, .mm = mm, .next = f->rmap};
     f->rmap = n;
     f->mapcount++;
+    policy_map(s, pfn, mm, vpn, +1);
 }
 
 void rmap_del(sim_t *s, pfn_t pfn, pte_t *pte)
@@ -92,6 +141,7 @@ void rmap_del(sim_t *s, pfn_t pfn, pte_t *pte)
             s->rmap[n].pte = NULL;
             s->rmap_free = n;
             f->mapcount--;
+            policy_map(s, pfn, s->rmap[n].mm, s->rmap[n].vpn, -1);
             return;
         }
     }
@@ -110,7 +160,7 @@ void frame_put(sim_t *s, pfn_t pfn, repl_why_t why)
     if (f->flags & FR_PAGECACHE)
         return;
     if (f->flags & FR_TRACKED)
-        policy_untrack(s, pfn, why);
+        (void)policy_untrack(s, pfn, why, NULL);
     if (!(f->flags & FR_ANON) && f->obj && s->objs[f->obj].kind == OBJ_SHM && f->swap_slot) {
         swap_unref(s, f->swap_slot);
         f->swap_slot = 0;
@@ -129,7 +179,7 @@ void frame_unmap_all(sim_t *s, cpu_t *c, pfn_t pfn, uint32_t slot)
         pte_t *pte = n->pte;
         if (pte->flags & PTE_DIRTY)
             f->flags |= FR_DIRTY;
-        c->clock += s->cost.shootdown * cpu_shootdown(s, n->mm, n->vpn);
+        c->clock += s->cost.shootdown * cpu_shootdown(s->cpus, s->ncpus, n->mm, n->vpn);
         s->mms[n->mm].resident--;
         uint32_t perms = pte->flags & PTE_PERMS;
         if (slot) {
@@ -140,7 +190,14 @@ void frame_unmap_all(sim_t *s, cpu_t *c, pfn_t pfn, uint32_t slot)
             pte->flags = perms;
             pte->val = 0;
         }
-        rmap_del(s, pfn, pte);
+        /* The node is the list's head: unlinked at once. No mapping notice: the frame is
+         * leaving the policy (untracked) as it is unmapped (repl.h, on_map). */
+        uint32_t head = f->rmap;
+        f->rmap = n->next;
+        n->next = s->rmap_free;
+        n->pte = NULL;
+        s->rmap_free = head;
+        f->mapcount--;
     }
 }
 

@@ -16,6 +16,7 @@ enum {
     FR_PAGECACHE = 1u << 4,  /* findable by (object, index) */
     FR_TRACKED   = 1u << 5,  /* the replacement policy knows it (resident and evictable) */
     FR_LOCKED    = 1u << 6,  /* I/O in flight: ready at frame.ready_at */
+    FR_FILEKIND  = 1u << 7,  /* a file page (PAGE_FILE to the policy); else anonymous or shm */
 };
 
 typedef struct frame {
@@ -24,9 +25,10 @@ typedef struct frame {
     uint32_t rmap;        /* head of its reverse-map list (index into rmap pool), 0 = none */
     uint32_t swap_slot;   /* 0 = none */
     uint32_t obj;         /* page-cache owner object (0 = anonymous) */
-    uint32_t pad;
+    uint32_t owner;       /* 1 + index into procs of the process charged for it; 0: nobody */
     uint64_t index;       /* page index within obj */
     sim_time_t ready_at;  /* when FR_LOCKED: I/O completion */
+    page_key_t key;       /* the identity of the page it holds (types.h, repl.h) */
 } frame_t;
 
 typedef struct rmap_node {
@@ -46,8 +48,13 @@ void  frame_put(sim_t *s, pfn_t pfn, repl_why_t why);
 void  frame_uncache(sim_t *s, pfn_t pfn);
 /* Unmaps every PTE of pfn (charging c's clock for the shootdowns), folding their dirty bits
  * into the frame. Each PTE becomes a swap entry for `slot` (anonymous pages with a swap
- * copy) or empty. */
+ * copy) or empty. The frame has left the policy (an eviction): no mapping notices. */
 void  frame_unmap_all(sim_t *s, cpu_t *c, pfn_t pfn, uint32_t slot);
+/* Charges pfn to owner (1 + index into procs; 0: nobody), uncharging its previous owner. */
+void  frame_charge(sim_t *s, pfn_t pfn, uint32_t owner);
+/* Process owner (1 + index) exits: each frame charged to it passes to a live process still
+ * mapping it and under its quota, or to nobody. O(frames). */
+void  frame_recharge_exit(sim_t *s, uint32_t owner);
 void  rmap_add(sim_t *s, pfn_t pfn, uint32_t mm, vpn_t vpn, pte_t *pte);
 void  rmap_del(sim_t *s, pfn_t pfn, pte_t *pte);
 

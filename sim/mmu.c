@@ -113,6 +113,9 @@ int mmu_run_hits(sim_t *s, cpu_t *c, proc_t *p, const wl_run_t *run)
     return 1;
 }
 
+/* The policy's views of PTE bits (policies/repl.h): test-and-clear of a frame's R bits over
+ * its reverse map, its dirtiness, and a walk over an address space's PTEs (MGLRU's aging).
+ * Each clears the TLBs' cached copy of a cleared bit, so the next hit sets it again. */
 int mmu_test_clear_ref(void *eng, pfn_t pfn)
 {
     sim_t *s = eng;
@@ -127,6 +130,43 @@ int mmu_test_clear_ref(void *eng, pfn_t pfn)
         }
     }
     return ref;
+}
+
+/* A present PTE of an MGLRU-style walk: tests and clears its R bit (and the TLBs' copies). */
+static int mmu_walk_pte(sim_t *s, uint32_t mmi, pte_t *pte)
+{
+    int ref = (pte->flags & PTE_REF) != 0;
+    if (ref) {
+        pte->flags &= ~PTE_REF;
+        for (uint32_t i = 0; i < s->ncpus; i++)
+            tlb_forget_bits(&s->cpus[i].tlb, mmi, pte->vpn, PTE_REF);
+    }
+    return ref;
+}
+
+uint64_t mmu_walk_refs(sim_t *s, uint32_t mmi, vpn_t lo, vpn_t hi,
+                       void (*fn)(void *arg, pfn_t pfn, vpn_t vpn, int referenced), void *arg)
+{
+    pagetable_t *pt = &s->mms[mmi].pt;
+    uint64_t n = 0;
+    if (hi > lo && hi - lo < pt->n) {              /* a small range: by vpn, ascending */
+        for (vpn_t v = lo; v < hi; v++) {
+            pte_t *pte = pt_lookup(pt, v);
+            if (pte && (pte->flags & PTE_PRESENT)) {
+                n++;
+                fn(arg, pte->val, v, mmu_walk_pte(s, mmi, pte));
+            }
+        }
+        return n;
+    }
+    for (size_t i = 0; i < pt->n; i++) {           /* else the table, in creation order */
+        pte_t *pte = pt_at(pt, i);
+        if ((pte->flags & PTE_PRESENT) && pte->vpn >= lo && pte->vpn < hi) {
+            n++;
+            fn(arg, pte->val, pte->vpn, mmu_walk_pte(s, mmi, pte));
+        }
+    }
+    return n;
 }
 
 int mmu_is_dirty(void *eng, pfn_t pfn)

@@ -51,5 +51,10 @@ int   mmu_run_hits(sim_t *s, cpu_t *c, proc_t *p, const wl_run_t *run);
  * mapping pfn. */
 int   mmu_test_clear_ref(void *eng, pfn_t pfn);
 int   mmu_is_dirty(void *eng, pfn_t pfn);
+/* For each present PTE of address space mmi in [lo, hi): tests and clears its referenced bit
+ * and calls fn (repl.h, walk_refs). By vpn when the range is smaller than the page table,
+ * else in the table's creation order. Returns the PTEs visited. */
+uint64_t mmu_walk_refs(sim_t *s, uint32_t mmi, vpn_t lo, vpn_t hi,
+                       void (*fn)(void *arg, pfn_t pfn, vpn_t vpn, int referenced), void *arg);
 
 #endif

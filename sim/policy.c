@@ -1,13 +1,23 @@
-/* policy.c - creating and destroying the two policies a run is configured with.
+/* policy.c - creating and destroying the two policies a run is configured with, the window
+ * the replacement policy sees, and its timer.
  *
  * The replacement policy (policies/repl.h) and the COW policy (policies/cow.h) are found by
- * name in their registries and created from their spec ("clock:bits=2": spec.h). The
- * replacement policy sees the machine only through repl_env_t, whose PTE-bit callbacks are
- * mmu.c's. Every other call the engine makes into a policy is one of policy.h's inline
- * wrappers. */
+ * name in their registries and created from their spec ("clock:bits=2": spec.h); a table of
+ * another interface version is refused. The replacement policy sees the machine only through
+ * repl_env_t: its callbacks are here, each a few lines over the module that does the work
+ * (mmu.c the PTE bits and walks, reclaim.c a release, proc.c quotas, virtual time, suspend
+ * and resume), so this file sits above them and below sched.c, which delivers the timer.
+ * Every other call the engine makes into a policy is one of policy.h's inline wrappers.
+ *
+ * The timer (repl.h, on_timer): one per run, an EV_TIMER event whose b is the arming's
+ * generation, so re-arming or disarming needs no search of the queue (a stale event is
+ * dropped when it comes up); ordered with every other event by (time, seq). "Now" for a
+ * policy is the latest CPU clock, as the timeline and the results measure time. */
 #include "sim_int.h"
 #include "mmu.h"
 #include "policy.h"
+#include "proc.h"
+#include "reclaim.h"
 #include "sim/base/spec.h"
 
 #include <stddef.h>
@@ -27,6 +37,92 @@ static void unknown_name(char *err, const char *what, const char *name, const vo
         snprintf(err + n, SIM_ERR_LEN - n, ")");
 }
 
+/* The policy's "now": the latest clock of any CPU or of the background reclaimer. */
+static sim_time_t policy_now(const sim_t *s)
+{
+    sim_time_t now = s->kswapd.clock;
+    for (uint32_t i = 0; i < s->ncpus; i++)
+        if (s->cpus[i].clock > now)
+            now = s->cpus[i].clock;
+    return now;
+}
+
+static page_key_t policy_env_frame_key(void *eng, pfn_t pfn)
+{
+    const sim_t *s = eng;
+    return pfn < s->nframes ? s->frames[pfn].key : PAGE_KEY_NONE;
+}
+
+static spid_t policy_env_owner(void *eng, pfn_t pfn)
+{
+    const sim_t *s = eng;
+    uint32_t o = pfn < s->nframes ? s->frames[pfn].owner : 0;
+    return o ? s->procs[o - 1].pid : REPL_PID_NONE;
+}
+
+static uint32_t policy_env_charged(void *eng, spid_t pid)
+{
+    const proc_t *p = proc_find(eng, pid);
+    return p ? p->n_charged : 0;
+}
+
+static int policy_env_set_quota(void *eng, spid_t pid, uint32_t frames)
+{
+    proc_t *p = proc_find(eng, pid);
+    if (!p || !frames)
+        return -1;
+    p->quota = frames;
+    p->quota_kept = p->n_charged <= frames;
+    return 0;
+}
+
+static vtime_t policy_env_vtime(void *eng, spid_t pid)
+{
+    const proc_t *p = proc_find(eng, pid);
+    return p ? p->n_refs : 0;
+}
+
+static void policy_env_set_timer(void *eng, sim_time_t delay_ps)
+{
+    sim_t *s = eng;
+    policy_timer_arm(s, policy_now(s), delay_ps);
+}
+
+static int policy_env_release(void *eng, pfn_t pfn)
+{
+    sim_t *s = eng;
+    return reclaim_release(s, pfn, policy_now(s));
+}
+
+static int policy_env_suspend(void *eng, spid_t pid) { return proc_suspend(eng, pid); }
+static int policy_env_resume(void *eng, spid_t pid) { return proc_resume(eng, pid); }
+
+static uint64_t policy_env_walk_refs(void *eng, spid_t pid, vpn_t lo, vpn_t hi,
+                                     void (*fn)(void *arg, pfn_t pfn, vpn_t vpn, int referenced),
+                                     void *arg)
+{
+    sim_t *s = eng;
+    const proc_t *p = proc_find(s, pid);
+    return p && p->state != P_EXITED ? mmu_walk_refs(s, p->mm, lo, hi, fn, arg) : 0;
+}
+
+void policy_timer_arm(sim_t *s, sim_time_t now, sim_time_t delay_ps)
+{
+    s->timer_gen++;                       /* an event of an earlier arming is dropped */
+    if (delay_ps && !s->timer_off)
+        evq_push(&s->evq, now + delay_ps, EV_TIMER, 0, s->timer_gen);
+}
+
+void policy_timer(sim_t *s, sim_time_t now, uint64_t gen)
+{
+    if (gen != s->timer_gen || s->timer_off || !s->repl->on_timer)
+        return;
+    s->hit_last = PFN_NONE;
+    sim_time_t next = s->repl->on_timer(s->repl_state, now);
+    if (gen == s->timer_gen)              /* (unless the hook re-armed it itself) */
+        policy_timer_arm(s, now, next);
+}
+
 int policy_create(sim_t *s, const char *repl_spec, const char *cow_spec, char *err)
 {
     char e[SPEC_ERR_LEN];
@@ -42,8 +138,22 @@ int policy_create(sim_t *s, const char *repl_spec, const char *cow_spec, char *e
         json_decref(params);
         return -1;
     }
-    s->repl_env = (repl_env_t){.nframes = s->nframes, .rng = s->rng, .eng = s,
-                               .test_clear_ref = mmu_test_clear_ref, .is_dirty = mmu_is_dirty};
+    if (s->repl->version != REPL_VERSION) {
+        snprintf(err, SIM_ERR_LEN, "policy %s: interface version %d, this engine speaks %d (policies/repl.h)",
+                 name, s->repl->version, REPL_VERSION);
+        s->repl = NULL;
+        json_decref(params);
+        return -1;
+    }
+    s->repl_env = (repl_env_t){
+        .nframes = s->nframes, .rng = s->rng, .eng = s, .local = s->local,
+        .test_clear_ref = mmu_test_clear_ref, .is_dirty = mmu_is_dirty,
+        .frame_key = policy_env_frame_key, .owner = policy_env_owner,
+        .charged = policy_env_charged, .set_quota = policy_env_set_quota,
+        .vtime = policy_env_vtime, .set_timer = policy_env_set_timer,
+        .release = policy_env_release, .suspend = policy_env_suspend,
+        .resume = policy_env_resume, .walk_refs = policy_env_walk_refs,
+    };
     int rc = s->repl->create(&s->repl_env, params, &s->repl_state, e);
     json_decref(params);
     if (rc) {

@@ -2,9 +2,14 @@
  * COW policy (cow.h). Inline: policy_hit is on the hot path of every TLB hit.
  *
  * The replacement policy's hooks are called only through these, which keep FR_TRACKED and
- * ntracked in step with what the policy tracks, and hit_last true: it names a frame only
- * while the last hook called was an on_hit for it. Creating and destroying both policies is
- * policy.c's. */
+ * ntracked (and each process's count of tracked frames charged to it) in step with what the
+ * policy tracks, and hit_last true: it names a frame only while the last hook called was an
+ * on_hit for it. Inserts are told the page's key and kind from the frame (frame.key, set
+ * when the frame was taken for its page), so the policy sees one identity per page however
+ * the engine found it (on a hit the frame names the page: repl.h). Shadows go through here
+ * to shadow.c: policy_miss hands back the shadow of the page about to come in,
+ * policy_untrack returns the one the policy leaves. Creating and destroying both policies,
+ * the window the policy sees (repl_env_t) and its timer are policy.c's. */
 #ifndef PAGESIM_POLICY_H
 #define PAGESIM_POLICY_H
 
@@ -14,6 +19,11 @@
  * SIM_ESYS) with err. */
 int  policy_create(sim_t *s, const char *repl_spec, const char *cow_spec, char *err);
 void policy_destroy(sim_t *s);
+/* policy.c: the policy's timer fired (EV_TIMER with the arming gen): calls on_timer and
+ * arms the next one. */
+void policy_timer(sim_t *s, sim_time_t now, uint64_t gen);
+/* policy.c: arms the policy's timer delay_ps after now (0: disarms). */
+void policy_timer_arm(sim_t *s, sim_time_t now, sim_time_t delay_ps);
 
 /* The reference as the policy sees it: its time and, for OPT, its next use. */
 static inline mem_ref_t policy_ref(const sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind)
@@ -24,32 +34,71 @@ static inline mem_ref_t policy_ref(const sim_t *s, const proc_t *p, vpn_t vpn, r
     return r;
 }
 
+/* The page in pfn, as the policy is told it. */
+static inline page_id_t policy_page_of(const sim_t *s, pfn_t pfn)
+{
+    page_id_t pg = {.key = s->frames[pfn].key,
+                    .kind = s->frames[pfn].flags & FR_FILEKIND ? PAGE_FILE : PAGE_ANON};
+    return pg;
+}
+
 static inline void policy_track(sim_t *s, const mem_ref_t *r, pfn_t pfn)
 {
-    s->frames[pfn].flags |= FR_TRACKED;
+    frame_t *f = &s->frames[pfn];
+    f->flags |= FR_TRACKED;
     s->ntracked++;
+    if (f->owner)
+        s->procs[f->owner - 1].n_charged_tracked++;
     s->hit_last = PFN_NONE;
-    s->repl->on_insert(s->repl_state, r, pfn);
+    mem_ref_t x;
+    if (f->owner && s->procs[f->owner - 1].pid != r->pid) {
+        x = *r;
+        x.pid = s->procs[f->owner - 1].pid;    /* the process charged for it */
+        r = &x;
+    }
+    page_id_t pg = policy_page_of(s, pfn);
+    s->repl->on_insert(s->repl_state, r, &pg, pfn);
 }
 
-static inline void policy_untrack(sim_t *s, pfn_t pfn, repl_why_t why)
+/* The policy stops tracking pfn. For an eviction or a release, returns 1 with the shadow the
+ * policy left in *shadow (0: none); the caller decides whether the page's identity survives
+ * to keep it (reclaim.c). */
+static inline int policy_untrack(sim_t *s, pfn_t pfn, repl_why_t why, uint64_t *shadow)
 {
-    s->frames[pfn].flags &= ~FR_TRACKED;
+    frame_t *f = &s->frames[pfn];
+    f->flags &= ~FR_TRACKED;
     s->ntracked--;
+    if (f->owner)
+        s->procs[f->owner - 1].n_charged_tracked--;
     s->hit_last = PFN_NONE;
-    s->repl->on_remove(s->repl_state, pfn, why);
+    int evict = why == REPL_EVICT || why == REPL_RELEASE;
+    int has = s->repl->on_remove(s->repl_state, pfn, why, evict ? shadow : NULL);
+    return evict && has;
 }
 
-static inline pfn_t policy_victim(sim_t *s, const mem_ref_t *r)
+/* A page is about to become resident (repl.h, on_miss): its shadow, if the store still keeps
+ * one, is taken out and handed to the policy. Returns 1 with the shadow in *taken when there
+ * was one, so that a caller who gives the page up after all (a prefetch) can put it back. */
+static inline int policy_miss(sim_t *s, const mem_ref_t *r, const page_id_t *pg, uint64_t *taken)
+{
+    int has = s->shadows.n && shadow_take(&s->shadows, pg->key, taken);
+    if (s->repl->on_miss) {
+        s->hit_last = PFN_NONE;
+        s->repl->on_miss(s->repl_state, r, pg, has ? taken : NULL);
+    }
+    return has;
+}
+
+static inline pfn_t policy_victim(sim_t *s, const repl_req_t *req)
 {
     s->hit_last = PFN_NONE;
-    return s->repl->select_victim(s->repl_state, r);
+    return s->repl->select_victim(s->repl_state, req);
 }
 
 /* A reference to a page the policy tracks. A policy whose on_hit is idempotent (LRU: the
  * page is already the most recent) is not called again for the frame it just heard of:
  * real code hits the same page many times in a row, and the call is a large part of the
- * cost of a TLB hit. */
+ * cost of a TLB hit. The page is the frame's: nothing of the frame table is loaded here. */
 static inline void policy_hit(sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind, pfn_t pfn)
 {
     if (s->repl->on_hit && pfn != s->hit_last) {
@@ -76,6 +125,24 @@ static inline void policy_touch(sim_t *s, pfn_t pfn, const mem_ref_t *r)
             s->repl->on_hit(s->repl_state, r, pfn);
     } else {
         policy_track(s, r, pfn);
+    }
+}
+
+/* A tracked frame gained (+1) or lost (-1) the mapping of vpn in address space mm. */
+static inline void policy_map(sim_t *s, pfn_t pfn, uint32_t mm, vpn_t vpn, int delta)
+{
+    if (s->repl->on_map && (s->frames[pfn].flags & FR_TRACKED) && s->mms[mm].proc) {
+        s->hit_last = PFN_NONE;
+        s->repl->on_map(s->repl_state, pfn, s->procs[s->mms[mm].proc - 1].pid, vpn, delta);
+    }
+}
+
+/* A process was created, exec'd or exited. */
+static inline void policy_proc(sim_t *s, spid_t pid, repl_proc_event_t ev)
+{
+    if (s->repl && s->repl->on_proc) {
+        s->hit_last = PFN_NONE;
+        s->repl->on_proc(s->repl_state, pid, ev);
     }
 }
 

@@ -12,9 +12,14 @@
  * (1, 2, ... in order of first appearance) in a map, and each stream turns its file's pids
  * into engine pids as it reads them (proc_engine_pid). With one file the engine's pids are
  * the file's. Messages and the results name the file's pid (and the results the file):
- * proc_file_pid. */
+ * proc_file_pid.
+ *
+ * Load control (policies/repl.h): a policy may suspend a process (the rr schedule then runs
+ * it no more: sched.c parks it) and resume it; the trace schedule runs one fixed order and
+ * cannot. Each process also carries its frame quota and charges (frame.c). */
 #include "sim_int.h"
 #include "proc.h"
+#include "policy.h"
 #include "sim/base/xalloc.h"
 
 #include <stdlib.h>
@@ -35,9 +40,13 @@ proc_t *proc_get(sim_t *s, spid_t pid)
     p->mm = proc_mm_new(s);
     p->state = P_RUNNABLE;
     p->pend_old = PFN_NONE;
+    p->quota = UINT32_MAX;
+    p->quota_kept = 1;
+    s->mms[p->mm].proc = s->nprocs + 1;
     u64map_put(&s->pid2proc, pid, s->nprocs);
     s->nprocs++;
-    return p;
+    policy_proc(s, pid, REPL_PROC_NEW);
+    return &s->procs[s->nprocs - 1];
 }
 
 uint32_t proc_mm_new(sim_t *s)
@@ -80,14 +89,8 @@ spid_t proc_engine_pid(sim_t *s, uint32_t t, spid_t pid, int add)
         return 0;
     if (in->n == in->cap) {
         uint32_t cap = in->cap ? 2 * in->cap : 64;
-        spid_t *fp = realloc(in->file_pid, cap * sizeof *fp);
-        if (fp)
-            in->file_pid = fp;
-        uint32_t *f = realloc(in->file, cap * sizeof *f);
-        if (f)
-            in->file = f;
-        if (!fp || !f)
-            return 0;
+        in->file_pid = xrealloc(in->file_pid, xmul(cap, sizeof *in->file_pid, "pids"), "pids");
+        in->file = xrealloc(in->file, xmul(cap, sizeof *in->file, "pids"), "pids");
         in->cap = cap;
     }
     in->file_pid[in->n] = pid;
@@ -108,4 +111,30 @@ void proc_free_all(sim_t *s)
         u64map_free(&s->pids.ids);
     free(s->pids.file_pid);
     free(s->pids.file);
+}
+
+proc_t *proc_find(const sim_t *s, spid_t pid)
+{
+    const uint64_t *i = u64map_find(&s->pid2proc, pid);
+    return i ? &s->procs[*i] : NULL;
+}
+
+int proc_suspend(sim_t *s, spid_t pid)
+{
+    proc_t *p = proc_find(s, pid);
+    if (!s->rr || !p || p->state == P_EXITED)
+        return -1;
+    p->suspended = 1;
+    s->suspends = 1;
+    return 0;
+}
+
+int proc_resume(sim_t *s, spid_t pid)
+{
+    proc_t *p = proc_find(s, pid);
+    if (!s->rr || !p || p->state == P_EXITED)
+        return -1;
+    p->suspended = 0;                      /* a parked process goes back on the run queue at
+                                              the schedule's next turn (sched.c) */
+    return 0;
 }

@@ -15,6 +15,7 @@ typedef struct mm {
     pagetable_t pt;
     vma_list_t areas;
     uint32_t users;       /* processes using it (1; 0 = dead) */
+    uint32_t proc;        /* 1 + index into procs of the process using it (mapping notices) */
     int      implicit;    /* no area declared: everything is anonymous private rwx */
     uint64_t resident;    /* present PTEs */
 } mm_t;
@@ -62,6 +63,13 @@ typedef struct proc {
     uint8_t  wait_named;  /* trace schedule: taken while still running (its parent's
                              n_named_pending counts it until it exits) */
     sim_time_t wait_ps, wait_since;   /* time spent in waits; the current one's start */
+    /* allocation (policies/repl.h): frames charged to it (frame.owner), of which tracked;
+     * its quota under local replacement (UINT32_MAX: none); load control */
+    uint32_t n_charged, n_charged_tracked, quota;
+    uint8_t  suspended;   /* rr: not scheduled until resumed */
+    uint8_t  parked;      /* rr: suspended and taken off the run queue and its CPU */
+    uint8_t  quota_kept;  /* n_charged <= quota since the quota was set (a quota set below
+                             the charge is reached as the process's frames are evicted) */
 } proc_t;
 
 /* Several trace files: each (file, file's pid) has its own engine pid (see proc.c). */
@@ -77,11 +85,17 @@ proc_t  *proc_get(sim_t *s, spid_t pid);
 /* A new, empty address space (implicit: no area declared yet); its index. */
 uint32_t proc_mm_new(sim_t *s);
 /* The engine pid of file t's pid: the same with one file; with several, the one given
- * before, or (add) a new one. 0 when not known and not added, or out of pids or memory. */
+ * before, or (add) a new one. 0 when not known and not added, or out of pids (2^32 - 2). */
 spid_t   proc_engine_pid(sim_t *s, uint32_t t, spid_t pid, int add);
 /* The pid as its trace file writes it, for messages and results (the engine's pids differ
  * from the files' only with several files), and in *trace (if not NULL) that file's index. */
 spid_t   proc_file_pid(const sim_t *s, spid_t pid, uint32_t *trace);
 void     proc_free_all(sim_t *s);
+/* The process with this engine pid, or NULL. */
+proc_t  *proc_find(const sim_t *s, spid_t pid);
+/* Load control (repl.h): 0, or -1 if there is no such live process or the schedule is the
+ * trace schedule. */
+int      proc_suspend(sim_t *s, spid_t pid);
+int      proc_resume(sim_t *s, spid_t pid);
 
 #endif

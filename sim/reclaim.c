@@ -18,20 +18,36 @@
  * than reclaim.low frames free it is woken (an event), and evicts through the same policy
  * until reclaim.high frames are free. Clean victims are freed at once; dirty ones are
  * written back asynchronously and freed by the write's completion event, so faults find free
- * frames instead of waiting behind a write-back. Its work runs on its own clock, not a CPU. */
+ * frames instead of waiting behind a write-back. Its work runs on its own clock, not a CPU.
+ *
+ * Interface v2 (policies/repl.h). Before a frame is taken for a page the policy hears of the
+ * miss (policy_miss, with the page's shadow); the request it gets names the reason (direct,
+ * background, fork copy, prefetch), the process and how many frames are wanted. The frame is
+ * charged to that process (frame.owner). Under replacement=local a process at its quota
+ * evicts one of its own frames even while others are free, and a process that must evict
+ * takes one of its own when it has any (else any frame): its charge never passes its quota.
+ * At eviction the policy may leave a shadow, kept (shadow.c) if the page's identity survives
+ * the eviction: always for file and shared-memory pages, for an anonymous page only if it
+ * has a swap copy (one never written is dropped and comes back as a new demand-zero page).
+ * The policy may also give a frame back itself (reclaim_release: REPL_RELEASE), evicted on
+ * the background reclaimer's clock like its victims. */
 #include "sim_int.h"
 #include "frame.h"
 #include "policy.h"
 #include "reclaim.h"
 #include "swap.h"
 
-/* Evicts one page chosen by the policy; returns its frame, ready at *ready. */
-static pfn_t reclaim_evict(sim_t *s, cpu_t *c, const mem_ref_t *ref, sim_time_t *ready)
+/* Evicts the page in pfn (the policy's victim or a page it releases): the policy forgets it
+ * and may leave a shadow; the page is unmapped everywhere and written back if it must be.
+ * Returns the frame (still in use and charged as it was: the caller passes the charge on, or
+ * drops it), ready at *ready. */
+static pfn_t reclaim_evict_frame(sim_t *s, cpu_t *c, pfn_t pfn, repl_why_t why, sim_time_t *ready)
 {
-    pfn_t pfn = policy_victim(s, ref);
     SIM_ASSERT(s, pfn < s->nframes && (s->frames[pfn].flags & FR_TRACKED));
     frame_t *f = &s->frames[pfn];
-    policy_untrack(s, pfn, REPL_EVICT);
+    uint64_t shadow;
+    int has_shadow = policy_untrack(s, pfn, why, &shadow);
+    page_key_t key = f->key;
     s->n_evict++;
     c->clock += s->cost.evict;
     *ready = c->clock;
@@ -41,6 +57,7 @@ static pfn_t reclaim_evict(sim_t *s, cpu_t *c, const mem_ref_t *ref, sim_time_t 
         if (s->rmap[n].pte->flags & PTE_DIRTY)
             f->flags |= FR_DIRTY;
     int dirty = (f->flags & FR_DIRTY) != 0;
+    uint32_t anon_slot = 0;                   /* an anonymous page's swap copy, if any */
 
     if (f->flags & FR_ANON) {
         uint32_t slot = f->swap_slot;
@@ -48,6 +65,7 @@ static pfn_t reclaim_evict(sim_t *s, cpu_t *c, const mem_ref_t *ref, sim_time_t 
             if (!slot)
                 slot = swap_alloc(s);
             swap_ref(s, slot);                /* held until the PTEs take theirs */
+            s->swap_key[slot] = key;
             *ready = dev_submit(s->swap_dev, c->clock, DEV_WRITE, slot, 1);
             s->n_swap_out++;
             s->n_evict_dirty++;
@@ -56,6 +74,7 @@ static pfn_t reclaim_evict(sim_t *s, cpu_t *c, const mem_ref_t *ref, sim_time_t 
         } else {
             frame_unmap_all(s, c, pfn, slot);    /* slot 0: back to demand-zero */
         }
+        anon_slot = slot;
     } else {
         obj_t *o = &s->objs[f->obj];
         if (o->kind == OBJ_SHM) {
@@ -70,8 +89,10 @@ static pfn_t reclaim_evict(sim_t *s, cpu_t *c, const mem_ref_t *ref, sim_time_t 
                 s->n_swap_out++;
                 s->n_evict_dirty++;
             }
-            if (slot)
+            if (slot) {
+                s->swap_key[slot] = key;
                 u64map_put(&o->swap, f->index, slot);
+            }
         } else if (dirty) {
             *ready = dev_submit(s->file_dev, c->clock, DEV_WRITE, o->dev_base + f->index, 1);
             s->n_file_write++;
@@ -80,25 +101,68 @@ static pfn_t reclaim_evict(sim_t *s, cpu_t *c, const mem_ref_t *ref, sim_time_t 
         frame_unmap_all(s, c, pfn, 0);
     }
     frame_uncache(s, pfn);
+    /* The shadow is kept where the identity lives on: a file or shared-memory page's
+     * (object, index), or an anonymous page's swap slot while anyone holds it. */
+    if (has_shadow && (!(f->flags & FR_ANON) || (anon_slot && s->swap_refs[anon_slot])))
+        shadow_put(&s->shadows, key, shadow);
     f->flags = FR_USED;
     f->obj = 0;
     f->index = 0;
+    f->key = PAGE_KEY_NONE;
     return pfn;
 }
 
-pfn_t reclaim_get_frame(sim_t *s, cpu_t *c, const mem_ref_t *ref, sim_time_t *ready)
+/* A frame being written back after an eviction or release (locked, holding no page): the
+ * one done first, taken from its EV_WRITEBACK event. O(frames + events): only when a policy
+ * released, at a miss, the frames the caller counted on. */
+static pfn_t reclaim_writeback_frame(sim_t *s)
 {
-    pfn_t pfn = frame_alloc_free(s);
+    pfn_t best = PFN_NONE;
+    for (pfn_t f = 0; f < s->nframes; f++) {
+        const frame_t *fr = &s->frames[f];
+        if ((fr->flags & (FR_USED | FR_LOCKED | FR_TRACKED)) == (FR_USED | FR_LOCKED) &&
+            !fr->key && !fr->mapcount && (best == PFN_NONE || fr->ready_at < s->frames[best].ready_at))
+            best = f;
+    }
+    SIM_ASSERT(s, best != PFN_NONE);             /* callers wait for memory before this */
+    SIM_ASSERT(s, evq_cancel(&s->evq, EV_WRITEBACK, best) == 1);
+    s->frames[best].flags &= ~FR_LOCKED;
+    return best;
+}
+
+pfn_t reclaim_get_frame(sim_t *s, cpu_t *c, const mem_ref_t *ref, const page_id_t *pg,
+                        uint32_t owner, repl_reason_t why, uint32_t count, sim_time_t *ready)
+{
+    uint32_t pi = owner;
+    proc_t *p = pi ? &s->procs[pi - 1] : NULL;
+    s->miss_had = policy_miss(s, ref, pg, &s->miss_shadow);
+    repl_req_t req = {.reason = why, .pid = ref->pid, .count = count ? count : 1, .ref = ref,
+                      .page = pg};
+    int at_quota = s->local && p && p->n_charged >= p->quota && p->n_charged_tracked > 0;
+    pfn_t pfn = at_quota ? PFN_NONE : frame_alloc_free(s);
     if (s->wm_high && s->nfree < s->wm_low && !s->reclaim_pending) {
         s->reclaim_pending = 1;
         evq_push(&s->evq, c->clock, EV_RECLAIM, 0, 0);
     }
     if (pfn != PFN_NONE) {
         *ready = c->clock;
-        return pfn;
+    } else if (!s->ntracked || (at_quota && !p->n_charged_tracked)) {
+        /* The policy released at the miss (env->release from on_miss) what would have been
+         * the victim, and its write-back is under way: take that frame, as a dirty victim's. */
+        pfn = reclaim_writeback_frame(s);
+        *ready = s->frames[pfn].ready_at;
+    } else {
+        req.local = s->local && p && p->n_charged_tracked > 0;
+        pfn = policy_victim(s, &req);            /* direct reclaim */
+        SIM_ASSERT(s, pfn < s->nframes && (!req.local || s->frames[pfn].owner == pi));
+        reclaim_evict_frame(s, c, pfn, REPL_EVICT, ready);
     }
-    SIM_ASSERT(s, s->ntracked > 0);          /* callers wait for memory before this */
-    return reclaim_evict(s, c, ref, ready);          /* direct reclaim */
+    frame_t *f = &s->frames[pfn];
+    f->key = pg->key;
+    if (pg->kind == PAGE_FILE)
+        f->flags |= FR_FILEKIND;
+    frame_charge(s, pfn, pi);                    /* (a victim's charge passes straight on) */
+    return pfn;
 }
 
 void reclaim_background(sim_t *s, sim_time_t now)
@@ -108,10 +172,12 @@ void reclaim_background(sim_t *s, sim_time_t now)
     cpu_t *k = &s->kswapd;
     if (k->clock < now)
         k->clock = now;
-    mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .kind = REF_READ};
     while (s->nfree < s->wm_high && s->ntracked > 0) {
+        repl_req_t req = {.reason = REPL_REQ_BACKGROUND, .pid = REPL_PID_NONE,
+                          .count = s->wm_high - s->nfree};
         sim_time_t ready;
-        pfn_t pfn = reclaim_evict(s, k, &r, &ready);
+        pfn_t pfn = reclaim_evict_frame(s, k, policy_victim(s, &req), REPL_EVICT, &ready);
+        frame_charge(s, pfn, 0);
         s->n_kswapd_evict++;
         if (ready > k->clock) {
             s->frames[pfn].flags |= FR_LOCKED;       /* in write-back until the event */
@@ -121,6 +187,26 @@ void reclaim_background(sim_t *s, sim_time_t now)
             frame_release(s, pfn);
         }
     }
+}
+
+int reclaim_release(sim_t *s, pfn_t pfn, sim_time_t now)
+{
+    if (pfn >= s->nframes || !(s->frames[pfn].flags & FR_TRACKED))
+        return -1;
+    cpu_t *k = &s->kswapd;
+    if (k->clock < now)
+        k->clock = now;
+    sim_time_t ready;
+    reclaim_evict_frame(s, k, pfn, REPL_RELEASE, &ready);
+    frame_charge(s, pfn, 0);
+    if (ready > k->clock) {
+        s->frames[pfn].flags |= FR_LOCKED;           /* in write-back until the event */
+        s->frames[pfn].ready_at = ready;
+        evq_push(&s->evq, ready, EV_WRITEBACK, pfn, 0);
+    } else {
+        frame_release(s, pfn);
+    }
+    return 0;
 }
 
 void reclaim_writeback_done(sim_t *s, pfn_t pfn)

@@ -43,6 +43,14 @@
  * pages are all in the TLB: a probe and a policy call per page (mmu_run_hits); under rr a
  * process's stream also passes over other processes' runs without decoding them.
  *
+ * The policy's timer (policies/repl.h, on_timer) is an EV_TIMER event like any other, run in
+ * (time, seq) order; when the workload is over the timer is cancelled (sched_timer_off), so a
+ * timer that always re-arms cannot keep a finished run going or move its end. Load control:
+ * under rr a process the policy suspends is parked (off the run queue and its CPU) until it
+ * is resumed, and if nothing else could ever run or happen the parked are resumed
+ * (sched_park: O(processes) a turn, only once some process has been suspended). The trace
+ * schedule has one fixed order and refuses to suspend (proc.c).
+ *
  * Process identity with several files: each (file, pid) gets its own engine pid in the setup
  * pass (proc.c, proc_engine_pid); messages and results name the file's pid (proc_file_pid).
  *
@@ -333,11 +341,117 @@ static int sched_cow_copy_at_fork(void *ctx)
     return policy_cow_at_fork(s, &pg) == COW_COPY;
 }
 
-int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntraces, char *err)
+/* The inputs: their names, and a spooled copy of each that is read more than once (by every
+ * process's stream, or by the next-use pass and the run) and cannot be (see the opening
+ * comment). 0, or -1 / SIM_ESYS with err. */
+static int sched_inputs_open(sim_t *s, const char *const *traces, int ntraces, int synthetic, char *err)
 {
-    const char *spec = json_string_value(json_object_get(cfg, "workload"));
+    s->traces = xcalloc((size_t)ntraces, sizeof *s->traces, "trace names");
+    s->ntraces = ntraces;                 /* (the names are NULL until copied: teardown frees them) */
+    for (int i = 0; i < ntraces; i++) {
+        size_t n = strlen(traces[i]) + 1;
+        s->traces[i] = memcpy(xmalloc(n, "a trace name"), traces[i], n);
+    }
+    s->format = synthetic ? "synthetic" : s->conf.format;
+    s->inputs = xcalloc(1, sizeof *s->inputs, "the inputs");
+    s->inputs->spool = xcalloc((size_t)ntraces, sizeof *s->inputs->spool, "the inputs");
+    for (int i = 0; i < ntraces; i++)
+        s->inputs->spool[i].fd = -1;
+    u64map_init(&s->pids.ids);
+    for (int i = 0; i < ntraces; i++) {
+        if (!synthetic && (s->rr || s->needs_next_use)) {
+            char e[WL_ERR_LEN];
+            int rc = wl_spool(s->traces[i], &s->inputs->spool[i], e);
+            if (rc < 0) {
+                snprintf(err, SIM_ERR_LEN, "%s", e);
+                return rc == -2 ? SIM_ESYS : -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* rr: one pass over file i finds its processes: every pid that appears before any fork
+ * creates it starts at time 0 with its own stream; forked ones start at their fork. With
+ * several files it also gives each (file, pid) its engine pid (proc_engine_pid), and it
+ * counts the page references for the progress line. 0, or -1 with err. */
+static int rr_find_procs(sim_t *s, int i, char *err)
+{
+    wl_t *wl = stream_open(s, i, err);
+    if (!wl)
+        return -1;
+    u64map_t seen;
+    u64map_init(&seen);
+    wl_rec_t r;
+    int rc, attach_failed = 0;
+    uint64_t nrec = 0;
+    progress_pass(s->progress, "finding processes", "records", wl_progress_pos, wl, 0, NULL, NULL);
+    while ((rc = wl_next(wl, &r)) > 0) {
+        progress_at(s->progress, ++nrec);
+        if (r.type == WL_RUN) {
+            s->vt_total += r.run->n;           /* each within one page */
+        } else if (r.type == WL_REF) {
+            vpn_t vpn;
+            uint64_t npages;
+            wl_split(&r, s->page_shift, &vpn, &npages);
+            s->vt_total += npages;
+        }
+        spid_t pid = proc_engine_pid(s, (uint32_t)i, r.pid, 1);
+        if (s->ntraces > 1 && (!pid || ((r.type == WL_FORK || (r.type == WL_WAIT && r.pid2)) &&
+                                        !proc_engine_pid(s, (uint32_t)i, r.pid2, 1)))) {
+            snprintf(err, SIM_ERR_LEN, "%s: too many processes (more than 2^32 - 2 "
+                     "pids)", wl_where(wl, r.line, (char[4200]){0}, 4200));
+            rc = -1;
+            attach_failed = 1;
+            break;
+        }
+        if (r.type == WL_FORK && !u64map_find(&seen, r.pid2))
+            u64map_put(&seen, r.pid2, 0);       /* a child: not a root */
+        if (u64map_find(&seen, r.pid))
+            continue;
+        u64map_put(&seen, r.pid, 1);
+        uint32_t pi = (uint32_t)(proc_get(s, pid) - s->procs);
+        if (stream_attach(s, pi, i, r.pid, 0, err)) {
+            rc = -1;
+            attach_failed = 1;
+            break;
+        }
+        runq_push(s, pi, 0);
+    }
+    if (rc < 0 && !attach_failed)
+        snprintf(err, SIM_ERR_LEN, "%s", wl->err);
+    if (rc >= 0)
+        progress_end(s->progress, nrec);
+    u64map_free(&seen);
+    wl_close(wl);
+    return rc < 0 ? -1 : 0;
+}
+
+/* trace: the one stream, and OPT's next-use index over it. 0, or -1 with err. */
+static int trace_setup(sim_t *s, char *err)
+{
+    s->wl = stream_open(s, 0, err);
+    if (!s->wl)
+        return -1;
+    s->wl->progress = s->progress;                 /* nu_build reports its pass */
+    if (s->needs_next_use) {
+        char e[WL_ERR_LEN];
+        pgid_cow_t cow = {.ctx = s, .reuse = sched_cow_reuse, .copy_at_fork = sched_cow_copy_at_fork,
+                          .neighbours = policy_cow_neighbours(s)};
+        s->nu = nu_build(s->wl, s->page_shift, &cow, e);
+        if (!s->nu) {
+            snprintf(err, SIM_ERR_LEN, "%s", e);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int sched_setup(sim_t *s, const char *const *traces, int ntraces, char *err)
+{
+    const char *spec = s->conf.workload_spec;
     const char *one[1];
-    int synthetic = spec && *spec;
+    int synthetic = *spec != 0;
     if (synthetic) {
         if (ntraces) {
             snprintf(err, SIM_ERR_LEN, "give trace files or a workload spec, not both");
@@ -347,23 +461,9 @@ int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntra
         traces = one;
         ntraces = 1;
     }
-    const char *sched = json_string_value(json_object_get(cfg, "schedule"));
-    if (!sched)
-        sched = "";
-    if (!strcmp(sched, "auto"))
-        sched = ntraces > 1 ? "rr" : "trace";
-    if (!strcmp(sched, "rr"))
-        s->rr = 1;
-    else if (strcmp(sched, "trace")) {
-        snprintf(err, SIM_ERR_LEN, "config: schedule must be auto, trace or rr (got '%s')", sched);
-        return -1;
-    }
-    json_object_set_new(s->cfg, "schedule", json_string(sched));
-    const char *q = json_string_value(json_object_get(cfg, "quantum"));
-    if (!q || parse_time_ps(q, &s->quantum) || !s->quantum) {
-        snprintf(err, SIM_ERR_LEN, "config: quantum must be a positive time such as 10ms");
-        return -1;
-    }
+    /* "auto": rr for several files, else trace; the results echo which. */
+    s->rr = s->conf.schedule == CONFIG_SCHED_RR || (s->conf.schedule == CONFIG_SCHED_AUTO && ntraces > 1);
+    json_object_set_new(s->cfg, "schedule", json_string(s->rr ? "rr" : "trace"));
     if (ntraces < 1) {
         snprintf(err, SIM_ERR_LEN, "no trace file given");
         return -1;
@@ -381,101 +481,14 @@ int sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntra
                  "schedule fixes; use --schedule trace with one trace file", s->repl->name);
         return -1;
     }
-    s->ntraces = ntraces;
-    s->traces = calloc((size_t)ntraces, sizeof *s->traces);
+    int rc = sched_inputs_open(s, traces, ntraces, synthetic, err);
+    if (rc)
+        return rc;
+    if (!s->rr)
+        return trace_setup(s, err);
     for (int i = 0; i < ntraces; i++)
-        s->traces[i] = strdup(traces[i]);
-    s->format = synthetic ? "synthetic" : json_string_value(json_object_get(cfg, "format"));
-    if (!(s->inputs = calloc(1, sizeof *s->inputs)) ||
-        !(s->inputs->spool = calloc((size_t)ntraces, sizeof *s->inputs->spool))) {
-        snprintf(err, SIM_ERR_LEN, "out of memory");
-        return SIM_ESYS;
-    }
-    u64map_init(&s->pids.ids);
-    for (int i = 0; i < ntraces; i++)
-        s->inputs->spool[i].fd = -1;
-    for (int i = 0; i < ntraces; i++) {
-        /* read more than once: by every process's stream, or by the next-use pass and the run */
-        if (!synthetic && (s->rr || s->needs_next_use)) {
-            char e[WL_ERR_LEN];
-            int rc = wl_spool(s->traces[i], &s->inputs->spool[i], e);
-            if (rc < 0) {
-                snprintf(err, SIM_ERR_LEN, "%s", e);
-                return rc == -2 ? SIM_ESYS : -1;
-            }
-        }
-    }
-    if (s->rr) {
-        /* One pass over each file finds its processes: every pid that appears before any fork
-         * creates it starts at time 0 with its own stream; forked ones start at their fork.
-         * With several files it also gives each (file, pid) its engine pid (proc_engine_pid). */
-        for (int i = 0; i < ntraces; i++) {
-            wl_t *wl = stream_open(s, i, err);
-            if (!wl)
-                return -1;
-            u64map_t seen;
-            u64map_init(&seen);
-            wl_rec_t r;
-            int rc, attach_failed = 0;
-            uint64_t nrec = 0;
-            progress_pass(s->progress, "finding processes", "records", wl_progress_pos, wl, 0, NULL, NULL);
-            while ((rc = wl_next(wl, &r)) > 0) {
-                progress_at(s->progress, ++nrec);
-                if (r.type == WL_RUN) {
-                    s->vt_total += r.run->n;           /* each within one page */
-                } else if (r.type == WL_REF) {
-                    vpn_t vpn;
-                    uint64_t npages;
-                    wl_split(&r, s->page_shift, &vpn, &npages);
-                    s->vt_total += npages;
-                }
-                spid_t pid = proc_engine_pid(s, (uint32_t)i, r.pid, 1);
-                if (ntraces > 1 && (!pid || ((r.type == WL_FORK || (r.type == WL_WAIT && r.pid2)) &&
-                                             !proc_engine_pid(s, (uint32_t)i, r.pid2, 1)))) {
-                    snprintf(err, SIM_ERR_LEN, "%s: too many processes (out of memory or of "
-                             "pids)", wl_where(wl, r.line, (char[4200]){0}, 4200));
-                    rc = -1;
-                    attach_failed = 1;
-                    break;
-                }
-                if (r.type == WL_FORK && !u64map_find(&seen, r.pid2))
-                    u64map_put(&seen, r.pid2, 0);       /* a child: not a root */
-                if (u64map_find(&seen, r.pid))
-                    continue;
-                u64map_put(&seen, r.pid, 1);
-                uint32_t pi = (uint32_t)(proc_get(s, pid) - s->procs);
-                if (stream_attach(s, pi, i, r.pid, 0, err)) {
-                    rc = -1;
-                    attach_failed = 1;
-                    break;
-                }
-                runq_push(s, pi, 0);
-            }
-            if (rc < 0 && !attach_failed)
-                snprintf(err, SIM_ERR_LEN, "%s", wl->err);
-            if (rc >= 0)
-                progress_end(s->progress, nrec);
-            u64map_free(&seen);
-            wl_close(wl);
-            if (rc < 0)
-                return -1;
-        }
-        return 0;
-    }
-    s->wl = stream_open(s, 0, err);
-    if (!s->wl)
-        return -1;
-    s->wl->progress = s->progress;                 /* nu_build reports its pass */
-    if (s->needs_next_use) {
-        char e[WL_ERR_LEN];
-        pgid_cow_t cow = {.ctx = s, .reuse = sched_cow_reuse, .copy_at_fork = sched_cow_copy_at_fork,
-                          .neighbours = policy_cow_neighbours(s)};
-        s->nu = nu_build(s->wl, s->page_shift, &cow, e);
-        if (!s->nu) {
-            snprintf(err, SIM_ERR_LEN, "%s", e);
+        if (rr_find_procs(s, i, err))
             return -1;
-        }
-    }
     return 0;
 }
 
@@ -528,6 +541,61 @@ static void sched_switch_mm(sim_t *s, cpu_t *c, uint32_t mm, int flush_on_switch
     c->last_mm = mm;
 }
 
+/* The workload has ended: the policy's timer fires no more (its pending event goes). */
+static void sched_timer_off(sim_t *s)
+{
+    s->timer_off = 1;
+    evq_cancel(&s->evq, EV_TIMER, 0);
+}
+
+/* rr, load control (repl.h): processes a policy suspended leave the run queue and their CPU
+ * (parked); resumed ones come back. Called at each turn of the schedule once any process has
+ * been suspended (O(processes) a turn from then on; one compare before). With stalled (no
+ * process can run and only the timer is pending) every parked process is resumed: a policy
+ * cannot stall a run for ever. Returns how many came back. */
+static uint32_t sched_park(sim_t *s, int stalled)
+{
+    uint32_t n = s->rq_n, back = 0;
+    for (uint32_t k = 0; k < n; k++) {              /* the queue, keeping its order */
+        uint32_t pi = s->runq[s->rq_head];
+        s->rq_head = (s->rq_head + 1) % s->rq_cap;
+        s->rq_n--;
+        if (s->procs[pi].suspended)
+            s->procs[pi].parked = 1;
+        else
+            s->runq[(s->rq_head + s->rq_n++) % s->rq_cap] = pi;
+    }
+    for (uint32_t i = 0; i < s->ncpus; i++) {
+        cpu_t *c = &s->cpus[i];
+        if (c->cur >= 0 && s->procs[c->cur].suspended) {
+            s->procs[c->cur].state = P_RUNNABLE;
+            s->procs[c->cur].parked = 1;
+            c->cur = -1;
+        }
+    }
+    for (uint32_t pi = 0; pi < s->nprocs; pi++) {
+        proc_t *p = &s->procs[pi];
+        if (!p->parked)
+            continue;
+        if (stalled && p->suspended) {
+            p->suspended = 0;
+            s->n_stall_resumes++;
+        }
+        if (!p->suspended) {
+            p->parked = 0;
+            runq_push(s, pi, p->ready_at);
+            back++;
+        }
+    }
+    return back;
+}
+
+/* Whether the only thing left to happen is the policy's timer. */
+static int sched_only_timer(const sim_t *s)
+{
+    return s->evq.n == 0 || (s->evq.n == 1 && s->evq.heap[0].kind == EV_TIMER);
+}
+
 /* Runs every event due at or before `now`. */
 static void sched_run_events(sim_t *s, sim_time_t now)
 {
@@ -549,6 +617,9 @@ static void sched_run_events(sim_t *s, sim_time_t now)
             break;
         case EV_WRITEBACK:
             reclaim_writeback_done(s, ev.a);
+            break;
+        case EV_TIMER:
+            policy_timer(s, ev.when, ev.b);
             break;
         default:
             SIM_ASSERT(s, !"unexpected event kind");
@@ -595,6 +666,50 @@ static sim_time_t sched_access_pages(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, u
     return idle;
 }
 
+/* ---- the account of an access and of a run, shared by both schedules ---- */
+
+/* An access counted: in the totals, by kind, and for its process. Both schedules count it
+ * when they read it, before its pages run. */
+static inline void sched_count_access(sim_t *s, proc_t *p, ref_kind_t kind)
+{
+    s->n_access++;
+    s->n_kind[kind]++;
+    p->n_refs++;
+}
+
+/* The access count at which the next timeline sample is due (UINT64_MAX: no timeline).
+ * Samples fall at every multiple of `interval` accesses, in both schedules: a run taken
+ * whole never passes one (sched_run_whole), so the count meets each exactly. Where in an
+ * access the sample is taken is the schedule's: trace takes it after the access and the
+ * events it reached (trace_rec), rr as the access is counted, before its pages run (a
+ * blocked access's pages may run in later slices); each keeps its own results. */
+static inline uint64_t sched_sample_at(const sim_t *s)
+{
+    return s->interval ? s->tl_refs + s->interval : UINT64_MAX;
+}
+
+/* A run (wl.h) taken whole, from its summary, when nothing between its references could
+ * differ from taking them one by one: each of them starts before limit_ps (the caller's loop
+ * looks at events and quanta no sooner), the access count stays below until_refs (the next
+ * timeline sample, or a look of the progress line) and every page is in c's TLB with the
+ * rights its kinds need (mmu_run_hits). 1 when taken, counted as its accesses would be; 0,
+ * nothing changed. (The run's CPU time is the caller's: trace charges each record, rr each
+ * slice.) */
+static int sched_run_whole(sim_t *s, cpu_t *c, proc_t *p, const wl_run_t *run, sim_time_t limit_ps,
+                           uint64_t until_refs)
+{
+    sim_time_t last = c->clock + (sim_time_t)(run->n - 1) * s->cost.tlb_hit;
+    if (!(last < limit_ps && s->n_access + run->n < until_refs && mmu_run_hits(s, c, p, run)))
+        return 0;
+    s->n_access += run->n;
+    for (int k = 0; k < 3; k++)
+        s->n_kind[k] += run->nkind[k];
+    s->vt += run->n;
+    p->n_refs += run->n;
+    s->runs_whole++;
+    return 1;
+}
+
 /* Records are read in batches (wl_fill): for the binary reader this takes the call per
  * record out of the hot loop. Small enough to stay in the L1 cache. */
 #define TRACE_BATCH 128
@@ -605,8 +720,7 @@ typedef struct trace {
     spid_t pid;
     int flush_on_switch;
     uint64_t next_tl;          /* the access count at which trace_tick runs: the earlier of
-                                  tl_at and the progress line's next look */
-    uint64_t tl_at;            /* the access count of the next timeline sample */
+                                  the next timeline sample and the progress line's next look */
 } trace_t;
 
 /* When trace_tick runs next. The progress line counts page references, at least one per
@@ -614,17 +728,16 @@ typedef struct trace {
 static void trace_next_tick(sim_t *s, trace_t *t)
 {
     uint64_t p = progress_due_in(s->progress, s->vt);
-    t->next_tl = p < t->tl_at - s->n_access ? s->n_access + p : t->tl_at;
+    uint64_t sample = sched_sample_at(s);
+    t->next_tl = p < sample - s->n_access ? s->n_access + p : sample;
 }
 
 /* A timeline sample, a look for the progress line, or both. The progress line shares the
  * timeline's per-record compare, so it costs the hot loop nothing. */
 static void trace_tick(sim_t *s, trace_t *t)
 {
-    if (s->n_access >= t->tl_at) {
+    if (s->n_access >= sched_sample_at(s))
         stats_interval(s);
-        t->tl_at += s->interval;
-    }
     progress_at(s->progress, s->vt);
     trace_next_tick(s, t);
 }
@@ -657,9 +770,7 @@ static inline int trace_rec(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec,
         return -1;
     proc_t *p = t->p;
     sim_time_t t0 = c->clock, idle = 0;
-    s->n_access++;
-    s->n_kind[rec->kind]++;
-    p->n_refs++;
+    sched_count_access(s, p, (ref_kind_t)rec->kind);
     vpn_t vpn;
     uint64_t npages;
     wl_split(rec, s->page_shift, &vpn, &npages);
@@ -689,17 +800,13 @@ static int trace_run(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, wl_rec
     const wl_run_t *run = rec->run;
     if (trace_proc(s, c, t, rec, err))
         return -1;
-    sim_time_t dt = (sim_time_t)run->n * s->cost.tlb_hit;
-    if (s->n_access + run->n < t->next_tl && evq_next_time(&s->evq) > c->clock + dt &&
-        mmu_run_hits(s, c, t->p, run)) {
-        s->n_access += run->n;
-        for (int k = 0; k < 3; k++)
-            s->n_kind[k] += run->nkind[k];
-        s->vt += run->n;
-        t->p->n_refs += run->n;
+    /* Events are looked at after each record: the run must end before the next one is due
+     * (its last reference starts one hit earlier). */
+    sim_time_t t_ev = evq_next_time(&s->evq), hit = s->cost.tlb_hit;
+    if (sched_run_whole(s, c, t->p, run, t_ev > hit ? t_ev - hit : 0, t->next_tl)) {
+        sim_time_t dt = (sim_time_t)run->n * hit;
         t->p->cpu_ps += dt;
         c->busy_ps += dt;
-        s->runs_whole++;
         if (s->paranoid)
             sched_paranoid_check(s);
         return 0;
@@ -720,8 +827,7 @@ static int trace_schedule(sim_t *s, char *err)
 {
     cpu_t *c = &s->cpus[0];
     trace_t t = {
-        .flush_on_switch = !json_is_true(json_object_get(json_object_get(s->cfg, "tlb"), "asid")),
-        .tl_at = s->interval ? s->interval : UINT64_MAX,
+        .flush_on_switch = !s->conf.tlb_asid,
     };
     trace_next_tick(s, &t);
     wl_rec_t batch[TRACE_BATCH], runbuf[WL_RUN_MAX];
@@ -737,7 +843,9 @@ static int trace_schedule(sim_t *s, char *err)
         snprintf(err, SIM_ERR_LEN, "%s", s->wl->err);
         return -1;
     }
-    /* Let outstanding completions land (none block a process here, but be complete). */
+    /* Let outstanding completions land (none block a process here, but be complete); the
+     * policy's timer does not keep a finished run going. */
+    sched_timer_off(s);
     while (evq_next_time(&s->evq) != SIM_TIME_MAX) {
         sim_time_t tm = evq_next_time(&s->evq);
         if (tm > c->clock)
@@ -761,13 +869,60 @@ static void rr_switch_to(sim_t *s, cpu_t *c, uint32_t pi, int flush_on_switch)
     c->quantum_end = c->clock + s->quantum;
 }
 
+/* rr: an access read; the timeline sample it reaches is taken now (sched_sample_at). */
 static void sched_note_access(sim_t *s, proc_t *p, const wl_rec_t *r)
 {
-    s->n_access++;
-    s->n_kind[r->kind]++;
-    p->n_refs++;
-    if (s->interval && s->n_access - s->tl_refs >= s->interval)
+    sched_count_access(s, p, (ref_kind_t)r->kind);
+    if (s->n_access >= sched_sample_at(s))
         stats_interval(s);
+}
+
+/* rr: process pi's stream has ended (got 0) or reached its exit record (got 1): the exit,
+ * and then nothing more may follow in the stream. c goes idle. 0, or -1 with err. */
+static int rr_exit(sim_t *s, cpu_t *c, uint32_t pi, int got, char *err)
+{
+    proc_t *p = &s->procs[pi];
+    if (p->state != P_EXITED) {
+        wl_rec_t ex = {.type = WL_EXIT, .pid = p->pid};
+        if (sched_event(s, c, &ex, err))
+            return -1;
+    }
+    p = &s->procs[pi];
+    p->state = P_EXITED;
+    /* Anything this pid does after its exit is bad input, as in the trace schedule: read the
+     * rest of its stream to say so (a pass the stream would make anyway). */
+    wl_rec_t r;
+    while (got > 0 && (got = stream_next(s, p, &r, err)) > 0) {
+        snprintf(err, SIM_ERR_LEN, "%s: pid %u has already exited",
+                 wl_where(p->stream, p->stream->line, (char[4200]){0}, 4200), p->filter);
+        got = -1;
+    }
+    if (got < 0)
+        return -1;
+    wl_close(p->stream);
+    p->stream = NULL;
+    c->cur = -1;
+    return 0;
+}
+
+/* rr: an event record of process pi; a fork gives the child its stream and queues it. 0 to
+ * go on, 1 when pi now waits for a child (c goes idle), -1 with err. */
+static int rr_event(sim_t *s, cpu_t *c, uint32_t pi, const wl_rec_t *r, char *err)
+{
+    if (sched_event(s, c, r, err))
+        return -1;
+    proc_t *p = &s->procs[pi];
+    if (p->state == P_WAITING) {           /* blocked in a wait for a child */
+        c->cur = -1;
+        return 1;
+    }
+    if (r->type == WL_FORK) {
+        uint32_t ci = (uint32_t)*u64map_find(&s->pid2proc, r->pid2);
+        if (stream_attach(s, ci, (int)p->trace, proc_file_pid(s, r->pid2, NULL), p->rec_index, err))
+            return -1;
+        runq_push(s, ci, c->clock);
+    }
+    return 0;
 }
 
 /* Runs CPU c's process until it blocks, exits or ends, or c's clock reaches limit. */
@@ -800,47 +955,15 @@ static int rr_slice(sim_t *s, cpu_t *c, sim_time_t limit, char *err)
             goto out;
         }
         if (got == 0 || r.type == WL_EXIT) {       /* the end of a stream is an implicit exit */
-            if (p->state != P_EXITED) {
-                wl_rec_t ex = {.type = WL_EXIT, .pid = p->pid};
-                if (sched_event(s, c, &ex, err)) {
-                    rc = -1;
-                    goto out;
-                }
-            }
-            p = &s->procs[pi];
-            p->state = P_EXITED;
-            /* Anything this pid does after its exit is bad input, as in the trace schedule:
-             * read the rest of its stream to say so (a pass the stream would make anyway). */
-            while (got > 0 && (got = stream_next(s, p, &r, err)) > 0) {
-                snprintf(err, SIM_ERR_LEN, "%s: pid %u has already exited",
-                         wl_where(p->stream, p->stream->line, (char[4200]){0}, 4200), p->filter);
-                got = -1;
-            }
-            if (got < 0) {
-                rc = -1;
-                goto out;
-            }
-            wl_close(p->stream);
-            p->stream = NULL;
-            c->cur = -1;
+            rc = rr_exit(s, c, pi, got, err);
             goto out;
         }
         if (r.type == WL_RUN) {
             /* Whole when every record of it would start before the limit (which is at or
              * before the next event and the quantum's end) and no timeline sample falls in
              * it: then nothing between its references could differ (see trace_run). */
-            const wl_run_t *run = r.run;
-            sim_time_t last = c->clock + (sim_time_t)(run->n - 1) * s->cost.tlb_hit;
-            if (last < limit && (!s->interval || s->n_access + run->n - s->tl_refs < s->interval) &&
-                mmu_run_hits(s, c, p, run)) {
-                s->n_access += run->n;
-                for (int k = 0; k < 3; k++)
-                    s->n_kind[k] += run->nkind[k];
-                s->vt += run->n;
-                p->n_refs += run->n;
-                s->runs_whole++;
+            if (sched_run_whole(s, c, p, r.run, limit, sched_sample_at(s)))
                 continue;
-            }
             s->runs_expanded++;
             if (stream_expand(s, p, &r, err)) {
                 rc = -1;
@@ -849,23 +972,8 @@ static int rr_slice(sim_t *s, cpu_t *c, sim_time_t limit, char *err)
             continue;
         }
         if (r.type != WL_REF) {
-            if (sched_event(s, c, &r, err)) {
-                rc = -1;
+            if ((rc = rr_event(s, c, pi, &r, err)))
                 goto out;
-            }
-            p = &s->procs[pi];
-            if (p->state == P_WAITING) {           /* blocked in a wait for a child */
-                c->cur = -1;
-                goto out;
-            }
-            if (r.type == WL_FORK) {
-                uint32_t ci = (uint32_t)*u64map_find(&s->pid2proc, r.pid2);
-                if (stream_attach(s, ci, (int)p->trace, proc_file_pid(s, r.pid2, NULL), p->rec_index, err)) {
-                    rc = -1;
-                    goto out;
-                }
-                runq_push(s, ci, c->clock);
-            }
             continue;
         }
         sched_note_access(s, p, &r);
@@ -877,14 +985,16 @@ out:
     c->busy_ps += c->clock - t0;
     if (c->cur < 0 && s->procs[pi].state == P_RUNNING)
         s->procs[pi].state = P_RUNNABLE;            /* (only on error paths) */
-    return rc;
+    return rc < 0 ? -1 : 0;
 }
 
 static int rr_schedule(sim_t *s, char *err)
 {
-    const int flush_on_switch = !json_is_true(json_object_get(json_object_get(s->cfg, "tlb"), "asid"));
+    const int flush_on_switch = !s->conf.tlb_asid;
     for (;;) {
         progress_at(s->progress, s->vt);          /* one compare per slice */
+        if (s->suspends)
+            sched_park(s, 0);
         for (uint32_t i = 0; i < s->ncpus && s->rq_n; i++)
             if (s->cpus[i].cur < 0) {
                 uint32_t pi = s->runq[s->rq_head];
@@ -905,6 +1015,11 @@ static int rr_schedule(sim_t *s, char *err)
             } else if (x->clock < second) {
                 second = x->clock;
             }
+        }
+        if (!c && sched_only_timer(s)) {
+            if (s->suspends && sched_park(s, 1))
+                continue;                           /* nothing else could run: resumed */
+            sched_timer_off(s);                     /* nothing left for the timer to act on */
         }
         sim_time_t t_ev = evq_next_time(&s->evq);
         if (!c) {

@@ -7,7 +7,7 @@
 
 /* Reads the schedule settings, opens (and if need be spools) the inputs, finds rr's
  * processes, builds OPT's next-use index. 0, or -1 / SIM_ESYS with err. */
-int  sched_setup(sim_t *s, const json_t *cfg, const char *const *traces, int ntraces, char *err);
+int  sched_setup(sim_t *s, const char *const *traces, int ntraces, char *err);
 void sched_teardown(sim_t *s);
 /* Runs the schedule to the end (sim_run): 0, or -1 / SIM_ESYS with err. */
 int  sched_run(sim_t *s, char *err);

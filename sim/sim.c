@@ -29,48 +29,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int cfg_int(const json_t *cfg, const char *key, long long lo, long long hi, long long *out, char *err)
-{
-    json_t *v = json_object_get(cfg, key);
-    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
-        snprintf(err, SIM_ERR_LEN, "config: '%s' must be an integer from %lld to %lld", key, lo, hi);
-        return -1;
-    }
-    *out = json_integer_value(v);
-    return 0;
-}
-
-static const char *cfg_str(const json_t *cfg, const char *key)
-{
-    const char *v = json_string_value(json_object_get(cfg, key));
-    return v ? v : "";
-}
-
-static int parse_costs(sim_t *s, const json_t *costs, char *err)
-{
-    static const struct { const char *key; size_t off; } keys[] = {
-        {"tlb_hit", offsetof(costs_t, tlb_hit)}, {"walk", offsetof(costs_t, walk)},
-        {"fault", offsetof(costs_t, fault)}, {"zero", offsetof(costs_t, zero)},
-        {"copy", offsetof(costs_t, copy)}, {"evict", offsetof(costs_t, evict)},
-        {"context_switch", offsetof(costs_t, context_switch)}, {"shootdown", offsetof(costs_t, shootdown)},
-        {"fork_pte", offsetof(costs_t, fork_pte)},
-    };
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        const char *v = json_string_value(json_object_get(costs, keys[i].key));
-        sim_time_t *dst = (sim_time_t *)((char *)&s->cost + keys[i].off);
-        if (!v || parse_time_ps(v, dst)) {
-            snprintf(err, SIM_ERR_LEN, "config: costs.%s must be a time such as 25ns or 1.5us", keys[i].key);
-            return -1;
-        }
-        if (*dst > SIM_COST_MAX) {
-            snprintf(err, SIM_ERR_LEN, "config: costs.%s '%s' is more than 1s, the most one step may cost",
-                     keys[i].key, v);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 sim_t *sim_create(const json_t *cfg, const char *const *traces, int ntraces, char *err)
 {
     return sim_create_progress(cfg, traces, ntraces, NULL, err);
@@ -84,26 +42,10 @@ sim_t *sim_create_progress(const json_t *cfg, const char *const *traces, int ntr
 
 static int sim_init(sim_t *s, const json_t *cfg_in, const char *const *traces, int ntraces, char *err);
 
-/* Sizes of what sim_init allocates per frame and per TLB entry, checked against the
- * machine's memory before anything is allocated: an absurd -f or --tlb is a clear config
- * error, not minutes of swapping or an out-of-memory abort half-way through. */
-static uint64_t phys_bytes(void)
-{
-    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
-    return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size : UINT64_MAX;
-}
-
 sim_t *sim_create_kind(const json_t *cfg, const char *const *traces, int ntraces,
                        progress_t *progress, char *err, int *kind)
 {
-    sim_t *volatile s = calloc(1, sizeof *s);
-    if (!s) {
-        snprintf(err, SIM_ERR_LEN, "out of memory (%zu bytes for the simulation)", sizeof *s);
-        if (kind)
-            *kind = SIM_ESYS;
-        return NULL;
-    }
-    s->progress = progress;
+    sim_t *volatile s = NULL;
     xtrap_t trap;
     xtrap_push(&trap);
     if (setjmp(trap.jb)) {
@@ -114,6 +56,8 @@ sim_t *sim_create_kind(const json_t *cfg, const char *const *traces, int ntraces
         sim_free(s);
         return NULL;
     }
+    s = xcalloc(1, sizeof *s, "the simulation");
+    s->progress = progress;
     if (sim_init(s, cfg, traces, ntraces, err)) {
         xtrap_pop(&trap);
         if (kind)
@@ -125,78 +69,37 @@ sim_t *sim_create_kind(const json_t *cfg, const char *const *traces, int ntraces
     return s;
 }
 
-static int sim_init(sim_t *s, const json_t *cfg_in, const char *const *traces, int ntraces, char *err)
+/* The settings the engine's modules read from sim_t, from the validated config. */
+static void sim_settings(sim_t *s)
 {
-    s->cfg = json_deep_copy(cfg_in);
-    json_t *cfg = s->cfg;
+    const sim_config_t *c = &s->conf;
+    s->page_size = c->page_bytes;
+    s->page_shift = c->page_shift;
+    s->nframes = c->memory_frames;
+    s->seed = (unsigned long)c->seed;
+    s->interval = c->interval_refs;
+    s->ref_on_walk = c->ref_bit_on_fill;
+    s->cost = c->cost_ps;
+    s->paranoid = c->paranoid;
+    s->readahead = c->readahead_pages;
+    s->swap_cluster = c->swap_cluster_pages;
+    s->wm_low = c->reclaim_low_frames;
+    s->wm_high = c->reclaim_high_frames;
+    s->local = c->replacement_local;
+    s->ncpus = c->cpus;
+    s->quantum = c->quantum_ps;
+    for (int k = 0; k < 3; k++)
+        s->hit_bits[k] = (s->ref_on_walk ? 0 : PTE_REF) | (k == REF_WRITE ? PTE_DIRTY : 0);
+}
+
+/* The machine: rng, event queue, caches, CPUs with their TLBs, devices. Only a device spec
+ * can still be refused (device.c checks its own parameters). */
+static int sim_build_machine(sim_t *s, char *err)
+{
     char e[SPEC_ERR_LEN];
-    long long v;
-
-    if (cfg_int(cfg, "page_size", 1, 1LL << 30, &v, err))
-        goto fail;
-    if (v & (v - 1)) {
-        snprintf(err, SIM_ERR_LEN, "config: page_size must be a power of two, not %lld", v);
-        goto fail;
-    }
-    s->page_size = (uint32_t)v;
-    while ((1u << s->page_shift) < s->page_size)
-        s->page_shift++;
-    const char *mem = cfg_str(cfg, "memory");
-    if (*mem) {
-        uint64_t bytes;
-        if (parse_size(mem, &bytes) || bytes < s->page_size) {
-            snprintf(err, SIM_ERR_LEN, "config: memory '%s' must be a size of at least one page (e.g. 64M)", mem);
-            goto fail;
-        }
-        if (bytes / s->page_size > UINT32_MAX - 1) {
-            snprintf(err, SIM_ERR_LEN, "config: memory '%s' is more frames than pagesim supports", mem);
-            goto fail;
-        }
-        json_object_set_new(cfg, "frames", json_integer((json_int_t)(bytes / s->page_size)));
-    }
-    if (cfg_int(cfg, "frames", 1, UINT32_MAX - 1, &v, err))
-        goto fail;
-    s->nframes = (uint32_t)v;
-    if (cfg_int(cfg, "seed", 0, INT64_MAX, &v, err))
-        goto fail;
-    s->seed = (unsigned long)v;
-    if (cfg_int(cfg, "interval", 0, INT64_MAX, &v, err))
-        goto fail;
-    s->interval = (uint64_t)v;
-    const char *rb = cfg_str(cfg, "ref_bit");
-    if (!strcmp(rb, "tlb_fill"))
-        s->ref_on_walk = 1;
-    else if (strcmp(rb, "access")) {
-        snprintf(err, SIM_ERR_LEN, "config: ref_bit must be 'access' or 'tlb_fill', not '%s'", rb);
-        goto fail;
-    }
-    if (parse_costs(s, json_object_get(cfg, "costs"), err))
-        goto fail;
-#ifdef PAGESIM_PARANOID
-    s->paranoid = 1;
-#else
-    s->paranoid = json_is_true(json_object_get(cfg, "paranoid"));
-#endif
-    if (cfg_int(cfg, "readahead", 0, 64, &v, err))
-        goto fail;
-    s->readahead = (uint32_t)v;
-    if (cfg_int(cfg, "swap_cluster", 0, 64, &v, err))
-        goto fail;
-    s->swap_cluster = (uint32_t)v;
-    json_t *rc_cfg = json_object_get(cfg, "reclaim");
-    if (cfg_int(rc_cfg, "low", 0, UINT32_MAX, &v, err))
-        goto fail;
-    s->wm_low = (uint32_t)v;
-    if (cfg_int(rc_cfg, "high", 0, UINT32_MAX, &v, err))
-        goto fail;
-    s->wm_high = (uint32_t)v;
-    if (s->wm_high && (s->wm_low > s->wm_high || s->wm_high > s->nframes)) {
-        snprintf(err, SIM_ERR_LEN, "config: reclaim needs low <= high <= frames (got low %u, high %u, frames %u)",
-                 s->wm_low, s->wm_high, s->nframes);
-        goto fail;
-    }
-
     s->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!s->rng)
+        xtrap_throw(SIM_ESYS, "out of memory (the random number generator)");
     gsl_rng_set(s->rng, s->seed);
     evq_init(&s->evq);
     u64map_init(&s->swapcache);
@@ -205,74 +108,52 @@ static int sim_init(sim_t *s, const json_t *cfg_in, const char *const *traces, i
     s->nobjs = 1;                              /* object 0 means "anonymous" */
     s->capobjs = 8;
     s->objs = xcalloc(s->capobjs, sizeof *s->objs, "backing objects");
-
-    if (cfg_int(cfg, "cpus", 1, 1024, &v, err))
-        goto fail;
-    s->ncpus = (uint32_t)v;
-    json_t *tlb = json_object_get(cfg, "tlb");
-    long long entries = json_integer_value(json_object_get(tlb, "entries"));
-    long long ways = json_integer_value(json_object_get(tlb, "ways"));
-    /* What the frame table and the TLBs will take: refuse a machine that cannot exist here
-     * before allocating any of it (both factors are bounded, so the products fit). */
-    uint64_t ram = phys_bytes();
-    uint64_t frame_bytes = (uint64_t)s->nframes * (sizeof(frame_t) + sizeof(pfn_t));
-    if (frame_bytes > ram) {
-        snprintf(err, SIM_ERR_LEN, "config: frames %u need %llu MiB for the frame table, more than "
-                 "this machine's %llu MiB of memory (lower -f/--frames or --memory)", s->nframes,
-                 (unsigned long long)(frame_bytes >> 20), (unsigned long long)(ram >> 20));
-        goto fail;
-    }
-    if (entries > 0 && entries <= (1 << 24)) {
-        uint64_t tlb_bytes = (uint64_t)entries * sizeof(tlb_entry_t) * s->ncpus;
-        if (tlb_bytes > ram) {
-            snprintf(err, SIM_ERR_LEN, "config: a TLB of %lld entries on each of %u CPUs needs %llu MiB, "
-                     "more than this machine's %llu MiB of memory (lower --tlb or --cpus)", entries,
-                     s->ncpus, (unsigned long long)(tlb_bytes >> 20), (unsigned long long)(ram >> 20));
-            goto fail;
-        }
-    }
     s->cpus = xcalloc(s->ncpus, sizeof *s->cpus, "CPUs");
     for (uint32_t i = 0; i < s->ncpus; i++) {
         s->cpus[i].cur = -1;
         s->cpus[i].last_mm = UINT32_MAX;
-        if (entries < 0 || ways < 0 || entries > (1 << 24) ||
-            tlb_init(&s->cpus[i].tlb, (uint32_t)entries, (uint32_t)ways)) {
-            snprintf(err, SIM_ERR_LEN, "config: TLB of %lld entries, %lld ways: entries must be a multiple "
-                     "of ways and entries/ways a power of two (0 entries disables the TLB)", entries, ways);
-            goto fail;
-        }
+        SIM_ASSERT(s, !tlb_init(&s->cpus[i].tlb, s->conf.tlb_entries, s->conf.tlb_ways));
     }
-
-    s->swap_dev = dev_create("swap", cfg_str(cfg, "swap_dev"), s->rng, s->page_size, e);
+    s->swap_dev = dev_create("swap", s->conf.swap_dev_spec, s->rng, s->page_size, e);
     if (!s->swap_dev) {
         snprintf(err, SIM_ERR_LEN, "config: swap_dev: %s", e);
-        goto fail;
+        return -1;
     }
-    s->file_dev = dev_create("file", cfg_str(cfg, "file_dev"), s->rng, s->page_size, e);
+    s->file_dev = dev_create("file", s->conf.file_dev_spec, s->rng, s->page_size, e);
     if (!s->file_dev) {
         snprintf(err, SIM_ERR_LEN, "config: file_dev: %s", e);
-        goto fail;
+        return -1;
     }
+    return 0;
+}
 
+/* Builds s from the config, in the order its parts depend on one another; -1 with err (and
+ * s->err_kind SIM_ESYS when the failure was the machine's). sim_free frees what was built. */
+static int sim_init(sim_t *s, const json_t *cfg_in, const char *const *traces, int ntraces, char *err)
+{
+    s->cfg = json_deep_copy(cfg_in);
+    if (!s->cfg)
+        xtrap_throw(SIM_ESYS, "out of memory (a copy of the config)");
+    if (config_validate(s->cfg, &s->conf, err))
+        return -1;
+    sim_settings(s);
+    if (sim_build_machine(s, err))
+        return -1;
     frame_init(s);
     swap_init(s);
-    int rc = policy_create(s, cfg_str(cfg, "policy"), cfg_str(cfg, "cow"), err);
+    shadow_init(&s->shadows, (uint64_t)s->conf.shadows_per_frame * s->nframes);
+    int rc = policy_create(s, s->conf.policy_spec, s->conf.cow_spec, err);
     if (rc) {
         if (rc == SIM_ESYS)
             s->err_kind = SIM_ESYS;
-        goto fail;
+        return -1;
     }
-    for (int k = 0; k < 3; k++)
-        s->hit_bits[k] = (s->ref_on_walk ? 0 : PTE_REF) | (k == REF_WRITE ? PTE_DIRTY : 0);
-
-    if ((rc = sched_setup(s, cfg, traces, ntraces, err))) {
+    if ((rc = sched_setup(s, traces, ntraces, err))) {
         s->err_kind = rc == SIM_ESYS ? SIM_ESYS : SIM_EINPUT;
-        goto fail;
+        return -1;
     }
     stats_init(s);
     return 0;
-fail:
-    return -1;
 }
 
 void sim_free(sim_t *s)
@@ -297,6 +178,7 @@ void sim_free(sim_t *s)
     if (s->frames) {
         frame_destroy(s);
         swap_destroy(s);
+        shadow_destroy(&s->shadows);
     }
     if (s->swapcache.s) {
         u64map_free(&s->swapcache);
@@ -369,9 +251,8 @@ void sim_out_abort(sim_out_t *o)
 
 static int fsync_dir_of(const char *path)
 {
-    char *copy = strdup(path);
-    if (!copy)
-        return -1;
+    size_t n = strlen(path) + 1;
+    char *copy = memcpy(xmalloc(n, "an output file name"), path, n);
     int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     free(copy);
     if (fd < 0)

@@ -6,8 +6,9 @@
  * that a crash ends one run only).
  *
  * The configuration is a JSON object (the canonical form, echoed in the results); the CLI,
- * config files and `--set KEY=VALUE` all edit it through config.c before sim_create()
- * validates it. Same config and seed: byte-identical results.
+ * config files and `--set KEY=VALUE` all edit it through config.h before sim_create()
+ * validates it (config_validate) and builds the run from the typed result. Same config and
+ * seed: byte-identical results.
  */
 #ifndef PAGESIM_SIM_H
 #define PAGESIM_SIM_H
@@ -15,19 +16,14 @@
 #include <jansson.h>
 #include <stdio.h>
 #include "sim/base/types.h"
+#include "config.h"
 
 #define SIM_ERR_LEN 1024
 #define PAGESIM_SCHEMA 1   /* results schema version; results/README.md documents it */
 
 typedef struct sim sim_t;
 
-/* config.c */
-json_t *config_defaults(void);
-/* Sets a dotted key ("tlb.entries", "costs.walk", "policy") from text, typed by the key's
- * default; unknown keys and bad values are errors (-1, err). */
-int config_set(json_t *cfg, const char *key, const char *value, char *err);
-/* Merges a JSON config file over cfg; unknown keys are errors naming the file. */
-int config_load_file(json_t *cfg, const char *path, char *err);
+/* config_defaults, config_set, config_load_file: config.h */
 
 /* Creates a run of the config over the given trace files (or, with cfg "workload", a
  * synthetic workload). NULL with err on bad config or unreadable input. */

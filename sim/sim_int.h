@@ -9,19 +9,22 @@
  * Layering. Each file calls only files below it (through their headers), so there is no
  * call cycle between files:
  *
- *   sim.c      create from the config, run, results, outputs   -> sched policy stats proc frame swap
- *   policy.c   create and destroy the two policies             (hands them mmu.c's PTE-bit callbacks)
- *   sched.c    the two schedules, the run loop, events         -> vma mmu fault reclaim stats check proc
+ *   sim.c      create from the config, run, results, outputs   -> sched policy stats proc frame swap shadow
+ *   sched.c    the two schedules, the run loop, events         -> policy vma mmu fault reclaim stats check proc
+ *   policy.c   the two policies, the env (repl_env_t), timer   -> mmu reclaim proc
  *   stats.c    counters, timeline, results JSON                -> proc device
  *   vma.c      areas and address-space events                  -> fault frame swap proc cpu
  *   mmu.c      a reference: TLB hit (mmu.h), walk              -> fault
  *   fault.c    the fault handler                               -> reclaim frame swap cpu device
  *   reclaim.c  victims, write-back, background reclaim         -> frame swap device
- *   frame.c    frames, reverse map, leaving the caches         -> swap cpu
- *   check.c proc.c swap.c cpu.c   invariants and SIM_ASSERT, processes, swap slots, shootdown
+ *   frame.c    frames, reverse map, leaving the caches, charges -> swap cpu
+ *   check.c proc.c swap.c cpu.c   invariants and SIM_ASSERT, processes, swap slots, clocks
+ *                                 (TLB shootdown over the CPUs is inline in cpu.h)
+ *   shadow.c   shadow entries (what a policy left at evictions) (swap.c forgets a dead page's)
  *   pagetable.c tlb.c device.c config.c, sim/base/             the leaves
  *
- * policy.h (inline) is the only way any of them calls a policy. The two exits every layer
+ * policy.h (inline) is the only way any of them calls a policy (policy.c's env callbacks are
+ * how the policy calls back: the only calls from a policy into the engine). The two exits every layer
  * may take and that never return are low in the stack: check_assert_fail (check.c, which
  * calls no other engine file) and cpu_clock_overflow (cpu.c). */
 #ifndef PAGESIM_SIM_INT_H
@@ -44,17 +47,13 @@
 #include "fault.h"
 #include "proc.h"
 #include "vma.h"
+#include "shadow.h"
 #include "policies/repl.h"
 #include "policies/cow.h"
 #include "workloads/wl.h"
 
 /* SIM_ASSERT: a bug, not bad input. Prints where in the simulation it happened (check.c). */
 #define SIM_ASSERT(s, cond) do { if (!(cond)) check_assert_fail((s), #cond, __FILE__, __LINE__); } while (0)
-
-/* ---- costs, in picoseconds ---- */
-typedef struct costs {
-    sim_time_t tlb_hit, walk, fault, zero, copy, evict, context_switch, shootdown, fork_pte;
-} costs_t;
 
 typedef struct timeline_rec {
     uint64_t refs, faults, evictions, resident;
@@ -87,6 +86,7 @@ struct sim {
 
     /* swap: slot numbers from 1; refs counts PTEs + 1 if in the swap cache */
     uint32_t *swap_refs; uint32_t nswap, capswap;
+    page_key_t *swap_key;             /* by slot: the key of the page it holds (swap.c) */
     uint32_t *swap_free; uint32_t nswap_free, capswap_free;
     u64map_t swapcache;               /* slot -> pfn */
     u64map_t pagecache;               /* (obj << 40 | index) -> pfn */
@@ -113,6 +113,17 @@ struct sim {
     int hit_idempotent;
     repl_env_t repl_env;
     int needs_next_use;
+    /* interface v2 (policies/repl.h): identities, shadows, scope, time */
+    uint64_t next_anon;               /* the last anonymous page id given (ids from 1) */
+    shadow_store_t shadows;           /* what the policy left at evictions (shadow.c) */
+    int miss_had; uint64_t miss_shadow; /* the shadow the last miss handed back (reclaim.c;
+                                           a prefetch given up puts it back) */
+    int local;                        /* replacement=local: victims among the faulter's frames */
+    uint64_t timer_gen;               /* the policy timer's current arming (EV_TIMER's b) */
+    int timer_off;                    /* the workload ended: the timer no longer fires */
+    int suspends;                     /* a process has been suspended (rr parks it: sched.c) */
+    uint64_t n_stall_resumes;         /* suspended processes resumed because nothing else could
+                                         run (sched.c; not in the results) */
     const cow_ops_t *cow;
     void *cow_state;
 
@@ -152,6 +163,8 @@ struct sim {
     sim_time_t end_time;
     int err_kind;         /* sim_create: SIM_ESYS when the failure was the machine's (xalloc.h) */
     int finished;
+    sim_config_t conf;                /* the config, validated (config.h); at the end: the
+                                         hot fields above keep their cache lines */
 };
 
 #endif

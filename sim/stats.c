@@ -100,17 +100,9 @@ static json_t *faults_json(const uint64_t *n)
 
 static double stats_ns(sim_time_t ps) { return (double)ps / PS_PER_NS; }
 
-json_t *stats_json(const sim_t *s)
+/* The policies: names, flags, what OPT's index takes, the policy's own statistics. */
+static json_t *stats_policy_json(const sim_t *s)
 {
-    json_t *r = json_object();
-    json_object_set_new(r, "schema", json_integer(PAGESIM_SCHEMA));
-    json_object_set_new(r, "version", json_string(PAGESIM_VERSION));
-    json_object_set_new(r, "config", json_deep_copy(s->cfg));
-    json_object_set_new(r, "seed", json_integer((json_int_t)s->seed));
-    json_t *tr = json_array();
-    for (int i = 0; i < s->ntraces; i++)
-        json_array_append_new(tr, json_string(s->traces[i]));
-    json_object_set_new(r, "traces", tr);
     json_t *pol = json_pack("{s:s,s:b,s:s}", "name", s->repl->name,
                             "sees_all_refs", (s->repl->flags & REPL_SEES_ALL_REFS) != 0, "cow", s->cow->name);
     if (s->nu)
@@ -118,8 +110,12 @@ json_t *stats_json(const sim_t *s)
     json_t *ps = policy_stats(s);
     if (ps)
         json_object_set_new(pol, "stats", ps);
-    json_object_set_new(r, "policy", pol);
+    return pol;
+}
 
+/* The counters of references, faults, evictions, I/O, reclaim and COW, into r. */
+static void stats_counts(const sim_t *s, json_t *r)
+{
     json_object_set_new(r, "accesses", json_integer((json_int_t)s->n_access));
     json_object_set_new(r, "reads", json_integer((json_int_t)s->n_kind[REF_READ]));
     json_object_set_new(r, "writes", json_integer((json_int_t)s->n_kind[REF_WRITE]));
@@ -155,7 +151,11 @@ json_t *stats_json(const sim_t *s)
                         "background_evictions", (json_int_t)s->n_kswapd_evict));
     json_object_set_new(r, "cow", json_pack("{s:I,s:I,s:I}", "copies", (json_int_t)s->n_cow_copies,
                         "reuses", (json_int_t)s->n_cow_reuses, "eager_copies", (json_int_t)s->n_cow_eager));
+}
 
+/* The machine's side: TLBs, memory, time, CPUs, latencies, devices, into r. */
+static void stats_machine(const sim_t *s, json_t *r)
+{
     uint64_t hits = 0, misses = 0, shoot = 0, flushes = 0;
     sim_time_t busy = 0;
     for (uint32_t i = 0; i < s->ncpus; i++) {
@@ -169,9 +169,11 @@ json_t *stats_json(const sim_t *s)
                         "misses", (json_int_t)misses,
                         "miss_ratio", hits + misses ? (double)misses / (double)(hits + misses) : 0.0,
                         "shootdowns", (json_int_t)shoot, "flushes", (json_int_t)flushes));
-    json_object_set_new(r, "memory", json_pack("{s:I,s:I,s:I,s:I}", "frames", (json_int_t)s->nframes,
+    /* shadow_entries: what the policy remembers of evicted pages (shadow.c), at the end */
+    json_object_set_new(r, "memory", json_pack("{s:I,s:I,s:I,s:I,s:I}", "frames", (json_int_t)s->nframes,
                         "page_size", (json_int_t)s->page_size, "resident_peak", (json_int_t)s->resident_peak,
-                        "resident_end", (json_int_t)s->resident));
+                        "resident_end", (json_int_t)s->resident,
+                        "shadow_entries", (json_int_t)s->shadows.n));
     json_object_set_new(r, "time", json_pack("{s:f}", "sim_ns", stats_ns(s->end_time)));
     double util = s->end_time ? (double)busy / ((double)s->end_time * s->ncpus) : 0;
     json_object_set_new(r, "cpu", json_pack("{s:I,s:f,s:f,s:I}", "cpus", (json_int_t)s->ncpus,
@@ -185,6 +187,11 @@ json_t *stats_json(const sim_t *s)
     json_object_set_new(swap, "model", dev_config_json(s->swap_dev));
     json_object_set_new(file, "model", dev_config_json(s->file_dev));
     json_object_set_new(r, "devices", json_pack("{s:o,s:o}", "swap", swap, "file", file));
+}
+
+/* Every process, as its file names it. */
+static json_t *stats_procs_json(const sim_t *s)
+{
     json_t *procs = json_array();
     for (uint32_t i = 0; i < s->nprocs; i++) {
         const proc_t *p = &s->procs[i];
@@ -199,11 +206,12 @@ json_t *stats_json(const sim_t *s)
         if (s->ntraces > 1)  /* likewise: which file's pid it is */
             json_object_set_new(json_array_get(procs, i), "file", json_string(s->traces[trace]));
     }
-    json_object_set_new(r, "processes", procs);
-    if (s->n_waits)
-        json_object_set_new(r, "waits", json_pack("{s:I,s:I,s:I}", "total", (json_int_t)s->n_waits,
-                            "blocked", (json_int_t)s->n_waits_blocked,
-                            "unfinished", (json_int_t)s->n_waits_unfinished));
+    return procs;
+}
+
+/* The timeline, into r (its interval only when coarsened at the cap). */
+static void stats_timeline(const sim_t *s, json_t *r)
+{
     json_t *tl = json_array();
     for (size_t i = 0; i < s->ntimeline; i++) {
         const timeline_rec_t *t = &s->timeline[i];
@@ -214,5 +222,27 @@ json_t *stats_json(const sim_t *s)
     json_object_set_new(r, "timeline", tl);
     if (s->tl_per_rec > 1)   /* coarsened at the cap: only then, so other results keep their bytes */
         json_object_set_new(r, "timeline_interval", json_integer((json_int_t)(s->interval * s->tl_per_rec)));
+}
+
+json_t *stats_json(const sim_t *s)
+{
+    json_t *r = json_object();
+    json_object_set_new(r, "schema", json_integer(PAGESIM_SCHEMA));
+    json_object_set_new(r, "version", json_string(PAGESIM_VERSION));
+    json_object_set_new(r, "config", json_deep_copy(s->cfg));
+    json_object_set_new(r, "seed", json_integer((json_int_t)s->seed));
+    json_t *tr = json_array();
+    for (int i = 0; i < s->ntraces; i++)
+        json_array_append_new(tr, json_string(s->traces[i]));
+    json_object_set_new(r, "traces", tr);
+    json_object_set_new(r, "policy", stats_policy_json(s));
+    stats_counts(s, r);
+    stats_machine(s, r);
+    json_object_set_new(r, "processes", stats_procs_json(s));
+    if (s->n_waits)
+        json_object_set_new(r, "waits", json_pack("{s:I,s:I,s:I}", "total", (json_int_t)s->n_waits,
+                            "blocked", (json_int_t)s->n_waits_blocked,
+                            "unfinished", (json_int_t)s->n_waits_unfinished));
+    stats_timeline(s, r);
     return r;
 }

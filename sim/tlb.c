@@ -9,16 +9,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-int tlb_init(tlb_t *t, uint32_t entries, uint32_t ways)
+int tlb_check(uint32_t entries, uint32_t ways)
 {
-    memset(t, 0, sizeof *t);
     if (entries == 0)
         return 0;
     if (ways == 0 || ways > entries || entries % ways)
         return -1;
     uint32_t sets = entries / ways;
-    if (sets & (sets - 1))
+    return sets & (sets - 1) ? -1 : 0;
+}
+
+int tlb_init(tlb_t *t, uint32_t entries, uint32_t ways)
+{
+    memset(t, 0, sizeof *t);
+    if (tlb_check(entries, ways))
         return -1;
+    if (entries == 0)
+        return 0;
+    uint32_t sets = entries / ways;
     t->e = xcalloc(entries, sizeof *t->e, "a TLB");
     t->sets = sets;
     t->ways = ways;

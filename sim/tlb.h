@@ -25,6 +25,8 @@ typedef struct tlb {
 /* entries == 0 disables the TLB (every reference walks). entries must be a multiple of ways
  * and entries/ways a power of two. Returns 0 or -1. */
 int  tlb_init(tlb_t *t, uint32_t entries, uint32_t ways);
+/* Whether tlb_init would take that geometry: 0 or -1, nothing allocated. */
+int  tlb_check(uint32_t entries, uint32_t ways);
 void tlb_free(tlb_t *t);
 
 /* Hit: the entry (stamp refreshed, hits counted). Miss: NULL (misses counted). */

@@ -15,6 +15,7 @@
 #include "sim_int.h"
 #include "fault.h"
 #include "frame.h"
+#include "policy.h"
 #include "proc.h"
 #include "swap.h"
 #include "vma.h"
@@ -76,7 +77,7 @@ static void vma_pte_drop(sim_t *s, uint32_t mmi, pte_t *pte)
         frame_t *f = &s->frames[pfn];
         if (pte->flags & PTE_DIRTY)
             f->flags |= FR_DIRTY;          /* a shared file page stays dirty in the cache */
-        cpu_shootdown(s, mmi, pte->vpn);
+        cpu_shootdown(s->cpus, s->ncpus, mmi, pte->vpn);
         rmap_del(s, pfn, pte);
         s->mms[mmi].resident--;
         if (!f->mapcount && !(f->flags & FR_LOCKED))
@@ -169,7 +170,7 @@ static void vma_mprotect(sim_t *s, proc_t *p, const wl_rec_t *r)
         if (!(pte->flags & PTE_PRESENT))
             perms = prot;
         pte->flags = (pte->flags & ~PTE_PERMS) | perms;
-        cpu_shootdown(s, p->mm, pte->vpn);
+        cpu_shootdown(s->cpus, s->ncpus, p->mm, pte->vpn);
     }
 }
 
@@ -224,7 +225,7 @@ static int vma_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, c
             continue;
         }
         int private = !(v->flags & VMA_SHARED);
-        if (private && fault_cow_at_fork(s, c, pp, cmi, cp, v))
+        if (private && fault_cow_at_fork(s, c, pp, cmi, child_pid, cp, v))
             continue;                                    /* the COW policy copied it now */
         if (private)
             pp->flags &= ~PTE_WRITE;
@@ -296,10 +297,14 @@ int vma_event(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err)
     case WL_EXEC:
         vma_mm_teardown(s, p->mm);
         p->mm = proc_mm_new(s);
+        s->mms[p->mm].proc = (uint32_t)(p - s->procs) + 1;
+        policy_proc(s, p->pid, REPL_PROC_EXEC);
         return 0;
     case WL_EXIT:
         vma_mm_teardown(s, p->mm);
         p->state = P_EXITED;
+        frame_recharge_exit(s, (uint32_t)(p - s->procs) + 1);
+        policy_proc(s, p->pid, REPL_PROC_EXIT);
         return 0;
     default:
         snprintf(err, SIM_ERR_LEN, "%s: unknown record type %u", where, r->type);

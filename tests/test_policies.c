@@ -9,6 +9,12 @@
  * and then on_insert. next_use comes from a backward pass over the string. The driver can
  * also unmap a page (on_remove(REPL_UNMAP)) anywhere, as munmap or exit would.
  *
+ * Interface v2 (repl.h): every insert and miss is told the page (anonymous, keyed by the page
+ * number), every reference the pid that owns the page (page % npids + 1); a miss calls on_miss first, with the
+ * shadow the policy left at the page's last eviction (the driver keeps it by page, as the
+ * engine keeps it with the page's identity), and with `local` set a victim is requested
+ * among the faulting process's frames (when it owns one) and checked to be one of them.
+ *
  * Exact expected values are cited (Silberschatz, Galvin, Gagne, Operating System Concepts,
  * 9th ed., §9.4, figures 9.12-9.15) or computed by hand, with the hand computation written
  * beside the test. A naive O(frames)-per-reference model, independent of the policies' data
@@ -48,9 +54,37 @@ typedef struct drv {
                                        order of their last hits (REPL_HIT_LAST_ONLY test) */
     pfn_t *deferred;
     size_t ndeferred;
-    int bad_check, bad_victim, bad_ref;
+    int bad_check, bad_victim, bad_ref, bad_local;
     gsl_rng *rng;
+    /* v2: owners, local replacement, shadows */
+    uint32_t npids;                 /* pages are owned by page % npids + 1 (0: all by pid 1) */
+    int local;                      /* request victims among the faulting process's frames */
+    spid_t *owner;                  /* by frame */
+    uint64_t shadow[NPAGES_MAX];    /* by page: the shadow its last eviction left */
+    uint8_t has_shadow[NPAGES_MAX];
+    long shadows_back, local_requests;
 } drv_t;
+
+static spid_t drv_pid(const drv_t *d, uint32_t page)
+{
+    return d->npids ? page % d->npids + 1 : 1;
+}
+
+static spid_t drv_owner(void *eng, pfn_t pfn)
+{
+    drv_t *d = eng;
+    if (pfn >= d->nframes || d->page_of[pfn] == UINT32_MAX) {
+        d->bad_ref++;
+        return 0;
+    }
+    return d->owner[pfn];
+}
+
+static page_key_t drv_frame_key(void *eng, pfn_t pfn)
+{
+    drv_t *d = eng;
+    return pfn < d->nframes && d->page_of[pfn] != UINT32_MAX ? PAGE_KEY_ANON | d->page_of[pfn] : 0;
+}
 
 static int drv_test_clear_ref(void *eng, pfn_t pfn)
 {
@@ -92,13 +126,15 @@ static int drv_init(drv_t *d, const char *spec, uint32_t nframes, unsigned long 
     d->cap_victims = 1024;
     d->victims = malloc(d->cap_victims * sizeof *d->victims);
     d->deferred = malloc(nframes * sizeof *d->deferred);
-    assert(d->page_of && d->refbit && d->resident && d->victims && d->deferred);
+    d->owner = calloc(nframes, sizeof *d->owner);
+    assert(d->page_of && d->refbit && d->resident && d->victims && d->deferred && d->owner);
     memset(d->page_of, 0xff, nframes * sizeof *d->page_of);
     d->rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(d->rng, seed);
     d->env = (repl_env_t){
         .nframes = nframes, .rng = d->rng, .eng = d,
         .test_clear_ref = drv_test_clear_ref, .is_dirty = drv_is_dirty,
+        .frame_key = drv_frame_key, .owner = drv_owner,
     };
     int rc = d->ops->create(&d->env, params, &d->st, err);
     json_decref(params);
@@ -120,6 +156,7 @@ static void drv_free(drv_t *d)
     free(d->resident);
     free(d->victims);
     free(d->deferred);
+    free(d->owner);
 }
 
 static void drv_check(drv_t *d)
@@ -130,9 +167,16 @@ static void drv_check(drv_t *d)
 
 static void drv_unload(drv_t *d, pfn_t f, repl_why_t why)
 {
-    d->ops->on_remove(d->st, f, why);
-    d->frame_of[d->page_of[f]] = PFN_NONE;
+    uint64_t shadow;
+    uint32_t page = d->page_of[f];
+    int evict = why == REPL_EVICT || why == REPL_RELEASE;
+    if (d->ops->on_remove(d->st, f, why, evict ? &shadow : NULL) && evict) {
+        d->shadow[page] = shadow;
+        d->has_shadow[page] = 1;
+    }
+    d->frame_of[page] = PFN_NONE;
     d->page_of[f] = UINT32_MAX;
+    d->owner[f] = 0;
     d->refbit[f] = 0;
     d->resident[f >> 3] &= (uint8_t)~(1u << (f & 7));
     d->nresident--;
@@ -142,7 +186,9 @@ static void drv_unload(drv_t *d, pfn_t f, repl_why_t why)
 static int drv_ref(drv_t *d, uint32_t page, vtime_t t, vtime_t next_use)
 {
     assert(page < NPAGES_MAX);
-    mem_ref_t ref = {.t = t, .next_use = next_use, .vpn = page, .pid = 1, .kind = REF_READ};
+    mem_ref_t ref = {.t = t, .next_use = next_use, .vpn = page, .pid = drv_pid(d, page),
+                     .kind = REF_READ};
+    page_id_t pg = {.key = PAGE_KEY_ANON | page, .kind = PAGE_ANON};
     pfn_t f = d->frame_of[page];
     if (f != PFN_NONE && d->defer_hits) {
         d->hits++;
@@ -175,14 +221,26 @@ static int drv_ref(drv_t *d, uint32_t page, vtime_t t, vtime_t next_use)
         return 0;
     }
     d->faults++;
+    if (d->ops->on_miss) {                  /* before any victim, with the page's shadow */
+        d->ops->on_miss(d->st, &ref, &pg, d->has_shadow[page] ? &d->shadow[page] : NULL);
+        d->shadows_back += d->has_shadow[page];
+    }
+    d->has_shadow[page] = 0;
     for (f = 0; f < d->nframes && d->page_of[f] != UINT32_MAX; f++)
         ;
     if (f == d->nframes) {
-        f = d->ops->select_victim(d->st, &ref);
+        repl_req_t req = {.reason = REPL_REQ_DIRECT, .pid = ref.pid, .count = 1, .ref = &ref,
+                          .page = &pg};
+        for (pfn_t g = 0; d->local && !req.local && g < d->nframes; g++)
+            req.local = d->owner[g] == ref.pid;   /* local only if the process owns a frame */
+        d->local_requests += req.local;
+        f = d->ops->select_victim(d->st, &req);
         if (f >= d->nframes || d->page_of[f] == UINT32_MAX) {
             d->bad_victim++;
             return -1;
         }
+        if (req.local && d->owner[f] != ref.pid)
+            d->bad_local++;
         if (d->nvictims == d->cap_victims) {
             d->cap_victims *= 2;
             d->victims = realloc(d->victims, d->cap_victims * sizeof *d->victims);
@@ -193,10 +251,11 @@ static int drv_ref(drv_t *d, uint32_t page, vtime_t t, vtime_t next_use)
     }
     d->page_of[f] = page;
     d->frame_of[page] = f;
+    d->owner[f] = ref.pid;
     d->refbit[f] = 1;                       /* the loading reference sets R first */
     d->resident[f >> 3] |= (uint8_t)(1u << (f & 7));
     d->nresident++;
-    d->ops->on_insert(d->st, &ref, f);
+    d->ops->on_insert(d->st, &ref, &pg, f);
     drv_check(d);
     return 1;
 }
@@ -279,6 +338,7 @@ static void test_registry(void)
         const repl_ops_t *o = *p;
         CHECK(o->name && o->summary && o->create && o->destroy && o->select_victim &&
               o->on_insert && o->on_remove && o->check);
+        CHECK_EQ(o->version, REPL_VERSION);   /* every policy is ported to the interface */
         CHECK(repl_find(o->name) == o);      /* names are unique */
         /* The flag says exactly whether the policy sees every reference. */
         CHECK_EQ(!!(o->flags & REPL_SEES_ALL_REFS), o->on_hit != NULL);
@@ -519,8 +579,9 @@ static void test_random_policy(void)
         drv_ref(&d, p, p, VTIME_NEVER);
     long count[4] = {0};
     mem_ref_t ref = {.t = 4, .next_use = VTIME_NEVER};
+    repl_req_t req = {.reason = REPL_REQ_DIRECT, .pid = 1, .count = 1, .ref = &ref};
     for (int i = 0; i < 4000; i++) {
-        pfn_t f = d.ops->select_victim(d.st, &ref);
+        pfn_t f = d.ops->select_victim(d.st, &req);
         if (f < 4)
             count[f]++;
     }
@@ -694,6 +755,77 @@ static void test_props_structures(void)
     gsl_rng_free(r);
 }
 
+/* Every registered policy under local replacement (repl.h, req->local): pages owned by three
+ * processes, every victim of a local request one of the faulting process's frames, check()
+ * after every step, and the policy usable after; and a global request still takes any frame.
+ * For the ring policies the local victim is also the one their order names among the
+ * process's frames (FIFO and LRU the first from the head, MRU the first from the tail). */
+static void test_props_local(void)
+{
+    enum { N = 3000 };
+    static uint32_t s[N];
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 21);
+    for (const repl_ops_t *const *p = repl_registry; *p; p++) {
+        const char *name = (*p)->name;
+        int bad = 0;
+        long requests = 0;
+        for (int trial = 0; trial < 4; trial++) {
+            uint32_t npages = 8 + (uint32_t)gsl_rng_uniform_int(r, 60);
+            uint32_t nf = 2 + (uint32_t)gsl_rng_uniform_int(r, 14);
+            gen_string(r, s, N, npages, 2 + (uint32_t)gsl_rng_uniform_int(r, 12));
+            vtime_t *next = next_uses(s, N);
+            drv_t d;
+            char err[REPL_ERR_LEN];
+            if (drv_init(&d, name, nf, (unsigned long)trial + 1, err)) {
+                bad++;
+                drv_free(&d);
+                free(next);
+                continue;
+            }
+            d.check_each = 1;
+            d.npids = 3;
+            d.local = 1;
+            for (size_t i = 0; i < N; i++) {
+                if (drv_ref(&d, s[i], i, next[i]) < 0)
+                    break;
+                if (gsl_rng_uniform(r) < 0.01)
+                    drv_unmap(&d, (uint32_t)gsl_rng_uniform_int(r, npages));
+            }
+            bad += d.bad_check + d.bad_victim + d.bad_ref + d.bad_local;
+            requests += d.local_requests;
+            drv_free(&d);
+            free(next);
+        }
+        if (bad)
+            fprintf(stderr, "local: policy %s: %d problems\n", name, bad);
+        CHECK_EQ(bad, 0);
+        CHECK(requests > 100);
+    }
+    /* The ring policies' local victims, by hand: frames 0..3 hold pages 0..3, owned by pids
+     * 1 2 3 1 (npids 3), loaded in that order; pid 2 faults on page 4 (4 % 3 + 1 = 2) and
+     * must lose page 1, its only page; pid 1 (page 6) loses page 0 under FIFO and LRU (the
+     * older of its pages 0 and 3) and page 3 under MRU (its most recently used). */
+    static const struct { const char *name; uint32_t first, second; } ring[] = {
+        {"fifo", 1, 0}, {"lru", 1, 0}, {"mru", 1, 3},
+    };
+    for (size_t i = 0; i < LEN(ring); i++) {
+        drv_t d;
+        char err[REPL_ERR_LEN];
+        CHECK_EQ(drv_init(&d, ring[i].name, 4, 1, err), 0);
+        d.npids = 3;
+        d.local = 1;
+        for (uint32_t q = 0; q < 4; q++)
+            drv_ref(&d, q, q, VTIME_NEVER);
+        drv_ref(&d, 4, 4, VTIME_NEVER);
+        drv_ref(&d, 6, 5, VTIME_NEVER);
+        CHECK_VICTIMS(d.victims, d.nvictims, ring[i].first, ring[i].second);
+        CHECK_EQ(d.bad_local, 0);
+        drv_free(&d);
+    }
+    gsl_rng_free(r);
+}
+
 /* A check() that accepts anything would make the test above vacuous: show it catches a
  * bitmap that disagrees with the policy's tracked set. */
 static void test_check_detects(void)
@@ -837,6 +969,7 @@ int main(void)
     test_random_policy();
     test_against_naive();
     test_props_structures();
+    test_props_local();
     test_check_detects();
     test_props_hit_flags();
     test_props_optimality();

@@ -11,6 +11,7 @@ typedef enum ev_kind {
     EV_RECLAIM,         /* background reclaimer wakes */
     EV_WRITEBACK,       /* a (background) write-back completed: a = frame to free */
     EV_TEST,            /* used by unit tests */
+    EV_TIMER,           /* the replacement policy's timer (policies/repl.h): b = its arming */
 } ev_kind_t;
 
 typedef struct event {

@@ -20,7 +20,7 @@ typedef uint64_t vtime_t;      /* index of a page reference, from 0 */
 typedef uint64_t vpn_t;        /* virtual page number */
 typedef uint32_t pfn_t;        /* physical frame number */
 typedef uint32_t spid_t;       /* simulated process id */
-typedef uint64_t page_key_t;   /* identity of a page's contents (see frame.h) */
+typedef uint64_t page_key_t;   /* identity of a page's contents: see below */
 
 #define PFN_NONE    UINT32_MAX
 #define VTIME_NEVER UINT64_MAX  /* "no next use": OPT's infinity */
@@ -44,6 +44,22 @@ static inline int sim_exit_status(int rc)   /* 0 -> 0, SIM_ESYS -> 1, other fail
 /* Kinds of memory reference, as the traces name them. */
 typedef enum ref_kind { REF_READ = 0, REF_WRITE = 1, REF_IFETCH = 2 } ref_kind_t;
 
+/* A page's identity (policies/repl.h): a file or shared-memory page is (object, index), the
+ * object in bits 40..62 (objects are numbered below 2^23) and the page index in bits 0..39;
+ * an anonymous page has bit 63 set and an id given at its first touch below it. 0 is no
+ * page (object 0 is "anonymous", never a file). */
+#define PAGE_KEY_ANON (1ULL << 63)
+#define PAGE_KEY_NONE 0ULL
+static inline page_key_t page_key_file(uint32_t obj, uint64_t index)
+{
+    return ((uint64_t)obj << 40) | index;
+}
+static inline int page_key_is_anon(page_key_t k) { return (k & PAGE_KEY_ANON) != 0; }
+
+/* Kinds of page (page_id_t.kind): anonymous (swap-backed: private anonymous pages, their
+ * COW copies and shared anonymous memory, as Linux's anon LRU holds shmem) or file-backed. */
+typedef enum page_kind { PAGE_ANON = 0, PAGE_FILE = 1 } page_kind_t;
+
 /* One page reference as the engine and the policies see it. */
 typedef struct mem_ref {
     vtime_t    t;         /* index of this page reference */
@@ -56,5 +72,11 @@ typedef struct mem_ref {
     spid_t     pid;
     ref_kind_t kind;
 } mem_ref_t;
+
+/* The page a frame is taken for or holds: its identity and kind (policies/repl.h). */
+typedef struct page_id {
+    page_key_t  key;
+    page_kind_t kind;
+} page_id_t;
 
 #endif

@@ -1,0 +1,152 @@
+/* test_shadow.c - the shadow store (sim/shadow.c) and the v2 configuration keys.
+ *
+ * The store against a naive model: a list of (key, value) in insertion order, at most max
+ * long, the oldest dropped first, an entry replaced by a later put of its key, taken out by
+ * take, dropped by forget. Thousands of random operations on a few dozen keys with bounds
+ * 0..9, shadow_check after each, and every take compared with the model. Then the engine's
+ * side: `replacement` takes global or local only, `shadows` bounds the store, and a run whose
+ * policy leaves no shadows reports memory.shadow_entries 0 whatever the bound (the results of
+ * existing policies stay as they were, apart from the new key). The round trips through
+ * evictions and misses are in test_props.c, over every registered policy. */
+#include "check.h"
+#include "sim/sim_int.h"
+#include "sim/shadow.h"
+
+#include <stdlib.h>
+
+typedef struct model { page_key_t key[16]; uint64_t val[16]; int n; } model_t;
+
+static void model_del(model_t *m, int i)
+{
+    memmove(&m->key[i], &m->key[i + 1], (size_t)(m->n - i - 1) * sizeof *m->key);
+    memmove(&m->val[i], &m->val[i + 1], (size_t)(m->n - i - 1) * sizeof *m->val);
+    m->n--;
+}
+
+static int model_find(const model_t *m, page_key_t k)
+{
+    for (int i = 0; i < m->n; i++)
+        if (m->key[i] == k)
+            return i;
+    return -1;
+}
+
+static void test_store(void)
+{
+    uint64_t rng = 12345;
+    int bad = 0, takes = 0, hits = 0;
+    for (unsigned max = 0; max < 10; max++) {
+        shadow_store_t st;
+        model_t m = {.n = 0};
+        shadow_init(&st, max);
+        for (int op = 0; op < 3000; op++) {
+            uint64_t r = check_xorshift(&rng);
+            page_key_t k = (r >> 8) % 24 + 1;
+            if (r & 1)
+                k |= PAGE_KEY_ANON;
+            switch ((r >> 4) % 4) {
+            case 0:
+            case 1: {                                   /* put */
+                uint64_t v = check_xorshift(&rng);
+                shadow_put(&st, k, v);
+                if (!max)
+                    break;
+                int i = model_find(&m, k);
+                if (i >= 0)
+                    model_del(&m, i);
+                if ((unsigned)m.n == max)
+                    model_del(&m, 0);
+                m.key[m.n] = k;
+                m.val[m.n++] = v;
+                break;
+            }
+            case 2: {                                   /* take */
+                uint64_t v = 0;
+                int got = shadow_take(&st, k, &v), i = model_find(&m, k);
+                takes++;
+                if (got != (i >= 0) || (got && v != m.val[i]))
+                    bad++;
+                if (i >= 0) {
+                    hits++;
+                    model_del(&m, i);
+                }
+                break;
+            }
+            default: {                                  /* forget */
+                shadow_forget(&st, k);
+                int i = model_find(&m, k);
+                if (i >= 0)
+                    model_del(&m, i);
+            }
+            }
+            if (shadow_check(&st) || st.n != (uint64_t)m.n)
+                bad++;
+            for (int i = 0; i < m.n; i++) {
+                const uint64_t *p = shadow_peek(&st, m.key[i]);
+                if (!p || *p != m.val[i])
+                    bad++;
+            }
+        }
+        shadow_destroy(&st);
+    }
+    CHECK_EQ(bad, 0);
+    fprintf(stderr, "store: %d takes, %d found\n", takes, hits);
+    CHECK(takes > 5000 && hits > 500);
+}
+
+/* One run of a small trace with settings; the results (caller frees), or NULL with err. */
+static json_t *run_sets(const char *trace, const char *const *sets, char *err)
+{
+    json_t *cfg = config_defaults();
+    for (int i = 0; sets[i]; i += 2)
+        if (config_set(cfg, sets[i], sets[i + 1], err)) {
+            json_decref(cfg);
+            return NULL;
+        }
+    const char *traces[1] = {trace};
+    sim_t *s = sim_create(cfg, traces, 1, err);
+    json_decref(cfg);
+    if (!s)
+        return NULL;
+    json_t *d = sim_run(s, err) ? NULL : sim_results(s);
+    sim_free(s);
+    return d;
+}
+
+static void test_config(void)
+{
+    char err[SIM_ERR_LEN];
+    const char *trace = TEST_DATA_DIR "/eng_belady.txt";
+    const char *bogus[] = {"replacement", "nearby", NULL};
+    CHECK(run_sets(trace, bogus, err) == NULL);
+    CHECK(strstr(err, "replacement must be 'global' or 'local'") != NULL);
+    const char *neg[] = {"shadows", "-1", NULL};
+    CHECK(run_sets(trace, neg, err) == NULL);
+    /* The textbook string (Belady's anomaly, 3 frames: 9 faults), global and local (one
+     * process: the same victims), and any bound: no existing policy leaves shadows. */
+    static const char *const cases[][8] = {
+        {"frames", "3", "policy", "fifo", NULL},
+        {"frames", "3", "policy", "fifo", "replacement", "local", NULL},
+        {"frames", "3", "policy", "fifo", "shadows", "0", NULL},
+        {"frames", "3", "policy", "fifo", "shadows", "1000", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        json_t *d = run_sets(trace, cases[i], err);
+        CHECK(d != NULL);
+        if (!d) {
+            fprintf(stderr, "case %zu: %s\n", i, err);
+            continue;
+        }
+        CHECK_EQ(json_integer_value(json_object_get(json_object_get(d, "faults"), "total")), 9);
+        CHECK_EQ(json_integer_value(json_object_get(json_object_get(d, "memory"), "shadow_entries")), 0);
+        CHECK(json_is_integer(json_object_get(json_object_get(d, "config"), "shadows")));
+        json_decref(d);
+    }
+}
+
+int main(void)
+{
+    test_store();
+    test_config();
+    return check_report("test_shadow");
+}
