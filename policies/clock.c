@@ -51,7 +51,7 @@ static void clock_destroy(void *state)
     free(c);
 }
 
-static int clock_create(const repl_env_t *env, const json_t *params, void **state, char *err)
+static int clock_create(const repl_env_t *env, const json_t *params, void **state, sim_err_t *err)
 {
     static const char *const keys[] = {"ref_on_load", NULL};
     long long ref_on_load;
@@ -60,10 +60,8 @@ static int clock_create(const repl_env_t *env, const json_t *params, void **stat
         return -1;
     if (spec_int(params, "ref_on_load", 1, &ref_on_load, err))
         return -1;
-    if (ref_on_load != 0 && ref_on_load != 1) {
-        snprintf(err, REPL_ERR_LEN, "ref_on_load must be 0 or 1, not %lld", ref_on_load);
-        return -1;
-    }
+    if (ref_on_load != 0 && ref_on_load != 1)
+        return sim_err_set(err, SIM_EINPUT, "ref_on_load must be 0 or 1, not %lld", ref_on_load);
     assert(env->test_clear_ref);
     clock_state_t *c = calloc(1, sizeof *c);
     if (!c || repl_ring_init(&c->ring, env->nframes)) {

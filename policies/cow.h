@@ -13,6 +13,7 @@
 #define PAGESIM_COW_H
 
 #include <jansson.h>
+#include "sim/base/err.h"
 #include "sim/base/types.h"
 
 enum { COW_SHARE = 0, COW_COPY = 1, COW_REUSE = 2 };
@@ -27,8 +28,8 @@ typedef struct cow_page {
 typedef struct cow_ops {
     const char *name;
     const char *summary;
-    /* err: SPEC_ERR_LEN, not naming the policy (the engine writes "COW policy NAME: ") */
-    int      (*create)(const json_t *params, void **state, char *err);
+    /* err: not naming the policy (the engine puts "COW policy NAME: " before it) */
+    int      (*create)(const json_t *params, void **state, sim_err_t *err);
     void     (*destroy)(void *state);
     int      (*at_fork)(void *state, const cow_page_t *pg);
     int      (*at_write)(void *state, const cow_page_t *pg);

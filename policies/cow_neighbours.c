@@ -6,13 +6,14 @@
  * idea as fault-around (Linux do_fault_around, which maps neighbours on read faults).
  * Parameter: n (default 4). Pages already exclusive are made writable, others copied. */
 #include "cow_util.h"
+#include "sim/base/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
 typedef struct { uint32_t n; } state_t;
 
-static int create(const json_t *params, void **state, char *err)
+static int create(const json_t *params, void **state, sim_err_t *err)
 {
     static const char *const keys[] = {"n", NULL};
     long long n;
@@ -20,11 +21,9 @@ static int create(const json_t *params, void **state, char *err)
         return -1;
     if (spec_int(params, "n", 4, &n, err))
         return -1;
-    if (n < 0 || n > 512) {
-        snprintf(err, SPEC_ERR_LEN, "n must be from 0 to 512");
-        return -1;
-    }
-    state_t *st = malloc(sizeof *st);
+    if (n < 0 || n > 512)
+        return sim_err_set(err, SIM_EINPUT, "n must be from 0 to 512");
+    state_t *st = xmalloc(sizeof *st, "the COW policy's state");   /* throws (xalloc.h) */
     st->n = (uint32_t)n;
     *state = st;
     return 0;

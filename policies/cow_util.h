@@ -6,7 +6,7 @@
 #include "cow.h"
 #include "sim/base/spec.h"
 
-static inline int cow_create_stateless(const json_t *params, void **state, char *err)
+static inline int cow_create_stateless(const json_t *params, void **state, sim_err_t *err)
 {
     static const char *const none[] = {NULL};
     *state = NULL;

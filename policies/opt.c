@@ -44,7 +44,7 @@ typedef struct opt_state {
 _Static_assert(offsetof(opt_state_t, env) == offsetof(repl_heap_state_t, env),
                "the shared heap hooks read opt's state as a repl_heap_state_t");
 
-static int opt_create(const repl_env_t *env, const json_t *params, void **state, char *err)
+static int opt_create(const repl_env_t *env, const json_t *params, void **state, sim_err_t *err)
 {
     return repl_one_state_create(env, params, state, err, sizeof(opt_state_t),
                                  repl_heap_state_init, repl_heap_state_destroy);

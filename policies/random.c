@@ -41,16 +41,14 @@ static void random_destroy(void *state)
     free(r);
 }
 
-static int random_create(const repl_env_t *env, const json_t *params, void **state, char *err)
+static int random_create(const repl_env_t *env, const json_t *params, void **state, sim_err_t *err)
 {
     static const char *const keys[] = {NULL};
     *state = NULL;
     if (repl_create_check(env, params, keys, err))
         return -1;
-    if (!env->rng) {
-        snprintf(err, REPL_ERR_LEN, "needs the run's random number generator");
-        return -1;
-    }
+    if (!env->rng)
+        return sim_err_set(err, SIM_EINPUT, "needs the run's random number generator");
     rand_state_t *r = calloc(1, sizeof *r);
     if (r) {
         r->dense = repl_pfn_array(env->nframes);

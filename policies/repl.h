@@ -89,6 +89,7 @@
 
 #include <gsl/gsl_rng.h>
 #include <jansson.h>
+#include "sim/base/err.h"
 #include "sim/base/types.h"
 
 /* The interface version this header describes; repl_ops_t.version must equal it (the
@@ -174,9 +175,6 @@ typedef struct repl_env {
                           void (*fn)(void *arg, pfn_t pfn, vpn_t vpn, int referenced), void *arg);
 } repl_env_t;
 
-/* Size of an error message a policy may write on create(). */
-#define REPL_ERR_LEN 256
-
 enum {
     REPL_NEEDS_NEXT_USE = 1u << 0,   /* needs ref->next_use: the trace order must be fixed */
     REPL_SEES_ALL_REFS  = 1u << 1,   /* on_hit is set: idealised, sees every reference */
@@ -200,7 +198,7 @@ typedef struct repl_ops {
      * do not name the policy: the engine writes "policy NAME: " before them. Returns 0,
      * -1 (bad parameters) or SIM_ESYS (out of memory: repl_create_nomem). env stays valid
      * until destroy. */
-    int   (*create)(const repl_env_t *env, const json_t *params, void **state, char *err);
+    int   (*create)(const repl_env_t *env, const json_t *params, void **state, sim_err_t *err);
     void  (*destroy)(void *state);
     void  (*on_hit)(void *state, const mem_ref_t *ref, pfn_t pfn);
     void  (*on_miss)(void *state, const mem_ref_t *ref, const page_id_t *page,

@@ -20,30 +20,27 @@
  * least one frame. 0, or -1 with the message in err (the engine puts "policy NAME: " before
  * a policy's messages, so they do not name it). */
 static inline int repl_create_check(const repl_env_t *env, const json_t *params,
-                                    const char *const *keys, char *err)
+                                    const char *const *keys, sim_err_t *err)
 {
     if (params && spec_only(params, keys, NULL, err))
         return -1;
-    if (env->nframes == 0) {
-        snprintf(err, REPL_ERR_LEN, "needs at least one frame");
-        return -1;
-    }
+    if (env->nframes == 0)
+        return sim_err_set(err, SIM_EINPUT, "needs at least one frame");
     return 0;
 }
 
 /* The message for a failed allocation; returns SIM_ESYS (the machine's failure: exit 1,
  * sim/base/types.h) for `return repl_create_nomem(...)`. */
-static inline int repl_create_nomem(const repl_env_t *env, char *err)
+static inline int repl_create_nomem(const repl_env_t *env, sim_err_t *err)
 {
-    snprintf(err, REPL_ERR_LEN, "out of memory (the policy's state for %u frames)", env->nframes);
-    return SIM_ESYS;
+    return sim_err_set(err, SIM_ESYS, "out of memory (the policy's state for %u frames)", env->nframes);
 }
 
 /* The create of a policy whose state is one structure of `size` bytes, set up by init from
  * the env (sized by the frame count; the env stays valid until destroy, repl.h), and which
  * takes no parameters; destroy must accept a half-built state. */
 static inline int repl_one_state_create(const repl_env_t *env, const json_t *params, void **state,
-                                        char *err, size_t size,
+                                        sim_err_t *err, size_t size,
                                         int (*init)(void *, const repl_env_t *),
                                         void (*destroy)(void *))
 {
@@ -82,7 +79,7 @@ static inline int repl_ring_state_init(void *st, const repl_env_t *env)
 }
 
 static inline int repl_ring_state_create(const repl_env_t *env, const json_t *params, void **state,
-                                         char *err)
+                                         sim_err_t *err)
 {
     return repl_one_state_create(env, params, state, err, sizeof(repl_ring_state_t),
                                  repl_ring_state_init, repl_ring_state_destroy);
@@ -149,7 +146,7 @@ static inline int repl_heap_state_init(void *st, const repl_env_t *env)
 }
 
 static inline int repl_heap_state_create(const repl_env_t *env, const json_t *params, void **state,
-                                         char *err)
+                                         sim_err_t *err)
 {
     return repl_one_state_create(env, params, state, err, sizeof(repl_heap_state_t),
                                  repl_heap_state_init, repl_heap_state_destroy);

@@ -97,16 +97,16 @@ static void config_list_keys(const json_t *obj, const char *prefix, char *out, s
     }
 }
 
-static void config_unknown_key(const char *where, const char *key, char *err)
+static void config_unknown_key(const char *where, const char *key, sim_err_t *err)
 {
     json_t *d = config_defaults();
     char keys[800] = "";
     config_list_keys(d, "", keys, sizeof keys);
     json_decref(d);
-    snprintf(err, SIM_ERR_LEN, "%sunknown config key '%s' (known:%s)", where, key, keys);
+    sim_err_set(err, SIM_EINPUT, "%sunknown config key '%s' (known:%s)", where, key, keys);
 }
 
-int config_set(json_t *cfg, const char *key, const char *value, char *err)
+int config_set(json_t *cfg, const char *key, const char *value, sim_err_t *err)
 {
     char last[128];
     json_t *parent = config_lookup(cfg, key, last, sizeof last);
@@ -125,11 +125,9 @@ int config_set(json_t *cfg, const char *key, const char *value, char *err)
             v = (long long)bytes;
             bad = 0;
         }
-        if (bad) {
-            snprintf(err, SIM_ERR_LEN, "config key '%s' needs an integer (decimal, or hex with 0x), "
-                     "not '%s'", key, value);
-            return -1;
-        }
+        if (bad)
+            return sim_err_set(err, SIM_EINPUT, "config key '%s' needs an integer (decimal, or hex with 0x), "
+                               "not '%s'", key, value);
         nv = json_integer(v);
     } else if (json_is_boolean(old)) {
         if (!strcmp(value, "true") || !strcmp(value, "1") || !strcmp(value, "yes"))
@@ -137,8 +135,7 @@ int config_set(json_t *cfg, const char *key, const char *value, char *err)
         else if (!strcmp(value, "false") || !strcmp(value, "0") || !strcmp(value, "no"))
             nv = json_false();
         else {
-            snprintf(err, SIM_ERR_LEN, "config key '%s' needs true or false, not '%s'", key, value);
-            return -1;
+            return sim_err_set(err, SIM_EINPUT, "config key '%s' needs true or false, not '%s'", key, value);
         }
     } else {
         nv = json_string(value);
@@ -148,7 +145,7 @@ int config_set(json_t *cfg, const char *key, const char *value, char *err)
 }
 
 /* Merges src into dst, key by key, checking names and types against dst. */
-static int config_merge(json_t *dst, json_t *src, const char *path, const char *prefix, char *err)
+static int config_merge(json_t *dst, json_t *src, const char *path, const char *prefix, sim_err_t *err)
 {
     const char *k;
     json_t *v;
@@ -163,10 +160,8 @@ static int config_merge(json_t *dst, json_t *src, const char *path, const char *
             return -1;
         }
         if (json_is_object(old)) {
-            if (!json_is_object(v)) {
-                snprintf(err, SIM_ERR_LEN, "%s: config key '%s' must be an object", path, full);
-                return -1;
-            }
+            if (!json_is_object(v))
+                return sim_err_set(err, SIM_EINPUT, "%s: config key '%s' must be an object", path, full);
             if (config_merge(old, v, path, full, err))
                 return -1;
             continue;
@@ -187,28 +182,25 @@ static int config_merge(json_t *dst, json_t *src, const char *path, const char *
             snprintf(buf, sizeof buf, "%.17g", json_real_value(v));
             nv = json_string(buf);
         } else {
-            snprintf(err, SIM_ERR_LEN, "%s: config key '%s' has the wrong type (expected %s)", path,
-                     full, json_is_integer(old) ? "an integer" : json_is_boolean(old) ? "true or false" : "a string");
-            return -1;
+            return sim_err_set(err, SIM_EINPUT, "%s: config key '%s' has the wrong type (expected %s)", path,
+                               full, json_is_integer(old) ? "an integer" : json_is_boolean(old) ? "true or false" : "a string");
         }
         json_object_set_new(dst, k, nv);
     }
     return 0;
 }
 
-int config_load_file(json_t *cfg, const char *path, char *err)
+int config_load_file(json_t *cfg, const char *path, sim_err_t *err)
 {
     json_error_t je;
     json_t *doc = json_load_file(path, 0, &je);
     if (!doc) {
         if (je.line > 0)
-            snprintf(err, SIM_ERR_LEN, "%s:%d: %s", path, je.line, je.text);
-        else
-            snprintf(err, SIM_ERR_LEN, "%s: %s", path, je.text);
-        return -1;
+            return sim_err_set(err, SIM_EINPUT, "%s:%d: %s", path, je.line, je.text);
+        return sim_err_set(err, SIM_EINPUT, "%s: %s", path, je.text);
     }
     if (!json_is_object(doc)) {
-        snprintf(err, SIM_ERR_LEN, "%s: a config file must hold a JSON object", path);
+        sim_err_set(err, SIM_EINPUT, "%s: a config file must hold a JSON object", path);
         json_decref(doc);
         return -1;
     }
@@ -219,13 +211,11 @@ int config_load_file(json_t *cfg, const char *path, char *err)
 
 /* ---- validation: the JSON object -> sim_config_t ---- */
 
-static int config_int(const json_t *cfg, const char *key, long long lo, long long hi, long long *out, char *err)
+static int config_int(const json_t *cfg, const char *key, long long lo, long long hi, long long *out, sim_err_t *err)
 {
     json_t *v = json_object_get(cfg, key);
-    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
-        snprintf(err, SIM_ERR_LEN, "config: '%s' must be an integer from %lld to %lld", key, lo, hi);
-        return -1;
-    }
+    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+        return sim_err_set(err, SIM_EINPUT, "config: '%s' must be an integer from %lld to %lld", key, lo, hi);
     *out = json_integer_value(v);
     return 0;
 }
@@ -237,7 +227,7 @@ static const char *config_str(const json_t *cfg, const char *key)
 }
 
 /* The costs, by key: a table, one line per cost. */
-static int config_costs(costs_t *cost, const json_t *costs, char *err)
+static int config_costs(costs_t *cost, const json_t *costs, sim_err_t *err)
 {
     static const struct { const char *key; size_t off; } keys[] = {
         {"tlb_hit", offsetof(costs_t, tlb_hit)}, {"walk", offsetof(costs_t, walk)},
@@ -249,29 +239,23 @@ static int config_costs(costs_t *cost, const json_t *costs, char *err)
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const char *v = json_string_value(json_object_get(costs, keys[i].key));
         sim_time_t *dst = (sim_time_t *)((char *)cost + keys[i].off);
-        if (!v || parse_time_ps(v, dst)) {
-            snprintf(err, SIM_ERR_LEN, "config: costs.%s must be a time such as 25ns or 1.5us", keys[i].key);
-            return -1;
-        }
-        if (*dst > SIM_COST_MAX) {
-            snprintf(err, SIM_ERR_LEN, "config: costs.%s '%s' is more than 1s, the most one step may cost",
-                     keys[i].key, v);
-            return -1;
-        }
+        if (!v || parse_time_ps(v, dst))
+            return sim_err_set(err, SIM_EINPUT, "config: costs.%s must be a time such as 25ns or 1.5us", keys[i].key);
+        if (*dst > SIM_COST_MAX)
+            return sim_err_set(err, SIM_EINPUT, "config: costs.%s '%s' is more than 1s, the most one step may cost",
+                               keys[i].key, v);
     }
     return 0;
 }
 
 /* page_size, and memory or frames (memory, when set, becomes frames in cfg). */
-static int config_memory(json_t *cfg, sim_config_t *c, char *err)
+static int config_memory(json_t *cfg, sim_config_t *c, sim_err_t *err)
 {
     long long v;
     if (config_int(cfg, "page_size", 1, 1LL << 30, &v, err))
         return -1;
-    if (v & (v - 1)) {
-        snprintf(err, SIM_ERR_LEN, "config: page_size must be a power of two, not %lld", v);
-        return -1;
-    }
+    if (v & (v - 1))
+        return sim_err_set(err, SIM_EINPUT, "config: page_size must be a power of two, not %lld", v);
     c->page_bytes = (uint32_t)v;
     c->page_shift = 0;
     while ((1u << c->page_shift) < c->page_bytes)
@@ -279,14 +263,10 @@ static int config_memory(json_t *cfg, sim_config_t *c, char *err)
     const char *mem = config_str(cfg, "memory");
     if (*mem) {
         uint64_t bytes;
-        if (parse_size(mem, &bytes) || bytes < c->page_bytes) {
-            snprintf(err, SIM_ERR_LEN, "config: memory '%s' must be a size of at least one page (e.g. 64M)", mem);
-            return -1;
-        }
-        if (bytes / c->page_bytes > UINT32_MAX - 1) {
-            snprintf(err, SIM_ERR_LEN, "config: memory '%s' is more frames than pagesim supports", mem);
-            return -1;
-        }
+        if (parse_size(mem, &bytes) || bytes < c->page_bytes)
+            return sim_err_set(err, SIM_EINPUT, "config: memory '%s' must be a size of at least one page (e.g. 64M)", mem);
+        if (bytes / c->page_bytes > UINT32_MAX - 1)
+            return sim_err_set(err, SIM_EINPUT, "config: memory '%s' is more frames than pagesim supports", mem);
         json_object_set_new(cfg, "frames", json_integer((json_int_t)(bytes / c->page_bytes)));
     }
     if (config_int(cfg, "frames", 1, UINT32_MAX - 1, &v, err))
@@ -296,7 +276,7 @@ static int config_memory(json_t *cfg, sim_config_t *c, char *err)
 }
 
 /* seed, interval, ref_bit, costs, paranoid, readahead, swap_cluster, reclaim. */
-static int config_behaviour(const json_t *cfg, sim_config_t *c, char *err)
+static int config_behaviour(const json_t *cfg, sim_config_t *c, sim_err_t *err)
 {
     long long v;
     if (config_int(cfg, "seed", 0, INT64_MAX, &v, err))
@@ -308,10 +288,8 @@ static int config_behaviour(const json_t *cfg, sim_config_t *c, char *err)
     const char *rb = config_str(cfg, "ref_bit");
     if (!strcmp(rb, "tlb_fill"))
         c->ref_bit_on_fill = 1;
-    else if (strcmp(rb, "access")) {
-        snprintf(err, SIM_ERR_LEN, "config: ref_bit must be 'access' or 'tlb_fill', not '%s'", rb);
-        return -1;
-    }
+    else if (strcmp(rb, "access"))
+        return sim_err_set(err, SIM_EINPUT, "config: ref_bit must be 'access' or 'tlb_fill', not '%s'", rb);
     if (config_costs(&c->cost_ps, json_object_get(cfg, "costs"), err))
         return -1;
 #ifdef PAGESIM_PARANOID
@@ -333,19 +311,15 @@ static int config_behaviour(const json_t *cfg, sim_config_t *c, char *err)
         return -1;
     c->reclaim_high_frames = (uint32_t)v;
     if (c->reclaim_high_frames && (c->reclaim_low_frames > c->reclaim_high_frames ||
-                                   c->reclaim_high_frames > c->memory_frames)) {
-        snprintf(err, SIM_ERR_LEN, "config: reclaim needs low <= high <= frames (got low %u, high %u, frames %u)",
-                 c->reclaim_low_frames, c->reclaim_high_frames, c->memory_frames);
-        return -1;
-    }
+                                   c->reclaim_high_frames > c->memory_frames))
+        return sim_err_set(err, SIM_EINPUT, "config: reclaim needs low <= high <= frames (got low %u, high %u, frames %u)",
+                           c->reclaim_low_frames, c->reclaim_high_frames, c->memory_frames);
     /* Interface v2 (policies/repl.h): global or local replacement; the shadow store's bound */
     const char *scope = config_str(cfg, "replacement");
     if (!strcmp(scope, "local"))
         c->replacement_local = 1;
-    else if (strcmp(scope, "global")) {
-        snprintf(err, SIM_ERR_LEN, "config: replacement must be 'global' or 'local', not '%s'", scope);
-        return -1;
-    }
+    else if (strcmp(scope, "global"))
+        return sim_err_set(err, SIM_EINPUT, "config: replacement must be 'global' or 'local', not '%s'", scope);
     if (config_int(cfg, "shadows", 0, 1 << 20, &v, err))
         return -1;
     c->shadows_per_frame = (uint32_t)v;
@@ -362,7 +336,7 @@ static uint64_t config_phys_bytes(void)
 }
 
 /* cpus and the TLB: its geometry, and whether the frame table and TLBs fit this machine. */
-static int config_machine(const json_t *cfg, sim_config_t *c, char *err)
+static int config_machine(const json_t *cfg, sim_config_t *c, sim_err_t *err)
 {
     long long v;
     if (config_int(cfg, "cpus", 1, 1024, &v, err))
@@ -376,33 +350,27 @@ static int config_machine(const json_t *cfg, sim_config_t *c, char *err)
      * before allocating any of it (both factors are bounded, so the products fit). */
     uint64_t ram = config_phys_bytes();
     uint64_t frame_bytes = (uint64_t)c->memory_frames * (sizeof(frame_t) + sizeof(pfn_t));
-    if (frame_bytes > ram) {
-        snprintf(err, SIM_ERR_LEN, "config: frames %u need %llu MiB for the frame table, more than "
-                 "this machine's %llu MiB of memory (lower -f/--frames or --memory)", c->memory_frames,
-                 (unsigned long long)(frame_bytes >> 20), (unsigned long long)(ram >> 20));
-        return -1;
-    }
+    if (frame_bytes > ram)
+        return sim_err_set(err, SIM_EINPUT, "config: frames %u need %llu MiB for the frame table, more than "
+                           "this machine's %llu MiB of memory (lower -f/--frames or --memory)", c->memory_frames,
+                           (unsigned long long)(frame_bytes >> 20), (unsigned long long)(ram >> 20));
     if (entries > 0 && entries <= (1 << 24)) {
         uint64_t tlb_bytes = (uint64_t)entries * sizeof(tlb_entry_t) * c->cpus;
-        if (tlb_bytes > ram) {
-            snprintf(err, SIM_ERR_LEN, "config: a TLB of %lld entries on each of %u CPUs needs %llu MiB, "
-                     "more than this machine's %llu MiB of memory (lower --tlb or --cpus)", entries,
-                     c->cpus, (unsigned long long)(tlb_bytes >> 20), (unsigned long long)(ram >> 20));
-            return -1;
-        }
+        if (tlb_bytes > ram)
+            return sim_err_set(err, SIM_EINPUT, "config: a TLB of %lld entries on each of %u CPUs needs %llu MiB, "
+                               "more than this machine's %llu MiB of memory (lower --tlb or --cpus)", entries,
+                               c->cpus, (unsigned long long)(tlb_bytes >> 20), (unsigned long long)(ram >> 20));
     }
-    if (entries < 0 || ways < 0 || entries > (1 << 24) || tlb_check((uint32_t)entries, (uint32_t)ways)) {
-        snprintf(err, SIM_ERR_LEN, "config: TLB of %lld entries, %lld ways: entries must be a multiple "
-                 "of ways and entries/ways a power of two (0 entries disables the TLB)", entries, ways);
-        return -1;
-    }
+    if (entries < 0 || ways < 0 || entries > (1 << 24) || tlb_check((uint32_t)entries, (uint32_t)ways))
+        return sim_err_set(err, SIM_EINPUT, "config: TLB of %lld entries, %lld ways: entries must be a multiple "
+                           "of ways and entries/ways a power of two (0 entries disables the TLB)", entries, ways);
     c->tlb_entries = (uint32_t)entries;
     c->tlb_ways = (uint32_t)ways;
     return 0;
 }
 
 /* schedule and quantum (which schedule "auto" means depends on the inputs: sched.c). */
-static int config_schedule(const json_t *cfg, sim_config_t *c, char *err)
+static int config_schedule(const json_t *cfg, sim_config_t *c, sim_err_t *err)
 {
     static const struct { const char *name; config_sched_t kind; } kinds[] = {
         {"auto", CONFIG_SCHED_AUTO}, {"trace", CONFIG_SCHED_TRACE}, {"rr", CONFIG_SCHED_RR},
@@ -411,20 +379,16 @@ static int config_schedule(const json_t *cfg, sim_config_t *c, char *err)
     size_t i = 0;
     while (i < sizeof kinds / sizeof *kinds && strcmp(sched, kinds[i].name))
         i++;
-    if (i == sizeof kinds / sizeof *kinds) {
-        snprintf(err, SIM_ERR_LEN, "config: schedule must be auto, trace or rr (got '%s')", sched);
-        return -1;
-    }
+    if (i == sizeof kinds / sizeof *kinds)
+        return sim_err_set(err, SIM_EINPUT, "config: schedule must be auto, trace or rr (got '%s')", sched);
     c->schedule = kinds[i].kind;
     const char *q = json_string_value(json_object_get(cfg, "quantum"));
-    if (!q || parse_time_ps(q, &c->quantum_ps) || !c->quantum_ps) {
-        snprintf(err, SIM_ERR_LEN, "config: quantum must be a positive time such as 10ms");
-        return -1;
-    }
+    if (!q || parse_time_ps(q, &c->quantum_ps) || !c->quantum_ps)
+        return sim_err_set(err, SIM_EINPUT, "config: quantum must be a positive time such as 10ms");
     return 0;
 }
 
-int config_validate(json_t *cfg, sim_config_t *c, char *err)
+int config_validate(json_t *cfg, sim_config_t *c, sim_err_t *err)
 {
     memset(c, 0, sizeof *c);
     if (config_memory(cfg, c, err) || config_behaviour(cfg, c, err) || config_machine(cfg, c, err) ||

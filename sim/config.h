@@ -5,14 +5,15 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include "sim/base/err.h"
 #include "sim/base/types.h"
 
 json_t *config_defaults(void);
 /* Sets a dotted key ("tlb.entries", "costs.walk", "policy") from text, typed by the key's
  * default; unknown keys and bad values are errors (-1, err). */
-int config_set(json_t *cfg, const char *key, const char *value, char *err);
+int config_set(json_t *cfg, const char *key, const char *value, sim_err_t *err);
 /* Merges a JSON config file over cfg; unknown keys are errors naming the file. */
-int config_load_file(json_t *cfg, const char *path, char *err);
+int config_load_file(json_t *cfg, const char *path, sim_err_t *err);
 
 /* The costs of the machine's steps ("costs" in the config), every one in picoseconds and at
  * most SIM_COST_MAX. */
@@ -52,6 +53,6 @@ typedef struct sim_config {
 /* Validates cfg into *c: 0, or -1 with err naming the setting ("config: ..."). Normalises
  * cfg as the results echo it: "memory", when set, sets "frames". Also refuses a frame table
  * or TLBs larger than this machine's memory, before anything is allocated. */
-int config_validate(json_t *cfg, sim_config_t *c, char *err);
+int config_validate(json_t *cfg, sim_config_t *c, sim_err_t *err);
 
 #endif

@@ -100,7 +100,7 @@ static const struct {
 #define MB (1024.0 * 1024.0)
 
 /* Reads the model's parameters into d; -1 with msg on a bad value. */
-static int dev_read_params(device_t *d, const json_t *p, char *msg)
+static int dev_read_params(device_t *d, const json_t *p, sim_err_t *msg)
 {
     long long ll;
     switch (d->model) {
@@ -120,10 +120,8 @@ static int dev_read_params(device_t *d, const json_t *p, char *msg)
             spec_bandwidth(p, "bandwidth", 400 * MB, &d->bandwidth, msg) ||
             spec_int(p, "channels", 4, &ll, msg))
             return -1;
-        if (ll < 1 || ll > 4096) {
-            snprintf(msg, SPEC_ERR_LEN, "parameter 'channels' must be 1..4096, not %lld", ll);
-            return -1;
-        }
+        if (ll < 1 || ll > 4096)
+            return sim_err_set(msg, SIM_EINPUT, "parameter 'channels' must be 1..4096, not %lld", ll);
         d->channels = (uint32_t)ll;
         return 0;
     case MODEL_HDD:
@@ -133,18 +131,12 @@ static int dev_read_params(device_t *d, const json_t *p, char *msg)
             spec_int(p, "rpm", 7200, &d->rpm, msg) ||
             spec_int(p, "blocks", 1LL << 26, &ll, msg))
             return -1;
-        if (d->seek_min > d->seek_max) {
-            snprintf(msg, SPEC_ERR_LEN, "seek_min must not exceed seek_max");
-            return -1;
-        }
-        if (d->rpm < 1 || d->rpm > 1000000) {
-            snprintf(msg, SPEC_ERR_LEN, "parameter 'rpm' must be 1..1000000, not %lld", d->rpm);
-            return -1;
-        }
-        if (ll < 1) {
-            snprintf(msg, SPEC_ERR_LEN, "parameter 'blocks' must be at least 1, not %lld", ll);
-            return -1;
-        }
+        if (d->seek_min > d->seek_max)
+            return sim_err_set(msg, SIM_EINPUT, "seek_min must not exceed seek_max");
+        if (d->rpm < 1 || d->rpm > 1000000)
+            return sim_err_set(msg, SIM_EINPUT, "parameter 'rpm' must be 1..1000000, not %lld", d->rpm);
+        if (ll < 1)
+            return sim_err_set(msg, SIM_EINPUT, "parameter 'blocks' must be at least 1, not %lld", ll);
         d->blocks = (uint64_t)ll;
         d->channels = 1;
         return 0;
@@ -153,31 +145,23 @@ static int dev_read_params(device_t *d, const json_t *p, char *msg)
     return -1;
 }
 
-/* "NAME device: msg" (a truncated message is still a message). */
-static void dev_prefix_err(char *err, const char *name, const char *msg)
+device_t *dev_create(const char *name, const char *spec, gsl_rng *rng, uint32_t page_bytes, sim_err_t *err)
 {
-    if (snprintf(err, SPEC_ERR_LEN, "%s device: %s", name, msg) >= SPEC_ERR_LEN)
-        err[SPEC_ERR_LEN - 1] = '\0';
-}
-
-device_t *dev_create(const char *name, const char *spec, gsl_rng *rng, uint32_t page_bytes, char *err)
-{
-    char model[32], msg[SPEC_ERR_LEN];
+    char model[32];
     json_t *params = NULL;
     assert(name && spec && page_bytes > 0);
-    if (spec_parse(spec, model, sizeof model, &params, msg)) {
-        dev_prefix_err(err, name, msg);
+    if (spec_parse(spec, model, sizeof model, &params, err)) {
+        sim_err_prefix(err, "%s device: ", name);
         return NULL;
     }
     size_t m = 0;
     while (m < NMODELS && strcmp(models[m].name, model))
         m++;
     if (m == NMODELS) {
-        int n = snprintf(err, SPEC_ERR_LEN, "%s device: unknown model '%s' (known:", name, model);
-        for (size_t i = 0; i < NMODELS && n > 0 && n < SPEC_ERR_LEN; i++)
-            n += snprintf(err + n, SPEC_ERR_LEN - n, " %s", models[i].name);
-        if (n > 0 && n < SPEC_ERR_LEN)
-            snprintf(err + n, SPEC_ERR_LEN - n, ")");
+        char known[256] = "";
+        for (size_t i = 0, n = 0; i < NMODELS && n < sizeof known; i++)
+            n += (size_t)snprintf(known + n, sizeof known - n, " %s", models[i].name);
+        sim_err_set(err, SIM_EINPUT, "%s device: unknown model '%s' (known:%s)", name, model, known);
         json_decref(params);
         return NULL;
     }
@@ -188,8 +172,8 @@ device_t *dev_create(const char *name, const char *spec, gsl_rng *rng, uint32_t 
     d->page_bytes = page_bytes;
     char what[64];
     snprintf(what, sizeof what, "model %s", models[m].name);
-    if (spec_only(params, models[m].keys, what, msg) || dev_read_params(d, params, msg)) {
-        dev_prefix_err(err, name, msg);
+    if (spec_only(params, models[m].keys, what, err) || dev_read_params(d, params, err)) {
+        sim_err_prefix(err, "%s device: ", name);
         json_decref(params);
         free(d);
         return NULL;

@@ -16,6 +16,7 @@
 
 #include <gsl/gsl_rng.h>
 #include <jansson.h>
+#include "sim/base/err.h"
 #include "sim/base/types.h"
 
 typedef enum dev_op { DEV_READ = 0, DEV_WRITE = 1 } dev_op_t;
@@ -23,8 +24,8 @@ typedef enum dev_op { DEV_READ = 0, DEV_WRITE = 1 } dev_op_t;
 typedef struct device device_t;
 
 /* spec as above; rng is the run's (used by hdd); page_bytes is the transfer unit.
- * NULL with err (SPEC_ERR_LEN) on a bad spec. */
-device_t *dev_create(const char *name, const char *spec, gsl_rng *rng, uint32_t page_bytes, char *err);
+ * NULL with err ("NAME device: ...") on a bad spec. */
+device_t *dev_create(const char *name, const char *spec, gsl_rng *rng, uint32_t page_bytes, sim_err_t *err);
 void dev_free(device_t *d);
 
 /* Submits a request for npages consecutive pages from block (page-sized units) at time now

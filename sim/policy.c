@@ -28,13 +28,17 @@
  * converted, points to its first member (C11 6.7.2.1p15). */
 _Static_assert(offsetof(repl_ops_t, name) == 0 && offsetof(cow_ops_t, name) == 0,
                "unknown_name reads a registry entry's name as its first member");
-static void unknown_name(char *err, const char *what, const char *name, const void *const *registry)
+static int unknown_name(sim_err_t *err, const char *what, const char *name, const void *const *registry)
 {
-    int n = snprintf(err, SIM_ERR_LEN, "unknown %s '%s' (known:", what, name);
-    for (int i = 0; registry[i] && n < SIM_ERR_LEN; i++)
-        n += snprintf(err + n, SIM_ERR_LEN - n, " %s", *(const char *const *)registry[i]);
-    if (n < SIM_ERR_LEN)
-        snprintf(err + n, SIM_ERR_LEN - n, ")");
+    char *m = err->msg;
+    const int cap = (int)sizeof err->msg;
+    int n = snprintf(m, (size_t)cap, "unknown %s '%s' (known:", what, name);
+    for (int i = 0; registry[i] && n < cap; i++)
+        n += snprintf(m + n, (size_t)(cap - n), " %s", *(const char *const *)registry[i]);
+    if (n < cap)
+        snprintf(m + n, (size_t)(cap - n), ")");
+    err->kind = SIM_EINPUT;
+    return SIM_EINPUT;
 }
 
 /* The policy's "now": the latest clock of any CPU or of the background reclaimer. */
@@ -123,15 +127,12 @@ void policy_timer(sim_t *s, sim_time_t now, uint64_t gen)
         policy_timer_arm(s, now, next);
 }
 
-int policy_create(sim_t *s, const char *repl_spec, const char *cow_spec, char *err)
+int policy_create(sim_t *s, const char *repl_spec, const char *cow_spec, sim_err_t *err)
 {
-    char e[SPEC_ERR_LEN];
     char name[64];
     json_t *params;
-    if (spec_parse(repl_spec, name, sizeof name, &params, e)) {
-        snprintf(err, SIM_ERR_LEN, "policy: %s", e);
-        return -1;
-    }
+    if (spec_parse(repl_spec, name, sizeof name, &params, err))
+        return sim_err_prefix(err, "policy: ");
     s->repl = repl_find(name);
     if (!s->repl) {
         unknown_name(err, "policy", name, (const void *const *)repl_registry);
@@ -139,8 +140,8 @@ int policy_create(sim_t *s, const char *repl_spec, const char *cow_spec, char *e
         return -1;
     }
     if (s->repl->version != REPL_VERSION) {
-        snprintf(err, SIM_ERR_LEN, "policy %s: interface version %d, this engine speaks %d (policies/repl.h)",
-                 name, s->repl->version, REPL_VERSION);
+        sim_err_set(err, SIM_EINPUT, "policy %s: interface version %d, this engine speaks %d (policies/repl.h)",
+                    name, s->repl->version, REPL_VERSION);
         s->repl = NULL;
         json_decref(params);
         return -1;
@@ -154,33 +155,29 @@ int policy_create(sim_t *s, const char *repl_spec, const char *cow_spec, char *e
         .release = policy_env_release, .suspend = policy_env_suspend,
         .resume = policy_env_resume, .walk_refs = policy_env_walk_refs,
     };
-    int rc = s->repl->create(&s->repl_env, params, &s->repl_state, e);
+    int rc = s->repl->create(&s->repl_env, params, &s->repl_state, err);
     json_decref(params);
-    if (rc) {
-        snprintf(err, SIM_ERR_LEN, "policy %s: %s", name, e);
+    if (rc) {                                 /* -1, or SIM_ESYS (out of memory) */
         s->repl = NULL;
-        return rc == SIM_ESYS ? SIM_ESYS : -1;
+        return sim_err_prefix(err, "policy %s: ", name);
     }
     s->needs_next_use = (s->repl->flags & REPL_NEEDS_NEXT_USE) != 0;
     s->hit_idempotent = (s->repl->flags & REPL_HIT_IDEMPOTENT) != 0;
     s->hit_last = PFN_NONE;
 
-    if (spec_parse(cow_spec, name, sizeof name, &params, e)) {
-        snprintf(err, SIM_ERR_LEN, "cow: %s", e);
-        return -1;
-    }
+    if (spec_parse(cow_spec, name, sizeof name, &params, err))
+        return sim_err_prefix(err, "cow: ");
     s->cow = cow_find(name);
     if (!s->cow) {
         unknown_name(err, "COW policy", name, (const void *const *)cow_registry);
         json_decref(params);
         return -1;
     }
-    rc = s->cow->create(params, &s->cow_state, e);
+    rc = s->cow->create(params, &s->cow_state, err);
     json_decref(params);
     if (rc) {
-        snprintf(err, SIM_ERR_LEN, "COW policy %s: %s", name, e);
         s->cow = NULL;
-        return -1;
+        return sim_err_prefix(err, "COW policy %s: ", name);
     }
     return 0;
 }

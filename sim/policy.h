@@ -17,7 +17,7 @@
 
 /* policy.c: the policies named by the config's "policy" and "cow" specs; 0, or -1 (or
  * SIM_ESYS) with err. */
-int  policy_create(sim_t *s, const char *repl_spec, const char *cow_spec, char *err);
+int  policy_create(sim_t *s, const char *repl_spec, const char *cow_spec, sim_err_t *err);
 void policy_destroy(sim_t *s);
 /* policy.c: the policy's timer fired (EV_TIMER with the arming gen): calls on_timer and
  * arms the next one. */

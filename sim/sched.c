@@ -89,15 +89,12 @@ static int sched_runs_ok(const sim_t *s)
 }
 
 /* Opens trace i for a process stream: its spooled copy if it has one, named as the original. */
-static wl_t *stream_open(sim_t *s, int i, char *err)
+static wl_t *stream_open(sim_t *s, int i, sim_err_t *err)
 {
-    char e[WL_ERR_LEN];
     const char *path = s->inputs && s->inputs->spool[i].path[0] ? s->inputs->spool[i].path : s->traces[i];
-    wl_t *wl = wl_open_as(path, s->traces[i], s->format, s->rng, e);
-    if (!wl) {
-        snprintf(err, SIM_ERR_LEN, "%s", e);
+    wl_t *wl = wl_open_as(path, s->traces[i], s->format, s->rng, err);
+    if (!wl)
         return NULL;
-    }
     wl->page_shift = s->page_shift;
     wl->want_runs = sched_runs_ok(s);
     return wl;
@@ -106,7 +103,7 @@ static wl_t *stream_open(sim_t *s, int i, char *err)
 /* Next record of p's own stream (its pid only, from its start), pids made the engine's; 1, 0
  * at the end, -1 on error. The runs of other pids are passed over without being decoded:
  * that is most of what a process's stream reads. */
-static int stream_next(sim_t *s, proc_t *p, wl_rec_t *r, char *err)
+static int stream_next(sim_t *s, proc_t *p, wl_rec_t *r, sim_err_t *err)
 {
     if (p->xpos < p->xn) {
         *r = p->xbuf[p->xpos++];
@@ -121,27 +118,25 @@ static int stream_next(sim_t *s, proc_t *p, wl_rec_t *r, char *err)
         r->pid = p->pid;
         if (r->type == WL_FORK || (r->type == WL_WAIT && r->pid2)) {   /* a wait's 0: any child */
             spid_t fp = r->pid2;
-            if (!(r->pid2 = proc_engine_pid(s, p->trace, fp, 0))) {
-                snprintf(err, SIM_ERR_LEN, "%s: pid %u was not in the file when it was first "
-                         "read (did it change?)", wl_where(p->stream, r->line, (char[4200]){0}, 4200), fp);
-                return -1;
-            }
+            if (!(r->pid2 = proc_engine_pid(s, p->trace, fp, 0)))
+                return sim_err_set(err, SIM_EINPUT, "%s: pid %u was not in the file when it was first "
+                                   "read (did it change?)", wl_where(p->stream, r->line, (char[4200]){0}, 4200), fp);
         }
         return 1;
     }
     if (rc < 0)
-        snprintf(err, SIM_ERR_LEN, "%s", p->stream->err);
+        *err = p->stream->err;        /* the reader's error (wl.h) */
     return rc;
 }
 
 /* A run of p's stream that cannot be taken whole: its records are given out next. */
-static int stream_expand(sim_t *s, proc_t *p, const wl_rec_t *r, char *err)
+static int stream_expand(sim_t *s, proc_t *p, const wl_rec_t *r, sim_err_t *err)
 {
     if (!p->xbuf)
         p->xbuf = xcalloc(WL_RUN_MAX, sizeof *p->xbuf, "a run's records");   /* throws: xalloc.h */
     int n = wl_run_expand(p->stream, r, p->xbuf);
     if (n < 0) {
-        snprintf(err, SIM_ERR_LEN, "%s", p->stream->err);
+        *err = p->stream->err;
         return -1;
     }
     for (int i = 0; i < n; i++)
@@ -171,15 +166,14 @@ static void runq_push(sim_t *s, uint32_t pi, sim_time_t when)
 
 /* "FILE:LINE: message" about the record being handled; -1. */
 __attribute__((format(printf, 3, 4)))
-static int sched_wait_error(const sim_t *s, char *err, const char *fmt, ...)
+static int sched_wait_error(const sim_t *s, sim_err_t *err, const char *fmt, ...)
 {
     char msg[160];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    snprintf(err, SIM_ERR_LEN, "%s: %s", wl_where(s->cur_wl, s->cur_line, (char[4200]){0}, 4200), msg);
-    return -1;
+    return sim_err_set(err, SIM_EINPUT, "%s: %s", wl_where(s->cur_wl, s->cur_line, (char[4200]){0}, 4200), msg);
 }
 
 /* The parent's wait takes the child (its exit status, were there one). */
@@ -202,7 +196,7 @@ static void wait_block(sim_t *s, cpu_t *c, proc_t *p, spid_t pid2)
 
 /* A WL_WAIT record: checks it, then takes an exited child, or blocks (rr), or under trace
  * leaves the wait to the child's exit. */
-static int sched_wait(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err)
+static int sched_wait(sim_t *s, cpu_t *c, const wl_rec_t *r, sim_err_t *err)
 {
     uint32_t pi = (uint32_t)(proc_get(s, r->pid) - s->procs);
     proc_t *p = &s->procs[pi];
@@ -279,7 +273,7 @@ static void wait_child_exited(sim_t *s, cpu_t *c, uint32_t ci)
 
 /* An event record, in both schedules: the address space's part in vma_event (vma.c), the
  * process tree's here. */
-static int sched_event(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err)
+static int sched_event(sim_t *s, cpu_t *c, const wl_rec_t *r, sim_err_t *err)
 {
     if (r->type == WL_WAIT)
         return sched_wait(s, c, r, err);
@@ -311,7 +305,7 @@ static void wait_finish(sim_t *s)
 }
 
 /* Gives process pi (just created) its stream over trace t from record `skip`. */
-static int stream_attach(sim_t *s, uint32_t pi, int t, spid_t filter, uint64_t skip, char *err)
+static int stream_attach(sim_t *s, uint32_t pi, int t, spid_t filter, uint64_t skip, sim_err_t *err)
 {
     wl_t *wl = stream_open(s, t, err);
     if (!wl)
@@ -344,7 +338,7 @@ static int sched_cow_copy_at_fork(void *ctx)
 /* The inputs: their names, and a spooled copy of each that is read more than once (by every
  * process's stream, or by the next-use pass and the run) and cannot be (see the opening
  * comment). 0, or -1 / SIM_ESYS with err. */
-static int sched_inputs_open(sim_t *s, const char *const *traces, int ntraces, int synthetic, char *err)
+static int sched_inputs_open(sim_t *s, const char *const *traces, int ntraces, int synthetic, sim_err_t *err)
 {
     s->traces = xcalloc((size_t)ntraces, sizeof *s->traces, "trace names");
     s->ntraces = ntraces;                 /* (the names are NULL until copied: teardown frees them) */
@@ -360,12 +354,9 @@ static int sched_inputs_open(sim_t *s, const char *const *traces, int ntraces, i
     u64map_init(&s->pids.ids);
     for (int i = 0; i < ntraces; i++) {
         if (!synthetic && (s->rr || s->needs_next_use)) {
-            char e[WL_ERR_LEN];
-            int rc = wl_spool(s->traces[i], &s->inputs->spool[i], e);
-            if (rc < 0) {
-                snprintf(err, SIM_ERR_LEN, "%s", e);
-                return rc == -2 ? SIM_ESYS : -1;
-            }
+            int rc = wl_spool(s->traces[i], &s->inputs->spool[i], err);
+            if (rc < 0)
+                return rc;               /* -1, or SIM_ESYS: no copy could be made */
         }
     }
     return 0;
@@ -375,7 +366,7 @@ static int sched_inputs_open(sim_t *s, const char *const *traces, int ntraces, i
  * creates it starts at time 0 with its own stream; forked ones start at their fork. With
  * several files it also gives each (file, pid) its engine pid (proc_engine_pid), and it
  * counts the page references for the progress line. 0, or -1 with err. */
-static int rr_find_procs(sim_t *s, int i, char *err)
+static int rr_find_procs(sim_t *s, int i, sim_err_t *err)
 {
     wl_t *wl = stream_open(s, i, err);
     if (!wl)
@@ -399,8 +390,8 @@ static int rr_find_procs(sim_t *s, int i, char *err)
         spid_t pid = proc_engine_pid(s, (uint32_t)i, r.pid, 1);
         if (s->ntraces > 1 && (!pid || ((r.type == WL_FORK || (r.type == WL_WAIT && r.pid2)) &&
                                         !proc_engine_pid(s, (uint32_t)i, r.pid2, 1)))) {
-            snprintf(err, SIM_ERR_LEN, "%s: too many processes (more than 2^32 - 2 "
-                     "pids)", wl_where(wl, r.line, (char[4200]){0}, 4200));
+            sim_err_set(err, SIM_EINPUT, "%s: too many processes (more than 2^32 - 2 "
+                        "pids)", wl_where(wl, r.line, (char[4200]){0}, 4200));
             rc = -1;
             attach_failed = 1;
             break;
@@ -419,7 +410,7 @@ static int rr_find_procs(sim_t *s, int i, char *err)
         runq_push(s, pi, 0);
     }
     if (rc < 0 && !attach_failed)
-        snprintf(err, SIM_ERR_LEN, "%s", wl->err);
+        *err = wl->err;
     if (rc >= 0)
         progress_end(s->progress, nrec);
     u64map_free(&seen);
@@ -428,35 +419,30 @@ static int rr_find_procs(sim_t *s, int i, char *err)
 }
 
 /* trace: the one stream, and OPT's next-use index over it. 0, or -1 with err. */
-static int trace_setup(sim_t *s, char *err)
+static int trace_setup(sim_t *s, sim_err_t *err)
 {
     s->wl = stream_open(s, 0, err);
     if (!s->wl)
         return -1;
     s->wl->progress = s->progress;                 /* nu_build reports its pass */
     if (s->needs_next_use) {
-        char e[WL_ERR_LEN];
         pgid_cow_t cow = {.ctx = s, .reuse = sched_cow_reuse, .copy_at_fork = sched_cow_copy_at_fork,
                           .neighbours = policy_cow_neighbours(s)};
-        s->nu = nu_build(s->wl, s->page_shift, &cow, e);
-        if (!s->nu) {
-            snprintf(err, SIM_ERR_LEN, "%s", e);
+        s->nu = nu_build(s->wl, s->page_shift, &cow, err);   /* the machine's failure throws */
+        if (!s->nu)
             return -1;
-        }
     }
     return 0;
 }
 
-int sched_setup(sim_t *s, const char *const *traces, int ntraces, char *err)
+int sched_setup(sim_t *s, const char *const *traces, int ntraces, sim_err_t *err)
 {
     const char *spec = s->conf.workload_spec;
     const char *one[1];
     int synthetic = *spec != 0;
     if (synthetic) {
-        if (ntraces) {
-            snprintf(err, SIM_ERR_LEN, "give trace files or a workload spec, not both");
-            return -1;
-        }
+        if (ntraces)
+            return sim_err_set(err, SIM_EINPUT, "give trace files or a workload spec, not both");
         one[0] = spec;
         traces = one;
         ntraces = 1;
@@ -464,23 +450,15 @@ int sched_setup(sim_t *s, const char *const *traces, int ntraces, char *err)
     /* "auto": rr for several files, else trace; the results echo which. */
     s->rr = s->conf.schedule == CONFIG_SCHED_RR || (s->conf.schedule == CONFIG_SCHED_AUTO && ntraces > 1);
     json_object_set_new(s->cfg, "schedule", json_string(s->rr ? "rr" : "trace"));
-    if (ntraces < 1) {
-        snprintf(err, SIM_ERR_LEN, "no trace file given");
-        return -1;
-    }
-    if (!s->rr && ntraces != 1) {
-        snprintf(err, SIM_ERR_LEN, "the trace schedule runs exactly one trace file (got %d); use --schedule rr", ntraces);
-        return -1;
-    }
-    if (!s->rr && s->ncpus != 1) {
-        snprintf(err, SIM_ERR_LEN, "the trace schedule runs on one CPU; use --schedule rr for cpus > 1");
-        return -1;
-    }
-    if (s->rr && s->needs_next_use) {
-        snprintf(err, SIM_ERR_LEN, "policy %s needs the future reference order, which only the trace "
-                 "schedule fixes; use --schedule trace with one trace file", s->repl->name);
-        return -1;
-    }
+    if (ntraces < 1)
+        return sim_err_set(err, SIM_EINPUT, "no trace file given");
+    if (!s->rr && ntraces != 1)
+        return sim_err_set(err, SIM_EINPUT, "the trace schedule runs exactly one trace file (got %d); use --schedule rr", ntraces);
+    if (!s->rr && s->ncpus != 1)
+        return sim_err_set(err, SIM_EINPUT, "the trace schedule runs on one CPU; use --schedule rr for cpus > 1");
+    if (s->rr && s->needs_next_use)
+        return sim_err_set(err, SIM_EINPUT, "policy %s needs the future reference order, which only the trace "
+                           "schedule fixes; use --schedule trace with one trace file", s->repl->name);
     int rc = sched_inputs_open(s, traces, ntraces, synthetic, err);
     if (rc)
         return rc;
@@ -743,23 +721,21 @@ static void trace_tick(sim_t *s, trace_t *t)
 }
 
 /* Makes the record's process current (a context switch if its address space differs). */
-static inline int trace_proc(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, char *err)
+static inline int trace_proc(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, sim_err_t *err)
 {
     if (t->p && rec->pid == t->pid)
         return 0;
     t->p = proc_get(s, rec->pid);
     t->pid = rec->pid;
-    if (t->p->state == P_EXITED) {
-        snprintf(err, SIM_ERR_LEN, "%s: pid %u has already exited",
-                 wl_where(s->wl, rec->line, (char[4200]){0}, 4200), rec->pid);
-        return -1;
-    }
+    if (t->p->state == P_EXITED)
+        return sim_err_set(err, SIM_EINPUT, "%s: pid %u has already exited",
+                           wl_where(s->wl, rec->line, (char[4200]){0}, 4200), rec->pid);
     sched_switch_mm(s, c, t->p->mm, t->flush_on_switch);
     return 0;
 }
 
 /* One record: an event, or an access with the events and timeline samples it reaches. */
-static inline int trace_rec(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, char *err)
+static inline int trace_rec(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, sim_err_t *err)
 {
     if (rec->type != WL_REF) {
         s->cur_line = rec->line;
@@ -795,7 +771,7 @@ static inline int trace_rec(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec,
  * which changes no result. No event today touches a run's pages: reclaim is queued for the time of the
  * fault that wakes it and runs right after that reference, write-backs only free frames.
  * The event test keeps the argument simple and true for events to come.) */
-static int trace_run(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, wl_rec_t *buf, char *err)
+static int trace_run(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, wl_rec_t *buf, sim_err_t *err)
 {
     const wl_run_t *run = rec->run;
     if (trace_proc(s, c, t, rec, err))
@@ -814,7 +790,7 @@ static int trace_run(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, wl_rec
     s->runs_expanded++;
     int n = wl_run_expand(s->wl, rec, buf);
     if (n < 0) {
-        snprintf(err, SIM_ERR_LEN, "%s", s->wl->err);
+        *err = s->wl->err;            /* the reader's error (wl.h) */
         return -1;
     }
     for (int i = 0; i < n; i++)
@@ -823,7 +799,7 @@ static int trace_run(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, wl_rec
     return 0;
 }
 
-static int trace_schedule(sim_t *s, char *err)
+static int trace_schedule(sim_t *s, sim_err_t *err)
 {
     cpu_t *c = &s->cpus[0];
     trace_t t = {
@@ -840,7 +816,7 @@ static int trace_schedule(sim_t *s, char *err)
                 return -1;
     }
     if (rc < 0) {
-        snprintf(err, SIM_ERR_LEN, "%s", s->wl->err);
+        *err = s->wl->err;
         return -1;
     }
     /* Let outstanding completions land (none block a process here, but be complete); the
@@ -879,7 +855,7 @@ static void sched_note_access(sim_t *s, proc_t *p, const wl_rec_t *r)
 
 /* rr: process pi's stream has ended (got 0) or reached its exit record (got 1): the exit,
  * and then nothing more may follow in the stream. c goes idle. 0, or -1 with err. */
-static int rr_exit(sim_t *s, cpu_t *c, uint32_t pi, int got, char *err)
+static int rr_exit(sim_t *s, cpu_t *c, uint32_t pi, int got, sim_err_t *err)
 {
     proc_t *p = &s->procs[pi];
     if (p->state != P_EXITED) {
@@ -893,8 +869,8 @@ static int rr_exit(sim_t *s, cpu_t *c, uint32_t pi, int got, char *err)
      * rest of its stream to say so (a pass the stream would make anyway). */
     wl_rec_t r;
     while (got > 0 && (got = stream_next(s, p, &r, err)) > 0) {
-        snprintf(err, SIM_ERR_LEN, "%s: pid %u has already exited",
-                 wl_where(p->stream, p->stream->line, (char[4200]){0}, 4200), p->filter);
+        sim_err_set(err, SIM_EINPUT, "%s: pid %u has already exited",
+                    wl_where(p->stream, p->stream->line, (char[4200]){0}, 4200), p->filter);
         got = -1;
     }
     if (got < 0)
@@ -907,7 +883,7 @@ static int rr_exit(sim_t *s, cpu_t *c, uint32_t pi, int got, char *err)
 
 /* rr: an event record of process pi; a fork gives the child its stream and queues it. 0 to
  * go on, 1 when pi now waits for a child (c goes idle), -1 with err. */
-static int rr_event(sim_t *s, cpu_t *c, uint32_t pi, const wl_rec_t *r, char *err)
+static int rr_event(sim_t *s, cpu_t *c, uint32_t pi, const wl_rec_t *r, sim_err_t *err)
 {
     if (sched_event(s, c, r, err))
         return -1;
@@ -926,7 +902,7 @@ static int rr_event(sim_t *s, cpu_t *c, uint32_t pi, const wl_rec_t *r, char *er
 }
 
 /* Runs CPU c's process until it blocks, exits or ends, or c's clock reaches limit. */
-static int rr_slice(sim_t *s, cpu_t *c, sim_time_t limit, char *err)
+static int rr_slice(sim_t *s, cpu_t *c, sim_time_t limit, sim_err_t *err)
 {
     uint32_t pi = (uint32_t)c->cur;
     sim_time_t t0 = c->clock;
@@ -988,7 +964,7 @@ out:
     return rc < 0 ? -1 : 0;
 }
 
-static int rr_schedule(sim_t *s, char *err)
+static int rr_schedule(sim_t *s, sim_err_t *err)
 {
     const int flush_on_switch = !s->conf.tlb_asid;
     for (;;) {
@@ -1071,7 +1047,7 @@ static void sched_progress(void *ctx, char *buf, size_t n)
              sec < 10 ? 3 : 1, sec);
 }
 
-int sched_run(sim_t *s, char *err)
+int sched_run(sim_t *s, sim_err_t *err)
 {
     /* Page references, as the results' "references" and OPT's next-use pass count them. rr:
      * the setup pass counted them; trace: the file's bytes read tell how far. */

@@ -20,6 +20,7 @@
 #include "sim/base/spec.h"
 #include "sim/base/xalloc.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -29,39 +30,30 @@
 #include <string.h>
 #include <unistd.h>
 
-sim_t *sim_create(const json_t *cfg, const char *const *traces, int ntraces, char *err)
+sim_t *sim_create(const json_t *cfg, const char *const *traces, int ntraces, sim_err_t *err)
 {
     return sim_create_progress(cfg, traces, ntraces, NULL, err);
 }
 
+static int sim_init(sim_t *s, const json_t *cfg_in, const char *const *traces, int ntraces, sim_err_t *err);
+
 sim_t *sim_create_progress(const json_t *cfg, const char *const *traces, int ntraces,
-                           progress_t *progress, char *err)
-{
-    return sim_create_kind(cfg, traces, ntraces, progress, err, NULL);
-}
-
-static int sim_init(sim_t *s, const json_t *cfg_in, const char *const *traces, int ntraces, char *err);
-
-sim_t *sim_create_kind(const json_t *cfg, const char *const *traces, int ntraces,
-                       progress_t *progress, char *err, int *kind)
+                           progress_t *progress, sim_err_t *err)
 {
     sim_t *volatile s = NULL;
     xtrap_t trap;
-    xtrap_push(&trap);
+    xtrap_push(&trap, err);                    /* a throw fills err */
     if (setjmp(trap.jb)) {
         xtrap_pop(&trap);
-        snprintf(err, SIM_ERR_LEN, "%s", trap.msg);
-        if (kind)
-            *kind = trap.kind;
         sim_free(s);
         return NULL;
     }
     s = xcalloc(1, sizeof *s, "the simulation");
     s->progress = progress;
-    if (sim_init(s, cfg, traces, ntraces, err)) {
+    int rc = sim_init(s, cfg, traces, ntraces, err);
+    if (rc) {
+        assert(err->kind == rc);               /* err.h: the kind is the returned one */
         xtrap_pop(&trap);
-        if (kind)
-            *kind = s->err_kind ? s->err_kind : SIM_EINPUT;
         sim_free(s);
         return NULL;
     }
@@ -94,9 +86,8 @@ static void sim_settings(sim_t *s)
 
 /* The machine: rng, event queue, caches, CPUs with their TLBs, devices. Only a device spec
  * can still be refused (device.c checks its own parameters). */
-static int sim_build_machine(sim_t *s, char *err)
+static int sim_build_machine(sim_t *s, sim_err_t *err)
 {
-    char e[SPEC_ERR_LEN];
     s->rng = gsl_rng_alloc(gsl_rng_mt19937);
     if (!s->rng)
         xtrap_throw(SIM_ESYS, "out of memory (the random number generator)");
@@ -114,44 +105,34 @@ static int sim_build_machine(sim_t *s, char *err)
         s->cpus[i].last_mm = UINT32_MAX;
         SIM_ASSERT(s, !tlb_init(&s->cpus[i].tlb, s->conf.tlb_entries, s->conf.tlb_ways));
     }
-    s->swap_dev = dev_create("swap", s->conf.swap_dev_spec, s->rng, s->page_size, e);
-    if (!s->swap_dev) {
-        snprintf(err, SIM_ERR_LEN, "config: swap_dev: %s", e);
-        return -1;
-    }
-    s->file_dev = dev_create("file", s->conf.file_dev_spec, s->rng, s->page_size, e);
-    if (!s->file_dev) {
-        snprintf(err, SIM_ERR_LEN, "config: file_dev: %s", e);
-        return -1;
-    }
+    s->swap_dev = dev_create("swap", s->conf.swap_dev_spec, s->rng, s->page_size, err);
+    if (!s->swap_dev)
+        return sim_err_prefix(err, "config: swap_dev: ");
+    s->file_dev = dev_create("file", s->conf.file_dev_spec, s->rng, s->page_size, err);
+    if (!s->file_dev)
+        return sim_err_prefix(err, "config: file_dev: ");
     return 0;
 }
 
-/* Builds s from the config, in the order its parts depend on one another; -1 with err (and
- * s->err_kind SIM_ESYS when the failure was the machine's). sim_free frees what was built. */
-static int sim_init(sim_t *s, const json_t *cfg_in, const char *const *traces, int ntraces, char *err)
+/* Builds s from the config, in the order its parts depend on one another; SIM_EINPUT or
+ * SIM_ESYS (the machine's failure) with err. sim_free frees what was built. */
+static int sim_init(sim_t *s, const json_t *cfg_in, const char *const *traces, int ntraces, sim_err_t *err)
 {
     s->cfg = json_deep_copy(cfg_in);
     if (!s->cfg)
         xtrap_throw(SIM_ESYS, "out of memory (a copy of the config)");
-    if (config_validate(s->cfg, &s->conf, err))
-        return -1;
+    int rc;
+    if ((rc = config_validate(s->cfg, &s->conf, err)))
+        return rc;
     sim_settings(s);
-    if (sim_build_machine(s, err))
-        return -1;
+    if ((rc = sim_build_machine(s, err)))
+        return rc;
     frame_init(s);
     swap_init(s);
     shadow_init(&s->shadows, (uint64_t)s->conf.shadows_per_frame * s->nframes);
-    int rc = policy_create(s, s->conf.policy_spec, s->conf.cow_spec, err);
-    if (rc) {
-        if (rc == SIM_ESYS)
-            s->err_kind = SIM_ESYS;
-        return -1;
-    }
-    if ((rc = sched_setup(s, traces, ntraces, err))) {
-        s->err_kind = rc == SIM_ESYS ? SIM_ESYS : SIM_EINPUT;
-        return -1;
-    }
+    if ((rc = policy_create(s, s->conf.policy_spec, s->conf.cow_spec, err))
+        || (rc = sched_setup(s, traces, ntraces, err)))
+        return rc;
     stats_init(s);
     return 0;
 }
@@ -200,7 +181,7 @@ void sim_free(sim_t *s)
  * fsyncs it, renames it and fsyncs the directory, so that after a crash the result is either
  * absent or whole (never a 0-byte file that a resumed sweep takes for "done"). Failures are
  * the machine's: SIM_ESYS. */
-int sim_out_open(sim_out_t *o, const char *path, char *err)
+int sim_out_open(sim_out_t *o, const char *path, sim_err_t *err)
 {
     memset(o, 0, sizeof *o);
     if (!path || !strcmp(path, "-")) {
@@ -212,10 +193,8 @@ int sim_out_open(sim_out_t *o, const char *path, char *err)
     if (!stat(path, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
         /* A device or a FIFO (-o /dev/null, /dev/stdout, a pipe): written in place. A
          * temporary file renamed over it would replace the device with a regular file. */
-        if (!(o->f = fopen(path, "w"))) {
-            snprintf(err, SIM_ERR_LEN, "%s: cannot open the output: %s", path, strerror(errno));
-            return SIM_ESYS;
-        }
+        if (!(o->f = fopen(path, "w")))
+            return sim_err_set(err, SIM_ESYS, "%s: cannot open the output: %s", path, strerror(errno));
         o->direct = 1;
         return 0;
     }
@@ -224,7 +203,7 @@ int sim_out_open(sim_out_t *o, const char *path, char *err)
     snprintf(o->tmp, n, "%s.tmp.%ld", path, (long)getpid());
     int fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
-        snprintf(err, SIM_ERR_LEN, "%s: cannot create the output: %s", path, strerror(errno));
+        sim_err_set(err, SIM_ESYS, "%s: cannot create the output: %s", path, strerror(errno));
         if (fd >= 0) {
             close(fd);
             unlink(o->tmp);
@@ -266,7 +245,7 @@ static int fsync_dir_of(const char *path)
     return rc;
 }
 
-int sim_out_commit(sim_out_t *o, const json_t *doc, char *err)
+int sim_out_commit(sim_out_t *o, const json_t *doc, sim_err_t *err)
 {
     int ok = !json_dumpf(doc, o->f, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) && fputc('\n', o->f) != EOF;
     if (!o->tmp) {                                   /* standard output, a device, a FIFO */
@@ -276,10 +255,10 @@ int sim_out_commit(sim_out_t *o, const json_t *doc, char *err)
             ok = 0;
         if (!ok) {
             if (o->direct)
-                snprintf(err, SIM_ERR_LEN, "%s: cannot write: %s", o->path, strerror(e ? e : EIO));
+                sim_err_set(err, SIM_ESYS, "%s: cannot write: %s", o->path, strerror(e ? e : EIO));
             else
-                snprintf(err, SIM_ERR_LEN, "cannot write results to standard output: %s",
-                         strerror(e ? e : EIO));
+                sim_err_set(err, SIM_ESYS, "cannot write results to standard output: %s",
+                            strerror(e ? e : EIO));
         }
         memset(o, 0, sizeof *o);
         return ok ? 0 : SIM_ESYS;
@@ -297,13 +276,13 @@ int sim_out_commit(sim_out_t *o, const json_t *doc, char *err)
         e = errno;
     }
     if (!ok) {
-        snprintf(err, SIM_ERR_LEN, "%s: cannot write: %s", o->path, strerror(e ? e : EIO));
+        sim_err_set(err, SIM_ESYS, "%s: cannot write: %s", o->path, strerror(e ? e : EIO));
         sim_out_abort(o);
         return SIM_ESYS;
     }
     if (fsync_dir_of(o->path)) {
-        snprintf(err, SIM_ERR_LEN, "%s: written, but its directory cannot be synced: %s", o->path,
-                 strerror(errno));
+        sim_err_set(err, SIM_ESYS, "%s: written, but its directory cannot be synced: %s", o->path,
+                    strerror(errno));
         free(o->tmp);
         o->tmp = NULL;
         return SIM_ESYS;
@@ -313,14 +292,14 @@ int sim_out_commit(sim_out_t *o, const json_t *doc, char *err)
     return 0;
 }
 
-int sim_out_write(const json_t *doc, const char *path, char *err)
+int sim_out_write(const json_t *doc, const char *path, sim_err_t *err)
 {
     sim_out_t o;
     int rc = sim_out_open(&o, path, err);
     return rc ? rc : sim_out_commit(&o, doc, err);
 }
 
-int sim_run(sim_t *s, char *err)
+int sim_run(sim_t *s, sim_err_t *err)
 {
     SIM_ASSERT(s, !s->finished);
     int rc = sched_run(s, err);
@@ -336,14 +315,13 @@ json_t *sim_results(const sim_t *s)
 
 /* sim_run with the error trap (xalloc.h): out of memory or an overflow of simulated time
  * deep in a step comes back as its kind and message. */
-static int sim_run_caught(sim_t *s, char *err)
+static int sim_run_caught(sim_t *s, sim_err_t *err)
 {
     xtrap_t trap;
-    xtrap_push(&trap);
+    xtrap_push(&trap, err);                    /* a throw fills err */
     if (setjmp(trap.jb)) {
         xtrap_pop(&trap);
-        snprintf(err, SIM_ERR_LEN, "%s", trap.msg);
-        return trap.kind;
+        return err->kind;
     }
     int rc = sim_run(s, err);
     if (!rc)
@@ -353,17 +331,16 @@ static int sim_run_caught(sim_t *s, char *err)
 }
 
 int sim_run_to_file(const json_t *cfg, const char *const *traces, int ntraces, const char *path,
-                    progress_t *progress, char *err)
+                    progress_t *progress, sim_err_t *err)
 {
     sim_out_t out;
     int rc = sim_out_open(&out, path, err);       /* before the run: fail at once */
     if (rc)
         return rc;
-    rc = SIM_EINPUT;
-    sim_t *s = sim_create_kind(cfg, traces, ntraces, progress, err, &rc);
+    sim_t *s = sim_create_progress(cfg, traces, ntraces, progress, err);
     if (!s) {
         sim_out_abort(&out);
-        return rc;
+        return err->kind;
     }
     rc = sim_run_caught(s, err);
     if (!rc) {

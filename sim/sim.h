@@ -15,10 +15,9 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include "sim/base/err.h"
 #include "sim/base/types.h"
 #include "config.h"
-
-#define SIM_ERR_LEN 1024
 #define PAGESIM_SCHEMA 1   /* results schema version; results/README.md documents it */
 
 typedef struct sim sim_t;
@@ -26,19 +25,17 @@ typedef struct sim sim_t;
 /* config_defaults, config_set, config_load_file: config.h */
 
 /* Creates a run of the config over the given trace files (or, with cfg "workload", a
- * synthetic workload). NULL with err on bad config or unreadable input. */
-sim_t *sim_create(const json_t *cfg, const char *const *traces, int ntraces, char *err);
+ * synthetic workload). NULL with err: its kind SIM_EINPUT on bad config or unreadable input,
+ * SIM_ESYS when the machine failed (out of memory, no room for OPT's table: types.h). */
+sim_t *sim_create(const json_t *cfg, const char *const *traces, int ntraces, sim_err_t *err);
 /* The same, reporting its passes (OPT's next-use pass, rr's pass that finds the processes,
  * and later sim_run's) on a progress line (progress.h; NULL: none). The results are the same
  * bytes with progress or without. */
 struct progress;
 sim_t *sim_create_progress(const json_t *cfg, const char *const *traces, int ntraces,
-                           struct progress *progress, char *err);
-/* The same; on failure *kind (if not NULL) is SIM_EINPUT or SIM_ESYS (types.h). */
-sim_t *sim_create_kind(const json_t *cfg, const char *const *traces, int ntraces,
-                       struct progress *progress, char *err, int *kind);
+                           struct progress *progress, sim_err_t *err);
 /* Runs to the end. 0, or -1 with err (bad input met mid-trace: err names file and line). */
-int sim_run(sim_t *s, char *err);
+int sim_run(sim_t *s, sim_err_t *err);
 /* The results document (new reference). Valid after sim_run returned 0. */
 json_t *sim_results(const sim_t *s);
 void sim_free(sim_t *s);
@@ -49,10 +46,10 @@ void sim_free(sim_t *s);
  * and checked). 0, or SIM_EINPUT / SIM_ESYS (types.h) with err and no file.
  * progress: the CLI's progress line, or NULL (sweeps: their runs report nothing). */
 int sim_run_to_file(const json_t *cfg, const char *const *traces, int ntraces,
-                    const char *path, struct progress *progress, char *err);
+                    const char *path, struct progress *progress, sim_err_t *err);
 /* Writes a JSON document to path through a temporary file, fsync and rename ("-" or NULL:
  * standard output, flushed and checked). 0 or SIM_ESYS with err. */
-int sim_out_write(const json_t *doc, const char *path, char *err);
+int sim_out_write(const json_t *doc, const char *path, sim_err_t *err);
 /* The two halves of sim_out_write, for a writer that must know the output can be
  * created before long work: open creates PATH.tmp.PID next to PATH; commit writes doc,
  * fsyncs, renames into place and fsyncs the directory; abort removes the temporary file.
@@ -60,8 +57,8 @@ int sim_out_write(const json_t *doc, const char *path, char *err);
  * is written in place: a rename would replace it.
  * open and commit return 0 or SIM_ESYS with err (commit aborts on failure). */
 typedef struct sim_out { FILE *f; const char *path; char *tmp; int direct; } sim_out_t;
-int sim_out_open(sim_out_t *o, const char *path, char *err);
-int sim_out_commit(sim_out_t *o, const json_t *doc, char *err);
+int sim_out_open(sim_out_t *o, const char *path, sim_err_t *err);
+int sim_out_commit(sim_out_t *o, const json_t *doc, sim_err_t *err);
 void sim_out_abort(sim_out_t *o);
 
 #endif

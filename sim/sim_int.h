@@ -161,7 +161,6 @@ struct sim {
     uint64_t tl_refs, tl_faults, tl_evict;     /* counts at the start of the current interval */
     uint64_t tl_per_rec, tl_in_last;           /* intervals per timeline record (doubles at the cap), in the last */
     sim_time_t end_time;
-    int err_kind;         /* sim_create: SIM_ESYS when the failure was the machine's (xalloc.h) */
     int finished;
     sim_config_t conf;                /* the config, validated (config.h); at the end: the
                                          hot fields above keep their cache lines */

@@ -108,13 +108,11 @@ static void vma_unmap_range(sim_t *s, uint32_t mmi, vpn_t lo, vpn_t hi)
     }
 }
 
-static int vma_mmap(sim_t *s, proc_t *p, const wl_rec_t *r, char *err)
+static int vma_mmap(sim_t *s, proc_t *p, const wl_rec_t *r, sim_err_t *err)
 {
     mm_t *mm = &s->mms[p->mm];
-    if (!r->len) {
-        snprintf(err, SIM_ERR_LEN, "%s: mmap of length 0", WHERE(s));
-        return -1;
-    }
+    if (!r->len)
+        return sim_err_set(err, SIM_EINPUT, "%s: mmap of length 0", WHERE(s));
     vpn_t lo = r->addr >> s->page_shift, hi = (r->addr + r->len - 1) >> s->page_shift;
     hi++;
     vma_t v = {.start = lo, .end = hi, .prot = vma_prot_bits(r->prot)};
@@ -127,11 +125,9 @@ static int vma_mmap(sim_t *s, proc_t *p, const wl_rec_t *r, char *err)
     } else {
         v.obj = vma_file_obj(s, r->file ? r->file : "");
         v.pgoff = r->offset >> s->page_shift;
-        if (!(v.flags & VMA_SHARED) && (v.prot & PTE_WRITE) && s->nframes < 2) {
-            snprintf(err, SIM_ERR_LEN, "%s: a writable private file mapping needs at least 2 frames "
-                     "(its copy-on-write copies)", WHERE(s));
-            return -1;
-        }
+        if (!(v.flags & VMA_SHARED) && (v.prot & PTE_WRITE) && s->nframes < 2)
+            return sim_err_set(err, SIM_EINPUT, "%s: a writable private file mapping needs at least 2 frames "
+                               "(its copy-on-write copies)", WHERE(s));
     }
     mm->implicit = 0;
     vma_unmap_range(s, p->mm, lo, hi);                      /* MAP_FIXED replaces what was there */
@@ -191,17 +187,13 @@ static void vma_mm_teardown(sim_t *s, uint32_t mmi)
     vma_list_free(&mm->areas);
 }
 
-static int vma_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, char *err)
+static int vma_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, sim_err_t *err)
 {
-    if (s->nframes < 2) {
-        snprintf(err, SIM_ERR_LEN, "%s: fork needs at least 2 frames (a copy-on-write copy holds "
-                 "the shared page and the new one at once)", WHERE(s));
-        return -1;
-    }
-    if (u64map_find(&s->pid2proc, child_pid)) {
-        snprintf(err, SIM_ERR_LEN, "%s: fork: pid %u already exists", WHERE(s), proc_file_pid(s, child_pid, NULL));
-        return -1;
-    }
+    if (s->nframes < 2)
+        return sim_err_set(err, SIM_EINPUT, "%s: fork needs at least 2 frames (a copy-on-write copy holds "
+                           "the shared page and the new one at once)", WHERE(s));
+    if (u64map_find(&s->pid2proc, child_pid))
+        return sim_err_set(err, SIM_EINPUT, "%s: fork: pid %u already exists", WHERE(s), proc_file_pid(s, child_pid, NULL));
     proc_t *child = proc_get(s, child_pid);             /* may move s->procs */
     proc_t *parent = &s->procs[parent_idx];
     uint32_t pmi = parent->mm, cmi = child->mm;
@@ -249,7 +241,7 @@ static int vma_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, c
  * share a 2 MiB page) hardware and the kernel map that part with base pages (mixed page
  * sizes), which pagesim does not model: rather than let one area's rights decide for the
  * others and skip their references as protection faults, such a trace is refused. */
-static int vma_check_aligned(const sim_t *s, const wl_rec_t *r, char *err)
+static int vma_check_aligned(const sim_t *s, const wl_rec_t *r, sim_err_t *err)
 {
     if (s->page_size <= 4096 || r->type == WL_FORK || r->type == WL_EXEC || r->type == WL_EXIT ||
         !r->len)
@@ -260,23 +252,20 @@ static int vma_check_aligned(const sim_t *s, const wl_rec_t *r, char *err)
     static const char *const names[] = {[WL_MMAP] = "mmap", [WL_MUNMAP] = "munmap",
                                         [WL_MPROTECT] = "mprotect", [WL_BRK] = "brk"};
     const char *what = r->type < sizeof names / sizeof *names && names[r->type] ? names[r->type] : "area";
-    snprintf(err, SIM_ERR_LEN, "%s: %s at 0x%llx of length 0x%llx is not aligned to the "
-             "page size %u: pages larger than 4 KiB need areas aligned to them (mixed page "
-             "sizes are not modelled); use --page-size 4096 for this trace", WHERE(s), what, (unsigned long long)r->addr, (unsigned long long)r->len,
-             s->page_size);
-    return -1;
+    return sim_err_set(err, SIM_EINPUT, "%s: %s at 0x%llx of length 0x%llx is not aligned to the "
+                       "page size %u: pages larger than 4 KiB need areas aligned to them (mixed page "
+                       "sizes are not modelled); use --page-size 4096 for this trace", WHERE(s), what, (unsigned long long)r->addr, (unsigned long long)r->len,
+                       s->page_size);
 }
 
-int vma_event(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err)
+int vma_event(sim_t *s, cpu_t *c, const wl_rec_t *r, sim_err_t *err)
 {
     const char *where = WHERE(s);
     if (vma_check_aligned(s, r, err))
         return -1;
     proc_t *p = proc_get(s, r->pid);
-    if (p->state == P_EXITED) {
-        snprintf(err, SIM_ERR_LEN, "%s: pid %u has already exited", where, proc_file_pid(s, r->pid, NULL));
-        return -1;
-    }
+    if (p->state == P_EXITED)
+        return sim_err_set(err, SIM_EINPUT, "%s: pid %u has already exited", where, proc_file_pid(s, r->pid, NULL));
     switch (r->type) {
     case WL_MMAP:
         return vma_mmap(s, p, r, err);
@@ -307,7 +296,6 @@ int vma_event(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err)
         policy_proc(s, p->pid, REPL_PROC_EXIT);
         return 0;
     default:
-        snprintf(err, SIM_ERR_LEN, "%s: unknown record type %u", where, r->type);
-        return -1;
+        return sim_err_set(err, SIM_EINPUT, "%s: unknown record type %u", where, r->type);
     }
 }

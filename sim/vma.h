@@ -29,6 +29,6 @@ static inline const vma_t *vma_find(const mm_t *mm, vpn_t vpn)
 }
 /* An address-space event from the stream (mmap, munmap, mprotect, brk, fork, exec, exit):
  * 0, or -1 with err naming the record. */
-int vma_event(sim_t *s, cpu_t *c, const wl_rec_t *r, char *err);
+int vma_event(sim_t *s, cpu_t *c, const wl_rec_t *r, sim_err_t *err);
 
 #endif

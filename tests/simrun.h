@@ -38,23 +38,23 @@ static int simrun_child(const char *what, const char *trace, const char *const *
     }
     if (pid == 0) {
         alarm(timeout_s);
-        char err[SIM_ERR_LEN];
+        sim_err_t err = {0};
         json_t *cfg = config_defaults();
         for (int i = 0; sets && sets[i]; i++) {
             char key[128];
             const char *eq = strchr(sets[i], '=');
             snprintf(key, sizeof key, "%.*s", eq ? (int)(eq - sets[i]) : 0, sets[i]);
-            if (!eq || config_set(cfg, key, eq + 1, err)) {
-                fprintf(stderr, "%s: setting '%s': %s\n", what, sets[i], eq ? err : "not key=value");
+            if (!eq || config_set(cfg, key, eq + 1, &err)) {
+                fprintf(stderr, "%s: setting '%s': %s\n", what, sets[i], eq ? err.msg : "not key=value");
                 _exit(SIMRUN_SETUP);
             }
         }
         const char *traces[1] = {trace};
-        sim_t *s = sim_create(cfg, traces, 1, err);
-        if (!s || sim_run(s, err)) {
+        sim_t *s = sim_create(cfg, traces, 1, &err);
+        if (!s || sim_run(s, &err)) {
             FILE *f = fopen(out, "w");
             if (f) {
-                fputs(err, f);
+                fputs(err.msg, f);
                 fclose(f);
             }
             _exit(SIMRUN_INPUT);

@@ -24,7 +24,7 @@ static void tpath(char *buf, size_t n, const char *name)
 }
 
 /* Opens a file with the binary reader directly (independent of the format table). */
-static wl_t *open_bin(const char *path, char *err)
+static wl_t *open_bin(const char *path, sim_err_t *err)
 {
     wl_t *wl = calloc(1, sizeof *wl);
     snprintf(wl->path, sizeof wl->path, "%s", path);
@@ -35,7 +35,7 @@ static wl_t *open_bin(const char *path, char *err)
     }
     wl->ops = &wl_bin_ops;
     if (wl->ops->open(wl)) {
-        snprintf(err, WL_ERR_LEN, "%s", wl->err);
+        *err = wl->err;
         wl->ops = NULL;
         wl_close(wl);
         return NULL;
@@ -45,14 +45,14 @@ static wl_t *open_bin(const char *path, char *err)
 
 static int write_bin(const char *path, const wl_rec_t *r, size_t n)
 {
-    char err[WL_ERR_LEN];
+    sim_err_t err = {0};
     FILE *f = fopen(path, "wb");
-    wl_bin_writer_t *w = wl_bin_writer_open(f, err);
+    wl_bin_writer_t *w = wl_bin_writer_open(f, &err);
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++)
-        rc = wl_bin_write(w, &r[i], err);
+        rc = wl_bin_write(w, &r[i], &err);
     if (!rc)
-        rc = wl_bin_writer_finish(w, err);
+        rc = wl_bin_writer_finish(w, &err);
     wl_bin_writer_free(w);
     fclose(f);
     return rc;
@@ -121,11 +121,12 @@ static void test_records_round_trip(void)
 {
     enum { N = 20000 };
     static wl_rec_t recs[N];
-    char path[300], err[WL_ERR_LEN];
+    char path[300];
+    sim_err_t err = {0};
     size_t n = make_records(recs, N);
     tpath(path, sizeof path, "recs.pstb");
     CHECK_EQ(write_bin(path, recs, n), 0);
-    wl_t *wl = open_bin(path, err);
+    wl_t *wl = open_bin(path, &err);
     CHECK(wl != NULL);
     if (!wl)
         return;
@@ -153,13 +154,14 @@ static void test_fill(void)
 {
     enum { N = 20000 };
     static wl_rec_t recs[N], batch[200];
-    char path[300], err[WL_ERR_LEN];
+    char path[300];
+    sim_err_t err = {0};
     size_t n = make_records(recs, N);
     tpath(path, sizeof path, "fill.pstb");
     CHECK_EQ(write_bin(path, recs, n), 0);
     static const int sizes[] = { 1, 2, 7, 128, 200 };
     for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
-        wl_t *wl = open_bin(path, err);
+        wl_t *wl = open_bin(path, &err);
         CHECK(wl != NULL);
         if (!wl)
             return;
@@ -235,8 +237,8 @@ static void test_documented_bytes(void)
     unsigned char v3[sizeof expect];
     size_t n3 = to_version3(expect, sizeof expect, v3);
     write_bytes(path, v3, n3);
-    char err[WL_ERR_LEN];
-    wl_t *wl = open_bin(path, err);
+    sim_err_t err = {0};
+    wl_t *wl = open_bin(path, &err);
     CHECK(wl != NULL);
     if (wl) {
         wl_rec_t got[4];
@@ -292,7 +294,7 @@ static void test_text_writer(void)
 
 /* Opens and reads to the end, one record at a time (batch 0) or with wl_fill; returns 0
  * when everything was read, -1 with err otherwise. */
-static int read_all_by(const char *path, char *err, size_t *count, int batch)
+static int read_all_by(const char *path, sim_err_t *err, size_t *count, int batch)
 {
     wl_t *wl = open_bin(path, err);
     *count = 0;
@@ -303,27 +305,29 @@ static int read_all_by(const char *path, char *err, size_t *count, int batch)
     while ((got = batch ? wl_fill(wl, r, batch) : wl_next(wl, r)) > 0)
         *count += batch ? (size_t)got : 1;
     if (got < 0)
-        snprintf(err, WL_ERR_LEN, "%s", wl->err);
+        *err = wl->err;
     wl_close(wl);
     return got;
 }
 
 /* Both ways must read the same records before the same error. */
-static int read_all(const char *path, char *err, size_t *count)
+static int read_all(const char *path, sim_err_t *err, size_t *count)
 {
-    char err2[WL_ERR_LEN] = "";
+    sim_err_t err2 = {0};
     size_t count2;
     int rc = read_all_by(path, err, count, 0);
-    CHECK_EQ(read_all_by(path, err2, &count2, 64), rc);
+    CHECK_EQ(read_all_by(path, &err2, &count2, 64), rc);
     CHECK_EQ(count2, *count);
-    if (rc < 0)
-        CHECK_STR(err2, err);
+    if (rc < 0) {
+        CHECK_STR(err2.msg, err->msg);
+        CHECK_EQ(err2.kind, err->kind);
+    }
     return rc;
 }
 
 /* Reads to the end with want_runs, expanding no run (as a replay from the summaries does):
  * 0 or -1 with err. */
-static int read_summaries(const char *path, char *err)
+static int read_summaries(const char *path, sim_err_t *err)
 {
     wl_t *wl = open_bin(path, err);
     if (!wl)
@@ -333,7 +337,7 @@ static int read_summaries(const char *path, char *err)
     int got;
     while ((got = wl_fill(wl, r, 64)) > 0) {}
     if (got < 0)
-        snprintf(err, WL_ERR_LEN, "%s", wl->err);
+        *err = wl->err;
     wl_close(wl);
     return got;
 }
@@ -359,7 +363,8 @@ static void test_event_bytes(void)
         0x94, 0x46, 0xcd, 0xe0,
         0x00, 0x04,
     };
-    char path[300], err[WL_ERR_LEN];
+    char path[300];
+    sim_err_t err = {0};
     unsigned char file[256];
     tpath(path, sizeof path, "events.pstb");
     CHECK_EQ(write_bin(path, r, 4), 0);
@@ -368,7 +373,7 @@ static void test_event_bytes(void)
     fclose(f);
     CHECK_EQ(n, sizeof expect);
     CHECK(n == sizeof expect && !memcmp(file, expect, n));
-    wl_t *wl = open_bin(path, err);
+    wl_t *wl = open_bin(path, &err);
     CHECK(wl != NULL);
     if (wl) {
         wl_rec_t got[8];
@@ -383,13 +388,13 @@ static void test_event_bytes(void)
     size_t n2 = to_version3(expect, sizeof expect, v2);
     size_t count;
     write_bytes(path, v2, n2);                     /* version 3 (no checksum) reads alike */
-    CHECK_EQ(read_all(path, err, &count), 0);
+    CHECK_EQ(read_all(path, &err, &count), 0);
     CHECK_EQ(count, 4);
     v2[4] = 2;
     write_bytes(path, v2, n2);
-    CHECK_EQ(read_all(path, err, &count), -1);
+    CHECK_EQ(read_all(path, &err, &count), -1);
     CHECK_EQ(count, 2);                            /* fork and exit read */
-    CHECK(strstr(err, "events.pstb: record 3: corrupt binary trace: a wait in a version 2 trace") != NULL);
+    CHECK(strstr(err.msg, "events.pstb: record 3: corrupt binary trace: a wait in a version 2 trace") != NULL);
     /* version 2 without the waits: 2 items, T 97 9f, X 07 08 08, end 2 */
     static const unsigned char v2ok[] = {
         0x50, 0x53, 0x54, 0x42, 0x02, 0x00, 0x00, 0x00,
@@ -401,7 +406,7 @@ static void test_event_bytes(void)
         0x00, 0x02,
     };
     write_bytes(path, v2ok, sizeof v2ok);
-    CHECK_EQ(read_all(path, err, &count), 0);
+    CHECK_EQ(read_all(path, &err, &count), 0);
     CHECK_EQ(count, 2);
 }
 
@@ -410,7 +415,8 @@ static void test_header_and_truncation(void)
     enum { N = 3000 };
     static wl_rec_t recs[N];
     static unsigned char file[1 << 20];
-    char path[300], bad[300], err[WL_ERR_LEN];
+    char path[300], bad[300];
+    sim_err_t err = {0};
     size_t n = make_records(recs, N), count;
     tpath(path, sizeof path, "t.pstb");
     tpath(bad, sizeof bad, "bad.pstb");
@@ -419,49 +425,49 @@ static void test_header_and_truncation(void)
     size_t len = fread(file, 1, sizeof file, f);
     fclose(f);
     CHECK(len > 100 && len < sizeof file);
-    CHECK_EQ(read_all(path, err, &count), 0);
+    CHECK_EQ(read_all(path, &err, &count), 0);
     CHECK_EQ(count, n);
 
     file[3] = 'X';                                  /* bad magic */
     write_bytes(bad, file, len);
-    CHECK_EQ(read_all(bad, err, &count), -1);
-    CHECK(strstr(err, "not a pagesim binary trace") != NULL);
+    CHECK_EQ(read_all(bad, &err, &count), -1);
+    CHECK(strstr(err.msg, "not a pagesim binary trace") != NULL);
     file[3] = 'B';
 
     file[4] = 5;                                    /* a future version */
     write_bytes(bad, file, len);
-    CHECK_EQ(read_all(bad, err, &count), -1);
-    CHECK(strstr(err, "version 5 is not supported") != NULL);
+    CHECK_EQ(read_all(bad, &err, &count), -1);
+    CHECK(strstr(err.msg, "version 5 is not supported") != NULL);
     file[4] = 4;
 
     file[5] = 1;                                    /* unknown flags */
     write_bytes(bad, file, len);
-    CHECK_EQ(read_all(bad, err, &count), -1);
-    CHECK(strstr(err, "unknown flags") != NULL);
+    CHECK_EQ(read_all(bad, &err, &count), -1);
+    CHECK(strstr(err.msg, "unknown flags") != NULL);
     file[5] = 0;
 
     /* Cut anywhere: header, header only, inside the frame, inside the checksum. */
     const size_t cuts[] = { 0, 5, 8, 9, 20, len / 2, len - 5, len - 1 };
     for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
         write_bytes(bad, file, cuts[i]);
-        err[0] = 0;
-        CHECK_EQ(read_all(bad, err, &count), -1);
+        err.msg[0] = 0;
+        CHECK_EQ(read_all(bad, &err, &count), -1);
         if (cuts[i] >= 4)
-            CHECK(strstr(err, "truncated") != NULL);
-        if (cuts[i] >= 4 && !strstr(err, "truncated"))
-            fprintf(stderr, "cut at %zu: %s\n", cuts[i], err);
+            CHECK(strstr(err.msg, "truncated") != NULL);
+        if (cuts[i] >= 4 && !strstr(err.msg, "truncated"))
+            fprintf(stderr, "cut at %zu: %s\n", cuts[i], err.msg);
     }
 
     /* A flipped bit in the middle: zstd's checksum (or the decoder) must notice. */
     file[len / 2] ^= 0x10;
     write_bytes(bad, file, len);
-    CHECK_EQ(read_all(bad, err, &count), -1);
+    CHECK_EQ(read_all(bad, &err, &count), -1);
     file[len / 2] ^= 0x10;
 
     /* Garbage after the end record. */
     memcpy(file + len, "PSTB", 4);
     write_bytes(bad, file, len + 4);
-    CHECK_EQ(read_all(bad, err, &count), -1);
+    CHECK_EQ(read_all(bad, &err, &count), -1);
 }
 
 /* A generated trace shaped like a real one: 4 processes, each mixing instruction fetches
@@ -469,10 +475,11 @@ static void test_header_and_truncation(void)
 static void test_size_ratio(void)
 {
     enum { N = 300000 };
-    char path[300], err[WL_ERR_LEN];
+    char path[300];
+    sim_err_t err = {0};
     tpath(path, sizeof path, "gen.pstb");
     FILE *bf = fopen(path, "wb"), *tf = tmpfile();
-    wl_bin_writer_t *w = wl_bin_writer_open(bf, err);
+    wl_bin_writer_t *w = wl_bin_writer_open(bf, &err);
     uint64_t x = 1234567, pc[4] = { 0 }, arr[4] = { 0 };
     int rc = 0;
     for (int i = 0; i < N; i++) {
@@ -495,9 +502,9 @@ static void test_size_ratio(void)
             r.addr = 0x7f0000000000ull + (x % 65536 & ~7ull);
             break;
         }
-        rc |= wl_bin_write(w, &r, err) | wl_write_text(tf, &r);
+        rc |= wl_bin_write(w, &r, &err) | wl_write_text(tf, &r);
     }
-    rc |= wl_bin_writer_finish(w, err);
+    rc |= wl_bin_writer_finish(w, &err);
     wl_bin_writer_free(w);
     CHECK_EQ(rc, 0);
     long bin = ftell(bf), text = ftell(tf);
@@ -507,7 +514,7 @@ static void test_size_ratio(void)
            N, text, bin, 100.0 * bin / text, (double)bin / N);
     CHECK(bin * 5 < text);
     size_t count;
-    CHECK_EQ(read_all(path, err, &count), 0);
+    CHECK_EQ(read_all(path, &err, &count), 0);
     CHECK_EQ(count, N);
 }
 
@@ -557,16 +564,17 @@ static void test_runs(void)
 {
     enum { N = 60000 };
     static wl_rec_t recs[N], batch[128], ex[WL_RUN_MAX];
-    char path[300], err[WL_ERR_LEN];
+    char path[300];
+    sim_err_t err = {0};
     size_t n = make_program(recs, N);
     tpath(path, sizeof path, "runs.pstb");
     CHECK_EQ(write_bin(path, recs, n), 0);
     size_t count;
-    CHECK_EQ(read_all(path, err, &count), 0);
+    CHECK_EQ(read_all(path, &err, &count), 0);
     CHECK_EQ(count, n);
     static const int sizes[] = { 1, 3, 128 };
     for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
-        wl_t *wl = open_bin(path, err);
+        wl_t *wl = open_bin(path, &err);
         CHECK(wl != NULL);
         if (!wl)
             return;
@@ -639,20 +647,21 @@ static void test_run_bytes(void)
         0xe1, 0x1e, 0xc3, 0xb2,
         0x00, 0x0a,
     };
-    char in[300], out[300], bad[300], err[WL_ERR_LEN];
+    char in[300], out[300], bad[300];
+    sim_err_t err = {0};
     unsigned char file[256];
     tpath(in, sizeof in, "run.txt");
     tpath(out, sizeof out, "run.pstb");
     tpath(bad, sizeof bad, "run_bad.pstb");
     write_bytes(in, text_in, sizeof text_in - 1);
-    CHECK_EQ(wl_convert(in, NULL, "binary", out, err), 0);
+    CHECK_EQ(wl_convert(in, NULL, "binary", out, &err), 0);
     FILE *f = fopen(out, "rb");
     size_t n = f ? fread(file, 1, sizeof file, f) : 0;
     if (f)
         fclose(f);
     CHECK_EQ(n, sizeof expect);
     CHECK(n == sizeof expect && !memcmp(file, expect, n));
-    json_t *j = wl_info(out, NULL, 12, err);       /* info counts runs and their records */
+    json_t *j = wl_info(out, NULL, 12, &err);       /* info counts runs and their records */
     CHECK(j != NULL);
     if (j) {
         CHECK_EQ(json_integer_value(json_object_get(j, "references")), 10);
@@ -692,26 +701,26 @@ static void test_run_bytes(void)
         copy[damage[i].at] = damage[i].to;
         write_bytes(bad, copy, n3);
         size_t count;
-        err[0] = 0;
-        CHECK_EQ(read_all(bad, err, &count), -1);
-        if (!strstr(err, damage[i].msg))
+        err.msg[0] = 0;
+        CHECK_EQ(read_all(bad, &err, &count), -1);
+        if (!strstr(err.msg, damage[i].msg))
             fprintf(stderr, "damage %zu (byte %zu = 0x%02x): '%s', expected '%s'\n", i,
-                    damage[i].at, damage[i].to, err, damage[i].msg);
-        CHECK(strstr(err, damage[i].msg) != NULL);
-        CHECK(strstr(err, "run_bad.pstb: record 3: ") != NULL);   /* the run's first record */
-        CHECK_EQ(read_summaries(bad, err), -1);   /* even when no run is expanded */
+                    damage[i].at, damage[i].to, err.msg, damage[i].msg);
+        CHECK(strstr(err.msg, damage[i].msg) != NULL);
+        CHECK(strstr(err.msg, "run_bad.pstb: record 3: ") != NULL);   /* the run's first record */
+        CHECK_EQ(read_summaries(bad, &err), -1);   /* even when no run is expanded */
         memcpy(copy, expect, sizeof expect);
         copy[damage[i].at] = damage[i].to;
         write_bytes(bad, copy, sizeof expect);
-        CHECK_EQ(read_all(bad, err, &count), -1);
-        CHECK(strstr(err, "run_bad.pstb: record 1: corrupt binary trace: chunk checksum mismatch") != NULL);
+        CHECK_EQ(read_all(bad, &err, &count), -1);
+        CHECK(strstr(err.msg, "run_bad.pstb: record 1: corrupt binary trace: chunk checksum mismatch") != NULL);
         CHECK_EQ(count, 0);
     }
 }
 
 /* Runs the engine over path (4 frames, a 4-entry TLB): the results as canonical JSON text
  * (caller frees), or NULL when the engine refused the input (its message in err). */
-static char *engine_run(const char *path, const char *policy, const char *schedule, char *err)
+static char *engine_run(const char *path, const char *policy, const char *schedule, sim_err_t *err)
 {
     json_t *cfg = config_defaults();
     char *out = NULL;
@@ -719,7 +728,7 @@ static char *engine_run(const char *path, const char *policy, const char *schedu
     if (config_set(cfg, "policy", policy, err) || config_set(cfg, "frames", "4", err) ||
         config_set(cfg, "tlb.entries", "4", err) || config_set(cfg, "schedule", schedule, err) ||
         config_set(cfg, "interval", "0", err)) {
-        fprintf(stderr, "engine_run: config: %s\n", err);
+        fprintf(stderr, "engine_run: config: %s\n", err->msg);
         goto done;
     }
     const char *traces[1] = { path };
@@ -744,12 +753,13 @@ static void test_damaged_run_column(void)
     static const char text_in[] =
         "X 0x2000:4 7\nR 0x1000:8 7\nX 0x2004:4 7\nR 0x1008:8 7\nX 0x2008:4 7\n"
         "W 0x1010:8 7\nX 0x200c:4 7\nR 0x1018:8 7\nX 0x2010:4 7\nR 0x1020:8 7\n";
-    char in[300], ok[300], bad[300], err[SIM_ERR_LEN];
+    char in[300], ok[300], bad[300];
+    sim_err_t err = {0};
     tpath(in, sizeof in, "f10.txt");
     tpath(ok, sizeof ok, "f10.pstb");
     tpath(bad, sizeof bad, "f10_bad.pstb");
     write_bytes(in, text_in, sizeof text_in - 1);
-    CHECK_EQ(wl_convert(in, NULL, "binary", ok, err), 0);
+    CHECK_EQ(wl_convert(in, NULL, "binary", ok, &err), 0);
     unsigned char v4[128], v3[128], copy[128];
     FILE *f = fopen(ok, "rb");
     size_t n = f ? fread(v4, 1, sizeof v4, f) : 0;
@@ -774,13 +784,13 @@ static void test_damaged_run_column(void)
             write_bytes(bad, copy, len);
             for (const repl_ops_t *const *p = repl_registry; *p; p++)
                 for (int sched = 0; sched < 2 - !!((*p)->flags & REPL_NEEDS_NEXT_USE); sched++) {
-                    err[0] = 0;
+                    err.msg[0] = 0;
                     const char *sc = sched ? "rr" : "trace";
-                    char *res = engine_run(bad, (*p)->name, sc, err);
+                    char *res = engine_run(bad, (*p)->name, sc, &err);
                     if (d == 1 && version == 3) {
                         /* undetectable without a checksum: it must then change nothing */
                         write_bytes(bad, v3, n3);
-                        char *want = engine_run(bad, (*p)->name, sc, err);
+                        char *want = engine_run(bad, (*p)->name, sc, &err);
                         write_bytes(bad, copy, len);
                         CHECK(!res || (want && !strcmp(res, want)));
                         free(want);
@@ -791,17 +801,17 @@ static void test_damaged_run_column(void)
                         fprintf(stderr, "damaged run (byte %zu, version %d) accepted by %s/%s\n",
                                 dmg[d].at, version, (*p)->name, sc);
                     CHECK(res == NULL);
-                    if (!strstr(err, version == 3 ? "f10_bad.pstb: record 3: corrupt binary trace"
+                    if (!strstr(err.msg, version == 3 ? "f10_bad.pstb: record 3: corrupt binary trace"
                                                   : "f10_bad.pstb: record 1: corrupt binary trace"))
-                        fprintf(stderr, "%s/%s: %s\n", (*p)->name, sc, err);
-                    CHECK(strstr(err, version == 3 ? "f10_bad.pstb: record 3: corrupt binary trace"
+                        fprintf(stderr, "%s/%s: %s\n", (*p)->name, sc, err.msg);
+                    CHECK(strstr(err.msg, version == 3 ? "f10_bad.pstb: record 3: corrupt binary trace"
                                                    : "f10_bad.pstb: record 1: corrupt binary trace"));
                     free(res);
                 }
             if (d == 1 && version == 3)
                 continue;
-            CHECK_EQ(read_summaries(bad, err), -1);
-            CHECK(wl_info(bad, NULL, 12, err) == NULL);
+            CHECK_EQ(read_summaries(bad, &err), -1);
+            CHECK(wl_info(bad, NULL, 12, &err) == NULL);
         }
 }
 
@@ -825,7 +835,8 @@ static void test_bit_flips(void)
     enum { NPROG = 400 };
     static wl_rec_t prog[NPROG];
     static unsigned char file[1 << 16], copy[1 << 16];
-    char in[300], ok[300], bad[300], err[SIM_ERR_LEN];
+    char in[300], ok[300], bad[300];
+    sim_err_t err = {0};
     tpath(in, sizeof in, "flip.txt");
     tpath(ok, sizeof ok, "flip.pstb");
     tpath(bad, sizeof bad, "flip_bad.pstb");
@@ -840,7 +851,7 @@ static void test_bit_flips(void)
                 snprintf(in, sizeof in, "%s/bin_all.txt", TEST_DATA_DIR);
             else
                 write_bytes(in, texts[t], strlen(texts[t]));
-            CHECK_EQ(wl_convert(in, NULL, "binary", ok, err), 0);
+            CHECK_EQ(wl_convert(in, NULL, "binary", ok, &err), 0);
         }
         FILE *f = fopen(ok, "rb");
         size_t len = f ? fread(file, 1, sizeof file, f) : 0;
@@ -850,9 +861,9 @@ static void test_bit_flips(void)
         char *want[3];
         write_bytes(bad, file, len);          /* results name the trace: the same path */
         for (int k = 0; k < 3; k++) {
-            want[k] = engine_run(bad, runs[k][0], runs[k][1], err);
+            want[k] = engine_run(bad, runs[k][0], runs[k][1], &err);
             if (!want[k])
-                fprintf(stderr, "trace %zu, %s/%s: %s\n", t, runs[k][0], runs[k][1], err);
+                fprintf(stderr, "trace %zu, %s/%s: %s\n", t, runs[k][0], runs[k][1], err.msg);
             CHECK(want[k] != NULL);
         }
         for (size_t at = 0; at < len; at++)
@@ -862,12 +873,12 @@ static void test_bit_flips(void)
                 write_bytes(bad, copy, len);
                 flips++;
                 size_t count;
-                int plain = read_all(bad, err, &count), sum = read_summaries(bad, err);
+                int plain = read_all(bad, &err, &count), sum = read_summaries(bad, &err);
                 int acc = plain == 0 || sum == 0;
                 for (int k = 0; k < 3; k++) {
                     if (k && (at + (size_t)bit) % 3)    /* LFU and rr on a third of them */
                         continue;
-                    char *res = engine_run(bad, runs[k][0], runs[k][1], err);
+                    char *res = engine_run(bad, runs[k][0], runs[k][1], &err);
                     if (res) {
                         acc = 1;
                         differ += !want[k] || strcmp(res, want[k]) != 0;
@@ -895,10 +906,11 @@ static void test_version1(void)
         0x02, 0x02, 0x00, 0xb1, 0x01, 0x02, 0x00, 0x00, 0x02, 0x01, 0x00, 0x04, 0x00, 0x00,
         0x02, 0x00, 0x07, 0x08, 0x00, 0x02,
     };
-    char path[300], err[WL_ERR_LEN];
+    char path[300];
+    sim_err_t err = {0};
     tpath(path, sizeof path, "v1.pstb");
     write_bytes(path, v1, sizeof v1);
-    wl_t *wl = open_bin(path, err);
+    wl_t *wl = open_bin(path, &err);
     CHECK(wl != NULL);
     if (!wl)
         return;
@@ -939,14 +951,15 @@ static int count_tmp_files(void)
 /* Canonical text -> binary -> text is the identity; binary is auto-detected. */
 static void test_convert(void)
 {
-    char fixture[300], bin[300], back[300], err[WL_ERR_LEN] = "";
+    char fixture[300], bin[300], back[300];
+    sim_err_t err = {0};
     snprintf(fixture, sizeof fixture, "%s/bin_all.txt", TEST_DATA_DIR);
     tpath(bin, sizeof bin, "all.pstb");
     tpath(back, sizeof back, "all.txt");
-    CHECK_EQ(wl_convert(fixture, NULL, "binary", bin, err), 0);
-    CHECK_STR(err, "");
-    CHECK_EQ(wl_convert(bin, NULL, "text", back, err), 0);   /* auto-detected */
-    CHECK_STR(err, "");
+    CHECK_EQ(wl_convert(fixture, NULL, "binary", bin, &err), 0);
+    CHECK_STR(err.msg, "");
+    CHECK_EQ(wl_convert(bin, NULL, "text", back, &err), 0);   /* auto-detected */
+    CHECK_STR(err.msg, "");
     char *a = NULL, *b = NULL;
     size_t la = 0, lb = 0;
     CHECK_EQ(read_file(fixture, &a, &la), 0);
@@ -956,7 +969,7 @@ static void test_convert(void)
     free(b);
     b = NULL;
     /* text -> text is the identity on canonical text too */
-    CHECK_EQ(wl_convert(fixture, "text", "text", back, err), 0);
+    CHECK_EQ(wl_convert(fixture, "text", "text", back, &err), 0);
     CHECK_EQ(read_file(back, &b, &lb), 0);
     CHECK_STR(b, a);
     free(a);
@@ -969,25 +982,26 @@ static void test_convert(void)
     CHECK_EQ(read_file(bin, &a, &la), 0);
     write_bytes(trunc, a, la - 3);
     free(a);
-    CHECK_EQ(wl_convert(trunc, "binary", "text", out, err), -1);
-    CHECK(strstr(err, "truncated") != NULL);
+    CHECK_EQ(wl_convert(trunc, "binary", "text", out, &err), -1);
+    CHECK(strstr(err.msg, "truncated") != NULL);
     CHECK(access(out, F_OK) != 0);
     CHECK_EQ(count_tmp_files(), 0);
-    CHECK_EQ(wl_convert(fixture, NULL, "pdf", out, err), -1);
-    CHECK(strstr(err, "unknown output format") != NULL);
+    CHECK_EQ(wl_convert(fixture, NULL, "pdf", out, &err), -1);
+    CHECK(strstr(err.msg, "unknown output format") != NULL);
 }
 
 /* Any reader -> binary -> text equals reader -> text (a lackey excerpt of the bundled trace). */
 static void test_convert_lackey(void)
 {
-    char fixture[300], bin[300], t1[300], t2[300], err[WL_ERR_LEN] = "";
+    char fixture[300], bin[300], t1[300], t2[300];
+    sim_err_t err = {0};
     snprintf(fixture, sizeof fixture, "%s/bin_lackey.txt", TEST_DATA_DIR);
     tpath(bin, sizeof bin, "lackey.pstb");
     tpath(t1, sizeof t1, "lackey1.txt");
     tpath(t2, sizeof t2, "lackey2.txt");
-    CHECK_EQ(wl_convert(fixture, "lackey", "text", t1, err), 0);
-    CHECK_EQ(wl_convert(fixture, "lackey", "binary", bin, err), 0);
-    CHECK_EQ(wl_convert(bin, NULL, "text", t2, err), 0);
+    CHECK_EQ(wl_convert(fixture, "lackey", "text", t1, &err), 0);
+    CHECK_EQ(wl_convert(fixture, "lackey", "binary", bin, &err), 0);
+    CHECK_EQ(wl_convert(bin, NULL, "text", t2, &err), 0);
     char *a = NULL, *b = NULL;
     size_t la = 0, lb = 0;
     CHECK_EQ(read_file(t1, &a, &la), 0);
@@ -1042,11 +1056,11 @@ static void test_cli(void)
  *   forks 2, execs 1, exits 3, waits 2 ("wait 1 3" and "wait 1"). */
 static void check_info(const char *path, const char *fmt)
 {
-    char err[WL_ERR_LEN] = "";
-    json_t *j = wl_info(path, NULL, 12, err);
+    sim_err_t err = {0};
+    json_t *j = wl_info(path, NULL, 12, &err);
     CHECK(j != NULL);
     if (!j) {
-        fprintf(stderr, "wl_info: %s\n", err);
+        fprintf(stderr, "wl_info: %s\n", err.msg);
         return;
     }
 #define G(k) json_integer_value(json_object_get(j, k))
@@ -1074,14 +1088,15 @@ static void check_info(const char *path, const char *fmt)
 
 static void test_info(void)
 {
-    char fixture[300], bin[300], err[WL_ERR_LEN];
+    char fixture[300], bin[300];
+    sim_err_t err = {0};
     snprintf(fixture, sizeof fixture, "%s/bin_all.txt", TEST_DATA_DIR);
     tpath(bin, sizeof bin, "info.pstb");
     check_info(fixture, "text");
-    CHECK_EQ(wl_convert(fixture, NULL, "binary", bin, err), 0);
+    CHECK_EQ(wl_convert(fixture, NULL, "binary", bin, &err), 0);
     check_info(bin, "binary");
     /* 1 MiB pages: pid 3's 100000-byte write now stays in page 0, one page for 0x0 too */
-    json_t *j = wl_info(fixture, NULL, 20, err);
+    json_t *j = wl_info(fixture, NULL, 20, &err);
     CHECK(j != NULL);
     if (j) {
         /* pid 1: pages {0x4, 0x7f00000, 0x6} = 3 (0x600ff8:16 stays in 0x6); pid 2: {0x7f00000,

@@ -29,10 +29,10 @@ static gsl_rng *rng_new(unsigned long seed)
 
 static device_t *mk(const char *spec, gsl_rng *r)
 {
-    char err[SPEC_ERR_LEN] = "";
-    device_t *d = dev_create("swap", spec, r, 4096, err);
+    sim_err_t err = {0};
+    device_t *d = dev_create("swap", spec, r, 4096, &err);
     if (!d)
-        fprintf(stderr, "dev_create(%s): %s\n", spec, err);
+        fprintf(stderr, "dev_create(%s): %s\n", spec, err.msg);
     CHECK(d != NULL);
     return d;
 }
@@ -318,15 +318,15 @@ static void test_config(void)
 
 static void bad(const char *spec, const char *want1, const char *want2)
 {
-    char err[SPEC_ERR_LEN] = "";
+    sim_err_t err = {0};
     gsl_rng *r = rng_new(1);
-    device_t *d = dev_create("swap", spec, r, 4096, err);
+    device_t *d = dev_create("swap", spec, r, 4096, &err);
     CHECK(d == NULL);
-    if (!strstr(err, want1) || (want2 && !strstr(err, want2)) || strncmp(err, "swap device: ", 13))
-        fprintf(stderr, "spec '%s': unexpected message '%s'\n", spec, err);
-    CHECK(strstr(err, want1) != NULL);
-    CHECK(!want2 || strstr(err, want2) != NULL);
-    CHECK(!strncmp(err, "swap device: ", 13));
+    if (!strstr(err.msg, want1) || (want2 && !strstr(err.msg, want2)) || strncmp(err.msg, "swap device: ", 13))
+        fprintf(stderr, "spec '%s': unexpected message '%s'\n", spec, err.msg);
+    CHECK(strstr(err.msg, want1) != NULL);
+    CHECK(!want2 || strstr(err.msg, want2) != NULL);
+    CHECK(!strncmp(err.msg, "swap device: ", 13));
     dev_free(d);
     gsl_rng_free(r);
 }
@@ -358,19 +358,19 @@ static void test_bad(void)
 static int submits_before_overflow(const char *name, const char *spec, int max,
                                    const char *want_dev, const char *want_opt)
 {
-    char err[SPEC_ERR_LEN];
-    device_t *d = dev_create(name, spec, NULL, 4096, err);
+    sim_err_t err = {0};
+    device_t *d = dev_create(name, spec, NULL, 4096, &err);
     CHECK(d != NULL);
     if (!d)
         return -1;
     xtrap_t trap;
     volatile int n = 0, thrown = 0;
-    xtrap_push(&trap);
+    xtrap_push(&trap, &err);
     if (setjmp(trap.jb)) {
         xtrap_pop(&trap);
         thrown = 1;
-        CHECK_EQ(trap.kind, SIM_EINPUT);
-        CHECK(strstr(trap.msg, want_dev) && strstr(trap.msg, want_opt));
+        CHECK_EQ(err.kind, SIM_EINPUT);
+        CHECK(strstr(err.msg, want_dev) && strstr(err.msg, want_opt));
     } else {
         sim_time_t last = 0;
         for (; n < max; n++) {

@@ -1156,17 +1156,18 @@ static void test_regressions(void)
  * repair and expect silence. */
 static void test_check_detects(void)
 {
-    char path[300], err[SIM_ERR_LEN], msg[512];
+    char path[300], msg[512];
+    sim_err_t err = {0};
     snprintf(path, sizeof path, "%s/check.txt", tmpdir);
     write_file(path, "W 0x0\nW 0x1000\nR 0x2000\nW 0x3000\nR 0x0\nR 0x1000\n");
     json_t *cfg = config_defaults();
     const char *traces[1] = {path};
-    sim_t *s = sim_create(cfg, traces, 1, err);
+    sim_t *s = sim_create(cfg, traces, 1, &err);
     json_decref(cfg);
     CHECK(s != NULL);
     if (!s)
         return;
-    CHECK_EQ(sim_run(s, err), 0);
+    CHECK_EQ(sim_run(s, &err), 0);
     CHECK_EQ(check_all(s, msg, sizeof msg), 0);
     tlb_t *t = &s->cpus[0].tlb;
     tlb_entry_t *w = NULL;                       /* a cached writable translation */
@@ -1221,55 +1222,56 @@ static void rm_tmpdir(void)
  * setting (-1), an output that cannot be written and out of memory the machine's (-2). */
 static void test_error_kinds(void)
 {
-    char err[SIM_ERR_LEN], trace[512], out[512];
+    sim_err_t err = {0};
+    char trace[512], out[512];
     snprintf(trace, sizeof trace, "%s/kinds.txt", tmpdir);
     write_file(trace, "W 0x1000\nW 0x2000\nW 0x3000\nR 0x1000\nR 0x2000\nR 0x3000\n");
     const char *const tr[] = {trace};
-    int kind = 0;
-
     json_t *cfg = config_defaults();
-    CHECK(!config_set(cfg, "frames", "4294967294", err));
-    CHECK(sim_create_kind(cfg, tr, 1, NULL, err, &kind) == NULL);
-    CHECK_EQ(kind, SIM_EINPUT);
-    CHECK(strstr(err, "frames 4294967294") != NULL);
+    CHECK(!config_set(cfg, "frames", "4294967294", &err));
+    CHECK(sim_create(cfg, tr, 1, &err) == NULL);
+    CHECK_EQ(err.kind, SIM_EINPUT);
+    CHECK(strstr(err.msg, "frames 4294967294") != NULL);
     json_decref(cfg);
 
     cfg = config_defaults();
-    CHECK(!config_set(cfg, "tlb.entries", "16777216", err) && !config_set(cfg, "cpus", "1024", err));
-    CHECK(sim_create_kind(cfg, tr, 1, NULL, err, &kind) == NULL);
-    CHECK_EQ(kind, SIM_EINPUT);
-    CHECK(strstr(err, "--tlb or --cpus") != NULL);
+    CHECK(!config_set(cfg, "tlb.entries", "16777216", &err) && !config_set(cfg, "cpus", "1024", &err));
+    CHECK(sim_create(cfg, tr, 1, &err) == NULL);
+    CHECK_EQ(err.kind, SIM_EINPUT);
+    CHECK(strstr(err.msg, "--tlb or --cpus") != NULL);
     json_decref(cfg);
 
     cfg = config_defaults();
-    CHECK(!config_set(cfg, "costs.fault", "1.5s", err));
-    CHECK(sim_create_kind(cfg, tr, 1, NULL, err, &kind) == NULL);
-    CHECK(strstr(err, "costs.fault") != NULL);
+    CHECK(!config_set(cfg, "costs.fault", "1.5s", &err));
+    CHECK(sim_create(cfg, tr, 1, &err) == NULL);
+    CHECK_EQ(err.kind, SIM_EINPUT);
+    CHECK(strstr(err.msg, "costs.fault") != NULL);
     json_decref(cfg);
 
     snprintf(out, sizeof out, "%s/kinds.json", tmpdir);
     cfg = config_defaults();
-    CHECK(!config_set(cfg, "frames", "2", err) && !config_set(cfg, "swap_dev", "fixed:latency=5000000s", err));
-    CHECK_EQ(sim_run_to_file(cfg, tr, 1, out, NULL, err), SIM_EINPUT);
-    CHECK(strstr(err, "--swap-dev") != NULL);
+    CHECK(!config_set(cfg, "frames", "2", &err) && !config_set(cfg, "swap_dev", "fixed:latency=5000000s", &err));
+    CHECK_EQ(sim_run_to_file(cfg, tr, 1, out, NULL, &err), SIM_EINPUT);
+    CHECK(strstr(err.msg, "--swap-dev") != NULL);
     CHECK(access(out, F_OK) != 0);
     json_decref(cfg);
 
     snprintf(out, sizeof out, "%s/kinds.txt/r.json", tmpdir);     /* under a regular file */
     cfg = config_defaults();
-    CHECK_EQ(sim_run_to_file(cfg, tr, 1, out, NULL, err), SIM_ESYS);
-    CHECK(strstr(err, "cannot create the output") != NULL);
+    CHECK_EQ(sim_run_to_file(cfg, tr, 1, out, NULL, &err), SIM_ESYS);
+    CHECK(strstr(err.msg, "cannot create the output") != NULL);
     json_decref(cfg);
 
     /* The one out-of-memory path: a throw to the innermost trap with what and how much. */
     xtrap_t trap;
     volatile int thrown = 0;
-    xtrap_push(&trap);
+    sim_err_clear(&err);
+    xtrap_push(&trap, &err);                   /* a throw fills err */
     if (setjmp(trap.jb)) {
         xtrap_pop(&trap);
         thrown = 1;
-        CHECK_EQ(trap.kind, SIM_ESYS);
-        CHECK(strstr(trap.msg, "out of memory (") && strstr(trap.msg, "for a test"));
+        CHECK_EQ(err.kind, SIM_ESYS);
+        CHECK(strstr(err.msg, "out of memory (") && strstr(err.msg, "for a test"));
     } else {
         void *p = xcalloc(SIZE_MAX / 8, 16, "a test");
         free(p);

@@ -131,18 +131,19 @@ static void test_keys(void)
 
 static void test_nextuse(void)
 {
-    char path[512], err[WL_ERR_LEN];
+    char path[512];
+    sim_err_t err = {0};
     snprintf(path, sizeof path, "%s/nu.txt", tmpdir);
     /* t0 reads the file page F, t1 writes: copies F into A (F used at t1 as the source),
      * t2 reads A, t3 reads F through a second mapping */
     write_file(path, "mmap 1 0x10000 0x1000 rw- file:/f private\n"
                      "mmap 1 0x20000 0x1000 r-- file:/f private\n"
                      "R 0x10000\nW 0x10000\nR 0x10000\nR 0x20000\n");
-    wl_t *wl = wl_open(path, NULL, NULL, err);
+    wl_t *wl = wl_open(path, NULL, NULL, &err);
     CHECK(wl != NULL);
     if (!wl)
         return;
-    nextuse_t *nu = nu_build(wl, 12, NULL, err);
+    nextuse_t *nu = nu_build(wl, 12, NULL, &err);
     CHECK(nu != NULL);
     if (nu) {
         CHECK_EQ(nu_count(nu), 4);

@@ -112,7 +112,7 @@ static mrc_opt_t *opt_of(const vtime_t *next, size_t n, uint64_t max)
  * the message. */
 static json_t *compute(const mrc_opts_t *o, const char *path)
 {
-    sim_err_t err;
+    sim_err_t err = {0};
     json_t *d = mrc_compute(o, path, &err);
     CHECK(d != NULL);
     if (!d)
@@ -544,7 +544,7 @@ static long long faults_at(const json_t *doc, uint64_t frames)
 static void test_workload(const char *dir)
 {
     char pages[512], text[512];
-    sim_err_t err;
+    sim_err_t err = {0};
     snprintf(pages, sizeof pages, "%s/silber.pages", dir);
     snprintf(text, sizeof text, "%s/silber.txt", dir);
     write_file(pages, "7\n0\n1\n2\n0\n3\n0\n4\n2\n3\n0\n3\n2\n1\n2\n0\n1\n7\n0\n1\n");

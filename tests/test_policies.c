@@ -104,7 +104,7 @@ static int drv_is_dirty(void *eng, pfn_t pfn)
 }
 
 /* Creates the policy from a spec such as "clock:ref_on_load=0". 0, or -1 with err. */
-static int drv_init(drv_t *d, const char *spec, uint32_t nframes, unsigned long seed, char *err)
+static int drv_init(drv_t *d, const char *spec, uint32_t nframes, unsigned long seed, sim_err_t *err)
 {
     char name[64];
     json_t *params;
@@ -113,7 +113,7 @@ static int drv_init(drv_t *d, const char *spec, uint32_t nframes, unsigned long 
         return -1;
     d->ops = repl_find(name);
     if (!d->ops) {
-        snprintf(err, REPL_ERR_LEN, "no policy %s", name);
+        sim_err_set(err, SIM_EINPUT, "no policy %s", name);
         json_decref(params);
         return -1;
     }
@@ -291,9 +291,9 @@ static long run(const char *spec, uint32_t nframes, const uint32_t *s, size_t n,
                 unsigned long seed, uint32_t *victims, size_t *nvictims)
 {
     drv_t d;
-    char err[REPL_ERR_LEN] = "";
-    if (drv_init(&d, spec, nframes, seed, err)) {
-        fprintf(stderr, "run(%s): %s\n", spec, err);
+    sim_err_t err = {0};
+    if (drv_init(&d, spec, nframes, seed, &err)) {
+        fprintf(stderr, "run(%s): %s\n", spec, err.msg);
         drv_free(&d);
         return -1;
     }
@@ -359,42 +359,42 @@ static void test_registry(void)
 
 static void test_params(void)
 {
-    char err[REPL_ERR_LEN];
+    sim_err_t err = {0};
     drv_t d;
     for (const repl_ops_t *const *p = repl_registry; *p; p++) {
         char spec[96];
         snprintf(spec, sizeof spec, "%s:bogus=1", (*p)->name);
-        err[0] = '\0';
-        CHECK_EQ(drv_init(&d, spec, 4, 1, err), -1);
-        CHECK(strstr(err, "bogus") != NULL);
+        err.msg[0] = '\0';
+        CHECK_EQ(drv_init(&d, spec, 4, 1, &err), -1);
+        CHECK(strstr(err.msg, "bogus") != NULL);
         drv_free(&d);
         /* No params at all (NULL object) and an empty object are both fine. */
         repl_env_t env = {.nframes = 4, .rng = gsl_rng_alloc(gsl_rng_mt19937), .eng = NULL,
                           .test_clear_ref = drv_test_clear_ref, .is_dirty = drv_is_dirty};
         void *st = NULL;
-        CHECK_EQ((*p)->create(&env, NULL, &st, err), 0);
+        CHECK_EQ((*p)->create(&env, NULL, &st, &err), 0);
         if (st)
             (*p)->destroy(st);
         /* Zero frames is refused with a message, not an assertion. */
         env.nframes = 0;
-        err[0] = '\0';
+        err.msg[0] = '\0';
         st = NULL;
-        CHECK_EQ((*p)->create(&env, NULL, &st, err), -1);
-        CHECK(err[0] != '\0');
+        CHECK_EQ((*p)->create(&env, NULL, &st, &err), -1);
+        CHECK(err.msg[0] != '\0');
         gsl_rng_free(env.rng);
     }
-    CHECK_EQ(drv_init(&d, "clock:ref_on_load=0", 4, 1, err), 0);
+    CHECK_EQ(drv_init(&d, "clock:ref_on_load=0", 4, 1, &err), 0);
     drv_free(&d);
-    CHECK_EQ(drv_init(&d, "clock:ref_on_load=1", 4, 1, err), 0);
+    CHECK_EQ(drv_init(&d, "clock:ref_on_load=1", 4, 1, &err), 0);
     drv_free(&d);
-    CHECK_EQ(drv_init(&d, "clock:ref_on_load=2", 4, 1, err), -1);
-    CHECK(strstr(err, "ref_on_load") != NULL);
+    CHECK_EQ(drv_init(&d, "clock:ref_on_load=2", 4, 1, &err), -1);
+    CHECK(strstr(err.msg, "ref_on_load") != NULL);
     drv_free(&d);
-    CHECK_EQ(drv_init(&d, "clock:ref_on_load=yes", 4, 1, err), -1);
-    CHECK(strstr(err, "ref_on_load") != NULL);
+    CHECK_EQ(drv_init(&d, "clock:ref_on_load=yes", 4, 1, &err), -1);
+    CHECK(strstr(err.msg, "ref_on_load") != NULL);
     drv_free(&d);
-    CHECK_EQ(drv_init(&d, "clock:ref_on_load=1,hand=3", 4, 1, err), -1);
-    CHECK(strstr(err, "hand") != NULL);
+    CHECK_EQ(drv_init(&d, "clock:ref_on_load=1,hand=3", 4, 1, &err), -1);
+    CHECK(strstr(err.msg, "hand") != NULL);
     drv_free(&d);
 }
 
@@ -480,8 +480,8 @@ static void test_clock(void)
      * unmap 1: the hand moves to 2; 4 loads into the free frame, behind the hand: circle
      * 2 3 4. 5: the hand clears 2, 3, 4 and evicts 2; 5 takes its place, hand on 3. */
     drv_t d;
-    char err[REPL_ERR_LEN];
-    CHECK_EQ(drv_init(&d, "clock", 3, 1, err), 0);
+    sim_err_t err = {0};
+    CHECK_EQ(drv_init(&d, "clock", 3, 1, &err), 0);
     d.check_each = 1;
     drv_ref(&d, 1, 0, VTIME_NEVER);
     drv_ref(&d, 2, 1, VTIME_NEVER);
@@ -573,8 +573,8 @@ static void test_random_policy(void)
     /* Uniformity, roughly: with every page resident once, each of 4 frames is picked about a
      * quarter of the time. 4000 draws; each count within 5 standard deviations (~27). */
     drv_t d;
-    char err[REPL_ERR_LEN];
-    CHECK_EQ(drv_init(&d, "random", 4, 99, err), 0);
+    sim_err_t err = {0};
+    CHECK_EQ(drv_init(&d, "random", 4, 99, &err), 0);
     for (uint32_t p = 0; p < 4; p++)
         drv_ref(&d, p, p, VTIME_NEVER);
     long count[4] = {0};
@@ -708,8 +708,8 @@ static void test_props_structures(void)
             gen_string(r, s, N, npages, 2 + (uint32_t)gsl_rng_uniform_int(r, 12));
             vtime_t *next = next_uses(s, N);
             drv_t d;
-            char err[REPL_ERR_LEN];
-            if (drv_init(&d, name, nf, (unsigned long)trial + 1, err)) {
+            sim_err_t err = {0};
+            if (drv_init(&d, name, nf, (unsigned long)trial + 1, &err)) {
                 bad++;
                 drv_free(&d);
                 free(next);
@@ -776,8 +776,8 @@ static void test_props_local(void)
             gen_string(r, s, N, npages, 2 + (uint32_t)gsl_rng_uniform_int(r, 12));
             vtime_t *next = next_uses(s, N);
             drv_t d;
-            char err[REPL_ERR_LEN];
-            if (drv_init(&d, name, nf, (unsigned long)trial + 1, err)) {
+            sim_err_t err = {0};
+            if (drv_init(&d, name, nf, (unsigned long)trial + 1, &err)) {
                 bad++;
                 drv_free(&d);
                 free(next);
@@ -811,8 +811,8 @@ static void test_props_local(void)
     };
     for (size_t i = 0; i < LEN(ring); i++) {
         drv_t d;
-        char err[REPL_ERR_LEN];
-        CHECK_EQ(drv_init(&d, ring[i].name, 4, 1, err), 0);
+        sim_err_t err = {0};
+        CHECK_EQ(drv_init(&d, ring[i].name, 4, 1, &err), 0);
         d.npids = 3;
         d.local = 1;
         for (uint32_t q = 0; q < 4; q++)
@@ -832,8 +832,8 @@ static void test_check_detects(void)
 {
     for (const repl_ops_t *const *p = repl_registry; *p; p++) {
         drv_t d;
-        char err[REPL_ERR_LEN];
-        CHECK_EQ(drv_init(&d, (*p)->name, 9, 1, err), 0);
+        sim_err_t err = {0};
+        CHECK_EQ(drv_init(&d, (*p)->name, 9, 1, &err), 0);
         for (uint32_t q = 0; q < 5; q++)
             drv_ref(&d, q, q, VTIME_NEVER);
         CHECK_EQ((*p)->check(d.st, d.resident), 0);
@@ -864,9 +864,9 @@ static int hits_change_victims(const char *name, gsl_rng *r, int defer)
         gen_string(r, s, N, npages, 2 + (uint32_t)gsl_rng_uniform_int(r, 10));
         vtime_t *next = next_uses(s, N);
         drv_t d[2];
-        char err[REPL_ERR_LEN];
+        sim_err_t err = {0};
         for (int k = 0; k < 2; k++) {
-            CHECK_EQ(drv_init(&d[k], name, nf, (unsigned long)trial + 1, err), 0);
+            CHECK_EQ(drv_init(&d[k], name, nf, (unsigned long)trial + 1, &err), 0);
             d[k].check_each = 1;
         }
         d[1].defer_hits = defer;

@@ -112,31 +112,32 @@ static long long ji(const json_t *doc, const char *a, const char *b)
 static json_t *run(const trace_info_t *t, const char *policy, unsigned frames, unsigned seed,
                    char **text, const char *what)
 {
-    char err[SIM_ERR_LEN], buf[64];
+    sim_err_t err = {0};
+    char buf[64];
     json_t *cfg = config_defaults();
-    int bad = config_set(cfg, "policy", policy, err);
+    int bad = config_set(cfg, "policy", policy, &err);
     snprintf(buf, sizeof buf, "%u", frames);
-    bad = bad || config_set(cfg, "frames", buf, err);
+    bad = bad || config_set(cfg, "frames", buf, &err);
     snprintf(buf, sizeof buf, "%u", seed);
-    bad = bad || config_set(cfg, "seed", buf, err);
+    bad = bad || config_set(cfg, "seed", buf, &err);
     /* Paranoid mode: check_all after every record and event, not only at the end (an
      * invariant broken and then repaired would slip past the final check). */
-    bad = bad || config_set(cfg, "paranoid", "true", err);
+    bad = bad || config_set(cfg, "paranoid", "true", &err);
     if (bad) {
-        fprintf(stderr, "%s: config: %s\n", what, err);
+        fprintf(stderr, "%s: config: %s\n", what, err.msg);
         exit(1);
     }
     const char *traces[1] = {t->path};
-    sim_t *s = sim_create(cfg, traces, 1, err);
+    sim_t *s = sim_create(cfg, traces, 1, &err);
     json_decref(cfg);
     if (!s) {
         check_failed++;
-        fprintf(stderr, "%s: sim_create: %s\n", what, err);
+        fprintf(stderr, "%s: sim_create: %s\n", what, err.msg);
         return NULL;
     }
-    if (sim_run(s, err)) {
+    if (sim_run(s, &err)) {
         check_failed++;
-        fprintf(stderr, "%s: sim_run: %s\n", what, err);
+        fprintf(stderr, "%s: sim_run: %s\n", what, err.msg);
         sim_free(s);
         return NULL;
     }
@@ -350,7 +351,7 @@ static void wrap_bad(wrap_t *w, const char *what, unsigned long long a, unsigned
         fprintf(stderr, "v2 wrapper: %s (%#llx, %#llx)\n", what, a, b);
 }
 
-static int wrap_create(const repl_env_t *env, const json_t *params, void **state, char *err)
+static int wrap_create(const repl_env_t *env, const json_t *params, void **state, sim_err_t *err)
 {
     (void)env; (void)params; (void)state; (void)err;
     return -1;                     /* never created by name: see wrap_install */
@@ -640,26 +641,27 @@ static const char *const v2_scenarios[] = {
 static int v2_run(const char *trace, const char *policy, const char *cow, unsigned frames,
                   const char *schedule, int local, int shm, uint64_t sum[8], const char *what)
 {
-    char err[SIM_ERR_LEN], buf[64];
+    sim_err_t err = {0};
+    char buf[64];
     json_t *cfg = config_defaults();
-    int bad = config_set(cfg, "policy", policy, err);
-    bad = bad || config_set(cfg, "cow", cow, err);
+    int bad = config_set(cfg, "policy", policy, &err);
+    bad = bad || config_set(cfg, "cow", cow, &err);
     snprintf(buf, sizeof buf, "%u", frames);
-    bad = bad || config_set(cfg, "frames", buf, err);
-    bad = bad || config_set(cfg, "schedule", schedule, err);
-    bad = bad || config_set(cfg, "replacement", local ? "local" : "global", err);
-    bad = bad || config_set(cfg, "shadows", "100000", err);   /* none dropped for room */
-    bad = bad || config_set(cfg, "paranoid", "true", err);
+    bad = bad || config_set(cfg, "frames", buf, &err);
+    bad = bad || config_set(cfg, "schedule", schedule, &err);
+    bad = bad || config_set(cfg, "replacement", local ? "local" : "global", &err);
+    bad = bad || config_set(cfg, "shadows", "100000", &err);   /* none dropped for room */
+    bad = bad || config_set(cfg, "paranoid", "true", &err);
     if (bad) {
-        fprintf(stderr, "%s: config: %s\n", what, err);
+        fprintf(stderr, "%s: config: %s\n", what, err.msg);
         json_decref(cfg);
         return 1;
     }
     const char *traces[1] = {trace};
-    sim_t *s = sim_create(cfg, traces, 1, err);
+    sim_t *s = sim_create(cfg, traces, 1, &err);
     json_decref(cfg);
     if (!s) {
-        fprintf(stderr, "%s: sim_create: %s\n", what, err);
+        fprintf(stderr, "%s: sim_create: %s\n", what, err.msg);
         return 1;
     }
     wrap_t w;
@@ -667,8 +669,8 @@ static int v2_run(const char *trace, const char *policy, const char *cow, unsign
     wrap_install(s, &w, &ops, local);
     w.rr = !strcmp(schedule, "rr");
     int rc = 0;
-    if (sim_run(s, err)) {
-        fprintf(stderr, "%s: sim_run: %s\n", what, err);
+    if (sim_run(s, &err)) {
+        fprintf(stderr, "%s: sim_run: %s\n", what, err.msg);
         rc = 1;
     }
     char msg[512];

@@ -28,7 +28,7 @@ static char *convert(const char *dir, const char *const *names, int n, int steps
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
     rec_conv_t *c = rec_conv_new(out, 0);
-    sim_err_t err;
+    sim_err_t err = {0};
     sim_err_clear(&err);
     for (int i = 0; i < n; i++) {
         char path[1024];
@@ -155,7 +155,8 @@ static void test_recording(char *tmp)
     check_tiny(out, data);
 
     /* The same into the binary format (FILE.pstb), read back through its text form. */
-    char pstb[1300], back[1300], err[WL_ERR_LEN];
+    char pstb[1300], back[1300];
+    sim_err_t err = {0};
     snprintf(pstb, sizeof pstb, "%s/tiny.pstb", tmp);
     snprintf(back, sizeof back, "%s/tiny-back.trace", tmp);
     char *bargs[] = { "record", "-o", pstb, "--", bin, data, NULL };
@@ -165,7 +166,7 @@ static void test_recording(char *tmp)
     CHECK(pf && fread(magic, 1, 4, pf) == 4 && !memcmp(magic, "PSTB", 4));
     if (pf)
         fclose(pf);
-    CHECK_EQ(wl_convert(pstb, NULL, "text", back, err), 0);
+    CHECK_EQ(wl_convert(pstb, NULL, "text", back, &err), 0);
     check_tiny(back, data);
 }
 
@@ -268,11 +269,11 @@ typedef struct tr_sum {
 static void summarize(const char *path, tr_sum_t *t)
 {
     memset(t, 0, sizeof *t);
-    char err[WL_ERR_LEN];
-    json_t *j = wl_info(path, NULL, 12, err);
+    sim_err_t err = {0};
+    json_t *j = wl_info(path, NULL, 12, &err);
     CHECK(j != NULL);
     if (!j) {
-        fprintf(stderr, "wl_info %s: %s\n", path, err);
+        fprintf(stderr, "wl_info %s: %s\n", path, err.msg);
         return;
     }
     t->refs = (unsigned long)json_integer_value(json_object_get(j, "references"));
@@ -559,8 +560,8 @@ static void test_outputs(char *tmp)
     CHECK(magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd);
     if (f)
         fclose(f);
-    char err[WL_ERR_LEN];
-    json_t *j = wl_info(out, NULL, 12, err);
+    sim_err_t err = {0};
+    json_t *j = wl_info(out, NULL, 12, &err);
     CHECK(j && !strcmp(json_string_value(json_object_get(j, "format")), "text"));
     CHECK(j && json_integer_value(json_object_get(j, "references")) == 3000);
     json_decref(j);

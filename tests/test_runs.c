@@ -89,22 +89,22 @@ static void write_trace(const char *path)
 /* The results of one run, without the trace's name; runs counted into *whole, *expanded. */
 static json_t *run(const char *trace, const char *const *sets, uint64_t *whole, uint64_t *expanded)
 {
-    char err[SIM_ERR_LEN];
+    sim_err_t err = {0};
     json_t *cfg = config_defaults();
     for (int i = 0; sets[i]; i++) {
         char key[128];
         const char *eq = strchr(sets[i], '=');
         snprintf(key, sizeof key, "%.*s", (int)(eq - sets[i]), sets[i]);
-        if (config_set(cfg, key, eq + 1, err)) {
-            fprintf(stderr, "setting %s: %s\n", sets[i], err);
+        if (config_set(cfg, key, eq + 1, &err)) {
+            fprintf(stderr, "setting %s: %s\n", sets[i], err.msg);
             exit(1);
         }
     }
     const char *traces[1] = { trace };
-    sim_t *s = sim_create(cfg, traces, 1, err);
+    sim_t *s = sim_create(cfg, traces, 1, &err);
     json_decref(cfg);
-    if (!s || sim_run(s, err)) {
-        fprintf(stderr, "%s: %s\n", trace, err);
+    if (!s || sim_run(s, &err)) {
+        fprintf(stderr, "%s: %s\n", trace, err.msg);
         CHECK(0);
         if (s)
             sim_free(s);
@@ -208,9 +208,9 @@ int main(void)
     snprintf(bin, sizeof bin, "%s/prog.pstb", tmpdir);
     atexit(rm_tmpdir);
     write_trace(text);
-    char err[WL_ERR_LEN];
-    if (wl_convert(text, NULL, "binary", bin, err)) {
-        fprintf(stderr, "convert: %s\n", err);
+    sim_err_t err = {0};
+    if (wl_convert(text, NULL, "binary", bin, &err)) {
+        fprintf(stderr, "convert: %s\n", err.msg);
         return 1;
     }
     test_same_results();

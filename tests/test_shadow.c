@@ -95,7 +95,7 @@ static void test_store(void)
 }
 
 /* One run of a small trace with settings; the results (caller frees), or NULL with err. */
-static json_t *run_sets(const char *trace, const char *const *sets, char *err)
+static json_t *run_sets(const char *trace, const char *const *sets, sim_err_t *err)
 {
     json_t *cfg = config_defaults();
     for (int i = 0; sets[i]; i += 2)
@@ -115,13 +115,13 @@ static json_t *run_sets(const char *trace, const char *const *sets, char *err)
 
 static void test_config(void)
 {
-    char err[SIM_ERR_LEN];
+    sim_err_t err = {0};
     const char *trace = TEST_DATA_DIR "/eng_belady.txt";
     const char *bogus[] = {"replacement", "nearby", NULL};
-    CHECK(run_sets(trace, bogus, err) == NULL);
-    CHECK(strstr(err, "replacement must be 'global' or 'local'") != NULL);
+    CHECK(run_sets(trace, bogus, &err) == NULL);
+    CHECK(strstr(err.msg, "replacement must be 'global' or 'local'") != NULL);
     const char *neg[] = {"shadows", "-1", NULL};
-    CHECK(run_sets(trace, neg, err) == NULL);
+    CHECK(run_sets(trace, neg, &err) == NULL);
     /* The textbook string (Belady's anomaly, 3 frames: 9 faults), global and local (one
      * process: the same victims), and any bound: no existing policy leaves shadows. */
     static const char *const cases[][8] = {
@@ -131,10 +131,10 @@ static void test_config(void)
         {"frames", "3", "policy", "fifo", "shadows", "1000", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        json_t *d = run_sets(trace, cases[i], err);
+        json_t *d = run_sets(trace, cases[i], &err);
         CHECK(d != NULL);
         if (!d) {
-            fprintf(stderr, "case %zu: %s\n", i, err);
+            fprintf(stderr, "case %zu: %s\n", i, err.msg);
             continue;
         }
         CHECK_EQ(json_integer_value(json_object_get(json_object_get(d, "faults"), "total")), 9);

@@ -13,21 +13,22 @@
 
 static void test_parse(void)
 {
-    char name[16], err[SPEC_ERR_LEN];
+    char name[16];
+    sim_err_t err = {0};
     json_t *p = NULL;
 
-    CHECK_EQ(spec_parse("lru", name, sizeof name, &p, err), 0);
+    CHECK_EQ(spec_parse("lru", name, sizeof name, &p, &err), 0);
     CHECK_STR(name, "lru");
     CHECK(json_is_object(p) && json_object_size(p) == 0);
     json_decref(p);
 
-    CHECK_EQ(spec_parse("clock:", name, sizeof name, &p, err), 0);
+    CHECK_EQ(spec_parse("clock:", name, sizeof name, &p, &err), 0);
     CHECK_STR(name, "clock");
     CHECK_EQ(json_object_size(p), 0);
     json_decref(p);
 
     /* Typed values: integer, negative integer, real, exponent real, string, empty string. */
-    CHECK_EQ(spec_parse("arc:n=42,m=-3,r=0.25,e=1e3,t=100us,s=", name, sizeof name, &p, err), 0);
+    CHECK_EQ(spec_parse("arc:n=42,m=-3,r=0.25,e=1e3,t=100us,s=", name, sizeof name, &p, &err), 0);
     CHECK_STR(name, "arc");
     CHECK_EQ(json_object_size(p), 6);
     CHECK(json_is_integer(json_object_get(p, "n")));
@@ -43,34 +44,34 @@ static void test_parse(void)
     json_decref(p);
 
     /* Hex integers read as integers; "nan"/"inf" are not finite numbers, so strings. */
-    CHECK_EQ(spec_parse("x:h=0x10,nan=nan,inf=inf", name, sizeof name, &p, err), 0);
+    CHECK_EQ(spec_parse("x:h=0x10,nan=nan,inf=inf", name, sizeof name, &p, &err), 0);
     CHECK_EQ(json_integer_value(json_object_get(p, "h")), 16);
     CHECK(json_is_string(json_object_get(p, "nan")));
     CHECK(json_is_string(json_object_get(p, "inf")));
     json_decref(p);
 
     /* Empty items between commas are skipped. */
-    CHECK_EQ(spec_parse("x:,a=1,,b=2,", name, sizeof name, &p, err), 0);
+    CHECK_EQ(spec_parse("x:,a=1,,b=2,", name, sizeof name, &p, &err), 0);
     CHECK_EQ(json_object_size(p), 2);
     json_decref(p);
 
     /* Errors: empty name, name too long for the buffer, missing '=', empty key, duplicate.
      * params stays NULL on error. */
     p = (json_t *)1;
-    CHECK_EQ(spec_parse("", name, sizeof name, &p, err), -1);
+    CHECK_EQ(spec_parse("", name, sizeof name, &p, &err), -1);
     CHECK(p == NULL);
-    CHECK(strstr(err, "expected NAME") != NULL);
-    CHECK_EQ(spec_parse(":a=1", name, sizeof name, &p, err), -1);
-    CHECK_EQ(spec_parse("averyveryverylongname", name, sizeof name, &p, err), -1);
-    CHECK_EQ(spec_parse("fifteen_chars__", name, sizeof name, &p, err), 0);   /* 15 + NUL fits */
+    CHECK(strstr(err.msg, "expected NAME") != NULL);
+    CHECK_EQ(spec_parse(":a=1", name, sizeof name, &p, &err), -1);
+    CHECK_EQ(spec_parse("averyveryverylongname", name, sizeof name, &p, &err), -1);
+    CHECK_EQ(spec_parse("fifteen_chars__", name, sizeof name, &p, &err), 0);   /* 15 + NUL fits */
     json_decref(p);
-    CHECK_EQ(spec_parse("lru:frames", name, sizeof name, &p, err), -1);
-    CHECK_STR(err, "bad parameter 'frames' in 'lru:frames': expected key=value");
+    CHECK_EQ(spec_parse("lru:frames", name, sizeof name, &p, &err), -1);
+    CHECK_STR(err.msg, "bad parameter 'frames' in 'lru:frames': expected key=value");
     CHECK(p == NULL);
-    CHECK_EQ(spec_parse("lru:=5", name, sizeof name, &p, err), -1);
-    CHECK(strstr(err, "expected key=value") != NULL);
-    CHECK_EQ(spec_parse("lru:a=1,b=2,a=3", name, sizeof name, &p, err), -1);
-    CHECK_STR(err, "parameter 'a' given twice in 'lru:a=1,b=2,a=3'");
+    CHECK_EQ(spec_parse("lru:=5", name, sizeof name, &p, &err), -1);
+    CHECK(strstr(err.msg, "expected key=value") != NULL);
+    CHECK_EQ(spec_parse("lru:a=1,b=2,a=3", name, sizeof name, &p, &err), -1);
+    CHECK_STR(err.msg, "parameter 'a' given twice in 'lru:a=1,b=2,a=3'");
     CHECK(p == NULL);
 }
 
@@ -185,45 +186,46 @@ static void test_bandwidth(void)
 
 static void test_lookups(void)
 {
-    char err[SPEC_ERR_LEN], name[16];
+    sim_err_t err = {0};
+    char name[16];
     json_t *p;
-    CHECK_EQ(spec_parse("d:lat=100us,n=8,x=2.5,bw=1G,t=250,bad=soon,big=12", name, sizeof name, &p, err), 0);
+    CHECK_EQ(spec_parse("d:lat=100us,n=8,x=2.5,bw=1G,t=250,bad=soon,big=12", name, sizeof name, &p, &err), 0);
 
     long long ll;
-    CHECK(spec_int(p, "n", 4, &ll, err) == 0 && ll == 8);
-    CHECK(spec_int(p, "absent", 4, &ll, err) == 0 && ll == 4);
-    CHECK(spec_int(NULL, "n", 5, &ll, err) == 0 && ll == 5);
-    CHECK_EQ(spec_int(p, "x", 4, &ll, err), -1);
-    CHECK_STR(err, "parameter 'x' must be an integer");
-    CHECK_EQ(spec_int(p, "lat", 4, &ll, err), -1);
+    CHECK(spec_int(p, "n", 4, &ll, &err) == 0 && ll == 8);
+    CHECK(spec_int(p, "absent", 4, &ll, &err) == 0 && ll == 4);
+    CHECK(spec_int(NULL, "n", 5, &ll, &err) == 0 && ll == 5);
+    CHECK_EQ(spec_int(p, "x", 4, &ll, &err), -1);
+    CHECK_STR(err.msg, "parameter 'x' must be an integer");
+    CHECK_EQ(spec_int(p, "lat", 4, &ll, &err), -1);
 
     double r;
-    CHECK(spec_real(p, "x", 1, &r, err) == 0 && r == 2.5);
-    CHECK(spec_real(p, "n", 1, &r, err) == 0 && r == 8.0);   /* integers are numbers too */
-    CHECK(spec_real(p, "absent", 1.25, &r, err) == 0 && r == 1.25);
-    CHECK_EQ(spec_real(p, "lat", 1, &r, err), -1);
-    CHECK_STR(err, "parameter 'lat' must be a number");
+    CHECK(spec_real(p, "x", 1, &r, &err) == 0 && r == 2.5);
+    CHECK(spec_real(p, "n", 1, &r, &err) == 0 && r == 8.0);   /* integers are numbers too */
+    CHECK(spec_real(p, "absent", 1.25, &r, &err) == 0 && r == 1.25);
+    CHECK_EQ(spec_real(p, "lat", 1, &r, &err), -1);
+    CHECK_STR(err.msg, "parameter 'lat' must be a number");
 
     sim_time_t t;
-    CHECK(spec_time(p, "lat", 1, &t, err) == 0 && t == 100 * PS_PER_US);
-    CHECK(spec_time(p, "t", 1, &t, err) == 0 && t == 250 * PS_PER_NS);       /* integer: ns */
-    CHECK(spec_time(p, "x", 1, &t, err) == 0 && t == 2500);                   /* real: ns */
-    CHECK(spec_time(p, "absent", 77, &t, err) == 0 && t == 77);
-    CHECK_EQ(spec_time(p, "bad", 1, &t, err), -1);
-    CHECK_STR(err, "parameter 'bad' must be a time such as 100us (units ps ns us ms s)");
+    CHECK(spec_time(p, "lat", 1, &t, &err) == 0 && t == 100 * PS_PER_US);
+    CHECK(spec_time(p, "t", 1, &t, &err) == 0 && t == 250 * PS_PER_NS);       /* integer: ns */
+    CHECK(spec_time(p, "x", 1, &t, &err) == 0 && t == 2500);                   /* real: ns */
+    CHECK(spec_time(p, "absent", 77, &t, &err) == 0 && t == 77);
+    CHECK_EQ(spec_time(p, "bad", 1, &t, &err), -1);
+    CHECK_STR(err.msg, "parameter 'bad' must be a time such as 100us (units ps ns us ms s)");
 
     double bw;
-    CHECK(spec_bandwidth(p, "bw", 1, &bw, err) == 0 && bw == 1073741824.0);
-    CHECK(spec_bandwidth(p, "big", 1, &bw, err) == 0 && bw == 12.0);
-    CHECK(spec_bandwidth(p, "absent", 3.5, &bw, err) == 0 && bw == 3.5);
-    CHECK_EQ(spec_bandwidth(p, "lat", 1, &bw, err), -1);
-    CHECK_STR(err, "parameter 'lat' must be a bandwidth such as 500M (bytes/s, K/M/G)");
+    CHECK(spec_bandwidth(p, "bw", 1, &bw, &err) == 0 && bw == 1073741824.0);
+    CHECK(spec_bandwidth(p, "big", 1, &bw, &err) == 0 && bw == 12.0);
+    CHECK(spec_bandwidth(p, "absent", 3.5, &bw, &err) == 0 && bw == 3.5);
+    CHECK_EQ(spec_bandwidth(p, "lat", 1, &bw, &err), -1);
+    CHECK_STR(err.msg, "parameter 'lat' must be a bandwidth such as 500M (bytes/s, K/M/G)");
     json_decref(p);
 
     /* A JSON config may give non-string, non-number values: rejected, not crashed on. */
     p = json_pack("{s:b,s:n}", "flag", 1, "nothing");
-    CHECK_EQ(spec_time(p, "flag", 1, &t, err), -1);
-    CHECK_EQ(spec_bandwidth(p, "nothing", 1, &bw, err), -1);
+    CHECK_EQ(spec_time(p, "flag", 1, &t, &err), -1);
+    CHECK_EQ(spec_bandwidth(p, "nothing", 1, &bw, &err), -1);
     json_decref(p);
 }
 
@@ -231,44 +233,50 @@ static void test_only(void)
 {
     static const char *const keys[] = {"frames", "alpha", "window", NULL};
     static const char *const none[] = {NULL};
-    char err[SPEC_ERR_LEN] = "", name[16];
+    sim_err_t err = {0};
+    char name[16];
     json_t *p;
 
-    CHECK_EQ(spec_parse("arc:alpha=1,frames=2", name, sizeof name, &p, err), 0);
-    CHECK_EQ(spec_only(p, keys, "policy arc", err), 0);
+    CHECK_EQ(spec_parse("arc:alpha=1,frames=2", name, sizeof name, &p, &err), 0);
+    CHECK_EQ(spec_only(p, keys, "policy arc", &err), 0);
     json_decref(p);
 
-    CHECK_EQ(spec_parse("arc:alpha=1,frame=2", name, sizeof name, &p, err), 0);
-    CHECK_EQ(spec_only(p, keys, "policy arc", err), -1);
-    CHECK_STR(err, "policy arc has no parameter 'frame' (known: frames alpha window)");
+    CHECK_EQ(spec_parse("arc:alpha=1,frame=2", name, sizeof name, &p, &err), 0);
+    CHECK_EQ(spec_only(p, keys, "policy arc", &err), -1);
+    CHECK_STR(err.msg, "policy arc has no parameter 'frame' (known: frames alpha window)");
     json_decref(p);
 
     /* A thing with no parameters at all. */
-    CHECK_EQ(spec_parse("fifo:k=1", name, sizeof name, &p, err), 0);
-    CHECK_EQ(spec_only(p, none, "policy fifo", err), -1);
-    CHECK_STR(err, "policy fifo takes no parameters ('k' given)");
-    CHECK_EQ(spec_only(p, none, NULL, err), -1);
-    CHECK_STR(err, "takes no parameters ('k' given)");
+    CHECK_EQ(spec_parse("fifo:k=1", name, sizeof name, &p, &err), 0);
+    CHECK_EQ(spec_only(p, none, "policy fifo", &err), -1);
+    CHECK_STR(err.msg, "policy fifo takes no parameters ('k' given)");
+    CHECK_EQ(spec_only(p, none, NULL, &err), -1);
+    CHECK_STR(err.msg, "takes no parameters ('k' given)");
     json_decref(p);
     /* Without a subject, for a caller that prefixes its own name. */
-    CHECK_EQ(spec_parse("arc:frame=2", name, sizeof name, &p, err), 0);
-    CHECK_EQ(spec_only(p, keys, NULL, err), -1);
-    CHECK_STR(err, "no parameter 'frame' (known: frames alpha window)");
+    CHECK_EQ(spec_parse("arc:frame=2", name, sizeof name, &p, &err), 0);
+    CHECK_EQ(spec_only(p, keys, NULL, &err), -1);
+    CHECK_STR(err.msg, "no parameter 'frame' (known: frames alpha window)");
     json_decref(p);
     p = json_object();
-    CHECK_EQ(spec_only(p, none, "policy fifo", err), 0);
+    CHECK_EQ(spec_only(p, none, "policy fifo", &err), 0);
     json_decref(p);
 
-    /* A long key list is cut at the buffer, still a terminated string. */
-    static const char *const many[] = {
-        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
-        "cccccccccccccccccccccccccccccccccccccccc", "dddddddddddddddddddddddddddddddddddddddd",
-        "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", "ffffffffffffffffffffffffffffffffffffffff",
-        "gggggggggggggggggggggggggggggggggggggggg", NULL};
-    CHECK_EQ(spec_parse("x:zz=1", name, sizeof name, &p, err), 0);
-    CHECK_EQ(spec_only(p, many, "policy x", err), -1);
-    CHECK(strlen(err) == SPEC_ERR_LEN - 1);
-    CHECK(!strncmp(err, "policy x has no parameter 'zz' (known: aaaa", 43));
+    /* A long key list is cut at the buffer, still a terminated string: 26 keys of 40
+     * letters (aaa..., bbb..., ...) are more than SIM_ERR_LEN bytes. */
+    char keybuf[26][41];
+    const char *many[27];
+    for (int k = 0; k < 26; k++) {
+        memset(keybuf[k], 'a' + k, 40);
+        keybuf[k][40] = '\0';
+        many[k] = keybuf[k];
+    }
+    many[26] = NULL;
+    CHECK_EQ(spec_parse("x:zz=1", name, sizeof name, &p, &err), 0);
+    CHECK_EQ(spec_only(p, many, "policy x", &err), -1);
+    CHECK_EQ(err.kind, SIM_EINPUT);
+    CHECK(strlen(err.msg) == SIM_ERR_LEN - 1);
+    CHECK(!strncmp(err.msg, "policy x has no parameter 'zz' (known: aaaa", 43));
     json_decref(p);
 }
 
@@ -276,15 +284,16 @@ static void test_only(void)
 /* Defects reported with their fixes; these fail on the current spec.c. */
 static void test_pending(void)
 {
-    char name[16], err[SPEC_ERR_LEN];
+    char name[16];
+    sim_err_t err = {0};
     json_t *p;
     /* 1. A leading zero must not mean octal: "frames=010" is ten, not eight. */
-    CHECK_EQ(spec_parse("x:a=010,b=08", name, sizeof name, &p, err), 0);
+    CHECK_EQ(spec_parse("x:a=010,b=08", name, sizeof name, &p, &err), 0);
     CHECK_EQ(json_integer_value(json_object_get(p, "a")), 10);
     CHECK(json_is_integer(json_object_get(p, "b")));
     json_decref(p);
     /* 2. An integer too big for long long is still a number (a real), not a string. */
-    CHECK_EQ(spec_parse("x:a=99999999999999999999", name, sizeof name, &p, err), 0);
+    CHECK_EQ(spec_parse("x:a=99999999999999999999", name, sizeof name, &p, &err), 0);
     CHECK(json_is_real(json_object_get(p, "a")));
     json_decref(p);
     /* 3. Times and sizes between 2^63 and 2^64 do not overflow llround. */
@@ -320,9 +329,10 @@ static void test_parse_int(void)
     CHECK(parse_int("0o7", &v) == -1);
     CHECK(v == 5);
     /* spec parameters follow it: 0x hex, leading zeros decimal, nothing else an integer */
-    char name[16], err[SPEC_ERR_LEN];
+    char name[16];
+    sim_err_t err = {0};
     json_t *p;
-    CHECK_EQ(spec_parse("x:a=007,b=0x0a,c= 3", name, sizeof name, &p, err), 0);
+    CHECK_EQ(spec_parse("x:a=007,b=0x0a,c= 3", name, sizeof name, &p, &err), 0);
     CHECK_EQ(json_integer_value(json_object_get(p, "a")), 7);
     CHECK_EQ(json_integer_value(json_object_get(p, "b")), 10);
     CHECK(!json_is_integer(json_object_get(p, "c")));
@@ -405,7 +415,7 @@ static void test_parse_list(void)
  * snprintf(buf, SIM_ERR_LEN, "CONTEXT%s", msg) would, cut at SIM_ERR_LEN - 1. */
 static void test_err(void)
 {
-    sim_err_t e;
+    sim_err_t e = {0};
     sim_err_clear(&e);
     CHECK_EQ(e.kind, 0);
     CHECK_STR(e.msg, "");

@@ -26,7 +26,7 @@ typedef struct {
 } recs_t;
 
 /* Reads a whole trace; returns the record count, or -1 with err (from open or from next). */
-static int read_all(const char *path, const char *fmt, unsigned shift, recs_t *out, char *err,
+static int read_all(const char *path, const char *fmt, unsigned shift, recs_t *out, sim_err_t *err,
                     const char **detected)
 {
     wl_t *wl = wl_open(path, fmt, NULL, err);
@@ -44,7 +44,7 @@ static int read_all(const char *path, const char *fmt, unsigned shift, recs_t *o
         out->n++;
     }
     if (rc < 0)
-        snprintf(err, WL_ERR_LEN, "%s", wl->err);
+        *err = wl->err;
     wl_close(wl);
     return rc < 0 ? -1 : out->n;
 }
@@ -84,18 +84,22 @@ static const char *tmpfile_with(const char *name, const void *data, size_t n)
 static const char *tmptext(const char *name, const char *text) { return tmpfile_with(name, text, strlen(text)); }
 
 /* An error must start with "PATH:LINE: " and contain `what`. */
-static void check_err(const char *err, const char *path, int line, const char *what, int srcline)
+static void check_err(const sim_err_t *err, const char *path, int line, const char *what, int srcline)
 {
     char pre[700];
     if (line)
         snprintf(pre, sizeof pre, "%s:%d: ", path, line);
     else
         snprintf(pre, sizeof pre, "%s: ", path);
-    if (!strncmp(err, pre, strlen(pre)) && strstr(err, what))
+    if (!strncmp(err->msg, pre, strlen(pre)) && strstr(err->msg, what))
         check_passed++;
     else {
         check_failed++;
-        fprintf(stderr, "%s:%d: error \"%s\", expected \"%s...%s...\"\n", __FILE__, srcline, err, pre, what);
+        fprintf(stderr, "%s:%d: error \"%s\", expected \"%s...%s...\"\n", __FILE__, srcline, err->msg, pre, what);
+    if (err->kind != SIM_EINPUT) {
+        check_failed++;
+        fprintf(stderr, "%s:%d: error kind %d, expected SIM_EINPUT\n", __FILE__, srcline, err->kind);
+    }
     }
 }
 #define ERR(e, p, l, w) check_err(e, p, l, w, __LINE__)
@@ -103,9 +107,9 @@ static void check_err(const char *err, const char *path, int line, const char *w
 static void test_text(const char *path)
 {
     recs_t R;
-    char err[WL_ERR_LEN];
+    sim_err_t err = {0};
     const char *fmt = NULL;
-    CHECK_EQ(read_all(path, NULL, 12, &R, err, &fmt), 12);
+    CHECK_EQ(read_all(path, NULL, 12, &R, &err, &fmt), 12);
     CHECK_STR(fmt, "text");
     REF(&R.r[0], REF_READ, 0x1000, 1, 1);
     REF(&R.r[1], REF_WRITE, 4096, 8, 2);
@@ -132,9 +136,9 @@ static void test_text(const char *path)
 static void test_lackey(const char *path, const char *want_fmt)
 {
     recs_t R;
-    char err[WL_ERR_LEN];
+    sim_err_t err = {0};
     const char *fmt = NULL;
-    CHECK_EQ(read_all(path, want_fmt ? want_fmt : NULL, 12, &R, err, &fmt), 6);
+    CHECK_EQ(read_all(path, want_fmt ? want_fmt : NULL, 12, &R, &err, &fmt), 6);
     CHECK_STR(fmt, "lackey");
     REF(&R.r[0], REF_IFETCH, 0x4010f0, 3, 1);
     REF(&R.r[1], REF_READ, 0x1ffefffd78, 8, 1);
@@ -149,9 +153,9 @@ static const int silberschatz[20] = { 7, 0, 1, 2, 0, 3, 0, 4, 2, 3, 0, 3, 2, 1, 
 static void test_pages(const char *path, unsigned shift)
 {
     recs_t R;
-    char err[WL_ERR_LEN];
+    sim_err_t err = {0};
     const char *fmt = NULL;
-    CHECK_EQ(read_all(path, NULL, shift, &R, err, &fmt), 20);
+    CHECK_EQ(read_all(path, NULL, shift, &R, &err, &fmt), 20);
     CHECK_STR(fmt, "pages");
     for (int i = 0; i < 20 && i < R.n; i++)
         REF(&R.r[i], REF_READ, (uint64_t)silberschatz[i] << shift, 1, 1);
@@ -160,9 +164,9 @@ static void test_pages(const char *path, unsigned shift)
 static void test_din(const char *path)
 {
     recs_t R;
-    char err[WL_ERR_LEN];
+    sim_err_t err = {0};
     const char *fmt = NULL;
-    CHECK_EQ(read_all(path, NULL, 12, &R, err, &fmt), 6);
+    CHECK_EQ(read_all(path, NULL, 12, &R, &err, &fmt), 6);
     CHECK_STR(fmt, "din");
     REF(&R.r[0], REF_IFETCH, 0, 1, 1);
     REF(&R.r[1], REF_READ, 0x1000, 1, 1);
@@ -175,9 +179,9 @@ static void test_din(const char *path)
 static void test_pin(const char *path)
 {
     recs_t R;
-    char err[WL_ERR_LEN];
+    sim_err_t err = {0};
     const char *fmt = NULL;
-    CHECK_EQ(read_all(path, NULL, 12, &R, err, &fmt), 4);    /* nothing after #eof */
+    CHECK_EQ(read_all(path, NULL, 12, &R, &err, &fmt), 4);    /* nothing after #eof */
     CHECK_STR(fmt, "pin");
     REF(&R.r[0], REF_WRITE, 0x7ffc8a9b0c18, 1, 1);
     REF(&R.r[1], REF_READ, 0x7ffc8a9b0c10, 1, 1);
@@ -188,10 +192,10 @@ static void test_pin(const char *path)
 static void test_lis(const char *path, unsigned shift)
 {
     recs_t R;
-    char err[WL_ERR_LEN];
+    sim_err_t err = {0};
     const char *fmt = NULL;
     static const uint64_t pages[] = { 1000, 1001, 1002, 5000, 1001, 1002 };
-    CHECK_EQ(read_all(path, NULL, shift, &R, err, &fmt), 6);
+    CHECK_EQ(read_all(path, NULL, shift, &R, &err, &fmt), 6);
     CHECK_STR(fmt, "lis");
     for (int i = 0; i < 6 && i < R.n; i++)
         REF(&R.r[i], REF_READ, pages[i] << shift, 1, 1);
@@ -200,9 +204,9 @@ static void test_lis(const char *path, unsigned shift)
 static void test_oracle(const char *path)
 {
     recs_t R;
-    char err[WL_ERR_LEN];
+    sim_err_t err = {0};
     const char *fmt = NULL;
-    CHECK_EQ(read_all(path, NULL, 12, &R, err, &fmt), 4);
+    CHECK_EQ(read_all(path, NULL, 12, &R, &err, &fmt), 4);
     CHECK_STR(fmt, "oracle");
     REF(&R.r[0], REF_READ, 7ull << 12, 1, 1);
     REF(&R.r[1], REF_READ, 3ull << 12, 1, 1);
@@ -236,34 +240,34 @@ static void test_readers(void)
 static void test_detection(void)
 {
     recs_t R;
-    char err[WL_ERR_LEN];
+    sim_err_t err = {0};
     const char *fmt = NULL;
     /* two single-digit-then-hex fields: din, not lis */
-    CHECK_EQ(read_all(tmptext("a.trace", "2 100\n0 abc\n"), NULL, 12, &R, err, &fmt), 2);
+    CHECK_EQ(read_all(tmptext("a.trace", "2 100\n0 abc\n"), NULL, 12, &R, &err, &fmt), 2);
     CHECK_STR(fmt, "din");
     /* block numbers beyond 4: lis */
-    CHECK_EQ(read_all(tmptext("b.trace", "8192 2\n77 1\n"), NULL, 12, &R, err, &fmt), 3);
+    CHECK_EQ(read_all(tmptext("b.trace", "8192 2\n77 1\n"), NULL, 12, &R, &err, &fmt), 3);
     CHECK_STR(fmt, "lis");
     /* the same text can be forced to the other reader */
-    CHECK_EQ(read_all(tmptext("c.trace", "2 3\n"), "lis", 12, &R, err, &fmt), 3);
+    CHECK_EQ(read_all(tmptext("c.trace", "2 3\n"), "lis", 12, &R, &err, &fmt), 3);
     CHECK_STR(fmt, "lis");
     REF(&R.r[2], REF_READ, 4ull << 12, 1, 1);
     /* libCacheSim one-id-per-line with a hex id: pages */
-    CHECK_EQ(read_all(tmptext("d.trace", "# ids\n0x10\n17\n"), NULL, 12, &R, err, &fmt), 2);
+    CHECK_EQ(read_all(tmptext("d.trace", "# ids\n0x10\n17\n"), NULL, 12, &R, &err, &fmt), 2);
     CHECK_STR(fmt, "pages");
     REF(&R.r[0], REF_READ, 0x10000, 1, 1);
     /* a pagesim text trace that is only events and references with pids */
-    CHECK_EQ(read_all(tmptext("e.trace", "fork 1 2\nW 0x10 2\n"), NULL, 12, &R, err, &fmt), 2);
+    CHECK_EQ(read_all(tmptext("e.trace", "fork 1 2\nW 0x10 2\n"), NULL, 12, &R, &err, &fmt), 2);
     CHECK_STR(fmt, "text");
     /* wait PID [CHILD]: the child, or 0 for any; detected as text; comments after it */
     CHECK_EQ(read_all(tmptext("w.trace", "fork 1 2\nwait 1 2\nwait 0x1 # any\nwait\t3\t0\n"),
-                      NULL, 12, &R, err, &fmt), 4);
+                      NULL, 12, &R, &err, &fmt), 4);
     CHECK_STR(fmt, "text");
     CHECK(R.r[1].type == WL_WAIT && R.r[1].pid == 1 && R.r[1].pid2 == 2 && R.r[1].line == 2);
     CHECK(R.r[2].type == WL_WAIT && R.r[2].pid == 1 && R.r[2].pid2 == 0);
     CHECK(R.r[3].type == WL_WAIT && R.r[3].pid == 3 && R.r[3].pid2 == 0);
     /* CRLF line ends, no final newline */
-    CHECK_EQ(read_all(tmptext("f.trace", "R 0x1\r\nW 2\r\nX 3"), NULL, 12, &R, err, &fmt), 3);
+    CHECK_EQ(read_all(tmptext("f.trace", "R 0x1\r\nW 2\r\nX 3"), NULL, 12, &R, &err, &fmt), 3);
     REF(&R.r[2], REF_IFETCH, 3, 1, 1);
     /* a 5 MB line (a comment), then a reference: the line buffer grows */
     size_t big = 5u << 20;
@@ -271,85 +275,85 @@ static void test_detection(void)
     memset(s, 'x', big);
     s[0] = '#';
     strcpy(s + big, "\nR 0x5\n");
-    CHECK_EQ(read_all(tmpfile_with("g.trace", s, strlen(s)), "text", 12, &R, err, NULL), 1);
+    CHECK_EQ(read_all(tmpfile_with("g.trace", s, strlen(s)), "text", 12, &R, &err, NULL), 1);
     REF(&R.r[0], REF_READ, 5, 1, 1);
     free(s);
     /* nothing matches */
     const char *p = tmptext("h.trace", "hello world\n");
-    CHECK_EQ(read_all(p, NULL, 12, &R, err, NULL), -1);
-    ERR(err, p, 0, "unrecognised trace format");
+    CHECK_EQ(read_all(p, NULL, 12, &R, &err, NULL), -1);
+    ERR(&err, p, 0, "unrecognised trace format");
     p = tmptext("i.trace", "");
-    CHECK_EQ(read_all(p, NULL, 12, &R, err, NULL), -1);
-    ERR(err, p, 0, "empty input");
-    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), 0);   /* empty with a format: no records */
-    CHECK_EQ(read_all(D "wl_nonexistent", NULL, 12, &R, err, NULL), -1);
-    ERR(err, D "wl_nonexistent", 0, "No such file");
-    CHECK(wl_open(D "wl_text.txt", "nosuch", NULL, err) == NULL);
-    CHECK(strstr(err, "unknown trace format 'nosuch'") && strstr(err, "lackey"));
+    CHECK_EQ(read_all(p, NULL, 12, &R, &err, NULL), -1);
+    ERR(&err, p, 0, "empty input");
+    CHECK_EQ(read_all(p, "text", 12, &R, &err, NULL), 0);   /* empty with a format: no records */
+    CHECK_EQ(read_all(D "wl_nonexistent", NULL, 12, &R, &err, NULL), -1);
+    ERR(&err, D "wl_nonexistent", 0, "No such file");
+    CHECK(wl_open(D "wl_text.txt", "nosuch", NULL, &err) == NULL);
+    CHECK(strstr(err.msg, "unknown trace format 'nosuch'") && strstr(err.msg, "lackey"));
     CHECK(wl_format_find("oracle") != NULL && wl_format_find("bogus") == NULL);
 }
 
 static void test_errors(void)
 {
     recs_t R;
-    char err[WL_ERR_LEN];
+    sim_err_t err = {0};
     const char *p;
     p = tmptext("t1", "R 0x1\n# c\nR 0xzz\n");
-    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
-    ERR(err, p, 3, "bad ADDRESS");
-    CHECK(strstr(err, "\"R 0xzz\"") != NULL);                  /* quotes the line */
+    CHECK_EQ(read_all(p, "text", 12, &R, &err, NULL), -1);
+    ERR(&err, p, 3, "bad ADDRESS");
+    CHECK(strstr(err.msg, "\"R 0xzz\"") != NULL);                  /* quotes the line */
     p = tmptext("t2", "R 0x1:0\n");
-    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
-    ERR(err, p, 1, "bad SIZE");
+    CHECK_EQ(read_all(p, "text", 12, &R, &err, NULL), -1);
+    ERR(&err, p, 1, "bad SIZE");
     p = tmptext("t3", "W 0x1 2 3\n");
-    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
-    ERR(err, p, 1, "after the PID");
+    CHECK_EQ(read_all(p, "text", 12, &R, &err, NULL), -1);
+    ERR(&err, p, 1, "after the PID");
     p = tmptext("t4", "mmap 1 0x1000 4096 rwz anon private\n");
-    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
-    ERR(err, p, 1, "bad PROT");
+    CHECK_EQ(read_all(p, "text", 12, &R, &err, NULL), -1);
+    ERR(&err, p, 1, "bad PROT");
     p = tmptext("t5", "mmap 1 0x1000 4096 rw- anon public\n");
-    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
-    ERR(err, p, 1, "SHARING");
+    CHECK_EQ(read_all(p, "text", 12, &R, &err, NULL), -1);
+    ERR(&err, p, 1, "SHARING");
     p = tmptext("t6", "\nfrobnicate 1 2\n");
-    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
-    ERR(err, p, 2, "not a reference");
+    CHECK_EQ(read_all(p, "text", 12, &R, &err, NULL), -1);
+    ERR(&err, p, 2, "not a reference");
     p = tmptext("t7", "fork 1\n");
-    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
-    ERR(err, p, 1, "CHILD");
+    CHECK_EQ(read_all(p, "text", 12, &R, &err, NULL), -1);
+    ERR(&err, p, 1, "CHILD");
     p = tmptext("w1", "wait\n");
-    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
-    ERR(err, p, 1, "wait: bad PID");
+    CHECK_EQ(read_all(p, "text", 12, &R, &err, NULL), -1);
+    ERR(&err, p, 1, "wait: bad PID");
     p = tmptext("w2", "R 0x1\nwait one 2\n");
-    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
-    ERR(err, p, 2, "wait: bad PID");
+    CHECK_EQ(read_all(p, "text", 12, &R, &err, NULL), -1);
+    ERR(&err, p, 2, "wait: bad PID");
     p = tmptext("w3", "wait 1 two\n");
-    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
-    ERR(err, p, 1, "wait: bad CHILD");
+    CHECK_EQ(read_all(p, "text", 12, &R, &err, NULL), -1);
+    ERR(&err, p, 1, "wait: bad CHILD");
     p = tmptext("w4", "wait 1 2 3\n");
-    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
-    ERR(err, p, 1, "after the last field");
+    CHECK_EQ(read_all(p, "text", 12, &R, &err, NULL), -1);
+    ERR(&err, p, 1, "after the last field");
     p = tmptext("w5", "wait 1 0x100000000\n");
-    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
-    ERR(err, p, 1, "wait: bad CHILD");
+    CHECK_EQ(read_all(p, "text", 12, &R, &err, NULL), -1);
+    ERR(&err, p, 1, "wait: bad CHILD");
     p = tmptext("l1", "I  0400,4\n L 12zz,8\n");
-    CHECK_EQ(read_all(p, "lackey", 12, &R, err, NULL), -1);
-    ERR(err, p, 2, "malformed lackey");
+    CHECK_EQ(read_all(p, "lackey", 12, &R, &err, NULL), -1);
+    ERR(&err, p, 2, "malformed lackey");
     p = tmptext("p1", "12\n12 13\n");
-    CHECK_EQ(read_all(p, "pages", 12, &R, err, NULL), -1);
-    ERR(err, p, 2, "one page number");
+    CHECK_EQ(read_all(p, "pages", 12, &R, &err, NULL), -1);
+    ERR(&err, p, 2, "one page number");
     p = tmptext("d1", "0 100\n7 100\n");
-    CHECK_EQ(read_all(p, "din", 12, &R, err, NULL), -1);
-    ERR(err, p, 2, "LABEL");
+    CHECK_EQ(read_all(p, "din", 12, &R, &err, NULL), -1);
+    ERR(&err, p, 2, "LABEL");
     p = tmptext("n1", "0x1: R 0x2\n0x1: Q 0x2\n");
-    CHECK_EQ(read_all(p, "pin", 12, &R, err, NULL), -1);
-    ERR(err, p, 2, "R|W");
+    CHECK_EQ(read_all(p, "pin", 12, &R, &err, NULL), -1);
+    ERR(&err, p, 2, "R|W");
     p = tmptext("s1", "1 2\n1 x\n");
-    CHECK_EQ(read_all(p, "lis", 12, &R, err, NULL), -1);
-    ERR(err, p, 2, "START COUNT");
+    CHECK_EQ(read_all(p, "lis", 12, &R, &err, NULL), -1);
+    ERR(&err, p, 2, "START COUNT");
     unsigned char rec[25] = { 0 };
     p = tmpfile_with("o1", rec, sizeof rec);
-    CHECK_EQ(read_all(p, "oracle", 12, &R, err, NULL), -1);
-    ERR(err, p, 1, "1 stray bytes");
+    CHECK_EQ(read_all(p, "oracle", 12, &R, &err, NULL), -1);
+    ERR(&err, p, 1, "1 stray bytes");
     /* a cut gzip stream: an error at the end, not a silent short trace */
     FILE *f = fopen(D "wl_text.txt.gz", "rb");
     char gz[512];
@@ -358,21 +362,21 @@ static void test_errors(void)
         fclose(f);
     CHECK(n > 100);
     p = tmpfile_with("cut.gz", gz, n - 20);
-    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
-    CHECK(strstr(err, "gzip") != NULL);
+    CHECK_EQ(read_all(p, "text", 12, &R, &err, NULL), -1);
+    CHECK(strstr(err.msg, "gzip") != NULL);
     f = fopen(D "wl_text.txt.zst", "rb");
     n = f ? fread(gz, 1, sizeof gz, f) : 0;
     if (f)
         fclose(f);
     p = tmpfile_with("cut.zst", gz, n - 20);
-    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
-    CHECK(strstr(err, "zstd") != NULL);
+    CHECK_EQ(read_all(p, "text", 12, &R, &err, NULL), -1);
+    CHECK(strstr(err.msg, "zstd") != NULL);
 }
 
 static void test_input(void)
 {
-    char err[WL_ERR_LEN];
-    wl_input_t *in = wl_input_open(D "wl_lackey_2members.txt.gz", err);
+    sim_err_t err = {0};
+    wl_input_t *in = wl_input_open(D "wl_lackey_2members.txt.gz", &err);
     CHECK(in != NULL);
     if (!in)
         return;
@@ -418,8 +422,8 @@ static void test_split(void)
 /* Rewinding gives the same stream again. */
 static void test_rewind(const char *path)
 {
-    char err[WL_ERR_LEN];
-    wl_t *wl = wl_open(path, NULL, NULL, err);
+    sim_err_t err = {0};
+    wl_t *wl = wl_open(path, NULL, NULL, &err);
     CHECK(wl != NULL);
     if (!wl)
         return;
@@ -441,16 +445,16 @@ static void test_rewind(const char *path)
 
 static void test_nextuse(void)
 {
-    char err[WL_ERR_LEN];
+    sim_err_t err = {0};
     static const vtime_t want[20] = {
         17, 4, 13, 8, 6, 9, 10, VTIME_NEVER, 12, 11,
         15, VTIME_NEVER, 14, 16, VTIME_NEVER, 18, 19, VTIME_NEVER, VTIME_NEVER, VTIME_NEVER,
     };
-    wl_t *wl = wl_open(D "wl_pages.txt.gz", NULL, NULL, err);
+    wl_t *wl = wl_open(D "wl_pages.txt.gz", NULL, NULL, &err);
     CHECK(wl != NULL);
     if (!wl)
         return;
-    nextuse_t *nu = nu_build(wl, 12, NULL, err);
+    nextuse_t *nu = nu_build(wl, 12, NULL, &err);
     CHECK(nu != NULL);
     if (nu) {
         CHECK_EQ(nu_count(nu), 20);
@@ -474,11 +478,11 @@ static void test_nextuse(void)
      * t0,t1 = pid 1 pages 0,1; t2 = pid 2 page 1; t3 = pid 1 page 1; exec 1;
      * t4 = pid 1 page 0 (new); t5 = pid 2 page 1. */
     const char *p = tmptext("nu.txt", "R 0xffe:4\nW 0x1000 2\nR 0x1fff\nexec 1 /bin/x\nR 0x0\nR 0x1000 2\n");
-    wl = wl_open(p, NULL, NULL, err);
+    wl = wl_open(p, NULL, NULL, &err);
     CHECK(wl != NULL);
     if (!wl)
         return;
-    nu = nu_build(wl, 12, NULL, err);
+    nu = nu_build(wl, 12, NULL, &err);
     CHECK(nu != NULL);
     if (nu) {
         CHECK_EQ(nu_count(nu), 6);
@@ -492,11 +496,11 @@ static void test_nextuse(void)
 
     /* A bad line makes the pass fail with the reader's message. */
     p = tmptext("nu_bad.txt", "R 1\nR 2\nQ 3\n");
-    wl = wl_open(p, "text", NULL, err);
+    wl = wl_open(p, "text", NULL, &err);
     CHECK(wl != NULL);
     if (wl) {
-        CHECK(nu_build(wl, 12, NULL, err) == NULL);
-        ERR(err, p, 3, "not a reference");
+        CHECK(nu_build(wl, 12, NULL, &err) == NULL);
+        ERR(&err, p, 3, "not a reference");
         wl_close(wl);
     }
 }
@@ -527,8 +531,8 @@ static void test_big_compressed(void)
     const char *zpath = tmpfile_with("big.zst", z, zn);
     const char *paths[2] = { path, zpath };
     for (int k = 0; k < 2; k++) {
-        char err[WL_ERR_LEN];
-        wl_t *wl = wl_open(paths[k], NULL, NULL, err);
+        sim_err_t err = {0};
+        wl_t *wl = wl_open(paths[k], NULL, NULL, &err);
         CHECK(wl != NULL);
         if (!wl)
             continue;
@@ -540,7 +544,7 @@ static void test_big_compressed(void)
             n++;
         }
         if (rc < 0)
-            fprintf(stderr, "%s\n", wl->err);
+            fprintf(stderr, "%s\n", wl->err.msg);
         CHECK_EQ(rc, 0);
         CHECK_EQ(n, N);
         CHECK(got == sum);
@@ -561,7 +565,8 @@ static void test_issue11(void)
         {"pin", "0x1: R 0x2"}, {"lis", "8192 2"},
     };
     recs_t R;
-    char err[WL_ERR_LEN], name[32], data[128];
+    sim_err_t err = {0};
+    char name[32], data[128];
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         /* the good line, then the good line with a NUL byte and more text after it */
         size_t g = strlen(f[i].good);
@@ -570,25 +575,25 @@ static void test_issue11(void)
         n += (size_t)snprintf(data + n, sizeof data - n, " 7\n%s\n", f[i].good);
         snprintf(name, sizeof name, "nul_%s", f[i].fmt);
         const char *p = tmpfile_with(name, data, n);
-        CHECK_EQ(read_all(p, f[i].fmt, 12, &R, err, NULL), -1);
-        ERR(err, p, 2, "NUL byte");
+        CHECK_EQ(read_all(p, f[i].fmt, 12, &R, &err, NULL), -1);
+        ERR(&err, p, 2, "NUL byte");
         /* at the end of a file without a final newline, and as the first byte of a line */
         n = (size_t)snprintf(data, sizeof data, "%s\n%.*s", f[i].good, (int)g - 1, f[i].good);
         data[n++] = 0;
         p = tmpfile_with(name, data, n);
-        CHECK_EQ(read_all(p, f[i].fmt, 12, &R, err, NULL), -1);
-        ERR(err, p, 2, "NUL byte");
+        CHECK_EQ(read_all(p, f[i].fmt, 12, &R, &err, NULL), -1);
+        ERR(&err, p, 2, "NUL byte");
         n = (size_t)snprintf(data, sizeof data, "%s\n\n", f[i].good);
         data[n++] = 0;
         n += (size_t)snprintf(data + n, sizeof data - n, "%s\n", f[i].good);
         p = tmpfile_with(name, data, n);
-        CHECK_EQ(read_all(p, f[i].fmt, 12, &R, err, NULL), -1);
-        ERR(err, p, 3, "NUL byte");
+        CHECK_EQ(read_all(p, f[i].fmt, 12, &R, &err, NULL), -1);
+        ERR(&err, p, 3, "NUL byte");
     }
     /* auto-detected: the issue's reproducer names its line 2 */
     const char *p = tmpfile_with("nul.txt", "R 0x1000\nR 0x2\0000\n", 17);
-    CHECK_EQ(read_all(p, NULL, 12, &R, err, NULL), -1);
-    ERR(err, p, 2, "NUL byte");
+    CHECK_EQ(read_all(p, NULL, 12, &R, &err, NULL), -1);
+    ERR(&err, p, 2, "NUL byte");
     /* a line longer than the input buffer's first megabyte, with a NUL near its end */
     size_t big = 3u << 20;
     char *s = malloc(big + 32);
@@ -597,41 +602,41 @@ static void test_issue11(void)
     s[big - 5] = 0;
     memcpy(s + big, "\nR 0x2\n", 8);
     p = tmpfile_with("nul_big", s, big + 8);
-    CHECK_EQ(read_all(p, "text", 12, &R, err, NULL), -1);
-    ERR(err, p, 2, "NUL byte");
+    CHECK_EQ(read_all(p, "text", 12, &R, &err, NULL), -1);
+    ERR(&err, p, 2, "NUL byte");
     free(s);
 
     /* F9: .lis ranges */
     p = tmptext("lis_wrap", "1 2\n0 18446744073709551615\n");
-    CHECK_EQ(read_all(p, "lis", 12, &R, err, NULL), -1);
-    ERR(err, p, 2, "COUNT");
+    CHECK_EQ(read_all(p, "lis", 12, &R, &err, NULL), -1);
+    ERR(&err, p, 2, "COUNT");
     p = tmptext("lis_wrap2", "18446744073709551615 2\n");
-    CHECK_EQ(read_all(p, "lis", 12, &R, err, NULL), -1);
-    ERR(err, p, 1, "wraps");
+    CHECK_EQ(read_all(p, "lis", 12, &R, &err, NULL), -1);
+    ERR(&err, p, 1, "wraps");
     p = tmptext("lis_huge", "# big\n1 1099511627777\n");
-    CHECK_EQ(read_all(p, "lis", 12, &R, err, NULL), -1);
-    ERR(err, p, 2, "too many pages");
+    CHECK_EQ(read_all(p, "lis", 12, &R, &err, NULL), -1);
+    ERR(&err, p, 2, "too many pages");
     p = tmptext("lis_top", "18446744073709551614 2\n");   /* up to the last page id: fine */
-    CHECK_EQ(read_all(p, "lis", 0, &R, err, NULL), 2);
+    CHECK_EQ(read_all(p, "lis", 0, &R, &err, NULL), 2);
     CHECK(R.r[1].addr == UINT64_MAX);
 
     /* a bad line early in a text trace, auto-detected: its line, not "unrecognised" */
     p = tmptext("early1", "R 0xzz\nR 0x1\n");
-    CHECK_EQ(read_all(p, NULL, 12, &R, err, NULL), -1);
-    ERR(err, p, 1, "bad ADDRESS");
+    CHECK_EQ(read_all(p, NULL, 12, &R, &err, NULL), -1);
+    ERR(&err, p, 1, "bad ADDRESS");
     p = tmptext("early2", "# a comment\nR 0x1\nR 0x1:zz 2\n");
-    CHECK_EQ(read_all(p, NULL, 12, &R, err, NULL), -1);
-    ERR(err, p, 3, "bad SIZE");
+    CHECK_EQ(read_all(p, NULL, 12, &R, &err, NULL), -1);
+    ERR(&err, p, 3, "bad SIZE");
     p = tmptext("early3", "R 0x1\nfork 1 2\nhello\nW 0x2 2\n");
-    CHECK_EQ(read_all(p, NULL, 12, &R, err, NULL), -1);
-    ERR(err, p, 3, "not a reference");
+    CHECK_EQ(read_all(p, NULL, 12, &R, &err, NULL), -1);
+    ERR(&err, p, 3, "not a reference");
     p = tmptext("early4", "W\n");
-    CHECK_EQ(read_all(p, NULL, 12, &R, err, NULL), -1);
-    ERR(err, p, 1, "not a reference");
+    CHECK_EQ(read_all(p, NULL, 12, &R, &err, NULL), -1);
+    ERR(&err, p, 1, "not a reference");
     /* but text that is mostly not pagesim text stays unrecognised */
     p = tmptext("early5", "hello\nworld\nR 0x1\n");
-    CHECK_EQ(read_all(p, NULL, 12, &R, err, NULL), -1);
-    ERR(err, p, 0, "unrecognised trace format");
+    CHECK_EQ(read_all(p, NULL, 12, &R, &err, NULL), -1);
+    ERR(&err, p, 0, "unrecognised trace format");
 }
 
 /* F3: an input that cannot be read twice (a pipe on standard input) is spooled once into an
@@ -639,23 +644,23 @@ static void test_issue11(void)
 static void test_spool(void)
 {
     int pfd[2], saved = dup(0);
-    char err[WL_ERR_LEN];
+    sim_err_t err = {0};
     wl_spool_t sp;
-    CHECK_EQ(wl_spool(D "wl_text.txt", &sp, err), 0);      /* a regular file: no copy */
+    CHECK_EQ(wl_spool(D "wl_text.txt", &sp, &err), 0);      /* a regular file: no copy */
     CHECK(pipe(pfd) == 0);
     const char *text = "R 0x1000\nW 0x2000 2\nR 0x1:0\n";
     CHECK(write(pfd[1], text, strlen(text)) == (ssize_t)strlen(text));
     close(pfd[1]);
     dup2(pfd[0], 0);
     close(pfd[0]);
-    int rc = wl_spool("-", &sp, err);
+    int rc = wl_spool("-", &sp, &err);
     CHECK_EQ(rc, 1);
     if (rc == 1) {
         for (int k = 0; k < 3; k++) {
-            wl_t *wl = wl_open_as(sp.path, "-", k ? NULL : "text", NULL, err);
+            wl_t *wl = wl_open_as(sp.path, "-", k ? NULL : "text", NULL, &err);
             CHECK(wl != NULL);
             if (!wl) {
-                fprintf(stderr, "%s\n", err);
+                fprintf(stderr, "%s\n", err.msg);
                 break;
             }
             wl_rec_t r;
@@ -663,7 +668,7 @@ static void test_spool(void)
             CHECK_EQ(wl_next(wl, &r), 1);
             CHECK(r.kind == REF_WRITE && r.pid == 2 && r.addr == 0x2000);
             CHECK_EQ(wl_next(wl, &r), -1);
-            ERR(wl->err, "-", 3, "bad SIZE");
+            ERR(&wl->err, "-", 3, "bad SIZE");
             CHECK_EQ(wl_rewind(wl), 0);                   /* and it rewinds */
             CHECK_EQ(wl_next(wl, &r), 1);
             CHECK(r.addr == 0x1000);
@@ -679,20 +684,20 @@ static void test_spool(void)
 static void test_stdin(void)
 {
     int pfd[2], saved = dup(0);
-    char err[WL_ERR_LEN];
+    sim_err_t err = {0};
     CHECK(pipe(pfd) == 0);
     const char *text = "R 0x1000\nW 0x2000\n";
     CHECK(write(pfd[1], text, strlen(text)) == (ssize_t)strlen(text));
     close(pfd[1]);
     dup2(pfd[0], 0);
     close(pfd[0]);
-    wl_t *wl = wl_open("-", NULL, NULL, err);
+    wl_t *wl = wl_open("-", NULL, NULL, &err);
     CHECK(wl != NULL);
     if (wl) {
         CHECK_STR(wl->ops->name, "text");
-        nextuse_t *nu = nu_build(wl, 12, NULL, err);
+        nextuse_t *nu = nu_build(wl, 12, NULL, &err);
         CHECK(nu == NULL);
-        CHECK(strstr(err, "OPT needs") && strstr(err, "pipe"));
+        CHECK(strstr(err.msg, "OPT needs") && strstr(err.msg, "pipe"));
         wl_close(wl);
     }
     dup2(saved, 0);

@@ -64,7 +64,7 @@ static int ks_add(key_set_t *k, uint32_t pid, uint64_t v)
 
 /* ---- conversion ---- */
 
-int wl_convert(const char *in, const char *informat, const char *to, const char *out, char *err)
+int wl_convert(const char *in, const char *informat, const char *to, const char *out, sim_err_t *err)
 {
     return wl_convert_progress(in, informat, to, out, NULL, err);
 }
@@ -79,7 +79,7 @@ typedef struct conv_out {
 } conv_out_t;
 
 /* 0, or SIM_ESYS with err. */
-static int conv_out_open(conv_out_t *o, const char *out, char *err)
+static int conv_out_open(conv_out_t *o, const char *out, sim_err_t *err)
 {
     *o = (conv_out_t){ .f = stdout, .path = out };
     if (!strcmp(out, "-"))
@@ -88,10 +88,8 @@ static int conv_out_open(conv_out_t *o, const char *out, char *err)
     if (!stat(out, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
         /* A device or a FIFO (/dev/null, a pipe): written in place, like standard output
          * (a temporary file renamed over it would replace the device with a regular file). */
-        if (!(o->f = fopen(out, "wb"))) {
-            snprintf(err, WL_ERR_LEN, "%s: cannot open: %s", out, strerror(errno));
-            return SIM_ESYS;
-        }
+        if (!(o->f = fopen(out, "wb")))
+            return sim_err_set(err, SIM_ESYS, "%s: cannot open: %s", out, strerror(errno));
         o->in_place = 1;
         return 0;
     }
@@ -102,7 +100,7 @@ static int conv_out_open(conv_out_t *o, const char *out, char *err)
         fd = mkstemp(o->tmp);
     }
     if (fd < 0 || !(o->f = fdopen(fd, "wb"))) {
-        snprintf(err, WL_ERR_LEN, "%s: cannot create: %s", out, strerror(errno));
+        sim_err_set(err, SIM_ESYS, "%s: cannot create: %s", out, strerror(errno));
         if (fd >= 0) {
             close(fd);
             unlink(o->tmp);
@@ -120,16 +118,16 @@ static int conv_out_open(conv_out_t *o, const char *out, char *err)
 
 /* Closes the output; with rc 0 a temporary file is renamed over OUT, otherwise removed.
  * Returns rc, or SIM_ESYS with err when closing or renaming failed. */
-static int conv_out_close(conv_out_t *o, int rc, char *err)
+static int conv_out_close(conv_out_t *o, int rc, sim_err_t *err)
 {
     if ((o->in_place || o->tmp) && fclose(o->f) && rc == 0) {
-        snprintf(err, WL_ERR_LEN, "%s: write error: %s", o->path, strerror(errno));
+        sim_err_set(err, SIM_ESYS, "%s: write error: %s", o->path, strerror(errno));
         rc = SIM_ESYS;
     }
     if (o->tmp) {
         if (rc == 0 && rename(o->tmp, o->path)) {
-            snprintf(err, WL_ERR_LEN, "%s: cannot rename the temporary file: %s", o->path,
-                     strerror(errno));
+            sim_err_set(err, SIM_ESYS, "%s: cannot rename the temporary file: %s", o->path,
+                        strerror(errno));
             rc = SIM_ESYS;
         }
         if (rc)
@@ -141,7 +139,7 @@ static int conv_out_close(conv_out_t *o, int rc, char *err)
 
 /* Every record of wl to o, then the binary format's end; flushed and synced. 0, -1 (the
  * input) or SIM_ESYS with err. */
-static int conv_copy(wl_t *wl, conv_out_t *o, int binary, progress_t *progress, char *err)
+static int conv_copy(wl_t *wl, conv_out_t *o, int binary, progress_t *progress, sim_err_t *err)
 {
     FILE *f = o->f;
     wl_bin_writer_t *bw = NULL;
@@ -156,27 +154,26 @@ static int conv_copy(wl_t *wl, conv_out_t *o, int binary, progress_t *progress, 
         progress_at(progress, ++nrec);
         if (binary ? wl_bin_write(bw, &r, err) : wl_write_text(f, &r)) {
             if (!binary || ferror(f)) {   /* the stream failed: the machine's error */
-                snprintf(err, WL_ERR_LEN, "%s: write error: %s", o->path, strerror(errno ? errno : EIO));
+                sim_err_set(err, SIM_ESYS, "%s: write error: %s", o->path, strerror(errno ? errno : EIO));
                 rc = SIM_ESYS;
             }
             goto done;
         }
     }
     if (got < 0) {
-        snprintf(err, WL_ERR_LEN, "%s", wl->err);
+        *err = wl->err;
         goto done;
     }
     progress_end(progress, nrec);
     if (binary && wl_bin_writer_finish(bw, err)) {
         if (ferror(f))
-            rc = SIM_ESYS;
+            err->kind = rc = SIM_ESYS;
         goto done;
     }
     /* Flushed and synced before the rename, so that a crash leaves the old file or the whole
      * new one (never an empty one under the final name). */
     if (fflush(f) || ferror(f) || (o->tmp && fsync(fileno(f)))) {
-        snprintf(err, WL_ERR_LEN, "%s: write error: %s", o->path, strerror(errno ? errno : EIO));
-        rc = SIM_ESYS;
+        rc = sim_err_set(err, SIM_ESYS, "%s: write error: %s", o->path, strerror(errno ? errno : EIO));
         goto done;
     }
     rc = 0;
@@ -186,22 +183,18 @@ done:
 }
 
 int wl_convert_progress(const char *in, const char *informat, const char *to, const char *out,
-                        progress_t *progress, char *err)
+                        progress_t *progress, sim_err_t *err)
 {
     int binary;
     if (!strcmp(to, "binary"))
         binary = 1;
     else if (!strcmp(to, "text"))
         binary = 0;
-    else {
-        snprintf(err, WL_ERR_LEN, "unknown output format '%s' (text or binary)", to);
-        return -1;
-    }
+    else
+        return sim_err_set(err, SIM_EINPUT, "unknown output format '%s' (text or binary)", to);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);   /* for generators; seeded with gsl's default */
-    if (!rng) {
-        snprintf(err, WL_ERR_LEN, "out of memory (a random number generator)");
-        return SIM_ESYS;
-    }
+    if (!rng)
+        return sim_err_set(err, SIM_ESYS, "out of memory (a random number generator)");
     wl_t *wl = wl_open(in, informat, rng, err);
     int rc = -1;
     conv_out_t o;
@@ -214,19 +207,19 @@ int wl_convert_progress(const char *in, const char *informat, const char *to, co
 
 /* ---- statistics ---- */
 
-json_t *wl_info(const char *path, const char *format, unsigned page_shift, char *err)
+json_t *wl_info(const char *path, const char *format, unsigned page_shift, sim_err_t *err)
 {
     enum { READS, WRITES, IFETCHES, PAGE_REFS, N_COUNT };
     uint64_t c[N_COUNT] = { 0 }, ev[WL_WAIT + 1] = { 0 };
     key_set_t pages = { 0 }, pids = { 0 };
     json_t *j = NULL;
     if (page_shift >= 64) {
-        snprintf(err, WL_ERR_LEN, "page size 2^%u is too large", page_shift);
+        sim_err_set(err, SIM_EINPUT, "page size 2^%u is too large", page_shift);
         return NULL;
     }
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     if (!rng) {
-        snprintf(err, WL_ERR_LEN, "out of memory");
+        sim_err_set(err, SIM_ESYS, "out of memory");
         return NULL;
     }
     wl_t *wl = wl_open(path, format, rng, err);
@@ -273,7 +266,7 @@ json_t *wl_info(const char *path, const char *format, unsigned page_shift, char 
         }
     }
     if (got < 0) {
-        snprintf(err, WL_ERR_LEN, "%s", wl->err);
+        *err = wl->err;
         goto out;
     }
     struct stat st;
@@ -300,10 +293,10 @@ json_t *wl_info(const char *path, const char *format, unsigned page_shift, char 
                   "references_in_runs", (json_int_t)in_runs,
                   "bytes", (json_int_t)bytes);
     if (!j)
-        snprintf(err, WL_ERR_LEN, "out of memory");
+        sim_err_set(err, SIM_ESYS, "out of memory");
     goto out;
 oom:
-    snprintf(err, WL_ERR_LEN, "out of memory");
+    sim_err_set(err, SIM_ESYS, "out of memory");
 out:
     free(pages.s);
     free(pids.s);

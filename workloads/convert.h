@@ -21,29 +21,29 @@ extern const wl_ops_t wl_bin_ops;
 int wl_write_text(FILE *f, const wl_rec_t *r);
 
 /* PSTB writer (trace_bin.c): the header is written by open, records as they come, the end
- * record and the end of the zstd frame by finish. Errors: -1 with err (WL_ERR_LEN). The
+ * record and the end of the zstd frame by finish. Errors: -1 with err. The
  * FILE stays the caller's. */
 typedef struct wl_bin_writer wl_bin_writer_t;
-wl_bin_writer_t *wl_bin_writer_open(FILE *f, char *err);
-int  wl_bin_write(wl_bin_writer_t *w, const wl_rec_t *r, char *err);
-int  wl_bin_writer_finish(wl_bin_writer_t *w, char *err);
+wl_bin_writer_t *wl_bin_writer_open(FILE *f, sim_err_t *err);
+int  wl_bin_write(wl_bin_writer_t *w, const wl_rec_t *r, sim_err_t *err);
+int  wl_bin_writer_finish(wl_bin_writer_t *w, sim_err_t *err);
 void wl_bin_writer_free(wl_bin_writer_t *w);
 
 /* Converts trace `in` (format informat, NULL/"auto" to detect) to `to` ("text" or "binary")
  * in `out`, streaming. Writes a temporary file beside out and renames it, so an error leaves
- * no partial output; out "-" writes to standard output. 0, or with err (WL_ERR_LEN) -1
+ * no partial output; out "-" writes to standard output. 0, or with err -1
  * (SIM_EINPUT: bad input) or SIM_ESYS (the output cannot be created or written). */
-int wl_convert(const char *in, const char *informat, const char *to, const char *out, char *err);
+int wl_convert(const char *in, const char *informat, const char *to, const char *out, sim_err_t *err);
 /* The same, reporting how far it has read on a progress line (sim/base/progress.h; NULL: none). */
 struct progress;
 int wl_convert_progress(const char *in, const char *informat, const char *to, const char *out,
-                        struct progress *progress, char *err);
+                        struct progress *progress, sim_err_t *err);
 
 /* Statistics of a trace in one streaming pass: references, reads, writes, ifetches,
  * page_references (after splitting accesses at page_shift), pages (distinct (pid, vpn)),
  * processes (distinct pids, fork children included), forks, execs, mmaps, munmaps,
  * mprotects, brks, exits, waits, runs and references_in_runs (binary traces: see trace_bin.c),
  * bytes (size of the file), format, page_size. NULL with err. */
-json_t *wl_info(const char *path, const char *format, unsigned page_shift, char *err);
+json_t *wl_info(const char *path, const char *format, unsigned page_shift, sim_err_t *err);
 
 #endif

@@ -67,14 +67,6 @@ const wl_ops_t *wl_format_find(const char *name)
     return NULL;
 }
 
-void wl_set_err(char *err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, WL_ERR_LEN, fmt, ap);
-    va_end(ap);
-}
-
 static void format_names(char *buf, size_t cap)
 {
     size_t k = 0;
@@ -117,23 +109,22 @@ static int text_error_line(wl_t *wl, const char *head, size_t n)
     while (good < 100000 && (rc = wl_text_ops.next(wl, &r)) > 0)
         good++;
     int bad_line = rc < 0 && (good >= 2 || looks);
-    char msg[WL_ERR_LEN];
-    memcpy(msg, wl->err, sizeof msg);
+    sim_err_t msg = wl->err;        /* close may say something of its own */
     if (wl_text_ops.close)
         wl_text_ops.close(wl);
     wl->ops = NULL;
     wl->line = 0;
     wl_input_rewind(wl->in);
-    memcpy(wl->err, msg, sizeof msg);
+    wl->err = msg;
     return bad_line;
 }
 
-wl_t *wl_open(const char *path, const char *format, gsl_rng *rng, char *err)
+wl_t *wl_open(const char *path, const char *format, gsl_rng *rng, sim_err_t *err)
 {
     return wl_open_as(path, path, format, rng, err);
 }
 
-wl_t *wl_open_as(const char *path, const char *name, const char *format, gsl_rng *rng, char *err)
+wl_t *wl_open_as(const char *path, const char *name, const char *format, gsl_rng *rng, sim_err_t *err)
 {
     char names[256];
     const wl_ops_t *ops = NULL;
@@ -141,27 +132,27 @@ wl_t *wl_open_as(const char *path, const char *name, const char *format, gsl_rng
         ops = wl_format_find(format);
         if (!ops) {
             format_names(names, sizeof names);
-            wl_set_err(err, "unknown trace format '%s' (known: auto, %s)", format, names);
+            sim_err_set(err, SIM_EINPUT, "unknown trace format '%s' (known: auto, %s)", format, names);
             return NULL;
         }
     }
     if (strlen(name) >= sizeof ((wl_t *)0)->path) {
-        wl_set_err(err, "%.64s...: path too long", name);
+        sim_err_set(err, SIM_EINPUT, "%.64s...: path too long", name);
         return NULL;
     }
     wl_t *wl = calloc(1, sizeof *wl);
     if (!wl) {
-        wl_set_err(err, "%s: out of memory", name);
+        sim_err_set(err, SIM_EINPUT, "%s: out of memory", name);
         return NULL;
     }
     strcpy(wl->path, name);
     wl->rng = rng;
     wl->page_shift = 12;
     wl->in = wl_input_open(path, err);
-    if (!wl->in && strcmp(name, path) && !strncmp(err, path, strlen(path))) {
-        char e[WL_ERR_LEN];
-        snprintf(e, sizeof e, "%s%s", name, err + strlen(path));
-        memcpy(err, e, sizeof e);
+    size_t k = strlen(path);
+    if (!wl->in && strcmp(name, path) && !strncmp(err->msg, path, k)) {   /* name, not path */
+        memmove(err->msg, err->msg + k, strlen(err->msg + k) + 1);
+        sim_err_prefix(err, "%s", name);
     }
     if (!wl->in) {
         free(wl);
@@ -172,11 +163,11 @@ wl_t *wl_open_as(const char *path, const char *name, const char *format, gsl_rng
         size_t n = wl_input_peek(wl->in, &head);
         const char *ierr = wl_input_error(wl->in);
         if (ierr && n == 0) {
-            wl_set_err(err, "%s: %s", name, ierr);
+            sim_err_set(err, SIM_EINPUT, "%s: %s", name, ierr);
             goto fail;
         }
         if (n == 0) {
-            wl_set_err(err, "%s: empty input: cannot detect its format (give --format)", name);
+            sim_err_set(err, SIM_EINPUT, "%s: empty input: cannot detect its format (give --format)", name);
             goto fail;
         }
         int best = 0;
@@ -190,19 +181,19 @@ wl_t *wl_open_as(const char *path, const char *name, const char *format, gsl_rng
         if (!ops && text_error_line(wl, head, n)) {
             /* It reads as pagesim text up to one bad line: name that line, as for any bad
              * input, rather than only saying the format is unknown. */
-            wl_set_err(err, "%s (if this is not a pagesim text trace, give --format)", wl->err);
+            sim_err_set(err, SIM_EINPUT, "%s (if this is not a pagesim text trace, give --format)", wl->err.msg);
             goto fail;
         }
         if (!ops) {
             format_names(names, sizeof names);
-            wl_set_err(err, "%s: unrecognised trace format (no reader matches its first "
-                     "lines; give --format, one of: %s)", name, names);
+            sim_err_set(err, SIM_EINPUT, "%s: unrecognised trace format (no reader matches its first "
+                        "lines; give --format, one of: %s)", name, names);
             goto fail;
         }
     }
     wl->ops = ops;
     if (ops->open && ops->open(wl) < 0) {
-        wl_set_err(err, "%s", wl->err);
+        *err = wl->err;
         wl->ops = NULL;              /* open cleaned up after itself */
         goto fail;
     }
@@ -262,12 +253,14 @@ const char *wl_where(const wl_t *wl, uint64_t line, char *buf, size_t n)
 int wl_error(wl_t *wl, const char *fmt, ...)
 {
     char where[sizeof wl->path + 32];
-    int k = snprintf(wl->err, sizeof wl->err, "%s: ", wl_where(wl, wl->line, where, sizeof where));
-    if (k < 0 || (size_t)k >= sizeof wl->err)
+    char *msg = wl->err.msg;
+    int k = snprintf(msg, sizeof wl->err.msg, "%s: ", wl_where(wl, wl->line, where, sizeof where));
+    if (k < 0 || (size_t)k >= sizeof wl->err.msg)
         k = 0;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(wl->err + k, sizeof wl->err - (size_t)k, fmt, ap);
+    vsnprintf(msg + k, sizeof wl->err.msg - (size_t)k, fmt, ap);
     va_end(ap);
-    return -1;
+    wl->err.kind = SIM_EINPUT;
+    return SIM_EINPUT;
 }

@@ -79,8 +79,7 @@ typedef struct synth {
 
 static int bad(wl_t *wl, const char *where, const char *what)
 {
-    snprintf(wl->err, WL_ERR_LEN, "%s: %s: %s", wl->path, where, what);
-    return -1;
+    return sim_err_set(&wl->err, SIM_EINPUT, "%s: %s: %s", wl->path, where, what);
 }
 
 static int get_u64(json_t *o, const char *key, uint64_t def, uint64_t *out)
@@ -293,10 +292,8 @@ static int synth_open(wl_t *wl)
     free(buf);
     if (!doc) {
         if (got < 0)
-            snprintf(wl->err, WL_ERR_LEN, "%s: %s", wl->path, wl_input_error(wl->in));
-        else
-            snprintf(wl->err, WL_ERR_LEN, "%s:%d: %s", wl->path, je.line, je.text);
-        return -1;
+            return sim_err_set(&wl->err, SIM_EINPUT, "%s: %s", wl->path, wl_input_error(wl->in));
+        return sim_err_set(&wl->err, SIM_EINPUT, "%s:%d: %s", wl->path, je.line, je.text);
     }
     synth_t *st = calloc(1, sizeof *st);
     json_t *procs = json_object_get(doc, "processes");

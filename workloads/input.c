@@ -70,7 +70,7 @@ struct wl_input {
     uint64_t lines;         /* lines handed out since open or rewind */
     uint64_t err_line;      /* the error is about this line (1-based); 0: not about a line */
     char path[4096];
-    char err[WL_ERR_LEN];
+    char err[SIM_ERR_LEN];  /* the input's error, when has_err (wl_input_error) */
     int has_err;
 };
 
@@ -291,11 +291,11 @@ static int start(wl_input_t *in)
     return 0;
 }
 
-wl_input_t *wl_input_open(const char *path, char *err)
+wl_input_t *wl_input_open(const char *path, sim_err_t *err)
 {
     wl_input_t *in = calloc(1, sizeof *in);
     if (!in) {
-        wl_set_err(err, "%s: out of memory", path);
+        sim_err_set(err, SIM_EINPUT, "%s: out of memory", path);
         return NULL;
     }
     snprintf(in->path, sizeof in->path, "%s", path);
@@ -305,7 +305,7 @@ wl_input_t *wl_input_open(const char *path, char *err)
     } else {
         in->fd = open(path, O_RDONLY | O_CLOEXEC);
         if (in->fd < 0) {
-            wl_set_err(err, "%s: %s", path, strerror(errno));
+            sim_err_set(err, SIM_EINPUT, "%s: %s", path, strerror(errno));
             free(in);
             return NULL;
         }
@@ -317,12 +317,12 @@ wl_input_t *wl_input_open(const char *path, char *err)
     in->cap = 2 * (size_t)CHUNK + 1;
     in->buf = malloc(in->cap);
     if (!in->buf) {
-        wl_set_err(err, "%s: out of memory", path);
+        sim_err_set(err, SIM_EINPUT, "%s: out of memory", path);
         wl_input_close(in);
         return NULL;
     }
     if (start(in) < 0) {
-        wl_set_err(err, "%s: %s", path, in->err);
+        sim_err_set(err, SIM_EINPUT, "%s: %s", path, in->err);
         wl_input_close(in);
         return NULL;
     }
@@ -467,7 +467,7 @@ void wl_input_close(wl_input_t *in)
     free(in);
 }
 
-int wl_spool(const char *path, wl_spool_t *sp, char *err)
+int wl_spool(const char *path, wl_spool_t *sp, sim_err_t *err)
 {
     struct stat st;
     int src = 0, own = 0;
@@ -478,7 +478,7 @@ int wl_spool(const char *path, wl_spool_t *sp, char *err)
         if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
             return 0;                   /* a file: readers open it again, each at offset 0 */
         if ((src = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-            wl_set_err(err, "%s: %s", path, strerror(errno));
+            sim_err_set(err, SIM_EINPUT, "%s: %s", path, strerror(errno));
             return -1;
         }
         own = 1;
@@ -499,13 +499,13 @@ int wl_spool(const char *path, wl_spool_t *sp, char *err)
     const char *what = !strcmp(path, "-") ? "standard input" : path;
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        wl_set_err(err, "%s: cannot be read more than once, and no temporary copy can be made "
-                   "in %s: %s", what, dir && *dir ? dir : "/tmp", strerror(errno));
+        sim_err_set(err, SIM_ESYS, "%s: cannot be read more than once, and no temporary copy can be made "
+                    "in %s: %s", what, dir && *dir ? dir : "/tmp", strerror(errno));
         goto fail;
     }
     char *buf = malloc(CHUNK);
     if (!buf) {
-        wl_set_err(err, "%s: out of memory", what);
+        sim_err_set(err, SIM_ESYS, "%s: out of memory", what);
         goto fail;
     }
     for (;;) {
@@ -513,7 +513,7 @@ int wl_spool(const char *path, wl_spool_t *sp, char *err)
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            wl_set_err(err, "%s: read error: %s", what, strerror(errno));
+            sim_err_set(err, SIM_ESYS, "%s: read error: %s", what, strerror(errno));
             free(buf);
             goto fail;
         }
@@ -524,9 +524,9 @@ int wl_spool(const char *path, wl_spool_t *sp, char *err)
             if (k < 0 && errno == EINTR)
                 continue;
             if (k < 0) {
-                wl_set_err(err, "%s: cannot copy it to a temporary file in %s (the schedule "
-                           "reads it once per process): %s", what, dir && *dir ? dir : "/tmp",
-                           strerror(errno));
+                sim_err_set(err, SIM_ESYS, "%s: cannot copy it to a temporary file in %s (the schedule "
+                            "reads it once per process): %s", what, dir && *dir ? dir : "/tmp",
+                            strerror(errno));
                 free(buf);
                 goto fail;
             }
@@ -555,7 +555,7 @@ fail:                                   /* the machine's failure, not the input'
     if (own)
         close(src);
     sp->path[0] = 0;
-    return -2;
+    return SIM_ESYS;
 }
 
 void wl_spool_free(wl_spool_t *sp)

@@ -116,7 +116,7 @@ typedef struct nu_arr {
     size_t cap;          /* entries */
 } nu_arr_t;
 
-static int arr_resize(nu_arr_t *b, size_t cap, char *err)
+static int arr_resize(nu_arr_t *b, size_t cap, sim_err_t *err)
 {
     size_t bytes = cap * sizeof *b->a;
     if (cap > b->cap) {
@@ -124,18 +124,18 @@ static int arr_resize(nu_arr_t *b, size_t cap, char *err)
          * later kills the process with SIGBUS on a store. */
         int e = posix_fallocate(b->fd, 0, (off_t)bytes);
         if (e) {
-            wl_set_err(err, "next-use table: cannot reserve %zu bytes for its temporary file "
-                       "(set TMPDIR to a file system with room): %s", bytes, strerror(e));
+            sim_err_set(err, SIM_ESYS, "next-use table: cannot reserve %zu bytes for its temporary file "
+                        "(set TMPDIR to a file system with room): %s", bytes, strerror(e));
             return -1;
         }
     } else if (ftruncate(b->fd, (off_t)bytes) < 0) {
-        wl_set_err(err, "next-use table: cannot trim its temporary file: %s", strerror(errno));
+        sim_err_set(err, SIM_ESYS, "next-use table: cannot trim its temporary file: %s", strerror(errno));
         return -1;
     }
     void *p = b->a ? mremap(b->a, b->cap * sizeof *b->a, bytes, MREMAP_MAYMOVE)
                    : mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, b->fd, 0);
     if (p == MAP_FAILED) {
-        wl_set_err(err, "next-use table: cannot map %zu bytes: %s", bytes, strerror(errno));
+        sim_err_set(err, SIM_ESYS, "next-use table: cannot map %zu bytes: %s", bytes, strerror(errno));
         return -1;
     }
     b->a = p;
@@ -163,15 +163,15 @@ static inline int link_use(nextuse_t *nu, nu_arr_t *arr, nu_slot_t *s, vtime_t t
 
 /* The backing file of the table: an unlinked temporary file in TMPDIR, first sized for 2^20
  * references. 0, or -1 with err. */
-static int nu_arr_open(nu_arr_t *arr, char *err)
+static int nu_arr_open(nu_arr_t *arr, sim_err_t *err)
 {
     const char *dir = getenv("TMPDIR");
     char tmpl[4096];
     snprintf(tmpl, sizeof tmpl, "%s/pagesim-nextuse-XXXXXX", dir && *dir ? dir : "/tmp");
     arr->fd = mkstemp(tmpl);
     if (arr->fd < 0) {
-        wl_set_err(err, "next-use table: cannot create a temporary file %s: %s", tmpl,
-                   strerror(errno));
+        sim_err_set(err, SIM_ESYS, "next-use table: cannot create a temporary file %s: %s", tmpl,
+                    strerror(errno));
         return -1;
     }
     unlink(tmpl);
@@ -192,7 +192,7 @@ typedef struct nu_pass {
 } nu_pass_t;
 
 /* One reference record (each of its pages). 0, or -1 with err (out of memory). */
-static int nu_pass_ref(nu_pass_t *ps, const wl_rec_t *r, unsigned page_shift, char *err)
+static int nu_pass_ref(nu_pass_t *ps, const wl_rec_t *r, unsigned page_shift, sim_err_t *err)
 {
     static const uint8_t need[3] = {WL_PROT_R, WL_PROT_W, WL_PROT_X};
     nextuse_t *nu = ps->nu;
@@ -238,12 +238,12 @@ static int nu_pass_ref(nu_pass_t *ps, const wl_rec_t *r, unsigned page_shift, ch
     }
     return 0;
 nomem:
-    wl_set_err(err, "next-use table: out of memory");
+    sim_err_set(err, SIM_ESYS, "next-use table: out of memory");
     return -1;
 }
 
-/* The whole pass: 0, or -1 with err and *input_err set when the trace was at fault. */
-static int nu_pass_run(nu_pass_t *ps, wl_t *wl, unsigned page_shift, char *err, int *input_err)
+/* The whole pass: 0, or -1 with err (kind SIM_EINPUT when the trace was at fault). */
+static int nu_pass_run(nu_pass_t *ps, wl_t *wl, unsigned page_shift, sim_err_t *err)
 {
     wl_rec_t batch[128];
     int rc;
@@ -261,31 +261,26 @@ static int nu_pass_run(nu_pass_t *ps, wl_t *wl, unsigned page_shift, char *err, 
     }
     progress_end(wl->progress, ps->t);
     if (rc < 0) {
-        wl_set_err(err, "%s", wl->err);
-        *input_err = 1;
+        *err = wl->err;
         return -1;
     }
-    if (wl_rewind(wl) < 0) {
-        wl_set_err(err, "OPT needs the future of every reference, but %s", wl->err);
-        *input_err = 1;
-        return -1;
-    }
+    if (wl_rewind(wl) < 0)
+        return sim_err_set(err, SIM_EINPUT, "OPT needs the future of every reference, but %s", wl->err.msg);
     return 0;
 }
 
-nextuse_t *nu_build(wl_t *wl, unsigned page_shift, const pgid_cow_t *cow, char *err)
+nextuse_t *nu_build(wl_t *wl, unsigned page_shift, const pgid_cow_t *cow, sim_err_t *err)
 {
     nu_pass_t ps = { .nu = calloc(1, sizeof *ps.nu), .arr = { .fd = -1 },
                      .g = pgid_new(page_shift, cow), .prev_pid = UINT64_MAX };
     nextuse_t *nu = ps.nu;
-    int input_err = 0;                /* else the failure is the machine's: thrown (xalloc.h) */
     if (!nu || !ps.g || map_init(&ps.pages, 1 << 16) < 0) {
-        wl_set_err(err, "next-use table: out of memory");
+        sim_err_set(err, SIM_ESYS, "next-use table: out of memory");
         goto fail;
     }
     u64map_init(&nu->far);
     u64map_init(&nu->src);
-    if (nu_arr_open(&ps.arr, err) < 0 || nu_pass_run(&ps, wl, page_shift, err, &input_err) < 0)
+    if (nu_arr_open(&ps.arr, err) < 0 || nu_pass_run(&ps, wl, page_shift, err) < 0)
         goto fail;
     free(ps.pages.s);
     pgid_free(ps.g);
@@ -314,8 +309,8 @@ fail:
         u64map_free(&nu->src);
     }
     free(nu);
-    if (!input_err)
-        xtrap_throw(SIM_ESYS, "%s", err);
+    if (err->kind == SIM_ESYS)          /* the machine's failure: thrown (xalloc.h) */
+        xtrap_raise(err);
     return NULL;
 }
 

@@ -1071,33 +1071,29 @@ static inline uint8_t *put_varint(uint8_t *p, uint64_t v)
     return p;
 }
 
-static int wr_bytes(wl_bin_writer_t *w, const void *b, size_t n, char *err)
+static int wr_bytes(wl_bin_writer_t *w, const void *b, size_t n, sim_err_t *err)
 {
-    if (n && fwrite(b, 1, n, w->f) != n) {
-        snprintf(err, WL_ERR_LEN, "write error");
-        return -1;
-    }
+    if (n && fwrite(b, 1, n, w->f) != n)
+        return sim_err_set(err, SIM_EINPUT, "write error");
     w->crc = (uint32_t)crc32(w->crc, b, (uInt)n);
     return 0;
 }
 
-static int wr_varint(wl_bin_writer_t *w, uint64_t v, char *err)
+static int wr_varint(wl_bin_writer_t *w, uint64_t v, sim_err_t *err)
 {
     uint8_t b[10];
     return wr_bytes(w, b, (size_t)(put_varint(b, v) - b), err);
 }
 
-static int wr_chunk(wl_bin_writer_t *w, char *err)
+static int wr_chunk(wl_bin_writer_t *w, sim_err_t *err)
 {
     w->crc = (uint32_t)crc32(0, Z_NULL, 0);
     if (wr_varint(w, w->n, err))
         return -1;
     for (int c = 0; c < N_COL; c++) {
         size_t z = ZSTD_compress2(w->cctx, w->zbuf, w->zcap, w->col[c], w->len[c]);
-        if (ZSTD_isError(z)) {
-            snprintf(err, WL_ERR_LEN, "zstd: %s", ZSTD_getErrorName(z));
-            return -1;
-        }
+        if (ZSTD_isError(z))
+            return sim_err_set(err, SIM_EINPUT, "zstd: %s", ZSTD_getErrorName(z));
         int raw = z >= w->len[c];
         if (wr_varint(w, w->len[c], err) || wr_varint(w, raw ? 0 : z, err) ||
             wr_bytes(w, raw ? w->col[c] : w->zbuf, raw ? w->len[c] : z, err))
@@ -1112,11 +1108,11 @@ static int wr_chunk(wl_bin_writer_t *w, char *err)
     return 0;
 }
 
-wl_bin_writer_t *wl_bin_writer_open(FILE *f, char *err)
+wl_bin_writer_t *wl_bin_writer_open(FILE *f, sim_err_t *err)
 {
     wl_bin_writer_t *w = calloc(1, sizeof *w);
     if (!w) {
-        snprintf(err, WL_ERR_LEN, "out of memory");
+        sim_err_set(err, SIM_EINPUT, "out of memory");
         return NULL;
     }
     w->f = f;
@@ -1128,7 +1124,7 @@ wl_bin_writer_t *wl_bin_writer_open(FILE *f, char *err)
         ok = (w->col[c] = malloc(cap[c])) != NULL;
     if (!ok) {
         wl_bin_writer_free(w);
-        snprintf(err, WL_ERR_LEN, "out of memory");
+        sim_err_set(err, SIM_EINPUT, "out of memory");
         return NULL;
     }
     ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, BIN_LEVEL);
@@ -1143,23 +1139,21 @@ wl_bin_writer_t *wl_bin_writer_open(FILE *f, char *err)
 }
 
 /* The item's pid: a pid change in the tag and X when it is not the current one. */
-static int put_pid(wl_bin_writer_t *w, spid_t pid, unsigned *tag, uint8_t **x, char *err)
+static int put_pid(wl_bin_writer_t *w, spid_t pid, unsigned *tag, uint8_t **x, sim_err_t *err)
 {
     if (pid == w->pid)
         return 0;
     *tag |= 0x80;
     *x = put_varint(*x, pid);
     w->pid = pid;
-    if ((w->cur = pt_find(&w->pids, pid)) == UINT32_MAX) {
-        snprintf(err, WL_ERR_LEN, "out of memory");
-        return -1;
-    }
+    if ((w->cur = pt_find(&w->pids, pid)) == UINT32_MAX)
+        return sim_err_set(err, SIM_EINPUT, "out of memory");
     return 0;
 }
 
 /* Writes the gathered references as one run item (see the format), its records into the
  * run columns. */
-static int emit_run(wl_bin_writer_t *w, char *err)
+static int emit_run(wl_bin_writer_t *w, sim_err_t *err)
 {
     uint32_t n = w->npend, m = 0, cnt[3] = { 0, 0, 0 };
     uint64_t page[WL_RUN_PAGES];
@@ -1171,10 +1165,8 @@ static int emit_run(wl_bin_writer_t *w, char *err)
         while (i < m && page[i] != pg)
             i++;
         if (i == m) {
-            if (m == WL_RUN_PAGES) {
-                snprintf(err, WL_ERR_LEN, "internal error: a run over more than %d pages", WL_RUN_PAGES);
-                return -1;
-            }
+            if (m == WL_RUN_PAGES)
+                return sim_err_set(err, SIM_EINPUT, "internal error: a run over more than %d pages", WL_RUN_PAGES);
             page[m++] = pg;
         }
         idx[r] = (uint8_t)i;
@@ -1245,10 +1237,10 @@ static int emit_run(wl_bin_writer_t *w, char *err)
     return 0;
 }
 
-static int emit(wl_bin_writer_t *w, const wl_rec_t *r, size_t flen, char *err);
+static int emit(wl_bin_writer_t *w, const wl_rec_t *r, size_t flen, sim_err_t *err);
 
 /* The gathered references: a run, or plain records when too few to pay for a summary. */
-static int flush_pending(wl_bin_writer_t *w, char *err)
+static int flush_pending(wl_bin_writer_t *w, sim_err_t *err)
 {
     uint32_t n = w->npend;
     w->npend = 0;
@@ -1289,29 +1281,23 @@ static int in_window(const pid_slot_t *ps, uint64_t pg)
     return 0;
 }
 
-int wl_bin_write(wl_bin_writer_t *w, const wl_rec_t *r, char *err)
+int wl_bin_write(wl_bin_writer_t *w, const wl_rec_t *r, sim_err_t *err)
 {
     size_t flen = 0;
     if ((r->type > WL_EXIT && r->type != WL_WAIT) ||
-        (r->type == WL_REF && (r->kind > REF_IFETCH || r->size == 0))) {
-        snprintf(err, WL_ERR_LEN, "cannot encode record (type %u, kind %u, size %u)",
-                 r->type, r->kind, r->size);
-        return -1;
-    }
+        (r->type == WL_REF && (r->kind > REF_IFETCH || r->size == 0)))
+        return sim_err_set(err, SIM_EINPUT, "cannot encode record (type %u, kind %u, size %u)",
+                           r->type, r->kind, r->size);
     if (r->type == WL_EXEC || (r->type == WL_MMAP && !(r->flags & WL_MAP_ANON)))
         flen = r->file ? strlen(r->file) : 0;
-    if (flen > BIN_MAX_STR) {
-        snprintf(err, WL_ERR_LEN, "file name longer than %d bytes", BIN_MAX_STR);
-        return -1;
-    }
+    if (flen > BIN_MAX_STR)
+        return sim_err_set(err, SIM_EINPUT, "file name longer than %d bytes", BIN_MAX_STR);
     if (r->type != WL_REF || r->size > RUN_PAGE || (r->addr & (RUN_PAGE - 1)) + r->size > RUN_PAGE)
         return flush_pending(w, err) || emit(w, r, flen, err) ? -1 : 0;
     /* A reference within one page: it joins the pid's run if the page is a recent one. */
     uint32_t slot = pt_find(&w->pids, r->pid);
-    if (slot == UINT32_MAX) {
-        snprintf(err, WL_ERR_LEN, "out of memory");
-        return -1;
-    }
+    if (slot == UINT32_MAX)
+        return sim_err_set(err, SIM_EINPUT, "out of memory");
     uint64_t pg = r->addr >> WL_RUN_SHIFT;
     int join = in_window(&w->pids.s[slot], pg);
     if (w->npend && (!join || w->pend_pid != r->pid || w->npend == WL_RUN_MAX) &&
@@ -1328,7 +1314,7 @@ int wl_bin_write(wl_bin_writer_t *w, const wl_rec_t *r, char *err)
 }
 
 /* One plain record (a reference outside runs, or an event). */
-static int emit(wl_bin_writer_t *w, const wl_rec_t *r, size_t flen, char *err)
+static int emit(wl_bin_writer_t *w, const wl_rec_t *r, size_t flen, sim_err_t *err)
 {
     if ((w->n == BIN_CHUNK || w->len[COL_X] + 64 + flen > BIN_XFLUSH) && wr_chunk(w, err))
         return -1;
@@ -1413,16 +1399,14 @@ static int emit(wl_bin_writer_t *w, const wl_rec_t *r, size_t flen, char *err)
     return 0;
 }
 
-int wl_bin_writer_finish(wl_bin_writer_t *w, char *err)
+int wl_bin_writer_finish(wl_bin_writer_t *w, sim_err_t *err)
 {
     if (flush_pending(w, err) || (w->n && wr_chunk(w, err)))
         return -1;
     if (wr_varint(w, 0, err) || wr_varint(w, w->nrec, err))
         return -1;
-    if (fflush(w->f) || ferror(w->f)) {
-        snprintf(err, WL_ERR_LEN, "write error");
-        return -1;
-    }
+    if (fflush(w->f) || ferror(w->f))
+        return sim_err_set(err, SIM_EINPUT, "write error");
     return 0;
 }
 

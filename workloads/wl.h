@@ -11,14 +11,17 @@
  * that asks for it (want_runs): the engine replays such a run without its records when it
  * can, and expands it (wl_run_expand) when it cannot. Callers that do not ask never see one.
  *
- * Errors from input are returned as negative values with a message in wl->err of the form
- * "FILE:LINE: what is wrong"; readers never print and never exit.
+ * Errors from input are returned as negative values with the kind and a message in wl->err
+ * (sim/base/err.h) of the form "FILE:LINE: what is wrong"; readers never print and never exit.
+ * The reader keeps its error, as zlib's z_stream keeps msg: a read error surfaces in a later
+ * call than the one that opened the reader, through whoever reads.
  */
 #ifndef PAGESIM_WL_H
 #define PAGESIM_WL_H
 
 #include <stdio.h>
 #include <gsl/gsl_rng.h>
+#include "sim/base/err.h"
 #include "sim/base/types.h"
 
 typedef enum wl_rec_type {
@@ -55,8 +58,6 @@ typedef struct wl_rec {
     };
     uint64_t line;      /* where it came from (line, or record of a binary trace), for messages */
 } wl_rec_t;
-
-#define WL_ERR_LEN 512
 
 /* A run: references of one pid, each within one 4 KiB page, over at most WL_RUN_PAGES
  * distinct pages, that a reader can describe without decoding them one by one (the binary
@@ -112,7 +113,7 @@ struct wl {
                                     cannot use); 0: readers give every record */
     struct progress *progress;   /* the reading command's progress line (sim/base/progress.h), or
                                     NULL; passes such as nu_build report to it */
-    char err[WL_ERR_LEN];
+    sim_err_t err;               /* the reader's error (kind SIM_EINPUT), after a -1 */
 };
 
 /* The table of readers and generators, NULL-terminated (formats.c). */
@@ -121,11 +122,11 @@ const wl_ops_t *wl_format_find(const char *name);
 
 /* Opens path with format (NULL or "auto": detect from content; plain, gzip or zstd; "-" is
  * standard input, which cannot be rewound). Returns a workload with page_shift = 12, or NULL
- * with the message copied into err (WL_ERR_LEN). */
-wl_t *wl_open(const char *path, const char *format, gsl_rng *rng, char *err);
+ * with err. */
+wl_t *wl_open(const char *path, const char *format, gsl_rng *rng, sim_err_t *err);
 /* The same, but messages (wl->path, and wl->err) name the input `name`: for a spool (below)
  * that stands for the original input. */
-wl_t *wl_open_as(const char *path, const char *name, const char *format, gsl_rng *rng, char *err);
+wl_t *wl_open_as(const char *path, const char *name, const char *format, gsl_rng *rng, sim_err_t *err);
 static inline int wl_next(wl_t *wl, wl_rec_t *rec)
 {
     int rc = wl->ops->next(wl, rec);
@@ -175,7 +176,7 @@ static inline void wl_split(const wl_rec_t *r, unsigned page_shift, vpn_t *first
 
 /* ---- byte input (input.c): plain files, gzip and zstd, read in large chunks ---- */
 typedef struct wl_input wl_input_t;
-wl_input_t *wl_input_open(const char *path, char *err);
+wl_input_t *wl_input_open(const char *path, sim_err_t *err);
 /* Next line without its newline, NUL-terminated in place; NULL at end or on error
  * (wl_input_error tells). Lines may be arbitrarily long. */
 char *wl_input_line(wl_input_t *in, size_t *len);
@@ -195,14 +196,14 @@ uint64_t wl_input_error_line(const wl_input_t *in);
  * a regular file (a pipe, a FIFO, <(...)), copies its bytes once into an unlinked temporary
  * file in $TMPDIR. Returns 1 with sp->path a path that opens the copy afresh each time
  * (release it with wl_spool_free), 0 when path can be opened again as it is (sp untouched
- * but for fd -1); -1 with err (WL_ERR_LEN) when path cannot be opened, -2 when the copy
+ * but for fd -1); -1 with err when path cannot be opened, -2 (SIM_ESYS) when the copy
  * cannot be made (no temporary file, a full disk, a read error: the machine's failure). */
 typedef struct wl_spool {
     int fd;                  /* the copy, or -1 */
     int named;               /* no /proc: path is the copy's own name, removed by wl_spool_free */
     char path[4096];
 } wl_spool_t;
-int  wl_spool(const char *path, wl_spool_t *sp, char *err);
+int  wl_spool(const char *path, wl_spool_t *sp, sim_err_t *err);
 void wl_spool_free(wl_spool_t *sp);
 void wl_input_close(wl_input_t *in);
 
@@ -217,7 +218,7 @@ void wl_input_close(wl_input_t *in);
 #include "sim/base/u64map.h"
 typedef struct nextuse nextuse_t;
 struct pgid_cow;
-nextuse_t *nu_build(wl_t *wl, unsigned page_shift, const struct pgid_cow *cow, char *err);
+nextuse_t *nu_build(wl_t *wl, unsigned page_shift, const struct pgid_cow *cow, sim_err_t *err);
 /* The next use of the page reference t leaves mapped (VTIME_NEVER: none). */
 static inline vtime_t nu_get(const nextuse_t *nu, vtime_t t);
 /* The next use of the page reference t found: the same but for a reference that copied on

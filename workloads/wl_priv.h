@@ -236,9 +236,6 @@ static inline int wl_probe_lines(const char *head, size_t n, int max, const char
  * naming a bad line of a text trace whose format was not recognised (formats.c). */
 int wl_text_shaped(const char *p);
 
-/* Formats a message into a caller's WL_ERR_LEN buffer (cut if longer: paths can be long). */
-void wl_set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 /* A printable excerpt of a line for error messages: at most 80 bytes, with "..." if cut. */
 static inline const char *wl_quote(char *buf, size_t cap, const char *line)
 {

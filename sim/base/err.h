@@ -28,14 +28,4 @@ int sim_err_prefix(sim_err_t *e, const char *fmt, ...) __attribute__((format(pri
 /* No error: kind 0, empty message. */
 void sim_err_clear(sim_err_t *e);
 
-/* TEMPORARY bridge (issue 12, until the engine and workloads take sim_err_t): a callee that
- * still writes a char[SIM_ERR_LEN] message was given e->msg; this sets e->kind from its
- * failing return value rc (negative) and returns rc. */
-static inline int sim_err_bridge(sim_err_t *e, int rc)
-{
-    if (rc < 0)
-        e->kind = rc;
-    return rc;
-}
-
 #endif

@@ -174,15 +174,13 @@ static json_t *typed_value(const char *v)
     return json_string(v);
 }
 
-int spec_parse(const char *spec, char *name, size_t namelen, json_t **params, char *err)
+int spec_parse(const char *spec, char *name, size_t namelen, json_t **params, sim_err_t *err)
 {
     const char *colon = strchr(spec, ':');
     size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
     *params = NULL;
-    if (n == 0 || n >= namelen) {
-        snprintf(err, SPEC_ERR_LEN, "bad spec '%s': expected NAME or NAME:key=value,...", spec);
-        return -1;
-    }
+    if (n == 0 || n >= namelen)
+        return sim_err_set(err, SIM_EINPUT, "bad spec '%s': expected NAME or NAME:key=value,...", spec);
     memcpy(name, spec, n);
     name[n] = '\0';
     json_t *obj = json_object();
@@ -191,14 +189,14 @@ int spec_parse(const char *spec, char *name, size_t namelen, json_t **params, ch
         for (char *kv = strtok_r(copy, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
             char *eq = strchr(kv, '=');
             if (!eq || eq == kv) {
-                snprintf(err, SPEC_ERR_LEN, "bad parameter '%s' in '%s': expected key=value", kv, spec);
+                sim_err_set(err, SIM_EINPUT, "bad parameter '%s' in '%s': expected key=value", kv, spec);
                 free(copy);
                 json_decref(obj);
                 return -1;
             }
             *eq = '\0';
             if (json_object_get(obj, kv)) {
-                snprintf(err, SPEC_ERR_LEN, "parameter '%s' given twice in '%s'", kv, spec);
+                sim_err_set(err, SIM_EINPUT, "parameter '%s' given twice in '%s'", kv, spec);
                 free(copy);
                 json_decref(obj);
                 return -1;
@@ -289,32 +287,28 @@ int parse_bandwidth(const char *s, double *bps)
     return 0;
 }
 
-int spec_int(const json_t *params, const char *key, long long def, long long *out, char *err)
+int spec_int(const json_t *params, const char *key, long long def, long long *out, sim_err_t *err)
 {
     json_t *v = params ? json_object_get(params, key) : NULL;
     if (!v) {
         *out = def;
         return 0;
     }
-    if (!json_is_integer(v)) {
-        snprintf(err, SPEC_ERR_LEN, "parameter '%s' must be an integer", key);
-        return -1;
-    }
+    if (!json_is_integer(v))
+        return sim_err_set(err, SIM_EINPUT, "parameter '%s' must be an integer", key);
     *out = json_integer_value(v);
     return 0;
 }
 
-int spec_real(const json_t *params, const char *key, double def, double *out, char *err)
+int spec_real(const json_t *params, const char *key, double def, double *out, sim_err_t *err)
 {
     json_t *v = params ? json_object_get(params, key) : NULL;
     if (!v) {
         *out = def;
         return 0;
     }
-    if (!json_is_number(v)) {
-        snprintf(err, SPEC_ERR_LEN, "parameter '%s' must be a number", key);
-        return -1;
-    }
+    if (!json_is_number(v))
+        return sim_err_set(err, SIM_EINPUT, "parameter '%s' must be a number", key);
     *out = json_number_value(v);
     return 0;
 }
@@ -333,7 +327,7 @@ static const char *as_text(const json_t *v, char *buf, size_t n)
     return buf;
 }
 
-int spec_time(const json_t *params, const char *key, sim_time_t def, sim_time_t *out, char *err)
+int spec_time(const json_t *params, const char *key, sim_time_t def, sim_time_t *out, sim_err_t *err)
 {
     json_t *v = params ? json_object_get(params, key) : NULL;
     char buf[64];
@@ -342,14 +336,12 @@ int spec_time(const json_t *params, const char *key, sim_time_t def, sim_time_t 
         return 0;
     }
     const char *s = as_text(v, buf, sizeof buf);
-    if (!s || parse_time_ps(s, out)) {
-        snprintf(err, SPEC_ERR_LEN, "parameter '%s' must be a time such as 100us (units ps ns us ms s)", key);
-        return -1;
-    }
+    if (!s || parse_time_ps(s, out))
+        return sim_err_set(err, SIM_EINPUT, "parameter '%s' must be a time such as 100us (units ps ns us ms s)", key);
     return 0;
 }
 
-int spec_bandwidth(const json_t *params, const char *key, double def, double *out, char *err)
+int spec_bandwidth(const json_t *params, const char *key, double def, double *out, sim_err_t *err)
 {
     json_t *v = params ? json_object_get(params, key) : NULL;
     char buf[64];
@@ -358,14 +350,12 @@ int spec_bandwidth(const json_t *params, const char *key, double def, double *ou
         return 0;
     }
     const char *s = as_text(v, buf, sizeof buf);
-    if (!s || parse_bandwidth(s, out)) {
-        snprintf(err, SPEC_ERR_LEN, "parameter '%s' must be a bandwidth such as 500M (bytes/s, K/M/G)", key);
-        return -1;
-    }
+    if (!s || parse_bandwidth(s, out))
+        return sim_err_set(err, SIM_EINPUT, "parameter '%s' must be a bandwidth such as 500M (bytes/s, K/M/G)", key);
     return 0;
 }
 
-int spec_only(const json_t *params, const char *const keys[], const char *what, char *err)
+int spec_only(const json_t *params, const char *const keys[], const char *what, sim_err_t *err)
 {
     const char *k;
     json_t *v;
@@ -373,19 +363,20 @@ int spec_only(const json_t *params, const char *const keys[], const char *what, 
         size_t i = 0;
         while (keys[i] && strcmp(keys[i], k))
             i++;
-        if (!keys[i] && !keys[0]) {
-            snprintf(err, SPEC_ERR_LEN, "%s%stakes no parameters ('%s' given)", what ? what : "",
-                     what ? " " : "", k);
-            return -1;
-        }
+        if (!keys[i] && !keys[0])
+            return sim_err_set(err, SIM_EINPUT, "%s%stakes no parameters ('%s' given)", what ? what : "",
+                               what ? " " : "", k);
         if (!keys[i]) {
-            int n = snprintf(err, SPEC_ERR_LEN, "%s%sno parameter '%s' (known:", what ? what : "",
+            char *m = err->msg;
+            const int cap = (int)sizeof err->msg;
+            int n = snprintf(m, (size_t)cap, "%s%sno parameter '%s' (known:", what ? what : "",
                              what ? " has " : "", k);
-            for (i = 0; keys[i] && n > 0 && n < SPEC_ERR_LEN; i++)
-                n += snprintf(err + n, SPEC_ERR_LEN - n, " %s", keys[i]);
-            if (n > 0 && n < SPEC_ERR_LEN)
-                snprintf(err + n, SPEC_ERR_LEN - n, ")");
-            return -1;
+            for (i = 0; keys[i] && n > 0 && n < cap; i++)
+                n += snprintf(m + n, (size_t)(cap - n), " %s", keys[i]);
+            if (n > 0 && n < cap)
+                snprintf(m + n, (size_t)(cap - n), ")");
+            err->kind = SIM_EINPUT;
+            return SIM_EINPUT;
         }
     }
     return 0;

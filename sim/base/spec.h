@@ -4,14 +4,13 @@
 #define PAGESIM_SPEC_H
 
 #include <jansson.h>
+#include "err.h"
 #include "types.h"
-
-#define SPEC_ERR_LEN 256
 
 /* Splits "NAME" or "NAME:k=v,k=v" into name and a new JSON object of params. Values that
  * read fully as integers become JSON integers, as reals JSON reals, anything else strings.
  * Returns 0, or -1 with err set (empty name, missing '=', duplicate key). */
-int spec_parse(const char *spec, char *name, size_t namelen, json_t **params, char *err);
+int spec_parse(const char *spec, char *name, size_t namelen, json_t **params, sim_err_t *err);
 
 /* The one rule for an integer a user writes (options, --set, config keys, spec parameters,
  * sweep lists): an optional sign, then decimal digits, or 0x (0X) and hex digits. A leading
@@ -51,13 +50,13 @@ int parse_size(const char *s, uint64_t *out);
 int parse_bandwidth(const char *s, double *bytes_per_s);
 
 /* Typed lookups in a params object with a default when absent; -1 with err on a bad value. */
-int spec_int(const json_t *params, const char *key, long long def, long long *out, char *err);
-int spec_real(const json_t *params, const char *key, double def, double *out, char *err);
-int spec_time(const json_t *params, const char *key, sim_time_t def, sim_time_t *out, char *err);
-int spec_bandwidth(const json_t *params, const char *key, double def, double *out, char *err);
+int spec_int(const json_t *params, const char *key, long long def, long long *out, sim_err_t *err);
+int spec_real(const json_t *params, const char *key, double def, double *out, sim_err_t *err);
+int spec_time(const json_t *params, const char *key, sim_time_t def, sim_time_t *out, sim_err_t *err);
+int spec_bandwidth(const json_t *params, const char *key, double def, double *out, sim_err_t *err);
 /* Rejects any key not in the NULL-terminated list: -1 with err naming it, and `what` has it
  * ("model ssd has no parameter 'q' (known: ...)"); what == NULL leaves the subject to the
  * caller's prefix ("no parameter 'q' (known: ...)"). */
-int spec_only(const json_t *params, const char *const keys[], const char *what, char *err);
+int spec_only(const json_t *params, const char *const keys[], const char *what, sim_err_t *err);
 
 #endif

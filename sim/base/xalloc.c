@@ -1,4 +1,5 @@
-/* xalloc.c - the out-of-memory path and the trap stack (see xalloc.h). */
+/* xalloc.c - the out-of-memory path and the trap stack (see xalloc.h). A throw formats
+ * straight into the sim_err_t its trap was pushed with, so the catcher has nothing to copy. */
 #include "xalloc.h"
 
 #include <stdarg.h>
@@ -7,10 +8,9 @@
 
 static _Thread_local xtrap_t *xtrap_top;
 
-void xtrap_push(xtrap_t *t)
+void xtrap_push(xtrap_t *t, sim_err_t *err)
 {
-    t->kind = 0;
-    t->msg[0] = '\0';
+    t->err = err;
     t->prev = xtrap_top;
     xtrap_top = t;
 }
@@ -20,19 +20,35 @@ void xtrap_pop(xtrap_t *t)
     xtrap_top = t->prev;
 }
 
+static void no_trap(const char *msg) __attribute__((noreturn));
+static void no_trap(const char *msg)
+{
+    fprintf(stderr, "pagesim: %s (no error trap: a bug)\n", msg);
+    abort();
+}
+
 void xtrap_throw(int kind, const char *fmt, ...)
 {
     xtrap_t *t = xtrap_top;
-    char buf[XTRAP_MSG_LEN];
+    sim_err_t own;
+    sim_err_t *e = t ? t->err : &own;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(t ? t->msg : buf, XTRAP_MSG_LEN, fmt, ap);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     va_end(ap);
-    if (!t) {
-        fprintf(stderr, "pagesim: %s (no error trap: a bug)\n", buf);
-        abort();
-    }
-    t->kind = kind;
+    e->kind = kind;
+    if (!t)
+        no_trap(e->msg);
+    longjmp(t->jb, 1);
+}
+
+void xtrap_raise(const sim_err_t *e)
+{
+    xtrap_t *t = xtrap_top;
+    if (!t)
+        no_trap(e->msg);
+    if (t->err != e)
+        *t->err = *e;
     longjmp(t->jb, 1);
 }
 

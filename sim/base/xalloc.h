@@ -3,13 +3,15 @@
  * Error kinds (types.h). A failing call returns -1 (SIM_EINPUT: bad usage, bad input or a config
  * that cannot be simulated; the message names the file and line, the record, or the
  * setting) or -2 (SIM_ESYS: the machine failed: out of memory, a write error, a full
- * file system). The kind travels in the return value, never in the message's words; the
- * CLI turns it into the exit status with sim_exit_status (0, 2, 1: README "Exit status").
+ * file system), with the same kind and the message in the caller's sim_err_t (err.h). The
+ * kind travels in the return value and the error, never in the message's words; the CLI
+ * turns it into the exit status with sim_exit_status (0, 2, 1: README "Exit status").
  *
  * Out of memory. xmalloc, xcalloc and xrealloc never return NULL: on failure they throw to
  * the innermost trap of the calling thread with "out of memory (N bytes for WHAT)" and kind
- * SIM_ESYS. The library sets the traps: sim_create and sim_run catch, free the run and
- * return SIM_ESYS with the message; only the CLI exits (status 1). The same throw carries
+ * SIM_ESYS, written into the sim_err_t the trap was pushed with. The library sets the traps:
+ * sim_create and sim_run catch, free the run and return SIM_ESYS with the message in their
+ * caller's error; only the CLI exits (status 1). The same throw carries
  * the other errors found deep inside a step where no return value reaches the caller
  * (simulated time overflowing 2^64 ps). This is Lua's luaD_throw: one path instead of a
  * NULL check, a message and an unwinding after every allocation on the per-reference path.
@@ -23,22 +25,24 @@
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "err.h"        /* sim_err_t */
 #include "types.h"      /* SIM_EINPUT, SIM_ESYS, sim_exit_status */
 
-#define XTRAP_MSG_LEN 1024
 typedef struct xtrap {
     jmp_buf jb;
-    int kind;                   /* SIM_EINPUT or SIM_ESYS, set by the throw */
-    char msg[XTRAP_MSG_LEN];
+    sim_err_t *err;             /* a throw writes its kind and message here */
     struct xtrap *prev;
 } xtrap_t;
 
-/* Push a trap, then `if (setjmp(t.jb)) { xtrap_pop(&t); ...t.kind, t.msg... }`; pop it on
- * the normal path too. setjmp must be called in the frame that outlives the throw. */
-void xtrap_push(xtrap_t *t);
+/* Push a trap whose throws fill err, then `if (setjmp(t.jb)) { xtrap_pop(&t); ...err... }`;
+ * pop it on the normal path too. setjmp must be called in the frame that outlives the throw. */
+void xtrap_push(xtrap_t *t, sim_err_t *err);
 void xtrap_pop(xtrap_t *t);
 /* Throws kind and message to the innermost trap. */
 void xtrap_throw(int kind, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+/* Throws an error already made (its kind and message) to the innermost trap: nothing is
+ * copied when e is that trap's own error. */
+void xtrap_raise(const sim_err_t *e) __attribute__((noreturn));
 
 void *xmalloc(size_t n, const char *what);
 void *xcalloc(size_t n, size_t size, const char *what);   /* n * size checked */

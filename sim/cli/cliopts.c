@@ -71,14 +71,13 @@ _Static_assert(N_OPTS <= OPTS_MAX, "raise OPTS_MAX");
 static int apply_frames(opts_parse_t *p, const opt_t *o, const char *value)
 {
     (void)o;
-    return sim_err_bridge(p->err, config_set(p->cfg, "frames", value, p->err->msg))
-           || sim_err_bridge(p->err, config_set(p->cfg, "memory", "", p->err->msg)) ? -1 : 0;
+    return config_set(p->cfg, "frames", value, p->err) || config_set(p->cfg, "memory", "", p->err) ? -1 : 0;
 }
 
 static int apply_config(opts_parse_t *p, const opt_t *o, const char *value)
 {
     (void)o;
-    return sim_err_bridge(p->err, config_load_file(p->cfg, value, p->err->msg)) ? -1 : 0;
+    return config_load_file(p->cfg, value, p->err) ? -1 : 0;
 }
 
 /* --tlb E[:W]: without W, the ways are min(E, 4) and at least 1 (the default geometry 64:4). */
@@ -102,8 +101,8 @@ static int apply_tlb(opts_parse_t *p, const opt_t *o, const char *value)
             n = 4;
         snprintf(w, sizeof w, "%lld", n >= 4 ? 4 : n > 0 ? n : 1);
     }
-    return sim_err_bridge(err, config_set(cfg, "tlb.entries", e, err->msg))
-           || sim_err_bridge(err, config_set(cfg, "tlb.ways", w, err->msg)) ? -1 : 0;
+    return config_set(cfg, "tlb.entries", e, err)
+           || config_set(cfg, "tlb.ways", w, err) ? -1 : 0;
 }
 
 static int apply_set(opts_parse_t *p, const opt_t *o, const char *value)
@@ -118,7 +117,7 @@ static int apply_set(opts_parse_t *p, const opt_t *o, const char *value)
     char *key = xmalloc(n + 1, "a --set key");    /* throws (xalloc.h) */
     memcpy(key, value, n);
     key[n] = '\0';
-    int rc = sim_err_bridge(err, config_set(cfg, key, eq + 1, err->msg)) ? -1 : 0;
+    int rc = config_set(cfg, key, eq + 1, err) ? -1 : 0;
     free(key);
     return rc;
 }

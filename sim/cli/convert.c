@@ -52,11 +52,11 @@ int convert_main(int argc, char **argv)
         fprintf(stderr, "pagesim convert: --to must be text or binary, not '%s'\n", a.to);
         return 2;
     }
-    char err[WL_ERR_LEN];
+    sim_err_t err;
     progress_t *progress = progress_new(a.progress, "convert");
-    rc = wl_convert_progress(argv[first], a.format, a.to, argv[first + 1], progress, err);
+    rc = wl_convert_progress(argv[first], a.format, a.to, argv[first + 1], progress, &err);
     progress_free(progress);
     if (rc)
-        fprintf(stderr, "pagesim convert: %s\n", err);
+        fprintf(stderr, "pagesim convert: %s\n", err.msg);
     return sim_exit_status(rc);     /* 2 bad input, 1 a write error (types.h) */
 }

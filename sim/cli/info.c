@@ -75,11 +75,11 @@ int info_main(int argc, char **argv)
         fprintf(stderr, "pagesim info: --page-size '%s' is not a power of two in bytes\n", a.page_size);
         return 2;
     }
-    char err[WL_ERR_LEN];
-    json_t *j = wl_info(path, a.format, (unsigned)__builtin_ctzll(page), err);
+    sim_err_t err;
+    json_t *j = wl_info(path, a.format, (unsigned)__builtin_ctzll(page), &err);
     if (!j) {
-        fprintf(stderr, "pagesim info: %s\n", err);
-        return 2;
+        fprintf(stderr, "pagesim info: %s\n", err.msg);
+        return sim_exit_status(err.kind);
     }
     if (a.json) {
         char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -31,10 +31,11 @@ int main(int argc, char **argv)
     /* The outermost trap (xalloc.h): out of memory, or another failure thrown deep inside
      * a subcommand that has no trap of its own, ends here with its message and kind. */
     static xtrap_t trap;
-    xtrap_push(&trap);
+    static sim_err_t err;
+    xtrap_push(&trap, &err);
     if (setjmp(trap.jb)) {
-        fprintf(stderr, "pagesim: %s\n", trap.msg);
-        return close_stdout(sim_exit_status(trap.kind));
+        fprintf(stderr, "pagesim: %s\n", err.msg);
+        return close_stdout(sim_exit_status(err.kind));
     }
     int status = commands_dispatch(argc, argv);
     xtrap_pop(&trap);

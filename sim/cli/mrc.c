@@ -58,10 +58,9 @@ static int count_value(const char *s, uint64_t *out)
 static json_t *mrc_compute_caught(const mrc_opts_t *o, const char *trace, sim_err_t *err)
 {
     xtrap_t trap;
-    xtrap_push(&trap);
+    xtrap_push(&trap, err);                    /* a throw fills err */
     if (setjmp(trap.jb)) {
         xtrap_pop(&trap);
-        sim_err_set(err, trap.kind, "%s", trap.msg);   /* bridge */
         return NULL;
     }
     json_t *doc = mrc_compute(o, trace, err);
@@ -220,7 +219,7 @@ int mrc_main(int argc, char **argv)
     /* Like a run's results: the output is created first (an unwritable -o fails before the
      * pass, exit 1), written to a temporary file, fsynced and renamed (sim.h). */
     sim_out_t res;
-    int wrc = sim_out_open(&res, args.out, err.msg);   /* bridge */
+    int wrc = sim_out_open(&res, args.out, &err);
     if (wrc) {
         fprintf(stderr, "pagesim mrc: %s\n", err.msg);
         ret = sim_exit_status(wrc);
@@ -235,7 +234,7 @@ int mrc_main(int argc, char **argv)
         ret = sim_exit_status(err.kind);
         goto done;
     }
-    wrc = sim_out_commit(&res, doc, err.msg);   /* bridge */
+    wrc = sim_out_commit(&res, doc, &err);
     if (wrc)
         fprintf(stderr, "pagesim mrc: %s\n", err.msg);
     ret = sim_exit_status(wrc);

@@ -73,7 +73,7 @@ int opts_apply(opts_parse_t *p, const opt_t *o, const char *value)
 {
     if (o->key) {
         assert(p->cfg);
-        return sim_err_bridge(p->err, config_set(p->cfg, o->key, value, p->err->msg)) ? -1 : 0;
+        return config_set(p->cfg, o->key, value, p->err) ? -1 : 0;
     }
     assert(o->action);
     return o->action(p, o, value);

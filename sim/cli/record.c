@@ -227,21 +227,19 @@ static int record_args(int argc, char **argv, record_opts_t *o)
  * A fraction of a second per million references. 0, or -1 with err. */
 static int record_check(const char *path, sim_err_t *err)
 {
-    char *e = err->msg;     /* bridge */
-    sim_err_clear(err);
     json_t *cfg = config_defaults();
-    int rc = -1;
-    if (cfg && config_set(cfg, "interval", "0", e) == 0 && config_set(cfg, "frames", "16384", e) == 0) {
-        sim_t *s = sim_create(cfg, &path, 1, e);
-        if (s) {
-            rc = sim_run(s, e);
-            sim_free(s);
-        }
+    if (!cfg)
+        return sim_err_set(err, SIM_ESYS, "out of memory");
+    int rc = config_set(cfg, "interval", "0", err);
+    if (!rc)
+        rc = config_set(cfg, "frames", "16384", err);
+    if (!rc) {
+        sim_t *s = sim_create(cfg, &path, 1, err);
+        rc = s ? sim_run(s, err) : err->kind;
+        sim_free(s);
     }
     json_decref(cfg);
-    if (rc < 0 && !e[0])
-        return sim_err_set(err, rc, "out of memory");
-    return sim_err_bridge(err, rc);
+    return rc;
 }
 
 
@@ -321,9 +319,9 @@ static int record_out_publish(const record_opts_t *o, record_out_t *t)
         return -1;
     }
     if (to_stdout) {
-        char e[WL_ERR_LEN];
-        if (wl_convert(t->tmp, NULL, "text", "-", e) < 0) {
-            fprintf(stderr, "pagesim record: writing the trace: %s\n", e);
+        sim_err_t e;
+        if (wl_convert(t->tmp, NULL, "text", "-", &e) < 0) {
+            fprintf(stderr, "pagesim record: writing the trace: %s\n", e.msg);
             return -1;
         }
     } else if (rename(t->tmp, o->out) != 0) {

@@ -24,14 +24,14 @@ static const opts_cmd_t run_cmd = {
 /* The parsed command line: the simulation, its progress line, the exit status. */
 static int run_simulate(const json_t *cfg, const cliopt_dest_t *d, int ntraces, char **traces)
 {
-    char err[SIM_ERR_LEN];
+    sim_err_t err;
     if (ntraces == 0 && !*json_string_value(json_object_get(cfg, "workload")))
         return opts_bad(&run_cmd, "run needs a trace file");
     progress_t *progress = progress_new(d->progress, "run");
-    int rc = sim_run_to_file(cfg, (const char *const *)traces, ntraces, d->output, progress, err);
+    int rc = sim_run_to_file(cfg, (const char *const *)traces, ntraces, d->output, progress, &err);
     progress_free(progress);
     if (rc)
-        fprintf(stderr, "pagesim: %s\n", err);
+        fprintf(stderr, "pagesim: %s\n", err.msg);
     return sim_exit_status(rc);
 }
 

@@ -254,7 +254,7 @@ static json_t *sweep_base_config(const sweep_args_t *a, sim_err_t *err)
     json_t *base = config_defaults();
     for (int i = 0; i < g->nopts; i++)
         if (a->pass[i]->kind == CLIOPT_CONFIG
-            && sim_err_bridge(err, config_load_file(base, g->opts[i].value, err->msg)))
+            && config_load_file(base, g->opts[i].value, err))
             goto fail;
     for (int i = 0; i < g->nopts; i++)
         if (cliopt_apply(base, a->pass[i], g->opts[i].value, err))

@@ -203,15 +203,15 @@ static int grid_point(const grid_t *g, grid_point_t *p, const int *kv, const jso
         sanitize_cat(name, sizeof name, pol);
         strcat(name, "_");
         snprintf(desc + strlen(desc), sizeof desc - strlen(desc), "policy=%s ", pol);
-        if (sim_err_bridge(err, config_set(p->cfg, "policy", pol, err->msg)))
+        if (config_set(p->cfg, "policy", pol, err))
             return -1;
     }
     if (g->nframes) {
         snprintf(part, sizeof part, "%ld", g->frames[p->fr]);
         snprintf(name + strlen(name), sizeof name - strlen(name), "f%s_", part);
         snprintf(desc + strlen(desc), sizeof desc - strlen(desc), "frames=%s ", part);
-        if (sim_err_bridge(err, config_set(p->cfg, "frames", part, err->msg))
-            || sim_err_bridge(err, config_set(p->cfg, "memory", "", err->msg)))
+        if (config_set(p->cfg, "frames", part, err)
+            || config_set(p->cfg, "memory", "", err))
             return -1;
     }
     for (int k = 0; k < g->nkeys; k++) {
@@ -220,7 +220,7 @@ static int grid_point(const grid_t *g, grid_point_t *p, const int *kv, const jso
         sanitize_cat(name, sizeof name, part);
         strcat(name, "_");
         snprintf(desc + strlen(desc), sizeof desc - strlen(desc), "%s ", part);
-        if (sim_err_bridge(err, config_set(p->cfg, key, val, err->msg))) {
+        if (config_set(p->cfg, key, val, err)) {
             sim_err_prefix(err, "--set %s: ", part);
             return -1;
         }
@@ -229,7 +229,7 @@ static int grid_point(const grid_t *g, grid_point_t *p, const int *kv, const jso
         snprintf(part, sizeof part, "%d", p->seed);
         snprintf(name + strlen(name), sizeof name - strlen(name), "s%s_", part);
         snprintf(desc + strlen(desc), sizeof desc - strlen(desc), "seed=%s ", part);
-        if (sim_err_bridge(err, config_set(p->cfg, "seed", part, err->msg)))
+        if (config_set(p->cfg, "seed", part, err))
             return -1;
     }
     sanitize_cat(name, sizeof name, g->labels.v[p->tr]);
@@ -309,7 +309,7 @@ int grid_write_json(const grid_t *g, sim_err_t *err)
     json_object_set_new(doc, "traces", a);
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/sweep.json", g->dir);
-    int rc = sim_err_bridge(err, sim_out_write(doc, path, err->msg));
+    int rc = sim_out_write(doc, path, err);
     json_decref(doc);
     return rc;
 }

@@ -767,14 +767,14 @@ static int mrc_pass_open(mrc_pass_t *p, sim_err_t *err)
     p->rng = gsl_rng_alloc(gsl_rng_mt19937);
     assert(p->rng);
     gsl_rng_set(p->rng, o->seed);
-    p->wl = wl_open(p->trace, o->format, p->rng, err->msg);   /* bridge */
+    p->wl = wl_open(p->trace, o->format, p->rng, err);
     if (!p->wl)
-        return sim_err_bridge(err, SIM_EINPUT);
+        return -1;
     p->wl->progress = o->progress;             /* nu_build reports its pass too */
     if (p->opt) {
-        p->nu = nu_build(p->wl, p->shift, NULL, err->msg);   /* bridge */
+        p->nu = nu_build(p->wl, p->shift, NULL, err);
         if (!p->nu)
-            return sim_err_bridge(err, SIM_EINPUT);
+            return -1;
         p->om = mrc_opt_new(o->nframes ? o->frames[o->nframes - 1] : 0);
         keytab_init(&p->keys);
     } else {
@@ -828,8 +828,10 @@ static int mrc_pass_run(mrc_pass_t *p, sim_err_t *err)
         }
     }
     progress_end(o->progress, p->t);
-    if (rc < 0)
-        return sim_err_set(err, SIM_EINPUT, "%s", p->wl->err);
+    if (rc < 0) {
+        *err = p->wl->err;              /* the reader's error */
+        return -1;
+    }
     if (p->opt && p->t != nu_count(p->nu))
         return sim_err_set(err, SIM_EINPUT, "%s: the next-use pass counted %" PRIu64 " page references, "
                            "the curve pass %" PRIu64 " (the trace changed?)", p->trace, nu_count(p->nu), p->t);

@@ -98,7 +98,8 @@ static void pool_progress(pool_t *r, int final)
  * PAGESIM_TEST_CRASH=TEXT makes every point whose file name contains TEXT die of SIGSEGV. */
 static void pool_child(const grid_t *g, const grid_point_t *p, int fd, pid_t parent)
 {
-    char err[SIM_ERR_LEN] = "", path[PATH_MAX + 256];
+    char path[PATH_MAX + 256];
+    sim_err_t err;
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent)
         _exit(1);
@@ -110,8 +111,8 @@ static void pool_child(const grid_t *g, const grid_point_t *p, int fd, pid_t par
     }
     snprintf(path, sizeof path, "%s/%s.json", g->runs_dir, p->name);
     const strv_t *tr = &g->traces[p->tr];
-    int rc = sim_run_to_file(p->cfg, (const char *const *)tr->v, tr->n, path, NULL, err);
-    if (rc && write(fd, err, strlen(err)) < 0)
+    int rc = sim_run_to_file(p->cfg, (const char *const *)tr->v, tr->n, path, NULL, &err);
+    if (rc && write(fd, err.msg, strlen(err.msg)) < 0)
         _exit(1);
     _exit(rc ? 1 : 0);
 }
@@ -120,7 +121,8 @@ static void pool_child(const grid_t *g, const grid_point_t *p, int fd, pid_t par
  * summary shows the failure; removed when the point later succeeds. */
 static void pool_record_failure(const grid_t *g, const grid_point_t *p, const char *why)
 {
-    char path[PATH_MAX + 256], err[SIM_ERR_LEN];
+    char path[PATH_MAX + 256];
+    sim_err_t err;
     snprintf(path, sizeof path, "%s/%s.failed", g->runs_dir, p->name);
     json_t *tr = json_array();
     for (int i = 0; i < g->traces[p->tr].n; i++)
@@ -130,8 +132,8 @@ static void pool_record_failure(const grid_t *g, const grid_point_t *p, const ch
     json_t *doc = json_pack("{s:i,s:s,s:o,s:I,s:o,s:s}", "schema", PAGESIM_SCHEMA, "version", PAGESIM_VERSION,
                             "config", cfg, "seed", json_integer_value(json_object_get(p->cfg, "seed")),
                             "traces", tr, "failed", why);
-    if (!doc || sim_out_write(doc, path, err))
-        fprintf(stderr, "pagesim sweep: %s\n", doc ? err : "cannot record a failure");
+    if (!doc || sim_out_write(doc, path, &err))
+        fprintf(stderr, "pagesim sweep: %s\n", doc ? err.msg : "cannot record a failure");
     json_decref(doc);
 }
 

@@ -41,10 +41,10 @@ static void try_run(json_t *cfg)
         (json_is_string(mem) && json_string_value(mem)[0]) || !json_is_string(mem) ||
         (json_is_string(wk) && json_string_value(wk)[0]) || !json_is_string(wk))
         return;
-    char err[SIM_ERR_LEN];
+    sim_err_t err = {0};
     const char *traces[1] = { trace_path() };
-    sim_t *s = sim_create(cfg, traces, 1, err);
-    if (s && sim_run(s, err) == 0) {
+    sim_t *s = sim_create(cfg, traces, 1, &err);
+    if (s && sim_run(s, &err) == 0) {
         json_t *res = sim_results(s);
         json_decref(res);
     }
@@ -55,11 +55,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > 1 << 14)
         return 0;
-    char err[SIM_ERR_LEN];
+    sim_err_t err = {0};
     const char *path = fuzz_file(data, size);
     if (path) {
         json_t *cfg = config_defaults();
-        if (config_load_file(cfg, path, err) == 0)
+        if (config_load_file(cfg, path, &err) == 0)
             try_run(cfg);
         json_decref(cfg);
     }
@@ -79,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!eq)
             continue;
         *eq = 0;
-        ok &= config_set(cfg, line, eq + 1, err) == 0;
+        ok &= config_set(cfg, line, eq + 1, &err) == 0;
     }
     if (ok)
         try_run(cfg);

@@ -58,16 +58,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         { "interval", "7" },
         { "format", size >= 8 && !memcmp(data + 4, "PSTB", 4) ? "binary" : "text" },
     };
-    char err[SIM_ERR_LEN];
+    sim_err_t err = {0};
     json_t *cfg = config_defaults();
     for (size_t i = 0; i < sizeof sets / sizeof *sets; i++)
-        if (config_set(cfg, sets[i][0], sets[i][1], err)) {
-            fprintf(stderr, "fuzz_engine: %s=%s: %s\n", sets[i][0], sets[i][1], err);
+        if (config_set(cfg, sets[i][0], sets[i][1], &err)) {
+            fprintf(stderr, "fuzz_engine: %s=%s: %s\n", sets[i][0], sets[i][1], err.msg);
             abort();                     /* the harness's own settings must be good */
         }
     const char *traces[1] = { path };
-    sim_t *s = sim_create(cfg, traces, 1, err);
-    if (s && sim_run(s, err) == 0) {
+    sim_t *s = sim_create(cfg, traces, 1, &err);
+    if (s && sim_run(s, &err) == 0) {
         json_t *res = sim_results(s);
         char *text = json_dumps(res, JSON_COMPACT);
         free(text);

@@ -44,8 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *path = fuzz_file(data, size);
     if (!path)
         return 0;
-    char err[WL_ERR_LEN];
-    wl_t *wl = wl_open(path, FUZZ_FORMAT, rng, err);
+    sim_err_t err = {0};
+    wl_t *wl = wl_open(path, FUZZ_FORMAT, rng, &err);
     if (!wl)
         return 0;
     static wl_rec_t recs[FUZZ_BATCH], ex[WL_RUN_MAX];

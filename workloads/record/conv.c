@@ -138,8 +138,8 @@ int rec_conv_parse_u64(const char **pp, uint64_t *v, int hex_default)
 
 static void conv_write(rec_conv_t *c, const wl_rec_t *r)
 {
-    char e[WL_ERR_LEN];
-    if (c->bin ? wl_bin_write(c->bin, r, e) < 0 : wl_write_text(c->out, r) < 0)
+    sim_err_t e;                  /* its message: write_failed reports it as a write error */
+    if (c->bin ? wl_bin_write(c->bin, r, &e) < 0 : wl_write_text(c->out, r) < 0)
         c->write_failed = 1;
 }
 
@@ -1077,8 +1077,8 @@ int rec_conv_finish(rec_conv_t *c, sim_err_t *err)
         rec_proc_t *p = c->procs[i];
         rec_conv_proc_exit(c, p);
     }
-    char e[WL_ERR_LEN];
-    if (c->bin && !c->write_failed && wl_bin_writer_finish(c->bin, e) < 0)
+    sim_err_t e;
+    if (c->bin && !c->write_failed && wl_bin_writer_finish(c->bin, &e) < 0)
         c->write_failed = 1;
     if (fflush(c->out) != 0 || c->write_failed)
         return sim_err_set(err, SIM_EINPUT, "writing the trace: %s", strerror(errno));
@@ -1087,8 +1087,8 @@ int rec_conv_finish(rec_conv_t *c, sim_err_t *err)
 
 int rec_conv_binary(rec_conv_t *c, sim_err_t *err)
 {
-    if (!(c->bin = wl_bin_writer_open(c->out, err->msg)))   /* bridge */
-        return sim_err_bridge(err, SIM_EINPUT);
+    if (!(c->bin = wl_bin_writer_open(c->out, err)))
+        return -1;
     return 0;
 }
 
