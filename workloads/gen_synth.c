@@ -26,6 +26,7 @@
  * the stream filtered by pid (sched.c), so the turns only fix the order of rng draws. Memory:
  * the spec plus one alias table per zipf phase, never the references. */
 #include "wl_priv.h"
+#include "sim/base/xalloc.h"
 
 #include <gsl/gsl_randist.h>
 #include <jansson.h>
@@ -162,7 +163,7 @@ static int parse_proc(wl_t *wl, json_t *jp, sproc_t *p, int idx)
     json_t *areas = json_object_get(jp, "areas"), *phases = json_object_get(jp, "phases"),
            *events = json_object_get(jp, "events");
     p->nareas = (int)json_array_size(areas);
-    p->areas = calloc((size_t)p->nareas + 1, sizeof *p->areas);
+    p->areas = xcalloc((size_t)p->nareas + 1, sizeof *p->areas, "a synthetic workload");
     for (int i = 0; i < p->nareas; i++) {
         char w[128];
         snprintf(w, sizeof w, "%s.areas[%d]", where, i);
@@ -175,7 +176,7 @@ static int parse_proc(wl_t *wl, json_t *jp, sproc_t *p, int idx)
     p->nphases = (int)json_array_size(phases);
     if (!p->nphases)
         return bad(wl, where, "needs at least one entry in \"phases\"");
-    p->phases = calloc((size_t)p->nphases, sizeof *p->phases);
+    p->phases = xcalloc((size_t)p->nphases, sizeof *p->phases, "a synthetic workload");
     for (int i = 0; i < p->nphases; i++) {
         char w[128];
         snprintf(w, sizeof w, "%s.phases[%d]", where, i);
@@ -205,7 +206,7 @@ static int parse_proc(wl_t *wl, json_t *jp, sproc_t *p, int idx)
             double alpha = al ? json_number_value(al) : 1.0;
             if (alpha < 0 || f->pages > 50000000)
                 return bad(wl, w, "zipf needs alpha >= 0 and at most 5e7 pages");
-            double *wts = malloc(f->pages * sizeof *wts);
+            double *wts = xcalloc(f->pages, sizeof *wts, "Zipf weights");
             for (uint64_t r = 0; r < f->pages; r++)
                 wts[r] = 1.0 / pow((double)(r + 1), alpha);
             f->zipf = gsl_ran_discrete_preproc(f->pages, wts);
@@ -216,7 +217,7 @@ static int parse_proc(wl_t *wl, json_t *jp, sproc_t *p, int idx)
         }
     }
     p->nevents = (int)json_array_size(events);
-    p->events = calloc((size_t)p->nevents + 1, sizeof *p->events);
+    p->events = xcalloc((size_t)p->nevents + 1, sizeof *p->events, "a synthetic workload");
     for (int i = 0; i < p->nevents; i++) {
         char w[128];
         snprintf(w, sizeof w, "%s.events[%d]", where, i);
@@ -280,12 +281,12 @@ static int synth_open(wl_t *wl)
 {
     /* Read the whole spec (small) from the input layer, so gzip/zstd specs work too. */
     size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
+    char *buf = xmalloc(cap, "a workload spec");
     long got;
     while ((got = wl_input_read(wl->in, buf + n, cap - n)) > 0) {
         n += (size_t)got;
         if (n == cap)
-            buf = realloc(buf, cap *= 2);
+            buf = xrealloc(buf, cap *= 2, "a workload spec");
     }
     json_error_t je;
     json_t *doc = got < 0 ? NULL : json_loadb(buf, n, 0, &je);
@@ -295,7 +296,7 @@ static int synth_open(wl_t *wl)
             return sim_err_set(&wl->err, SIM_EINPUT, "%s: %s", wl->path, wl_input_error(wl->in));
         return sim_err_set(&wl->err, SIM_EINPUT, "%s:%d: %s", wl->path, je.line, je.text);
     }
-    synth_t *st = calloc(1, sizeof *st);
+    synth_t *st = xcalloc(1, sizeof *st, "a synthetic workload");
     json_t *procs = json_object_get(doc, "processes");
     int rc = 0;
     if (!json_is_array(procs) || !json_array_size(procs)) {
@@ -315,7 +316,7 @@ static int synth_open(wl_t *wl)
         }
         total += (int)count;
     }
-    st->procs = calloc((size_t)total, sizeof *st->procs);
+    st->procs = xcalloc((size_t)total, sizeof *st->procs, "a synthetic workload");
     for (size_t i = 0; i < json_array_size(procs); i++) {
         json_t *jp = json_array_get(procs, i);
         uint64_t count;

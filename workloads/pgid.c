@@ -42,6 +42,7 @@
 #include "wl_priv.h"
 #include "sim/base/u64map.h"
 #include "sim/base/vmalist.h"
+#include "sim/base/xalloc.h"
 
 #define ANON_BIT  (1ULL << 63)   /* an anonymous page's key */
 #define WP_BIT    (1ULL << 62)   /* in an address space's map: the PTE is write-protected */
@@ -108,8 +109,7 @@ static uint32_t mm_new(pgid_t *g)
 {
     if (g->nmms == g->capmms) {
         g->capmms = g->capmms ? 2 * g->capmms : 8;
-        g->mms = realloc(g->mms, g->capmms * sizeof *g->mms);
-        assert(g->mms);
+        g->mms = xrealloc(g->mms, xmul(g->capmms, sizeof *g->mms, "page identities"), "page identities");
     }
     pg_mm_t *m = &g->mms[g->nmms];
     memset(m, 0, sizeof *m);
@@ -133,10 +133,10 @@ static uint32_t obj_new(pgid_t *g, const char *name)
 {
     if (g->nobjs >= g->capobjs) {
         g->capobjs = g->capobjs ? 2 * g->capobjs : 16;
-        g->files = realloc(g->files, g->capobjs * sizeof *g->files);
-        assert(g->files);
+        g->files = xrealloc(g->files, xmul(g->capobjs, sizeof *g->files, "page identities"), "page identities");
     }
-    g->files[g->nobjs] = name ? strdup(name) : NULL;
+    size_t len = name ? strlen(name) + 1 : 0;
+    g->files[g->nobjs] = name ? memcpy(xmalloc(len, "a file name"), name, len) : NULL;
     assert(g->nobjs < (1u << 23));
     return g->nobjs++;
 }

@@ -185,7 +185,8 @@ int spec_parse(const char *spec, char *name, size_t namelen, json_t **params, si
     name[n] = '\0';
     json_t *obj = json_object();
     if (colon && colon[1]) {
-        char *copy = strdup(colon + 1), *save = NULL;
+        size_t len = strlen(colon + 1) + 1;
+        char *copy = memcpy(xmalloc(len, "a spec"), colon + 1, len), *save = NULL;
         for (char *kv = strtok_r(copy, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
             char *eq = strchr(kv, '=');
             if (!eq || eq == kv) {

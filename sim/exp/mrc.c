@@ -146,8 +146,7 @@ typedef struct keytab { kslot_t *s; uint64_t mask; uint32_t n; } keytab_t;
 static void keytab_init(keytab_t *k)
 {
     k->mask = 1023;
-    k->s = calloc(k->mask + 1, sizeof *k->s);
-    assert(k->s);
+    k->s = xcalloc(k->mask + 1, sizeof *k->s, "the MRC's page table");
     k->n = 0;
 }
 
@@ -158,8 +157,7 @@ static void keytab_grow(keytab_t *k)
     uint64_t omask = k->mask;
     kslot_t *old = k->s;
     k->mask = omask * 2 + 1;
-    k->s = calloc(k->mask + 1, sizeof *k->s);
-    assert(k->s);
+    k->s = xcalloc(k->mask + 1, sizeof *k->s, "the MRC's page table");
     for (uint64_t i = 0; i <= omask; i++) {
         if (!old[i].used)
             continue;
@@ -317,8 +315,7 @@ struct mrc_lru {
 mrc_lru_t *mrc_lru_new_sized(double rate, uint64_t max_pages)
 {
     assert(rate > 0 && rate <= 1);
-    mrc_lru_t *m = calloc(1, sizeof *m);
-    assert(m);
+    mrc_lru_t *m = xcalloc(1, sizeof *m, "the LRU curve");
     keytab_init(&m->keys);
     double t = rate * (double)SAMPLE_ONE;
     m->thresh = t >= (double)SAMPLE_ONE ? SAMPLE_ONE : t < 1 ? 1 : (uint64_t)llround(t);
@@ -328,12 +325,11 @@ mrc_lru_t *mrc_lru_new_sized(double rate, uint64_t max_pages)
     m->logbins = m->groups > 1;
     m->w_ref = (double)SAMPLE_ONE / (double)m->thresh;
     m->cap = POS_MIN;
-    m->fen = calloc(m->cap + 1, sizeof *m->fen);
+    m->fen = xcalloc(m->cap + 1, sizeof *m->fen, "the LRU curve");
     m->scratch = mrc_xrealloc(NULL, m->cap * sizeof *m->scratch);
     m->nbins = POS_MIN;
-    m->hist = calloc(m->nbins * m->groups, sizeof *m->hist);
+    m->hist = xcalloc(m->nbins * m->groups, sizeof *m->hist, "the LRU curve");
     m->cum_stale = 1;
-    assert(m->fen && m->hist);
     return m;
 }
 
@@ -609,14 +605,12 @@ struct mrc_opt {
 
 mrc_opt_t *mrc_opt_new(uint64_t max_frames)
 {
-    mrc_opt_t *m = calloc(1, sizeof *m);
-    assert(m);
+    mrc_opt_t *m = xcalloc(1, sizeof *m, "the OPT curve");
     m->max = max_frames;
     m->cap = max_frames && max_frames < 1024 ? max_frames : 1024;
     m->st = mrc_xrealloc(NULL, m->cap * sizeof *m->st);
     m->hist_cap = m->cap + 1;
-    m->hist = calloc(m->hist_cap, sizeof *m->hist);
-    assert(m->hist);
+    m->hist = xcalloc(m->hist_cap, sizeof *m->hist, "the OPT curve");
     return m;
 }
 
