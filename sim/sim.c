@@ -327,7 +327,9 @@ static int sim_run_caught(sim_t *s, sim_err_t *err)
     if (!rc)
         cpu_clock_check(s, s->end_time);
     xtrap_pop(&trap);
-    return rc ? (rc == SIM_ESYS ? SIM_ESYS : SIM_EINPUT) : 0;
+    rc = rc ? (rc == SIM_ESYS ? SIM_ESYS : SIM_EINPUT) : 0;
+    assert(!rc || err->kind == rc);            /* err.h: the kind is the returned one */
+    return rc;
 }
 
 int sim_run_to_file(const json_t *cfg, const char *const *traces, int ntraces, const char *path,

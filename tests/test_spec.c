@@ -1,5 +1,5 @@
 /* test_spec.c - the "NAME:key=value,..." parser and values with units (sim/base/spec.c),
- * and the error type they fill (sim/base/err.c).
+ * and the error type they fill (sim/base/err.c), with the throws that fill it (xalloc.c).
  *
  * Expected values are exact: times in picoseconds, sizes in bytes with binary suffixes
  * (K = 1024), bandwidths in bytes per second. Tests for defects found in review sit under
@@ -10,6 +10,7 @@
 #include "check.h"
 #include "sim/base/err.h"
 #include "sim/base/spec.h"
+#include "sim/base/xalloc.h"
 
 static void test_parse(void)
 {
@@ -445,6 +446,33 @@ static void test_err(void)
     CHECK_EQ(strlen(e.msg), SIM_ERR_LEN - 1);
     CHECK(e.msg[0] == 'x' && e.msg[SIM_ERR_LEN - 2] == 'x');
     CHECK_EQ(e.kind, SIM_EINPUT);
+
+    /* A throw fills the error its trap was pushed with; xtrap_raise throws one already made. */
+    sim_err_t caught = {0}, made;
+    sim_err_set(&made, SIM_ESYS, "no room in %s", "TMPDIR");
+    xtrap_t trap;
+    volatile int thrown = 0;
+    xtrap_push(&trap, &caught);
+    if (setjmp(trap.jb)) {
+        xtrap_pop(&trap);
+        thrown = 1;
+    } else {
+        xtrap_raise(&made);
+    }
+    CHECK(thrown);
+    CHECK_EQ(caught.kind, SIM_ESYS);
+    CHECK_STR(caught.msg, "no room in TMPDIR");
+    thrown = 0;
+    xtrap_push(&trap, &caught);
+    if (setjmp(trap.jb)) {
+        xtrap_pop(&trap);
+        thrown = 1;
+    } else {
+        xtrap_throw(SIM_EINPUT, "bad value %d", 3);
+    }
+    CHECK(thrown);
+    CHECK_EQ(caught.kind, SIM_EINPUT);
+    CHECK_STR(caught.msg, "bad value 3");
 }
 
 int main(void)
