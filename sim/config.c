@@ -134,9 +134,8 @@ int config_set(json_t *cfg, const char *key, const char *value, sim_err_t *err)
             nv = json_true();
         else if (!strcmp(value, "false") || !strcmp(value, "0") || !strcmp(value, "no"))
             nv = json_false();
-        else {
+        else
             return sim_err_set(err, SIM_EINPUT, "config key '%s' needs true or false, not '%s'", key, value);
-        }
     } else {
         nv = json_string(value);
     }
@@ -182,8 +181,9 @@ static int config_merge(json_t *dst, json_t *src, const char *path, const char *
             snprintf(buf, sizeof buf, "%.17g", json_real_value(v));
             nv = json_string(buf);
         } else {
-            return sim_err_set(err, SIM_EINPUT, "%s: config key '%s' has the wrong type (expected %s)", path,
-                               full, json_is_integer(old) ? "an integer" : json_is_boolean(old) ? "true or false" : "a string");
+            return sim_err_set(err, SIM_EINPUT, "%s: config key '%s' has the wrong type (expected %s)", path, full,
+                               json_is_integer(old) ? "an integer"
+                               : json_is_boolean(old) ? "true or false" : "a string");
         }
         json_object_set_new(dst, k, nv);
     }
@@ -264,7 +264,8 @@ static int config_memory(json_t *cfg, sim_config_t *c, sim_err_t *err)
     if (*mem) {
         uint64_t bytes;
         if (parse_size(mem, &bytes) || bytes < c->page_bytes)
-            return sim_err_set(err, SIM_EINPUT, "config: memory '%s' must be a size of at least one page (e.g. 64M)", mem);
+            return sim_err_set(err, SIM_EINPUT, "config: memory '%s' must be a size of at least one page "
+                               "(e.g. 64M)", mem);
         if (bytes / c->page_bytes > UINT32_MAX - 1)
             return sim_err_set(err, SIM_EINPUT, "config: memory '%s' is more frames than pagesim supports", mem);
         json_object_set_new(cfg, "frames", json_integer((json_int_t)(bytes / c->page_bytes)));
@@ -312,7 +313,8 @@ static int config_behaviour(const json_t *cfg, sim_config_t *c, sim_err_t *err)
     c->reclaim_high_frames = (uint32_t)v;
     if (c->reclaim_high_frames && (c->reclaim_low_frames > c->reclaim_high_frames ||
                                    c->reclaim_high_frames > c->memory_frames))
-        return sim_err_set(err, SIM_EINPUT, "config: reclaim needs low <= high <= frames (got low %u, high %u, frames %u)",
+        return sim_err_set(err, SIM_EINPUT, "config: reclaim needs low <= high <= frames "
+                           "(got low %u, high %u, frames %u)",
                            c->reclaim_low_frames, c->reclaim_high_frames, c->memory_frames);
     /* Interface v2 (policies/repl.h): global or local replacement; the shadow store's bound */
     const char *scope = config_str(cfg, "replacement");

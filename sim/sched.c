@@ -453,7 +453,8 @@ int sched_setup(sim_t *s, const char *const *traces, int ntraces, sim_err_t *err
     if (ntraces < 1)
         return sim_err_set(err, SIM_EINPUT, "no trace file given");
     if (!s->rr && ntraces != 1)
-        return sim_err_set(err, SIM_EINPUT, "the trace schedule runs exactly one trace file (got %d); use --schedule rr", ntraces);
+        return sim_err_set(err, SIM_EINPUT, "the trace schedule runs exactly one trace file (got %d); "
+                           "use --schedule rr", ntraces);
     if (!s->rr && s->ncpus != 1)
         return sim_err_set(err, SIM_EINPUT, "the trace schedule runs on one CPU; use --schedule rr for cpus > 1");
     if (s->rr && s->needs_next_use)

@@ -193,7 +193,8 @@ static int vma_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, s
         return sim_err_set(err, SIM_EINPUT, "%s: fork needs at least 2 frames (a copy-on-write copy holds "
                            "the shared page and the new one at once)", WHERE(s));
     if (u64map_find(&s->pid2proc, child_pid))
-        return sim_err_set(err, SIM_EINPUT, "%s: fork: pid %u already exists", WHERE(s), proc_file_pid(s, child_pid, NULL));
+        return sim_err_set(err, SIM_EINPUT, "%s: fork: pid %u already exists", WHERE(s),
+                           proc_file_pid(s, child_pid, NULL));
     proc_t *child = proc_get(s, child_pid);             /* may move s->procs */
     proc_t *parent = &s->procs[parent_idx];
     uint32_t pmi = parent->mm, cmi = child->mm;
@@ -254,8 +255,8 @@ static int vma_check_aligned(const sim_t *s, const wl_rec_t *r, sim_err_t *err)
     const char *what = r->type < sizeof names / sizeof *names && names[r->type] ? names[r->type] : "area";
     return sim_err_set(err, SIM_EINPUT, "%s: %s at 0x%llx of length 0x%llx is not aligned to the "
                        "page size %u: pages larger than 4 KiB need areas aligned to them (mixed page "
-                       "sizes are not modelled); use --page-size 4096 for this trace", WHERE(s), what, (unsigned long long)r->addr, (unsigned long long)r->len,
-                       s->page_size);
+                       "sizes are not modelled); use --page-size 4096 for this trace", WHERE(s), what,
+                       (unsigned long long)r->addr, (unsigned long long)r->len, s->page_size);
 }
 
 int vma_event(sim_t *s, cpu_t *c, const wl_rec_t *r, sim_err_t *err)

@@ -735,9 +735,8 @@ static int mrc_pass_check(mrc_pass_t *p, sim_err_t *err)
         p->opt = 0;
     else if (!strcmp(o->policy, "opt"))
         p->opt = 1;
-    else {
+    else
         return sim_err_set(err, SIM_EINPUT, "unknown policy '%s' for mrc: lru or opt", o->policy);
-    }
     p->psize = o->page_size ? o->page_size : 4096;
     if (p->psize & (p->psize - 1))
         return sim_err_set(err, SIM_EINPUT, "page size %" PRIu32 " is not a power of two", p->psize);
