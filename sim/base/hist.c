@@ -72,15 +72,14 @@ hist_t *hist_new(void)
     for (int i = 0; i < NBINS; i++)
         r[i + 1] = pow(10.0, LO_EXP + (double)i / PER_DECADE);
     gsl_histogram_set_ranges(h->h, r, NBINS + 1);
-    /* Each sub-octave's lower end, by the edges as GSL holds them (a search, once). */
+    /* The bin of each sub-octave's lower end, by the edges as GSL holds them: the ends rise
+     * with k, so one walk up the edges (O(LUT_N + NBINS), once). */
+    size_t i = 0;
     for (uint32_t k = 0; k < LUT_N; k++) {
         double lo = ldexp(1.0 + (double)(k & ((1u << LUT_BITS) - 1)) / (1 << LUT_BITS),
                           (int)(k >> LUT_BITS) + LUT_EMIN);
-        size_t i = 0;
-        if (lo >= h->h->range[NBINS])
-            i = NBINS - 1;
-        else if (lo >= h->h->range[1])
-            gsl_histogram_find(h->h, lo, &i);
+        while (i < NBINS - 1 && lo >= h->h->range[i + 1])
+            i++;
         h->lut[k] = (uint16_t)i;
     }
     return h;
