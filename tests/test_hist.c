@@ -14,6 +14,8 @@
 #include "check.h"
 #include "sim/base/hist.h"
 
+#include <gsl/gsl_histogram.h>
+
 #define BIN_ERR 0.0492   /* 10^(1/48) - 1 = 0.049139 */
 
 static int within(double est, double truth, double rel)
@@ -221,8 +223,43 @@ static void test_cdf(void)
     hist_free(h);
 }
 
+/* hist_add's O(1) bin lookup against GSL's binary search over the same edges: every edge,
+ * the doubles either side of it, a million log-uniform values over the whole range, and the
+ * extremes (0, subnormal, below the first edge, at and above the top). */
+static void test_bin_lookup(void)
+{
+    hist_t *h = hist_new();
+    gsl_histogram *g = gsl_histogram_alloc(769);
+    double r[770];
+    r[0] = 0;
+    for (int i = 0; i < 769; i++)
+        r[i + 1] = pow(10.0, -3 + (double)i / 48);
+    gsl_histogram_set_ranges(g, r, 770);
+    size_t bad = 0, n = 0;
+#define SAME(v) do { double v_ = (v); size_t want = 768; \
+        if (v_ < r[769]) gsl_histogram_find(g, v_ < 0 ? 0 : v_, &want); \
+        bad += hist_bin(h, v_) != want; n++; } while (0)
+    for (int i = 1; i < 770; i++) {
+        SAME(r[i]);
+        SAME(nextafter(r[i], 0));
+        SAME(nextafter(r[i], INFINITY));
+    }
+    uint64_t x = 88172645463325252ULL;          /* xorshift64: a fixed sequence */
+    for (int i = 0; i < 1000000; i++) {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        SAME(pow(10.0, -4 + 18.0 * (double)(x >> 11) / 9007199254740992.0));
+    }
+    SAME(0.0); SAME(5e-324); SAME(1e-300); SAME(9.99e-4); SAME(1e13); SAME(1e300); SAME(-1.0);
+#undef SAME
+    CHECK_EQ(bad, 0);
+    CHECK(n > 1000000);
+    gsl_histogram_free(g);
+    hist_free(h);
+}
+
 int main(void)
 {
+    test_bin_lookup();
     test_uniform_integers();
     test_random();
     test_edge_values();

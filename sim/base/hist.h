@@ -4,6 +4,7 @@
 #ifndef PAGESIM_HIST_H
 #define PAGESIM_HIST_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
 
@@ -11,7 +12,10 @@ typedef struct hist hist_t;
 
 hist_t *hist_new(void);
 void    hist_free(hist_t *h);
-void    hist_add(hist_t *h, double v);        /* v >= 0, e.g. nanoseconds */
+void    hist_add(hist_t *h, double v);        /* v >= 0, e.g. nanoseconds; O(1) */
+/* The bin hist_add counts v in, the one gsl_histogram_find gives over the same edges (for
+ * tests: the edges are 0, then 10^(-3 + i/48) for i = 0..768). */
+size_t  hist_bin(const hist_t *h, double v);
 uint64_t hist_count(const hist_t *h);
 double  hist_mean(const hist_t *h);
 double  hist_max(const hist_t *h);
