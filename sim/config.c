@@ -119,8 +119,8 @@ int config_set(json_t *cfg, const char *key, const char *value, sim_err_t *err)
         long long v;
         uint64_t bytes;
         /* decimal or 0x hex, never octal (spec.h); the page size is a size: 4096, 64K, 2M */
-        int bad = parse_int(value, &v);
-        if (bad && !strcmp(key, "page_size") && !parse_size(value, &bytes) &&
+        int bad = spec_parse_int(value, &v);
+        if (bad && !strcmp(key, "page_size") && !spec_parse_size(value, &bytes) &&
             bytes <= (uint64_t)LLONG_MAX) {
             v = (long long)bytes;
             bad = 0;
@@ -239,7 +239,7 @@ static int config_costs(costs_t *cost, const json_t *costs, sim_err_t *err)
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const char *v = json_string_value(json_object_get(costs, keys[i].key));
         sim_time_t *dst = (sim_time_t *)((char *)cost + keys[i].off);
-        if (!v || parse_time_ps(v, dst))
+        if (!v || spec_parse_time_ps(v, dst))
             return sim_err_set(err, SIM_EINPUT, "config: costs.%s must be a time such as 25ns or 1.5us", keys[i].key);
         if (*dst > SIM_COST_MAX)
             return sim_err_set(err, SIM_EINPUT, "config: costs.%s '%s' is more than 1s, the most one step may cost",
@@ -263,7 +263,7 @@ static int config_memory(json_t *cfg, sim_config_t *c, sim_err_t *err)
     const char *mem = config_str(cfg, "memory");
     if (*mem) {
         uint64_t bytes;
-        if (parse_size(mem, &bytes) || bytes < c->page_bytes)
+        if (spec_parse_size(mem, &bytes) || bytes < c->page_bytes)
             return sim_err_set(err, SIM_EINPUT, "config: memory '%s' must be a size of at least one page "
                                "(e.g. 64M)", mem);
         if (bytes / c->page_bytes > UINT32_MAX - 1)
@@ -385,7 +385,7 @@ static int config_schedule(const json_t *cfg, sim_config_t *c, sim_err_t *err)
         return sim_err_set(err, SIM_EINPUT, "config: schedule must be auto, trace or rr (got '%s')", sched);
     c->schedule = kinds[i].kind;
     const char *q = json_string_value(json_object_get(cfg, "quantum"));
-    if (!q || parse_time_ps(q, &c->quantum_ps) || !c->quantum_ps)
+    if (!q || spec_parse_time_ps(q, &c->quantum_ps) || !c->quantum_ps)
         return sim_err_set(err, SIM_EINPUT, "config: quantum must be a positive time such as 10ms");
     return 0;
 }

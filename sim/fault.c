@@ -40,7 +40,7 @@ static void fault_map_page(sim_t *s, proc_t *p, pte_t *pte, pfn_t pfn, uint32_t 
     mm_t *mm = &s->mms[p->mm];
     pte->flags = PTE_PRESENT | perms;
     pte->val = pfn;
-    rmap_add(s, pfn, p->mm, pte->vpn, pte);
+    frame_rmap_add(s, pfn, p->mm, pte->vpn, pte);
     if (++mm->resident > p->resident_peak)
         p->resident_peak = mm->resident;
 }
@@ -115,7 +115,7 @@ void fault_complete(sim_t *s, proc_t *p, sim_time_t now, int sync)
         return;
     }
     if (p->pend_old != PFN_NONE) {
-        rmap_del(s, p->pend_old, pte);
+        frame_rmap_del(s, p->pend_old, pte);
         s->mms[p->mm].resident--;
         cpu_shootdown(s->cpus, s->ncpus, p->mm, pte->vpn);
         if (!s->frames[p->pend_old].mapcount)
@@ -236,7 +236,7 @@ static void fault_cow_neighbours(sim_t *s, cpu_t *c, proc_t *p, const vma_t *v, 
         c->clock += s->cost.copy;
         s->n_cow_copies++;
         s->frames[pfn].flags |= FR_ANON | FR_DIRTY;
-        rmap_del(s, old, pte);
+        frame_rmap_del(s, old, pte);
         mm->resident--;
         if (!s->frames[old].mapcount)
             frame_put(s, old, REPL_COW);
@@ -302,7 +302,7 @@ int fault_cow_at_fork(sim_t *s, cpu_t *c, pte_t *pp, uint32_t cmi, spid_t child,
     nf->flags |= FR_ANON | FR_DIRTY;
     cp->flags = PTE_PRESENT | v->prot;
     cp->val = pfn;
-    rmap_add(s, pfn, cmi, cp->vpn, cp);
+    frame_rmap_add(s, pfn, cmi, cp->vpn, cp);
     s->mms[cmi].resident++;
     policy_track(s, &r, pfn);
     return 1;

@@ -110,7 +110,7 @@ void frame_recharge_exit(sim_t *s, uint32_t owner)
     }
 }
 
-void rmap_add(sim_t *s, pfn_t pfn, uint32_t mm, vpn_t vpn, pte_t *pte)
+void frame_rmap_add(sim_t *s, pfn_t pfn, uint32_t mm, vpn_t vpn, pte_t *pte)
 {
     uint32_t n = s->rmap_free;
     if (n) {
@@ -130,7 +130,7 @@ void rmap_add(sim_t *s, pfn_t pfn, uint32_t mm, vpn_t vpn, pte_t *pte)
     policy_map(s, pfn, mm, vpn, +1);
 }
 
-void rmap_del(sim_t *s, pfn_t pfn, pte_t *pte)
+void frame_rmap_del(sim_t *s, pfn_t pfn, pte_t *pte)
 {
     frame_t *f = &s->frames[pfn];
     for (uint32_t *link = &f->rmap; *link; link = &s->rmap[*link].next) {
@@ -145,7 +145,7 @@ void rmap_del(sim_t *s, pfn_t pfn, pte_t *pte)
             return;
         }
     }
-    SIM_ASSERT(s, !"rmap_del: PTE not in the frame's reverse map");
+    SIM_ASSERT(s, !"frame_rmap_del: PTE not in the frame's reverse map");
 }
 
 void frame_put(sim_t *s, pfn_t pfn, repl_why_t why)

@@ -55,7 +55,7 @@ void  frame_charge(sim_t *s, pfn_t pfn, uint32_t owner);
 /* Process owner (1 + index) exits: each frame charged to it passes to a live process still
  * mapping it and under its quota, or to nobody. O(frames). */
 void  frame_recharge_exit(sim_t *s, uint32_t owner);
-void  rmap_add(sim_t *s, pfn_t pfn, uint32_t mm, vpn_t vpn, pte_t *pte);
-void  rmap_del(sim_t *s, pfn_t pfn, pte_t *pte);
+void  frame_rmap_add(sim_t *s, pfn_t pfn, uint32_t mm, vpn_t vpn, pte_t *pte);
+void  frame_rmap_del(sim_t *s, pfn_t pfn, pte_t *pte);
 
 #endif

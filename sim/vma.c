@@ -78,7 +78,7 @@ static void vma_pte_drop(sim_t *s, uint32_t mmi, pte_t *pte)
         if (pte->flags & PTE_DIRTY)
             f->flags |= FR_DIRTY;          /* a shared file page stays dirty in the cache */
         cpu_shootdown(s->cpus, s->ncpus, mmi, pte->vpn);
-        rmap_del(s, pfn, pte);
+        frame_rmap_del(s, pfn, pte);
         s->mms[mmi].resident--;
         if (!f->mapcount && !(f->flags & FR_LOCKED))
             frame_put(s, pfn, REPL_UNMAP);
@@ -224,7 +224,7 @@ static int vma_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, s
             pp->flags &= ~PTE_WRITE;
         cp->flags = PTE_PRESENT | (pp->flags & (PTE_PERMS | PTE_DIRTY | PTE_REF));
         cp->val = pp->val;
-        rmap_add(s, pp->val, cmi, cp->vpn, cp);
+        frame_rmap_add(s, pp->val, cmi, cp->vpn, cp);
         if (++cm->resident > child->resident_peak)
             child->resident_peak = cm->resident;
     }

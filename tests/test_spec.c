@@ -79,8 +79,8 @@ static void test_parse(void)
 static sim_time_t T(const char *s)
 {
     sim_time_t t = 12345;
-    if (parse_time_ps(s, &t)) {
-        fprintf(stderr, "parse_time_ps(\"%s\") failed\n", s);
+    if (spec_parse_time_ps(s, &t)) {
+        fprintf(stderr, "spec_parse_time_ps(\"%s\") failed\n", s);
         return (sim_time_t)-1;
     }
     return t;
@@ -89,7 +89,7 @@ static sim_time_t T(const char *s)
 static int time_bad(const char *s)
 {
     sim_time_t t = 777;
-    return parse_time_ps(s, &t) == -1 && t == 777;   /* rejected, output untouched */
+    return spec_parse_time_ps(s, &t) == -1 && t == 777;   /* rejected, output untouched */
 }
 
 static void test_time(void)
@@ -123,8 +123,8 @@ static void test_time(void)
 static uint64_t S(const char *s)
 {
     uint64_t v = 12345;
-    if (parse_size(s, &v)) {
-        fprintf(stderr, "parse_size(\"%s\") failed\n", s);
+    if (spec_parse_size(s, &v)) {
+        fprintf(stderr, "spec_parse_size(\"%s\") failed\n", s);
         return (uint64_t)-1;
     }
     return v;
@@ -133,7 +133,7 @@ static uint64_t S(const char *s)
 static int size_bad(const char *s)
 {
     uint64_t v = 777;
-    return parse_size(s, &v) == -1 && v == 777;
+    return spec_parse_size(s, &v) == -1 && v == 777;
 }
 
 static void test_size(void)
@@ -166,23 +166,23 @@ static void test_size(void)
 static void test_bandwidth(void)
 {
     double b = 0;
-    CHECK(parse_bandwidth("500M", &b) == 0 && b == 500.0 * 1048576);
-    CHECK(parse_bandwidth("500M/s", &b) == 0 && b == 500.0 * 1048576);
-    CHECK(parse_bandwidth("500MB/s", &b) == 0 && b == 500.0 * 1048576);
-    CHECK(parse_bandwidth("500MiB/s", &b) == 0 && b == 500.0 * 1048576);
-    CHECK(parse_bandwidth("1.5G", &b) == 0 && b == 1.5 * 1073741824.0);
-    CHECK(parse_bandwidth("100", &b) == 0 && b == 100.0);
-    CHECK(parse_bandwidth("100/s", &b) == 0 && b == 100.0);
-    CHECK(parse_bandwidth("64K", &b) == 0 && b == 65536.0);
+    CHECK(spec_parse_bandwidth("500M", &b) == 0 && b == 500.0 * 1048576);
+    CHECK(spec_parse_bandwidth("500M/s", &b) == 0 && b == 500.0 * 1048576);
+    CHECK(spec_parse_bandwidth("500MB/s", &b) == 0 && b == 500.0 * 1048576);
+    CHECK(spec_parse_bandwidth("500MiB/s", &b) == 0 && b == 500.0 * 1048576);
+    CHECK(spec_parse_bandwidth("1.5G", &b) == 0 && b == 1.5 * 1073741824.0);
+    CHECK(spec_parse_bandwidth("100", &b) == 0 && b == 100.0);
+    CHECK(spec_parse_bandwidth("100/s", &b) == 0 && b == 100.0);
+    CHECK(spec_parse_bandwidth("64K", &b) == 0 && b == 65536.0);
     b = 9;
-    CHECK(parse_bandwidth("0", &b) == -1 && b == 9);   /* zero bandwidth would divide by 0 */
-    CHECK(parse_bandwidth("0M/s", &b) == -1);
-    CHECK(parse_bandwidth("-5M", &b) == -1);
-    CHECK(parse_bandwidth("fast", &b) == -1);
-    CHECK(parse_bandwidth("5M/h", &b) == -1);
-    CHECK(parse_bandwidth("5Mbit/s", &b) == -1);
-    CHECK(parse_bandwidth("5M/s/s", &b) == -1);
-    CHECK(parse_bandwidth("5 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", &b) == -1);   /* long suffix */
+    CHECK(spec_parse_bandwidth("0", &b) == -1 && b == 9);   /* zero bandwidth would divide by 0 */
+    CHECK(spec_parse_bandwidth("0M/s", &b) == -1);
+    CHECK(spec_parse_bandwidth("-5M", &b) == -1);
+    CHECK(spec_parse_bandwidth("fast", &b) == -1);
+    CHECK(spec_parse_bandwidth("5M/h", &b) == -1);
+    CHECK(spec_parse_bandwidth("5Mbit/s", &b) == -1);
+    CHECK(spec_parse_bandwidth("5M/s/s", &b) == -1);
+    CHECK(spec_parse_bandwidth("5 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", &b) == -1);   /* long suffix */
 }
 
 static void test_lookups(void)
@@ -307,27 +307,27 @@ static void test_pending(void)
 static void test_parse_int(void)
 {
     long long v = -7;
-    CHECK(parse_int("010", &v) == 0 && v == 10);      /* never octal */
-    CHECK(parse_int("08", &v) == 0 && v == 8);        /* which strtoll base 0 rejects */
-    CHECK(parse_int("0x10", &v) == 0 && v == 16);
-    CHECK(parse_int("0X1f", &v) == 0 && v == 31);
-    CHECK(parse_int("0", &v) == 0 && v == 0);
-    CHECK(parse_int("-12", &v) == 0 && v == -12);
-    CHECK(parse_int("+12", &v) == 0 && v == 12);
-    CHECK(parse_int("9223372036854775807", &v) == 0 && v == 9223372036854775807LL);
-    CHECK(parse_int("-9223372036854775808", &v) == 0 && v == (-9223372036854775807LL - 1));
+    CHECK(spec_parse_int("010", &v) == 0 && v == 10);      /* never octal */
+    CHECK(spec_parse_int("08", &v) == 0 && v == 8);        /* which strtoll base 0 rejects */
+    CHECK(spec_parse_int("0x10", &v) == 0 && v == 16);
+    CHECK(spec_parse_int("0X1f", &v) == 0 && v == 31);
+    CHECK(spec_parse_int("0", &v) == 0 && v == 0);
+    CHECK(spec_parse_int("-12", &v) == 0 && v == -12);
+    CHECK(spec_parse_int("+12", &v) == 0 && v == 12);
+    CHECK(spec_parse_int("9223372036854775807", &v) == 0 && v == 9223372036854775807LL);
+    CHECK(spec_parse_int("-9223372036854775808", &v) == 0 && v == (-9223372036854775807LL - 1));
     v = 5;
-    CHECK(parse_int("9223372036854775808", &v) == -1 && v == 5);   /* overflow */
-    CHECK(parse_int("0x8000000000000000", &v) == -1);
-    CHECK(parse_int("", &v) == -1);
-    CHECK(parse_int("0x", &v) == -1);
-    CHECK(parse_int("-", &v) == -1);
-    CHECK(parse_int(" 1", &v) == -1);                 /* no blanks, before or after */
-    CHECK(parse_int("1 ", &v) == -1);
-    CHECK(parse_int("1k", &v) == -1);
-    CHECK(parse_int("0b101", &v) == -1);
-    CHECK(parse_int("1.0", &v) == -1);
-    CHECK(parse_int("0o7", &v) == -1);
+    CHECK(spec_parse_int("9223372036854775808", &v) == -1 && v == 5);   /* overflow */
+    CHECK(spec_parse_int("0x8000000000000000", &v) == -1);
+    CHECK(spec_parse_int("", &v) == -1);
+    CHECK(spec_parse_int("0x", &v) == -1);
+    CHECK(spec_parse_int("-", &v) == -1);
+    CHECK(spec_parse_int(" 1", &v) == -1);                 /* no blanks, before or after */
+    CHECK(spec_parse_int("1 ", &v) == -1);
+    CHECK(spec_parse_int("1k", &v) == -1);
+    CHECK(spec_parse_int("0b101", &v) == -1);
+    CHECK(spec_parse_int("1.0", &v) == -1);
+    CHECK(spec_parse_int("0o7", &v) == -1);
     CHECK(v == 5);
     /* spec parameters follow it: 0x hex, leading zeros decimal, nothing else an integer */
     char name[16];

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int parse_int(const char *s, long long *out)
+int spec_parse_int(const char *s, long long *out)
 {
     const char *p = s;
     int neg = *p == '-';
@@ -44,7 +44,7 @@ int parse_int(const char *s, long long *out)
     return 0;
 }
 
-/* A number of [s, end) by parse_int's rule, >= 0. */
+/* A number of [s, end) by spec_parse_int's rule, >= 0. */
 static int list_number(const char *s, const char *end, uint64_t *out)
 {
     char buf[32];
@@ -53,7 +53,7 @@ static int list_number(const char *s, const char *end, uint64_t *out)
         return -1;
     memcpy(buf, s, (size_t)(end - s));
     buf[end - s] = '\0';
-    if (parse_int(buf, &v) || v < 0)
+    if (spec_parse_int(buf, &v) || v < 0)
         return -1;
     *out = (uint64_t)v;
     return 0;
@@ -165,7 +165,7 @@ static json_t *typed_value(const char *v)
 {
     char *end;
     long long ll;
-    if (!parse_int(v, &ll))                 /* no octal: 010 is ten */
+    if (!spec_parse_int(v, &ll))                 /* no octal: 010 is ten */
         return json_integer(ll);
     errno = 0;
     double d = strtod(v, &end);
@@ -223,7 +223,7 @@ static const char *number(const char *s, double *v)
     return end;
 }
 
-int parse_time_ps(const char *s, sim_time_t *out)
+int spec_parse_time_ps(const char *s, sim_time_t *out)
 {
     static const struct { const char *u; double ps; } units[] = {
         {"ps", 1}, {"ns", 1e3}, {"us", 1e6}, {"ms", 1e9}, {"s", 1e12}, {"", 1e3},
@@ -259,7 +259,7 @@ static int size_suffix(const char *u, double *mult)
     return -1;
 }
 
-int parse_size(const char *s, uint64_t *out)
+int spec_parse_size(const char *s, uint64_t *out)
 {
     double v, m;
     const char *u = number(s, &v);
@@ -269,7 +269,7 @@ int parse_size(const char *s, uint64_t *out)
     return 0;
 }
 
-int parse_bandwidth(const char *s, double *bps)
+int spec_parse_bandwidth(const char *s, double *bps)
 {
     double v, m;
     const char *u = number(s, &v);
@@ -337,7 +337,7 @@ int spec_time(const json_t *params, const char *key, sim_time_t def, sim_time_t 
         return 0;
     }
     const char *s = as_text(v, buf, sizeof buf);
-    if (!s || parse_time_ps(s, out))
+    if (!s || spec_parse_time_ps(s, out))
         return sim_err_set(err, SIM_EINPUT, "parameter '%s' must be a time such as 100us (units ps ns us ms s)", key);
     return 0;
 }
@@ -351,7 +351,7 @@ int spec_bandwidth(const json_t *params, const char *key, double def, double *ou
         return 0;
     }
     const char *s = as_text(v, buf, sizeof buf);
-    if (!s || parse_bandwidth(s, out))
+    if (!s || spec_parse_bandwidth(s, out))
         return sim_err_set(err, SIM_EINPUT, "parameter '%s' must be a bandwidth such as 500M (bytes/s, K/M/G)", key);
     return 0;
 }

@@ -17,9 +17,9 @@ int spec_parse(const char *spec, char *name, size_t namelen, json_t **params, si
  * zero is decimal: 010 is ten, never octal (strtoll's base 0 made `-f 010` eight frames and
  * rejected `-f 08`). Nothing else: no blanks, no suffix. 0 with *out, or -1 (not such an
  * integer, or outside long long), *out untouched. */
-int parse_int(const char *s, long long *out);
+int spec_parse_int(const char *s, long long *out);
 /* The value of digit c in base 10 or 16 (either case), or -1: the one digit rule of every
- * number parser (parse_int, the recorder's log fields). */
+ * number parser (spec_parse_int, the recorder's log fields). */
 static inline int spec_digit(char c, unsigned base)
 {
     if (c >= '0' && c <= '9')
@@ -33,7 +33,7 @@ static inline int spec_digit(char c, unsigned base)
 
 /* Lists of integers as frame lists are written (sweep -f, mrc --frames): pieces separated by
  * commas, each N, a range A:B (A, A+1, ... B), A:B:STEP (A, A+STEP, ... up to B) or A:B:xF
- * (A, A*F, A*F*F, ... up to B; *F is the same), numbers by parse_int's rule, A <= B,
+ * (A, A*F, A*F*F, ... up to B; *F is the same), numbers by spec_parse_int's rule, A <= B,
  * STEP >= 1, F >= 2. Limits: every value >= min, at most max_n values written (a repeat
  * counts). A value written twice is kept once, where it first appears; `sorted` sorts the
  * list ascending. 0 with *out (malloc'ed, never empty) and *n; -1 when a piece is bad or
@@ -44,10 +44,10 @@ int spec_parse_list(const char *s, uint64_t min, size_t max_n, int sorted, uint6
 
 /* Value with units. Time: ps, ns, us, ms, s; a bare number is nanoseconds. Size: bytes with
  * optional K, M, G, T suffix (powers of 1024, optional trailing B or iB). Return 0 or -1. */
-int parse_time_ps(const char *s, sim_time_t *out);
-int parse_size(const char *s, uint64_t *out);
+int spec_parse_time_ps(const char *s, sim_time_t *out);
+int spec_parse_size(const char *s, uint64_t *out);
 /* Bandwidth: a size per second ("500M", "1.5G"), bytes/s. */
-int parse_bandwidth(const char *s, double *bytes_per_s);
+int spec_parse_bandwidth(const char *s, double *bytes_per_s);
 
 /* Typed lookups in a params object with a default when absent; -1 with err on a bad value. */
 int spec_int(const json_t *params, const char *key, long long def, long long *out, sim_err_t *err);

@@ -97,7 +97,7 @@ static int apply_tlb(opts_parse_t *p, const opt_t *o, const char *value)
     } else {
         snprintf(e, sizeof e, "%s", value);
         long long n = 0;
-        if (parse_int(value, &n))          /* config_set says what is wrong with it */
+        if (spec_parse_int(value, &n))          /* config_set says what is wrong with it */
             n = 4;
         snprintf(w, sizeof w, "%lld", n >= 4 ? 4 : n > 0 ? n : 1);
     }

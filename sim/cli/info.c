@@ -71,7 +71,7 @@ int info_main(int argc, char **argv)
         return opts_bad(&info_cmd, "TRACE is required");
     const char *path = argv[first];
     uint64_t page;
-    if (parse_size(a.page_size, &page) || page == 0 || (page & (page - 1))) {
+    if (spec_parse_size(a.page_size, &page) || page == 0 || (page & (page - 1))) {
         fprintf(stderr, "pagesim info: --page-size '%s' is not a power of two in bytes\n", a.page_size);
         return 2;
     }

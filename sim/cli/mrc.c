@@ -47,7 +47,7 @@ static const char mrc_usage[] =
 static int count_value(const char *s, uint64_t *out)
 {
     long long v;
-    if (strlen(s) >= 32 || parse_int(s, &v) || v < 0)
+    if (strlen(s) >= 32 || spec_parse_int(s, &v) || v < 0)
         return -1;
     *out = (uint64_t)v;
     return 0;
@@ -104,7 +104,7 @@ static int mrc_opt_page_size(opts_parse_t *p, const opt_t *o, const char *v)
 {
     (void)o;
     uint64_t ps;
-    if (parse_size(v, &ps) || ps == 0 || (ps & (ps - 1)) || ps > (1u << 30))
+    if (spec_parse_size(v, &ps) || ps == 0 || (ps & (ps - 1)) || ps > (1u << 30))
         return sim_err_set(p->err, SIM_EINPUT, "--page-size '%s': expected a power of two "
                            "number of bytes (e.g. 4096 or 4K), at most 1G", v);
     ((mrc_args_t *)p->dest)->o.page_size = (uint32_t)ps;

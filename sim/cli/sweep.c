@@ -41,11 +41,11 @@ static void sweep_args_free(sweep_args_t *a)
     free(a->pass);
 }
 
-/* Numbers follow the one rule of spec.h's parse_int (decimal or 0x hex; 010 is ten). */
+/* Numbers follow the one rule of spec.h's spec_parse_int (decimal or 0x hex; 010 is ten). */
 static int parse_long(const char *s, long *out)
 {
     long long v;
-    if (parse_int(s, &v) || v < LONG_MIN || v > LONG_MAX)
+    if (spec_parse_int(s, &v) || v < LONG_MIN || v > LONG_MAX)
         return -1;
     *out = (long)v;
     return 0;

@@ -9,9 +9,9 @@ static void values(const char *s)
     sim_time_t t;
     uint64_t z;
     double bw;
-    (void)parse_time_ps(s, &t);
-    (void)parse_size(s, &z);
-    (void)parse_bandwidth(s, &bw);
+    (void)spec_parse_time_ps(s, &t);
+    (void)spec_parse_size(s, &z);
+    (void)spec_parse_bandwidth(s, &bw);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
