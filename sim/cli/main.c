@@ -12,8 +12,17 @@
 #include "sim/base/xalloc.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* jansson's allocations through the one out-of-memory path: without this, a failed
+ * allocation inside it returns NULL and a key silently goes missing from a result. */
+static void *json_xmalloc(size_t n)
+{
+    return xmalloc(n, "JSON");
+}
 
 /* Standard output is buffered: a write error (a full disk, /dev/full, a closed pipe's
  * EPIPE when SIGPIPE is ignored) may only show at the flush. */
@@ -33,6 +42,7 @@ int main(int argc, char **argv)
     static xtrap_t trap;
     static sim_err_t err;
     xtrap_push(&trap, &err);
+    json_set_alloc_funcs(json_xmalloc, free);
     if (setjmp(trap.jb)) {
         fprintf(stderr, "pagesim: %s\n", err.msg);
         return close_stdout(sim_exit_status(err.kind));
