@@ -165,6 +165,20 @@ pfn_t reclaim_get_frame(sim_t *s, cpu_t *c, const mem_ref_t *ref, const page_id_
     return pfn;
 }
 
+/* A frame evicted off the fault path (kswapd's clock k): uncharged, and free now, or when
+ * its write-back completes (EV_WRITEBACK) if it needs one. */
+static void reclaim_free_when_written(sim_t *s, const cpu_t *k, pfn_t pfn, sim_time_t ready)
+{
+    frame_charge(s, pfn, 0);
+    if (ready > k->clock) {
+        s->frames[pfn].flags |= FR_LOCKED;           /* in write-back until the event */
+        s->frames[pfn].ready_at = ready;
+        evq_push(&s->evq, ready, EV_WRITEBACK, pfn, 0);
+    } else {
+        frame_release(s, pfn);
+    }
+}
+
 void reclaim_background(sim_t *s, sim_time_t now)
 {
     s->reclaim_pending = 0;
@@ -177,15 +191,8 @@ void reclaim_background(sim_t *s, sim_time_t now)
                           .count = s->wm_high - s->nfree};
         sim_time_t ready;
         pfn_t pfn = reclaim_evict_frame(s, k, policy_victim(s, &req), REPL_EVICT, &ready);
-        frame_charge(s, pfn, 0);
+        reclaim_free_when_written(s, k, pfn, ready);
         s->n_kswapd_evict++;
-        if (ready > k->clock) {
-            s->frames[pfn].flags |= FR_LOCKED;       /* in write-back until the event */
-            s->frames[pfn].ready_at = ready;
-            evq_push(&s->evq, ready, EV_WRITEBACK, pfn, 0);
-        } else {
-            frame_release(s, pfn);
-        }
     }
 }
 
@@ -198,14 +205,7 @@ int reclaim_release(sim_t *s, pfn_t pfn, sim_time_t now)
         k->clock = now;
     sim_time_t ready;
     reclaim_evict_frame(s, k, pfn, REPL_RELEASE, &ready);
-    frame_charge(s, pfn, 0);
-    if (ready > k->clock) {
-        s->frames[pfn].flags |= FR_LOCKED;           /* in write-back until the event */
-        s->frames[pfn].ready_at = ready;
-        evq_push(&s->evq, ready, EV_WRITEBACK, pfn, 0);
-    } else {
-        frame_release(s, pfn);
-    }
+    reclaim_free_when_written(s, k, pfn, ready);
     return 0;
 }
 
