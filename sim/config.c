@@ -251,7 +251,7 @@ static int config_costs(costs_t *cost, const json_t *costs, sim_err_t *err)
 /* page_size, and memory or frames (memory, when set, becomes frames in cfg). */
 static int config_memory(json_t *cfg, sim_config_t *c, sim_err_t *err)
 {
-    long long v;
+    long long v = 0;
     if (config_int(cfg, "page_size", 1, 1LL << 30, &v, err))
         return -1;
     if (v & (v - 1))
@@ -279,7 +279,7 @@ static int config_memory(json_t *cfg, sim_config_t *c, sim_err_t *err)
 /* seed, interval, ref_bit, costs, paranoid, readahead, swap_cluster, reclaim. */
 static int config_behaviour(const json_t *cfg, sim_config_t *c, sim_err_t *err)
 {
-    long long v;
+    long long v = 0;
     if (config_int(cfg, "seed", 0, INT64_MAX, &v, err))
         return -1;
     c->seed = (uint64_t)v;
@@ -340,7 +340,7 @@ static uint64_t config_phys_bytes(void)
 /* cpus and the TLB: its geometry, and whether the frame table and TLBs fit this machine. */
 static int config_machine(const json_t *cfg, sim_config_t *c, sim_err_t *err)
 {
-    long long v;
+    long long v = 0;
     if (config_int(cfg, "cpus", 1, 1024, &v, err))
         return -1;
     c->cpus = (uint32_t)v;
