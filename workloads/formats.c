@@ -45,6 +45,7 @@
 
 #include "wl.h"
 #include "wl_priv.h"
+#include "sim/base/xalloc.h"
 
 const wl_ops_t *const wl_formats[] = {
     &wl_text_ops,
@@ -140,11 +141,7 @@ wl_t *wl_open_as(const char *path, const char *name, const char *format, gsl_rng
         sim_err_set(err, SIM_EINPUT, "%.64s...: path too long", name);
         return NULL;
     }
-    wl_t *wl = calloc(1, sizeof *wl);
-    if (!wl) {
-        sim_err_set(err, SIM_EINPUT, "%s: out of memory", name);
-        return NULL;
-    }
+    wl_t *wl = xcalloc(1, sizeof *wl, "a trace stream");
     strcpy(wl->path, name);
     wl->rng = rng;
     wl->page_shift = 12;

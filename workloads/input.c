@@ -43,6 +43,7 @@
 
 #include "wl.h"
 #include "wl_priv.h"
+#include "sim/base/xalloc.h"
 
 #define CHUNK (1u << 20)
 
@@ -202,12 +203,7 @@ static int fill(wl_input_t *in)
     }
     if (in->cap - 1 - in->end < CHUNK / 2) {               /* a long line: grow */
         size_t ncap = in->cap * 2;
-        char *nb = realloc(in->buf, ncap);
-        if (!nb) {
-            in_fail(in, "out of memory for a %zu-byte line", in->end - in->pos);
-            return -1;
-        }
-        in->buf = nb;
+        in->buf = xrealloc(in->buf, ncap, "a long line of a trace");
         in->cap = ncap;
     }
     long r;
@@ -257,10 +253,8 @@ static int start(wl_input_t *in)
             in->eof = 1;
         return 0;
     }
-    if (!in->raw && !(in->raw = malloc(CHUNK))) {
-        in_fail(in, "out of memory");
-        return -1;
-    }
+    if (!in->raw)
+        in->raw = xmalloc(CHUNK, "a trace's read buffer");
     memcpy(in->raw, in->buf, in->end);      /* the bytes already read are compressed input */
     in->raw_pos = 0;
     in->raw_end = in->end;
@@ -293,11 +287,7 @@ static int start(wl_input_t *in)
 
 wl_input_t *wl_input_open(const char *path, sim_err_t *err)
 {
-    wl_input_t *in = calloc(1, sizeof *in);
-    if (!in) {
-        sim_err_set(err, SIM_EINPUT, "%s: out of memory", path);
-        return NULL;
-    }
+    wl_input_t *in = xcalloc(1, sizeof *in, "a trace input");
     snprintf(in->path, sizeof in->path, "%s", path);
     if (!strcmp(path, "-")) {
         in->fd = 0;
@@ -316,10 +306,10 @@ wl_input_t *wl_input_open(const char *path, sim_err_t *err)
     }
     in->cap = 2 * (size_t)CHUNK + 1;
     in->buf = malloc(in->cap);
-    if (!in->buf) {
-        sim_err_set(err, SIM_EINPUT, "%s: out of memory", path);
+    if (!in->buf) {                  /* the fd closed before the throw (xmalloc would leak it) */
+        size_t cap = in->cap;
         wl_input_close(in);
-        return NULL;
+        xtrap_throw(SIM_ESYS, "out of memory (%zu bytes for a trace's line buffer)", cap);
     }
     if (start(in) < 0) {
         sim_err_set(err, SIM_EINPUT, "%s: %s", path, in->err);

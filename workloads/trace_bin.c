@@ -1112,7 +1112,7 @@ wl_bin_writer_t *wl_bin_writer_open(FILE *f, sim_err_t *err)
 {
     wl_bin_writer_t *w = calloc(1, sizeof *w);
     if (!w) {
-        sim_err_set(err, SIM_EINPUT, "out of memory");
+        sim_err_set(err, SIM_ESYS, "out of memory");
         return NULL;
     }
     w->f = f;
@@ -1124,7 +1124,7 @@ wl_bin_writer_t *wl_bin_writer_open(FILE *f, sim_err_t *err)
         ok = (w->col[c] = malloc(cap[c])) != NULL;
     if (!ok) {
         wl_bin_writer_free(w);
-        sim_err_set(err, SIM_EINPUT, "out of memory");
+        sim_err_set(err, SIM_ESYS, "out of memory");
         return NULL;
     }
     ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, BIN_LEVEL);
@@ -1147,7 +1147,7 @@ static int put_pid(wl_bin_writer_t *w, spid_t pid, unsigned *tag, uint8_t **x, s
     *x = put_varint(*x, pid);
     w->pid = pid;
     if ((w->cur = pt_find(&w->pids, pid)) == UINT32_MAX)
-        return sim_err_set(err, SIM_EINPUT, "out of memory");
+        return sim_err_set(err, SIM_ESYS, "out of memory");
     return 0;
 }
 
@@ -1297,7 +1297,7 @@ int wl_bin_write(wl_bin_writer_t *w, const wl_rec_t *r, sim_err_t *err)
     /* A reference within one page: it joins the pid's run if the page is a recent one. */
     uint32_t slot = pt_find(&w->pids, r->pid);
     if (slot == UINT32_MAX)
-        return sim_err_set(err, SIM_EINPUT, "out of memory");
+        return sim_err_set(err, SIM_ESYS, "out of memory");
     uint64_t pg = r->addr >> WL_RUN_SHIFT;
     int join = in_window(&w->pids.s[slot], pg);
     if (w->npend && (!join || w->pend_pid != r->pid || w->npend == WL_RUN_MAX) &&

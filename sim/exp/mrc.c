@@ -782,7 +782,7 @@ static int mrc_pass_open(mrc_pass_t *p, sim_err_t *err)
      * touches two, the source it reads and then its copy, as in the engine. */
     p->ids = pgid_new(p->shift, NULL);
     if (!p->ids)
-        return sim_err_set(err, SIM_EINPUT, "out of memory");
+        return sim_err_set(err, SIM_ESYS, "out of memory");
     return 0;
 }
 

@@ -941,12 +941,12 @@ int rec_conv_add_log(rec_conv_t *c, const char *path, sim_err_t *err)
 {
     rec_stream_t **v = rec_conv_grow(c->streams, &c->capstreams, c->nstreams + 1, sizeof *v);
     if (!v)
-        return sim_err_set(err, SIM_EINPUT, "out of memory");
+        return sim_err_set(err, SIM_ESYS, "out of memory");
     c->streams = v;
     rec_stream_t *s = calloc(1, sizeof *s);
     if (!s || !(s->path = strdup(path))) {
         free(s);
-        return sim_err_set(err, SIM_EINPUT, "out of memory");
+        return sim_err_set(err, SIM_ESYS, "out of memory");
     }
     s->fd = open(path, O_RDWR | O_CLOEXEC);         /* RDWR: to punch holes */
     if (s->fd < 0)
@@ -992,7 +992,7 @@ long rec_conv_step(rec_conv_t *c, sim_err_t *err)
                 continue;
             }
             if (conv_stream_assign(c, s) < 0)
-                return sim_err_set(err, SIM_EINPUT, "out of memory");
+                return sim_err_set(err, SIM_ESYS, "out of memory");
             work++;
         }
         if (s->state == S_WAIT_EXEC) {
@@ -1006,7 +1006,7 @@ long rec_conv_step(rec_conv_t *c, sim_err_t *err)
             int succ = conv_has_successor(c, s);
             int header_unused = 0, rc = 0;
             if (s->len && (rc = conv_stream_lines(c, s, 0, &header_unused)) < 0)
-                return sim_err_set(err, SIM_EINPUT, "out of memory");
+                return sim_err_set(err, SIM_ESYS, "out of memory");
             /* Everything written so far (up to STEP_CHUNKS reads, so that the caller sees
              * new logs promptly), so that processes interleave in the order their lines
              * were written, to within one polling interval. */
@@ -1017,7 +1017,7 @@ long rec_conv_step(rec_conv_t *c, sim_err_t *err)
                 work += n;
                 int last = n == 0 && (succ || c->final);
                 if ((rc = conv_stream_lines(c, s, last, &header_unused)) < 0)
-                    return sim_err_set(err, SIM_EINPUT, "out of memory");
+                    return sim_err_set(err, SIM_ESYS, "out of memory");
                 if (last)
                     rc = 1;
                 if (n == 0)
@@ -1053,12 +1053,12 @@ int rec_conv_finish(rec_conv_t *c, sim_err_t *err)
                 rec_proc_t *p = conv_proc_find(c, s->pid);
                 if (parent && parent->pid != s->pid) {
                     if (rec_conv_proc_fork(c, parent, s->pid) < 0)
-                        return sim_err_set(err, SIM_EINPUT, "out of memory");
+                        return sim_err_set(err, SIM_ESYS, "out of memory");
                 } else {
                     if (!p || p->state == P_EXITED)
                         p = conv_proc_new(c, s->pid);
                     if (!p)
-                        return sim_err_set(err, SIM_EINPUT, "out of memory");
+                        return sim_err_set(err, SIM_ESYS, "out of memory");
                     p->cur = s;
                     p->state = P_LIVE;
                     s->state = S_ACTIVE;

@@ -98,7 +98,7 @@ static int sup_watch_created(sup_logwatch_t *w, rec_conv_t *c, const char *name,
         return sim_err_set(err, SIM_EINPUT, "renaming the log %s: %s", from, strerror(errno));
     sup_logname_t *v = rec_conv_grow(w->v, &w->cap, w->n + 1, sizeof *v);
     if (!v)
-        return sim_err_set(err, SIM_EINPUT, "out of memory");
+        return sim_err_set(err, SIM_ESYS, "out of memory");
     w->v = v;
     snprintf(w->v[w->n].name, sizeof w->v[w->n].name, "%s", name);
     w->v[w->n++].opens = 0;
@@ -441,7 +441,7 @@ rec_sup_t *rec_sup_new(int keep_logs, sim_err_t *err)
 {
     rec_sup_t *s = calloc(1, sizeof *s);
     if (!s) {
-        sim_err_set(err, SIM_EINPUT, "out of memory");
+        sim_err_set(err, SIM_ESYS, "out of memory");
         return NULL;
     }
     const char *tmpdir = getenv("TMPDIR");
@@ -495,7 +495,7 @@ int rec_sup_start(rec_sup_t *s, FILE *trace, const rec_sup_opts_t *o, sim_err_t 
     s->progress = o->progress;
     s->c = rec_conv_new(trace, (spid_t)s->child);
     if (!s->c || rec_conv_filter(s->c, o->filt) < 0)
-        return sim_err_set(err, SIM_EINPUT, "out of memory");
+        return sim_err_set(err, SIM_ESYS, "out of memory");
     if (o->binary && rec_conv_binary(s->c, err) < 0)
         return -1;
     rec_conv_expect_layouts(s->c, 1);
