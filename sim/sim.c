@@ -16,6 +16,7 @@
 #include "swap.h"
 
 #include <stddef.h>
+#include "sim/base/outfile.h"
 #include "sim/base/progress.h"
 #include "sim/base/spec.h"
 #include "sim/base/xalloc.h"
@@ -174,122 +175,30 @@ void sim_free(sim_t *s)
     free(s);
 }
 
-/* The atomic write, in two halves so that a run can create its output before it starts:
- * an output that cannot be written (no such directory, no permission, a read-only file
- * system) fails at once instead of after the run. The temporary file is PATH.tmp.PID in
- * the output's own directory (rename needs the same file system); the commit writes it,
- * fsyncs it, renames it and fsyncs the directory, so that after a crash the result is either
- * absent or whole (never a 0-byte file that a resumed sweep takes for "done"). Failures are
- * the machine's: SIM_ESYS. */
+/* The results JSON through outfile.h: opened before the run, so that an output that cannot
+ * be written fails at once; committed whole or not at all. */
 int sim_out_open(sim_out_t *o, const char *path, sim_err_t *err)
 {
-    memset(o, 0, sizeof *o);
-    if (!path || !strcmp(path, "-")) {
-        o->f = stdout;
-        return 0;
-    }
-    o->path = path;
-    struct stat st;
-    if (!stat(path, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-        /* A device or a FIFO (-o /dev/null, /dev/stdout, a pipe): written in place. A
-         * temporary file renamed over it would replace the device with a regular file. */
-        if (!(o->f = fopen(path, "w")))
-            return sim_err_set(err, SIM_ESYS, "%s: cannot open the output: %s", path, strerror(errno));
-        o->direct = 1;
-        return 0;
-    }
-    size_t n = strlen(path) + 32;
-    o->tmp = xmalloc(n, "an output file name");
-    snprintf(o->tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
-        sim_err_set(err, SIM_ESYS, "%s: cannot create the output: %s", path, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(o->tmp);
-        }
-        free(o->tmp);
-        o->tmp = NULL;
-        return SIM_ESYS;
-    }
-    return 0;
+    return outfile_open(o, path, err);
 }
 
 void sim_out_abort(sim_out_t *o)
 {
-    if (o->direct)
-        fclose(o->f);
-    if (o->tmp) {
-        if (o->f)
-            fclose(o->f);
-        unlink(o->tmp);
-        free(o->tmp);
-    }
-    memset(o, 0, sizeof *o);
-}
-
-static int fsync_dir_of(const char *path)
-{
-    size_t n = strlen(path) + 1;
-    char *copy = memcpy(xmalloc(n, "an output file name"), path, n);
-    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(copy);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    /* Some file systems cannot fsync a directory (EINVAL): the rename is then as durable as
-     * they make it. */
-    if (rc && (errno == EINVAL || errno == EROFS))
-        rc = 0;
-    close(fd);
-    return rc;
+    outfile_abort(o);
 }
 
 int sim_out_commit(sim_out_t *o, const json_t *doc, sim_err_t *err)
 {
-    int ok = !json_dumpf(doc, o->f, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) && fputc('\n', o->f) != EOF;
-    if (!o->tmp) {                                   /* standard output, a device, a FIFO */
-        ok = !fflush(o->f) && !ferror(o->f) && ok;
+    if (json_dumpf(doc, o->f, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) || fputc('\n', o->f) == EOF) {
         int e = errno;
-        if (o->direct && fclose(o->f))
-            ok = 0;
-        if (!ok) {
-            if (o->direct)
-                sim_err_set(err, SIM_ESYS, "%s: cannot write: %s", o->path, strerror(e ? e : EIO));
-            else
-                sim_err_set(err, SIM_ESYS, "cannot write results to standard output: %s",
-                            strerror(e ? e : EIO));
-        }
-        memset(o, 0, sizeof *o);
-        return ok ? 0 : SIM_ESYS;
-    }
-    errno = 0;
-    ok = ok && !fflush(o->f) && !fsync(fileno(o->f));
-    int e = errno;
-    if (fclose(o->f) && ok) {
-        ok = 0;
-        e = errno;
-    }
-    o->f = NULL;
-    if (ok && rename(o->tmp, o->path)) {
-        ok = 0;
-        e = errno;
-    }
-    if (!ok) {
-        sim_err_set(err, SIM_ESYS, "%s: cannot write: %s", o->path, strerror(e ? e : EIO));
-        sim_out_abort(o);
+        if (!o->path)
+            sim_err_set(err, SIM_ESYS, "cannot write results to standard output: %s", strerror(e ? e : EIO));
+        else
+            sim_err_set(err, SIM_ESYS, "%s: cannot write: %s", o->path, strerror(e ? e : EIO));
+        outfile_abort(o);
         return SIM_ESYS;
     }
-    if (fsync_dir_of(o->path)) {
-        sim_err_set(err, SIM_ESYS, "%s: written, but its directory cannot be synced: %s", o->path,
-                    strerror(errno));
-        free(o->tmp);
-        o->tmp = NULL;
-        return SIM_ESYS;
-    }
-    free(o->tmp);
-    memset(o, 0, sizeof *o);
-    return 0;
+    return outfile_commit(o, "results", err);
 }
 
 int sim_out_write(const json_t *doc, const char *path, sim_err_t *err)

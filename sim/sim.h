@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include "sim/base/err.h"
+#include "sim/base/outfile.h"
 #include "sim/base/types.h"
 #include "config.h"
 #define PAGESIM_SCHEMA 1   /* results schema version; results/README.md documents it */
@@ -56,7 +57,7 @@ int sim_out_write(const json_t *doc, const char *path, sim_err_t *err);
  * An output that exists and is neither a regular file nor a directory (/dev/null, a FIFO)
  * is written in place: a rename would replace it.
  * open and commit return 0 or SIM_ESYS with err (commit aborts on failure). */
-typedef struct sim_out { FILE *f; const char *path; char *tmp; int direct; } sim_out_t;
+typedef outfile_t sim_out_t;     /* sim/base/outfile.h */
 int sim_out_open(sim_out_t *o, const char *path, sim_err_t *err);
 int sim_out_commit(sim_out_t *o, const json_t *doc, sim_err_t *err);
 void sim_out_abort(sim_out_t *o);

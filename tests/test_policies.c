@@ -692,6 +692,23 @@ static void test_against_naive(void)
 
 /* Every registered policy: check() after every step, with random unmaps, victims always
  * resident frames, test_clear_ref only on resident frames, and a clean teardown. */
+/* A random trial's string of n references over npages pages (its locality drawn from r), its
+ * next uses in *next, and a driver of policy name over nf frames in *d. 0, or -1 with
+ * nothing left to free (the caller counts it as a problem). */
+static int trial_start(gsl_rng *r, uint32_t *s, size_t n, uint32_t npages, uint32_t nf,
+                       const char *name, int trial, vtime_t **next, drv_t *d)
+{
+    gen_string(r, s, n, npages, 2 + (uint32_t)gsl_rng_uniform_int(r, 12));
+    *next = next_uses(s, n);
+    sim_err_t err = {0};
+    if (drv_init(d, name, nf, (unsigned long)trial + 1, &err)) {
+        drv_free(d);
+        free(*next);
+        return -1;
+    }
+    return 0;
+}
+
 static void test_props_structures(void)
 {
     enum { N = 4000 };
@@ -705,14 +722,10 @@ static void test_props_structures(void)
         for (int trial = 0; trial < 5; trial++) {
             uint32_t npages = 4 + (uint32_t)gsl_rng_uniform_int(r, 100);
             uint32_t nf = 1 + (uint32_t)gsl_rng_uniform_int(r, 20);
-            gen_string(r, s, N, npages, 2 + (uint32_t)gsl_rng_uniform_int(r, 12));
-            vtime_t *next = next_uses(s, N);
+            vtime_t *next;
             drv_t d;
-            sim_err_t err = {0};
-            if (drv_init(&d, name, nf, (unsigned long)trial + 1, &err)) {
+            if (trial_start(r, s, N, npages, nf, name, trial, &next, &d)) {
                 bad++;
-                drv_free(&d);
-                free(next);
                 continue;
             }
             d.check_each = 1;
@@ -773,14 +786,10 @@ static void test_props_local(void)
         for (int trial = 0; trial < 4; trial++) {
             uint32_t npages = 8 + (uint32_t)gsl_rng_uniform_int(r, 60);
             uint32_t nf = 2 + (uint32_t)gsl_rng_uniform_int(r, 14);
-            gen_string(r, s, N, npages, 2 + (uint32_t)gsl_rng_uniform_int(r, 12));
-            vtime_t *next = next_uses(s, N);
+            vtime_t *next;
             drv_t d;
-            sim_err_t err = {0};
-            if (drv_init(&d, name, nf, (unsigned long)trial + 1, &err)) {
+            if (trial_start(r, s, N, npages, nf, name, trial, &next, &d)) {
                 bad++;
-                drv_free(&d);
-                free(next);
                 continue;
             }
             d.check_each = 1;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "convert.h"
+#include "sim/base/outfile.h"
 #include "sim/base/progress.h"
 #include "sim/base/types.h"
 #include "sim/base/xalloc.h"
@@ -69,77 +70,10 @@ int wl_convert(const char *in, const char *informat, const char *to, const char 
     return wl_convert_progress(in, informat, to, out, NULL, err);
 }
 
-/* Where a conversion writes: standard output ("-"), a device or FIFO written in place, or a
- * temporary file beside OUT renamed over it once complete. */
-typedef struct conv_out {
-    FILE *f;
-    const char *path;
-    char *tmp;                        /* the temporary file, or NULL */
-    int in_place;                     /* a device or FIFO: fclose, no rename */
-} conv_out_t;
-
-/* 0, or SIM_ESYS with err. */
-static int conv_out_open(conv_out_t *o, const char *out, sim_err_t *err)
-{
-    *o = (conv_out_t){ .f = stdout, .path = out };
-    if (!strcmp(out, "-"))
-        return 0;
-    struct stat st;
-    if (!stat(out, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-        /* A device or a FIFO (/dev/null, a pipe): written in place, like standard output
-         * (a temporary file renamed over it would replace the device with a regular file). */
-        if (!(o->f = fopen(out, "wb")))
-            return sim_err_set(err, SIM_ESYS, "%s: cannot open: %s", out, strerror(errno));
-        o->in_place = 1;
-        return 0;
-    }
-    size_t n = strlen(out) + 16;
-    int fd = -1;
-    if ((o->tmp = malloc(n))) {
-        snprintf(o->tmp, n, "%s.tmpXXXXXX", out);
-        fd = mkstemp(o->tmp);
-    }
-    if (fd < 0 || !(o->f = fdopen(fd, "wb"))) {
-        sim_err_set(err, SIM_ESYS, "%s: cannot create: %s", out, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(o->tmp);
-        }
-        free(o->tmp);
-        o->tmp = NULL;
-        return SIM_ESYS;
-    }
-    mode_t mask = umask(0);           /* mkstemp makes 0600; give the output the usual mode */
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask)) { /* harmless: the file stays private */ }
-    setvbuf(o->f, NULL, _IOFBF, 1 << 20);
-    return 0;
-}
-
-/* Closes the output; with rc 0 a temporary file is renamed over OUT, otherwise removed.
- * Returns rc, or SIM_ESYS with err when closing or renaming failed. */
-static int conv_out_close(conv_out_t *o, int rc, sim_err_t *err)
-{
-    if ((o->in_place || o->tmp) && fclose(o->f) && rc == 0) {
-        sim_err_set(err, SIM_ESYS, "%s: write error: %s", o->path, strerror(errno));
-        rc = SIM_ESYS;
-    }
-    if (o->tmp) {
-        if (rc == 0 && rename(o->tmp, o->path)) {
-            sim_err_set(err, SIM_ESYS, "%s: cannot rename the temporary file: %s", o->path,
-                        strerror(errno));
-            rc = SIM_ESYS;
-        }
-        if (rc)
-            unlink(o->tmp);
-        free(o->tmp);
-    }
-    return rc;
-}
-
 /* Every record of wl to o, then the binary format's end; flushed and synced. 0, -1 (the
  * input) or SIM_ESYS with err. */
-static int conv_copy(wl_t *wl, conv_out_t *o, int binary, progress_t *progress, sim_err_t *err)
+static int conv_copy(wl_t *wl, outfile_t *o, const char *out, int binary, progress_t *progress,
+                     sim_err_t *err)
 {
     FILE *f = o->f;
     wl_bin_writer_t *bw = NULL;
@@ -154,7 +88,7 @@ static int conv_copy(wl_t *wl, conv_out_t *o, int binary, progress_t *progress, 
         progress_at(progress, ++nrec);
         if (binary ? wl_bin_write(bw, &r, err) : wl_write_text(f, &r)) {
             if (!binary || ferror(f)) {   /* the stream failed: the machine's error */
-                sim_err_set(err, SIM_ESYS, "%s: write error: %s", o->path, strerror(errno ? errno : EIO));
+                sim_err_set(err, SIM_ESYS, "%s: write error: %s", out, strerror(errno ? errno : EIO));
                 rc = SIM_ESYS;
             }
             goto done;
@@ -170,10 +104,9 @@ static int conv_copy(wl_t *wl, conv_out_t *o, int binary, progress_t *progress, 
             err->kind = rc = SIM_ESYS;
         goto done;
     }
-    /* Flushed and synced before the rename, so that a crash leaves the old file or the whole
-     * new one (never an empty one under the final name). */
-    if (fflush(f) || ferror(f) || (o->tmp && fsync(fileno(f)))) {
-        rc = sim_err_set(err, SIM_ESYS, "%s: write error: %s", o->path, strerror(errno ? errno : EIO));
+    /* Flushed here for the message; outfile_commit syncs and renames. */
+    if (fflush(f) || ferror(f)) {
+        rc = sim_err_set(err, SIM_ESYS, "%s: write error: %s", out, strerror(errno ? errno : EIO));
         goto done;
     }
     rc = 0;
@@ -197,9 +130,16 @@ int wl_convert_progress(const char *in, const char *informat, const char *to, co
         return sim_err_set(err, SIM_ESYS, "out of memory (a random number generator)");
     wl_t *wl = wl_open(in, informat, rng, err);
     int rc = -1;
-    conv_out_t o;
-    if (wl && (rc = conv_out_open(&o, out, err)) == 0)
-        rc = conv_out_close(&o, conv_copy(wl, &o, binary, progress, err), err);
+    outfile_t o;
+    if (wl && (rc = outfile_open(&o, strcmp(out, "-") ? out : NULL, err)) == 0) {
+        if (o.tmp)
+            setvbuf(o.f, NULL, _IOFBF, 1 << 20);
+        rc = conv_copy(wl, &o, out, binary, progress, err);
+        if (rc)
+            outfile_abort(&o);
+        else
+            rc = outfile_commit(&o, "the trace", err);
+    }
     wl_close(wl);
     gsl_rng_free(rng);
     return rc;
