@@ -1,12 +1,10 @@
 /* exp.c - what the experiment modules share (see exp.h): the runs folder that a sweep fills
- * and merge reads, the configuration a result echoes and how two are compared, and output
- * files written whole or not at all.
+ * and merge reads, and the configuration a result echoes and how two are compared.
  *
  * Why here: resuming a sweep (grid.c) and merging its runs (merge.c) must agree exactly on
  * when two configurations are the same run, so both compare through exp_canon and
- * exp_first_diff. Every file the sweep and merge write goes to a temporary name, is checked
- * (fflush, ferror, fsync, fclose) and renamed (exp_open, exp_close): on a full disk a file is
- * whole or absent, and the command says so. Costs: a canonical config is one JSON dump and
+ * exp_first_diff. Every file the sweep and merge write goes through sim/base/outfile.h: on a
+ * full disk a file is whole or absent, and the command says so. Costs: a canonical config is one JSON dump and
  * parse (microseconds; once per point or run). */
 #include "exp.h"
 #include "sim/sim.h"
@@ -188,25 +186,6 @@ int exp_mkdir(const char *path, sim_err_t *err)
             if (!c)
                 break;
         }
-    }
-    return 0;
-}
-
-FILE *exp_open(const char *path, char *tmp, size_t tmplen)
-{
-    snprintf(tmp, tmplen, "%s.tmp.%ld", path, (long)getpid());
-    return fopen(tmp, "w");
-}
-
-int exp_close(FILE *f, const char *tmp, const char *path, sim_err_t *err)
-{
-    int bad = fflush(f) || ferror(f) || fsync(fileno(f)), e = errno;   /* on disk before the rename */
-    if (fclose(f) && !bad)
-        bad = 1, e = errno;
-    if (bad || rename(tmp, path)) {
-        sim_err_set(err, SIM_EINPUT, "%s: cannot write: %s", path, strerror(bad ? (e ? e : EIO) : errno));
-        unlink(tmp);
-        return -1;
     }
     return 0;
 }

@@ -47,10 +47,5 @@ int exp_first_diff(const json_t *a, const json_t *b, const char *prefix, char *o
 int exp_list_runs(const char *dir, strv_t *files);
 /* mkdir -p. */
 int exp_mkdir(const char *path, sim_err_t *err);
-/* Text written to path through a temporary file (tmp, tmplen bytes, names it) and a rename,
- * like the runs' JSON: exp_close checks everything (fflush, ferror, fsync, fclose), renames,
- * and on failure removes the temporary file, so the file is whole or absent. */
-FILE *exp_open(const char *path, char *tmp, size_t tmplen);
-int exp_close(FILE *f, const char *tmp, const char *path, sim_err_t *err);
 
 #endif

@@ -13,6 +13,7 @@
  * sorted with qsort_r (the merge as context: no global state). */
 #include "merge.h"
 #include "exp.h"
+#include "sim/base/outfile.h"
 #include "plot.h"
 #include "sim/sim.h"
 #include "sim/base/xalloc.h"
@@ -424,15 +425,15 @@ static void summary_row(FILE *f, const merge_t *m, const merge_group_t *g)
 
 static int merge_write_summary(const merge_t *m, sim_err_t *err)
 {
-    char path[PATH_MAX], tmp[PATH_MAX + 64];
+    char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/summary.tsv", m->dir);
-    FILE *f = exp_open(path, tmp, sizeof tmp);
-    if (!f)
-        return sim_err_set(err, SIM_EINPUT, "%s: cannot write: %s", path, strerror(errno));
-    summary_header(f, m);
+    outfile_t o;
+    if (outfile_open(&o, path, err))
+        return err->kind;
+    summary_header(o.f, m);
     for (int gi = 0; gi < m->ngroups; gi++)
-        summary_row(f, m, &m->groups[gi]);
-    return exp_close(f, tmp, path, err);
+        summary_row(o.f, m, &m->groups[gi]);
+    return outfile_commit(&o, "the summary", err);
 }
 
 int merge_dir(const char *dir, const char *title, int no_plots)

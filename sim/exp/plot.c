@@ -18,6 +18,7 @@
  * function as context: no global state). */
 #include "plot.h"
 #include "exp.h"
+#include "sim/base/outfile.h"
 #include "sim/sim.h"
 #include "sim/base/xalloc.h"
 
@@ -630,18 +631,18 @@ static int plot_one(plot_ctx_t *c, const plot_kind_t *k, sim_err_t *err)
         plotset_free(&ps);
         return 0;
     }
-    char path[PATH_MAX], tmp[PATH_MAX + 64];
+    char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/%s.tsv", c->m->dir, k->name);
-    FILE *f = exp_open(path, tmp, sizeof tmp);
-    if (!f) {
-        sim_err_set(err, SIM_EINPUT, "%s: cannot write: %s", path, strerror(errno));
-    } else {
-        fprintf(f, "%s\n", k->header);
-        k->rows(c, f, &ps);
+    outfile_t o;
+    int rc = outfile_open(&o, path, err);
+    if (!rc) {
+        fprintf(o.f, "%s\n", k->header);
+        k->rows(c, o.f, &ps);
     }
     if (k->vars)
         k->vars(c, c->vars);
-    int rc = f ? exp_close(f, tmp, path, err) : -1;
+    if (!rc)
+        rc = outfile_commit(&o, "a plot's data", err);
     vars_plot(c->vars, k->name, &ps, plot_note(c, k->note));
     plotset_free(&ps);
     return rc;
@@ -690,16 +691,17 @@ static int plot_walk(plot_ctx_t *c, sim_err_t *err)
 
 int plot_write_data(const merge_t *m, sim_err_t *err)
 {
-    char path[PATH_MAX], vpath[PATH_MAX], vtmp[PATH_MAX + 64];
+    char path[PATH_MAX], vpath[PATH_MAX];
     for (size_t i = 0; i < N_KINDS; i++)
         for (int e = 0; e < 3; e++) {
             snprintf(path, sizeof path, "%s/%s.%s", m->dir, plot_kinds[i].name, e == 0 ? "tsv" : e == 1 ? "png" : "svg");
             unlink(path);
         }
     snprintf(vpath, sizeof vpath, "%s/plot-vars.gp", m->dir);
-    FILE *v = exp_open(vpath, vtmp, sizeof vtmp);
-    if (!v)
-        return sim_err_set(err, SIM_EINPUT, "%s: cannot write: %s", vpath, strerror(errno));
+    outfile_t vo;
+    if (outfile_open(&vo, vpath, err))
+        return err->kind;
+    FILE *v = vo.f;
     plot_ctx_t c = {.m = m, .vars = v};
     c.varies = xcalloc((size_t)m->keys.n + 3, sizeof *c.varies, "the plots");
     for (int f = F_POLICY; f < m->keys.n; f++)
@@ -713,11 +715,10 @@ int plot_write_data(const merge_t *m, sim_err_t *err)
     int rc = plot_walk(&c, err);
     free(c.varies);
     if (rc) {
-        fclose(v);
-        unlink(vtmp);
-        return -1;
+        outfile_abort(&vo);
+        return rc;
     }
-    return exp_close(v, vtmp, vpath, err);
+    return outfile_commit(&vo, "the plot variables", err);
 }
 
 /* ---------------------------------------------------------------- drawing */

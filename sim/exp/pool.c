@@ -15,6 +15,7 @@
  * the same summary.tsv by construction. */
 #include "pool.h"
 #include "exp.h"
+#include "sim/base/outfile.h"
 #include "sim/sim.h"
 #include "sim/base/xalloc.h"
 
@@ -292,15 +293,15 @@ static void pool_job_line(FILE *f, const grid_t *g, const grid_point_t *p, const
 
 int pool_write_jobs(const grid_t *g, sim_err_t *err)
 {
-    char exe[PATH_MAX], tmp[PATH_MAX + 64];
+    char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n <= 0)
         return sim_err_set(err, SIM_EINPUT, "cannot find the pagesim binary (/proc/self/exe): %s", strerror(errno));
     exe[n] = '\0';
-    FILE *f = exp_open(g->jobs_file, tmp, sizeof tmp);
-    if (!f)
-        return sim_err_set(err, SIM_EINPUT, "%s: cannot write: %s", g->jobs_file, strerror(errno));
+    outfile_t o;
+    if (outfile_open(&o, g->jobs_file, err))
+        return err->kind;
     for (int i = 0; i < g->npts; i++)
-        pool_job_line(f, g, &g->pts[i], exe);
-    return exp_close(f, tmp, g->jobs_file, err);
+        pool_job_line(o.f, g, &g->pts[i], exe);
+    return outfile_commit(&o, "the jobs", err);
 }
