@@ -422,6 +422,16 @@ static inline sim_time_t fault_read_cluster(sim_t *s, cpu_t *c, const proc_t *p,
     return done;
 }
 
+/* A page found in the swap cache or the page cache (its map's value): its frame, ready now or
+ * when the I/O in flight on it completes. */
+static pfn_t fault_cached(const sim_t *s, const cpu_t *c, uint64_t val, sim_time_t *ready)
+{
+    pfn_t pfn = (pfn_t)val;
+    const frame_t *f = &s->frames[pfn];
+    *ready = (f->flags & FR_LOCKED) ? f->ready_at : c->clock;
+    return pfn;
+}
+
 /* A private anonymous page that was swapped out: in the swap cache, or read back. */
 static int fault_swap(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
                       const mem_ref_t *r, sim_time_t start)
@@ -432,10 +442,8 @@ static int fault_swap(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
     sim_time_t ready;
     int fk;
     if (hit) {
-        pfn = (pfn_t)*hit;
+        pfn = fault_cached(s, c, *hit, &ready);
         fk = FK_SWAP_CACHE;
-        frame_t *f = &s->frames[pfn];
-        ready = (f->flags & FR_LOCKED) ? f->ready_at : c->clock;
     } else {
         fk = FK_SWAP_IN;
         page_id_t pg = {.key = s->swap_key[slot], .kind = PAGE_ANON};
@@ -476,10 +484,8 @@ static int fault_object(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *
     sim_time_t ready;
     int fk;
     if (hit) {
-        pfn = (pfn_t)*hit;
+        pfn = fault_cached(s, c, *hit, &ready);
         fk = FK_PAGE_CACHE;
-        frame_t *f = &s->frames[pfn];
-        ready = (f->flags & FR_LOCKED) ? f->ready_at : c->clock;
     } else {
         page_id_t pg = {.key = page_key_file(v->obj, index),
                         .kind = o->kind == OBJ_FILE ? PAGE_FILE : PAGE_ANON};
