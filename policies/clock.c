@@ -121,6 +121,8 @@ const repl_ops_t repl_clock = {
     .name = "clock",
     .version = REPL_VERSION,
     .summary = "second chance: FIFO circle, a set referenced bit spares a page once (sees R bits only)",
+    .paper = "Corbato, \"A paging experiment with the Multics system\", MIT MAC-M-384, 1968",
+    .params = "ref_on_load=1",
     .flags = 0,
     .create = clock_create,
     .destroy = clock_destroy,

@@ -192,6 +192,9 @@ typedef struct repl_ops {
     const char *name;           /* first: registries are read by name (sim.c) */
     int version;                /* REPL_VERSION */
     const char *summary;        /* one line for `pagesim policies` */
+    const char *paper;          /* where the algorithm comes from (authors, venue, year) */
+    const char *params;         /* its -p parameters with their defaults ("k=2,bits=8"), or
+                                   NULL if it takes none (`pagesim policies` prints both) */
     unsigned flags;
     /* params is a JSON object of key=value pairs from `-p NAME:k=v,...` (values are
      * integers, reals or strings); unknown keys must be rejected with a message. Messages

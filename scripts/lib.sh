@@ -81,5 +81,5 @@ ps_build() {
 ps_policies() {
     "$1" policies | awk '
         /^[^ \t].*:[ \t]*$/ { hdr = 1; sec = ($0 ~ /^replacement/); next }
-        (!hdr || sec) && $1 ~ /^[a-z][a-z0-9_-]*$/ { print $1 }'
+        (!hdr || sec) && $1 ~ /^[a-z0-9][a-z0-9_-]*$/ { print $1 }'
 }

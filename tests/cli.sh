@@ -56,7 +56,7 @@ expect "unknown command: exit 2" [ $rc -eq 2 ]
 run policies
 expect "policies exits 0" [ $rc -eq 0 ]
 # The replacement-policy section: indented lines after its header, up to the next header.
-awk '/^replacement policies/{s=1; next} /^[^ ]/{s=0} s && /^  [a-z]/{print $1}' "$T/out" >"$T/listed"
+awk '/^replacement policies/{s=1; next} /^[^ ]/{s=0} s && /^  [a-z0-9]/{print $1}' "$T/out" >"$T/listed"
 for p in fifo lru opt clock random lfu mru; do
     expect "policies lists $p" grep -qx "$p" "$T/listed"
 done

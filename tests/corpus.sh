@@ -41,7 +41,7 @@ declare -A EXPECT=(
 )
 
 if [ "$MODE" = quick ]; then FRAMES=16,64,256; else FRAMES=8,16,32,64,128,256,512,1024; fi
-POLICIES=$("$BIN" policies 2>/dev/null | awk '/^replacement/{on=1; next} /^[^ ]/{on=0} on && NF {print $1}' | paste -sd, -)
+POLICIES=$("$BIN" policies 2>/dev/null | awk '/^replacement/{on=1; next} /^[^ ]/{on=0} on && /^  [a-z0-9]/ {print $1}' | paste -sd, -)
 [ -n "$POLICIES" ] || { bad "could not list the policies"; POLICIES=lru,opt; }
 
 for tr in "$SRC"/workloads/traces/*.zst "$SRC"/workloads/traces/*.pstb; do

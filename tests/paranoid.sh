@@ -25,7 +25,7 @@ run() {
         tail -3 "$tmp/err" >&2
     fi
 }
-policies=$("$pagesim" policies | awk '/^replacement/ {on = 1; next} /^[a-z]/ {on = 0} on {print $1}')
+policies=$("$pagesim" policies | awk '/^replacement/ {on = 1; next} /^[^ ]/ {on = 0} on && /^  [a-z0-9]/ {print $1}')
 for p in $policies; do
     for f in 3 40; do
         run -p "$p" -f "$f"

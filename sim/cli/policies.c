@@ -1,8 +1,9 @@
 /* policies.c - `pagesim policies`: the registered replacement policies, copy-on-write
  * policies and trace formats, one line each from their registries (policies/registry.c,
  * policies/cow_registry.c, workloads/formats.c), so the list never misses one.
- * scripts/lib.sh (ps_policies) and tests/cli.sh read the first section's names: keep the
- * section headers and the two-space indent. */
+ * Each replacement policy's line is followed by its paper and its parameters (-p NAME:k=v)
+ * with their defaults, indented deeper. scripts/lib.sh (ps_policies) and tests/cli.sh read
+ * the first section's names: keep the section headers and the two-space indent of names. */
 #include "policies.h"
 #include "opts.h"
 #include "policies/cow.h"
@@ -36,6 +37,9 @@ int policies_main(int argc, char **argv)
         const repl_ops_t *r = repl_registry[i];
         printf("  %-10s %s [%s]\n", r->name, r->summary,
                r->flags & REPL_SEES_ALL_REFS ? "sees every reference" : "sees referenced bits only");
+        if (r->paper)
+            printf("             paper: %s\n", r->paper);
+        printf("             parameters: %s\n", r->params ? r->params : "none");
     }
     printf("copy-on-write policies (--cow):\n");
     for (int i = 0; cow_registry[i]; i++)
