@@ -17,7 +17,8 @@
  * Patterns (pages within [offset, offset+pages) of the area): uniform; zipf (rank r with
  * probability proportional to 1/r^alpha, drawn with GSL's Walker alias tables, O(1) per draw,
  * rank 1 the first page: Gray et al., "Quickly generating billion-record synthetic databases",
- * SIGMOD 1994); seq (a scan that wraps); loop (the same, named for a working-set loop). A
+ * SIGMOD 1994; with "scatter": true rank r+1 is page r * m mod pages for a fixed m coprime to
+ * pages, so popular pages are spread over the area as a real heap's would be); seq (a scan that wraps); loop (the same, named for a working-set loop). A
  * process's phases run in order; its end is an exit. Events fire after the process's `at`-th
  * reference. Every draw comes from the run's GSL rng (wl->rng), so a seed fixes the stream.
  *
@@ -37,6 +38,27 @@
 
 enum { PAT_UNIFORM, PAT_ZIPF, PAT_SEQ };
 
+static uint64_t gcd_u64(uint64_t a, uint64_t b)
+{
+    while (b) {
+        uint64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* The odd multiplier near pages / golden ratio that is coprime to pages, so that
+ * r -> r * m mod pages is a bijection scattering neighbouring ranks far apart (Knuth's
+ * multiplicative hashing, TAOCP vol. 3, 6.4). Deterministic: it depends on pages only. */
+static uint64_t scatter_multiplier(uint64_t pages)
+{
+    uint64_t m = (uint64_t)((double)pages * 0.6180339887498949) | 1;
+    while (gcd_u64(m, pages) != 1)
+        m += 2;
+    return m;
+}
+
 typedef struct area {
     char name[64];
     uint64_t start, pages;
@@ -51,6 +73,7 @@ typedef struct phase {
     int area, pattern;
     double write_fraction, fetch_fraction;
     gsl_ran_discrete_t *zipf;
+    uint64_t scatter;    /* zipf "scatter": rank r is page r * scatter mod pages (0: page r) */
 } phase_t;
 
 typedef struct sevent {
@@ -212,6 +235,11 @@ static int parse_proc(wl_t *wl, json_t *jp, sproc_t *p, int idx)
             f->zipf = gsl_ran_discrete_preproc(f->pages, wts);
             free(wts);
             f->pattern = PAT_ZIPF;
+            json_t *sc = json_object_get(jf, "scatter");
+            if (sc && !json_is_boolean(sc))
+                return bad(wl, w, "\"scatter\" must be true or false");
+            if (json_is_true(sc) && f->pages > 1)
+                f->scatter = scatter_multiplier(f->pages);
         } else {
             return bad(wl, w, "\"pattern\" must be uniform, zipf, seq or loop");
         }
@@ -413,7 +441,11 @@ static int proc_next(wl_t *wl, synth_t *st, sproc_t *p, wl_rec_t *r)
     const area_t *a = &p->areas[f->area];
     uint64_t page;
     switch (f->pattern) {
-    case PAT_ZIPF: page = gsl_ran_discrete(wl->rng, f->zipf); break;
+    case PAT_ZIPF:
+        page = gsl_ran_discrete(wl->rng, f->zipf);
+        if (f->scatter)
+            page = page * f->scatter % f->pages;
+        break;
     case PAT_SEQ: page = p->seq++ % f->pages; break;
     default: page = gsl_rng_uniform_int(wl->rng, f->pages); break;
     }
