@@ -800,6 +800,33 @@ static int trace_run(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, wl_rec
     return 0;
 }
 
+/* Prefetch distances, in records: a walk's hash slot this far ahead, its entry nearer (by
+ * then the slot is in the cache). A fault costs about as much as a dozen hits, so a few
+ * records ahead already overlap the misses; a batch's first records get both stages at once
+ * (the entry stage then probes a slot that may still be on its way: a hint, no more). */
+#define TRACE_PF_SLOT  12
+#define TRACE_PF_ENTRY 6
+
+/* Prefetches the walks of batch[from, to) that the current process will make (records of
+ * another pid, events and runs are left alone: hints, never needed for a result). */
+static inline void trace_prefetch(const sim_t *s, const trace_t *t, const wl_rec_t *batch, int from,
+                                  int to, int slot_stage)
+{
+    if (!t->p)
+        return;
+    const pagetable_t *pt = &s->mms[t->p->mm].pt;
+    for (int i = from; i < to; i++) {
+        const wl_rec_t *r = &batch[i];
+        if (r->type != WL_REF || r->pid != t->pid)
+            continue;
+        vpn_t vpn = r->addr >> s->page_shift;
+        if (slot_stage)
+            pt_prefetch_slot(pt, vpn);
+        else
+            pt_prefetch_entry(pt, vpn);
+    }
+}
+
 static int trace_schedule(sim_t *s, sim_err_t *err)
 {
     cpu_t *c = &s->cpus[0];
@@ -812,9 +839,17 @@ static int trace_schedule(sim_t *s, sim_err_t *err)
     s->cur_wl = s->wl;
     s->wl->want_runs = sched_runs_ok(s);
     while ((rc = wl_fill(s->wl, batch, TRACE_BATCH)) > 0) {
-        for (const wl_rec_t *rec = batch; rec < batch + rc; rec++)
+        trace_prefetch(s, &t, batch, 0, rc < TRACE_PF_SLOT ? rc : TRACE_PF_SLOT, 1);
+        trace_prefetch(s, &t, batch, 0, rc < TRACE_PF_ENTRY ? rc : TRACE_PF_ENTRY, 0);
+        for (int i = 0; i < rc; i++) {
+            const wl_rec_t *rec = &batch[i];
+            if (i + TRACE_PF_SLOT < rc)
+                trace_prefetch(s, &t, batch, i + TRACE_PF_SLOT, i + TRACE_PF_SLOT + 1, 1);
+            if (i + TRACE_PF_ENTRY < rc)
+                trace_prefetch(s, &t, batch, i + TRACE_PF_ENTRY, i + TRACE_PF_ENTRY + 1, 0);
             if (rec->type == WL_RUN ? trace_run(s, c, &t, rec, runbuf, err) : trace_rec(s, c, &t, rec, err))
                 return -1;
+        }
     }
     if (rc < 0) {
         *err = s->wl->err;
