@@ -164,7 +164,7 @@ static int check_ptes(const sim_t *s, uint32_t *maps, uint32_t *swaps, char *msg
                 /* the PTE must be on its frame's reverse map */
                 int found = 0;
                 for (uint32_t r = s->frames[pte->val].rmap; r && !found; r = s->rmap[r].next)
-                    found = s->rmap[r].pte == pte && s->rmap[r].mm == m && s->rmap[r].vpn == pte->vpn;
+                    found = s->rmap[r].pte == pte && s->rmap[r].mm == m;
                 if (!rc && !found)
                     rc = check_fail(msg, n, "mm %u vpn %#llx: PTE missing from frame %u's reverse map", m,
                               (unsigned long long)pte->vpn, pte->val);
@@ -217,7 +217,7 @@ static int check_frames(const sim_t *s, const uint32_t *maps, uint32_t *swaps, u
             swaps[fr->swap_slot]++;           /* a shared-memory page's slot */
         }
         if (fr->flags & FR_PAGECACHE) {
-            const uint64_t *p = u64map_find(&s->pagecache, ((uint64_t)fr->obj << 40) | fr->index);
+            const uint64_t *p = u64map_find(&s->pagecache, fr->key);
             if (!p || *p != f)
                 rc = check_fail(msg, n, "frame %u: not in the page cache under its key", f);
         }

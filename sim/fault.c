@@ -40,7 +40,7 @@ static void fault_map_page(sim_t *s, proc_t *p, pte_t *pte, pfn_t pfn, uint32_t 
     mm_t *mm = &s->mms[p->mm];
     pte->flags = PTE_PRESENT | perms;
     pte->val = pfn;
-    frame_rmap_add(s, pfn, p->mm, pte->vpn, pte);
+    frame_rmap_add(s, pfn, p->mm, pte);
     if (++mm->resident > p->resident_peak)
         p->resident_peak = mm->resident;
 }
@@ -105,7 +105,7 @@ void fault_complete(sim_t *s, proc_t *p, sim_time_t now, int sync)
         valid = (pte->flags & PTE_PRESENT) && pte->val == p->pend_old;
     else if (p->pend_key)                   /* a cached page another fault brought in */
         valid = (f->flags & FR_USED) && !(f->flags & FR_LOCKED) && p->pend_key ==
-                ((f->flags & FR_SWAPCACHE) ? f->swap_slot : (((uint64_t)f->obj << 40) | f->index));
+                ((f->flags & FR_SWAPCACHE) ? f->swap_slot : page_key_file(frame_obj(f), frame_index(f)));
     if (!valid) {
         /* Lost a race while blocked: give back a private frame and let the access fault anew. */
         if (!p->pend_key && !f->mapcount && !(f->flags & FR_TRACKED)) {
@@ -302,7 +302,7 @@ int fault_cow_at_fork(sim_t *s, cpu_t *c, pte_t *pp, uint32_t cmi, spid_t child,
     nf->flags |= FR_ANON | FR_DIRTY;
     cp->flags = PTE_PRESENT | v->prot;
     cp->val = pfn;
-    frame_rmap_add(s, pfn, cmi, cp->vpn, cp);
+    frame_rmap_add(s, pfn, cmi, cp);
     s->mms[cmi].resident++;
     policy_track(s, &r, pfn);
     return 1;
@@ -388,9 +388,8 @@ static void fault_cluster_claim(sim_t *s, const fault_cluster_t *cl, uint32_t i,
         u64map_put(&s->swapcache, sl, x);
     } else {
         xf->flags |= FR_PAGECACHE;
-        xf->obj = cl->v->obj;
-        xf->index = cl->index + i;
-        u64map_put(&s->pagecache, ((uint64_t)cl->v->obj << 40) | xf->index, x);
+        SIM_ASSERT(s, xf->key == page_key_file(cl->v->obj, cl->index + i));
+        u64map_put(&s->pagecache, xf->key, x);
     }
 }
 
@@ -493,8 +492,7 @@ static int fault_object(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *
                                 1 + (o->kind == OBJ_FILE ? s->readahead : 0), &ready);
         frame_t *f = &s->frames[pfn];
         f->flags |= FR_PAGECACHE;
-        f->obj = v->obj;
-        f->index = index;
+        SIM_ASSERT(s, f->key == key);
         u64map_put(&s->pagecache, key, pfn);
         sim_time_t done = c->clock;
         uint64_t *slot = o->kind == OBJ_SHM ? u64map_find(&o->swap, index) : NULL;

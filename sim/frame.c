@@ -5,7 +5,12 @@
  * (address space, vpn, PTE pointer) nodes from a pool, so evicting a shared page can unmap
  * it from every process and shoot down exactly their TLB entries (Linux mm/rmap.c does the
  * same job through anon_vma and the file's i_mmap tree; a per-frame list is the simple
- * form, O(mappers) per eviction). The free list is a stack: a freed frame is reused first,
+ * form, O(mappers) per eviction). Node pfn + 1 of the pool is reserved for frame pfn's first
+ * mapping, so an eviction can fetch the frame and its (usually only) node at once: the
+ * node's address does not wait for the frame's line (frame_prefetch; the victim's frame,
+ * node and PTE were three dependent cache misses, the node and the frame are now two
+ * parallel ones, then the PTE). The free list is a stack (linked through the free frames'
+ * ready_at: no array of its own): a freed frame is reused first,
  * deterministic, O(1). A frame no PTE maps any more (frame_put) is freed unless a cache
  * keeps it; unmapping a frame everywhere (frame_unmap_all) walks its reverse map. Swap slots
  * are swap.c's.
@@ -29,20 +34,21 @@
 void frame_init(sim_t *s)
 {
     s->frames = xcalloc(s->nframes, sizeof *s->frames, "the frame table");
-    s->free_stack = xcalloc(s->nframes, sizeof *s->free_stack, "the free-frame list");
+    /* The free list runs through the free frames' ready_at (frame.h): frame 0 first. */
     for (uint32_t i = 0; i < s->nframes; i++)
-        s->free_stack[i] = s->nframes - 1 - i;   /* frame 0 is handed out first */
+        s->frames[i].ready_at = i + 1 < s->nframes ? i + 1 : PFN_NONE;
+    s->free_head = s->nframes ? 0 : PFN_NONE;
     s->nfree = s->nframes;
-    s->caprmap = 1024;
+    /* node 0 means "none"; nodes 1..nframes are the frames' own (frame_rmap_add) */
+    s->caprmap = s->nframes + 1024;
     s->rmap = xcalloc(s->caprmap, sizeof *s->rmap, "the reverse map");
-    s->nrmap = 1;                                /* node 0 means "none" */
+    s->nrmap = s->nframes + 1;
     s->rmap_free = 0;
 }
 
 void frame_destroy(sim_t *s)
 {
     free(s->frames);
-    free(s->free_stack);
     free(s->rmap);
 }
 
@@ -50,9 +56,11 @@ pfn_t frame_alloc_free(sim_t *s)
 {
     if (!s->nfree)
         return PFN_NONE;
-    pfn_t pfn = s->free_stack[--s->nfree];
+    pfn_t pfn = s->free_head;
     frame_t *f = &s->frames[pfn];
-    SIM_ASSERT(s, !(f->flags & FR_USED));
+    SIM_ASSERT(s, pfn < s->nframes && !(f->flags & FR_USED));
+    s->free_head = (pfn_t)f->ready_at;
+    s->nfree--;
     memset(f, 0, sizeof *f);
     f->flags = FR_USED;
     s->resident++;
@@ -67,7 +75,9 @@ void frame_release(sim_t *s, pfn_t pfn)
     SIM_ASSERT(s, (f->flags & FR_USED) && !f->mapcount && !f->rmap && !(f->flags & FR_TRACKED));
     frame_charge(s, pfn, 0);
     f->flags = 0;
-    s->free_stack[s->nfree++] = pfn;
+    f->ready_at = s->free_head;                 /* a stack: the frame freed last goes first */
+    s->free_head = pfn;
+    s->nfree++;
     s->resident--;
 }
 
@@ -110,10 +120,22 @@ void frame_recharge_exit(sim_t *s, uint32_t owner)
     }
 }
 
-void frame_rmap_add(sim_t *s, pfn_t pfn, uint32_t mm, vpn_t vpn, pte_t *pte)
+/* A node back to the pool: a frame's own node (1..nframes) just becomes unused. */
+static inline void frame_node_free(sim_t *s, uint32_t n)
+{
+    s->rmap[n].pte = NULL;
+    if (n > s->nframes) {
+        s->rmap[n].next = s->rmap_free;
+        s->rmap_free = n;
+    }
+}
+
+void frame_rmap_add(sim_t *s, pfn_t pfn, uint32_t mm, pte_t *pte)
 {
     uint32_t n = s->rmap_free;
-    if (n) {
+    if (!s->rmap[pfn + 1].pte) {
+        n = pfn + 1;                             /* the frame's own node */
+    } else if (n) {
         s->rmap_free = s->rmap[n].next;
     } else {
         if (s->nrmap == s->caprmap) {
@@ -124,10 +146,10 @@ void frame_rmap_add(sim_t *s, pfn_t pfn, uint32_t mm, vpn_t vpn, pte_t *pte)
         n = s->nrmap++;
     }
     frame_t *f = &s->frames[pfn];
-    s->rmap[n] = (rmap_node_t){.pte = pte, .vpn = vpn, .mm = mm, .next = f->rmap};
+    s->rmap[n] = (rmap_node_t){.pte = pte, .mm = mm, .next = f->rmap};
     f->rmap = n;
     f->mapcount++;
-    policy_map(s, pfn, mm, vpn, +1);
+    policy_map(s, pfn, mm, pte->vpn, +1);
 }
 
 void frame_rmap_del(sim_t *s, pfn_t pfn, pte_t *pte)
@@ -137,11 +159,9 @@ void frame_rmap_del(sim_t *s, pfn_t pfn, pte_t *pte)
         uint32_t n = *link;
         if (s->rmap[n].pte == pte) {
             *link = s->rmap[n].next;
-            s->rmap[n].next = s->rmap_free;
-            s->rmap[n].pte = NULL;
-            s->rmap_free = n;
+            frame_node_free(s, n);
             f->mapcount--;
-            policy_map(s, pfn, s->rmap[n].mm, s->rmap[n].vpn, -1);
+            policy_map(s, pfn, s->rmap[n].mm, pte->vpn, -1);
             return;
         }
     }
@@ -161,7 +181,7 @@ void frame_put(sim_t *s, pfn_t pfn, repl_why_t why)
         return;
     if (f->flags & FR_TRACKED)
         (void)policy_untrack(s, pfn, why, NULL);
-    if (!(f->flags & FR_ANON) && f->obj && s->objs[f->obj].kind == OBJ_SHM && f->swap_slot) {
+    if (!(f->flags & FR_ANON) && frame_obj(f) && s->objs[frame_obj(f)].kind == OBJ_SHM && f->swap_slot) {
         swap_unref(s, f->swap_slot);
         f->swap_slot = 0;
     }
@@ -179,7 +199,7 @@ void frame_unmap_all(sim_t *s, cpu_t *c, pfn_t pfn, uint32_t slot)
         pte_t *pte = n->pte;
         if (pte->flags & PTE_DIRTY)
             f->flags |= FR_DIRTY;
-        c->clock += s->cost.shootdown * cpu_shootdown(s->cpus, s->ncpus, n->mm, n->vpn);
+        c->clock += s->cost.shootdown * cpu_shootdown(s->cpus, s->ncpus, n->mm, pte->vpn);
         s->mms[n->mm].resident--;
         uint32_t perms = pte->flags & PTE_PERMS;
         if (slot) {
@@ -194,9 +214,7 @@ void frame_unmap_all(sim_t *s, cpu_t *c, pfn_t pfn, uint32_t slot)
          * leaving the policy (untracked) as it is unmapped (repl.h, on_map). */
         uint32_t head = f->rmap;
         f->rmap = n->next;
-        n->next = s->rmap_free;
-        n->pte = NULL;
-        s->rmap_free = head;
+        frame_node_free(s, head);
         f->mapcount--;
     }
 }
@@ -212,7 +230,7 @@ void frame_uncache(sim_t *s, pfn_t pfn)
         f->flags &= ~FR_SWAPCACHE;
     }
     if (f->flags & FR_PAGECACHE) {
-        u64map_del(&s->pagecache, ((uint64_t)f->obj << 40) | f->index);
+        u64map_del(&s->pagecache, f->key);
         f->flags &= ~FR_PAGECACHE;
     }
 }

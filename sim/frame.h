@@ -19,21 +19,30 @@ enum {
     FR_FILEKIND  = 1u << 7,  /* a file page (PAGE_FILE to the policy); else anonymous or shm */
 };
 
+/* 40 bytes. A page-cache page's object and index are its key's (frame_obj, frame_index). */
 typedef struct frame {
     uint32_t flags;
     uint32_t mapcount;    /* PTEs mapping it */
     uint32_t rmap;        /* head of its reverse-map list (index into rmap pool), 0 = none */
     uint32_t swap_slot;   /* 0 = none */
-    uint32_t obj;         /* page-cache owner object (0 = anonymous) */
     uint32_t owner;       /* 1 + index into procs of the process charged for it; 0: nobody */
-    uint64_t index;       /* page index within obj */
-    sim_time_t ready_at;  /* when FR_LOCKED: I/O completion */
+    sim_time_t ready_at;  /* when FR_LOCKED: I/O completion; when free: the next free frame */
     page_key_t key;       /* the identity of the page it holds (types.h, repl.h) */
 } frame_t;
 
-typedef struct rmap_node {
-    pte_t   *pte;
-    vpn_t    vpn;
+/* The object and page index of a file or shared-memory page (not FR_ANON: its key is
+ * page_key_file(obj, index)); 0 for an anonymous page or an empty frame. */
+static inline uint32_t frame_obj(const frame_t *f)
+{
+    return (f->flags & FR_ANON) || page_key_is_anon(f->key) ? 0 : (uint32_t)(f->key >> 40);
+}
+static inline uint64_t frame_index(const frame_t *f)
+{
+    return (f->flags & FR_ANON) || page_key_is_anon(f->key) ? 0 : f->key & ((1ULL << 40) - 1);
+}
+
+typedef struct rmap_node {   /* 16 bytes: four to a cache line */
+    pte_t   *pte;         /* the mapping PTE (its vpn is pte->vpn) */
     uint32_t mm;          /* address space (its asid) */
     uint32_t next;        /* next node of the same frame, 0 = end */
 } rmap_node_t;
@@ -55,7 +64,7 @@ void  frame_charge(sim_t *s, pfn_t pfn, uint32_t owner);
 /* Process owner (1 + index) exits: each frame charged to it passes to a live process still
  * mapping it and under its quota, or to nobody. O(frames). */
 void  frame_recharge_exit(sim_t *s, uint32_t owner);
-void  frame_rmap_add(sim_t *s, pfn_t pfn, uint32_t mm, vpn_t vpn, pte_t *pte);
+void  frame_rmap_add(sim_t *s, pfn_t pfn, uint32_t mm, pte_t *pte);
 void  frame_rmap_del(sim_t *s, pfn_t pfn, pte_t *pte);
 
 #endif

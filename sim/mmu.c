@@ -126,7 +126,7 @@ int mmu_test_clear_ref(void *eng, pfn_t pfn)
             ref = 1;
             pte->flags &= ~PTE_REF;
             for (uint32_t i = 0; i < s->ncpus; i++)
-                tlb_forget_bits(&s->cpus[i].tlb, s->rmap[n].mm, s->rmap[n].vpn, PTE_REF);
+                tlb_forget_bits(&s->cpus[i].tlb, s->rmap[n].mm, pte->vpn, PTE_REF);
         }
     }
     return ref;

@@ -79,7 +79,7 @@ struct sim {
 
     /* frames */
     frame_t *frames;
-    pfn_t *free_stack; uint32_t nfree;
+    pfn_t free_head; uint32_t nfree;   /* the free frames' stack, linked through ready_at */
     rmap_node_t *rmap; uint32_t nrmap, caprmap, rmap_free;
     uint64_t resident, resident_peak; /* frames holding a page */
     uint32_t ntracked;                /* frames the policy tracks */

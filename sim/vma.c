@@ -224,7 +224,7 @@ static int vma_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, s
             pp->flags &= ~PTE_WRITE;
         cp->flags = PTE_PRESENT | (pp->flags & (PTE_PERMS | PTE_DIRTY | PTE_REF));
         cp->val = pp->val;
-        frame_rmap_add(s, pp->val, cmi, cp->vpn, cp);
+        frame_rmap_add(s, pp->val, cmi, cp);
         if (++cm->resident > child->resident_peak)
             child->resident_peak = cm->resident;
     }
