@@ -27,7 +27,7 @@
 json_t *config_defaults(void)
 {
     json_t *c = json_pack(
-        "{s:s, s:s, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:b,"
+        "{s:s, s:s, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:b,"
         " s:{s:I, s:I, s:b}, s:{s:I, s:I},"
         " s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}}",
         "policy", "lru",
@@ -49,6 +49,7 @@ json_t *config_defaults(void)
         "readahead", (json_int_t)0,
         "swap_cluster", (json_int_t)0,
         "shadows", (json_int_t)2,
+        "implicit", "anon",
         "paranoid", 0,
         "tlb", "entries", (json_int_t)64, "ways", (json_int_t)4, "asid", 1,
         "reclaim", "low", (json_int_t)0, "high", (json_int_t)0,
@@ -325,6 +326,12 @@ static int config_behaviour(const json_t *cfg, sim_config_t *c, sim_err_t *err)
     if (config_int(cfg, "shadows", 0, 1 << 20, &v, err))
         return -1;
     c->shadows_per_frame = (uint32_t)v;
+    /* The backing of an address space that declares no area (page lists, block traces) */
+    const char *impl = config_str(cfg, "implicit");
+    if (!strcmp(impl, "file"))
+        c->implicit_file = 1;
+    else if (strcmp(impl, "anon"))
+        return sim_err_set(err, SIM_EINPUT, "config: implicit must be 'anon' or 'file', not '%s'", impl);
     return 0;
 }
 

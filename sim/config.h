@@ -38,6 +38,7 @@ typedef struct sim_config {
     uint32_t reclaim_low_frames, reclaim_high_frames;   /* kswapd's watermarks; high 0: off */
     int      replacement_local;            /* "replacement" local: victims among the faulter's */
     uint32_t shadows_per_frame;            /* shadow entries kept, at most, per frame (shadow.c) */
+    int implicit_file;                     /* implicit=file: no-area address spaces map a file */
     uint32_t cpus;                         /* 1..1024 */
     uint32_t tlb_entries, tlb_ways;        /* per CPU; 0 entries: no TLB */
     int      tlb_asid;                     /* ASID-tagged TLB: no flush at a context switch */

@@ -477,6 +477,10 @@ static int fault_object(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *
 {
     obj_t *o = &s->objs[v->obj];
     uint64_t index = v->pgoff + (pte->vpn - v->start);
+    if (index >> 40)                  /* only the implicit area reaches so far (config implicit=file) */
+        xtrap_throw(SIM_EINPUT, "%s: page %llu is beyond the 2^40 pages a file can have "
+                    "(--set implicit=file; implicit=anon takes any page)",
+                    s->cur_wl ? s->cur_wl->path : "the trace", (unsigned long long)index);
     uint64_t key = ((uint64_t)v->obj << 40) | index;
     uint64_t *hit = u64map_find(&s->pagecache, key);
     pfn_t pfn;

@@ -7,7 +7,7 @@
  * same job through anon_vma and the file's i_mmap tree; a per-frame list is the simple
  * form, O(mappers) per eviction). Node pfn + 1 of the pool is reserved for frame pfn's first
  * mapping, so an eviction can fetch the frame and its (usually only) node at once: the
- * node's address does not wait for the frame's line (frame_prefetch; the victim's frame,
+ * node's address does not wait for the frame's line (reclaim_prefetch; the victim's frame,
  * node and PTE were three dependent cache misses, the node and the frame are now two
  * parallel ones, then the PTE). The free list is a stack (linked through the free frames'
  * ready_at: no array of its own): a freed frame is reused first,

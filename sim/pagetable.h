@@ -75,11 +75,11 @@ static inline pte_t *pt_lookup(const pagetable_t *pt, vpn_t vpn)
     }
 }
 
-/* Software prefetch for a walk to come (memory-level parallelism: the next references' misses
- * overlap this one's work). A walk is two dependent loads, the hash slot then the entry, so a
- * caller prefetches in two stages some references apart: the slot first, then, once the slot
- * is in the cache, the entry its first probe names (a collision prefetches the wrong entry,
- * harmlessly). Hints only: nothing is read that could fault or change a result.
+/* Software prefetch, for a walk to come (memory-level parallelism: the next references' misses
+ * overlap this one's work). A walk is two dependent loads, the hash slot then the entry, so
+ * the trace schedule prefetches in two stages some records apart: the slot first, then, once
+ * the slot is in the cache, the entry its first probe names (a collision prefetches the wrong
+ * entry, harmlessly). Hints only: nothing is read that could fault or change a result.
  * An asm volatile rather than __builtin_prefetch: GCC takes a loop or function that only
  * prefetches for one without effect and deletes it (seen at -O1 and above). */
 static inline void pt_prefetch(const void *p)
@@ -89,18 +89,6 @@ static inline void pt_prefetch(const void *p)
 #else
     __builtin_prefetch(p);
 #endif
-}
-
-static inline void pt_prefetch_slot(const pagetable_t *pt, vpn_t vpn)
-{
-    pt_prefetch(&pt->slots[pt_hash(vpn) & pt->mask]);
-}
-
-static inline void pt_prefetch_entry(const pagetable_t *pt, vpn_t vpn)
-{
-    uint32_t s = pt->slots[pt_hash(vpn) & pt->mask];
-    if (s)
-        pt_prefetch(pt_at(pt, s - 1));
 }
 
 #endif

@@ -59,7 +59,7 @@ uint32_t proc_mm_new(sim_t *s)
     memset(mm, 0, sizeof *mm);
     pt_init(&mm->pt);
     mm->users = 1;
-    mm->implicit = 1;
+    mm->implicit = &s->vma_implicit;
     return s->nmms++;
 }
 

@@ -16,7 +16,8 @@ typedef struct mm {
     vma_list_t areas;
     uint32_t users;       /* processes using it (1; 0 = dead) */
     uint32_t proc;        /* 1 + index into procs of the process using it (mapping notices) */
-    int      implicit;    /* no area declared: everything is anonymous private rwx */
+    const vma_t *implicit; /* no area declared: this one rwx area covers everything (the
+                              sim's vma_implicit, config `implicit`); NULL once one is */
     uint64_t resident;    /* present PTEs */
 } mm_t;
 

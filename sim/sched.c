@@ -808,22 +808,29 @@ static int trace_run(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, wl_rec
 #define TRACE_PF_ENTRY 6
 
 /* Prefetches the walks of batch[from, to) that the current process will make (records of
- * another pid, events and runs are left alone: hints, never needed for a result). */
+ * another pid, events and runs are left alone: hints, never needed for a result). The slot
+ * stage keeps each record's hash slot in slot[] for the entry stage (UINT32_MAX: none); the
+ * entry stage reads it only within the current table (the process may have changed in
+ * between: at worst the slot names the wrong entry, a useless hint). */
 static inline void trace_prefetch(const sim_t *s, const trace_t *t, const wl_rec_t *batch, int from,
-                                  int to, int slot_stage)
+                                  int to, int slot_stage, uint32_t *slot)
 {
     if (!t->p)
         return;
     const pagetable_t *pt = &s->mms[t->p->mm].pt;
     for (int i = from; i < to; i++) {
+        if (!slot_stage) {
+            uint32_t e = slot[i] <= pt->mask ? pt->slots[slot[i]] : 0;
+            if (e)
+                pt_prefetch(pt_at(pt, e - 1));
+            continue;
+        }
         const wl_rec_t *r = &batch[i];
+        slot[i] = UINT32_MAX;
         if (r->type != WL_REF || r->pid != t->pid)
             continue;
-        vpn_t vpn = r->addr >> s->page_shift;
-        if (slot_stage)
-            pt_prefetch_slot(pt, vpn);
-        else
-            pt_prefetch_entry(pt, vpn);
+        slot[i] = (uint32_t)(pt_hash(r->addr >> s->page_shift) & pt->mask);
+        pt_prefetch(&pt->slots[slot[i]]);
     }
 }
 
@@ -835,18 +842,21 @@ static int trace_schedule(sim_t *s, sim_err_t *err)
     };
     trace_next_tick(s, &t);
     wl_rec_t batch[TRACE_BATCH], runbuf[WL_RUN_MAX];
+    uint32_t slot[TRACE_BATCH];
     int rc;
     s->cur_wl = s->wl;
     s->wl->want_runs = sched_runs_ok(s);
     while ((rc = wl_fill(s->wl, batch, TRACE_BATCH)) > 0) {
-        trace_prefetch(s, &t, batch, 0, rc < TRACE_PF_SLOT ? rc : TRACE_PF_SLOT, 1);
-        trace_prefetch(s, &t, batch, 0, rc < TRACE_PF_ENTRY ? rc : TRACE_PF_ENTRY, 0);
+        for (int i = 0; i < rc; i++)
+            slot[i] = UINT32_MAX;
+        trace_prefetch(s, &t, batch, 0, rc < TRACE_PF_SLOT ? rc : TRACE_PF_SLOT, 1, slot);
+        trace_prefetch(s, &t, batch, 0, rc < TRACE_PF_ENTRY ? rc : TRACE_PF_ENTRY, 0, slot);
         for (int i = 0; i < rc; i++) {
             const wl_rec_t *rec = &batch[i];
             if (i + TRACE_PF_SLOT < rc)
-                trace_prefetch(s, &t, batch, i + TRACE_PF_SLOT, i + TRACE_PF_SLOT + 1, 1);
+                trace_prefetch(s, &t, batch, i + TRACE_PF_SLOT, i + TRACE_PF_SLOT + 1, 1, slot);
             if (i + TRACE_PF_ENTRY < rc)
-                trace_prefetch(s, &t, batch, i + TRACE_PF_ENTRY, i + TRACE_PF_ENTRY + 1, 0);
+                trace_prefetch(s, &t, batch, i + TRACE_PF_ENTRY, i + TRACE_PF_ENTRY + 1, 0, slot);
             if (rec->type == WL_RUN ? trace_run(s, c, &t, rec, runbuf, err) : trace_rec(s, c, &t, rec, err))
                 return -1;
         }

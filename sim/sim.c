@@ -100,6 +100,7 @@ static int sim_build_machine(sim_t *s, sim_err_t *err)
     s->nobjs = 1;                              /* object 0 means "anonymous" */
     s->capobjs = 8;
     s->objs = xcalloc(s->capobjs, sizeof *s->objs, "backing objects");
+    vma_implicit_init(s, s->conf.implicit_file);
     s->cpus = xcalloc(s->ncpus, sizeof *s->cpus, "CPUs");
     for (uint32_t i = 0; i < s->ncpus; i++) {
         s->cpus[i].cur = -1;

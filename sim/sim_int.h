@@ -76,6 +76,7 @@ struct sim {
 
     gsl_rng *rng;
     evq_t evq;
+    vma_t vma_implicit;               /* the area of address spaces that declare none (vma.h) */
 
     /* frames */
     frame_t *frames;

@@ -28,10 +28,6 @@
 /* "FILE:LINE" or "FILE: record N" of the record being handled, for messages. */
 #define WHERE(s) wl_where((s)->cur_wl, (s)->cur_line, (char[4200]){0}, 4200)
 
-/* The one area of an address space that declares none (vma_find, vma.h). */
-const vma_t vma_implicit = {
-    .start = 0, .end = UINT64_MAX, .prot = PTE_READ | PTE_WRITE | PTE_EXEC, .flags = VMA_ANON,
-};
 
 static uint32_t vma_prot_bits(uint8_t wlprot)
 {
@@ -59,6 +55,16 @@ static uint32_t vma_obj_new(sim_t *s, uint32_t kind, const char *name)
     if (kind == OBJ_SHM)
         u64map_init(&o->swap);
     return id;
+}
+
+void vma_implicit_init(sim_t *s, int file)
+{
+    s->vma_implicit = (vma_t){.start = 0, .end = UINT64_MAX, .prot = PTE_READ | PTE_WRITE | PTE_EXEC,
+                              .flags = VMA_ANON};
+    if (file) {
+        s->vma_implicit.flags = VMA_SHARED;
+        s->vma_implicit.obj = vma_obj_new(s, OBJ_FILE, "(implicit)");
+    }
 }
 
 static uint32_t vma_file_obj(sim_t *s, const char *name)
@@ -129,7 +135,7 @@ static int vma_mmap(sim_t *s, proc_t *p, const wl_rec_t *r, sim_err_t *err)
             return sim_err_set(err, SIM_EINPUT, "%s: a writable private file mapping needs at least 2 frames "
                                "(its copy-on-write copies)", WHERE(s));
     }
-    mm->implicit = 0;
+    mm->implicit = NULL;
     vma_unmap_range(s, p->mm, lo, hi);                      /* MAP_FIXED replaces what was there */
     vma_list_cut(&mm->areas, lo, hi);
     vma_list_add(&mm->areas, &v);

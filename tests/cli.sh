@@ -194,6 +194,19 @@ jexpect "--set costs.walk=30ns adds 5 ns per TLB miss" "$T/walk30.json" \
     "g('tlb.misses') == load('$T/walk25.json')['tlb']['misses'] > 0 and abs(g('time.sim_ns') - load('$T/walk25.json')['time']['sim_ns'] - 5 * g('tlb.misses')) < 1e-6"
 run run --set costs.walk=fast "$TINY"
 expect "--set costs.walk=fast: exit 2 (got $rc)" [ $rc -eq 2 ]
+# implicit=file: a page list's pages are a file's blocks: first touches read the file (major
+# faults, no demand-zero), pages keep their identity, so misses are those of implicit=anon.
+printf '1 3\n2 3\n9 1\n1 2\n# comment\n5 4\n1 1\n' > "$T/impl.lis"
+run run -p lru -f 3 --tlb 0 --set implicit=file -o "$T/impl_file.json" "$T/impl.lis"
+expect "--set implicit=file: exit 0 (rc $rc)" [ $rc -eq 0 ]
+run run -p lru -f 3 --tlb 0 -o "$T/impl_anon.json" "$T/impl.lis"
+jexpect "implicit=file: every miss reads the file" "$T/impl_file.json" \
+    "g('faults.file_read') == g('misses') > 0 and g('faults.demand_zero') == 0"
+jexpect "implicit=file: the same misses as implicit=anon" "$T/impl_file.json" \
+    "g('misses') == load('$T/impl_anon.json')['misses'] and load('$T/impl_anon.json')['faults']['demand_zero'] == g('misses')"
+run run --set implicit=swap "$TINY"
+expect "--set implicit=swap: exit 2 (got $rc)" [ $rc -eq 2 ]
+expect "--set implicit=swap: says what it takes" has_err "implicit must be 'anon' or 'file'"
 
 # ---- determinism: byte-identical results ----
 for i in 1 2; do
