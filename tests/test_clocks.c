@@ -84,6 +84,118 @@ static void test_lfu_ties(void)
     }
 }
 
+static void test_gclock(void)
+{
+    uint32_t v[64];
+    size_t nv;
+    /* bits=2 (counters 0..3), 3 frames, 1 2 3 1 1 2 4 5 1 6. Loads set the counter to 0
+     * (libCacheSim's insert), hits add 1.
+     * 1 2 3 load: circle 1 2 3, hand on 1, counters 0 0 0. 1 1 2 hit: counters 2 1 0.
+     * 4: 1 (2->1) passed, 2 (1->0) passed, 3 at 0: evicted; 4 goes behind the hand, which is
+     *    on 1: circle 1(1) 2(0) 4(0).
+     * 5: 1 (1->0) passed, 2 at 0: evicted. Circle 4(0) 1(0) 5(0).
+     * 1: hit, counter 1. 6: 4 at 0: evicted. 6 faults, victims 3 2 4.
+     * bits=1 (counters 0..1): the second hit of 1 saturates at 1. 4: 1 (1->0), 2 (1->0)
+     *    passed, 3 evicted; circle 1(0) 2(0) 4(0). 5: evicts 1; circle 2 4 5. 1: fault,
+     *    evicts 2; circle 4 5 1. 6: evicts 4. 7 faults, victims 3 1 2 4. */
+    static const uint32_t s[] = {1, 2, 3, 1, 1, 2, 4, 5, 1, 6};
+    CHECK_EQ(run("gclock", 3, s, LEN(s), 1, v, &nv), 6);
+    CHECK_VICTIMS(v, nv, 3, 2, 4);
+    CHECK_EQ(run("gclock:bits=2", 3, s, LEN(s), 1, v, &nv), 6);
+    CHECK_VICTIMS(v, nv, 3, 2, 4);
+    CHECK_EQ(run("gclock:bits=1", 3, s, LEN(s), 1, v, &nv), 7);
+    CHECK_VICTIMS(v, nv, 3, 1, 2, 4);
+    /* Saturation at 2^bits - 1: bits=2, 2 frames, 1 1 1 1 1 2 3 4 5 6. Four hits leave 1 at
+     * 3, not 4. 2 loads: circle 1(3) 2(0). 3: 1 (3->2), evicts 2; circle 1(2) 3(0).
+     * 4: 1 (2->1), evicts 3. 5: 1 (1->0), evicts 4. 6: evicts 1. Victims 2 3 4 1, 6 faults.
+     * (A counter of 4 would have kept 1 past 6 as well.) bits=3 keeps the 4: 6 evicts 5. */
+    static const uint32_t sat[] = {1, 1, 1, 1, 1, 2, 3, 4, 5, 6};
+    CHECK_EQ(run("gclock:bits=2", 2, sat, LEN(sat), 1, v, &nv), 6);
+    CHECK_VICTIMS(v, nv, 2, 3, 4, 1);
+    CHECK_EQ(run("gclock:bits=3", 2, sat, LEN(sat), 1, v, &nv), 6);
+    CHECK_VICTIMS(v, nv, 2, 3, 4, 5);
+    /* bits=1 is CLOCK whose loads leave R clear (clock:ref_on_load=0): a hit sets the one
+     * bit, the hand clears it and passes, the first clear one goes. Same victims on random
+     * strings. */
+    uint64_t x = 0x243f6a8885a308d3ull;
+    for (int k = 0; k < 20; k++) {
+        uint32_t str[400], v1[400], v2[400];
+        size_t n1, n2;
+        for (size_t i = 0; i < LEN(str); i++)
+            str[i] = (uint32_t)(check_xorshift(&x) % (6 + (uint64_t)k));
+        uint32_t nf = 2 + (uint32_t)k % 5;
+        long f1 = run("gclock:bits=1", nf, str, LEN(str), 1, v1, &n1);
+        long f2 = run("clock:ref_on_load=0", nf, str, LEN(str), 1, v2, &n2);
+        CHECK(f1 > 0 && f1 == f2 && same_seq(v1, n1, v2, n2));
+    }
+}
+
+/* eclock's M bit: pages in this set are dirty while resident (the driver's is_dirty is
+ * always 0; the test replaces it in the env the policy reads). */
+static uint8_t dirty_page[NPAGES_MAX];
+
+static int dirty_is_dirty(void *eng, pfn_t pfn)
+{
+    drv_t *d = eng;
+    return d->page_of[pfn] != UINT32_MAX && dirty_page[d->page_of[pfn]];
+}
+
+static long run_dirty(const char *spec, uint32_t nframes, const uint32_t *s, size_t n,
+                      uint32_t *victims, size_t *nvictims)
+{
+    drv_t d;
+    sim_err_t err = {0};
+    CHECK_EQ(drv_init(&d, spec, nframes, 1, &err), 0);
+    d.env.is_dirty = dirty_is_dirty;
+    d.check_each = 1;
+    for (size_t i = 0; i < n; i++)
+        drv_ref(&d, s[i], i, VTIME_NEVER);
+    long f = d.bad_check || d.bad_victim || d.bad_ref ? -1 : d.faults;
+    memcpy(victims, d.victims, d.nvictims * sizeof *victims);
+    *nvictims = d.nvictims;
+    drv_free(&d);
+    return f;
+}
+
+static void test_eclock(void)
+{
+    uint32_t v[64];
+    size_t nv;
+    /* Page 1 dirty, the others clean; 3 frames, 1 2 3 4 5 2. Loads set R.
+     * 4: pass 1 ((0,0), no change) finds every R set; pass 2 ((0,1), clearing R) clears
+     *    1 2 3 and finds none (R was set); pass 3 ((0,0)): 1 is (0,1), 2 is (0,0): victim 2.
+     *    The hand goes to 3; circle 3(0,0) 1(0,1) 4(1,0).
+     * 5: pass 1: 3 is (0,0): victim 3. Circle 1(0,1) 4(1,0) 5(1,0).
+     * 2: pass 1 finds no (0,0) (1 dirty, 4 and 5 referenced); pass 2: 1 is (0,1): victim 1.
+     * 6 faults, victims 2 3 1. CLOCK, blind to M, evicts 1 2 3. */
+    static const uint32_t s[] = {1, 2, 3, 4, 5, 2};
+    memset(dirty_page, 0, sizeof dirty_page);
+    dirty_page[1] = 1;
+    CHECK_EQ(run_dirty("eclock", 3, s, LEN(s), v, &nv), 6);
+    CHECK_VICTIMS(v, nv, 2, 3, 1);
+    CHECK_EQ(run_dirty("clock", 3, s, LEN(s), v, &nv), 6);
+    CHECK_VICTIMS(v, nv, 1, 2, 3);
+    /* Every page dirty: the classes reduce to R, but pass 1 never finds a victim. 1 2 3 4:
+     * passes 1 and 2 (clearing) fail, pass 3 finds no (0,0), pass 4 takes 1: victim 1. */
+    memset(dirty_page, 1, sizeof dirty_page);
+    static const uint32_t s4[] = {1, 2, 3, 4};
+    CHECK_EQ(run_dirty("eclock", 3, s4, LEN(s4), v, &nv), 4);
+    CHECK_VICTIMS(v, nv, 1);
+    /* All clean (the driver's own is_dirty): Stallings's pass 1 changes no bit, unlike
+     * CLOCK's hand. 3 frames, 1 2 3 4 2 5 6.
+     * 4: all R set: pass 1 fails, pass 2 clears all, pass 3 takes 1. Circle 2(0) 3(0) 4(1),
+     *    hand on 2. 2: hit, R(2)=1.
+     * 5: pass 1 passes 2 (R stays set) and takes 3. Circle 4(1) 2(1) 5(1).
+     * 6: all set: passes 1 and 2 fail (clearing), pass 3 takes 4. Victims 1 3 4.
+     * CLOCK: 5 clears R(2) as it passes and takes 3; at 6 the hand clears 4 and takes 2:
+     * victims 1 3 2. */
+    static const uint32_t s7[] = {1, 2, 3, 4, 2, 5, 6};
+    CHECK_EQ(run("eclock", 3, s7, LEN(s7), 1, v, &nv), 6);
+    CHECK_VICTIMS(v, nv, 1, 3, 4);
+    CHECK_EQ(run("clock", 3, s7, LEN(s7), 1, v, &nv), 6);
+    CHECK_VICTIMS(v, nv, 1, 3, 2);
+}
+
 /* A spec is refused, with its message naming `word`. */
 static void refused(const char *spec, const char *word)
 {
@@ -120,12 +232,23 @@ static void test_params(void)
     refused("lfu:ties=lfu", "ties");
     refused("lfu:ties=1", "ties");
     refused("lfu:tie=lru", "tie");
+    accepted("gclock");
+    accepted("gclock:bits=1");
+    accepted("gclock:bits=8");
+    refused("gclock:bits=0", "bits");
+    refused("gclock:bits=9", "bits");
+    refused("gclock:bits=two", "bits");
+    refused("gclock:n-bit-counter=2", "n-bit-counter");
+    accepted("eclock");
+    refused("eclock:bits=1", "bits");
 }
 
 int main(void)
 {
     test_clock_reset();
     test_lfu_ties();
+    test_gclock();
+    test_eclock();
     test_params();
     return check_report("test_clocks");
 }
