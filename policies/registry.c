@@ -19,6 +19,8 @@ extern const repl_ops_t repl_lfu;
 extern const repl_ops_t repl_mru;
 extern const repl_ops_t repl_gclock;
 extern const repl_ops_t repl_eclock;
+extern const repl_ops_t repl_wtinylfu;
+extern const repl_ops_t repl_lecar;
 
 const repl_ops_t *const repl_registry[] = {
     &repl_fifo,
@@ -30,6 +32,8 @@ const repl_ops_t *const repl_registry[] = {
     &repl_mru,
     &repl_gclock,
     &repl_eclock,
+    &repl_wtinylfu,
+    &repl_lecar,
     NULL,
 };
 

@@ -8,6 +8,8 @@
  */
 #include "drv.h"
 
+#include <math.h>
+
 static void test_clock_reset(void)
 {
     uint32_t v[64];
@@ -196,6 +198,130 @@ static void test_eclock(void)
     CHECK_VICTIMS(v, nv, 1, 3, 2);
 }
 
+static void test_wtinylfu(void)
+{
+    uint32_t v[64];
+    size_t nv;
+    /* 5 frames: main = floor(0.99 * 5) = 4, window 5 - 4 = 1, protected floor(0.8 * 4) = 3.
+     * The sketch counts every reference (no ageing here: 50 increments before the first);
+     * f(x) below is its estimate, exact for these few pages. Lists read LRU first.
+     * 1 2 3 4 5: each misses (f = 1) and enters the window; the window's LRU page moves to
+     *   probation as the next comes: probation [1 2 3 4], window [5].
+     * 1: hit in probation (f1 = 2): promoted, protected [1]; probation [2 3 4].
+     * 6 (f6 = 1): memory full, the window's 5 is the candidate: it joins probation [2 3 4 5]
+     *   and is compared with probation's LRU 2: f5 = 1 > f2 = 1 fails (ties reject): 5 is
+     *   evicted. Window [6].
+     * 5 (f5 = 2): candidate 6 (f6 = 1) against 2 (1): rejected, 6 evicted. Window [5].
+     * 6 (f6 = 2): candidate 5 (2) against 2 (1): admitted, 2 evicted; probation [3 4 5].
+     * 2 (f2 = 2): candidate 6 (2) against 3 (1): admitted, 3 evicted; probation [4 5 6].
+     * 3 (f3 = 2): candidate 2 (2) against 4 (1): admitted, 4 evicted.
+     * 10 faults, victims 5 6 2 3 4. (LRU: 8 faults, victims 2 3 4.) */
+    static const uint32_t s[] = {1, 2, 3, 4, 5, 1, 6, 5, 6, 2, 3};
+    CHECK_EQ(run("wtinylfu", 5, s, LEN(s), 1, v, &nv), 10);
+    CHECK_VICTIMS(v, nv, 5, 6, 2, 3, 4);
+    CHECK_EQ(run("lru", 5, s, LEN(s), 1, v, &nv), 8);
+    CHECK_VICTIMS(v, nv, 2, 3, 4);
+    /* The protected segment's bound, 5 frames, 1 2 3 4 5 1 2 3 4 6 7 1 8.
+     * After the loads: probation [1 2 3 4], window [5], every f = 1.
+     * 1 2 3 hit: protected [1 2 3] (f = 2 each). 4 hits: protected [1 2 3 4] is over 3, its
+     *   LRU 1 is demoted: probation [1], protected [2 3 4].
+     * 6 (f6 = 1): candidate 5 (1) joins probation [1 5], against 1 (2): rejected, 5 goes.
+     * 7 (f7 = 1): candidate 6 (1) against 1 (2): rejected, 6 goes. Window [7].
+     * 1: hit in probation (f1 = 3): protected [2 3 4 1], over 3: 2 demoted, probation [2].
+     * 8: candidate 7 (1) against 2 (2): rejected, 7 goes.
+     * 8 faults, victims 5 6 7. LRU: 7 evicts 1, which faults again: 9 faults, 5 1 2 3. */
+    static const uint32_t sp[] = {1, 2, 3, 4, 5, 1, 2, 3, 4, 6, 7, 1, 8};
+    CHECK_EQ(run("wtinylfu", 5, sp, LEN(sp), 1, v, &nv), 8);
+    CHECK_VICTIMS(v, nv, 5, 6, 7);
+    CHECK_EQ(run("lru", 5, sp, LEN(sp), 1, v, &nv), 9);
+    CHECK_VICTIMS(v, nv, 5, 1, 2, 3);
+    /* window=0.5 of 4 frames: main floor(0.5 * 4) = 2, window 2, protected floor(1.6) = 1.
+     * 1 2 3 4: window [3 4], probation [1 2]. 1 hits: protected [1]; probation [2].
+     * 5 (f5 = 1): candidate 3 (1) joins probation [2 3] against 2 (1): rejected, 3 goes;
+     * window [4 5]. 3 (f3 = 2): candidate 4 (1) against 2 (1): rejected, 4 goes; window
+     * [5 3]. 6 faults, victims 3 4. */
+    static const uint32_t sw[] = {1, 2, 3, 4, 1, 5, 3};
+    CHECK_EQ(run("wtinylfu:window=0.5", 4, sw, LEN(sw), 1, v, &nv), 6);
+    CHECK_VICTIMS(v, nv, 3, 4);
+    /* One frame: window 1, main 0: the candidate is alone in probation and goes. */
+    static const uint32_t s1[] = {1, 2, 1, 1, 3};
+    CHECK_EQ(run("wtinylfu", 1, s1, LEN(s1), 1, v, &nv), 4);
+    CHECK_VICTIMS(v, nv, 1, 2, 1);
+}
+
+/* The policy's own statistics after a string (lecar's weights and history hits). */
+static json_t *stats_after(const char *spec, uint32_t nframes, const uint32_t *s, size_t n,
+                           unsigned long seed, uint32_t *victims, size_t *nvictims, long *faults)
+{
+    drv_t d;
+    sim_err_t err = {0};
+    CHECK_EQ(drv_init(&d, spec, nframes, seed, &err), 0);
+    d.check_each = 1;
+    for (size_t i = 0; i < n; i++)
+        drv_ref(&d, s[i], i, VTIME_NEVER);
+    CHECK_EQ(d.bad_check + d.bad_victim + d.bad_ref, 0);
+    json_t *o = json_object();
+    d.ops->stats(d.st, o);
+    memcpy(victims, d.victims, d.nvictims * sizeof *victims);
+    *nvictims = d.nvictims;
+    *faults = d.faults;
+    drv_free(&d);
+    return o;
+}
+
+static void test_lecar(void)
+{
+    uint32_t v[64];
+    size_t nv;
+    long faults;
+    /* 4 frames: each history holds 2; d = 0.005^(1/4) = 0.26591, lambda = 0.45. The driver's
+     * rng (GSL mt19937, seed 1) draws 0.4170, 0.9972, 0.7203, ... (gsl_rng_uniform); a draw
+     * below w_LRU takes the LRU expert's page. t is the reference's index from 0; f the count.
+     * t0-4: 1 1 2 3 4: cache 1 (f 2, last t1), 2, 3, 4 (f 1).
+     * t5 5: LRU names 1, LFU 2 (f 1, least recent): they differ, draw 0.4170 < 0.5: LRU,
+     *   1 is evicted into H_LRU (f 2, at t5).
+     * t6 6: both name 2: evicted, into no history (the authors' policy -1), no draw.
+     * t7 1: a miss in H_LRU after t = 2: w_LRU = 0.5 e^(-0.45 d^2) / (0.5 e^(-0.45 d^2)
+     *   + 0.5) = 0.49205. Both experts name 3: evicted. 1 comes back with f = 2 + 1 = 3.
+     * t8 7, t9 8, t10 9: both experts name 4, then 5, then 6: evicted.
+     * t11 10: cache 1 (f 3, t7), 7 (t8), 8, 9: LRU names 1, LFU 7; draw 0.9972 >= w_LRU:
+     *   LFU, 7 into H_LFU (f 1, at t11). (Had 1 come back with f = 1, as in libCacheSim,
+     *   both would have named 1.)
+     * t12 7: a miss in H_LFU after t = 1: w_LFU *= e^(-0.45 d): w_LRU = 0.52195. LRU names
+     *   1, LFU 8; draw 0.7203 >= w_LRU: LFU, 8 into H_LFU.
+     * 12 faults, victims 1 2 3 4 5 6 7 8; one hit in each history. */
+    static const uint32_t s[] = {1, 1, 2, 3, 4, 5, 6, 1, 7, 8, 9, 10, 7};
+    json_t *o = stats_after("lecar", 4, s, LEN(s), 1, v, &nv, &faults);
+    CHECK_EQ(faults, 12);
+    CHECK_VICTIMS(v, nv, 1, 2, 3, 4, 5, 6, 7, 8);
+    double d = pow(0.005, 0.25), e1 = exp(-0.45 * d * d), e2 = exp(-0.45 * d);
+    double w1 = 0.5 * e1 / (0.5 * e1 + 0.5), w2 = w1 / (w1 + (1 - w1) * e2);
+    double w = json_real_value(json_object_get(o, "w_lru"));
+    CHECK(fabs(w - w2) < 1e-9 && fabs(w - 0.52195) < 1e-4);
+    CHECK_EQ(json_integer_value(json_object_get(o, "lru_history_hits")), 1);
+    CHECK_EQ(json_integer_value(json_object_get(o, "lfu_history_hits")), 1);
+    CHECK_EQ(json_integer_value(json_object_get(o, "lru_choices")), 1);
+    CHECK_EQ(json_integer_value(json_object_get(o, "lfu_choices")), 2);
+    json_decref(o);
+    /* The weights stay within [0.01, 0.99]: a scan that LRU keeps getting wrong (a loop one
+     * page larger than memory, 3 frames, pages 1-4 forty times) drives w_LRU down to 0.01,
+     * never below. */
+    uint32_t loop[160];
+    for (size_t i = 0; i < LEN(loop); i++)
+        loop[i] = 1 + (uint32_t)(i % 4);
+    uint32_t vl[200];
+    o = stats_after("lecar", 3, loop, LEN(loop), 3, vl, &nv, &faults);
+    w = json_real_value(json_object_get(o, "w_lru"));
+    CHECK(w >= 0.01 - 1e-12 && w <= 0.99 + 1e-12);
+    json_decref(o);
+    /* Deterministic for a seed. */
+    uint32_t v2[200];
+    size_t nv2;
+    long f2;
+    json_decref(stats_after("lecar", 3, loop, LEN(loop), 3, v2, &nv2, &f2));
+    CHECK(f2 == faults && same_seq(vl, nv, v2, nv2));
+}
+
 /* A spec is refused, with its message naming `word`. */
 static void refused(const char *spec, const char *word)
 {
@@ -241,6 +367,15 @@ static void test_params(void)
     refused("gclock:n-bit-counter=2", "n-bit-counter");
     accepted("eclock");
     refused("eclock:bits=1", "bits");
+    accepted("wtinylfu");
+    accepted("wtinylfu:window=0.01");
+    accepted("wtinylfu:window=0.5");
+    refused("wtinylfu:window=0", "window");
+    refused("wtinylfu:window=1", "window");
+    refused("wtinylfu:window=big", "window");
+    refused("wtinylfu:probation=0.2", "probation");
+    accepted("lecar");
+    refused("lecar:lr=0.5", "lr");
 }
 
 int main(void)
@@ -249,6 +384,8 @@ int main(void)
     test_lfu_ties();
     test_gclock();
     test_eclock();
+    test_wtinylfu();
+    test_lecar();
     test_params();
     return check_report("test_clocks");
 }
