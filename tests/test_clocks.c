@@ -7,6 +7,7 @@
  * reference timer of clock:reset=N fires right after references N, 2N, ...
  */
 #include "drv.h"
+#include "simrun.h"
 
 #include <math.h>
 
@@ -55,6 +56,52 @@ static void test_clock_reset(void)
      * evicts 2, then 2 evicts 3. The same victims: the reset decided, not the loads. */
     CHECK_EQ(run("clock:reset=2,ref_on_load=0", 3, per, LEN(per), 1, v, &nv), 5);
     CHECK_VICTIMS(v, nv, 2, 3);
+}
+
+/* clock:reset through the engine: its reference timer (repl.h, set_ref_timer and on_refs)
+ * fires exactly where the driver's does, with the TLB on or off and under either schedule
+ * (the expected counts are test_clock_reset's: reset=5 changes a victim, reset=4 does not). */
+static void test_clock_reset_engine(void)
+{
+    char dir[] = "/tmp/pagesim_test_clocks_XXXXXX";
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        check_failed++;
+        return;
+    }
+    char trace[256], out[256];
+    snprintf(trace, sizeof trace, "%s/sc.txt", dir);
+    snprintf(out, sizeof out, "%s/out.json", dir);
+    FILE *f = fopen(trace, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs("R 0x1000\nR 0x2000\nR 0x3000\nR 0x4000\nR 0x2000\nR 0x5000\nR 0x2000\n", f);
+    fclose(f);
+    static const struct { const char *policy; long misses; } cases[] = {
+        {"policy=clock", 5}, {"policy=clock:reset=5", 6}, {"policy=clock:reset=4", 5},
+        {"policy=clock:reset=1", 6},   /* FIFO */
+    };
+    static const char *const tlbs[] = {"tlb.entries=0", "tlb.entries=64"};
+    static const char *const scheds[] = {"schedule=trace", "schedule=rr"};
+    for (size_t i = 0; i < LEN(cases); i++)
+        for (int t = 0; t < 2; t++)
+            for (int k = 0; k < 2; k++) {
+                const char *sets[] = {cases[i].policy, "frames=3", tlbs[t], scheds[k], "paranoid=true", NULL};
+                char what[256];
+                snprintf(what, sizeof what, "%s %s %s", cases[i].policy, tlbs[t], scheds[k]);
+                int code = simrun_child(what, trace, sets, 60, out);
+                CHECK_EQ(code, SIMRUN_OK);
+                json_t *doc = code == SIMRUN_OK ? json_load_file(out, 0, NULL) : NULL;
+                long misses = doc ? (long)json_integer_value(json_object_get(doc, "misses")) : -1;
+                if (misses != cases[i].misses)
+                    fprintf(stderr, "%s: %ld misses, expected %ld\n", what, misses, cases[i].misses);
+                CHECK_EQ(misses, cases[i].misses);
+                json_decref(doc);
+                unlink(out);
+            }
+    unlink(trace);
+    rmdir(dir);
 }
 
 static void test_lfu_ties(void)
@@ -381,6 +428,7 @@ static void test_params(void)
 int main(void)
 {
     test_clock_reset();
+    test_clock_reset_engine();
     test_lfu_ties();
     test_gclock();
     test_eclock();
