@@ -23,6 +23,18 @@
  * convention: a page loaded but never referenced again is evicted on the hand's first pass.
  * This relies on the engine setting the R bit of the loading reference before on_insert.
  *
+ * Parameter reset (default 0: off). reset=N clears every referenced bit each N references,
+ * the periodic clock interrupt of course simulators (and of Tanenbaum's NRU, §3.4.2, whose R
+ * bits a timer clears): after the N-th, 2N-th, ... page reference (the global count, ref->t's)
+ * every tracked frame's R bit is cleared through test_clear_ref (O(frames) once per N
+ * references: O(frames / N) amortised per reference). CLOCK has no on_hit, so it cannot count
+ * references itself, and clearing lazily at the next fault (from ref->t) is not exact: a bit
+ * set by a hit between the boundary and that fault would be cleared with the older ones. So
+ * the engine's reference timer (repl.h: env->set_ref_timer, on_refs; added for this) calls
+ * the policy between the N-th reference and the next, exactly, under both schedules; with
+ * reset=0 it is never armed and costs the engine one compare per reference, the hit path of
+ * clock nothing. reset=1 clears every bit after every reference: CLOCK becomes FIFO.
+ *
  * State: a ring of frames (repl_util.h) whose head is the hand.
  *
  * Local replacement (repl.h, req->local): the hand goes round as usual but passes over the
@@ -40,6 +52,7 @@ typedef struct clock_state {
     void *eng;
     const repl_env_t *env;
     int ref_on_load;
+    vtime_t reset;               /* 0: off; else references between two clearings */
 } clock_state_t;
 
 static void clock_destroy(void *state)
@@ -53,8 +66,8 @@ static void clock_destroy(void *state)
 
 static int clock_create(const repl_env_t *env, const json_t *params, void **state, sim_err_t *err)
 {
-    static const char *const keys[] = {"ref_on_load", NULL};
-    long long ref_on_load;
+    static const char *const keys[] = {"ref_on_load", "reset", NULL};
+    long long ref_on_load, reset;
     *state = NULL;
     if (repl_create_check(env, params, keys, err))
         return -1;
@@ -62,6 +75,12 @@ static int clock_create(const repl_env_t *env, const json_t *params, void **stat
         return -1;
     if (ref_on_load != 0 && ref_on_load != 1)
         return sim_err_set(err, SIM_EINPUT, "ref_on_load must be 0 or 1, not %lld", ref_on_load);
+    if (spec_int(params, "reset", 0, &reset, err))
+        return -1;
+    if (reset < 0)
+        return sim_err_set(err, SIM_EINPUT, "reset must be 0 (off) or a number of references, not %lld", reset);
+    if (reset && !env->set_ref_timer)
+        return sim_err_set(err, SIM_EINPUT, "reset needs the engine's reference timer");
     assert(env->test_clear_ref);
     clock_state_t *c = calloc(1, sizeof *c);
     if (!c || repl_ring_init(&c->ring, env->nframes)) {
@@ -73,9 +92,25 @@ static int clock_create(const repl_env_t *env, const json_t *params, void **stat
     c->eng = env->eng;
     c->env = env;
     c->ref_on_load = (int)ref_on_load;
+    c->reset = (vtime_t)reset;
+    if (c->reset)
+        env->set_ref_timer(env->eng, c->reset);
     *state = c;
     return 0;
 }
+
+/* reset=N: N more references have been made; every R bit is cleared. */
+static vtime_t clock_on_refs(void *state, vtime_t t)
+{
+    clock_state_t *c = state;
+    (void)t;
+    repl_ring_t *r = &c->ring;
+    pfn_t p = r->head;
+    for (uint32_t i = 0; i < r->n; i++, p = r->next[p])
+        (void)c->test_clear_ref(c->eng, p);
+    return c->reset;
+}
+
 
 static pfn_t clock_select_victim(void *state, const repl_req_t *req)
 {
@@ -122,7 +157,7 @@ const repl_ops_t repl_clock = {
     .version = REPL_VERSION,
     .summary = "second chance: FIFO circle, a set referenced bit spares a page once (sees R bits only)",
     .paper = "Corbato, \"A paging experiment with the Multics system\", MIT MAC-M-384, 1968",
-    .params = "ref_on_load=1",
+    .params = "ref_on_load=1,reset=0",
     .flags = 0,
     .create = clock_create,
     .destroy = clock_destroy,
@@ -131,4 +166,5 @@ const repl_ops_t repl_clock = {
     .on_insert = clock_on_insert,
     .on_remove = clock_on_remove,
     .check = clock_check,
+    .on_refs = clock_on_refs,
 };

@@ -7,6 +7,12 @@
  * "perfect" LFU). Ties on the count go to the page whose last reference is oldest, i.e. LRU
  * among equals, then to the lowest frame number, so the choice is deterministic.
  *
+ * Parameter ties (default lru): how equal counts are broken. ties=lru is the above (the
+ * page whose last reference is oldest goes first); ties=fifo gives them to the page loaded
+ * first (its load time is kept, hits do not move it), FIFO among equals. (libCacheSim's LFU
+ * keeps a list per count, appended when a page reaches it, which is ties=lru.) Either way
+ * the frame number decides last.
+ *
  * Its known weakness, visible in tests: a page used heavily once keeps a high count and
  * stays resident long after it stops being used, while newly loaded pages, starting at 1,
  * evict each other. No ageing is applied: this is the textbook policy.
@@ -18,19 +24,46 @@
  */
 #include "repl_create.h"
 
-/* The heap's keys: k1 = count while resident, k2 = index of the last reference. */
+typedef struct lfu {
+    repl_heap_state_t hs;    /* first: the shared heap hooks read the state as it */
+    int fifo;                /* ties=fifo: k2 is the load time, not the last reference */
+} lfu_t;
+
+static int lfu_create(const repl_env_t *env, const json_t *params, void **state, sim_err_t *err)
+{
+    static const char *const keys[] = {"ties", NULL};
+    const char *ties;
+    *state = NULL;
+    if (repl_create_check(env, params, keys, err) || spec_str(params, "ties", "lru", &ties, err))
+        return -1;
+    if (strcmp(ties, "lru") && strcmp(ties, "fifo"))
+        return sim_err_set(err, SIM_EINPUT, "ties must be lru or fifo, not '%s'", ties);
+    lfu_t *l = calloc(1, sizeof *l);
+    if (!l || repl_heap_state_init(l, env)) {
+        repl_heap_state_destroy(l);
+        return repl_create_nomem(env, err);
+    }
+    l->fifo = !strcmp(ties, "fifo");
+    *state = l;
+    return 0;
+}
+
+/* The heap's keys: k1 = count while resident, k2 = index of the last reference (ties=lru)
+ * or of the loading one (ties=fifo). */
 static void lfu_on_hit(void *state, const mem_ref_t *ref, pfn_t pfn)
 {
-    repl_heap_t *h = state;
+    lfu_t *l = state;
+    repl_heap_t *h = &l->hs.heap;
     h->k1[pfn]++;
-    h->k2[pfn] = ref->t;
+    if (!l->fifo)
+        h->k2[pfn] = ref->t;
     repl_heap_fix(h, pfn);   /* keys only grow if t does; fix() assumes neither */
 }
 
 static void lfu_on_insert(void *state, const mem_ref_t *ref,
                           const page_id_t *page, pfn_t pfn)
 {
-    repl_heap_t *h = state;
+    repl_heap_t *h = &((lfu_t *)state)->hs.heap;
     h->k1[pfn] = 1;
     h->k2[pfn] = ref->t;
     repl_heap_insert(h, pfn);
@@ -39,11 +72,11 @@ static void lfu_on_insert(void *state, const mem_ref_t *ref,
 const repl_ops_t repl_lfu = {
     .name = "lfu",
     .version = REPL_VERSION,
-    .summary = "least frequently used while resident, ties to least recent (sees every reference)",
+    .summary = "least frequently used while resident, ties to least recent or first loaded (sees every reference)",
     .paper = "Tanenbaum, Modern Operating Systems, 4th ed., 3.4.7 (NFU / LFU)",
-    .params = NULL,
+    .params = "ties=lru",
     .flags = REPL_SEES_ALL_REFS,
-    .create = repl_heap_state_create,
+    .create = lfu_create,
     .destroy = repl_heap_state_destroy,
     .on_hit = lfu_on_hit,
     .select_victim = repl_heap_state_victim,

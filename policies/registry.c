@@ -17,6 +17,10 @@ extern const repl_ops_t repl_clock;
 extern const repl_ops_t repl_random;
 extern const repl_ops_t repl_lfu;
 extern const repl_ops_t repl_mru;
+extern const repl_ops_t repl_gclock;
+extern const repl_ops_t repl_eclock;
+extern const repl_ops_t repl_wtinylfu;
+extern const repl_ops_t repl_lecar;
 
 const repl_ops_t *const repl_registry[] = {
     &repl_fifo,
@@ -26,6 +30,10 @@ const repl_ops_t *const repl_registry[] = {
     &repl_random,
     &repl_lfu,
     &repl_mru,
+    &repl_gclock,
+    &repl_eclock,
+    &repl_wtinylfu,
+    &repl_lecar,
     NULL,
 };
 

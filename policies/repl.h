@@ -80,6 +80,9 @@
  *    now (picoseconds); returns the next interval (0: stop). Timer events are ordered with
  *    every other event by (time, sequence), so runs stay deterministic; they do not keep a
  *    finished run going. env->release may be called from on_timer and on_miss only.
+ *  - on_refs(t) (may be NULL): the reference timer armed by env->set_ref_timer fired, right
+ *    after the reference that made the global count t (before the next one); returns the
+ *    next interval in references (0: stop).
  *  - ref->next_use is valid only for policies with REPL_NEEDS_NEXT_USE.
  *  - No hook may call another hook of the same policy through the env (the engine never
  *    re-enters a policy except through env->release, which calls on_remove(REPL_RELEASE)).
@@ -173,6 +176,11 @@ typedef struct repl_env {
      * the PTEs visited. O(min(range, PTEs of pid)). fn must not call back into the env. */
     uint64_t (*walk_refs)(void *eng, spid_t pid, vpn_t lo, vpn_t hi,
                           void (*fn)(void *arg, pfn_t pfn, vpn_t vpn, int referenced), void *arg);
+    /* Arms the policy's reference timer: on_refs is called once nrefs more page references
+     * (the global count, ref->t's) have been made, between that reference and the next
+     * (0 disarms). Exact under both schedules: a run of hits taken whole never crosses it.
+     * For policies without on_hit that must act every N references (clock:reset=N). */
+    void (*set_ref_timer)(void *eng, vtime_t nrefs);
 } repl_env_t;
 
 enum {
@@ -212,6 +220,9 @@ typedef struct repl_ops {
     void  (*on_map)(void *state, pfn_t pfn, spid_t pid, vpn_t vpn, int delta);
     void  (*on_proc)(void *state, spid_t pid, repl_proc_event_t event);
     sim_time_t (*on_timer)(void *state, sim_time_t now);
+    /* Optional: the reference timer armed by env->set_ref_timer fired; t page references
+     * have been made so far. Returns the next interval in references (0: stop). */
+    vtime_t (*on_refs)(void *state, vtime_t t);
     /* Optional self-check for paranoid builds: returns 0 if consistent with `resident`
      * (a bitmap, nframes bits, of the frames the engine believes the policy tracks). */
     int   (*check)(void *state, const uint8_t *resident);

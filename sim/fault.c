@@ -266,8 +266,14 @@ static int fault_cow(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
     }
     int rc = fault_anon_new(s, c, p, pte, v, old, FK_COW, r, start);
     uint32_t n;
-    if (rc == F_DONE && (n = policy_cow_neighbours(s)))
+    if (rc == F_DONE && (n = policy_cow_neighbours(s))) {
         fault_cow_neighbours(s, c, p, v, pte->vpn, n);
+        /* A neighbour's copy may have had reclaim evict the page this fault just mapped (a
+         * policy may choose the newest page: OPT, W-TinyLFU's window): the access faults
+         * anew rather than fill the TLB with a PTE that is no longer present. */
+        if (!(pte->flags & PTE_PRESENT))
+            rc = F_RESTART;
+    }
     return rc;
 }
 

@@ -92,6 +92,23 @@ static void policy_env_set_timer(void *eng, sim_time_t delay_ps)
     policy_timer_arm(s, policy_now(s), delay_ps);
 }
 
+static void policy_env_set_ref_timer(void *eng, vtime_t nrefs)
+{
+    sim_t *s = eng;
+    s->ref_due = nrefs && nrefs < VTIME_NEVER - s->vt ? s->vt + nrefs : VTIME_NEVER;
+}
+
+void policy_refs_fire(sim_t *s)
+{
+    s->ref_due = VTIME_NEVER;
+    if (!s->repl || !s->repl->on_refs)
+        return;
+    s->hit_last = PFN_NONE;
+    vtime_t next = s->repl->on_refs(s->repl_state, s->vt);
+    if (s->ref_due == VTIME_NEVER)        /* (unless the hook re-armed it itself) */
+        policy_env_set_ref_timer(s, next);
+}
+
 static int policy_env_release(void *eng, pfn_t pfn)
 {
     sim_t *s = eng;
@@ -154,7 +171,9 @@ int policy_create(sim_t *s, const char *repl_spec, const char *cow_spec, sim_err
         .vtime = policy_env_vtime, .set_timer = policy_env_set_timer,
         .release = policy_env_release, .suspend = policy_env_suspend,
         .resume = policy_env_resume, .walk_refs = policy_env_walk_refs,
+        .set_ref_timer = policy_env_set_ref_timer,
     };
+    s->ref_due = VTIME_NEVER;
     int rc = s->repl->create(&s->repl_env, params, &s->repl_state, err);
     json_decref(params);
     if (rc) {                                 /* -1, or SIM_ESYS (out of memory) */

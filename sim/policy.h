@@ -25,6 +25,17 @@ void policy_timer(sim_t *s, sim_time_t now, uint64_t gen);
 /* policy.c: arms the policy's timer delay_ps after now (0: disarms). */
 void policy_timer_arm(sim_t *s, sim_time_t now, sim_time_t delay_ps);
 
+/* policy.c: the reference timer is due (s->vt reached s->ref_due): calls on_refs, re-arms. */
+void policy_refs_fire(sim_t *s);
+
+/* After every page reference (s->vt advanced): the policy's reference timer, if due. One
+ * compare; VTIME_NEVER (disarmed, the usual case) is never reached. */
+static inline void policy_refs_tick(sim_t *s)
+{
+    if (__builtin_expect(s->vt >= s->ref_due, 0))
+        policy_refs_fire(s);
+}
+
 /* The reference as the policy sees it: its time and, for OPT, its next use. */
 static inline mem_ref_t policy_ref(const sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind)
 {

@@ -641,6 +641,7 @@ static sim_time_t sched_access_pages(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, u
             blocked = mmu_access(s, c, p, vpn, kind);
         }
         s->vt++;
+        policy_refs_tick(s);
     }
     return idle;
 }
@@ -678,7 +679,8 @@ static int sched_run_whole(sim_t *s, cpu_t *c, proc_t *p, const wl_run_t *run, s
                            uint64_t until_refs)
 {
     sim_time_t last = c->clock + (sim_time_t)(run->n - 1) * s->cost.tlb_hit;
-    if (!(last < limit_ps && s->n_access + run->n < until_refs && mmu_run_hits(s, c, p, run)))
+    if (!(last < limit_ps && s->n_access + run->n < until_refs && s->vt + run->n < s->ref_due &&
+          mmu_run_hits(s, c, p, run)))
         return 0;
     s->n_access += run->n;
     for (int k = 0; k < 3; k++)
@@ -751,9 +753,10 @@ static inline int trace_rec(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec,
     vpn_t vpn;
     uint64_t npages;
     wl_split(rec, s->page_shift, &vpn, &npages);
-    if (__builtin_expect(npages == 1, 1) && !mmu_access(s, c, p, vpn, (ref_kind_t)rec->kind))
+    if (__builtin_expect(npages == 1, 1) && !mmu_access(s, c, p, vpn, (ref_kind_t)rec->kind)) {
         s->vt++;                       /* the usual case, without the loop's bookkeeping */
-    else
+        policy_refs_tick(s);
+    } else
         idle = sched_access_pages(s, c, p, vpn, npages, (ref_kind_t)rec->kind, npages == 1);
     p->cpu_ps += c->clock - t0 - idle;
     c->busy_ps += c->clock - t0 - idle;
@@ -963,6 +966,7 @@ static int rr_slice(sim_t *s, cpu_t *c, sim_time_t limit, sim_err_t *err)
                 goto out;
             }
             s->vt++;
+            policy_refs_tick(s);
             p->cur_vpn++;
             p->cur_left--;
         }

@@ -122,6 +122,8 @@ struct sim {
     int local;                        /* replacement=local: victims among the faulter's frames */
     uint64_t timer_gen;               /* the policy timer's current arming (EV_TIMER's b) */
     int timer_off;                    /* the workload ended: the timer no longer fires */
+    vtime_t ref_due;                  /* vt at which the policy's on_refs fires (VTIME_NEVER:
+                                         disarmed; policy.h, policy_refs_tick) */
     int suspends;                     /* a process has been suspended (rr parks it: sched.c) */
     uint64_t n_stall_resumes;         /* suspended processes resumed because nothing else could
                                          run (sched.c; not in the results) */

@@ -59,6 +59,8 @@ typedef struct drv {
     uint64_t shadow[NPAGES_MAX];    /* by page: the shadow its last eviction left */
     uint8_t has_shadow[NPAGES_MAX];
     long shadows_back, local_requests;
+    vtime_t ref_due;                /* the policy's reference timer (repl.h, set_ref_timer) */
+    vtime_t nrefs;                  /* references made so far */
 } drv_t;
 
 static inline spid_t drv_pid(const drv_t *d, uint32_t page)
@@ -99,6 +101,12 @@ static inline int drv_is_dirty(void *eng, pfn_t pfn)
     return 0;
 }
 
+static inline void drv_set_ref_timer(void *eng, vtime_t nrefs)
+{
+    drv_t *d = eng;
+    d->ref_due = nrefs ? d->nrefs + nrefs : VTIME_NEVER;
+}
+
 /* Creates the policy from a spec such as "clock:ref_on_load=0". 0, or -1 with err. */
 static inline int drv_init(drv_t *d, const char *spec, uint32_t nframes, unsigned long seed, sim_err_t *err)
 {
@@ -130,8 +138,9 @@ static inline int drv_init(drv_t *d, const char *spec, uint32_t nframes, unsigne
     d->env = (repl_env_t){
         .nframes = nframes, .rng = d->rng, .eng = d,
         .test_clear_ref = drv_test_clear_ref, .is_dirty = drv_is_dirty,
-        .frame_key = drv_frame_key, .owner = drv_owner,
+        .frame_key = drv_frame_key, .owner = drv_owner, .set_ref_timer = drv_set_ref_timer,
     };
+    d->ref_due = VTIME_NEVER;
     int rc = d->ops->create(&d->env, params, &d->st, err);
     json_decref(params);
     if (rc) {
@@ -178,8 +187,26 @@ static inline void drv_unload(drv_t *d, pfn_t f, repl_why_t why)
     d->nresident--;
 }
 
-/* One reference. Returns 1 on a fault, 0 on a hit, -1 if the policy broke its contract. */
+static inline int drv_ref1(drv_t *d, uint32_t page, vtime_t t, vtime_t next_use);
+
+/* One reference. Returns 1 on a fault, 0 on a hit, -1 if the policy broke its contract.
+ * After it, the policy's reference timer fires if due (on_refs, as the engine does). */
 static inline int drv_ref(drv_t *d, uint32_t page, vtime_t t, vtime_t next_use)
+{
+    int rc = drv_ref1(d, page, t, next_use);
+    if (rc >= 0 && ++d->nrefs >= d->ref_due) {
+        d->ref_due = VTIME_NEVER;
+        if (d->ops->on_refs) {
+            vtime_t next = d->ops->on_refs(d->st, d->nrefs);
+            if (d->ref_due == VTIME_NEVER)
+                drv_set_ref_timer(d, next);
+        }
+        drv_check(d);
+    }
+    return rc;
+}
+
+static inline int drv_ref1(drv_t *d, uint32_t page, vtime_t t, vtime_t next_use)
 {
     assert(page < NPAGES_MAX);
     mem_ref_t ref = {.t = t, .next_use = next_use, .vpn = page, .pid = drv_pid(d, page),

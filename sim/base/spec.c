@@ -301,6 +301,19 @@ int spec_int(const json_t *params, const char *key, long long def, long long *ou
     return 0;
 }
 
+int spec_str(const json_t *params, const char *key, const char *def, const char **out, sim_err_t *err)
+{
+    json_t *v = params ? json_object_get(params, key) : NULL;
+    if (!v) {
+        *out = def;
+        return 0;
+    }
+    if (!json_is_string(v))
+        return sim_err_set(err, SIM_EINPUT, "parameter '%s' must be a word", key);
+    *out = json_string_value(v);
+    return 0;
+}
+
 int spec_real(const json_t *params, const char *key, double def, double *out, sim_err_t *err)
 {
     json_t *v = params ? json_object_get(params, key) : NULL;

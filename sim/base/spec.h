@@ -54,6 +54,9 @@ int spec_int(const json_t *params, const char *key, long long def, long long *ou
 int spec_real(const json_t *params, const char *key, double def, double *out, sim_err_t *err);
 int spec_time(const json_t *params, const char *key, sim_time_t def, sim_time_t *out, sim_err_t *err);
 int spec_bandwidth(const json_t *params, const char *key, double def, double *out, sim_err_t *err);
+/* A string value (its pointer lives as long as params), def when absent; -1 with err when the
+ * value is not a string (a number written where a word is wanted). */
+int spec_str(const json_t *params, const char *key, const char *def, const char **out, sim_err_t *err);
 /* Rejects any key not in the NULL-terminated list: -1 with err naming it, and `what` has it
  * ("model ssd has no parameter 'q' (known: ...)"); what == NULL leaves the subject to the
  * caller's prefix ("no parameter 'q' (known: ...)"). */
