@@ -667,24 +667,23 @@ static int rd_chunk_check_tags(wl_t *wl, const bin_rd_t *s, uint64_t n)
     if (s->len[COL_T] != n)
         return bin_error(wl, "corrupt binary trace: tag column has %zu bytes for %llu records",
                          s->len[COL_T], (unsigned long long)n);
-    size_t need[4] = { 0, 0, 0, 0 };
-    if (s->version < BIN_V5)
-        for (size_t i = 0; i < n; i++) {     /* branch-free: tags are unpredictable */
-            unsigned tag = s->col[COL_T][i], w = (tag >> 5) & 3;
-            unsigned fixed = ((tag & 3) != CLASS_EVENT) & (w != W_VARINT);
-            need[0] += fixed;
-            need[1] += fixed & (w >= 1);
-            need[2] += fixed & (w == 2);
-        }
-    else
-        for (size_t i = 0; i < n; i++) {
-            unsigned tag = s->col[COL_T][i], w = (tag >> 4) & 3;
-            unsigned fixed = ((tag & 3) != CLASS_EVENT) & !((tag & T5_PAGE) && w == W_VARINT);
-            need[0] += fixed;
-            need[1] += fixed & (w >= 1);
-            need[2] += fixed & (w >= 2);
-            need[3] += fixed & (w == 3);
-        }
+    /* A histogram of the tags, then the delta bytes each tag value calls for: one increment
+     * per record (tags are unpredictable: no branch on them). */
+    size_t hist[256] = { 0 }, need[4] = { 0, 0, 0, 0 };
+    const uint8_t *t = s->col[COL_T];
+    for (size_t i = 0; i < n; i++)
+        hist[t[i]]++;
+    for (unsigned tag = 0; tag < 256; tag++) {
+        unsigned bytes;                /* delta bytes in P0.. for this tag */
+        if ((tag & 3) == CLASS_EVENT)
+            bytes = 0;
+        else if (s->version < BIN_V5)
+            bytes = ((tag >> 5) & 3) == W_VARINT ? 0 : ((tag >> 5) & 3) + 1;
+        else
+            bytes = (tag & T5_PAGE) && ((tag >> 4) & 3) == W_VARINT ? 0 : ((tag >> 4) & 3) + 1;
+        for (unsigned k = 0; k < bytes; k++)
+            need[k] += hist[tag];
+    }
     if (need[0] != s->len[COL_P0] || need[1] != s->len[COL_P1] || need[2] != s->len[COL_P2] ||
         (s->ncol == N_COL && need[3] != s->len[COL_P3]))
         return bin_error(wl, "corrupt binary trace: delta columns do not match the tags");
