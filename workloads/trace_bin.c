@@ -72,7 +72,7 @@
  *    the page's last access ended, so sequential code has offset deltas of 0 (its sizes
  *    already say how far each instruction reaches). Measured, bytes (text, version 4,
  *    version 5, zstd -19 of the text): issue 13's large-footprint workload 180,000,054,
- *    36,652,323 (20.4%), 27,259,855 (15.1%), @ZSTD@; the recordings in workloads/traces:
+ *    36,652,323 (20.4%), 27,259,855 (15.1%), 29,441,290; the recordings in workloads/traces:
  *    sort 61,457,579, 1,447,549, 792,434, 1,127,879; pipeline 65,851,875, 1,164,394,
  *    542,385, 789,428; shell-pipeline 22,656,659, 544,743, 306,746, 434,256; build-driver
  *    31,669,883, 806,990, 394,470, 548,052; exec-wrapper 13,564,781, 374,962, 173,075,
