@@ -220,6 +220,20 @@ static void test_documented_bytes(void)
     size_t n = fread(file, 1, sizeof file, f);
     fclose(f);
     static const unsigned char expect[] = {
+        0x50, 0x53, 0x54, 0x42, 0x05, 0x00, 0x00, 0x00,
+        0x02,
+        0x02, 0x00, 0xc1, 0x01,
+        0x02, 0x00, 0x02, 0x02,
+        0x00, 0x00,
+        0x00, 0x00,
+        0x03, 0x00, 0x03, 0x07, 0x08,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00,
+        0xe5, 0xa9, 0x4d, 0x40,
+        0x00, 0x02,
+    };
+    /* The same records as version 4 wrote them. */
+    static const unsigned char v4[] = {
         0x50, 0x53, 0x54, 0x42, 0x04, 0x00, 0x00, 0x00,
         0x02,
         0x02, 0x00, 0xb1, 0x01,
@@ -233,19 +247,22 @@ static void test_documented_bytes(void)
     };
     CHECK_EQ(n, sizeof expect);
     CHECK(n == sizeof expect && !memcmp(file, expect, n));
-    /* The same as version 3 wrote it (no checksum) reads the same records. */
-    unsigned char v3[sizeof expect];
-    size_t n3 = to_version3(expect, sizeof expect, v3);
-    write_bytes(path, v3, n3);
-    sim_err_t err = {0};
-    wl_t *wl = open_bin(path, &err);
-    CHECK(wl != NULL);
-    if (wl) {
-        wl_rec_t got[4];
-        CHECK_EQ(wl_fill(wl, got, 4), 2);
-        CHECK(rec_eq(&got[0], &r[0]) && rec_eq(&got[1], &r[1]));
-        CHECK_EQ(wl_fill(wl, got, 4), 0);
-        wl_close(wl);
+    /* Versions 5, 4 and 3 (no checksum) read the same records. */
+    unsigned char v3[sizeof v4];
+    size_t n3 = to_version3(v4, sizeof v4, v3);
+    for (int v = 5; v >= 3; v--) {
+        write_bytes(path, v == 5 ? expect : v == 4 ? v4 : v3,
+                    v == 5 ? sizeof expect : v == 4 ? sizeof v4 : n3);
+        sim_err_t err = {0};
+        wl_t *wl = open_bin(path, &err);
+        CHECK(wl != NULL);
+        if (wl) {
+            wl_rec_t got[4];
+            CHECK_EQ(wl_fill(wl, got, 4), 2);
+            CHECK(rec_eq(&got[0], &r[0]) && rec_eq(&got[1], &r[1]));
+            CHECK_EQ(wl_fill(wl, got, 4), 0);
+            wl_close(wl);
+        }
     }
 }
 
@@ -354,6 +371,17 @@ static void test_event_bytes(void)
         { .type = WL_WAIT, .pid = 7, .pid2 = 0 },
     };
     static const unsigned char expect[] = {
+        0x50, 0x53, 0x54, 0x42, 0x05, 0x00, 0x00, 0x00,
+        0x04,
+        0x04, 0x00, 0x97, 0x9f, 0xa7, 0x27,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x06, 0x00, 0x07, 0x08, 0x08, 0x07, 0x08, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00,
+        0x89, 0x59, 0x4b, 0xcb,
+        0x00, 0x04,
+    };
+    static const unsigned char v4[] = {        /* as version 4 wrote them */
         0x50, 0x53, 0x54, 0x42, 0x04, 0x00, 0x00, 0x00,
         0x04,
         0x04, 0x00, 0x97, 0x9f, 0xa7, 0x27,
@@ -384,9 +412,12 @@ static void test_event_bytes(void)
         CHECK_EQ(wl_fill(wl, got, 8), 0);
         wl_close(wl);
     }
-    unsigned char v2[sizeof expect];
-    size_t n2 = to_version3(expect, sizeof expect, v2);
+    unsigned char v2[sizeof v4];
+    size_t n2 = to_version3(v4, sizeof v4, v2);
     size_t count;
+    write_bytes(path, v4, sizeof v4);              /* version 4 reads alike */
+    CHECK_EQ(read_all(path, &err, &count), 0);
+    CHECK_EQ(count, 4);
     write_bytes(path, v2, n2);                     /* version 3 (no checksum) reads alike */
     CHECK_EQ(read_all(path, &err, &count), 0);
     CHECK_EQ(count, 4);
@@ -434,11 +465,11 @@ static void test_header_and_truncation(void)
     CHECK(strstr(err.msg, "not a pagesim binary trace") != NULL);
     file[3] = 'B';
 
-    file[4] = 5;                                    /* a future version */
+    file[4] = 6;                                    /* a future version */
     write_bytes(bad, file, len);
     CHECK_EQ(read_all(bad, &err, &count), -1);
-    CHECK(strstr(err.msg, "version 5 is not supported") != NULL);
-    file[4] = 4;
+    CHECK(strstr(err.msg, "version 6 is not supported") != NULL);
+    file[4] = 5;
 
     file[5] = 1;                                    /* unknown flags */
     write_bytes(bad, file, len);
@@ -634,6 +665,22 @@ static void test_run_bytes(void)
         "X 0x2000:4 7\nR 0x1000:8 7\nX 0x2004:4 7\nR 0x1008:8 7\nX 0x2008:4 7\n"
         "W 0x1010:8 7\nX 0x200c:4 7\nR 0x1018:8 7\nX 0x2010:4 7\nR 0x1020:8 7\n";
     static const unsigned char expect[] = {
+        0x50, 0x53, 0x54, 0x42, 0x05, 0x00, 0x00, 0x00,
+        0x03,
+        0x03, 0x00, 0xc2, 0xc0, 0x23,
+        0x02, 0x00, 0x04, 0x02,
+        0x00, 0x00,
+        0x00, 0x00,
+        0x0f, 0x00, 0x03, 0x07, 0x04, 0x02, 0x08,
+        0x08, 0x02, 0x08, 0x04, 0x02, 0x03, 0x03, 0x01, 0x08, 0x02,
+        0x08, 0x00, 0x42, 0x44, 0x02, 0x05, 0x02, 0x04, 0x02, 0x04,
+        0x08, 0x00, 0x08, 0x10, 0x00, 0x10, 0x00, 0x10, 0x00, 0x10,
+        0x02, 0x00, 0x04, 0x08,
+        0x00, 0x00,
+        0x4e, 0x4a, 0xbd, 0x22,
+        0x00, 0x0a,
+    };
+    static const unsigned char v4[] = {        /* as version 4 wrote it */
         0x50, 0x53, 0x54, 0x42, 0x04, 0x00, 0x00, 0x00,
         0x03,
         0x03, 0x00, 0xb2, 0x30, 0x23,
@@ -672,11 +719,18 @@ static void test_run_bytes(void)
         json_decref(j);
     }
 
-    /* Each damage: offset, new byte, the message. X starts at 26, RT at 41, RP at 51. In the
-     * version 3 form (no checksum) each is found by decoding, and named at the run's first
-     * record; in version 4 the chunk's checksum finds it first, at the chunk's first. */
-    unsigned char v3[sizeof expect];
-    size_t n3 = to_version3(expect, sizeof expect, v3);
+    /* The version 4 file reads the same. */
+    write_bytes(bad, v4, sizeof v4);
+    size_t count4;
+    CHECK_EQ(read_all(bad, &err, &count4), 0);
+    CHECK_EQ(count4, 10);
+
+    /* Each damage: offset, new byte, the message. In the version 3 form of the version 4
+     * file (no checksum; X starts at 26, RT at 41, RP at 51) each is found by decoding, and
+     * named at the run's first record; in version 5 the chunk's checksum finds it first, at
+     * the chunk's first. */
+    unsigned char v3[sizeof v4];
+    size_t n3 = to_version3(v4, sizeof v4, v3);
     static const struct { size_t at; unsigned char to; const char *msg; } damage[] = {
         { 29, 0x09, "bad run record" },           /* n 9: RT has only 8 bytes */
         { 29, 0x00, "bad run record" },           /* n 0 */
@@ -696,7 +750,7 @@ static void test_run_bytes(void)
         { 61, 0x88, "do not match its summary" }, /* RX: one 2-byte size, then none left */
     };
     for (size_t i = 0; i < sizeof damage / sizeof *damage; i++) {
-        unsigned char copy[sizeof expect];
+        unsigned char copy[sizeof expect > sizeof v4 ? sizeof expect : sizeof v4];
         memcpy(copy, v3, n3);
         copy[damage[i].at] = damage[i].to;
         write_bytes(bad, copy, n3);
@@ -760,26 +814,35 @@ static void test_damaged_run_column(void)
     tpath(bad, sizeof bad, "f10_bad.pstb");
     write_bytes(in, text_in, sizeof text_in - 1);
     CHECK_EQ(wl_convert(in, NULL, "binary", ok, &err), 0);
-    unsigned char v4[128], v3[128], copy[128];
+    unsigned char v5[128], v4[128], v3[128], copy[128];
     FILE *f = fopen(ok, "rb");
-    size_t n = f ? fread(v4, 1, sizeof v4, f) : 0;
+    size_t n5 = f ? fread(v5, 1, sizeof v5, f) : 0, n = 69;
     if (f)
         fclose(f);
-    CHECK_EQ(n, 69);
-    if (n != 69)
+    CHECK_EQ(n5, 71);
+    if (n5 != 71)
         return;
+    static const unsigned char v4_file[69] = {   /* the same as version 4 wrote it */
+        0x50, 0x53, 0x54, 0x42, 0x04, 0x00, 0x00, 0x00, 0x03, 0x03, 0x00, 0xb2, 0x30, 0x23,
+        0x02, 0x00, 0x00, 0x00, 0x02, 0x00, 0x10, 0x04, 0x00, 0x00, 0x0d, 0x00, 0x07, 0x04,
+        0x08, 0x08, 0x02, 0x08, 0x04, 0x02, 0x03, 0x03, 0x01, 0x08, 0x02, 0x08, 0x00, 0x42,
+        0x44, 0x02, 0x05, 0x02, 0x04, 0x02, 0x04, 0x08, 0x00, 0x08, 0x10, 0x08, 0x10, 0x08,
+        0x10, 0x08, 0x10, 0x02, 0x00, 0x04, 0x08, 0xe1, 0x1e, 0xc3, 0xb2, 0x00, 0x0a,
+    };
+    memcpy(v4, v4_file, n);
     size_t n3 = to_version3(v4, n, v3);
     /* RT byte 45 (the fifth record): 0x02 (fetch, page 0) -> 0x04 (read, page 1). Counts,
      * kinds and order of last references all change: a summary that no longer describes
-     * its records. RP byte 55: an offset delta of 8 -> 9 (zigzag: 4 -> -5), the fetches then
+     * its records. RP byte 55 (the same in versions 3 to 5): an offset delta of 8 -> 9 (zigzag:
+     * 4 -> -5; version 5: 0 -> -5 from where the last fetch ended), the fetches then
      * unaligned: the summary is still true (same pages, kinds, counts), only the records are
      * wrong, which only the checksum can tell (version 3: nothing can, and the results are
      * the same at page granularity). */
     static const struct { size_t at; unsigned char to; } dmg[] = { { 45, 0x04 }, { 55, 0x09 } };
     for (size_t d = 0; d < 2; d++)
-        for (int version = 3; version <= 4; version++) {
-            size_t len = version == 3 ? n3 : n;
-            memcpy(copy, version == 3 ? v3 : v4, len);
+        for (int version = 3; version <= 5; version++) {
+            size_t len = version == 3 ? n3 : version == 4 ? n : n5;
+            memcpy(copy, version == 3 ? v3 : version == 4 ? v4 : v5, len);
             copy[dmg[d].at] = dmg[d].to;
             write_bytes(bad, copy, len);
             for (const repl_ops_t *const *p = repl_registry; *p; p++)
@@ -1107,6 +1170,70 @@ static void test_info(void)
     }
 }
 
+/* Results without their "traces" (the file names): the rest must not depend on the format. */
+static char *untraced(char *res)
+{
+    json_t *j = res ? json_loads(res, 0, NULL) : NULL;
+    free(res);
+    if (!j)
+        return NULL;
+    json_object_del(j, "traces");
+    char *out = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+    json_decref(j);
+    return out;
+}
+
+/* Files version 4 wrote (tests/data/bin_all.v4.pstb and bin_cow.v4.pstb, by pagesim 269d89d from the text beside them:
+ * bin_all.txt, every record kind; bin_cow.txt.zst, the first 30,000 lines of the cow-fork
+ * recording, 124 runs) read the same records as their text, and the engine's results from
+ * them, from the text and from the text written as version 5 are the same, under a policy
+ * that replays runs from their summaries (lru), one that expands them (lfu), and rr. */
+static void test_version4_files(void)
+{
+    static const char *const pairs[][2] = {
+        { TEST_DATA_DIR "/bin_all.txt", TEST_DATA_DIR "/bin_all.v4.pstb" },
+        { TEST_DATA_DIR "/bin_cow.txt.zst", TEST_DATA_DIR "/bin_cow.v4.pstb" },
+    };
+    for (size_t k = 0; k < sizeof pairs / sizeof *pairs; k++) {
+        sim_err_t err = {0};
+        wl_t *t = wl_open(pairs[k][0], NULL, NULL, &err), *b = wl_open(pairs[k][1], NULL, NULL, &err);
+        CHECK(t != NULL && b != NULL);
+        if (!t || !b) {
+            fprintf(stderr, "%s\n", err.msg);
+            wl_close(t);
+            wl_close(b);
+            continue;
+        }
+        CHECK(!strcmp(b->ops->name, "binary"));
+        size_t n = 0, same = 0;
+        wl_rec_t rt, rb;
+        int kt, kb;
+        while ((kt = wl_next(t, &rt)) == 1 && (kb = wl_next(b, &rb)) == 1) {
+            n++;
+            same += rec_eq(&rt, &rb) && rt.line == n && rb.line == n;
+        }
+        CHECK_EQ(kt, 0);
+        CHECK_EQ(wl_next(b, &rb), 0);
+        CHECK_EQ(same, n);
+        CHECK(n > (k ? 29000u : 30u));
+        wl_close(t);
+        wl_close(b);
+        char v5[300];
+        tpath(v5, sizeof v5, "v5.pstb");
+        CHECK_EQ(wl_convert(pairs[k][0], NULL, "binary", v5, &err), 0);
+        static const char *const runs[][2] = { { "lru", "trace" }, { "lfu", "trace" }, { "lru", "rr" } };
+        for (size_t r = 0; r < 3; r++) {
+            char *rt_ = untraced(engine_run(pairs[k][0], runs[r][0], runs[r][1], &err));
+            char *r4 = untraced(engine_run(pairs[k][1], runs[r][0], runs[r][1], &err));
+            char *r5 = untraced(engine_run(v5, runs[r][0], runs[r][1], &err));
+            CHECK(rt_ && r4 && r5 && !strcmp(rt_, r4) && !strcmp(rt_, r5));
+            free(rt_);
+            free(r4);
+            free(r5);
+        }
+    }
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/test_bin.XXXXXX");
@@ -1122,6 +1249,7 @@ int main(void)
     test_runs();
     test_run_bytes();
     test_version1();
+    test_version4_files();
     test_damaged_run_column();
     test_bit_flips();
     test_header_and_truncation();

@@ -21,6 +21,8 @@
  * if any), not once per line, so it costs one memchr per chunk.
  *
  * Cost: one memchr and one store per line; a read(2) or a decompression call per megabyte.
+ * A reader may also parse the buffered lines in place itself (wl_input_span, wl_input_take:
+ * the bytes up to the last buffered newline, none of them NUL), with no call per line.
  *
  * Spooling (wl_spool): a caller that must read an input several times (the rr schedule's
  * per-process streams, OPT's next-use pass) cannot reopen a pipe, a FIFO or `<(...)`: the
@@ -378,6 +380,34 @@ char *wl_input_line(wl_input_t *in, size_t *len)
         if (fill(in) < 0)
             return NULL;
     }
+}
+
+int wl_input_span(wl_input_t *in, char **start, char **end)
+{
+    if (in->err_line || in->pos == in->end)
+        return 0;
+    char *p = in->buf + in->pos;
+    if (in->nul_end < in->pos)
+        in->nul_end = in->pos;
+    if (in->nul_pos == SIZE_MAX && in->nul_end < in->end) {   /* as line_has_nul searches */
+        const char *z = memchr(in->buf + in->nul_end, 0, in->end - in->nul_end);
+        in->nul_pos = z ? (size_t)(z - in->buf) : SIZE_MAX;
+        in->nul_end = in->end;
+    }
+    size_t lim = in->nul_pos != SIZE_MAX && in->nul_pos >= in->pos ? in->nul_pos : in->end;
+    char *nl = memrchr(p, '\n', lim - in->pos);
+    if (!nl)
+        return 0;
+    *start = p;
+    *end = nl + 1;
+    return 1;
+}
+
+void wl_input_take(wl_input_t *in, size_t bytes, uint64_t lines)
+{
+    in->pos += bytes;
+    in->scan = in->pos;
+    in->lines += lines;
 }
 
 long wl_input_read(wl_input_t *in, void *dst, size_t n)

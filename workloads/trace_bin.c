@@ -16,15 +16,15 @@
  *    every delta; dividing by the (power-of-two) size drops them, and the scaled ZigZag value
  *    is stored in 1, 2 or 3 plain bytes (the width in the tag), not a varint whose
  *    continuation bits would cost an eighth of every byte.
- *  - Columns. Each chunk of up to 65536 records is split into five columns (tags, the first,
+ *  - Columns. Each chunk of records is split into five columns (tags, the first,
  *    second and third delta bytes, everything else) compressed separately with zstd, so each
  *    gets its own entropy tables: the tags take a couple of bits, the low-entropy high delta
  *    bytes a few. On scripts/bench's mostly random trace this is 16.8% of the text size where
  *    one interleaved zstd stream of the same records is 19.9% and per-pid LEB128 deltas
  *    27% (measured, 10^6 references, zstd level 3).
  *  - Decoding speed: the common reference (known pid and size, fixed-width delta) is a tag
- *    byte, 1-3 loads and an add, on columns decompressed one chunk at a time (at most ~6 MiB).
- *    Memory is bounded: chunk buffers, plus ~450 bytes per distinct pid for the bases (an
+ *    byte, 1-4 loads and an add, on columns decompressed one chunk at a time. Memory is
+ *    bounded: chunk buffers (version 5's writer: at most ~60 MiB, typically a few), plus ~450 bytes per distinct pid for the bases (an
  *    open-addressing table doubling at half load).
  *  - Runs (version 2). Real programs stay on a few pages for a long time: in the bundled sort
  *    trace 97.9% of the references fall in runs, 89 references each on average. A run is
@@ -55,9 +55,33 @@
  *    pass, which is what replay from the summary saves). In files of versions 1 to 3, which
  *    have no checksum, every run the reader gives by its summary is checked against its
  *    records as it is read (slower, but never wrong). A run's records are checked against
- *    its summary whenever they are decoded, in every version. The writer writes version 4.
+ *    its summary whenever they are decoded, in every version.
+ *  - Version 5 (issue 13: at most a fifth of the text on a large footprint, never larger than
+ *    `zstd -19` of the text on recorded programs; version 4 was 20.4% and 1.3-2.1x zstd -19).
+ *    (a) Far references: a jump to a random page of a 4 GB heap took a varint in X, unscaled
+ *    and mixed in one column with every other field: 29 bits a reference where the page
+ *    number holds 20. Now a delta takes 1 to 4 bytes in four planes (P3 is new), in units of
+ *    the access size, or in pages when the offset within the page is the base's (aligned
+ *    objects: 3 bytes reach 32 GB); a varint only beyond that. The pid and size changes move
+ *    to an extension byte in X, which frees the tag bits for this. (b) History: the writer's
+ *    chunks ended every 65,536 run records (the run columns' capacity) and every 1 MiB of X,
+ *    so zstd saw one chunk's columns at a time and a program's loops, which repeat their
+ *    records further apart, compressed as if new; chunks now hold up to 4 Mi items and
+ *    16 MiB of X, compressed at level 19 (zstd decodes as fast at any level; the writer is
+ *    slower, ~1.3 s per million plain references). (c) A fetch in a run is predicted where
+ *    the page's last access ended, so sequential code has offset deltas of 0 (its sizes
+ *    already say how far each instruction reaches). Measured, bytes (text, version 4,
+ *    version 5, zstd -19 of the text): issue 13's large-footprint workload 180,000,054,
+ *    36,652,323 (20.4%), 27,259,855 (15.1%), 29,441,290; the recordings in workloads/traces:
+ *    sort 61,457,579, 1,447,549, 792,434, 1,127,879; pipeline 65,851,875, 1,164,394,
+ *    542,385, 789,428; shell-pipeline 22,656,659, 544,743, 306,746, 434,256; build-driver
+ *    31,669,883, 806,990, 394,470, 548,052; exec-wrapper 13,564,781, 374,962, 173,075,
+ *    176,946; cow-fork 3,305,749, 92,407, 73,236, 80,690. Decoding (callgrind, instructions
+ *    per reference, the reader alone): 229 -> 147 on the large workload (text: 361 -> 222);
+ *    on sort as the engine reads it (runs by summary) 29.5 -> 21.7. The writer writes
+ *    version 5; versions 1 to 4 are read as before.
  *
- * ---- The format, version 4 (everything a reader needs; what versions 1 to 3 lack is said) ----
+ * ---- The format, version 5 (everything a reader needs; what versions 1 to 4 differ in is said) ----
  *
  *   varint   unsigned LEB128: 7 bits per byte, least significant group first, bit 7 set on
  *            every byte but the last; at most 10 bytes.
@@ -68,13 +92,14 @@
  * File = header, chunks, end.
  *   Header   bytes 0-3  magic "PSTB" (0x50 0x53 0x54 0x42)
  *            byte  4    format version: 1, 2 (which adds runs, below), 3 (which adds
- *                       waits) or 4 (which adds chunk checksums). A reader rejects versions
- *                       newer than it knows.
+ *                       waits), 4 (which adds chunk checksums) or 5 (new reference tags,
+ *                       column P3, fetch offsets in runs). A reader rejects versions newer
+ *                       than it knows.
  *            byte  5    flags, 0. A reader rejects any set bit (reserved for new features).
  *            bytes 6-7  0 (reserved).
  *   Chunk    varint N >= 1, the number of items (records and runs), then the columns
- *            T (tags), P0, P1, P2 (delta bytes), X (extra fields), and from version 2 on also
- *            RT, RP, RX (the records of runs), each as
+ *            T (tags), P0, P1, P2 (delta bytes), X (extra fields), from version 2 on also
+ *            RT, RP, RX (the records of runs), and from version 5 on P3 (delta bytes), each as
  *              varint raw length R, varint stored length C, then C bytes: a zstd frame
  *              (RFC 8878) decompressing to exactly R bytes, or when C = 0, R raw bytes.
  *            T holds exactly N bytes; every column must be used up exactly by the items.
@@ -89,22 +114,35 @@
  * (initially 0), their last-use stamps S[0..3] (initially 0), a counter K (initially 0) and
  * the last size Z (initially 1). Events do not touch bases or sizes.
  *
- * Record i of a chunk starts with tag T[i]:
- *   bit 7       pid change: the next varint of X is the pid; P = pid (for this record and
- *               those after it, references and events alike).
- *   bits 0-1    class: 0 read, 1 write, 2 instruction fetch (references); 3 event.
- * A reference (stream s = 1 for class 2, else 0; its state B, S, K, Z for pid P):
- *   bit 4       size change: the next varint of X is the size (1..2^32-1); Z = size.
+ * Record i of a chunk starts with tag T[i]; bits 0-1 are its class: 0 read, 1 write,
+ * 2 instruction fetch (references), 3 event. A pid change sets P = pid for this record and
+ * those after it, references and events alike.
+ * A reference (stream s = 1 for class 2, else 0; its state B, S, K, Z for pid P), version 5:
+ *   bit 7       extension: the next byte e of X says, bit 0: pid change (the next varint of
+ *               X is the pid), bit 1: size change (then the next varint of X is the size,
+ *               1..2^32-1; Z = size); its other bits are 0.
  *   bits 2-3    base j.
- *   bits 5-6    width w. The access size is Z; let h = log2(Z) when Z is a power of two,
- *               otherwise 0.
- *               w = 0, 1, 2: z = next byte of P0 | next byte of P1 << 8 (w >= 1)
- *                             | next byte of P2 << 16 (w = 2); d = unzigzag(z) << h;
- *               w = 3: z = next varint of X; d = unzigzag(z).
- *               addr = B[j] + d (mod 2^64). Then K = K + 1 and
+ *   bits 4-5    width w, bit 6 page mode g. The access size is Z; let h = log2(Z) when Z is
+ *               a power of two, otherwise 0. Unless g = 1 and w = 3,
+ *                 z = next byte of P0 | next byte of P1 << 8 (w >= 1)
+ *                     | next byte of P2 << 16 (w >= 2) | next byte of P3 << 24 (w = 3), and
+ *                 g = 0: addr = B[j] + (unzigzag(z) << h);
+ *                 g = 1: addr = ((B[j] >> 12) + unzigzag(z)) << 12 | (B[j] & 4095) (a delta
+ *                        in 4 KiB pages; the offset within the page is the base's);
+ *               g = 1 and w = 3: z = next varint of X; addr = B[j] + unzigzag(z).
+ *               All mod 2^64. Then K = K + 1 and
  *               if w < 3: B[j] = addr, S[j] = K;
  *               if w = 3: v = the smallest index with the smallest S[v]; B[v] = addr, S[v] = K.
- * An event: bits 2-6 are the type; its fields are the next values of X, in this order:
+ * A reference, versions 1 to 4:
+ *   bit 7       pid change: the next varint of X is the pid.
+ *   bit 4       size change: the next varint of X (after the pid) is the size; Z = size.
+ *   bits 2-3    base j.
+ *   bits 5-6    width w. w = 0, 1, 2: z = next byte of P0 | next byte of P1 << 8 (w >= 1)
+ *               | next byte of P2 << 16 (w = 2); d = unzigzag(z) << h; w = 3: z = next
+ *               varint of X; d = unzigzag(z). addr = B[j] + d; the bases as in version 5.
+ * An event (every version):
+ *   bit 7       pid change: the next varint of X is the pid.
+ *   bits 2-6    the type; its fields are the next values of X, in this order:
  *   1 MMAP      varint start, varint length, byte prot (bit 0 r, bit 1 w, bit 2 x), byte flags
  *               (bit 0 shared, bit 1 anonymous); unless anonymous: varint file offset,
  *               string file name.
@@ -129,65 +167,77 @@
  *                 bits 2-5  page index i (< m);
  *                 bit 6     size change: the next varint of RX is the size (1..4096);
  *                 bit 7     the offset delta is 2 bytes of RP (low first), else 1 byte.
- *               With, at the start of every run, offsets O[0..m-1] = 0 and sizes Z = 1 for
- *               data (reads, writes) and for fetches: O[i] = O[i] + unzigzag(delta), the
- *               address is (page i << 12) + O[i], its size the current Z of its kind; the
- *               access must lie within the page (O[i] + Z <= 4096). A run's records must
- *               agree with its summary (kinds, counts, last-reference order).
+ *               With, at the start of every run, offsets O[0..m-1] = 0, ends E[0..m-1] = 0
+ *               and sizes Z = 1 for data (reads, writes) and for fetches: O[i] = O[i] +
+ *               unzigzag(delta) for data, and for fetches E[i] + unzigzag(delta) (version 5;
+ *               before: O[i] + unzigzag(delta)); the address is (page i << 12) + O[i], its
+ *               size the current Z of its kind, and E[i] = O[i] + Z; the access must lie
+ *               within the page (O[i] + Z <= 4096). A run's records must agree with its
+ *               summary (kinds, counts, last-reference order).
  *   9 WAIT      (from version 3) varint child pid: P waits for that child to exit; 0 is any
  *               child.
  * Anything else (another type, prot or flag bits beyond those, a pid over 2^32-1, size 0)
  * is an error. (The writer picks, for each reference, the base giving the narrowest width,
- * the lowest index on ties; for w = 3 the base with the smallest |d|. Any choice decodes.)
+ * the lowest index on ties, units before pages; for a varint the base with the smallest
+ * |d|. Any choice decodes.)
  *
  * Example: "W 0x1000:8 7" then "W 0x1008:8 7" as a whole file is
- *   50 53 54 42 04 00 00 00   header
+ *   50 53 54 42 05 00 00 00   header
  *   02                        chunk of 2 items
- *   02 00 b1 01               T: 0xb1 = pid change | width 1 | size change | base 0 | write;
+ *   02 00 c1 01               T: 0xc1 = extension | page mode | width 0 | base 0 | write;
  *                                0x01 = width 0, base 0, write
- *   02 00 00 02               P0: low bytes of zigzag(0x1000 / 8) = 0x400 and of zigzag(1) = 2
- *   01 00 04                  P1: high byte of 0x400
+ *   02 00 02 02               P0: zigzag(0x1000 / 4096 - 0) = 2 (pages); zigzag(8 / 8) = 2
+ *   00 00                     P1: empty
  *   00 00                     P2: empty
- *   02 00 07 08               X: pid 7, size 8
+ *   03 00 03 07 08            X: extension 3 (pid and size change), pid 7, size 8
  *   00 00 00 00 00 00         RT, RP, RX: empty (two records are too few for a run)
- *   26 c2 c7 34               CRC-32 of the 25 bytes from 02 to here: 0x34c7c226
+ *   00 00                     P3: empty
+ *   e5 a9 4d 40               CRC-32 of the 31 bytes from 02 to here: 0x404da9e5
  *   00 02                     end, 2 records
- * (columns this small are stored raw: zstd would make them longer).
+ * (columns this small are stored raw: zstd would make them longer). Version 4 wrote the
+ * same records as 50 53 54 42 04 00 00 00 02 | 02 00 b1 01 | 02 00 00 02 | 01 00 04 | 00 00 |
+ * 02 00 07 08 | 00 00 00 00 00 00 | 26 c2 c7 34 | 00 02 (tag 0xb1 = pid change | width 1 |
+ * size change | base 0 | write, and a 2-byte delta zigzag(0x1000 / 8) = 0x400 in P0, P1).
  *
  * Example with a run: "X 0x2000:4 7", "R 0x1000:8 7", then alternately X 0x2004, 0x2008,
  * 0x200c, 0x2010 (size 4) and R 0x1008, W 0x1010, R 0x1018, R 0x1020 (size 8), all pid 7:
  * the first two are plain records (their pages are new), the eight after them one run.
- *   50 53 54 42 04 00 00 00   header
+ *   50 53 54 42 05 00 00 00   header
  *   03                        chunk of 3 items
- *   03 00 b2 30 23            T: fetch (pid change, width 1, size change), read (width 1,
- *                                size change), 0x23 = event 8, a run
- *   02 00 00 00               P0: low bytes of zigzag(0x2000 / 4) and zigzag(0x1000 / 8)
- *   02 00 10 04               P1: their high bytes
+ *   03 00 c2 c0 23            T: fetch (extension, page mode, width 0), read (extension,
+ *                                page mode, width 0), 0x23 = event 8, a run
+ *   02 00 04 02               P0: zigzag(2) and zigzag(1): pages 2 and 1
+ *   00 00                     P1: empty
  *   00 00                     P2: empty
- *   0d 00 07 04 08            X: pid 7, size 4, size 8; then the run: n = 8, m = 2,
- *         08 02 08 04 02 03      page 2 (zigzag(2 - 0) << 1 = 8) fetched (4), page 1
- *         03 01 08 02            (zigzag(1 - 2) << 1 = 2) read and written (3); 3 reads,
- *                                1 write (so 4 fetches), 8 bytes of RP, 2 of RX
+ *   0f 00 03 07 04 02 08      X: extension 3, pid 7, size 4; extension 2, size 8; then
+ *         08 02 08 04 02 03      the run: n = 8, m = 2, page 2 (zigzag(2 - 0) << 1 = 8)
+ *         03 01 08 02            fetched (4), page 1 (zigzag(1 - 2) << 1 = 2) read and
+ *                                written (3); 3 reads, 1 write (so 4 fetches), 8 bytes of
+ *                                RP, 2 of RX
  *   08 00 42 44 02 05         RT: fetch page 0 size change, read page 1 size change,
  *         02 04 02 04            fetch page 0, write page 1, then fetch/read alternately
- *   08 00 08 10 08 10         RP: offset deltas zigzag(4) = 8 (fetches: 4 bytes on),
- *         08 10 08 10            zigzag(8) = 0x10 (data: 8 bytes on; the first from 0)
+ *   08 00 08 10 00 10         RP: offset deltas zigzag(4) = 8 (the first fetch: 4 bytes
+ *         00 10 00 10            past offset 0, where the page's last access "ended"), then
+ *                                0 (each fetch where the last ended), and zigzag(8) = 0x10
+ *                                (data: 8 bytes on; the first from 0)
  *   02 00 04 08               RX: sizes 4 (fetches) and 8 (data)
- *   e1 1e c3 b2               CRC-32 of the chunk: 0xb2c31ee1
+ *   00 00                     P3: empty
+ *   4e 4a bd 22               CRC-32 of the chunk: 0x22bd4a4e
  *   00 0a                     end, 10 records
  *
  * Example with events: "fork 7 8", "exit 8", "wait 7 8", "wait 7" is
- *   50 53 54 42 04 00 00 00   header
+ *   50 53 54 42 05 00 00 00   header
  *   04                        chunk of 4 items
  *   04 00 97 9f a7 27         T: pid change | event 5 (fork); pid change | event 7 (exit);
  *                                pid change | event 9 (wait); event 9 (wait)
  *   00 00 00 00 00 00         P0, P1, P2: empty (events have no deltas)
  *   06 00 07 08 08 07 08 00   X: pid 7, child 8; pid 8; pid 7, child 8; child 0 (any)
- *   00 00 00 00 00 00         RT, RP, RX: empty
- *   94 46 cd e0               CRC-32 of the chunk: 0xe0cd4694
+ *   00 00 00 00 00 00 00 00   RT, RP, RX, P3: empty
+ *   89 59 4b cb               CRC-32 of the chunk: 0xcb4b5989
  *   00 04                     end, 4 records
- * (tests/test_bin.c checks the examples byte for byte; without their checksums and with
- * version 3 in the header they are the same files as version 3 wrote them, still read.)
+ * (tests/test_bin.c checks the examples byte for byte, and reads the same records from the
+ * files version 4 wrote, given there, and from those without their checksums and with
+ * version 3 in the header, as version 3 wrote them.)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -200,20 +250,28 @@
 
 enum {
     BIN_HEADER = 8,
-    BIN_VERSION = 4,                   /* the version the writer writes; the reader takes 1..4 */
+    BIN_VERSION = 5,                   /* the version the writer writes; the reader takes 1..5 */
     BIN_CRC_VERSION = 4,               /* the first version whose chunks end with a CRC-32 */
+    BIN_V5 = 5,                        /* the first version with v5 reference tags and P3 */
     BIN_MAX_STR = 65535,
-    BIN_CHUNK = 65536,                 /* records per chunk (the writer's) */
-    BIN_XFLUSH = 1 << 20,              /* writer: a chunk ends when X passes this */
+    BIN_CHUNK = 1 << 22,               /* items per chunk (the writer's) */
+    BIN_XFLUSH = 1 << 24,              /* writer: a chunk ends when X passes this */
     BIN_XCAP = BIN_XFLUSH + BIN_MAX_STR + 256,
     BIN_MAX_N = 1 << 22,               /* reader: larger chunks are taken for corruption */
     BIN_MAX_COL = 64 << 20,
     BIN_PAD = 16,                      /* zeroed slack after each column: varints stop there */
-    BIN_LEVEL = 3,
+    BIN_LEVEL = 19,                    /* writer's default zstd level (wl_bin_writer_level) */
 };
-enum { COL_T, COL_P0, COL_P1, COL_P2, COL_X, COL_RT, COL_RP, COL_RX, N_COL };
-enum { N_COL_V1 = COL_RT };             /* version 1 chunks have no run columns */
+/* The columns in file order: version 1 has the first five, versions 2-4 eight, 5 all nine. */
+enum { COL_T, COL_P0, COL_P1, COL_P2, COL_X, COL_RT, COL_RP, COL_RX, COL_P3, N_COL };
+enum { N_COL_V1 = COL_RT, N_COL_V2 = COL_P3 };
 enum { CLASS_EVENT = 3, W_VARINT = 3 };
+/* Version 5 reference tags (see the format): */
+enum {
+    T5_PAGE = 0x40,                    /* the delta counts pages; the offset is the base's */
+    T5_EXT = 0x80,                     /* an extension byte in X: */
+    X5_PID = 1, X5_SIZE = 2,           /* its bits: pid change, size change */
+};
 enum {
     RUN_MIN = 8,                       /* writer: shorter runs are written as plain records */
     RUN_PAGE = 1 << WL_RUN_SHIFT,
@@ -314,7 +372,7 @@ static inline uint64_t zigzag(uint64_t d) { return (d << 1) ^ (uint64_t)((int64_
 /* Where decoding is: copied into a local by bin_fill so that the hot loop keeps it in
  * registers (the records it writes could otherwise alias it). */
 typedef struct bin_cur {
-    const uint8_t *t, *p0, *p1, *p2, *x, *xend;   /* the next byte of each column */
+    const uint8_t *t, *p0, *p1, *p2, *p3, *x, *xend;   /* the next byte of each column */
     uint64_t left;             /* items left in the chunk */
     uint64_t nrec;             /* records decoded (or skipped in runs) */
 } bin_cur_t;
@@ -334,7 +392,7 @@ typedef struct bin_rd {
     spid_t pid;
     uint32_t cur;              /* slot of pid in pids */
     bin_stream_t *cs;          /* its two streams (moves when the table grows) */
-    int ncol;                  /* columns per chunk: N_COL_V1 or N_COL */
+    int ncol;                  /* columns per chunk: N_COL_V1, N_COL_V2 or N_COL */
     int version;               /* the file's */
     const uint8_t *rt, *rp, *rx;   /* the run columns: next byte, and end */
     const uint8_t *rt_end, *rp_end, *rx_end;
@@ -422,7 +480,7 @@ static int rd_header(wl_t *wl)
     if (h[5] || h[6] || h[7])
         return bin_error(wl, "binary trace header has unknown flags 0x%02x%02x%02x (written by a newer pagesim?)",
                         h[5], h[6], h[7]);
-    ((bin_rd_t *)wl->state)->ncol = h[4] == 1 ? N_COL_V1 : N_COL;
+    ((bin_rd_t *)wl->state)->ncol = h[4] == 1 ? N_COL_V1 : h[4] < BIN_V5 ? N_COL_V2 : N_COL;
     ((bin_rd_t *)wl->state)->version = h[4];
     return 0;
 }
@@ -502,7 +560,7 @@ static int grow(uint8_t **buf, size_t *cap, size_t need)
 /* Reads the next chunk (or the end): columns decompressed, lengths checked against the tags. */
 static const char *const rd_col_names[N_COL] = {
     "tag column", "delta column 0", "delta column 1", "delta column 2", "extra column",
-    "run tag column", "run offset column", "run extra column" };
+    "run tag column", "run offset column", "run extra column", "delta column 3" };
 
 /* A chunk's header: its record count in *n (0: the end record, checked, and s->done set),
  * or the end of input without an end record. 0, or -1 with the error. */
@@ -615,15 +673,25 @@ static int rd_chunk_check_tags(wl_t *wl, const bin_rd_t *s, uint64_t n)
     if (s->len[COL_T] != n)
         return bin_error(wl, "corrupt binary trace: tag column has %zu bytes for %llu records",
                          s->len[COL_T], (unsigned long long)n);
-    size_t need[3] = { 0, 0, 0 };
-    for (size_t i = 0; i < n; i++) {     /* branch-free: tags are unpredictable */
-        unsigned tag = s->col[COL_T][i], w = (tag >> 5) & 3;
-        unsigned fixed = ((tag & 3) != CLASS_EVENT) & (w != W_VARINT);
-        need[0] += fixed;
-        need[1] += fixed & (w >= 1);
-        need[2] += fixed & (w == 2);
+    /* A histogram of the tags, then the delta bytes each tag value calls for: one increment
+     * per record (tags are unpredictable: no branch on them). */
+    size_t hist[256] = { 0 }, need[4] = { 0, 0, 0, 0 };
+    const uint8_t *t = s->col[COL_T];
+    for (size_t i = 0; i < n; i++)
+        hist[t[i]]++;
+    for (unsigned tag = 0; tag < 256; tag++) {
+        unsigned bytes;                /* delta bytes in P0.. for this tag */
+        if ((tag & 3) == CLASS_EVENT)
+            bytes = 0;
+        else if (s->version < BIN_V5)
+            bytes = ((tag >> 5) & 3) == W_VARINT ? 0 : ((tag >> 5) & 3) + 1;
+        else
+            bytes = (tag & T5_PAGE) && ((tag >> 4) & 3) == W_VARINT ? 0 : ((tag >> 4) & 3) + 1;
+        for (unsigned k = 0; k < bytes; k++)
+            need[k] += hist[tag];
     }
-    if (need[0] != s->len[COL_P0] || need[1] != s->len[COL_P1] || need[2] != s->len[COL_P2])
+    if (need[0] != s->len[COL_P0] || need[1] != s->len[COL_P1] || need[2] != s->len[COL_P2] ||
+        (s->ncol == N_COL && need[3] != s->len[COL_P3]))
         return bin_error(wl, "corrupt binary trace: delta columns do not match the tags");
     return 0;
 }
@@ -646,10 +714,11 @@ static int rd_chunk(wl_t *wl, bin_rd_t *s)
     s->c.p0 = s->col[COL_P0];
     s->c.p1 = s->col[COL_P1];
     s->c.p2 = s->col[COL_P2];
+    s->c.p3 = s->ncol == N_COL ? s->col[COL_P3] : no_bytes;
     s->c.x = s->col[COL_X];
     s->c.xend = s->c.x + s->len[COL_X];
     s->c.left = n;
-    if (s->ncol == N_COL) {
+    if (s->ncol >= N_COL_V2) {
         s->rt = s->col[COL_RT];
         s->rp = s->col[COL_RP];
         s->rx = s->col[COL_RX];
@@ -721,8 +790,9 @@ static int run_decode(wl_t *wl, const wl_rec_t *rec, wl_rec_t *out)
     const wl_run_t *run = rec->run;
     const uint8_t *rt = run->priv[0], *rp = run->priv[1], *rp_end = run->priv[2];
     const uint8_t *rx = run->priv[3], *rx_end = run->priv[4];
-    uint64_t off[WL_RUN_PAGES] = { 0 };
+    uint64_t off[WL_RUN_PAGES] = { 0 }, end[WL_RUN_PAGES] = { 0 };
     uint32_t z[2] = { 1, 1 }, last[WL_RUN_PAGES] = { 0 }, cnt[3] = { 0, 0, 0 };
+    int v5 = ((const bin_rd_t *)wl->state)->version >= BIN_V5;
     uint8_t seen[WL_RUN_PAGES] = { 0 };
     int bad = 0;
     for (uint32_t r = 0; r < run->n && !bad; r++) {
@@ -739,8 +809,10 @@ static int run_decode(wl_t *wl, const wl_rec_t *rec, wl_rec_t *out)
         uint64_t d = *rp++;
         if (tag & 0x80)
             d |= (uint64_t)*rp++ << 8;
-        off[i] += unzigzag(d);         /* wraps below 0 to a huge value: caught just below */
         uint32_t size = z[k == REF_IFETCH];
+        /* wraps below 0 to a huge value: caught just below */
+        off[i] = (v5 && k == REF_IFETCH ? end[i] : off[i]) + unzigzag(d);
+        end[i] = off[i] + size;
         bad |= rp > rp_end || rx > rx_end || off[i] > RUN_PAGE - size;
         out[r] = (wl_rec_t){ .type = WL_REF, .kind = (uint8_t)k, .size = size, .pid = rec->pid,
                              .addr = (run->page[i] << WL_RUN_SHIFT) + off[i],
@@ -793,9 +865,14 @@ __attribute__((noinline)) static int bin_next_slow(wl_t *wl, bin_rd_t *s, wl_rec
     }
     wl->line = s->c.nrec + 1;
     unsigned tag = *s->c.t++;
-    unsigned cls = tag & 3;
+    unsigned cls = tag & 3, ext = 0;
+    int v5ref = s->version >= BIN_V5 && cls != CLASS_EVENT;
     s->c.left--;
-    if (tag & 0x80) {
+    if (v5ref && (tag & T5_EXT)) {
+        ext = *s->c.x++;               /* the padding past X reads 0: caught below */
+        bad |= ext & ~(unsigned)(X5_PID | X5_SIZE);
+    }
+    if (v5ref ? (ext & X5_PID) != 0 : (tag & 0x80) != 0) {
         uint64_t pid = col_varint(&s->c.x, &bad);
         if (pid > UINT32_MAX)
             bad = 1;
@@ -807,6 +884,42 @@ __attribute__((noinline)) static int bin_next_slow(wl_t *wl, bin_rd_t *s, wl_rec
     memset(r, 0, sizeof *r);
     r->pid = s->pid;
     r->size = 1;
+    if (v5ref) {
+        bin_stream_t *st = &s->cs[cls == REF_IFETCH];
+        if (ext & X5_SIZE) {
+            uint64_t size = col_varint(&s->c.x, &bad);
+            if (size == 0 || size > UINT32_MAX)
+                bad = 1;
+            else {
+                st->size = (uint32_t)size;
+                st->shift = size_shift(st->size);
+            }
+        }
+        unsigned j = (tag >> 2) & 3, w = (tag >> 4) & 3;
+        uint64_t b = st->base[j], a;
+        if ((tag & T5_PAGE) && w == W_VARINT)
+            a = b + unzigzag(col_varint(&s->c.x, &bad));
+        else {
+            uint64_t z = *s->c.p0++;
+            if (w >= 1)
+                z |= (uint64_t)*s->c.p1++ << 8;
+            if (w >= 2)
+                z |= (uint64_t)*s->c.p2++ << 16;
+            if (w == 3)
+                z |= (uint64_t)*s->c.p3++ << 24;
+            a = tag & T5_PAGE ? ((b >> 12) + unzigzag(z)) << 12 | (b & 0xfff)
+                              : b + (unzigzag(z) << st->shift);
+        }
+        if (bad || s->c.x > s->c.xend)
+            return bin_error(wl, "corrupt binary trace: bad reference record");
+        r->type = WL_REF;
+        r->kind = (uint8_t)cls;
+        r->size = st->size;
+        r->addr = a;
+        stream_update(st, j, w == 3 ? W_VARINT : 0, a);
+        s->c.nrec++;
+        return 1;
+    }
     if (cls != CLASS_EVENT) {
         bin_stream_t *st = &s->cs[cls == REF_IFETCH];
         if (tag & 0x10) {
@@ -877,7 +990,7 @@ __attribute__((noinline)) static int bin_next_slow(wl_t *wl, bin_rd_t *s, wl_rec
     case WL_EXIT:
         break;
     case WL_RUN: {
-        if (s->ncol != N_COL)
+        if (s->ncol < N_COL_V2)
             return bin_error(wl, "corrupt binary trace: a run in a version 1 trace");
         wl_run_t *run = wl->want_runs ? &s->runs[s->nruns++] : &s->runs[0];
         rd_run(s, run, &bad);
@@ -966,6 +1079,62 @@ static inline __attribute__((always_inline)) int bin_fast(bin_rd_t *s, bin_cur_t
     return 1;
 }
 
+/* The same for version 5 tags: any width (1-4 bytes, or page deltas) and a one-byte size
+ * change in an extension byte are handled here; a pid change, an event or the end of a chunk
+ * goes to bin_next_slow. */
+static inline __attribute__((always_inline)) int bin_fast5(bin_rd_t *s, bin_cur_t *c, wl_rec_t *r)
+{
+    if (__builtin_expect(c->left == 0, 0))
+        return 0;
+    unsigned tag = *c->t;
+    unsigned cls = tag & 3, w = (tag >> 4) & 3, j = (tag >> 2) & 3;
+    if (cls == CLASS_EVENT)
+        return 0;
+    bin_stream_t *st = &s->cs[cls == REF_IFETCH];
+    const uint8_t *x = c->x;
+    uint32_t size = st->size;
+    unsigned shift = st->shift;
+    if (__builtin_expect(tag & T5_EXT, 0)) {
+        unsigned e = x[0], z = x[1];   /* past X: the zero padding, which is refused */
+        if (e != X5_SIZE || z - 1 >= 0x7f)
+            return 0;
+        size = z;
+        shift = size_shift(z);
+        x += 2;
+    }
+    uint64_t b = st->base[j], a;
+    if (__builtin_expect((tag & T5_PAGE) && w == W_VARINT, 0)) {
+        int bad = 0;
+        a = b + unzigzag(col_varint(&x, &bad));
+        if (bad || x > c->xend)
+            return 0;
+    } else {
+        /* branch-free: widths alternate unpredictably; a plane read at its end reads padding */
+        uint64_t m1 = -(uint64_t)(w >= 1), m2 = -(uint64_t)(w >= 2), m3 = -(uint64_t)(w == 3);
+        uint64_t zz = *c->p0++ | ((uint64_t)*c->p1 << 8 & m1) | ((uint64_t)*c->p2 << 16 & m2) |
+                      ((uint64_t)*c->p3 << 24 & m3);
+        c->p1 += w >= 1;
+        c->p2 += w >= 2;
+        c->p3 += w == 3;
+        uint64_t dz = unzigzag(zz);
+        uint64_t ap = ((b >> 12) + dz) << 12 | (b & 0xfff), as = b + (dz << shift);
+        a = tag & T5_PAGE ? ap : as;
+    }
+    c->x = x;
+    st->size = size;
+    st->shift = shift;
+    stream_update(st, j, w == 3 ? W_VARINT : 0, a);
+    c->t++;
+    c->left--;
+    r->type = WL_REF;
+    r->kind = (uint8_t)cls;
+    r->size = size;
+    r->pid = s->pid;
+    r->addr = a;
+    r->line = ++c->nrec;
+    return 1;
+}
+
 static int bin_next(wl_t *wl, wl_rec_t *r)
 {
     bin_rd_t *s = wl->state;
@@ -975,7 +1144,7 @@ static int bin_next(wl_t *wl, wl_rec_t *r)
         wl->line = r->line;
         return 1;
     }
-    if (bin_fast(s, &s->c, r)) {
+    if (s->version >= BIN_V5 ? bin_fast5(s, &s->c, r) : bin_fast(s, &s->c, r)) {
         wl->line = s->c.nrec;
         return 1;
     }
@@ -986,7 +1155,7 @@ static int bin_next(wl_t *wl, wl_rec_t *r)
  * naming a file (the reader has one string buffer) and at the end of the trace; an error
  * after some records is kept for the next call. With want_runs it also ends where a chunk
  * does (a run's records are read from the chunk's columns) and when BIN_RUNS runs are out. */
-static int bin_fill(wl_t *wl, wl_rec_t *recs, int n)
+static inline __attribute__((always_inline)) int fill_impl(wl_t *wl, wl_rec_t *recs, int n, int v5)
 {
     bin_rd_t *s = wl->state;
     if (s->err_pending)
@@ -999,7 +1168,7 @@ static int bin_fill(wl_t *wl, wl_rec_t *recs, int n)
             recs[i++] = s->rbuf[s->rb_pos++];
             continue;
         }
-        if (bin_fast(s, &c, &recs[i])) {
+        if (v5 ? bin_fast5(s, &c, &recs[i]) : bin_fast(s, &c, &recs[i])) {
             i++;
             continue;
         }
@@ -1022,6 +1191,12 @@ static int bin_fill(wl_t *wl, wl_rec_t *recs, int n)
     if (i)
         wl->line = recs[i - 1].line;
     return i;
+}
+
+static int bin_fill(wl_t *wl, wl_rec_t *recs, int n)
+{
+    return ((bin_rd_t *)wl->state)->version >= BIN_V5 ? fill_impl(wl, recs, n, 1)
+                                                      : fill_impl(wl, recs, n, 0);
 }
 
 static int bin_probe(const char *head, size_t n)
@@ -1119,7 +1294,7 @@ wl_bin_writer_t *wl_bin_writer_open(FILE *f, sim_err_t *err)
     w->zcap = ZSTD_compressBound(BIN_XCAP);
     int ok = (w->zbuf = malloc(w->zcap)) && (w->cctx = ZSTD_createCCtx()) && !pt_init(&w->pids);
     static const size_t cap[N_COL] = { BIN_CHUNK, BIN_CHUNK, BIN_CHUNK, BIN_CHUNK, BIN_XCAP,
-                                        RUN_CAP_RT, RUN_CAP_RP, RUN_CAP_RX };
+                                        RUN_CAP_RT, RUN_CAP_RP, RUN_CAP_RX, BIN_CHUNK };
     for (int c = 0; c < N_COL && ok; c++)
         ok = (w->col[c] = malloc(cap[c])) != NULL;
     if (!ok) {
@@ -1192,7 +1367,7 @@ static int emit_run(wl_bin_writer_t *w, sim_err_t *err)
     /* The records first: the summary ends with the bytes they take. */
     uint8_t *rt = w->col[COL_RT] + w->len[COL_RT], *rp = w->col[COL_RP] + w->len[COL_RP];
     uint8_t *rx = w->col[COL_RX] + w->len[COL_RX], *rp0 = rp, *rx0 = rx;
-    uint64_t off[WL_RUN_PAGES] = { 0 };
+    uint64_t off[WL_RUN_PAGES] = { 0 }, end[WL_RUN_PAGES] = { 0 };
     uint32_t z[2] = { 1, 1 };
     for (uint32_t r = 0; r < n; r++) {
         unsigned k = w->pend[r].kind, i = idx[r], t = k | i << 2;
@@ -1201,8 +1376,11 @@ static int emit_run(wl_bin_writer_t *w, sim_err_t *err)
             z[k == REF_IFETCH] = w->pend[r].size;
             rx = put_varint(rx, w->pend[r].size);
         }
-        uint64_t o = w->pend[r].addr & (RUN_PAGE - 1), d = zigzag(o - off[i]);
+        /* version 5: a fetch is predicted where the page's last access ended */
+        uint64_t o = w->pend[r].addr & (RUN_PAGE - 1);
+        uint64_t d = zigzag(o - (k == REF_IFETCH ? end[i] : off[i]));
         off[i] = o;
+        end[i] = o + w->pend[r].size;
         *rp++ = (uint8_t)d;
         if (d >= 0x100) {
             t |= 0x80;
@@ -1320,31 +1498,50 @@ static int emit(wl_bin_writer_t *w, const wl_rec_t *r, size_t flen, sim_err_t *e
         return -1;
     uint8_t *x = w->col[COL_X] + w->len[COL_X];
     unsigned tag = 0;
-    if (put_pid(w, r->pid, &tag, &x, err))
-        return -1;
     if (r->type == WL_REF) {
-        bin_stream_t *st = &w->pids.s[w->cur].st[r->kind == REF_IFETCH];
-        if (r->size != st->size) {
-            tag |= 0x10;
-            x = put_varint(x, r->size);
-            st->size = r->size;
-            st->shift = size_shift(r->size);
+        /* An extension byte when the pid or the size changes, then the new values. */
+        unsigned e = r->pid != w->pid ? X5_PID : 0;
+        if (e) {
+            w->pid = r->pid;
+            if ((w->cur = pt_find(&w->pids, r->pid)) == UINT32_MAX)
+                return sim_err_set(err, SIM_ESYS, "out of memory");
         }
-        unsigned bj = 0, bw = W_VARINT, sh = st->shift;
-        uint64_t bz = 0, mask = ((uint64_t)1 << sh) - 1;
-        for (unsigned j = 0; j < 4; j++) {
-            uint64_t d = r->addr - st->base[j];
-            if (d & mask)
-                continue;
-            uint64_t z = zigzag((uint64_t)((int64_t)d >> sh));
-            unsigned wj = z < 0x100 ? 0 : z < 0x10000 ? 1 : z < 0x1000000 ? 2 : W_VARINT;
-            if (wj < bw) {
-                bw = wj; bj = j; bz = z;
-                if (wj == 0)
-                    break;
+        bin_stream_t *st = &w->pids.s[w->cur].st[r->kind == REF_IFETCH];
+        e |= r->size != st->size ? X5_SIZE : 0;
+        if (e) {
+            tag |= T5_EXT;
+            *x++ = (uint8_t)e;
+            if (e & X5_PID)
+                x = put_varint(x, r->pid);
+            if (e & X5_SIZE) {
+                x = put_varint(x, r->size);
+                st->size = r->size;
+                st->shift = size_shift(r->size);
             }
         }
-        if (bw == W_VARINT) {
+        /* The narrowest delta over the four bases: in units of the size, or in pages when
+         * the offset within the page is the base's; ties to the lower base, then to units. */
+        unsigned bj = 0, bw = 4, bpage = 0, sh = st->shift;
+        uint64_t bz = 0, mask = ((uint64_t)1 << sh) - 1;
+        for (unsigned j = 0; j < 4 && bw; j++) {
+            uint64_t d = r->addr - st->base[j];
+            if (!(d & mask)) {
+                uint64_t z = zigzag((uint64_t)((int64_t)d >> sh));
+                unsigned wj = z < 0x100 ? 0 : z < 0x10000 ? 1 : z < 0x1000000 ? 2 :
+                              z < 0x100000000ull ? 3 : 4;
+                if (wj < bw) {
+                    bw = wj; bj = j; bz = z; bpage = 0;
+                }
+            }
+            if (!(d & 0xfff) && sh < 12) {
+                uint64_t z = zigzag((r->addr >> 12) - (st->base[j] >> 12));
+                unsigned wj = z < 0x100 ? 0 : z < 0x10000 ? 1 : z < 0x1000000 ? 2 : 4;
+                if (wj < bw) {
+                    bw = wj; bj = j; bz = z; bpage = 1;
+                }
+            }
+        }
+        if (bw == 4) {                 /* none fits: a varint from the nearest base */
             bz = UINT64_MAX;
             for (unsigned j = 0; j < 4; j++) {
                 uint64_t z = zigzag(r->addr - st->base[j]);
@@ -1353,16 +1550,22 @@ static int emit(wl_bin_writer_t *w, const wl_rec_t *r, size_t flen, sim_err_t *e
                 }
             }
             x = put_varint(x, bz);
+            bw = 3;
+            bpage = 1;
         } else {
             w->col[COL_P0][w->len[COL_P0]++] = (uint8_t)bz;
             if (bw >= 1)
                 w->col[COL_P1][w->len[COL_P1]++] = (uint8_t)(bz >> 8);
-            if (bw == 2)
+            if (bw >= 2)
                 w->col[COL_P2][w->len[COL_P2]++] = (uint8_t)(bz >> 16);
+            if (bw == 3)
+                w->col[COL_P3][w->len[COL_P3]++] = (uint8_t)(bz >> 24);
         }
-        stream_update(st, bj, bw, r->addr);
-        tag |= r->kind | bj << 2 | bw << 5;
+        stream_update(st, bj, bw == 3 ? W_VARINT : 0, r->addr);
+        tag |= r->kind | bj << 2 | bw << 4 | (bpage ? T5_PAGE : 0);
     } else {
+        if (put_pid(w, r->pid, &tag, &x, err))
+            return -1;
         tag |= CLASS_EVENT | (unsigned)r->type << 2;
         switch (r->type) {
         case WL_MMAP: case WL_MUNMAP: case WL_MPROTECT: case WL_BRK:

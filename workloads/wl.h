@@ -180,6 +180,13 @@ wl_input_t *wl_input_open(const char *path, sim_err_t *err);
 /* Next line without its newline, NUL-terminated in place; NULL at end or on error
  * (wl_input_error tells). Lines may be arbitrarily long. */
 char *wl_input_line(wl_input_t *in, size_t *len);
+/* For a reader that parses lines in place without a call per line: the buffered unread bytes
+ * up to and including the last newline among them, none of them NUL, in [*start, *end)
+ * (lines end with '\n' and are not NUL-terminated). 0 when there is no such line buffered:
+ * then wl_input_line reads on (and reports a NUL byte). The caller then consumes what it
+ * parsed with wl_input_take: `bytes` from *start, holding `lines` whole lines. */
+int  wl_input_span(wl_input_t *in, char **start, char **end);
+void wl_input_take(wl_input_t *in, size_t bytes, uint64_t lines);
 /* Up to n bytes; returns the count, 0 at end, -1 on error. */
 long wl_input_read(wl_input_t *in, void *buf, size_t n);
 /* The first bytes of the decompressed stream without consuming them (for probe). */
