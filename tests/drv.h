@@ -315,6 +315,8 @@ static inline long run(const char *spec, uint32_t nframes, const uint32_t *s, si
 {
     drv_t d;
     sim_err_t err = {0};
+    if (nvictims)
+        *nvictims = 0;
     if (drv_init(&d, spec, nframes, seed, &err)) {
         fprintf(stderr, "run(%s): %s\n", spec, err.msg);
         drv_free(&d);
