@@ -17,6 +17,10 @@ extern const repl_ops_t repl_clock;
 extern const repl_ops_t repl_random;
 extern const repl_ops_t repl_lfu;
 extern const repl_ops_t repl_mru;
+extern const repl_ops_t repl_lruk;
+extern const repl_ops_t repl_mq;
+extern const repl_ops_t repl_s3fifo;
+extern const repl_ops_t repl_sieve;
 
 const repl_ops_t *const repl_registry[] = {
     &repl_fifo,
@@ -26,6 +30,10 @@ const repl_ops_t *const repl_registry[] = {
     &repl_random,
     &repl_lfu,
     &repl_mru,
+    &repl_lruk,
+    &repl_mq,
+    &repl_s3fifo,
+    &repl_sieve,
     NULL,
 };
 
