@@ -9,24 +9,30 @@
  *
  * Conventions where the paper leaves a choice (each stated in the paper as a parameter or a
  * "subsidiary policy"):
- *  - Correlated Reference Period: 0. Every reference is uncorrelated and shifts the history
- *    (HIST(p, i) = HIST(p, i-1), HIST(p, 1) = now), and every resident page is eligible.
+ *  - Correlated Reference Period (`crp`, in references, default 0): a hit within crp
+ *    references of the page's LAST(p) is correlated and moves only LAST(p); a later one
+ *    starts a new period: HIST(p, i) = HIST(p, i-1) + (LAST(p) - HIST(p, 1)), HIST(p, 1) =
+ *    LAST(p) = now (the paper's Fig. 2). Only pages whose LAST(p) is more than crp old may be
+ *    evicted; if none is, the least key overall is taken (the paper leaves that case open).
+ *    With the default 0 every reference is uncorrelated and every resident page eligible.
  *  - Ties: pages with fewer than K references all have infinite distance; among them (and
- *    among any equal HIST(p, K)) the one whose last reference HIST(p, 1) is oldest goes
- *    first (LRU as the subsidiary policy, as the paper suggests), then the lowest frame.
- *  - Retained Information Period: the history of an evicted page is kept (the paper's point:
- *    a page re-read soon after its eviction keeps its HIST) as a ghost of repl_ghost.h whose
- *    slot is the page's shadow; the retained histories are bounded by the frame count, the
- *    oldest eviction's history dropped first (a count instead of the paper's time period,
- *    which bounds the memory the same way). A page unmapped leaves no history.
+ *    among any equal HIST(p, K)) the one whose last reference LAST(p) is oldest goes first
+ *    (LRU as the subsidiary policy, as the paper suggests), then the lowest frame.
+ *  - Retained Information Period (`history`, default 1): the HIST of an evicted page is kept
+ *    (the paper's point: a page re-read soon after its eviction keeps its HIST) as a ghost
+ *    of repl_ghost.h whose slot is the page's shadow; at most history times the frame count
+ *    are retained, the oldest eviction's dropped first (a count instead of the paper's time
+ *    period, which bounds the memory the same way; 0: none). The history is taken at the
+ *    page's miss, before the eviction that makes room for it. A page unmapped leaves none.
  *  Times are the engine's reference count ref->t, plus one (0 means "no reference").
  *
- * State: an indexed min-heap of frames (repl_util.h) keyed by (HIST(p, K), HIST(p, 1), pfn),
- * the K-entry history per frame and per ghost. Memory per frame: 8K + 28 bytes (heap, keys,
- * history) plus 20 + 8K per retained history. Costs: on_hit, on_insert, on_remove and
- * select_victim O(log n) (heap), on_miss O(K). Sees every reference (REPL_SEES_ALL_REFS):
- * each hit shifts the history. Local replacement: the least key among the faulting process's
- * frames, a scan of the heap (O(frames)).
+ * State: an indexed min-heap of frames (repl_util.h) keyed by (HIST(p, K), LAST(p), pfn),
+ * the K-entry history and LAST per frame, K entries per retained history. Memory per frame:
+ * 8K + 40 bytes, plus (20 + 8K) x history per frame for the retained histories. Costs:
+ * on_hit, on_insert and on_remove O(log n) (heap), on_miss O(K), select_victim O(1) with
+ * crp=0, else O(m log n) for the m pages within their period (m <= crp). Sees every
+ * reference (REPL_SEES_ALL_REFS): each hit shifts the history. Local replacement: the least
+ * key among the faulting process's eligible frames, a scan of the heap (O(frames)).
  */
 #include "repl_create.h"
 #include "repl_ghost.h"
@@ -38,6 +44,10 @@ typedef struct lruk_state {
     repl_heap_t h;               /* first: the shared heap hooks take the state as the heap */
     const repl_env_t *env;
     uint32_t k, retain;          /* retain: histories kept for evicted pages */
+    uint64_t crp;                /* Correlated Reference Period, in references */
+    uint64_t now;                /* the latest reference time seen (t + 1) */
+    uint64_t *last;              /* by frame: LAST(p), the time of the last reference */
+    pfn_t *skipped;              /* select_victim's scratch: tops within their CRP */
     uint64_t *hist;              /* by frame: hist[p * k + i] = HIST(p, i + 1) */
     repl_ghosts_t g;             /* retained histories of evicted pages */
     uint64_t *ghist;             /* by ghost slot, as hist */
@@ -56,18 +66,22 @@ static void lruk_destroy(void *state)
     repl_ghost_free(&s->g);
     free(s->hist);
     free(s->ghist);
+    free(s->last);
+    free(s->skipped);
     free(s);
 }
 
 static int lruk_create(const repl_env_t *env, const json_t *params, void **state, sim_err_t *err)
 {
-    static const char *const keys[] = {"k", "history", NULL};
-    long long k;
+    static const char *const keys[] = {"k", "history", "crp", NULL};
+    long long k, crp;
     double history;
     *state = NULL;
     if (repl_create_check(env, params, keys, err) || spec_int(params, "k", 2, &k, err) ||
-        spec_real(params, "history", 1, &history, err))
+        spec_real(params, "history", 1, &history, err) || spec_int(params, "crp", 0, &crp, err))
         return -1;
+    if (crp < 0 || crp > (1ll << 40))
+        return sim_err_set(err, SIM_EINPUT, "crp must be in [0, 2^40] references, not %lld", crp);
     if (k < 1 || k > LRUK_MAX)
         return sim_err_set(err, SIM_EINPUT, "k must be in [1, %d], not %lld", LRUK_MAX, k);
     if (!(history >= 0 && history <= 64))
@@ -77,11 +91,14 @@ static int lruk_create(const repl_env_t *env, const json_t *params, void **state
         return repl_create_nomem(env, err);
     s->env = env;
     s->k = (uint32_t)k;
+    s->crp = (uint64_t)crp;
     size_t n = env->nframes;
     s->retain = (uint32_t)((double)n * history);
     s->hist = calloc(n * s->k, sizeof *s->hist);
+    s->last = calloc(n, sizeof *s->last);
+    s->skipped = calloc(n, sizeof *s->skipped);
     s->ghist = calloc((s->retain ? s->retain : 1) * (size_t)s->k, sizeof *s->ghist);
-    int bad = !s->hist || !s->ghist;
+    int bad = !s->hist || !s->ghist || !s->last || !s->skipped;
     bad |= repl_heap_init(&s->h, env->nframes);
     bad |= repl_ghost_init(&s->g, s->retain);
     if (bad) {
@@ -92,20 +109,37 @@ static int lruk_create(const repl_env_t *env, const json_t *params, void **state
     return 0;
 }
 
-/* A reference at time t: shift the history, HIST(p, 1) = t + 1, re-key. */
-static void lruk_touch(lruk_state_t *s, pfn_t p, vtime_t t)
+/* The heap's keys: HIST(p, K) (0, infinite distance, first), then LAST(p) (LRU among
+ * equals: with crp=0 LAST(p) == HIST(p, 1)). */
+static void lruk_key(lruk_state_t *s, pfn_t p)
+{
+    s->h.k1[p] = s->hist[(size_t)p * s->k + s->k - 1];
+    s->h.k2[p] = s->last[p];
+}
+
+/* A reference at time t (stored as t + 1) that starts a new uncorrelated period: the paper's
+ * "HIST(p, i) = HIST(p, i-1) + correlation period of the referenced page" (the period
+ * LAST(p) - HIST(p, 1) is 0 when crp=0 or on a miss), HIST(p, 1) = t. */
+static void lruk_shift(lruk_state_t *s, pfn_t p, uint64_t now, uint64_t period)
 {
     uint64_t *hp = &s->hist[(size_t)p * s->k];
-    memmove(hp + 1, hp, (s->k - 1) * sizeof *hp);
-    hp[0] = t + 1;
-    s->h.k1[p] = hp[s->k - 1];
-    s->h.k2[p] = hp[0];
+    for (uint32_t i = s->k - 1; i > 0; i--)
+        hp[i] = hp[i - 1] ? hp[i - 1] + period : 0;
+    hp[0] = now;
+    s->last[p] = now;
 }
 
 static void lruk_on_hit(void *state, const mem_ref_t *ref, pfn_t pfn)
 {
     lruk_state_t *s = state;
-    lruk_touch(s, pfn, ref->t);
+    uint64_t now = ref->t + 1;
+    if (now > s->now)
+        s->now = now;
+    if (now - s->last[pfn] > s->crp)                 /* uncorrelated: a new HIST entry */
+        lruk_shift(s, pfn, now, s->last[pfn] - s->hist[(size_t)pfn * s->k]);
+    else                                             /* correlated: only LAST moves */
+        s->last[pfn] = now;
+    lruk_key(s, pfn);
     repl_heap_fix(&s->h, pfn);
 }
 
@@ -117,7 +151,8 @@ static void lruk_on_miss(void *state, const mem_ref_t *ref, const page_id_t *pag
                          const uint64_t *shadow)
 {
     lruk_state_t *s = state;
-    (void)ref;
+    if (ref->t + 1 > s->now)
+        s->now = ref->t + 1;
     uint32_t slot = repl_ghost_find(&s->g, shadow, page->key);
     s->pending_key = page->key;
     s->pending_valid = slot != REPL_GHOST_NONE;
@@ -137,15 +172,57 @@ static void lruk_on_insert(void *state, const mem_ref_t *ref, const page_id_t *p
     else
         memset(hp, 0, s->k * sizeof *hp);
     s->pending_valid = 0;
-    lruk_touch(s, pfn, ref->t);
+    lruk_shift(s, pfn, ref->t + 1, 0);
+    lruk_key(s, pfn);
     repl_heap_insert(&s->h, pfn);
 }
 
+/* Whether p may be the victim: its last reference is outside the Correlated Reference
+ * Period (the current time is that of the reference being served). */
+static int lruk_eligible(const lruk_state_t *s, pfn_t p, uint64_t now)
+{
+    return now - s->last[p] > s->crp;
+}
+
+/* The least key among the eligible frames the request allows. With crp=0 every frame is
+ * eligible (the reference being served is a miss): the heap's top, O(1). Otherwise the tops
+ * within their period are set aside and put back: O(m log n) for m such pages (at most crp),
+ * and if every page is within its period the least key overall is taken (the paper leaves
+ * that case open). */
 static pfn_t lruk_select_victim(void *state, const repl_req_t *req)
 {
     lruk_state_t *s = state;
     assert(s->h.n > 0);
-    return repl_heap_first(&s->h, s->env, req);
+    uint64_t now = s->now;
+    if (s->crp == 0)
+        return repl_heap_first(&s->h, s->env, req);
+    if (req->local) {
+        pfn_t best = PFN_NONE, any = PFN_NONE;
+        for (uint32_t i = 0; i < s->h.n; i++) {
+            pfn_t p = s->h.heap[i];
+            if (!repl_req_allows(s->env, req, p))
+                continue;
+            if (any == PFN_NONE || repl_heap_less(&s->h, p, any))
+                any = p;
+            if (lruk_eligible(s, p, now) && (best == PFN_NONE || repl_heap_less(&s->h, p, best)))
+                best = p;
+        }
+        return best != PFN_NONE ? best : any;
+    }
+    uint32_t m = 0;
+    pfn_t v = PFN_NONE;
+    while (s->h.n > 0) {
+        pfn_t p = repl_heap_top(&s->h);
+        if (lruk_eligible(s, p, now)) {
+            v = p;
+            break;
+        }
+        repl_heap_remove(&s->h, p);
+        s->skipped[m++] = p;
+    }
+    for (uint32_t i = 0; i < m; i++)
+        repl_heap_insert(&s->h, s->skipped[i]);
+    return v != PFN_NONE ? v : repl_heap_top(&s->h);
 }
 
 static int lruk_on_remove(void *state, pfn_t pfn, repl_why_t why, uint64_t *shadow)
@@ -172,7 +249,8 @@ static int lruk_check(void *state, const uint8_t *resident)
         if (!repl_heap_has(&s->h, p))
             continue;
         const uint64_t *hp = &s->hist[(size_t)p * s->k];
-        if (hp[0] == 0 || s->h.k1[p] != hp[s->k - 1] || s->h.k2[p] != hp[0])
+        if (hp[0] == 0 || s->h.k1[p] != hp[s->k - 1] || s->h.k2[p] != s->last[p] ||
+            s->last[p] < hp[0] || (s->crp == 0 && s->last[p] != hp[0]))
             return -1;
         for (uint32_t i = 1; i < s->k; i++)   /* non-increasing: newest first, zeros last */
             if (hp[i] > hp[i - 1])
@@ -193,7 +271,7 @@ const repl_ops_t repl_lruk = {
     .version = REPL_VERSION,
     .summary = "evict the oldest K-th most recent reference, history of evicted pages retained (sees every reference)",
     .paper = "O'Neil, O'Neil, Weikum, \"The LRU-K Page Replacement Algorithm For Database Disk Buffering\", ACM SIGMOD 1993",
-    .params = "k=2",
+    .params = "k=2,history=1,crp=0",
     .flags = REPL_SEES_ALL_REFS,
     .create = lruk_create,
     .destroy = lruk_destroy,

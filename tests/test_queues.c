@@ -180,10 +180,34 @@ static void test_lruk_ties(void)
     GOLDEN("lruk:k=3", 3, 7, s, 1, 2, 3, 4);
 }
 
+/* The Correlated Reference Period: k=2, crp=2, 3 frames. A reference within 2 of the page's
+ * LAST is correlated (moves only LAST); a page is eligible for eviction only if its LAST is
+ * more than 2 references old. (HIST1, HIST2) and L = LAST:
+ *   t1 1 (1,0) L1;  t2 1: correlated (2 - 1 <= 2): L2, HIST unchanged
+ *   t3 2 (3,0) L3;  t4 3 (4,0) L4
+ *   t5 4: eligible: 1 (5 - 2 = 3 > 2) only: evict 1 (with crp=0, 1 would be (2,1), finite,
+ *         and 2 the victim), retained 1:(1,0); 4 (5,0) L5
+ *   t6 1: history restored: (6,1) L6; eligible: 2 (6 - 3 = 3) only: evict 2
+ *   t7 5: eligible: 3 (7 - 4) only: evict 3
+ *   t8 1: correlated (8 - 6 = 2): L8
+ *   t9 6: eligible: 4 (9 - 5) only (1: 1, 5: 2): evict 4
+ *   t10 7: eligible: 5 (10 - 7 = 3): evict 5
+ *   t11 1: uncorrelated (11 - 8 = 3): period L - HIST1 = 2: HIST2 = 6 + 2 = 8, HIST1 = 11
+ *   t12 8: eligible: 6 (12 - 9 = 3) only: evict 6
+ * 9 faults, victims 1 2 3 4 5 6. */
+static void test_lruk_crp(void)
+{
+    static const uint32_t s[] = {1, 1, 2, 3, 4, 1, 5, 1, 6, 7, 1, 8};
+    GOLDEN("lruk:crp=2", 3, 9, s, 1, 2, 3, 4, 5, 6);
+    static const uint32_t u[] = {1, 1, 2, 3, 4};
+    GOLDEN("lruk", 3, 4, u, 2);
+    GOLDEN("lruk:crp=2", 3, 4, u, 1);
+}
+
 /* ------------------------------------------------------------------ mq */
 
-/* MQ, 3 frames, queues=3 (Q0: count 1, Q1: 2-3, Q2: 4+), lifetime=2, qout=1 (Qout: 3
- * entries). page(count, expire); expire = now + 2 at each access, then now++, then Adjust
+/* MQ, 3 frames, queues=3 (Q0: count 1, Q1: 2-3, Q2: 4+), lifetime=0.67 (lifeTime =
+ * round(0.67 * 3) = 2 references), qout=1 (Qout: 3 entries). page(count, expire); expire = now + 2 at each access, then now++, then Adjust
  * demotes the head of Q1, Q2 if its expire < now.
  *   1   miss 1(1,2) Q0=[1]; now 1
  *   1   hit  1(2,3) Q1=[1]; now 2
@@ -207,7 +231,7 @@ static void test_lruk_ties(void)
 static void test_mq_golden(void)
 {
     static const uint32_t s[] = {1, 1, 2, 3, 4, 2, 5, 1, 6, 7, 3, 2};
-    GOLDEN("mq:queues=3,lifetime=2,qout=1", 3, 11, s, 2, 3, 1, 4, 5, 2, 6, 7);
+    GOLDEN("mq:queues=3,lifetime=0.67,qout=1", 3, 11, s, 2, 3, 1, 4, 5, 2, 6, 7);
     /* lifetime=1000000 (no demotion): 1 stays in Q1 from its second reference.
      *   4: victim 2, Qout=[2]; Q0=[3 4]
      *   2: from Qout count 1 -> 2(2): Q1=[1 2]; victim 3, Qout=[3]; Q0=[4]
@@ -264,16 +288,16 @@ static int rejects(const char *spec, const char *word)
 
 static void test_params(void)
 {
-    CHECK_STR(repl_find("lruk")->params, "k=2");
-    CHECK_STR(repl_find("mq")->params, "queues=8,lifetime=0,qout=4");
+    CHECK_STR(repl_find("lruk")->params, "k=2,history=1,crp=0");
+    CHECK_STR(repl_find("mq")->params, "queues=8,lifetime=3,qout=4");
     CHECK_STR(repl_find("s3fifo")->params, "small=0.1,ghost=0.9,threshold=2");
     CHECK(repl_find("sieve")->params == NULL);
     CHECK(accepts("lruk:k=1") && accepts("lruk:k=16") && accepts("lruk:history=0"));
     CHECK(rejects("lruk:k=0", "k") && rejects("lruk:k=17", "k") && rejects("lruk:k=two", "k"));
-    CHECK(rejects("lruk:history=-1", "history") && rejects("lruk:crp=1", "crp"));
+    CHECK(rejects("lruk:history=-1", "history") && rejects("lruk:crp=-1", "crp") && rejects("lruk:crp=x", "crp") && accepts("lruk:crp=5"));
     CHECK(accepts("mq:queues=1") && accepts("mq:queues=32") && accepts("mq:qout=0"));
     CHECK(rejects("mq:queues=0", "queues") && rejects("mq:queues=33", "queues"));
-    CHECK(rejects("mq:lifetime=-1", "lifetime") && rejects("mq:qout=-1", "qout"));
+    CHECK(rejects("mq:lifetime=-1", "lifetime") && rejects("mq:lifetime=0", "lifetime") && rejects("mq:qout=-1", "qout"));
     CHECK(accepts("s3fifo:small=0.5,ghost=0,threshold=1") && accepts("s3fifo:threshold=3"));
     CHECK(rejects("s3fifo:small=0", "small") && rejects("s3fifo:small=1", "small"));
     CHECK(rejects("s3fifo:ghost=-0.5", "ghost") && rejects("s3fifo:threshold=0", "threshold"));
@@ -318,6 +342,7 @@ int main(void)
     test_s3fifo_small_cache();
     test_lruk_golden();
     test_lruk_ties();
+    test_lruk_crp();
     test_mq_golden();
     test_mq_qout();
     test_params();
