@@ -21,6 +21,10 @@ extern const repl_ops_t repl_gclock;
 extern const repl_ops_t repl_eclock;
 extern const repl_ops_t repl_wtinylfu;
 extern const repl_ops_t repl_lecar;
+extern const repl_ops_t repl_lruk;
+extern const repl_ops_t repl_mq;
+extern const repl_ops_t repl_s3fifo;
+extern const repl_ops_t repl_sieve;
 
 const repl_ops_t *const repl_registry[] = {
     &repl_fifo,
@@ -34,6 +38,10 @@ const repl_ops_t *const repl_registry[] = {
     &repl_eclock,
     &repl_wtinylfu,
     &repl_lecar,
+    &repl_lruk,
+    &repl_mq,
+    &repl_s3fifo,
+    &repl_sieve,
     NULL,
 };
 

@@ -24,7 +24,11 @@ int mmu_access_slow(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind, t
 {
     uint32_t need = pt_need(kind);
     pte_t *pte = e ? e->pte : (c->clock += s->cost.walk, pt_lookup(&s->mms[p->mm].pt, vpn));
-    if (!pte || (pte->flags & (PTE_PRESENT | need)) != (PTE_PRESENT | need)) {
+    /* A while, not an if: the fault's own work may take the page away again before the
+     * access completes (cow=neighbours copies the following pages and its reclaim may evict
+     * the page just faulted in); the access then faults again, as a re-executed instruction
+     * would. */
+    while (!pte || (pte->flags & (PTE_PRESENT | need)) != (PTE_PRESENT | need)) {
         for (;;) {
             int rc = fault_handle(s, c, p, vpn, kind);
             if (rc == F_BLOCKED)

@@ -582,6 +582,13 @@ static int wrap_check(void *state, const uint8_t *resident)
     return w->inner->check ? w->inner->check(w->ist, resident) : 0;
 }
 
+/* The inner policy's statistics, from its own state (not the wrapper's). */
+static void wrap_stats(void *state, json_t *obj)
+{
+    wrap_t *w = state;
+    w->inner->stats(w->ist, obj);
+}
+
 /* Puts the wrapper around the policy s was created with (white box: the tests may reach
  * into struct sim). The ops table lives in *ops, which must outlive the run. */
 static void wrap_install(sim_t *s, wrap_t *w, repl_ops_t *ops, int local)
@@ -603,7 +610,7 @@ static void wrap_install(sim_t *s, wrap_t *w, repl_ops_t *ops, int local)
         .on_hit = w->inner->on_hit ? wrap_hit : NULL, .on_miss = wrap_miss,
         .select_victim = wrap_victim, .on_insert = wrap_insert, .on_remove = wrap_remove,
         .on_map = wrap_map, .on_proc = wrap_proc, .on_timer = wrap_timer, .check = wrap_check,
-        .stats = w->inner->stats,
+        .stats = w->inner->stats ? wrap_stats : NULL,
     };
     s->repl = ops;
     s->repl_state = w;
