@@ -44,7 +44,7 @@
 #include "sim/base/vmalist.h"
 #include "sim/base/xalloc.h"
 
-#define ANON_BIT  (1ULL << 63)   /* an anonymous page's key */
+#define ANON_BIT  PGID_ANON_BIT   /* an anonymous page's key */
 #define WP_BIT    (1ULL << 62)   /* in an address space's map: the PTE is write-protected */
 
 typedef struct pg_mm {
@@ -60,7 +60,7 @@ struct pgid {
     u64map_t pid2mm;     /* pid -> index into mms */
     pg_mm_t *mms;
     uint32_t nmms, capmms;
-    u64map_t owners;     /* anonymous key -> address spaces mapping it */
+    u64map_t owners;     /* shared anonymous key -> address spaces mapping it, minus one */
     char **files;        /* object ids of files, by name (objs with a NULL name: shared anon) */
     uint32_t nobjs, capobjs;
     uint64_t next_anon;
@@ -149,6 +149,9 @@ static uint32_t file_obj(pgid_t *g, const char *name)
     return obj_new(g, name);
 }
 
+/* The owners map holds only shared anonymous pages, as their owner count minus one: a page
+ * absent from it has one owner (every key asked about is mapped somewhere), so a page that
+ * is never shared, nearly all of them, costs no entry and no insertion at its first touch. */
 static void owner_add(pgid_t *g, uint64_t key, uint64_t n)
 {
     uint64_t *c = u64map_find(&g->owners, key);
@@ -161,22 +164,19 @@ static void owner_add(pgid_t *g, uint64_t key, uint64_t n)
 static void owner_drop(pgid_t *g, uint64_t key)
 {
     uint64_t *c = u64map_find(&g->owners, key);
-    assert(c && *c > 0);
-    if (--*c == 0)
-        u64map_del(&g->owners, key);
+    if (c && --*c == 0)
+        u64map_del(&g->owners, key);     /* one owner left; without an entry, none */
 }
 
 static uint64_t owners(const pgid_t *g, uint64_t key)
 {
     const uint64_t *c = u64map_find(&g->owners, key);
-    return c ? *c : 0;
+    return c ? *c + 1 : 1;
 }
 
 static uint64_t anon_new(pgid_t *g)
 {
-    uint64_t k = ANON_BIT | g->next_anon++;
-    u64map_put(&g->owners, k, 1);
-    return k;
+    return ANON_BIT | g->next_anon++;
 }
 
 /* Drops the pages of m in [lo, hi) (all of them when hi <= lo is not given: use ~0). */
