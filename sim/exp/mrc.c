@@ -14,13 +14,22 @@
  * 19(4), 1975) and Almasi, Cascaval & Padua ("Calculating stack distances efficiently",
  * MSP 2002), we mark each page's latest access time in a Fenwick tree over time positions:
  * the distance is the count of marks after the page's last position, plus one. Per reference:
- * one hash lookup, one prefix query and two point updates, O(log P). Positions would grow
- * with the trace, so when they run out we renumber: the live marks (one per distinct page)
- * are packed into 0..P-1 in order and the tree is rebuilt in linear time; the position space
- * is kept at least twice the distinct-page count, so renumbering costs O(1) amortized per
- * reference and memory is O(distinct pages), never O(trace length): 64 to 128 bytes per
- * page in the hash table (32-byte slots holding key, last position and count, load 1/4 to
- * 1/2), 8 to 16 in the tree and its renumbering scratch, 8 in the distance histogram.
+ * one lookup of the page's last position, one prefix query and two point updates, O(log P).
+ * The marks are a bitmap over positions (1 bit each) with the Fenwick tree over its 64-bit
+ * words (4 bytes per word): the distance is the marks above p in p's word (a popcount) plus
+ * all marks minus the tree's prefix through that word. At P12's 3 M pages that is 1 MB of
+ * bitmap and 0.5 MB of tree, cache-resident, where a tree over positions took 32 MB and a
+ * cache miss per level. Positions would grow with the trace, so when they run out we
+ * renumber: the live marks (one per distinct page) are packed into 0..P-1 in order (a page's
+ * new position is its mark's rank, read from the bitmap and per-word counts) and the bitmap
+ * and tree are rebuilt in linear time; the position space is kept at least twice the
+ * distinct-page count, so renumbering costs O(1) amortized per reference and memory is
+ * O(distinct pages), never O(trace length). The last positions: for the exact curve,
+ * pgid's anonymous pages (keys PGID_ANON_BIT | id, ids dense from 1) in a flat array by id,
+ * 4 bytes a page and no hashing; other keys (file pages, sampled curves, the API's callers'
+ * own keys) in a hash table of 24-byte slots (key, last position; load 1/4 to 1/2: 48 to 96
+ * bytes a page). Plus 0.25 to 0.5 byte per page of bitmap and tree, 8 in the distance
+ * histogram. Cache misses per reference: the page's position (one), the histogram bin.
  *
  * SHARDS (Waldspurger, Park, Garthwaite, Ahmad, "Efficient MRC construction with SHARDS",
  * FAST'15). Spatial sampling: a page is tracked only if its key hash (key_hash, the one
@@ -133,8 +142,8 @@ static inline uint64_t key_hash(uint64_t space, vpn_t vpn)
 }
 
 /* (space, vpn) -> a slot holding that page's LRU data: open addressing with linear probing,
- * load <= 1/2, 32-byte slots so a lookup touches one cache line and the page's last
- * position and count come with it (one cache miss per reference, not three). */
+ * load <= 1/2, 24-byte slots so a lookup touches one cache line (rarely two) and the page's
+ * last position comes with it. */
 typedef struct kslot {
     uint64_t vpn, space;
     uint32_t used;        /* 0: empty */
