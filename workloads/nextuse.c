@@ -41,6 +41,7 @@
 #define D_COPY  0x80000000u     /* the reference copied: its source's next use is in nu->src */
 #define D_FAR   0x7fffffffu     /* the distance is in nu->far */
 #define LAST_COPY (1ULL << 63)  /* in the last-use table: that use was a copy's source */
+#define LAST_DCOPY (1ULL << 62) /* ... that use's reference copied (its entry holds D_COPY) */
 
 /* ---- page key -> last use, open addressing ---- */
 typedef struct nu_slot { uint64_t k, v; } nu_slot_t;   /* k = key (never 0) */
@@ -144,22 +145,25 @@ static int arr_resize(nu_arr_t *b, size_t cap, sim_err_t *err)
     return 0;
 }
 
-/* Use t of a page whose last use is *last (as a copy's source when copy): the previous use
- * learns its next. */
-static inline int link_use(nextuse_t *nu, nu_arr_t *arr, uint64_t *last, vtime_t t, int copy)
+/* Use t of a page whose last use is *last (as a copy's source when copy; dcopy: reference
+ * t copied, its entry holds D_COPY): the previous use learns its next. The previous entry is
+ * written whole, never read (its D_COPY bit is known from *last): a plain store, which the
+ * CPU retires without waiting for the line, where |= stalled on a cache miss per reference. */
+static inline int link_use(nextuse_t *nu, nu_arr_t *arr, uint64_t *last, vtime_t t, int copy, int dcopy)
 {
     if (*last != VTIME_NEVER) {
-        vtime_t prev = *last & ~LAST_COPY;
+        vtime_t prev = *last & ~(LAST_COPY | LAST_DCOPY);
+        uint32_t keep = *last & LAST_DCOPY ? D_COPY : 0;
         if (*last & LAST_COPY) {
             u64map_put(&nu->src, prev, t);
         } else if (t - prev < D_FAR) {
-            arr->a[prev] |= (uint32_t)(t - prev);
+            arr->a[prev] = keep | (uint32_t)(t - prev);
         } else {
-            arr->a[prev] |= D_FAR;
+            arr->a[prev] = keep | D_FAR;
             u64map_put(&nu->far, prev, t);
         }
     }
-    *last = t | (copy ? LAST_COPY : 0);
+    *last = t | (copy ? LAST_COPY : 0) | (dcopy ? LAST_DCOPY : 0);
     return 0;
 }
 
@@ -239,7 +243,7 @@ static int nu_pass_ref(nu_pass_t *ps, const wl_rec_t *r, unsigned page_shift, si
          * find the same page again: its area allows the kind, and a write would not copy
          * (the last slot stays valid because the table only moves inside map_get). */
         if (ps->prev && ps->prev_pid == r->pid && ps->prev_vpn == vpn && (ps->prev_ok >> r->kind & 1)) {
-            link_use(nu, &ps->arr, ps->prev, t, 0);
+            link_use(nu, &ps->arr, ps->prev, t, 0, 0);
             continue;
         }
         pgid_ref_t id = pgid_ref(ps->g, r->pid, vpn, (ref_kind_t)r->kind);
@@ -251,14 +255,14 @@ static int nu_pass_ref(nu_pass_t *ps, const wl_rec_t *r, unsigned page_shift, si
             uint64_t *s = nu_last(ps, id.src);
             if (!s)
                 goto nomem;
-            link_use(nu, &ps->arr, s, t, 1);
+            link_use(nu, &ps->arr, s, t, 1, 0);
             ps->arr.a[t] = D_COPY;
             nu->n_copies++;
         }
         uint64_t *s = nu_last(ps, id.key);
         if (!s)
             goto nomem;
-        link_use(nu, &ps->arr, s, t, 0);
+        link_use(nu, &ps->arr, s, t, 0, id.src != id.key);
         ps->prev = s;
         ps->prev_pid = r->pid;
         ps->prev_vpn = vpn;
