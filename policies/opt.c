@@ -13,7 +13,8 @@
  * Run creation must fail where next-use cannot be computed; this file never guesses.
  *
  * State: an indexed max-heap on next use (repl_util.h, stored as a min-heap on the
- * complement), so insert, hit, remove and victim selection are O(log n); a local request
+ * complement), so insert, hit, remove and victim selection are O(log n); a hit that moves
+ * the next use later (all but stale ones) only sifts up; a local request
  * (repl.h) takes the farthest next use among the faulting process's frames, a scan (O(n)).
  *
  * Ties: several pages can share a next use only when none of them is used again
@@ -68,8 +69,15 @@ static void opt_on_hit(void *state, const mem_ref_t *ref, pfn_t pfn)
         else
             o->stale++;
     }
+    uint64_t old = o->h.k1[pfn];
     opt_record(&o->h, ref, pfn);
-    repl_heap_fix(&o->h, pfn);
+    /* The usual hit moves the next use later (k1 smaller): the frame can only rise, so the
+     * sift down's look at its children (cache misses) is skipped. Else (equal k1 with a
+     * later k2, or a stale next use) both ways. */
+    if (o->h.k1[pfn] < old)
+        repl_heap_up(&o->h, o->h.pos[pfn]);
+    else
+        repl_heap_fix(&o->h, pfn);
 }
 
 static void opt_on_insert(void *state, const mem_ref_t *ref,

@@ -129,6 +129,78 @@ static void test_keys(void)
     pgid_free(g);
 }
 
+/* The address space's page table (pgid.c keeps runs of 8 consecutive vpns in neighbouring
+ * slots and deletes by backward shift) and the owners map (only shared pages have an
+ * entry): 20000 anonymous pages touched in runs and at random, so the table grows several
+ * times; munmap of ranges that cut runs (deleting inside clusters); every page keeps its key
+ * but the unmapped ones, which come back as new pages. Then sharing: a fork, the child's
+ * exit, and the parent's write reuses its page in place (owner count back to one); a second
+ * fork and a write by the parent copies while the child lives. */
+static void test_page_table(void)
+{
+    pgid_t *g = pgid_new(12, NULL);
+    const uint8_t RW = WL_PROT_R | WL_PROT_W;
+    enum { N = 20000 };
+    const uint64_t base = 0x10000000;
+    event(g, WL_MMAP, 1, 0, base, (uint64_t)N << 12, RW, WL_MAP_ANON, NULL, 0);
+    static uint64_t key[N];
+    uint64_t x = 88172645463325252ULL;
+    for (int i = 0; i < N; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int v = (i & 1) ? (int)(x % N) : i;             /* a scan and random pages */
+        pgid_ref_t r = ref(g, 1, base + ((uint64_t)v << 12), REF_READ);
+        if (key[v])
+            CHECK_EQ(r.key, key[v]);
+        key[v] = r.key;
+    }
+    for (int v = 0; v < N; v++) {
+        pgid_ref_t r = ref(g, 1, base + ((uint64_t)v << 12), REF_WRITE);
+        if (key[v])
+            CHECK_EQ(r.key, key[v]);
+        key[v] = r.key;
+        CHECK(r.key >> 63 && r.src == r.key);
+    }
+    static const int cut[][2] = { {3, 5}, {8, 9}, {100, 1000}, {4093, 4101}, {19990, 20000} };
+    for (size_t c = 0; c < sizeof cut / sizeof *cut; c++)
+        event(g, WL_MUNMAP, 1, 0, base + ((uint64_t)cut[c][0] << 12),
+              (uint64_t)(cut[c][1] - cut[c][0]) << 12, 0, 0, NULL, 0);
+    event(g, WL_MMAP, 1, 0, base, (uint64_t)N << 12, RW, WL_MAP_ANON, NULL, 0);
+    /* a new mmap over the range drops every page: all new */
+    pgid_ref_t first = ref(g, 1, base, REF_READ);
+    CHECK(first.key != key[0]);
+    event(g, WL_MUNMAP, 1, 0, base, (uint64_t)N << 12, 0, 0, NULL, 0);
+    event(g, WL_MMAP, 1, 0, base, (uint64_t)N << 12, RW, WL_MAP_ANON, NULL, 0);
+    for (int v = 0; v < N; v++)
+        key[v] = ref(g, 1, base + ((uint64_t)v << 12), REF_WRITE).key;
+    for (size_t c = 0; c < sizeof cut / sizeof *cut; c++)
+        event(g, WL_MUNMAP, 1, 0, base + ((uint64_t)cut[c][0] << 12),
+              (uint64_t)(cut[c][1] - cut[c][0]) << 12, 0, 0, NULL, 0);
+    for (int v = 0; v < N; v++) {
+        int gone = 0;
+        for (size_t c = 0; c < sizeof cut / sizeof *cut; c++)
+            gone |= v >= cut[c][0] && v < cut[c][1];
+        pgid_ref_t r = ref(g, 1, base + ((uint64_t)v << 12), REF_READ);
+        if (gone)
+            CHECK_EQ(r.key, 0);                          /* unmapped: segv */
+        else
+            CHECK_EQ(r.key, key[v]);
+    }
+    /* sharing: fork, the child exits, the parent is the last owner again */
+    uint64_t a = base + (5000ULL << 12);
+    event(g, WL_FORK, 1, 2, 0, 0, 0, 0, NULL, 0);
+    CHECK_EQ(ref(g, 2, a, REF_READ).key, key[5000]);
+    event(g, WL_EXIT, 2, 0, 0, 0, 0, 0, NULL, 0);
+    pgid_ref_t p = ref(g, 1, a, REF_WRITE);
+    CHECK(p.key == key[5000] && p.src == key[5000]);
+    /* a second fork: the parent's write copies while the child maps the page */
+    event(g, WL_FORK, 1, 3, 0, 0, 0, 0, NULL, 0);
+    pgid_ref_t q = ref(g, 1, a, REF_WRITE);
+    CHECK(q.src == key[5000] && q.key != key[5000]);
+    pgid_ref_t c3 = ref(g, 3, a, REF_WRITE);             /* now the child's alone: in place */
+    CHECK(c3.key == key[5000] && c3.src == key[5000]);
+    pgid_free(g);
+}
+
 static void test_nextuse(void)
 {
     char path[512];
@@ -255,6 +327,7 @@ int main(void)
         return 1;
     }
     test_keys();
+    test_page_table();
     test_nextuse();
     test_swapped_copy();
     test_page_sizes();

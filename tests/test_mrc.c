@@ -18,6 +18,7 @@
 #include "sim/base/spec.h"
 #include "sim/cli/mrc.h"          /* mrc_main */
 #include "workloads/wl.h"
+#include "workloads/pgid.h"         /* PGID_ANON_BIT: the dense keys */
 
 /* ---- a deterministic generator local to the tests (xorshift64*) ---- */
 typedef struct { uint64_t s; } trng_t;
@@ -221,6 +222,55 @@ static void test_lru_renumbering(void)
         CHECK_EQ(mrc_lru_faults(l, fs[i]), brute_lru(s, n, fs[i]));
     CHECK_EQ(mrc_lru_pages(l), nkeys);
     mrc_lru_free(l);
+    free(s);
+}
+
+/* The exact curve keeps pgid's anonymous keys (PGID_ANON_BIT | id, vpn 0) in a flat array
+ * by id and every other key in its hash table (mrc.c): the same string, keyed either way
+ * or half and half (odd pages dense, even ones hashed, as file and anonymous pages mix),
+ * gives the same faults at every size as the brute-force LRU (to 1000 frames; beyond, the
+ * three agree and all pages fit at 9000), across several renumberings
+ * and growths of the position space (9000 pages, 200000 references) and of the dense array
+ * (ids up to 9000 > its first 4096). A dense key whose id is too large for the array, and a
+ * key with the bit but a nonzero vpn, go to the table. */
+static void test_lru_dense_keys(void)
+{
+    trng_t r = { 777 };
+    size_t n = 200000;
+    uint32_t nkeys = 9000;
+    uint32_t *s = malloc(n * sizeof *s);
+    for (size_t t = 0; t < n; t++)   /* a scan, random hot pages, random cold ones */
+        s[t] = (t % 4 == 0) ? (uint32_t)(t / 4 % nkeys)
+             : (t % 4 == 1) ? (uint32_t)trng_below(&r, nkeys)
+                            : (uint32_t)trng_below(&r, 64);
+    mrc_lru_t *dense = mrc_lru_new(1.0), *hashed = mrc_lru_new(1.0), *mixed = mrc_lru_new(1.0);
+    for (size_t t = 0; t < n; t++) {
+        mrc_lru_ref(dense, PGID_ANON_BIT | (s[t] + 1), 0);
+        mrc_lru_ref(hashed, s[t] + 1, 0);
+        if (s[t] & 1)
+            mrc_lru_ref(mixed, PGID_ANON_BIT | (s[t] + 1), 0);
+        else if (s[t] % 4 == 0)
+            mrc_lru_ref(mixed, PGID_ANON_BIT | (1ULL << 40) | s[t], 0);   /* too large: hashed */
+        else
+            mrc_lru_ref(mixed, PGID_ANON_BIT, s[t]);                      /* vpn != 0: hashed */
+    }
+    static const size_t fs[] = { 1, 2, 63, 64, 65, 100, 1000, 4095, 4096, 8999, 9000, 9001 };
+    for (size_t i = 0; i < sizeof fs / sizeof *fs; i++) {
+        /* brute force where it is quick; above, the table path (checked against it by the
+         * tests above) and 9000 cold misses at 9000 frames */
+        uint64_t b = fs[i] <= 1000 ? brute_lru(s, n, fs[i]) : mrc_lru_faults(hashed, fs[i]);
+        if (fs[i] >= nkeys)
+            CHECK_EQ(b, nkeys);
+        CHECK_EQ(mrc_lru_faults(dense, fs[i]), b);
+        CHECK_EQ(mrc_lru_faults(hashed, fs[i]), b);
+        CHECK_EQ(mrc_lru_faults(mixed, fs[i]), b);
+    }
+    CHECK_EQ(mrc_lru_pages(dense), nkeys);
+    CHECK_EQ(mrc_lru_pages(hashed), nkeys);
+    CHECK_EQ(mrc_lru_pages(mixed), nkeys);
+    mrc_lru_free(dense);
+    mrc_lru_free(hashed);
+    mrc_lru_free(mixed);
     free(s);
 }
 
@@ -765,6 +815,7 @@ int main(void)
     test_textbook();
     test_random_vs_brute();
     test_lru_renumbering();
+    test_lru_dense_keys();
     test_shards();
     test_shards_fixed_size();
     test_shards_bound_property();

@@ -19,9 +19,10 @@
  * /tmp) mapped shared, so it is page cache the kernel can write back under pressure rather
  * than heap, and vanishes with the process; the file's blocks are reserved (posix_fallocate)
  * as it grows, so a full file system is a clear error before the run, never a SIGBUS in it.
- * Plus a hash table of 24-byte slots at most half full (48 to 96 bytes per distinct page;
- * linear probing, one or two cache lines a lookup), which runs of references to the same page
- * skip altogether, and pgid's state. Measured: see README (Performance).
+ * Plus the last use of each page: 8 bytes per anonymous page in a flat array indexed by
+ * pgid's id, or for other pages (files) a hash table of 16-byte slots at most half full (32
+ * to 64 bytes per page; linear probing, one or two cache lines a lookup); runs of references
+ * to the same page skip the lookup altogether; and pgid's state. Measured: see README (Performance).
  */
 #include "sim/base/xalloc.h"
 
@@ -40,6 +41,7 @@
 #define D_COPY  0x80000000u     /* the reference copied: its source's next use is in nu->src */
 #define D_FAR   0x7fffffffu     /* the distance is in nu->far */
 #define LAST_COPY (1ULL << 63)  /* in the last-use table: that use was a copy's source */
+#define LAST_DCOPY (1ULL << 62) /* ... that use's reference copied (its entry holds D_COPY) */
 
 /* ---- page key -> last use, open addressing ---- */
 typedef struct nu_slot { uint64_t k, v; } nu_slot_t;   /* k = key (never 0) */
@@ -143,21 +145,25 @@ static int arr_resize(nu_arr_t *b, size_t cap, sim_err_t *err)
     return 0;
 }
 
-/* Use t of page k (as a copy's source when copy): the previous use learns its next. */
-static inline int link_use(nextuse_t *nu, nu_arr_t *arr, nu_slot_t *s, vtime_t t, int copy)
+/* Use t of a page whose last use is *last (as a copy's source when copy; dcopy: reference
+ * t copied, its entry holds D_COPY): the previous use learns its next. The previous entry is
+ * written whole, never read (its D_COPY bit is known from *last): a plain store, which the
+ * CPU retires without waiting for the line, where |= stalled on a cache miss per reference. */
+static inline int link_use(nextuse_t *nu, nu_arr_t *arr, uint64_t *last, vtime_t t, int copy, int dcopy)
 {
-    if (s->v != VTIME_NEVER) {
-        vtime_t prev = s->v & ~LAST_COPY;
-        if (s->v & LAST_COPY) {
+    if (*last != VTIME_NEVER) {
+        vtime_t prev = *last & ~(LAST_COPY | LAST_DCOPY);
+        uint32_t keep = *last & LAST_DCOPY ? D_COPY : 0;
+        if (*last & LAST_COPY) {
             u64map_put(&nu->src, prev, t);
         } else if (t - prev < D_FAR) {
-            arr->a[prev] |= (uint32_t)(t - prev);
+            arr->a[prev] = keep | (uint32_t)(t - prev);
         } else {
-            arr->a[prev] |= D_FAR;
+            arr->a[prev] = keep | D_FAR;
             u64map_put(&nu->far, prev, t);
         }
     }
-    s->v = t | (copy ? LAST_COPY : 0);
+    *last = t | (copy ? LAST_COPY : 0) | (dcopy ? LAST_DCOPY : 0);
     return 0;
 }
 
@@ -182,14 +188,43 @@ static int nu_arr_open(nu_arr_t *arr, sim_err_t *err)
 typedef struct nu_pass {
     nextuse_t *nu;
     nu_map_t pages;                   /* content key -> the slot of its last use */
+    uint64_t *dense;                  /* pgid's anonymous keys' last uses, by id (nu_last) */
+    size_t ndense;
     nu_arr_t arr;
     pgid_t *g;
     vtime_t t;                        /* page references so far */
-    nu_slot_t *prev;                  /* the page of the last reference, and what the next */
+    uint64_t *prev;                   /* the last use of the last reference's page, and what the next */
     uint64_t prev_pid;                /* reference to it may do and stay on it */
     vpn_t prev_vpn;
     unsigned prev_ok;                 /* bit k: a reference of kind k keeps the key */
 } nu_pass_t;
+
+/* The last use of page k, VTIME_NEVER at first; NULL when out of memory. Valid until the
+ * next call. pgid's anonymous keys (PGID_ANON_BIT | id, ids from 1 in order: nearly every
+ * page of a block trace or a program's heap) sit in a flat array indexed by id, 8 bytes a
+ * page and no hashing; other keys (file pages) in the hash table. */
+#define DENSE_MAX (1ULL << 32)
+static inline uint64_t *nu_last(nu_pass_t *ps, uint64_t k)
+{
+    uint64_t id = k & ~PGID_ANON_BIT;
+    if (!(k & PGID_ANON_BIT) || id >= DENSE_MAX) {
+        nu_slot_t *s = map_get(&ps->pages, k);
+        return s ? &s->v : NULL;
+    }
+    if (id >= ps->ndense) {
+        size_t n = ps->ndense ? ps->ndense : 1 << 16;
+        while (n <= id)
+            n *= 2;
+        uint64_t *d = realloc(ps->dense, n * sizeof *d);
+        if (!d)
+            return NULL;
+        for (size_t i = ps->ndense; i < n; i++)
+            d[i] = VTIME_NEVER;
+        ps->dense = d;
+        ps->ndense = n;
+    }
+    return &ps->dense[id];
+}
 
 /* One reference record (each of its pages). 0, or -1 with err (out of memory). */
 static int nu_pass_ref(nu_pass_t *ps, const wl_rec_t *r, unsigned page_shift, sim_err_t *err)
@@ -208,7 +243,7 @@ static int nu_pass_ref(nu_pass_t *ps, const wl_rec_t *r, unsigned page_shift, si
          * find the same page again: its area allows the kind, and a write would not copy
          * (the last slot stays valid because the table only moves inside map_get). */
         if (ps->prev && ps->prev_pid == r->pid && ps->prev_vpn == vpn && (ps->prev_ok >> r->kind & 1)) {
-            link_use(nu, &ps->arr, ps->prev, t, 0);
+            link_use(nu, &ps->arr, ps->prev, t, 0, 0);
             continue;
         }
         pgid_ref_t id = pgid_ref(ps->g, r->pid, vpn, (ref_kind_t)r->kind);
@@ -217,17 +252,17 @@ static int nu_pass_ref(nu_pass_t *ps, const wl_rec_t *r, unsigned page_shift, si
             continue;
         }
         if (id.src != id.key) {
-            nu_slot_t *s = map_get(&ps->pages, id.src);
+            uint64_t *s = nu_last(ps, id.src);
             if (!s)
                 goto nomem;
-            link_use(nu, &ps->arr, s, t, 1);
+            link_use(nu, &ps->arr, s, t, 1, 0);
             ps->arr.a[t] = D_COPY;
             nu->n_copies++;
         }
-        nu_slot_t *s = map_get(&ps->pages, id.key);
+        uint64_t *s = nu_last(ps, id.key);
         if (!s)
             goto nomem;
-        link_use(nu, &ps->arr, s, t, 0);
+        link_use(nu, &ps->arr, s, t, 0, id.src != id.key);
         ps->prev = s;
         ps->prev_pid = r->pid;
         ps->prev_vpn = vpn;
@@ -283,6 +318,8 @@ nextuse_t *nu_build(wl_t *wl, unsigned page_shift, const pgid_cow_t *cow, sim_er
     if (nu_arr_open(&ps.arr, err) < 0 || nu_pass_run(&ps, wl, page_shift, err) < 0)
         goto fail;
     free(ps.pages.s);
+    free(ps.dense);
+    ps.dense = NULL;
     pgid_free(ps.g);
     ps.g = NULL;
     ps.pages.s = NULL;
@@ -299,6 +336,7 @@ nextuse_t *nu_build(wl_t *wl, unsigned page_shift, const pgid_cow_t *cow, sim_er
     return nu;
 fail:
     free(ps.pages.s);
+    free(ps.dense);
     pgid_free(ps.g);
     if (ps.arr.a)
         munmap(ps.arr.a, ps.arr.cap * sizeof *ps.arr.a);

@@ -25,6 +25,8 @@ typedef struct pgid_ref {
     uint8_t stable;     /* a write to the page now would not copy it (the key stays) */
 } pgid_ref_t;
 
+#define PGID_ANON_BIT (1ULL << 63)   /* an anonymous page's key: this | id, ids from 1 in order */
+
 typedef struct pgid pgid_t;
 pgid_t *pgid_new(unsigned page_shift, const pgid_cow_t *cow);   /* NULL when out of memory */
 void pgid_event(pgid_t *g, const wl_rec_t *r);                   /* any record but WL_REF */

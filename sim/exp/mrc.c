@@ -14,13 +14,22 @@
  * 19(4), 1975) and Almasi, Cascaval & Padua ("Calculating stack distances efficiently",
  * MSP 2002), we mark each page's latest access time in a Fenwick tree over time positions:
  * the distance is the count of marks after the page's last position, plus one. Per reference:
- * one hash lookup, one prefix query and two point updates, O(log P). Positions would grow
- * with the trace, so when they run out we renumber: the live marks (one per distinct page)
- * are packed into 0..P-1 in order and the tree is rebuilt in linear time; the position space
- * is kept at least twice the distinct-page count, so renumbering costs O(1) amortized per
- * reference and memory is O(distinct pages), never O(trace length): 64 to 128 bytes per
- * page in the hash table (32-byte slots holding key, last position and count, load 1/4 to
- * 1/2), 8 to 16 in the tree and its renumbering scratch, 8 in the distance histogram.
+ * one lookup of the page's last position, one prefix query and two point updates, O(log P).
+ * The marks are a bitmap over positions (1 bit each) with the Fenwick tree over its 64-bit
+ * words (4 bytes per word): the distance is the marks above p in p's word (a popcount) plus
+ * all marks minus the tree's prefix through that word. At P12's 3 M pages that is 1 MB of
+ * bitmap and 0.5 MB of tree, cache-resident, where a tree over positions took 32 MB and a
+ * cache miss per level. Positions would grow with the trace, so when they run out we
+ * renumber: the live marks (one per distinct page) are packed into 0..P-1 in order (a page's
+ * new position is its mark's rank, read from the bitmap and per-word counts) and the bitmap
+ * and tree are rebuilt in linear time; the position space is kept at least twice the
+ * distinct-page count, so renumbering costs O(1) amortized per reference and memory is
+ * O(distinct pages), never O(trace length). The last positions: for the exact curve,
+ * pgid's anonymous pages (keys PGID_ANON_BIT | id, ids dense from 1) in a flat array by id,
+ * 4 bytes a page and no hashing; other keys (file pages, sampled curves, the API's callers'
+ * own keys) in a hash table of 24-byte slots (key, last position; load 1/4 to 1/2: 48 to 96
+ * bytes a page). Plus 0.25 to 0.5 byte per page of bitmap and tree, 8 in the distance
+ * histogram. Cache misses per reference: the page's position (one), the histogram bin.
  *
  * SHARDS (Waldspurger, Park, Garthwaite, Ahmad, "Efficient MRC construction with SHARDS",
  * FAST'15). Spatial sampling: a page is tracked only if its key hash (key_hash, the one
@@ -133,13 +142,12 @@ static inline uint64_t key_hash(uint64_t space, vpn_t vpn)
 }
 
 /* (space, vpn) -> a slot holding that page's LRU data: open addressing with linear probing,
- * load <= 1/2, 32-byte slots so a lookup touches one cache line and the page's last
- * position and count come with it (one cache miss per reference, not three). */
+ * load <= 1/2, 24-byte slots so a lookup touches one cache line (rarely two) and the page's
+ * last position comes with it. */
 typedef struct kslot {
     uint64_t vpn, space;
     uint32_t used;        /* 0: empty */
     uint32_t last;        /* LRU: position of the page's latest access */
-    uint64_t cnt;         /* LRU: references to the page (for the sampling error) */
 } kslot_t;
 typedef struct keytab { kslot_t *s; uint64_t mask; uint32_t n; } keytab_t;
 
@@ -290,10 +298,13 @@ static hent_t mrc_heap_pop(hent_t *h, size_t *n)
 }
 
 struct mrc_lru {
-    keytab_t keys;        /* live pages == keys.n: one mark each in the tree */
-    uint32_t *fen;        /* Fenwick tree over positions, 1-based, cap entries */
-    uint32_t *scratch;    /* cap entries, used only while renumbering */
-    uint32_t cap;         /* positions */
+    keytab_t keys;        /* pages by key, but for the dense ones */
+    uint32_t *dlast;      /* exact curve: the dense keys' positions by id (POS_NONE: not seen) */
+    uint64_t dcap, dn;    /* dlast's entries, the dense pages seen */
+    uint64_t live;        /* keys.n + dn: one mark each in the bitmap */
+    uint64_t *bits;       /* the marks: bit p of word p / 64 set when a page's latest access is p */
+    uint32_t *fen;        /* Fenwick tree over the bitmap's words (their mark counts), 1-based */
+    uint32_t cap;         /* positions, a power of two >= 1024 */
     uint32_t now;         /* next free position */
     unsigned groups;      /* 1 when exact, else MRC_GROUPS */
     int logbins;          /* sampled: bins over the scaled distance (bin_of) */
@@ -310,6 +321,7 @@ struct mrc_lru {
     hent_t *heap;         /* fixed-size: the sampled pages by hash, largest on top */
     size_t heap_n, heap_cap;
     uint64_t n_lowered, n_evicted;   /* threshold reductions, pages dropped by them */
+    int dense_ok;         /* exact: dense keys in dlast (lru_dense) */
 };
 
 mrc_lru_t *mrc_lru_new_sized(double rate, uint64_t max_pages)
@@ -323,10 +335,11 @@ mrc_lru_t *mrc_lru_new_sized(double rate, uint64_t max_pages)
     m->max_pages = max_pages;
     m->groups = (m->thresh == SAMPLE_ONE && !max_pages) ? 1 : MRC_GROUPS;
     m->logbins = m->groups > 1;
+    m->dense_ok = m->groups == 1;
     m->w_ref = (double)SAMPLE_ONE / (double)m->thresh;
     m->cap = POS_MIN;
-    m->fen = xcalloc(m->cap + 1, sizeof *m->fen, "the LRU curve");
-    m->scratch = mrc_xrealloc(NULL, m->cap * sizeof *m->scratch);
+    m->bits = xcalloc(m->cap / 64, sizeof *m->bits, "the LRU curve");
+    m->fen = xcalloc(m->cap / 64 + 1, sizeof *m->fen, "the LRU curve");
     m->nbins = POS_MIN;
     m->hist = xcalloc(m->nbins * m->groups, sizeof *m->hist, "the LRU curve");
     m->cum_stale = 1;
@@ -340,59 +353,126 @@ void mrc_lru_free(mrc_lru_t *m)
     if (!m)
         return;
     keytab_free(&m->keys);
+    free(m->dlast);
+    free(m->bits);
     free(m->fen);
-    free(m->scratch);
     free(m->hist);
     free(m->cum);
     free(m->heap);
     free(m);
 }
 
-static inline void fen_add(uint32_t *fen, uint32_t cap, uint32_t pos, int32_t delta)
+static inline void fen_add(uint32_t *fen, uint32_t n, uint32_t i, int32_t delta)
 {
-    for (uint32_t j = pos + 1; j <= cap; j += j & -j)
+    for (uint32_t j = i + 1; j <= n; j += j & -j)
         fen[j] += (uint32_t)delta;
 }
 
-/* Marks at positions 0..pos. */
-static inline uint32_t fen_prefix(const uint32_t *fen, uint32_t pos)
+/* The sum of entries 0..i. */
+static inline uint32_t fen_prefix(const uint32_t *fen, uint32_t i)
 {
     uint32_t s = 0;
-    for (uint32_t j = pos + 1; j; j -= j & -j)
+    for (uint32_t j = i + 1; j; j -= j & -j)
         s += fen[j];
     return s;
 }
 
+/* Bits set in a word (portable: the build does not assume the POPCNT instruction). */
+static inline uint32_t popc(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    return (uint32_t)((x * 0x0101010101010101ULL) >> 56);
+}
+
+static inline void mark_set(mrc_lru_t *m, uint32_t p)
+{
+    m->bits[p >> 6] |= 1ULL << (p & 63);
+    fen_add(m->fen, m->cap / 64, p >> 6, 1);
+}
+
+static inline void mark_clear(mrc_lru_t *m, uint32_t p)
+{
+    m->bits[p >> 6] &= ~(1ULL << (p & 63));
+    fen_add(m->fen, m->cap / 64, p >> 6, -1);
+}
+
+/* The marks after position p (p itself marked): the pages touched since. The word's own
+ * bits above p, then the words after it: all marks but those of words 0..p/64. */
+static inline uint64_t marks_after(const mrc_lru_t *m, uint32_t p)
+{
+    uint32_t w = p >> 6;
+    return popc(m->bits[w] & (~1ULL << (p & 63))) + m->live - fen_prefix(m->fen, w);
+}
+
+/* The dense keys: the exact curve keeps the position of pgid's anonymous pages (key
+ * PGID_ANON_BIT | id, ids given from 1 in order, vpn 0) in a flat array indexed by id, 4
+ * bytes per id and no hashing; every other key goes through the table. */
+#define DENSE_MAX (1ULL << 28)
+static inline int lru_dense(const mrc_lru_t *m, uint64_t space, vpn_t vpn)
+{
+    return m->dense_ok && vpn == 0 && (space & PGID_ANON_BIT) && (space & ~PGID_ANON_BIT) < DENSE_MAX;
+}
+
+static void dense_grow(mrc_lru_t *m, uint64_t id)
+{
+    uint64_t n = m->dcap ? m->dcap : 4096;
+    while (n <= id)
+        n *= 2;
+    m->dlast = mrc_xrealloc(m->dlast, n * sizeof *m->dlast);
+    for (uint64_t i = m->dcap; i < n; i++)
+        m->dlast[i] = POS_NONE;
+    m->dcap = n;
+}
+
+/* The new position of live position p when the marks are packed in order: the marks
+ * before it (pre[w]: the marks in words before w). */
+static inline uint32_t packed_pos(const mrc_lru_t *m, const uint32_t *pre, uint32_t p)
+{
+    uint32_t w = p >> 6;
+    return pre[w] + popc(m->bits[w] & ((1ULL << (p & 63)) - 1));
+}
+
 /* Packs the live positions into 0..live-1 (order kept), growing the position space when
- * more than half of it would be live, and rebuilds the tree: O(cap + table) per call, at
- * least cap/2 references apart. The slots are found through scratch (position -> slot),
- * filled here only, so the hot path keeps no reverse map. */
+ * more than half of it would be live, and rebuilds the bitmap and the tree: O(cap / 64 +
+ * table + dense ids) per call, at least cap/2 references apart. A page's new position is
+ * the rank of its mark, read from the bitmap itself, so no reverse map is kept. */
 static void lru_renumber(mrc_lru_t *m)
 {
     keytab_t *k = &m->keys;
-    for (uint32_t p = 0; p < m->now; p++)
-        m->scratch[p] = POS_NONE;
-    assert(k->mask < POS_NONE);
+    uint32_t nw = m->cap / 64;
+    uint32_t *pre = mrc_xrealloc(NULL, (size_t)nw * sizeof *pre);
+    uint32_t q = 0;
+    for (uint32_t w = 0; w < nw; w++) {
+        pre[w] = q;
+        q += popc(m->bits[w]);
+    }
+    assert(q == m->live);
     for (uint64_t j = 0; j <= k->mask; j++)
         if (k->s[j].used)
-            m->scratch[k->s[j].last] = (uint32_t)j;
-    uint32_t q = 0;
-    for (uint32_t p = 0; p < m->now; p++)
-        if (m->scratch[p] != POS_NONE)
-            k->s[m->scratch[p]].last = q++;
-    assert(q == k->n);
+            k->s[j].last = packed_pos(m, pre, k->s[j].last);
+    for (uint64_t i = 0; i < m->dcap; i++)
+        if (m->dlast[i] != POS_NONE)
+            m->dlast[i] = packed_pos(m, pre, m->dlast[i]);
+    free(pre);
     if ((uint64_t)q * 2 > m->cap) {
         assert(m->cap <= UINT32_MAX / 4);
         m->cap *= 2;
-        m->fen = mrc_xrealloc(m->fen, ((size_t)m->cap + 1) * sizeof *m->fen);
-        m->scratch = mrc_xrealloc(m->scratch, (size_t)m->cap * sizeof *m->scratch);
+        m->bits = mrc_xrealloc(m->bits, (size_t)(m->cap / 64) * sizeof *m->bits);
+        m->fen = mrc_xrealloc(m->fen, ((size_t)(m->cap / 64) + 1) * sizeof *m->fen);
     }
-    memset(m->fen, 0, ((size_t)m->cap + 1) * sizeof *m->fen);
-    for (uint32_t i = 1; i <= m->cap; i++) {
-        if (i <= q)
-            m->fen[i] += 1;
+    nw = m->cap / 64;
+    memset(m->bits, 0, (size_t)nw * sizeof *m->bits);
+    for (uint32_t w = 0; w < q / 64; w++)
+        m->bits[w] = ~0ULL;
+    if (q % 64)
+        m->bits[q / 64] = (1ULL << (q % 64)) - 1;
+    memset(m->fen, 0, ((size_t)nw + 1) * sizeof *m->fen);
+    for (uint32_t i = 1; i <= nw; i++) {           /* linear build: entry i covers its range */
+        m->fen[i] += popc(m->bits[i - 1]);
         uint32_t j = i + (i & -i);
-        if (j <= m->cap)
+        if (j <= nw)
             m->fen[j] += m->fen[i];
     }
     m->now = q;
@@ -421,7 +501,8 @@ static void lru_lower_threshold(mrc_lru_t *m)
         hent_t e = mrc_heap_pop(m->heap, &m->heap_n);
         kslot_t *s = keytab_find(&m->keys, e.h, e.space, e.vpn);
         assert(s);
-        fen_add(m->fen, m->cap, s->last, -1);
+        mark_clear(m, s->last);
+        m->live--;
         keytab_del(&m->keys, s);
         m->n_evicted++;
     }
@@ -438,25 +519,36 @@ void mrc_lru_ref(mrc_lru_t *m, uint64_t space, vpn_t vpn)
     if (m->now == m->cap)
         lru_renumber(m);
     int fresh;
-    kslot_t *s = keytab_get(&m->keys, h, space, vpn, &fresh);
+    uint32_t *last;
+    if (lru_dense(m, space, vpn)) {
+        uint64_t id = space & ~PGID_ANON_BIT;
+        if (id >= m->dcap)
+            dense_grow(m, id);
+        last = &m->dlast[id];
+        fresh = *last == POS_NONE;
+        m->dn += (uint64_t)fresh;
+    } else {
+        last = &keytab_get(&m->keys, h, space, vpn, &fresh)->last;
+    }
+    m->live += (uint64_t)fresh;
     uint32_t t = m->now++;
     unsigned g = m->groups > 1 ? (unsigned)(h >> 24) & (MRC_GROUPS - 1) : 0;
     double w = m->w_ref;
     m->w[g] += w;                   /* a cold miss adds weight and no reuse */
     if (!fresh) {
-        uint32_t p = s->last;
+        uint32_t p = *last;
         /* the distance: live marks after p (the distinct pages touched since), 0 for an
          * immediate re-reference; hits in F frames when the scaled distance is below F */
-        uint64_t d = m->keys.n - fen_prefix(m->fen, p), b = d;
+        uint64_t d = marks_after(m, p), b = d;
         if (m->logbins)
             b = bin_of((d << SAMPLE_BITS) / m->thresh);   /* floor(d / R) */
         if (b >= m->nbins)
             hist_grow(m, b);
         m->hist[b * m->groups + g] += w;
-        fen_add(m->fen, m->cap, p, -1);
+        mark_clear(m, p);
     }
-    s->last = t;
-    fen_add(m->fen, m->cap, t, 1);
+    *last = t;
+    mark_set(m, t);
     if (fresh && m->max_pages) {
         mrc_heap_push(&m->heap, &m->heap_n, &m->heap_cap, (hent_t){ h, space, vpn });
         if (m->keys.n > m->max_pages)
@@ -471,7 +563,7 @@ double mrc_lru_rate(const mrc_lru_t *m) { return (double)m->thresh / (double)SAM
 double mrc_lru_first_rate(const mrc_lru_t *m) { return (double)m->thresh0 / (double)SAMPLE_ONE; }
 uint64_t mrc_lru_refs(const mrc_lru_t *m) { return m->refs; }
 uint64_t mrc_lru_samples(const mrc_lru_t *m) { return m->samples; }
-uint64_t mrc_lru_pages(const mrc_lru_t *m) { return m->keys.n; }
+uint64_t mrc_lru_pages(const mrc_lru_t *m) { return m->live; }
 uint64_t mrc_lru_lowered(const mrc_lru_t *m) { return m->n_lowered; }
 uint64_t mrc_lru_evicted(const mrc_lru_t *m) { return m->n_evicted; }
 
@@ -563,7 +655,7 @@ uint64_t mrc_lru_min_resolved(const mrc_lru_t *m)
 {
     if (lru_full_rate(m))
         return 1;
-    if (m->keys.n < MIN_PAGES)
+    if (m->live < MIN_PAGES)
         return 0;
     return (uint64_t)ceil((double)SAMPLE_ONE / (double)m->thresh);
 }
