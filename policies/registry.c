@@ -25,6 +25,8 @@ extern const repl_ops_t repl_lruk;
 extern const repl_ops_t repl_mq;
 extern const repl_ops_t repl_s3fifo;
 extern const repl_ops_t repl_sieve;
+extern const repl_ops_t repl_arc;
+extern const repl_ops_t repl_car;
 
 const repl_ops_t *const repl_registry[] = {
     &repl_fifo,
@@ -42,6 +44,8 @@ const repl_ops_t *const repl_registry[] = {
     &repl_mq,
     &repl_s3fifo,
     &repl_sieve,
+    &repl_arc,
+    &repl_car,
     NULL,
 };
 
