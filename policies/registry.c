@@ -17,6 +17,8 @@ extern const repl_ops_t repl_clock;
 extern const repl_ops_t repl_random;
 extern const repl_ops_t repl_lfu;
 extern const repl_ops_t repl_mru;
+extern const repl_ops_t repl_2q;
+extern const repl_ops_t repl_lirs;
 
 const repl_ops_t *const repl_registry[] = {
     &repl_fifo,
@@ -26,6 +28,8 @@ const repl_ops_t *const repl_registry[] = {
     &repl_random,
     &repl_lfu,
     &repl_mru,
+    &repl_2q,
+    &repl_lirs,
     NULL,
 };
 

@@ -1,0 +1,2 @@
+#include "drv.h"
+int main(void) { return 0; }
