@@ -19,6 +19,7 @@ extern const repl_ops_t repl_lfu;
 extern const repl_ops_t repl_mru;
 extern const repl_ops_t repl_2q;
 extern const repl_ops_t repl_lirs;
+extern const repl_ops_t repl_clockpro;
 
 const repl_ops_t *const repl_registry[] = {
     &repl_fifo,
@@ -30,6 +31,7 @@ const repl_ops_t *const repl_registry[] = {
     &repl_mru,
     &repl_2q,
     &repl_lirs,
+    &repl_clockpro,
     NULL,
 };
 
