@@ -27,6 +27,9 @@ extern const repl_ops_t repl_s3fifo;
 extern const repl_ops_t repl_sieve;
 extern const repl_ops_t repl_arc;
 extern const repl_ops_t repl_car;
+extern const repl_ops_t repl_2q;
+extern const repl_ops_t repl_lirs;
+extern const repl_ops_t repl_clockpro;
 
 const repl_ops_t *const repl_registry[] = {
     &repl_fifo,
@@ -46,6 +49,9 @@ const repl_ops_t *const repl_registry[] = {
     &repl_sieve,
     &repl_arc,
     &repl_car,
+    &repl_2q,
+    &repl_lirs,
+    &repl_clockpro,
     NULL,
 };
 
