@@ -208,7 +208,7 @@ static int check_frames(const sim_t *s, const uint32_t *maps, uint32_t *swaps, u
             ntracked++;
         }
         if (fr->flags & FR_SWAPCACHE) {
-            const uint64_t *p = u64map_find(&s->swapcache, fr->swap_slot);
+            const uint64_t pf = s->swap_pfn[fr->swap_slot], *p = pf == PFN_NONE ? NULL : &pf;
             if (!p || *p != f)
                 rc = check_fail(msg, n, "frame %u: swap slot %u not in the swap cache", f, fr->swap_slot);
             else
@@ -243,9 +243,14 @@ int check_all(const sim_t *s, char *msg, size_t n)
             for (size_t i = 0; i <= s->objs[o].swap.mask; i++)
                 if (s->objs[o].swap.s[i].key != U64MAP_EMPTY)
                     swaps[s->objs[o].swap.s[i].val]++;
-    for (uint32_t sl = 1; sl < s->nswap && !rc; sl++)
+    for (uint32_t sl = 1; sl < s->nswap && !rc; sl++) {
+        pfn_t pf = s->swap_pfn[sl];
         if (swaps[sl] != s->swap_refs[sl])
             rc = check_fail(msg, n, "swap slot %u: count %u, holders %u", sl, s->swap_refs[sl], swaps[sl]);
+        else if (pf != PFN_NONE && (pf >= s->nframes || !(s->frames[pf].flags & FR_SWAPCACHE) ||
+                                    s->frames[pf].swap_slot != sl))
+            rc = check_fail(msg, n, "swap slot %u: the swap cache names frame %u, which does not hold it", sl, pf);
+    }
     if (!rc && used != s->resident)
         rc = check_fail(msg, n, "%llu frames in use but resident says %llu", (unsigned long long)used,
                   (unsigned long long)s->resident);

@@ -368,7 +368,7 @@ static int fault_cluster_next(const sim_t *s, const fault_cluster_t *cl, uint32_
 {
     if (!cl->v) {
         uint32_t sl = cl->slot + i;
-        if (!(sl < s->nswap && s->swap_refs[sl] && !u64map_find(&s->swapcache, sl)))
+        if (!(sl < s->nswap && s->swap_refs[sl] && s->swap_pfn[sl] == PFN_NONE))
             return 0;
         *pg = (page_id_t){.key = s->swap_key[sl], .kind = PAGE_ANON};
         return 1;
@@ -391,7 +391,7 @@ static void fault_cluster_claim(sim_t *s, const fault_cluster_t *cl, uint32_t i,
         xf->flags |= FR_ANON | FR_SWAPCACHE;
         xf->swap_slot = sl;
         swap_ref(s, sl);
-        u64map_put(&s->swapcache, sl, x);
+        s->swap_pfn[sl] = x;
     } else {
         xf->flags |= FR_PAGECACHE;
         SIM_ASSERT(s, xf->key == page_key_file(cl->v->obj, cl->index + i));
@@ -442,12 +442,11 @@ static int fault_swap(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
                       const mem_ref_t *r, sim_time_t start)
 {
     uint32_t slot = pte->val;
-    uint64_t *hit = u64map_find(&s->swapcache, slot);
     pfn_t pfn;
     sim_time_t ready;
     int fk;
-    if (hit) {
-        pfn = fault_cached(s, c, *hit, &ready);
+    if (s->swap_pfn[slot] != PFN_NONE) {
+        pfn = fault_cached(s, c, s->swap_pfn[slot], &ready);
         fk = FK_SWAP_CACHE;
     } else {
         fk = FK_SWAP_IN;
@@ -458,7 +457,7 @@ static int fault_swap(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
         f->flags |= FR_ANON | FR_SWAPCACHE;
         f->swap_slot = slot;
         swap_ref(s, slot);                         /* the swap cache's reference */
-        u64map_put(&s->swapcache, slot, pfn);
+        s->swap_pfn[slot] = pfn;
         /* The next slots in use come in with it, in one request (fault_read_cluster). */
         fault_cluster_t cl = {.dev = s->swap_dev, .block = slot, .max = s->swap_cluster, .slot = slot};
         uint32_t k;

@@ -224,7 +224,7 @@ void frame_uncache(sim_t *s, pfn_t pfn)
 {
     frame_t *f = &s->frames[pfn];
     if (f->flags & FR_SWAPCACHE) {
-        u64map_del(&s->swapcache, f->swap_slot);
+        s->swap_pfn[f->swap_slot] = PFN_NONE;
         swap_unref(s, f->swap_slot);
         f->swap_slot = 0;
         f->flags &= ~FR_SWAPCACHE;

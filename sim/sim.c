@@ -94,7 +94,6 @@ static int sim_build_machine(sim_t *s, sim_err_t *err)
         xtrap_throw(SIM_ESYS, "out of memory (the random number generator)");
     gsl_rng_set(s->rng, s->seed);
     evq_init(&s->evq);
-    u64map_init(&s->swapcache);
     u64map_init(&s->pagecache);
     u64map_init(&s->pid2proc);
     s->nobjs = 1;                              /* object 0 means "anonymous" */
@@ -162,11 +161,6 @@ void sim_free(sim_t *s)
         frame_destroy(s);
         swap_destroy(s);
         shadow_destroy(&s->shadows);
-    }
-    if (s->swapcache.s) {
-        u64map_free(&s->swapcache);
-        u64map_free(&s->pagecache);
-        u64map_free(&s->pid2proc);
     }
     evq_free(&s->evq);
     stats_free(s);

@@ -89,7 +89,7 @@ struct sim {
     uint32_t *swap_refs; uint32_t nswap, capswap;
     page_key_t *swap_key;             /* by slot: the key of the page it holds (swap.c) */
     uint32_t *swap_free; uint32_t nswap_free, capswap_free;
-    u64map_t swapcache;               /* slot -> pfn */
+    pfn_t *swap_pfn;                  /* the swap cache: by slot, its page's frame or PFN_NONE */
     u64map_t pagecache;               /* (obj << 40 | index) -> pfn */
 
     obj_t *objs; uint32_t nobjs, capobjs;     /* objs[0] unused */

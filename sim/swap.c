@@ -9,7 +9,9 @@
  * Each slot also records the key of the page it holds (swap_key: policies/repl.h), which is
  * how an anonymous page keeps its identity while swapped out, whoever's PTEs hold the slot
  * (fork shares it). When an anonymous page's slot is freed, its identity dies with it, and
- * the shadow the policy left for it goes (shadow.c). */
+ * the shadow the policy left for it goes (shadow.c). The swap cache is swap_pfn: by slot, the
+ * frame holding the slot's page (PFN_NONE: not cached), an array rather than a hash from slot
+ * to frame, since slots are dense: a swap fault finds its page with one load. */
 #include "sim_int.h"
 #include "swap.h"
 #include "shadow.h"
@@ -22,6 +24,7 @@ void swap_init(sim_t *s)
     s->capswap = 1024;
     s->swap_refs = xcalloc(s->capswap, sizeof *s->swap_refs, "swap slots");
     s->swap_key = xcalloc(s->capswap, sizeof *s->swap_key, "swap slots");
+    s->swap_pfn = xcalloc(s->capswap, sizeof *s->swap_pfn, "swap slots");
     s->nswap = 1;                                /* slot 0 means "none" */
 }
 
@@ -29,6 +32,7 @@ void swap_destroy(sim_t *s)
 {
     free(s->swap_refs);
     free(s->swap_key);
+    free(s->swap_pfn);
     free(s->swap_free);
 }
 
@@ -43,12 +47,15 @@ uint32_t swap_alloc(sim_t *s)
                                     "swap slots"), "swap slots");
             s->swap_key = xrealloc(s->swap_key, xmul(2 * (size_t)s->capswap, sizeof *s->swap_key,
                                    "swap slots"), "swap slots");
+            s->swap_pfn = xrealloc(s->swap_pfn, xmul(2 * (size_t)s->capswap, sizeof *s->swap_pfn,
+                                   "swap slots"), "swap slots");
             s->capswap *= 2;
         }
         slot = s->nswap++;
     }
     s->swap_refs[slot] = 0;
     s->swap_key[slot] = PAGE_KEY_NONE;
+    s->swap_pfn[slot] = PFN_NONE;
     return slot;
 }
 
