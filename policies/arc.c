@@ -57,8 +57,7 @@
  * never overflows (the paper's steady state keeps c). Every hook is O(1) for a global
  * request; on_hit touches two link arrays of one ring, or of both when T1 -> T2.
  */
-#include "repl_create.h"
-#include "repl_ghost.h"
+#include "arc_lists.h"
 
 enum { ARC_T1 = 0, ARC_T2 = 1 };   /* ring index; the ghost lists use the same: B1 = 0, B2 = 1 */
 
@@ -106,7 +105,7 @@ static int arc_create(const repl_env_t *env, const json_t *params, void **state,
 
 static uint32_t arc_dir(const arc_t *a)
 {
-    return a->t[0].n + a->t[1].n + repl_ghost_count(&a->g, 0) + repl_ghost_count(&a->g, 1);
+    return arc_lists_dir(a->t, &a->g);
 }
 
 /* Case I. Only each frame's last hit matters: it ends at T2's MRU end. */
@@ -220,47 +219,19 @@ static int arc_on_remove(void *state, pfn_t pfn, repl_why_t why, uint64_t *shado
         a->dropped_t1++;
         return 0;
     }
-    if (repl_ghost_full(&a->g) && !repl_ghost_drop_oldest(&a->g, 1 - l))
-        repl_ghost_drop_oldest(&a->g, l);             /* not reached: see the bounds above */
-    *shadow = repl_ghost_shadow(repl_ghost_add(&a->g, l, a->env->frame_key(a->env->eng, pfn)));
-    return 1;
+    return arc_lists_ghost(&a->g, l, a->env->frame_key(a->env->eng, pfn), shadow);
 }
 
 static int arc_check(void *state, const uint8_t *resident)
 {
     arc_t *a = state;
-    uint32_t n = a->c, bytes = (n + 7) / 8;
-    uint8_t *bm[2] = {calloc(bytes ? bytes : 1, 1), calloc(bytes ? bytes : 1, 1)};
-    int bad = !bm[0] || !bm[1];
-    for (pfn_t p = 0; !bad && p < n; p++) {
-        int in0 = repl_ring_has(&a->t[0], p), in1 = repl_ring_has(&a->t[1], p);
-        if (in0 + in1 != repl_bit(resident, p))
-            bad = 1;
-        bm[0][p >> 3] |= (uint8_t)(in0 << (p & 7));
-        bm[1][p >> 3] |= (uint8_t)(in1 << (p & 7));
-    }
-    if (!bad)
-        bad = repl_ring_check(&a->t[0], bm[0]) || repl_ring_check(&a->t[1], bm[1]) ||
-              repl_ghost_check(&a->g) || repl_ghost_count(&a->g, 2) || repl_ghost_count(&a->g, 3) ||
-              a->t[0].n + repl_ghost_count(&a->g, 0) > a->c || arc_dir(a) > 2 * a->c ||
-              !(a->p >= 0 && a->p <= a->c);
-    free(bm[0]);
-    free(bm[1]);
-    return bad ? -1 : 0;
+    return arc_lists_check(a->t, &a->g, a->c, a->p, resident);
 }
 
 static void arc_stats(void *state, json_t *obj)
 {
     arc_t *a = state;
-    json_object_set_new(obj, "p", json_real(a->p));
-    json_object_set_new(obj, "t1", json_integer(a->t[0].n));
-    json_object_set_new(obj, "t2", json_integer(a->t[1].n));
-    json_object_set_new(obj, "b1", json_integer(repl_ghost_count(&a->g, 0)));
-    json_object_set_new(obj, "b2", json_integer(repl_ghost_count(&a->g, 1)));
-    json_object_set_new(obj, "ghost_hits_b1", json_integer((json_int_t)a->ghost_hits[0]));
-    json_object_set_new(obj, "ghost_hits_b2", json_integer((json_int_t)a->ghost_hits[1]));
-    json_object_set_new(obj, "evict_t1", json_integer((json_int_t)a->evict_from[0]));
-    json_object_set_new(obj, "evict_t2", json_integer((json_int_t)a->evict_from[1]));
+    arc_lists_stats(obj, a->t, &a->g, a->p, a->ghost_hits, a->evict_from);
     json_object_set_new(obj, "dropped_t1", json_integer((json_int_t)a->dropped_t1));
 }
 

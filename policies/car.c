@@ -48,8 +48,7 @@
  * bounds keep ghosts <= 2c - resident). replace() is O(1) amortised: each step past a page
  * consumes a reference bit the page received (at most two sweeps, as CLOCK); other hooks O(1).
  */
-#include "repl_create.h"
-#include "repl_ghost.h"
+#include "arc_lists.h"
 
 enum { CAR_T1 = 0, CAR_T2 = 1 };   /* clock index; the ghost lists too: B1 = 0, B2 = 1 */
 
@@ -100,7 +99,7 @@ static int car_create(const repl_env_t *env, const json_t *params, void **state,
 
 static uint32_t car_dir(const car_t *a)
 {
-    return a->t[0].n + a->t[1].n + repl_ghost_count(&a->g, 0) + repl_ghost_count(&a->g, 1);
+    return arc_lists_dir(a->t, &a->g);
 }
 
 static void car_on_miss(void *state, const mem_ref_t *ref, const page_id_t *page, const uint64_t *shadow)
@@ -199,47 +198,19 @@ static int car_on_remove(void *state, pfn_t pfn, repl_why_t why, uint64_t *shado
     repl_ring_unlink(&a->t[l], pfn);                /* a hand on pfn moves to its successor */
     if (!shadow || (why != REPL_EVICT && why != REPL_RELEASE))
         return 0;
-    if (repl_ghost_full(&a->g) && !repl_ghost_drop_oldest(&a->g, 1 - l))
-        repl_ghost_drop_oldest(&a->g, l);           /* not reached: the bounds keep room */
-    *shadow = repl_ghost_shadow(repl_ghost_add(&a->g, l, a->env->frame_key(a->env->eng, pfn)));
-    return 1;
+    return arc_lists_ghost(&a->g, l, a->env->frame_key(a->env->eng, pfn), shadow);
 }
 
 static int car_check(void *state, const uint8_t *resident)
 {
     car_t *a = state;
-    uint32_t n = a->c, bytes = (n + 7) / 8;
-    uint8_t *bm[2] = {calloc(bytes ? bytes : 1, 1), calloc(bytes ? bytes : 1, 1)};
-    int bad = !bm[0] || !bm[1];
-    for (pfn_t p = 0; !bad && p < n; p++) {
-        int in0 = repl_ring_has(&a->t[0], p), in1 = repl_ring_has(&a->t[1], p);
-        if (in0 + in1 != repl_bit(resident, p))
-            bad = 1;
-        bm[0][p >> 3] |= (uint8_t)(in0 << (p & 7));
-        bm[1][p >> 3] |= (uint8_t)(in1 << (p & 7));
-    }
-    if (!bad)
-        bad = repl_ring_check(&a->t[0], bm[0]) || repl_ring_check(&a->t[1], bm[1]) ||
-              repl_ghost_check(&a->g) || repl_ghost_count(&a->g, 2) || repl_ghost_count(&a->g, 3) ||
-              a->t[0].n + repl_ghost_count(&a->g, 0) > a->c || car_dir(a) > 2 * a->c ||
-              !(a->p >= 0 && a->p <= a->c);
-    free(bm[0]);
-    free(bm[1]);
-    return bad ? -1 : 0;
+    return arc_lists_check(a->t, &a->g, a->c, a->p, resident);
 }
 
 static void car_stats(void *state, json_t *obj)
 {
     car_t *a = state;
-    json_object_set_new(obj, "p", json_real(a->p));
-    json_object_set_new(obj, "t1", json_integer(a->t[0].n));
-    json_object_set_new(obj, "t2", json_integer(a->t[1].n));
-    json_object_set_new(obj, "b1", json_integer(repl_ghost_count(&a->g, 0)));
-    json_object_set_new(obj, "b2", json_integer(repl_ghost_count(&a->g, 1)));
-    json_object_set_new(obj, "ghost_hits_b1", json_integer((json_int_t)a->ghost_hits[0]));
-    json_object_set_new(obj, "ghost_hits_b2", json_integer((json_int_t)a->ghost_hits[1]));
-    json_object_set_new(obj, "evict_t1", json_integer((json_int_t)a->evict_from[0]));
-    json_object_set_new(obj, "evict_t2", json_integer((json_int_t)a->evict_from[1]));
+    arc_lists_stats(obj, a->t, &a->g, a->p, a->ghost_hits, a->evict_from);
     json_object_set_new(obj, "t1_to_t2", json_integer((json_int_t)a->to_t2));
     json_object_set_new(obj, "hand_steps", json_integer((json_int_t)a->hand_steps));
 }
