@@ -129,12 +129,20 @@ static void lruk_shift(lruk_state_t *s, pfn_t p, uint64_t now, uint64_t period)
     s->last[p] = now;
 }
 
+/* The policy's clock: reference times (stored as t + 1), never going back. Under rr with
+ * several CPUs references are told slightly out of their global order (a fault's insert
+ * carries the reference that faulted), and HIST must stay non-increasing. */
+static uint64_t lruk_now(lruk_state_t *s, const mem_ref_t *ref)
+{
+    if (ref->t + 1 > s->now)
+        s->now = ref->t + 1;
+    return s->now;
+}
+
 static void lruk_on_hit(void *state, const mem_ref_t *ref, pfn_t pfn)
 {
     lruk_state_t *s = state;
-    uint64_t now = ref->t + 1;
-    if (now > s->now)
-        s->now = now;
+    uint64_t now = lruk_now(s, ref);
     if (now - s->last[pfn] > s->crp)                 /* uncorrelated: a new HIST entry */
         lruk_shift(s, pfn, now, s->last[pfn] - s->hist[(size_t)pfn * s->k]);
     else                                             /* correlated: only LAST moves */
@@ -151,8 +159,7 @@ static void lruk_on_miss(void *state, const mem_ref_t *ref, const page_id_t *pag
                          const uint64_t *shadow)
 {
     lruk_state_t *s = state;
-    if (ref->t + 1 > s->now)
-        s->now = ref->t + 1;
+    (void)lruk_now(s, ref);
     uint32_t slot = repl_ghost_find(&s->g, shadow, page->key);
     s->pending_key = page->key;
     s->pending_valid = slot != REPL_GHOST_NONE;
@@ -172,7 +179,7 @@ static void lruk_on_insert(void *state, const mem_ref_t *ref, const page_id_t *p
     else
         memset(hp, 0, s->k * sizeof *hp);
     s->pending_valid = 0;
-    lruk_shift(s, pfn, ref->t + 1, 0);
+    lruk_shift(s, pfn, lruk_now(s, ref), 0);
     lruk_key(s, pfn);
     repl_heap_insert(&s->h, pfn);
 }
