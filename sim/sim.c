@@ -162,6 +162,10 @@ void sim_free(sim_t *s)
         swap_destroy(s);
         shadow_destroy(&s->shadows);
     }
+    if (s->pagecache.s) {
+        u64map_free(&s->pagecache);
+        u64map_free(&s->pid2proc);
+    }
     evq_free(&s->evq);
     stats_free(s);
     if (s->rng)
