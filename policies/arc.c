@@ -79,9 +79,7 @@ static void arc_destroy(void *state)
     arc_t *a = state;
     if (!a)
         return;
-    repl_ring_free(&a->t[0]);
-    repl_ring_free(&a->t[1]);
-    repl_ghost_free(&a->g);
+    arc_lists_free(a->t, &a->g);
     free(a);
 }
 
@@ -92,10 +90,7 @@ static int arc_init(void *st, const repl_env_t *env)
     a->c = env->nframes;
     a->p = 0;
     a->drop_pfn = PFN_NONE;
-    int r0 = repl_ring_init(&a->t[0], env->nframes);
-    int r1 = repl_ring_init(&a->t[1], env->nframes);
-    int rg = repl_ghost_init(&a->g, 2 * env->nframes);
-    return r0 || r1 || rg ? -1 : 0;
+    return arc_lists_init(a->t, &a->g, env->nframes);
 }
 
 static int arc_create(const repl_env_t *env, const json_t *params, void **state, sim_err_t *err)

@@ -11,6 +11,23 @@
 #include "repl_create.h"
 #include "repl_ghost.h"
 
+/* T1 and T2 for c frames and a pool of 2c ghosts (|B1| + |B2| <= 2c - |T1| - |T2|): 0, or -1
+ * out of memory (arc_lists_free frees a half-built set). */
+static inline int arc_lists_init(repl_ring_t t[2], repl_ghosts_t *g, uint32_t c)
+{
+    int r0 = repl_ring_init(&t[0], c);
+    int r1 = repl_ring_init(&t[1], c);
+    int rg = repl_ghost_init(g, 2 * c);
+    return r0 || r1 || rg ? -1 : 0;
+}
+
+static inline void arc_lists_free(repl_ring_t t[2], repl_ghosts_t *g)
+{
+    repl_ring_free(&t[0]);
+    repl_ring_free(&t[1]);
+    repl_ghost_free(g);
+}
+
 /* |T1| + |T2| + |B1| + |B2|: the directory. */
 static inline uint32_t arc_lists_dir(const repl_ring_t t[2], const repl_ghosts_t *g)
 {

@@ -71,9 +71,7 @@ static void car_destroy(void *state)
     car_t *a = state;
     if (!a)
         return;
-    repl_ring_free(&a->t[0]);
-    repl_ring_free(&a->t[1]);
-    repl_ghost_free(&a->g);
+    arc_lists_free(a->t, &a->g);
     free(a);
 }
 
@@ -86,10 +84,7 @@ static int car_init(void *st, const repl_env_t *env)
     a->eng = env->eng;
     a->c = env->nframes;
     a->miss_slot = REPL_GHOST_NONE;
-    int r0 = repl_ring_init(&a->t[0], env->nframes);
-    int r1 = repl_ring_init(&a->t[1], env->nframes);
-    int rg = repl_ghost_init(&a->g, 2 * env->nframes);
-    return r0 || r1 || rg ? -1 : 0;
+    return arc_lists_init(a->t, &a->g, env->nframes);
 }
 
 static int car_create(const repl_env_t *env, const json_t *params, void **state, sim_err_t *err)
