@@ -30,6 +30,7 @@ extern const repl_ops_t repl_car;
 extern const repl_ops_t repl_2q;
 extern const repl_ops_t repl_lirs;
 extern const repl_ops_t repl_clockpro;
+extern const repl_ops_t repl_linux;
 
 const repl_ops_t *const repl_registry[] = {
     &repl_fifo,
@@ -52,6 +53,7 @@ const repl_ops_t *const repl_registry[] = {
     &repl_2q,
     &repl_lirs,
     &repl_clockpro,
+    &repl_linux,
     NULL,
 };
 

@@ -128,6 +128,9 @@ typedef struct repl_req {
 /* The owner of a frame charged to nobody (env->owner); no process of a run has this pid. */
 #define REPL_PID_NONE UINT32_MAX
 
+/* Flags of env->referenced: the VMA flags of the mappings that were referenced. */
+enum { REPL_VM_EXEC = 1u << 0 };
+
 /* Process notices (on_proc). */
 typedef enum repl_proc_event { REPL_PROC_NEW = 0, REPL_PROC_EXEC, REPL_PROC_EXIT } repl_proc_event_t;
 
@@ -141,6 +144,14 @@ typedef struct repl_env {
     /* Hardware referenced bit of the page in pfn (OR over every mapping); cleared.
      * O(mappings of the frame). */
     int (*test_clear_ref)(void *eng, pfn_t pfn);
+    /* Linux's folio_referenced (mm/rmap.c): tests and clears the referenced bit of every
+     * mapping of pfn, as test_clear_ref does, and returns how many mappings had it set; in
+     * *vm_flags, REPL_VM_EXEC if one of those mappings is executable (a PTE with exec
+     * permission in a declared area: an implicit address space declares none, so nothing in
+     * it counts as program text). O(mappings of the frame). May be NULL (a test driver):
+     * test_clear_ref then stands in, one mapping and no flags. */
+    uint32_t (*referenced)(void *eng, pfn_t pfn, unsigned *vm_flags);
+    uint32_t page_size;                            /* bytes; 0: unknown (take 4096) */
     /* Whether evicting pfn now would need a write-back. O(mappings). */
     int (*is_dirty)(void *eng, pfn_t pfn);
     /* The key of the page in a resident frame (as its on_insert said). */
@@ -229,6 +240,12 @@ typedef struct repl_ops {
     /* Optional: the policy's own counters, added to obj (a JSON object), which the results
      * give as policy.stats. */
     void  (*stats)(void *state, json_t *obj);
+    /* Optional: a reference to the resident page in pfn made not through a page table (a
+     * buffered read(2) or write(2) of a page-cache page: Linux's folio_mark_accessed, which
+     * filemap_read and generic_perform_write call). ref->kind says read or write. No trace
+     * event makes one yet: the buffered read/write events (issue 15) are to call it, after
+     * the page's on_insert when the access brought it in. */
+    void  (*on_access)(void *state, const mem_ref_t *ref, pfn_t pfn);
 } repl_ops_t;
 
 /* registry.c */

@@ -136,6 +136,28 @@ int mmu_test_clear_ref(void *eng, pfn_t pfn)
     return ref;
 }
 
+/* Linux's folio_referenced (repl.h, env->referenced): the mappings of pfn whose R bit was
+ * set, each cleared; REPL_VM_EXEC if one of them is executable in a declared area. */
+uint32_t mmu_test_clear_refs(void *eng, pfn_t pfn, unsigned *vm_flags)
+{
+    sim_t *s = eng;
+    uint32_t n = 0;
+    unsigned fl = 0;
+    for (uint32_t r = s->frames[pfn].rmap; r; r = s->rmap[r].next) {
+        pte_t *pte = s->rmap[r].pte;
+        if (pte->flags & PTE_REF) {
+            n++;
+            pte->flags &= ~PTE_REF;
+            for (uint32_t i = 0; i < s->ncpus; i++)
+                tlb_forget_bits(&s->cpus[i].tlb, s->rmap[r].mm, pte->vpn, PTE_REF);
+            if ((pte->flags & PTE_EXEC) && !s->mms[s->rmap[r].mm].implicit)
+                fl |= REPL_VM_EXEC;
+        }
+    }
+    *vm_flags = fl;
+    return n;
+}
+
 /* A present PTE of an MGLRU-style walk: tests and clears its R bit (and the TLBs' copies). */
 static int mmu_walk_pte(sim_t *s, uint32_t mmi, pte_t *pte)
 {

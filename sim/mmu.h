@@ -51,6 +51,7 @@ int   mmu_run_hits(sim_t *s, cpu_t *c, proc_t *p, const wl_run_t *run);
  * mapping pfn. */
 int   mmu_test_clear_ref(void *eng, pfn_t pfn);
 int   mmu_is_dirty(void *eng, pfn_t pfn);
+uint32_t mmu_test_clear_refs(void *eng, pfn_t pfn, unsigned *vm_flags);
 /* For each present PTE of address space mmi in [lo, hi): tests and clears its referenced bit
  * and calls fn (repl.h, walk_refs). By vpn when the range is smaller than the page table,
  * else in the table's creation order. Returns the PTEs visited. */
