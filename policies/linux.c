@@ -658,6 +658,7 @@ static void linux_on_miss(void *state, const mem_ref_t *ref, const page_id_t *pa
 {
     linux_t *lx = state;
     (void)ref;
+    u64map_del(&lx->pending, page->key);     /* (a prefetch given up after its miss) */
     if (!shadow)
         return;
     int file = page->kind == PAGE_FILE, workingset;

@@ -476,6 +476,52 @@ static void test_refault(void)
     kd_free(&d);
 }
 
+/* An anonymous refault's workingset includes the inactive file list (workingset_test_recent:
+ * "if (!file) workingset_size += NR_INACTIVE_FILE"). Anonymous pages 1000..1003 fill the 4
+ * frames (as pages with swap copies: their shadows are kept). Fault on file 0: no file pages,
+ * SCAN_FRACT gives anon 60/200 of 4 >> p: nothing until priority 0, which keeps all four
+ * (young); the memcg_full_walk retry's priority 0 reclaims all four (PG_referenced only,
+ * anonymous: FOLIOREF_RECLAIM). Victims 1000, 1001, 1002 for files 0, 1, 2, leaving shadows
+ * of ages 0, 1, 2 (the age then 3). Refault of 1000: distance 3 - 0 = 3, workingset size
+ * active file 0 + inactive file 3 + active anon 0 = 3: activated (1003, still isolated, is
+ * its victim). A file page with that distance would not be: its workingset size counts
+ * inactive anon instead, and that is empty. */
+static void test_anon_refault(void)
+{
+    kd_t d;
+    CHECK_EQ(kd_init(&d, "linux", 4, 1000, 4096), 0);
+    kd_touch_range(&d, 1000, 1004);
+    kd_touch_range(&d, 0, 3);
+    CHECK_VICTIMS(&d, 1000, 1001, 1002);
+    CHECK_EQ(kd_stat(&d, "nonresident_age"), 3);
+    kd_touch(&d, 1000, 0);
+    CHECK_VICTIMS(&d, 1000, 1001, 1002, 1003);
+    CHECK_EQ(kd_stat(&d, "workingset_refault_anon"), 1);
+    CHECK_EQ(kd_stat(&d, "workingset_activate_anon"), 1);
+    CHECK_EQ(kd_stat(&d, "nr_active_anon"), 1);
+    CHECK_EQ(d.bad, 0);
+    kd_free(&d);
+}
+
+/* FOLIOREF_RECLAIM_CLEAN: a file page with PG_referenced but no young mapping is reclaimed
+ * only if clean. File pages 0..3, 0 dirty. Fault on 4: as in test_second_reference_activates,
+ * priorities 2 and 1 keep 0, 1, 2 (PG_referenced); priority 0 isolates 3 0 1 2: 3 kept
+ * (young), 0 kept (RECLAIM_CLEAN but dirty; PG_referenced is now clear), 1, 2 reclaimed:
+ * victims 1, 2; lists 5 4 0 3. Fault on 6: priority 2 takes 3 (PG_referenced, clean) ->
+ * reclaimed; priority 1 takes 0: neither young nor PG_referenced -> FOLIOREF_RECLAIM, dirty
+ * or not -> reclaimed and written (pageout); priority 0 keeps 4, 5. Victims 1 2 3 0. */
+static void test_reclaim_clean(void)
+{
+    kd_t d;
+    CHECK_EQ(kd_init(&d, "linux", 4, KP, 4096), 0);
+    d.dirty[0] = 1;
+    kd_touch_range(&d, 0, 8);
+    CHECK_VICTIMS(&d, 1, 2, 3, 0);
+    CHECK_EQ(kd_stat(&d, "pgpageout"), 1);
+    CHECK_EQ(d.bad, 0);
+    kd_free(&d);
+}
+
 /* ------------------------------------------------------------------ scan resistance */
 
 /* A single-use streaming scan does not evict an active hot set. 256 frames; rounds of the 64
@@ -646,6 +692,8 @@ int main(void)
     test_active_list();
     test_inactive_is_low();
     test_refault();
+    test_anon_refault();
+    test_reclaim_clean();
     test_scan_resistance();
     test_swappiness();
     test_batches();
