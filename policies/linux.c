@@ -65,7 +65,10 @@
  *    do_try_to_free_pages from DEF_PRIORITY 12 down to 0 until max(count, 32) pages are
  *    reclaimed, then again with memcg_full_walk, then with force_deactivate if an active list
  *    was skipped. A background request (the engine's kswapd) is balance_pgdat: kswapd_age_node,
- *    then kswapd_shrink_node at falling priority until the frames wanted are reclaimed.
+ *    then kswapd_shrink_node at falling priority until the frames wanted are reclaimed;
+ *    kswapd stops at priority 1, and when it reclaimed nothing (kswapd_failures) the frame
+ *    is reclaimed as a direct request would be, as the allocation kswapd could not serve
+ *    would then do (stats.kswapd_fallback).
  *
  * How the engine's one-victim-at-a-time requests map to batch reclaim: the reclaimed pages
  * of a pass (shrink_folio_list's free list) are kept, in the order the pass reclaimed them,
@@ -142,7 +145,7 @@ typedef struct linux_state {
     unsigned page_shift;
     /* counters (policy.stats), vmstat's names */
     uint64_t pgscan, pgsteal, pgactivate, pgdeactivate, pgrefill, pgrotated, pgpageout;
-    uint64_t ws_refault[2], ws_restore[2], forced, passes;
+    uint64_t ws_refault[2], ws_restore[2], forced, passes, kswapd_fallback;
 } linux_t;
 
 typedef struct scan_control {
@@ -749,11 +752,17 @@ static pfn_t linux_select_victim(void *state, const repl_req_t *req)
         sc.kswapd = 1;
         sc.wanted = req->count;
         balance_pgdat(lx, &sc);
-    } else {
-        sc.cgroup = 1;
-        sc.nr_to_reclaim = want;
-        do_try_to_free_pages(lx, &sc);
+        if (sc.nr_reclaimed)
+            goto done;
+        /* kswapd gave up (it never scans at priority 0): the allocation it could not serve
+         * reclaims directly. */
+        lx->kswapd_fallback++;
+        sc = (scan_control_t){.priority = DEF_PRIORITY, .swappiness = lx->swappiness};
     }
+    sc.cgroup = 1;
+    sc.nr_to_reclaim = want;
+    do_try_to_free_pages(lx, &sc);
+done:
     v = isolated_victim(lx, req);
     if (v != PFN_NONE)
         return v;
@@ -819,6 +828,7 @@ static void linux_stats(void *state, json_t *obj)
         {"workingset_restore_anon", lx->ws_restore[0]}, {"workingset_restore_file", lx->ws_restore[1]},
         {"nonresident_age", lx->nonresident_age}, {"anon_cost", lx->anon_cost},
         {"file_cost", lx->file_cost}, {"reclaim_passes", lx->passes}, {"forced", lx->forced},
+        {"kswapd_fallback", lx->kswapd_fallback},
     };
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
         json_object_set_new(obj, c[i].k, json_integer((json_int_t)c[i].v));

@@ -190,6 +190,32 @@ static int kd_touch(kd_t *d, uint32_t page, int m)
     return 1;
 }
 
+/* The background reclaimer (the engine's kswapd: reclaim.high) wants `count` frames: it asks
+ * with REPL_REQ_BACKGROUND and the count still wanted, and frees each victim. */
+static void kd_background(kd_t *d, uint32_t count)
+{
+    for (; count; count--) {
+        repl_req_t req = {.reason = REPL_REQ_BACKGROUND, .pid = REPL_PID_NONE, .count = count};
+        pfn_t f = d->ops->select_victim(d->st, &req);
+        if (f >= d->nframes || d->page_of[f] == UINT32_MAX) {
+            d->bad++;
+            return;
+        }
+        uint32_t v = d->page_of[f];
+        d->victims[d->nvictims++] = v;
+        uint64_t sh;
+        if (d->ops->on_remove(d->st, f, REPL_EVICT, &sh)) {
+            d->shadow[v] = sh;
+            d->has_shadow[v] = 1;
+        }
+        d->frame_of[v] = PFN_NONE;
+        memset(d->young[v], 0, KMAPS);
+        d->page_of[f] = UINT32_MAX;
+        d->resident[f >> 3] &= (uint8_t)~(1u << (f & 7));
+        kd_check(d);
+    }
+}
+
 /* A buffered read of a resident page (on_access: folio_mark_accessed). */
 static void kd_access(kd_t *d, uint32_t page)
 {
@@ -615,6 +641,44 @@ static void test_batches(void)
     kd_free(&d);
 }
 
+/* ------------------------------------------------------------------ kswapd */
+
+/* balance_pgdat, which scans down to priority 1 only. File pages 0..3 loaded (3 2 1 0, all
+ * young), kswapd wants 2 frames. Priorities 12..3 scan nothing (4 >> p = 0; no trim mode
+ * while the inactive file list >> p is 0, and SCAN_FRACT scales 0). Priority 2: trim mode,
+ * 1 page: 0 kept (PG_referenced). Priority 1: 2 pages: 1, 2 kept. Nothing reclaimed, trim
+ * mode failed: the restart with no_cache_trim_mode: SCAN_FRACT, file 140/200: priority 2
+ * scans 0, priority 1 scans 1 page: 3 kept. kswapd gave up; the direct path
+ * (do_try_to_free_pages) then finds 3 2 1 0 with PG_referenced only: priority 2 reclaims 0,
+ * priority 1 reclaims 1, priority 0 reclaims 2 and 3. Victims 0, 1.
+ *
+ * kswapd succeeding on its own: file pages 0..3 and a fault on 4 (test_second_reference_
+ * activates: victim 0, 1 and 2 wait isolated, lists 4 3 with 3 PG_referenced only). kswapd
+ * wants 3: 1 and 2 are handed out; for the third, priority 1 in trim mode scans 1 page: 3
+ * (PG_referenced only, clean) -> reclaimed. Victims 0 | 1 2 3, no fallback, 4 stays. */
+static void test_kswapd(void)
+{
+    kd_t d;
+    CHECK_EQ(kd_init(&d, "linux", 4, KP, 4096), 0);
+    kd_touch_range(&d, 0, 4);
+    kd_background(&d, 2);
+    CHECK_VICTIMS(&d, 0, 1);
+    CHECK_EQ(kd_stat(&d, "kswapd_fallback"), 1);
+    CHECK_EQ(kd_stat(&d, "forced"), 0);
+    CHECK_EQ(d.bad, 0);
+    kd_free(&d);
+
+    CHECK_EQ(kd_init(&d, "linux", 4, KP, 4096), 0);
+    kd_touch_range(&d, 0, 5);
+    kd_background(&d, 3);
+    CHECK_VICTIMS(&d, 0, 1, 2, 3);
+    CHECK_EQ(kd_stat(&d, "kswapd_fallback"), 0);
+    CHECK_EQ(kd_stat(&d, "reclaim_passes"), 2);
+    CHECK(d.frame_of[4] != PFN_NONE);
+    CHECK_EQ(d.bad, 0);
+    kd_free(&d);
+}
+
 /* ------------------------------------------------------------------ the rest */
 
 /* Nothing reclaimable: swappiness=0 with only anonymous pages scans nothing (SCAN_FILE),
@@ -697,6 +761,7 @@ int main(void)
     test_scan_resistance();
     test_swappiness();
     test_batches();
+    test_kswapd();
     test_forced();
     test_params();
     test_deterministic();
