@@ -64,7 +64,9 @@
  *    the frames are a memory cgroup's memory.max, as scripts/kernel-check runs the kernel):
  *    do_try_to_free_pages from DEF_PRIORITY 12 down to 0 until max(count, 32) pages are
  *    reclaimed, then again with memcg_full_walk, then with force_deactivate if an active list
- *    was skipped. A background request (the engine's kswapd) is balance_pgdat: kswapd_age_node,
+ *    was skipped; a charge that reclaimed nothing calls it again, up to 17 more times
+ *    (try_charge_memcg: once after draining the stock, then MAX_RECLAIM_RETRIES).
+ *    A background request (the engine's kswapd) is balance_pgdat: kswapd_age_node,
  *    then kswapd_shrink_node at falling priority until the frames wanted are reclaimed;
  *    kswapd stops at priority 1, and when it reclaimed nothing (kswapd_failures) the frame
  *    is reclaimed as a direct request would be, as the allocation kswapd could not serve
@@ -90,8 +92,8 @@
  * env->referenced to skip them. Local replacement (req->local) scans the shared lists but
  * isolates only the faulting process's pages, passing over the others where they are, as
  * isolate_lru_folios passes over pages of ineligible zones. When a request finds nothing to
- * reclaim after every retry (all reclaimable pages kept; swappiness 0 with anonymous pages
- * only) the kernel would OOM-kill; here the tail of the first non-empty list (inactive file,
+ * reclaim after every retry (swappiness 0 with anonymous pages only, or pages referenced
+ * faster than reclaim clears them) the kernel would OOM-kill; here the tail of the first non-empty list (inactive file,
  * inactive anon, active file, active anon) that the request allows is taken (stats.forced).
  *
  * Cost: no work on a hit. A fault that finds an isolated page: O(1) (O(isolated) for a local
@@ -117,6 +119,7 @@ enum {
 #define SWAP_CLUSTER_MAX 32u
 #define DEF_PRIORITY 12
 #define MAX_SWAPPINESS 200
+#define MAX_RECLAIM_RETRIES 16
 
 /* Per-page flags (include/linux/page-flags.h). PG_active is the list. */
 enum { PG_REFERENCED = 1u << 0, PG_WORKINGSET = 1u << 1, PG_FILE = 1u << 2 };
@@ -757,11 +760,16 @@ static pfn_t linux_select_victim(void *state, const repl_req_t *req)
         /* kswapd gave up (it never scans at priority 0): the allocation it could not serve
          * reclaims directly. */
         lx->kswapd_fallback++;
-        sc = (scan_control_t){.priority = DEF_PRIORITY, .swappiness = lx->swappiness};
     }
-    sc.cgroup = 1;
-    sc.nr_to_reclaim = want;
-    do_try_to_free_pages(lx, &sc);
+    /* try_charge_memcg (mm/memcontrol.c): a charge that reclaimed nothing retries, once
+     * after draining the per-CPU stock and then MAX_RECLAIM_RETRIES (16) times, before the
+     * cgroup goes OOM. */
+    for (int call = 0; call < 2 + MAX_RECLAIM_RETRIES && !sc.nr_reclaimed; call++) {
+        sc = (scan_control_t){.priority = DEF_PRIORITY, .swappiness = lx->swappiness,
+                              .req = req->local ? req : NULL, .cgroup = 1,
+                              .nr_to_reclaim = want};
+        do_try_to_free_pages(lx, &sc);
+    }
 done:
     v = isolated_victim(lx, req);
     if (v != PFN_NONE)
