@@ -41,6 +41,7 @@ typedef struct kd {
     uint32_t victims[8192];
     size_t nvictims;
     long faults, bad;
+    int two_pids;                      /* page p owned by p % 2 + 1, requests local */
     vtime_t t;
     gsl_rng *rng;
 } kd_t;
@@ -86,11 +87,15 @@ static page_key_t kd_frame_key(void *eng, pfn_t pfn)
     return kd_key(d, d->page_of[pfn]);
 }
 
+static spid_t kd_pid(const kd_t *d, uint32_t page)
+{
+    return d->two_pids ? page % 2 + 1 : 1;
+}
+
 static spid_t kd_owner(void *eng, pfn_t pfn)
 {
-    (void)eng;
-    (void)pfn;
-    return 1;
+    kd_t *d = eng;
+    return kd_pid(d, d->page_of[pfn]);
 }
 
 /* Pages [0, nfile) are file pages, the rest anonymous; every page has one mapping. */
@@ -148,7 +153,8 @@ static void kd_check(kd_t *d)
 static int kd_touch(kd_t *d, uint32_t page, int m)
 {
     assert(page < KP && m < d->nmaps[page]);
-    mem_ref_t ref = {.t = d->t++, .next_use = VTIME_NEVER, .vpn = page, .pid = 1, .kind = REF_READ};
+    mem_ref_t ref = {.t = d->t++, .next_use = VTIME_NEVER, .vpn = page, .pid = kd_pid(d, page),
+                     .kind = REF_READ};
     if (d->frame_of[page] != PFN_NONE) {
         d->young[page][m] = 1;
         if (d->ops->on_hit)                 /* (lru, the comparison) */
@@ -164,9 +170,11 @@ static int kd_touch(kd_t *d, uint32_t page, int m)
     while (f < d->nframes && d->page_of[f] != UINT32_MAX)
         f++;
     if (f == d->nframes) {
-        repl_req_t req = {.reason = REPL_REQ_DIRECT, .pid = 1, .count = 1, .ref = &ref, .page = &pg};
+        repl_req_t req = {.reason = REPL_REQ_DIRECT, .pid = ref.pid, .count = 1, .ref = &ref,
+                          .page = &pg, .local = d->two_pids};
         f = d->ops->select_victim(d->st, &req);
-        if (f >= d->nframes || d->page_of[f] == UINT32_MAX) {
+        if (f >= d->nframes || d->page_of[f] == UINT32_MAX ||
+            (req.local && kd_pid(d, d->page_of[f]) != ref.pid)) {
             d->bad++;
             return 1;
         }
@@ -641,6 +649,30 @@ static void test_batches(void)
     kd_free(&d);
 }
 
+/* ------------------------------------------------------------------ local replacement */
+
+/* A local request isolates only its process's pages, passing over the others where they are
+ * (as isolate_lru_folios passes over pages of ineligible zones). Pages 0 2 4 belong to pid 1,
+ * 1 3 5 to pid 2; file pages 0..3 loaded (3 2 1 0). Pid 1 faults on 4: priority 2 (trim
+ * mode, 1 page) takes 0: young -> kept (0 3 2 1). Priority 1, 2 pages: from the tail 1 is
+ * passed over, 2 taken, 3 passed over, 0 taken: 2 young -> kept, 0 (PG_referenced only) ->
+ * reclaimed (2 3 1). Priority 0, 3 pages: 1 and 3 passed over, 2 (PG_referenced only) ->
+ * reclaimed. Victim 0; 2 waits isolated. Pid 2 faults on 5: the isolated 2 is not its own;
+ * lists 4 3 1: priority 1 takes 1 (young -> kept: 1 4 3); priority 0: 3 kept, 4 passed over,
+ * 1 reclaimed. Victim 1, and 2 still waits. */
+static void test_local(void)
+{
+    kd_t d;
+    CHECK_EQ(kd_init(&d, "linux", 4, KP, 4096), 0);
+    d.two_pids = 1;
+    kd_touch_range(&d, 0, 6);
+    CHECK_VICTIMS(&d, 0, 1);
+    CHECK_EQ(kd_stat(&d, "nr_isolated"), 1);
+    CHECK(d.frame_of[2] != PFN_NONE);
+    CHECK_EQ(d.bad, 0);
+    kd_free(&d);
+}
+
 /* ------------------------------------------------------------------ kswapd */
 
 /* balance_pgdat, which scans down to priority 1 only. File pages 0..3 loaded (3 2 1 0, all
@@ -761,6 +793,7 @@ int main(void)
     test_scan_resistance();
     test_swappiness();
     test_batches();
+    test_local();
     test_kswapd();
     test_forced();
     test_params();
