@@ -31,9 +31,11 @@
  *    deactivated to the inactive head with PG_workingset set, its young bits cleared by
  *    folio_referenced and PG_referenced left as it was (so a deactivated page used once more
  *    is activated at once: folio_check_references' note).
- *  - Buffered reads and writes (folio_mark_accessed, through on_access): the first sets
- *    PG_referenced, the second activates an inactive page (clearing PG_referenced, and
- *    workingset_activation ages the non-resident clock).
+ *  - folio_mark_accessed (on_access): the first mark sets PG_referenced, the second
+ *    activates an inactive page (clearing PG_referenced; workingset_activation ages the
+ *    non-resident clock). The engine calls it where the kernel does for mapped pages: a
+ *    young mapping of a file or shared page torn down (zap_pte_range); the buffered read and
+ *    write events (filemap_read, generic_perform_write) are to call it when they exist.
  *  - Refaults (workingset_eviction, workingset_test_recent, workingset_refault): one
  *    non-resident age counter for the lruvec (lruvec->nonresident_age), advanced by one at
  *    every eviction and every activation (workingset_age_nonresident: move_folios_to_lru of

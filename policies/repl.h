@@ -240,11 +240,13 @@ typedef struct repl_ops {
     /* Optional: the policy's own counters, added to obj (a JSON object), which the results
      * give as policy.stats. */
     void  (*stats)(void *state, json_t *obj);
-    /* Optional: a reference to the resident page in pfn made not through a page table (a
-     * buffered read(2) or write(2) of a page-cache page: Linux's folio_mark_accessed, which
-     * filemap_read and generic_perform_write call). ref->kind says read or write. No trace
-     * event makes one yet: the buffered read/write events (issue 15) are to call it, after
-     * the page's on_insert when the access brought it in. */
+    /* Optional: a reference to the tracked page in pfn made not through a page table:
+     * Linux's folio_mark_accessed. Called when a mapping of a page that is not private
+     * anonymous is torn down (munmap, exit, exec) with its referenced bit set, as the
+     * kernel's zap_pte_range does, before that mapping's on_map(-1); and to be called by the
+     * buffered read(2)/write(2) events (issue 15; filemap_read, generic_perform_write), which
+     * do not exist yet, after the page's on_insert when the access brought it in. ref->pid
+     * is the mapping's process (REPL_PID_NONE if none), ref->kind read or write. */
     void  (*on_access)(void *state, const mem_ref_t *ref, pfn_t pfn);
 } repl_ops_t;
 

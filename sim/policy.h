@@ -148,6 +148,16 @@ static inline void policy_map(sim_t *s, pfn_t pfn, uint32_t mm, vpn_t vpn, int d
     }
 }
 
+/* A reference to the tracked page in pfn made not through a page table (repl.h, on_access):
+ * a buffered read or write, or a referenced file mapping torn down (vma.c). */
+static inline void policy_access(sim_t *s, pfn_t pfn, const mem_ref_t *r)
+{
+    if (s->repl->on_access && (s->frames[pfn].flags & FR_TRACKED)) {
+        s->hit_last = PFN_NONE;
+        s->repl->on_access(s->repl_state, r, pfn);
+    }
+}
+
 /* A process was created, exec'd or exited. */
 static inline void policy_proc(sim_t *s, spid_t pid, repl_proc_event_t ev)
 {

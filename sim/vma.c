@@ -83,6 +83,15 @@ static void vma_pte_drop(sim_t *s, uint32_t mmi, pte_t *pte)
         frame_t *f = &s->frames[pfn];
         if (pte->flags & PTE_DIRTY)
             f->flags |= FR_DIRTY;          /* a shared file page stays dirty in the cache */
+        /* Linux's zap_pte_range (zap_present_folio_ptes): a page that is not private
+         * anonymous, whose PTE goes young, is marked accessed (folio_mark_accessed). */
+        if ((pte->flags & PTE_REF) && !page_key_is_anon(f->key)) {
+            const mm_t *mm = &s->mms[mmi];
+            mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .copy_next_use = VTIME_NEVER,
+                           .vpn = pte->vpn, .kind = REF_READ,
+                           .pid = mm->proc ? s->procs[mm->proc - 1].pid : REPL_PID_NONE};
+            policy_access(s, pfn, &r);
+        }
         cpu_shootdown(s->cpus, s->ncpus, mmi, pte->vpn);
         frame_rmap_del(s, pfn, pte);
         s->mms[mmi].resident--;

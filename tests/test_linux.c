@@ -15,6 +15,7 @@
  * (newest) first; the tail is where reclaim takes pages.
  */
 #include "check.h"
+#include "simrun.h"
 #include "policies/repl.h"
 #include "sim/base/spec.h"
 
@@ -711,6 +712,50 @@ static void test_kswapd(void)
     kd_free(&d);
 }
 
+/* ------------------------------------------------------------------ the engine */
+
+/* Through the engine: munmap of a file page whose PTE is young marks it accessed, as the
+ * kernel's zap_pte_range does (folio_mark_accessed). Page 0 of file "data" is mapped by pid
+ * 1, read, unmapped (PG_referenced), then mapped by pid 2 (found in the page cache), read
+ * and unmapped: the second mark activates it. Nothing is reclaimed (8 frames), so only the
+ * unmaps can have activated it. */
+static void test_engine_unmap(void)
+{
+    char dir[] = "/tmp/test_linux_XXXXXX";
+    if (!mkdtemp(dir)) {
+        check_failed++;
+        return;
+    }
+    char trace[300], out[300];
+    snprintf(trace, sizeof trace, "%s/unmap.txt", dir);
+    snprintf(out, sizeof out, "%s/out.json", dir);
+    FILE *f = fopen(trace, "w");
+    assert(f);
+    fputs("fork 1 2\n"
+          "mmap 1 0x400000 0x1000 r-- file:data shared\n"
+          "R 0x400000 1\n"
+          "munmap 1 0x400000 0x1000\n"
+          "mmap 2 0x500000 0x1000 r-- file:data shared\n"
+          "R 0x500000 2\n"
+          "munmap 2 0x500000 0x1000\n", f);
+    fclose(f);
+    const char *sets[] = {"policy=linux", "frames=8", NULL};
+    CHECK_EQ(simrun_child("engine unmap", trace, sets, 10, out), SIMRUN_OK);
+    json_error_t je;
+    json_t *doc = json_load_file(out, 0, &je);
+    CHECK(doc != NULL);
+    if (doc) {
+        json_t *st = json_object_get(json_object_get(doc, "policy"), "stats");
+        CHECK_EQ(json_integer_value(json_object_get(st, "nr_active_file")), 1);
+        CHECK_EQ(json_integer_value(json_object_get(st, "pgactivate")), 1);
+        CHECK_EQ(json_integer_value(json_object_get(st, "reclaim_passes")), 0);
+        json_decref(doc);
+    }
+    unlink(trace);
+    unlink(out);
+    rmdir(dir);
+}
+
 /* ------------------------------------------------------------------ the rest */
 
 /* Nothing reclaimable: swappiness=0 with only anonymous pages scans nothing (SCAN_FILE),
@@ -796,6 +841,7 @@ int main(void)
     test_local();
     test_kswapd();
     test_forced();
+    test_engine_unmap();
     test_params();
     test_deterministic();
     return check_report("test_linux");
