@@ -1,13 +1,15 @@
 /* linux.c - the Linux kernel's page reclaim: the classic (non-MGLRU) two-list LRU of
  * mm/vmscan.c, with mm/workingset.c's refault distances and mm/swap.c's LRU moves.
  *
- * Followed: Linux 6.x as this machine runs it (uname -r: 6.18.44), read from the sources of
- * torvalds/linux at v6.15-era commit 538d5baa (mm/vmscan.c) and of the 6.18 series (mm/swap.c:
- * folio_mark_accessed, lru_note_cost_unlock_irq, lru_activate; mm/workingset.c:
- * workingset_refault as in mm-everything of December 2025). The rules used here are the same
- * throughout 6.x: only locking and folio plumbing changed. Each rule below names the kernel
- * function it follows. The kernel's per-CPU batching (folio_batch, lru_add_drain) is left
- * out: it only delays list moves by a few pages, non-deterministically.
+ * Followed: Linux 6.x as this machine runs it (uname -r: 6.18.44). Read: mm/vmscan.c of
+ * torvalds/linux commit 538d5baa (a 2025 tree, 6.14 or later: it has lru_gen_set_refs and
+ * MAX_SWAPPINESS 200), mm/swap.c and mm/workingset.c of the 6.18 series (folio->flags.f,
+ * lru_note_cost_unlock_irq, workingset_test_recent's flush argument), and a 6.5-era
+ * mm/workingset.c to check that the classic path's rules did not move; they are the same
+ * throughout 6.x, only locking and folio plumbing changed. Each static function below that
+ * carries a kernel function's name follows that function, and each rule below names it. The
+ * kernel's per-CPU batching (folio_batch, lru_add_drain) is left out: it only delays list
+ * moves by a few pages, non-deterministically.
  *
  * Lists (include/linux/mmzone.h, enum lru_list): inactive anon, active anon, inactive file,
  * active file, over one lruvec (the whole memory: pagesim has one node and no cgroup tree).
@@ -167,7 +169,7 @@ typedef struct scan_control {
 
 /* ------------------------------------------------------------------ the lists */
 
-static void lx_add(linux_t *lx, int l, pfn_t p, int at_tail)
+static void lx_add(linux_t *lx, int l, pfn_t p)
 {
     assert(lx->list[p] == LX_NONE);
     pfn_t h = lx->head[l];
@@ -180,8 +182,7 @@ static void lx_add(linux_t *lx, int l, pfn_t p, int at_tail)
         lx->prev[p] = t;
         lx->next[t] = p;
         lx->prev[h] = p;
-        if (!at_tail)
-            lx->head[l] = p;
+        lx->head[l] = p;
     }
     lx->list[p] = (uint8_t)l;
     lx->count[l]++;
@@ -328,7 +329,7 @@ static uint32_t isolate_lru_folios(linux_t *lx, const scan_control_t *sc, uint32
  * non-resident clock. */
 static void putback(linux_t *lx, pfn_t p, int active)
 {
-    lx_add(lx, lx_base(lx, p) + (active ? LRU_ACTIVE : 0), p, 0);
+    lx_add(lx, lx_base(lx, p) + (active ? LRU_ACTIVE : 0), p);
     if (active)
         age_nonresident(lx, 1);
 }
@@ -358,7 +359,7 @@ static uint64_t shrink_inactive_list(linux_t *lx, scan_control_t *sc, uint32_t n
         } else {
             nr_reclaimed++;
             nr_pageout += (uint64_t)dirty;              /* pageout() */
-            lx_add(lx, LX_ISOLATED, p, 0);              /* free_it */
+            lx_add(lx, LX_ISOLATED, p);              /* free_it */
         }
     }
     lx->pgsteal += nr_reclaimed;
@@ -695,7 +696,7 @@ static void linux_on_insert(void *state, const mem_ref_t *ref, const page_id_t *
     lx->flags[pfn] = (uint8_t)((page->kind == PAGE_FILE ? PG_FILE : 0) |
                                (how & PEND_WORKINGSET ? PG_WORKINGSET : 0));
     lx_add(lx, (page->kind == PAGE_FILE ? LRU_FILE : 0) + (how & PEND_ACTIVE ? LRU_ACTIVE : 0),
-           pfn, 0);
+           pfn);
 }
 
 /* mm/workingset.c workingset_eviction: the age now (then aged by one) and PG_workingset. */
@@ -726,7 +727,7 @@ static void linux_on_access(void *state, const mem_ref_t *ref, pfn_t pfn)
         lx->flags[pfn] |= PG_REFERENCED;
     } else if (!(l & LRU_ACTIVE)) {
         lx_del(lx, pfn);                                /* folio_activate -> lru_activate */
-        lx_add(lx, l + LRU_ACTIVE, pfn, 0);
+        lx_add(lx, l + LRU_ACTIVE, pfn);
         lx->pgactivate++;
         lx->flags[pfn] &= (uint8_t)~PG_REFERENCED;
         age_nonresident(lx, 1);                         /* workingset_activation */
