@@ -30,6 +30,11 @@ extern const repl_ops_t repl_car;
 extern const repl_ops_t repl_2q;
 extern const repl_ops_t repl_lirs;
 extern const repl_ops_t repl_clockpro;
+extern const repl_ops_t repl_nru;
+extern const repl_ops_t repl_aging;
+extern const repl_ops_t repl_wsclock;
+extern const repl_ops_t repl_ws;
+extern const repl_ops_t repl_pff;
 
 const repl_ops_t *const repl_registry[] = {
     &repl_fifo,
@@ -52,6 +57,11 @@ const repl_ops_t *const repl_registry[] = {
     &repl_2q,
     &repl_lirs,
     &repl_clockpro,
+    &repl_nru,
+    &repl_aging,
+    &repl_wsclock,
+    &repl_ws,
+    &repl_pff,
     NULL,
 };
 

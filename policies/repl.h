@@ -79,7 +79,7 @@
  *  - on_timer(now) (may be NULL): the timer armed by env->set_timer fired at simulated time
  *    now (picoseconds); returns the next interval (0: stop). Timer events are ordered with
  *    every other event by (time, sequence), so runs stay deterministic; they do not keep a
- *    finished run going. env->release may be called from on_timer and on_miss only.
+ *    finished run going. env->release may be called from on_timer, on_refs and on_miss only.
  *  - on_refs(t) (may be NULL): the reference timer armed by env->set_ref_timer fired, right
  *    after the reference that made the global count t (before the next one); returns the
  *    next interval in references (0: stop).
@@ -163,7 +163,7 @@ typedef struct repl_env {
     void (*set_timer)(void *eng, sim_time_t delay_ps);
     /* Gives a tracked frame back: the engine unmaps it, writes it back if dirty (the frame is
      * free once that completes), calls on_remove(pfn, REPL_RELEASE, shadow) and frees it. 0,
-     * or -1 if pfn is not tracked. From on_timer and on_miss only. */
+     * or -1 if pfn is not tracked. From on_timer, on_refs and on_miss only. */
     int (*release)(void *eng, pfn_t pfn);
     /* Load control: a suspended process is not scheduled until resumed (its frames stay;
      * release them to swap it out). 0, or -1 if there is no such live process or the
@@ -181,6 +181,13 @@ typedef struct repl_env {
      * (0 disarms). Exact under both schedules: a run of hits taken whole never crosses it.
      * For policies without on_hit that must act every N references (clock:reset=N). */
     void (*set_ref_timer)(void *eng, vtime_t nrefs);
+    /* Starts writing back the page in tracked frame pfn without evicting it (WSClock's
+     * scheduled write, Carr and Hennessy 1981): if it is dirty, the write goes to its backing
+     * store (swap, or its file) on the background clock, the page is clean from now on
+     * (is_dirty: 0 until written again), and an eviction before the write completes waits
+     * for it. 1 if a write started, 0 if the page was clean, -1 if pfn is not tracked.
+     * O(mappings). Counted in io.swap_out or io.file_write and in reclaim.cleaned. */
+    int (*clean)(void *eng, pfn_t pfn);
 } repl_env_t;
 
 enum {

@@ -173,6 +173,23 @@ uint64_t mmu_walk_refs(sim_t *s, uint32_t mmi, vpn_t lo, vpn_t hi,
     return n;
 }
 
+int mmu_test_clear_dirty(sim_t *s, pfn_t pfn)
+{
+    frame_t *f = &s->frames[pfn];
+    int dirty = (f->flags & FR_DIRTY) != 0;
+    for (uint32_t n = f->rmap; n; n = s->rmap[n].next) {
+        pte_t *pte = s->rmap[n].pte;
+        if (pte->flags & PTE_DIRTY) {
+            dirty = 1;
+            pte->flags &= ~PTE_DIRTY;
+            for (uint32_t i = 0; i < s->ncpus; i++)
+                tlb_forget_bits(&s->cpus[i].tlb, s->rmap[n].mm, pte->vpn, PTE_DIRTY);
+        }
+    }
+    f->flags &= ~FR_DIRTY;
+    return dirty;
+}
+
 int mmu_is_dirty(void *eng, pfn_t pfn)
 {
     sim_t *s = eng;

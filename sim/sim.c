@@ -155,6 +155,7 @@ void sim_free(sim_t *s)
         for (uint32_t i = 0; i < s->ncpus; i++)
             tlb_free(&s->cpus[i].tlb);
     free(s->cpus);
+    free(s->clean_until);
     dev_free(s->swap_dev);
     dev_free(s->file_dev);
     if (s->frames) {
