@@ -12,7 +12,9 @@
  *     referenced since its previous fault (R = 0) is released (env->release), then the
  *     faulting page is added;
  * and in both cases the R bits of its pages are cleared, so that at the next fault R says
- * "referenced since the last fault". The policy sees only R bits (on_hit is NULL): it acts at
+ * "referenced since the last fault". The page a fault brings in has its R bit set by the
+ * faulting reference (the engine sets it, as the hardware would), so it counts as referenced
+ * at that fault: it survives the next shrink and can go at the one after. The policy sees only R bits (on_hit is NULL): it acts at
  * faults only, as the hardware-assisted original does. threshold is Chu and Opderbeck's
  * critical inter-fault interval (the reciprocal of the critical fault frequency).
  *

@@ -23,8 +23,9 @@
  * second round evicts the first old page it scheduled); "in the second case, all pages are in
  * the working set ... the simplest thing to do is claim any clean page and use it. The
  * location of a clean page could be kept track of during the sweep. If no clean pages exist,
- * then the current page is chosen as the victim and written back". We keep the first clean
- * page of the sweep.
+ * then the current page is chosen as the victim and written back". We keep the clean page
+ * of the sweep with the oldest time of last use (the first met among equals): any clean page
+ * would do, and the oldest is the least likely to be used again.
  *
  * Parameter tau (default 1000): the working-set window, in references of the owner's virtual
  * time (an access counts once: sched.c counts process virtual time by accesses). Denning's
@@ -95,7 +96,8 @@ static pfn_t wsclock_select_victim(void *state, const repl_req_t *req)
     const repl_env_t *env = st->env;
     repl_ring_t *r = &st->ring;
     assert(r->head != PFN_NONE);
-    pfn_t clean = PFN_NONE;      /* the first clean page of the first turn */
+    pfn_t clean = PFN_NONE;      /* the oldest clean page of the first turn (first met) */
+    vtime_t clean_age = 0;
     int scheduled = 0;
     /* Turn 1 clears every R bit and schedules every old dirty page; turn 2 then finds an old
      * clean page if a write was scheduled (the first one); else the first clean page. */
@@ -105,26 +107,25 @@ static pfn_t wsclock_select_victim(void *state, const repl_req_t *req)
             break;                                   /* a full turn, no write scheduled */
         if (repl_req_allows(env, req, p)) {
             vtime_t now = wsclock_now(st, p);
-            if (env->test_clear_ref(env->eng, p)) {
+            int referenced = env->test_clear_ref(env->eng, p);
+            if (referenced)
                 st->last[p] = now == VTIME_NEVER ? 0 : now;
-                if (clean == PFN_NONE && step < r->n && !env->is_dirty(env->eng, p))
-                    clean = p;                       /* in the working set, but clean */
-            } else {
-                int dirty = env->is_dirty(env->eng, p);
-                int old = now == VTIME_NEVER || now - st->last[p] > st->tau;
-                if (!dirty && clean == PFN_NONE && step < r->n)
-                    clean = p;
-                if (old && !dirty) {
-                    if (step >= r->n)
-                        st->n_turn_clean++;
-                    return p;                        /* the hand stays; on_remove moves it */
-                }
-                if (old && dirty && env->clean && env->clean(env->eng, p) > 0) {
-                    scheduled = 1;
-                    st->n_scheduled++;
-                    if (clean == PFN_NONE && step < r->n)
-                        clean = p;                   /* clean now (its write under way) */
-                }
+            vtime_t age = now == VTIME_NEVER ? VTIME_NEVER : now - st->last[p];
+            int dirty = env->is_dirty(env->eng, p);
+            int old = !referenced && age > st->tau;
+            if (old && !dirty) {
+                if (step >= r->n)
+                    st->n_turn_clean++;
+                return p;                            /* the hand stays; on_remove moves it */
+            }
+            if (old && dirty && env->clean && env->clean(env->eng, p) > 0) {
+                scheduled = 1;                       /* clean now, its write under way */
+                st->n_scheduled++;
+                dirty = 0;
+            }
+            if (!dirty && step < r->n && (clean == PFN_NONE || age > clean_age)) {
+                clean = p;                           /* (in the working set, but clean) */
+                clean_age = age;
             }
         }
         r->head = r->next[p];
