@@ -173,6 +173,23 @@ uint64_t mmu_walk_refs(sim_t *s, uint32_t mmi, vpn_t lo, vpn_t hi,
     return n;
 }
 
+uint64_t mmu_take_bit(sim_t *s, uint32_t mmi, uint32_t bit)
+{
+    pagetable_t *pt = &s->mms[mmi].pt;
+    uint64_t n = 0;
+    for (size_t i = 0; i < pt->n; i++) {
+        pte_t *pte = pt_at(pt, i);
+        if (!(pte->flags & bit))
+            continue;
+        n++;
+        pte->flags &= ~bit;
+        if (pte->flags & PTE_PRESENT)
+            for (uint32_t c = 0; c < s->ncpus; c++)
+                tlb_forget_bits(&s->cpus[c].tlb, mmi, pte->vpn, bit);
+    }
+    return n;
+}
+
 int mmu_test_clear_dirty(sim_t *s, pfn_t pfn)
 {
     frame_t *f = &s->frames[pfn];
