@@ -27,13 +27,16 @@
  * reclaimer's clock). A suspended process is resumed when it fits again: ws, when its
  * working set at its suspension fits beside the running ones' sum; pff, when no running
  * process is short of memory and as many frames as that working set are free (an exit frees
- * them). Decisions are taken at each sample of a running process and at each exit, one
- * process at a time.
+ * them). Decisions are taken at each sample of a running process, at each fault that blocks
+ * one and at each exit, one process at a time; a running process's working set there is its
+ * last window's, or the window under way if that has more pages already (a thrashing process
+ * takes long to finish a window: its own virtual time crawls).
  *
  * Only the rr schedule can suspend (the trace schedule runs one fixed order): load control
  * under trace is an input error. Cost: a sample walks the process's page table, O(its PTEs)
- * per window (a fraction of a PTE per reference at the default window); a decision is
- * O(processes); a suspension O(frames). Results: load_control.{mode, samples, suspends,
+ * per window (a fraction of a PTE per reference at the default window); a decision walks
+ * every running process's, O(their PTEs), which a blocking fault (a device access of ~100 us
+ * simulated) dwarfs once load control has stopped the thrashing; a suspension is O(frames). Results: load_control.{mode, samples, suspends,
  * resumes, swapped_out}. */
 #include "sim_int.h"
 #include "loadctl.h"
@@ -90,7 +93,10 @@ void loadctl_decide(sim_t *s, sim_time_t now)
         if (p->lc_suspended && !p->suspended)
             p->lc_suspended = 0;          /* the schedule resumed it: nothing else could run */
         if (loadctl_running(p)) {
-            sum += p->lc_ws;
+            /* Its last window's working set, or the window under way if it is larger
+             * already: a thrashing process takes long to finish a window. */
+            uint64_t now_ws = mmu_take_bit(s, p->mm, 0);
+            sum += now_ws > p->lc_ws ? now_ws : p->lc_ws;
             nrun++;
             newest = i;
             any_short |= p->lc_short;

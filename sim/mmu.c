@@ -177,11 +177,14 @@ uint64_t mmu_take_bit(sim_t *s, uint32_t mmi, uint32_t bit)
 {
     pagetable_t *pt = &s->mms[mmi].pt;
     uint64_t n = 0;
+    uint32_t count = bit ? bit : PTE_WSREF;
     for (size_t i = 0; i < pt->n; i++) {
         pte_t *pte = pt_at(pt, i);
-        if (!(pte->flags & bit))
+        if (!(pte->flags & count))
             continue;
         n++;
+        if (!bit)
+            continue;                            /* counted only */
         pte->flags &= ~bit;
         if (pte->flags & PTE_PRESENT)
             for (uint32_t c = 0; c < s->ncpus; c++)

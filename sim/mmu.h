@@ -56,7 +56,8 @@ int   mmu_is_dirty(void *eng, pfn_t pfn);
  * written back (reclaim_clean). O(mappings). */
 int   mmu_test_clear_dirty(sim_t *s, pfn_t pfn);
 /* Counts the PTEs of address space mmi (present or not) with `bit` set and clears it in them
- * (and the TLBs' copies): load control's working-set sample (loadctl.c). O(its PTEs). */
+ * (and the TLBs' copies): load control's working-set sample (loadctl.c). bit 0: counts those
+ * with PTE_WSREF and clears nothing. O(its PTEs). */
 uint64_t mmu_take_bit(sim_t *s, uint32_t mmi, uint32_t bit);
 /* For each present PTE of address space mmi in [lo, hi): tests and clears its referenced bit
  * and calls fn (repl.h, walk_refs). By vpn when the range is smaller than the page table,

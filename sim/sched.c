@@ -965,6 +965,8 @@ static int rr_slice(sim_t *s, cpu_t *c, sim_time_t limit, sim_err_t *err)
                 p->access_done = 0;
             else if (mmu_access(s, c, p, p->cur_vpn, (ref_kind_t)p->cur.kind)) {
                 c->cur = -1;                       /* blocked: resumes at this page */
+                if (__builtin_expect(s->conf.load_control != 0, 0))
+                    loadctl_decide(s, c->clock);   /* a major fault: is memory overcommitted? */
                 goto out;
             }
             s->vt++;

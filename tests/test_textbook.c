@@ -16,12 +16,16 @@
  *  - pff: a hand-derived string (grow, shrink, released pages);
  *  - env->clean in the engine: the counters agree (io.swap_out = evictions.dirty +
  *    reclaim.cleaned), a cleaned page is evicted without another write, under paranoid checks;
- *  - period parsing (time or references), parameters refused with messages.
+ *  - period parsing (time or references), parameters refused with messages;
+ *  - load control (loadctl.c): it suspends and resumes on an overcommitted mix, a suspended
+ *    process makes no reference until resumed (checked at every policy hook), every access
+ *    still runs, and the trace schedule refuses it.
  * Registry-wide properties (test_props.c, test_policies.c) cover local quotas, determinism and
  * the invariants for these policies as for every other. */
 #include "check.h"
 #include "drv.h"
 #include "simrun.h"
+#include "sim/proc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -681,6 +685,155 @@ static void test_engine_policies(void)
     free(text);
 }
 
+/* ------------------------------------------------------------------ load control */
+
+/* A wrapper around the run's policy that checks, at every miss and hit, that no process load
+ * control has suspended has made a reference since it was suspended (white box: reads the
+ * process table). */
+static sim_t *lc_sim;
+static const repl_ops_t *lc_inner;
+static vtime_t lc_at[64];            /* by process index: n_refs when seen suspended, +1 */
+static long lc_bad, lc_checked;
+
+static void lc_look(void)
+{
+    for (uint32_t i = 0; i < lc_sim->nprocs && i < 64; i++) {
+        const proc_t *p = &lc_sim->procs[i];
+        if (!p->lc_suspended) {
+            lc_at[i] = 0;
+            continue;
+        }
+        if (!lc_at[i])
+            lc_at[i] = p->n_refs + 1;
+        else if (lc_at[i] != p->n_refs + 1)
+            lc_bad++;
+        lc_checked++;
+    }
+}
+
+static void lc_hit(void *st, const mem_ref_t *ref, pfn_t pfn)
+{
+    lc_look();
+    lc_inner->on_hit(st, ref, pfn);
+}
+
+static void lc_miss(void *st, const mem_ref_t *ref, const page_id_t *pg, const uint64_t *shadow)
+{
+    lc_look();
+    if (lc_inner->on_miss)
+        lc_inner->on_miss(st, ref, pg, shadow);
+}
+
+static json_t *lc_run(const char *trace, const char *mode, const char *policy, int wrap, sim_err_t *err)
+{
+    json_t *cfg = config_defaults();
+    int bad = config_set(cfg, "policy", policy, err) || config_set(cfg, "frames", "100", err) ||
+              config_set(cfg, "schedule", "rr", err) || config_set(cfg, "quantum", "20us", err) ||
+              config_set(cfg, "load_control", mode, err) || config_set(cfg, "load_window", "200", err) ||
+              config_set(cfg, "paranoid", "true", err);
+    CHECK(!bad);
+    const char *traces[1] = {trace};
+    sim_t *s = sim_create(cfg, traces, 1, err);
+    json_decref(cfg);
+    if (!s)
+        return NULL;
+    repl_ops_t ops;
+    if (wrap) {
+        lc_sim = s;
+        lc_inner = s->repl;
+        ops = *s->repl;
+        ops.on_hit = lc_hit;
+        ops.on_miss = lc_miss;
+        ops.flags &= ~(unsigned)(REPL_HIT_IDEMPOTENT | REPL_HIT_LAST_ONLY);   /* every hit told */
+        s->repl = &ops;
+        s->hit_idempotent = 0;
+        memset(lc_at, 0, sizeof lc_at);
+        lc_bad = lc_checked = 0;
+    }
+    json_t *doc = NULL;
+    char msg[512];
+    alarm(60);
+    if (!sim_run(s, err)) {
+        CHECK_EQ(check_all(s, msg, sizeof msg), 0);
+        doc = sim_results(s);
+    }
+    alarm(0);
+    sim_free(s);
+    return doc;
+}
+
+static void test_load_control(void)
+{
+    /* Four processes (forked from 1, which touches nothing first), 3000 references each over
+     * 40 pages of their own, 30% writes; 100 frames; windows of 200 references: each working
+     * set is about 40 * (1 - e^-5) ~ 40 pages, four need ~160 > 100 frames. */
+    char path[512];
+    snprintf(path, sizeof path, "%s/lc.txt", tmpdir);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs("fork 1 2\nfork 1 3\nfork 1 4\n", f);
+    uint64_t x = 99;
+    for (int i = 0; i < 12000; i++) {
+        unsigned pid = 1 + (unsigned)(i % 4), page = (unsigned)(check_xorshift(&x) % 40);
+        fprintf(f, "%c 0x%x %u\n", check_xorshift(&x) % 10 < 3 ? 'W' : 'R', 0x10000000u + page * 4096u, pid);
+    }
+    fclose(f);
+    static const char *const modes[] = {"ws", "pff"};
+    for (int m = 0; m < 2; m++) {
+        sim_err_t err = {0};
+        json_t *doc = lc_run(path, modes[m], "lru", 1, &err);
+        if (!doc)
+            fprintf(stderr, "load control %s: %s\n", modes[m], err.msg);
+        CHECK(doc != NULL);
+        CHECK_EQ(ji(doc, "accesses"), 12000);            /* everyone ran to the end */
+        CHECK(ji(doc, "load_control.suspends") > 0);
+        CHECK_EQ(ji(doc, "load_control.resumes"), ji(doc, "load_control.suspends"));
+        CHECK(ji(doc, "load_control.swapped_out") > 0);
+        CHECK(ji(doc, "load_control.samples") >= 4 * (3000 / 200) - 4);
+        CHECK_STR(json_string_value(json_object_get(json_object_get(doc, "load_control"), "mode")), modes[m]);
+        CHECK_EQ(lc_bad, 0);                             /* suspended processes ran nothing */
+        CHECK(lc_checked > 100);                         /* and there were suspended ones to watch */
+        json_decref(doc);
+    }
+    /* Off: no load control object, no suspension; the mix thrashes (more faults than with). */
+    sim_err_t err = {0};
+    json_t *off = lc_run(path, "off", "lru", 0, &err), *ws = lc_run(path, "ws", "lru", 0, &err);
+    CHECK(off && ws);
+    CHECK(json_object_get(off, "load_control") == NULL);
+    CHECK(ji(ws, "faults.total") < ji(off, "faults.total"));
+    json_decref(off);
+    json_decref(ws);
+    /* Every textbook policy runs under it too. */
+    static const char *const pols[] = {"ws:tau=200", "pff:threshold=50", "wsclock:tau=200", "nru", "aging", "clock"};
+    for (size_t i = 0; i < LEN(pols); i++) {
+        json_t *d = lc_run(path, "ws", pols[i], 0, &err);
+        if (!d)
+            fprintf(stderr, "load control with %s: %s\n", pols[i], err.msg);
+        CHECK(d != NULL);
+        CHECK_EQ(ji(d, "accesses"), 12000);
+        json_decref(d);
+    }
+    /* The trace schedule cannot suspend: an input error naming the setting. */
+    json_t *cfg = config_defaults();
+    CHECK(!config_set(cfg, "load_control", "ws", &err) && !config_set(cfg, "schedule", "trace", &err));
+    const char *traces[1] = {path};
+    sim_t *s = sim_create(cfg, traces, 1, &err);
+    CHECK(s == NULL);
+    CHECK(strstr(err.msg, "load_control=ws needs the rr schedule") != NULL);
+    sim_free(s);
+    json_decref(cfg);
+    cfg = config_defaults();
+    CHECK(config_set(cfg, "load_control", "maybe", &err) == 0);
+    s = sim_create(cfg, traces, 1, &err);
+    CHECK(s == NULL);
+    CHECK(strstr(err.msg, "load_control must be") != NULL);
+    sim_free(s);
+    json_decref(cfg);
+    unlink(path);
+}
+
 static void rm_tmpdir(void)
 {
     rmdir(tmpdir);
@@ -703,5 +856,6 @@ int main(void)
     test_ws_engine();
     test_clean_engine();
     test_engine_policies();
+    test_load_control();
     return check_report("test_textbook");
 }
