@@ -39,8 +39,9 @@
  *    on_remove, and every tracked frame is evictable.
  *  - on_remove(pfn, why, shadow): once when a tracked page stops being resident: evicted by
  *    this policy's choice (REPL_EVICT, right after select_victim named it), released by the
- *    policy (REPL_RELEASE, after env->release), or dropped by the program (REPL_UNMAP: munmap,
- *    exit or exec of its last mapper; REPL_COW: a private copy replaced it). For REPL_EVICT
+ *    policy (REPL_RELEASE, after env->release; also a page of a process that load control,
+ *    config load_control, suspends and swaps out: sim/loadctl.c), or dropped by the program
+ *    (REPL_UNMAP: munmap, exit or exec of its last mapper; REPL_COW: a private copy replaced it). For REPL_EVICT
  *    and REPL_RELEASE, shadow is non-NULL: the policy may store a value in *shadow and return
  *    1 to have it kept (0: no shadow). For the other reasons shadow is NULL and the return
  *    value is ignored: the page's identity ends or stays resident elsewhere, there is nothing
@@ -103,7 +104,8 @@ typedef enum repl_why {
     REPL_EVICT = 0,   /* chosen by select_victim */
     REPL_UNMAP,       /* the program unmapped it, or its last mapper exited or exec'd */
     REPL_COW,         /* a private copy replaced it */
-    REPL_RELEASE,     /* the policy gave it back (env->release) */
+    REPL_RELEASE,     /* the policy gave it back (env->release), or load control swapped
+                         its process out (sim/loadctl.c) */
 } repl_why_t;
 
 /* Why select_victim is asked for a frame. */
