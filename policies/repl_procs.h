@@ -6,7 +6,9 @@
  * process found through a pid -> slot hash (sim/base/u64map.h; one probe, and the last pid
  * asked for is remembered, since references come in runs of one process). Slots are never
  * reused within a run (an exited process keeps its slot, empty). Each slot carries two
- * values for the policy (val, flag). Memory: 12 bytes a frame, 24 a process. */
+ * values for the policy (val, flag). Memory: 12 bytes a frame, 24 a process (and its hash
+ * entry); the per-process arrays double as processes appear (out of memory throws, as the
+ * engine's allocations do: sim/base/xalloc.h). */
 #ifndef PAGESIM_REPL_PROCS_H
 #define PAGESIM_REPL_PROCS_H
 
@@ -15,6 +17,7 @@
 #include "repl.h"
 #include "repl_util.h"
 #include "sim/base/u64map.h"
+#include "sim/base/xalloc.h"
 
 typedef struct repl_procs {
     u64map_t slot_of;         /* pid -> slot */
@@ -70,19 +73,12 @@ static inline uint32_t repl_procs_slot(repl_procs_t *P, spid_t pid)
         s = (uint32_t)*v;
     } else {
         if (P->nslots == P->cap) {
-            uint32_t cap = P->cap ? 2 * P->cap : 8;
-            spid_t *a = realloc(P->pid, cap * sizeof *a);
-            if (a) P->pid = a;
-            pfn_t *b = realloc(P->head, cap * sizeof *b);
-            if (b) P->head = b;
-            uint32_t *c = realloc(P->n, cap * sizeof *c);
-            if (c) P->n = c;
-            vtime_t *d = realloc(P->val, cap * sizeof *d);
-            if (d) P->val = d;
-            uint8_t *e = realloc(P->flag, cap);
-            if (e) P->flag = e;
-            if (!a || !b || !c || !d || !e)
-                abort();                     /* out of memory (a handful of bytes a process) */
+            uint32_t cap = P->cap ? 2 * P->cap : 8;   /* (xrealloc throws: xalloc.h) */
+            P->pid = xrealloc(P->pid, xmul(cap, sizeof *P->pid, "processes"), "processes");
+            P->head = xrealloc(P->head, xmul(cap, sizeof *P->head, "processes"), "processes");
+            P->n = xrealloc(P->n, xmul(cap, sizeof *P->n, "processes"), "processes");
+            P->val = xrealloc(P->val, xmul(cap, sizeof *P->val, "processes"), "processes");
+            P->flag = xrealloc(P->flag, cap, "processes");
             P->cap = cap;
         }
         s = P->nslots++;

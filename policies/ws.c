@@ -20,7 +20,8 @@
  * (env->set_ref_timer(1)): when a hit finds the head of its process's list out of the window
  * it asks to be called right after this reference (on_refs), before the next one, so no page
  * outlives its window by a reference and the fault count is exactly Denning's. The check is
- * O(1) per reference (the head only); releasing is O(1) per page released, and on_refs scans
+ * O(1) per reference (the head only; a hit costs two hash probes, the process's slot, cached
+ * across a run of one process's references, and env->vtime's); releasing is O(1) per page released, and on_refs scans
  * the processes once per firing, O(processes), at most once per page released.
  *
  * Which process a page belongs to. Working sets are per process; a page shared by several is
