@@ -110,7 +110,9 @@ static pfn_t wsclock_select_victim(void *state, const repl_req_t *req)
             int referenced = env->test_clear_ref(env->eng, p);
             if (referenced)
                 st->last[p] = now == VTIME_NEVER ? 0 : now;
-            vtime_t age = now == VTIME_NEVER ? VTIME_NEVER : now - st->last[p];
+            /* (A page whose charge passed to another process at an exit was stamped in the
+             * old owner's time: until it is stamped again its age is at least 0.) */
+            vtime_t age = now == VTIME_NEVER ? VTIME_NEVER : now > st->last[p] ? now - st->last[p] : 0;
             int dirty = env->is_dirty(env->eng, p);
             int old = !referenced && age > st->tau;
             if (old && !dirty) {
