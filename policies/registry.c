@@ -31,6 +31,11 @@ extern const repl_ops_t repl_2q;
 extern const repl_ops_t repl_lirs;
 extern const repl_ops_t repl_clockpro;
 extern const repl_ops_t repl_linux;
+extern const repl_ops_t repl_nru;
+extern const repl_ops_t repl_aging;
+extern const repl_ops_t repl_wsclock;
+extern const repl_ops_t repl_ws;
+extern const repl_ops_t repl_pff;
 
 const repl_ops_t *const repl_registry[] = {
     &repl_fifo,
@@ -54,6 +59,11 @@ const repl_ops_t *const repl_registry[] = {
     &repl_lirs,
     &repl_clockpro,
     &repl_linux,
+    &repl_nru,
+    &repl_aging,
+    &repl_wsclock,
+    &repl_ws,
+    &repl_pff,
     NULL,
 };
 

@@ -39,8 +39,9 @@
  *    on_remove, and every tracked frame is evictable.
  *  - on_remove(pfn, why, shadow): once when a tracked page stops being resident: evicted by
  *    this policy's choice (REPL_EVICT, right after select_victim named it), released by the
- *    policy (REPL_RELEASE, after env->release), or dropped by the program (REPL_UNMAP: munmap,
- *    exit or exec of its last mapper; REPL_COW: a private copy replaced it). For REPL_EVICT
+ *    policy (REPL_RELEASE, after env->release; also a page of a process that load control,
+ *    config load_control, suspends and swaps out: sim/loadctl.c), or dropped by the program
+ *    (REPL_UNMAP: munmap, exit or exec of its last mapper; REPL_COW: a private copy replaced it). For REPL_EVICT
  *    and REPL_RELEASE, shadow is non-NULL: the policy may store a value in *shadow and return
  *    1 to have it kept (0: no shadow). For the other reasons shadow is NULL and the return
  *    value is ignored: the page's identity ends or stays resident elsewhere, there is nothing
@@ -79,7 +80,7 @@
  *  - on_timer(now) (may be NULL): the timer armed by env->set_timer fired at simulated time
  *    now (picoseconds); returns the next interval (0: stop). Timer events are ordered with
  *    every other event by (time, sequence), so runs stay deterministic; they do not keep a
- *    finished run going. env->release may be called from on_timer and on_miss only.
+ *    finished run going. env->release may be called from on_timer, on_refs and on_miss only.
  *  - on_refs(t) (may be NULL): the reference timer armed by env->set_ref_timer fired, right
  *    after the reference that made the global count t (before the next one); returns the
  *    next interval in references (0: stop).
@@ -103,7 +104,8 @@ typedef enum repl_why {
     REPL_EVICT = 0,   /* chosen by select_victim */
     REPL_UNMAP,       /* the program unmapped it, or its last mapper exited or exec'd */
     REPL_COW,         /* a private copy replaced it */
-    REPL_RELEASE,     /* the policy gave it back (env->release) */
+    REPL_RELEASE,     /* the policy gave it back (env->release), or load control swapped
+                         its process out (sim/loadctl.c) */
 } repl_why_t;
 
 /* Why select_victim is asked for a frame. */
@@ -174,7 +176,7 @@ typedef struct repl_env {
     void (*set_timer)(void *eng, sim_time_t delay_ps);
     /* Gives a tracked frame back: the engine unmaps it, writes it back if dirty (the frame is
      * free once that completes), calls on_remove(pfn, REPL_RELEASE, shadow) and frees it. 0,
-     * or -1 if pfn is not tracked. From on_timer and on_miss only. */
+     * or -1 if pfn is not tracked. From on_timer, on_refs and on_miss only. */
     int (*release)(void *eng, pfn_t pfn);
     /* Load control: a suspended process is not scheduled until resumed (its frames stay;
      * release them to swap it out). 0, or -1 if there is no such live process or the
@@ -192,6 +194,13 @@ typedef struct repl_env {
      * (0 disarms). Exact under both schedules: a run of hits taken whole never crosses it.
      * For policies without on_hit that must act every N references (clock:reset=N). */
     void (*set_ref_timer)(void *eng, vtime_t nrefs);
+    /* Starts writing back the page in tracked frame pfn without evicting it (WSClock's
+     * scheduled write, Carr and Hennessy 1981): if it is dirty, the write goes to its backing
+     * store (swap, or its file) on the background clock, the page is clean from now on
+     * (is_dirty: 0 until written again), and an eviction before the write completes waits
+     * for it. 1 if a write started, 0 if the page was clean, -1 if pfn is not tracked.
+     * O(mappings). Counted in io.swap_out or io.file_write and in reclaim.cleaned. */
+    int (*clean)(void *eng, pfn_t pfn);
 } repl_env_t;
 
 enum {

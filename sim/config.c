@@ -28,6 +28,7 @@ json_t *config_defaults(void)
 {
     json_t *c = json_pack(
         "{s:s, s:s, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:b,"
+        " s:s, s:I, s:I,"
         " s:{s:I, s:I, s:b}, s:{s:I, s:I},"
         " s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}}",
         "policy", "lru",
@@ -51,6 +52,9 @@ json_t *config_defaults(void)
         "shadows", (json_int_t)2,
         "implicit", "anon",
         "paranoid", 0,
+        "load_control", "off",
+        "load_window", (json_int_t)1000,
+        "load_threshold", (json_int_t)100,
         "tlb", "entries", (json_int_t)64, "ways", (json_int_t)4, "asid", 1,
         "reclaim", "low", (json_int_t)0, "high", (json_int_t)0,
         "costs", "tlb_hit", "0.5ns", "walk", "25ns", "fault", "1us", "zero", "1us",
@@ -326,6 +330,21 @@ static int config_behaviour(const json_t *cfg, sim_config_t *c, sim_err_t *err)
     if (config_int(cfg, "shadows", 0, 1 << 20, &v, err))
         return -1;
     c->shadows_per_frame = (uint32_t)v;
+    /* Load control (issue 15, loadctl.c): off, or Denning's medium-term scheduler driven by
+     * sampled working sets (ws) or by page-fault frequency (pff) */
+    const char *lc = config_str(cfg, "load_control");
+    if (!strcmp(lc, "ws"))
+        c->load_control = CONFIG_LOAD_WS;
+    else if (!strcmp(lc, "pff"))
+        c->load_control = CONFIG_LOAD_PFF;
+    else if (strcmp(lc, "off"))
+        return sim_err_set(err, SIM_EINPUT, "config: load_control must be 'off', 'ws' or 'pff', not '%s'", lc);
+    if (config_int(cfg, "load_window", 1, INT64_MAX, &v, err))
+        return -1;
+    c->load_window_refs = (uint64_t)v;
+    if (config_int(cfg, "load_threshold", 1, INT64_MAX, &v, err))
+        return -1;
+    c->load_threshold_refs = (uint64_t)v;
     /* The backing of an address space that declares no area (page lists, block traces) */
     const char *impl = config_str(cfg, "implicit");
     if (!strcmp(impl, "file"))

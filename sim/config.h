@@ -27,6 +27,9 @@ typedef enum { CONFIG_SCHED_AUTO = 0, CONFIG_SCHED_TRACE, CONFIG_SCHED_RR } conf
  * object validated and live as long as it. Device specs ("fixed", "ssd:...") and policy
  * specs ("clock:bits=2") are checked by the device and policy they create (device.c,
  * policy.c): their parameters are theirs. */
+/* load_control (loadctl.c). */
+enum { CONFIG_LOAD_OFF = 0, CONFIG_LOAD_WS, CONFIG_LOAD_PFF };
+
 typedef struct sim_config {
     uint32_t page_bytes, page_shift;       /* a power of two, up to 1 GiB; its log2 */
     uint32_t memory_frames;                /* "frames", or "memory" / page_bytes */
@@ -38,6 +41,9 @@ typedef struct sim_config {
     uint32_t reclaim_low_frames, reclaim_high_frames;   /* kswapd's watermarks; high 0: off */
     int      replacement_local;            /* "replacement" local: victims among the faulter's */
     uint32_t shadows_per_frame;            /* shadow entries kept, at most, per frame (shadow.c) */
+    int      load_control;                 /* CONFIG_LOAD_*: "load_control" off, ws or pff */
+    uint64_t load_window_refs;             /* "load_window": a process's sampling window */
+    uint64_t load_threshold_refs;          /* "load_threshold": pff's critical inter-fault time */
     int implicit_file;                     /* implicit=file: no-area address spaces map a file */
     uint32_t cpus;                         /* 1..1024 */
     uint32_t tlb_entries, tlb_ways;        /* per CPU; 0 entries: no TLB */

@@ -126,7 +126,7 @@ void fault_complete(sim_t *s, proc_t *p, sim_time_t now, int sync)
     fault_map_page(s, p, pte, p->pend_pfn, p->pend_perms);
     /* The faulting reference touches the page: its R (and D) bits are set before the policy
      * hears of it, as the hardware would set them. */
-    pte->flags |= PTE_REF;
+    pte->flags |= PTE_REF | (s->hit_bits[REF_READ] & PTE_WSREF);
     if (p->pend_ref.kind == REF_WRITE && (p->pend_perms & PTE_WRITE))
         pte->flags |= PTE_DIRTY;          /* a write through a read-only PTE will copy instead */
     uint32_t need = pt_need(p->pend_ref.kind);

@@ -201,7 +201,7 @@ void frame_unmap_all(sim_t *s, cpu_t *c, pfn_t pfn, uint32_t slot)
             f->flags |= FR_DIRTY;
         c->clock += s->cost.shootdown * cpu_shootdown(s->cpus, s->ncpus, n->mm, pte->vpn);
         s->mms[n->mm].resident--;
-        uint32_t perms = pte->flags & PTE_PERMS;
+        uint32_t perms = pte->flags & (PTE_PERMS | PTE_WSREF);   /* (load control's bit stays) */
         if (slot) {
             pte->flags = PTE_SWAP | perms;
             pte->val = slot;

@@ -195,6 +195,43 @@ uint64_t mmu_walk_refs(sim_t *s, uint32_t mmi, vpn_t lo, vpn_t hi,
     return n;
 }
 
+uint64_t mmu_take_bit(sim_t *s, uint32_t mmi, uint32_t bit)
+{
+    pagetable_t *pt = &s->mms[mmi].pt;
+    uint64_t n = 0;
+    uint32_t count = bit ? bit : PTE_WSREF;
+    for (size_t i = 0; i < pt->n; i++) {
+        pte_t *pte = pt_at(pt, i);
+        if (!(pte->flags & count))
+            continue;
+        n++;
+        if (!bit)
+            continue;                            /* counted only */
+        pte->flags &= ~bit;
+        if (pte->flags & PTE_PRESENT)
+            for (uint32_t c = 0; c < s->ncpus; c++)
+                tlb_forget_bits(&s->cpus[c].tlb, mmi, pte->vpn, bit);
+    }
+    return n;
+}
+
+int mmu_test_clear_dirty(sim_t *s, pfn_t pfn)
+{
+    frame_t *f = &s->frames[pfn];
+    int dirty = (f->flags & FR_DIRTY) != 0;
+    for (uint32_t n = f->rmap; n; n = s->rmap[n].next) {
+        pte_t *pte = s->rmap[n].pte;
+        if (pte->flags & PTE_DIRTY) {
+            dirty = 1;
+            pte->flags &= ~PTE_DIRTY;
+            for (uint32_t i = 0; i < s->ncpus; i++)
+                tlb_forget_bits(&s->cpus[i].tlb, s->rmap[n].mm, pte->vpn, PTE_DIRTY);
+        }
+    }
+    f->flags &= ~FR_DIRTY;
+    return dirty;
+}
+
 int mmu_is_dirty(void *eng, pfn_t pfn)
 {
     sim_t *s = eng;

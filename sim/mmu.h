@@ -52,6 +52,14 @@ int   mmu_run_hits(sim_t *s, cpu_t *c, proc_t *p, const wl_run_t *run);
 int   mmu_test_clear_ref(void *eng, pfn_t pfn);
 int   mmu_is_dirty(void *eng, pfn_t pfn);
 uint32_t mmu_test_clear_refs(void *eng, pfn_t pfn, unsigned *vm_flags);
+/* Whether the page in pfn is dirty (its frame's flag or any PTE's dirty bit); clears them all
+ * (and the TLBs' copies, so the next write sets the PTE's bit again): the page is being
+ * written back (reclaim_clean). O(mappings). */
+int   mmu_test_clear_dirty(sim_t *s, pfn_t pfn);
+/* Counts the PTEs of address space mmi (present or not) with `bit` set and clears it in them
+ * (and the TLBs' copies): load control's working-set sample (loadctl.c). bit 0: counts those
+ * with PTE_WSREF and clears nothing. O(its PTEs). */
+uint64_t mmu_take_bit(sim_t *s, uint32_t mmi, uint32_t bit);
 /* For each present PTE of address space mmi in [lo, hi): tests and clears its referenced bit
  * and calls fn (repl.h, walk_refs). By vpn when the range is smaller than the page table,
  * else in the table's creation order. Returns the PTEs visited. */

@@ -20,6 +20,10 @@ enum {
     PTE_EXEC    = 1u << 6,
     PTE_FRESH   = 1u << 7,   /* mapped by an I/O completion: the restarted access has
                                 already been shown to the policy, so it skips on_hit */
+    PTE_WSREF   = 1u << 8,   /* load control (loadctl.c): referenced since its last sample
+                                of the process's working set; kept when the page is
+                                evicted (the PTE remembers the reference), never seen by
+                                a policy */
 };
 #define PTE_PERMS (PTE_READ | PTE_WRITE | PTE_EXEC)
 

@@ -115,6 +115,12 @@ static int policy_env_release(void *eng, pfn_t pfn)
     return reclaim_release(s, pfn, policy_now(s));
 }
 
+static int policy_env_clean(void *eng, pfn_t pfn)
+{
+    sim_t *s = eng;
+    return reclaim_clean(s, pfn, policy_now(s));
+}
+
 static int policy_env_suspend(void *eng, spid_t pid) { return proc_suspend(eng, pid); }
 static int policy_env_resume(void *eng, spid_t pid) { return proc_resume(eng, pid); }
 
@@ -172,7 +178,7 @@ int policy_create(sim_t *s, const char *repl_spec, const char *cow_spec, sim_err
         .vtime = policy_env_vtime, .set_timer = policy_env_set_timer,
         .release = policy_env_release, .suspend = policy_env_suspend,
         .resume = policy_env_resume, .walk_refs = policy_env_walk_refs,
-        .set_ref_timer = policy_env_set_ref_timer,
+        .set_ref_timer = policy_env_set_ref_timer, .clean = policy_env_clean,
     };
     s->ref_due = VTIME_NEVER;
     int rc = s->repl->create(&s->repl_env, params, &s->repl_state, err);

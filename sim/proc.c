@@ -42,6 +42,7 @@ proc_t *proc_get(sim_t *s, spid_t pid)
     p->pend_old = PFN_NONE;
     p->quota = UINT32_MAX;
     p->quota_kept = 1;
+    p->lc_due = s->conf.load_control ? s->conf.load_window_refs : UINT64_MAX;
     s->mms[p->mm].proc = s->nprocs + 1;
     u64map_put(&s->pid2proc, pid, s->nprocs);
     s->nprocs++;

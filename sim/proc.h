@@ -71,6 +71,13 @@ typedef struct proc {
     uint8_t  parked;      /* rr: suspended and taken off the run queue and its CPU */
     uint8_t  quota_kept;  /* n_charged <= quota since the quota was set (a quota set below
                              the charge is reached as the process's frames are evicted) */
+    uint8_t  lc_short;    /* load control, pff: faulted faster than the threshold in its
+                             last window */
+    uint8_t  lc_suspended;   /* load control suspended it (loadctl.c) */
+    uint64_t lc_due;      /* load control: n_refs at which its next sample is taken
+                             (UINT64_MAX: off) */
+    uint64_t lc_ws;       /* its working set at the last sample (pages) */
+    uint64_t lc_faults;   /* its faults at the last sample */
 } proc_t;
 
 /* Several trace files: each (file, file's pid) has its own engine pid (see proc.c). */

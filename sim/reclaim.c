@@ -30,12 +30,27 @@
  * the eviction: always for file and shared-memory pages, for an anonymous page only if it
  * has a swap copy (one never written is dropped and comes back as a new demand-zero page).
  * The policy may also give a frame back itself (reclaim_release: REPL_RELEASE), evicted on
- * the background reclaimer's clock like its victims. */
+ * the background reclaimer's clock like its victims.
+ *
+ * Cleaning without evicting (reclaim_clean, env->clean; issue 15, for WSClock: Carr and
+ * Hennessy, SOSP 1981, schedule the write-back of a dirty old page and move on). The write
+ * starts on the background reclaimer's clock and goes where an eviction would send it: an
+ * anonymous page gets a swap slot (its old one if it has one) and joins the swap cache, as a
+ * page swapped in and not written since, so its eviction later needs no I/O; a shared-memory
+ * page keeps the slot in its frame; a file page goes to its file. The dirty state is cleared
+ * when the write starts, as Linux's clear_page_dirty_for_io does (mm/page-writeback.c,
+ * folio_clear_dirty_for_io before ->writepage): a write while it is under way dirties the
+ * page again. The write's completion time is kept by frame (clean_until, allocated at the
+ * first clean: 8 bytes a frame, only for policies that clean), and an eviction before it
+ * waits for it as for a dirty victim's own write. A page the program drops (munmap, exit)
+ * during its write frees its frame at once: the model does not hold the frame for the I/O. */
 #include "sim_int.h"
 #include "frame.h"
 #include "policy.h"
 #include "reclaim.h"
 #include "swap.h"
+#include "mmu.h"
+#include "sim/base/xalloc.h"
 
 /* Evicts the page in pfn (the policy's victim or a page it releases): the policy forgets it
  * and may leave a shadow; the page is unmapped everywhere and written back if it must be.
@@ -67,6 +82,11 @@ static pfn_t reclaim_evict_frame(sim_t *s, cpu_t *c, pfn_t pfn, repl_why_t why, 
             f->flags |= FR_DIRTY;
     int dirty = (f->flags & FR_DIRTY) != 0;
     uint32_t anon_slot = 0;                   /* an anonymous page's swap copy, if any */
+    if (s->clean_until && s->clean_until[pfn]) {   /* its env->clean write still under way */
+        if (s->clean_until[pfn] > *ready)
+            *ready = s->clean_until[pfn];
+        s->clean_until[pfn] = 0;
+    }
 
     if (f->flags & FR_ANON) {
         uint32_t slot = f->swap_slot;
@@ -214,6 +234,51 @@ int reclaim_release(sim_t *s, pfn_t pfn, sim_time_t now)
     reclaim_evict_frame(s, k, pfn, REPL_RELEASE, &ready);
     reclaim_free_when_written(s, k, pfn, ready);
     return 0;
+}
+
+int reclaim_clean(sim_t *s, pfn_t pfn, sim_time_t now)
+{
+    if (pfn >= s->nframes || !(s->frames[pfn].flags & FR_TRACKED))
+        return -1;
+    frame_t *f = &s->frames[pfn];
+    if (!mmu_test_clear_dirty(s, pfn))
+        return 0;
+    if (!s->clean_until)
+        s->clean_until = xcalloc(s->nframes, sizeof *s->clean_until, "the frames' write-back times");
+    cpu_t *k = &s->kswapd;
+    if (k->clock < now)
+        k->clock = now;
+    sim_time_t done;
+    if (f->flags & FR_ANON) {
+        if (!(f->flags & FR_SWAPCACHE)) {       /* it joins the swap cache with a slot */
+            uint32_t slot = swap_alloc(s);
+            swap_ref(s, slot);                  /* the swap cache's reference */
+            s->swap_key[slot] = f->key;
+            s->swap_pfn[slot] = pfn;
+            f->swap_slot = slot;
+            f->flags |= FR_SWAPCACHE;
+        }
+        done = dev_submit(s->swap_dev, k->clock, DEV_WRITE, f->swap_slot, 1);
+        s->n_swap_out++;
+    } else {
+        obj_t *o = &s->objs[frame_obj(f)];
+        if (o->kind == OBJ_SHM) {
+            if (!f->swap_slot) {                /* the frame holds the slot (check.c) */
+                f->swap_slot = swap_alloc(s);
+                swap_ref(s, f->swap_slot);
+            }
+            s->swap_key[f->swap_slot] = f->key;
+            done = dev_submit(s->swap_dev, k->clock, DEV_WRITE, f->swap_slot, 1);
+            s->n_swap_out++;
+        } else {
+            done = dev_submit(s->file_dev, k->clock, DEV_WRITE, o->dev_base + frame_index(f), 1);
+            s->n_file_write++;
+        }
+    }
+    if (done > s->clean_until[pfn])
+        s->clean_until[pfn] = done;
+    s->n_cleaned++;
+    return 1;
 }
 
 void reclaim_writeback_done(sim_t *s, pfn_t pfn)

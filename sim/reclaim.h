@@ -31,6 +31,12 @@ static inline int reclaim_can_get(const sim_t *s, uint32_t owner)
 /* The policy gives pfn back (env->release) at time now: evicted on the background clock,
  * freed at once or when its write-back completes. 0, or -1 if pfn is not tracked. */
 int   reclaim_release(sim_t *s, pfn_t pfn, sim_time_t now);
+/* The policy has the page in tracked frame pfn written back without evicting it
+ * (env->clean) at time now: if dirty, a write to its backing store starts on the background
+ * clock and the page is clean from now on (a later write dirties it again); an eviction
+ * before the write completes waits for it. 1 if a write started, 0 if the page was clean,
+ * -1 if pfn is not tracked. */
+int   reclaim_clean(sim_t *s, pfn_t pfn, sim_time_t now);
 void  reclaim_background(sim_t *s, sim_time_t now);     /* EV_RECLAIM */
 void  reclaim_writeback_done(sim_t *s, pfn_t pfn);      /* EV_WRITEBACK */
 

@@ -60,6 +60,7 @@
  * (wl_spool, input.c), and every stream reads that, under the original name. */
 #include "sim_int.h"
 #include "check.h"
+#include "loadctl.h"
 #include "fault.h"
 #include "mmu.h"
 #include "policy.h"
@@ -927,6 +928,7 @@ static int rr_exit(sim_t *s, cpu_t *c, uint32_t pi, int got, sim_err_t *err)
     wl_close(p->stream);
     p->stream = NULL;
     c->cur = -1;
+    loadctl_decide(s, c->clock);           /* its memory may let a suspended one in */
     return 0;
 }
 
@@ -963,6 +965,8 @@ static int rr_slice(sim_t *s, cpu_t *c, sim_time_t limit, sim_err_t *err)
                 p->access_done = 0;
             else if (mmu_access(s, c, p, p->cur_vpn, (ref_kind_t)p->cur.kind)) {
                 c->cur = -1;                       /* blocked: resumes at this page */
+                if (__builtin_expect(s->conf.load_control != 0, 0))
+                    loadctl_decide(s, c->clock);   /* a major fault: is memory overcommitted? */
                 goto out;
             }
             s->vt++;
@@ -970,6 +974,13 @@ static int rr_slice(sim_t *s, cpu_t *c, sim_time_t limit, sim_err_t *err)
             p->cur_vpn++;
             p->cur_left--;
         }
+        /* Load control (loadctl.c) samples between accesses; a suspended process stops. */
+        if (__builtin_expect(p->n_refs >= p->lc_due, 0)) {
+            loadctl_sample(s, pi, c->clock);
+            p = &s->procs[pi];
+        }
+        if (p->suspended)
+            goto out;
         if (c->clock >= limit)
             goto out;
         wl_rec_t r;

@@ -8,6 +8,7 @@
  * through the error trap (xalloc.h) as its kind and message. The run loop itself is
  * sched.c's (sched_run); the layering of the engine is written in sim_int.h. */
 #include "sim_int.h"
+#include "loadctl.h"
 #include "frame.h"
 #include "policy.h"
 #include "proc.h"
@@ -82,7 +83,8 @@ static void sim_settings(sim_t *s)
     s->ncpus = c->cpus;
     s->quantum = c->quantum_ps;
     for (int k = 0; k < 3; k++)
-        s->hit_bits[k] = (s->ref_on_walk ? 0 : PTE_REF) | (k == REF_WRITE ? PTE_DIRTY : 0);
+        s->hit_bits[k] = (s->ref_on_walk ? 0 : PTE_REF) | (k == REF_WRITE ? PTE_DIRTY : 0) |
+                         (c->load_control ? PTE_WSREF : 0);
 }
 
 /* The machine: rng, event queue, caches, CPUs with their TLBs, devices. Only a device spec
@@ -132,7 +134,7 @@ static int sim_init(sim_t *s, const json_t *cfg_in, const char *const *traces, i
     swap_init(s);
     shadow_init(&s->shadows, (uint64_t)s->conf.shadows_per_frame * s->nframes);
     if ((rc = policy_create(s, s->conf.policy_spec, s->conf.cow_spec, err))
-        || (rc = sched_setup(s, traces, ntraces, err)))
+        || (rc = sched_setup(s, traces, ntraces, err)) || (rc = loadctl_setup(s, err)))
         return rc;
     stats_init(s);
     return 0;
@@ -155,6 +157,7 @@ void sim_free(sim_t *s)
         for (uint32_t i = 0; i < s->ncpus; i++)
             tlb_free(&s->cpus[i].tlb);
     free(s->cpus);
+    free(s->clean_until);
     dev_free(s->swap_dev);
     dev_free(s->file_dev);
     if (s->frames) {

@@ -159,6 +159,10 @@ struct sim {
     uint64_t n_evict, n_evict_dirty, n_swap_in, n_swap_out, n_file_read, n_file_write;
     uint64_t n_cow_copies, n_cow_reuses, n_cow_eager;
     uint64_t n_readahead, n_swap_readahead, n_kswapd_wakeups, n_kswapd_evict;
+    uint64_t n_cleaned;               /* write-backs a policy started with env->clean */
+    uint64_t n_lc_samples, n_lc_suspends, n_lc_resumes, n_lc_swapped;   /* load control */
+    sim_time_t *clean_until;          /* by frame: when env->clean's write-back of its page
+                                         completes (reclaim.c); allocated at the first clean */
     hist_t *lat_fault, *lat_major;
     timeline_rec_t *timeline; size_t ntimeline, captimeline;
     uint64_t tl_refs, tl_faults, tl_evict;     /* counts at the start of the current interval */

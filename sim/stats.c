@@ -7,6 +7,7 @@
  * is bounded whatever the trace length and interval.
  * results/README.md documents every key; the schema number changes when a key changes. */
 #include "sim_int.h"
+#include "loadctl.h"
 #include "policy.h"
 #include "stats.h"
 #include "sim/base/xalloc.h"
@@ -147,8 +148,10 @@ static void stats_counts(const sim_t *s, json_t *r)
                         "swap_out", (json_int_t)s->n_swap_out, "file_read", (json_int_t)s->n_file_read,
                         "file_write", (json_int_t)s->n_file_write, "readahead", (json_int_t)s->n_readahead,
                         "swap_readahead", (json_int_t)s->n_swap_readahead));
-    json_object_set_new(r, "reclaim", json_pack("{s:I,s:I}", "wakeups", (json_int_t)s->n_kswapd_wakeups,
-                        "background_evictions", (json_int_t)s->n_kswapd_evict));
+    json_object_set_new(r, "reclaim", json_pack("{s:I,s:I,s:I}", "wakeups", (json_int_t)s->n_kswapd_wakeups,
+                        "background_evictions", (json_int_t)s->n_kswapd_evict,
+                        "cleaned", (json_int_t)s->n_cleaned));
+    loadctl_results(s, r);
     json_object_set_new(r, "cow", json_pack("{s:I,s:I,s:I}", "copies", (json_int_t)s->n_cow_copies,
                         "reuses", (json_int_t)s->n_cow_reuses, "eager_copies", (json_int_t)s->n_cow_eager));
 }

@@ -65,7 +65,7 @@ void tlb_fill(tlb_t *t, tlb_entry_t *stale, uint32_t asid, vpn_t vpn, pte_t *pte
     v->pte = pte;
     v->pfn = pte->val;
     v->perms = (uint16_t)(pte->flags & PTE_PERMS);
-    v->set = (uint16_t)(pte->flags & (PTE_REF | PTE_DIRTY));
+    v->set = (uint16_t)(pte->flags & (PTE_REF | PTE_DIRTY | PTE_WSREF));
     v->stamp = ++t->clock;
 }
 

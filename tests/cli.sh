@@ -208,6 +208,24 @@ run run --set implicit=swap "$TINY"
 expect "--set implicit=swap: exit 2 (got $rc)" [ $rc -eq 2 ]
 expect "--set implicit=swap: says what it takes" has_err "implicit must be 'anon' or 'file'"
 
+# ---- issue 15: the textbook policies' parameters, load control ----
+run run -p nru:period=20ms -f 3 -o "$T/nru_t.json" "$TINY"
+expect "-p nru:period=20ms: exit 0 (rc $rc)" [ $rc -eq 0 ]
+run run -p nru:period=2refs -f 3 -o "$T/nru_r.json" "$TINY"
+expect "-p nru:period=2refs: exit 0 (rc $rc)" [ $rc -eq 0 ]
+jexpect "nru:period=2refs ticks" "$T/nru_r.json" "g('policy.stats.ticks') > 0"
+run run -p nru:period=20parsecs -f 3 "$TINY"
+expect "-p nru:period=20parsecs: exit 2 (got $rc)" [ $rc -eq 2 ]
+expect "-p nru:period=20parsecs: says what it takes" has_err "period must be a time with its unit"
+run run --set load_control=ws --schedule trace "$TINY"
+expect "load_control under the trace schedule: exit 2 (got $rc)" [ $rc -eq 2 ]
+expect "load_control under the trace schedule: says why" has_err "load_control=ws needs the rr schedule"
+run run --set load_control=sometimes "$TINY"
+expect "--set load_control=sometimes: exit 2 (got $rc)" [ $rc -eq 2 ]
+run run --set load_control=ws --schedule rr -f 3 -o "$T/lc.json" "$TINY"
+expect "--set load_control=ws --schedule rr: exit 0 (rc $rc)" [ $rc -eq 0 ]
+jexpect "load_control in the results" "$T/lc.json" "g('load_control.mode') == 'ws' and g('config.load_control') == 'ws'"
+
 # ---- determinism: byte-identical results ----
 for i in 1 2; do
     run run -p random -f 3 -s 7 --interval 1 -o "$T/det$i.json" "$TINY"

@@ -8,7 +8,8 @@
  * by page, as the engine keeps it with the page's identity, and never drops it), takes the
  * lowest free frame or, when memory is full, calls select_victim, on_remove(REPL_EVICT) and
  * then on_insert. next_use comes from a backward pass over the string. The driver can also
- * unmap a page (on_remove(REPL_UNMAP)) anywhere, as munmap or exit would.
+ * unmap a page (on_remove(REPL_UNMAP)) anywhere, as munmap or exit would. Each pid's virtual
+ * time (env->vtime) counts its references, and env->release frees a frame at once.
  *
  * run(spec, nframes, string, n, seed, victims, &nvictims) is the usual entry: the fault count
  * (check() after every step; -1 if the policy broke a contract), and the evicted pages in
@@ -61,6 +62,9 @@ typedef struct drv {
     long shadows_back, local_requests;
     vtime_t ref_due;                /* the policy's reference timer (repl.h, set_ref_timer) */
     vtime_t nrefs;                  /* references made so far */
+    vtime_t pvt[256];               /* by pid: its references so far (env->vtime), counted
+                                       before the reference's hooks, as the engine does */
+    long released;                  /* frames the policy gave back (env->release) */
 } drv_t;
 
 static inline spid_t drv_pid(const drv_t *d, uint32_t page)
@@ -98,6 +102,25 @@ static inline int drv_test_clear_ref(void *eng, pfn_t pfn)
 
 static inline int drv_is_dirty(void *eng, pfn_t pfn)
 {
+    return 0;
+}
+
+static inline vtime_t drv_vtime(void *eng, spid_t pid)
+{
+    drv_t *d = eng;
+    return d->pvt[pid & 255];
+}
+
+static inline void drv_unload(drv_t *d, pfn_t f, repl_why_t why);
+
+/* env->release: the frame is freed at once (no write-back: pages are never dirty here). */
+static inline int drv_release(void *eng, pfn_t pfn)
+{
+    drv_t *d = eng;
+    if (pfn >= d->nframes || d->page_of[pfn] == UINT32_MAX)
+        return -1;
+    drv_unload(d, pfn, REPL_RELEASE);
+    d->released++;
     return 0;
 }
 
@@ -139,6 +162,7 @@ static inline int drv_init(drv_t *d, const char *spec, uint32_t nframes, unsigne
         .nframes = nframes, .rng = d->rng, .eng = d,
         .test_clear_ref = drv_test_clear_ref, .is_dirty = drv_is_dirty,
         .frame_key = drv_frame_key, .owner = drv_owner, .set_ref_timer = drv_set_ref_timer,
+        .vtime = drv_vtime, .release = drv_release,
     };
     d->ref_due = VTIME_NEVER;
     int rc = d->ops->create(&d->env, params, &d->st, err);
@@ -211,6 +235,8 @@ static inline int drv_ref1(drv_t *d, uint32_t page, vtime_t t, vtime_t next_use)
     assert(page < NPAGES_MAX);
     mem_ref_t ref = {.t = t, .next_use = next_use, .vpn = page, .pid = drv_pid(d, page),
                      .kind = REF_READ};
+    assert(ref.pid < 256);
+    d->pvt[ref.pid]++;
     page_id_t pg = {.key = PAGE_KEY_ANON | page, .kind = PAGE_ANON};
     pfn_t f = d->frame_of[page];
     if (f != PFN_NONE && d->defer_hits) {

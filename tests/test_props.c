@@ -15,7 +15,7 @@
  *   - faults >= distinct pages (compulsory misses), with equality and no evictions when
  *     frames >= distinct pages;
  *   - counters agree: total = major + minor = demand_zero + swap_in (anonymous private pages
- *     only), evictions.dirty = io.swap_out, io.swap_in = faults.swap_in, resident_end =
+ *     only), evictions.dirty + reclaim.cleaned = io.swap_out, io.swap_in = faults.swap_in, resident_end =
  *     faults - evictions, accesses = reads + writes = the trace's length;
  *   - check_all() == 0 after sim_run (frames, PTEs, reverse maps, swap counts, policy state),
  *     and after every record too (config paranoid: a violation aborts with its description);
@@ -841,9 +841,10 @@ int main(void)
                 if (total != ji(d, "faults", "demand_zero") + ji(d, "faults", "swap_in"))
                     ok_counters = prop_fail(what, "total %lld != demand_zero + swap_in %lld", total,
                                             ji(d, "faults", "demand_zero") + ji(d, "faults", "swap_in"));
-                if (ji(d, "evictions", "dirty") != ji(d, "io", "swap_out"))
-                    ok_counters = prop_fail(what, "evictions.dirty %lld != io.swap_out %lld",
-                                            ji(d, "evictions", "dirty"), ji(d, "io", "swap_out"));
+                if (ji(d, "evictions", "dirty") + ji(d, "reclaim", "cleaned") != ji(d, "io", "swap_out"))
+                    ok_counters = prop_fail(what, "evictions.dirty + reclaim.cleaned %lld != io.swap_out %lld",
+                                            ji(d, "evictions", "dirty") + ji(d, "reclaim", "cleaned"),
+                                            ji(d, "io", "swap_out"));
                 if (ji(d, "io", "swap_in") != ji(d, "faults", "swap_in"))
                     ok_counters = prop_fail(what, "io.swap_in %lld != faults.swap_in %lld",
                                             ji(d, "io", "swap_in"), ji(d, "faults", "swap_in"));
