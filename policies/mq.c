@@ -108,6 +108,7 @@ static int mq_create(const repl_env_t *env, const json_t *params, void **state, 
     int bad = !s->count || !s->expire || !s->qn || !s->out_count;
     bad |= repl_ring_init(&s->q[0], c);
     bad |= repl_ghost_init(&s->out, s->out_cap);
+    repl_ghost_tell(&s->out, env);
     if (bad) {
         mq_destroy(s);
         return repl_create_nomem(env, err);

@@ -181,6 +181,12 @@ typedef struct repl_env {
      * (0 disarms). Exact under both schedules: a run of hits taken whole never crosses it.
      * For policies without on_hit that must act every N references (clock:reset=N). */
     void (*set_ref_timer)(void *eng, vtime_t nrefs);
+    /* The policy has forgotten what the shadow it left for key meant (a ghost trimmed from
+     * its own lists, as repl_ghost.h's trims do): the engine drops its entry for key if that
+     * entry still holds shadow (else nothing: a later eviction of the page left a newer one).
+     * So the store, and its bound (config `shadows`), holds only shadows the policy can still
+     * use. NULL in a test driver that keeps every shadow. */
+    void (*forget_shadow)(void *eng, page_key_t key, uint64_t shadow);
 } repl_env_t;
 
 enum {
