@@ -61,8 +61,8 @@
  * hand order), the paper's literal "no status change" for a referenced cold page out of its
  * test period, ending (not keeping) the test period of a referenced resident cold page, and
  * keeping the faulting page's non-resident entry from expiring between on_miss and on_insert
- * (162 of 375 k ghost hits were lost so). On OLTP it lies between CLOCK and a little above
- * LIRS at every size.
+ * (162 of 375 k ghost hits were lost so). On OLTP it is above both CLOCK and LIRS at every
+ * size.
  *
  * State: nodes 0..nframes-1 are frames, nframes.. the non-resident slots (a slot is the
  * page's shadow); per node next/prev (8 bytes) and a status byte, per slot a key (8 bytes):
