@@ -86,6 +86,7 @@ static int tq_create(const repl_env_t *env, const json_t *params, void **state, 
     int bad = repl_ring_init(&q->a1in, env->nframes);
     bad |= repl_ring_init(&q->am, env->nframes);
     bad |= repl_ghost_init(&q->a1out, q->kout);
+    repl_ghost_tell(&q->a1out, env);
     if (bad) {
         tq_destroy(q);
         return repl_create_nomem(env, err);

@@ -90,7 +90,7 @@ static int arc_init(void *st, const repl_env_t *env)
     a->c = env->nframes;
     a->p = 0;
     a->drop_pfn = PFN_NONE;
-    return arc_lists_init(a->t, &a->g, env->nframes);
+    return arc_lists_init(a->t, &a->g, env);
 }
 
 static int arc_create(const repl_env_t *env, const json_t *params, void **state, sim_err_t *err)

@@ -11,13 +11,16 @@
 #include "repl_create.h"
 #include "repl_ghost.h"
 
-/* T1 and T2 for c frames and a pool of 2c ghosts (|B1| + |B2| <= 2c - |T1| - |T2|): 0, or -1
- * out of memory (arc_lists_free frees a half-built set). */
-static inline int arc_lists_init(repl_ring_t t[2], repl_ghosts_t *g, uint32_t c)
+/* T1 and T2 for env's c frames and a pool of 2c ghosts (|B1| + |B2| <= 2c - |T1| - |T2|),
+ * whose trims tell the engine (repl_ghost_tell): 0, or -1 out of memory (arc_lists_free frees
+ * a half-built set). */
+static inline int arc_lists_init(repl_ring_t t[2], repl_ghosts_t *g, const repl_env_t *env)
 {
+    uint32_t c = env->nframes;
     int r0 = repl_ring_init(&t[0], c);
     int r1 = repl_ring_init(&t[1], c);
     int rg = repl_ghost_init(g, 2 * c);
+    repl_ghost_tell(g, env);
     return r0 || r1 || rg ? -1 : 0;
 }
 

@@ -84,7 +84,7 @@ static int car_init(void *st, const repl_env_t *env)
     a->eng = env->eng;
     a->c = env->nframes;
     a->miss_slot = REPL_GHOST_NONE;
-    return arc_lists_init(a->t, &a->g, env->nframes);
+    return arc_lists_init(a->t, &a->g, env);
 }
 
 static int car_create(const repl_env_t *env, const json_t *params, void **state, sim_err_t *err)

@@ -201,6 +201,12 @@ typedef struct repl_env {
      * for it. 1 if a write started, 0 if the page was clean, -1 if pfn is not tracked.
      * O(mappings). Counted in io.swap_out or io.file_write and in reclaim.cleaned. */
     int (*clean)(void *eng, pfn_t pfn);
+    /* The policy has forgotten what the shadow it left for key meant (a ghost trimmed from
+     * its own lists, as repl_ghost.h's trims do): the engine drops its entry for key if that
+     * entry still holds shadow (else nothing: a later eviction of the page left a newer one).
+     * So the store, and its bound (config `shadows`), holds only shadows the policy can still
+     * use. NULL in a test driver that keeps every shadow. */
+    void (*forget_shadow)(void *eng, page_key_t key, uint64_t shadow);
 } repl_env_t;
 
 enum {

@@ -20,6 +20,13 @@
  * clean anonymous page; or the store's bound, config `shadows`): that ghost then never hits
  * and leaves its list by the list's own trimming, as a ghost of a page never referenced again
  * would. So a policy's ghost counts stay exactly the papers' counts.
+ *
+ * The other way round, a ghost trimmed from its list leaves a shadow the engine would keep
+ * until its bound pushed it out, oldest first, pushing out live ghosts' shadows with it (ARC
+ * lost ghost hits so at OLTP c=1000 with the default shadows=2, issue 14). A pool told the
+ * env (repl_ghost_tell) says each trim to env->forget_shadow, and the engine drops that
+ * shadow (if it is still that ghost's: O(1)): the store then holds only live ghosts, and a
+ * bound of the policy's own ghost bound per frame loses none.
  */
 #ifndef PAGESIM_REPL_GHOST_H
 #define PAGESIM_REPL_GHOST_H
@@ -28,6 +35,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "sim/base/types.h"
+#include "repl.h"
 
 #define REPL_GHOST_NONE UINT32_MAX
 #define REPL_GHOST_LISTS 4          /* lists per pool: enough for ARC (B1, B2) and the rest */
@@ -38,6 +46,7 @@ typedef struct repl_ghosts {
     uint8_t *list;                  /* by slot: its list, or REPL_GHOST_LISTS when free */
     uint32_t cap, free;             /* free: first free slot, REPL_GHOST_NONE if full */
     uint32_t head[REPL_GHOST_LISTS], count[REPL_GHOST_LISTS];
+    const repl_env_t *env;          /* trims are told to env->forget_shadow; NULL: not told */
 } repl_ghosts_t;
 
 /* 0, or -1 (out of memory: the caller frees with repl_ghost_free and says repl_create_nomem). */
@@ -49,6 +58,7 @@ static inline int repl_ghost_init(repl_ghosts_t *g, uint32_t cap)
     g->prev = malloc(n * sizeof *g->prev);
     g->list = malloc(n);
     g->cap = cap;
+    g->env = NULL;
     for (int l = 0; l < REPL_GHOST_LISTS; l++) {
         g->head[l] = REPL_GHOST_NONE;
         g->count[l] = 0;
@@ -61,6 +71,13 @@ static inline int repl_ghost_init(repl_ghosts_t *g, uint32_t cap)
     }
     g->free = cap ? 0 : REPL_GHOST_NONE;
     return 0;
+}
+
+/* From now on each trim (repl_ghost_drop_oldest) tells env->forget_shadow (if env has it)
+ * that the trimmed ghost's shadow is dead, so the engine drops it. */
+static inline void repl_ghost_tell(repl_ghosts_t *g, const repl_env_t *env)
+{
+    g->env = env;
 }
 
 static inline void repl_ghost_free(repl_ghosts_t *g)
@@ -118,7 +135,8 @@ static inline uint32_t repl_ghost_add(repl_ghosts_t *g, int list, page_key_t key
     return s;
 }
 
-/* Forgets a live ghost (hit, or trimmed). */
+/* Forgets a live ghost: a hit (the engine has handed its shadow back); a trim is
+ * repl_ghost_drop_oldest, which also tells the engine. */
 static inline void repl_ghost_del(repl_ghosts_t *g, uint32_t s)
 {
     int l = g->list[s];
@@ -137,12 +155,16 @@ static inline void repl_ghost_del(repl_ghosts_t *g, uint32_t s)
     g->free = s;
 }
 
-/* Drops the oldest ghost of a list, if any; returns whether one was dropped. */
+/* Drops (trims) the oldest ghost of a list, if any, telling the engine its shadow is dead
+ * (repl_ghost_tell); returns whether one was dropped. */
+static inline uint64_t repl_ghost_shadow(uint32_t s);
 static inline int repl_ghost_drop_oldest(repl_ghosts_t *g, int list)
 {
     uint32_t s = g->head[list];
     if (s == REPL_GHOST_NONE)
         return 0;
+    if (g->env && g->env->forget_shadow)
+        g->env->forget_shadow(g->env->eng, g->key[s], repl_ghost_shadow(s));
     repl_ghost_del(g, s);
     return 1;
 }

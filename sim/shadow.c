@@ -12,6 +12,10 @@
  * ARC's ghosts, 2Q's A1out, LIRS's non-resident HIR pages and refault distances need no hash
  * table of their own on top of it.
  *
+ * A policy that forgets a shadow's meaning (a ghost trimmed from its own lists) says so
+ * (policies/repl.h, env->forget_shadow: shadow_forget_value), and the entry goes if it still
+ * holds that value: the store then holds only shadows the policy can still use.
+ *
  * Bound: at most `max` entries (config `shadows` times the frame count, sim.c), the oldest
  * dropped first, as Linux's shadow-node shrinker bounds them by a fraction of memory. Memory:
  * 24 bytes of pool per entry plus a map slot of 16 at most half full, so at most 56 bytes per
@@ -123,6 +127,18 @@ void shadow_forget(shadow_store_t *st, page_key_t key)
         drop(st, (uint32_t)*i);
         st->n_dropped_dead++;
     }
+}
+
+int shadow_forget_value(shadow_store_t *st, page_key_t key, uint64_t val)
+{
+    if (!st->n)
+        return 0;
+    uint64_t *i = u64map_find(&st->map, key);
+    if (!i || st->e[*i].val != val)
+        return 0;
+    drop(st, (uint32_t)*i);
+    st->n_forgotten++;
+    return 1;
 }
 
 const uint64_t *shadow_peek(const shadow_store_t *st, page_key_t key)

@@ -20,7 +20,7 @@ typedef struct shadow_store {
     uint32_t head, tail;        /* oldest, newest */
     uint64_t n, max;            /* entries kept; at most max (0: the store keeps nothing) */
     u64map_t map;               /* key -> entry index */
-    uint64_t n_put, n_taken, n_dropped_full, n_dropped_dead;
+    uint64_t n_put, n_taken, n_dropped_full, n_dropped_dead, n_forgotten;
 } shadow_store_t;
 
 void shadow_init(shadow_store_t *st, uint64_t max);
@@ -31,6 +31,10 @@ void shadow_put(shadow_store_t *st, page_key_t key, uint64_t val);
 int  shadow_take(shadow_store_t *st, page_key_t key, uint64_t *val);
 /* The page's identity died: its entry, if any, goes. */
 void shadow_forget(shadow_store_t *st, page_key_t key);
+/* The policy no longer needs the value it left for key (a ghost trimmed from its lists:
+ * repl.h, forget_shadow): the entry goes if it still holds val (a later eviction of the same
+ * page may have replaced it, and that one stays). 1 if dropped. O(1). */
+int  shadow_forget_value(shadow_store_t *st, page_key_t key, uint64_t val);
 /* The entry for key without taking it (checks); NULL if none. */
 const uint64_t *shadow_peek(const shadow_store_t *st, page_key_t key);
 /* 0 if the age list, the map and the count agree and the bound holds (check.c). O(n). */

@@ -245,6 +245,144 @@ static void test_eclock(void)
     CHECK_VICTIMS(v, nv, 1, 3, 2);
 }
 
+/* The literal enhanced second chance, as eclock.c was before it became O(1) amortised (issue
+ * 14): the clock is an array of pages in cyclic order with a hand index, R a bit per page set
+ * by every reference and cleared only by the passes, M dirty_page[]; Stallings's four passes
+ * walk the whole clock, O(n) a fault. Local requests consider only the faulting process's
+ * pages (the others are passed unread). */
+typedef struct ec_model {
+    uint32_t ring[NPAGES_MAX];
+    uint32_t n, hand;
+    uint8_t r[NPAGES_MAX], in[NPAGES_MAX];
+} ec_model_t;
+
+static void ecm_remove_at(ec_model_t *m, uint32_t i)
+{
+    m->in[m->ring[i]] = 0;
+    memmove(&m->ring[i], &m->ring[i + 1], (m->n - i - 1) * sizeof m->ring[0]);
+    m->n--;
+    if (i < m->hand)
+        m->hand--;
+    if (m->hand == m->n)
+        m->hand = 0;
+}
+
+static uint32_t ecm_victim(ec_model_t *m, const drv_t *d, int local, spid_t pid)
+{
+    for (int pass = 0; pass < 4; pass++) {
+        int want_dirty = pass & 1;
+        for (uint32_t i = 0; i < m->n; i++) {
+            uint32_t p = m->ring[m->hand];
+            if (!local || drv_pid(d, p) == pid) {
+                if (!m->r[p] && dirty_page[p] == want_dirty)
+                    return m->hand;
+                if (want_dirty)
+                    m->r[p] = 0;
+            }
+            m->hand = (m->hand + 1) % m->n;
+        }
+    }
+    return UINT32_MAX;
+}
+
+/* One random run: nframes, pages below npages (half the references to an eighth of them),
+ * writes with probability wpct %, an unmap with probability 1 in 64, local replacement among
+ * npids processes if local. Returns the number of victims compared (-1 at the first
+ * difference, with a message). */
+static long ecm_run(uint64_t seed, uint32_t nframes, uint32_t npages, unsigned wpct, int local,
+                    uint32_t npids, size_t nrefs)
+{
+    static ec_model_t m;
+    drv_t d;
+    sim_err_t err = {0};
+    memset(&m, 0, sizeof m);
+    memset(dirty_page, 0, sizeof dirty_page);
+    CHECK_EQ(drv_init(&d, "eclock", nframes, 1, &err), 0);
+    d.env.is_dirty = dirty_is_dirty;
+    d.check_each = 1;
+    d.local = local;
+    d.npids = npids;
+    uint64_t x = seed * 0x9e3779b97f4a7c15ull + 1;
+    long compared = 0;
+    for (size_t t = 0; t < nrefs && compared >= 0; t++) {
+        uint64_t u = check_xorshift(&x);
+        uint32_t page = (uint32_t)((u >> 8) % (u & 1 ? npages : npages / 8 + 1));
+        int write = (u >> 40) % 100 < wpct;
+        if ((u >> 48) % 64 == 0) {       /* munmap or exit of a page, resident or not */
+            for (uint32_t i = 0; i < m.n; i++)
+                if (m.ring[i] == page)
+                    ecm_remove_at(&m, i);
+            drv_unmap(&d, page);
+            dirty_page[page] = 0;
+            continue;
+        }
+        uint32_t want = UINT32_MAX;
+        if (m.in[page]) {
+            m.r[page] = 1;
+        } else {
+            if (m.n == nframes) {
+                spid_t pid = drv_pid(&d, page);
+                int loc = 0;
+                for (uint32_t i = 0; local && i < m.n; i++)
+                    loc |= drv_pid(&d, m.ring[i]) == pid;
+                uint32_t vi = ecm_victim(&m, &d, loc, pid);
+                CHECK(vi != UINT32_MAX);
+                want = m.ring[vi];
+                ecm_remove_at(&m, vi);
+            }
+            /* just behind the hand: the last page reached from it */
+            memmove(&m.ring[m.hand + 1], &m.ring[m.hand], (m.n - m.hand) * sizeof m.ring[0]);
+            m.ring[m.hand] = page;
+            m.n++;
+            m.hand = m.n == 1 ? 0 : m.hand + 1;
+            m.in[page] = 1;
+            m.r[page] = 1;
+        }
+        size_t nv = d.nvictims;
+        drv_ref(&d, page, t, VTIME_NEVER);
+        if (want != UINT32_MAX) {
+            uint32_t got = d.nvictims == nv + 1 ? d.victims[nv] : UINT32_MAX;
+            if (got != want) {
+                fprintf(stderr, "eclock seed %" PRIu64 " frames %u: reference %zu: victim %u, the literal passes give %u\n",
+                        seed, nframes, t, got, want);
+                compared = -1;
+            } else {
+                compared++;
+            }
+            dirty_page[want] = 0;        /* written back */
+        } else if (d.nvictims != nv) {
+            fprintf(stderr, "eclock seed %" PRIu64 ": reference %zu: an eviction the model does not make\n", seed, t);
+            compared = -1;
+        }
+        if (write)
+            dirty_page[page] = 1;
+    }
+    if (d.bad_check || d.bad_victim || d.bad_ref || d.bad_local) {
+        fprintf(stderr, "eclock seed %" PRIu64 ": check %d victim %d ref %d local %d\n", seed,
+                d.bad_check, d.bad_victim, d.bad_ref, d.bad_local);
+        compared = -1;
+    }
+    drv_free(&d);
+    return compared;
+}
+
+/* eclock against the literal model: 240 random runs (global and local, few to most pages
+ * written, small to large memories, with unmaps), every victim the same. */
+static void test_eclock_model(void)
+{
+    static const unsigned wpcts[] = {0, 10, 30, 70, 100};
+    long total = 0;
+    for (uint64_t seed = 1; seed <= 240; seed++) {
+        uint32_t nframes = 1 + (uint32_t)(seed * 7 % 40);
+        uint32_t npages = nframes + 1 + (uint32_t)(seed * 13 % 90);
+        int local = seed % 3 == 0;
+        long c = ecm_run(seed, nframes, npages, wpcts[seed % 5], local, local ? 1 + (uint32_t)seed % 4 : 0, 3000);
+        CHECK(c > 0);
+        total += c > 0 ? c : 0;
+    }
+    CHECK(total > 100000);
+}
+
 static void test_wtinylfu(void)
 {
     uint32_t v[64];
@@ -432,6 +570,7 @@ int main(void)
     test_lfu_ties();
     test_gclock();
     test_eclock();
+    test_eclock_model();
     test_wtinylfu();
     test_lecar();
     test_params();
