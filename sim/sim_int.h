@@ -132,6 +132,7 @@ struct sim {
 
     /* rr schedule: run queue of process indices (a ring), time slice, switches */
     int rr;
+    const char *workload_one[1];      /* a workload spec as the one input (sched_plan) */
     uint32_t *runq; uint32_t rq_head, rq_n, rq_cap;
     sim_time_t quantum;
     uint64_t n_ctx_switch;

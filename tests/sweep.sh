@@ -47,7 +47,9 @@ near() {  # near A B: equal within 1e-9 relative (the TSV prints 12 significant 
 # ---- a 2 x 3 x 2-seed sweep
 out="$("$pagesim" sweep -p lru,random -f 4:12:4 --seeds 2 -j 2 -o d1 --no-plots tiny.txt 2>&1)"
 check "sweep exits 0 ($out)" test $? -eq 0
-check "12 run files" test "$(ls d1/runs/*.json | wc -l)" -eq 12
+# lru draws nothing from the rng and the trace is a file: one run per point, not one per seed
+check "9 run files (lru once per point, random twice)" test "$(ls d1/runs/*.json | wc -l)" -eq 9
+check "no lru seed 2" test -z "$(ls d1/runs | grep '^lru_.*_s2_')"
 check "summary has 6 rows + header" test "$(wc -l < d1/summary.tsv)" -eq 7
 for c in policy frames trace seeds faults miss_ratio faults_mean faults_ci95 miss_ratio_mean miss_ratio_ci95 \
          major_faults sim_ns cpu_utilization throughput_per_s tlb_miss_ratio cow_copies resident_peak; do
@@ -59,18 +61,26 @@ check "rows in grid order" test "$(cut -f1,2 d1/summary.tsv | tail -n +2 | tr '\
 random_differs=0
 for p in lru random; do
     for f in 4 8 12; do
-        a="$("$pagesim" run -p $p -f $f -s 1 tiny.txt)" b="$("$pagesim" run -p $p -f $f -s 2 tiny.txt)"
+        a="$("$pagesim" run -p $p -f $f -s 1 tiny.txt)"
+        if [ $p = lru ]; then b="$a"; n=1; else b="$("$pagesim" run -p $p -f $f -s 2 tiny.txt)"; n=2; fi
         fa="$(jq .faults.total <<<"$a")" fb="$(jq .faults.total <<<"$b")"
         ma="$(jq .miss_ratio <<<"$a")" mb="$(jq .miss_ratio <<<"$b")"
         [ "$fa" = "$fb" ] || random_differs=1
         mean="$(awk -v a="$fa" -v b="$fb" 'BEGIN { printf "%.12g", (a + b) / 2 }')"
         ci="$(awk -v a="$fa" -v b="$fb" 'BEGIN { d = a - b; if (d < 0) d = -d; printf "%.12g", 12.7062047362 * d / 2 }')"
+        [ $n = 1 ] && ci=""
         mmean="$(awk -v a="$ma" -v b="$mb" 'BEGIN { printf "%.12g", (a + b) / 2 }')"
         check "$p/$f faults mean" near "$(cell d1/summary.tsv $p $f faults_mean)" "$mean"
         check "$p/$f faults" near "$(cell d1/summary.tsv $p $f faults)" "$mean"
-        check "$p/$f faults ci95" near "$(cell d1/summary.tsv $p $f faults_ci95)" "$ci"
+        if [ $n = 1 ]; then
+            check "$p/$f faults ci95 blank (one run)" test -z "$(cell d1/summary.tsv $p $f faults_ci95)"
+            check "$p/$f miss_ratio ci95 blank" test -z "$(cell d1/summary.tsv $p $f miss_ratio_ci95)"
+            check "$p/$f sim_ns ci95 blank" test -z "$(cell d1/summary.tsv $p $f sim_ns_ci95)"
+        else
+            check "$p/$f faults ci95" near "$(cell d1/summary.tsv $p $f faults_ci95)" "$ci"
+        fi
         check "$p/$f miss_ratio mean" near "$(cell d1/summary.tsv $p $f miss_ratio_mean)" "$mmean"
-        check "$p/$f seeds" test "$(cell d1/summary.tsv $p $f seeds)" = 2
+        check "$p/$f seeds" test "$(cell d1/summary.tsv $p $f seeds)" = $n
         check "$p/$f major" near "$(cell d1/summary.tsv $p $f major_faults)" \
             "$(awk -v a="$(jq .faults.major <<<"$a")" -v b="$(jq .faults.major <<<"$b")" 'BEGIN { printf "%.12g", (a + b) / 2 }')"
         check "$p/$f run file is the run" test "$(jq -S 'del(.traces)' d1/runs/${p}_f${f}_s1_tiny.txt.json)" = \
@@ -78,7 +88,15 @@ for p in lru random; do
     done
 done
 check "random policy differs between seeds somewhere (the CI test means something)" test $random_differs = 1
-check "lru: deterministic, ci95 0" test "$(cell d1/summary.tsv lru 8 faults_ci95)" = 0
+check "lru: deterministic, ci95 empty, not 0" test -z "$(cell d1/summary.tsv lru 8 faults_ci95)"
+# the seeds are not skipped where the run can draw: an hdd swap device (rotational delay)
+"$pagesim" sweep -p lru -f 4 --seeds 2 --swap-dev hdd -o d1h --no-plots tiny.txt 2>/dev/null
+check "hdd swap device: both seeds run" test "$(ls d1h/runs/*.json | wc -l)" -eq 2
+check "hdd swap device: seeds 2" test "$(cell d1h/summary.tsv lru 4 seeds)" = 2
+check "hdd swap device: a CI" test -n "$(cell d1h/summary.tsv lru 4 sim_ns_ci95)"
+# ... nor under lecar (draws which expert evicts)
+"$pagesim" sweep -p lecar,fifo -f 4 --seeds 3 -o d1l --jobs-file jobs1l.txt tiny.txt 2>/dev/null
+check "jobs file: lecar 3 seeds, fifo 1 ($(wc -l < jobs1l.txt) lines)" test "$(grep -c ' -p lecar ' jobs1l.txt):$(grep -c ' -p fifo ' jobs1l.txt)" = 3:1
 
 # ---- resume: finished runs are skipped and untouched
 inodes_before="$(ls -i d1/runs | sort -k2 | grep -v random_f8_s2)"
@@ -86,21 +104,21 @@ cp d1/summary.tsv summary.first
 rm d1/runs/random_f8_s2_tiny.txt.json
 out="$("$pagesim" sweep -p lru,random -f 4:12:4 --seeds 2 -j 2 -o d1 --no-plots tiny.txt 2>&1)"
 check "resume exits 0" test $? -eq 0
-check "resume reports 11 skipped ($out)" grep -q "11 of 12 runs already done" <<<"$out"
+check "resume reports 8 skipped ($out)" grep -q "8 of 9 runs already done" <<<"$out"
 check "resume re-ran the missing run" test -s d1/runs/random_f8_s2_tiny.txt.json
 check "resume left finished runs alone" test "$(ls -i d1/runs | sort -k2 | grep -v random_f8_s2)" = "$inodes_before"
 check "resume gives the same summary" cmp -s d1/summary.tsv summary.first
 out="$("$pagesim" sweep -p lru,random -f 4:12:4 --seeds 2 -o d1 --no-plots tiny.txt 2>&1)"
-check "nothing to do the third time" grep -q "12 of 12 runs already done" <<<"$out"
+check "nothing to do the third time" grep -q "9 of 9 runs already done" <<<"$out"
 
 # ---- jobs file + GNU parallel + merge = the direct sweep
 "$pagesim" sweep -p lru,random -f 4,8,12 --seeds 2 -o d2 --jobs-file jobs.txt tiny.txt 2>/dev/null
-check "jobs file written" test "$(wc -l < jobs.txt)" -eq 12
+check "jobs file written" test "$(wc -l < jobs.txt)" -eq 9
 check "jobs run the binary by absolute path" grep -q "^$pagesim run " jobs.txt
 check "no runs before the jobs run" test -z "$(ls d2/runs)"
 if command -v parallel >/dev/null; then
     parallel --will-cite -j 2 < jobs.txt
-    check "parallel ran every job" test "$(ls d2/runs/*.json | wc -l)" -eq 12
+    check "parallel ran every job" test "$(ls d2/runs/*.json | wc -l)" -eq 9
     "$pagesim" merge --no-plots d2 2>/dev/null
     check "merge exits 0" test $? -eq 0
     check "jobs + parallel + merge = direct sweep" cmp -s d1/summary.tsv d2/summary.tsv
@@ -115,7 +133,7 @@ fi
 
 # ---- the same jobs file as a (simulated) Slurm array: task N runs line N; a rerun skips
 "$pagesim" sweep -p lru,random -f 4,8,12 --seeds 2 -o d8 --jobs-file jobs8.txt tiny.txt 2>/dev/null
-for i in $(seq 1 12); do
+for i in $(seq 1 9); do
     SLURM_ARRAY_TASK_ID=$i "$src/scripts/slurm-sweep.sbatch" jobs8.txt >/dev/null 2>&1 || fail "slurm task $i"
 done
 out="$(SLURM_ARRAY_TASK_ID=3 "$src/scripts/slurm-sweep.sbatch" jobs8.txt 2>&1)"
@@ -127,16 +145,38 @@ check "a 0-byte slurm result runs again ($out)" test -s "$f3"
 "$pagesim" merge --no-plots d8 2>/dev/null
 check "slurm array + merge = direct sweep" cmp -s d1/summary.tsv d8/summary.tsv
 
-# ---- a failing grid point: named, non-zero exit, no JSON, the others finish
-out="$("$pagesim" sweep -p lru,nosuch -f 4,8 -j 2 -o d3 --no-plots tiny.txt 2>&1)"
-rc=$?
-check "failed run: non-zero exit" test $rc -ne 0
-check "failed run named ($out)" grep -q "policy=nosuch frames=4 trace=tiny.txt" <<<"$out"
-check "failed runs leave no JSON" test -z "$(ls d3/runs | grep 'nosuch.*\.json$')"
-check "failed runs are recorded" test "$(ls d3/runs | grep -c 'nosuch.*\.failed$')" -eq 2
-check "failed runs in the summary" test "$(cell d3/summary.tsv nosuch 4 failed)" = 1
-check "the others finished" test "$(ls d3/runs/lru_*.json | wc -l)" -eq 2
-check "no temporary files left" test -z "$(ls d3/runs | grep tmp)"
+# ---- the whole grid is checked before anything runs: a bad point is exit 2 at once, named,
+# and no point ran (no results, no summary)
+bad_grid() {   # bad_grid WHAT PATTERN ARGS...: exit 2, the message matches, nothing ran
+    local what="$1" pat="$2"; shift 2
+    rm -rf d3
+    out="$("$pagesim" sweep "$@" -j 2 -o d3 --no-plots tiny.txt 2>&1)"
+    rc=$?
+    check "$what: exit 2 ($rc: $out)" test $rc -eq 2
+    check "$what: says which point and why" grep -q "$pat" <<<"$out"
+    check "$what: nothing ran" test -z "$(ls d3/runs 2>/dev/null)" -a ! -e d3/summary.tsv
+}
+bad_grid "unknown policy" "grid point (policy=nosuch frames=4 trace=tiny.txt): unknown policy 'nosuch'" -p lru,nosuch -f 4,8
+bad_grid "bad policy parameter" "policy=clock:bits=2.*no parameter 'bits'" -p lru,fifo,clock:bits=2 -f 4,8
+bad_grid "bad parameter value" "policy=lruk:k=0" -p lru,lruk:k=0 -f 4
+bad_grid "bad --set value" "costs.walk=-1.*costs.walk" -p lru -f 4 --set costs.walk=25ns,-1
+bad_grid "bad device parameter" "swap device.*'foo'" -p lru -f 4 --swap-dev ssd:foo=1
+bad_grid "a policy the schedule cannot run" "policy=opt.*future reference order" -p lru,opt -f 4 --schedule rr
+bad_grid "a bad --set key in the second value" "tlb.entries=x" -p lru -f 4 --set tlb.entries=4,x
+: > file
+out="$("$pagesim" sweep -p lru -f 4 -o file/d --no-plots tiny.txt 2>&1)"
+check "DIR under a file: exit 2 ($out)" test $? -eq 2
+if mkdir -p ro && mount -t tmpfs -o ro,size=64k tmpfs ro 2>/dev/null; then
+    out="$("$pagesim" sweep -p lru -f 4 -o ro --no-plots tiny.txt 2>&1)"
+    check "read-only DIR: exit 2 ($out)" test $? -eq 2
+    check "read-only DIR: says so" grep -q "ro: cannot write there" <<<"$out"
+    umount ro
+elif [ "$(id -u)" != 0 ]; then
+    mkdir -p ro && chmod 555 ro
+    out="$("$pagesim" sweep -p lru -f 4 -o ro --no-plots tiny.txt 2>&1)"
+    check "read-only DIR: exit 2 ($out)" test $? -eq 2
+    chmod 755 ro
+fi
 
 # ---- bad usage
 "$pagesim" sweep -p lru -f 8:4:1 -o d4 tiny.txt 2>/dev/null
@@ -189,6 +229,25 @@ check "cow plot data from the specs' write fractions" test -s d9/cow.tsv
 # The child writes nothing (w=0): no copies; it writes all 64 pages (w=1): 64 copies (the
 # parent no longer writes after the fork, so with reuse the child's writes are the copies).
 check "cow rows: 0 -> 0 copies, 1 -> 64 copies" test     "$(grep -v '^#' d9/cow.tsv | awk -F'\t' 'NF > 2 { printf "%s:%s ", $2, $3 }')" = "0:0 1:64 "
+
+# ---- sweep --workload SPEC, as run has: the runs are `pagesim run --workload SPEC` (the spec
+# by absolute path, also in a jobs file); a generator draws from the rng, so seeds all run
+"$pagesim" sweep -p lru,fifo -f 32,256 --seeds 2 --workload fork-w1.json -o d9w --no-plots 2>/dev/null
+check "sweep --workload: exit 0" test $? -eq 0
+check "sweep --workload: 8 runs (a generator: every seed)" test "$(ls d9w/runs/*.json | wc -l)" -eq 8
+a="$("$pagesim" run -p fifo -f 32 -s 2 --workload fork-w1.json)"
+check "sweep --workload: a run's file is that pagesim run" \
+    test "$(jq -S 'del(.traces, .config.workload)' d9w/runs/fifo_f32_s2_fork-w1.json.json)" = "$(jq -S 'del(.traces, .config.workload)' <<<"$a")"
+check "sweep --workload: the config names the spec by absolute path" \
+    test "$(jq -r .config.workload d9w/runs/fifo_f32_s2_fork-w1.json.json)" = "$tmp/fork-w1.json"
+check "sweep --workload: trace column" test "$(cell d9w/summary.tsv lru 32 trace)" = fork-w1.json
+"$pagesim" sweep -p lru -f 32 --workload fork-w1.json -o d9j --jobs-file jobs9.txt 2>/dev/null
+check "sweep --workload jobs file: --workload by absolute path, no trace" \
+    grep -q -- "--workload $tmp/fork-w1.json .*-o [^ ]*json\$" jobs9.txt
+out="$("$pagesim" sweep -p lru -f 32 --workload fork-w1.json -o d9x tiny.txt 2>&1)"
+check "sweep --workload with a trace: exit 2 ($out)" test $? -eq 2
+out="$("$pagesim" sweep -p lru -f 32 --workload missing.json -o d9x 2>&1)"
+check "sweep --workload missing.json: exit 2 ($out)" test $? -eq 2
 
 # ---- --interval 1 keeps the timeline bounded: at most 4096 records, merged pairwise at the
 # cap (each then covers 8 accesses here: 20000 > 4096 * 4), and none of the accesses lost.
@@ -390,7 +449,7 @@ done
 out="$("$pagesim" sweep -p lru -f 4 --tlb x -o d42 tiny.txt 2>&1)"
 check "pass-through --tlb x: exit 2 ($out)" test $? -eq 2
 check "pass-through --tlb x: run's message, sweep's name" grep -q "^pagesim sweep: .*tlb.entries.*'x'" <<<"$out"
-for o in -q --workload=x.json --progress; do
+for o in -q --progress; do
     out="$("$pagesim" sweep -p lru -f 4 $o -o d42 tiny.txt 2>&1)"
     check "sweep $o (run's, not passed through): exit 2" test $? -eq 2
     check "sweep $o: unknown option ($out)" grep -q "^pagesim sweep: unknown option '$o'" <<<"$out"

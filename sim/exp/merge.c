@@ -404,18 +404,20 @@ static void summary_row(FILE *f, const merge_t *m, const merge_group_t *g)
             fputc('\t', f);
             exp_put_num(f, g->mean[k]);
         }
-    if (m->maxn > 1) {
+    if (m->maxn > 1) {   /* a point of one run (deterministic: sweep ran it once) has no CI: blank */
         for (int k = 0; k < 2; k++) {
             int mk = k ? M_MISS : M_FAULTS;
             fputc('\t', f);
             exp_put_num(f, g->mean[mk]);
             fputc('\t', f);
-            exp_put_num(f, g->ci[mk]);
+            if (g->n > 1)
+                exp_put_num(f, g->ci[mk]);
         }
         for (int k = 0; k < M_N; k++)
             if (merge_metrics[k].in_summary && k != M_FAULTS && k != M_MISS) {
                 fputc('\t', f);
-                exp_put_num(f, g->ci[k]);
+                if (g->n > 1)
+                    exp_put_num(f, g->ci[k]);
             }
     }
     if (m->nfailed)

@@ -256,12 +256,14 @@ static void vars_plot(FILE *v, const char *stem, const plotset_t *ps, const char
     fputc('\n', v);
 }
 
-/* The rest of a TSV row: value, confidence half-width pairs (half-widths 0 from one seed). */
+/* The rest of a TSV row: value, confidence half-width pairs (half-widths 0 from one seed,
+ * and for a point of one run in a seeded grid: an error bar of nothing, where "nan" would
+ * drop the point from gnuplot's yerrorlines). */
 static void put_stats(FILE *f, const double *vals, int n, int seeded)
 {
     for (int k = 0; k < n; k++) {
         fputc('\t', f);
-        exp_put_num(f, seeded || k % 2 == 0 ? vals[k] : 0);
+        exp_put_num(f, k % 2 == 0 ? vals[k] : seeded && !isnan(vals[k]) ? vals[k] : 0);
     }
     fputc('\n', f);
 }
