@@ -410,6 +410,20 @@ check "frame lists: -f 4:6,5 is 4 5 6" test "$(tail -n +2 d31/summary.tsv | cut 
 "$pagesim" sweep -p lru -f 1,,2 -o d32 --no-plots tiny.txt 2>/dev/null
 check "frame lists: an empty piece is an error (exit 2)" test $? -eq 2
 
+# ---- mrc --frames takes sweep -f's lists (one parser, one message); mrc -o defaults to stdout
+got="$("$pagesim" mrc -p lru --frames 4:16:x2,5 tiny.txt 2>/dev/null | jq -c '[.mrc[].frames]')"
+check "mrc --frames 4:16:x2,5 to stdout ($got)" test "$got" = "[4,5,8,16]"
+"$pagesim" mrc -p lru --frames 4:16:x2,5 -o mrc.json tiny.txt 2>/dev/null
+check "mrc -o FILE = mrc to stdout" test "$(jq -c . mrc.json)" = "$(jq -c . <<<"$("$pagesim" mrc -p lru -f 4:16:x2,5 tiny.txt 2>/dev/null)")"
+for l in 4:16:x2 4:12:4 4,8:10 6:4 4:8:x1 0; do
+    m="$("$pagesim" mrc -p lru --frames $l tiny.txt 2>&1 >/dev/null)"; mrc_rc=$?
+    s="$("$pagesim" sweep -p lru -f $l -o dl --jobs-file /dev/null tiny.txt 2>&1 >/dev/null)"; sweep_rc=$?
+    check "frame list $l: mrc and sweep agree ($mrc_rc $sweep_rc)" test $((mrc_rc == 0)) = $((sweep_rc == 0))
+    [ $mrc_rc = 0 ] || check "frame list $l: the same message" test "${m#pagesim mrc: --frames}" = "${s#pagesim sweep: -f}"
+done
+"$pagesim" mrc -p lru tiny.txt > /dev/full 2>/dev/null
+check "mrc to a full standard output: exit 1" test $? -eq 1
+
 # ---- numbers follow one rule (issue 11, F13): 010 is ten, 0x10 sixteen, as in run ----
 printf 'R 0x1000\nR 0x2000\n' >"$tmp/num.txt"
 if "$pagesim" sweep -p lru -f 010,0x10 -o "$tmp/num" "$tmp/num.txt" >/dev/null 2>&1; then

@@ -73,11 +73,9 @@ static int sweep_opt_frames(opts_parse_t *p, const opt_t *o, const char *arg)
     grid_t *g = &((sweep_args_t *)p->dest)->g;
     uint64_t *v;
     size_t n;
-    const char *bad;
-    int badlen, rc = spec_parse_list(arg, 1, SWEEP_MAX_FRAMES, 0, &v, &n, &bad, &badlen);
-    if (rc == -1)
-        return sim_err_set(p->err, SIM_EINPUT, "bad frame list '%s' (want N, A:B:STEP or A:B:xFACTOR, "
-                           "comma-separated, positive, A <= B)", arg);
+    if (opts_frame_list("-f", arg, SWEEP_MAX_FRAMES, 0, &v, &n, p->err))
+        return -1;
+    int rc = 0;
     for (size_t i = 0; !rc && i < n; i++) {
         int dup = 0;
         for (int j = 0; j < g->nframes && !dup; j++)
@@ -93,7 +91,7 @@ static int sweep_opt_frames(opts_parse_t *p, const opt_t *o, const char *arg)
     }
     free(v);
     if (rc)
-        return sim_err_set(p->err, SIM_EINPUT, "frame list '%s' is too long", arg);
+        return sim_err_set(p->err, SIM_EINPUT, "-f: frame lists with more than %d sizes", SWEEP_MAX_FRAMES);
     return 0;
 }
 
