@@ -671,7 +671,7 @@ static inline void sched_count_access(sim_t *s, proc_t *p, ref_kind_t kind)
  * blocked access's pages may run in later slices); each keeps its own results. */
 static inline uint64_t sched_sample_at(const sim_t *s)
 {
-    return s->interval ? s->tl_refs + s->interval : UINT64_MAX;
+    return s->interval ? s->tl_refs + s->interval * stats_intervals_due(s) : UINT64_MAX;
 }
 
 /* A run (wl.h) taken whole, from its summary, when nothing between its references could

@@ -71,6 +71,7 @@ static void sim_settings(sim_t *s)
     s->nframes = c->memory_frames;
     s->seed = (unsigned long)c->seed;
     s->interval = c->interval_refs;
+    s->tl_max = c->timeline_records;
     s->ref_on_walk = c->ref_bit_on_fill;
     s->cost = c->cost_ps;
     s->paranoid = c->paranoid;

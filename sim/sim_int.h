@@ -164,6 +164,7 @@ struct sim {
     timeline_rec_t *timeline; size_t ntimeline, captimeline;
     uint64_t tl_refs, tl_faults, tl_evict;     /* counts at the start of the current interval */
     uint64_t tl_per_rec, tl_in_last;           /* intervals per timeline record (doubles at the cap), in the last */
+    uint32_t tl_max;                           /* the cap (config timeline_records) */
     sim_time_t end_time;
     int finished;
     sim_config_t conf;                /* the config, validated (config.h); at the end: the

@@ -44,6 +44,9 @@ near() {  # near A B: equal within 1e-9 relative (the TSV prints 12 significant 
         exit !(a != "" && b != "" && d <= 1e-9 * (m > 1 ? m : 1)) }'
 }
 
+# A sweep's runs default to a timeline of 128 to 256 records (sweep.c): the same run by hand
+sweep_tl="--interval 1 --set timeline_records=256"
+
 # ---- a 2 x 3 x 2-seed sweep
 out="$("$pagesim" sweep -p lru,random -f 4:12:4 --seeds 2 -j 2 -o d1 --no-plots tiny.txt 2>&1)"
 check "sweep exits 0 ($out)" test $? -eq 0
@@ -61,8 +64,8 @@ check "rows in grid order" test "$(cut -f1,2 d1/summary.tsv | tail -n +2 | tr '\
 random_differs=0
 for p in lru random; do
     for f in 4 8 12; do
-        a="$("$pagesim" run -p $p -f $f -s 1 tiny.txt)"
-        if [ $p = lru ]; then b="$a"; n=1; else b="$("$pagesim" run -p $p -f $f -s 2 tiny.txt)"; n=2; fi
+        a="$("$pagesim" run -p $p -f $f -s 1 $sweep_tl tiny.txt)"
+        if [ $p = lru ]; then b="$a"; n=1; else b="$("$pagesim" run -p $p -f $f -s 2 $sweep_tl tiny.txt)"; n=2; fi
         fa="$(jq .faults.total <<<"$a")" fb="$(jq .faults.total <<<"$b")"
         ma="$(jq .miss_ratio <<<"$a")" mb="$(jq .miss_ratio <<<"$b")"
         [ "$fa" = "$fb" ] || random_differs=1
@@ -235,7 +238,7 @@ check "cow rows: 0 -> 0 copies, 1 -> 64 copies" test     "$(grep -v '^#' d9/cow.
 "$pagesim" sweep -p lru,fifo -f 32,256 --seeds 2 --workload fork-w1.json -o d9w --no-plots 2>/dev/null
 check "sweep --workload: exit 0" test $? -eq 0
 check "sweep --workload: 8 runs (a generator: every seed)" test "$(ls d9w/runs/*.json | wc -l)" -eq 8
-a="$("$pagesim" run -p fifo -f 32 -s 2 --workload fork-w1.json)"
+a="$("$pagesim" run -p fifo -f 32 -s 2 $sweep_tl --workload fork-w1.json)"
 check "sweep --workload: a run's file is that pagesim run" \
     test "$(jq -S 'del(.traces, .config.workload)' d9w/runs/fifo_f32_s2_fork-w1.json.json)" = "$(jq -S 'del(.traces, .config.workload)' <<<"$a")"
 check "sweep --workload: the config names the spec by absolute path" \
@@ -256,6 +259,20 @@ tl="$("$pagesim" run --interval 1 -f 64 long.txt | jq -c '[(.timeline | length),
 check "timeline capped and merged ($tl)" test "$tl" = "[2500,20000,8]"
 tl="$("$pagesim" run --interval 100 -f 64 long.txt | jq -c '[(.timeline | length), .timeline_interval]')"
 check "an uncapped timeline is as before ($tl)" test "$tl" = "[200,null]"
+
+# ---- a sweep's timeline: 128 to 256 records per run whatever its length, unless --interval;
+# a record that fills over several intervals is sampled once, when full (stats.c), and the
+# timeline is the one of the uncapped run at the interval it ends at (128 here)
+"$pagesim" sweep -p lru -f 8,64 -o d19 --no-plots tiny.txt long.txt 2>/dev/null
+for f in d19/runs/*.json; do
+    n="$(jq '.timeline | length' "$f")"
+    check "sweep timeline of $(basename "$f"): $n records" test "$n" -ge 128 -a "$n" -le 256
+done
+"$pagesim" sweep -p lru -f 8 --interval 500 -o d20 --no-plots tiny.txt 2>/dev/null
+check "sweep --interval 500: 4 records" test "$(jq '.timeline | length' d20/runs/*.json)" -eq 4
+a="$("$pagesim" run -f 64 --interval 1 --set timeline_records=256 long.txt | jq -c '[.timeline_interval, .timeline]')"
+b="$("$pagesim" run -f 64 --interval 128 long.txt | jq -c '[128, .timeline]')"
+check "capped timeline = the uncapped one at its final interval" test "$a" = "$b"
 
 # ---- F6: -f with --set memory would make distinct grid points the same run: refused
 out="$("$pagesim" sweep -p lru -f 4,8 --set memory=64K,128K -o d10 --no-plots tiny.txt 2>&1)"
@@ -447,7 +464,7 @@ check "pass-through: -p reaches the runs" test "$(jq -r .config.policy d40/runs/
 check "pass-through: -f reaches the runs" test "$(jq -r .config.frames d40/runs/*.json | sort -un | paste -sd, -)" = "4,8"
 f40="$(ls d40/runs/fifo*f8*.json)"
 a="$("$pagesim" run -p fifo -f 8 --set tlb.asid=false --tlb 8:2 --page-size 8192 -s 3 -c walk30.json --cow copy \
-    --interval 50 tiny.txt)"
+    --interval 50 --set timeline_records=256 tiny.txt)"
 check "pass-through: a run's file is that pagesim run" test "$(jq -S 'del(.traces)' "$f40")" = "$(jq -S 'del(.traces)' <<<"$a")"
 # ... and every line of a jobs file (-c by absolute path), whatever the directory it runs in
 "$pagesim" sweep -p lru -f 4,8 --tlb=16 --ref-bit tlb_fill -c walk30.json -o d41 --jobs-file jobs41.txt tiny.txt 2>/dev/null

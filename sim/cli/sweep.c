@@ -261,12 +261,18 @@ static int sweep_parse(sweep_args_t *a, int argc, char **argv)
     return -1;
 }
 
-/* The configuration every grid point starts from: the defaults, the config files (-c, first,
- * so that other options override them), then every run option in the order given. */
+/* The configuration every grid point starts from: the defaults with the sweep's own timeline
+ * (below), the config files (-c, first, so that other options override them), then every
+ * run option in the order given. A sweep's plots draw each run's timeline as a line, which
+ * needs points: --interval 1 with at most 256 records gives every run 128 to 256 of them
+ * whatever its length (stats.c merges pairs at the cap), where run's default of one record
+ * per 10^5 accesses gives a short run three. -c and --interval override it. */
 static json_t *sweep_base_config(const sweep_args_t *a, sim_err_t *err)
 {
     const grid_t *g = &a->g;
     json_t *base = config_defaults();
+    if (config_set(base, "interval", "1", err) || config_set(base, "timeline_records", "256", err))
+        goto fail;
     for (int i = 0; i < g->nopts; i++)
         if (a->pass[i]->kind == CLIOPT_CONFIG
             && config_load_file(base, g->opts[i].value, err))
