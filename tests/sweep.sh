@@ -195,13 +195,13 @@ check "missing trace: exit 2" test $? -eq 2
 check "set-grid sweep: 16 points" test "$(wc -l < d5/summary.tsv)" -eq 17
 check "tlb.entries column" test -n "$(col d5/summary.tsv tlb.entries)"
 check "two-process points" test "$(awk -F'\t' -v c="$(col d5/summary.tsv processes)" 'NR > 1 { print $c }' d5/summary.tsv | sort -u | tr '\n' ' ')" = "1 2 "
-for t in fault_rate latency_cdf timeline thrashing tlb; do
+for t in fault_rate run_time latency_cdf timeline thrashing tlb; do
     check "plot data $t.tsv" test -s d5/$t.tsv
 done
 check "no cow plot without a write-fraction key" test ! -e d5/cow.tsv
 if command -v gnuplot >/dev/null; then
     "$pagesim" merge d5 2>/dev/null
-    for t in fault_rate latency_cdf timeline thrashing tlb; do
+    for t in fault_rate run_time latency_cdf timeline thrashing tlb; do
         check "$t.png drawn" test -s d5/$t.png
         check "$t.svg drawn" test -s d5/$t.svg
     done
@@ -210,9 +210,80 @@ if command -v gnuplot >/dev/null; then
     check "scripts/plot re-renders" test -s d5/fault_rate.png
     "$pagesim" sweep -p lru -f 4,8 -o d6 tiny.txt 2>/dev/null
     check "a sweep draws its plots" test -s d6/fault_rate.png
+    for t in fault_rate run_time faults; do   # every plot as PNG and SVG, the demo's faults too
+        check "d6: $t.png and $t.svg" test -s d6/$t.png -a -s d6/$t.svg
+    done
+    check "d6: report.html shows the plots as SVG" test "$(grep -c '<img src="[a-z_]*\.svg"' d6/report.html)" -ge 3
 else
     echo "note: gnuplot not installed: plot rendering not tested" >&2
 fi
+
+# ---- plots a reader can trust
+# every series is drawn and named: 20 policies, 20 labels (the legend kept 12)
+all20="$("$pagesim" policies | awk '/^replacement/{on=1;next} /^[^ ]/{on=0} on && /^  [a-z0-9]/{print $1}' | paste -sd,)"
+"$pagesim" sweep -p "$all20" -f 4,8 -o d21 --no-plots tiny.txt 2>/dev/null
+check "20 policies: 20 series ($(grep '^fault_rate_n' d21/plot-vars.gp))" grep -qx "fault_rate_n = 20" d21/plot-vars.gp
+check "20 policies: 20 labels" test "$(grep '^array fault_rate_labels' d21/plot-vars.gp | grep -o '"[^"]*"' | wc -l)" -eq 20
+check "20 policies: run_time too" grep -qx "run_time_n = 20" d21/plot-vars.gp
+# run_time.tsv: each point's simulated time in ms, and per access in ns
+want="$(jq -r '[.time.sim_ns / 1e6, .time.sim_ns / .accesses] | @tsv' d21/runs/lru_f8_tiny.txt.json)"
+got="$(awk -F'\t' -v s="$(grep -o '"[^"]*"' <<<"$(grep '^array run_time_labels' d21/plot-vars.gp)" | grep -nx '"lru"' | cut -d: -f1)" \
+    '!/^#/ && NF > 2 && $1 == s - 1 && $2 == 8 { print $4 "\t" $6 }' d21/run_time.tsv)"
+check "run_time.tsv: lru at 8 frames ($got; want $want)" near "${got%%$'\t'*}" "${want%%$'\t'*}"
+check "run_time.tsv: ns per access" near "${got##*$'\t'}" "${want##*$'\t'}"
+# the latency CDF: every curve from 0 to 1, inside an axis fitted to the data
+lo="$(awk '$1 == "latency_cdf_lo" { print $3 }' d21/plot-vars.gp)" hi="$(awk '$1 == "latency_cdf_hi" { print $3 }' d21/plot-vars.gp)"
+check "latency CDF axis: lo $lo < hi $hi" awk -v a="$lo" -v b="$hi" 'BEGIN { exit !(a + 0 < b + 0 && a + 0 > 0) }'
+check "latency CDF: each curve starts at (lo, 0) and ends at (hi, 1)" awk -F'\t' -v lo="$lo" -v hi="$hi" '
+    !/^#/ && NF == 3 { if (!($1 in first)) { first[$1] = $2 ":" $3 } last[$1] = $2 ":" $3;
+                       if ($2 + 0 < lo + 0 || $2 + 0 > hi + 0) bad = 1 }
+    END { for (s in first) if (first[s] != lo ":0" || last[s] != hi ":1") bad = 1; exit bad }' d21/latency_cdf.tsv
+mn="$(jq -s 'map(.latency.major_fault_cdf[0][0] / 1000) | min' d21/runs/*.json)"
+mx="$(jq -s 'map(.latency.major_fault_cdf[-1][0] / 1000) | max' d21/runs/*.json)"
+check "latency CDF axis fits the data: $lo <= $mn, $mx <= $hi, within 2x" awk -v lo="$lo" -v hi="$hi" -v a="$mn" -v b="$mx" \
+    'BEGIN { exit !(lo <= a && b <= hi && a / lo < 2 && hi / b < 2) }'
+# the thrashing curve only along one workload at several process counts: tiny.txt and
+# tiny.txt+tiny.txt are one (d5 has it), tiny.txt and an unrelated 2-process trace are not
+awk 'BEGIN { for (i = 0; i < 3000; i++) printf "R 0x%x %d\n", 65536 + (i % 40) * 4096, 1 + i % 2 }' > two.txt
+"$pagesim" sweep -p lru -f 16 -o d22 --no-plots tiny.txt two.txt 2>/dev/null
+check "no thrashing curve across unrelated traces" test ! -e d22/thrashing.tsv
+for n in 1 2 3; do
+    cat > par-$n.json <<SPEC
+{"_comment": "$n processes", "interleave": 100, "processes": [{"pid": 1, "count": $n,
+  "areas": [{"name": "d", "start": "0x100000", "pages": 32, "prot": "rw-"}],
+  "phases": [{"references": 2000, "area": "d", "pattern": "uniform", "write_fraction": 0.3}]}]}
+SPEC
+done
+"$pagesim" sweep -p lru -f 48 --schedule rr -o d23 --no-plots par-1.json par-2.json par-3.json tiny.txt 2>/dev/null
+check "thrashing curve along specs that differ only in their count" test -s d23/thrashing.tsv
+check "... one series of 3 points, without the unrelated trace" \
+    test "$(grep -v '^#' d23/thrashing.tsv | awk 'NF > 2' | cut -f1,2 | tr '\t\n' ':,')" = "0:1,0:2,0:3,"
+# the timeline's x axis: accesses when the runs' simulated times differ by more than 5x
+check "timeline against time for runs of similar length" grep -qx "timeline_by_accesses = 0" d5/plot-vars.gp
+awk 'BEGIN { for (i = 0; i < 20000; i++) printf "R 0x%x\n", 65536 + (i % 16) * 4096 }' > loop.txt
+"$pagesim" sweep -p lru,mru -f 4,20 -o d24 --no-plots loop.txt 2>/dev/null
+check "timeline against accesses when they differ (20 frames hold the loop, 4 do not)" \
+    grep -qx "timeline_by_accesses = 1" d24/plot-vars.gp
+
+# ---- report.html: the command, the summary, every plot, every run's JSON; no network
+"$pagesim" sweep -p lru,random -f 4,8 --seeds 2 --title 'T <b>&"' -o d25 --no-plots tiny.txt 2>/dev/null
+r=d25/report.html
+check "report.html written" test -s $r
+check "report.html: the command line" grep -q "pagesim sweep -p lru,random -f 4,8 --seeds 2 --title 'T &lt;b&gt;&amp;&quot;' -o d25 --no-plots tiny.txt" $r
+check "report.html: the title escaped" grep -q "<h1>T &lt;b&gt;&amp;&quot;</h1>" $r
+check "report.html: a row per grid point" test "$(grep -c '^<tr><td>' $r)" -eq 4
+check "report.html: every summary column" test "$(grep -m1 '^<tr><th>' $r | grep -o '<th>' | wc -l)" -eq "$(head -1 d25/summary.tsv | tr '\t' '\n' | wc -l)"
+check "report.html: a link per run" test "$(grep -c '<li><a href="runs/' $r)" -eq "$(ls d25/runs | wc -l)"
+for f in d25/runs/*.json; do
+    grep -q "href=\"runs/$(basename "$f")\"" $r || fail "report.html: no link to $f"
+done
+check "report.html: each plot's data linked" test "$(grep -c '<figure>' $r)" -eq "$(ls d25/*.tsv | grep -cv '/summary.tsv$')"
+check "report.html: no image without --no-plots' images" test "$(grep -c '<img ' $r)" -eq 0
+check "report.html: no http(s) URL, no script" test -z "$(grep -Eio 'https?://|<script' $r)"
+check "report.html: a blank CI for lru (one run), a number for random" \
+    test "$(grep -c '<td>lru</td>' $r):$(grep '<td>lru</td><td class="num">4</td>' $r | grep -c '<td></td>')" = "2:1"
+"$pagesim" merge --no-plots d25 2>/dev/null
+check "merge rewrites report.html" test -s $r
 
 # ---- COW against the child's write fraction, read from workload specs given as traces
 for w in 0 1; do
