@@ -22,7 +22,7 @@ set ytics nomirror
 set y2tics
 set format y2 "%.3g"
 set grid xtics ytics
-set key outside right top box noenhanced
+set key outside right top box noenhanced width 2
 
 do for [fmt in "png svg"] {
     h = ps_height(650, cow_n)

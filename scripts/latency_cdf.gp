@@ -19,7 +19,7 @@ set ylabel "fraction of major faults ≤ latency"
 if (latency_cdf_log) { set logscale x 10; set grid xtics ytics mxtics } else { set grid xtics ytics }
 set xrange [latency_cdf_lo:latency_cdf_hi]
 set yrange [-0.02:1.02]
-set key outside right top box noenhanced
+set key outside right top box noenhanced width 2
 
 do for [fmt in "png svg"] {
     h = ps_height(650, latency_cdf_n)

@@ -31,7 +31,7 @@ set xtics nomirror
 set x2tics
 set format x2 "%.3g"
 set grid xtics ytics
-set key outside right top box noenhanced
+set key outside right top box noenhanced width 2
 
 do for [fmt in "png svg"] {
     h = ps_height(650, run_time_n)

@@ -22,7 +22,7 @@ do for [fmt in "png svg"] {
     if (fmt eq "png") { set terminal pngcairo size 1100,h font ",11" } else { set terminal svg size 1100,h font "sans,11" dynamic }
     set output sprintf("%s/timeline.%s", dir, fmt)
     set multiplot layout 2,1 title sprintf("%s: fault rate and resident set over %s%s", exp, timeline_by_accesses ? "the run" : "time", timeline_note eq "" ? "" : " (".timeline_note.")") noenhanced
-    set key outside right top box noenhanced
+    set key outside right top box noenhanced width 2
     set xlabel timeline_by_accesses ? "accesses made (millions; the runs' simulated times differ by more than 5x)" : "simulated time (ms)"
     set ylabel "fault rate (faults per 1000 references)"
     plot for [i=1:timeline_n] tsv index (i-1) using (timeline_by_accesses ? $6 : $2):3 with lines lw 2 lc rgb ps_color(i) dt ps_dash(i) title timeline_labels[i]

@@ -14,7 +14,7 @@ set ylabel sprintf("TLB miss ratio (%% of accesses)%s", seeds > 1 ? sprintf(", m
 set logscale x 2
 set yrange [0:*]
 set grid xtics ytics
-set key outside right top box noenhanced
+set key outside right top box noenhanced width 2
 
 do for [fmt in "png svg"] {
     h = ps_height(650, tlb_n)
