@@ -220,6 +220,10 @@ enum {
      * order (a run of references, wl.h). Move-to-front lists have it; counters do not.
      * Implies REPL_HIT_IDEMPOTENT. test_props checks it. */
     REPL_HIT_LAST_ONLY = 1u << 3,
+    /* Draws from env->rng: its choices depend on the run's seed. A policy without it must
+     * make the same choices under every seed (test_props checks it), which lets a sweep
+     * run a point of such a policy once instead of once per seed (sim_check). */
+    REPL_USES_RNG = 1u << 4,
 };
 
 typedef struct repl_ops {

@@ -8,6 +8,7 @@
 #   series  write_fraction  pages_copied  pages_copied_ci95  extra_mib  extra_mib_ci95
 # Writes DIR/cow.png and .svg.
 tsv = dir.'/cow.tsv'
+load sprintf("%s/style.gp", system("dirname '".ARG0."'"))
 set datafile separator "\t"
 set datafile missing "nan"
 if (!exists("cow_key")) cow_key = "child's write fraction"
@@ -21,15 +22,16 @@ set ytics nomirror
 set y2tics
 set format y2 "%.3g"
 set grid xtics ytics
-set key outside right top box noenhanced
+set key outside right top box noenhanced width 2
 
 do for [fmt in "png svg"] {
-    if (fmt eq "png") { set terminal pngcairo size 1100,650 font ",11" } else { set terminal svg size 1100,650 font "sans,11" dynamic }
+    h = ps_height(650, cow_n)
+    if (fmt eq "png") { set terminal pngcairo size 1100,h font ",11" } else { set terminal svg size 1100,h font "sans,11" dynamic }
     set output sprintf("%s/cow.%s", dir, fmt)
     if (seeds > 1) {
-        plot for [i=1:cow_n] tsv index (i-1) using 2:3:4 with yerrorlines lw 2 pt 7 title cow_labels[i]
+        plot for [i=1:cow_n] tsv index (i-1) using 2:3:4 with yerrorlines lw 2 lc rgb ps_color(i) dt ps_dash(i) pt ps_point(i) title cow_labels[i]
     } else {
-        plot for [i=1:cow_n] tsv index (i-1) using 2:3 with linespoints lw 2 pt 7 title cow_labels[i]
+        plot for [i=1:cow_n] tsv index (i-1) using 2:3 with linespoints lw 2 lc rgb ps_color(i) dt ps_dash(i) pt ps_point(i) title cow_labels[i]
     }
     unset output
 }

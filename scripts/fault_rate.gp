@@ -7,6 +7,7 @@
 # Writes DIR/fault_rate.png and .svg. Frames on a log2 axis (sweeps usually double them), the
 # same memory in MiB on the top axis; the fault rate on a log axis when it is never zero.
 tsv = dir.'/fault_rate.tsv'
+load sprintf("%s/style.gp", system("dirname '".ARG0."'"))
 set datafile separator "\t"
 set datafile missing "nan"
 stats tsv using 2 nooutput
@@ -27,15 +28,16 @@ set xtics nomirror
 set x2tics
 set format x2 "%.3g"
 set grid xtics ytics
-set key outside right top box noenhanced
+set key outside right top box noenhanced width 2
 
 do for [fmt in "png svg"] {
-    if (fmt eq "png") { set terminal pngcairo size 1100,650 font ",11" } else { set terminal svg size 1100,650 font "sans,11" dynamic }
+    h = ps_height(650, fault_rate_n)
+    if (fmt eq "png") { set terminal pngcairo size 1100,h font ",11" } else { set terminal svg size 1100,h font "sans,11" dynamic }
     set output sprintf("%s/fault_rate.%s", dir, fmt)
     if (seeds > 1) {
-        plot for [i=1:fault_rate_n] tsv index (i-1) using 2:4:5 with yerrorlines lw 2 pt 7 ps 0.8 title fault_rate_labels[i]
+        plot for [i=1:fault_rate_n] tsv index (i-1) using 2:4:5 with yerrorlines lw 2 lc rgb ps_color(i) dt ps_dash(i) pt ps_point(i) ps 0.8 title fault_rate_labels[i]
     } else {
-        plot for [i=1:fault_rate_n] tsv index (i-1) using 2:4 with linespoints lw 2 pt 7 ps 0.8 title fault_rate_labels[i]
+        plot for [i=1:fault_rate_n] tsv index (i-1) using 2:4 with linespoints lw 2 lc rgb ps_color(i) dt ps_dash(i) pt ps_point(i) ps 0.8 title fault_rate_labels[i]
     }
     unset output
 }

@@ -27,7 +27,7 @@
 json_t *config_defaults(void)
 {
     json_t *c = json_pack(
-        "{s:s, s:s, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:b,"
+        "{s:s, s:s, s:s, s:I, s:s, s:I, s:I, s:s, s:I, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:b,"
         " s:s, s:I, s:I,"
         " s:{s:I, s:I, s:b}, s:{s:I, s:I},"
         " s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}}",
@@ -40,6 +40,7 @@ json_t *config_defaults(void)
         "seed", (json_int_t)1,
         "format", "auto",
         "interval", (json_int_t)100000,
+        "timeline_records", (json_int_t)4096,
         "schedule", "auto",
         "cpus", (json_int_t)1,
         "quantum", "10ms",
@@ -291,6 +292,11 @@ static int config_behaviour(const json_t *cfg, sim_config_t *c, sim_err_t *err)
     if (config_int(cfg, "interval", 0, INT64_MAX, &v, err))
         return -1;
     c->interval_refs = (uint64_t)v;
+    if (config_int(cfg, "timeline_records", 2, 1 << 20, &v, err))
+        return -1;
+    if (v % 2)   /* at the cap, pairs merge */
+        return sim_err_set(err, SIM_EINPUT, "config: timeline_records must be even, not %lld", v);
+    c->timeline_records = (uint32_t)v;
     const char *rb = config_str(cfg, "ref_bit");
     if (!strcmp(rb, "tlb_fill"))
         c->ref_bit_on_fill = 1;

@@ -35,6 +35,7 @@ typedef struct sim_config {
     uint32_t memory_frames;                /* "frames", or "memory" / page_bytes */
     uint64_t seed;
     uint64_t interval_refs;                /* accesses per timeline sample; 0: no timeline */
+    uint32_t timeline_records;             /* at most, even: at the cap pairs merge (stats.c) */
     int      ref_bit_on_fill;              /* ref_bit "tlb_fill": only a TLB fill sets R */
     int      paranoid;                     /* check every invariant after every step */
     uint32_t readahead_pages, swap_cluster_pages;   /* extra pages per major fault, 0..64 */

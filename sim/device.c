@@ -90,10 +90,11 @@ static const struct {
     const char *name;
     dev_model_t model;
     const char *const *keys;
+    int draws;                    /* its service times draw from the run's rng (dev_draws) */
 } models[] = {
-    {"fixed", MODEL_FIXED, fixed_keys},
-    {"ssd", MODEL_SSD, ssd_keys},
-    {"hdd", MODEL_HDD, hdd_keys},
+    {"fixed", MODEL_FIXED, fixed_keys, 0},
+    {"ssd", MODEL_SSD, ssd_keys, 0},
+    {"hdd", MODEL_HDD, hdd_keys, 1},   /* the rotational delay */
 };
 #define NMODELS (sizeof models / sizeof models[0])
 
@@ -185,6 +186,14 @@ device_t *dev_create(const char *name, const char *spec, gsl_rng *rng, uint32_t 
     d->heap = xcalloc(d->heap_cap, sizeof *d->heap, "a device queue");
     d->service_ns = hist_new();
     return d;
+}
+
+int dev_draws(const device_t *d)
+{
+    for (size_t m = 0; m < NMODELS; m++)
+        if (models[m].model == d->model)
+            return models[m].draws;
+    return 1;
 }
 
 void dev_free(device_t *d)

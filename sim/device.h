@@ -27,6 +27,9 @@ typedef struct device device_t;
  * NULL with err ("NAME device: ...") on a bad spec. */
 device_t *dev_create(const char *name, const char *spec, gsl_rng *rng, uint32_t page_bytes, sim_err_t *err);
 void dev_free(device_t *d);
+/* Whether the device's service times draw from the run's rng (hdd: the rotational delay), so
+ * that its results depend on the seed. */
+int dev_draws(const device_t *d);
 
 /* Submits a request for npages consecutive pages from block (page-sized units) at time now
  * (a now earlier than the previous call's is taken as that time: FCFS is submission order).

@@ -436,31 +436,37 @@ static int trace_setup(sim_t *s, sim_err_t *err)
     return 0;
 }
 
-int sched_setup(sim_t *s, const char *const *traces, int ntraces, sim_err_t *err)
+int sched_plan(sim_t *s, const char *const **traces, int *ntraces, sim_err_t *err)
 {
     const char *spec = s->conf.workload_spec;
-    const char *one[1];
-    int synthetic = *spec != 0;
-    if (synthetic) {
-        if (ntraces)
+    if (*spec) {
+        if (*ntraces)
             return sim_err_set(err, SIM_EINPUT, "give trace files or a workload spec, not both");
-        one[0] = spec;
-        traces = one;
-        ntraces = 1;
+        s->workload_one[0] = spec;
+        *traces = s->workload_one;
+        *ntraces = 1;
     }
     /* "auto": rr for several files, else trace; the results echo which. */
-    s->rr = s->conf.schedule == CONFIG_SCHED_RR || (s->conf.schedule == CONFIG_SCHED_AUTO && ntraces > 1);
+    s->rr = s->conf.schedule == CONFIG_SCHED_RR || (s->conf.schedule == CONFIG_SCHED_AUTO && *ntraces > 1);
     json_object_set_new(s->cfg, "schedule", json_string(s->rr ? "rr" : "trace"));
-    if (ntraces < 1)
+    if (*ntraces < 1)
         return sim_err_set(err, SIM_EINPUT, "no trace file given");
-    if (!s->rr && ntraces != 1)
+    if (!s->rr && *ntraces != 1)
         return sim_err_set(err, SIM_EINPUT, "the trace schedule runs exactly one trace file (got %d); "
-                           "use --schedule rr", ntraces);
+                           "use --schedule rr", *ntraces);
     if (!s->rr && s->ncpus != 1)
         return sim_err_set(err, SIM_EINPUT, "the trace schedule runs on one CPU; use --schedule rr for cpus > 1");
     if (s->rr && s->needs_next_use)
         return sim_err_set(err, SIM_EINPUT, "policy %s needs the future reference order, which only the trace "
                            "schedule fixes; use --schedule trace with one trace file", s->repl->name);
+    return 0;
+}
+
+int sched_setup(sim_t *s, const char *const *traces, int ntraces, sim_err_t *err)
+{
+    int synthetic = *s->conf.workload_spec != 0;
+    if (sched_plan(s, &traces, &ntraces, err))
+        return -1;
     int rc = sched_inputs_open(s, traces, ntraces, synthetic, err);
     if (rc)
         return rc;
@@ -666,7 +672,7 @@ static inline void sched_count_access(sim_t *s, proc_t *p, ref_kind_t kind)
  * blocked access's pages may run in later slices); each keeps its own results. */
 static inline uint64_t sched_sample_at(const sim_t *s)
 {
-    return s->interval ? s->tl_refs + s->interval : UINT64_MAX;
+    return s->interval ? s->tl_refs + s->interval * stats_intervals_due(s) : UINT64_MAX;
 }
 
 /* A run (wl.h) taken whole, from its summary, when nothing between its references could

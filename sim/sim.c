@@ -72,6 +72,7 @@ static void sim_settings(sim_t *s)
     s->nframes = c->memory_frames;
     s->seed = (unsigned long)c->seed;
     s->interval = c->interval_refs;
+    s->tl_max = c->timeline_records;
     s->ref_on_walk = c->ref_bit_on_fill;
     s->cost = c->cost_ps;
     s->paranoid = c->paranoid;
@@ -138,6 +139,62 @@ static int sim_init(sim_t *s, const json_t *cfg_in, const char *const *traces, i
         return rc;
     stats_init(s);
     return 0;
+}
+
+/* sim_check's policy is created over at most this many frames: enough that a parameter
+ * checked against the frame count is checked as the run will (policies compare theirs with
+ * a few frames), little enough that a grid point of 10^8 frames costs a check nothing. */
+#define SIM_CHECK_FRAMES 65536u
+
+/* sim_check's work, inside the error trap: the config, the machine (devices), the policies
+ * over at most SIM_CHECK_FRAMES frames, the schedule's decisions, and each input opened
+ * only as far as its format (the first 64 KiB: formats.c) and closed again. */
+static int sim_check_init(sim_t *s, const json_t *cfg, const char *const *traces, int ntraces,
+                          int *seeded, sim_err_t *err)
+{
+    int rc;
+    s->cfg = json_deep_copy(cfg);
+    if (!s->cfg)
+        xtrap_throw(SIM_ESYS, "out of memory (a copy of the config)");
+    if ((rc = config_validate(s->cfg, &s->conf, err)))
+        return rc;
+    sim_settings(s);
+    if ((rc = sim_build_machine(s, err)))
+        return rc;
+    if (s->nframes > SIM_CHECK_FRAMES)
+        s->nframes = SIM_CHECK_FRAMES;
+    if ((rc = policy_create(s, s->conf.policy_spec, s->conf.cow_spec, err)))
+        return rc;
+    if (sched_plan(s, &traces, &ntraces, err))
+        return SIM_EINPUT;
+    *seeded = (s->repl->flags & REPL_USES_RNG) || dev_draws(s->swap_dev) || dev_draws(s->file_dev);
+    for (int i = 0; i < ntraces; i++) {
+        wl_t *wl = wl_open(traces[i], s->conf.format, s->rng, err);
+        if (!wl)
+            return err->kind;
+        *seeded |= wl->ops->generator;   /* generators draw from the run's rng (wl.h) */
+        wl_close(wl);
+    }
+    return 0;
+}
+
+int sim_check(const json_t *cfg, const char *const *traces, int ntraces, int *seeded, sim_err_t *err)
+{
+    sim_t *volatile s = NULL;
+    xtrap_t trap;
+    int rc;
+    *seeded = 1;
+    xtrap_push(&trap, err);                    /* a throw fills err */
+    if (setjmp(trap.jb)) {
+        xtrap_pop(&trap);
+        sim_free(s);
+        return err->kind;
+    }
+    s = xcalloc(1, sizeof *s, "a configuration's check");
+    rc = sim_check_init(s, cfg, traces, ntraces, seeded, err);
+    xtrap_pop(&trap);
+    sim_free(s);
+    return rc;
 }
 
 void sim_free(sim_t *s)

@@ -35,6 +35,14 @@ sim_t *sim_create(const json_t *cfg, const char *const *traces, int ntraces, sim
 struct progress;
 sim_t *sim_create_progress(const json_t *cfg, const char *const *traces, int ntraces,
                            struct progress *progress, sim_err_t *err);
+/* What sim_create would refuse of cfg and its inputs, without running or allocating the
+ * run's memory: the config validated, the devices and the policy created (the policy over
+ * at most 65536 frames), the schedule's rules, each input opened far enough to know its
+ * format. Sets *seeded: whether the results can depend on the seed (a policy flagged
+ * REPL_USES_RNG, a device model that draws, such as hdd, or a generator such as a synthetic
+ * workload: everything random draws from the run's one rng), so that a sweep runs a point
+ * that cannot once rather than once per seed. 0, SIM_EINPUT or SIM_ESYS with err. */
+int sim_check(const json_t *cfg, const char *const *traces, int ntraces, int *seeded, sim_err_t *err);
 /* Runs to the end. 0, or -1 with err (bad input met mid-trace: err names file and line). */
 int sim_run(sim_t *s, sim_err_t *err);
 /* The results document (new reference). Valid after sim_run returned 0. */

@@ -132,6 +132,7 @@ struct sim {
 
     /* rr schedule: run queue of process indices (a ring), time slice, switches */
     int rr;
+    const char *workload_one[1];      /* a workload spec as the one input (sched_plan) */
     uint32_t *runq; uint32_t rq_head, rq_n, rq_cap;
     sim_time_t quantum;
     uint64_t n_ctx_switch;
@@ -167,6 +168,7 @@ struct sim {
     timeline_rec_t *timeline; size_t ntimeline, captimeline;
     uint64_t tl_refs, tl_faults, tl_evict;     /* counts at the start of the current interval */
     uint64_t tl_per_rec, tl_in_last;           /* intervals per timeline record (doubles at the cap), in the last */
+    uint32_t tl_max;                           /* the cap (config timeline_records) */
     sim_time_t end_time;
     int finished;
     sim_config_t conf;                /* the config, validated (config.h); at the end: the

@@ -3,7 +3,7 @@
  * Statistics are plain counters bumped on the paths that cause them (never scraped from
  * text) plus two GSL-backed histograms (every fault's service time, and major faults'
  * alone). The timeline takes one record per `interval` accesses (0 turns it off): O(1) per
- * interval, and at most TIMELINE_MAX_RECORDS records, merged pairwise when full, so its size
+ * interval, and at most timeline_records records, merged pairwise when full, so its size
  * is bounded whatever the trace length and interval.
  * results/README.md documents every key; the schema number changes when a key changes. */
 #include "sim_int.h"
@@ -37,10 +37,18 @@ static uint64_t faults_total(const uint64_t *n)
     return t;
 }
 
-/* At most this many timeline records: at the cap, adjacent pairs merge and each record then
- * covers twice as many intervals (reported as `timeline_interval`), so `--interval 1` on any
- * trace keeps the timeline (and the results document) within 4096 records. */
-#define TIMELINE_MAX_RECORDS 4096
+/* At most timeline_records (config; 4096 by default) timeline records: at the cap, adjacent
+ * pairs merge and each record then covers twice as many intervals (reported as
+ * `timeline_interval`), so `--interval 1` on any trace keeps the timeline (and the results
+ * document) within the cap, and at least half of it once the trace is longer than the cap:
+ * a sweep's default (--interval 1, timeline_records 256) gives every run 128 to 256 points.
+ * A record filling over several intervals needs no sample in between (its deltas add up, its
+ * resident set and time are the last one's), so stats_intervals_due tells the schedule to
+ * come back when it is full: per reference this costs one compare at any interval. */
+uint64_t stats_intervals_due(const sim_t *s)
+{
+    return s->ntimeline && s->tl_in_last < s->tl_per_rec ? s->tl_per_rec - s->tl_in_last : 1;
+}
 
 void stats_interval(sim_t *s)
 {
@@ -66,10 +74,10 @@ void stats_interval(sim_t *s)
         l->evictions += rec.evictions;
         l->resident = rec.resident;
         l->t = rec.t;
-        s->tl_in_last++;
+        s->tl_in_last = s->tl_per_rec;   /* (the schedule came back when it was full) */
         return;
     }
-    if (s->ntimeline == TIMELINE_MAX_RECORDS) {   /* full: merge pairs, double the interval */
+    if (s->ntimeline == s->tl_max) {   /* full: merge pairs, double the interval */
         for (size_t i = 0; i < s->ntimeline / 2; i++) {
             timeline_rec_t a = s->timeline[2 * i], b = s->timeline[2 * i + 1];
             s->timeline[i] = (timeline_rec_t){.refs = a.refs + b.refs, .faults = a.faults + b.faults,

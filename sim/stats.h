@@ -7,7 +7,8 @@
 
 void    stats_init(sim_t *s);
 void    stats_free(sim_t *s);
-void    stats_interval(sim_t *s);        /* one timeline sample: the interval just ended */
+void    stats_interval(sim_t *s);        /* one timeline sample: the intervals due just ended */
+uint64_t stats_intervals_due(const sim_t *s);   /* intervals until the next sample is needed */
 json_t *stats_json(const sim_t *s);
 
 #endif

@@ -22,6 +22,7 @@ typedef enum cliopt_kind {
 
 enum {
     CLIOPT_SWEEP = OPT_USER << 0,   /* `pagesim sweep` passes the option through to every run */
+    CLIOPT_PATH = OPT_USER << 1,    /* its value is a file: sweep passes it by absolute path */
 };
 
 /* A run option is an entry of the opts.h table: name, letter, kind, key, flags as before,

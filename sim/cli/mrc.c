@@ -23,7 +23,8 @@
 
 static const char mrc_usage[] =
     "usage: pagesim mrc -p lru|opt [--frames LIST] [--sample RATE] [--sample-max N]\n"
-    "                   [--check-exact] [--format F] [--page-size N] [--seed S] -o FILE TRACE\n"
+    "                   [--check-exact] [--format F] [--page-size N] [--seed S] [-o FILE] TRACE\n"
+    "  -o FILE: the curve's JSON (default: standard output)\n"
     "  LIST: A,B,C and ranges A:B:STEP or A:B:xFACTOR, mixable, as sweep -f (default: powers\n"
     "        of two and the page count)\n"
     "  -q, --quiet: no progress line (by default, one when stderr is a terminal);\n"
@@ -143,19 +144,14 @@ static const opt_t mrc_opts[] = {
 
 static const opts_cmd_t mrc_cmd = { .prog = "pagesim mrc", .usage = mrc_usage, .opts = mrc_opts };
 
-/* --frames LIST: spec.h's frame lists, sorted. */
+/* --frames LIST: sweep -f's frame lists (opts_frame_list), sorted. */
 #define FRAMES_MAX_LIST 10000000u
 static int mrc_parse_frames(const char *s, mrc_args_t *args)
 {
-    const char *bad;
-    int badlen, rc = spec_parse_list(s, 1, FRAMES_MAX_LIST, 1, &args->frames, &args->o.nframes, &bad, &badlen);
-    if (rc == -1)
-        fprintf(stderr, "pagesim mrc: --frames: bad frame list '%s' at '%.*s': expected frame counts "
-                ">= 1 as A,B,C or ranges A:B:STEP or A:B:xFACTOR (A <= B, STEP >= 1, "
-                "FACTOR >= 2)\n", s, badlen, bad);
-    else if (rc)
-        fprintf(stderr, "pagesim mrc: --frames: frame list '%s' has more than %u sizes\n", s,
-                FRAMES_MAX_LIST);
+    sim_err_t err;
+    int rc = opts_frame_list("--frames", s, FRAMES_MAX_LIST, 1, &args->frames, &args->o.nframes, &err);
+    if (rc)
+        fprintf(stderr, "pagesim mrc: %s\n", err.msg);
     args->o.frames = args->frames;
     return rc ? -1 : 0;
 }
@@ -169,8 +165,8 @@ static int mrc_check_args(const mrc_args_t *args)
                 args->o.policy ? args->o.policy : "");
         return -1;
     }
-    if (!args->out || !args->trace) {
-        opts_bad(&mrc_cmd, "%s is required", args->out ? "a TRACE" : "-o FILE");
+    if (!args->trace) {
+        opts_bad(&mrc_cmd, "a TRACE is required");
         return -1;
     }
     int sampling = (args->o.sample_rate > 0 && args->o.sample_rate < 1) || args->o.sample_max_pages;
@@ -217,7 +213,8 @@ int mrc_main(int argc, char **argv)
         return r;
     }
     /* Like a run's results: the output is created first (an unwritable -o fails before the
-     * pass, exit 1), written to a temporary file, fsynced and renamed (sim.h). */
+     * pass, exit 1), written to a temporary file, fsynced and renamed (sim.h); without -o,
+     * standard output (NULL), flushed and checked. */
     sim_out_t res;
     int wrc = sim_out_open(&res, args.out, &err);
     if (wrc) {

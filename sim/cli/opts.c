@@ -11,6 +11,7 @@
  * Cost: a linear scan of the table per option given; the copy is argc pointers. */
 #include "opts.h"
 #include "sim/base/progress.h"
+#include "sim/base/spec.h"
 #include "sim/base/xalloc.h"
 
 #include <assert.h>
@@ -260,4 +261,18 @@ int opts_help(opts_parse_t *p, const opt_t *o, const char *value)
     (void)value;
     opts_usage(p->cmd, stdout);
     return OPTS_DONE;
+}
+
+int opts_frame_list(const char *what, const char *s, size_t max_n, int sorted, uint64_t **v, size_t *n,
+                    sim_err_t *err)
+{
+    const char *bad;
+    int badlen, rc = spec_parse_list(s, 1, max_n, sorted, v, n, &bad, &badlen);
+    if (rc == -1)
+        return sim_err_set(err, SIM_EINPUT, "%s: bad frame list '%s' at '%.*s': expected frame counts >= 1 "
+                           "as N, A:B, A:B:STEP or A:B:xFACTOR, comma-separated (A <= B, STEP >= 1, FACTOR >= 2)",
+                           what, s, badlen, bad);
+    if (rc)
+        return sim_err_set(err, SIM_EINPUT, "%s: frame list '%s' has more than %zu sizes", what, s, max_n);
+    return 0;
 }

@@ -159,6 +159,12 @@ int opts_quiet(opts_parse_t *p, const opt_t *o, const char *value);
 int opts_progress(opts_parse_t *p, const opt_t *o, const char *value);
 int opts_help(opts_parse_t *p, const opt_t *o, const char *value);
 
+/* A frame list as sweep -f and mrc --frames take it (spec.h's spec_parse_list: N, A:B,
+ * A:B:STEP, A:B:xFACTOR, comma-separated), with the one message both give: 0 with *v
+ * (malloc'ed) and *n, or -1 with err naming the bad piece or the limit (max_n values). */
+int opts_frame_list(const char *what, const char *s, size_t max_n, int sorted, uint64_t **v, size_t *n,
+                    sim_err_t *err);
+
 /* The lines every command shares. */
 #define OPTS_QUIET_HELP "no progress line (by default one on a terminal's stderr)"
 #define OPTS_PROGRESS_HELP "progress lines on stderr even when it is not a terminal"

@@ -26,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 /* The grid and, per passed-through run option (g.opts), its option table entry. */
@@ -33,6 +35,7 @@ typedef struct sweep_args {
     grid_t g;
     const cliopt_t **pass;
     int seed_opt;                 /* -s given */
+    const char *workload;         /* --workload SPEC given (the last one) */
 } sweep_args_t;
 
 static void sweep_args_free(sweep_args_t *a)
@@ -70,11 +73,9 @@ static int sweep_opt_frames(opts_parse_t *p, const opt_t *o, const char *arg)
     grid_t *g = &((sweep_args_t *)p->dest)->g;
     uint64_t *v;
     size_t n;
-    const char *bad;
-    int badlen, rc = spec_parse_list(arg, 1, SWEEP_MAX_FRAMES, 0, &v, &n, &bad, &badlen);
-    if (rc == -1)
-        return sim_err_set(p->err, SIM_EINPUT, "bad frame list '%s' (want N, A:B:STEP or A:B:xFACTOR, "
-                           "comma-separated, positive, A <= B)", arg);
+    if (opts_frame_list("-f", arg, SWEEP_MAX_FRAMES, 0, &v, &n, p->err))
+        return -1;
+    int rc = 0;
     for (size_t i = 0; !rc && i < n; i++) {
         int dup = 0;
         for (int j = 0; j < g->nframes && !dup; j++)
@@ -90,7 +91,7 @@ static int sweep_opt_frames(opts_parse_t *p, const opt_t *o, const char *arg)
     }
     free(v);
     if (rc)
-        return sim_err_set(p->err, SIM_EINPUT, "frame list '%s' is too long", arg);
+        return sim_err_set(p->err, SIM_EINPUT, "-f: frame lists with more than %d sizes", SWEEP_MAX_FRAMES);
     return 0;
 }
 
@@ -133,12 +134,14 @@ static int sweep_opt_pass(opts_parse_t *p, const opt_t *pass, const char *arg)
     sweep_args_t *a = p->dest;
     grid_t *g = &a->g;
     a->seed_opt |= !strcmp(pass->name, "seed");
+    if (!strcmp(pass->name, "workload"))
+        a->workload = arg;
     g->opts = xrealloc(g->opts, (size_t)(g->nopts + 1) * sizeof *g->opts, "the run options");
     a->pass = xrealloc(a->pass, (size_t)(g->nopts + 1) * sizeof *a->pass, "the run options");
     /* config files by absolute path, so a jobs file runs from any directory */
     char abs[PATH_MAX];
     const char *val = arg;
-    if (pass->kind == CLIOPT_CONFIG && realpath(arg, abs))
+    if ((pass->flags & CLIOPT_PATH) && realpath(arg, abs))
         val = abs;
     a->pass[g->nopts] = pass;
     g->opts[g->nopts++] = (grid_opt_t){.name = pass->name, .value = strv_dup(val)};
@@ -172,18 +175,24 @@ static const opts_cmd_t sweep_cmd = {
     .prog = "pagesim sweep",
     .usage =
         "usage: pagesim sweep [-p POLICIES] [-f FRAMES] [--set KEY=V1,V2 ...] [--seeds N] [-j JOBS]\n"
-        "                     -o DIR [--jobs-file FILE] [--title TEXT] [--no-plots] [RUN OPTIONS] TRACE...\n\n"
+        "                     -o DIR [--jobs-file FILE] [--title TEXT] [--no-plots] [RUN OPTIONS]\n"
+        "                     TRACE... | --workload SPEC.json\n\n"
         "Runs the grid policies x frames x each --set key's values x seeds 1..N x traces, in\n"
         "parallel, one JSON per run in DIR/runs/ (finished runs are skipped: rerun to resume), then\n"
         "writes DIR/summary.tsv and the plots the grid supports (DIR/*.png, *.svg). The summary\n"
         "covers every run in DIR/runs: one DIR holds one experiment, and a sweep whose options\n"
-        "differ from DIR's runs is refused (use a new DIR). A run that fails or crashes is named,\n"
+        "differ from DIR's runs is refused (use a new DIR). Every point is checked before any runs\n"
+        "(unknown policies, bad parameters or values, an unwritable DIR: exit 2), and a point whose\n"
+        "results cannot depend on the seed (no policy, device or workload draws from the rng) runs\n"
+        "once, not once per --seeds seed (its row says seeds 1, its CI columns are empty). DIR also\n"
+        "gets report.html: the command line, the summary, every plot, links to each run's JSON.\n"
+        "A run that fails or crashes is named,\n"
         "recorded (DIR/runs/NAME.failed, a 'failed' column) and the others go on; exit 1.\n\n",
     .opts = sweep_opts,
     .epilog =
         "  run options passed to every run: -c FILE, -m SIZE, --page-size, --tlb, --ref-bit, --cow,\n"
         "  --schedule, --swap-dev, --file-dev, --cpus, --quantum, -s SEED (without --seeds), --format,\n"
-        "  --interval\n"
+        "  --interval, --workload SPEC.json (a synthetic workload instead of trace files)\n"
         "  TRACE: a trace file, or A+B+... to run several files together as concurrent processes\n",
     .more = cliopt_opts,
     .more_need = CLIOPT_SWEEP,
@@ -233,25 +242,37 @@ static int sweep_parse(sweep_args_t *a, int argc, char **argv)
         fprintf(stderr, "pagesim sweep: -o DIR is required\n");
         return 2;
     }
-    if (first >= argc) {
-        fprintf(stderr, "pagesim sweep: no trace files\n");
+    if (first >= argc && !a->workload) {
+        fprintf(stderr, "pagesim sweep: no trace files (or --workload SPEC)\n");
+        return 2;
+    }
+    if (first < argc && a->workload) {
+        fprintf(stderr, "pagesim sweep: give trace files or --workload SPEC, not both\n");
         return 2;
     }
     if (sweep_check_args(a))
         return 2;
-    if (grid_add_traces(&a->g, argv + first, argc - first, &err)) {
+    char *wl[1] = {(char *)a->workload};
+    a->g.workload = a->workload != NULL;
+    if (grid_add_traces(&a->g, a->workload ? wl : argv + first, a->workload ? 1 : argc - first, &err)) {
         fprintf(stderr, "pagesim sweep: %s\n", err.msg);
         return 2;
     }
     return -1;
 }
 
-/* The configuration every grid point starts from: the defaults, the config files (-c, first,
- * so that other options override them), then every run option in the order given. */
+/* The configuration every grid point starts from: the defaults with the sweep's own timeline
+ * (below), the config files (-c, first, so that other options override them), then every
+ * run option in the order given. A sweep's plots draw each run's timeline as a line, which
+ * needs points: --interval 1 with at most 256 records gives every run 128 to 256 of them
+ * whatever its length (stats.c merges pairs at the cap), where run's default of one record
+ * per 10^5 accesses gives a short run three. -c and --interval override it. */
 static json_t *sweep_base_config(const sweep_args_t *a, sim_err_t *err)
 {
     const grid_t *g = &a->g;
     json_t *base = config_defaults();
+    if (config_set(base, "interval", "1", err) || config_set(base, "timeline_records", "256", err))
+        goto fail;
     for (int i = 0; i < g->nopts; i++)
         if (a->pass[i]->kind == CLIOPT_CONFIG
             && config_load_file(base, g->opts[i].value, err))
@@ -265,18 +286,47 @@ fail:
     return NULL;
 }
 
-/* Expands the grid and checks DIR/runs for another experiment: -1 after a message. */
+/* Expands the grid and checks every point (sim_check): -1 after a message; nothing is
+ * written yet, so a bad grid leaves nothing behind. */
 static int sweep_prepare(sweep_args_t *a, sim_err_t *err)
 {
     grid_t *g = &a->g;
     json_t *base = sweep_base_config(a, err);
-    int rc = !base || grid_build(g, base, err) ? -1 : 0;
+    int rc = !base || grid_build(g, base, err) || grid_check(g, err) ? -1 : 0;
     json_decref(base);
-    if (!rc && grid_resume(g, err))   /* another experiment's runs: refuse before writing */
-        rc = -1;
     if (rc)
         fprintf(stderr, "pagesim sweep: %s\n", err->msg);
     return rc;
+}
+
+/* Whether a file can be created in dir: by creating one (access(2) says yes to root on a
+ * read-only mount). 0, or -1 with errno. */
+static int sweep_probe_dir(const char *dir)
+{
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/.pagesim-probe.%ld", dir, (long)getpid());
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    unlink(path);
+    return 0;
+}
+
+/* DIR made (mkdir -p) and writable, and DIR/runs if it exists: -1 after a message. */
+static int sweep_dir_ok(const char *dir, const char *runs)
+{
+    sim_err_t err;
+    if (exp_mkdir(dir, &err)) {
+        fprintf(stderr, "pagesim sweep: %s\n", err.msg);
+        return -1;
+    }
+    const char *bad = sweep_probe_dir(dir) ? dir : runs && !access(runs, F_OK) && sweep_probe_dir(runs) ? runs : NULL;
+    if (bad) {
+        fprintf(stderr, "pagesim sweep: %s: cannot write there: %s\n", bad, strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
 int sweep_main(int argc, char **argv)
@@ -290,23 +340,27 @@ int sweep_main(int argc, char **argv)
         return rc;
     }
     rc = 2;
+    sw->argv = (const char *const *)argv;
+    sw->argc = argc;
     if (!sw->jobs) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         sw->jobs = n > 0 ? (int)n : 1;
     }
     char absdir[PATH_MAX], title[PATH_MAX];
-    if (exp_mkdir(sw->dir, &err) || !realpath(sw->dir, absdir)) {
-        fprintf(stderr, "pagesim sweep: %s\n", err.msg);
+    if (sweep_prepare(&a, &err) || sweep_dir_ok(sw->dir, NULL) || !realpath(sw->dir, absdir))
         goto out;
-    }
+    snprintf(sw->runs_dir, sizeof sw->runs_dir, "%s/runs", absdir);
+    if (sweep_dir_ok(absdir, sw->runs_dir))
+        goto out;
     sw->dir = absdir;
     if (!sw->title) {
         snprintf(title, sizeof title, "%s", strrchr(absdir, '/') + 1);
         sw->title = title;
     }
-    snprintf(sw->runs_dir, sizeof sw->runs_dir, "%s/runs", absdir);
-    if (sweep_prepare(&a, &err))
+    if (grid_resume(sw, &err)) {   /* another experiment's runs: refuse before writing */
+        fprintf(stderr, "pagesim sweep: %s\n", err.msg);
         goto out;
+    }
     rc = 1;
     if (exp_mkdir(sw->runs_dir, &err) || grid_write_json(sw, &err)) {
         fprintf(stderr, "pagesim sweep: %s\n", err.msg);

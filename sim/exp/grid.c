@@ -51,6 +51,14 @@ static uint64_t fnv1a(const char *s)
     return h;
 }
 
+static void grid_point_free(grid_point_t *p)
+{
+    free(p->name);
+    free(p->desc);
+    free(p->kv);
+    json_decref(p->cfg);
+}
+
 void grid_free(grid_t *g)
 {
     strv_free(&g->policies);
@@ -68,12 +76,8 @@ void grid_free(grid_t *g)
     for (int i = 0; i < g->nopts; i++)
         free(g->opts[i].value);
     free(g->opts);
-    for (int i = 0; i < g->npts; i++) {
-        free(g->pts[i].name);
-        free(g->pts[i].desc);
-        free(g->pts[i].kv);
-        json_decref(g->pts[i].cfg);
-    }
+    for (int i = 0; i < g->npts; i++)
+        grid_point_free(&g->pts[i]);
     free(g->pts);
 }
 
@@ -278,10 +282,47 @@ int grid_build(grid_t *g, const json_t *base, sim_err_t *err)
     return grid_check_names(g, err) || grid_check_distinct(g, err) ? -1 : 0;
 }
 
+/* ---------------------------------------------------------------- checking */
+
+/* Every point checked before anything runs (sim_check: its config, policy and parameters,
+ * devices, schedule and inputs), so that a bad value fails the sweep at once with the point
+ * named, not after the others ran; then the seeds of points whose results cannot depend on
+ * the seed (sim_check's seeded) are dropped but the first: one run, not N equal ones. A
+ * point's seeds are consecutive (seeds are the innermost coordinate) and differ only in the
+ * seed, so only each point's first seed is checked. A check the machine fails (out of
+ * memory) is not the input's fault: that point keeps its seeds and its runs will say. */
+int grid_check(grid_t *g, sim_err_t *err)
+{
+    int seeded = 1, n = 0;
+    for (int i = 0; i < g->npts; i++) {
+        grid_point_t *p = &g->pts[i];
+        if (p->seed == 1) {
+            const strv_t *tr = &g->traces[p->tr];
+            int rc = sim_check(p->cfg, (const char *const *)tr->v, g->workload ? 0 : tr->n, &seeded, err);
+            if (rc == SIM_EINPUT)
+                return sim_err_prefix(err, "grid point (%s): ", p->desc);
+            if (rc)
+                seeded = 1;
+        }
+        if (p->seed > 1 && !seeded) {
+            grid_point_free(p);
+            continue;
+        }
+        g->pts[n++] = *p;
+    }
+    g->npts = n;
+    return 0;
+}
+
 int grid_write_json(const grid_t *g, sim_err_t *err)
 {
     json_t *doc = json_object(), *a;
     json_object_set_new(doc, "title", json_string(g->title));
+    a = json_array();   /* argv[0] is "sweep" (main.c's dispatch): the command is pagesim's */
+    json_array_append_new(a, json_string("pagesim"));
+    for (int i = 0; i < g->argc; i++)
+        json_array_append_new(a, json_string(g->argv[i]));
+    json_object_set_new(doc, "command", a);
     a = json_array();
     for (int i = 0; i < g->policies.n; i++)
         json_array_append_new(a, json_string(g->policies.v[i]));

@@ -35,6 +35,9 @@ typedef struct grid {
     const char *dir, *jobs_file, *title;
     char runs_dir[PATH_MAX];
     int jobs, no_plots;
+    const char *const *argv; int argc;   /* the command line (sweep.json's "command") */
+    int workload;                 /* --workload: traces[0] is the spec, given to runs as the
+                                     config's "workload", not as a trace file */
     grid_point_t *pts; int npts;
 } grid_t;
 
@@ -49,6 +52,9 @@ int grid_add_traces(grid_t *g, char *const *args, int n, sim_err_t *err);
  * name, description and configuration. Refuses two points with one file name, and two
  * points that are the same run (equal configurations and traces as the engine reads them). */
 int grid_build(grid_t *g, const json_t *base, sim_err_t *err);
+/* Checks every point as sim_check does (-1 with err naming the first bad point: nothing has
+ * run), and keeps one seed of each point whose results cannot depend on it. */
+int grid_check(grid_t *g, sim_err_t *err);
 /* DIR/sweep.json: what merge cannot read from the runs (the key list, row order, title). */
 int grid_write_json(const grid_t *g, sim_err_t *err);
 /* Marks the points whose result DIR/runs already holds (done); -1 with err when DIR/runs

@@ -15,6 +15,7 @@
 #include "exp.h"
 #include "sim/base/outfile.h"
 #include "plot.h"
+#include "report.h"
 #include "sim/sim.h"
 #include "sim/base/xalloc.h"
 
@@ -43,6 +44,7 @@ const merge_metric_t merge_metrics[M_N] = {
     [M_FRATE] = {"fault_rate", NULL, 0},   /* faults per 1000 references, for the plot */
     [M_COPIED] = {"pages_copied", NULL, 0}, /* COW copies at faults + eager copies at fork */
     [M_ACCESSES] = {"accesses", "accesses", 0},   /* the faults table's (plot.c) */
+    [M_NSACC] = {"ns_per_access", NULL, 0},       /* simulated time per access, for the plot */
 };
 
 static void merge_free(merge_t *m)
@@ -54,6 +56,7 @@ static void merge_free(merge_t *m)
         free(r->policy);
         free(r->trace_key);
         free(r->label);
+        free(r->workload);
         for (int k = 0; k < m->keys.n; k++)
             free(r->kv[k]);
         free(r->kv);
@@ -208,6 +211,55 @@ static double child_write_fraction(const char *path)
     return refs > 0 ? writes / refs : NAN;
 }
 
+/* What one input is as a workload, whatever its number of processes: a synthetic spec
+ * (gen_synth.c) without its comment and its processes' counts (thrash-2.json and
+ * thrash-8.json are one workload), else the file's path. Only *.json files are opened. */
+static char *workload_of(const char *path)
+{
+    json_t *doc = exp_has_suffix(path, ".json") ? json_load_file(path, 0, NULL) : NULL;
+    if (!json_is_object(doc) || !json_is_array(json_object_get(doc, "processes"))) {
+        json_decref(doc);
+        return strv_dup(path);
+    }
+    json_object_del(doc, "_comment");
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(doc, "processes"), i, p)
+        json_object_del(p, "count");
+    char *text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(doc);
+    char *w = strv_dup(text ? text : path);
+    free(text);
+    return w;
+}
+
+/* A run's workload (workload_of each input; A+A+B is the workload of A and B): the distinct
+ * ones, sorted, one per line. */
+static char *run_workload(const json_t *traces)
+{
+    strv_t w = {0};
+    size_t j;
+    json_t *t;
+    json_array_foreach(traces, j, t) {
+        char *one = workload_of(json_string_value(t) ? json_string_value(t) : "");
+        if (strv_find(&w, one) >= 0)
+            free(one);
+        else
+            strv_push(&w, one);
+    }
+    strv_sort(&w);
+    size_t n = 1;
+    for (int i = 0; i < w.n; i++)
+        n += strlen(w.v[i]) + 1;
+    char *out = xcalloc(n, 1, "the merge");
+    for (int i = 0; i < w.n; i++) {
+        strcat(out, w.v[i]);
+        strcat(out, "\n");
+    }
+    strv_free(&w);
+    return out;
+}
+
 /* One run from its document: its grid point, its numbers, its curves. */
 static void merge_read_run(const merge_t *m, merge_run_t *r, const char *file, const json_t *doc)
 {
@@ -242,11 +294,13 @@ static void merge_read_run(const merge_t *m, merge_run_t *r, const char *file, c
             r->child_wf = w;
     }
     r->trace_key = strv_dup(key);
+    r->workload = run_workload(json_object_get(doc, "traces"));
     r->label = strv_dup(label);
     for (int k = 0; k < M_N; k++)
         r->m[k] = merge_metrics[k].path ? exp_num_at(doc, merge_metrics[k].path) : NAN;
     r->m[M_FRATE] = r->m[M_REFS] > 0 ? r->m[M_FAULTS] * 1000.0 / r->m[M_REFS] : NAN;
     r->m[M_COPIED] = r->m[M_COW] + (isnan(r->m[M_EAGER]) ? 0 : r->m[M_EAGER]);
+    r->m[M_NSACC] = r->m[M_ACCESSES] > 0 ? r->m[M_SIMNS] / r->m[M_ACCESSES] : NAN;
     if (r->failed)
         r->m[M_COPIED] = NAN;
     r->cdf = json_incref((json_t *)exp_dotted(doc, "latency.major_fault_cdf"));
@@ -404,18 +458,20 @@ static void summary_row(FILE *f, const merge_t *m, const merge_group_t *g)
             fputc('\t', f);
             exp_put_num(f, g->mean[k]);
         }
-    if (m->maxn > 1) {
+    if (m->maxn > 1) {   /* a point of one run (deterministic: sweep ran it once) has no CI: blank */
         for (int k = 0; k < 2; k++) {
             int mk = k ? M_MISS : M_FAULTS;
             fputc('\t', f);
             exp_put_num(f, g->mean[mk]);
             fputc('\t', f);
-            exp_put_num(f, g->ci[mk]);
+            if (g->n > 1)
+                exp_put_num(f, g->ci[mk]);
         }
         for (int k = 0; k < M_N; k++)
             if (merge_metrics[k].in_summary && k != M_FAULTS && k != M_MISS) {
                 fputc('\t', f);
-                exp_put_num(f, g->ci[k]);
+                if (g->n > 1)
+                    exp_put_num(f, g->ci[k]);
             }
     }
     if (m->nfailed)
@@ -454,6 +510,10 @@ int merge_dir(const char *dir, const char *title, int no_plots)
     fprintf(stderr, "pagesim: %s/summary.tsv: %d grid points from %d runs\n", dir, m.ngroups, m.nruns);
     if (!no_plots)
         plot_render(dir);
+    const char *base = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+    if (report_write(dir, m.title ? m.title : base, &err))
+        goto out;
+    fprintf(stderr, "pagesim: %s/report.html\n", dir);
     rc = 0;
 out:
     if (rc)

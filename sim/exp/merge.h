@@ -9,12 +9,14 @@
 
 /* The numbers merge keeps of each run, in summary.tsv's column order (in_summary). */
 enum { M_FAULTS, M_MISS, M_MAJOR, M_REFS, M_SIMNS, M_CPU, M_TPUT, M_TLB, M_COW, M_RESPEAK,
-       M_EAGER, M_FRATE, M_COPIED, M_ACCESSES, M_N };
+       M_EAGER, M_FRATE, M_COPIED, M_ACCESSES, M_NSACC, M_N };
 typedef struct merge_metric { const char *col, *path; int in_summary; } merge_metric_t;
 extern const merge_metric_t merge_metrics[M_N];
 
 typedef struct merge_run {
     char *file, *policy, *trace_key, *label;   /* trace_key: full paths joined by '+' */
+    char *workload;               /* its inputs as workloads, processes uncounted (merge.c):
+                                     the thrashing curve joins only runs of one workload */
     long frames, seed, nproc, page_size;
     char **kv;
     double m[M_N];

@@ -12,7 +12,9 @@
  * labels, notes). A series is the grid points that differ only in the plot's x axis; curves
  * per run (latency CDF, timeline) take each grid point's lowest seed; when a plot would have
  * more than 8 series and frames vary, it is drawn at the median frame count only (said in
- * its title), and a legend keeps at most 12. The faults table (faults.tsv, drawn by
+ * its title). Every series is drawn and named: the scripts give each its own colour, dash
+ * and point (scripts/style.gp) and grow the canvas with the legend, so that no label is
+ * cut off (the demo plots 20 policies). The faults table (faults.tsv, drawn by
  * faults.gp: scripts/demo's table) lists every grid point of a policies x frames grid.
  * Cost: a few passes over the grid points per kind; series are sorted with qsort_r (the x
  * function as context: no global state). */
@@ -183,7 +185,6 @@ static void make_series(const plot_ctx_t *c, int exclude, int one_per_group, plo
             break;
         ps->at_frames = median_frames(m);
     }
-    plotset_truncate(ps, 12);   /* a legend past a dozen entries is unreadable */
 }
 
 /* ---- the x axes, for sorting a series' points */
@@ -256,12 +257,14 @@ static void vars_plot(FILE *v, const char *stem, const plotset_t *ps, const char
     fputc('\n', v);
 }
 
-/* The rest of a TSV row: value, confidence half-width pairs (half-widths 0 from one seed). */
+/* The rest of a TSV row: value, confidence half-width pairs (half-widths 0 from one seed,
+ * and for a point of one run in a seeded grid: an error bar of nothing, where "nan" would
+ * drop the point from gnuplot's yerrorlines). */
 static void put_stats(FILE *f, const double *vals, int n, int seeded)
 {
     for (int k = 0; k < n; k++) {
         fputc('\t', f);
-        exp_put_num(f, seeded || k % 2 == 0 ? vals[k] : 0);
+        exp_put_num(f, k % 2 == 0 ? vals[k] : seeded && !isnan(vals[k]) ? vals[k] : 0);
     }
     fputc('\n', f);
 }
@@ -303,6 +306,23 @@ static void rows_fault_rate(const plot_ctx_t *c, FILE *f, const plotset_t *ps)
     }
 }
 
+/* Simulated run time against memory size, the same series: what the faults cost, with the
+ * devices' service and queueing (the demo's second plot), and the mean time per access. */
+static void rows_run_time(const plot_ctx_t *c, FILE *f, const plotset_t *ps)
+{
+    for (int s = 0; s < ps->n; s++) {
+        for (int i = 0; i < ps->s[s].n; i++) {
+            const merge_group_t *g = series_group(c->m, ps, s, i);
+            const merge_run_t *r = first_run(c->m, g);
+            fprintf(f, "%d\t%ld\t", s, r->frames);
+            exp_put_num(f, (double)r->frames * r->page_size / 1048576.0);
+            double vals[4] = {g->mean[M_SIMNS] / 1e6, g->ci[M_SIMNS] / 1e6, g->mean[M_NSACC], g->ci[M_NSACC]};
+            put_stats(f, vals, 4, c->seeded);
+        }
+        fputs("\n\n", f);
+    }
+}
+
 /* Major-fault latency CDFs: one curve per grid point (lowest seed); runs without major
  * faults have none. */
 static int needs_cdf(const plot_ctx_t *c)
@@ -327,12 +347,42 @@ static void series_cdf(const plot_ctx_t *c, plotset_t *ps)
     plotset_truncate(ps, keep);
 }
 
+/* Each series' CDF as steps from (lo, 0) to (hi, 1), lo and hi the axis' ends, which fit the
+ * data of all series (a margin around their least and greatest latency): so every curve
+ * starts at 0 and ends at 1 inside the plot, and the axis spans what was measured, on a log
+ * scale only when that spans a factor of 10 (plot-vars.gp: latency_cdf_lo, _hi, _log). A
+ * point (x, F) says that a fraction F of the major faults took at most x (hist.c: bins'
+ * upper edges). */
 static void rows_cdf(const plot_ctx_t *c, FILE *f, const plotset_t *ps)
 {
+    double lo = INFINITY, hi = -INFINITY;
+    for (int s = 0; s < ps->n; s++) {
+        const json_t *cdf = first_run(c->m, series_group(c->m, ps, s, 0))->cdf;
+        size_t n = json_array_size(cdf);
+        if (!n)
+            continue;
+        double a = json_number_value(json_array_get(json_array_get(cdf, 0), 0)) / 1000.0;
+        double b = json_number_value(json_array_get(json_array_get(cdf, n - 1), 0)) / 1000.0;
+        lo = a < lo ? a : lo;
+        hi = b > hi ? b : hi;
+    }
+    int logx = lo > 0 && hi / lo >= 10;
+    if (logx) {
+        lo /= 1.5;
+        hi *= 1.5;
+    } else {
+        double pad = hi > lo ? (hi - lo) * 0.1 : hi * 0.2;
+        lo = lo - pad > 0 ? lo - pad : 0;
+        hi += pad > 0 ? pad : 1;
+    }
+    fprintf(c->vars, "latency_cdf_lo = %.12g\nlatency_cdf_hi = %.12g\nlatency_cdf_log = %d\n", lo, hi, logx);
     for (int s = 0; s < ps->n; s++) {
         const merge_run_t *r = first_run(c->m, series_group(c->m, ps, s, 0));
         size_t j;
         json_t *pt;
+        fprintf(f, "%d\t", s);
+        exp_put_num(f, lo);
+        fputs("\t0\n", f);
         json_array_foreach(r->cdf, j, pt) {
             fprintf(f, "%d\t", s);
             exp_put_num(f, json_number_value(json_array_get(pt, 0)) / 1000.0);
@@ -340,7 +390,9 @@ static void rows_cdf(const plot_ctx_t *c, FILE *f, const plotset_t *ps)
             exp_put_num(f, json_number_value(json_array_get(pt, 1)));
             fputc('\n', f);
         }
-        fputs("\n\n", f);
+        fprintf(f, "%d\t", s);
+        exp_put_num(f, hi);
+        fputs("\t1\n\n\n", f);
     }
 }
 
@@ -358,15 +410,33 @@ static void series_per_point(const plot_ctx_t *c, plotset_t *ps)
     make_series(c, F_TRACE, 1, ps);
 }
 
+/* Each run's timeline, against simulated time and against accesses made (the sixth column,
+ * in millions). The plot takes time, unless the runs' durations differ by more than 5x
+ * (MRU against OPT on one trace: 100x), where the short runs would be squeezed into the
+ * first pixels: then accesses, which every run of a trace shares (plot-vars.gp:
+ * timeline_by_accesses). */
 static void rows_timeline(const plot_ctx_t *c, FILE *f, const plotset_t *ps)
 {
+    double tmin = INFINITY, tmax = 0;
+    for (int s = 0; s < ps->n; s++) {
+        const json_t *tl = first_run(c->m, series_group(c->m, ps, s, 0))->timeline;
+        size_t n = json_array_size(tl);
+        double end = n ? exp_num_at(json_array_get(tl, n - 1), "time_ns") : NAN;
+        if (end > 0) {
+            tmin = end < tmin ? end : tmin;
+            tmax = end > tmax ? end : tmax;
+        }
+    }
+    fprintf(c->vars, "timeline_by_accesses = %d\n", tmax > 5 * tmin);
     for (int s = 0; s < ps->n; s++) {
         const merge_run_t *r = first_run(c->m, series_group(c->m, ps, s, 0));
         size_t j;
         json_t *pt;
+        double acc = 0;
         json_array_foreach(r->timeline, j, pt) {
             double refs = exp_num_at(pt, "references"), faults = exp_num_at(pt, "faults");
             double res = exp_num_at(pt, "resident");
+            acc += refs;
             fprintf(f, "%d\t", s);
             exp_put_num(f, exp_num_at(pt, "time_ns") / 1e6);
             fputc('\t', f);
@@ -375,16 +445,21 @@ static void rows_timeline(const plot_ctx_t *c, FILE *f, const plotset_t *ps)
             exp_put_num(f, res);
             fputc('\t', f);
             exp_put_num(f, res * r->page_size / 1048576.0);
+            fputc('\t', f);
+            exp_put_num(f, acc / 1e6);
             fputc('\n', f);
         }
         if (!json_array_size(r->timeline))
-            fprintf(f, "%d\tnan\tnan\tnan\tnan\n", s);
+            fprintf(f, "%d\tnan\tnan\tnan\tnan\tnan\n", s);
         fputs("\n\n", f);
     }
 }
 
 /* The thrashing curve: CPU utilization and throughput against the number of processes
- * (each run's process count: traces with more processes, or A+B grid points). */
+ * (each run's process count: traces with more processes, or A+B grid points), only along a
+ * family of points that are one workload at several process counts (merge_run_t.workload:
+ * the same files, or specs that differ only in their processes' counts), never across
+ * unrelated traces that happen to differ in processes. */
 static int needs_procs(const plot_ctx_t *c)
 {
     const merge_t *m = c->m;
@@ -394,10 +469,55 @@ static int needs_procs(const plot_ctx_t *c)
     return vary;
 }
 
+/* The series without the trace, each split by workload; a part is kept when it has two
+ * process counts at least. A label names the workload when several are left. */
 static void series_by_procs(const plot_ctx_t *c, plotset_t *ps)
 {
-    make_series(c, F_TRACE, 0, ps);
-    sort_series_by_x(c->m, ps, x_procs, NULL);
+    const merge_t *m = c->m;
+    plotset_t all;
+    make_series(c, F_TRACE, 0, &all);
+    sort_series_by_x(m, &all, x_procs, NULL);
+    memset(ps, 0, sizeof *ps);
+    ps->at_frames = all.at_frames;
+    ps->s = xcalloc((size_t)m->ngroups + 1, sizeof *ps->s, "the plots");
+    const char **fam = xcalloc((size_t)m->ngroups + 1, sizeof *fam, "the plots");   /* per part */
+    int families = 0;
+    for (int s = 0; s < all.n; s++) {
+        int *taken = xcalloc((size_t)all.s[s].n, sizeof *taken, "the plots");
+        for (int i = 0; i < all.s[s].n; i++) {
+            if (taken[i])
+                continue;
+            const merge_run_t *ri = first_run(m, &m->groups[all.s[s].g[i]]);
+            series_t part = {.g = xcalloc((size_t)all.s[s].n, sizeof *part.g, "the plots")};
+            int procs_vary = 0;
+            for (int j = i; j < all.s[s].n; j++) {
+                const merge_run_t *rj = first_run(m, &m->groups[all.s[s].g[j]]);
+                if (taken[j] || strcmp(ri->workload, rj->workload))
+                    continue;
+                taken[j] = 1;
+                procs_vary |= rj->nproc != ri->nproc;
+                part.g[part.n++] = all.s[s].g[j];
+            }
+            if (!procs_vary) {
+                free(part.g);
+                continue;
+            }
+            families |= ps->n && strcmp(first_run(m, &m->groups[ps->s[0].g[0]])->workload, ri->workload);
+            fam[ps->n] = ri->label;
+            part.label = strv_dup(all.s[s].label);
+            ps->s[ps->n++] = part;
+        }
+        free(taken);
+    }
+    if (families)   /* several workloads drawn: each label names its own (its first trace) */
+        for (int s = 0; s < ps->n; s++) {
+            char label[1600];
+            snprintf(label, sizeof label, "%s (%s)", ps->s[s].label, fam[s]);
+            free(ps->s[s].label);
+            ps->s[s].label = strv_dup(label);
+        }
+    free(fam);
+    plotset_free(&all);
 }
 
 static void rows_thrashing(const plot_ctx_t *c, FILE *f, const plotset_t *ps)
@@ -582,32 +702,45 @@ typedef struct plot_kind {
     void (*series)(const plot_ctx_t *c, plotset_t *ps); /* its series (none: no plot) */
     void (*rows)(const plot_ctx_t *c, FILE *f, const plotset_t *ps);
     void (*vars)(plot_ctx_t *c, FILE *v);               /* more plot-vars.gp lines, or NULL */
+    const char *caption;          /* what it shows, one sentence (report.html) */
 } plot_kind_t;
 
 /* In the order their lines appear in plot-vars.gp. */
 static const plot_kind_t plot_kinds[] = {
     {"fault_rate", "fault_rate.gp",
      "# series\tframes\tmemory_mib\tfault_rate_per_1000\tfault_rate_ci95\tmiss_ratio\tmiss_ratio_ci95",
-     0, NOTE_TRACE, needs_frames, series_by_frames, rows_fault_rate, NULL},
+     0, NOTE_TRACE, needs_frames, series_by_frames, rows_fault_rate, NULL, "Page faults per 1000 references against memory size: how often each policy misses."},
+    {"run_time", "run_time.gp",
+     "# series\tframes\tmemory_mib\tsim_ms\tsim_ms_ci95\tns_per_access\tns_per_access_ci95",
+     0, NOTE_TRACE, needs_frames, series_by_frames, rows_run_time, NULL, "Simulated run time against memory size: what those faults cost once the swap and file devices serve them, queueing included, beside the CPU time of the references."},
     {"latency_cdf", "latency_cdf.gp", "# series\tlatency_us\tfraction",
-     0, NOTE_RUN, needs_cdf, series_cdf, rows_cdf, NULL},
-    {"timeline", "timeline.gp", "# series\ttime_ms\tfault_rate_per_1000\tresident_frames\tresident_mib",
-     0, NOTE_RUN, needs_timeline, series_per_point, rows_timeline, NULL},
+     0, NOTE_RUN, needs_cdf, series_cdf, rows_cdf, NULL, "The distribution of major-fault latency (fault to resumption, device queueing and service included), per grid point."},
+    {"timeline", "timeline.gp", "# series\ttime_ms\tfault_rate_per_1000\tresident_frames\tresident_mib\taccesses_millions",
+     0, NOTE_RUN, needs_timeline, series_per_point, rows_timeline, NULL, "Fault rate and resident set over each run, per grid point: phases show as bursts of faults while the resident set refills."},
     {"thrashing", "thrashing.gp",
      "# series\tprocesses\tcpu_utilization_pct\tcpu_utilization_ci95\tthroughput_per_s\tthroughput_ci95",
-     0, NOTE_FRAMES, needs_procs, series_by_procs, rows_thrashing, NULL},
+     0, NOTE_FRAMES, needs_procs, series_by_procs, rows_thrashing, NULL, "CPU utilization and throughput against the number of processes of one workload (Denning's thrashing curve)."},
     {"tlb", "tlb.gp", "# series\ttlb_entries\ttlb_miss_pct\ttlb_miss_ci95",
-     1, NOTE_FIXED, needs_tlb_key, series_by_key, rows_tlb, NULL},
+     1, NOTE_FIXED, needs_tlb_key, series_by_key, rows_tlb, NULL, "TLB miss ratio against the number of TLB entries."},
     {"cow", "cow.gp",
      "# series\twrite_fraction\tpages_copied\tpages_copied_ci95\textra_mib\textra_mib_ci95",
-     1, NOTE_FIXED, needs_cow_key, series_by_key, rows_cow_key, vars_cow_key},
+     1, NOTE_FIXED, needs_cow_key, series_by_key, rows_cow_key, vars_cow_key, "Pages copied because of fork (copy-on-write faults and eager copies) against the child's write fraction."},
     {"cow", "cow.gp",
      "# series\twrite_fraction\tpages_copied\tpages_copied_ci95\textra_mib\textra_mib_ci95",
-     0, NOTE_FRAMES, needs_cow_specs, series_by_cwf, rows_cow_specs, vars_cow_specs},
+     0, NOTE_FRAMES, needs_cow_specs, series_by_cwf, rows_cow_specs, vars_cow_specs, "Pages copied because of fork (copy-on-write faults and eager copies) against the child's write fraction."},
     {"faults", "faults.gp", "policy\tframes\tfaults\taccesses\tfaults_per_1000",
-     0, NOTE_TRACE, needs_faults, series_by_frames, rows_faults, NULL},
+     0, NOTE_TRACE, needs_faults, series_by_frames, rows_faults, NULL, "The demo's table drawn: faults per 1000 accesses against memory size, per policy."},
 };
 #define N_KINDS (sizeof plot_kinds / sizeof *plot_kinds)
+
+const char *plot_kind_name(size_t i, const char **caption)
+{
+    if (i >= N_KINDS)
+        return NULL;
+    if (caption)
+        *caption = plot_kinds[i].caption;
+    return plot_kinds[i].name;
+}
 
 /* ---------------------------------------------------------------- the driver */
 

@@ -14,5 +14,8 @@ int plot_write_data(const merge_t *m, sim_err_t *err);
  * binary's build or install tree, or through $PAGESIM_SCRIPTS). Plots are a convenience:
  * a failure is reported on stderr, not fatal. */
 void plot_render(const char *dir);
+/* Kind i of the table (DIR/<name>.tsv, .png, .svg) and its one-sentence caption, in the
+ * table's order; NULL past the end. A name may come twice (two ways to the same plot). */
+const char *plot_kind_name(size_t i, const char **caption);
 
 #endif

@@ -112,7 +112,8 @@ static void pool_child(const grid_t *g, const grid_point_t *p, int fd, pid_t par
     }
     snprintf(path, sizeof path, "%s/%s.json", g->runs_dir, p->name);
     const strv_t *tr = &g->traces[p->tr];
-    int rc = sim_run_to_file(p->cfg, (const char *const *)tr->v, tr->n, path, NULL, &err);
+    /* --workload: the spec is the config's "workload", not a trace file (grid.h) */
+    int rc = sim_run_to_file(p->cfg, (const char *const *)tr->v, g->workload ? 0 : tr->n, path, NULL, &err);
     if (rc && write(fd, err.msg, strlen(err.msg)) < 0)
         _exit(1);
     _exit(rc ? 1 : 0);
@@ -284,7 +285,7 @@ static void pool_job_line(FILE *f, const grid_t *g, const grid_point_t *p, const
     snprintf(out, sizeof out, "%s/%s.json", g->runs_dir, p->name);
     fputs(" -o ", f);
     shell_quote_cat(f, out);
-    for (int t = 0; t < g->traces[p->tr].n; t++) {
+    for (int t = 0; !g->workload && t < g->traces[p->tr].n; t++) {
         fputc(' ', f);
         shell_quote_cat(f, g->traces[p->tr].v[t]);
     }
