@@ -27,6 +27,12 @@ typedef enum { CONFIG_SCHED_AUTO = 0, CONFIG_SCHED_TRACE, CONFIG_SCHED_RR } conf
  * object validated and live as long as it. Device specs ("fixed", "ssd:...") and policy
  * specs ("clock:bits=2") are checked by the device and policy they create (device.c,
  * policy.c): their parameters are theirs. */
+typedef enum config_implicit {
+    CONFIG_IMPLICIT_ANON = 0,              /* private anonymous: first touches demand-zero */
+    CONFIG_IMPLICIT_FILE,                  /* a shared mapping of one file: first touches read it */
+    CONFIG_IMPLICIT_SWAP,                  /* private anonymous whose pages start on swap */
+} config_implicit_t;
+
 typedef struct sim_config {
     uint32_t page_bytes, page_shift;       /* a power of two, up to 1 GiB; its log2 */
     uint32_t memory_frames;                /* "frames", or "memory" / page_bytes */
@@ -38,7 +44,8 @@ typedef struct sim_config {
     uint32_t reclaim_low_frames, reclaim_high_frames;   /* kswapd's watermarks; high 0: off */
     int      replacement_local;            /* "replacement" local: victims among the faulter's */
     uint32_t shadows_per_frame;            /* shadow entries kept, at most, per frame (shadow.c) */
-    int implicit_file;                     /* implicit=file: no-area address spaces map a file */
+    /* "implicit": the backing of address spaces that declare no area (vma_implicit_init) */
+    config_implicit_t implicit;
     uint32_t cpus;                         /* 1..1024 */
     uint32_t tlb_entries, tlb_ways;        /* per CPU; 0 entries: no TLB */
     int      tlb_asid;                     /* ASID-tagged TLB: no flush at a context switch */

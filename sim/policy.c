@@ -92,21 +92,32 @@ static void policy_env_set_timer(void *eng, sim_time_t delay_ps)
     policy_timer_arm(s, policy_now(s), delay_ps);
 }
 
+void policy_refs_rearm(sim_t *s)
+{
+    s->ref_due = s->explain ? s->vt + 1 : s->repl_ref_due;   /* explain: after every reference */
+}
+
 static void policy_env_set_ref_timer(void *eng, vtime_t nrefs)
 {
     sim_t *s = eng;
-    s->ref_due = nrefs && nrefs < VTIME_NEVER - s->vt ? s->vt + nrefs : VTIME_NEVER;
+    s->repl_ref_due = nrefs && nrefs < VTIME_NEVER - s->vt ? s->vt + nrefs : VTIME_NEVER;
+    policy_refs_rearm(s);
 }
 
-void policy_refs_fire(sim_t *s)
+void policy_refs_fire(sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind)
 {
-    s->ref_due = VTIME_NEVER;
-    if (!s->repl || !s->repl->on_refs)
-        return;
-    s->hit_last = PFN_NONE;
-    vtime_t next = s->repl->on_refs(s->repl_state, s->vt);
-    if (s->ref_due == VTIME_NEVER)        /* (unless the hook re-armed it itself) */
-        policy_env_set_ref_timer(s, next);
+    if (s->vt >= s->repl_ref_due) {
+        s->repl_ref_due = VTIME_NEVER;
+        if (s->repl && s->repl->on_refs) {
+            s->hit_last = PFN_NONE;
+            vtime_t next = s->repl->on_refs(s->repl_state, s->vt);
+            if (s->repl_ref_due == VTIME_NEVER)   /* (unless the hook re-armed it itself) */
+                policy_env_set_ref_timer(s, next);
+        }
+    }
+    if (s->explain)
+        explain_ref(s, p, vpn, kind);
+    policy_refs_rearm(s);
 }
 
 static int policy_env_release(void *eng, pfn_t pfn)
@@ -173,7 +184,7 @@ int policy_create(sim_t *s, const char *repl_spec, const char *cow_spec, sim_err
         .resume = policy_env_resume, .walk_refs = policy_env_walk_refs,
         .set_ref_timer = policy_env_set_ref_timer,
     };
-    s->ref_due = VTIME_NEVER;
+    s->ref_due = s->repl_ref_due = VTIME_NEVER;
     int rc = s->repl->create(&s->repl_env, params, &s->repl_state, err);
     json_decref(params);
     if (rc) {                                 /* -1, or SIM_ESYS (out of memory) */

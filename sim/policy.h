@@ -14,6 +14,7 @@
 #define PAGESIM_POLICY_H
 
 #include "sim_int.h"
+#include "explain.h"
 
 /* policy.c: the policies named by the config's "policy" and "cow" specs; 0, or -1 (or
  * SIM_ESYS) with err. */
@@ -25,15 +26,19 @@ void policy_timer(sim_t *s, sim_time_t now, uint64_t gen);
 /* policy.c: arms the policy's timer delay_ps after now (0: disarms). */
 void policy_timer_arm(sim_t *s, sim_time_t now, sim_time_t delay_ps);
 
-/* policy.c: the reference timer is due (s->vt reached s->ref_due): calls on_refs, re-arms. */
-void policy_refs_fire(sim_t *s);
+/* policy.c: the reference tick is due (s->vt reached s->ref_due) after p's reference to vpn:
+ * calls on_refs if the policy's timer is due, explain mode's line, re-arms. */
+void policy_refs_fire(sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind);
+/* policy.c: s->ref_due from the policy's timer and explain mode (explain.c). */
+void policy_refs_rearm(sim_t *s);
 
-/* After every page reference (s->vt advanced): the policy's reference timer, if due. One
- * compare; VTIME_NEVER (disarmed, the usual case) is never reached. */
-static inline void policy_refs_tick(sim_t *s)
+/* After every page reference (s->vt advanced), by p of vpn: the policy's reference timer, if
+ * due, and in explain mode the reference's line. One compare; VTIME_NEVER (disarmed, the
+ * usual case) is never reached, and the arguments are only read when it fires. */
+static inline void policy_refs_tick(sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind)
 {
     if (__builtin_expect(s->vt >= s->ref_due, 0))
-        policy_refs_fire(s);
+        policy_refs_fire(s, p, vpn, kind);
 }
 
 /* The reference as the policy sees it: its time and, for OPT, its next use. */
@@ -103,7 +108,10 @@ static inline int policy_miss(sim_t *s, const mem_ref_t *r, const page_id_t *pg,
 static inline pfn_t policy_victim(sim_t *s, const repl_req_t *req)
 {
     s->hit_last = PFN_NONE;
-    return s->repl->select_victim(s->repl_state, req);
+    pfn_t v = s->repl->select_victim(s->repl_state, req);
+    if (__builtin_expect(s->explain != NULL, 0))
+        explain_victim(s, req, v);             /* named while still mapped (explain.c) */
+    return v;
 }
 
 /* A reference to a page the policy tracks. A policy whose on_hit is idempotent (LRU: the
@@ -161,6 +169,13 @@ static inline void policy_proc(sim_t *s, spid_t pid, repl_proc_event_t ev)
 static inline int policy_check(const sim_t *s, const uint8_t *tracked)
 {
     return s->repl->check ? s->repl->check(s->repl_state, tracked) : 0;
+}
+
+/* Explain mode: the policy's state after a reference, through x (repl.h); the caller
+ * (explain.c) renders policies without the hook itself. */
+static inline void policy_explain(const sim_t *s, repl_explain_t *x)
+{
+    s->repl->explain(s->repl_state, x);
 }
 
 /* The policy's own statistics (a new object), or NULL if it keeps none. */

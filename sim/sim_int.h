@@ -122,7 +122,11 @@ struct sim {
     int local;                        /* replacement=local: victims among the faulter's frames */
     uint64_t timer_gen;               /* the policy timer's current arming (EV_TIMER's b) */
     int timer_off;                    /* the workload ended: the timer no longer fires */
-    vtime_t ref_due;                  /* vt at which the policy's on_refs fires (VTIME_NEVER:
+    vtime_t repl_ref_due;             /* vt at which the policy's on_refs is due (VTIME_NEVER:
+                                         disarmed) */
+    struct explain *explain;          /* explain mode (explain.c), or NULL: a normal run */
+    vtime_t ref_due;                  /* vt at which policy_refs_fire runs: repl_ref_due, or
+                                         in explain mode the next reference (VTIME_NEVER:
                                          disarmed; policy.h, policy_refs_tick) */
     int suspends;                     /* a process has been suspended (rr parks it: sched.c) */
     uint64_t n_stall_resumes;         /* suspended processes resumed because nothing else could
