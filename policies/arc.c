@@ -233,7 +233,7 @@ static void arc_stats(void *state, json_t *obj)
 const repl_ops_t repl_arc = {
     .name = "arc",
     .version = REPL_VERSION,
-    .summary = "adaptive replacement cache: LRU lists T1/T2, ghosts B1/B2 steer target p (idealised: sees every reference)",
+    .summary = "adaptive replacement cache: LRU lists T1/T2, ghosts B1/B2 steer target p (sees every reference)",
     .paper = "Megiddo, Modha, \"ARC: A Self-Tuning, Low Overhead Replacement Cache\", USENIX FAST 2003",
     .params = NULL,
     .flags = REPL_SEES_ALL_REFS | REPL_HIT_IDEMPOTENT | REPL_HIT_LAST_ONLY,

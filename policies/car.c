@@ -213,7 +213,7 @@ static void car_stats(void *state, json_t *obj)
 const repl_ops_t repl_car = {
     .name = "car",
     .version = REPL_VERSION,
-    .summary = "ARC on two clocks: T1/T2 with referenced bits, ghosts B1/B2 steer target p (sees R bits only)",
+    .summary = "ARC on two clocks: T1/T2 with referenced bits, ghosts B1/B2 steer target p (sees R bits)",
     .paper = "Bansal, Modha, \"CAR: Clock with Adaptive Replacement\", USENIX FAST 2004",
     .params = NULL,
     .flags = 0,

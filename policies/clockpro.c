@@ -464,7 +464,7 @@ static void cp_stats(void *state, json_t *obj)
 const repl_ops_t repl_clockpro = {
     .name = "clockpro",
     .version = REPL_VERSION,
-    .summary = "CLOCK-Pro: hot, cold and test pages on one clock, three hands, adaptive cold size (sees R bits only)",
+    .summary = "CLOCK-Pro: hot, cold and test pages on one clock, three hands, adaptive cold size (sees R bits)",
     .paper = "Jiang, Chen, Zhang, \"CLOCK-Pro: An Effective Improvement of the CLOCK Replacement\", USENIX ATC 2005",
     .params = NULL,
     .flags = 0,
