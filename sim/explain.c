@@ -15,9 +15,12 @@
  * policy_refs_tick: one compare against s->ref_due). Explain mode keeps ref_due at the next
  * reference, so that tick fires after every one (policy.c, policy_refs_fire) and calls
  * explain_ref with the reference; a binary trace's runs are then never taken whole (their
- * references are all shown), which changes no result. The only other hook is in
- * policy_victim (policy.h), one test of s->explain per eviction, which names the victim
- * before it is unmapped. A reference's outcome is the change in its process's fault counters
+ * references are all shown), which changes no result. To see victims, explain mode stands
+ * between the engine and the policy: s->repl and s->repl_state become a copy of the policy's
+ * table whose hooks (the same ones set, the same flags) call the policy's own with its state,
+ * select_victim also naming the victim before it is unmapped; so it is the one place besides
+ * policy.h that calls a policy, and a normal run has no test for it anywhere. The policy's
+ * explain hook is called from here. A reference's outcome is the change in its process's fault counters
  * since its last line, so under rr a reference that blocked is shown when it completes, with
  * the victims taken for it. Victims of background reclaim (no process) go on the next line.
  * Releases a policy makes itself (env->release) are not shown as victims.
@@ -57,6 +60,9 @@ typedef struct explain_victim {
 
 struct explain {
     sim_t *s;
+    repl_ops_t ops;               /* the policy's table, each hook one of ex_* below */
+    const repl_ops_t *inner;      /* the policy itself and its state */
+    void *inner_state;
     FILE *out;
     int multi, files;             /* several processes: pid:vpn; several files: file.pid:vpn */
     u64map_t names;               /* anonymous page key -> 1 + index into name[] */
@@ -275,6 +281,8 @@ static int ex_scan(sim_t *s, explain_t *e, sim_err_t *err)
     return 0;
 }
 
+static void ex_interpose(sim_t *s, explain_t *e);
+
 int explain_start(sim_t *s, FILE *out, sim_err_t *err)
 {
     SIM_ASSERT(s, !s->explain && s->vt == 0);
@@ -290,6 +298,7 @@ int explain_start(sim_t *s, FILE *out, sim_err_t *err)
         return rc;
     }
     s->explain = e;
+    ex_interpose(s, e);
     policy_refs_rearm(s);
     fprintf(out, "policy %s, %u frames%s; per reference: hit or the fault's kind, the pages "
             "evicted for it, the policy's lists (each from its victim's end; > the hand, * a set "
@@ -299,9 +308,11 @@ int explain_start(sim_t *s, FILE *out, sim_err_t *err)
     return 0;
 }
 
-void explain_victim(sim_t *s, const repl_req_t *req, pfn_t victim)
+/* The policy named victim for req: remembered for the line of the reference it was taken for,
+ * with whether evicting it writes it back (asked now, while it is still mapped). */
+static void ex_note_victim(explain_t *e, const repl_req_t *req, pfn_t victim)
 {
-    explain_t *e = s->explain;
+    sim_t *s = e->s;
     if (e->nvictim == e->capvictim) {
         e->capvictim = e->capvictim ? 2 * e->capvictim : 8;
         e->victim = xrealloc(e->victim, xmul(e->capvictim, sizeof *e->victim, "explain victims"),
@@ -311,6 +322,107 @@ void explain_victim(sim_t *s, const repl_req_t *req, pfn_t victim)
     v->pid = req->pid;
     v->written = mmu_is_dirty(s, victim);
     ex_key_name(e, s->frames[victim].key, victim, v->name, sizeof v->name);
+}
+
+/* ---- the policy, interposed: each hook calls the policy's own ---- */
+
+static pfn_t ex_select_victim(void *st, const repl_req_t *req)
+{
+    explain_t *e = st;
+    pfn_t v = e->inner->select_victim(e->inner_state, req);
+    ex_note_victim(e, req, v);
+    return v;
+}
+
+static void ex_destroy(void *st)
+{
+    explain_t *e = st;
+    e->inner->destroy(e->inner_state);
+    e->inner_state = NULL;
+}
+
+static void ex_on_hit(void *st, const mem_ref_t *ref, pfn_t pfn)
+{
+    explain_t *e = st;
+    e->inner->on_hit(e->inner_state, ref, pfn);
+}
+
+static void ex_on_miss(void *st, const mem_ref_t *ref, const page_id_t *page, const uint64_t *shadow)
+{
+    explain_t *e = st;
+    e->inner->on_miss(e->inner_state, ref, page, shadow);
+}
+
+static void ex_on_insert(void *st, const mem_ref_t *ref, const page_id_t *page, pfn_t pfn)
+{
+    explain_t *e = st;
+    e->inner->on_insert(e->inner_state, ref, page, pfn);
+}
+
+static int ex_on_remove(void *st, pfn_t pfn, repl_why_t why, uint64_t *shadow)
+{
+    explain_t *e = st;
+    return e->inner->on_remove(e->inner_state, pfn, why, shadow);
+}
+
+static void ex_on_map(void *st, pfn_t pfn, spid_t pid, vpn_t vpn, int delta)
+{
+    explain_t *e = st;
+    e->inner->on_map(e->inner_state, pfn, pid, vpn, delta);
+}
+
+static void ex_on_proc(void *st, spid_t pid, repl_proc_event_t event)
+{
+    explain_t *e = st;
+    e->inner->on_proc(e->inner_state, pid, event);
+}
+
+static sim_time_t ex_on_timer(void *st, sim_time_t now)
+{
+    explain_t *e = st;
+    return e->inner->on_timer(e->inner_state, now);
+}
+
+static vtime_t ex_on_refs(void *st, vtime_t t)
+{
+    explain_t *e = st;
+    return e->inner->on_refs(e->inner_state, t);
+}
+
+static int ex_check(void *st, const uint8_t *resident)
+{
+    explain_t *e = st;
+    return e->inner->check(e->inner_state, resident);
+}
+
+static void ex_stats(void *st, json_t *obj)
+{
+    explain_t *e = st;
+    e->inner->stats(e->inner_state, obj);
+}
+
+/* s's policy from now on goes through e (the hooks it has, no others). */
+static void ex_interpose(sim_t *s, explain_t *e)
+{
+    const repl_ops_t *r = s->repl;
+    e->inner = r;
+    e->inner_state = s->repl_state;
+    e->ops = *r;
+    e->ops.destroy = ex_destroy;
+    e->ops.select_victim = ex_select_victim;
+    e->ops.on_insert = ex_on_insert;
+    e->ops.on_remove = ex_on_remove;
+    e->ops.on_hit = r->on_hit ? ex_on_hit : NULL;
+    e->ops.on_miss = r->on_miss ? ex_on_miss : NULL;
+    e->ops.on_map = r->on_map ? ex_on_map : NULL;
+    e->ops.on_proc = r->on_proc ? ex_on_proc : NULL;
+    e->ops.on_timer = r->on_timer ? ex_on_timer : NULL;
+    e->ops.on_refs = r->on_refs ? ex_on_refs : NULL;
+    e->ops.check = r->check ? ex_check : NULL;
+    e->ops.stats = r->stats ? ex_stats : NULL;
+    e->ops.explain = NULL;                 /* called from explain_ref, on the policy itself */
+    s->repl = &e->ops;
+    s->repl_state = e;
 }
 
 /* The victims taken for pid (or for nobody), in order, removed from the pending list. */
@@ -374,8 +486,8 @@ void explain_ref(sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind)
     ex_victims(e, p->pid);
     ex_pad(e, 52);
     e->space = 0;
-    if (s->repl->explain) {
-        policy_explain(s, &e->x);
+    if (e->inner->explain) {
+        e->inner->explain(e->inner_state, &e->x);
     } else {
         ex_begin(&e->x, "frames");
         for (pfn_t f = 0; f < s->nframes; f++)

@@ -20,9 +20,6 @@ int  explain_start(sim_t *s, FILE *out, sim_err_t *err);
 /* After page reference s->vt - 1, by p of vpn: its line (policy.c, from the reference tick,
  * which explain mode makes fire after every reference). */
 void explain_ref(sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind);
-/* The policy named victim for req (policy.h, policy_victim): remembered for the line of the
- * reference it was taken for, with whether evicting it writes it back. */
-void explain_victim(sim_t *s, const repl_req_t *req, pfn_t victim);
 /* The run ended: the totals line. 0, or SIM_ESYS with err if out could not be written. */
 int  explain_finish(sim_t *s, sim_err_t *err);
 void explain_free(explain_t *e);

@@ -14,6 +14,7 @@
  * dropped when it comes up); ordered with every other event by (time, seq). "Now" for a
  * policy is the latest CPU clock, as the timeline and the results measure time. */
 #include "sim_int.h"
+#include "explain.h"
 #include "mmu.h"
 #include "policy.h"
 #include "proc.h"

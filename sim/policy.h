@@ -14,7 +14,6 @@
 #define PAGESIM_POLICY_H
 
 #include "sim_int.h"
-#include "explain.h"
 
 /* policy.c: the policies named by the config's "policy" and "cow" specs; 0, or -1 (or
  * SIM_ESYS) with err. */
@@ -108,10 +107,7 @@ static inline int policy_miss(sim_t *s, const mem_ref_t *r, const page_id_t *pg,
 static inline pfn_t policy_victim(sim_t *s, const repl_req_t *req)
 {
     s->hit_last = PFN_NONE;
-    pfn_t v = s->repl->select_victim(s->repl_state, req);
-    if (__builtin_expect(s->explain != NULL, 0))
-        explain_victim(s, req, v);             /* named while still mapped (explain.c) */
-    return v;
+    return s->repl->select_victim(s->repl_state, req);
 }
 
 /* A reference to a page the policy tracks. A policy whose on_hit is idempotent (LRU: the
@@ -169,13 +165,6 @@ static inline void policy_proc(sim_t *s, spid_t pid, repl_proc_event_t ev)
 static inline int policy_check(const sim_t *s, const uint8_t *tracked)
 {
     return s->repl->check ? s->repl->check(s->repl_state, tracked) : 0;
-}
-
-/* Explain mode: the policy's state after a reference, through x (repl.h); the caller
- * (explain.c) renders policies without the hook itself. */
-static inline void policy_explain(const sim_t *s, repl_explain_t *x)
-{
-    s->repl->explain(s->repl_state, x);
 }
 
 /* The policy's own statistics (a new object), or NULL if it keeps none. */

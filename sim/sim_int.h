@@ -11,7 +11,10 @@
  *
  *   sim.c      create from the config, run, results, outputs   -> sched policy stats proc frame swap shadow
  *   sched.c    the two schedules, the run loop, events         -> policy vma mmu fault reclaim stats check proc
- *   policy.c   the two policies, the env (repl_env_t), timer   -> mmu reclaim proc
+ *   policy.c   the two policies, the env (repl_env_t), timer   -> explain mmu reclaim proc
+ *   explain.c  explain mode: a line per reference; stands between the engine and the
+ *              replacement policy only in that mode (the one caller of a policy besides
+ *              policy.h)                                       -> mmu proc
  *   stats.c    counters, timeline, results JSON                -> proc device
  *   vma.c      areas and address-space events                  -> fault frame swap proc cpu
  *   mmu.c      a reference: TLB hit (mmu.h), walk              -> fault
