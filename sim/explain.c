@@ -151,6 +151,35 @@ static void ex_learn(explain_t *e, page_key_t key, explain_name_t nm)
     u64map_put(&e->names, key, e->nname);
 }
 
+/* A mapped anonymous page keeps its name while that (pid, vpn) still maps it; else it takes
+ * the name of a mapping it has now (a page shared after fork whose first mapper copied it
+ * or exited: the name says who maps it). */
+static void ex_mapped_name(explain_t *e, page_key_t key, pfn_t pfn)
+{
+    const sim_t *s = e->s;
+    const uint64_t *i = u64map_find(&e->names, key);
+    explain_name_t first = {0};
+    int have = 0;
+    for (uint32_t n = s->frames[pfn].rmap; n; n = s->rmap[n].next) {
+        uint32_t pi = s->mms[s->rmap[n].mm].proc;
+        if (!pi)
+            continue;
+        explain_name_t nm = ex_proc_name(s, s->procs[pi - 1].pid, s->rmap[n].pte->vpn);
+        if (i && e->name[*i - 1].trace == nm.trace && e->name[*i - 1].pid == nm.pid &&
+            e->name[*i - 1].vpn == nm.vpn)
+            return;                           /* its name still maps it */
+        if (!have)
+            first = nm;
+        have = 1;
+    }
+    if (!have)
+        return;
+    if (i)
+        e->name[*i - 1] = first;
+    else
+        ex_learn(e, key, first);
+}
+
 /* The name of the page with this key (held in pfn, or PFN_NONE for a ghost). */
 static void ex_key_name(explain_t *e, page_key_t key, pfn_t pfn, char *buf, size_t n)
 {
@@ -166,12 +195,8 @@ static void ex_key_name(explain_t *e, page_key_t key, pfn_t pfn, char *buf, size
             snprintf(buf, n, "shm%u@%llu", obj, index);
         return;
     }
-    if (key && !u64map_find(&e->names, key) && pfn != PFN_NONE && s->frames[pfn].rmap) {
-        const rmap_node_t *r = &s->rmap[s->frames[pfn].rmap];
-        uint32_t pi = s->mms[r->mm].proc;
-        if (pi)
-            ex_learn(e, key, ex_proc_name(s, s->procs[pi - 1].pid, r->pte->vpn));
-    }
+    if (key && pfn != PFN_NONE && s->frames[pfn].rmap)
+        ex_mapped_name(e, key, pfn);
     const uint64_t *i = key ? u64map_find(&e->names, key) : NULL;
     if (i)
         ex_fmt_name(e, &e->name[*i - 1], buf, n);
