@@ -45,6 +45,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct explain_name {
     uint32_t trace;
@@ -271,6 +272,12 @@ static int ex_scan(sim_t *s, explain_t *e, sim_err_t *err)
     u64map_t pids;
     u64map_init(&pids);
     for (int i = 0; i < s->ntraces; i++) {
+        struct stat st;
+        if (stat(s->traces[i], &st) || !S_ISREG(st.st_mode)) {
+            u64map_free(&pids);
+            return sim_err_set(err, SIM_EINPUT, "%s: --explain reads its traces twice (to count "
+                               "them first): give it a file, not a pipe", s->traces[i]);
+        }
         wl_t *wl = wl_open(s->traces[i], s->format, NULL, err);
         if (!wl) {
             u64map_free(&pids);

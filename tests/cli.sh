@@ -296,6 +296,9 @@ expect "explain on 10001 accesses: names the limit" has_err "--explain shows at 
 expect "explain on 10001 accesses: no results, no lines" [ ! -e "$T/big.json" ] && [ ! -s "$T/out" ]
 run run --explain --workload "$SRC/workloads/examples/shared-lib.json"
 expect "explain on a synthetic workload: exit 2 (rc $rc)" [ $rc -eq 2 ]
+"$BIN" run --explain -p fifo -f 3 - <"$BEL" >"$T/out" 2>"$T/err"; rc=$?
+expect "explain on standard input: exit 2 (rc $rc)" [ $rc -eq 2 ]
+expect "explain on standard input: says why" has_err "give it a file, not a pipe"
 run run --help
 expect "run --help: --explain and its limit" has_out "at most 10000 accesses"
 expect "run --help: implicit=swap" has_out "implicit=swap"
