@@ -63,7 +63,8 @@ int sim_run_with(const json_t *cfg, const char *const *traces, int ntraces,
 /* Explain mode (`pagesim run --explain`, sim/explain.c), for a created run not yet run: one
  * line per page reference to out (the reference, hit or its fault, its victims, the policy's
  * state), and a totals line when sim_run ends. 0, or SIM_EINPUT with err: a synthetic
- * workload, or a trace of more accesses than explain shows (EXPLAIN_MAX_ACCESSES, 10000). */
+ * workload, an input that is not a regular file (it is read twice), or a trace of more
+ * accesses than explain shows (EXPLAIN_MAX_ACCESSES, 10000). */
 int sim_explain(sim_t *s, FILE *out, sim_err_t *err);
 /* Writes a JSON document to path through a temporary file, fsync and rename ("-" or NULL:
  * standard output, flushed and checked). 0 or SIM_ESYS with err. */
