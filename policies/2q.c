@@ -40,6 +40,7 @@
 #include "repl_ghost.h"
 
 #include <math.h>
+#include "repl_explain.h"
 
 enum { TQ_A1OUT = 0 };
 
@@ -195,6 +196,16 @@ static void tq_stats(void *state, json_t *obj)
     json_object_set_new(obj, "ghost_hits", json_integer((json_int_t)q->ghost_hits));
 }
 
+/* Explain mode (repl.h): A1in oldest first, Am least recent first, the ghosts A1out oldest
+ * first. */
+static void tq_explain(void *state, repl_explain_t *x)
+{
+    const tq_state_t *q = state;
+    repl_explain_ring(x, "A1in", &q->a1in, PFN_NONE, 0, PFN_NONE, NULL, NULL);
+    repl_explain_ring(x, "Am", &q->am, PFN_NONE, 0, PFN_NONE, NULL, NULL);
+    repl_explain_ghosts(x, "A1out", &q->a1out, TQ_A1OUT);
+}
+
 const repl_ops_t repl_2q = {
     .name = "2q",
     .version = REPL_VERSION,
@@ -211,4 +222,5 @@ const repl_ops_t repl_2q = {
     .on_remove = tq_on_remove,
     .check = tq_check,
     .stats = tq_stats,
+    .explain = tq_explain,
 };

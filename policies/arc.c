@@ -58,6 +58,7 @@
  * request; on_hit touches two link arrays of one ring, or of both when T1 -> T2.
  */
 #include "arc_lists.h"
+#include "repl_explain.h"
 
 enum { ARC_T1 = 0, ARC_T2 = 1 };   /* ring index; the ghost lists use the same: B1 = 0, B2 = 1 */
 
@@ -230,10 +231,21 @@ static void arc_stats(void *state, json_t *obj)
     json_object_set_new(obj, "dropped_t1", json_integer((json_int_t)a->dropped_t1));
 }
 
+/* Explain mode (repl.h): T1 and T2 least recent first, ghosts B1 and B2 oldest first, p. */
+static void arc_explain(void *state, repl_explain_t *x)
+{
+    const arc_t *a = state;
+    repl_explain_ring(x, "T1", &a->t[ARC_T1], PFN_NONE, 0, PFN_NONE, NULL, NULL);
+    repl_explain_ring(x, "T2", &a->t[ARC_T2], PFN_NONE, 0, PFN_NONE, NULL, NULL);
+    repl_explain_ghosts(x, "B1", &a->g, ARC_T1);
+    repl_explain_ghosts(x, "B2", &a->g, ARC_T2);
+    x->text(x, "p=%.2f", a->p);
+}
+
 const repl_ops_t repl_arc = {
     .name = "arc",
     .version = REPL_VERSION,
-    .summary = "adaptive replacement cache: LRU lists T1/T2, ghosts B1/B2 steer target p (idealised: sees every reference)",
+    .summary = "adaptive replacement cache: LRU lists T1/T2, ghosts B1/B2 steer target p (sees every reference)",
     .paper = "Megiddo, Modha, \"ARC: A Self-Tuning, Low Overhead Replacement Cache\", USENIX FAST 2003",
     .params = NULL,
     .flags = REPL_SEES_ALL_REFS | REPL_HIT_IDEMPOTENT | REPL_HIT_LAST_ONLY,
@@ -246,4 +258,5 @@ const repl_ops_t repl_arc = {
     .on_remove = arc_on_remove,
     .check = arc_check,
     .stats = arc_stats,
+    .explain = arc_explain,
 };

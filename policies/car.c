@@ -49,6 +49,7 @@
  * consumes a reference bit the page received (at most two sweeps, as CLOCK); other hooks O(1).
  */
 #include "arc_lists.h"
+#include "repl_explain.h"
 
 enum { CAR_T1 = 0, CAR_T2 = 1 };   /* clock index; the ghost lists too: B1 = 0, B2 = 1 */
 
@@ -210,10 +211,22 @@ static void car_stats(void *state, json_t *obj)
     json_object_set_new(obj, "hand_steps", json_integer((json_int_t)a->hand_steps));
 }
 
+/* Explain mode (repl.h): the clocks T1 and T2 from their hands, "*" a set R bit; ghosts B1
+ * and B2 oldest first; p. */
+static void car_explain(void *state, repl_explain_t *x)
+{
+    const car_t *c = state;
+    repl_explain_ring(x, "T1", &c->t[CAR_T1], PFN_NONE, 0, c->t[CAR_T1].head, repl_explain_rbit, NULL);
+    repl_explain_ring(x, "T2", &c->t[CAR_T2], PFN_NONE, 0, c->t[CAR_T2].head, repl_explain_rbit, NULL);
+    repl_explain_ghosts(x, "B1", &c->g, CAR_T1);
+    repl_explain_ghosts(x, "B2", &c->g, CAR_T2);
+    x->text(x, "p=%.2f", c->p);
+}
+
 const repl_ops_t repl_car = {
     .name = "car",
     .version = REPL_VERSION,
-    .summary = "ARC on two clocks: T1/T2 with referenced bits, ghosts B1/B2 steer target p (sees R bits only)",
+    .summary = "ARC on two clocks: T1/T2 with referenced bits, ghosts B1/B2 steer target p (sees R bits)",
     .paper = "Bansal, Modha, \"CAR: Clock with Adaptive Replacement\", USENIX FAST 2004",
     .params = NULL,
     .flags = 0,
@@ -226,4 +239,5 @@ const repl_ops_t repl_car = {
     .on_remove = car_on_remove,
     .check = car_check,
     .stats = car_stats,
+    .explain = car_explain,
 };

@@ -45,6 +45,7 @@
 #include "repl_create.h"
 
 #include <stdio.h>
+#include "repl_explain.h"
 
 typedef struct clock_state {
     repl_ring_t ring;            /* head = the hand; tail = just behind it */
@@ -152,10 +153,17 @@ static int clock_check(void *state, const uint8_t *resident)
     return repl_ring_check(&c->ring, resident);
 }
 
+/* Explain mode (repl.h): the ring from the hand round, "*" a set R bit. */
+static void clock_explain(void *state, repl_explain_t *x)
+{
+    const clock_state_t *c = state;
+    repl_explain_ring(x, "clock", &c->ring, PFN_NONE, 0, c->ring.head, repl_explain_rbit, NULL);
+}
+
 const repl_ops_t repl_clock = {
     .name = "clock",
     .version = REPL_VERSION,
-    .summary = "second chance: FIFO circle, a set referenced bit spares a page once (sees R bits only)",
+    .summary = "second chance: FIFO circle, a set referenced bit spares a page once (sees R bits)",
     .paper = "Corbato, \"A paging experiment with the Multics system\", MIT MAC-M-384, 1968",
     .params = "ref_on_load=1,reset=0",
     .flags = 0,
@@ -167,4 +175,5 @@ const repl_ops_t repl_clock = {
     .on_remove = clock_on_remove,
     .check = clock_check,
     .on_refs = clock_on_refs,
+    .explain = clock_explain,
 };

@@ -72,6 +72,7 @@
  * (local requests: O(frames)). Sees R bits only (on_hit NULL).
  */
 #include "repl_create.h"
+#include "repl_explain.h"
 
 #define CP_NONE UINT32_MAX
 
@@ -474,10 +475,39 @@ static void cp_stats(void *state, json_t *obj)
     json_object_set_new(obj, "test_expired", json_integer((json_int_t)c->test_expired));
 }
 
+/* Explain mode (repl.h): the one clock from HANDcold round, each page ":h" (hot), ":c" (cold),
+ * ":ct" (cold in its test period) or ":t" (non-resident, in its test period), "*" a set R
+ * bit; the hands marked before their page, "C>" cold, "H>" hot, "T>" test; then m_c. */
+static void cp_explain(void *state, repl_explain_t *x)
+{
+    const cp_state_t *c = state;
+    x->begin(x, "clock");
+    uint32_t n = c->hand_cold;
+    for (uint32_t i = 0; n != CP_NONE && i < c->nn; i++) {
+        char pre[8], post[8];
+        snprintf(pre, sizeof pre, "%s%s%s", n == c->hand_cold ? "C>" : "", n == c->hand_hot ? "H>" : "",
+                 n == c->hand_test ? "T>" : "");
+        uint8_t st = c->st[n];
+        int res = n < c->m && (st & S_RES);
+        int ref = (st & S_REF) || (res && x->referenced(x, n));
+        snprintf(post, sizeof post, ":%s%s", st & S_HOT ? "h" : !res ? "t" : st & S_TEST ? "ct" : "c",
+                 ref ? "*" : "");
+        if (res)
+            x->frame(x, n, pre, post);
+        else
+            x->ghost(x, c->key[n - c->m], pre, post);
+        n = c->next[n];
+        if (n == c->hand_cold)
+            break;
+    }
+    x->end(x);
+    x->text(x, "m_c=%u", c->mc);
+}
+
 const repl_ops_t repl_clockpro = {
     .name = "clockpro",
     .version = REPL_VERSION,
-    .summary = "CLOCK-Pro: hot, cold and test pages on one clock, three hands, adaptive cold size (sees R bits only)",
+    .summary = "CLOCK-Pro: hot, cold and test pages on one clock, three hands, adaptive cold size (sees R bits)",
     .paper = "Jiang, Chen, Zhang, \"CLOCK-Pro: An Effective Improvement of the CLOCK Replacement\", USENIX ATC 2005",
     .params = NULL,
     .flags = 0,
@@ -490,4 +520,5 @@ const repl_ops_t repl_clockpro = {
     .on_remove = cp_on_remove,
     .check = cp_check,
     .stats = cp_stats,
+    .explain = cp_explain,
 };

@@ -57,6 +57,7 @@
  * read or cleared), O(n); cand is then rebuilt from the hand, O(n).
  */
 #include "repl_create.h"
+#include "repl_explain.h"
 
 enum { EC_REF = 1, EC_DIRTY = 2 };   /* st[p]: R known 1 (S1); M known 1 */
 
@@ -250,10 +251,26 @@ static int eclock_check(void *state, const uint8_t *resident)
     return m == c->n && (m == 0 ? c->head == PFN_NONE : x == c->head) ? 0 : -1;
 }
 
+/* Explain mode (repl.h): the ring from the hand round, each with its class "(R,M)": R the
+ * hardware bit or the copy the hand took of it, M whether evicting it would write it back. */
+static const char *eclock_explain_rm(const void *state, repl_explain_t *x, pfn_t pfn, char *buf, size_t n)
+{
+    const eclock_t *e = state;
+    int r = e->ref[pfn] || x->referenced(x, pfn);
+    snprintf(buf, n, "(%d,%d)", r, e->env->is_dirty(e->env->eng, pfn) != 0);
+    return buf;
+}
+
+static void eclock_explain(void *state, repl_explain_t *x)
+{
+    const eclock_t *e = state;
+    repl_explain_ring(x, "eclock", &e->ring, PFN_NONE, 0, e->ring.head, eclock_explain_rm, e);
+}
+
 const repl_ops_t repl_eclock = {
     .name = "eclock",
     .version = REPL_VERSION,
-    .summary = "enhanced second chance: the clock seeks (R,M) = (0,0), then (0,1) clearing R, repeating (sees R and M bits only)",
+    .summary = "enhanced second chance: the clock seeks (R,M) = (0,0), then (0,1) clearing R, repeating (sees R and M bits)",
     .paper = "Stallings, Operating Systems: Internals and Design Principles, 7th ed., 8.2; Silberschatz et al., OSC 9th ed., 9.4.5.3",
     .params = NULL,
     .flags = 0,
@@ -264,4 +281,5 @@ const repl_ops_t repl_eclock = {
     .on_insert = eclock_on_insert,
     .on_remove = eclock_on_remove,
     .check = eclock_check,
+    .explain = eclock_explain,
 };

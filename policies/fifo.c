@@ -13,10 +13,17 @@
  * O(frames) at worst). No shadows, no timer.
  */
 #include "repl_create.h"
+#include "repl_explain.h"
 
 static pfn_t fifo_select_victim(void *state, const repl_req_t *req)
 {
     return repl_ring_state_victim(state, req, 0);
+}
+
+/* Explain mode (repl.h): the queue, oldest (the next victim) first. */
+static void fifo_explain(void *state, repl_explain_t *x)
+{
+    repl_explain_ring(x, "fifo", state, PFN_NONE, 0, PFN_NONE, NULL, NULL);
 }
 
 const repl_ops_t repl_fifo = {
@@ -33,4 +40,5 @@ const repl_ops_t repl_fifo = {
     .on_insert = repl_ring_state_insert,
     .on_remove = repl_ring_state_remove,
     .check = repl_ring_state_check,
+    .explain = fifo_explain,
 };

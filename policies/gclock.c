@@ -24,6 +24,7 @@
  * process's first zero: at most 2^bits revolutions.
  */
 #include "repl_create.h"
+#include "repl_explain.h"
 
 typedef struct gclock {
     repl_ring_t ring;            /* head = the hand; tail = just behind it */
@@ -118,6 +119,20 @@ static int gclock_check(void *state, const uint8_t *resident)
     return 0;
 }
 
+/* Explain mode (repl.h): the ring from the hand round, each with ":counter". */
+static const char *gclock_explain_cnt(const void *state, repl_explain_t *x, pfn_t pfn, char *buf, size_t n)
+{
+    (void)x;
+    snprintf(buf, n, ":%u", ((const gclock_t *)state)->cnt[pfn]);
+    return buf;
+}
+
+static void gclock_explain(void *state, repl_explain_t *x)
+{
+    const gclock_t *g = state;
+    repl_explain_ring(x, "gclock", &g->ring, PFN_NONE, 0, g->ring.head, gclock_explain_cnt, g);
+}
+
 const repl_ops_t repl_gclock = {
     .name = "gclock",
     .version = REPL_VERSION,
@@ -132,4 +147,5 @@ const repl_ops_t repl_gclock = {
     .on_insert = gclock_on_insert,
     .on_remove = gclock_on_remove,
     .check = gclock_check,
+    .explain = gclock_explain,
 };

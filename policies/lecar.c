@@ -38,6 +38,7 @@
 
 #include <math.h>
 #include <gsl/gsl_rng.h>
+#include "repl_explain.h"
 
 enum { H_LRU = 0, H_LFU = 1 };
 
@@ -207,6 +208,25 @@ static void lecar_stats(void *state, json_t *obj)
     json_object_set_new(obj, "lfu_choices", json_integer((json_int_t)l->chose[H_LFU]));
 }
 
+/* Explain mode (repl.h): the same frames as each expert orders them (LRU least recent first,
+ * LFU by count with ":count"), the two histories oldest first, the LRU expert's weight. */
+static const char *lecar_explain_count(const void *state, repl_explain_t *x, pfn_t pfn, char *buf, size_t n)
+{
+    (void)x;
+    snprintf(buf, n, ":%llu", (unsigned long long)((const lecar_t *)state)->heap.k1[pfn]);
+    return buf;
+}
+
+static void lecar_explain(void *state, repl_explain_t *x)
+{
+    const lecar_t *l = state;
+    repl_explain_ring(x, "lru", &l->lru, PFN_NONE, 0, PFN_NONE, NULL, NULL);
+    repl_explain_heap(x, "lfu", &l->heap, lecar_explain_count, l);
+    repl_explain_ghosts(x, "H_lru", &l->ghosts, H_LRU);
+    repl_explain_ghosts(x, "H_lfu", &l->ghosts, H_LFU);
+    x->text(x, "w_lru=%.2f", l->w_lru);
+}
+
 const repl_ops_t repl_lecar = {
     .name = "lecar",
     .version = REPL_VERSION,
@@ -223,4 +243,5 @@ const repl_ops_t repl_lecar = {
     .on_remove = lecar_on_remove,
     .check = lecar_check,
     .stats = lecar_stats,
+    .explain = lecar_explain,
 };

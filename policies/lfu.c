@@ -23,6 +23,7 @@
  * of the heap (O(frames)).
  */
 #include "repl_create.h"
+#include "repl_explain.h"
 
 typedef struct lfu {
     repl_heap_state_t hs;    /* first: the shared heap hooks read the state as it */
@@ -69,6 +70,19 @@ static void lfu_on_insert(void *state, const mem_ref_t *ref,
     repl_heap_insert(h, pfn);
 }
 
+/* Explain mode (repl.h): by count, then tie, the next victim first; each with ":count". */
+static const char *lfu_explain_count(const void *state, repl_explain_t *x, pfn_t pfn, char *buf, size_t n)
+{
+    (void)x;
+    snprintf(buf, n, ":%llu", (unsigned long long)((const lfu_t *)state)->hs.heap.k1[pfn]);
+    return buf;
+}
+
+static void lfu_explain(void *state, repl_explain_t *x)
+{
+    repl_explain_heap(x, "lfu", &((lfu_t *)state)->hs.heap, lfu_explain_count, state);
+}
+
 const repl_ops_t repl_lfu = {
     .name = "lfu",
     .version = REPL_VERSION,
@@ -83,4 +97,5 @@ const repl_ops_t repl_lfu = {
     .on_insert = lfu_on_insert,
     .on_remove = repl_heap_state_remove,
     .check = repl_heap_state_check,
+    .explain = lfu_explain,
 };

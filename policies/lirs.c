@@ -47,6 +47,7 @@
  * on_insert and on_remove O(1) amortised. Sees every reference.
  */
 #include "repl_create.h"
+#include "repl_explain.h"
 
 #define LIRS_NONE UINT32_MAX
 #define LIRS_FREE (UINT32_MAX - 1)     /* g_up of a free non-resident slot */
@@ -475,6 +476,23 @@ static void lirs_stats(void *state, json_t *obj)
     json_object_set_new(obj, "pruned_by_bound", json_integer((json_int_t)l->pruned_size));
 }
 
+/* Explain mode (repl.h): the stack S from its bottom up, each entry ":L" (an LIR page), ":H"
+ * (a resident HIR page) or a non-resident HIR page, then the queue Q of resident HIR pages,
+ * its front (the next victim) first. */
+static void lirs_explain(void *state, repl_explain_t *x)
+{
+    lirs_state_t *l = state;
+    x->begin(x, "S");
+    for (uint32_t id = l->bottom; id != LIRS_NONE; id = *lirs_up(l, id)) {
+        if (id < l->nf)
+            x->frame(x, id, NULL, l->fl[id] & F_LIR ? ":L" : ":H");
+        else
+            x->ghost(x, l->g_key[id - l->nf], NULL, NULL);
+    }
+    x->end(x);
+    repl_explain_ring(x, "Q", &l->q, PFN_NONE, 0, PFN_NONE, NULL, NULL);
+}
+
 const repl_ops_t repl_lirs = {
     .name = "lirs",
     .version = REPL_VERSION,
@@ -491,4 +509,5 @@ const repl_ops_t repl_lirs = {
     .on_remove = lirs_on_remove,
     .check = lirs_check,
     .stats = lirs_stats,
+    .explain = lirs_explain,
 };

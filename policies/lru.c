@@ -14,16 +14,23 @@
  * O(frames) at worst).
  */
 #include "repl_create.h"
+#include "repl_explain.h"
 
 static pfn_t lru_select_victim(void *state, const repl_req_t *req)
 {
     return repl_ring_state_victim(state, req, 0);
 }
 
+/* Explain mode (repl.h): the stack, least recently used (the next victim) first. */
+static void lru_explain(void *state, repl_explain_t *x)
+{
+    repl_explain_ring(x, "lru", state, PFN_NONE, 0, PFN_NONE, NULL, NULL);
+}
+
 const repl_ops_t repl_lru = {
     .name = "lru",
     .version = REPL_VERSION,
-    .summary = "exact least recently used (idealised: sees every reference)",
+    .summary = "exact least recently used (sees every reference)",
     .paper = "Mattson, Gecsei, Slutz, Traiger, \"Evaluation techniques for storage hierarchies\", IBM Systems Journal 9(2), 1970",
     .params = NULL,
     .flags = REPL_SEES_ALL_REFS | REPL_HIT_IDEMPOTENT | REPL_HIT_LAST_ONLY,
@@ -34,4 +41,5 @@ const repl_ops_t repl_lru = {
     .on_insert = repl_ring_state_insert,
     .on_remove = repl_ring_state_remove,
     .check = repl_ring_state_check,
+    .explain = lru_explain,
 };

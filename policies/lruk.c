@@ -36,6 +36,7 @@
  */
 #include "repl_create.h"
 #include "repl_ghost.h"
+#include "repl_explain.h"
 
 #define LRUK_MAX 16
 #define LRUK_GHOST 0
@@ -273,6 +274,16 @@ static void lruk_stats(void *state, json_t *obj)
     json_object_set_new(obj, "history_hits", json_integer((json_int_t)s->ghost_hits));
 }
 
+/* Explain mode (repl.h): the frames by backward K-distance, the next victim first (as the
+ * heap orders them, before the correlated-period rule), and the retained histories of
+ * evicted pages, oldest first. */
+static void lruk_explain(void *state, repl_explain_t *x)
+{
+    const lruk_state_t *l = state;
+    repl_explain_heap(x, "lruk", &l->h, NULL, NULL);
+    repl_explain_ghosts(x, "history", &l->g, LRUK_GHOST);
+}
+
 const repl_ops_t repl_lruk = {
     .name = "lruk",
     .version = REPL_VERSION,
@@ -289,4 +300,5 @@ const repl_ops_t repl_lruk = {
     .on_remove = lruk_on_remove,
     .check = lruk_check,
     .stats = lruk_stats,
+    .explain = lruk_explain,
 };

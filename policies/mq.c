@@ -44,6 +44,7 @@
  */
 #include "repl_create.h"
 #include "repl_ghost.h"
+#include "repl_explain.h"
 
 #define MQ_MAX 32
 #define MQ_QOUT 0
@@ -264,6 +265,27 @@ static void mq_stats(void *state, json_t *obj)
     json_object_set_new(obj, "demotions", json_integer((json_int_t)s->demotions));
 }
 
+/* Explain mode (repl.h): each non-empty queue Qi, least recent first, each frame with
+ * ":count", then Qout oldest first. */
+static const char *mq_explain_count(const void *state, repl_explain_t *x, pfn_t pfn, char *buf, size_t n)
+{
+    (void)x;
+    snprintf(buf, n, ":%u", ((const mq_state_t *)state)->count[pfn]);
+    return buf;
+}
+
+static void mq_explain(void *state, repl_explain_t *x)
+{
+    const mq_state_t *q = state;
+    char name[16];
+    for (uint32_t i = 0; i < q->m; i++)
+        if (q->q[i].n) {
+            snprintf(name, sizeof name, "Q%u", i);
+            repl_explain_ring(x, name, &q->q[i], PFN_NONE, 0, PFN_NONE, mq_explain_count, q);
+        }
+    repl_explain_ghosts(x, "Qout", &q->out, MQ_QOUT);
+}
+
 const repl_ops_t repl_mq = {
     .name = "mq",
     .version = REPL_VERSION,
@@ -280,4 +302,5 @@ const repl_ops_t repl_mq = {
     .on_remove = mq_on_remove,
     .check = mq_check,
     .stats = mq_stats,
+    .explain = mq_explain,
 };

@@ -17,16 +17,23 @@
  * used most recently before the fault, which is then replaced by the faulting page.
  */
 #include "repl_create.h"
+#include "repl_explain.h"
 
 static pfn_t mru_select_victim(void *state, const repl_req_t *req)
 {
     return repl_ring_state_victim(state, req, 1);
 }
 
+/* Explain mode (repl.h): the stack from the most recently used (the next victim) back. */
+static void mru_explain(void *state, repl_explain_t *x)
+{
+    repl_explain_ring(x, "mru", state, PFN_NONE, 1, PFN_NONE, NULL, NULL);
+}
+
 const repl_ops_t repl_mru = {
     .name = "mru",
     .version = REPL_VERSION,
-    .summary = "most recently used: evict the page used last (idealised: sees every reference)",
+    .summary = "most recently used: evict the page used last (sees every reference)",
     .paper = "Chou, DeWitt, \"An evaluation of buffer management strategies for relational database systems\", VLDB 1985",
     .params = NULL,
     .flags = REPL_SEES_ALL_REFS | REPL_HIT_IDEMPOTENT | REPL_HIT_LAST_ONLY,
@@ -37,4 +44,5 @@ const repl_ops_t repl_mru = {
     .on_insert = repl_ring_state_insert,
     .on_remove = repl_ring_state_remove,
     .check = repl_ring_state_check,
+    .explain = mru_explain,
 };

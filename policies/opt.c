@@ -35,6 +35,7 @@
 #include "repl_create.h"
 
 #include <stddef.h>
+#include "repl_explain.h"
 
 typedef struct opt_state {
     repl_heap_t h;                 /* first: the shared heap hooks take the state as the heap */
@@ -95,10 +96,28 @@ static void opt_stats(void *state, json_t *obj)
     json_object_set_new(obj, "unknown_next_uses", json_integer((json_int_t)o->unknown));
 }
 
+/* Explain mode (repl.h): by next use, farthest (the next victim) first; each with ":N", the
+ * number of the reference that uses it next (as explain numbers them, from 1), ":-" never. */
+static const char *opt_explain_next(const void *state, repl_explain_t *x, pfn_t pfn, char *buf, size_t n)
+{
+    (void)x;
+    vtime_t next = VTIME_NEVER - ((const opt_state_t *)state)->h.k1[pfn];
+    if (next == VTIME_NEVER)
+        snprintf(buf, n, ":-");
+    else
+        snprintf(buf, n, ":%llu", (unsigned long long)next + 1);
+    return buf;
+}
+
+static void opt_explain(void *state, repl_explain_t *x)
+{
+    repl_explain_heap(x, "opt", &((opt_state_t *)state)->h, opt_explain_next, state);
+}
+
 const repl_ops_t repl_opt = {
     .name = "opt",
     .version = REPL_VERSION,
-    .summary = "Belady's MIN: evict the page used farthest in the future (needs a fixed trace)",
+    .summary = "Belady's MIN: evict the page used farthest in the future, in a fixed trace order (sees every reference)",
     .paper = "Belady 1966 (MIN); Mattson et al. 1970 (OPT as a stack algorithm)",
     .params = NULL,
     .flags = REPL_NEEDS_NEXT_USE | REPL_SEES_ALL_REFS,
@@ -110,5 +129,6 @@ const repl_ops_t repl_opt = {
     .on_remove = repl_heap_state_remove,
     .check = repl_heap_state_check,
     .stats = opt_stats,
+    .explain = opt_explain,
 };
 

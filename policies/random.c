@@ -22,6 +22,7 @@
 #include "repl_create.h"
 
 #include <stdio.h>
+#include "repl_explain.h"
 
 typedef struct rand_state {
     pfn_t *dense;      /* dense[0..n-1]: tracked frames */
@@ -120,6 +121,16 @@ static int random_check(void *state, const uint8_t *resident)
     return m == r->n ? 0 : -1;
 }
 
+/* Explain mode (repl.h): the frames the draw picks among, in the policy's array order. */
+static void random_explain(void *state, repl_explain_t *x)
+{
+    const rand_state_t *r = state;
+    x->begin(x, "random");
+    for (uint32_t i = 0; i < r->n; i++)
+        x->frame(x, r->dense[i], NULL, NULL);
+    x->end(x);
+}
+
 const repl_ops_t repl_random = {
     .name = "random",
     .version = REPL_VERSION,
@@ -134,4 +145,5 @@ const repl_ops_t repl_random = {
     .on_insert = random_on_insert,
     .on_remove = random_on_remove,
     .check = random_check,
+    .explain = random_explain,
 };

@@ -226,6 +226,46 @@ enum {
     REPL_USES_RNG = 1u << 4,
 };
 
+/* Explain mode (`pagesim run --explain`, sim/explain.c): after every page reference the
+ * engine prints one line, ending with the policy's state as the policy shows it through its
+ * optional explain hook (repl_ops_t.explain). The hook describes its lists, in its own order,
+ * through these calls; the engine names the pages and lays the items out: an item is a
+ * frame, a ghost or a text, items are separated by one space, and a list's items sit inside
+ * its brackets ("T1[4 2] T2[1*] B1[3] p=0.5"). Conventions, so that every policy reads alike
+ * (README "Explain mode"): each list runs from the end its victim comes from (left) to the
+ * most protected end (right): a FIFO queue oldest first, an LRU stack least recent first, a
+ * clock ring from the frame under the hand, which is marked ">"; a frame whose referenced
+ * bit (x->referenced) or visited bit is set gets "*" after it, a count or a level ":N"; a
+ * ghost list holds keys (repl_ghost.h) and is shown as the pages they name; scalars such as
+ * ARC's target p are a text "p=0.50". A hook must not change the policy's state (it is also
+ * not a place to call env->test_clear_ref: x->referenced peeks without clearing). Cost: none
+ * unless --explain is given (the engine calls the hook only then); the hook itself may be
+ * O(frames + ghosts): explain runs on small traces only. A policy without the hook is shown
+ * as its tracked frames in frame order ("frames[...]"). Adding one: a static function and
+ * the table line `.explain = NAME_explain,`; policies/repl_explain.h draws a ring (from its
+ * head or a hand, either way round), a heap in its order and a ghost list, each frame with
+ * an optional suffix (fifo.c and clock.c are three lines each, arc.c six). Its output is
+ * tested by tests/cli.sh for every registered policy and by golden files of textbook strings
+ * (tests/data/explain/). */
+typedef struct repl_explain repl_explain_t;
+struct repl_explain {
+    void *eng;                                     /* the engine's; the calls take x back */
+    /* Opens a list: the item "NAME[" (NAME may be ""); items up to end() go inside. */
+    void (*begin)(repl_explain_t *x, const char *name);
+    void (*end)(repl_explain_t *x);                /* "]" */
+    /* A tracked frame, as its page's name (vpn in a one-process trace, pid:vpn with several,
+     * else the file's name and page index), with pre (NULL: none) written before the name
+     * and post after it: frame(x, pfn, ">", "*") is ">7*". */
+    void (*frame)(repl_explain_t *x, pfn_t pfn, const char *pre, const char *post);
+    /* A page that is not resident (a ghost), by its key, named as frame names pages (the
+     * name the engine last knew it by; "?" for a key it never saw). */
+    void (*ghost)(repl_explain_t *x, page_key_t key, const char *pre, const char *post);
+    /* A literal item, printf-style ("p=1.50", "hand=3"). */
+    void (*text)(repl_explain_t *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+    /* The referenced (R) bit of a tracked frame (OR over its mappings), without clearing it. */
+    int  (*referenced)(repl_explain_t *x, pfn_t pfn);
+};
+
 typedef struct repl_ops {
     const char *name;           /* first: registries are read by name (sim.c) */
     int version;                /* REPL_VERSION */
@@ -267,6 +307,10 @@ typedef struct repl_ops {
      * do not exist yet, after the page's on_insert when the access brought it in. ref->pid
      * is the mapping's process (REPL_PID_NONE if none), ref->kind read or write. */
     void  (*on_access)(void *state, const mem_ref_t *ref, pfn_t pfn);
+    /* Optional: the policy's state for explain mode, through x (see repl_explain_t above:
+     * lists from the victim's end, ">" the hand, "*" a set bit). Read-only; called after
+     * every page reference, and only with --explain. */
+    void  (*explain)(void *state, repl_explain_t *x);
 } repl_ops_t;
 
 /* registry.c */

@@ -32,6 +32,7 @@
  */
 #include "repl_create.h"
 #include "repl_ghost.h"
+#include "repl_explain.h"
 
 enum { Q_NONE = 0, Q_S, Q_M };
 #define S3_GHOST 0
@@ -245,6 +246,23 @@ static void s3fifo_stats(void *state, json_t *obj)
     json_object_set_new(obj, "ghost_hits", json_integer((json_int_t)s->ghost_hits));
 }
 
+/* Explain mode (repl.h): the small and main FIFOs oldest first, each with ":freq", and the
+ * ghost FIFO oldest first. */
+static const char *s3fifo_explain_freq(const void *state, repl_explain_t *x, pfn_t pfn, char *buf, size_t n)
+{
+    (void)x;
+    snprintf(buf, n, ":%u", ((const s3fifo_state_t *)state)->freq[pfn]);
+    return buf;
+}
+
+static void s3fifo_explain(void *state, repl_explain_t *x)
+{
+    const s3fifo_state_t *s = state;
+    repl_explain_ring(x, "S", &s->s, PFN_NONE, 0, PFN_NONE, s3fifo_explain_freq, s);
+    repl_explain_ring(x, "M", &s->m, PFN_NONE, 0, PFN_NONE, s3fifo_explain_freq, s);
+    repl_explain_ghosts(x, "G", &s->g, S3_GHOST);
+}
+
 const repl_ops_t repl_s3fifo = {
     .name = "s3fifo",
     .version = REPL_VERSION,
@@ -261,4 +279,5 @@ const repl_ops_t repl_s3fifo = {
     .on_remove = s3fifo_on_remove,
     .check = s3fifo_check,
     .stats = s3fifo_stats,
+    .explain = s3fifo_explain,
 };

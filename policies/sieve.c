@@ -32,6 +32,7 @@
  * (at most two turns, O(frames)).
  */
 #include "repl_create.h"
+#include "repl_explain.h"
 
 typedef struct sieve_state {
     repl_ring_t ring;            /* head = oldest (the paper's tail); next = towards newer */
@@ -133,6 +134,21 @@ static int sieve_check(void *state, const uint8_t *resident)
     return 0;
 }
 
+/* Explain mode (repl.h): the queue, oldest first, the hand marked ">", "*" visited. */
+static const char *sieve_explain_visited(const void *state, repl_explain_t *x, pfn_t pfn, char *buf, size_t n)
+{
+    (void)x;
+    (void)buf;
+    (void)n;
+    return repl_explain_flag(((const sieve_state_t *)state)->visited, pfn);
+}
+
+static void sieve_explain(void *state, repl_explain_t *x)
+{
+    const sieve_state_t *s = state;
+    repl_explain_ring(x, "sieve", &s->ring, PFN_NONE, 0, s->hand, sieve_explain_visited, s);
+}
+
 const repl_ops_t repl_sieve = {
     .name = "sieve",
     .version = REPL_VERSION,
@@ -147,4 +163,5 @@ const repl_ops_t repl_sieve = {
     .on_insert = sieve_on_insert,
     .on_remove = sieve_on_remove,
     .check = sieve_check,
+    .explain = sieve_explain,
 };

@@ -46,6 +46,7 @@
 #include "repl_create.h"
 
 #include <math.h>
+#include "repl_explain.h"
 
 enum { WT_WINDOW = 0, WT_PROBATION, WT_PROTECTED, WT_NSEG };
 
@@ -306,6 +307,16 @@ static void wt_stats(void *state, json_t *obj)
     json_object_set_new(obj, "window_frames", json_integer((json_int_t)w->max_window));
 }
 
+/* Explain mode (repl.h): the window, probation and protected LRU lists, least recent first
+ * (the sketch's counts are not shown). */
+static void wtlfu_explain(void *state, repl_explain_t *x)
+{
+    const wtlfu_t *w = state;
+    repl_explain_ring(x, "window", &w->seg[WT_WINDOW], PFN_NONE, 0, PFN_NONE, NULL, NULL);
+    repl_explain_ring(x, "probation", &w->seg[WT_PROBATION], PFN_NONE, 0, PFN_NONE, NULL, NULL);
+    repl_explain_ring(x, "protected", &w->seg[WT_PROTECTED], PFN_NONE, 0, PFN_NONE, NULL, NULL);
+}
+
 const repl_ops_t repl_wtinylfu = {
     .name = "wtinylfu",
     .version = REPL_VERSION,
@@ -322,4 +333,5 @@ const repl_ops_t repl_wtinylfu = {
     .on_remove = wt_on_remove,
     .check = wt_check,
     .stats = wt_stats,
+    .explain = wtlfu_explain,
 };

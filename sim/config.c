@@ -354,9 +354,13 @@ static int config_behaviour(const json_t *cfg, sim_config_t *c, sim_err_t *err)
     /* The backing of an address space that declares no area (page lists, block traces) */
     const char *impl = config_str(cfg, "implicit");
     if (!strcmp(impl, "file"))
-        c->implicit_file = 1;
-    else if (strcmp(impl, "anon"))
-        return sim_err_set(err, SIM_EINPUT, "config: implicit must be 'anon' or 'file', not '%s'", impl);
+        c->implicit = CONFIG_IMPLICIT_FILE;
+    else if (!strcmp(impl, "swap"))
+        c->implicit = CONFIG_IMPLICIT_SWAP;
+    else if (!strcmp(impl, "anon"))
+        c->implicit = CONFIG_IMPLICIT_ANON;
+    else
+        return sim_err_set(err, SIM_EINPUT, "config: implicit must be 'anon', 'swap' or 'file', not '%s'", impl);
     return 0;
 }
 

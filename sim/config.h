@@ -29,6 +29,11 @@ typedef enum { CONFIG_SCHED_AUTO = 0, CONFIG_SCHED_TRACE, CONFIG_SCHED_RR } conf
  * policy.c): their parameters are theirs. */
 /* load_control (loadctl.c). */
 enum { CONFIG_LOAD_OFF = 0, CONFIG_LOAD_WS, CONFIG_LOAD_PFF };
+typedef enum config_implicit {
+    CONFIG_IMPLICIT_ANON = 0,              /* private anonymous: first touches demand-zero */
+    CONFIG_IMPLICIT_FILE,                  /* a shared mapping of one file: first touches read it */
+    CONFIG_IMPLICIT_SWAP,                  /* private anonymous whose pages start on swap */
+} config_implicit_t;
 
 typedef struct sim_config {
     uint32_t page_bytes, page_shift;       /* a power of two, up to 1 GiB; its log2 */
@@ -45,7 +50,8 @@ typedef struct sim_config {
     int      load_control;                 /* CONFIG_LOAD_*: "load_control" off, ws or pff */
     uint64_t load_window_refs;             /* "load_window": a process's sampling window */
     uint64_t load_threshold_refs;          /* "load_threshold": pff's critical inter-fault time */
-    int implicit_file;                     /* implicit=file: no-area address spaces map a file */
+    /* "implicit": the backing of address spaces that declare no area (vma_implicit_init) */
+    config_implicit_t implicit;
     uint32_t cpus;                         /* 1..1024 */
     uint32_t tlb_entries, tlb_ways;        /* per CPU; 0 entries: no TLB */
     int      tlb_asid;                     /* ASID-tagged TLB: no flush at a context switch */

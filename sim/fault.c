@@ -586,9 +586,21 @@ int fault_handle(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind)
     }
     /* A swap entry in a private area is an anonymous page, also in a file mapping (a private
      * file page's copy, swapped out): it comes back from swap, not from the file. */
-    if ((pte->flags & PTE_SWAP) && !(v->flags & VMA_SHARED))
+    if ((pte->flags & PTE_SWAP) && !(v->flags & VMA_SHARED)) {
+swap_in:                                           /* (one call site: fault_swap stays inline) */
         return fault_swap(s, c, p, pte, v, &r, start);
+    }
     if ((v->flags & VMA_ANON) && !(v->flags & VMA_SHARED)) {
+        if (__builtin_expect(v->flags & VMA_SWAPPED, 0)) {
+            /* implicit=swap: an untouched page is on swap already (a fresh slot with a new
+             * page's key), so its first touch is a swap-in, and it keeps that copy. */
+            uint32_t slot = swap_alloc(s);
+            s->swap_key[slot] = fault_anon_key(s);
+            swap_ref(s, slot);                     /* the PTE's reference */
+            pte->flags = PTE_SWAP | (pte->flags & PTE_PERMS);
+            pte->val = slot;
+            goto swap_in;
+        }
         fault_count(s, p, FK_DEMAND_ZERO);
         return fault_anon_new(s, c, p, pte, v, PFN_NONE, FK_DEMAND_ZERO, &r, start);
     }

@@ -14,6 +14,7 @@
  * dropped when it comes up); ordered with every other event by (time, seq). "Now" for a
  * policy is the latest CPU clock, as the timeline and the results measure time. */
 #include "sim_int.h"
+#include "explain.h"
 #include "mmu.h"
 #include "policy.h"
 #include "proc.h"
@@ -92,21 +93,32 @@ static void policy_env_set_timer(void *eng, sim_time_t delay_ps)
     policy_timer_arm(s, policy_now(s), delay_ps);
 }
 
+void policy_refs_rearm(sim_t *s)
+{
+    s->ref_due = s->explain ? s->vt + 1 : s->repl_ref_due;   /* explain: after every reference */
+}
+
 static void policy_env_set_ref_timer(void *eng, vtime_t nrefs)
 {
     sim_t *s = eng;
-    s->ref_due = nrefs && nrefs < VTIME_NEVER - s->vt ? s->vt + nrefs : VTIME_NEVER;
+    s->repl_ref_due = nrefs && nrefs < VTIME_NEVER - s->vt ? s->vt + nrefs : VTIME_NEVER;
+    policy_refs_rearm(s);
 }
 
-void policy_refs_fire(sim_t *s)
+void policy_refs_fire(sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind)
 {
-    s->ref_due = VTIME_NEVER;
-    if (!s->repl || !s->repl->on_refs)
-        return;
-    s->hit_last = PFN_NONE;
-    vtime_t next = s->repl->on_refs(s->repl_state, s->vt);
-    if (s->ref_due == VTIME_NEVER)        /* (unless the hook re-armed it itself) */
-        policy_env_set_ref_timer(s, next);
+    if (s->vt >= s->repl_ref_due) {
+        s->repl_ref_due = VTIME_NEVER;
+        if (s->repl && s->repl->on_refs) {
+            s->hit_last = PFN_NONE;
+            vtime_t next = s->repl->on_refs(s->repl_state, s->vt);
+            if (s->repl_ref_due == VTIME_NEVER)   /* (unless the hook re-armed it itself) */
+                policy_env_set_ref_timer(s, next);
+        }
+    }
+    if (s->explain)
+        explain_ref(s, p, vpn, kind);
+    policy_refs_rearm(s);
 }
 
 static int policy_env_release(void *eng, pfn_t pfn)
@@ -187,7 +199,7 @@ int policy_create(sim_t *s, const char *repl_spec, const char *cow_spec, sim_err
         .set_ref_timer = policy_env_set_ref_timer, .clean = policy_env_clean,
         .forget_shadow = policy_env_forget_shadow,
     };
-    s->ref_due = VTIME_NEVER;
+    s->ref_due = s->repl_ref_due = VTIME_NEVER;
     int rc = s->repl->create(&s->repl_env, params, &s->repl_state, err);
     json_decref(params);
     if (rc) {                                 /* -1, or SIM_ESYS (out of memory) */

@@ -25,15 +25,19 @@ void policy_timer(sim_t *s, sim_time_t now, uint64_t gen);
 /* policy.c: arms the policy's timer delay_ps after now (0: disarms). */
 void policy_timer_arm(sim_t *s, sim_time_t now, sim_time_t delay_ps);
 
-/* policy.c: the reference timer is due (s->vt reached s->ref_due): calls on_refs, re-arms. */
-void policy_refs_fire(sim_t *s);
+/* policy.c: the reference tick is due (s->vt reached s->ref_due) after p's reference to vpn:
+ * calls on_refs if the policy's timer is due, explain mode's line, re-arms. */
+void policy_refs_fire(sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind);
+/* policy.c: s->ref_due from the policy's timer and explain mode (explain.c). */
+void policy_refs_rearm(sim_t *s);
 
-/* After every page reference (s->vt advanced): the policy's reference timer, if due. One
- * compare; VTIME_NEVER (disarmed, the usual case) is never reached. */
-static inline void policy_refs_tick(sim_t *s)
+/* After every page reference (s->vt advanced), by p of vpn: the policy's reference timer, if
+ * due, and in explain mode the reference's line. One compare; VTIME_NEVER (disarmed, the
+ * usual case) is never reached, and the arguments are only read when it fires. */
+static inline void policy_refs_tick(sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind)
 {
     if (__builtin_expect(s->vt >= s->ref_due, 0))
-        policy_refs_fire(s);
+        policy_refs_fire(s, p, vpn, kind);
 }
 
 /* The reference as the policy sees it: its time and, for OPT, its next use. */

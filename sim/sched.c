@@ -648,7 +648,7 @@ static sim_time_t sched_access_pages(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, u
             blocked = mmu_access(s, c, p, vpn, kind);
         }
         s->vt++;
-        policy_refs_tick(s);
+        policy_refs_tick(s, p, vpn, kind);
     }
     return idle;
 }
@@ -762,7 +762,7 @@ static inline int trace_rec(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec,
     wl_split(rec, s->page_shift, &vpn, &npages);
     if (__builtin_expect(npages == 1, 1) && !mmu_access(s, c, p, vpn, (ref_kind_t)rec->kind)) {
         s->vt++;                       /* the usual case, without the loop's bookkeeping */
-        policy_refs_tick(s);
+        policy_refs_tick(s, p, vpn, (ref_kind_t)rec->kind);
     } else
         idle = sched_access_pages(s, c, p, vpn, npages, (ref_kind_t)rec->kind, npages == 1);
     p->cpu_ps += c->clock - t0 - idle;
@@ -976,7 +976,7 @@ static int rr_slice(sim_t *s, cpu_t *c, sim_time_t limit, sim_err_t *err)
                 goto out;
             }
             s->vt++;
-            policy_refs_tick(s);
+            policy_refs_tick(s, p, p->cur_vpn, (ref_kind_t)p->cur.kind);
             p->cur_vpn++;
             p->cur_left--;
         }

@@ -9,6 +9,7 @@
  * sched.c's (sched_run); the layering of the engine is written in sim_int.h. */
 #include "sim_int.h"
 #include "loadctl.h"
+#include "explain.h"
 #include "frame.h"
 #include "policy.h"
 #include "proc.h"
@@ -102,7 +103,7 @@ static int sim_build_machine(sim_t *s, sim_err_t *err)
     s->nobjs = 1;                              /* object 0 means "anonymous" */
     s->capobjs = 8;
     s->objs = xcalloc(s->capobjs, sizeof *s->objs, "backing objects");
-    vma_implicit_init(s, s->conf.implicit_file);
+    vma_implicit_init(s, s->conf.implicit);
     s->cpus = xcalloc(s->ncpus, sizeof *s->cpus, "CPUs");
     for (uint32_t i = 0; i < s->ncpus; i++) {
         s->cpus[i].cur = -1;
@@ -202,6 +203,7 @@ void sim_free(sim_t *s)
     if (!s)
         return;
     policy_destroy(s);
+    explain_free(s->explain);
     sched_teardown(s);
     for (uint32_t i = 1; i < s->nobjs; i++) {
         free(s->objs[i].name);
@@ -271,8 +273,23 @@ int sim_run(sim_t *s, sim_err_t *err)
 {
     SIM_ASSERT(s, !s->finished);
     int rc = sched_run(s, err);
+    if (!rc && s->explain)
+        rc = explain_finish(s, err);
     if (!rc)
         s->finished = 1;
+    return rc;
+}
+
+int sim_explain(sim_t *s, FILE *out, sim_err_t *err)
+{
+    xtrap_t trap;
+    xtrap_push(&trap, err);                    /* out of memory comes back as its kind */
+    if (setjmp(trap.jb)) {
+        xtrap_pop(&trap);
+        return err->kind;
+    }
+    int rc = explain_start(s, out, err);
+    xtrap_pop(&trap);
     return rc;
 }
 
@@ -303,13 +320,27 @@ static int sim_run_caught(sim_t *s, sim_err_t *err)
 int sim_run_to_file(const json_t *cfg, const char *const *traces, int ntraces, const char *path,
                     progress_t *progress, sim_err_t *err)
 {
+    sim_run_opts_t o = {.path = path, .progress = progress};
+    return sim_run_with(cfg, traces, ntraces, &o, err);
+}
+
+int sim_run_with(const json_t *cfg, const char *const *traces, int ntraces,
+                 const sim_run_opts_t *opts, sim_err_t *err)
+{
     sim_out_t out;
-    int rc = sim_out_open(&out, path, err);       /* before the run: fail at once */
-    if (rc)
+    int rc = 0;
+    if (opts->results)
+        *opts->results = NULL;
+    if (!opts->no_json && (rc = sim_out_open(&out, opts->path, err)))   /* before the run: fail at once */
         return rc;
-    sim_t *s = sim_create_progress(cfg, traces, ntraces, progress, err);
+    sim_t *s = sim_create_progress(cfg, traces, ntraces, opts->progress, err);
+    if (s && opts->explain && sim_explain(s, opts->explain, err)) {
+        sim_free(s);
+        s = NULL;
+    }
     if (!s) {
-        sim_out_abort(&out);
+        if (!opts->no_json)
+            sim_out_abort(&out);
         return err->kind;
     }
     rc = sim_run_caught(s, err);
@@ -319,9 +350,12 @@ int sim_run_to_file(const json_t *cfg, const char *const *traces, int ntraces, c
         size_t i;
         json_array_foreach(json_object_get(doc, "warnings"), i, w)
             fprintf(stderr, "pagesim: warning: %s\n", json_string_value(w));
-        rc = sim_out_commit(&out, doc, err);
+        if (!opts->no_json)
+            rc = sim_out_commit(&out, doc, err);
+        if (!rc && opts->results)
+            *opts->results = json_incref(doc);
         json_decref(doc);
-    } else {
+    } else if (!opts->no_json) {
         sim_out_abort(&out);
     }
     sim_free(s);

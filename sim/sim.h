@@ -56,6 +56,24 @@ void sim_free(sim_t *s);
  * progress: the CLI's progress line, or NULL (sweeps: their runs report nothing). */
 int sim_run_to_file(const json_t *cfg, const char *const *traces, int ntraces,
                     const char *path, struct progress *progress, sim_err_t *err);
+/* What sim_run_with does besides the run. */
+typedef struct sim_run_opts {
+    const char *path;            /* the results JSON: a file, or "-" / NULL: standard output */
+    int no_json;                 /* write no results JSON at all (path unused) */
+    struct progress *progress;   /* the progress line, or NULL */
+    FILE *explain;               /* explain mode (sim_explain) to this stream, or NULL: off */
+    json_t **results;            /* if not NULL: the results document (a new reference),
+                                    on success; else NULL */
+} sim_run_opts_t;
+/* sim_run_to_file with these options (the CLI's run: its summary line reads *results). */
+int sim_run_with(const json_t *cfg, const char *const *traces, int ntraces,
+                 const sim_run_opts_t *opts, sim_err_t *err);
+/* Explain mode (`pagesim run --explain`, sim/explain.c), for a created run not yet run: one
+ * line per page reference to out (the reference, hit or its fault, its victims, the policy's
+ * state), and a totals line when sim_run ends. 0, or SIM_EINPUT with err: a synthetic
+ * workload, an input that is not a regular file (it is read twice), or a trace of more
+ * accesses than explain shows (EXPLAIN_MAX_ACCESSES, 10000). */
+int sim_explain(sim_t *s, FILE *out, sim_err_t *err);
 /* Writes a JSON document to path through a temporary file, fsync and rename ("-" or NULL:
  * standard output, flushed and checked). 0 or SIM_ESYS with err. */
 int sim_out_write(const json_t *doc, const char *path, sim_err_t *err);

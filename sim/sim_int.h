@@ -11,7 +11,10 @@
  *
  *   sim.c      create from the config, run, results, outputs   -> sched policy stats proc frame swap shadow
  *   sched.c    the two schedules, the run loop, events         -> policy vma mmu fault reclaim stats check proc
- *   policy.c   the two policies, the env (repl_env_t), timer   -> mmu reclaim proc
+ *   policy.c   the two policies, the env (repl_env_t), timer   -> explain mmu reclaim proc
+ *   explain.c  explain mode: a line per reference; stands between the engine and the
+ *              replacement policy only in that mode (the one caller of a policy besides
+ *              policy.h)                                       -> mmu proc
  *   stats.c    counters, timeline, results JSON                -> proc device
  *   vma.c      areas and address-space events                  -> fault frame swap proc cpu
  *   mmu.c      a reference: TLB hit (mmu.h), walk              -> fault
@@ -122,7 +125,11 @@ struct sim {
     int local;                        /* replacement=local: victims among the faulter's frames */
     uint64_t timer_gen;               /* the policy timer's current arming (EV_TIMER's b) */
     int timer_off;                    /* the workload ended: the timer no longer fires */
-    vtime_t ref_due;                  /* vt at which the policy's on_refs fires (VTIME_NEVER:
+    vtime_t repl_ref_due;             /* vt at which the policy's on_refs is due (VTIME_NEVER:
+                                         disarmed) */
+    struct explain *explain;          /* explain mode (explain.c), or NULL: a normal run */
+    vtime_t ref_due;                  /* vt at which policy_refs_fire runs: repl_ref_due, or
+                                         in explain mode the next reference (VTIME_NEVER:
                                          disarmed; policy.h, policy_refs_tick) */
     int suspends;                     /* a process has been suspended (rr parks it: sched.c) */
     uint64_t n_stall_resumes;         /* suspended processes resumed because nothing else could

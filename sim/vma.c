@@ -57,11 +57,13 @@ static uint32_t vma_obj_new(sim_t *s, uint32_t kind, const char *name)
     return id;
 }
 
-void vma_implicit_init(sim_t *s, int file)
+void vma_implicit_init(sim_t *s, config_implicit_t backing)
 {
     s->vma_implicit = (vma_t){.start = 0, .end = UINT64_MAX, .prot = PTE_READ | PTE_WRITE | PTE_EXEC,
                               .flags = VMA_ANON};
-    if (file) {
+    if (backing == CONFIG_IMPLICIT_SWAP)
+        s->vma_implicit.flags |= VMA_SWAPPED;
+    if (backing == CONFIG_IMPLICIT_FILE) {
         s->vma_implicit.flags = VMA_SHARED;
         s->vma_implicit.obj = vma_obj_new(s, OBJ_FILE, "(implicit)");
     }

@@ -204,9 +204,120 @@ jexpect "implicit=file: every miss reads the file" "$T/impl_file.json" \
     "g('faults.file_read') == g('misses') > 0 and g('faults.demand_zero') == 0"
 jexpect "implicit=file: the same misses as implicit=anon" "$T/impl_file.json" \
     "g('misses') == load('$T/impl_anon.json')['misses'] and load('$T/impl_anon.json')['faults']['demand_zero'] == g('misses')"
-run run --set implicit=swap "$TINY"
-expect "--set implicit=swap: exit 2 (got $rc)" [ $rc -eq 2 ]
-expect "--set implicit=swap: says what it takes" has_err "implicit must be 'anon' or 'file'"
+run run --set implicit=tape "$TINY"
+expect "--set implicit=tape: exit 2 (got $rc)" [ $rc -eq 2 ]
+expect "--set implicit=tape: says what it takes" has_err "implicit must be 'anon', 'swap' or 'file'"
+expect "--set implicit=tape: no results" [ ! -s "$T/out" ]
+# implicit=swap: a page list's first touches read the swap device (major faults, timed as
+# swap-ins), so the same misses take longer than implicit=anon's demand-zero pages.
+run run -p lru -f 3 --tlb 0 --set implicit=swap -o "$T/impl_swap.json" "$T/impl.lis"
+expect "--set implicit=swap: exit 0 (rc $rc)" [ $rc -eq 0 ]
+jexpect "implicit=swap: major == misses, all swap-ins" "$T/impl_swap.json" \
+    "g('faults.major') == g('misses') == g('faults.swap_in') == g('io.swap_in') > 0 and g('faults.demand_zero') == 0 and g('faults.minor') == 0"
+jexpect "implicit=swap: the same misses as implicit=anon" "$T/impl_swap.json" \
+    "g('misses') == load('$T/impl_anon.json')['misses']"
+jexpect "implicit=swap: longer than implicit=anon" "$T/impl_swap.json" \
+    "g('time.sim_ns') > load('$T/impl_anon.json')['time']['sim_ns'] + g('misses') * 100000"
+jexpect "implicit=swap: clean pages keep their swap copy (nothing written)" "$T/impl_swap.json" \
+    "g('io.swap_out') == 0 and g('evictions.total') > 0"
+# A written page goes back to swap when evicted and is read again.
+printf 'W 0x1000\nW 0x2000\nR 0x3000\nR 0x1000\n' >"$T/impl_w.txt"
+run run -p fifo -f 2 --set implicit=swap --set paranoid=true -o "$T/impl_w.json" "$T/impl_w.txt"
+expect "implicit=swap with writes, paranoid: exit 0 (rc $rc: $(head -c 200 "$T/err"))" [ $rc -eq 0 ]
+jexpect "implicit=swap with writes: a dirty victim is written to swap, read back" "$T/impl_w.json" \
+    "g('io.swap_out') == 2 and g('faults.swap_in') == 4 and g('faults.major') == g('misses') == 4"
+
+# ---- the summary line (README "Reading results") ----
+BEL=$DATA/eng_belady.txt
+run run -p fifo -f 3 "$BEL"
+expect "summary: exit 0" [ $rc -eq 0 ]
+expect "summary: stdout (not a terminal) is the JSON" grep -q '"schema"' "$T/out"
+expect "summary: one line on stderr" [ "$(wc -l <"$T/err")" -eq 1 ]
+expect "summary: Belady's string, FIFO, 3 frames" grep -qx "$BEL: fifo, 3 frames (12 KiB): 12 references, 9 faults (0 major, 9 minor), miss ratio 0.7500, simulated 24.2 us, mean access 2.02 us" "$T/err"
+run run -p clock:ref_on_load=0 -f 4 --set implicit=swap --format pages "$DATA/eng_ostep22.pages"
+expect "summary: the policy's spec, major faults" grep -q ": clock:ref_on_load=0, 4 frames (16 KiB): .* faults ([1-9][0-9]* major, 0 minor)" "$T/err"
+run run -q -p fifo -f 3 "$BEL"
+expect "summary: -q drops it" [ ! -s "$T/err" ]
+expect "summary: -q keeps the JSON" grep -q '"schema"' "$T/out"
+run run -p fifo -f 3 -o "$T/sum.json" "$BEL"
+expect "summary: with -o, on stderr, stdout empty" [ ! -s "$T/out" ] && [ "$(wc -l <"$T/err")" -eq 1 ]
+run run -p nosuch -f 3 "$BEL"
+expect "summary: none after an error" [ "$(grep -c "frames (" "$T/err")" -eq 0 ]
+# On a terminal (script(1) gives the command a pty): the line instead of the JSON, unless
+# -o or --json.
+if command -v script >/dev/null 2>&1 && script -qc true /dev/null >/dev/null 2>&1; then
+    script -qc "'$BIN' run -p fifo -f 3 '$BEL' 2>/dev/null" /dev/null | tr -d '\r' >"$T/tty"
+    expect "summary on a tty: the line, no JSON" grep -q "^$BEL: fifo, 3 frames" "$T/tty"
+    expect "summary on a tty: no JSON" sh -c "! grep -q '\"schema\"' '$T/tty'"
+    script -qc "'$BIN' run --json -p fifo -f 3 '$BEL' 2>/dev/null" /dev/null | tr -d '\r' >"$T/tty"
+    expect "summary on a tty, --json: the JSON" grep -q '"schema"' "$T/tty"
+    expect "summary on a tty, --json: the line not on stdout" sh -c "! grep -q 'frames (' '$T/tty'"
+    script -qc "'$BIN' run -o '$T/tty.json' -p fifo -f 3 '$BEL' 2>/dev/null" /dev/null | tr -d '\r' >"$T/tty"
+    expect "summary on a tty, -o: the line" grep -q "^$BEL: fifo, 3 frames" "$T/tty"
+    expect "summary on a tty, -o: the JSON in the file" grep -q '"schema"' "$T/tty.json"
+    script -qc "'$BIN' run -q -p fifo -f 3 '$BEL'" /dev/null | tr -d '\r' >"$T/tty"
+    expect "summary on a tty, -q: nothing" [ ! -s "$T/tty" ]
+else
+    echo "cli: script(1) cannot make a pty here: terminal summary checks skipped"
+fi
+
+# ---- run --explain (README "Explain mode"): golden outputs of textbook strings ----
+for g in "$DATA"/explain/*.txt; do
+    args=$(sed -n '1s/^# pagesim run //p' "$g")
+    # shellcheck disable=SC2086  # the golden's first line is the argument list
+    (cd "$SRC" && "$BIN" run $args) >"$T/explain.out" 2>"$T/err"; rc=$?
+    expect "explain $(basename "$g"): exit 0 (rc $rc: $(head -c 200 "$T/err"))" [ $rc -eq 0 ]
+    tail -n +2 "$g" >"$T/explain.want"
+    expect "explain $(basename "$g"): the golden output (diff $g)" cmp -s "$T/explain.out" "$T/explain.want"
+done
+expect "explain: golden files present" [ "$(ls "$DATA"/explain/*.txt | wc -l)" -ge 6 ]
+# Every registered policy explains the Belady string (a hook or the generic rendering): a
+# line per reference, the totals as the results count them.
+while read -r p; do
+    run run --explain -p "$p" -f 3 -o "$T/ex_$p.json" "$BEL"
+    expect "explain -p $p: exit 0 ($(head -c 200 "$T/err"))" [ $rc -eq 0 ]
+    expect "explain -p $p: 2 header lines, 12 references, the totals" [ "$(wc -l <"$T/out")" -eq 15 ]
+    f=$(sed -n 's/^hits \([0-9]*\), faults \([0-9]*\), hit ratio .*/\2/p' "$T/out")
+    jexpect "explain -p $p: its faults are the results' ($f)" "$T/ex_$p.json" "g('faults.total') == ${f:--1}"
+    expect "explain -p $p: each line's state has a bracketed list" [ "$(sed -n '3,14p' "$T/out" | grep -c '[A-Za-z0-9_]\[.*\]')" -eq 12 ]
+done <"$T/listed"
+run run --explain -p lru -f 3 -o "$T/ex_same.json" "$BEL"
+run run -p lru -f 3 -o "$T/ex_plain.json" "$BEL"
+expect "explain changes no result" cmp -s "$T/ex_same.json" "$T/ex_plain.json"
+run run --explain -p lru -f 3 "$BEL"
+expect "explain without -o: no JSON on stdout" sh -c "! grep -q '\"schema\"' '$T/out'"
+run run --explain --json -p lru -f 3 "$BEL"
+expect "explain --json without -o: exit 2 (rc $rc)" [ $rc -eq 2 ]
+expect "explain --json without -o: says why" has_err "give --json's results a file with -o"
+awk 'BEGIN { for (i = 0; i < 10001; i++) print i % 7 }' >"$T/big.pages"
+run run --explain -o "$T/big.json" "$T/big.pages"
+expect "explain on 10001 accesses: exit 2 (rc $rc)" [ $rc -eq 2 ]
+expect "explain on 10001 accesses: names the limit" has_err "--explain shows at most 10000 accesses"
+expect "explain on 10001 accesses: no results, no lines" [ ! -e "$T/big.json" ] && [ ! -s "$T/out" ]
+run run --explain --workload "$SRC/workloads/examples/shared-lib.json"
+expect "explain on a synthetic workload: exit 2 (rc $rc)" [ $rc -eq 2 ]
+"$BIN" run --explain -p fifo -f 3 - <"$BEL" >"$T/out" 2>"$T/err"; rc=$?
+expect "explain on standard input: exit 2 (rc $rc)" [ $rc -eq 2 ]
+expect "explain on standard input: says why" has_err "give it a file, not a pipe"
+run run --help
+expect "run --help: --explain and its limit" has_out "at most 10000 accesses"
+expect "run --help: implicit=swap" has_out "implicit=swap"
+
+# ---- what each policy sees: said once, as the results and README say ----
+run policies
+while read -r p; do
+    line=$(grep "^  $p " "$T/out")
+    n=$(printf '%s\n' "$line" | grep -o "sees" | wc -l)
+    expect "policies: $p says what it sees once (got $n)" [ "$n" -eq 1 ]
+    all=False
+    case $line in *"(sees every reference)") all=True ;; esac
+    jexpect "policies: $p's 'sees every reference' agrees with policy.sees_all_refs" "$T/p_$p.json" \
+        "g('policy.sees_all_refs') == $all"
+    row=$(grep "^| \`$p\` |" "$SRC/README.md" | awk -F' [|] ' '{print $3}')
+    if [ -n "$row" ]; then
+        expect "policies: $p sees '$row' as README's table says" sh -c "printf '%s' \"\$1\" | grep -qF \"(sees \$2)\"" _ "$line" "$row"
+    fi
+done <"$T/listed"
 
 # ---- issue 15: the textbook policies' parameters, load control ----
 run run -p nru:period=20ms -f 3 -o "$T/nru_t.json" "$TINY"
@@ -331,7 +442,8 @@ run run -p lru -o "$T/prog_q.json" -q "$TINY"
 expect "run -q: exit 0" [ $rc -eq 0 ]
 expect "run -q: nothing on stderr" [ ! -s "$T/err" ]
 run run -p lru -o "$T/prog_auto.json" "$TINY"
-expect "run without a terminal: nothing on stderr" [ ! -s "$T/err" ]
+expect "run without a terminal: only the summary line on stderr" [ "$(wc -l <"$T/err")" -eq 1 ]
+expect "run without a terminal: the summary line" grep -q "^$TINY: lru, 256 frames (1 MiB): .* references, .* faults (0 major, .* minor), miss ratio 0\.[0-9]*, simulated .*, mean access .*s$" "$T/err"
 run run -p lru -o "$T/prog_on.json" --progress "$TINY"
 expect "run --progress: exit 0" [ $rc -eq 0 ]
 expect "run --progress: the simulation's totals on stderr" has_err "pagesim run: simulating done: "

@@ -13,7 +13,11 @@
 #include "types.h"
 #include "xalloc.h"
 
-enum { VMA_SHARED = 1u << 0, VMA_ANON = 1u << 1 };
+enum {
+    VMA_SHARED = 1u << 0,
+    VMA_ANON = 1u << 1,
+    VMA_SWAPPED = 1u << 2,   /* private anonymous whose untouched pages are on swap (implicit=swap) */
+};
 
 typedef struct vma {
     vpn_t    start, end;  /* [start, end) in pages */

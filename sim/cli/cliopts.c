@@ -60,7 +60,12 @@ const opt_t cliopt_opts[] = {
          "set any config key (dotted: costs.walk=30ns, tlb.asid=false)"),
     DEST("output", 'o', OPT_REQUIRED, "FILE", opts_str, output, CLIOPT_OUTPUT, "results JSON (default: standard output)"),
     KEY("interval", 0, "N", "interval", CLIOPT_SWEEP, "timeline record every N accesses (default 100000, 0 off)"),
-    DEST("quiet", 'q', OPT_NONE, NULL, opts_quiet, progress, CLIOPT_QUIET, OPTS_QUIET_HELP),
+    DEST("json", 0, OPT_NONE, NULL, opts_true, json, CLIOPT_JSON,
+         "the results JSON on standard output even when it is a terminal\n(there, without -o or --json, the summary line replaces it)"),
+    DEST("explain", 0, OPT_NONE, NULL, opts_true, explain, CLIOPT_EXPLAIN,
+         "a line per reference on standard output: hit or fault kind,\nvictim, the policy's lists (traces of at most 10000 accesses;\nthe JSON only with -o)"),
+    DEST("quiet", 'q', OPT_NONE, NULL, opts_quiet, progress, CLIOPT_QUIET,
+         "no progress line and no summary line"),
     DEST("progress", 0, OPT_NONE, NULL, opts_progress, progress, CLIOPT_PROGRESS, OPTS_PROGRESS_HELP),
     RULE("help", 'h', OPT_NONE, NULL, opts_help, CLIOPT_HELP, 0, ""),
     {0},
@@ -135,6 +140,8 @@ int cliopt_apply(json_t *cfg, const cliopt_t *opt, const char *value, sim_err_t 
     case CLIOPT_HELP:
     case CLIOPT_QUIET:
     case CLIOPT_PROGRESS:
+    case CLIOPT_JSON:
+    case CLIOPT_EXPLAIN:
         return 0;
     }
     opts_parse_t p = { .cfg = cfg, .err = err };

@@ -18,6 +18,8 @@ typedef enum cliopt_kind {
     CLIOPT_HELP,     /* -h: the help */
     CLIOPT_QUIET,    /* -q: no progress line (progress.h): cliopt_dest_t.progress; no argument */
     CLIOPT_PROGRESS, /* --progress: a progress line even without a terminal; likewise */
+    CLIOPT_JSON,     /* --json: the results JSON on standard output even on a terminal */
+    CLIOPT_EXPLAIN,  /* --explain: a line per reference on standard output (explain.c) */
 } cliopt_kind_t;
 
 enum {
@@ -35,11 +37,14 @@ extern const opt_t cliopt_opts[];
 
 typedef struct cliopt_dest {
     const char *output;             /* -o: results JSON (NULL: standard output) */
-    progress_mode_t progress;       /* -q, --progress (PROGRESS_AUTO without) */
+    progress_mode_t progress;       /* -q, --progress (PROGRESS_AUTO without); -q also drops
+                                       run's summary line */
+    int json;                       /* --json */
+    int explain;                    /* --explain */
 } cliopt_dest_t;
 
 /* Applies one option with its value to cfg as `pagesim run` does. CLIOPT_CONFIG, _OUTPUT,
- * _HELP, _QUIET and _PROGRESS do nothing here (the caller handles them). -1 with a message in err on bad input. */
+ * _HELP, _QUIET, _PROGRESS, _JSON and _EXPLAIN do nothing here (the caller handles them). -1 with a message in err on bad input. */
 int cliopt_apply(json_t *cfg, const cliopt_t *opt, const char *value, sim_err_t *err);
 
 #endif

@@ -2,7 +2,10 @@
  * policies and trace formats, one line each from their registries (policies/registry.c,
  * policies/cow_registry.c, workloads/formats.c), so the list never misses one.
  * Each replacement policy's line is followed by its paper and its parameters (-p NAME:k=v)
- * with their defaults, indented deeper. scripts/lib.sh (ps_policies) and tests/cli.sh read
+ * with their defaults, indented deeper. What a policy sees is said once, by its summary, which
+ * ends "(sees every reference)", "(sees no references)", "(sees R bits)" or "(sees R and M
+ * bits)" (tests/cli.sh checks the first against REPL_SEES_ALL_REFS, as the results give it,
+ * and each against README's policy table). scripts/lib.sh (ps_policies) and tests/cli.sh read
  * the first section's names: keep the section headers and the two-space indent of names. */
 #include "policies.h"
 #include "opts.h"
@@ -32,11 +35,10 @@ int policies_main(int argc, char **argv)
         return rc;
     if (first < argc)
         return opts_bad(&policies_cmd, "too many arguments ('%s')", argv[first]);
-    printf("replacement policies (-p):\n");
+    printf("replacement policies (-p; \"sees every reference\": idealised, real hardware sets only R and M bits):\n");
     for (int i = 0; repl_registry[i]; i++) {
         const repl_ops_t *r = repl_registry[i];
-        printf("  %-10s %s [%s]\n", r->name, r->summary,
-               r->flags & REPL_SEES_ALL_REFS ? "sees every reference" : "sees referenced bits only");
+        printf("  %-10s %s\n", r->name, r->summary);
         if (r->paper)
             printf("             paper: %s\n", r->paper);
         printf("             parameters: %s\n", r->params ? r->params : "none");
