@@ -256,7 +256,7 @@ static int eclock_check(void *state, const uint8_t *resident)
 static const char *eclock_explain_rm(const void *state, repl_explain_t *x, pfn_t pfn, char *buf, size_t n)
 {
     const eclock_t *e = state;
-    int r = e->ref[pfn] || x->referenced(x, pfn);
+    int r = (e->st[pfn] & EC_REF) || x->referenced(x, pfn);
     snprintf(buf, n, "(%d,%d)", r, e->env->is_dirty(e->env->eng, pfn) != 0);
     return buf;
 }

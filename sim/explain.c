@@ -379,6 +379,12 @@ static void ex_on_hit(void *st, const mem_ref_t *ref, pfn_t pfn)
     e->inner->on_hit(e->inner_state, ref, pfn);
 }
 
+static void ex_on_access(void *st, const mem_ref_t *ref, pfn_t pfn)
+{
+    explain_t *e = st;
+    e->inner->on_access(e->inner_state, ref, pfn);
+}
+
 static void ex_on_miss(void *st, const mem_ref_t *ref, const page_id_t *page, const uint64_t *shadow)
 {
     explain_t *e = st;
@@ -446,12 +452,15 @@ static void ex_interpose(sim_t *s, explain_t *e)
     e->ops.on_remove = ex_on_remove;
     e->ops.on_hit = r->on_hit ? ex_on_hit : NULL;
     e->ops.on_miss = r->on_miss ? ex_on_miss : NULL;
+    e->ops.on_access = r->on_access ? ex_on_access : NULL;
     e->ops.on_map = r->on_map ? ex_on_map : NULL;
     e->ops.on_proc = r->on_proc ? ex_on_proc : NULL;
     e->ops.on_timer = r->on_timer ? ex_on_timer : NULL;
     e->ops.on_refs = r->on_refs ? ex_on_refs : NULL;
     e->ops.check = r->check ? ex_check : NULL;
     e->ops.stats = r->stats ? ex_stats : NULL;
+    /* Every hook that takes the state must be wrapped here (a new one too): the copy's
+     * state is this explain_t, not the policy's. */
     e->ops.explain = NULL;                 /* called from explain_ref, on the policy itself */
     s->repl = &e->ops;
     s->repl_state = e;
