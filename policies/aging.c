@@ -180,7 +180,7 @@ static void aging_stats(void *state, json_t *obj)
 const repl_ops_t repl_aging = {
     .name = "aging",
     .version = REPL_VERSION,
-    .summary = "aging: n-bit counters shifted right each period with R in the top bit, smallest evicted (sees R bits only)",
+    .summary = "aging: n-bit counters shifted right each period with R in the top bit, smallest evicted (sees R bits)",
     .paper = "Tanenbaum and Bos, Modern Operating Systems, 4th ed., 2014, section 3.4.7",
     .params = "bits=8,period=1000",
     .flags = 0,

@@ -848,7 +848,7 @@ static void linux_stats(void *state, json_t *obj)
 const repl_ops_t repl_linux = {
     .name = "linux",
     .version = REPL_VERSION,
-    .summary = "Linux 6.x reclaim: anon/file active+inactive LRUs, refault distances, swappiness (sees R bits only)",
+    .summary = "Linux 6.x reclaim: anon/file active+inactive LRUs, refault distances, swappiness (sees R bits)",
     .paper = "Linux mm/vmscan.c, mm/workingset.c, mm/swap.c (6.18); Johannes Weiner's workingset detection, 2014",
     .params = "swappiness=60",
     .flags = 0,

@@ -179,7 +179,7 @@ static void nru_stats(void *state, json_t *obj)
 const repl_ops_t repl_nru = {
     .name = "nru",
     .version = REPL_VERSION,
-    .summary = "not recently used: a random page of the lowest (R,M) class, R cleared each period (sees R bits only)",
+    .summary = "not recently used: a random page of the lowest (R,M) class, R cleared each period (sees R and M bits)",
     .paper = "Tanenbaum and Bos, Modern Operating Systems, 4th ed., 2014, section 3.4.2",
     .params = "period=1000",
     .flags = 0,

@@ -157,7 +157,7 @@ static void pff_stats(void *state, json_t *obj)
 const repl_ops_t repl_pff = {
     .name = "pff",
     .version = REPL_VERSION,
-    .summary = "page-fault frequency: grow while inter-fault time <= threshold, else release pages unused since the last fault (sees R bits only)",
+    .summary = "page-fault frequency: grow while inter-fault time <= threshold, else release pages unused since the last fault (sees R bits)",
     .paper = "Chu and Opderbeck, \"The page fault frequency replacement algorithm\", AFIPS FJCC 1972",
     .params = "threshold=1000",
     .flags = 0,

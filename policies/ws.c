@@ -237,7 +237,7 @@ static void ws_stats(void *state, json_t *obj)
 const repl_ops_t repl_ws = {
     .name = "ws",
     .version = REPL_VERSION,
-    .summary = "Denning's working set: each process keeps the pages of its last tau references (variable allocation; sees every reference)",
+    .summary = "Denning's working set: each process keeps the pages of its last tau references, variable allocation (sees every reference)",
     .paper = "Denning, \"The working set model for program behavior\", CACM 11(5), 1968",
     .params = "tau=1000",
     .flags = REPL_SEES_ALL_REFS,

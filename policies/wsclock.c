@@ -179,7 +179,7 @@ static void wsclock_stats(void *state, json_t *obj)
 const repl_ops_t repl_wsclock = {
     .name = "wsclock",
     .version = REPL_VERSION,
-    .summary = "WSClock: clock with last-use virtual times, evicts old clean pages, writes old dirty ones back first (sees R bits only)",
+    .summary = "WSClock: clock with last-use virtual times, evicts old clean pages, writes old dirty ones back first (sees R and M bits)",
     .paper = "Carr and Hennessy, \"WSCLOCK - a simple and effective algorithm for virtual memory management\", SOSP 1981",
     .params = "tau=1000",
     .flags = 0,

@@ -219,12 +219,14 @@ else
 fi
 
 # ---- plots a reader can trust
-# every series is drawn and named: 20 policies, 20 labels (the legend kept 12)
+# every series is drawn and named: every policy, one label each (the legend kept 12)
 all20="$("$pagesim" policies | awk '/^replacement/{on=1;next} /^[^ ]/{on=0} on && /^  [a-z0-9]/{print $1}' | paste -sd,)"
+npol=$(printf '%s\n' "$all20" | tr , '\n' | wc -l)
+check "every policy listed ($npol >= 26)" test "$npol" -ge 26
 "$pagesim" sweep -p "$all20" -f 4,8 -o d21 --no-plots tiny.txt 2>/dev/null
-check "20 policies: 20 series ($(grep '^fault_rate_n' d21/plot-vars.gp))" grep -qx "fault_rate_n = 20" d21/plot-vars.gp
-check "20 policies: 20 labels" test "$(grep '^array fault_rate_labels' d21/plot-vars.gp | grep -o '"[^"]*"' | wc -l)" -eq 20
-check "20 policies: run_time too" grep -qx "run_time_n = 20" d21/plot-vars.gp
+check "$npol policies: $npol series ($(grep '^fault_rate_n' d21/plot-vars.gp))" grep -qx "fault_rate_n = $npol" d21/plot-vars.gp
+check "$npol policies: $npol labels" test "$(grep '^array fault_rate_labels' d21/plot-vars.gp | grep -o '"[^"]*"' | wc -l)" -eq "$npol"
+check "$npol policies: run_time too" grep -qx "run_time_n = $npol" d21/plot-vars.gp
 # run_time.tsv: each point's simulated time in ms, and per access in ns
 want="$(jq -r '[.time.sim_ns / 1e6, .time.sim_ns / .accesses] | @tsv' d21/runs/lru_f8_tiny.txt.json)"
 got="$(awk -F'\t' -v s="$(grep -o '"[^"]*"' <<<"$(grep '^array run_time_labels' d21/plot-vars.gp)" | grep -nx '"lru"' | cut -d: -f1)" \
