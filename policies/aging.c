@@ -200,7 +200,9 @@ static void aging_explain(void *state, repl_explain_t *x)
                 best_r = r;
             }
         }
-        assert(best != PFN_NONE);
+        assert(best != PFN_NONE);      /* st->n frames are tracked */
+        if (best == PFN_NONE)
+            break;
         done[best] = 1;
         snprintf(buf, sizeof buf, "%s:0x%0*llx", best_r ? "*" : "", (int)(st->bits + 3) / 4,
                  (unsigned long long)st->counter[best]);
