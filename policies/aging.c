@@ -177,6 +177,41 @@ static void aging_stats(void *state, json_t *obj)
     json_object_set_new(obj, "ticks", json_integer((json_int_t)st->n_ticks));
 }
 
+/* The frames in victim order (aging_before, with the hardware R bit as the next fault would
+ * harvest it), each with "*" if R is set and its counter in hex (":0x80"). */
+static void aging_explain(void *state, repl_explain_t *x)
+{
+    const aging_state_t *st = state;
+    const repl_env_t *env = st->env;
+    uint8_t *done = calloc(env->nframes ? env->nframes : 1, 1);
+    char buf[32];
+    x->begin(x, "aging");
+    for (uint32_t i = 0; done && i < st->n; i++) {     /* selection: explain's sizes are small */
+        pfn_t best = PFN_NONE;
+        int best_r = 0;
+        for (pfn_t p = 0; p < env->nframes; p++) {
+            if (!st->in[p] || done[p])
+                continue;
+            int r = st->r[p] || x->referenced(x, p);
+            if (best == PFN_NONE || r < best_r ||
+                (r == best_r && (st->counter[p] < st->counter[best] ||
+                                 (st->counter[p] == st->counter[best] && st->loaded[p] < st->loaded[best])))) {
+                best = p;
+                best_r = r;
+            }
+        }
+        assert(best != PFN_NONE);      /* st->n frames are tracked */
+        if (best == PFN_NONE)
+            break;
+        done[best] = 1;
+        snprintf(buf, sizeof buf, "%s:0x%0*llx", best_r ? "*" : "", (int)(st->bits + 3) / 4,
+                 (unsigned long long)st->counter[best]);
+        x->frame(x, best, NULL, buf);
+    }
+    x->end(x);
+    free(done);
+}
+
 const repl_ops_t repl_aging = {
     .name = "aging",
     .version = REPL_VERSION,
@@ -193,4 +228,5 @@ const repl_ops_t repl_aging = {
     .on_refs = aging_on_refs,
     .check = aging_check,
     .stats = aging_stats,
+    .explain = aging_explain,
 };

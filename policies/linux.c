@@ -845,6 +845,25 @@ static void linux_stats(void *state, json_t *obj)
         json_object_set_new(obj, c[i].k, json_integer((json_int_t)c[i].v));
 }
 
+/* The four LRU lists from the tail (where isolate_lru_folios takes pages), "*" on a page
+ * with PG_referenced set, then the isolated batch a pass reclaimed (oldest first: the next
+ * handed out), if any. */
+static void linux_explain(void *state, repl_explain_t *x)
+{
+    const linux_t *lx = state;
+    static const char *const names[LX_NLISTS] = {"anon_inactive", "anon_active", "file_inactive",
+                                                 "file_active", "isolated"};
+    for (int l = 0; l < LX_NLISTS; l++) {
+        if (l == LX_ISOLATED && !lx->count[l])
+            continue;
+        x->begin(x, names[l]);
+        pfn_t p = lx_tail(lx, l);
+        for (uint32_t i = 0; i < lx->count[l]; i++, p = lx->prev[p])
+            x->frame(x, p, NULL, lx->flags[p] & PG_REFERENCED ? "*" : NULL);
+        x->end(x);
+    }
+}
+
 const repl_ops_t repl_linux = {
     .name = "linux",
     .version = REPL_VERSION,
@@ -862,4 +881,5 @@ const repl_ops_t repl_linux = {
     .check = linux_check,
     .stats = linux_stats,
     .on_access = linux_on_access,
+    .explain = linux_explain,
 };

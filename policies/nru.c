@@ -176,6 +176,28 @@ static void nru_stats(void *state, json_t *obj)
     json_object_set_new(obj, "ticks", json_integer((json_int_t)st->n_ticks));
 }
 
+/* The frames by class, the lowest (where the victim is drawn from) first, each with its
+ * (R,M): R the soft bit or the hardware one, as the next fault would harvest them. */
+static void nru_explain(void *state, repl_explain_t *x)
+{
+    const nru_state_t *st = state;
+    const repl_env_t *env = st->env;
+    char buf[8];
+    x->begin(x, "nru");
+    for (int cls = 0; cls < 4; cls++)
+        for (pfn_t p = 0; p < env->nframes; p++) {
+            if (!st->in[p])
+                continue;
+            int r = st->r[p] || x->referenced(x, p);
+            int m = env->is_dirty(env->eng, p) != 0;
+            if (2 * r + m != cls)
+                continue;
+            snprintf(buf, sizeof buf, "(%d,%d)", r, m);
+            x->frame(x, p, NULL, buf);
+        }
+    x->end(x);
+}
+
 const repl_ops_t repl_nru = {
     .name = "nru",
     .version = REPL_VERSION,
@@ -192,4 +214,5 @@ const repl_ops_t repl_nru = {
     .on_refs = nru_on_refs,
     .check = nru_check,
     .stats = nru_stats,
+    .explain = nru_explain,
 };

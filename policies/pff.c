@@ -154,6 +154,38 @@ static void pff_stats(void *state, json_t *obj)
     json_object_set_new(obj, "fallback", json_integer((json_int_t)st->n_fallback));
 }
 
+/* Each process's resident set (a list named by its pid, "p-" for none; empty ones are not
+ * shown) in load order, "*" on a page referenced since the process's last fault (the R bit
+ * its next fault reads: a shrinking fault releases the others), then the virtual time of
+ * that fault ("fault=12"). */
+static void pff_explain(void *state, repl_explain_t *x)
+{
+    const pff_state_t *st = state;
+    char name[16];
+    int shown = 0;
+    for (uint32_t s = 0; s < st->P.nslots; s++) {
+        if (!st->P.n[s])
+            continue;                  /* (an exited process's, or one the fallback emptied) */
+        spid_t pid = st->P.pid[s];
+        if (pid == REPL_PID_NONE)
+            snprintf(name, sizeof name, "p-");
+        else
+            snprintf(name, sizeof name, "p%u", (unsigned)pid);
+        x->begin(x, name);
+        pfn_t p = st->P.head[s];
+        for (uint32_t i = 0; i < st->P.n[s]; i++, p = st->P.next[p])
+            x->frame(x, p, NULL, x->referenced(x, p) ? "*" : NULL);
+        x->end(x);
+        if (st->P.flag[s])
+            x->text(x, "fault=%llu", (unsigned long long)st->P.val[s]);
+        shown++;
+    }
+    if (!shown) {
+        x->begin(x, "pff");
+        x->end(x);
+    }
+}
+
 const repl_ops_t repl_pff = {
     .name = "pff",
     .version = REPL_VERSION,
@@ -169,4 +201,5 @@ const repl_ops_t repl_pff = {
     .on_remove = pff_on_remove,
     .check = pff_check,
     .stats = pff_stats,
+    .explain = pff_explain,
 };

@@ -234,6 +234,39 @@ static void ws_stats(void *state, json_t *obj)
     json_object_set_new(obj, "fallback", json_integer((json_int_t)st->n_fallback));
 }
 
+/* Each process's resident set (a list named by its pid, "p-" for none), oldest last use (the
+ * next to leave the window) first, each page with its time of last use (":12"), then the
+ * process's virtual time ("vt=15"). Exited processes with no pages left are not shown. */
+static void ws_explain(void *state, repl_explain_t *x)
+{
+    const ws_state_t *st = state;
+    char name[16], buf[24];
+    int shown = 0;
+    for (uint32_t s = 0; s < st->P.nslots; s++) {
+        if (!st->P.n[s] && (st->P.flag[s] & WS_EXITED))
+            continue;
+        spid_t pid = st->P.pid[s];
+        if (pid == REPL_PID_NONE)
+            snprintf(name, sizeof name, "p-");
+        else
+            snprintf(name, sizeof name, "p%u", (unsigned)pid);
+        x->begin(x, name);
+        pfn_t p = st->P.head[s];
+        for (uint32_t i = 0; i < st->P.n[s]; i++, p = st->P.next[p]) {
+            snprintf(buf, sizeof buf, ":%llu", (unsigned long long)st->last[p]);
+            x->frame(x, p, NULL, buf);
+        }
+        x->end(x);
+        if (pid != REPL_PID_NONE && !(st->P.flag[s] & WS_EXITED))
+            x->text(x, "vt=%llu", (unsigned long long)ws_vtime(st, pid));
+        shown++;
+    }
+    if (!shown) {
+        x->begin(x, "ws");
+        x->end(x);
+    }
+}
+
 const repl_ops_t repl_ws = {
     .name = "ws",
     .version = REPL_VERSION,
@@ -252,4 +285,5 @@ const repl_ops_t repl_ws = {
     .on_refs = ws_on_refs,
     .check = ws_check,
     .stats = ws_stats,
+    .explain = ws_explain,
 };

@@ -41,6 +41,7 @@
  * the ring. The policy sees only R bits (on_hit is NULL). Stats: writes scheduled, evictions
  * after a full turn (wsclock.turn_clean, wsclock.turn_any). */
 #include "repl_create.h"
+#include "repl_explain.h"
 
 typedef struct wsclock_state {
     repl_ring_t ring;            /* head = the hand */
@@ -176,6 +177,21 @@ static void wsclock_stats(void *state, json_t *obj)
     json_object_set_new(obj, "turn_any", json_integer((json_int_t)st->n_turn_any));
 }
 
+/* A frame's "*" (R set) and time of last use (":12", in its owner's virtual time). */
+static const char *wsclock_explain_post(const void *state, repl_explain_t *x, pfn_t pfn, char *buf, size_t n)
+{
+    const wsclock_state_t *st = state;
+    snprintf(buf, n, "%s:%llu", x->referenced(x, pfn) ? "*" : "", (unsigned long long)st->last[pfn]);
+    return buf;
+}
+
+/* The ring from the hand. */
+static void wsclock_explain(void *state, repl_explain_t *x)
+{
+    const wsclock_state_t *st = state;
+    repl_explain_ring(x, "wsclock", &st->ring, PFN_NONE, 0, st->ring.head, wsclock_explain_post, st);
+}
+
 const repl_ops_t repl_wsclock = {
     .name = "wsclock",
     .version = REPL_VERSION,
@@ -190,4 +206,5 @@ const repl_ops_t repl_wsclock = {
     .on_remove = wsclock_on_remove,
     .check = wsclock_check,
     .stats = wsclock_stats,
+    .explain = wsclock_explain,
 };
