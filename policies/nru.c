@@ -204,7 +204,7 @@ const repl_ops_t repl_nru = {
     .summary = "not recently used: a random page of the lowest (R,M) class, R cleared each period (sees R and M bits)",
     .paper = "Tanenbaum and Bos, Modern Operating Systems, 4th ed., 2014, section 3.4.2",
     .params = "period=1000",
-    .flags = 0,
+    .flags = REPL_USES_RNG,             /* the victim is drawn from env->rng */
     .create = nru_create,
     .destroy = nru_destroy,
     .select_victim = nru_select_victim,
