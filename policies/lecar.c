@@ -87,6 +87,7 @@ static int lecar_init(void *st, const repl_env_t *env)
     l->g_freq = calloc(cap ? cap : 1, sizeof *l->g_freq);
     l->g_time = calloc(cap ? cap : 1, sizeof *l->g_time);
     int a = repl_heap_init(&l->heap, n), b = repl_ring_init(&l->lru, n), c = repl_ghost_init(&l->ghosts, cap);
+    repl_ghost_tell(&l->ghosts, env);
     return a || b || c || !l->g_freq || !l->g_time ? -1 : 0;
 }
 

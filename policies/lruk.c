@@ -102,6 +102,7 @@ static int lruk_create(const repl_env_t *env, const json_t *params, void **state
     int bad = !s->hist || !s->ghist || !s->last || !s->skipped;
     bad |= repl_heap_init(&s->h, env->nframes);
     bad |= repl_ghost_init(&s->g, s->retain);
+    repl_ghost_tell(&s->g, env);
     if (bad) {
         lruk_destroy(s);
         return repl_create_nomem(env, err);

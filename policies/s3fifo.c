@@ -95,6 +95,7 @@ static int s3fifo_create(const repl_env_t *env, const json_t *params, void **sta
     bad |= repl_ring_init(&s->s, c);
     bad |= repl_ring_init(&s->m, c);
     bad |= repl_ghost_init(&s->g, s->ghost_n);
+    repl_ghost_tell(&s->g, env);
     if (bad) {
         s3fifo_destroy(s);
         return repl_create_nomem(env, err);

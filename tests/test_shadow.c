@@ -165,7 +165,8 @@ static void test_config(void)
  * A random string of file pages (implicit=file: shadows kept by (object, index)); each
  * policy's ghosts are bounded by its paper: ARC |B1| + |B2| <= c once memory is full; CAR the
  * same but c + 1 for a moment (its eviction makes a ghost before lines 6-9 trim one: so 2c);
- * 2Q |A1out| <= kout = c/2, MQ |Qout| <= 4c. So with the store bound at that (shadows=1, 2
+ * 2Q |A1out| <= kout = c/2, MQ |Qout| <= 4c, S3-FIFO's ghost <= 0.9c, LRU-K's retained
+ * histories <= c (history=1). So with the store bound at that (shadows=1, 2
  * for CAR, 4 for MQ) the misses must equal those with a bound that never drops (shadows=64), and at the
  * end the store holds exactly the policy's ghosts (its own counts). */
 static void test_forget_trimmed(void)
@@ -192,6 +193,7 @@ static void test_forget_trimmed(void)
     static const struct { const char *policy, *bound, *ghosts[2]; } cases[] = {
         {"arc", "1", {"b1", "b2"}}, {"car", "2", {"b1", "b2"}},
         {"2q", "1", {"a1out", NULL}}, {"mq", "4", {"qout", NULL}},
+        {"s3fifo", "1", {"ghost", NULL}}, {"lruk", "1", {"retained", NULL}},
     };
     sim_err_t err = {0};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
