@@ -75,8 +75,9 @@ static int aging_create(const repl_env_t *env, const json_t *params, void **stat
     return 0;
 }
 
-static void aging_tick(aging_state_t *st)
+static void aging_tick(void *state)
 {
+    aging_state_t *st = state;
     const repl_env_t *env = st->env;
     st->n_ticks++;
     for (pfn_t p = 0; p < env->nframes; p++)
@@ -89,22 +90,14 @@ static void aging_tick(aging_state_t *st)
 
 static sim_time_t aging_on_timer(void *state, sim_time_t now)
 {
-    aging_state_t *st = state;
     (void)now;
-    if (!st->period.ps)
-        return 0;
-    aging_tick(st);
-    return st->period.ps;
+    return repl_period_on_timer(&((aging_state_t *)state)->period, aging_tick, state);
 }
 
 static vtime_t aging_on_refs(void *state, vtime_t t)
 {
-    aging_state_t *st = state;
     (void)t;
-    if (!st->period.refs)
-        return 0;
-    aging_tick(st);
-    return st->period.refs;
+    return repl_period_on_refs(&((aging_state_t *)state)->period, aging_tick, state);
 }
 
 /* Whether frame a is a better victim than b: smaller (R, counter), then loaded earlier. */

@@ -71,8 +71,9 @@ static int nru_create(const repl_env_t *env, const json_t *params, void **state,
 }
 
 /* The tick: every R bit cleared, the hardware's and ours. */
-static void nru_tick(nru_state_t *st)
+static void nru_tick(void *state)
 {
+    nru_state_t *st = state;
     st->n_ticks++;
     for (pfn_t p = 0; p < st->env->nframes; p++)
         if (st->in[p]) {
@@ -83,22 +84,14 @@ static void nru_tick(nru_state_t *st)
 
 static sim_time_t nru_on_timer(void *state, sim_time_t now)
 {
-    nru_state_t *st = state;
     (void)now;
-    if (!st->period.ps)
-        return 0;
-    nru_tick(st);
-    return st->period.ps;
+    return repl_period_on_timer(&((nru_state_t *)state)->period, nru_tick, state);
 }
 
 static vtime_t nru_on_refs(void *state, vtime_t t)
 {
-    nru_state_t *st = state;
     (void)t;
-    if (!st->period.refs)
-        return 0;
-    nru_tick(st);
-    return st->period.refs;
+    return repl_period_on_refs(&((nru_state_t *)state)->period, nru_tick, state);
 }
 
 static pfn_t nru_select_victim(void *state, const repl_req_t *req)

@@ -134,15 +134,10 @@ static int pff_on_remove(void *state, pfn_t pfn, repl_why_t why, uint64_t *shado
     return 0;
 }
 
-static int pff_want(const void *arg, pfn_t p)
-{
-    return repl_bit(arg, p);
-}
-
 static int pff_check(void *state, const uint8_t *resident)
 {
     pff_state_t *st = state;
-    return repl_ring_check(&st->fifo, resident) || repl_procs_check(&st->P, pff_want, resident) ? -1 : 0;
+    return repl_ring_check(&st->fifo, resident) || repl_procs_check(&st->P, repl_procs_want_bit, resident) ? -1 : 0;
 }
 
 static void pff_stats(void *state, json_t *obj)

@@ -62,6 +62,24 @@ static inline int repl_period_parse(const json_t *params, const char *key, vtime
     return 0;
 }
 
+/* The bodies of a policy's on_timer and on_refs for its period: each calls tick(state) only
+ * if the period is of its kind and returns the next interval (0: not this kind, stop). */
+static inline sim_time_t repl_period_on_timer(const repl_period_t *p, void (*tick)(void *), void *state)
+{
+    if (!p->ps)
+        return 0;
+    tick(state);
+    return p->ps;
+}
+
+static inline vtime_t repl_period_on_refs(const repl_period_t *p, void (*tick)(void *), void *state)
+{
+    if (!p->refs)
+        return 0;
+    tick(state);
+    return p->refs;
+}
+
 /* Arms the first tick (once): the policy's hook (on_timer or on_refs) returns the next. */
 static inline void repl_period_arm(const repl_env_t *env, repl_period_t *p)
 {

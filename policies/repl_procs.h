@@ -146,6 +146,13 @@ static inline void repl_procs_move(repl_procs_t *P, uint32_t s, pfn_t p)
     repl_procs_push(P, s, p);
 }
 
+/* The usual `want` of repl_procs_check: the frames set in the bitmap arg (the engine's
+ * tracked frames, as the policy's check hook is given them). */
+static inline int repl_procs_want_bit(const void *arg, pfn_t p)
+{
+    return repl_bit(arg, p);
+}
+
 /* 0 if every list is well formed and the frames on lists are exactly those `want` says
  * (want(arg, p): 1 if p should be on a list). O(frames + processes). */
 static inline int repl_procs_check(const repl_procs_t *P, int (*want)(const void *arg, pfn_t p), const void *arg)

@@ -207,15 +207,10 @@ static int ws_on_remove(void *state, pfn_t pfn, repl_why_t why, uint64_t *shadow
     return 0;
 }
 
-static int ws_want(const void *arg, pfn_t p)
-{
-    return repl_bit(arg, p);
-}
-
 static int ws_check(void *state, const uint8_t *resident)
 {
     ws_state_t *st = state;
-    if (repl_ring_check(&st->lru, resident) || repl_procs_check(&st->P, ws_want, resident))
+    if (repl_ring_check(&st->lru, resident) || repl_procs_check(&st->P, repl_procs_want_bit, resident))
         return -1;
     /* Each list is in order of last use. */
     for (uint32_t s = 0; s < st->P.nslots; s++) {
