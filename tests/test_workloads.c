@@ -15,6 +15,7 @@
 
 #include "check.h"
 #include "workloads/wl.h"
+#include "workloads/convert.h"
 
 #define D TEST_DATA_DIR "/"
 #define MAXR 64
@@ -291,6 +292,64 @@ static void test_detection(void)
     CHECK(wl_open(D "wl_text.txt", "nosuch", NULL, &err) == NULL);
     CHECK(strstr(err.msg, "unknown trace format 'nosuch'") && strstr(err.msg, "lackey"));
     CHECK(wl_format_find("oracle") != NULL && wl_format_find("bogus") == NULL);
+}
+
+/* read, write, madvise and fadvise (issue 15): fields, names with blanks and '#', errors at
+ * their line, and the canonical text written back reads as the same records. */
+static void test_fileio_events(void)
+{
+    recs_t R, R2;
+    sim_err_t err = {0};
+    const char *fmt = NULL;
+    const char *p = tmptext("io.trace", "read 1 data 0 8192\nwrite 2 my file#2 0x1000 100\n"
+                            "madvise 1 0x10000 0x4000 random\nfadvise 3 data 4096 0 dontneed\n"
+                            "madvise 1 0x0 1 willneed # a comment\n");
+    CHECK_EQ(read_all(p, NULL, 12, &R, &err, &fmt), 5);
+    CHECK_STR(fmt, "text");
+    CHECK(R.r[0].type == WL_READ && R.r[0].pid == 1 && R.r[0].offset == 0 && R.r[0].len == 8192);
+    CHECK_STR(R.files[0], "data");
+    CHECK(R.r[1].type == WL_WRITE && R.r[1].pid == 2 && R.r[1].offset == 0x1000 && R.r[1].len == 100);
+    CHECK_STR(R.files[1], "my file#2");
+    CHECK(R.r[2].type == WL_MADVISE && R.r[2].addr == 0x10000 && R.r[2].len == 0x4000 &&
+          R.r[2].kind == WL_ADV_RANDOM);
+    CHECK(R.r[3].type == WL_FADVISE && R.r[3].pid == 3 && R.r[3].offset == 4096 && R.r[3].len == 0 &&
+          R.r[3].kind == WL_ADV_DONTNEED);
+    CHECK_STR(R.files[3], "data");
+    CHECK(R.r[4].type == WL_MADVISE && R.r[4].kind == WL_ADV_WILLNEED && R.r[4].line == 5);
+    /* written back as canonical text, read again: the same records */
+    char path[256];
+    snprintf(path, sizeof path, "%s/io2.trace", tmpdir);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    for (int i = 0; i < R.n; i++) {
+        wl_rec_t r = R.r[i];
+        r.file = R.files[i];
+        CHECK_EQ(wl_write_text(f, &r), 0);
+    }
+    fclose(f);
+    CHECK_EQ(read_all(path, NULL, 12, &R2, &err, NULL), 5);
+    for (int i = 0; i < R.n; i++) {
+        CHECK(R2.r[i].type == R.r[i].type && R2.r[i].pid == R.r[i].pid && R2.r[i].kind == R.r[i].kind &&
+              R2.r[i].offset == R.r[i].offset && R2.r[i].len == R.r[i].len && R2.r[i].addr == R.r[i].addr);
+        CHECK_STR(R2.files[i], R.files[i]);
+    }
+    static const struct { const char *text, *msg; } bad[] = {
+        {"read 1 data 0 0\n", "read: bad LENGTH"},
+        {"read 1 data 0\n", "read: expected PID FILE OFFSET LENGTH"},
+        {"write x data 0 1\n", "write: bad PID"},
+        {"read 1 data zz 4\n", "read: bad OFFSET"},
+        {"read 1 data 0xffffffffffffffff 2\n", "read: bad LENGTH"},
+        {"fadvise 1 data 0 5\n", "fadvise: expected PID FILE OFFSET LENGTH ADVICE"},
+        {"fadvise 1 data 0 5 often\n", "fadvise: ADVICE"},
+        {"madvise 1 0 10 sideways\n", "madvise: ADVICE"},
+        {"madvise 1 0 0 random\n", "madvise: bad LENGTH"},
+        {"madvise 1 0 1 random x\n", "after the last field"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        p = tmptext("iobad", bad[i].text);
+        CHECK_EQ(read_all(p, "text", 12, &R, &err, NULL), -1);
+        ERR(&err, p, 1, bad[i].msg);
+    }
 }
 
 static void test_errors(void)
@@ -713,6 +772,7 @@ int main(void)
     test_readers();
     test_detection();
     test_errors();
+    test_fileio_events();
     test_input();
     test_split();
     test_rewind(D "wl_lackey_2members.txt.gz");

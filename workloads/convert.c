@@ -150,7 +150,7 @@ int wl_convert_progress(const char *in, const char *informat, const char *to, co
 json_t *wl_info(const char *path, const char *format, unsigned page_shift, sim_err_t *err)
 {
     enum { READS, WRITES, IFETCHES, PAGE_REFS, N_COUNT };
-    uint64_t c[N_COUNT] = { 0 }, ev[WL_WAIT + 1] = { 0 };
+    uint64_t c[N_COUNT] = { 0 }, ev[WL_NTYPES] = { 0 }, io_bytes[2] = { 0 };
     key_set_t pages = { 0 }, pids = { 0 };
     json_t *j = NULL;
     if (page_shift >= 64) {
@@ -201,6 +201,8 @@ json_t *wl_info(const char *path, const char *format, unsigned page_shift, sim_e
                     goto oom;
         } else if (r.type < sizeof ev / sizeof *ev) {     /* events (runs were expanded) */
             ev[r.type]++;
+            if (r.type == WL_READ || r.type == WL_WRITE)
+                io_bytes[r.type == WL_WRITE] += r.len;
             if (r.type == WL_FORK && ks_add(&pids, r.pid2, 0) < 0)
                 goto oom;
         }
@@ -211,7 +213,7 @@ json_t *wl_info(const char *path, const char *format, unsigned page_shift, sim_e
     }
     struct stat st;
     uint64_t bytes = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
-    j = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+    j = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
                   "format", wl->ops->name,
                   "page_size", (json_int_t)(1ull << page_shift),
                   "references", (json_int_t)(c[READS] + c[WRITES] + c[IFETCHES]),
@@ -229,6 +231,12 @@ json_t *wl_info(const char *path, const char *format, unsigned page_shift, sim_e
                   "brks", (json_int_t)ev[WL_BRK],
                   "exits", (json_int_t)ev[WL_EXIT],
                   "waits", (json_int_t)ev[WL_WAIT],
+                  "file_reads", (json_int_t)ev[WL_READ],
+                  "file_writes", (json_int_t)ev[WL_WRITE],
+                  "madvises", (json_int_t)ev[WL_MADVISE],
+                  "fadvises", (json_int_t)ev[WL_FADVISE],
+                  "file_read_bytes", (json_int_t)io_bytes[0],
+                  "file_write_bytes", (json_int_t)io_bytes[1],
                   "runs", (json_int_t)runs,
                   "references_in_runs", (json_int_t)in_runs,
                   "bytes", (json_int_t)bytes);

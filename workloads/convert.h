@@ -17,6 +17,8 @@ extern const wl_ops_t wl_bin_ops;
  *   munmap PID 0xSTART 0xLENGTH    mprotect PID 0xSTART 0xLENGTH PROT
  *   brk PID 0xSTART 0xLENGTH       fork PARENT CHILD    exec PID PATH    exit PID
  *   wait PID [CHILD]                              (CHILD only when not 0: 0 is any child)
+ *   read|write PID FILE 0xOFFSET 0xLENGTH         madvise PID 0xSTART 0xLENGTH ADVICE
+ *   fadvise PID FILE 0xOFFSET 0xLENGTH ADVICE     (ADVICE as wl_advice_names spells it)
  * Hex is lowercase with 0x. Returns 0, or -1 on a write error or an unknown record. */
 int wl_write_text(FILE *f, const wl_rec_t *r);
 

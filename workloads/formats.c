@@ -47,6 +47,11 @@
 #include "wl_priv.h"
 #include "sim/base/xalloc.h"
 
+const char *const wl_advice_names[WL_NADVICE] = {
+    [WL_ADV_NORMAL] = "normal", [WL_ADV_RANDOM] = "random", [WL_ADV_SEQUENTIAL] = "sequential",
+    [WL_ADV_DONTNEED] = "dontneed", [WL_ADV_WILLNEED] = "willneed",
+};
+
 const wl_ops_t *const wl_formats[] = {
     &wl_text_ops,
     &wl_bin_ops,

@@ -102,6 +102,23 @@ int wl_write_text(FILE *f, const wl_rec_t *r)
         n = r->pid2 ? fprintf(f, "wait %" PRIu32 " %" PRIu32 "\n", r->pid, r->pid2)
                     : fprintf(f, "wait %" PRIu32 "\n", r->pid);
         break;
+    case WL_READ:
+    case WL_WRITE:
+        n = fprintf(f, "%s %" PRIu32 " %s 0x%" PRIx64 " 0x%" PRIx64 "\n", r->type == WL_READ ? "read" : "write",
+                    r->pid, r->file ? r->file : "", r->offset, r->len);
+        break;
+    case WL_FADVISE:
+        if (r->kind >= WL_NADVICE)
+            return -1;
+        n = fprintf(f, "fadvise %" PRIu32 " %s 0x%" PRIx64 " 0x%" PRIx64 " %s\n", r->pid, r->file ? r->file : "",
+                    r->offset, r->len, wl_advice_names[r->kind]);
+        break;
+    case WL_MADVISE:
+        if (r->kind >= WL_NADVICE)
+            return -1;
+        n = fprintf(f, "madvise %" PRIu32 " 0x%" PRIx64 " 0x%" PRIx64 " %s\n", r->pid, r->addr, r->len,
+                    wl_advice_names[r->kind]);
+        break;
     default:
         return -1;
     }

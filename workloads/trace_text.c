@@ -13,11 +13,18 @@
  *   wait PID [CHILD]                   PID waits for its child CHILD to exit (no CHILD, or 0:
  *                                      for any child); a recorder writes it where wait4,
  *                                      waitpid or waitid returned that child
+ *   read PID FILE OFFSET LENGTH        buffered read(2) of LENGTH bytes (> 0) of FILE at OFFSET
+ *   write PID FILE OFFSET LENGTH       buffered write(2), likewise; FILE is the NAME of a
+ *                                      file:NAME backing (one page cache per name)
+ *   madvise PID START LENGTH ADVICE    ADVICE: normal, random, sequential, dontneed, willneed
+ *   fadvise PID FILE OFFSET LENGTH ADVICE
+ *                                      posix_fadvise(2); LENGTH 0: to the end of the file
  *
  * Numbers are decimal or hex with 0x. '#' starts a comment at the beginning of a line and
  * after the last field of any line, except inside exec's PATH and mmap's BACKING, which run
- * to the end of the line (exec) or to the last field (mmap) so that file names may hold
- * blanks and '#'. In file:NAME@OFFSET the offset is what follows the last '@', if it is a
+ * to the end of the line (exec) or to the last field (mmap), and the FILE of read, write and
+ * fadvise, which runs to the numeric fields after it, so that file names may hold blanks and
+ * '#' (those lines take no comment after their last field). In file:NAME@OFFSET the offset is what follows the last '@', if it is a
  * number; otherwise the '@' belongs to the name. Blank lines are ignored; a CR before the
  * newline is dropped. Every other line is an error "PATH:LINE: what: "the line"".
  *
@@ -25,7 +32,9 @@
  * (WL_PROT_*), flags (WL_MAP_SHARED for shared, WL_MAP_ANON for anon), file and offset (file
  * only); brk is WL_BRK with addr = START, len = LENGTH, prot = R|W, flags = WL_MAP_ANON;
  * fork is WL_FORK pid = PARENT, pid2 = CHILD; exec is WL_EXEC with file = PATH; wait is
- * WL_WAIT with pid2 = CHILD (0 without one). file points into the line buffer, valid until
+ * WL_WAIT with pid2 = CHILD (0 without one); read, write and fadvise are WL_READ, WL_WRITE
+ * and WL_FADVISE with file, offset and len (and kind = wl_advice_t), madvise WL_MADVISE with
+ * addr, len and kind. file points into the line buffer, valid until
  * the next call. Whether a wait names a child of its pid is the engine's to check: a reader
  * does not know the process tree.
  *
@@ -249,9 +258,106 @@ static int ev_exec(wl_t *wl, char *line, const char *p, const char *kw, wl_rec_t
     return 1;
 }
 
+/* The last n blank-separated fields of [bs, e): their starts and ends, and where what comes
+ * before them ends (blanks dropped). -1 if there are fewer than n + 1 fields. */
+static int tail_fields(const char *bs, const char *e, int n, const char **fs, const char **fe,
+                       const char **head_end)
+{
+    for (int i = n - 1; i >= 0; i--) {
+        while (e > bs && wl_isblank((unsigned char)e[-1]))
+            e--;
+        fe[i] = e;
+        while (e > bs && !wl_isblank((unsigned char)e[-1]))
+            e--;
+        fs[i] = e;
+        if (fs[i] == fe[i])
+            return -1;
+    }
+    while (e > bs && wl_isblank((unsigned char)e[-1]))
+        e--;
+    *head_end = e;
+    return e > bs ? 0 : -1;
+}
+
+/* A number that is the whole of [s, e). */
+static int whole_num(const char *s, const char *e, uint64_t *v)
+{
+    const char *q = s;
+    return wl_parse_num(&q, v) == 0 && q == e ? 0 : -1;
+}
+
+static int parse_advice(const char *s, const char *e, uint8_t *adv)
+{
+    for (unsigned i = 0; i < WL_NADVICE; i++)
+        if (strlen(wl_advice_names[i]) == (size_t)(e - s) && !memcmp(s, wl_advice_names[i], (size_t)(e - s))) {
+            *adv = (uint8_t)i;
+            return 0;
+        }
+    return -1;
+}
+
+/* read|write PID FILE OFFSET LENGTH and fadvise PID FILE OFFSET LENGTH ADVICE: FILE runs from
+ * after PID to the last numeric fields, so names may hold blanks and '#' (as mmap's BACKING:
+ * no comment after the last field). */
+static int ev_fileio(wl_t *wl, char *line, const char *p, const char *kw, wl_rec_t *rec)
+{
+    int fadv = kw[0] == 'f';
+    const char *name = fadv ? "fadvise" : kw[0] == 'r' ? "read" : "write";
+    char what[96];
+    uint64_t pid, off, len;
+    const char *q = wl_skip_blanks(p);
+    if (wl_parse_num(&q, &pid) < 0 || !wl_isblank((unsigned char)*q) || !pid_ok(pid))
+        return snprintf(what, sizeof what, "%s: bad PID", name), bad(wl, line, what);
+    const char *bs = wl_skip_blanks(q), *fs[3], *fe[3], *ne;
+    int nt = fadv ? 3 : 2;
+    if (tail_fields(bs, bs + strlen(bs), nt, fs, fe, &ne) < 0) {
+        snprintf(what, sizeof what, "%s: expected PID FILE OFFSET LENGTH%s", name, fadv ? " ADVICE" : "");
+        return bad(wl, line, what);
+    }
+    if (whole_num(fs[0], fe[0], &off) < 0)
+        return snprintf(what, sizeof what, "%s: bad OFFSET", name), bad(wl, line, what);
+    if (whole_num(fs[1], fe[1], &len) < 0 || (!fadv && len == 0) || !range_ok(off, len))
+        return snprintf(what, sizeof what, "%s: bad LENGTH (%s and not past 2^64)", name,
+                        fadv ? "0 for to the end of the file" : "must be > 0"), bad(wl, line, what);
+    if (fadv && parse_advice(fs[2], fe[2], &rec->kind) < 0)
+        return bad(wl, line, "fadvise: ADVICE must be normal, random, sequential, dontneed or willneed");
+    line[ne - line] = 0;
+    rec->type = fadv ? WL_FADVISE : kw[0] == 'r' ? WL_READ : WL_WRITE;
+    rec->pid = (spid_t)pid;
+    rec->file = bs;
+    rec->offset = off;
+    rec->len = len;
+    return 1;
+}
+
+/* madvise PID START LENGTH ADVICE */
+static int ev_madvise(wl_t *wl, char *line, const char *p, const char *kw, wl_rec_t *rec)
+{
+    uint64_t pid, a, b;
+    if (num_field(&p, &pid) < 0 || !pid_ok(pid))
+        return bad(wl, line, "madvise: bad PID");
+    if (num_field(&p, &a) < 0)
+        return bad(wl, line, "madvise: bad START");
+    if (num_field(&p, &b) < 0 || b == 0 || !range_ok(a, b))
+        return bad(wl, line, "madvise: bad LENGTH (must be > 0 and not wrap)");
+    const char *s = wl_skip_blanks(p), *e = s;
+    while (*e && !wl_isblank((unsigned char)*e) && *e != '#')
+        e++;
+    if (parse_advice(s, e, &rec->kind) < 0)
+        return bad(wl, line, "madvise: ADVICE must be normal, random, sequential, dontneed or willneed");
+    if (!at_end(e))
+        return bad(wl, line, "unexpected text after the last field");
+    rec->type = WL_MADVISE;
+    rec->pid = (spid_t)pid;
+    rec->addr = a;
+    rec->len = b;
+    return 1;
+}
+
 static const struct text_event { const char *kw; text_event_fn *parse; } text_events[] = {
     {"mmap", ev_mmap}, {"munmap", ev_range}, {"mprotect", ev_range}, {"brk", ev_range},
     {"fork", ev_fork}, {"exec", ev_exec}, {"exit", ev_exit}, {"wait", ev_wait},
+    {"read", ev_fileio}, {"write", ev_fileio}, {"fadvise", ev_fileio}, {"madvise", ev_madvise},
 };
 #define N_EVENTS (sizeof text_events / sizeof text_events[0])
 
@@ -266,7 +372,7 @@ static int parse_event(wl_t *wl, char *line, const char *p, wl_rec_t *rec)
         if (strlen(text_events[i].kw) == kl && !memcmp(kw, text_events[i].kw, kl))
             return text_events[i].parse(wl, line, p, kw, rec);
     return bad(wl, line, "not a reference (R|W|X ADDRESS[:SIZE] [PID]) nor an event "
-                         "(mmap, munmap, mprotect, brk, fork, exec, exit, wait)");
+                         "(mmap, munmap, mprotect, brk, fork, exec, exit, wait, read, write, madvise, fadvise)");
 }
 
 static int text_next(wl_t *wl, wl_rec_t *rec)
@@ -452,7 +558,7 @@ static int text_probe(const char *head, size_t n)
 
 const wl_ops_t wl_text_ops = {
     .name = "text",
-    .summary = "pagesim text: R|W|X ADDRESS[:SIZE] [PID] and mmap/munmap/mprotect/brk/fork/exec/exit/wait lines",
+    .summary = "pagesim text: R|W|X ADDRESS[:SIZE] [PID] and mmap/munmap/mprotect/brk/fork/exec/exit/wait/read/write/madvise/fadvise lines",
     .probe = text_probe,
     .next = text_next,
     .fill = text_fill,

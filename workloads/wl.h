@@ -36,14 +36,32 @@ typedef enum wl_rec_type {
     WL_RUN,       /* a run of references summarised (run); only to a caller that set want_runs */
     WL_WAIT,      /* pid waits for its child pid2 to exit (pid2 0: for any child), as wait4,
                      waitpid and waitid do; a recorder writes it where the call returned */
+    /* Buffered file I/O and advice (issue 15). file = the NAME of a `file:NAME` backing (one
+     * page cache per name, shared with its mappings), offset and len in bytes, len >= 1. */
+    WL_READ,      /* read(2) and its kin: pid reads [offset, offset+len) of file through the
+                     page cache, with no mapping */
+    WL_WRITE,     /* write(2) and its kin: pid writes that range, dirtying page-cache pages */
+    WL_MADVISE,   /* madvise(2): pid advises [addr, addr+len) of its address space; kind =
+                     wl_advice_t */
+    WL_FADVISE,   /* posix_fadvise(2): pid advises [offset, offset+len) of file (len 0: to its
+                     end); kind = wl_advice_t */
+    WL_NTYPES     /* not a record: the number of types */
 } wl_rec_type_t;
+
+/* The advice of WL_MADVISE and WL_FADVISE (in wl_rec_t.kind), as MADV_* and POSIX_FADV_*
+ * name them; wl_advice_names[] spells them as the text format does. */
+typedef enum wl_advice {
+    WL_ADV_NORMAL = 0, WL_ADV_RANDOM, WL_ADV_SEQUENTIAL, WL_ADV_DONTNEED, WL_ADV_WILLNEED,
+    WL_NADVICE
+} wl_advice_t;
+extern const char *const wl_advice_names[WL_NADVICE];
 
 enum { WL_PROT_R = 1, WL_PROT_W = 2, WL_PROT_X = 4 };
 enum { WL_MAP_SHARED = 1, WL_MAP_ANON = 2 };
 
 typedef struct wl_rec {
     uint8_t  type;      /* wl_rec_type_t */
-    uint8_t  kind;      /* ref_kind_t, for WL_REF */
+    uint8_t  kind;      /* ref_kind_t, for WL_REF; wl_advice_t, for WL_MADVISE and WL_FADVISE */
     uint8_t  prot;      /* WL_PROT_* */
     uint8_t  flags;     /* WL_MAP_* */
     uint32_t size;      /* bytes accessed (>= 1) */

@@ -52,6 +52,10 @@ static void info_print_text(const json_t *j, const char *path)
     printf("events      forks %lld, execs %lld, exits %lld, waits %lld, mmaps %lld, munmaps %lld,"
            " mprotects %lld, brks %lld\n", G("forks"), G("execs"), G("exits"), G("waits"),
            G("mmaps"), G("munmaps"), G("mprotects"), G("brks"));
+    if (G("file_reads") || G("file_writes") || G("madvises") || G("fadvises"))
+        printf("file I/O    reads %lld (%lld bytes), writes %lld (%lld bytes), madvises %lld, fadvises %lld\n",
+               G("file_reads"), G("file_read_bytes"), G("file_writes"), G("file_write_bytes"),
+               G("madvises"), G("fadvises"));
     if (G("runs"))
         printf("runs        %lld, holding %lld references (%.1f%%; replayed whole while their"
                " pages are in the TLB)\n", G("runs"), G("references_in_runs"),
