@@ -1013,8 +1013,9 @@ static int mglru_check(void *state, const uint8_t *resident)
             if (lru_gen_from_seq(seq) == gen)
                 gseq = seq, gok = 1;
         }
-        if (!lok || !gok || gseq < lseq)
-            return -1;
+        if (!lok || !gok || (gseq < lseq && (type == LRU_GEN_FILE || m->swappiness)))
+            return -1;                                  /* (anon at swappiness 0: inc_min_seq
+                                                           rotates without sorting) */
         by_gen[gen][type]++;
     }
     for (int l = 0; l < MG_NLISTS; l++) {
