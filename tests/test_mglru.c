@@ -37,7 +37,7 @@ typedef struct md {
     uint64_t shadow[MP];
     uint8_t has_shadow[MP];
     uint8_t *resident;
-    uint32_t victims[4096];
+    uint32_t victims[1 << 16];
     size_t nvictims;
     long faults, bad;
     vtime_t t;
@@ -171,6 +171,7 @@ static void md_load(md_t *d, uint32_t page, int mapped)
             return;
         }
         uint32_t v = d->page_of[f];
+        assert(d->nvictims < sizeof d->victims / sizeof d->victims[0]);
         d->victims[d->nvictims++] = v;
         uint64_t sh;
         if (d->ops->on_remove(d->st, f, REPL_EVICT, &sh)) {
