@@ -33,7 +33,8 @@ typedef struct md {
     uint32_t nframes;
     pfn_t frame_of[MP];
     uint32_t *page_of;                 /* by frame, UINT32_MAX free */
-    uint8_t young[MP], mapped[MP], file[MP];
+    uint8_t young[MP], mapped[MP], file[MP], dirty[MP];
+    long cleaned;
     uint64_t shadow[MP];
     uint8_t has_shadow[MP];
     uint8_t *resident;
@@ -66,7 +67,22 @@ static uint32_t md_referenced(void *eng, pfn_t pfn, unsigned *vm_flags)
     return (uint32_t)md_test_clear_ref(eng, pfn);
 }
 
-static int md_is_dirty(void *eng, pfn_t pfn) { (void)eng; (void)pfn; return 0; }
+static int md_is_dirty(void *eng, pfn_t pfn)
+{
+    md_t *d = eng;
+    return d->dirty[d->page_of[pfn]];
+}
+
+/* env->clean: the write-back starts (done at once here), the page is clean. */
+static int md_clean(void *eng, pfn_t pfn)
+{
+    md_t *d = eng;
+    uint32_t pg = d->page_of[pfn];
+    int was = d->dirty[pg];
+    d->dirty[pg] = 0;
+    d->cleaned += was;
+    return was;
+}
 
 static page_key_t md_frame_key(void *eng, pfn_t pfn)
 {
@@ -124,6 +140,7 @@ static int md_init(md_t *d, const char *spec, uint32_t nframes, uint32_t nfile)
         .nframes = nframes, .rng = d->rng, .eng = d, .test_clear_ref = md_test_clear_ref,
         .referenced = md_referenced, .is_dirty = md_is_dirty, .frame_key = md_frame_key,
         .owner = md_owner, .page_size = 4096, .vtime = md_vtime, .walk_refs = md_walk_refs,
+        .clean = md_clean,
     };
     int rc = d->ops->create(&d->env, params, &d->st, &err);
     json_decref(params);
@@ -409,6 +426,29 @@ static void test_refault(void)
     md_free(&d);
 }
 
+/* Dirty file pages wait for write-back (sort_folio): 8 frames, file pages 0..7 mapped, page 0
+ * dirty. The fault of page 8 reclaims as in test_tiers (p0: seq 2 from its tail): page 0 is a
+ * dirty file page: its write-back starts (env->clean) and it moves to seq 3 (folio_inc_gen,
+ * refs flags cleared); 1..7 are reclaimed. When the next pass reaches seq 3 the page is clean
+ * and unreferenced (its young bit went to the walks): reclaimed first, as in test_refault. */
+static void test_dirty(void)
+{
+    md_t d;
+    CHECK(md_init(&d, "mglru", 8, MP) == 0);
+    md_touch(&d, 0);
+    d.dirty[0] = 1;
+    md_touch_range(&d, 1, 9);
+    CHECK(md_victims_are(&d, 0, 1, 2));
+    CHECK_EQ(d.cleaned, 1);
+    CHECK(strstr(md_explain(&d), "file3[0]") != NULL);
+    md_touch_range(&d, 9, 17);
+    CHECK(md_victims_are(&d, 0, 1, 8));
+    CHECK_EQ(d.victims[7], 0);
+    CHECK(md_victims_are(&d, 8, 8, 9));
+    CHECK_EQ(d.bad, 0);
+    md_free(&d);
+}
+
 /* swappiness (get_type_to_scan, for_each_evictable_type): 8 frames, anonymous pages 0..3 and
  * file pages 4..7 (loaded in that order), then file pages 8... At swappiness 0 and 60 the
  * first pass evicts the file pages 4..7 (60: the PID controller has no refaults yet and
@@ -499,6 +539,7 @@ int main(void)
     test_generations();
     test_tiers();
     test_refault();
+    test_dirty();
     test_swappiness();
     test_pid_controller();
     test_params();
