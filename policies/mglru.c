@@ -129,7 +129,7 @@
  * evictable generations run down to two or three, i.e. after about a generation's worth of
  * evictions, so a walk's cost is spread over the faults that emptied a generation. Memory: per
  * frame two links and three bytes (11 bytes); a hash entry per recent refault until its
- * page is inserted; 8 bytes per process.
+ * page is inserted; 12 bytes per process (its pid and the virtual time of its last walk).
  */
 #include "repl_create.h"
 #include "repl_explain.h"
