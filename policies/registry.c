@@ -36,6 +36,7 @@ extern const repl_ops_t repl_aging;
 extern const repl_ops_t repl_wsclock;
 extern const repl_ops_t repl_ws;
 extern const repl_ops_t repl_pff;
+extern const repl_ops_t repl_mglru;
 
 const repl_ops_t *const repl_registry[] = {
     &repl_fifo,
@@ -64,6 +65,7 @@ const repl_ops_t *const repl_registry[] = {
     &repl_wsclock,
     &repl_ws,
     &repl_pff,
+    &repl_mglru,
     NULL,
 };
 
