@@ -4,6 +4,8 @@
  *
  *   kcheck list                                  the pattern names, one a line
  *   kcheck trace MODE PATTERN FRAMES [FILE]      the pattern as a pagesim text trace (stdout)
+ *                                                (MODE pread-mapped: pread's sequence without
+ *                                                the read event, see write_trace)
  *   kcheck run MODE PATTERN FRAMES FILE          run it on FILE: prints "misses N read_pages N"
  *   kcheck loop MODE LEN PASSES FILE             a loop of LEN pages, PASSES times (calibration)
  *
@@ -155,7 +157,7 @@ static const char *const patterns[] = {
 static int usage(void)
 {
     fprintf(stderr, "usage: kcheck list\n"
-                    "       kcheck trace pread|mmap PATTERN FRAMES [FILE-NAME]\n"
+                    "       kcheck trace pread|pread-mapped|mmap PATTERN FRAMES [FILE-NAME]\n"
                     "       kcheck run pread|mmap PATTERN FRAMES FILE\n"
                     "       kcheck loop pread|mmap LEN PASSES FILE\n");
     return 2;
@@ -173,7 +175,7 @@ static uint32_t parse_u32(const char *s, const char *what)
     return (uint32_t)v;
 }
 
-static void write_trace(int mmap_mode, const char *fname, uint32_t n)
+static void write_trace(int mmap_mode, int emulate_read, const char *fname, uint32_t n)
 {
     printf("# kcheck: %u references to the %u pages of file:%s (%s mode)\n", n, FILE_PAGES,
            fname, mmap_mode ? "mmap" : "pread");
@@ -182,6 +184,14 @@ static void write_trace(int mmap_mode, const char *fname, uint32_t n)
         printf("madvise 1 0x%llx 0x%x random\n", TRACE_BASE, FILE_PAGES * PAGE);
         for (uint32_t i = 0; i < n; i++)
             printf("R 0x%llx 1\n", TRACE_BASE + (unsigned long long)refs[i] * PAGE);
+    } else if (emulate_read) {
+        /* A read as a one-page mapping touched once and unmapped: the fault reads the page
+         * in and zap_pte_range's folio_mark_accessed marks it, as filemap_read does. */
+        for (uint32_t i = 0; i < n; i++) {
+            unsigned long long off = (unsigned long long)refs[i] * PAGE;
+            printf("mmap 1 0x%llx 0x%x r-- file:%s@0x%llx shared\n", TRACE_BASE, PAGE, fname, off);
+            printf("R 0x%llx 1\nmunmap 1 0x%llx 0x%x\n", TRACE_BASE, TRACE_BASE, PAGE);
+        }
     } else {
         printf("fadvise 1 %s 0 0 random\n", fname);
         for (uint32_t i = 0; i < n; i++)
@@ -254,9 +264,10 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc < 5) return usage();
-    int mmap_mode;
+    int mmap_mode, emulate_read = 0;
     if (!strcmp(argv[2], "mmap")) mmap_mode = 1;
     else if (!strcmp(argv[2], "pread")) mmap_mode = 0;
+    else if (!strcmp(argv[2], "pread-mapped") && !strcmp(argv[1], "trace")) mmap_mode = 0, emulate_read = 1;
     else return usage();
     /* The same anonymous footprint in every command (see the opening comment). */
     refs = calloc(MAX_REFS, sizeof *refs);
@@ -276,7 +287,7 @@ int main(int argc, char **argv)
     if (!n) { fprintf(stderr, "kcheck: unknown pattern '%s'\n", argv[3]); return 2; }
     if (!strcmp(argv[1], "trace")) {
         if (argc > 6) return usage();
-        write_trace(mmap_mode, argc == 6 ? argv[5] : "kcheck", n);
+        write_trace(mmap_mode, emulate_read, argc == 6 ? argv[5] : "kcheck", n);
         return ferror(stdout) || fflush(stdout) ? 1 : 0;
     }
     if (!strcmp(argv[1], "run") && argc == 6) return run_kernel(mmap_mode, argv[5], n);
