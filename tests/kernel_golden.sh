@@ -33,6 +33,16 @@ probe "fadvise 1 p 0 0 random" "read 1 p 0 4096" && have_read=1
 [ $have_read = 1 ] || echo "note: pagesim takes no read yet: pread rows run as one-page mappings unmapped after each read (kcheck pread-mapped)"
 
 fail=0; checked=0
+# The three trace forms of a pattern are one page sequence (and the generator is seeded).
+"$kc" trace pread two_hot 500 | awk '$1 == "read" { printf "%d\n", $4 / 4096 }' > "$tmp/a"
+"$kc" trace pread-mapped two_hot 500 | sed -n 's/^mmap .*@0x\([0-9a-f]*\) shared$/\1/p' |
+    while read -r h; do echo $(( 16#$h / 4096 )); done > "$tmp/b"
+"$kc" trace mmap two_hot 500 | sed -n 's/^R 0x\([0-9a-f]*\) 1$/\1/p' |
+    while read -r h; do echo $(( (16#$h - 0x10000000) / 4096 )); done > "$tmp/c"
+"$kc" trace pread two_hot 500 | awk '$1 == "read" { printf "%d\n", $4 / 4096 }' > "$tmp/d"
+if [ "$(wc -l < "$tmp/a")" != 4000 ] || ! cmp -s "$tmp/a" "$tmp/b" || ! cmp -s "$tmp/a" "$tmp/c" || ! cmp -s "$tmp/a" "$tmp/d"; then
+    echo "FAIL: kcheck's pread, pread-mapped and mmap traces of two_hot differ (or are not 4000 references)"; fail=1
+fi
 while read -r lim mode frames pat med min max _; do
     case "$lim" in ''|'#'*) continue ;; esac
     t="$tmp/t.txt"
