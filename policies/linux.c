@@ -100,6 +100,19 @@
  * faster than reclaim clears them) the kernel would OOM-kill; here the tail of the first non-empty list (inactive file,
  * inactive anon, active file, active anon) that the request allows is taken (stats.forced).
  *
+ * Validated against this machine's kernel by scripts/kernel-check (README, "Validation against
+ * the real kernel"; the kernel's figures in tests/data/kernel_golden.txt, checked by
+ * tests/kernel_golden.sh): buffered reads of 8 patterns in a 16 and a 32 MiB memory cgroup,
+ * within 3.1% of the kernel's median on every one but a moving working set, which is within the
+ * kernel's own spread. Not modelled, found there: the LRU sizes inactive_is_low and
+ * workingset_test_recent read (lruvec_page_state) are, under a memory cgroup, rstat counters
+ * the kernel flushes every 2 s (FLUSH_TIME; mem_cgroup_flush_stats_ratelimited flushes only
+ * when that is late), so between flushes it decides with stale sizes and a working set that
+ * moves is not aged off the active list until the next flush; here the sizes are exact, as
+ * the kernel's are when memory.stat is read continuously (kernel-check --fresh-stats: the
+ * moving working set at 16 MiB then takes 8942-9005 reads over 5 runs, linux 9034, where the
+ * kernel as it runs spreads from 9002 to 16744). Time-driven (real seconds), so left out.
+ *
  * Cost: no work on a hit. A fault that finds an isolated page: O(1) (O(isolated) for a local
  * request). A reclaim pass scans what the kernel would scan: about 32 pages per 32 reclaimed
  * when the inactive tail is cold, up to the whole of the lists at priority 0. Memory: per
