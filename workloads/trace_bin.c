@@ -239,6 +239,7 @@
  * files version 4 wrote, given there, and from those without their checksums and with
  * version 3 in the header, as version 3 wrote them.)
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdarg.h>
@@ -250,9 +251,10 @@
 
 enum {
     BIN_HEADER = 8,
-    BIN_VERSION = 5,                   /* the version the writer writes; the reader takes 1..5 */
+    BIN_VERSION = 6,                   /* the version the writer writes; the reader takes 1..6 */
     BIN_CRC_VERSION = 4,               /* the first version whose chunks end with a CRC-32 */
     BIN_V5 = 5,                        /* the first version with v5 reference tags and P3 */
+    BIN_IO_VERSION = 6,                /* the first with read, write, madvise and fadvise */
     BIN_MAX_STR = 65535,
     BIN_CHUNK = 1 << 22,               /* items per chunk (the writer's) */
     BIN_XFLUSH = 1 << 24,              /* writer: a chunk ends when X passes this */
@@ -852,6 +854,37 @@ static int x_string(wl_t *wl, bin_rd_t *s, const char **out, int *bad)
     return 0;
 }
 
+/* The events' names, for messages (the text format's keywords). */
+static const char *const bin_event_names[WL_NTYPES] = {
+    [WL_MMAP] = "mmap", [WL_MUNMAP] = "munmap", [WL_MPROTECT] = "mprotect", [WL_BRK] = "brk",
+    [WL_FORK] = "fork", [WL_EXEC] = "exec", [WL_EXIT] = "exit", [WL_RUN] = "run",
+    [WL_WAIT] = "wait", [WL_READ] = "read", [WL_WRITE] = "write", [WL_MADVISE] = "madvise",
+    [WL_FADVISE] = "fadvise",
+};
+
+/* The fields of a read, write, madvise or fadvise (version 6; see the format). Sets *bad on
+ * anything the text format would refuse too: a length of 0 (but fadvise's, "to the end"), a
+ * range past 2^64, an advice beyond willneed, an empty file name. */
+static void rd_io(wl_t *wl, bin_rd_t *s, wl_rec_t *r, int *bad)
+{
+    unsigned type = r->type;
+    uint64_t a = col_varint(&s->c.x, bad), len = col_varint(&s->c.x, bad);
+    *bad |= (len == 0 && type != WL_FADVISE) || a + len < a;
+    if (type == WL_MADVISE)
+        r->addr = a;
+    else
+        r->offset = a;
+    r->len = len;
+    if (type == WL_MADVISE || type == WL_FADVISE) {
+        r->kind = *s->c.x++;
+        *bad |= r->kind >= WL_NADVICE;
+    }
+    if (type != WL_MADVISE && !*bad && s->c.x <= s->c.xend) {
+        x_string(wl, s, &r->file, bad);
+        *bad |= !*bad && !r->file[0];
+    }
+}
+
 /* Everything but the common reference: chunk boundaries, pid and size changes, long deltas,
  * events, the end. */
 __attribute__((noinline)) static int bin_next_slow(wl_t *wl, bin_rd_t *s, wl_rec_t *r)
@@ -989,6 +1022,12 @@ __attribute__((noinline)) static int bin_next_slow(wl_t *wl, bin_rd_t *s, wl_rec
         break;
     case WL_EXIT:
         break;
+    case WL_READ: case WL_WRITE: case WL_MADVISE: case WL_FADVISE:
+        if (s->version < BIN_IO_VERSION)
+            return bin_error(wl, "corrupt binary trace: %s in a version %d trace",
+                             bin_event_names[type], s->version);
+        rd_io(wl, s, r, &bad);
+        break;
     case WL_RUN: {
         if (s->ncol < N_COL_V2)
             return bin_error(wl, "corrupt binary trace: a run in a version 1 trace");
@@ -1017,10 +1056,7 @@ __attribute__((noinline)) static int bin_next_slow(wl_t *wl, bin_rd_t *s, wl_rec
         return bin_error(wl, "corrupt binary trace: unknown record type %u", type);
     }
     if (bad || s->c.x > s->c.xend)
-        return bin_error(wl, "corrupt binary trace: bad %s record",
-                        type == WL_MMAP ? "mmap" : type == WL_MUNMAP ? "munmap" : type == WL_MPROTECT
-                        ? "mprotect" : type == WL_BRK ? "brk" : type == WL_FORK ? "fork"
-                        : type == WL_EXEC ? "exec" : type == WL_WAIT ? "wait" : "exit");
+        return bin_error(wl, "corrupt binary trace: bad %s record", bin_event_names[type]);
     s->c.nrec++;
     return 1;
 }
@@ -1462,14 +1498,25 @@ static int in_window(const pid_slot_t *ps, uint64_t pg)
 int wl_bin_write(wl_bin_writer_t *w, const wl_rec_t *r, sim_err_t *err)
 {
     size_t flen = 0;
-    if ((r->type > WL_EXIT && r->type != WL_WAIT) ||
+    if (r->type == WL_RUN || r->type >= WL_NTYPES ||
+        ((r->type == WL_MADVISE || r->type == WL_FADVISE) && r->kind >= WL_NADVICE) ||
         (r->type == WL_REF && (r->kind > REF_IFETCH || r->size == 0)))
         return sim_err_set(err, SIM_EINPUT, "cannot encode record (type %u, kind %u, size %u)",
                            r->type, r->kind, r->size);
-    if (r->type == WL_EXEC || (r->type == WL_MMAP && !(r->flags & WL_MAP_ANON)))
+    if (r->type == WL_EXEC || (r->type == WL_MMAP && !(r->flags & WL_MAP_ANON)) ||
+        r->type == WL_READ || r->type == WL_WRITE || r->type == WL_FADVISE)
         flen = r->file ? strlen(r->file) : 0;
     if (flen > BIN_MAX_STR)
         return sim_err_set(err, SIM_EINPUT, "file name longer than %d bytes", BIN_MAX_STR);
+    if ((r->type == WL_READ || r->type == WL_WRITE || r->type == WL_FADVISE) && flen == 0)
+        return sim_err_set(err, SIM_EINPUT, "cannot encode a %s without a file name",
+                           bin_event_names[r->type]);
+    if (r->type >= WL_READ && r->type <= WL_FADVISE) {
+        uint64_t a = r->type == WL_MADVISE ? r->addr : r->offset;
+        if ((r->len == 0 && r->type != WL_FADVISE) || a + r->len < a)
+            return sim_err_set(err, SIM_EINPUT, "cannot encode a %s of 0x%" PRIx64 " bytes at 0x%" PRIx64,
+                               bin_event_names[r->type], r->len, a);
+    }
     if (r->type != WL_REF || r->size > RUN_PAGE || (r->addr & (RUN_PAGE - 1)) + r->size > RUN_PAGE)
         return flush_pending(w, err) || emit(w, r, flen, err) ? -1 : 0;
     /* A reference within one page: it joins the pid's run if the page is a recent one. */
@@ -1590,6 +1637,17 @@ static int emit(wl_bin_writer_t *w, const wl_rec_t *r, size_t flen, sim_err_t *e
             x = put_varint(x, flen);
             memcpy(x, r->file ? r->file : "", flen);
             x += flen;
+            break;
+        case WL_READ: case WL_WRITE: case WL_MADVISE: case WL_FADVISE:
+            x = put_varint(x, r->type == WL_MADVISE ? r->addr : r->offset);
+            x = put_varint(x, r->len);
+            if (r->type == WL_MADVISE || r->type == WL_FADVISE)
+                *x++ = r->kind;
+            if (r->type != WL_MADVISE) {
+                x = put_varint(x, flen);
+                memcpy(x, r->file, flen);
+                x += flen;
+            }
             break;
         default:   /* WL_EXIT */
             break;
