@@ -78,10 +78,15 @@
  *    31,669,883, 806,990, 394,470, 548,052; exec-wrapper 13,564,781, 374,962, 173,075,
  *    176,946; cow-fork 3,305,749, 92,407, 73,236, 80,690. Decoding (callgrind, instructions
  *    per reference, the reader alone): 229 -> 147 on the large workload (text: 361 -> 222);
- *    on sort as the engine reads it (runs by summary) 29.5 -> 21.7. The writer writes
- *    version 5; versions 1 to 4 are read as before.
+ *    on sort as the engine reads it (runs by summary) 29.5 -> 21.7. Versions 1 to 4 are
+ *    read as before.
+ *  - Version 6 (issue 15): buffered file I/O and advice, the events read, write, madvise and
+ *    fadvise (types 10 to 13), for the reason version 3 gave waits a version: an older reader
+ *    says it cannot read the file. Nothing else changed: a version 5 file is a version 6 file
+ *    without those events, and a reader's hot path never sees an event. The writer writes
+ *    version 6; versions 1 to 5 are read as before.
  *
- * ---- The format, version 5 (everything a reader needs; what versions 1 to 4 differ in is said) ----
+ * ---- The format, version 6 (everything a reader needs; what versions 1 to 5 differ in is said) ----
  *
  *   varint   unsigned LEB128: 7 bits per byte, least significant group first, bit 7 set on
  *            every byte but the last; at most 10 bytes.
@@ -92,9 +97,9 @@
  * File = header, chunks, end.
  *   Header   bytes 0-3  magic "PSTB" (0x50 0x53 0x54 0x42)
  *            byte  4    format version: 1, 2 (which adds runs, below), 3 (which adds
- *                       waits), 4 (which adds chunk checksums) or 5 (new reference tags,
- *                       column P3, fetch offsets in runs). A reader rejects versions newer
- *                       than it knows.
+ *                       waits), 4 (which adds chunk checksums), 5 (new reference tags,
+ *                       column P3, fetch offsets in runs) or 6 (which adds read, write,
+ *                       madvise and fadvise). A reader rejects versions newer than it knows.
  *            byte  5    flags, 0. A reader rejects any set bit (reserved for new features).
  *            bytes 6-7  0 (reserved).
  *   Chunk    varint N >= 1, the number of items (records and runs), then the columns
@@ -176,13 +181,22 @@
  *               summary (kinds, counts, last-reference order).
  *   9 WAIT      (from version 3) varint child pid: P waits for that child to exit; 0 is any
  *               child.
+ *   10 READ     (from version 6) varint file offset, varint length (>= 1), string file name
+ *               (not empty; the NAME of a file:NAME backing, as MMAP stores it): P reads
+ *               [offset, offset + length) of the file through the page cache.
+ *   11 WRITE    (from version 6) the same fields: P writes that range.
+ *   12 MADVISE  (from version 6) varint start, varint length (>= 1), byte advice: 0 normal,
+ *               1 random, 2 sequential, 3 dontneed, 4 willneed (wl_advice_t).
+ *   13 FADVISE  (from version 6) varint file offset, varint length (0: to the end of the
+ *               file), byte advice (as MADVISE's), string file name (not empty).
+ *               In all four, start (or offset) + length must not pass 2^64.
  * Anything else (another type, prot or flag bits beyond those, a pid over 2^32-1, size 0)
  * is an error. (The writer picks, for each reference, the base giving the narrowest width,
  * the lowest index on ties, units before pages; for a varint the base with the smallest
  * |d|. Any choice decodes.)
  *
  * Example: "W 0x1000:8 7" then "W 0x1008:8 7" as a whole file is
- *   50 53 54 42 05 00 00 00   header
+ *   50 53 54 42 06 00 00 00   header
  *   02                        chunk of 2 items
  *   02 00 c1 01               T: 0xc1 = extension | page mode | width 0 | base 0 | write;
  *                                0x01 = width 0, base 0, write
@@ -202,7 +216,7 @@
  * Example with a run: "X 0x2000:4 7", "R 0x1000:8 7", then alternately X 0x2004, 0x2008,
  * 0x200c, 0x2010 (size 4) and R 0x1008, W 0x1010, R 0x1018, R 0x1020 (size 8), all pid 7:
  * the first two are plain records (their pages are new), the eight after them one run.
- *   50 53 54 42 05 00 00 00   header
+ *   50 53 54 42 06 00 00 00   header
  *   03                        chunk of 3 items
  *   03 00 c2 c0 23            T: fetch (extension, page mode, width 0), read (extension,
  *                                page mode, width 0), 0x23 = event 8, a run
@@ -226,7 +240,7 @@
  *   00 0a                     end, 10 records
  *
  * Example with events: "fork 7 8", "exit 8", "wait 7 8", "wait 7" is
- *   50 53 54 42 05 00 00 00   header
+ *   50 53 54 42 06 00 00 00   header
  *   04                        chunk of 4 items
  *   04 00 97 9f a7 27         T: pid change | event 5 (fork); pid change | event 7 (exit);
  *                                pid change | event 9 (wait); event 9 (wait)
@@ -235,9 +249,26 @@
  *   00 00 00 00 00 00 00 00   RT, RP, RX, P3: empty
  *   89 59 4b cb               CRC-32 of the chunk: 0xcb4b5989
  *   00 04                     end, 4 records
+ *
+ * Example with file I/O: "read 7 /d 0x1000 0x2000", "write 7 /d 0x3000 0x10",
+ * "madvise 7 0x10000 0x4000 random", "fadvise 7 /d 0 0 sequential" is
+ *   50 53 54 42 06 00 00 00   header
+ *   04                        chunk of 4 items
+ *   04 00 ab 2f 33 37         T: pid change | event 10 (read); event 11 (write); event 12
+ *                                (madvise); event 13 (fadvise)
+ *   00 00 00 00 00 00         P0, P1, P2: empty
+ *   1b 00 07 80 20 80 40 02   X: pid 7, offset 0x1000, length 0x2000, name "/d";
+ *         2f 64 80 60 10 02      offset 0x3000, length 0x10, name "/d";
+ *         2f 64 80 80 04 80      start 0x10000, length 0x4000, advice 1 (random);
+ *         80 01 01 00 00 02      offset 0, length 0 (to the end), advice 2 (sequential),
+ *         02 2f 64               name "/d"
+ *   00 00 00 00 00 00 00 00   RT, RP, RX, P3: empty
+ *   b2 a3 61 6d               CRC-32 of the chunk: 0x6d61a3b2
+ *   00 04                     end, 4 records
  * (tests/test_bin.c checks the examples byte for byte, and reads the same records from the
- * files version 4 wrote, given there, and from those without their checksums and with
- * version 3 in the header, as version 3 wrote them.)
+ * files versions 5 and 4 wrote, given there, and from those without their checksums and
+ * with version 3 in the header, as version 3 wrote them; the file I/O example with version
+ * 5 in its header is an error.)
  */
 #include <inttypes.h>
 #include <stdlib.h>
