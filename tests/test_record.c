@@ -22,12 +22,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char *convert(const char *dir, const char *const *names, int n, int steps_first)
+static char *convert_io(const char *dir, const char *const *names, int n, int steps_first, int file_io)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
     rec_conv_t *c = rec_conv_new(out, 0);
+    rec_filter_t filt = { .file_io = file_io };
+    CHECK_EQ(rec_conv_filter(c, &filt), 0);
     sim_err_t err = {0};
     sim_err_clear(&err);
     for (int i = 0; i < n; i++) {
@@ -43,6 +45,11 @@ static char *convert(const char *dir, const char *const *names, int n, int steps
     rec_conv_free(c);
     fclose(out);
     return buf;
+}
+
+static char *convert(const char *dir, const char *const *names, int n, int steps_first)
+{
+    return convert_io(dir, names, n, steps_first, 0);
 }
 
 static const char fork_expected[] =
@@ -87,6 +94,54 @@ static void test_fixtures(void)
                    "W 0x5000000:8 201\n"
                    "exit 201\n"             /* killed by SIGPIPE, as Valgrind reports */
                    "exit 200\n");           /* no exit_group: at the end */
+    free(got);
+}
+
+/* tests/data/rec_fileio: Valgrind 3.19's lines for a program (./fio, recorded on Debian 12
+ * and trimmed, the descriptors kept) that reads a file with read, pread64, lseek + readv,
+ * preadv and preadv2 (-1: at the position), writes another with O_TRUNC, pwrite64, writev, a
+ * dup of its descriptor (which shares the position) and an O_APPEND descriptor (at the end
+ * the trace knows: past the pwrite), maps the first and madvises it (MADV_HUGEPAGE: none of
+ * the five, ignored; a failed one: none), fadvises it (POSIX_FADV_NOREUSE ignored), then
+ * does I/O that makes no record: to standard output (a descriptor from outside), a pipe, 0
+ * bytes, a bad descriptor, a failed write, /dev/null, /proc. Forked, the child reads the
+ * first file where the parent's position was (the table and its positions are inherited);
+ * the parent, after closing the original, writes through the dup. */
+static const char fileio_expected[] =
+    "fadvise 300 in.dat 0x0 0x0 sequential\n"
+    "read 300 in.dat 0x0 0x1388\n"          /* read 5000 */
+    "read 300 in.dat 0x2000 0x1000\n"       /* pread64 at 8192: the position stays 5000 */
+    "read 300 in.dat 0x64 0x1e\n"           /* lseek to 100, readv 30 */
+    "read 300 in.dat 0x2ee0 0x1e\n"         /* preadv at 12000 */
+    "read 300 in.dat 0x82 0x1e\n"           /* preadv2 at -1: 130 */
+    "write 300 out.dat 0x0 0xbb8\n"
+    "write 300 out.dat 0xc350 0xa\n"        /* pwrite64 at 50000 */
+    "write 300 out.dat 0xbb8 0x1e\n"        /* writev at 3000 */
+    "write 300 out.dat 0xbd6 0x7\n"         /* the dup: 3030 */
+    "write 300 out.dat 0xc35a 0x5\n"        /* O_APPEND: at 50010 */
+    "mmap 300 0x483c000 0x4000 r-- file:in.dat private\n"
+    "madvise 300 0x483c000 0x4000 random\n"
+    "madvise 300 0x483c000 0x1000 dontneed\n"
+    "fadvise 300 in.dat 0x1000 0x2000 willneed\n"
+    "fork 300 301\n"
+    "wait 300 301\n"
+    "write 300 out.dat 0xbdd 0x1\n"         /* fd 5 closed, its dup goes on at 3037 */
+    "exit 300\n"
+    "read 301 in.dat 0xa0 0x64\n"           /* inherited at 160 */
+    "exit 301\n";
+
+static void test_fileio(void)
+{
+    static const char *const logs[] = { "300.1", "301.1" };
+    for (int steps = 0; steps <= 3; steps += 3) {
+        char *got = convert_io("rec_fileio", logs, 2, steps, 1);
+        CHECK_STR(got, fileio_expected);
+        free(got);
+    }
+    /* Without file_io (the default) the same logs give the rest alone. */
+    char *got = convert("rec_fileio", logs, 2, 0);
+    CHECK_STR(got, "mmap 300 0x483c000 0x4000 r-- file:in.dat private\n"
+                   "fork 300 301\nwait 300 301\nexit 300\nexit 301\n");
     free(got);
 }
 
@@ -592,6 +647,7 @@ static void test_outputs(char *tmp)
 int main(void)
 {
     test_fixtures();
+    test_fileio();
     char tmp[] = "/tmp/pagesim-test-record-XXXXXX";
     if (!mkdtemp(tmp)) {
         perror("mkdtemp");

@@ -172,6 +172,9 @@ static const opt_t record_opts[] = {
     {"level", 0, OPT_REQUIRED, "N", "zstd level for .zst output (1-19, default 9)", .action = record_opt_level},
     {"keep-logs", 0, OPT_NONE, NULL, "leave Valgrind's logs in the temporary directory (debugging)",
      .action = opts_true, RECORD_FIELD(keep)},
+    {"file-io", 0, OPT_NONE, NULL, "also record read/write of regular files and madvise/fadvise\n"
+     "(read, write, madvise, fadvise events; off until pagesim run simulates them)",
+     .action = opts_true, RECORD_FIELD(filt.file_io)},
     OPTS_HELP,
     {0},
 };
@@ -180,7 +183,7 @@ static const opts_cmd_t record_cmd = {
     .prog = "pagesim record",
     .usage =
         "usage: pagesim record [-o FILE] [-q] [--max-refs N] [--skip-refs N] [--markers[=START,STOP]]\n"
-        "                      [--level N] [--keep-logs] -- PROGRAM [ARGS...]\n\n"
+        "                      [--level N] [--keep-logs] [--file-io] -- PROGRAM [ARGS...]\n\n"
         "Runs PROGRAM under Valgrind lackey (memory, system calls, child processes) and writes\n"
         "one pagesim trace of every process: references R|W|X 0xADDR[:SIZE] PID and the\n"
         "events mmap, munmap, mprotect, brk, fork, exec, wait, exit. The trace is checked as\n"
@@ -356,6 +359,9 @@ static int record_report(const record_opts_t *o, const rec_sup_result_t *res)
                 " forks, %" PRIu64 " execs, %" PRIu64 " waits, %" PRIu64 " mmaps, %" PRIu64
                 " events -> %s (checked)\n", st->refs, st->processes, st->forks, st->execs, st->waits,
                 st->mmaps, st->events, o->fmt == OUT_STDOUT ? "standard output" : o->out);
+        if (st->file_reads || st->file_writes || st->advices)
+            fprintf(stderr, "pagesim record: file I/O: %" PRIu64 " reads, %" PRIu64 " writes, %" PRIu64
+                    " madvise/fadvise\n", st->file_reads, st->file_writes, st->advices);
         if (st->skipped_refs || st->dropped_refs)
             fprintf(stderr, "pagesim record: left out %" PRIu64 " references (%" PRIu64
                     " skipped, %" PRIu64 " outside the phase or after --max-refs)\n",
