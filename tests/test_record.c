@@ -104,7 +104,8 @@ static void test_fixtures(void)
  * the trace knows: past the pwrite), maps the first and madvises it (MADV_HUGEPAGE: none of
  * the five, ignored; a failed one: none), fadvises it (POSIX_FADV_NOREUSE ignored), then
  * does I/O that makes no record: to standard output (a descriptor from outside), a pipe, 0
- * bytes, a bad descriptor, a failed write, /dev/null, /proc. Forked, the child reads the
+ * bytes, a bad descriptor, a failed write, /dev/null, /proc; copy_file_range with and without
+ * an offset pointer, fcntl(F_DUPFD), a read of Valgrind's preload. Forked, the child reads the
  * first file where the parent's position was (the table and its positions are inherited);
  * the parent, after closing the original, writes through the dup. */
 static const char fileio_expected[] =
@@ -123,11 +124,15 @@ static const char fileio_expected[] =
     "madvise 300 0x483c000 0x4000 random\n"
     "madvise 300 0x483c000 0x1000 dontneed\n"
     "fadvise 300 in.dat 0x1000 0x2000 willneed\n"
-    "fork 300 301\n"
+    "read 300 in.dat 0xa0 0x100\n"          /* copy_file_range: read and write at the */
+    "write 300 out.dat 0xbdd 0x100\n"       /* positions (off_in, off_out NULL) */
+    "write 300 out.dat 0xcdd 0x10\n"        /* off_in by pointer: no read, the write */
+    "write 300 out.dat 0xced 0x2\n"         /* fcntl(F_DUPFD)'s descriptor (a [variant] name) */
+    "fork 300 301\n"                        /* Valgrind's preload read: no record */
     "wait 300 301\n"
-    "write 300 out.dat 0xbdd 0x1\n"         /* fd 5 closed, its dup goes on at 3037 */
+    "write 300 out.dat 0xcef 0x1\n"         /* fd 5 closed, its dup goes on */
     "exit 300\n"
-    "read 301 in.dat 0xa0 0x64\n"           /* inherited at 160 */
+    "read 301 in.dat 0x1a0 0x64\n"          /* inherited where the parent was */
     "exit 301\n";
 
 static void test_fileio(void)

@@ -109,6 +109,8 @@ static int sc_parse_call(const char *line, sc_call_t *k)
         p++;
     }
     k->name[n] = 0;
+    if (*p == '[' && strchr(p, ']'))     /* a variant: "sys_fcntl[ARG3=='arg'] ( 1, 0, 10 )" */
+        p = strchr(p, ']') + 1;
     while (*p == ' ')
         p++;
     k->na = 0;
@@ -268,7 +270,8 @@ static int sc_clone_done(const sc_call_t *k)
  * pseudo-files). Descriptors made otherwise (pipe, socket, accept, eventfd, memfd_create,
  * epoll...) and those inherited from outside the recording (0, 1, 2 of the first process) name
  * no path, so they are not files either. A FIFO opened by path elsewhere would be taken for a
- * file (rare). */
+ * file (rare). Valgrind's own files (its preload object, which its loader reads) are left out
+ * as their mappings are. */
 static int sc_is_file(const char *path)
 {
     static const char *const not_files[] = { "/dev/", "/proc/", "/sys/" };
@@ -284,7 +287,7 @@ static int sc_open_describe(const sc_call_t *k, uint64_t flags)
     rec_ofd_t *o = rec_conv_fd_ofd(k->p, k->val);
     if (!o)
         return 0;
-    o->file = sc_is_file(o->path);
+    o->file = sc_is_file(o->path) && !rec_conv_is_valgrind_file(o->path);
     o->append = (flags & O_APPEND_FLAG) != 0;
     if (o->file && ((flags & O_TRUNC_FLAG) || (k->e->flags & SC_TRUNC))) {
         uint64_t *size = rec_conv_file_size(k->c, o->path);
@@ -378,6 +381,43 @@ static int sc_rw_done(const sc_call_t *k)
     wl_rec_t r = { .type = wr ? WL_WRITE : WL_READ, .pid = k->p->pid, .size = 1, .file = o->path,
                    .offset = off, .len = k->val };
     rec_conv_emit(k->c, k->p, &r);
+    return 0;
+}
+
+/* One side of a copy: count bytes at o's position (O_APPEND writes: the end), moved on. */
+static int sc_copy_side(const sc_call_t *k, rec_ofd_t *o, int wr, uint64_t count)
+{
+    uint64_t *size = rec_conv_file_size(k->c, o->path);
+    if (!size)
+        return -1;
+    uint64_t off = wr && o->append ? *size : o->pos;
+    o->pos = off + count;
+    if (off + count < off)
+        return 0;
+    if (off + count > *size)
+        *size = off + count;
+    wl_rec_t r = { .type = wr ? WL_WRITE : WL_READ, .pid = k->p->pid, .size = 1, .file = o->path,
+                   .offset = off, .len = count };
+    rec_conv_emit(k->c, k->p, &r);
+    return 0;
+}
+
+/* copy_file_range ( fd_in, off_in, fd_out, off_out, len, flags ) and sendfile ( out_fd,
+ * in_fd, offset, count ) -> the bytes copied: a read of the input and a write of the output
+ * where each is a file's, at its position. An offset given by pointer (not 0) holds a value
+ * the log does not show: that side makes no record (GNU cat and cp pass NULL). */
+static int sc_copy_done(const sc_call_t *k)
+{
+    int sf = (k->e->flags & SC_POS) != 0;           /* sendfile's argument order */
+    uint64_t fin, fout, pin = 0, pout = 0;
+    if (k->val == 0 || sc_arg_num(k, sf ? 1 : 0, &fin, 0) < 0 || sc_arg_num(k, sf ? 0 : 2, &fout, 0) < 0
+        || sc_arg_num(k, sf ? 2 : 1, &pin, 1) < 0 || (!sf && sc_arg_num(k, 3, &pout, 1) < 0))
+        return 0;
+    rec_ofd_t *in = rec_conv_fd_ofd(k->p, fin), *out = rec_conv_fd_ofd(k->p, fout);
+    if (in && in->file && pin == 0 && sc_copy_side(k, in, 0, k->val) < 0)
+        return -1;
+    if (out && out->file && pout == 0 && sc_copy_side(k, out, 1, k->val) < 0)
+        return -1;
     return 0;
 }
 
@@ -595,6 +635,9 @@ static const sc_entry_t sc_table[] = {
     { "sys_pwritev",    NULL,               sc_rw_done,     NULL,          SC_WRITE | SC_POS },
     { "sys_pwritev2",   NULL,               sc_rw_done,     NULL,          SC_WRITE | SC_POS2 },
     { "sys_lseek",      NULL,               sc_lseek_done,  NULL,          0 },
+    { "sys_copy_file_range", NULL,          sc_copy_done,   NULL,          0 },
+    { "sys_sendfile",   NULL,               sc_copy_done,   NULL,          SC_POS },
+    { "sys_sendfile64", NULL,               sc_copy_done,   NULL,          SC_POS },
     { "sys_madvise",    NULL,               sc_madvise_done, NULL,         0 },
     { "sys_fadvise64",  NULL,               sc_fadvise_done, NULL,         0 },
     { "sys_fadvise64_64", NULL,             sc_fadvise_done, NULL,         0 },
