@@ -1398,6 +1398,51 @@ static void test_io_convert(void)
     }
 }
 
+/* A real recording with file I/O (tests/data/file-io.trace.zst, workloads/traces/
+ * record-file-io.sh): info from its binary form equals info from the text in every count
+ * (runs aside: text has none), and the file I/O counts are the program's (see the script:
+ * 16 writes of 4 KiB, 8 of 8 KiB, one 4 KiB append; 8 + 8 + 32 + 4 reads by the program and
+ * 3 by ld.so of each process image's libc headers, 832 + 2 x 784 bytes). */
+static void test_io_recording(void)
+{
+    const char *fixture = TEST_DATA_DIR "/file-io.trace.zst";
+    char bin[300];
+    sim_err_t err = {0};
+    tpath(bin, sizeof bin, "file-io.pstb");
+    CHECK_EQ(wl_convert(fixture, NULL, "binary", bin, &err), 0);
+    json_t *t = wl_info(fixture, NULL, 12, &err), *b = wl_info(bin, NULL, 12, &err);
+    CHECK(t != NULL && b != NULL);
+    if (t && b) {
+        const char *k;
+        json_t *v;
+        size_t same = 0, n = 0;
+        json_object_foreach(t, k, v) {
+            if (!strcmp(k, "format") || !strcmp(k, "bytes") || !strcmp(k, "runs") || !strcmp(k, "references_in_runs"))
+                continue;
+            n++;
+            same += json_equal(v, json_object_get(b, k));
+            if (!json_equal(v, json_object_get(b, k)))
+                fprintf(stderr, "info %s: text %lld, binary %lld\n", k, (long long)json_integer_value(v),
+                        (long long)json_integer_value(json_object_get(b, k)));
+        }
+        CHECK(n >= 20);
+        CHECK_EQ(same, n);
+        json_t *j = b;
+#define G(k) json_integer_value(json_object_get(j, k))
+        CHECK_EQ(G("file_writes"), 16 + 8 + 1);
+        CHECK_EQ(G("file_write_bytes"), 16 * 4096 + 8 * 8192 + 4096);
+        CHECK_EQ(G("file_reads"), 8 + 8 + 32 + 4 + 3);
+        CHECK_EQ(G("file_read_bytes"), 8 * 4096 + 8 * 8192 + 32 * 4096 + 4 * 4096 + 832 + 2 * 784);
+        CHECK_EQ(G("madvises"), 2);
+        CHECK_EQ(G("fadvises"), 2);
+        CHECK_EQ(G("processes"), 2);
+        CHECK(G("runs") > 1000);
+#undef G
+    }
+    json_decref(t);
+    json_decref(b);
+}
+
 /* Results without their "traces" (the file names): the rest must not depend on the format. */
 static char *untraced(char *res)
 {
@@ -1474,6 +1519,7 @@ int main(void)
     test_event_bytes();
     test_io_bytes();
     test_io_convert();
+    test_io_recording();
     test_records_round_trip();
     test_fill();
     test_runs();
