@@ -13,8 +13,8 @@
  * result (execve keeps its path, exit_group ends the process); `done` with its result (only
  * a successful one unless SC_FAILED); `lost` for a blocking call whose result never came;
  * flags tell variants of one handler apart (openat against open, mmap2 against mmap...).
- * Calls not in the table make no event. A lookup is a scan of some thirty names: syscall
- * lines are rare next to references.
+ * Calls not in the table make no event. A lookup is a scan of some forty-five names: syscall
+ * lines are rare next to references (a read of a file is one line per call, not per byte).
  *
  * Events. open/openat/creat results name descriptors (per process, copied at fork, close-on-
  * exec ones dropped at exec; dup/dup2/dup3/fcntl(F_DUPFD) copy them), so an mmap of fd N is
@@ -23,6 +23,15 @@
  * mapping would be misnamed). Threads (clone with CLONE_THREAD) share their process's pid.
  * mmaps of Valgrind's own files (rec_conv_is_valgrind_file) are left out, and so are
  * munmap/mprotect inside Valgrind's areas.
+ *
+ * File I/O (issue 15; written only with rec_filter_t.file_io). A descriptor names an open
+ * file description (rec_ofd_t: path, position, O_APPEND), made by open and shared by dup and
+ * fork as in the kernel (fs/file.c: dup_fd copies the table, the struct file is shared). The
+ * read and write families on a regular file's descriptor (sc_is_file: by its path, see there)
+ * become read/write records at the position, or at the call's offset for pread/pwrite (which
+ * move nothing), of the bytes the result says; copy_file_range and sendfile become a read and
+ * a write. madvise and fadvise64 become madvise/fadvise records for the five advice values
+ * the trace format has (sc_advice; the others are ignored).
  *
  * Waits. wait4 and waitid results become `wait PARENT CHILD` lines where the result line is
  * met (rec_conv_proc_wait; sc_wait4_lost, sc_waitid: a result Valgrind never printed).
