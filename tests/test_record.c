@@ -230,6 +230,82 @@ static void test_recording(char *tmp)
     check_tiny(back, data);
 }
 
+static const char fio_src[] =
+    "#define _GNU_SOURCE\n"
+    "#include <fcntl.h>\n"
+    "#include <unistd.h>\n"
+    "int main(int argc, char **argv) {\n"
+    "    static char buf[8192];\n"
+    "    int fd = open(argv[1], O_RDONLY);\n"
+    "    if (fd < 0) return 1;\n"
+    "    posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);\n"
+    "    if (pread(fd, buf, 4096, 8192) != 4096) return 1;\n"
+    "    if (read(fd, buf, 100) != 100 || read(fd, buf, 8192) != 8192) return 1;\n"
+    "    if (read(fd, buf, 8192) != 3996) return 1;\n"
+    "    if (read(fd, buf, 10) != 0) return 1;\n"
+    "    int out = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);\n"
+    "    if (out < 0 || write(out, buf, 3000) != 3000 || write(1, buf, 1) != 1) return 1;\n"
+    "    return 0;\n"
+    "}\n";
+
+/* A real recording with --file-io: a program that fadvises a 12 KiB file, preads its third
+ * page, reads it to the end (100 bytes, 8192, the 3996 left, then 0: no record), writes 3000
+ * bytes to a new file and a byte to standard output (not a file: no record). Its lines,
+ * with its pid, are exactly those, after ld.so's reads of libc. Without --file-io none. */
+static void test_recording_file_io(char *tmp)
+{
+    char src[1200], bin[1200], data[1200], dst[1200], out[1200], cmd[4000];
+    snprintf(src, sizeof src, "%s/fio.c", tmp);
+    snprintf(bin, sizeof bin, "%s/fio", tmp);
+    snprintf(data, sizeof data, "%s/in.bin", tmp);
+    snprintf(dst, sizeof dst, "%s/out.bin", tmp);
+    snprintf(out, sizeof out, "%s/fio.trace", tmp);
+    FILE *f = fopen(src, "w");
+    fputs(fio_src, f);
+    fclose(f);
+    f = fopen(data, "w");
+    for (int i = 0; i < 12288; i++)
+        fputc('a' + i % 26, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "cc -O1 -o '%s' '%s' || gcc -O1 -o '%s' '%s'", bin, src, bin, src);
+    CHECK_EQ(system(cmd), 0);
+    for (int on = 1; on >= 0; on--) {
+        char *args[] = { "record", "-q", "--file-io", "-o", out, "--", bin, data, dst, NULL };
+        char *args0[] = { "record", "-q", "-o", out, "--", bin, data, dst, NULL };
+        CHECK_EQ(on ? record_main(9, args) : record_main(8, args0), 0);
+        f = fopen(out, "r");
+        CHECK(f != NULL);
+        if (!f)
+            return;
+        char line[8192], got[8192] = "";
+        unsigned long pid = 0, libc = 0;
+        while (fgets(line, sizeof line, f)) {
+            if (!pid && line[0] == 'R')
+                sscanf(line, "%*s %*s %lu", &pid);
+            if (strncmp(line, "read ", 5) && strncmp(line, "write ", 6) && strncmp(line, "fadvise ", 8)
+                && strncmp(line, "madvise ", 8))
+                continue;
+            if (strstr(line, "libc.so")) {
+                libc++;
+                continue;
+            }
+            size_t n = strlen(got);
+            snprintf(got + n, sizeof got - n, "%s", line);
+        }
+        fclose(f);
+        char want[8192];
+        snprintf(want, sizeof want,
+                 "fadvise %lu %s 0x0 0x0 random\n"
+                 "read %lu %s 0x2000 0x1000\n"
+                 "read %lu %s 0x0 0x64\n"
+                 "read %lu %s 0x64 0x2000\n"
+                 "read %lu %s 0x2064 0xf9c\n"
+                 "write %lu %s 0x0 0xbb8\n", pid, data, pid, data, pid, data, pid, data, pid, data, pid, dst);
+        CHECK_STR(got, on ? want : "");
+        CHECK(on ? libc >= 1 : libc == 0);
+    }
+}
+
 /* A recording of tiny.c: one shared file mapping, read by the parent, a fork, the child
  * writing the second page, both exiting, and only those two pids. */
 static void check_tiny(const char *out, const char *data)
@@ -666,6 +742,7 @@ int main(void)
         skipped = 1;
     } else {
         test_recording(tmp);
+        test_recording_file_io(tmp);
         test_exec_first(tmp);
         test_filters(tmp);
         test_outputs(tmp);
