@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "check.h"
 #include "policies/repl.h"
 #include "sim/sim.h"
@@ -72,6 +74,10 @@ static int rec_eq(const wl_rec_t *a, const wl_rec_t *b)
     case WL_MPROTECT: return a->addr == b->addr && a->len == b->len && a->prot == b->prot;
     case WL_FORK: case WL_WAIT: return a->pid2 == b->pid2;
     case WL_EXEC: return !strcmp(a->file, b->file);
+    case WL_READ: case WL_WRITE: return a->offset == b->offset && a->len == b->len && !strcmp(a->file, b->file);
+    case WL_FADVISE:
+        return a->offset == b->offset && a->len == b->len && a->kind == b->kind && !strcmp(a->file, b->file);
+    case WL_MADVISE: return a->addr == b->addr && a->len == b->len && a->kind == b->kind;
     default: return 1;
     }
 }
@@ -102,9 +108,21 @@ static size_t make_records(wl_rec_t *r, size_t cap)
             wl_rec_t *e = &r[n++];
             memset(e, 0, sizeof *e);
             e->pid = q->pid;
-            e->type = (uint8_t)(1 + (i / 50) % 8);      /* MMAP ... EXIT, then WAIT */
+            e->type = (uint8_t)(1 + (i / 50) % 12);     /* MMAP ... EXIT, then WAIT ... FADVISE */
             if (e->type == WL_RUN)
                 e->type = WL_WAIT;
+            else if (e->type >= WL_WAIT)
+                e->type = (uint8_t)(e->type + 1);
+            if (e->type >= WL_READ && e->type <= WL_FADVISE) {   /* lengths > 0, no wrap, names */
+                static const char *names[] = { "/lib/libc.so.6", "/a b/with space", "/tmp/#x" };
+                e->addr = e->type == WL_MADVISE ? x >> 20 : 0;
+                e->offset = e->type == WL_MADVISE ? 0 : (x & 32) ? x >> 24 : 0;
+                e->len = (x >> 50) + (e->type != WL_FADVISE);
+                e->kind = (uint8_t)((x >> 11) % WL_NADVICE);
+                if (e->type != WL_MADVISE)
+                    e->file = names[(x >> 9) % 3];
+                continue;
+            }
             e->addr = x >> 3;
             e->len = x >> 40;
             e->prot = (uint8_t)(x & 7);
@@ -173,7 +191,8 @@ static void test_fill(void)
                 if (i >= n || !rec_eq(&batch[j], &recs[i]) || batch[j].line != i + 1)
                     bad++;
                 if (j < got - 1 && batch[j].type != WL_REF && batch[j].file &&
-                    (batch[j].type == WL_EXEC || (batch[j].type == WL_MMAP && !(batch[j].flags & WL_MAP_ANON))))
+                    (batch[j].type == WL_EXEC || (batch[j].type == WL_MMAP && !(batch[j].flags & WL_MAP_ANON)) ||
+                     batch[j].type == WL_READ || batch[j].type == WL_WRITE || batch[j].type == WL_FADVISE))
                     bad++;                   /* a file name must end its batch */
             }
             if (got > sizes[k])
@@ -220,7 +239,7 @@ static void test_documented_bytes(void)
     size_t n = fread(file, 1, sizeof file, f);
     fclose(f);
     static const unsigned char expect[] = {
-        0x50, 0x53, 0x54, 0x42, 0x05, 0x00, 0x00, 0x00,
+        0x50, 0x53, 0x54, 0x42, 0x06, 0x00, 0x00, 0x00,
         0x02,
         0x02, 0x00, 0xc1, 0x01,
         0x02, 0x00, 0x02, 0x02,
@@ -247,12 +266,15 @@ static void test_documented_bytes(void)
     };
     CHECK_EQ(n, sizeof expect);
     CHECK(n == sizeof expect && !memcmp(file, expect, n));
-    /* Versions 5, 4 and 3 (no checksum) read the same records. */
-    unsigned char v3[sizeof v4];
+    /* Versions 6, 5 (the same bytes with 5 in the header), 4 and 3 (no checksum) read the
+     * same records. */
+    unsigned char v3[sizeof v4], v5[sizeof expect];
     size_t n3 = to_version3(v4, sizeof v4, v3);
-    for (int v = 5; v >= 3; v--) {
-        write_bytes(path, v == 5 ? expect : v == 4 ? v4 : v3,
-                    v == 5 ? sizeof expect : v == 4 ? sizeof v4 : n3);
+    memcpy(v5, expect, sizeof expect);
+    v5[4] = 5;
+    for (int v = 6; v >= 3; v--) {
+        write_bytes(path, v == 6 ? expect : v == 5 ? v5 : v == 4 ? v4 : v3,
+                    v >= 5 ? sizeof expect : v == 4 ? sizeof v4 : n3);
         sim_err_t err = {0};
         wl_t *wl = open_bin(path, &err);
         CHECK(wl != NULL);
@@ -371,7 +393,7 @@ static void test_event_bytes(void)
         { .type = WL_WAIT, .pid = 7, .pid2 = 0 },
     };
     static const unsigned char expect[] = {
-        0x50, 0x53, 0x54, 0x42, 0x05, 0x00, 0x00, 0x00,
+        0x50, 0x53, 0x54, 0x42, 0x06, 0x00, 0x00, 0x00,
         0x04,
         0x04, 0x00, 0x97, 0x9f, 0xa7, 0x27,
         0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -415,6 +437,12 @@ static void test_event_bytes(void)
     unsigned char v2[sizeof v4];
     size_t n2 = to_version3(v4, sizeof v4, v2);
     size_t count;
+    unsigned char v5[sizeof expect];
+    memcpy(v5, expect, sizeof expect);
+    v5[4] = 5;
+    write_bytes(path, v5, sizeof v5);              /* version 5 reads alike */
+    CHECK_EQ(read_all(path, &err, &count), 0);
+    CHECK_EQ(count, 4);
     write_bytes(path, v4, sizeof v4);              /* version 4 reads alike */
     CHECK_EQ(read_all(path, &err, &count), 0);
     CHECK_EQ(count, 4);
@@ -465,11 +493,11 @@ static void test_header_and_truncation(void)
     CHECK(strstr(err.msg, "not a pagesim binary trace") != NULL);
     file[3] = 'B';
 
-    file[4] = 6;                                    /* a future version */
+    file[4] = 7;                                    /* a future version */
     write_bytes(bad, file, len);
     CHECK_EQ(read_all(bad, &err, &count), -1);
-    CHECK(strstr(err.msg, "version 6 is not supported") != NULL);
-    file[4] = 5;
+    CHECK(strstr(err.msg, "version 7 is not supported") != NULL);
+    file[4] = 6;
 
     file[5] = 1;                                    /* unknown flags */
     write_bytes(bad, file, len);
@@ -665,7 +693,7 @@ static void test_run_bytes(void)
         "X 0x2000:4 7\nR 0x1000:8 7\nX 0x2004:4 7\nR 0x1008:8 7\nX 0x2008:4 7\n"
         "W 0x1010:8 7\nX 0x200c:4 7\nR 0x1018:8 7\nX 0x2010:4 7\nR 0x1020:8 7\n";
     static const unsigned char expect[] = {
-        0x50, 0x53, 0x54, 0x42, 0x05, 0x00, 0x00, 0x00,
+        0x50, 0x53, 0x54, 0x42, 0x06, 0x00, 0x00, 0x00,
         0x03,
         0x03, 0x00, 0xc2, 0xc0, 0x23,
         0x02, 0x00, 0x04, 0x02,
@@ -727,7 +755,7 @@ static void test_run_bytes(void)
 
     /* Each damage: offset, new byte, the message. In the version 3 form of the version 4
      * file (no checksum; X starts at 26, RT at 41, RP at 51) each is found by decoding, and
-     * named at the run's first record; in version 5 the chunk's checksum finds it first, at
+     * named at the run's first record; in version 6 the chunk's checksum finds it first, at
      * the chunk's first. */
     unsigned char v3[sizeof v4];
     size_t n3 = to_version3(v4, sizeof v4, v3);
@@ -840,7 +868,7 @@ static void test_damaged_run_column(void)
      * the same at page granularity). */
     static const struct { size_t at; unsigned char to; } dmg[] = { { 45, 0x04 }, { 55, 0x09 } };
     for (size_t d = 0; d < 2; d++)
-        for (int version = 3; version <= 5; version++) {
+        for (int version = 3; version <= 6; version += version == 4 ? 2 : 1) {   /* 3, 4, the writer's 6 */
             size_t len = version == 3 ? n3 : version == 4 ? n : n5;
             memcpy(copy, version == 3 ? v3 : version == 4 ? v4 : v5, len);
             copy[dmg[d].at] = dmg[d].to;
@@ -1170,6 +1198,265 @@ static void test_info(void)
     }
 }
 
+/* A chunk's CRC-32 recomputed after a test changed its bytes (one chunk, version >= 4: the
+ * chunk runs from byte 8 to the checksum before the two-byte end record). */
+static void fix_crc(unsigned char *file, size_t n)
+{
+    uint32_t c = (uint32_t)crc32(crc32(0, Z_NULL, 0), file + 8, (uInt)(n - 8 - 6));
+    for (int i = 0; i < 4; i++)
+        file[n - 6 + i] = (unsigned char)(c >> (8 * i));
+}
+
+/* A version 6 file of one chunk of events: tags t[0..nt-1], X x[0..nx-1], the other
+ * columns empty, its checksum and an end record counting nt records. Returns its length. */
+static size_t one_chunk(unsigned char *v, const unsigned char *t, size_t nt, const unsigned char *x, size_t nx)
+{
+    static const unsigned char h[8] = { 0x50, 0x53, 0x54, 0x42, 0x06, 0x00, 0x00, 0x00 };
+    size_t k = 0;
+    memcpy(v, h, 8);
+    k = 8;
+    v[k++] = (unsigned char)nt;
+    v[k++] = (unsigned char)nt; v[k++] = 0;
+    memcpy(v + k, t, nt); k += nt;
+    memset(v + k, 0, 6); k += 6;                  /* P0, P1, P2 */
+    v[k++] = (unsigned char)nx; v[k++] = 0;
+    memcpy(v + k, x, nx); k += nx;
+    memset(v + k, 0, 8); k += 8;                  /* RT, RP, RX, P3 */
+    k += 4;                                       /* the checksum, below */
+    v[k++] = 0; v[k++] = (unsigned char)nt;
+    fix_crc(v, k);
+    return k;
+}
+
+/* The format comment's example with file I/O (version 6), byte for byte; the same bytes as
+ * version 5 are an error at the first of them; every damage to a record's fields is a clear
+ * error naming the record, under a good checksum (so the decoder, not the checksum, finds
+ * it), and cutting the extra column anywhere inside the records is one too. */
+static void test_io_bytes(void)
+{
+    wl_rec_t r[4] = {
+        { .type = WL_READ, .pid = 7, .offset = 0x1000, .len = 0x2000, .file = "/d" },
+        { .type = WL_WRITE, .pid = 7, .offset = 0x3000, .len = 0x10, .file = "/d" },
+        { .type = WL_MADVISE, .pid = 7, .addr = 0x10000, .len = 0x4000, .kind = WL_ADV_RANDOM },
+        { .type = WL_FADVISE, .pid = 7, .offset = 0, .len = 0, .kind = WL_ADV_SEQUENTIAL, .file = "/d" },
+    };
+    static const unsigned char expect[] = {
+        0x50, 0x53, 0x54, 0x42, 0x06, 0x00, 0x00, 0x00,
+        0x04,
+        0x04, 0x00, 0xab, 0x2f, 0x33, 0x37,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x1b, 0x00, 0x07, 0x80, 0x20, 0x80, 0x40, 0x02, 0x2f, 0x64, 0x80, 0x60, 0x10, 0x02,
+        0x2f, 0x64, 0x80, 0x80, 0x04, 0x80, 0x80, 0x01, 0x01, 0x00, 0x00, 0x02, 0x02, 0x2f, 0x64,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0xb2, 0xa3, 0x61, 0x6d,
+        0x00, 0x04,
+    };
+    enum { X0 = 23 };                  /* X's first byte (the pid) */
+    char path[300];
+    sim_err_t err = {0};
+    unsigned char file[256];
+    tpath(path, sizeof path, "io.pstb");
+    CHECK_EQ(write_bin(path, r, 4), 0);
+    FILE *f = fopen(path, "rb");
+    size_t n = fread(file, 1, sizeof file, f), count;
+    fclose(f);
+    CHECK_EQ(n, sizeof expect);
+    CHECK(n == sizeof expect && !memcmp(file, expect, n));
+    wl_t *wl = open_bin(path, &err);
+    CHECK(wl != NULL);
+    if (wl) {
+        wl_rec_t got[8];
+        int k = 0, m;
+        while ((m = wl_fill(wl, got + k, 8 - k)) > 0)      /* a file name ends a batch */
+            k += m;
+        CHECK_EQ(k, 4);
+        for (int i = 0; i < 4 && i < k; i++)
+            CHECK(rec_eq(&got[i], &r[i]) && got[i].line == (uint64_t)i + 1);
+        wl_close(wl);
+    }
+    unsigned char copy[sizeof expect];
+    memcpy(copy, expect, sizeof expect);
+    copy[4] = 5;
+    write_bytes(path, copy, sizeof copy);
+    CHECK_EQ(read_all(path, &err, &count), -1);
+    CHECK_EQ(count, 0);
+    CHECK(strstr(err.msg, "io.pstb: record 1: corrupt binary trace: read in a version 5 trace") != NULL);
+
+    /* The writer refuses what the reader would. */
+    wl_rec_t no[] = {
+        { .type = WL_READ, .pid = 7, .offset = 0, .len = 0, .file = "/d" },
+        { .type = WL_WRITE, .pid = 7, .offset = 1, .len = UINT64_MAX, .file = "/d" },
+        { .type = WL_READ, .pid = 7, .offset = 0, .len = 1, .file = "" },
+        { .type = WL_FADVISE, .pid = 7, .offset = 0, .len = 1, .file = NULL },
+        { .type = WL_MADVISE, .pid = 7, .addr = 0, .len = 0 },
+        { .type = WL_MADVISE, .pid = 7, .addr = 0, .len = 1, .kind = WL_NADVICE },
+    };
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+        CHECK_EQ(write_bin(path, &no[i], 1), -1);
+
+    /* Damage under a good checksum: offset in the file, new byte, the record named. */
+    static const struct { size_t at; unsigned char to; int rec; const char *what; } dmg[] = {
+        { X0 + 3, 0x00, 1, "read" },           /* read: length 0 (0x2000 -> 0x0000) */
+        { X0 + 5, 0x00, 1, "read" },           /* read: an empty name (and 2 bytes left over) */
+        { X0 + 5, 0x7f, 1, "read" },           /* read: a name past the column's end */
+        { X0 + 10, 0x00, 2, "write" },         /* write: length 0 */
+        { X0 + 20, 0x05, 3, "madvise" },       /* advice 5: beyond willneed */
+        { X0 + 20, 0xff, 3, "madvise" },
+        { X0 + 23, 0x07, 4, "fadvise" },       /* advice 7 */
+        { X0 + 24, 0x00, 4, "fadvise" },       /* an empty name */
+        { 14, 0x3b, 4, "" },                   /* type 14: unknown */
+    };
+    for (size_t i = 0; i < sizeof dmg / sizeof *dmg; i++) {
+        memcpy(copy, expect, sizeof expect);
+        copy[dmg[i].at] = dmg[i].to;
+        fix_crc(copy, sizeof copy);
+        write_bytes(path, copy, sizeof copy);
+        err.msg[0] = 0;
+        CHECK_EQ(read_all(path, &err, &count), -1);
+        char want[200];
+        if (dmg[i].what[0])
+            snprintf(want, sizeof want, "io.pstb: record %d: corrupt binary trace: bad %s record",
+                     dmg[i].rec, dmg[i].what);
+        else
+            snprintf(want, sizeof want, "io.pstb: record %d: corrupt binary trace: unknown record type 14",
+                     dmg[i].rec);
+        if (!strstr(err.msg, want))
+            fprintf(stderr, "io damage %zu: '%s', expected '%s'\n", i, err.msg, want);
+        CHECK(strstr(err.msg, want) != NULL);
+        CHECK(count <= (size_t)dmg[i].rec - 1);
+    }
+    /* A range past 2^64 (or ending at it, as the text format says) is refused; one ending
+     * below it is not. Cutting X short inside each
+     * record (the tags then ask for more than X holds) is an error, never a crash. */
+    static const unsigned char wrap[] = { 0x07, 0x80, 0xe0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                          0xff, 0x01, 0x80, 0x40, 0x02, 0x2f, 0x64 };
+    unsigned char v[128];
+    size_t k = one_chunk(v, (const unsigned char[]){ 0xab }, 1, wrap, sizeof wrap);
+    write_bytes(path, v, k);
+    CHECK_EQ(read_all(path, &err, &count), -1);
+    CHECK(strstr(err.msg, "io.pstb: record 1: corrupt binary trace: bad read record") != NULL);
+    unsigned char wrap_ok[sizeof wrap];
+    memcpy(wrap_ok, wrap, sizeof wrap);
+    wrap_ok[11] = 0xff; wrap_ok[12] = 0x1f;                    /* 0xfff: ends at 2^64 - 1 */
+    k = one_chunk(v, (const unsigned char[]){ 0xab }, 1, wrap_ok, sizeof wrap_ok);
+    write_bytes(path, v, k);
+    CHECK_EQ(read_all(path, &err, &count), 0);
+    CHECK_EQ(count, 1);
+    for (size_t cut = 0; cut < 27; cut++) {
+        k = one_chunk(v, expect + 11, 4, expect + X0, cut);
+        write_bytes(path, v, k);
+        err.msg[0] = 0;
+        CHECK_EQ(read_all(path, &err, &count), -1);
+        if (!strstr(err.msg, "io.pstb: record ") || !strstr(err.msg, "corrupt binary trace: "))
+            fprintf(stderr, "X cut at %zu: %s\n", cut, err.msg);
+        CHECK(strstr(err.msg, "io.pstb: record ") && strstr(err.msg, "corrupt binary trace: "));
+        CHECK(count < 4);
+    }
+}
+
+/* tests/data/bin_io.txt (every new record, names with blanks and '#', fork and wait around
+ * them): canonical text -> binary -> text is the identity, and info gives the counts counted
+ * by hand from both. */
+static void test_io_convert(void)
+{
+    char bin[300], back[300];
+    const char *fixture = TEST_DATA_DIR "/bin_io.txt";
+    sim_err_t err = {0};
+    tpath(bin, sizeof bin, "io_all.pstb");
+    tpath(back, sizeof back, "io_all.txt");
+    CHECK_EQ(wl_convert(fixture, NULL, "binary", bin, &err), 0);
+    CHECK_STR(err.msg, "");
+    CHECK_EQ(wl_convert(bin, NULL, "text", back, &err), 0);
+    char *a = NULL, *b = NULL;
+    size_t la = 0, lb = 0;
+    CHECK_EQ(read_file(fixture, &a, &la), 0);
+    CHECK_EQ(read_file(back, &b, &lb), 0);
+    CHECK_EQ(lb, la);
+    CHECK(a && b && !strcmp(a, b));
+    free(a);
+    free(b);
+    for (int k = 0; k < 2; k++) {
+        json_t *j = wl_info(k ? bin : fixture, NULL, 12, &err);
+        CHECK(j != NULL);
+        if (!j)
+            continue;
+        CHECK_STR(json_string_value(json_object_get(j, "format")), k ? "binary" : "text");
+        /* reads: 0x1000 + 0x2345 + 0x1; writes: 0x20 + 0xfff + 0x1000 */
+#define G(k) json_integer_value(json_object_get(j, k))
+        CHECK_EQ(G("file_reads"), 3);
+        CHECK_EQ(G("file_read_bytes"), 0x1000 + 0x2345 + 0x1);
+        CHECK_EQ(G("file_writes"), 3);
+        CHECK_EQ(G("file_write_bytes"), 0x20 + 0xfff + 0x1000);
+        CHECK_EQ(G("madvises"), 4);
+        CHECK_EQ(G("fadvises"), 3);
+        CHECK_EQ(G("references"), 2);
+        CHECK_EQ(G("processes"), 2);
+        CHECK_EQ(G("forks"), 1);
+        CHECK_EQ(G("waits"), 1);
+#undef G
+        json_decref(j);
+    }
+}
+
+/* A real recording with file I/O (tests/data/file-io.trace.zst, workloads/traces/
+ * record-file-io.sh): text -> binary -> text is the identity, and info from its binary form
+ * equals info from the text in every count
+ * (runs aside: text has none), and the file I/O counts are the program's (see the script:
+ * 16 writes of 4 KiB, 8 of 8 KiB, one 4 KiB append; 8 + 8 + 32 + 4 reads by the program and
+ * 3 by ld.so of each process image's libc headers, 832 + 2 x 784 bytes). */
+static void test_io_recording(void)
+{
+    const char *fixture = TEST_DATA_DIR "/file-io.trace.zst";
+    char bin[300];
+    sim_err_t err = {0};
+    tpath(bin, sizeof bin, "file-io.pstb");
+    CHECK_EQ(wl_convert(fixture, NULL, "binary", bin, &err), 0);
+    json_t *t = wl_info(fixture, NULL, 12, &err), *b = wl_info(bin, NULL, 12, &err);
+    CHECK(t != NULL && b != NULL);
+    if (t && b) {
+        const char *k;
+        json_t *v;
+        size_t same = 0, n = 0;
+        json_object_foreach(t, k, v) {
+            if (!strcmp(k, "format") || !strcmp(k, "bytes") || !strcmp(k, "runs") || !strcmp(k, "references_in_runs"))
+                continue;
+            n++;
+            same += json_equal(v, json_object_get(b, k));
+            if (!json_equal(v, json_object_get(b, k)))
+                fprintf(stderr, "info %s: text %lld, binary %lld\n", k, (long long)json_integer_value(v),
+                        (long long)json_integer_value(json_object_get(b, k)));
+        }
+        CHECK(n >= 20);
+        CHECK_EQ(same, n);
+        json_t *j = b;
+#define G(k) json_integer_value(json_object_get(j, k))
+        CHECK_EQ(G("file_writes"), 16 + 8 + 1);
+        CHECK_EQ(G("file_write_bytes"), 16 * 4096 + 8 * 8192 + 4096);
+        CHECK_EQ(G("file_reads"), 8 + 8 + 32 + 4 + 3);
+        CHECK_EQ(G("file_read_bytes"), 8 * 4096 + 8 * 8192 + 32 * 4096 + 4 * 4096 + 832 + 2 * 784);
+        CHECK_EQ(G("madvises"), 2);
+        CHECK_EQ(G("fadvises"), 2);
+        CHECK_EQ(G("processes"), 2);
+        CHECK(G("runs") > 1000);
+#undef G
+    }
+    json_decref(t);
+    json_decref(b);
+    /* text -> binary -> text is the identity on the recording too */
+    char back[300], txt[300];
+    tpath(back, sizeof back, "file-io.back.txt");
+    tpath(txt, sizeof txt, "file-io.txt");
+    CHECK_EQ(wl_convert(bin, NULL, "text", back, &err), 0);
+    CHECK_EQ(wl_convert(fixture, NULL, "text", txt, &err), 0);
+    char *x = NULL, *y = NULL;
+    size_t lx = 0, ly = 0;
+    CHECK_EQ(read_file(txt, &x, &lx), 0);
+    CHECK_EQ(read_file(back, &y, &ly), 0);
+    CHECK(lx > 1000000 && lx == ly && x && y && !memcmp(x, y, lx));
+    free(x);
+    free(y);
+}
+
 /* Results without their "traces" (the file names): the rest must not depend on the format. */
 static char *untraced(char *res)
 {
@@ -1186,7 +1473,7 @@ static char *untraced(char *res)
 /* Files version 4 wrote (tests/data/bin_all.v4.pstb and bin_cow.v4.pstb, by pagesim 269d89d from the text beside them:
  * bin_all.txt, every record kind; bin_cow.txt.zst, the first 30,000 lines of the cow-fork
  * recording, 124 runs) read the same records as their text, and the engine's results from
- * them, from the text and from the text written as version 5 are the same, under a policy
+ * them, from the text and from the text written as version 6 are the same, under a policy
  * that replays runs from their summaries (lru), one that expands them (lfu), and rr. */
 static void test_version4_files(void)
 {
@@ -1244,6 +1531,9 @@ int main(void)
     test_text_writer();
     test_documented_bytes();
     test_event_bytes();
+    test_io_bytes();
+    test_io_convert();
+    test_io_recording();
     test_records_round_trip();
     test_fill();
     test_runs();

@@ -22,12 +22,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char *convert(const char *dir, const char *const *names, int n, int steps_first)
+static char *convert_io(const char *dir, const char *const *names, int n, int steps_first, int file_io)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
     rec_conv_t *c = rec_conv_new(out, 0);
+    rec_filter_t filt = { .file_io = file_io };
+    CHECK_EQ(rec_conv_filter(c, &filt), 0);
     sim_err_t err = {0};
     sim_err_clear(&err);
     for (int i = 0; i < n; i++) {
@@ -43,6 +45,11 @@ static char *convert(const char *dir, const char *const *names, int n, int steps
     rec_conv_free(c);
     fclose(out);
     return buf;
+}
+
+static char *convert(const char *dir, const char *const *names, int n, int steps_first)
+{
+    return convert_io(dir, names, n, steps_first, 0);
 }
 
 static const char fork_expected[] =
@@ -87,6 +94,59 @@ static void test_fixtures(void)
                    "W 0x5000000:8 201\n"
                    "exit 201\n"             /* killed by SIGPIPE, as Valgrind reports */
                    "exit 200\n");           /* no exit_group: at the end */
+    free(got);
+}
+
+/* tests/data/rec_fileio: Valgrind 3.19's lines for a program (./fio, recorded on Debian 12
+ * and trimmed, the descriptors kept) that reads a file with read, pread64, lseek + readv,
+ * preadv and preadv2 (-1: at the position), writes another with O_TRUNC, pwrite64, writev, a
+ * dup of its descriptor (which shares the position) and an O_APPEND descriptor (at the end
+ * the trace knows: past the pwrite), maps the first and madvises it (MADV_HUGEPAGE: none of
+ * the five, ignored; a failed one: none), fadvises it (POSIX_FADV_NOREUSE ignored), then
+ * does I/O that makes no record: to standard output (a descriptor from outside), a pipe, 0
+ * bytes, a bad descriptor, a failed write, /dev/null, /proc; copy_file_range with and without
+ * an offset pointer, fcntl(F_DUPFD), a read of Valgrind's preload. Forked, the child reads the
+ * first file where the parent's position was (the table and its positions are inherited);
+ * the parent, after closing the original, writes through the dup. */
+static const char fileio_expected[] =
+    "fadvise 300 in.dat 0x0 0x0 sequential\n"
+    "read 300 in.dat 0x0 0x1388\n"          /* read 5000 */
+    "read 300 in.dat 0x2000 0x1000\n"       /* pread64 at 8192: the position stays 5000 */
+    "read 300 in.dat 0x64 0x1e\n"           /* lseek to 100, readv 30 */
+    "read 300 in.dat 0x2ee0 0x1e\n"         /* preadv at 12000 */
+    "read 300 in.dat 0x82 0x1e\n"           /* preadv2 at -1: 130 */
+    "write 300 out.dat 0x0 0xbb8\n"
+    "write 300 out.dat 0xc350 0xa\n"        /* pwrite64 at 50000 */
+    "write 300 out.dat 0xbb8 0x1e\n"        /* writev at 3000 */
+    "write 300 out.dat 0xbd6 0x7\n"         /* the dup: 3030 */
+    "write 300 out.dat 0xc35a 0x5\n"        /* O_APPEND: at 50010 */
+    "mmap 300 0x483c000 0x4000 r-- file:in.dat private\n"
+    "madvise 300 0x483c000 0x4000 random\n"
+    "madvise 300 0x483c000 0x1000 dontneed\n"
+    "fadvise 300 in.dat 0x1000 0x2000 willneed\n"
+    "read 300 in.dat 0xa0 0x100\n"          /* copy_file_range: read and write at the */
+    "write 300 out.dat 0xbdd 0x100\n"       /* positions (off_in, off_out NULL) */
+    "write 300 out.dat 0xcdd 0x10\n"        /* off_in by pointer: no read, the write */
+    "write 300 out.dat 0xced 0x2\n"         /* fcntl(F_DUPFD)'s descriptor (a [variant] name) */
+    "fork 300 301\n"                        /* Valgrind's preload read: no record */
+    "wait 300 301\n"
+    "write 300 out.dat 0xcef 0x1\n"         /* fd 5 closed, its dup goes on */
+    "exit 300\n"
+    "read 301 in.dat 0x1a0 0x64\n"          /* inherited where the parent was */
+    "exit 301\n";
+
+static void test_fileio(void)
+{
+    static const char *const logs[] = { "300.1", "301.1" };
+    for (int steps = 0; steps <= 3; steps += 3) {
+        char *got = convert_io("rec_fileio", logs, 2, steps, 1);
+        CHECK_STR(got, fileio_expected);
+        free(got);
+    }
+    /* Without file_io (the default) the same logs give the rest alone. */
+    char *got = convert("rec_fileio", logs, 2, 0);
+    CHECK_STR(got, "mmap 300 0x483c000 0x4000 r-- file:in.dat private\n"
+                   "fork 300 301\nwait 300 301\nexit 300\nexit 301\n");
     free(got);
 }
 
@@ -168,6 +228,82 @@ static void test_recording(char *tmp)
         fclose(pf);
     CHECK_EQ(wl_convert(pstb, NULL, "text", back, &err), 0);
     check_tiny(back, data);
+}
+
+static const char fio_src[] =
+    "#define _GNU_SOURCE\n"
+    "#include <fcntl.h>\n"
+    "#include <unistd.h>\n"
+    "int main(int argc, char **argv) {\n"
+    "    static char buf[8192];\n"
+    "    int fd = open(argv[1], O_RDONLY);\n"
+    "    if (fd < 0) return 1;\n"
+    "    posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);\n"
+    "    if (pread(fd, buf, 4096, 8192) != 4096) return 1;\n"
+    "    if (read(fd, buf, 100) != 100 || read(fd, buf, 8192) != 8192) return 1;\n"
+    "    if (read(fd, buf, 8192) != 3996) return 1;\n"
+    "    if (read(fd, buf, 10) != 0) return 1;\n"
+    "    int out = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);\n"
+    "    if (out < 0 || write(out, buf, 3000) != 3000 || write(1, buf, 1) != 1) return 1;\n"
+    "    return 0;\n"
+    "}\n";
+
+/* A real recording with --file-io: a program that fadvises a 12 KiB file, preads its third
+ * page, reads it to the end (100 bytes, 8192, the 3996 left, then 0: no record), writes 3000
+ * bytes to a new file and a byte to standard output (not a file: no record). Its lines,
+ * with its pid, are exactly those, after ld.so's reads of libc. Without --file-io none. */
+static void test_recording_file_io(char *tmp)
+{
+    char src[1200], bin[1200], data[1200], dst[1200], out[1200], cmd[4000];
+    snprintf(src, sizeof src, "%s/fio.c", tmp);
+    snprintf(bin, sizeof bin, "%s/fio", tmp);
+    snprintf(data, sizeof data, "%s/in.bin", tmp);
+    snprintf(dst, sizeof dst, "%s/out.bin", tmp);
+    snprintf(out, sizeof out, "%s/fio.trace", tmp);
+    FILE *f = fopen(src, "w");
+    fputs(fio_src, f);
+    fclose(f);
+    f = fopen(data, "w");
+    for (int i = 0; i < 12288; i++)
+        fputc('a' + i % 26, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "cc -O1 -o '%s' '%s' || gcc -O1 -o '%s' '%s'", bin, src, bin, src);
+    CHECK_EQ(system(cmd), 0);
+    for (int on = 1; on >= 0; on--) {
+        char *args[] = { "record", "-q", "--file-io", "-o", out, "--", bin, data, dst, NULL };
+        char *args0[] = { "record", "-q", "-o", out, "--", bin, data, dst, NULL };
+        CHECK_EQ(on ? record_main(9, args) : record_main(8, args0), 0);
+        f = fopen(out, "r");
+        CHECK(f != NULL);
+        if (!f)
+            return;
+        char line[8192], got[8192] = "";
+        unsigned long pid = 0, libc = 0;
+        while (fgets(line, sizeof line, f)) {
+            if (!pid && line[0] == 'R')
+                sscanf(line, "%*s %*s %lu", &pid);
+            if (strncmp(line, "read ", 5) && strncmp(line, "write ", 6) && strncmp(line, "fadvise ", 8)
+                && strncmp(line, "madvise ", 8))
+                continue;
+            if (strstr(line, "libc.so")) {
+                libc++;
+                continue;
+            }
+            size_t n = strlen(got);
+            snprintf(got + n, sizeof got - n, "%s", line);
+        }
+        fclose(f);
+        char want[8192];
+        snprintf(want, sizeof want,
+                 "fadvise %lu %s 0x0 0x0 random\n"
+                 "read %lu %s 0x2000 0x1000\n"
+                 "read %lu %s 0x0 0x64\n"
+                 "read %lu %s 0x64 0x2000\n"
+                 "read %lu %s 0x2064 0xf9c\n"
+                 "write %lu %s 0x0 0xbb8\n", pid, data, pid, data, pid, data, pid, data, pid, data, pid, dst);
+        CHECK_STR(got, on ? want : "");
+        CHECK(on ? libc >= 1 : libc == 0);
+    }
 }
 
 /* A recording of tiny.c: one shared file mapping, read by the parent, a fork, the child
@@ -592,6 +728,7 @@ static void test_outputs(char *tmp)
 int main(void)
 {
     test_fixtures();
+    test_fileio();
     char tmp[] = "/tmp/pagesim-test-record-XXXXXX";
     if (!mkdtemp(tmp)) {
         perror("mkdtemp");
@@ -605,6 +742,7 @@ int main(void)
         skipped = 1;
     } else {
         test_recording(tmp);
+        test_recording_file_io(tmp);
         test_exec_first(tmp);
         test_filters(tmp);
         test_outputs(tmp);

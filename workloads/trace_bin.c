@@ -78,10 +78,15 @@
  *    31,669,883, 806,990, 394,470, 548,052; exec-wrapper 13,564,781, 374,962, 173,075,
  *    176,946; cow-fork 3,305,749, 92,407, 73,236, 80,690. Decoding (callgrind, instructions
  *    per reference, the reader alone): 229 -> 147 on the large workload (text: 361 -> 222);
- *    on sort as the engine reads it (runs by summary) 29.5 -> 21.7. The writer writes
- *    version 5; versions 1 to 4 are read as before.
+ *    on sort as the engine reads it (runs by summary) 29.5 -> 21.7. Versions 1 to 4 are
+ *    read as before.
+ *  - Version 6 (issue 15): buffered file I/O and advice, the events read, write, madvise and
+ *    fadvise (types 10 to 13), for the reason version 3 gave waits a version: an older reader
+ *    says it cannot read the file. Nothing else changed: a version 5 file is a version 6 file
+ *    without those events, and a reader's hot path never sees an event. The writer writes
+ *    version 6; versions 1 to 5 are read as before.
  *
- * ---- The format, version 5 (everything a reader needs; what versions 1 to 4 differ in is said) ----
+ * ---- The format, version 6 (everything a reader needs; what versions 1 to 5 differ in is said) ----
  *
  *   varint   unsigned LEB128: 7 bits per byte, least significant group first, bit 7 set on
  *            every byte but the last; at most 10 bytes.
@@ -92,9 +97,9 @@
  * File = header, chunks, end.
  *   Header   bytes 0-3  magic "PSTB" (0x50 0x53 0x54 0x42)
  *            byte  4    format version: 1, 2 (which adds runs, below), 3 (which adds
- *                       waits), 4 (which adds chunk checksums) or 5 (new reference tags,
- *                       column P3, fetch offsets in runs). A reader rejects versions newer
- *                       than it knows.
+ *                       waits), 4 (which adds chunk checksums), 5 (new reference tags,
+ *                       column P3, fetch offsets in runs) or 6 (which adds read, write,
+ *                       madvise and fadvise). A reader rejects versions newer than it knows.
  *            byte  5    flags, 0. A reader rejects any set bit (reserved for new features).
  *            bytes 6-7  0 (reserved).
  *   Chunk    varint N >= 1, the number of items (records and runs), then the columns
@@ -176,13 +181,22 @@
  *               summary (kinds, counts, last-reference order).
  *   9 WAIT      (from version 3) varint child pid: P waits for that child to exit; 0 is any
  *               child.
+ *   10 READ     (from version 6) varint file offset, varint length (>= 1), string file name
+ *               (not empty; the NAME of a file:NAME backing, as MMAP stores it): P reads
+ *               [offset, offset + length) of the file through the page cache.
+ *   11 WRITE    (from version 6) the same fields: P writes that range.
+ *   12 MADVISE  (from version 6) varint start, varint length (>= 1), byte advice: 0 normal,
+ *               1 random, 2 sequential, 3 dontneed, 4 willneed (wl_advice_t).
+ *   13 FADVISE  (from version 6) varint file offset, varint length (0: to the end of the
+ *               file), byte advice (as MADVISE's), string file name (not empty).
+ *               In all four, start (or offset) + length must not pass 2^64.
  * Anything else (another type, prot or flag bits beyond those, a pid over 2^32-1, size 0)
  * is an error. (The writer picks, for each reference, the base giving the narrowest width,
  * the lowest index on ties, units before pages; for a varint the base with the smallest
  * |d|. Any choice decodes.)
  *
  * Example: "W 0x1000:8 7" then "W 0x1008:8 7" as a whole file is
- *   50 53 54 42 05 00 00 00   header
+ *   50 53 54 42 06 00 00 00   header
  *   02                        chunk of 2 items
  *   02 00 c1 01               T: 0xc1 = extension | page mode | width 0 | base 0 | write;
  *                                0x01 = width 0, base 0, write
@@ -202,7 +216,7 @@
  * Example with a run: "X 0x2000:4 7", "R 0x1000:8 7", then alternately X 0x2004, 0x2008,
  * 0x200c, 0x2010 (size 4) and R 0x1008, W 0x1010, R 0x1018, R 0x1020 (size 8), all pid 7:
  * the first two are plain records (their pages are new), the eight after them one run.
- *   50 53 54 42 05 00 00 00   header
+ *   50 53 54 42 06 00 00 00   header
  *   03                        chunk of 3 items
  *   03 00 c2 c0 23            T: fetch (extension, page mode, width 0), read (extension,
  *                                page mode, width 0), 0x23 = event 8, a run
@@ -226,7 +240,7 @@
  *   00 0a                     end, 10 records
  *
  * Example with events: "fork 7 8", "exit 8", "wait 7 8", "wait 7" is
- *   50 53 54 42 05 00 00 00   header
+ *   50 53 54 42 06 00 00 00   header
  *   04                        chunk of 4 items
  *   04 00 97 9f a7 27         T: pid change | event 5 (fork); pid change | event 7 (exit);
  *                                pid change | event 9 (wait); event 9 (wait)
@@ -235,10 +249,28 @@
  *   00 00 00 00 00 00 00 00   RT, RP, RX, P3: empty
  *   89 59 4b cb               CRC-32 of the chunk: 0xcb4b5989
  *   00 04                     end, 4 records
+ *
+ * Example with file I/O: "read 7 /d 0x1000 0x2000", "write 7 /d 0x3000 0x10",
+ * "madvise 7 0x10000 0x4000 random", "fadvise 7 /d 0 0 sequential" is
+ *   50 53 54 42 06 00 00 00   header
+ *   04                        chunk of 4 items
+ *   04 00 ab 2f 33 37         T: pid change | event 10 (read); event 11 (write); event 12
+ *                                (madvise); event 13 (fadvise)
+ *   00 00 00 00 00 00         P0, P1, P2: empty
+ *   1b 00 07 80 20 80 40 02   X: pid 7, offset 0x1000, length 0x2000, name "/d";
+ *         2f 64 80 60 10 02      offset 0x3000, length 0x10, name "/d";
+ *         2f 64 80 80 04 80      start 0x10000, length 0x4000, advice 1 (random);
+ *         80 01 01 00 00 02      offset 0, length 0 (to the end), advice 2 (sequential),
+ *         02 2f 64               name "/d"
+ *   00 00 00 00 00 00 00 00   RT, RP, RX, P3: empty
+ *   b2 a3 61 6d               CRC-32 of the chunk: 0x6d61a3b2
+ *   00 04                     end, 4 records
  * (tests/test_bin.c checks the examples byte for byte, and reads the same records from the
- * files version 4 wrote, given there, and from those without their checksums and with
- * version 3 in the header, as version 3 wrote them.)
+ * files versions 5 and 4 wrote, given there, and from those without their checksums and
+ * with version 3 in the header, as version 3 wrote them; the file I/O example with version
+ * 5 in its header is an error.)
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdarg.h>
@@ -250,9 +282,10 @@
 
 enum {
     BIN_HEADER = 8,
-    BIN_VERSION = 5,                   /* the version the writer writes; the reader takes 1..5 */
+    BIN_VERSION = 6,                   /* the version the writer writes; the reader takes 1..6 */
     BIN_CRC_VERSION = 4,               /* the first version whose chunks end with a CRC-32 */
     BIN_V5 = 5,                        /* the first version with v5 reference tags and P3 */
+    BIN_IO_VERSION = 6,                /* the first with read, write, madvise and fadvise */
     BIN_MAX_STR = 65535,
     BIN_CHUNK = 1 << 22,               /* items per chunk (the writer's) */
     BIN_XFLUSH = 1 << 24,              /* writer: a chunk ends when X passes this */
@@ -852,6 +885,37 @@ static int x_string(wl_t *wl, bin_rd_t *s, const char **out, int *bad)
     return 0;
 }
 
+/* The events' names, for messages (the text format's keywords). */
+static const char *const bin_event_names[WL_NTYPES] = {
+    [WL_MMAP] = "mmap", [WL_MUNMAP] = "munmap", [WL_MPROTECT] = "mprotect", [WL_BRK] = "brk",
+    [WL_FORK] = "fork", [WL_EXEC] = "exec", [WL_EXIT] = "exit", [WL_RUN] = "run",
+    [WL_WAIT] = "wait", [WL_READ] = "read", [WL_WRITE] = "write", [WL_MADVISE] = "madvise",
+    [WL_FADVISE] = "fadvise",
+};
+
+/* The fields of a read, write, madvise or fadvise (version 6; see the format). Sets *bad on
+ * anything the text format would refuse too: a length of 0 (but fadvise's, "to the end"), a
+ * range past 2^64, an advice beyond willneed, an empty file name. */
+static void rd_io(wl_t *wl, bin_rd_t *s, wl_rec_t *r, int *bad)
+{
+    unsigned type = r->type;
+    uint64_t a = col_varint(&s->c.x, bad), len = col_varint(&s->c.x, bad);
+    *bad |= (len == 0 && type != WL_FADVISE) || a + len < a;
+    if (type == WL_MADVISE)
+        r->addr = a;
+    else
+        r->offset = a;
+    r->len = len;
+    if (type == WL_MADVISE || type == WL_FADVISE) {
+        r->kind = *s->c.x++;
+        *bad |= r->kind >= WL_NADVICE;
+    }
+    if (type != WL_MADVISE && !*bad && s->c.x <= s->c.xend) {
+        x_string(wl, s, &r->file, bad);
+        *bad |= !*bad && !r->file[0];
+    }
+}
+
 /* Everything but the common reference: chunk boundaries, pid and size changes, long deltas,
  * events, the end. */
 __attribute__((noinline)) static int bin_next_slow(wl_t *wl, bin_rd_t *s, wl_rec_t *r)
@@ -989,6 +1053,12 @@ __attribute__((noinline)) static int bin_next_slow(wl_t *wl, bin_rd_t *s, wl_rec
         break;
     case WL_EXIT:
         break;
+    case WL_READ: case WL_WRITE: case WL_MADVISE: case WL_FADVISE:
+        if (s->version < BIN_IO_VERSION)
+            return bin_error(wl, "corrupt binary trace: %s in a version %d trace",
+                             bin_event_names[type], s->version);
+        rd_io(wl, s, r, &bad);
+        break;
     case WL_RUN: {
         if (s->ncol < N_COL_V2)
             return bin_error(wl, "corrupt binary trace: a run in a version 1 trace");
@@ -1017,10 +1087,7 @@ __attribute__((noinline)) static int bin_next_slow(wl_t *wl, bin_rd_t *s, wl_rec
         return bin_error(wl, "corrupt binary trace: unknown record type %u", type);
     }
     if (bad || s->c.x > s->c.xend)
-        return bin_error(wl, "corrupt binary trace: bad %s record",
-                        type == WL_MMAP ? "mmap" : type == WL_MUNMAP ? "munmap" : type == WL_MPROTECT
-                        ? "mprotect" : type == WL_BRK ? "brk" : type == WL_FORK ? "fork"
-                        : type == WL_EXEC ? "exec" : type == WL_WAIT ? "wait" : "exit");
+        return bin_error(wl, "corrupt binary trace: bad %s record", bin_event_names[type]);
     s->c.nrec++;
     return 1;
 }
@@ -1462,14 +1529,25 @@ static int in_window(const pid_slot_t *ps, uint64_t pg)
 int wl_bin_write(wl_bin_writer_t *w, const wl_rec_t *r, sim_err_t *err)
 {
     size_t flen = 0;
-    if ((r->type > WL_EXIT && r->type != WL_WAIT) ||
+    if (r->type == WL_RUN || r->type >= WL_NTYPES ||
+        ((r->type == WL_MADVISE || r->type == WL_FADVISE) && r->kind >= WL_NADVICE) ||
         (r->type == WL_REF && (r->kind > REF_IFETCH || r->size == 0)))
         return sim_err_set(err, SIM_EINPUT, "cannot encode record (type %u, kind %u, size %u)",
                            r->type, r->kind, r->size);
-    if (r->type == WL_EXEC || (r->type == WL_MMAP && !(r->flags & WL_MAP_ANON)))
+    if (r->type == WL_EXEC || (r->type == WL_MMAP && !(r->flags & WL_MAP_ANON)) ||
+        r->type == WL_READ || r->type == WL_WRITE || r->type == WL_FADVISE)
         flen = r->file ? strlen(r->file) : 0;
     if (flen > BIN_MAX_STR)
         return sim_err_set(err, SIM_EINPUT, "file name longer than %d bytes", BIN_MAX_STR);
+    if ((r->type == WL_READ || r->type == WL_WRITE || r->type == WL_FADVISE) && flen == 0)
+        return sim_err_set(err, SIM_EINPUT, "cannot encode a %s without a file name",
+                           bin_event_names[r->type]);
+    if (r->type >= WL_READ && r->type <= WL_FADVISE) {
+        uint64_t a = r->type == WL_MADVISE ? r->addr : r->offset;
+        if ((r->len == 0 && r->type != WL_FADVISE) || a + r->len < a)
+            return sim_err_set(err, SIM_EINPUT, "cannot encode a %s of 0x%" PRIx64 " bytes at 0x%" PRIx64,
+                               bin_event_names[r->type], r->len, a);
+    }
     if (r->type != WL_REF || r->size > RUN_PAGE || (r->addr & (RUN_PAGE - 1)) + r->size > RUN_PAGE)
         return flush_pending(w, err) || emit(w, r, flen, err) ? -1 : 0;
     /* A reference within one page: it joins the pid's run if the page is a recent one. */
@@ -1590,6 +1668,17 @@ static int emit(wl_bin_writer_t *w, const wl_rec_t *r, size_t flen, sim_err_t *e
             x = put_varint(x, flen);
             memcpy(x, r->file ? r->file : "", flen);
             x += flen;
+            break;
+        case WL_READ: case WL_WRITE: case WL_MADVISE: case WL_FADVISE:
+            x = put_varint(x, r->type == WL_MADVISE ? r->addr : r->offset);
+            x = put_varint(x, r->len);
+            if (r->type == WL_MADVISE || r->type == WL_FADVISE)
+                *x++ = r->kind;
+            if (r->type != WL_MADVISE) {
+                x = put_varint(x, flen);
+                memcpy(x, r->file, flen);
+                x += flen;
+            }
             break;
         default:   /* WL_EXIT */
             break;

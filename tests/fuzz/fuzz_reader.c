@@ -17,7 +17,13 @@ enum { FUZZ_MAX_RECS = 1 << 16, FUZZ_BATCH = 64 };
 
 static void check_rec(const wl_rec_t *r)
 {
-    if (r->type > WL_WAIT)
+    if (r->type >= WL_NTYPES)
+        abort();
+    if ((r->type == WL_MADVISE || r->type == WL_FADVISE) && r->kind >= WL_NADVICE)
+        abort();
+    if (r->type >= WL_READ && r->type <= WL_FADVISE && r->len == 0 && r->type != WL_FADVISE)
+        abort();
+    if ((r->type == WL_READ || r->type == WL_WRITE || r->type == WL_FADVISE) && (!r->file || !*r->file))
         abort();
     if (r->type == WL_REF && (r->size == 0 || r->kind > REF_IFETCH))
         abort();

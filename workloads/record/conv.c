@@ -164,6 +164,10 @@ void rec_conv_emit(rec_conv_t *c, rec_proc_t *p, const wl_rec_t *r)
     }
     if (c->stopped && !c->finishing)
         return;
+    if (r->type >= WL_READ && r->type <= WL_FADVISE && !c->file_io) {
+        c->st.file_io_left_out++;
+        return;
+    }
     conv_write(c, r);
     p->in_trace = 1;
     c->st.events++;
@@ -173,6 +177,9 @@ void rec_conv_emit(rec_conv_t *c, rec_proc_t *p, const wl_rec_t *r)
     case WL_MMAP: c->st.mmaps++; break;
     case WL_EXIT: c->st.exits++; break;
     case WL_WAIT: c->st.waits++; break;
+    case WL_READ: c->st.file_reads++; break;
+    case WL_WRITE: c->st.file_writes++; break;
+    case WL_MADVISE: case WL_FADVISE: c->st.advices++; break;
     default: break;
     }
 }
@@ -221,10 +228,18 @@ static rec_proc_t *conv_proc_find(const rec_conv_t *c, spid_t pid)
     return NULL;
 }
 
+static void conv_ofd_put(rec_ofd_t *o)
+{
+    if (o && --o->refs == 0) {
+        free(o->path);
+        free(o);
+    }
+}
+
 static void conv_proc_clear_fds(rec_proc_t *p)
 {
     for (int i = 0; i < p->nfds; i++)
-        free(p->fds[i]);
+        conv_ofd_put(p->fds[i]);
     free(p->fds);
     free(p->cloexec);
     p->fds = NULL;
@@ -248,15 +263,16 @@ static rec_proc_t *conv_proc_new(rec_conv_t *c, spid_t pid)
     return p;
 }
 
-int rec_conv_fd_set(rec_proc_t *p, uint64_t fd, const char *path, size_t n, int cloexec)
+/* Grows p's table to hold fd. 0, 1 beyond MAX_FD (ignored), -1 out of memory. */
+static int conv_fd_room(rec_proc_t *p, uint64_t fd)
 {
     if (fd >= MAX_FD)
-        return 0;
+        return 1;
     if ((int)fd >= p->nfds) {
         int nn = p->nfds ? p->nfds : 16;
         while (nn <= (int)fd)
             nn *= 2;
-        char **f = realloc(p->fds, (size_t)nn * sizeof *f);
+        rec_ofd_t **f = realloc(p->fds, (size_t)nn * sizeof *f);
         if (!f)
             return -1;
         p->fds = f;
@@ -268,17 +284,63 @@ int rec_conv_fd_set(rec_proc_t *p, uint64_t fd, const char *path, size_t n, int 
         memset(p->cloexec + p->nfds, 0, (size_t)(nn - p->nfds));
         p->nfds = nn;
     }
-    free(p->fds[fd]);
-    p->fds[fd] = NULL;
-    if (path && !(p->fds[fd] = rec_conv_dupn(path, n)))
-        return -1;
+    return 0;
+}
+
+int rec_conv_fd_share(rec_proc_t *p, uint64_t fd, rec_ofd_t *o, int cloexec)
+{
+    int rc = conv_fd_room(p, fd);
+    if (rc)
+        return rc < 0 ? -1 : 0;
+    if (o)
+        o->refs++;                     /* first: o may be what fd names now (dup2(3, 3)) */
+    conv_ofd_put(p->fds[fd]);
+    p->fds[fd] = o;
     p->cloexec[fd] = (uint8_t)(cloexec != 0);
     return 0;
 }
 
-const char *rec_conv_fd_path(const rec_proc_t *p, uint64_t fd)
+int rec_conv_fd_set(rec_proc_t *p, uint64_t fd, const char *path, size_t n, int cloexec)
+{
+    rec_ofd_t *o = NULL;
+    if (path) {
+        if (!(o = calloc(1, sizeof *o)) || !(o->path = rec_conv_dupn(path, n))) {
+            free(o);
+            return -1;
+        }
+    }
+    int rc = rec_conv_fd_share(p, fd, o, cloexec);
+    if (o && (rc < 0 || o->refs == 0)) {   /* beyond MAX_FD: not kept */
+        free(o->path);
+        free(o);
+    }
+    return rc;
+}
+
+rec_ofd_t *rec_conv_fd_ofd(const rec_proc_t *p, uint64_t fd)
 {
     return fd < (uint64_t)p->nfds ? p->fds[fd] : NULL;
+}
+
+const char *rec_conv_fd_path(const rec_proc_t *p, uint64_t fd)
+{
+    rec_ofd_t *o = rec_conv_fd_ofd(p, fd);
+    return o ? o->path : NULL;
+}
+
+uint64_t *rec_conv_file_size(rec_conv_t *c, const char *path)
+{
+    for (size_t i = 0; i < c->nfsz; i++)   /* a program writes a few files */
+        if (!strcmp(c->fsz[i].path, path))
+            return &c->fsz[i].size;
+    rec_fsize_t *v = rec_conv_grow(c->fsz, &c->capfsz, c->nfsz + 1, sizeof *v);
+    if (!v)
+        return NULL;
+    c->fsz = v;
+    if (!(v[c->nfsz].path = strdup(path)))
+        return NULL;
+    v[c->nfsz].size = 0;
+    return &v[c->nfsz++].size;
 }
 
 /* ------------------------------------------------------------------ streams */
@@ -420,9 +482,8 @@ int rec_conv_proc_fork(rec_conv_t *c, rec_proc_t *parent, spid_t child_pid)
         if (rec_conv_vg_add(ch, parent->vg[i].start, parent->vg[i].end - parent->vg[i].start) < 0)
             return -1;
     conv_proc_clear_fds(ch);
-    for (int i = 0; i < parent->nfds; i++)
-        if (parent->fds[i] && rec_conv_fd_set(ch, (uint64_t)i, parent->fds[i], strlen(parent->fds[i]),
-                                              parent->cloexec[i]) < 0)
+    for (int i = 0; i < parent->nfds; i++)     /* the child shares the descriptions */
+        if (parent->fds[i] && rec_conv_fd_share(ch, (uint64_t)i, parent->fds[i], parent->cloexec[i]) < 0)
             return -1;
     ch->brk = parent->brk;
     ch->state = P_FORKED;
@@ -902,6 +963,7 @@ int rec_conv_filter(rec_conv_t *c, const rec_filter_t *f)
                             || !(c->mark_stop = strdup(f->stop_marker ? f->stop_marker : ""))))
         return -1;
     c->in_phase = c->mark_start == NULL;
+    c->file_io = f->file_io;
     return 0;
 }
 
@@ -1119,6 +1181,9 @@ void rec_conv_free(rec_conv_t *c)
     free(c->layouts);
     free(c->mark_start);
     free(c->mark_stop);
+    for (size_t i = 0; i < c->nfsz; i++)
+        free(c->fsz[i].path);
+    free(c->fsz);
     wl_bin_writer_free(c->bin);
     free(c);
 }

@@ -29,6 +29,8 @@ typedef struct rec_stats {
     uint64_t valgrind_refs;          /* references into Valgrind's own areas, left out */
     uint64_t valgrind_areas;         /* mappings of Valgrind's files, left out */
     uint64_t log_bytes;              /* bytes of Valgrind log consumed */
+    uint64_t file_reads, file_writes, advices;   /* read, write, madvise + fadvise written */
+    uint64_t file_io_left_out;       /* those events left out (rec_filter_t.file_io 0) */
 } rec_stats_t;
 
 /* Which references are written; events (areas, processes) always are, so that the trace
@@ -40,6 +42,9 @@ typedef struct rec_stats {
 typedef struct rec_filter {
     uint64_t skip_refs, max_refs;
     const char *start_marker, *stop_marker;   /* NULL: no markers, every reference counts */
+    int file_io;      /* write the read, write, madvise and fadvise events (syscalls.c); 0:
+                         leave them out (the default until pagesim run simulates them, issue
+                         15: the recorder checks its trace with the engine) */
 } rec_filter_t;
 
 /* root_pid: the pid of the first process (0: the first log's). NULL if out of memory. */

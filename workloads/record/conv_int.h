@@ -22,6 +22,23 @@ typedef struct rec_vg_range {     /* [start, end): an area of Valgrind's (preloa
     uint64_t start, end;
 } rec_vg_range_t;
 
+/* An open file description: what one open made, shared by the descriptors dup and fork copy
+ * from it (they share its position, as in the kernel). */
+typedef struct rec_ofd {
+    char *path;                   /* the path it was opened by */
+    uint64_t pos;                 /* the file position: 0 at open, moved by read, write, lseek */
+    int file;                     /* a regular file by its path (syscalls.c: sc_is_file) */
+    int append;                   /* O_APPEND: every write at the file's end */
+    unsigned refs;                /* descriptors naming it */
+} rec_ofd_t;
+
+/* How large a file is as far as the trace knows: the furthest end of its reads and writes
+ * (0 after O_TRUNC; sizes from before the recording are unknown), for O_APPEND. */
+typedef struct rec_fsize {
+    char *path;
+    uint64_t size;
+} rec_fsize_t;
+
 typedef struct rec_pending {      /* a system call whose result is still to come */
     uint32_t tid;
     char *line;
@@ -50,7 +67,8 @@ struct rec_proc {
     spid_t pid;
     int state;
     rec_stream_t *cur;
-    char **fds;                   /* descriptor -> path (NULL: unknown or closed) */
+    rec_ofd_t **fds;              /* descriptor -> its description (NULL: unknown, closed,
+                                     or not opened by path: pipes, sockets...) */
     uint8_t *cloexec;
     int nfds;
     uint64_t brk;                 /* current break, 0 before the first brk */
@@ -86,7 +104,10 @@ struct rec_conv {
     uint64_t skip_refs, max_refs;
     char *mark_start, *mark_stop; /* base names of the marker files; NULL: no markers */
     int in_phase;
+    int file_io;                  /* rec_filter_t.file_io */
     int stopped;                  /* max_refs written: nothing more but the final exits */
+    rec_fsize_t *fsz;             /* the files' sizes as written (rec_conv_file_size) */
+    size_t nfsz, capfsz;
 };
 
 /* Copies n bytes of s into a new string, line breaks made '?' (a name stays on one trace
@@ -116,6 +137,13 @@ static inline int rec_conv_vg_has(const rec_proc_t *p, uint64_t addr, uint64_t l
 int  rec_conv_fd_set(rec_proc_t *p, uint64_t fd, const char *path, size_t n, int cloexec);
 /* The path descriptor fd names, or NULL. */
 const char *rec_conv_fd_path(const rec_proc_t *p, uint64_t fd);
+/* The description descriptor fd names, or NULL. */
+rec_ofd_t *rec_conv_fd_ofd(const rec_proc_t *p, uint64_t fd);
+/* Descriptor fd of p names description o (dup; NULL: closed), sharing its position. 0, or -1
+ * out of memory. */
+int  rec_conv_fd_share(rec_proc_t *p, uint64_t fd, rec_ofd_t *o, int cloexec);
+/* The size slot of path (created at 0). NULL out of memory. */
+uint64_t *rec_conv_file_size(rec_conv_t *c, const char *path);
 
 /* The exit line of p (once). */
 void rec_conv_proc_exit(rec_conv_t *c, rec_proc_t *p);

@@ -13,8 +13,8 @@
  * result (execve keeps its path, exit_group ends the process); `done` with its result (only
  * a successful one unless SC_FAILED); `lost` for a blocking call whose result never came;
  * flags tell variants of one handler apart (openat against open, mmap2 against mmap...).
- * Calls not in the table make no event. A lookup is a scan of some thirty names: syscall
- * lines are rare next to references.
+ * Calls not in the table make no event. A lookup is a scan of some forty-five names: syscall
+ * lines are rare next to references (a read of a file is one line per call, not per byte).
  *
  * Events. open/openat/creat results name descriptors (per process, copied at fork, close-on-
  * exec ones dropped at exec; dup/dup2/dup3/fcntl(F_DUPFD) copy them), so an mmap of fd N is
@@ -23,6 +23,15 @@
  * mapping would be misnamed). Threads (clone with CLONE_THREAD) share their process's pid.
  * mmaps of Valgrind's own files (rec_conv_is_valgrind_file) are left out, and so are
  * munmap/mprotect inside Valgrind's areas.
+ *
+ * File I/O (issue 15; written only with rec_filter_t.file_io). A descriptor names an open
+ * file description (rec_ofd_t: path, position, O_APPEND), made by open and shared by dup and
+ * fork as in the kernel (fs/file.c: dup_fd copies the table, the struct file is shared). The
+ * read and write families on a regular file's descriptor (sc_is_file: by its path, see there)
+ * become read/write records at the position, or at the call's offset for pread/pwrite (which
+ * move nothing), of the bytes the result says; copy_file_range and sendfile become a read and
+ * a write. madvise and fadvise64 become madvise/fadvise records for the five advice values
+ * the trace format has (sc_advice; the others are ignored).
  *
  * Waits. wait4 and waitid results become `wait PARENT CHILD` lines where the result line is
  * met (rec_conv_proc_wait; sc_wait4_lost, sc_waitid: a result Valgrind never printed).
@@ -45,6 +54,8 @@
 #define WAITID_EXITED 4u                /* WEXITED */
 #define WAITID_NOWAIT 0x01000000u       /* WNOWAIT */
 #define WAITID_P_PID  1u                /* P_PID */
+#define O_TRUNC_FLAG  01000u            /* Linux O_TRUNC */
+#define O_APPEND_FLAG 02000u            /* Linux O_APPEND */
 #define SC_MAXARGS 8
 #define SC_NAME_LEN 32
 
@@ -77,6 +88,10 @@ enum {                            /* sc_entry_t.flags */
     SC_PAGES   = 1 << 5,          /* mmap2: the offset counts 4 KiB pages */
     SC_PROTECT = 1 << 6,          /* mprotect (not munmap) */
     SC_THREADS = 1 << 7,          /* clone: CLONE_THREAD in its flags makes a thread */
+    SC_WRITE   = 1 << 8,          /* write and its kin (not read) */
+    SC_POS     = 1 << 9,          /* pread, pwrite, preadv, pwritev: the offset is argument 3 */
+    SC_POS2    = 1 << 10,         /* preadv2, pwritev2: likewise, but -1 is the position */
+    SC_TRUNC   = 1 << 11,         /* creat: O_TRUNC without a flags argument */
 };
 
 struct sc_entry {
@@ -103,6 +118,8 @@ static int sc_parse_call(const char *line, sc_call_t *k)
         p++;
     }
     k->name[n] = 0;
+    if (*p == '[' && strchr(p, ']'))     /* a variant: "sys_fcntl[ARG3=='arg'] ( 1, 0, 10 )" */
+        p = strchr(p, ']') + 1;
     while (*p == ' ')
         p++;
     k->na = 0;
@@ -257,6 +274,39 @@ static int sc_clone_done(const sc_call_t *k)
 
 /* ------------------------------------------------------------------ descriptors */
 
+/* Is path a regular file's? The log has no st_mode, so the path tells: everything opened by
+ * path is a file but what lives under /dev, /proc and /sys (terminals, /dev/null, /dev/zero,
+ * pseudo-files). Descriptors made otherwise (pipe, socket, accept, eventfd, memfd_create,
+ * epoll...) and those inherited from outside the recording (0, 1, 2 of the first process) name
+ * no path, so they are not files either. A FIFO opened by path elsewhere would be taken for a
+ * file (rare). Valgrind's own files (its preload object, which its loader reads) are left out
+ * as their mappings are. */
+static int sc_is_file(const char *path)
+{
+    static const char *const not_files[] = { "/dev/", "/proc/", "/sys/" };
+    for (size_t i = 0; i < sizeof not_files / sizeof *not_files; i++)
+        if (!strncmp(path, not_files[i], strlen(not_files[i])))
+            return 0;
+    return strcmp(path, "/dev") && strcmp(path, "/proc") && strcmp(path, "/sys");
+}
+
+/* What a new description is: a file or not, O_APPEND; O_TRUNC empties the file. */
+static int sc_open_describe(const sc_call_t *k, uint64_t flags)
+{
+    rec_ofd_t *o = rec_conv_fd_ofd(k->p, k->val);
+    if (!o)
+        return 0;
+    o->file = sc_is_file(o->path) && !rec_conv_is_valgrind_file(o->path);
+    o->append = (flags & O_APPEND_FLAG) != 0;
+    if (o->file && ((flags & O_TRUNC_FLAG) || (k->e->flags & SC_TRUNC))) {
+        uint64_t *size = rec_conv_file_size(k->c, o->path);
+        if (!size)
+            return -1;
+        *size = 0;
+    }
+    return 0;
+}
+
 static int sc_open_done(const sc_call_t *k)
 {
     rec_proc_t *p = k->p;
@@ -272,12 +322,14 @@ static int sc_open_done(const sc_call_t *k)
     const char *dir = NULL;
     if (at && path->path[0] != '/' && sc_arg_num(k, 0, &dirfd, 0) == 0 && dirfd != AT_FDCWD_U)
         dir = rec_conv_fd_path(p, dirfd);
+    int rc;
     if (dir) {
         char full[PATH_MAX * 2];
         snprintf(full, sizeof full, "%s/%.*s", dir, (int)path->pathn, path->path);
-        return rec_conv_fd_set(p, k->val, full, strlen(full), cloexec);
-    }
-    return rec_conv_fd_set(p, k->val, path->path, path->pathn, cloexec);
+        rc = rec_conv_fd_set(p, k->val, full, strlen(full), cloexec);
+    } else
+        rc = rec_conv_fd_set(p, k->val, path->path, path->pathn, cloexec);
+    return rc < 0 ? rc : sc_open_describe(k, flags);
 }
 
 static int sc_close_done(const sc_call_t *k)
@@ -298,19 +350,139 @@ static int sc_dup_done(const sc_call_t *k)
     int fc = (k->e->flags & SC_FCNTL) != 0;
     if (fc && (sc_arg_num(k, 1, &cmd, 0) < 0 || (cmd != 0 && cmd != F_DUPFD_CLOEXEC_NR)))
         return 0;
-    const char *src = rec_conv_fd_path(k->p, fd);
+    rec_ofd_t *src = rec_conv_fd_ofd(k->p, fd);
     int ce = fc ? cmd == F_DUPFD_CLOEXEC_NR : 0;
     if ((k->e->flags & SC_DUP3) && sc_arg_num(k, 2, &flags, 0) == 0)
         ce = (flags & O_CLOEXEC_FLAG) != 0;
-    if (src) {
-        char *copy = strdup(src);
-        if (!copy)
-            return -1;
-        int rc = rec_conv_fd_set(k->p, k->val, copy, strlen(copy), ce);
-        free(copy);
-        return rc;
+    return rec_conv_fd_share(k->p, k->val, src, src ? ce : 0);   /* the same description */
+}
+
+/* ------------------------------------------------------------------ file I/O and advice */
+
+/* read ( fd, buf, count ), readv ( fd, iov, n ), pread64 ( fd, buf, count, offset ),
+ * preadv ( fd, iov, n, offset ), preadv2 ( fd, iov, n, offset, flags ), and the writes alike
+ * -> the bytes transferred: a read or write record of the file's NAME at the description's
+ * position (O_APPEND writes: at the file's end as far as the trace knows) which moves on by
+ * those bytes, or at the call's offset, which moves nothing (preadv2's -1: the position).
+ * Nothing for 0 bytes, a failure or a descriptor that is not a file's (sc_is_file). */
+static int sc_rw_done(const sc_call_t *k)
+{
+    uint64_t fd, off = 0;
+    rec_ofd_t *o;
+    if (k->val == 0 || sc_arg_num(k, 0, &fd, 0) < 0 || !(o = rec_conv_fd_ofd(k->p, fd)) || !o->file)
+        return 0;
+    int wr = (k->e->flags & SC_WRITE) != 0, moves = !(k->e->flags & (SC_POS | SC_POS2));
+    if (!moves && k->na > 3 && (k->e->flags & SC_POS2) && k->a[3].n == 2 && !memcmp(k->a[3].s, "-1", 2))
+        moves = 1;
+    else if (!moves && sc_arg_num(k, 3, &off, 0) < 0)
+        return 0;
+    uint64_t *size = rec_conv_file_size(k->c, o->path);
+    if (!size)
+        return -1;
+    if (moves) {
+        off = wr && o->append ? *size : o->pos;
+        o->pos = off + k->val;
     }
-    return rec_conv_fd_set(k->p, k->val, NULL, 0, 0);
+    if (off + k->val < off)
+        return 0;
+    if (off + k->val > *size)
+        *size = off + k->val;
+    wl_rec_t r = { .type = wr ? WL_WRITE : WL_READ, .pid = k->p->pid, .size = 1, .file = o->path,
+                   .offset = off, .len = k->val };
+    rec_conv_emit(k->c, k->p, &r);
+    return 0;
+}
+
+/* One side of a copy: count bytes at o's position (O_APPEND writes: the end), moved on. */
+static int sc_copy_side(const sc_call_t *k, rec_ofd_t *o, int wr, uint64_t count)
+{
+    uint64_t *size = rec_conv_file_size(k->c, o->path);
+    if (!size)
+        return -1;
+    uint64_t off = wr && o->append ? *size : o->pos;
+    o->pos = off + count;
+    if (off + count < off)
+        return 0;
+    if (off + count > *size)
+        *size = off + count;
+    wl_rec_t r = { .type = wr ? WL_WRITE : WL_READ, .pid = k->p->pid, .size = 1, .file = o->path,
+                   .offset = off, .len = count };
+    rec_conv_emit(k->c, k->p, &r);
+    return 0;
+}
+
+/* copy_file_range ( fd_in, off_in, fd_out, off_out, len, flags ) and sendfile ( out_fd,
+ * in_fd, offset, count ) -> the bytes copied: a read of the input and a write of the output
+ * where each is a file's, at its position. An offset given by pointer (not 0) holds a value
+ * the log does not show: that side makes no record (GNU cat and cp pass NULL). */
+static int sc_copy_done(const sc_call_t *k)
+{
+    int sf = (k->e->flags & SC_POS) != 0;           /* sendfile's argument order */
+    uint64_t fin, fout, pin = 0, pout = 0;
+    if (k->val == 0 || sc_arg_num(k, sf ? 1 : 0, &fin, 0) < 0 || sc_arg_num(k, sf ? 0 : 2, &fout, 0) < 0
+        || sc_arg_num(k, sf ? 2 : 1, &pin, 1) < 0 || (!sf && sc_arg_num(k, 3, &pout, 1) < 0))
+        return 0;
+    rec_ofd_t *in = rec_conv_fd_ofd(k->p, fin), *out = rec_conv_fd_ofd(k->p, fout);
+    if (in && in->file && pin == 0 && sc_copy_side(k, in, 0, k->val) < 0)
+        return -1;
+    if (out && out->file && pout == 0 && sc_copy_side(k, out, 1, k->val) < 0)
+        return -1;
+    return 0;
+}
+
+/* lseek ( fd, offset, whence ) -> the new position. */
+static int sc_lseek_done(const sc_call_t *k)
+{
+    uint64_t fd;
+    rec_ofd_t *o;
+    if (sc_arg_num(k, 0, &fd, 0) == 0 && (o = rec_conv_fd_ofd(k->p, fd)))
+        o->pos = k->val;
+    return 0;
+}
+
+/* The kernel's MADV_* and POSIX_FADV_* (x86-64, arm64 and most others) as wl_advice_t; -1:
+ * none of the five (MADV_FREE, MADV_DONTFORK, MADV_HUGEPAGE, MADV_MERGEABLE, MADV_COLD,
+ * MADV_PAGEOUT, MADV_POPULATE_*, POSIX_FADV_NOREUSE...: ignored). */
+static int sc_advice(uint64_t v)
+{
+    switch (v) {
+    case 0: return WL_ADV_NORMAL;
+    case 1: return WL_ADV_RANDOM;
+    case 2: return WL_ADV_SEQUENTIAL;
+    case 3: return WL_ADV_WILLNEED;
+    case 4: return WL_ADV_DONTNEED;
+    default: return -1;
+    }
+}
+
+/* madvise ( addr, len, advice ) -> 0: a madvise record (not inside Valgrind's areas). */
+static int sc_madvise_done(const sc_call_t *k)
+{
+    uint64_t addr, len, adv;
+    int a;
+    if (sc_arg_num(k, 0, &addr, 0) < 0 || sc_arg_num(k, 1, &len, 0) < 0 || sc_arg_num(k, 2, &adv, 0) < 0
+        || len == 0 || addr + len < addr || (a = sc_advice(adv)) < 0 || rec_conv_vg_has(k->p, addr, len))
+        return 0;
+    wl_rec_t r = { .type = WL_MADVISE, .pid = k->p->pid, .size = 1, .addr = addr, .len = len,
+                   .kind = (uint8_t)a };
+    rec_conv_emit(k->c, k->p, &r);
+    return 0;
+}
+
+/* fadvise64 ( fd, offset, len, advice ) -> 0: an fadvise record of a file's descriptor. */
+static int sc_fadvise_done(const sc_call_t *k)
+{
+    uint64_t fd, off, len, adv;
+    rec_ofd_t *o;
+    int a;
+    if (sc_arg_num(k, 0, &fd, 0) < 0 || sc_arg_num(k, 1, &off, 0) < 0 || sc_arg_num(k, 2, &len, 0) < 0
+        || sc_arg_num(k, 3, &adv, 0) < 0 || off + len < off || (a = sc_advice(adv)) < 0
+        || !(o = rec_conv_fd_ofd(k->p, fd)) || !o->file)
+        return 0;
+    wl_rec_t r = { .type = WL_FADVISE, .pid = k->p->pid, .size = 1, .file = o->path, .offset = off,
+                   .len = len, .kind = (uint8_t)a };
+    rec_conv_emit(k->c, k->p, &r);
+    return 0;
 }
 
 /* ------------------------------------------------------------------ areas */
@@ -448,7 +620,7 @@ static const sc_entry_t sc_table[] = {
     { "sys_open",       NULL,               sc_open_done,   NULL,          0 },
     { "sys_openat",     NULL,               sc_open_done,   NULL,          SC_AT },
     { "sys_openat2",    NULL,               sc_open_done,   NULL,          SC_AT | SC_NOFLAGS },
-    { "sys_creat",      NULL,               sc_open_done,   NULL,          SC_NOFLAGS },
+    { "sys_creat",      NULL,               sc_open_done,   NULL,          SC_NOFLAGS | SC_TRUNC },
     { "sys_close",      NULL,               sc_close_done,  NULL,          0 },
     { "sys_dup",        NULL,               sc_dup_done,    NULL,          0 },
     { "sys_dup2",       NULL,               sc_dup_done,    NULL,          0 },
@@ -461,6 +633,23 @@ static const sc_entry_t sc_table[] = {
     { "sys_mprotect",   NULL,               sc_munmap_done, NULL,          SC_PROTECT },
     { "sys_brk",        NULL,               sc_brk_done,    NULL,          0 },
     { "sys_mremap",     NULL,               sc_mremap_done, NULL,          0 },
+    { "sys_read",       NULL,               sc_rw_done,     NULL,          0 },
+    { "sys_readv",      NULL,               sc_rw_done,     NULL,          0 },
+    { "sys_pread64",    NULL,               sc_rw_done,     NULL,          SC_POS },
+    { "sys_preadv",     NULL,               sc_rw_done,     NULL,          SC_POS },
+    { "sys_preadv2",    NULL,               sc_rw_done,     NULL,          SC_POS2 },
+    { "sys_write",      NULL,               sc_rw_done,     NULL,          SC_WRITE },
+    { "sys_writev",     NULL,               sc_rw_done,     NULL,          SC_WRITE },
+    { "sys_pwrite64",   NULL,               sc_rw_done,     NULL,          SC_WRITE | SC_POS },
+    { "sys_pwritev",    NULL,               sc_rw_done,     NULL,          SC_WRITE | SC_POS },
+    { "sys_pwritev2",   NULL,               sc_rw_done,     NULL,          SC_WRITE | SC_POS2 },
+    { "sys_lseek",      NULL,               sc_lseek_done,  NULL,          0 },
+    { "sys_copy_file_range", NULL,          sc_copy_done,   NULL,          0 },
+    { "sys_sendfile",   NULL,               sc_copy_done,   NULL,          SC_POS },
+    { "sys_sendfile64", NULL,               sc_copy_done,   NULL,          SC_POS },
+    { "sys_madvise",    NULL,               sc_madvise_done, NULL,         0 },
+    { "sys_fadvise64",  NULL,               sc_fadvise_done, NULL,         0 },
+    { "sys_fadvise64_64", NULL,             sc_fadvise_done, NULL,         0 },
 };
 
 /* Parses line into k and finds its entry (NULL: a call that makes no event). */
