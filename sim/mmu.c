@@ -123,7 +123,8 @@ int mmu_run_hits(sim_t *s, cpu_t *c, proc_t *p, const wl_run_t *run)
 int mmu_test_clear_ref(void *eng, pfn_t pfn)
 {
     sim_t *s = eng;
-    int ref = 0;
+    int ref = (s->frames[pfn].flags & FR_SOFTREF) != 0;   /* a buffered access (fileio.c) */
+    s->frames[pfn].flags &= ~FR_SOFTREF;
     for (uint32_t n = s->frames[pfn].rmap; n; n = s->rmap[n].next) {
         pte_t *pte = s->rmap[n].pte;
         if (pte->flags & PTE_REF) {

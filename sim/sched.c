@@ -750,7 +750,14 @@ static inline int trace_rec(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec,
     if (rec->type != WL_REF) {
         s->cur_line = rec->line;
         t->p = NULL;                   /* the process table may move */
-        return sched_event(s, c, rec, err);
+        if (sched_event(s, c, rec, err))
+            return -1;
+        if (rec->type == WL_READ || rec->type == WL_WRITE) {   /* it may block (fileio.c) */
+            proc_t *p = proc_get(s, rec->pid);
+            if (p->state == P_BLOCKED)
+                sched_wait_io(s, c, p);
+        }
+        return 0;
     }
     if (trace_proc(s, c, t, rec, err))
         return -1;
@@ -945,7 +952,8 @@ static int rr_event(sim_t *s, cpu_t *c, uint32_t pi, const wl_rec_t *r, sim_err_
     if (sched_event(s, c, r, err))
         return -1;
     proc_t *p = &s->procs[pi];
-    if (p->state == P_WAITING) {           /* blocked in a wait for a child */
+    if (p->state == P_WAITING || p->state == P_BLOCKED) {   /* a wait for a child, or a
+                                                                buffered read's I/O (fileio.c) */
         c->cur = -1;
         return 1;
     }

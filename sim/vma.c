@@ -19,6 +19,7 @@
 #include "proc.h"
 #include "swap.h"
 #include "vma.h"
+#include "fileio.h"
 #include "sim/base/xalloc.h"
 
 #include <stdio.h>
@@ -262,7 +263,7 @@ static int vma_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, s
 static int vma_check_aligned(const sim_t *s, const wl_rec_t *r, sim_err_t *err)
 {
     if (s->page_size <= 4096 || r->type == WL_FORK || r->type == WL_EXEC || r->type == WL_EXIT ||
-        !r->len)
+        r->type == WL_READ || r->type == WL_WRITE || !r->len)
         return 0;
     uint64_t mask = s->page_size - 1;
     if (!(r->addr & mask) && !(r->len & mask))
@@ -307,6 +308,9 @@ int vma_event(sim_t *s, cpu_t *c, const wl_rec_t *r, sim_err_t *err)
         s->mms[p->mm].proc = (uint32_t)(p - s->procs) + 1;
         policy_proc(s, p->pid, REPL_PROC_EXEC);
         return 0;
+    case WL_READ:
+    case WL_WRITE:
+        return fileio_rw(s, c, p, vma_file_obj(s, r->file ? r->file : ""), r, err);
     case WL_EXIT:
         vma_mm_teardown(s, p->mm);
         p->state = P_EXITED;
