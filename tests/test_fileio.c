@@ -160,6 +160,29 @@ static void test_shared(void)
     }
 }
 
+/* linux's folio_mark_accessed (on_access) as filemap_read calls it: a page read, another
+ * page read, the first read again: two marks, active. Two consecutive reads within one page
+ * (the second starts in the page where the first ended: pos_same_folio with ra->prev_pos):
+ * one mark, inactive. The same holds for a page read whole twice in a row (prev_pos - 1 is in
+ * it). */
+static void test_linux_marks(void)
+{
+    static const struct { const char *text; int active; } c[] = {
+        {"read 1 data 0 4096\nread 1 data 8192 4096\nread 1 data 0 4096\n", 1},
+        {"read 1 data 0 100\nread 1 data 100 100\n", 0},
+        {"read 1 data 0 4096\nread 1 data 0 4096\n", 0},
+        {"read 1 data 0 4096\nread 1 data 4096 4096\nread 1 data 0 4096\n", 1},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+        json_t *d = run2(c[i].text, "frames=8", "readahead=0", "policy=linux");
+        if (d) {
+            CHECK_EQ(ji(d, "policy.stats.nr_active_file"), c[i].active);
+            CHECK_EQ(ji(d, "policy.stats.pgactivate"), c[i].active);
+            json_decref(d);
+        }
+    }
+}
+
 static void test_determinism_and_errors(void)
 {
     const char *text = "read 1 data 0 40960\nwrite 1 data 0 5000\nR 0x1000\nread 1 data 81920 8192\n"
@@ -199,6 +222,7 @@ int main(void)
     test_read();
     test_write();
     test_shared();
+    test_linux_marks();
     test_determinism_and_errors();
     rmdir(tmpdir);
     return check_report("test_fileio");
