@@ -183,6 +183,43 @@ static void test_linux_marks(void)
     }
 }
 
+/* madvise: dontneed makes the next anonymous touch demand-zero again; random turns off a
+ * fault's readahead; random takes the mapping out of linux's recency: a young PTE of it torn
+ * down marks nothing (zap_pte_range's vma_has_recency), so a later read is the page's first
+ * folio_mark_accessed (inactive), where through a normal mapping it is the second (active). */
+static void test_madvise(void)
+{
+    json_t *d = run2("W 0x1000\nmadvise 1 0x1000 4096 dontneed\nR 0x1000\n", "frames=4", "readahead=0", "policy=lru");
+    if (d) {
+        CHECK_EQ(ji(d, "faults.demand_zero"), 2);
+        json_decref(d);
+    }
+    const char *map = "mmap 1 0x10000 0x8000 r-- file:f shared\n";
+    for (int rnd = 0; rnd < 2; rnd++) {
+        char text[512];
+        snprintf(text, sizeof text, "%s%sR 0x10000\n", map, rnd ? "madvise 1 0x10000 0x8000 random\n" : "");
+        d = run2(text, "frames=8", "readahead=3", "policy=lru");
+        if (d) {
+            CHECK_EQ(ji(d, "io.file_read"), rnd ? 1 : 4);
+            json_decref(d);
+        }
+        snprintf(text, sizeof text, "%s%sR 0x10000\nmunmap 1 0x10000 0x8000\nread 1 f 0 4096\n", map,
+                 rnd ? "madvise 1 0x10000 0x8000 random\n" : "");
+        d = run2(text, "frames=8", "readahead=0", "policy=linux");
+        if (d) {
+            CHECK_EQ(ji(d, "policy.stats.nr_active_file"), rnd ? 0 : 1);
+            json_decref(d);
+        }
+    }
+    /* madvise normal after random restores readahead (the area is split and rejoined) */
+    d = run2("mmap 1 0x10000 0x8000 r-- file:f shared\nmadvise 1 0x10000 0x8000 random\n"
+             "madvise 1 0x12000 0x1000 normal\nR 0x12000\nR 0x10000\n", "frames=8", "readahead=2", "policy=lru");
+    if (d) {
+        CHECK_EQ(ji(d, "io.file_read"), 2);           /* readahead stops at the end of page 2's own (split) area; page 0 alone */
+        json_decref(d);
+    }
+}
+
 static void test_determinism_and_errors(void)
 {
     const char *text = "read 1 data 0 40960\nwrite 1 data 0 5000\nR 0x1000\nread 1 data 81920 8192\n"
@@ -223,6 +260,7 @@ int main(void)
     test_write();
     test_shared();
     test_linux_marks();
+    test_madvise();
     test_determinism_and_errors();
     rmdir(tmpdir);
     return check_report("test_fileio");
