@@ -180,13 +180,13 @@ struct sim {
     uint32_t tl_max;                           /* the cap (config timeline_records) */
     sim_time_t end_time;
     int finished;
+    sim_config_t conf;                /* the config, validated (config.h); at the end: the
+                                         hot fields above keep their cache lines */
     int norecency;                    /* some area was madvised random or sequential (vma.c):
                                          env->referenced looks up each mapping's area */
     fileio_stats_t fio;               /* buffered I/O (fileio.c) */
     u64map_t fio_prev;                /* (pid << 32 | obj) -> 1 + the end of its last read
                                          (filemap_read's ra->prev_pos; fileio.c) */
-    sim_config_t conf;                /* the config, validated (config.h); at the end: the
-                                         hot fields above keep their cache lines */
 };
 
 #endif
