@@ -127,6 +127,12 @@ typedef struct repl_req {
     const page_id_t *page; /* the page the frame is for; NULL for background reclaim */
 } repl_req_t;
 
+/* ref->vpn of a buffered read or write (no mapping: sim/fileio.c). Such a reference is
+ * told like a fault's: on_hit for a page that is resident, on_miss then on_insert for one that
+ * is not (ref->pid the reader), and on_access as filemap_read calls folio_mark_accessed. It
+ * does not advance ref->t (the count of page references made through page tables). */
+#define REPL_VPN_NONE UINT64_MAX
+
 /* The owner of a frame charged to nobody (env->owner); no process of a run has this pid. */
 #define REPL_PID_NONE UINT32_MAX
 

@@ -255,6 +255,8 @@ static void ex_text(repl_explain_t *x, const char *fmt, ...)
 static int ex_referenced(repl_explain_t *x, pfn_t pfn)
 {
     const sim_t *s = ((explain_t *)x->eng)->s;
+    if (s->frames[pfn].flags & FR_SOFTREF)                 /* a buffered access (fileio.c) */
+        return 1;
     for (uint32_t n = s->frames[pfn].rmap; n; n = s->rmap[n].next)
         if (s->rmap[n].pte->flags & PTE_REF)
             return 1;

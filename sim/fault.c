@@ -497,8 +497,10 @@ static int fault_object(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *
     } else {
         page_id_t pg = {.key = page_key_file(v->obj, index),
                         .kind = o->kind == OBJ_FILE ? PAGE_FILE : PAGE_ANON};
+        /* madvise random (VMA_RAND_READ): no readahead, as the kernel's VM_RAND_READ */
+        uint32_t ra = (v->flags & VMA_RAND_READ) ? 0 : s->readahead;
         pfn = reclaim_get_frame(s, c, r, &pg, fault_owner(s, p), REPL_REQ_DIRECT,
-                                1 + (o->kind == OBJ_FILE ? s->readahead : 0), &ready);
+                                1 + (o->kind == OBJ_FILE ? ra : 0), &ready);
         frame_t *f = &s->frames[pfn];
         f->flags |= FR_PAGECACHE;
         SIM_ASSERT(s, f->key == key);
@@ -509,7 +511,7 @@ static int fault_object(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *
             /* Readahead: the following pages of the file within this mapping, in the same
              * request (fault_read_cluster). */
             fk = FK_FILE_READ;
-            fault_cluster_t cl = {.dev = s->file_dev, .block = o->dev_base + index, .max = s->readahead,
+            fault_cluster_t cl = {.dev = s->file_dev, .block = o->dev_base + index, .max = ra,
                                   .v = v, .index = index};
             uint32_t k;
             done = fault_read_cluster(s, c, p, &cl, r, &k);

@@ -17,6 +17,8 @@ enum {
     FR_TRACKED   = 1u << 5,  /* the replacement policy knows it (resident and evictable) */
     FR_LOCKED    = 1u << 6,  /* I/O in flight: ready at frame.ready_at */
     FR_FILEKIND  = 1u << 7,  /* a file page (PAGE_FILE to the policy); else anonymous or shm */
+    FR_SOFTREF   = 1u << 8,  /* referenced by a buffered read or write (fileio.c): reported and
+                                cleared by env->test_clear_ref with the PTEs' R bits */
 };
 
 /* 40 bytes. A page-cache page's object and index are its key's (frame_obj, frame_index). */

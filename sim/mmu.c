@@ -123,7 +123,8 @@ int mmu_run_hits(sim_t *s, cpu_t *c, proc_t *p, const wl_run_t *run)
 int mmu_test_clear_ref(void *eng, pfn_t pfn)
 {
     sim_t *s = eng;
-    int ref = 0;
+    int ref = (s->frames[pfn].flags & FR_SOFTREF) != 0;   /* a buffered access (fileio.c) */
+    s->frames[pfn].flags &= ~FR_SOFTREF;
     for (uint32_t n = s->frames[pfn].rmap; n; n = s->rmap[n].next) {
         pte_t *pte = s->rmap[n].pte;
         if (pte->flags & PTE_REF) {
@@ -145,6 +146,14 @@ uint32_t mmu_test_clear_refs(void *eng, pfn_t pfn, unsigned *vm_flags)
     unsigned fl = 0;
     for (uint32_t r = s->frames[pfn].rmap; r; r = s->rmap[r].next) {
         pte_t *pte = s->rmap[r].pte;
+        if (__builtin_expect(s->norecency, 0)) {
+            /* mm/rmap.c invalid_folio_referenced_vma: a mapping in an area with no recency
+             * (madvise random or sequential: vma_has_recency) is skipped, its young bit
+             * neither counted nor cleared. */
+            const vma_t *v = vma_find(&s->mms[s->rmap[r].mm], pte->vpn);
+            if (v && (v->flags & (VMA_RAND_READ | VMA_SEQ_READ)))
+                continue;
+        }
         if (pte->flags & PTE_REF) {
             n++;
             pte->flags &= ~PTE_REF;

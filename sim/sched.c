@@ -274,12 +274,21 @@ static void wait_child_exited(sim_t *s, cpu_t *c, uint32_t ci)
 
 /* An event record, in both schedules: the address space's part in vma_event (vma.c), the
  * process tree's here. */
+static sim_time_t sched_wait_io(sim_t *s, cpu_t *c, proc_t *p);
 static int sched_event(sim_t *s, cpu_t *c, const wl_rec_t *r, sim_err_t *err)
 {
     if (r->type == WL_WAIT)
         return sched_wait(s, c, r, err);
     if (vma_event(s, c, r, err))
         return -1;
+    if ((r->type == WL_READ || r->type == WL_WRITE) && !s->rr) {
+        /* A buffered read or write may block (fileio.c): under trace the CPU idles until its
+         * I/O completes (rr_event gives the CPU to another process instead). Here, not in
+         * trace_rec, which stays as small as the hot loop needs (callgrind, the sort trace). */
+        proc_t *p = proc_get(s, r->pid);
+        if (p->state == P_BLOCKED)
+            sched_wait_io(s, c, p);
+    }
     if (r->type == WL_FORK) {
         uint32_t pi = (uint32_t)*u64map_find(&s->pid2proc, r->pid);
         s->procs[*u64map_find(&s->pid2proc, r->pid2)].parent = pi + 1;
@@ -945,7 +954,8 @@ static int rr_event(sim_t *s, cpu_t *c, uint32_t pi, const wl_rec_t *r, sim_err_
     if (sched_event(s, c, r, err))
         return -1;
     proc_t *p = &s->procs[pi];
-    if (p->state == P_WAITING) {           /* blocked in a wait for a child */
+    if (p->state == P_WAITING || p->state == P_BLOCKED) {   /* a wait for a child, or a
+                                                                buffered read's I/O (fileio.c) */
         c->cur = -1;
         return 1;
     }

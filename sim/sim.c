@@ -228,6 +228,7 @@ void sim_free(sim_t *s)
         u64map_free(&s->pagecache);
         u64map_free(&s->pid2proc);
     }
+    fileio_free(s);
     evq_free(&s->evq);
     stats_free(s);
     if (s->rng)

@@ -17,6 +17,7 @@
  *              policy.h)                                       -> mmu proc
  *   stats.c    counters, timeline, results JSON                -> proc device
  *   vma.c      areas and address-space events                  -> fault frame swap proc cpu
+ *   fileio.c   buffered read/write through the page cache -> reclaim frame device policy
  *   mmu.c      a reference: TLB hit (mmu.h), walk              -> fault
  *   fault.c    the fault handler                               -> reclaim frame swap cpu device
  *   reclaim.c  victims, write-back, background reclaim         -> frame swap device
@@ -51,6 +52,7 @@
 #include "proc.h"
 #include "vma.h"
 #include "shadow.h"
+#include "fileio.h"
 #include "policies/repl.h"
 #include "policies/cow.h"
 #include "workloads/wl.h"
@@ -180,6 +182,11 @@ struct sim {
     int finished;
     sim_config_t conf;                /* the config, validated (config.h); at the end: the
                                          hot fields above keep their cache lines */
+    int norecency;                    /* some area was madvised random or sequential (vma.c):
+                                         env->referenced looks up each mapping's area */
+    fileio_stats_t fio;               /* buffered I/O (fileio.c) */
+    u64map_t fio_prev;                /* (pid << 32 | obj) -> 1 + the end of its last read
+                                         (filemap_read's ra->prev_pos; fileio.c) */
 };
 
 #endif

@@ -19,6 +19,7 @@
 #include "proc.h"
 #include "swap.h"
 #include "vma.h"
+#include "fileio.h"
 #include "sim/base/xalloc.h"
 
 #include <stdio.h>
@@ -87,7 +88,9 @@ static void vma_pte_drop(sim_t *s, uint32_t mmi, pte_t *pte)
             f->flags |= FR_DIRTY;          /* a shared file page stays dirty in the cache */
         /* Linux's zap_pte_range (zap_present_folio_ptes): a page that is not private
          * anonymous, whose PTE goes young, is marked accessed (folio_mark_accessed). */
-        if ((pte->flags & PTE_REF) && !page_key_is_anon(f->key)) {
+        const vma_t *area = s->norecency ? vma_find(&s->mms[mmi], pte->vpn) : NULL;
+        if ((pte->flags & PTE_REF) && !page_key_is_anon(f->key) &&
+            !(area && (area->flags & (VMA_RAND_READ | VMA_SEQ_READ)))) {   /* vma_has_recency */
             const mm_t *mm = &s->mms[mmi];
             mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .copy_next_use = VTIME_NEVER,
                            .vpn = pte->vpn, .kind = REF_READ,
@@ -187,6 +190,55 @@ static void vma_mprotect(sim_t *s, proc_t *p, const wl_rec_t *r)
     }
 }
 
+/* madvise(2) (mm/madvise.c): normal, random and sequential set the advice of the areas in
+ * the range (split at its edges as mprotect splits them); random turns off readahead on
+ * faults there (VM_RAND_READ); random and sequential take the area's mappings out of linux's
+ * recency (vma_has_recency: env->referenced skips them, an unmapping marks nothing).
+ * Sequential is otherwise as normal: the kernel's VM_SEQ_READ reads ahead from the fault
+ * where normal reads around it, and pagesim's readahead reads ahead already. dontneed zaps the
+ * range (zap_page_range_single): private anonymous pages are freed (the next touch is
+ * demand-zero), file pages unmapped and left in the page cache, private copies dropped,
+ * swap entries released. An implicit address space (no area declared) takes no advice but
+ * dontneed. willneed is refused (not simulated yet). */
+static int vma_madvise(sim_t *s, proc_t *p, const wl_rec_t *r, sim_err_t *err)
+{
+    mm_t *mm = &s->mms[p->mm];
+    if (!r->len)
+        return 0;
+    vpn_t lo = r->addr >> s->page_shift, hi = ((r->addr + r->len - 1) >> s->page_shift) + 1;
+    if (r->kind == WL_ADV_DONTNEED) {
+        vma_unmap_range(s, p->mm, lo, hi);
+        return 0;
+    }
+    if (r->kind == WL_ADV_WILLNEED || r->kind >= WL_NADVICE)
+        return sim_err_set(err, SIM_EINPUT, "%s: madvise %s is not simulated", WHERE(s),
+                           r->kind < WL_NADVICE ? wl_advice_names[r->kind] : "?");
+    if (mm->implicit)
+        return 0;
+    uint32_t set = r->kind == WL_ADV_RANDOM ? VMA_RAND_READ : r->kind == WL_ADV_SEQUENTIAL ? VMA_SEQ_READ : 0;
+    if (set)
+        s->norecency = 1;
+    vma_list_t *l = &mm->areas;
+    for (uint32_t i = 0; i < l->n; i++) {
+        vma_t whole = l->v[i];
+        if (whole.end <= lo || whole.start >= hi)
+            continue;
+        vpn_t a = whole.start > lo ? whole.start : lo, b = whole.end < hi ? whole.end : hi;
+        vma_list_cut(l, a, b);
+        vma_t mid = whole;
+        mid.pgoff += a - whole.start;
+        mid.start = a;
+        mid.end = b;
+        mid.flags = (mid.flags & ~(uint32_t)(VMA_RAND_READ | VMA_SEQ_READ)) | set;
+        uint32_t j = 0;
+        while (j < l->n && l->v[j].start < a)
+            j++;
+        vma_list_insert_at(l, j, &mid);
+        i = j;
+    }
+    return 0;
+}
+
 /* Releases every mapping of an address space (exit, exec). */
 static void vma_mm_teardown(sim_t *s, uint32_t mmi)
 {
@@ -262,12 +314,12 @@ static int vma_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, s
 static int vma_check_aligned(const sim_t *s, const wl_rec_t *r, sim_err_t *err)
 {
     if (s->page_size <= 4096 || r->type == WL_FORK || r->type == WL_EXEC || r->type == WL_EXIT ||
-        !r->len)
+        r->type == WL_READ || r->type == WL_WRITE || !r->len)
         return 0;
     uint64_t mask = s->page_size - 1;
     if (!(r->addr & mask) && !(r->len & mask))
         return 0;
-    static const char *const names[] = {[WL_MMAP] = "mmap", [WL_MUNMAP] = "munmap",
+    static const char *const names[] = {[WL_MMAP] = "mmap", [WL_MUNMAP] = "munmap", [WL_MADVISE] = "madvise",
                                         [WL_MPROTECT] = "mprotect", [WL_BRK] = "brk"};
     const char *what = r->type < sizeof names / sizeof *names && names[r->type] ? names[r->type] : "area";
     return sim_err_set(err, SIM_EINPUT, "%s: %s at 0x%llx of length 0x%llx is not aligned to the "
@@ -307,6 +359,11 @@ int vma_event(sim_t *s, cpu_t *c, const wl_rec_t *r, sim_err_t *err)
         s->mms[p->mm].proc = (uint32_t)(p - s->procs) + 1;
         policy_proc(s, p->pid, REPL_PROC_EXEC);
         return 0;
+    case WL_MADVISE:
+        return vma_madvise(s, p, r, err);
+    case WL_READ:
+    case WL_WRITE:
+        return fileio_rw(s, c, p, vma_file_obj(s, r->file ? r->file : ""), r, err);
     case WL_EXIT:
         vma_mm_teardown(s, p->mm);
         p->state = P_EXITED;

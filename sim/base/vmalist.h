@@ -17,6 +17,8 @@ enum {
     VMA_SHARED = 1u << 0,
     VMA_ANON = 1u << 1,
     VMA_SWAPPED = 1u << 2,   /* private anonymous whose untouched pages are on swap (implicit=swap) */
+    VMA_RAND_READ = 1u << 3, /* madvise random (the engine's vma.c): no readahead, no recency */
+    VMA_SEQ_READ = 1u << 4,  /* madvise sequential: no recency (vma_has_recency) */
 };
 
 typedef struct vma {

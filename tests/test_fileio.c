@@ -1,0 +1,267 @@
+/* test_fileio.c - buffered read(2) and write(2) through the page cache (sim/fileio.c, issue
+ * 15), hand-derived cases, each run under paranoid checks in both schedules:
+ *  - a read of an uncached page reads it from the file device (io.file_read) and blocks
+ *    (simulated time covers the device latency); a second read of it is a hit;
+ *  - readahead=N brings N pages after a read whose last page missed (io.readahead);
+ *  - a write covering a page in part reads it first (fileio.write_fills), a full one does not;
+ *    dirty page-cache pages are written back when evicted (io.file_write);
+ *  - a mapping and a read of the same file share the page (the read after the fault hits);
+ *  - the same input gives the same bytes (determinism);
+ *  - a read by a pid that has exited is an input error. */
+#include "check.h"
+#include "simrun.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char tmpdir[256];
+static int ncase;
+
+static json_t *run_text(const char *text, const char *const *sets, int *code)
+{
+    char path[512], out[512];
+    snprintf(path, sizeof path, "%s/trace_%d.txt", tmpdir, ++ncase);
+    snprintf(out, sizeof out, "%s/result_%d.json", tmpdir, ncase);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        perror(path);
+        exit(1);
+    }
+    fputs(text, f);
+    fclose(f);
+    *code = simrun_child(path, path, sets, 20, out);
+    unlink(path);
+    if (*code != SIMRUN_OK) {
+        unlink(out);
+        return NULL;
+    }
+    json_error_t je;
+    json_t *doc = json_load_file(out, 0, &je);
+    unlink(out);
+    return doc;
+}
+
+static long long ji(const json_t *doc, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    const json_t *v = doc;
+    for (char *part = strtok(buf, "."); part && v; part = strtok(NULL, "."))
+        v = json_object_get(v, part);
+    return json_is_integer(v) ? json_integer_value(v) : -987654321;
+}
+
+static double jr(const json_t *doc, const char *a, const char *b)
+{
+    return json_number_value(json_object_get(json_object_get(doc, a), b));
+}
+
+/* One case under both schedules: returns the trace schedule's results (caller frees). */
+static json_t *run2(const char *text, const char *frames, const char *ra, const char *policy)
+{
+    json_t *first = NULL;
+    for (int rr = 0; rr < 2; rr++) {
+        const char *sets[] = {frames, ra, policy, "paranoid=true", rr ? "schedule=rr" : "schedule=trace", NULL};
+        int code;
+        json_t *doc = run_text(text, sets, &code);
+        CHECK_EQ(code, SIMRUN_OK);
+        if (!doc)
+            return first;
+        if (!first) {
+            first = doc;
+        } else {
+            /* the counts do not depend on the schedule here (one process) */
+            CHECK_EQ(ji(doc, "io.file_read"), ji(first, "io.file_read"));
+            CHECK_EQ(ji(doc, "io.file_write"), ji(first, "io.file_write"));
+            CHECK_EQ(ji(doc, "fileio.read_hits"), ji(first, "fileio.read_hits"));
+            json_decref(doc);
+        }
+    }
+    return first;
+}
+
+static void test_read(void)
+{
+    /* one page read: a miss, one page from the device; the run lasts the device latency */
+    json_t *d = run2("read 1 data 0 4096\n", "frames=4", "readahead=0", "policy=lru");
+    if (d) {
+        CHECK_EQ(ji(d, "io.file_read"), 1);
+        CHECK_EQ(ji(d, "fileio.reads"), 1);
+        CHECK_EQ(ji(d, "fileio.read_misses"), 1);
+        CHECK_EQ(ji(d, "fileio.read_hits"), 0);
+        CHECK(jr(d, "time", "sim_ns") >= 1000.0);     /* it waited for the device */
+        json_decref(d);
+    }
+    /* read twice: the second is a hit, no second device read */
+    d = run2("read 1 data 0 4096\nread 1 data 100 10\n", "frames=4", "readahead=0", "policy=clock");
+    if (d) {
+        CHECK_EQ(ji(d, "io.file_read"), 1);
+        CHECK_EQ(ji(d, "fileio.read_hits"), 1);
+        CHECK_EQ(ji(d, "fileio.read_pages"), 2);
+        json_decref(d);
+    }
+    /* readahead=3: pages 1..3 come with page 0, so reading them is three hits */
+    d = run2("read 1 data 0 4096\nread 1 data 4096 12288\n", "frames=8", "readahead=3", "policy=lru");
+    if (d) {
+        CHECK_EQ(ji(d, "io.file_read"), 4);
+        CHECK_EQ(ji(d, "io.readahead"), 3);
+        CHECK_EQ(ji(d, "fileio.read_hits"), 3);
+        json_decref(d);
+    }
+    /* a two-page read that crosses a page boundary touches both pages */
+    d = run2("read 1 data 4000 200\n", "frames=4", "readahead=0", "policy=fifo");
+    if (d) {
+        CHECK_EQ(ji(d, "fileio.read_pages"), 2);
+        CHECK_EQ(ji(d, "io.file_read"), 2);
+        json_decref(d);
+    }
+}
+
+static void test_write(void)
+{
+    /* a partial write of an uncached page reads it first; a full one does not */
+    json_t *d = run2("write 1 data 10 100\nwrite 1 data 8192 4096\n", "frames=4", "readahead=0", "policy=lru");
+    if (d) {
+        CHECK_EQ(ji(d, "io.file_read"), 1);
+        CHECK_EQ(ji(d, "fileio.write_fills"), 1);
+        CHECK_EQ(ji(d, "fileio.write_pages"), 2);
+        CHECK_EQ(ji(d, "io.file_write"), 0);           /* still dirty in memory */
+        json_decref(d);
+    }
+    /* two frames, a dirty page then two clean reads: the dirty one is evicted and written back */
+    d = run2("write 1 data 0 4096\nread 1 data 4096 4096\nread 1 data 8192 4096\n", "frames=2",
+             "readahead=0", "policy=fifo");
+    if (d) {
+        CHECK_EQ(ji(d, "io.file_write"), 1);
+        CHECK_EQ(ji(d, "evictions.dirty"), 1);
+        json_decref(d);
+    }
+}
+
+static void test_shared(void)
+{
+    /* a fault on a mapping of the file brings page 0 into its page cache; the read hits it */
+    json_t *d = run2("mmap 1 0x10000 0x4000 r-- file:data shared\nR 0x10000\nread 1 data 0 4096\n",
+                     "frames=4", "readahead=0", "policy=lru");
+    if (d) {
+        CHECK_EQ(ji(d, "io.file_read"), 1);
+        CHECK_EQ(ji(d, "fileio.read_hits"), 1);
+        json_decref(d);
+    }
+    /* and the other way: a read first, then the fault finds the page cached (a minor fault) */
+    d = run2("read 1 data 0 4096\nmmap 1 0x10000 0x4000 r-- file:data shared\nR 0x10000\n",
+             "frames=4", "readahead=0", "policy=clock");
+    if (d) {
+        CHECK_EQ(ji(d, "io.file_read"), 1);
+        CHECK_EQ(ji(d, "faults.page_cache"), 1);
+        json_decref(d);
+    }
+}
+
+/* linux's folio_mark_accessed (on_access) as filemap_read calls it: a page read, another
+ * page read, the first read again: two marks, active. Two consecutive reads within one page
+ * (the second starts in the page where the first ended: pos_same_folio with ra->prev_pos):
+ * one mark, inactive. The same holds for a page read whole twice in a row (prev_pos - 1 is in
+ * it). */
+static void test_linux_marks(void)
+{
+    static const struct { const char *text; int active; } c[] = {
+        {"read 1 data 0 4096\nread 1 data 8192 4096\nread 1 data 0 4096\n", 1},
+        {"read 1 data 0 100\nread 1 data 100 100\n", 0},
+        {"read 1 data 0 4096\nread 1 data 0 4096\n", 0},
+        {"read 1 data 0 4096\nread 1 data 4096 4096\nread 1 data 0 4096\n", 1},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+        json_t *d = run2(c[i].text, "frames=8", "readahead=0", "policy=linux");
+        if (d) {
+            CHECK_EQ(ji(d, "policy.stats.nr_active_file"), c[i].active);
+            CHECK_EQ(ji(d, "policy.stats.pgactivate"), c[i].active);
+            json_decref(d);
+        }
+    }
+}
+
+/* madvise: dontneed makes the next anonymous touch demand-zero again; random turns off a
+ * fault's readahead; random takes the mapping out of linux's recency: a young PTE of it torn
+ * down marks nothing (zap_pte_range's vma_has_recency), so a later read is the page's first
+ * folio_mark_accessed (inactive), where through a normal mapping it is the second (active). */
+static void test_madvise(void)
+{
+    json_t *d = run2("W 0x1000\nmadvise 1 0x1000 4096 dontneed\nR 0x1000\n", "frames=4", "readahead=0", "policy=lru");
+    if (d) {
+        CHECK_EQ(ji(d, "faults.demand_zero"), 2);
+        json_decref(d);
+    }
+    const char *map = "mmap 1 0x10000 0x8000 r-- file:f shared\n";
+    for (int rnd = 0; rnd < 2; rnd++) {
+        char text[512];
+        snprintf(text, sizeof text, "%s%sR 0x10000\n", map, rnd ? "madvise 1 0x10000 0x8000 random\n" : "");
+        d = run2(text, "frames=8", "readahead=3", "policy=lru");
+        if (d) {
+            CHECK_EQ(ji(d, "io.file_read"), rnd ? 1 : 4);
+            json_decref(d);
+        }
+        snprintf(text, sizeof text, "%s%sR 0x10000\nmunmap 1 0x10000 0x8000\nread 1 f 0 4096\n", map,
+                 rnd ? "madvise 1 0x10000 0x8000 random\n" : "");
+        d = run2(text, "frames=8", "readahead=0", "policy=linux");
+        if (d) {
+            CHECK_EQ(ji(d, "policy.stats.nr_active_file"), rnd ? 0 : 1);
+            json_decref(d);
+        }
+    }
+    /* madvise normal after random restores readahead (the area is split and rejoined) */
+    d = run2("mmap 1 0x10000 0x8000 r-- file:f shared\nmadvise 1 0x10000 0x8000 random\n"
+             "madvise 1 0x12000 0x1000 normal\nR 0x12000\nR 0x10000\n", "frames=8", "readahead=2", "policy=lru");
+    if (d) {
+        CHECK_EQ(ji(d, "io.file_read"), 2);           /* readahead stops at the end of page 2's own (split) area; page 0 alone */
+        json_decref(d);
+    }
+}
+
+static void test_determinism_and_errors(void)
+{
+    const char *text = "read 1 data 0 40960\nwrite 1 data 0 5000\nR 0x1000\nread 1 data 81920 8192\n"
+                       "write 1 data 90000 4096\nread 1 data 0 4096\n";
+    const char *sets[] = {"frames=6", "readahead=2", "policy=linux", "paranoid=true", NULL};
+    int c1, c2;
+    json_t *a = run_text(text, sets, &c1), *b = run_text(text, sets, &c2);
+    CHECK_EQ(c1, SIMRUN_OK);
+    CHECK_EQ(c2, SIMRUN_OK);
+    if (a && b) {
+        json_object_del(a, "traces");              /* the only difference: each run's file name */
+        json_object_del(b, "traces");
+        char *sa = json_dumps(a, JSON_SORT_KEYS), *sb = json_dumps(b, JSON_SORT_KEYS);
+        CHECK(sa && sb && !strcmp(sa, sb));
+        free(sa);
+        free(sb);
+    }
+    json_decref(a);
+    json_decref(b);
+    const char *bad[] = {"frames=4", NULL};
+    json_t *d = run_text("R 0x1000\nexit 1\nread 1 data 0 10\n", bad, &c1);
+    CHECK_EQ(c1, SIMRUN_INPUT);
+    json_decref(d);
+    const char *opt[] = {"frames=4", "policy=opt", NULL};
+    d = run_text("read 1 data 0 10\n", opt, &c1);
+    CHECK_EQ(c1, SIMRUN_INPUT);
+    json_decref(d);
+}
+
+int main(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "%s/pagesim_test_fileio_XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_read();
+    test_write();
+    test_shared();
+    test_linux_marks();
+    test_madvise();
+    test_determinism_and_errors();
+    rmdir(tmpdir);
+    return check_report("test_fileio");
+}
