@@ -64,6 +64,25 @@
  * (162 of 375 k ghost hits were lost so). On OLTP it is above both CLOCK and LIRS at every
  * size.
  *
+ * The authors' simulator (clock-pro.c, Song Jiang, 9/29/05, with clock-pro.h; a copy is in
+ * the code corpus and Caffeine's ClockProTest2Policy ports it) differs from the paper's text
+ * in the points that matter here (read, not run: no trace driver for it here): (1) it ships
+ * with ADAPTIVE_COLD_ALLOC off and a fixed cold band of 5% of memory (MIN = MAX = 5.0, at
+ * least 2), the non-resident bound = memory size; (2) adaptive, it counts only non-resident
+ * events: +1 (ColdIncreaseCredits) when a non-resident page in its test period refaults, -1
+ * when HANDtest (or HANDhot via HANDtest) removes a non-resident test page; the end of a
+ * resident cold page's test period changes nothing; (3) every refault runs HANDhot for one
+ * demotion per promotion (the hot count stays put) and the credits are spent lazily, only
+ * when HANDcold meets a referenced cold page in its test period (credit < 0: promote without
+ * demotion; > 0: demote without promotion); (4) HANDcold evicts a referenced cold page that
+ * is not in its test period; (5) the first m - MIN misses fill the clock with hot pages.
+ * Measured here (P12 1024 / 8192 frames, OLTP 1000 / 5000, hit %): point (2) alone gives
+ * 1.22 / 5.07, 35.16 / 53.10 against this file's 1.52 / 5.62, 35.23 / 53.29 (not adopted).
+ * A floor on mc of 5% / 25% / 50% / 99% of m gives 1.77 / 2.98 / 3.51 / 3.04 at P12 1024
+ * (CLOCK 4.10, CLOCK with ref_on_load=0 4.04, LRU 4.08): even with the cold allocation held
+ * at 99% CLOCK-Pro stays a point below CLOCK, so the adaptation pinning mc at its floor is
+ * not the whole cause of the gap; the rest is not yet found (open, issue 14).
+ *
  * State: nodes 0..nframes-1 are frames, nframes.. the non-resident slots (a slot is the
  * page's shadow); per node next/prev (8 bytes) and a status byte, per slot a key (8 bytes):
  * about 26 bytes per frame, allocated once. Costs: on_insert, on_remove O(1) amortised
