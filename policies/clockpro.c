@@ -3,8 +3,9 @@
  * Jiang, Chen & Zhang, "CLOCK-Pro: An Effective Improvement of the CLOCK Replacement",
  * USENIX Annual Technical Conference 2005, sections 3 and 4. Resident hot pages, resident
  * cold pages and non-resident cold pages in their test period sit on one circular list in
- * the order of their (last seen) accesses; the list head, where pages enter, is just behind
- * HANDhot. A cold page is in its test period from its (re)entry until the list's hot pages
+ * the order of their (last seen) accesses; the list head, where pages enter, is the node
+ * linked last: a fixed place on the ring that all three hands move towards (the authors'
+ * clock_head in their simulator, Caffeine's listHead), not a place defined by a hand. A cold page is in its test period from its (re)entry until the list's hot pages
  * are all more recent (HANDhot passes it) or HANDtest terminates it; referenced in that
  * period, its reuse distance beats the oldest hot page's and it becomes hot. Three hands
  * move the same way round the clock:
@@ -13,9 +14,10 @@
  *    R = 1 in its test period: it becomes hot (R cleared, moved to the list head; mc + 1;
  *    HANDhot runs while the hot pages exceed m - mc). R = 1 otherwise: R cleared, moved to
  *    the list head, a new test period. The hand stops past the victim.
- *  - HANDhot (when the hot pages exceed mh = m - mc) passes hot pages with R = 1, clearing
- *    R; the first hot page with R = 0 becomes cold (no test period) and the hand stops past
- *    it. Every cold page it passes ends its test period (mc - 1) and, if non-resident,
+ *  - HANDhot (when the hot pages exceed mh = m - mc) moves hot pages with R = 1 to the
+ *    list head, clearing R; the first hot page with R = 0 becomes cold (no test period), is
+ *    moved to the list head too, and the hand stops past it (the authors' run_HAND_hot and
+ *    Caffeine's runHandHot both move every hot page they pass to the head). Every cold page it passes ends its test period (mc - 1) and, if non-resident,
  *    leaves the clock (the work of HANDtest).
  *  - HANDtest (when the non-resident pages exceed m) ends the test period of cold pages it
  *    meets (mc - 1), removing non-resident ones, until at most m are left; it skips hot
@@ -51,9 +53,9 @@
  *    take the process's first cold page with R = 0, else (after two turns) its first
  *    resident page from the hand.
  *
- * Measured against CLOCK (issue 14, scripts/validate): on the ARC paper's P12 trace CLOCK-Pro
- * is below CLOCK up to 8192 frames (1.52% hits against 4.10% at 1024). The adaptation does
- * it, as the paper states it: at 1024 frames 12.09 M test periods end without a re-access
+ * Measured against CLOCK (issue 14, scripts/validate), before the list-head fix below: on the
+ * ARC paper's P12 trace CLOCK-Pro was below CLOCK up to 8192 frames (1.52% hits against
+ * 4.10% at 1024). The adaptation, as the paper states it, pins mc: at 1024 frames 12.09 M test periods end without a re-access
  * against 0.54 M promotions, so mc sits at its floor (10) and CLOCK-Pro behaves as LIRS with
  * a 1% cold allocation (lirs gives 0.40%; P12 is kind to recency: even lirs:hir=0.5 gives
  * 3.61%, below LRU's 4.08%). Variants tried there, none moving 1024 frames by more than 0.06
@@ -63,6 +65,30 @@
  * keeping the faulting page's non-resident entry from expiring between on_miss and on_insert
  * (162 of 375 k ghost hits were lost so). On OLTP it is above both CLOCK and LIRS at every
  * size.
+ *
+ * The authors' simulator (clock-pro.c, Song Jiang, 9/29/05, with clock-pro.h; a copy is in
+ * the code corpus and Caffeine's ClockProTest2Policy ports it) differs from the paper's text
+ * in the points that matter here (read, not run: no trace driver for it here): (1) it ships
+ * with ADAPTIVE_COLD_ALLOC off and a fixed cold band of 5% of memory (MIN = MAX = 5.0, at
+ * least 2), the non-resident bound = memory size; (2) adaptive, it counts only non-resident
+ * events: +1 (ColdIncreaseCredits) when a non-resident page in its test period refaults, -1
+ * when HANDtest (or HANDhot via HANDtest) removes a non-resident test page; the end of a
+ * resident cold page's test period changes nothing; (3) every refault runs HANDhot for one
+ * demotion per promotion (the hot count stays put) and the credits are spent lazily, only
+ * when HANDcold meets a referenced cold page in its test period (credit < 0: promote without
+ * demotion; > 0: demote without promotion); (4) HANDcold evicts a referenced cold page that
+ * is not in its test period; (5) the first m - MIN misses fill the clock with hot pages.
+ * Measured here before the fix below (P12 1024 / 8192 frames, OLTP 1000 / 5000, hit %):
+ * point (2) alone gives 1.22 / 5.07, 35.16 / 53.10 against 1.52 / 5.62, 35.23 / 53.29 (not
+ * adopted). A floor on mc of 5% / 25% / 50% / 99% of m gave 1.77 / 2.98 / 3.51 / 3.04 at P12
+ * 1024 (CLOCK 4.10, CLOCK with ref_on_load=0 4.04, LRU 4.08): with the cold allocation held
+ * at 99% CLOCK-Pro must degenerate to CLOCK, and it stayed a point below. The cause: the
+ * list head was "just behind HANDhot", and HANDhot, with few hot pages, runs far ahead and
+ * past HANDcold, so a page entering or given its second chance could land just in front of
+ * HANDcold and be its next victim. Fixed (the head is the fixed place above, and HANDhot
+ * moves the hot pages it passes there, as both references do): the 99% floor now gives 4.03
+ * at P12 1024, CLOCK's figure; tests/test_lirs.c's golden (8 faults, 9 before) pins it. With
+ * the paper's floor the adaptation still pins mc on P12 at small sizes (1.59 at 1024).
  *
  * State: nodes 0..nframes-1 are frames, nframes.. the non-resident slots (a slot is the
  * page's shadow); per node next/prev (8 bytes) and a status byte, per slot a key (8 bytes):
@@ -89,6 +115,7 @@ typedef struct cp_state {
     page_key_t *key;                 /* by slot (node - m) */
     uint32_t gfree, gcap;            /* free slots linked through next */
     uint32_t hand_hot, hand_cold, hand_test;
+    uint32_t last;                   /* the node linked most recently: the list head */
     uint32_t nhot, ncold, nnonres;   /* resident hot, resident cold, non-resident */
     uint32_t mc, mc_min, mc_max;
     uint32_t pend_slot;              /* the non-resident node on_miss found */
@@ -120,8 +147,10 @@ static void cp_unlink(cp_state_t *c, uint32_t n)
 {
     uint32_t nx = c->next[n], pv = c->prev[n];
     if (nx == n) {
-        c->hand_hot = c->hand_cold = c->hand_test = CP_NONE;
+        c->hand_hot = c->hand_cold = c->hand_test = c->last = CP_NONE;
     } else {
+        if (c->last == n)
+            c->last = pv;
         c->next[pv] = nx;
         c->prev[nx] = pv;
         if (c->hand_hot == n)
@@ -134,15 +163,18 @@ static void cp_unlink(cp_state_t *c, uint32_t n)
     c->next[n] = c->prev[n] = CP_NONE;
 }
 
-/* Links n at the list head: just behind HANDhot (every hand reaches it last). */
+/* Links n at the list head: just after the node linked before it, a fixed place on the
+ * ring that the hands move towards (as the authors' clock_head and Caffeine's listHead), not
+ * a place behind HANDhot, which jumps when HANDhot runs past the other hands. */
 static void cp_push_head(cp_state_t *c, uint32_t n)
 {
     if (c->hand_hot == CP_NONE) {
         c->next[n] = c->prev[n] = n;
-        c->hand_hot = c->hand_cold = c->hand_test = n;
+        c->hand_hot = c->hand_cold = c->hand_test = c->last = n;
         return;
     }
-    uint32_t h = c->hand_hot, t = c->prev[h];
+    uint32_t t = c->last, h = c->next[t];
+    c->last = n;
     c->next[n] = h;
     c->prev[n] = t;
     c->next[t] = n;
@@ -189,8 +221,9 @@ static void cp_run_hot(cp_state_t *c)
         uint32_t n = c->hand_hot;
         uint8_t s = c->st[n];
         if (s & S_HOT) {
-            c->hand_hot = c->next[n];
-            if (!cp_ref(c, n)) {
+            int r = cp_ref(c, n);
+            cp_move_head(c, n);              /* moves HANDhot on */
+            if (!r) {
                 c->st[n] = S_LIVE | S_RES;   /* cold, no test period */
                 c->nhot--;
                 c->ncold++;
@@ -279,7 +312,7 @@ static int cp_create(const repl_env_t *env, const json_t *params, void **state, 
         c->next[n] = c->gfree;
         c->gfree = n;
     }
-    c->hand_hot = c->hand_cold = c->hand_test = CP_NONE;
+    c->hand_hot = c->hand_cold = c->hand_test = c->last = CP_NONE;
     c->mc_max = c->m > 1 ? c->m - 1 : 1;
     c->mc_min = c->m / 100 > 2 ? c->m / 100 : 2;     /* max(2, 1% of m), as LIRS's Lhirs */
     if (c->mc_min > c->mc_max)
@@ -375,6 +408,8 @@ static int cp_on_remove(void *state, pfn_t pfn, repl_why_t why, uint64_t *shadow
         c->hand_cold = g;
     if (c->hand_test == pfn)
         c->hand_test = g;
+    if (c->last == pfn)
+        c->last = g;
     c->next[pfn] = c->prev[pfn] = CP_NONE;
     c->st[pfn] = 0;
     c->st[g] = S_LIVE | S_TEST;
