@@ -30,6 +30,15 @@
  * Policies that need every reference's next use (OPT) refuse these records: the next-use pass
  * (workloads/nextuse.c) does not see them.
  *
+ * fadvise (fileio_fadvise, mm/fadvise.c generic_fadvise) is kept per process and file, as
+ * the kernel keeps it per open file: random reads ahead nothing, sequential twice the
+ * configured readahead, normal restores it; willneed reads the range in without blocking
+ * (force_page_cache_readahead: pages not cached are read, at most a memory's worth, not
+ * referenced; fileio.willneed_pages; a length of 0 reads nothing, since pagesim does not
+ * know a file's size); dontneed starts write-back of the range's dirty pages and drops its
+ * clean, unmapped, unlocked ones (fileio.dontneed_cleaned, fileio.dontneed_dropped).
+ * madvise willneed on a file area reads its pages in the same way (vma.c).
+ *
  * Simplification: when every frame is locked in other faults' I/O (several processes faulting
  * at once on fewer frames than they are), a missing page is read without being cached.
  * Cost: per page a page-cache lookup and, on a miss, what a fault's frame costs. */
@@ -38,6 +47,7 @@
 #include "frame.h"
 #include "policy.h"
 #include "reclaim.h"
+#include "vma.h"
 
 static uint32_t fileio_owner(const sim_t *s, const proc_t *p)
 {
@@ -60,6 +70,112 @@ static pfn_t fileio_new_page(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, uint64
     return pfn;
 }
 
+/* The readahead of a read by the process and file of pkey: none after fadvise random
+ * (FMODE_RANDOM), twice the configured after fadvise sequential (generic_fadvise doubles
+ * the file's ra_pages), else the configured `readahead`. */
+static uint32_t fileio_readahead(const sim_t *s, uint64_t pkey)
+{
+    const uint64_t *adv = s->fio_adv.s ? u64map_find((u64map_t *)&s->fio_adv, pkey) : NULL;
+    if (!adv)
+        return s->readahead;
+    return *adv == WL_ADV_RANDOM ? 0 : *adv == WL_ADV_SEQUENTIAL ? 2 * s->readahead : s->readahead;
+}
+
+uint64_t fileio_willneed(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, uint64_t lo, uint64_t hi)
+{
+    if (obj == 0 || s->objs[obj].kind != OBJ_FILE || hi <= lo)
+        return 0;
+    if (hi - lo > s->nframes)                 /* no more than memory holds */
+        hi = lo + s->nframes;
+    mem_ref_t ref = {.t = s->vt, .next_use = VTIME_NEVER, .copy_next_use = VTIME_NEVER,
+                     .vpn = REPL_VPN_NONE, .pid = p->pid, .kind = REF_READ};
+    obj_t *o = &s->objs[obj];
+    uint64_t run_start = 0, run_n = 0, n = 0;
+    for (uint64_t i = lo; i <= hi; i++) {
+        int miss = i < hi && !(i >> 40) && !u64map_find(&s->pagecache, page_key_file(obj, i));
+        pfn_t x = PFN_NONE;
+        sim_time_t ready = c->clock;
+        if (miss)
+            x = fileio_new_page(s, c, p, obj, i, &ref, REPL_REQ_PREFETCH, (uint32_t)(hi - i), &ready);
+        if (x != PFN_NONE) {
+            s->frames[x].flags &= ~FR_SOFTREF;             /* read ahead, not referenced */
+            s->frames[x].flags |= FR_LOCKED;
+            s->frames[x].ready_at = SIM_TIME_MAX;
+            if (run_n && run_start + run_n == i) {
+                run_n++;
+            } else {
+                run_start = i;
+                run_n = 1;
+            }
+            n++;
+            s->n_file_read++;
+            continue;
+        }
+        if (run_n) {                                       /* the run ends: one request */
+            sim_time_t d = dev_submit(s->file_dev, c->clock, DEV_READ, o->dev_base + run_start, (uint32_t)run_n);
+            for (uint64_t k = run_start; k < run_start + run_n; k++) {
+                uint64_t *v = u64map_find(&s->pagecache, page_key_file(obj, k));
+                if (v && s->frames[*v].ready_at == SIM_TIME_MAX)
+                    s->frames[*v].ready_at = d > ready ? d : ready;
+            }
+            run_n = 0;
+        }
+        if (miss)                                           /* no frame to be had: stop */
+            break;
+    }
+    s->fio.willneed_pages += n;
+    return n;
+}
+
+int fileio_fadvise(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, const wl_rec_t *r, sim_err_t *err)
+{
+    if (r->kind >= WL_NADVICE) {
+        char where[4200];
+        wl_where(s->cur_wl, s->cur_line, where, sizeof where);
+        return sim_err_set(err, SIM_EINPUT, "%s: fadvise: unknown advice %u", where, r->kind);
+    }
+    s->fio.fadvises++;
+    uint64_t pkey = ((uint64_t)p->pid << 32) | obj;
+    uint64_t lo = r->offset >> s->page_shift;
+    uint64_t hi = r->len ? ((r->offset + r->len - 1) >> s->page_shift) + 1 : (uint64_t)1 << 40;
+    switch (r->kind) {
+    case WL_ADV_NORMAL: case WL_ADV_RANDOM: case WL_ADV_SEQUENTIAL:
+        if (!s->fio_adv.s)
+            u64map_init(&s->fio_adv);
+        u64map_put(&s->fio_adv, pkey, r->kind);
+        return 0;
+    case WL_ADV_WILLNEED:
+        fileio_willneed(s, c, p, obj, lo, r->len ? hi : lo);
+        return 0;
+    default:
+        break;
+    }
+    /* dontneed (generic_fadvise): write-back of the range's dirty pages starts
+     * (filemap_fdatawrite_range, WB_SYNC_NONE: they are still under write-back, so they stay),
+     * then clean pages that no PTE maps and no I/O holds are dropped from the page cache
+     * (invalidate_mapping_pages: mapped, dirty and locked pages stay). A scan of the frames,
+     * O(frames): the call is rare, and an offset range may be far larger than memory. */
+    for (pfn_t pfn = 0; pfn < s->nframes; pfn++) {
+        frame_t *f = &s->frames[pfn];
+        if (!(f->flags & FR_TRACKED) || !(f->flags & FR_PAGECACHE) || frame_obj(f) != obj)
+            continue;
+        uint64_t i = frame_index(f);
+        if (i < lo || i >= hi)
+            continue;
+        if ((f->flags & FR_LOCKED) && f->ready_at <= c->clock)
+            f->flags &= ~FR_LOCKED;            /* its read is done (locks are cleared lazily) */
+        if (f->flags & FR_LOCKED)
+            continue;
+        if (f->flags & FR_DIRTY) {
+            if (reclaim_clean(s, pfn, c->clock) > 0)
+                s->fio.dontneed_cleaned++;
+        } else if (f->mapcount == 0 && reclaim_release(s, pfn, c->clock) == 0) {
+            s->fio.dontneed_dropped++;
+        }
+    }
+    return 0;
+}
+
 int fileio_rw(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, const wl_rec_t *r, sim_err_t *err)
 {
     int write = r->type == WL_WRITE;
@@ -80,6 +196,7 @@ int fileio_rw(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, const wl_rec_t *r, si
     uint64_t *prev = u64map_find(&s->fio_prev, pkey);
     /* filemap_read: pos_same_folio(iocb->ki_pos, ra->prev_pos - 1); *prev = 1 + prev_pos */
     int same_first = prev && *prev > 1 && ((*prev - 2) >> s->page_shift) == lo;
+    uint32_t ra = fileio_readahead(s, pkey);
     mem_ref_t ref = {.t = s->vt, .next_use = VTIME_NEVER, .copy_next_use = VTIME_NEVER,
                      .vpn = REPL_VPN_NONE, .pid = p->pid, .kind = write ? REF_WRITE : REF_READ};
     obj_t *o = &s->objs[obj];
@@ -137,12 +254,12 @@ int fileio_rw(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, const wl_rec_t *r, si
     /* Readahead after the read's last page when it missed (a write reads no further). */
     if (!write && run_n && run_start + run_n == hi) {
         mem_ref_t pr = ref;
-        for (uint32_t k = 0; k < s->readahead; k++) {
+        for (uint32_t k = 0; k < ra; k++) {
             uint64_t i = hi + k;
             if (i >> 40 || u64map_find(&s->pagecache, page_key_file(obj, i)))
                 break;
             sim_time_t ready;
-            pfn_t x = fileio_new_page(s, c, p, obj, i, &pr, REPL_REQ_PREFETCH, s->readahead - k, &ready);
+            pfn_t x = fileio_new_page(s, c, p, obj, i, &pr, REPL_REQ_PREFETCH, ra - k, &ready);
             if (x == PFN_NONE)
                 break;
             s->frames[x].flags &= ~FR_SOFTREF;             /* read ahead, not referenced */
@@ -161,7 +278,7 @@ int fileio_rw(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, const wl_rec_t *r, si
     }
     /* Every page this call locked is ready when the last request is (one completion time is
      * kept per frame: the latest, which is never early). */
-    for (uint64_t i = lo; i < hi + s->readahead; i++) {
+    for (uint64_t i = lo; i < hi + ra; i++) {
         uint64_t *v = u64map_find(&s->pagecache, page_key_file(obj, i));
         if (v && (s->frames[*v].flags & FR_LOCKED) && s->frames[*v].ready_at == SIM_TIME_MAX)
             s->frames[*v].ready_at = ready_all;
@@ -180,4 +297,5 @@ int fileio_rw(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, const wl_rec_t *r, si
 void fileio_free(sim_t *s)
 {
     u64map_free(&s->fio_prev);
+    u64map_free(&s->fio_adv);
 }

@@ -185,6 +185,7 @@ struct sim {
     int norecency;                    /* some area was madvised random or sequential (vma.c):
                                          env->referenced looks up each mapping's area */
     fileio_stats_t fio;               /* buffered I/O (fileio.c) */
+    u64map_t fio_adv;                 /* (pid << 32 | obj) -> its fadvise advice (fileio.c) */
     u64map_t fio_prev;                /* (pid << 32 | obj) -> 1 + the end of its last read
                                          (filemap_read's ra->prev_pos; fileio.c) */
 };

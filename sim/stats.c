@@ -156,11 +156,14 @@ static void stats_counts(const sim_t *s, json_t *r)
                         "swap_out", (json_int_t)s->n_swap_out, "file_read", (json_int_t)s->n_file_read,
                         "file_write", (json_int_t)s->n_file_write, "readahead", (json_int_t)s->n_readahead,
                         "swap_readahead", (json_int_t)s->n_swap_readahead));
-    json_object_set_new(r, "fileio", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+    json_object_set_new(r, "fileio", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
                         "reads", (json_int_t)s->fio.reads, "read_pages", (json_int_t)s->fio.read_pages,
                         "read_hits", (json_int_t)s->fio.read_hits, "read_misses", (json_int_t)s->fio.read_misses,
                         "writes", (json_int_t)s->fio.writes, "write_pages", (json_int_t)s->fio.write_pages,
-                        "write_hits", (json_int_t)s->fio.write_hits, "write_fills", (json_int_t)s->fio.write_fills));
+                        "write_hits", (json_int_t)s->fio.write_hits, "write_fills", (json_int_t)s->fio.write_fills,
+                        "fadvises", (json_int_t)s->fio.fadvises, "willneed_pages", (json_int_t)s->fio.willneed_pages,
+                        "dontneed_cleaned", (json_int_t)s->fio.dontneed_cleaned,
+                        "dontneed_dropped", (json_int_t)s->fio.dontneed_dropped));
     json_object_set_new(r, "reclaim", json_pack("{s:I,s:I,s:I}", "wakeups", (json_int_t)s->n_kswapd_wakeups,
                         "background_evictions", (json_int_t)s->n_kswapd_evict,
                         "cleaned", (json_int_t)s->n_cleaned));

@@ -199,8 +199,10 @@ static void vma_mprotect(sim_t *s, proc_t *p, const wl_rec_t *r)
  * range (zap_page_range_single): private anonymous pages are freed (the next touch is
  * demand-zero), file pages unmapped and left in the page cache, private copies dropped,
  * swap entries released. An implicit address space (no area declared) takes no advice but
- * dontneed. willneed is refused (not simulated yet). */
-static int vma_madvise(sim_t *s, proc_t *p, const wl_rec_t *r, sim_err_t *err)
+ * dontneed. willneed starts reading the file pages of the range in, without blocking
+ * (madvise_willneed -> vfs_fadvise WILLNEED: fileio_willneed); anonymous pages in swap are
+ * not read (the kernel's swapin_walk_pmd_entry would: a simplification). */
+static int vma_madvise(sim_t *s, cpu_t *c, proc_t *p, const wl_rec_t *r, sim_err_t *err)
 {
     mm_t *mm = &s->mms[p->mm];
     if (!r->len)
@@ -210,11 +212,20 @@ static int vma_madvise(sim_t *s, proc_t *p, const wl_rec_t *r, sim_err_t *err)
         vma_unmap_range(s, p->mm, lo, hi);
         return 0;
     }
-    if (r->kind == WL_ADV_WILLNEED || r->kind >= WL_NADVICE)
-        return sim_err_set(err, SIM_EINPUT, "%s: madvise %s is not simulated", WHERE(s),
-                           r->kind < WL_NADVICE ? wl_advice_names[r->kind] : "?");
+    if (r->kind >= WL_NADVICE)
+        return sim_err_set(err, SIM_EINPUT, "%s: madvise: unknown advice %u", WHERE(s), r->kind);
     if (mm->implicit)
         return 0;
+    if (r->kind == WL_ADV_WILLNEED) {         /* madvise_willneed: the file areas' pages */
+        for (uint32_t i = 0; i < mm->areas.n; i++) {
+            const vma_t *v = &mm->areas.v[i];
+            if (v->end <= lo || v->start >= hi || !v->obj)
+                continue;
+            vpn_t a = v->start > lo ? v->start : lo, b = v->end < hi ? v->end : hi;
+            fileio_willneed(s, c, p, v->obj, v->pgoff + (a - v->start), v->pgoff + (b - v->start));
+        }
+        return 0;
+    }
     uint32_t set = r->kind == WL_ADV_RANDOM ? VMA_RAND_READ : r->kind == WL_ADV_SEQUENTIAL ? VMA_SEQ_READ : 0;
     if (set)
         s->norecency = 1;
@@ -314,7 +325,7 @@ static int vma_fork(sim_t *s, cpu_t *c, uint32_t parent_idx, spid_t child_pid, s
 static int vma_check_aligned(const sim_t *s, const wl_rec_t *r, sim_err_t *err)
 {
     if (s->page_size <= 4096 || r->type == WL_FORK || r->type == WL_EXEC || r->type == WL_EXIT ||
-        r->type == WL_READ || r->type == WL_WRITE || !r->len)
+        r->type == WL_READ || r->type == WL_WRITE || r->type == WL_FADVISE || !r->len)
         return 0;
     uint64_t mask = s->page_size - 1;
     if (!(r->addr & mask) && !(r->len & mask))
@@ -360,7 +371,9 @@ int vma_event(sim_t *s, cpu_t *c, const wl_rec_t *r, sim_err_t *err)
         policy_proc(s, p->pid, REPL_PROC_EXEC);
         return 0;
     case WL_MADVISE:
-        return vma_madvise(s, p, r, err);
+        return vma_madvise(s, c, p, r, err);
+    case WL_FADVISE:
+        return fileio_fadvise(s, c, p, vma_file_obj(s, r->file ? r->file : ""), r, err);
     case WL_READ:
     case WL_WRITE:
         return fileio_rw(s, c, p, vma_file_obj(s, r->file ? r->file : ""), r, err);

@@ -220,6 +220,58 @@ static void test_madvise(void)
     }
 }
 
+/* fadvise and madvise willneed (fileio.c): random reads ahead nothing, sequential twice;
+ * willneed reads the range in without a reference; dontneed writes dirty pages back and drops
+ * clean unmapped ones, keeping mapped ones. Each count derived from the records by hand. */
+static void test_fadvise(void)
+{
+    /* readahead=2: normal reads 1 + 2 pages, random 1, sequential 1 + 4 */
+    static const char *const adv[] = {"normal", "random", "sequential"};
+    static const long long want[] = {3, 1, 5};
+    for (int k = 0; k < 3; k++) {
+        char text[256];
+        snprintf(text, sizeof text, "fadvise 1 data 0 0 %s\nread 1 data 0 4096\n", adv[k]);
+        json_t *d = run2(text, "frames=8", "readahead=2", "policy=lru");
+        if (d) {
+            CHECK_EQ(ji(d, "io.file_read"), want[k]);
+            CHECK_EQ(ji(d, "fileio.fadvises"), 1);
+            json_decref(d);
+        }
+    }
+    /* willneed of pages 0..3: four device pages, then reading them is four hits */
+    json_t *d = run2("fadvise 1 data 0 16384 willneed\nread 1 data 0 16384\n", "frames=8", "readahead=0", "policy=clock");
+    if (d) {
+        CHECK_EQ(ji(d, "fileio.willneed_pages"), 4);
+        CHECK_EQ(ji(d, "io.file_read"), 4);
+        CHECK_EQ(ji(d, "fileio.read_hits"), 4);
+        json_decref(d);
+    }
+    /* madvise willneed over a file area at page offset 2: file pages 2 and 3 are read; the
+     * touch of the first is then a page-cache (minor) fault, not a file read */
+    d = run2("mmap 1 0x10000 0x2000 r-- file:data@0x2000 shared\nmadvise 1 0x10000 0x2000 willneed\nR 0x10000\n"
+             "read 1 data 0x3000 1\n", "frames=8", "readahead=0", "policy=lru");
+    if (d) {
+        CHECK_EQ(ji(d, "fileio.willneed_pages"), 2);
+        CHECK_EQ(ji(d, "io.file_read"), 2);
+        CHECK_EQ(ji(d, "faults.page_cache"), 1);
+        CHECK_EQ(ji(d, "fileio.read_hits"), 1);
+        json_decref(d);
+    }
+    /* dontneed: pages 0..3 read; page 1 written (dirty), page 2 mapped and touched. Then
+     * dontneed of the whole file: page 1 written back and kept, pages 0 and 3 dropped,
+     * page 2 kept; reading 0..3 again misses 0 and 3 only */
+    d = run2("read 1 data 0 16384\nwrite 1 data 4096 4096\nmmap 1 0x10000 0x1000 r-- file:data@0x2000 shared\n"
+             "R 0x10000\nfadvise 1 data 0 0 dontneed\nread 1 data 0 16384\n", "frames=8", "readahead=0", "policy=lru");
+    if (d) {
+        CHECK_EQ(ji(d, "fileio.dontneed_cleaned"), 1);
+        CHECK_EQ(ji(d, "fileio.dontneed_dropped"), 2);
+        CHECK_EQ(ji(d, "io.file_write"), 1);
+        CHECK_EQ(ji(d, "io.file_read"), 6);
+        CHECK_EQ(ji(d, "fileio.read_misses"), 6);
+        json_decref(d);
+    }
+}
+
 static void test_determinism_and_errors(void)
 {
     const char *text = "read 1 data 0 40960\nwrite 1 data 0 5000\nR 0x1000\nread 1 data 81920 8192\n"
@@ -259,6 +311,7 @@ int main(void)
     test_read();
     test_write();
     test_shared();
+    test_fadvise();
     test_linux_marks();
     test_madvise();
     test_determinism_and_errors();
