@@ -173,7 +173,8 @@ static const opt_t record_opts[] = {
     {"keep-logs", 0, OPT_NONE, NULL, "leave Valgrind's logs in the temporary directory (debugging)",
      .action = opts_true, RECORD_FIELD(keep)},
     {"file-io", 0, OPT_NONE, NULL, "also record read/write of regular files and madvise/fadvise\n"
-     "(read, write, madvise, fadvise events; off until pagesim run simulates them)",
+     "(read, write, madvise, fadvise events; off by default: opt and\n"
+     "mrc -p opt refuse traces with reads and writes, whose future they do not see)",
      .action = opts_true, RECORD_FIELD(filt.file_io)},
     OPTS_HELP,
     {0},
@@ -229,23 +230,6 @@ static int record_args(int argc, char **argv, record_opts_t *o)
  * a zero-length area...) on the default configuration, a larger memory and no timeline.
  * A fraction of a second per million references. 0, or -1 with err. */
 static int record_check(const char *path, sim_err_t *err);
-
-/* With --file-io, until the engine simulates read, write, madvise and fadvise (issue 15):
- * the trace as the reader reads it, every record (the engine would refuse those events).
- * 0, or -1 with err. */
-static int record_check_reader(const char *path, sim_err_t *err)
-{
-    wl_t *wl = wl_open(path, NULL, NULL, err);
-    if (!wl)
-        return -1;
-    wl_rec_t r[256];
-    int n;
-    while ((n = wl_fill(wl, r, 256)) > 0) {}
-    if (n < 0)
-        *err = wl->err;
-    wl_close(wl);
-    return n < 0 ? -1 : 0;
-}
 
 static int record_check(const char *path, sim_err_t *err)
 {
@@ -330,7 +314,7 @@ static int record_out_publish(const record_opts_t *o, record_out_t *t)
 {
     int to_stdout = o->fmt == OUT_STDOUT;
     sim_err_t err;
-    if ((o->filt.file_io ? record_check_reader(t->tmp, &err) : record_check(t->tmp, &err)) < 0) {
+    if (record_check(t->tmp, &err) < 0) {
         char kept[PATH_MAX + 64];
         snprintf(kept, sizeof kept, "%s.invalid", to_stdout ? "pagesim-record.pstb" : o->out);
         int k = rename(t->tmp, kept) == 0;
