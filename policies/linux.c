@@ -36,8 +36,10 @@
  *  - folio_mark_accessed (on_access): the first mark sets PG_referenced, the second
  *    activates an inactive page (clearing PG_referenced; workingset_activation ages the
  *    non-resident clock). The engine calls it where the kernel does for mapped pages: a
- *    young mapping of a file or shared page torn down (zap_pte_range); the buffered read and
- *    write events (filemap_read, generic_perform_write) are to call it when they exist.
+ *    young mapping of a file or shared page torn down (zap_pte_range), and each buffered
+ *    `read` record (sim/fileio.c, as filemap_read: once per page per read, not for a read
+ *    that continues in the page the previous one ended in); writes do not mark
+ *    (generic_perform_write takes its folio without FGP_ACCESSED).
  *  - Refaults (workingset_eviction, workingset_test_recent, workingset_refault): one
  *    non-resident age counter for the lruvec (lruvec->nonresident_age), advanced by one at
  *    every eviction and every activation (workingset_age_nonresident: move_folios_to_lru of
@@ -92,8 +94,8 @@
  * (the engine writes them back at eviction, the request waits) where the kernel defers dirty
  * file pages to the flusher (activating them with PG_reclaim) and frees written swap pages on
  * a later pass; they count as written for lru_note_cost. MADV_RANDOM / MADV_SEQUENTIAL areas
- * (vma_has_recency: their references are ignored) need the madvise events of issue 15 and
- * env->referenced to skip them. Local replacement (req->local) scans the shared lists but
+ * (vma_has_recency: their references are ignored) are the engine's: env->referenced skips
+ * their mappings (sim/mmu.c), as folio_referenced's invalid_vma does. Local replacement (req->local) scans the shared lists but
  * isolates only the faulting process's pages, passing over the others where they are, as
  * isolate_lru_folios passes over pages of ineligible zones. When a request finds nothing to
  * reclaim after every retry (swappiness 0 with anonymous pages only, or pages referenced
