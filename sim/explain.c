@@ -23,7 +23,10 @@
  * explain hook is called from here. A reference's outcome is the change in its process's fault counters
  * since its last line, so under rr a reference that blocked is shown when it completes, with
  * the victims taken for it. Victims of background reclaim (no process) go on the next line.
- * Releases a policy makes itself (env->release) are not shown as victims.
+ * Releases a policy makes itself (env->release) are not shown as victims. A buffered `read`
+ * or `write` record gets a line of its own (explain_io, from fileio.c): the file's pages, how
+ * many were in the page cache, the victims taken for the others, the policy's state; it is
+ * not numbered as a memory reference and not in the totals.
  *
  * Names: an anonymous page is named by the first (pid, vpn) that referenced it (it keeps
  * its key through swap and fork: repl.h), a file page by its file and index ("lib.so@3"),
@@ -525,6 +528,39 @@ void explain_ref(sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind)
     }
     e->n_faults += (uint64_t)faults;
     e->n_skipped += skipped > 0;
+    ex_pad(e, 33);
+    ex_victims(e, p->pid);
+    ex_pad(e, 52);
+    e->space = 0;
+    if (e->inner->explain) {
+        e->inner->explain(e->inner_state, &e->x);
+    } else {
+        ex_begin(&e->x, "frames");
+        for (pfn_t f = 0; f < s->nframes; f++)
+            if (s->frames[f].flags & FR_TRACKED)
+                ex_frame(&e->x, f, NULL, NULL);
+        ex_end(&e->x);
+    }
+    fprintf(e->out, "%.*s\n", (int)e->len, e->line);
+}
+
+void explain_io(sim_t *s, const proc_t *p, const wl_rec_t *r, uint64_t hits, uint64_t misses)
+{
+    explain_t *e = s->explain;
+    e->len = 0;
+    uint64_t lo = r->offset >> s->page_shift, hi = (r->offset + r->len - 1) >> s->page_shift;
+    char buf[160];
+    if (lo == hi)
+        snprintf(buf, sizeof buf, "%s@%llu", r->file ? r->file : "", (unsigned long long)lo);
+    else
+        snprintf(buf, sizeof buf, "%s@%llu-%llu", r->file ? r->file : "", (unsigned long long)lo,
+                 (unsigned long long)hi);
+    ex_put(e, "%6s  %s ", r->type == WL_READ ? "read" : "write", buf);
+    if (s->nprocs > 1)
+        ex_put(e, "(pid %u) ", (unsigned)p->pid);
+    ex_pad(e, 19);
+    ex_put(e, "%llu hit%s, %llu miss%s", (unsigned long long)hits, hits == 1 ? "" : "s",
+           (unsigned long long)misses, misses == 1 ? "" : "es");
     ex_pad(e, 33);
     ex_victims(e, p->pid);
     ex_pad(e, 52);

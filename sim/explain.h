@@ -6,6 +6,7 @@
 #include "sim/base/types.h"
 #include "sim.h"
 #include "policies/repl.h"
+#include "workloads/wl.h"
 
 typedef struct proc proc_t;
 typedef struct explain explain_t;
@@ -21,6 +22,9 @@ int  explain_start(sim_t *s, FILE *out, sim_err_t *err);
  * which explain mode makes fire after every reference). */
 void explain_ref(sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind);
 /* The run ended: the totals line. 0, or SIM_ESYS with err if out could not be written. */
+/* After a buffered read or write record r of p (fileio.c): its line, with the pages it found
+ * in the page cache and those it had to bring in. */
+void explain_io(sim_t *s, const proc_t *p, const wl_rec_t *r, uint64_t hits, uint64_t misses);
 int  explain_finish(sim_t *s, sim_err_t *err);
 void explain_free(explain_t *e);
 

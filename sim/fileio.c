@@ -48,6 +48,7 @@
 #include "policy.h"
 #include "reclaim.h"
 #include "vma.h"
+#include "explain.h"
 
 static uint32_t fileio_owner(const sim_t *s, const proc_t *p)
 {
@@ -202,6 +203,7 @@ int fileio_rw(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, const wl_rec_t *r, si
     obj_t *o = &s->objs[obj];
     sim_time_t ready_all = c->clock;
     uint64_t run_start = 0, run_n = 0;       /* the current request of consecutive misses */
+    uint64_t n_miss = 0;
     if (write) s->fio.writes++; else s->fio.reads++;
     for (uint64_t i = lo; i < hi; i++) {
         uint64_t pb = i << s->page_shift, pe = pb + s->page_size;
@@ -221,6 +223,7 @@ int fileio_rw(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, const wl_rec_t *r, si
                 policy_touch(s, pfn, &ref);
         } else {
             int need_read = !write || (b - a) < s->page_size;
+            n_miss++;
             sim_time_t ready;
             pfn = fileio_new_page(s, c, p, obj, i, &ref, REPL_REQ_DIRECT, (uint32_t)(hi - i), &ready);
             if (ready > ready_all && pfn != PFN_NONE)
@@ -285,6 +288,8 @@ int fileio_rw(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, const wl_rec_t *r, si
     }
     if (!write)
         u64map_put(&s->fio_prev, pkey, end + 1);
+    if (s->explain)
+        explain_io(s, p, r, hi - lo - n_miss, n_miss);
     if (ready_all > c->clock) {
         p->pend_pfn = PFN_NONE;                     /* no fault to complete: the call is done */
         p->state = P_BLOCKED;
