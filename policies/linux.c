@@ -121,7 +121,7 @@
  * frame two links and two bytes (10 bytes); a hash entry per miss whose refault activates
  * until its page is inserted.
  */
-#include "repl_create.h"
+#include "repl_kernel.h"
 #include "sim/base/u64map.h"
 
 #include <stdio.h>
@@ -137,7 +137,6 @@ enum {
 #define LRU_FILE 2
 #define SWAP_CLUSTER_MAX 32u
 #define DEF_PRIORITY 12
-#define MAX_SWAPPINESS 200
 #define MAX_RECLAIM_RETRIES 16
 
 /* Per-page flags (include/linux/page-flags.h). PG_active is the list. */
@@ -620,16 +619,10 @@ static void linux_destroy(void *state)
 
 static int linux_create(const repl_env_t *env, const json_t *params, void **state, sim_err_t *err)
 {
-    static const char *const keys[] = {"swappiness", NULL};
-    long long swappiness;
+    int swappiness = 60;
     *state = NULL;
-    if (repl_create_check(env, params, keys, err))
+    if (repl_kernel_params(env, params, &swappiness, err))
         return -1;
-    if (spec_int(params, "swappiness", 60, &swappiness, err))
-        return -1;
-    if (swappiness < 0 || swappiness > MAX_SWAPPINESS)
-        return sim_err_set(err, SIM_EINPUT, "swappiness must be 0..%d (vm.swappiness), not %lld",
-                           MAX_SWAPPINESS, swappiness);
     unsigned shift = 12;
     if (env->page_size) {
         for (shift = 0; (1u << shift) < env->page_size; shift++)
@@ -655,7 +648,7 @@ static int linux_create(const repl_env_t *env, const json_t *params, void **stat
     for (int l = 0; l < LX_NLISTS; l++)
         lx->head[l] = PFN_NONE;
     u64map_init(&lx->pending);
-    lx->swappiness = (int)swappiness;
+    lx->swappiness = swappiness;
     lx->page_shift = shift;
     *state = lx;
     return 0;

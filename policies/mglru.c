@@ -131,7 +131,7 @@
  * frame two links and three bytes (11 bytes); a hash entry per recent refault until its
  * page is inserted; 12 bytes per process (its pid and the virtual time of its last walk).
  */
-#include "repl_create.h"
+#include "repl_kernel.h"
 #include "repl_explain.h"
 #include "sim/base/u64map.h"
 
@@ -146,7 +146,6 @@
 #define SWAP_CLUSTER_MAX 32u
 #define DEF_PRIORITY 12
 #define MIN_SWAPPINESS 0
-#define MAX_SWAPPINESS 200
 #define MAX_RECLAIM_RETRIES 16
 
 enum { LRU_GEN_ANON = 0, LRU_GEN_FILE = 1, ANON_AND_FILE = 2 };
@@ -772,16 +771,10 @@ static void mglru_destroy(void *state)
 
 static int mglru_create(const repl_env_t *env, const json_t *params, void **state, sim_err_t *err)
 {
-    static const char *const keys[] = {"swappiness", NULL};
-    long long swappiness;
+    int swappiness = 60;
     *state = NULL;
-    if (repl_create_check(env, params, keys, err))
+    if (repl_kernel_params(env, params, &swappiness, err))
         return -1;
-    if (spec_int(params, "swappiness", 60, &swappiness, err))
-        return -1;
-    if (swappiness < 0 || swappiness > MAX_SWAPPINESS)
-        return sim_err_set(err, SIM_EINPUT, "swappiness must be 0..%d (vm.swappiness), not %lld",
-                           MAX_SWAPPINESS, swappiness);
     mglru_t *m = calloc(1, sizeof *m);
     if (!m)
         return repl_create_nomem(env, err);
@@ -801,7 +794,7 @@ static int mglru_create(const repl_env_t *env, const json_t *params, void **stat
     for (int l = 0; l < MG_NLISTS; l++)
         m->head[l] = PFN_NONE;
     u64map_init(&m->pending);
-    m->swappiness = (int)swappiness;
+    m->swappiness = swappiness;
     m->max_seq = MIN_NR_GENS + 1;                       /* lru_gen_init_lruvec */
     *state = m;
     return 0;

@@ -488,6 +488,24 @@ static void ex_victims(explain_t *e, spid_t pid)
         ex_put(e, "-");
 }
 
+/* A line's last column, the policy's state (its explain hook, or the tracked frames in frame
+ * order), and the line written. */
+static void ex_state_end(sim_t *s, explain_t *e)
+{
+    ex_pad(e, 52);
+    e->space = 0;
+    if (e->inner->explain) {
+        e->inner->explain(e->inner_state, &e->x);
+    } else {
+        ex_begin(&e->x, "frames");
+        for (pfn_t f = 0; f < s->nframes; f++)
+            if (s->frames[f].flags & FR_TRACKED)
+                ex_frame(&e->x, f, NULL, NULL);
+        ex_end(&e->x);
+    }
+    fprintf(e->out, "%.*s\n", (int)e->len, e->line);
+}
+
 void explain_ref(sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind)
 {
     explain_t *e = s->explain;
@@ -530,18 +548,7 @@ void explain_ref(sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind)
     e->n_skipped += skipped > 0;
     ex_pad(e, 33);
     ex_victims(e, p->pid);
-    ex_pad(e, 52);
-    e->space = 0;
-    if (e->inner->explain) {
-        e->inner->explain(e->inner_state, &e->x);
-    } else {
-        ex_begin(&e->x, "frames");
-        for (pfn_t f = 0; f < s->nframes; f++)
-            if (s->frames[f].flags & FR_TRACKED)
-                ex_frame(&e->x, f, NULL, NULL);
-        ex_end(&e->x);
-    }
-    fprintf(e->out, "%.*s\n", (int)e->len, e->line);
+    ex_state_end(s, e);
 }
 
 void explain_io(sim_t *s, const proc_t *p, const wl_rec_t *r, uint64_t hits, uint64_t misses)
@@ -563,18 +570,7 @@ void explain_io(sim_t *s, const proc_t *p, const wl_rec_t *r, uint64_t hits, uin
            (unsigned long long)misses, misses == 1 ? "" : "es");
     ex_pad(e, 33);
     ex_victims(e, p->pid);
-    ex_pad(e, 52);
-    e->space = 0;
-    if (e->inner->explain) {
-        e->inner->explain(e->inner_state, &e->x);
-    } else {
-        ex_begin(&e->x, "frames");
-        for (pfn_t f = 0; f < s->nframes; f++)
-            if (s->frames[f].flags & FR_TRACKED)
-                ex_frame(&e->x, f, NULL, NULL);
-        ex_end(&e->x);
-    }
-    fprintf(e->out, "%.*s\n", (int)e->len, e->line);
+    ex_state_end(s, e);
 }
 
 int explain_finish(sim_t *s, sim_err_t *err)
