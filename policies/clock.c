@@ -176,4 +176,5 @@ const repl_ops_t repl_clock = {
     .check = clock_check,
     .on_refs = clock_on_refs,
     .explain = clock_explain,
+    .peek_victim = repl_ring_state_peek,      /* the hand: its ring comes first */
 };

@@ -41,4 +41,5 @@ const repl_ops_t repl_fifo = {
     .on_remove = repl_ring_state_remove,
     .check = repl_ring_state_check,
     .explain = fifo_explain,
+    .peek_victim = repl_ring_state_peek,
 };

@@ -42,4 +42,5 @@ const repl_ops_t repl_lru = {
     .on_remove = repl_ring_state_remove,
     .check = repl_ring_state_check,
     .explain = lru_explain,
+    .peek_victim = repl_ring_state_peek,
 };

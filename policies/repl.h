@@ -317,6 +317,14 @@ typedef struct repl_ops {
      * lists from the victim's end, ">" the hand, "*" a set bit). Read-only; called after
      * every page reference, and only with --explain. */
     void  (*explain)(void *state, repl_explain_t *x);
+    /* Optional: the frame select_victim would most likely name k evictions from now (k = 0:
+     * the next; FIFO, LRU: the head of the ring and its successor; CLOCK: the frames under
+     * and after the hand), or PFN_NONE. A hint, never a decision: read-only, and the engine
+     * only prefetches those frames' state (frame, reverse-map node, then PTE and swap slot)
+     * so that an eviction finds them in the cache instead of waiting for three or four
+     * dependent misses (reclaim.c). A wrong guess costs nothing but the prefetches. Called
+     * after each eviction with k = 0 and 1. */
+    pfn_t (*peek_victim)(void *state, uint32_t k);
 } repl_ops_t;
 
 /* registry.c */

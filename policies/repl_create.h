@@ -94,6 +94,18 @@ static inline pfn_t repl_ring_state_victim(void *state, const repl_req_t *req, i
     return repl_ring_first(&rs->ring, rs->env, req, from_tail);
 }
 
+/* The likely victim k evictions from now (repl.h, peek_victim; k = 0 or 1) of a policy whose
+ * state begins with its ring and evicts from the head (FIFO, LRU; CLOCK's hand): the head
+ * or its successor. O(1), reads one or two words (the successor's is the line the head's
+ * removal reads anyway). */
+static inline pfn_t repl_ring_state_peek(void *state, uint32_t k)
+{
+    const repl_ring_t *r = state;
+    if (r->head == PFN_NONE || k >= r->n)
+        return PFN_NONE;
+    return k ? r->next[r->head] : r->head;
+}
+
 /* The hooks such ring policies share: a page joins at the tail and can leave from anywhere. */
 static inline void repl_ring_state_insert(void *state, const mem_ref_t *ref,
                                           const page_id_t *page, pfn_t pfn)

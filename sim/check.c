@@ -114,8 +114,8 @@ static int check_identity(const sim_t *s, char *msg, size_t n)
             rc = check_fail(msg, n, "frame %u: key %#llx but flags %#x", f, (unsigned long long)fr->key, fr->flags);
     }
     for (uint32_t sl = 1; sl < s->nswap && !rc; sl++) {
-        page_key_t k = s->swap_key[sl];
-        if (!s->swap_refs[sl]) {
+        page_key_t k = s->swap[sl].key;
+        if (!s->swap[sl].refs) {
             if (k)
                 rc = check_fail(msg, n, "free swap slot %u still names page %#llx", sl, (unsigned long long)k);
             continue;
@@ -208,7 +208,7 @@ static int check_frames(const sim_t *s, const uint32_t *maps, uint32_t *swaps, u
             ntracked++;
         }
         if (fr->flags & FR_SWAPCACHE) {
-            const uint64_t pf = s->swap_pfn[fr->swap_slot], *p = pf == PFN_NONE ? NULL : &pf;
+            const uint64_t pf = s->swap[fr->swap_slot].pfn, *p = pf == PFN_NONE ? NULL : &pf;
             if (!p || *p != f)
                 rc = check_fail(msg, n, "frame %u: swap slot %u not in the swap cache", f, fr->swap_slot);
             else
@@ -244,9 +244,9 @@ int check_all(const sim_t *s, char *msg, size_t n)
                 if (s->objs[o].swap.s[i].key != U64MAP_EMPTY)
                     swaps[s->objs[o].swap.s[i].val]++;
     for (uint32_t sl = 1; sl < s->nswap && !rc; sl++) {
-        pfn_t pf = s->swap_pfn[sl];
-        if (swaps[sl] != s->swap_refs[sl])
-            rc = check_fail(msg, n, "swap slot %u: count %u, holders %u", sl, s->swap_refs[sl], swaps[sl]);
+        pfn_t pf = s->swap[sl].pfn;
+        if (swaps[sl] != s->swap[sl].refs)
+            rc = check_fail(msg, n, "swap slot %u: count %u, holders %u", sl, s->swap[sl].refs, swaps[sl]);
         else if (pf != PFN_NONE && (pf >= s->nframes || !(s->frames[pf].flags & FR_SWAPCACHE) ||
                                     s->frames[pf].swap_slot != sl))
             rc = check_fail(msg, n, "swap slot %u: the swap cache names frame %u, which does not hold it", sl, pf);

@@ -195,7 +195,7 @@ static int fault_anon_new(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t
 static int fault_cow_exclusive(const sim_t *s, const frame_t *f)
 {
     return (f->flags & FR_ANON) && f->mapcount == 1 &&
-           (!f->swap_slot || s->swap_refs[f->swap_slot] <= 1);
+           (!f->swap_slot || s->swap[f->swap_slot].refs <= 1);
 }
 
 /* Un-shares up to the COW policy's `neighbours` pages after vpn, without faults: exclusive
@@ -368,9 +368,9 @@ static int fault_cluster_next(const sim_t *s, const fault_cluster_t *cl, uint32_
 {
     if (!cl->v) {
         uint32_t sl = cl->slot + i;
-        if (!(sl < s->nswap && s->swap_refs[sl] && s->swap_pfn[sl] == PFN_NONE))
+        if (!(sl < s->nswap && s->swap[sl].refs && s->swap[sl].pfn == PFN_NONE))
             return 0;
-        *pg = (page_id_t){.key = s->swap_key[sl], .kind = PAGE_ANON};
+        *pg = (page_id_t){.key = s->swap[sl].key, .kind = PAGE_ANON};
         return 1;
     }
     const vma_t *v = cl->v;
@@ -391,7 +391,7 @@ static void fault_cluster_claim(sim_t *s, const fault_cluster_t *cl, uint32_t i,
         xf->flags |= FR_ANON | FR_SWAPCACHE;
         xf->swap_slot = sl;
         swap_ref(s, sl);
-        s->swap_pfn[sl] = x;
+        s->swap[sl].pfn = x;
     } else {
         xf->flags |= FR_PAGECACHE;
         SIM_ASSERT(s, xf->key == page_key_file(cl->v->obj, cl->index + i));
@@ -445,19 +445,19 @@ static int fault_swap(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
     pfn_t pfn;
     sim_time_t ready;
     int fk;
-    if (s->swap_pfn[slot] != PFN_NONE) {
-        pfn = fault_cached(s, c, s->swap_pfn[slot], &ready);
+    if (s->swap[slot].pfn != PFN_NONE) {
+        pfn = fault_cached(s, c, s->swap[slot].pfn, &ready);
         fk = FK_SWAP_CACHE;
     } else {
         fk = FK_SWAP_IN;
-        page_id_t pg = {.key = s->swap_key[slot], .kind = PAGE_ANON};
+        page_id_t pg = {.key = s->swap[slot].key, .kind = PAGE_ANON};
         pfn = reclaim_get_frame(s, c, r, &pg, fault_owner(s, p), REPL_REQ_DIRECT, 1 + s->swap_cluster,
                                 &ready);
         frame_t *f = &s->frames[pfn];
         f->flags |= FR_ANON | FR_SWAPCACHE;
         f->swap_slot = slot;
         swap_ref(s, slot);                         /* the swap cache's reference */
-        s->swap_pfn[slot] = pfn;
+        s->swap[slot].pfn = pfn;
         /* The next slots in use come in with it, in one request (fault_read_cluster). */
         fault_cluster_t cl = {.dev = s->swap_dev, .block = slot, .max = s->swap_cluster, .slot = slot};
         uint32_t k;
@@ -471,7 +471,7 @@ static int fault_swap(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *v,
     /* Writable only if no one else can reach this copy: this PTE and the cache hold the
      * only references, and nobody maps it yet. Otherwise it is still COW-shared. */
     uint32_t perms = v->prot;
-    if (s->frames[pfn].mapcount || s->swap_refs[slot] > 2)
+    if (s->frames[pfn].mapcount || s->swap[slot].refs > 2)
         perms &= ~PTE_WRITE;
     return fault_finish(s, c, p, pte, pfn, PFN_NONE, perms, fk, slot, r, start, ready);
 }
@@ -597,7 +597,7 @@ swap_in:                                           /* (one call site: fault_swap
             /* implicit=swap: an untouched page is on swap already (a fresh slot with a new
              * page's key), so its first touch is a swap-in, and it keeps that copy. */
             uint32_t slot = swap_alloc(s);
-            s->swap_key[slot] = fault_anon_key(s);
+            s->swap[slot].key = fault_anon_key(s);
             swap_ref(s, slot);                     /* the PTE's reference */
             pte->flags = PTE_SWAP | (pte->flags & PTE_PERMS);
             pte->val = slot;

@@ -175,7 +175,7 @@ void frame_put(sim_t *s, pfn_t pfn, repl_why_t why)
     /* A swap-cached page stays while some swapped-out PTE may still find it there; a
      * page-cache page stays: the file is still there for the next mapper. Both remain
      * resident and evictable, exactly as in Linux. */
-    if ((f->flags & FR_SWAPCACHE) && s->swap_refs[f->swap_slot] > 1)
+    if ((f->flags & FR_SWAPCACHE) && s->swap[f->swap_slot].refs > 1)
         return;
     if (f->flags & FR_PAGECACHE)
         return;
@@ -224,7 +224,7 @@ void frame_uncache(sim_t *s, pfn_t pfn)
 {
     frame_t *f = &s->frames[pfn];
     if (f->flags & FR_SWAPCACHE) {
-        s->swap_pfn[f->swap_slot] = PFN_NONE;
+        s->swap[f->swap_slot].pfn = PFN_NONE;
         swap_unref(s, f->swap_slot);
         f->swap_slot = 0;
         f->flags &= ~FR_SWAPCACHE;

@@ -820,17 +820,22 @@ static int trace_run(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, wl_rec
 }
 
 /* Prefetch distances, in records: a walk's hash slot this far ahead, its entry nearer (by
- * then the slot is in the cache). A fault costs about as much as a dozen hits, so a few
- * records ahead already overlap the misses; a batch's first records get both stages at once
- * (the entry stage then probes a slot that may still be on its way: a hint, no more). */
+ * then the slot is in the cache), and nearer still, once the entry is in, the swap slot a
+ * swapped-out page's fault will read (swap.c: its frame in the swap cache, its key), the
+ * swap-in's one cache miss of its own. A fault costs about as much as a dozen hits, so a few
+ * records ahead already overlap the misses; a batch's first records get the stages at once
+ * (a later stage then reads a line that may still be on its way: a hint, no more). */
 #define TRACE_PF_SLOT  12
 #define TRACE_PF_ENTRY 6
+#define TRACE_PF_SWAP  3
 
 /* Prefetches the walks of batch[from, to) that the current process will make (records of
  * another pid, events and runs are left alone: hints, never needed for a result). The slot
- * stage keeps each record's hash slot in slot[] for the entry stage (UINT32_MAX: none); the
- * entry stage reads it only within the current table (the process may have changed in
- * between: at worst the slot names the wrong entry, a useless hint). */
+ * stage (stage 1) keeps each record's hash slot in slot[] for the entry stage (UINT32_MAX:
+ * none); the entry stage (0) reads it only within the current table (the process may have
+ * changed in between: at worst the slot names the wrong entry, a useless hint) and leaves
+ * the entry's index + 1 in slot[] (0: none) for the swap stage (2), which, if that entry is
+ * this record's page and swapped out, prefetches its swap slot. */
 static inline void trace_prefetch(const sim_t *s, const trace_t *t, const wl_rec_t *batch, int from,
                                   int to, int slot_stage, uint32_t *slot)
 {
@@ -838,10 +843,21 @@ static inline void trace_prefetch(const sim_t *s, const trace_t *t, const wl_rec
         return;
     const pagetable_t *pt = &s->mms[t->p->mm].pt;
     for (int i = from; i < to; i++) {
+        if (slot_stage == 2) {
+            uint32_t e = slot[i];
+            if (e && e <= pt->n) {
+                const pte_t *pte = pt_at(pt, e - 1);
+                if ((pte->flags & PTE_SWAP) && pte->vpn == batch[i].addr >> s->page_shift &&
+                    pte->val < s->nswap)
+                    pt_prefetch(&s->swap[pte->val]);
+            }
+            continue;
+        }
         if (!slot_stage) {
             uint32_t e = slot[i] <= pt->mask ? pt->slots[slot[i]] : 0;
             if (e)
                 pt_prefetch(pt_at(pt, e - 1));
+            slot[i] = e;
             continue;
         }
         const wl_rec_t *r = &batch[i];
@@ -870,12 +886,15 @@ static int trace_schedule(sim_t *s, sim_err_t *err)
             slot[i] = UINT32_MAX;
         trace_prefetch(s, &t, batch, 0, rc < TRACE_PF_SLOT ? rc : TRACE_PF_SLOT, 1, slot);
         trace_prefetch(s, &t, batch, 0, rc < TRACE_PF_ENTRY ? rc : TRACE_PF_ENTRY, 0, slot);
+        trace_prefetch(s, &t, batch, 0, rc < TRACE_PF_SWAP ? rc : TRACE_PF_SWAP, 2, slot);
         for (int i = 0; i < rc; i++) {
             const wl_rec_t *rec = &batch[i];
             if (i + TRACE_PF_SLOT < rc)
                 trace_prefetch(s, &t, batch, i + TRACE_PF_SLOT, i + TRACE_PF_SLOT + 1, 1, slot);
             if (i + TRACE_PF_ENTRY < rc)
                 trace_prefetch(s, &t, batch, i + TRACE_PF_ENTRY, i + TRACE_PF_ENTRY + 1, 0, slot);
+            if (i + TRACE_PF_SWAP < rc)
+                trace_prefetch(s, &t, batch, i + TRACE_PF_SWAP, i + TRACE_PF_SWAP + 1, 2, slot);
             if (rec->type == WL_RUN ? trace_run(s, c, &t, rec, runbuf, err) : trace_rec(s, c, &t, rec, err))
                 return -1;
         }

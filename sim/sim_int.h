@@ -65,6 +65,14 @@ typedef struct timeline_rec {
     sim_time_t t;
 } timeline_rec_t;
 
+/* A swap slot (swap.c): 16 bytes, four to a cache line. */
+typedef struct swap_slot {
+    page_key_t key;                   /* the key of the page it holds, PAGE_KEY_NONE when free */
+    pfn_t    pfn;                     /* the swap cache: the frame holding its page, or PFN_NONE */
+    uint32_t refs;                    /* PTEs holding it + 1 while in the swap cache */
+} swap_slot_t;
+_Static_assert(sizeof(swap_slot_t) == 16, "a swap slot is 16 bytes");
+
 /* ---- the simulation ---- */
 struct sim {
     json_t *cfg;                      /* effective config (echoed in results) */
@@ -90,11 +98,11 @@ struct sim {
     uint64_t resident, resident_peak; /* frames holding a page */
     uint32_t ntracked;                /* frames the policy tracks */
 
-    /* swap: slot numbers from 1; refs counts PTEs + 1 if in the swap cache */
-    uint32_t *swap_refs; uint32_t nswap, capswap;
-    page_key_t *swap_key;             /* by slot: the key of the page it holds (swap.c) */
+    /* swap: slot numbers from 1; by slot, one 16-byte record (swap.c): its page's key, the
+     * swap cache's frame (PFN_NONE: not cached) and its reference count (PTEs + 1 if in the
+     * swap cache), so a swap fault or a swap-out touches one cache line of them, not three */
+    swap_slot_t *swap; uint32_t nswap, capswap;
     uint32_t *swap_free; uint32_t nswap_free, capswap_free;
-    pfn_t *swap_pfn;                  /* the swap cache: by slot, its page's frame or PFN_NONE */
     u64map_t pagecache;               /* (obj << 40 | index) -> pfn */
 
     obj_t *objs; uint32_t nobjs, capobjs;     /* objs[0] unused */

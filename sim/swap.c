@@ -6,12 +6,15 @@
  * free; freed slots are reused last-freed-first, so slots stay dense. O(1) each; the device
  * (device.c) models where the slots' blocks are.
  *
- * Each slot also records the key of the page it holds (swap_key: policies/repl.h), which is
+ * Each slot also records the key of the page it holds (swap[slot].key: policies/repl.h), which is
  * how an anonymous page keeps its identity while swapped out, whoever's PTEs hold the slot
  * (fork shares it). When an anonymous page's slot is freed, its identity dies with it, and
- * the shadow the policy left for it goes (shadow.c). The swap cache is swap_pfn: by slot, the
+ * the shadow the policy left for it goes (shadow.c). The swap cache is swap[slot].pfn: the
  * frame holding the slot's page (PFN_NONE: not cached), an array rather than a hash from slot
- * to frame, since slots are dense: a swap fault finds its page with one load. */
+ * to frame, since slots are dense: a swap fault finds its page with one load. Key, frame and
+ * count share one 16-byte record (swap_slot_t), four to a cache line: a swap-in reads the
+ * frame and the key and takes a reference, a swap-out takes a reference and sets the key,
+ * each in one cache miss where three arrays cost three. */
 #include "sim_int.h"
 #include "swap.h"
 #include "shadow.h"
@@ -22,17 +25,13 @@
 void swap_init(sim_t *s)
 {
     s->capswap = 1024;
-    s->swap_refs = xcalloc(s->capswap, sizeof *s->swap_refs, "swap slots");
-    s->swap_key = xcalloc(s->capswap, sizeof *s->swap_key, "swap slots");
-    s->swap_pfn = xcalloc(s->capswap, sizeof *s->swap_pfn, "swap slots");
+    s->swap = xcalloc(s->capswap, sizeof *s->swap, "swap slots");
     s->nswap = 1;                                /* slot 0 means "none" */
 }
 
 void swap_destroy(sim_t *s)
 {
-    free(s->swap_refs);
-    free(s->swap_key);
-    free(s->swap_pfn);
+    free(s->swap);
     free(s->swap_free);
 }
 
@@ -43,36 +42,30 @@ uint32_t swap_alloc(sim_t *s)
         slot = s->swap_free[--s->nswap_free];
     } else {
         if (s->nswap == s->capswap) {
-            s->swap_refs = xrealloc(s->swap_refs, xmul(2 * (size_t)s->capswap, sizeof *s->swap_refs,
-                                    "swap slots"), "swap slots");
-            s->swap_key = xrealloc(s->swap_key, xmul(2 * (size_t)s->capswap, sizeof *s->swap_key,
-                                   "swap slots"), "swap slots");
-            s->swap_pfn = xrealloc(s->swap_pfn, xmul(2 * (size_t)s->capswap, sizeof *s->swap_pfn,
-                                   "swap slots"), "swap slots");
+            s->swap = xrealloc(s->swap, xmul(2 * (size_t)s->capswap, sizeof *s->swap, "swap slots"),
+                               "swap slots");
             s->capswap *= 2;
         }
         slot = s->nswap++;
     }
-    s->swap_refs[slot] = 0;
-    s->swap_key[slot] = PAGE_KEY_NONE;
-    s->swap_pfn[slot] = PFN_NONE;
+    s->swap[slot] = (swap_slot_t){.key = PAGE_KEY_NONE, .pfn = PFN_NONE, .refs = 0};
     return slot;
 }
 
 void swap_ref(sim_t *s, uint32_t slot)
 {
     SIM_ASSERT(s, slot && slot < s->nswap);
-    s->swap_refs[slot]++;
+    s->swap[slot].refs++;
 }
 
 void swap_unref(sim_t *s, uint32_t slot)
 {
-    SIM_ASSERT(s, slot && slot < s->nswap && s->swap_refs[slot] > 0);
-    if (--s->swap_refs[slot])
+    SIM_ASSERT(s, slot && slot < s->nswap && s->swap[slot].refs > 0);
+    if (--s->swap[slot].refs)
         return;
-    if (page_key_is_anon(s->swap_key[slot]))
-        shadow_forget(&s->shadows, s->swap_key[slot]);   /* the page's identity dies */
-    s->swap_key[slot] = PAGE_KEY_NONE;
+    if (page_key_is_anon(s->swap[slot].key))
+        shadow_forget(&s->shadows, s->swap[slot].key);   /* the page's identity dies */
+    s->swap[slot].key = PAGE_KEY_NONE;
     if (s->nswap_free == s->capswap_free) {
         uint32_t cap = s->capswap_free ? 2 * s->capswap_free : 256;
         s->swap_free = xrealloc(s->swap_free, xmul(cap, sizeof *s->swap_free, "free swap slots"),
