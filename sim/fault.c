@@ -542,7 +542,7 @@ static int fault_object(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t *
     return rc;
 }
 
-int fault_handle(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind)
+int fault_handle(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind, pte_t *pte)
 {
     mm_t *mm = &s->mms[p->mm];
     sim_time_t start = c->clock;
@@ -573,7 +573,9 @@ int fault_handle(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind)
         evq_push(&s->evq, t, EV_IO_DONE, (uint32_t)(p - s->procs), 0);
         return F_BLOCKED;
     }
-    pte_t *pte = pt_get(&mm->pt, vpn);
+    if (!pte)
+        pte = pt_get(&mm->pt, vpn);             /* else the walk's: no second lookup */
+    SIM_ASSERT(s, pte->vpn == vpn);
     mem_ref_t r = policy_ref(s, p, vpn, kind);
     if (s->nu) {
         /* A write that copies uses two pages: the one it found, then its copy. */

@@ -27,8 +27,9 @@ enum {
 
 typedef struct proc proc_t;
 
-/* The fault p takes on (vpn, kind) on CPU c: one of F_*. */
-int  fault_handle(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind);
+/* The fault p takes on (vpn, kind) on CPU c: one of F_*. pte: the walk's entry for vpn in
+ * p's page table, or NULL if the walk found none (then it is created): one walk a fault. */
+int  fault_handle(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind, pte_t *pte);
 /* The second half of a fault that waited (EV_IO_DONE; sync: at once, from the first half):
  * maps the page and, unless it must copy, completes the access (p->access_done). */
 void fault_complete(sim_t *s, proc_t *p, sim_time_t now, int sync);

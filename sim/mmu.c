@@ -30,7 +30,7 @@ int mmu_access_slow(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind, t
      * would. */
     while (!pte || (pte->flags & (PTE_PRESENT | need)) != (PTE_PRESENT | need)) {
         for (;;) {
-            int rc = fault_handle(s, c, p, vpn, kind);
+            int rc = fault_handle(s, c, p, vpn, kind, pte);
             if (rc == F_BLOCKED)
                 return 1;
             if (rc == F_SKIP)
