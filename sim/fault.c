@@ -21,7 +21,7 @@
  *
  * Page identity (policies/repl.h): each frame taken for a page gets the page's key -- a file
  * or shared-memory page's (object, index), an anonymous page's id from its swap slot
- * (swap_key), or a new id for a page that did not exist before (demand-zero, a COW or fork
+ * (swap[slot].key), or a new id for a page that did not exist before (demand-zero, a COW or fork
  * copy: fault_anon_key) -- and reclaim tells the policy of the miss with it. */
 #include "sim_int.h"
 #include "fault.h"
