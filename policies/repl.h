@@ -130,7 +130,9 @@ typedef struct repl_req {
 /* ref->vpn of a buffered read or write (no mapping: sim/fileio.c). Such a reference is
  * told like a fault's: on_hit for a page that is resident, on_miss then on_insert for one that
  * is not (ref->pid the reader), and on_access as filemap_read calls folio_mark_accessed. It
- * does not advance ref->t (the count of page references made through page tables). */
+ * does not advance ref->t (the count of page references made through page tables), except
+ * for a policy with REPL_NEEDS_NEXT_USE: there each page of it is a page reference of its own,
+ * with its ref->t and next_use, in the numbering of the next-use index (workloads/nextuse.c). */
 #define REPL_VPN_NONE UINT64_MAX
 
 /* The owner of a frame charged to nobody (env->owner); no process of a run has this pid. */

@@ -217,7 +217,7 @@ static void fault_cow_neighbours(sim_t *s, cpu_t *c, proc_t *p, const vma_t *v, 
             s->n_cow_reuses++;
             continue;
         }
-        mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .vpn = x, .pid = p->pid, .kind = REF_WRITE};
+        mem_ref_t r = {.t = policy_t(s), .next_use = VTIME_NEVER, .vpn = x, .pid = p->pid, .kind = REF_WRITE};
         sim_time_t ready;
         if (!reclaim_can_get(s, fault_owner(s, p)))
             return;
@@ -284,7 +284,7 @@ int fault_cow_at_fork(sim_t *s, cpu_t *c, pte_t *pp, uint32_t cmi, spid_t child,
     cow_page_t pg = {.pid = 0, .vpn = pp->vpn, .mapcount = f->mapcount, .exclusive = 0};
     if (!(f->flags & FR_ANON) || policy_cow_at_fork(s, &pg) != COW_COPY)
         return 0;
-    mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .vpn = cp->vpn, .pid = child,
+    mem_ref_t r = {.t = policy_t(s), .next_use = VTIME_NEVER, .vpn = cp->vpn, .pid = child,
                    .kind = REF_WRITE};
     page_id_t copy = {.key = fault_anon_key(s), .kind = PAGE_ANON};
     sim_time_t ready;
@@ -578,7 +578,7 @@ int fault_handle(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind)
     if (s->nu) {
         /* A write that copies uses two pages: the one it found, then its copy. */
         r.copy_next_use = r.next_use;
-        r.next_use = nu_get_src(s->nu, s->vt);
+        r.next_use = nu_get_src(s->nu, policy_t(s));
     }
     if (pte->flags & PTE_PRESENT) {
         if ((pte->flags & need) == need)

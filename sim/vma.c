@@ -92,7 +92,7 @@ static void vma_pte_drop(sim_t *s, uint32_t mmi, pte_t *pte)
         if ((pte->flags & PTE_REF) && !page_key_is_anon(f->key) &&
             !(area && (area->flags & (VMA_RAND_READ | VMA_SEQ_READ)))) {   /* vma_has_recency */
             const mm_t *mm = &s->mms[mmi];
-            mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .copy_next_use = VTIME_NEVER,
+            mem_ref_t r = {.t = policy_t(s), .next_use = VTIME_NEVER, .copy_next_use = VTIME_NEVER,
                            .vpn = pte->vpn, .kind = REF_READ,
                            .pid = mm->proc ? s->procs[mm->proc - 1].pid : REPL_PID_NONE};
             policy_access(s, pfn, &r);

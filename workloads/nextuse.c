@@ -10,7 +10,8 @@
  * again at t, next[last] = t. A reference that copies on write uses two pages: the source it
  * read (whose next use after t goes to a small side table, one entry per copy) and the copy
  * it leaves mapped (the main table). References the engine skips (segv, protection) use no
- * page. (A backward pass gives the same array but would need the stream reversed, which a
+ * page. Each page of a buffered read or write (WL_READ, WL_WRITE) is a page reference too,
+ * numbered in the same sequence (the engine counts them as sim_int.h's nu_io says). (A backward pass gives the same array but would need the stream reversed, which a
  * compressed trace cannot give cheaply.)
  *
  * The table: 4 bytes per page reference, the distance to the next use in 31 bits (0: never;
@@ -277,6 +278,25 @@ nomem:
     return -1;
 }
 
+/* A buffered read or write: each page of its range is one page reference, in order, to the
+ * file's page-cache page (sim/fileio.c numbers them the same way). 0, or -1 with err. */
+static int nu_pass_io(nu_pass_t *ps, const wl_rec_t *r, sim_err_t *err)
+{
+    uint64_t lo, hi;
+    pgid_io_range(ps->g, r, &lo, &hi);
+    ps->prev = NULL;
+    for (uint64_t i = lo; i < hi; i++, ps->t++) {
+        if (ps->t == ps->arr.cap && arr_resize(&ps->arr, ps->arr.cap * 2, err) < 0)
+            return -1;
+        ps->arr.a[ps->t] = 0;
+        uint64_t *s = nu_last(ps, pgid_io_key(ps->g, r, i));
+        if (!s)
+            return sim_err_set(err, SIM_ESYS, "next-use table: out of memory");
+        link_use(ps->nu, &ps->arr, s, ps->t, 0, 0);
+    }
+    return 0;
+}
+
 /* The whole pass: 0, or -1 with err (kind SIM_EINPUT when the trace was at fault). */
 static int nu_pass_run(nu_pass_t *ps, wl_t *wl, unsigned page_shift, sim_err_t *err)
 {
@@ -286,7 +306,10 @@ static int nu_pass_run(nu_pass_t *ps, wl_t *wl, unsigned page_shift, sim_err_t *
     while ((rc = wl_fill(wl, batch, 128)) > 0) {
         progress_at(wl->progress, ps->t);
         for (const wl_rec_t *rp = batch; rp < batch + rc; rp++) {
-            if (rp->type != WL_REF) {
+            if (rp->type == WL_READ || rp->type == WL_WRITE) {
+                if (nu_pass_io(ps, rp, err) < 0)
+                    return -1;
+            } else if (rp->type != WL_REF) {
                 pgid_event(ps->g, rp);
                 ps->prev = NULL;
             } else if (nu_pass_ref(ps, rp, page_shift, err) < 0) {

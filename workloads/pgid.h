@@ -31,6 +31,11 @@ typedef struct pgid pgid_t;
 pgid_t *pgid_new(unsigned page_shift, const pgid_cow_t *cow);   /* NULL when out of memory */
 void pgid_event(pgid_t *g, const wl_rec_t *r);                   /* any record but WL_REF */
 pgid_ref_t pgid_ref(pgid_t *g, spid_t pid, vpn_t vpn, ref_kind_t kind);
+/* A buffered read or write (WL_READ, WL_WRITE) references the pages [*lo, *hi) of its file's
+ * page cache, in that order, each one page reference (sim/fileio.c); pgid_io_key gives page
+ * index's key, the page a mapping of the same file name shares. A length of 0: none. */
+void pgid_io_range(const pgid_t *g, const wl_rec_t *r, uint64_t *lo, uint64_t *hi);
+page_key_t pgid_io_key(pgid_t *g, const wl_rec_t *r, uint64_t index);
 void pgid_free(pgid_t *g);
 
 #endif
