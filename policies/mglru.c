@@ -100,6 +100,9 @@
  *    seen at the next walk instead. Both are optimisations of the walk's cost in the
  *    kernel's own words ("to reduce their search space"); what differs is when a young bit is
  *    taken, not which pages are protected.
+ *  - The walk skips areas with no recency (madvise random or sequential: env->walk_refs does,
+ *    as should_skip_vma does for !vma_has_recency), as folio_check_references's rmap walk
+ *    skips their mappings (env->referenced).
  *  - The walk clears young bits of every present PTE, also of anonymous pages at swappiness 0
  *    (should_skip_vma skips anonymous areas then) and of pages on the isolated list (the
  *    kernel skips pages off the LRU); those are never evicted or are being evicted anyway.

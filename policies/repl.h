@@ -194,7 +194,10 @@ typedef struct repl_env {
     /* MGLRU-style aging: for each present PTE of pid in [lo, hi) (by ascending vpn when the
      * range is smaller than pid's page table, else in the table's order, deterministic),
      * tests and clears its referenced bit and calls fn(arg, pfn, vpn, referenced). Returns
-     * the PTEs visited. O(min(range, PTEs of pid)). fn must not call back into the env. */
+     * the PTEs visited. PTEs in areas with no recency (madvise random or sequential) are
+     * skipped, their bits neither seen nor cleared, as the kernel's walk skips the area
+     * (should_skip_vma: !vma_has_recency) and env->referenced skips the mapping.
+     * O(min(range, PTEs of pid)). fn must not call back into the env. */
     uint64_t (*walk_refs)(void *eng, spid_t pid, vpn_t lo, vpn_t hi,
                           void (*fn)(void *arg, pfn_t pfn, vpn_t vpn, int referenced), void *arg);
     /* Arms the policy's reference timer: on_refs is called once nrefs more page references
