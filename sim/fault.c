@@ -427,6 +427,28 @@ static inline sim_time_t fault_read_cluster(sim_t *s, cpu_t *c, const proc_t *p,
     return done;
 }
 
+uint32_t fault_swap_willneed(sim_t *s, cpu_t *c, proc_t *p, pte_t *const *ptes, uint32_t n)
+{
+    mem_ref_t pr = {.t = policy_t(s), .next_use = VTIME_NEVER, .copy_next_use = VTIME_NEVER,
+                    .vpn = REPL_VPN_NONE, .pid = p->pid, .kind = REF_READ};
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t slot = ptes[i]->val;
+        if (s->swap_pfn[slot] != PFN_NONE)
+            continue;                              /* in the swap cache already */
+        page_id_t pg = {.key = s->swap_key[slot], .kind = PAGE_ANON};
+        pfn_t x = fault_prefetch_frame(s, c, p, &pr, &pg, n - i);
+        if (x == PFN_NONE)
+            return i;
+        fault_cluster_t cl = {.dev = s->swap_dev, .slot = slot};
+        fault_cluster_claim(s, &cl, 0, x);
+        fault_prefetch_done(s, x, &pr);
+        s->frames[x].ready_at = dev_submit(s->swap_dev, c->clock, DEV_READ, slot, 1);
+        s->n_swap_in++;
+        s->n_swap_readahead++;
+    }
+    return n;
+}
+
 /* A page found in the swap cache or the page cache (its map's value): its frame, ready now or
  * when the I/O in flight on it completes. */
 static pfn_t fault_cached(const sim_t *s, const cpu_t *c, uint64_t val, sim_time_t *ready)

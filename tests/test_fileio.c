@@ -189,6 +189,32 @@ static void test_linux_marks(void)
  * fault's readahead; random takes the mapping out of linux's recency: a young PTE of it torn
  * down marks nothing (zap_pte_range's vma_has_recency), so a later read is the page's first
  * folio_mark_accessed (inactive), where through a normal mapping it is the second (active). */
+/* madvise willneed on anonymous memory reads its swapped pages into the swap cache
+ * (swapin_walk_pmd_entry): 4 frames, 4 pages written, then 4 others read (demand-zero, clean:
+ * the written ones go to swap), then willneed over the first 4: each is read from swap
+ * without being mapped (io.swap_in 4, io.swap_readahead 4), so touching them again finds
+ * them in the swap cache (minor faults), where without the advice each is a swap-in. */
+static void test_madvise_willneed_swap(void)
+{
+    const char *pre = "W 0x1000\nW 0x2000\nW 0x3000\nW 0x4000\nR 0x10000\nR 0x11000\nR 0x12000\nR 0x13000\n";
+    const char *post = "R 0x1000\nR 0x2000\nR 0x3000\nR 0x4000\n";
+    for (int adv = 0; adv < 2; adv++) {
+        char text[512];
+        snprintf(text, sizeof text, "%s%s%s", pre, adv ? "madvise 1 0x1000 0x4000 willneed\n" : "", post);
+        static const char *const pols[] = {"policy=lru", "policy=linux", "policy=mglru"};
+        for (int k = 0; k < 3; k++) {
+            json_t *d = run2(text, "frames=4", "readahead=0", pols[k]);
+            if (!d)
+                continue;
+            CHECK_EQ(ji(d, "faults.swap_in"), adv ? 0 : 4);
+            CHECK_EQ(ji(d, "faults.swap_cache"), adv ? 4 : 0);
+            CHECK_EQ(ji(d, "io.swap_in"), 4);
+            CHECK_EQ(ji(d, "io.swap_readahead"), adv ? 4 : 0);
+            json_decref(d);
+        }
+    }
+}
+
 static void test_madvise(void)
 {
     json_t *d = run2("W 0x1000\nmadvise 1 0x1000 4096 dontneed\nR 0x1000\n", "frames=4", "readahead=0", "policy=lru");
@@ -460,6 +486,7 @@ int main(void)
     test_fadvise();
     test_linux_marks();
     test_madvise();
+    test_madvise_willneed_swap();
     test_determinism_and_errors();
     test_walk_skips_norecency();
     test_opt_io_hand();
