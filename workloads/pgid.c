@@ -416,6 +416,29 @@ void pgid_event(pgid_t *g, const wl_rec_t *r)
     }
 }
 
+/* The address space of pid if it has one (mm_of without creating it). */
+static const pg_mm_t *mm_peek(const pgid_t *g, spid_t pid)
+{
+    if (g->have_last && g->last_pid == pid)
+        return &g->mms[g->last_mm];
+    const uint64_t *x = u64map_find(&g->pid2mm, pid);
+    return x ? &g->mms[*x] : NULL;
+}
+
+void pgid_prefetch(const pgid_t *g, spid_t pid, vpn_t vpn)
+{
+    const pg_mm_t *m = mm_peek(g, pid);
+    if (m && m->pages.s)
+        __builtin_prefetch(&m->pages.s[pm_home(&m->pages, vpn)]);
+}
+
+page_key_t pgid_peek(const pgid_t *g, spid_t pid, vpn_t vpn)
+{
+    const pg_mm_t *m = mm_peek(g, pid);
+    const uint64_t *e = m && m->pages.s ? pm_find(&m->pages, vpn) : NULL;
+    return e ? *e & ~WP_BIT : 0;
+}
+
 void pgid_io_range(const pgid_t *g, const wl_rec_t *r, uint64_t *lo, uint64_t *hi)
 {
     *lo = *hi = 0;

@@ -37,5 +37,11 @@ pgid_ref_t pgid_ref(pgid_t *g, spid_t pid, vpn_t vpn, ref_kind_t kind);
 void pgid_io_range(const pgid_t *g, const wl_rec_t *r, uint64_t *lo, uint64_t *hi);
 page_key_t pgid_io_key(pgid_t *g, const wl_rec_t *r, uint64_t index);
 void pgid_free(pgid_t *g);
+/* Hints for a reference some records ahead, changing nothing (a pid not seen yet stays
+ * unseen): pgid_prefetch prefetches the slot of (pid, vpn) in its address space's map;
+ * pgid_peek returns the anonymous key the page has now (0: none yet, or not anonymous), which
+ * pgid_ref will give unless the records before it change the page. */
+void pgid_prefetch(const pgid_t *g, spid_t pid, vpn_t vpn);
+page_key_t pgid_peek(const pgid_t *g, spid_t pid, vpn_t vpn);
 
 #endif
