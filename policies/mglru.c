@@ -21,7 +21,7 @@
  *
  * Rules, each with its kernel function:
  *  - Insertion (folio_add_lru -> lru_gen_add_folio -> lru_gen_folio_seq): a page brought in
- *    by a fault is set PG_active (lru_gen_in_fault), so it enters generation
+ *    by a fault is set PG_active (folio_add_lru: lru_gen_in_fault), so it enters generation
  *    max_seq - MIN_NR_GENS + 1 + PG_workingset, i.e. max_seq - 1, or max_seq for a refault of
  *    a page in the workingset; never below min_seq[type].
  *  - Aging (try_to_inc_max_seq, walk_mm, walk_pte_range, walk_update_folio,
@@ -100,16 +100,21 @@
  *    seen at the next walk instead. Both are optimisations of the walk's cost in the
  *    kernel's own words ("to reduce their search space"); what differs is when a young bit is
  *    taken, not which pages are protected.
+ *  - The walk skips areas with no recency (madvise random or sequential: env->walk_refs does,
+ *    as should_skip_vma does for !vma_has_recency), as folio_check_references's rmap walk
+ *    skips their mappings (env->referenced).
  *  - The walk clears young bits of every present PTE, also of anonymous pages at swappiness 0
  *    (should_skip_vma skips anonymous areas then) and of pages on the isolated list (the
  *    kernel skips pages off the LRU); those are never evicted or are being evicted anyway.
  *  - No swap cache: a kept anonymous page is treated as not in the swap cache
  *    (lru_gen_folio_seq: MIN_NR_GENS). No per-CPU batches, no zones, no unevictable pages,
  *    no PG_reclaim rotation; dirty anonymous pages are written at eviction.
- *  - Every insertion is treated as a fault's (lru_gen_in_fault, PG_active): the engine does
- *    not tell on_insert whether a page came in by read(2); a page a buffered read brings in
- *    would start at max_seq - 3 (MAX_NR_GENS - PG_workingset) in the kernel, here at
- *    max_seq - 1. The tiers it then climbs through on_access are the kernel's.
+ *  - A page that comes in outside a fault (a buffered read or write, its readahead, fadvise
+ *    or madvise willneed: ref->vpn is REPL_VPN_NONE) is not set PG_active (lru_gen_in_fault
+ *    is false), so a file page enters max_seq - 3 + PG_workingset (MAX_NR_GENS -
+ *    PG_workingset), an anonymous one max_seq - 1, never below min_seq; nor does its
+ *    refault count as an activation (WORKINGSET_ACTIVATE). The tiers it then climbs through
+ *    on_access are the kernel's.
  *  - The shadow is computed when the engine takes the page (on_remove), not when the pass
  *    reclaimed it: min_seq may have moved by a generation in between.
  *  - When a request finds nothing reclaimable after every retry (swappiness 0 and only
@@ -835,12 +840,19 @@ static void mglru_on_proc(void *state, spid_t pid, repl_proc_event_t event)
     m->walked_at[m->npids++] = 0;
 }
 
+/* lru_gen_in_fault: the page comes in for a reference through a page table (a fault, its
+ * readahead or swap clustering), not for a buffered read or write, fadvise or madvise
+ * willneed (repl.h: those have no vpn). */
+static int mg_in_fault(const mem_ref_t *ref)
+{
+    return ref->vpn != REPL_VPN_NONE;
+}
+
 /* lru_gen_refault (with lru_gen_test_recent): decided at the miss, applied at the insert. */
 static void mglru_on_miss(void *state, const mem_ref_t *ref, const page_id_t *page,
                           const uint64_t *shadow)
 {
     mglru_t *m = state;
-    (void)ref;
     u64map_del(&m->pending, page->key);     /* (a prefetch given up after its miss) */
     if (!shadow)
         return;
@@ -853,7 +865,8 @@ static void mglru_on_miss(void *state, const mem_ref_t *ref, const page_id_t *pa
         return;
     int refs = (int)(token & ((1u << LRU_REFS_WIDTH) - 1)) + 1;
     m->refaulted[type][lru_tier_from_refs(refs, workingset)]++;
-    m->ws_activate[type]++;                             /* lru_gen_in_fault() */
+    if (mg_in_fault(ref))
+        m->ws_activate[type]++;                         /* lru_gen_in_fault() */
     uint64_t flags;
     if (workingset) {
         flags = PG_WORKINGSET;
@@ -865,16 +878,15 @@ static void mglru_on_miss(void *state, const mem_ref_t *ref, const page_id_t *pa
         u64map_put(&m->pending, page->key, flags);
 }
 
-/* folio_add_lru in a fault: PG_active, then lru_gen_add_folio. */
+/* folio_add_lru: PG_active in a fault, then lru_gen_add_folio. */
 static void mglru_on_insert(void *state, const mem_ref_t *ref, const page_id_t *page, pfn_t pfn)
 {
     mglru_t *m = state;
-    (void)ref;
     uint64_t *pend = u64map_find(&m->pending, page->key);
     unsigned flags = pend ? (unsigned)*pend : 0;
     if (pend)
         u64map_del(&m->pending, page->key);
-    m->flags[pfn] = (uint8_t)(flags | (page->kind == PAGE_FILE ? PG_FILE : 0) | PG_ACTIVE);
+    m->flags[pfn] = (uint8_t)(flags | (page->kind == PAGE_FILE ? PG_FILE : 0) | (mg_in_fault(ref) ? PG_ACTIVE : 0));
     lru_gen_add_folio(m, pfn, 0);
 }
 

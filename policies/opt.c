@@ -97,7 +97,9 @@ static void opt_stats(void *state, json_t *obj)
 }
 
 /* Explain mode (repl.h): by next use, farthest (the next victim) first; each with ":N", the
- * number of the reference that uses it next (as explain numbers them, from 1), ":-" never. */
+ * number of the reference that uses it next (as explain numbers them, from 1; where the trace
+ * has buffered reads or writes, each of their pages counts as a reference too, as in the
+ * next-use pass), ":-" never. */
 static const char *opt_explain_next(const void *state, repl_explain_t *x, pfn_t pfn, char *buf, size_t n)
 {
     (void)x;

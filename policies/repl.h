@@ -130,7 +130,9 @@ typedef struct repl_req {
 /* ref->vpn of a buffered read or write (no mapping: sim/fileio.c). Such a reference is
  * told like a fault's: on_hit for a page that is resident, on_miss then on_insert for one that
  * is not (ref->pid the reader), and on_access as filemap_read calls folio_mark_accessed. It
- * does not advance ref->t (the count of page references made through page tables). */
+ * does not advance ref->t (the count of page references made through page tables), except
+ * for a policy with REPL_NEEDS_NEXT_USE: there each page of it is a page reference of its own,
+ * with its ref->t and next_use, in the numbering of the next-use index (workloads/nextuse.c). */
 #define REPL_VPN_NONE UINT64_MAX
 
 /* The owner of a frame charged to nobody (env->owner); no process of a run has this pid. */
@@ -192,7 +194,10 @@ typedef struct repl_env {
     /* MGLRU-style aging: for each present PTE of pid in [lo, hi) (by ascending vpn when the
      * range is smaller than pid's page table, else in the table's order, deterministic),
      * tests and clears its referenced bit and calls fn(arg, pfn, vpn, referenced). Returns
-     * the PTEs visited. O(min(range, PTEs of pid)). fn must not call back into the env. */
+     * the PTEs visited. PTEs in areas with no recency (madvise random or sequential) are
+     * skipped, their bits neither seen nor cleared, as the kernel's walk skips the area
+     * (should_skip_vma: !vma_has_recency) and env->referenced skips the mapping.
+     * O(min(range, PTEs of pid)). fn must not call back into the env. */
     uint64_t (*walk_refs)(void *eng, spid_t pid, vpn_t lo, vpn_t hi,
                           void (*fn)(void *arg, pfn_t pfn, vpn_t vpn, int referenced), void *arg);
     /* Arms the policy's reference timer: on_refs is called once nrefs more page references

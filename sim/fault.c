@@ -217,7 +217,7 @@ static void fault_cow_neighbours(sim_t *s, cpu_t *c, proc_t *p, const vma_t *v, 
             s->n_cow_reuses++;
             continue;
         }
-        mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .vpn = x, .pid = p->pid, .kind = REF_WRITE};
+        mem_ref_t r = {.t = policy_t(s), .next_use = VTIME_NEVER, .vpn = x, .pid = p->pid, .kind = REF_WRITE};
         sim_time_t ready;
         if (!reclaim_can_get(s, fault_owner(s, p)))
             return;
@@ -284,7 +284,7 @@ int fault_cow_at_fork(sim_t *s, cpu_t *c, pte_t *pp, uint32_t cmi, spid_t child,
     cow_page_t pg = {.pid = 0, .vpn = pp->vpn, .mapcount = f->mapcount, .exclusive = 0};
     if (!(f->flags & FR_ANON) || policy_cow_at_fork(s, &pg) != COW_COPY)
         return 0;
-    mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .vpn = cp->vpn, .pid = child,
+    mem_ref_t r = {.t = policy_t(s), .next_use = VTIME_NEVER, .vpn = cp->vpn, .pid = child,
                    .kind = REF_WRITE};
     page_id_t copy = {.key = fault_anon_key(s), .kind = PAGE_ANON};
     sim_time_t ready;
@@ -425,6 +425,28 @@ static inline sim_time_t fault_read_cluster(sim_t *s, cpu_t *c, const proc_t *p,
     }
     *n_extra = k;
     return done;
+}
+
+uint32_t fault_swap_willneed(sim_t *s, cpu_t *c, proc_t *p, pte_t *const *ptes, uint32_t n)
+{
+    mem_ref_t pr = {.t = policy_t(s), .next_use = VTIME_NEVER, .copy_next_use = VTIME_NEVER,
+                    .vpn = REPL_VPN_NONE, .pid = p->pid, .kind = REF_READ};
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t slot = ptes[i]->val;
+        if (s->swap[slot].pfn != PFN_NONE)
+            continue;                              /* in the swap cache already */
+        page_id_t pg = {.key = s->swap[slot].key, .kind = PAGE_ANON};
+        pfn_t x = fault_prefetch_frame(s, c, p, &pr, &pg, n - i);
+        if (x == PFN_NONE)
+            return i;
+        fault_cluster_t cl = {.dev = s->swap_dev, .slot = slot};
+        fault_cluster_claim(s, &cl, 0, x);
+        fault_prefetch_done(s, x, &pr);
+        s->frames[x].ready_at = dev_submit(s->swap_dev, c->clock, DEV_READ, slot, 1);
+        s->n_swap_in++;
+        s->n_swap_readahead++;
+    }
+    return n;
 }
 
 /* A page found in the swap cache or the page cache (its map's value): its frame, ready now or
@@ -580,7 +602,7 @@ int fault_handle(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind, pte_
     if (s->nu) {
         /* A write that copies uses two pages: the one it found, then its copy. */
         r.copy_next_use = r.next_use;
-        r.next_use = nu_get_src(s->nu, s->vt);
+        r.next_use = nu_get_src(s->nu, policy_t(s));
     }
     if (pte->flags & PTE_PRESENT) {
         if ((pte->flags & need) == need)

@@ -33,6 +33,12 @@ int  fault_handle(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind, pte
 /* The second half of a fault that waited (EV_IO_DONE; sync: at once, from the first half):
  * maps the page and, unless it must copy, completes the access (p->access_done). */
 void fault_complete(sim_t *s, proc_t *p, sim_time_t now, int sync);
+/* madvise willneed on anonymous memory (mm/madvise.c madvise_willneed -> swapin_walk_pmd_entry
+ * -> read_swap_cache_async): the swapped pages of the n swap PTEs are read into the swap
+ * cache without blocking or mapping them (io.swap_in and io.swap_readahead count them), as
+ * far as frames can be had without waiting. Returns how many of the PTEs it went through (n,
+ * or fewer where no frame could be had). */
+uint32_t fault_swap_willneed(sim_t *s, cpu_t *c, proc_t *p, pte_t *const *ptes, uint32_t n);
 /* fork: the COW policy may copy a resident private page for the child now; 1 if it did. */
 int  fault_cow_at_fork(sim_t *s, cpu_t *c, pte_t *pp, uint32_t cmi, spid_t child, pte_t *cp,
                        const vma_t *v);

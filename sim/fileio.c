@@ -27,8 +27,10 @@
  * same file by the same process ended (pos_same_folio(iocb->ki_pos, ra->prev_pos - 1));
  * writes do not call it: generic_perform_write gets its folio with FGP_WRITEBEGIN, which has no
  * FGP_ACCESSED (mm/filemap.c, __filemap_get_folio: a write only clears the idle flag).
- * Policies that need every reference's next use (OPT) refuse these records: the next-use pass
- * (workloads/nextuse.c) does not see them.
+ * For a policy that needs every reference's next use (OPT), each page of a read or write is a
+ * page reference with its own ref->t and next use, numbered in one sequence with the mapped
+ * references as the next-use pass numbers them (workloads/nextuse.c; sim_int.h's nu_io);
+ * pages read ahead or by willneed have none (VTIME_NEVER, as a fault's readahead).
  *
  * fadvise (fileio_fadvise, mm/fadvise.c generic_fadvise) is kept per process and file, as
  * the kernel keeps it per open file: random reads ahead nothing, sequential twice the
@@ -88,7 +90,7 @@ uint64_t fileio_willneed(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, uint64_t l
         return 0;
     if (hi - lo > s->nframes)                 /* no more than memory holds */
         hi = lo + s->nframes;
-    mem_ref_t ref = {.t = s->vt, .next_use = VTIME_NEVER, .copy_next_use = VTIME_NEVER,
+    mem_ref_t ref = {.t = policy_t(s), .next_use = VTIME_NEVER, .copy_next_use = VTIME_NEVER,
                      .vpn = REPL_VPN_NONE, .pid = p->pid, .kind = REF_READ};
     obj_t *o = &s->objs[obj];
     uint64_t run_start = 0, run_n = 0, n = 0;
@@ -184,9 +186,6 @@ int fileio_rw(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, const wl_rec_t *r, si
     wl_where(s->cur_wl, s->cur_line, where, sizeof where);
     if (!r->len)
         return sim_err_set(err, SIM_EINPUT, "%s: %s of length 0", where, write ? "write" : "read");
-    if (s->needs_next_use)
-        return sim_err_set(err, SIM_EINPUT, "%s: policy %s needs every reference's next use, and the "
-                           "next-use pass does not see buffered reads and writes", where, s->repl->name);
     uint64_t end = r->offset + r->len;
     if (end < r->offset || ((end - 1) >> s->page_shift) >> 40)
         return sim_err_set(err, SIM_EINPUT, "%s: offset beyond the 2^40 pages a file can have", where);
@@ -198,7 +197,7 @@ int fileio_rw(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, const wl_rec_t *r, si
     /* filemap_read: pos_same_folio(iocb->ki_pos, ra->prev_pos - 1); *prev = 1 + prev_pos */
     int same_first = prev && *prev > 1 && ((*prev - 2) >> s->page_shift) == lo;
     uint32_t ra = fileio_readahead(s, pkey);
-    mem_ref_t ref = {.t = s->vt, .next_use = VTIME_NEVER, .copy_next_use = VTIME_NEVER,
+    mem_ref_t ref = {.t = policy_t(s), .next_use = VTIME_NEVER, .copy_next_use = VTIME_NEVER,
                      .vpn = REPL_VPN_NONE, .pid = p->pid, .kind = write ? REF_WRITE : REF_READ};
     obj_t *o = &s->objs[obj];
     sim_time_t ready_all = c->clock;
@@ -210,6 +209,11 @@ int fileio_rw(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, const wl_rec_t *r, si
         uint64_t a = r->offset > pb ? r->offset : pb, b = end < pe ? end : pe;
         c->clock += s->cost.copy * (b - a) / s->page_size;
         if (write) s->fio.write_pages++; else s->fio.read_pages++;
+        if (s->nu) {                            /* OPT: this page is reference vt + nu_io */
+            ref.t = policy_t(s);
+            ref.next_use = ref.copy_next_use = nu_get(s->nu, ref.t);
+            s->nu_io++;
+        }
         uint64_t *hit = u64map_find(&s->pagecache, page_key_file(obj, i));
         pfn_t pfn;
         if (hit) {
@@ -257,6 +261,7 @@ int fileio_rw(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, const wl_rec_t *r, si
     /* Readahead after the read's last page when it missed (a write reads no further). */
     if (!write && run_n && run_start + run_n == hi) {
         mem_ref_t pr = ref;
+        pr.next_use = pr.copy_next_use = VTIME_NEVER;   /* read ahead: no reference's */
         for (uint32_t k = 0; k < ra; k++) {
             uint64_t i = hi + k;
             if (i >> 40 || u64map_find(&s->pagecache, page_key_file(obj, i)))

@@ -167,9 +167,17 @@ uint32_t mmu_test_clear_refs(void *eng, pfn_t pfn, unsigned *vm_flags)
     return n;
 }
 
-/* A present PTE of an MGLRU-style walk: tests and clears its R bit (and the TLBs' copies). */
+/* A present PTE of an MGLRU-style walk: tests and clears its R bit (and the TLBs' copies).
+ * -1 for a PTE in an area with no recency (madvise random or sequential), which the walk
+ * skips, its bit neither seen nor cleared, as mm/vmscan.c should_skip_vma skips the area
+ * (!vma_has_recency). */
 static int mmu_walk_pte(sim_t *s, uint32_t mmi, pte_t *pte)
 {
+    if (__builtin_expect(s->norecency, 0)) {
+        const vma_t *v = vma_find(&s->mms[mmi], pte->vpn);
+        if (v && (v->flags & (VMA_RAND_READ | VMA_SEQ_READ)))
+            return -1;
+    }
     int ref = (pte->flags & PTE_REF) != 0;
     if (ref) {
         pte->flags &= ~PTE_REF;
@@ -187,18 +195,21 @@ uint64_t mmu_walk_refs(sim_t *s, uint32_t mmi, vpn_t lo, vpn_t hi,
     if (hi > lo && hi - lo < pt->n) {              /* a small range: by vpn, ascending */
         for (vpn_t v = lo; v < hi; v++) {
             pte_t *pte = pt_lookup(pt, v);
-            if (pte && (pte->flags & PTE_PRESENT)) {
+            int ref;
+            if (pte && (pte->flags & PTE_PRESENT) && (ref = mmu_walk_pte(s, mmi, pte)) >= 0) {
                 n++;
-                fn(arg, pte->val, v, mmu_walk_pte(s, mmi, pte));
+                fn(arg, pte->val, v, ref);
             }
         }
         return n;
     }
     for (size_t i = 0; i < pt->n; i++) {           /* else the table, in creation order */
         pte_t *pte = pt_at(pt, i);
-        if ((pte->flags & PTE_PRESENT) && pte->vpn >= lo && pte->vpn < hi) {
+        int ref;
+        if ((pte->flags & PTE_PRESENT) && pte->vpn >= lo && pte->vpn < hi &&
+            (ref = mmu_walk_pte(s, mmi, pte)) >= 0) {
             n++;
-            fn(arg, pte->val, pte->vpn, mmu_walk_pte(s, mmi, pte));
+            fn(arg, pte->val, pte->vpn, ref);
         }
     }
     return n;

@@ -40,11 +40,19 @@ static inline void policy_refs_tick(sim_t *s, const proc_t *p, vpn_t vpn, ref_ki
         policy_refs_fire(s, p, vpn, kind);
 }
 
+/* ref->t of the next page reference: vt, plus the buffered pages counted with a next-use
+ * index (repl.h: for OPT they are references, numbered as nextuse.c numbers them). */
+static inline vtime_t policy_t(const sim_t *s)
+{
+    return s->vt + s->nu_io;
+}
+
 /* The reference as the policy sees it: its time and, for OPT, its next use. */
 static inline mem_ref_t policy_ref(const sim_t *s, const proc_t *p, vpn_t vpn, ref_kind_t kind)
 {
-    vtime_t next = s->nu ? nu_get(s->nu, s->vt) : VTIME_NEVER;
-    mem_ref_t r = {.t = s->vt, .next_use = next, .copy_next_use = next,
+    vtime_t t = policy_t(s);
+    vtime_t next = s->nu ? nu_get(s->nu, t) : VTIME_NEVER;
+    mem_ref_t r = {.t = t, .next_use = next, .copy_next_use = next,
                    .vpn = vpn, .pid = p->pid, .kind = kind};
     return r;
 }

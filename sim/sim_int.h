@@ -167,6 +167,10 @@ struct sim {
     uint64_t cur_line;                /* and where in it the record is, for messages */
     nextuse_t *nu;
     vtime_t vt;                       /* page references so far */
+    vtime_t nu_io;                    /* with a next-use index (OPT): pages of buffered reads
+                                         and writes so far, which are page references there
+                                         but not in vt; the index of the next one is
+                                         vt + nu_io (policy_t). 0 without an index. */
 
     /* statistics */
     uint64_t n_access, n_kind[3];     /* by ref_kind_t: reads, writes, fetches */

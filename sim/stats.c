@@ -132,10 +132,12 @@ static void stats_counts(const sim_t *s, json_t *r)
     json_object_set_new(r, "references", json_integer((json_int_t)s->vt));
     uint64_t total = faults_total(s->n_faults);
     json_object_set_new(r, "faults", faults_json(s->n_faults));
-    /* Faults that brought a page into memory (or made a copy): what a one-pass curve counts
-     * (`pagesim mrc`); the other minor faults found the page in memory already. */
+    /* Pages brought into memory by a reference: faults that read, zeroed or copied one (the
+     * other minor faults found the page in memory already), and pages of buffered reads and
+     * writes that were not in the page cache. What a one-pass curve counts (`pagesim mrc`). */
     json_object_set_new(r, "misses", json_integer((json_int_t)(total - s->n_faults[FK_PAGE_CACHE] -
-                        s->n_faults[FK_SWAP_CACHE] - s->n_cow_reuses)));
+                        s->n_faults[FK_SWAP_CACHE] - s->n_cow_reuses + s->fio.read_misses +
+                        s->fio.write_pages - s->fio.write_hits)));
     /* References skipped as segv or protection faults are not simulated: say so when they
      * are more than a trace's stray bad access. */
     uint64_t skipped = s->n_faults[FK_SEGV] + s->n_faults[FK_PROTECTION];

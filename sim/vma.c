@@ -92,7 +92,7 @@ static void vma_pte_drop(sim_t *s, uint32_t mmi, pte_t *pte)
         if ((pte->flags & PTE_REF) && !page_key_is_anon(f->key) &&
             !(area && (area->flags & (VMA_RAND_READ | VMA_SEQ_READ)))) {   /* vma_has_recency */
             const mm_t *mm = &s->mms[mmi];
-            mem_ref_t r = {.t = s->vt, .next_use = VTIME_NEVER, .copy_next_use = VTIME_NEVER,
+            mem_ref_t r = {.t = policy_t(s), .next_use = VTIME_NEVER, .copy_next_use = VTIME_NEVER,
                            .vpn = pte->vpn, .kind = REF_READ,
                            .pid = mm->proc ? s->procs[mm->proc - 1].pid : REPL_PID_NONE};
             policy_access(s, pfn, &r);
@@ -190,6 +190,46 @@ static void vma_mprotect(sim_t *s, proc_t *p, const wl_rec_t *r)
     }
 }
 
+/* madvise willneed on private anonymous memory in [lo, hi) (madvise_willneed: a VMA with no
+ * file): its swapped pages are read into the swap cache (fault_swap_willneed), by ascending
+ * vpn when the range is smaller than the page table, else in the table's order. */
+static void vma_willneed_anon(sim_t *s, cpu_t *c, proc_t *p, vpn_t lo, vpn_t hi)
+{
+    mm_t *mm = &s->mms[p->mm];
+    const pagetable_t *pt = &mm->pt;
+    pte_t *batch[64];
+    uint32_t n = 0;
+    int by_vpn = hi - lo < pt->n;
+    vpn_t v = lo;
+    for (size_t i = 0;;) {
+        pte_t *pte;
+        if (by_vpn) {
+            if (v >= hi)
+                break;
+            pte = pt_lookup(pt, v++);
+        } else {
+            if (i >= pt->n)
+                break;
+            pte = pt_at(pt, i++);
+            if (pte->vpn < lo || pte->vpn >= hi)
+                continue;
+        }
+        if (!pte || (pte->flags & PTE_PRESENT) || !(pte->flags & PTE_SWAP))
+            continue;
+        const vma_t *a = mm->implicit ? &s->vma_implicit : vma_find(mm, pte->vpn);
+        if (!a || (a->flags & VMA_SHARED) || !(a->flags & VMA_ANON))
+            continue;
+        batch[n++] = pte;
+        if (n == 64) {
+            if (fault_swap_willneed(s, c, p, batch, n) < n)
+                return;                          /* no frame to be had now: stop */
+            n = 0;
+        }
+    }
+    if (n)
+        fault_swap_willneed(s, c, p, batch, n);
+}
+
 /* madvise(2) (mm/madvise.c): normal, random and sequential set the advice of the areas in
  * the range (split at its edges as mprotect splits them); random turns off readahead on
  * faults there (VM_RAND_READ); random and sequential take the area's mappings out of linux's
@@ -200,8 +240,8 @@ static void vma_mprotect(sim_t *s, proc_t *p, const wl_rec_t *r)
  * demand-zero), file pages unmapped and left in the page cache, private copies dropped,
  * swap entries released. An implicit address space (no area declared) takes no advice but
  * dontneed. willneed starts reading the file pages of the range in, without blocking
- * (madvise_willneed -> vfs_fadvise WILLNEED: fileio_willneed); anonymous pages in swap are
- * not read (the kernel's swapin_walk_pmd_entry would: a simplification). */
+ * (madvise_willneed -> vfs_fadvise WILLNEED: fileio_willneed), and the swapped pages of private
+ * anonymous memory into the swap cache (swapin_walk_pmd_entry: vma_willneed_anon). */
 static int vma_madvise(sim_t *s, cpu_t *c, proc_t *p, const wl_rec_t *r, sim_err_t *err)
 {
     mm_t *mm = &s->mms[p->mm];
@@ -214,6 +254,8 @@ static int vma_madvise(sim_t *s, cpu_t *c, proc_t *p, const wl_rec_t *r, sim_err
     }
     if (r->kind >= WL_NADVICE)
         return sim_err_set(err, SIM_EINPUT, "%s: madvise: unknown advice %u", WHERE(s), r->kind);
+    if (r->kind == WL_ADV_WILLNEED)           /* anonymous memory: its swapped pages */
+        vma_willneed_anon(s, c, p, lo, hi);
     if (mm->implicit)
         return 0;
     if (r->kind == WL_ADV_WILLNEED) {         /* madvise_willneed: the file areas' pages */

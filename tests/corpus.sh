@@ -38,6 +38,7 @@ declare -A EXPECT=(
     [exec-wrapper.trace.zst]="1 0 2 0"
     [cow-fork.trace.zst]="2 1 0 1"
     [build-driver.trace.zst]="4 3 3 3"
+    [file-io.trace.zst]="2 1 0 1"
 )
 
 if [ "$MODE" = quick ]; then FRAMES=16,64,256; else FRAMES=8,16,32,64,128,256,512,1024; fi

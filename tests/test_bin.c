@@ -1398,7 +1398,7 @@ static void test_io_convert(void)
     }
 }
 
-/* A real recording with file I/O (tests/data/file-io.trace.zst, workloads/traces/
+/* A real recording with file I/O (workloads/traces/file-io.trace.zst, workloads/traces/
  * record-file-io.sh): text -> binary -> text is the identity, and info from its binary form
  * equals info from the text in every count
  * (runs aside: text has none), and the file I/O counts are the program's (see the script:
@@ -1406,7 +1406,7 @@ static void test_io_convert(void)
  * 3 by ld.so of each process image's libc headers, 832 + 2 x 784 bytes). */
 static void test_io_recording(void)
 {
-    const char *fixture = TEST_DATA_DIR "/file-io.trace.zst";
+    const char *fixture = TEST_DATA_DIR "/../../workloads/traces/file-io.trace.zst";
     char bin[300];
     sim_err_t err = {0};
     tpath(bin, sizeof bin, "file-io.pstb");

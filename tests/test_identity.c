@@ -136,6 +136,44 @@ static void test_keys(void)
  * but the unmapped ones, which come back as new pages. Then sharing: a fork, the child's
  * exit, and the parent's write reuses its page in place (owner count back to one); a second
  * fork and a write by the parent copies while the child lives. */
+/* Buffered I/O and madvise dontneed (issue 15): a read's pages are the page-cache pages a
+ * mapping of the same file name uses; dontneed drops private pages (a new demand-zero page,
+ * or the file's page again) and leaves shared ones. */
+static void test_io_keys(void)
+{
+    pgid_t *g = pgid_new(12, NULL);
+    const uint8_t RW = WL_PROT_R | WL_PROT_W;
+    event(g, WL_MMAP, 1, 0, 0x10000, 0x4000, RW, WL_MAP_SHARED, "data", 0x2000);
+    event(g, WL_MMAP, 1, 0, 0x20000, 0x2000, RW, WL_MAP_ANON, NULL, 0);
+    event(g, WL_MMAP, 1, 0, 0x30000, 0x2000, RW, 0, "data", 0);
+    wl_rec_t rd = {.type = WL_READ, .pid = 1, .offset = 0x2800, .len = 0x1900};
+    rd.file = "data";
+    uint64_t lo, hi;
+    pgid_io_range(g, &rd, &lo, &hi);
+    CHECK_EQ(lo, 2);
+    CHECK_EQ(hi, 5);                                /* 0x2800 .. 0x40ff: pages 2, 3, 4 */
+    CHECK(pgid_io_key(g, &rd, 2) == ref(g, 1, 0x10000, REF_READ).key);
+    CHECK(pgid_io_key(g, &rd, 4) == ref(g, 1, 0x12000, REF_WRITE).key);
+    CHECK(pgid_io_key(g, &rd, 0) == ref(g, 1, 0x30000, REF_READ).key);   /* private, unwritten */
+    rd.file = "other";
+    CHECK(pgid_io_key(g, &rd, 2) != ref(g, 1, 0x10000, REF_READ).key);
+    rd.len = 0;
+    pgid_io_range(g, &rd, &lo, &hi);
+    CHECK_EQ(hi - lo, 0);
+    uint64_t anon = ref(g, 1, 0x20000, REF_WRITE).key, shared = ref(g, 1, 0x11000, REF_WRITE).key;
+    uint64_t copy = ref(g, 1, 0x30000, REF_WRITE).key, file0 = ref(g, 1, 0x31000, REF_READ).key;
+    CHECK(copy >> 63 && !(file0 >> 63));
+    wl_rec_t dn = {.type = WL_MADVISE, .pid = 1, .addr = 0x10000, .len = 0x30000, .kind = WL_ADV_DONTNEED};
+    pgid_event(g, &dn);
+    uint64_t anon2 = ref(g, 1, 0x20000, REF_READ).key;
+    CHECK(anon2 && anon2 != anon);                  /* demand-zero again */
+    CHECK(ref(g, 1, 0x11000, REF_READ).key == shared);
+    CHECK(ref(g, 1, 0x30000, REF_READ).key != copy);   /* the private copy is gone: */
+    rd.file = "data";
+    CHECK(ref(g, 1, 0x30000, REF_READ).key == pgid_io_key(g, &rd, 0));   /* the file's page */
+    pgid_free(g);
+}
+
 static void test_page_table(void)
 {
     pgid_t *g = pgid_new(12, NULL);
@@ -327,6 +365,7 @@ int main(void)
         return 1;
     }
     test_keys();
+    test_io_keys();
     test_page_table();
     test_nextuse();
     test_swapped_copy();

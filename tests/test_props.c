@@ -287,10 +287,6 @@ static void test_event_traces(const char *dir)
         for (int pi = 0; pi < npol; pi++) {
             const char *pol = repl_registry[pi]->name;
             int opt = (repl_registry[pi]->flags & REPL_NEEDS_NEXT_USE) != 0;
-            if (opt && io) {              /* OPT refuses buffered I/O (its future misses it) */
-                runs++;
-                continue;
-            }
             const char *cow = cows[below(4)];
             unsigned frames = 2 + (unsigned)below(7);
             /* rr needs no fixed order; OPT does, so it runs the trace schedule only. */
@@ -769,10 +765,6 @@ static void test_v2_contracts(const char *dir)
         for (int pi = 0; repl_registry[pi]; pi++) {
             const char *pol = repl_registry[pi]->name;
             int opt = (repl_registry[pi]->flags & REPL_NEEDS_NEXT_USE) != 0;
-            if (opt && ti >= 7) {             /* OPT refuses buffered I/O */
-                runs += 2;
-                continue;
-            }
             for (int local = 0; local < 2; local++) {
                 unsigned frames = 2 + (unsigned)below(5);
                 const char *cow = cows[below(4)];

@@ -251,7 +251,8 @@ static const char fio_src[] =
 /* A real recording with --file-io: a program that fadvises a 12 KiB file, preads its third
  * page, reads it to the end (100 bytes, 8192, the 3996 left, then 0: no record), writes 3000
  * bytes to a new file and a byte to standard output (not a file: no record). Its lines,
- * with its pid, are exactly those, after ld.so's reads of libc. Without --file-io none. */
+ * with its pid, are exactly those, after ld.so's reads of libc; the same by default; with
+ * --no-file-io none. */
 static void test_recording_file_io(char *tmp)
 {
     char src[1200], bin[1200], data[1200], dst[1200], out[1200], cmd[4000];
@@ -269,10 +270,11 @@ static void test_recording_file_io(char *tmp)
     fclose(f);
     snprintf(cmd, sizeof cmd, "cc -O1 -o '%s' '%s' || gcc -O1 -o '%s' '%s'", bin, src, bin, src);
     CHECK_EQ(system(cmd), 0);
-    for (int on = 1; on >= 0; on--) {
+    for (int on = 2; on >= 0; on--) {
         char *args[] = { "record", "-q", "--file-io", "-o", out, "--", bin, data, dst, NULL };
-        char *args0[] = { "record", "-q", "-o", out, "--", bin, data, dst, NULL };
-        CHECK_EQ(on ? record_main(9, args) : record_main(8, args0), 0);
+        char *args0[] = { "record", "-q", "--no-file-io", "-o", out, "--", bin, data, dst, NULL };
+        char *argsd[] = { "record", "-q", "-o", out, "--", bin, data, dst, NULL };   /* the default */
+        CHECK_EQ(on == 2 ? record_main(8, argsd) : on ? record_main(9, args) : record_main(9, args0), 0);
         f = fopen(out, "r");
         CHECK(f != NULL);
         if (!f)

@@ -18,8 +18,11 @@
  *   - private file area, page never written by this address space: the file's page;
  *   - private anonymous page: an id given at first touch, kept through swap and fork, replaced
  *     by a new id when a write copies it (COW), the source's id staying with the other owners.
- * A reference the engine skips (segv: no area; protection: the area forbids the access) has
- * no key. A reference that copies (a write to a private file page, or to an anonymous page
+ * A buffered read or write of a file (sim/fileio.c) references its page-cache pages, the keys
+ * a shared mapping of the same file name uses (pgid_io_key). madvise dontneed zaps a range as
+ * the engine does: its private pages are dropped (the next touch is a new demand-zero page, or
+ * the file's page again). A reference the engine skips (segv: no area; protection: the area
+ * forbids the access) has no key. A reference that copies (a write to a private file page, or to an anonymous page
  * shared after fork or write-protected by mprotect, when the COW policy copies) uses two
  * pages: it reads the source and leaves the copy mapped; both keys are given.
  *
@@ -69,6 +72,7 @@ struct pgid {
     u64map_t owners;     /* shared anonymous key -> address spaces mapping it, minus one */
     char **files;        /* object ids of files, by name (objs with a NULL name: shared anon) */
     uint32_t nobjs, capobjs;
+    uint32_t last_obj;   /* file_obj's last answer (0: none) */
     uint64_t next_anon;
 };
 
@@ -227,12 +231,15 @@ static uint32_t obj_new(pgid_t *g, const char *name)
     return g->nobjs++;
 }
 
+/* The object of file name (the last one found is tried first: reads come in runs of a file). */
 static uint32_t file_obj(pgid_t *g, const char *name)
 {
+    if (g->last_obj && !strcmp(g->files[g->last_obj], name))
+        return g->last_obj;
     for (uint32_t i = 1; i < g->nobjs; i++)
         if (g->files[i] && !strcmp(g->files[i], name))
-            return i;
-    return obj_new(g, name);
+            return g->last_obj = i;
+    return g->last_obj = obj_new(g, name);
 }
 
 /* The owners map holds only shared anonymous pages, as their owner count minus one: a page
@@ -397,9 +404,53 @@ void pgid_event(pgid_t *g, const wl_rec_t *r)
     case WL_EXIT:
         mm_end(g, r->pid, 0);
         break;
+    case WL_MADVISE:                      /* dontneed: vma.c vma_madvise, zap_page_range_single */
+        if (r->len && r->kind == WL_ADV_DONTNEED) {
+            vpn_t lo, hi;
+            range_of(g, r, &lo, &hi);
+            drop_range(g, mm_of(g, r->pid), lo, hi);
+        }
+        break;
     default:
         break;                            /* references come through pgid_ref; others hold no pages */
     }
+}
+
+/* The address space of pid if it has one (mm_of without creating it). */
+static const pg_mm_t *mm_peek(const pgid_t *g, spid_t pid)
+{
+    if (g->have_last && g->last_pid == pid)
+        return &g->mms[g->last_mm];
+    const uint64_t *x = u64map_find(&g->pid2mm, pid);
+    return x ? &g->mms[*x] : NULL;
+}
+
+void pgid_prefetch(const pgid_t *g, spid_t pid, vpn_t vpn)
+{
+    const pg_mm_t *m = mm_peek(g, pid);
+    if (m && m->pages.s)
+        __builtin_prefetch(&m->pages.s[pm_home(&m->pages, vpn)]);
+}
+
+page_key_t pgid_peek(const pgid_t *g, spid_t pid, vpn_t vpn)
+{
+    const pg_mm_t *m = mm_peek(g, pid);
+    const uint64_t *e = m && m->pages.s ? pm_find(&m->pages, vpn) : NULL;
+    return e ? *e & ~WP_BIT : 0;
+}
+
+void pgid_io_range(const pgid_t *g, const wl_rec_t *r, uint64_t *lo, uint64_t *hi)
+{
+    *lo = *hi = 0;
+    if (!r->len || r->offset + r->len < r->offset)
+        return;
+    *lo = r->offset >> g->shift;
+    *hi = ((r->offset + r->len - 1) >> g->shift) + 1;
+}
+
+page_key_t pgid_io_key(pgid_t *g, const wl_rec_t *r, uint64_t index)
+{
+    return (uint64_t)file_obj(g, r->file ? r->file : "") << 40 | (index & ((1ULL << 40) - 1));
 }
 
 /* After a copy at vpn, the COW policy may un-share the next pages of the area (sim/fault.c

@@ -31,6 +31,17 @@ typedef struct pgid pgid_t;
 pgid_t *pgid_new(unsigned page_shift, const pgid_cow_t *cow);   /* NULL when out of memory */
 void pgid_event(pgid_t *g, const wl_rec_t *r);                   /* any record but WL_REF */
 pgid_ref_t pgid_ref(pgid_t *g, spid_t pid, vpn_t vpn, ref_kind_t kind);
+/* A buffered read or write (WL_READ, WL_WRITE) references the pages [*lo, *hi) of its file's
+ * page cache, in that order, each one page reference (sim/fileio.c); pgid_io_key gives page
+ * index's key, the page a mapping of the same file name shares. A length of 0: none. */
+void pgid_io_range(const pgid_t *g, const wl_rec_t *r, uint64_t *lo, uint64_t *hi);
+page_key_t pgid_io_key(pgid_t *g, const wl_rec_t *r, uint64_t index);
 void pgid_free(pgid_t *g);
+/* Hints for a reference some records ahead, changing nothing (a pid not seen yet stays
+ * unseen): pgid_prefetch prefetches the slot of (pid, vpn) in its address space's map;
+ * pgid_peek returns the anonymous key the page has now (0: none yet, or not anonymous), which
+ * pgid_ref will give unless the records before it change the page. */
+void pgid_prefetch(const pgid_t *g, spid_t pid, vpn_t vpn);
+page_key_t pgid_peek(const pgid_t *g, spid_t pid, vpn_t vpn);
 
 #endif

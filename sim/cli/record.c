@@ -112,6 +112,15 @@ static int record_program_found(const char *prog)
 
 enum { RECORD_MAX_REFS, RECORD_SKIP_REFS };      /* the count options' .kind */
 
+/* --no-file-io. */
+static int record_opt_no_file_io(opts_parse_t *p, const opt_t *opt, const char *val)
+{
+    (void)opt;
+    (void)val;
+    ((record_opts_t *)p->dest)->filt.file_io = 0;
+    return 0;
+}
+
 /* --max-refs N (N >= 1), --skip-refs N. */
 static int record_opt_count(opts_parse_t *p, const opt_t *opt, const char *val)
 {
@@ -172,10 +181,11 @@ static const opt_t record_opts[] = {
     {"level", 0, OPT_REQUIRED, "N", "zstd level for .zst output (1-19, default 9)", .action = record_opt_level},
     {"keep-logs", 0, OPT_NONE, NULL, "leave Valgrind's logs in the temporary directory (debugging)",
      .action = opts_true, RECORD_FIELD(keep)},
-    {"file-io", 0, OPT_NONE, NULL, "also record read/write of regular files and madvise/fadvise\n"
-     "(read, write, madvise, fadvise events; off by default: opt and\n"
-     "mrc -p opt refuse traces with reads and writes, whose future they do not see)",
+    {"file-io", 0, OPT_NONE, NULL, "record read/write of regular files and madvise/fadvise\n"
+     "(read, write, madvise, fadvise events: the default)",
      .action = opts_true, RECORD_FIELD(filt.file_io)},
+    {"no-file-io", 0, OPT_NONE, NULL, "leave read, write, madvise and fadvise events out",
+     .action = record_opt_no_file_io},
     OPTS_HELP,
     {0},
 };
@@ -184,10 +194,11 @@ static const opts_cmd_t record_cmd = {
     .prog = "pagesim record",
     .usage =
         "usage: pagesim record [-o FILE] [-q] [--max-refs N] [--skip-refs N] [--markers[=START,STOP]]\n"
-        "                      [--level N] [--keep-logs] [--file-io] -- PROGRAM [ARGS...]\n\n"
+        "                      [--level N] [--keep-logs] [--no-file-io] -- PROGRAM [ARGS...]\n\n"
         "Runs PROGRAM under Valgrind lackey (memory, system calls, child processes) and writes\n"
         "one pagesim trace of every process: references R|W|X 0xADDR[:SIZE] PID and the\n"
-        "events mmap, munmap, mprotect, brk, fork, exec, wait, exit. The trace is checked as\n"
+        "events mmap, munmap, mprotect, brk, fork, exec, wait, exit, and buffered I/O:\n"
+        "read, write, madvise, fadvise. The trace is checked as\n"
         "pagesim run would read it before record reports success.\n\n",
     .opts = record_opts,
     .epilog =
@@ -206,6 +217,7 @@ static int record_args(int argc, char **argv, record_opts_t *o)
     memset(o, 0, sizeof *o);
     o->out = "-";
     o->level = 9;
+    o->filt.file_io = 1;
     int i, rc = opts_parse(&record_cmd, argc, argv, o, NULL, &i);
     if (rc >= 0)
         return rc;

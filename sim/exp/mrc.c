@@ -871,7 +871,9 @@ static int mrc_pass_open(mrc_pass_t *p, sim_err_t *err)
      * a file page is one page however many processes map it, fork shares anonymous pages
      * until a write copies them, exec, exit and munmap end pages. A reference the engine
      * skips (segv, protection) is counted but touches no page; one that copies on write
-     * touches two, the source it reads and then its copy, as in the engine. */
+     * touches two, the source it reads and then its copy, as in the engine. Each page of a
+     * buffered read or write is a reference to the file's page (the run counts its misses
+     * in `misses` too). */
     p->ids = pgid_new(p->shift, NULL);
     if (!p->ids)
         return sim_err_set(err, SIM_ESYS, "out of memory");
@@ -887,6 +889,23 @@ static int mrc_pass_run(mrc_pass_t *p, sim_err_t *err)
     progress_pass(o->progress, p->opt ? "OPT stack pass" : "LRU stack pass", "refs", wl_progress_pos, p->wl, 0, NULL, NULL);
     while ((rc = wl_next(p->wl, &rec)) > 0) {
         progress_at(o->progress, p->t);
+        if (rec.type == WL_READ || rec.type == WL_WRITE) {
+            uint64_t lo, hi;                /* each page a reference (sim/fileio.c) */
+            pgid_io_range(p->ids, &rec, &lo, &hi);
+            for (uint64_t i = lo; i < hi; i++, p->t++) {
+                page_key_t key = pgid_io_key(p->ids, &rec, i);
+                if (p->opt) {
+                    int fresh;
+                    keytab_get(&p->keys, key_hash(key, 0), key, 0, &fresh);
+                    mrc_opt_ref(p->om, p->t, nu_get(p->nu, p->t));
+                } else {
+                    mrc_lru_ref(p->lru, key, 0);
+                    if (p->exact)
+                        mrc_lru_ref(p->exact, key, 0);
+                }
+            }
+            continue;
+        }
         if (rec.type != WL_REF) {
             pgid_event(p->ids, &rec);
             continue;

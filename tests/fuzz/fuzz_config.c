@@ -7,21 +7,28 @@
 #include "fuzz.h"
 #include "sim/sim.h"
 
+static char trace_file[64];
+
+static void trace_unlink(void)
+{
+    unlink(trace_file);
+}
+
 static const char *trace_path(void)
 {
-    static char path[64];
-    if (!path[0]) {
+    if (!trace_file[0]) {
         const char *dir = getenv("TMPDIR");
-        snprintf(path, sizeof path, "%.40s/pagesim-fuzz-tr.XXXXXX", dir && *dir ? dir : "/tmp");
-        int fd = mkstemp(path);
+        snprintf(trace_file, sizeof trace_file, "%.40s/pagesim-fuzz-tr.XXXXXX", dir && *dir ? dir : "/tmp");
+        int fd = mkstemp(trace_file);
         if (fd < 0)
             abort();
         static const char t[] = "R 0x1000 1\nW 0x2000:8 1\nfork 1 2\nX 0x400000 2\n";
         if (write(fd, t, sizeof t - 1) != (ssize_t)(sizeof t - 1))
             abort();
         close(fd);
+        atexit(trace_unlink);               /* (one file per process, not left in TMPDIR) */
     }
-    return path;
+    return trace_file;
 }
 
 static long long ival(const json_t *cfg, const char *a, const char *b)
