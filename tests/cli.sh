@@ -719,6 +719,21 @@ printf 'I  0400,4\n L 0800,8\x00\n' >"$I11/nul.lackey"
 run run --format lackey "$I11/nul.lackey"
 expect "F11: a NUL byte in a lackey line: FILE:LINE ($(head -c 200 "$T/err"))" has_err "$I11/nul.lackey:2: NUL byte"
 
+# lruk:crp=N took O(crp log n) per eviction (every heap top within its correlated period was
+# set aside and put back): P12 at 131072 frames needed 1103 s of CPU (now 6.1 s). A block trace's
+# shape, 400000 references in short sequential runs from random starts (a Park-Miller
+# generator, so every awk gives the same stream): the quadratic version needed 33.6 s here
+# with a release build, the fix 0.71 s with a debug build; the bound, 20 s, leaves sanitizer builds
+# room many times over.
+awk 'BEGIN { x = 7; print "mmap 1 0 1099511627776 r-- file:blocks shared"
+             for (n = 0; n < 400000; ) {
+                 x = (x * 16807) % 2147483647; r = x / 2147483647
+                 x = (x * 16807) % 2147483647; b = (r < 0.5) ? x % 300000 : x % 20000
+                 x = (x * 16807) % 2147483647; l = 1 + x % 32
+                 for (i = 0; i < l; i++) { printf "R %d\n", (b + i) * 4096; n++ } } }' >"$T/seqmix.txt"
+rc=$(timeout 20 "$BIN" run -q --tlb 0 -f 16384 -p lruk:crp=12000 -o "$T/lrukcrp.json" "$T/seqmix.txt" 2>"$T/err"; echo $?)
+expect "lruk:crp on a block trace's runs: done within 20 s (exit $rc; $(head -c 200 "$T/err"))" [ "$rc" -eq 0 ]
+
 # a bad line early in a text trace is reported at its line, not as "unrecognised format"
 printf 'R 0x1000\nR 0x1000:zz\nW 0x2000\n' >"$I11/early.txt"
 run run "$I11/early.txt"
