@@ -1,6 +1,6 @@
 /* test_queues.c - golden tests for lruk, mq, s3fifo and sieve (issue 14): fault counts and
  * victim sequences derived by hand (each derivation beside its test), ghost behaviour,
- * parameter parsing and rejection. The driver is tests/drv.h (check() after every step).
+ * MQ's lifetime=auto rule, parameter parsing and rejection. The driver is tests/drv.h (check() after every step).
  *
  * Notation in the derivations: queues are written oldest first; "*" marks SIEVE's visited
  * bit; LRU-K histories are (HIST(p,1), HIST(p,2)) with times t = index + 1 (0: none); MQ
@@ -341,6 +341,138 @@ static void test_mq_qout(void)
     GOLDEN("mq:qout=0,lifetime=1000000", 2, 6, s, 2, 3, 2, 4);
 }
 
+/* lifetime=auto: runs spec with nframes over s (check() after every step) and returns the
+ * stats' lifetime and lifetime_updates (-1 on a broken contract or a missing key). */
+static void mq_auto_run(const char *spec, uint32_t nframes, const uint32_t *s, size_t n,
+                        long long *lifetime, long long *updates)
+{
+    drv_t d;
+    sim_err_t err = {0};
+    *lifetime = *updates = -1;
+    if (drv_init(&d, spec, nframes, 1, &err)) {
+        fprintf(stderr, "%s: %s\n", spec, err.msg);
+        CHECK(0);
+        return;
+    }
+    d.check_each = 1;
+    for (size_t i = 0; i < n; i++)
+        drv_ref(&d, s[i], (vtime_t)i, VTIME_NEVER);
+    CHECK_EQ(d.bad_check + d.bad_victim + d.bad_ref, 0);
+    json_t *obj = json_object();
+    d.ops->stats(d.st, obj);
+    json_t *lt = json_object_get(obj, "lifetime"), *up = json_object_get(obj, "lifetime_updates");
+    if (lt && up) {
+        *lifetime = json_integer_value(lt);
+        *updates = json_integer_value(up);
+    }
+    json_decref(obj);
+    drv_free(&d);
+}
+
+/* lifetime=auto: the distance of a reference is now - (the page's previous access), now
+ * counting references from 0; bin i holds 2^(i/4) <= d < 2^((i+1)/4), its distance is
+ * round(2^((i + 0.5)/4)); every c references lifeTime becomes the distance of the most
+ * populated bin and every count is halved.
+ * (a) 4 frames (period 4), 1 2 3 repeated: 3 faults, then hits; from t = 3 every reference
+ *     has d = 3, bin 6 (4 log2 3 = 6.34), distance round(2^1.625) = round(3.08) = 3.
+ *     After 3 references: no update yet, lifeTime = the numeric default 3 x 4 = 12.
+ *     now 4: bin6 = 1 (t = 3) -> 3, halved to 0; now 8: 4 -> 3 (2); now 12: 2 + 4 = 6 -> 3.
+ * (b) 8 frames (period 8), 1 2 3 x 8 (t = 0..23) then 1 2 3 4 5 6 x 3 (t = 24..41).
+ *     now 8: bin6 = 5 (t = 3..7) -> 3 (2); now 16: 2 + 8 = 10 (5); now 24: 5 + 8 = 13 (6).
+ *     t = 24..26: 1 2 3 with d = 3 (their last accesses 21..23); 27..29: 4 5 6 are new (no
+ *     distance); from t = 30 d = 6, bin 10 (4 log2 6 = 10.34), distance round(2^2.625) =
+ *     round(6.17) = 6.
+ *     now 32: bin6 = 6 + 3 = 9, bin10 = 2 (t = 30, 31) -> 3; halved: 4, 1.
+ *     now 40: bin10 = 1 + 8 = 9 > bin6 = 4 -> lifeTime 6 (5 updates). Without the halving
+ *     bin6 would hold 24 against bin10's 10 and lifeTime would stay 3.
+ * (c) a page back from Qout gives its distance: 2 frames (period 2), qout=1 (2 entries),
+ *     1 2 3 1. now 2: no distance yet -> lifeTime stays 3 x 2 = 6 (1 update). t = 2: 3
+ *     misses, victim 1 (Q0's LRU), Qout = [1, last 0]; t = 3: 1 misses, found in Qout: d =
+ *     3 - 0 = 3; victim 2. now 4: bin6 = 1 -> lifeTime 3 (2 updates). With qout=0 there is
+ *     no history: no distance, lifeTime stays 6. */
+static void test_mq_auto(void)
+{
+    long long lt, up;
+    static const uint32_t a[] = {1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3};
+    mq_auto_run("mq:lifetime=auto", 4, a, 3, &lt, &up);
+    CHECK_EQ(lt, 12);
+    CHECK_EQ(up, 0);
+    mq_auto_run("mq:lifetime=auto", 4, a, LEN(a), &lt, &up);
+    CHECK_EQ(lt, 3);
+    CHECK_EQ(up, 3);
+    uint32_t b[42];
+    for (size_t i = 0; i < 24; i++)
+        b[i] = 1 + (uint32_t)(i % 3);
+    for (size_t i = 24; i < 42; i++)
+        b[i] = 1 + (uint32_t)((i - 24) % 6);
+    mq_auto_run("mq:lifetime=auto", 8, b, 32, &lt, &up);
+    CHECK_EQ(lt, 3);
+    CHECK_EQ(up, 4);
+    mq_auto_run("mq:lifetime=auto", 8, b, 40, &lt, &up);
+    CHECK_EQ(lt, 6);
+    CHECK_EQ(up, 5);
+    static const uint32_t c[] = {1, 2, 3, 1};
+    uint32_t v[8];
+    size_t nv = 0;
+    CHECK_EQ(run("mq:lifetime=auto,qout=1", 2, c, LEN(c), 1, v, &nv), 4);
+    CHECK_VICTIMS(v, nv, 1, 2);
+    mq_auto_run("mq:lifetime=auto,qout=1", 2, c, 2, &lt, &up);
+    CHECK_EQ(lt, 6);
+    CHECK_EQ(up, 1);
+    mq_auto_run("mq:lifetime=auto,qout=1", 2, c, LEN(c), &lt, &up);
+    CHECK_EQ(lt, 3);
+    CHECK_EQ(up, 2);
+    mq_auto_run("mq:lifetime=auto,qout=0", 2, c, LEN(c), &lt, &up);
+    CHECK_EQ(lt, 6);
+    CHECK_EQ(up, 2);
+    /* Numeric lifetimes keep their stats as before: no lifetime_updates key. */
+    drv_t d;
+    sim_err_t err = {0};
+    CHECK_EQ(drv_init(&d, "mq", 4, 1, &err), 0);
+    json_t *obj = json_object();
+    d.ops->stats(d.st, obj);
+    CHECK(json_object_get(obj, "lifetime_updates") == NULL);
+    CHECK_EQ(json_integer_value(json_object_get(obj, "lifetime")), 12);
+    json_decref(obj);
+    drv_free(&d);
+}
+
+/* lifetime=auto keeps MQ's invariants (check() after every step) on random strings with
+ * unmaps, at several frame counts, and never does better than OPT. */
+static void test_mq_auto_random(void)
+{
+    enum { N = 3000 };
+    static uint32_t s[N];
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 14);
+    long updates = 0;
+    for (int trial = 0; trial < 12; trial++) {
+        uint32_t npages = 4 + (uint32_t)gsl_rng_uniform_int(r, 60);
+        uint32_t nf = 1 + (uint32_t)gsl_rng_uniform_int(r, 16);
+        for (size_t i = 0; i < N; i++)   /* a hot set of 4 pages half the time */
+            s[i] = gsl_rng_uniform_int(r, 2) ? (uint32_t)gsl_rng_uniform_int(r, 4)
+                                             : (uint32_t)gsl_rng_uniform_int(r, npages);
+        drv_t d;
+        sim_err_t err = {0};
+        CHECK_EQ(drv_init(&d, "mq:lifetime=auto,qout=2", nf, 1, &err), 0);
+        d.check_each = 1;
+        for (size_t i = 0; i < N; i++) {
+            drv_ref(&d, s[i], (vtime_t)i, VTIME_NEVER);
+            if (i % 97 == 96)
+                drv_unmap(&d, (uint32_t)gsl_rng_uniform_int(r, npages));
+        }
+        CHECK_EQ(d.bad_check + d.bad_victim + d.bad_ref, 0);
+        json_t *obj = json_object();
+        d.ops->stats(d.st, obj);
+        updates += (long)json_integer_value(json_object_get(obj, "lifetime_updates"));
+        json_decref(obj);
+        drv_free(&d);
+        CHECK(run("mq:lifetime=auto", nf, s, N, 1, NULL, NULL) >= run("opt", nf, s, N, 1, NULL, NULL));
+    }
+    CHECK(updates > 12 * 100);
+    gsl_rng_free(r);
+}
+
 /* ------------------------------------------------------------------ parameters */
 
 static int accepts(const char *spec)
@@ -379,6 +511,9 @@ static void test_params(void)
     CHECK(accepts("mq:queues=1") && accepts("mq:queues=32") && accepts("mq:qout=0"));
     CHECK(rejects("mq:queues=0", "queues") && rejects("mq:queues=33", "queues"));
     CHECK(rejects("mq:lifetime=-1", "lifetime") && rejects("mq:lifetime=0", "lifetime") && rejects("mq:qout=-1", "qout"));
+    CHECK(accepts("mq:lifetime=auto") && accepts("mq:lifetime=auto,queues=4,qout=0"));
+    CHECK(rejects("mq:lifetime=autox", "auto") && rejects("mq:lifetime=autox", "lifetime"));
+    CHECK(rejects("mq:lifetime=AUTO", "lifetime") && rejects("mq:lifetime=", "lifetime"));
     CHECK(accepts("s3fifo:small=0.5,ghost=0,threshold=1") && accepts("s3fifo:threshold=3"));
     CHECK(rejects("s3fifo:small=0", "small") && rejects("s3fifo:small=1", "small"));
     CHECK(rejects("s3fifo:ghost=-0.5", "ghost") && rejects("s3fifo:threshold=0", "threshold"));
@@ -427,6 +562,8 @@ int main(void)
     test_lruk_crp_reference();
     test_mq_golden();
     test_mq_qout();
+    test_mq_auto();
+    test_mq_auto_random();
     test_params();
     return check_report("test_queues");
 }
