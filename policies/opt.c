@@ -33,7 +33,11 @@
  * a frame (was 24). Measured on the large-footprint workload (scripts/bench: 10^7
  * references, Zipf 0.9 over 10^6 scattered pages, 30% writes, 10^5 frames, binary):
  * the whole `pagesim run -p opt` (the next-use pass included) went from 2.28 to 2.03 s,
- * best of 3 pinned, misses and every other result identical.
+ * best of 3 pinned, misses and every other result identical; with the pass's own changes
+ * (nextuse.c) from 2.61 to 2.23 s of CPU (best of 5 pinned, on a loaded machine), against
+ * LRU's 1.27-1.28 s: OPT at 0.49 -> 0.57 of LRU's speed. Instructions (callgrind): about
+ * 140 a push (a sift up of 1.3 levels on average, and the compactions) and 650 a pop
+ * (9 levels of 4 children); more than the indexed heap's, but in lines that are cached.
  *
  * Ties: several pages can share a next use only when none of them is used again
  * (VTIME_NEVER). Any of them is an optimal choice; this one evicts the least recently used

@@ -30,6 +30,15 @@
  * 7.3-8.4 to 12-13 M refs/s; the line-fill buffers are then the limit (the prefetches stall).
  * Inside a long run of pages (a block trace's sequential runs) pgid's slots are prefetched two
  * groups of 8 pages ahead: P12's pass went from 10.7-10.8 to 16-17.7 M refs/s.
+ * Then (issue 13) the look-ahead runs across batches (5-9% of the references had none at a
+ * batch's start), the peeked key and slot are kept for the later stages, pgid's hot calls
+ * are inline (pgid_priv.h), and the dense array and pgid's maps may use transparent huge
+ * pages (xhuge): on the large-footprint workload the pass went from 6.73 G to 5.21 G
+ * instructions (callgrind; per reference about 110 decoding the binary trace, 130 in pgid,
+ * 170 here) and from 10.7-12.7 to 16.1-16.7 M refs/s (progress line, best of 3-5 pinned,
+ * measured back to back on a loaded machine, load 3-5 on 2 cores); with its pages cached
+ * (Zipf over 10^4 pages) it runs at 20-27 M refs/s, so cache misses still cost about a
+ * third.
  */
 #include "sim/base/xalloc.h"
 
