@@ -12,10 +12,32 @@
  * whose order is fixed (REPL_NEEDS_NEXT_USE). on_insert and on_hit record it per frame.
  * Run creation must fail where next-use cannot be computed; this file never guesses.
  *
- * State: an indexed max-heap on next use (repl_util.h, stored as a min-heap on the
- * complement), so insert, hit, remove and victim selection are O(log n); a hit that moves
- * the next use later (all but stale ones) only sifts up; a local request
- * (repl.h) takes the farthest next use among the faulting process's frames, a scan (O(n)).
+ * State: the frames' keys now (16 bytes a frame: k1 = VTIME_NEVER - next use, k2 = last use),
+ * and a lazy 4-ary min-heap of entries (24 bytes: the keys a frame had when it was pushed,
+ * and the frame), ordered by (k1, k2, frame): the farthest next use on top. A hit does not
+ * look for the frame's entry to re-key it (an index by frame, and a sift whose every level
+ * is a cache miss plus a store into the index): it pushes a new entry at the tail, where the
+ * lines are hot and a new next use rarely rises more than a level or two, and the old entry
+ * goes stale (its keys are no longer the frame's; a removal makes the frame's entries stale
+ * the same way). Stale entries are dropped when they reach the top (every hook leaves a
+ * current top, so the victim is h[0], O(1)) and by a compaction when the heap is full: it
+ * has room for 2 nframes + 8 entries, a compaction keeps one current entry per tracked frame
+ * (at most nframes) and heapifies, O(nframes) once per nframes pushes at least. The victim
+ * is the least current entry, the order's least tracked frame: what the old indexed heap
+ * (repl_util.h) chose, tie rule included. Cost per hit: the frame's keys (one line) and the
+ * push (the tail, cached); per eviction: a pop, a sift down of about log4(2 nframes) levels,
+ * two lines each (h[1] starts a cache line, so a node's 4 children lie in 2). peek_victim
+ * names the top and its least child, so the engine prefetches the victims' frames, PTEs and
+ * swap slots as it does for LRU. A local request (repl.h) takes the least of the faulting
+ * process's frames by the same order, a scan of the frames (O(nframes)). Memory: 64 bytes
+ * a frame (was 24). Measured on the large-footprint workload (scripts/bench: 10^7
+ * references, Zipf 0.9 over 10^6 scattered pages, 30% writes, 10^5 frames, binary):
+ * the whole `pagesim run -p opt` (the next-use pass included) went from 2.28 to 2.03 s,
+ * best of 3 pinned, misses and every other result identical; with the pass's own changes
+ * (nextuse.c) from 2.61 to 2.23 s of CPU (best of 5 pinned, on a loaded machine), against
+ * LRU's 1.27-1.28 s: OPT at 0.49 -> 0.57 of LRU's speed. Instructions (callgrind): about
+ * 140 a push (a sift up of 1.3 levels on average, and the compactions) and 650 a pop
+ * (9 levels of 4 children); more than the indexed heap's, but in lines that are cached.
  *
  * Ties: several pages can share a next use only when none of them is used again
  * (VTIME_NEVER). Any of them is an optimal choice; this one evicts the least recently used
@@ -37,56 +59,275 @@
 #include <stddef.h>
 #include "repl_explain.h"
 
+#define OPT_OUT UINT64_MAX           /* in a frame's k2: the frame is not tracked */
+
+/* A heap entry: a frame's keys as they were when it was pushed (24 bytes). */
+typedef struct opt_ent {
+    uint64_t k1, k2;                 /* k1 = VTIME_NEVER - next use (the farthest first), k2 = last use */
+    uint32_t pfn, pad_;
+} opt_ent_t;
+
+/* A frame's keys now; an entry is current when it holds them (k2 = OPT_OUT: not tracked). */
+typedef struct opt_key { uint64_t k1, k2; } opt_key_t;
+
 typedef struct opt_state {
-    repl_heap_t h;                 /* first: the shared heap hooks take the state as the heap */
-    const repl_env_t *env;         /* second: the state is also a repl_heap_state_t */
+    opt_ent_t *h;                    /* the heap, h[0..m-1]; h[1] starts a cache line */
+    void *mem;                       /* h's allocation */
+    size_t m, cap;                   /* cap = 2 nframes + 8: a compaction frees nframes slots */
+    opt_key_t *fr;                   /* by frame */
+    uint8_t *seen;                   /* compaction's and check's marks, a bit per frame */
+    uint32_t nframes, n;             /* n: frames tracked */
+    const repl_env_t *env;
     uint64_t stale, unknown;
 } opt_state_t;
 
-_Static_assert(offsetof(opt_state_t, env) == offsetof(repl_heap_state_t, env),
-               "the shared heap hooks read opt's state as a repl_heap_state_t");
+/* The order: (k1, k2, pfn), the smallest first (the old indexed heap's, repl_util.h). */
+static inline int opt_less(const opt_ent_t *a, const opt_ent_t *b)
+{
+    if (a->k1 != b->k1)
+        return a->k1 < b->k1;
+    if (a->k2 != b->k2)
+        return a->k2 < b->k2;
+    return a->pfn < b->pfn;
+}
+
+static inline int opt_current(const opt_state_t *o, const opt_ent_t *e)
+{
+    const opt_key_t *f = &o->fr[e->pfn];
+    return f->k1 == e->k1 && f->k2 == e->k2;
+}
+
+static void opt_down(opt_state_t *o, size_t i)
+{
+    opt_ent_t *h = o->h, x = h[i];
+    size_t m = o->m;
+    for (;;) {
+        size_t c = 4 * i + 1;
+        if (c >= m)
+            break;
+        size_t b = c, e = c + 4 < m ? c + 4 : m;
+        for (size_t j = c + 1; j < e; j++)
+            if (opt_less(&h[j], &h[b]))
+                b = j;
+        if (!opt_less(&h[b], &x))
+            break;
+        h[i] = h[b];
+        i = b;
+    }
+    h[i] = x;
+}
+
+static void opt_pop(opt_state_t *o)
+{
+    if (--o->m) {
+        o->h[0] = o->h[o->m];
+        opt_down(o, 0);
+    }
+}
+
+/* Drops the entries that are not current from the top: afterwards the top is current (or
+ * the heap empty), an invariant every hook keeps. */
+static void opt_clean_top(opt_state_t *o)
+{
+    while (o->m && !opt_current(o, &o->h[0]))
+        opt_pop(o);
+}
+
+/* The heap full: keeps one current entry per tracked frame (at most nframes) and heapifies,
+ * O(cap), once per nframes pushes at least. */
+static void opt_compact(opt_state_t *o)
+{
+    size_t k = 0;
+    for (size_t j = 0; j < o->m; j++) {
+        opt_ent_t e = o->h[j];
+        if (opt_current(o, &e) && !(o->seen[e.pfn >> 3] & (1u << (e.pfn & 7)))) {
+            o->seen[e.pfn >> 3] |= (uint8_t)(1u << (e.pfn & 7));
+            o->h[k++] = e;
+        }
+    }
+    for (size_t j = 0; j < k; j++)
+        o->seen[o->h[j].pfn >> 3] = 0;
+    o->m = k;
+    for (size_t i = k > 1 ? (k - 2) / 4 + 1 : 0; i-- > 0;)
+        opt_down(o, i);
+}
+
+static void opt_push(opt_state_t *o, pfn_t pfn)
+{
+    if (o->m == o->cap)
+        opt_compact(o);
+    opt_ent_t e = {.k1 = o->fr[pfn].k1, .k2 = o->fr[pfn].k2, .pfn = pfn};
+    opt_ent_t *h = o->h;
+    size_t i = o->m++;
+    while (i > 0) {
+        size_t p = (i - 1) / 4;
+        if (!opt_less(&e, &h[p]))
+            break;
+        h[i] = h[p];
+        i = p;
+    }
+    h[i] = e;
+}
+
+static void opt_destroy(void *state)
+{
+    opt_state_t *o = state;
+    if (!o)
+        return;
+    free(o->mem);
+    free(o->fr);
+    free(o->seen);
+    free(o);
+}
 
 static int opt_create(const repl_env_t *env, const json_t *params, void **state, sim_err_t *err)
 {
-    return repl_one_state_create(env, params, state, err, sizeof(opt_state_t),
-                                 repl_heap_state_init, repl_heap_state_destroy);
+    static const char *const none[] = {NULL};
+    *state = NULL;
+    if (repl_create_check(env, params, none, err))
+        return -1;
+    opt_state_t *o = calloc(1, sizeof *o);
+    if (!o)
+        return repl_create_nomem(env, err);
+    o->env = env;
+    o->nframes = env->nframes;
+    o->cap = 2 * (size_t)env->nframes + 8;
+    o->mem = aligned_alloc(64, (o->cap * sizeof *o->h + 64 + 63) / 64 * 64);
+    o->fr = malloc((size_t)env->nframes * sizeof *o->fr);
+    o->seen = calloc((size_t)env->nframes / 8 + 1, 1);
+    if (!o->mem || !o->fr || !o->seen) {
+        opt_destroy(o);
+        return repl_create_nomem(env, err);
+    }
+    o->h = (opt_ent_t *)((char *)o->mem + 64 - sizeof *o->h);    /* h[1] on a line: 4 children, 2 lines */
+    for (uint32_t p = 0; p < env->nframes; p++)
+        o->fr[p] = (opt_key_t){0, OPT_OUT};
+    *state = o;
+    return 0;
 }
 
-/* The heap's keys: k1 = VTIME_NEVER - next use (the farthest first), k2 = last use. */
-static void opt_record(repl_heap_t *h, const mem_ref_t *ref, pfn_t pfn)
+/* A frame's keys: k1 = VTIME_NEVER - next use (the farthest first), k2 = last use. */
+static void opt_record(opt_state_t *o, const mem_ref_t *ref, pfn_t pfn)
 {
     assert(ref->next_use > ref->t);   /* VTIME_NEVER included: next_use was filled */
-    h->k1[pfn] = VTIME_NEVER - ref->next_use;
-    h->k2[pfn] = ref->t;
+    o->fr[pfn].k1 = VTIME_NEVER - ref->next_use;
+    o->fr[pfn].k2 = ref->t;
 }
 
 static void opt_on_hit(void *state, const mem_ref_t *ref, pfn_t pfn)
 {
     opt_state_t *o = state;
-    vtime_t recorded = VTIME_NEVER - o->h.k1[pfn];
-    if (recorded != ref->t && o->h.k2[pfn] != ref->t) {   /* (the same reference told twice) */
+    opt_key_t old = o->fr[pfn];
+    vtime_t recorded = VTIME_NEVER - old.k1;
+    if (recorded != ref->t && old.k2 != ref->t) {         /* (the same reference told twice) */
         if (recorded == VTIME_NEVER)
             o->unknown++;
         else
             o->stale++;
     }
-    uint64_t old = o->h.k1[pfn];
-    opt_record(&o->h, ref, pfn);
-    /* The usual hit moves the next use later (k1 smaller): the frame can only rise, so the
-     * sift down's look at its children (cache misses) is skipped. Else (equal k1 with a
-     * later k2, or a stale next use) both ways. */
-    if (o->h.k1[pfn] < old)
-        repl_heap_up(&o->h, o->h.pos[pfn]);
-    else
-        repl_heap_fix(&o->h, pfn);
+    opt_record(o, ref, pfn);
+    if (o->fr[pfn].k1 == old.k1 && o->fr[pfn].k2 == old.k2)
+        return;                                            /* its entry is still current */
+    opt_push(o, pfn);                                      /* the old entry goes stale */
+    if (o->h[0].pfn == pfn)
+        opt_clean_top(o);
 }
 
 static void opt_on_insert(void *state, const mem_ref_t *ref,
                           const page_id_t *page, pfn_t pfn)
 {
     opt_state_t *o = state;
-    opt_record(&o->h, ref, pfn);
-    repl_heap_insert(&o->h, pfn);
+    assert(pfn < o->nframes && o->fr[pfn].k2 == OPT_OUT);
+    opt_record(o, ref, pfn);
+    o->n++;
+    opt_push(o, pfn);
+}
+
+static int opt_on_remove(void *state, pfn_t pfn, repl_why_t why, uint64_t *shadow)
+{
+    (void)why;
+    (void)shadow;
+    opt_state_t *o = state;
+    assert(pfn < o->nframes && o->fr[pfn].k2 != OPT_OUT);
+    o->fr[pfn].k2 = OPT_OUT;
+    o->n--;
+    if (o->h[0].pfn == pfn)
+        opt_clean_top(o);
+    return 0;
+}
+
+/* The frame's entry as it is now (for comparisons of frames, not of heap entries). */
+static inline opt_ent_t opt_now(const opt_state_t *o, pfn_t p)
+{
+    return (opt_ent_t){.k1 = o->fr[p].k1, .k2 = o->fr[p].k2, .pfn = p};
+}
+
+/* The top (current, by the invariant); for a local request the least of the process's
+ * frames by the same order, a scan of the frames (O(nframes)). */
+static pfn_t opt_select_victim(void *state, const repl_req_t *req)
+{
+    const opt_state_t *o = state;
+    assert(o->n > 0 && o->m > 0);
+    if (!req->local)
+        return o->h[0].pfn;
+    pfn_t best = PFN_NONE;
+    opt_ent_t b = {0};
+    for (pfn_t p = 0; p < o->nframes; p++) {
+        if (o->fr[p].k2 == OPT_OUT || !repl_req_allows(o->env, req, p))
+            continue;
+        opt_ent_t e = opt_now(o, p);
+        if (best == PFN_NONE || opt_less(&e, &b)) {
+            best = p;
+            b = e;
+        }
+    }
+    return best;
+}
+
+/* A hint (repl.h): the top, and the least of its children (the next top unless the page
+ * that comes in or a hit changes it; it may be a stale entry). Read-only, O(1). */
+static pfn_t opt_peek_victim(void *state, uint32_t k)
+{
+    const opt_state_t *o = state;
+    if (k == 0)
+        return o->m ? o->h[0].pfn : PFN_NONE;
+    if (k > 1 || o->m < 2)
+        return PFN_NONE;
+    size_t b = 1, e = o->m < 5 ? o->m : 5;
+    for (size_t j = 2; j < e; j++)
+        if (opt_less(&o->h[j], &o->h[b]))
+            b = j;
+    return o->h[b].pfn;
+}
+
+/* 0 if the tracked frames are exactly `resident`, the heap order holds, every tracked frame
+ * has a current entry and the top is current. */
+static int opt_check(void *state, const uint8_t *resident)
+{
+    opt_state_t *o = state;
+    uint32_t n = 0;
+    for (pfn_t p = 0; p < o->nframes; p++) {
+        int in = o->fr[p].k2 != OPT_OUT;
+        if (in != repl_bit(resident, p))
+            return -1;
+        n += (uint32_t)in;
+    }
+    if (n != o->n || o->m > o->cap || (n && !o->m) || (o->m && !opt_current(o, &o->h[0])))
+        return -1;
+    for (size_t j = 1; j < o->m; j++)
+        if (opt_less(&o->h[j], &o->h[(j - 1) / 4]))
+            return -1;
+    for (size_t j = 0; j < o->m; j++)
+        if (o->h[j].pfn >= o->nframes)
+            return -1;
+        else if (opt_current(o, &o->h[j]))
+            o->seen[o->h[j].pfn >> 3] |= (uint8_t)(1u << (o->h[j].pfn & 7));
+    int bad = 0;
+    for (pfn_t p = 0; p < o->nframes; p++)
+        if ((o->fr[p].k2 != OPT_OUT) != repl_bit(o->seen, p))
+            bad = -1;
+    memset(o->seen, 0, (size_t)o->nframes / 8 + 1);
+    return bad;
 }
 
 static void opt_stats(void *state, json_t *obj)
@@ -99,21 +340,40 @@ static void opt_stats(void *state, json_t *obj)
 /* Explain mode (repl.h): by next use, farthest (the next victim) first; each with ":N", the
  * number of the reference that uses it next (as explain numbers them, from 1; where the trace
  * has buffered reads or writes, each of their pages counts as a reference too, as in the
- * next-use pass), ":-" never. */
-static const char *opt_explain_next(const void *state, repl_explain_t *x, pfn_t pfn, char *buf, size_t n)
-{
-    (void)x;
-    vtime_t next = VTIME_NEVER - ((const opt_state_t *)state)->h.k1[pfn];
-    if (next == VTIME_NEVER)
-        snprintf(buf, n, ":-");
-    else
-        snprintf(buf, n, ":%llu", (unsigned long long)next + 1);
-    return buf;
-}
-
+ * next-use pass), ":-" never. The tracked frames sorted by insertion (explain's sizes are
+ * small). */
 static void opt_explain(void *state, repl_explain_t *x)
 {
-    repl_explain_heap(x, "opt", &((opt_state_t *)state)->h, opt_explain_next, state);
+    const opt_state_t *o = state;
+    pfn_t *v = malloc((o->n ? o->n : 1) * sizeof *v);
+    x->begin(x, "opt");
+    if (v) {
+        uint32_t k = 0;
+        for (pfn_t p = 0; p < o->nframes; p++) {
+            if (o->fr[p].k2 == OPT_OUT)
+                continue;
+            opt_ent_t e = opt_now(o, p);
+            uint32_t j = k++;
+            for (; j > 0; j--) {
+                opt_ent_t f = opt_now(o, v[j - 1]);
+                if (!opt_less(&e, &f))
+                    break;
+                v[j] = v[j - 1];
+            }
+            v[j] = p;
+        }
+        char buf[32];
+        for (uint32_t i = 0; i < k; i++) {
+            vtime_t next = VTIME_NEVER - o->fr[v[i]].k1;
+            if (next == VTIME_NEVER)
+                snprintf(buf, sizeof buf, ":-");
+            else
+                snprintf(buf, sizeof buf, ":%llu", (unsigned long long)next + 1);
+            x->frame(x, v[i], NULL, buf);
+        }
+    }
+    x->end(x);
+    free(v);
 }
 
 const repl_ops_t repl_opt = {
@@ -124,13 +384,14 @@ const repl_ops_t repl_opt = {
     .params = NULL,
     .flags = REPL_NEEDS_NEXT_USE | REPL_SEES_ALL_REFS,
     .create = opt_create,
-    .destroy = repl_heap_state_destroy,
+    .destroy = opt_destroy,
     .on_hit = opt_on_hit,
-    .select_victim = repl_heap_state_victim,
+    .select_victim = opt_select_victim,
     .on_insert = opt_on_insert,
-    .on_remove = repl_heap_state_remove,
-    .check = repl_heap_state_check,
+    .on_remove = opt_on_remove,
+    .check = opt_check,
     .stats = opt_stats,
     .explain = opt_explain,
+    .peek_victim = opt_peek_victim,
 };
 

@@ -7,7 +7,7 @@
  * one area's rights to another's references and skipped them silently. */
 #include "check.h"
 #include "simrun.h"
-#include "workloads/pgid.h"
+#include "workloads/pgid_priv.h"
 
 #include <jansson.h>
 #include <sys/stat.h>
@@ -72,9 +72,25 @@ static long long key(const json_t *d, const char *a, const char *b)
     return json_is_integer(v) ? json_integer_value(v) : -1;
 }
 
+/* pgid_ref, cross-checked: wherever the next-use pass's inline fast path (pgid_priv.h,
+ * pgid_ref_fast) answers, with or without the slot a peek found, it answers as pgid_ref.
+ * n_fast counts its answers (the tests below must reach it). */
+static long n_fast;
 static pgid_ref_t ref(pgid_t *g, spid_t pid, uint64_t addr, ref_kind_t k)
 {
-    return pgid_ref(g, pid, addr >> 12, k);
+    size_t slot;
+    pgid_ref_t f = {0, 0, 0, 0}, h = {0, 0, 0, 0};
+    (void)pgid_peek_slot_i(g, pid, addr >> 12, &slot);
+    int fast = pgid_ref_fast(g, pid, addr >> 12, k, SIZE_MAX, &f);
+    int hinted = pgid_ref_fast(g, pid, addr >> 12, k, slot, &h);
+    pgid_ref_t r = pgid_ref(g, pid, addr >> 12, k);
+    CHECK_EQ(fast, hinted);
+    if (fast) {
+        n_fast++;
+        CHECK(f.key == r.key && f.src == r.src && f.prot == r.prot && f.stable == r.stable);
+        CHECK(h.key == r.key && h.src == r.src && h.prot == r.prot && h.stable == r.stable);
+    }
+    return r;
 }
 
 static void event(pgid_t *g, wl_rec_type_t type, spid_t pid, spid_t pid2, uint64_t addr,
@@ -126,6 +142,45 @@ static void test_keys(void)
     CHECK(ref(g, 1, 0x40000, REF_READ).key == 0);
     event(g, WL_EXIT, 1, 0, 0, 0, 0, 0, NULL, 0);
     CHECK(ref(g, 1, 0x11000, REF_READ).key == 0);
+    pgid_free(g);
+}
+
+/* The inline fast path on the pages where it must step aside or answer "not stable": pages
+ * shared after fork (write-protected: a read is answered, stable 0; a write copies, so
+ * pgid_ref answers), after mprotect, in shared and file areas, and in the area found last
+ * and another. ref() compares every answer with pgid_ref's. */
+static void test_fast_path(void)
+{
+    pgid_t *g = pgid_new(12, NULL);
+    const uint8_t RW = WL_PROT_R | WL_PROT_W;
+    event(g, WL_MMAP, 1, 0, 0x40000, 0x8000, RW, WL_MAP_ANON, NULL, 0);
+    event(g, WL_MMAP, 1, 0, 0x60000, 0x2000, RW, WL_MAP_SHARED | WL_MAP_ANON, NULL, 0);
+    event(g, WL_MMAP, 1, 0, 0x70000, 0x2000, RW, 0, "f", 0);
+    for (uint64_t a = 0x40000; a < 0x48000; a += 0x1000)
+        ref(g, 1, a, REF_WRITE);
+    long before = n_fast;
+    int unstable = 0;
+    event(g, WL_FORK, 1, 2, 0, 0, 0, 0, NULL, 0);
+    for (int round = 0; round < 3; round++)
+        for (spid_t pid = 1; pid <= 2; pid++)
+            for (uint64_t a = 0x40000; a < 0x48000; a += 0x1000) {
+                pgid_ref_t r = ref(g, pid, a, REF_READ);
+                ref(g, pid, a, REF_READ);
+                unstable += !r.stable;
+                ref(g, pid, 0x60000, REF_WRITE);
+                ref(g, pid, 0x70000, REF_READ);
+                ref(g, pid, 0x70000, REF_READ);
+                if (round == 1 && (a >> 12) % 3 == 0)
+                    ref(g, pid, a, REF_WRITE);            /* copies, or reuses in place */
+            }
+    event(g, WL_MPROTECT, 1, 0, 0x40000, 0x2000, WL_PROT_R, 0, NULL, 0);
+    for (uint64_t a = 0x40000; a < 0x44000; a += 0x1000) {
+        ref(g, 1, a, REF_READ);
+        ref(g, 1, a, REF_WRITE);                          /* protection: skipped */
+        ref(g, 1, a, REF_READ);
+    }
+    CHECK(n_fast - before > 50);
+    CHECK(unstable > 0);
     pgid_free(g);
 }
 
@@ -367,6 +422,8 @@ int main(void)
     test_keys();
     test_io_keys();
     test_page_table();
+    test_fast_path();
+    CHECK(n_fast > 1000);                  /* the fast path was cross-checked */
     test_nextuse();
     test_swapped_copy();
     test_page_sizes();

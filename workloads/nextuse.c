@@ -30,6 +30,15 @@
  * 7.3-8.4 to 12-13 M refs/s; the line-fill buffers are then the limit (the prefetches stall).
  * Inside a long run of pages (a block trace's sequential runs) pgid's slots are prefetched two
  * groups of 8 pages ahead: P12's pass went from 10.7-10.8 to 16-17.7 M refs/s.
+ * Then (issue 13) the look-ahead runs across batches (5-9% of the references had none at a
+ * batch's start), the peeked key and slot are kept for the later stages, pgid's hot calls
+ * are inline (pgid_priv.h), and the dense array and pgid's maps may use transparent huge
+ * pages (xhuge): on the large-footprint workload the pass went from 6.73 G to 5.21 G
+ * instructions (callgrind; per reference about 110 decoding the binary trace, 130 in pgid,
+ * 170 here) and from 10.7-12.7 to 16.1-16.7 M refs/s (progress line, best of 3-5 pinned,
+ * measured back to back on a loaded machine, load 3-5 on 2 cores); with its pages cached
+ * (Zipf over 10^4 pages) it runs at 20-27 M refs/s, so cache misses still cost about a
+ * third.
  */
 #include "sim/base/xalloc.h"
 
@@ -41,7 +50,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "pgid.h"
+#include "pgid_priv.h"
 #include "wl_priv.h"
 #include "sim/base/progress.h"
 
@@ -222,29 +231,38 @@ static inline uint64_t *nu_last(nu_pass_t *ps, uint64_t k)
         size_t n = ps->ndense ? ps->ndense : 1 << 16;
         while (n <= id)
             n *= 2;
-        uint64_t *d = realloc(ps->dense, n * sizeof *d);
+        uint64_t *d = malloc(n * sizeof *d);       /* not realloc: all of it huge pages */
         if (!d)
             return NULL;
+        xhuge(d, n * sizeof *d);
+        if (ps->ndense)
+            memcpy(d, ps->dense, ps->ndense * sizeof *d);
         for (size_t i = ps->ndense; i < n; i++)
             d[i] = VTIME_NEVER;
+        free(ps->dense);
         ps->dense = d;
         ps->ndense = n;
     }
     return &ps->dense[id];
 }
 
-/* One reference record (each of its pages). 0, or -1 with err (out of memory). */
-static int nu_pass_ref(nu_pass_t *ps, const wl_rec_t *r, unsigned page_shift, sim_err_t *err)
+/* One reference record (each of its pages). 0, or -1 with err (out of memory). The time
+ * stays in a local (ps->t is written back), and what the next reference may do and stay
+ * on the page is the area's protection bits themselves (WL_PROT_R, _W, _X are bits 0, 1, 2
+ * as REF_READ, _WRITE, _IFETCH are 0, 1, 2), write only if it would not copy. hint: where
+ * the look-ahead's peek found the first page's slot (pgid_ref_fast). */
+static int nu_pass_ref(nu_pass_t *ps, const wl_rec_t *r, unsigned page_shift, size_t hint, sim_err_t *err)
 {
-    static const uint8_t need[3] = {WL_PROT_R, WL_PROT_W, WL_PROT_X};
+    _Static_assert(WL_PROT_R == 1 << REF_READ && WL_PROT_W == 1 << REF_WRITE && WL_PROT_X == 1 << REF_IFETCH,
+                   "prev_ok is the protection bits");
     nextuse_t *nu = ps->nu;
     vpn_t vpn;
     uint64_t n;
     wl_split(r, page_shift, &vpn, &n);
-    for (uint64_t i = 0; i < n; i++, vpn++, ps->t++) {
-        vtime_t t = ps->t;
+    vtime_t t = ps->t;
+    for (uint64_t i = 0; i < n; i++, vpn++, t++) {
         if (n - i > 16 && !(vpn & 7))        /* a long run: pgid's slots two groups of 8 ahead */
-            pgid_prefetch(ps->g, r->pid, vpn + 16);
+            pgid_prefetch_i(ps->g, r->pid, vpn + 16);
         if (t == ps->arr.cap && arr_resize(&ps->arr, ps->arr.cap * 2, err) < 0)
             return -1;
         ps->arr.a[t] = 0;
@@ -255,7 +273,9 @@ static int nu_pass_ref(nu_pass_t *ps, const wl_rec_t *r, unsigned page_shift, si
             link_use(nu, &ps->arr, ps->prev, t, 0, 0);
             continue;
         }
-        pgid_ref_t id = pgid_ref(ps->g, r->pid, vpn, (ref_kind_t)r->kind);
+        pgid_ref_t id;
+        if (!pgid_ref_fast(ps->g, r->pid, vpn, (ref_kind_t)r->kind, i ? SIZE_MAX : hint, &id))
+            id = pgid_ref(ps->g, r->pid, vpn, (ref_kind_t)r->kind);
         if (!id.key) {
             ps->prev = NULL;                          /* skipped by the engine: no page */
             continue;
@@ -275,13 +295,12 @@ static int nu_pass_ref(nu_pass_t *ps, const wl_rec_t *r, unsigned page_shift, si
         ps->prev = s;
         ps->prev_pid = r->pid;
         ps->prev_vpn = vpn;
-        ps->prev_ok = 0;
-        for (unsigned k = 0; k < 3; k++)
-            if ((id.prot & need[k]) && (k != REF_WRITE || id.stable))
-                ps->prev_ok |= 1u << k;
+        ps->prev_ok = (id.prot & (WL_PROT_R | WL_PROT_X)) | (id.stable ? id.prot & WL_PROT_W : 0);
     }
+    ps->t = t;
     return 0;
 nomem:
+    ps->t = t;
     sim_err_set(err, SIM_ESYS, "next-use table: out of memory");
     return -1;
 }
@@ -309,31 +328,40 @@ static int nu_pass_io(nu_pass_t *ps, const wl_rec_t *r, sim_err_t *err)
  * footprint (its page's slot in pgid's address-space map, its last use in the dense array,
  * the previous use's table entry it writes), so each is prefetched some records ahead, the
  * next stage's address read from the previous stage's (by then cached) line, as the
- * engine's sched.c does for walks. Hints only: pgid_peek changes nothing. */
-enum { NU_AHEAD_SLOT = 24, NU_AHEAD_LAST = 12, NU_AHEAD_ENTRY = 4 };
+ * engine's sched.c does for walks: the slot NU_AHEAD_SLOT records ahead, the last use
+ * NU_AHEAD_LAST ahead (the key pgid_peek finds there, and its slot, are kept in rings,
+ * ids[] and slots[], so that neither the last stage nor the reference itself looks it up
+ * again), the entry NU_AHEAD_ENTRY ahead. Hints only:
+ * pgid_peek changes nothing, and a key it gives that the records before change is only a
+ * wasted prefetch. The look-ahead runs across batches: a batch's last references (values
+ * only, no reader-owned strings) wait at the front of the buffer for the next batch. */
+enum { NU_AHEAD_SLOT = 24, NU_AHEAD_LAST = 12, NU_AHEAD_ENTRY = 4, NU_BATCH = 256, NU_KEEP = 32 };
 
-static inline uint64_t *nu_peek_last(const nu_pass_t *ps, const wl_rec_t *r, unsigned shift)
-{
-    if (r->type != WL_REF)
-        return NULL;
-    page_key_t k = pgid_peek(ps->g, r->pid, r->addr >> shift);
-    uint64_t id = k & ~PGID_ANON_BIT;
-    return (k & PGID_ANON_BIT) && id < ps->ndense ? &ps->dense[id] : NULL;
-}
-
-static inline void nu_prefetch(const nu_pass_t *ps, const wl_rec_t *b, int n, int i, unsigned shift)
+static inline void nu_prefetch(const nu_pass_t *ps, const wl_rec_t *b, int n, int i, unsigned shift,
+                               uint64_t *ids, size_t *slots, uint64_t seq)
 {
     if (i + NU_AHEAD_SLOT < n && b[i + NU_AHEAD_SLOT].type == WL_REF)
-        pgid_prefetch(ps->g, b[i + NU_AHEAD_SLOT].pid, b[i + NU_AHEAD_SLOT].addr >> shift);
+        pgid_prefetch_i(ps->g, b[i + NU_AHEAD_SLOT].pid, b[i + NU_AHEAD_SLOT].addr >> shift);
     if (i + NU_AHEAD_LAST < n) {
-        const uint64_t *l = nu_peek_last(ps, &b[i + NU_AHEAD_LAST], shift);
-        if (l)
-            __builtin_prefetch(l);
+        const wl_rec_t *r = &b[i + NU_AHEAD_LAST];
+        uint64_t id = 0;
+        size_t slot = SIZE_MAX;
+        if (r->type == WL_REF) {
+            page_key_t k = pgid_peek_slot_i(ps->g, r->pid, r->addr >> shift, &slot);
+            id = k & ~PGID_ANON_BIT;
+            if (!(k & PGID_ANON_BIT) || id >= ps->ndense)
+                id = 0;                       /* (ids start at 1) */
+            else
+                __builtin_prefetch(&ps->dense[id]);
+        }
+        ids[(seq + NU_AHEAD_LAST) % NU_KEEP] = id;
+        slots[(seq + NU_AHEAD_LAST) % NU_KEEP] = slot;
     }
-    if (i + NU_AHEAD_ENTRY < n) {
-        const uint64_t *l = nu_peek_last(ps, &b[i + NU_AHEAD_ENTRY], shift);
-        if (l && *l != VTIME_NEVER && !(*l & LAST_COPY)) {
-            vtime_t prev = *l & ~(LAST_COPY | LAST_DCOPY);
+    uint64_t id = ids[(seq + NU_AHEAD_ENTRY) % NU_KEEP];
+    if (i + NU_AHEAD_ENTRY < n && id && id < ps->ndense) {
+        uint64_t l = ps->dense[id];
+        if (l != VTIME_NEVER && !(l & LAST_COPY)) {
+            vtime_t prev = l & ~(LAST_COPY | LAST_DCOPY);
             if (prev < ps->arr.cap)
                 __builtin_prefetch(&ps->arr.a[prev], 1);
         }
@@ -343,23 +371,37 @@ static inline void nu_prefetch(const nu_pass_t *ps, const wl_rec_t *b, int n, in
 /* The whole pass: 0, or -1 with err (kind SIM_EINPUT when the trace was at fault). */
 static int nu_pass_run(nu_pass_t *ps, wl_t *wl, unsigned page_shift, sim_err_t *err)
 {
-    wl_rec_t batch[256];
-    int rc;
+    wl_rec_t batch[NU_KEEP + NU_BATCH];
+    uint64_t ids[NU_KEEP] = {0};          /* by record number mod NU_KEEP: the peeked key's id */
+    size_t slots[NU_KEEP];                /* ... and its slot in pgid's map (a hint, any value) */
+    memset(slots, 0xff, sizeof slots);
+    uint64_t seq = 0;                     /* the record number of batch[0] */
+    int have = 0, rc = 1;                 /* batch[0..have): kept from the last fill */
     progress_pass(wl->progress, "next-use pass", "refs", wl_progress_pos, wl, 0, NULL, NULL);
-    while ((rc = wl_fill(wl, batch, 256)) > 0) {
+    while (rc > 0 || have) {
+        if (rc > 0 && (rc = wl_fill(wl, batch + have, NU_BATCH)) < 0)
+            break;
         progress_at(wl->progress, ps->t);
-        for (const wl_rec_t *rp = batch; rp < batch + rc; rp++) {
-            nu_prefetch(ps, batch, rc, (int)(rp - batch), page_shift);
+        int n = have + rc, stop = n;
+        if (rc > 0)                       /* keep the trailing references for the look-ahead */
+            while (stop > 0 && n - stop < NU_AHEAD_SLOT && batch[stop - 1].type == WL_REF)
+                stop--;
+        for (int i = 0; i < stop; i++) {
+            const wl_rec_t *rp = &batch[i];
+            nu_prefetch(ps, batch, n, i, page_shift, ids, slots, seq + (uint64_t)i);
             if (rp->type == WL_READ || rp->type == WL_WRITE) {
                 if (nu_pass_io(ps, rp, err) < 0)
                     return -1;
             } else if (rp->type != WL_REF) {
                 pgid_event(ps->g, rp);
                 ps->prev = NULL;
-            } else if (nu_pass_ref(ps, rp, page_shift, err) < 0) {
+            } else if (nu_pass_ref(ps, rp, page_shift, slots[(seq + (uint64_t)i) % NU_KEEP], err) < 0) {
                 return -1;
             }
         }
+        have = n - stop;
+        memmove(batch, batch + stop, (size_t)have * sizeof *batch);
+        seq += (uint64_t)stop;
     }
     progress_end(wl->progress, ps->t);
     if (rc < 0) {

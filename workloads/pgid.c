@@ -36,7 +36,8 @@
  * Cost: per page reference one hash lookup of (address space, vpn) for private anonymous
  * pages (the last address space is remembered, so a run of one pid's references finds it
  * without a lookup; the page table keeps 8 consecutive pages in neighbouring slots, one cache
- * miss per sequential run) and a binary search of the areas (one or two cache lines each);
+ * miss per sequential run) and a binary search of the areas (one or two cache lines each)
+ * unless the area found last holds the page;
  * per distinct page an entry of 16 bytes at most half full (32-64 bytes); anonymous pages
  * shared after fork also an entry of 16 in the owners map (unshared ones none); events are
  * O(areas) or O(pages of the address space) like the engine's.
@@ -44,57 +45,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pgid.h"
+#include "pgid_priv.h"
 #include "wl_priv.h"
-#include "sim/base/u64map.h"
-#include "sim/base/vmalist.h"
 #include "sim/base/xalloc.h"
 
 #define ANON_BIT  PGID_ANON_BIT   /* an anonymous page's key */
-#define WP_BIT    (1ULL << 62)   /* in an address space's map: the PTE is write-protected */
-
-typedef struct pg_mm {
-    vma_list_t areas;    /* as the engine's (vmalist.h), prot in WL_PROT_* bits */
-    int implicit;        /* no area declared yet: everything anonymous private rwx */
-    int dead;
-    u64map_t pages;      /* vpn -> anonymous key | WP_BIT (pm_* only: its own home slots) */
-} pg_mm_t;
-
-struct pgid {
-    unsigned shift;
-    pgid_cow_t cow;
-    u64map_t pid2mm;     /* pid -> index into mms (never removed: an index stays valid) */
-    spid_t last_pid;     /* mm_of's last answer: mms[last_mm] (references come in runs of a pid) */
-    uint32_t last_mm;
-    int have_last;
-    pg_mm_t *mms;
-    uint32_t nmms, capmms;
-    u64map_t owners;     /* shared anonymous key -> address spaces mapping it, minus one */
-    char **files;        /* object ids of files, by name (objs with a NULL name: shared anon) */
-    uint32_t nobjs, capobjs;
-    uint32_t last_obj;   /* file_obj's last answer (0: none) */
-    uint64_t next_anon;
-};
-
-/* An address space's pages (vpn -> key): u64map's table and its probing, but a vpn's home
- * slot keeps the low 3 bits of the vpn, the rest hashed, so 8 consecutive pages share 128
- * bytes (two cache lines) when their run is free: a block trace's sequential runs and a
- * program's neighbouring pages cost one cache miss per 4 to 8 references instead of one
- * each. Deletion by backward shift as u64map_del, with this home. */
-static inline size_t pm_home(const u64map_t *m, uint64_t vpn)
-{
-    return (size_t)(u64map_hash(vpn >> 3) << 3 | (vpn & 7)) & m->mask;
-}
-
-static inline uint64_t *pm_find(const u64map_t *m, uint64_t vpn)
-{
-    for (size_t h = pm_home(m, vpn);; h = (h + 1) & m->mask) {
-        if (m->s[h].key == vpn)
-            return &m->s[h].val;
-        if (m->s[h].key == U64MAP_EMPTY)
-            return NULL;
-    }
-}
 
 static void pm_put(u64map_t *m, uint64_t vpn, uint64_t val);
 
@@ -104,6 +59,7 @@ static void pm_grow(u64map_t *m)
     m->mask = 2 * old.mask + 1;
     m->n = 0;
     m->s = xcalloc(m->mask + 1, sizeof *m->s, "page identities");
+    xhuge(m->s, (m->mask + 1) * sizeof *m->s);     /* read at random: huge pages, if allowed */
     for (size_t i = 0; i <= m->mask; i++)
         m->s[i].key = U64MAP_EMPTY;
     for (size_t i = 0; i <= old.mask; i++)
@@ -201,10 +157,8 @@ static uint32_t mm_new(pgid_t *g)
 }
 
 /* The address space of pid, created on its first record as the engine does. */
-static pg_mm_t *mm_of(pgid_t *g, spid_t pid)
+static pg_mm_t *mm_find(pgid_t *g, spid_t pid)
 {
-    if (g->have_last && g->last_pid == pid)
-        return &g->mms[g->last_mm];
     uint64_t *x = u64map_find(&g->pid2mm, pid);
     uint32_t i;
     if (x) {
@@ -217,6 +171,14 @@ static pg_mm_t *mm_of(pgid_t *g, spid_t pid)
     g->last_mm = i;
     g->have_last = 1;
     return &g->mms[i];
+}
+
+/* The same, the last answer inline (references come in runs of a pid). */
+static inline pg_mm_t *mm_of(pgid_t *g, spid_t pid)
+{
+    if (__builtin_expect(g->have_last && g->last_pid == pid, 1))
+        return &g->mms[g->last_mm];
+    return mm_find(g, pid);
 }
 
 static uint32_t obj_new(pgid_t *g, const char *name)
@@ -356,6 +318,21 @@ static void do_fork(pgid_t *g, spid_t parent, spid_t child)
     }
 }
 
+/* Drops every page of m: drop_range's effect in one sweep, without its deletions' shifts
+ * (an exit at the end of a trace with a million pages cost 3% of the next-use pass). */
+static void drop_all(pgid_t *g, pg_mm_t *m)
+{
+    for (size_t i = 0; i <= m->pages.mask; i++) {
+        u64map_slot_t *sl = &m->pages.s[i];
+        if (sl->key == U64MAP_EMPTY)
+            continue;
+        if (g->owners.n)
+            owner_drop(g, sl->val & ~WP_BIT);
+        sl->key = U64MAP_EMPTY;
+    }
+    m->pages.n = 0;
+}
+
 /* The address space of pid ends (exec, exit): its pages are dropped. */
 static void mm_end(pgid_t *g, spid_t pid, int exec)
 {
@@ -365,7 +342,7 @@ static void mm_end(pgid_t *g, spid_t pid, int exec)
         x = u64map_find(&g->pid2mm, pid);
     }
     pg_mm_t *m = &g->mms[*x];
-    drop_range(g, m, 0, UINT64_MAX);
+    drop_all(g, m);
     m->areas.n = 0;
     m->implicit = 1;
     m->dead = !exec;
@@ -416,28 +393,9 @@ void pgid_event(pgid_t *g, const wl_rec_t *r)
     }
 }
 
-/* The address space of pid if it has one (mm_of without creating it). */
-static const pg_mm_t *mm_peek(const pgid_t *g, spid_t pid)
-{
-    if (g->have_last && g->last_pid == pid)
-        return &g->mms[g->last_mm];
-    const uint64_t *x = u64map_find(&g->pid2mm, pid);
-    return x ? &g->mms[*x] : NULL;
-}
+void pgid_prefetch(const pgid_t *g, spid_t pid, vpn_t vpn) { pgid_prefetch_i(g, pid, vpn); }
 
-void pgid_prefetch(const pgid_t *g, spid_t pid, vpn_t vpn)
-{
-    const pg_mm_t *m = mm_peek(g, pid);
-    if (m && m->pages.s)
-        __builtin_prefetch(&m->pages.s[pm_home(&m->pages, vpn)]);
-}
-
-page_key_t pgid_peek(const pgid_t *g, spid_t pid, vpn_t vpn)
-{
-    const pg_mm_t *m = mm_peek(g, pid);
-    const uint64_t *e = m && m->pages.s ? pm_find(&m->pages, vpn) : NULL;
-    return e ? *e & ~WP_BIT : 0;
-}
+page_key_t pgid_peek(const pgid_t *g, spid_t pid, vpn_t vpn) { return pgid_peek_i(g, pid, vpn); }
 
 void pgid_io_range(const pgid_t *g, const wl_rec_t *r, uint64_t *lo, uint64_t *hi)
 {
@@ -479,7 +437,17 @@ pgid_ref_t pgid_ref(pgid_t *g, spid_t pid, vpn_t vpn, ref_kind_t kind)
         return out;
     static const vma_t implicit = {.start = 0, .end = UINT64_MAX,
                                        .prot = WL_PROT_R | WL_PROT_W | WL_PROT_X, .flags = VMA_ANON};
-    const vma_t *v = m->implicit ? &implicit : vma_list_find(&m->areas, vpn);
+    const vma_t *v = &implicit;
+    if (!m->implicit) {
+        uint32_t a = m->last_area;
+        if (a < m->areas.n && m->areas.v[a].start <= vpn && vpn < m->areas.v[a].end) {
+            v = &m->areas.v[a];
+        } else {
+            v = vma_list_find(&m->areas, vpn);
+            if (v)
+                m->last_area = (uint32_t)(v - m->areas.v);
+        }
+    }
     static const uint8_t need[3] = {WL_PROT_R, WL_PROT_W, WL_PROT_X};
     if (!v || !(v->prot & need[kind]))
         return out;                                   /* segv or protection: skipped */
