@@ -369,6 +369,14 @@ static void mq_auto_run(const char *spec, uint32_t nframes, const uint32_t *s, s
     drv_free(&d);
 }
 
+/* Runs spec over the first n references of str and checks auto's lifeTime and update count. */
+#define MQ_AUTO(spec, frames, str, n, want_lifetime, want_updates) do { \
+    long long _lt = -1, _up = -1; \
+    mq_auto_run((spec), (frames), (str), (n), &_lt, &_up); \
+    CHECK_EQ(_lt, (want_lifetime)); \
+    CHECK_EQ(_up, (want_updates)); \
+} while (0)
+
 /* lifetime=auto: the distance of a reference is now - (the page's previous access), now
  * counting references from 0; bin i holds 2^(i/4) <= d < 2^((i+1)/4), its distance is
  * round(2^((i + 0.5)/4)); every c references lifeTime becomes the distance of the most
@@ -392,39 +400,24 @@ static void mq_auto_run(const char *spec, uint32_t nframes, const uint32_t *s, s
  *     no history: no distance, lifeTime stays 6. */
 static void test_mq_auto(void)
 {
-    long long lt, up;
     static const uint32_t a[] = {1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3};
-    mq_auto_run("mq:lifetime=auto", 4, a, 3, &lt, &up);
-    CHECK_EQ(lt, 12);
-    CHECK_EQ(up, 0);
-    mq_auto_run("mq:lifetime=auto", 4, a, LEN(a), &lt, &up);
-    CHECK_EQ(lt, 3);
-    CHECK_EQ(up, 3);
+    MQ_AUTO("mq:lifetime=auto", 4, a, 3, 12, 0);
+    MQ_AUTO("mq:lifetime=auto", 4, a, LEN(a), 3, 3);
     uint32_t b[42];
     for (size_t i = 0; i < 24; i++)
         b[i] = 1 + (uint32_t)(i % 3);
     for (size_t i = 24; i < 42; i++)
         b[i] = 1 + (uint32_t)((i - 24) % 6);
-    mq_auto_run("mq:lifetime=auto", 8, b, 32, &lt, &up);
-    CHECK_EQ(lt, 3);
-    CHECK_EQ(up, 4);
-    mq_auto_run("mq:lifetime=auto", 8, b, 40, &lt, &up);
-    CHECK_EQ(lt, 6);
-    CHECK_EQ(up, 5);
+    MQ_AUTO("mq:lifetime=auto", 8, b, 32, 3, 4);
+    MQ_AUTO("mq:lifetime=auto", 8, b, 40, 6, 5);
     static const uint32_t c[] = {1, 2, 3, 1};
     uint32_t v[8];
     size_t nv = 0;
     CHECK_EQ(run("mq:lifetime=auto,qout=1", 2, c, LEN(c), 1, v, &nv), 4);
     CHECK_VICTIMS(v, nv, 1, 2);
-    mq_auto_run("mq:lifetime=auto,qout=1", 2, c, 2, &lt, &up);
-    CHECK_EQ(lt, 6);
-    CHECK_EQ(up, 1);
-    mq_auto_run("mq:lifetime=auto,qout=1", 2, c, LEN(c), &lt, &up);
-    CHECK_EQ(lt, 3);
-    CHECK_EQ(up, 2);
-    mq_auto_run("mq:lifetime=auto,qout=0", 2, c, LEN(c), &lt, &up);
-    CHECK_EQ(lt, 6);
-    CHECK_EQ(up, 2);
+    MQ_AUTO("mq:lifetime=auto,qout=1", 2, c, 2, 6, 1);
+    MQ_AUTO("mq:lifetime=auto,qout=1", 2, c, LEN(c), 3, 2);
+    MQ_AUTO("mq:lifetime=auto,qout=0", 2, c, LEN(c), 6, 2);
     /* Numeric lifetimes keep their stats as before: no lifetime_updates key. */
     drv_t d;
     sim_err_t err = {0};
