@@ -4,7 +4,15 @@
  * never move, so TLB entries and the frame table's reverse map can point straight at them;
  * an open-addressing hash table maps vpn -> entry. Unlike a radix tree this stays compact
  * for the sparse page ids of block traces (a radix tree would allocate a path of tables per
- * isolated page). Memory grows with pages touched, never with trace length. */
+ * isolated page). Memory grows with pages touched, never with trace length.
+ *
+ * A slot is 4 bytes: the entry's index + 1 in its low ibits bits (ibits = log2 of the
+ * capacity, enough since the table is at most half full) and, in the bits above, a tag: as
+ * many high bits of the vpn's hash as are left (26 at 64 slots, 11 at 2^21, 1 at 2^31). A
+ * probe compares the tag before it reads the entry, so a collision (a quarter to a third of
+ * the walks of a large table) costs a look at the next slot, in the same cache line, rather
+ * than a cache miss on another page's entry; and the walk's prefetch (sched.c) fetches the
+ * entry that matches, not the first probe's. */
 #ifndef PAGESIM_PAGETABLE_H
 #define PAGESIM_PAGETABLE_H
 
@@ -46,8 +54,10 @@ static inline uint32_t pt_need(ref_kind_t k)
 typedef struct pagetable {
     pte_t  **chunks;     /* slab: entry i is chunks[i / PT_CHUNK][i % PT_CHUNK] */
     size_t   nchunks, n; /* n entries ever created, in creation order */
-    uint32_t *slots;     /* hash: entry index + 1, 0 = empty */
+    uint32_t *slots;     /* hash: tag | (entry index + 1), 0 = empty */
     size_t   mask;       /* hash capacity - 1 */
+    uint32_t imask;      /* a slot's index bits (the capacity's log2 of them) */
+    unsigned ibits;
 } pagetable_t;
 
 void   pt_init(pagetable_t *pt);
@@ -66,24 +76,50 @@ static inline uint64_t pt_hash(vpn_t v)
     return v;
 }
 
+/* The tag bits of a slot for a vpn of hash hv (see the opening comment). */
+static inline uint32_t pt_tag(const pagetable_t *pt, uint64_t hv)
+{
+    return (uint32_t)((hv >> 32) << pt->ibits);
+}
+
 /* The entry for vpn, or NULL if it was never created. Inline: every TLB miss walks. */
 static inline pte_t *pt_lookup(const pagetable_t *pt, vpn_t vpn)
 {
-    for (size_t h = pt_hash(vpn) & pt->mask;; h = (h + 1) & pt->mask) {
+    uint64_t hv = pt_hash(vpn);
+    uint32_t tag = pt_tag(pt, hv), im = pt->imask;
+    for (size_t h = hv & pt->mask;; h = (h + 1) & pt->mask) {
         uint32_t s = pt->slots[h];
         if (!s)
             return NULL;
-        pte_t *e = pt_at(pt, s - 1);
-        if (e->vpn == vpn)
-            return e;
+        if ((s & ~im) == tag) {
+            pte_t *e = pt_at(pt, (s & im) - 1);
+            if (e->vpn == vpn)
+                return e;
+        }
     }
+}
+
+/* For a walk's prefetch: the index + 1 of the entry that vpn's slots name among the first
+ * few probes from its home slot h (the first whose tag matches), or 0 (none: the page has
+ * no entry yet, or it lies farther). Reads only slots. */
+static inline uint32_t pt_probe_hint(const pagetable_t *pt, size_t h, vpn_t vpn)
+{
+    uint32_t tag = pt_tag(pt, pt_hash(vpn)), im = pt->imask;
+    for (int i = 0; i < 4; i++, h = (h + 1) & pt->mask) {
+        uint32_t s = pt->slots[h];
+        if (!s)
+            return 0;
+        if ((s & ~im) == tag)
+            return s & im;
+    }
+    return 0;
 }
 
 /* Software prefetch, for a walk to come (memory-level parallelism: the next references' misses
  * overlap this one's work). A walk is two dependent loads, the hash slot then the entry, so
  * the trace schedule prefetches in two stages some records apart: the slot first, then, once
- * the slot is in the cache, the entry its first probe names (a collision prefetches the wrong
- * entry, harmlessly). Hints only: nothing is read that could fault or change a result.
+ * the slot is in the cache, the entry whose tag matches (pt_probe_hint; a false match
+ * prefetches the wrong entry, harmlessly). Hints only: nothing is read that could fault or change a result.
  * An asm volatile rather than __builtin_prefetch: GCC takes a loop or function that only
  * prefetches for one without effect and deletes it (seen at -O1 and above). */
 static inline void pt_prefetch(const void *p)

@@ -854,7 +854,7 @@ static inline void trace_prefetch(const sim_t *s, const trace_t *t, const wl_rec
             continue;
         }
         if (!slot_stage) {
-            uint32_t e = slot[i] <= pt->mask ? pt->slots[slot[i]] : 0;
+            uint32_t e = slot[i] <= pt->mask ? pt_probe_hint(pt, slot[i], batch[i].addr >> s->page_shift) : 0;
             if (e)
                 pt_prefetch(pt_at(pt, e - 1));
             slot[i] = e;

@@ -22,6 +22,7 @@
 #include "check.h"
 #include "simrun.h"
 #include "sim/base/xalloc.h"
+#include "sim/pagetable.h"
 
 #include <errno.h>
 #include <math.h>
@@ -1289,6 +1290,70 @@ static void test_error_kinds(void)
     CHECK_EQ(sim_exit_status(SIM_ESYS), 1);
 }
 
+/* The page table's hash (sim/pagetable.h): each slot carries a tag of the vpn's hash beside
+ * the entry's index. 10^6 pages, half in runs and half scattered, through every doubling
+ * from 64 slots: each vpn finds its own entry, entries never move, vpns never inserted find
+ * nothing, and the walk's prefetch hint names the entry whenever it lies within its probes.
+ * At 2^21 slots a tag has 11 bits, so some probes match a tag that belongs to another vpn:
+ * the test counts them, to be sure the lookup's second check (the entry's vpn) is exercised. */
+static void test_pagetable(void)
+{
+    enum { N = 1000000 };
+    pagetable_t pt;
+    pt_init(&pt);
+    vpn_t *v = xmalloc(N * sizeof *v, "test");
+    pte_t **e = xmalloc(N * sizeof *e, "test");
+    uint64_t x = 12345;
+    for (size_t i = 0; i < N; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        v[i] = i & 1 ? (x >> 20) : 0x100000 + i;              /* scattered, and a run */
+        e[i] = pt_get(&pt, v[i]);
+        e[i]->val = (uint32_t)i;
+    }
+    size_t bad = 0, moved = 0, hint_bad = 0, false_tags = 0, distinct = 0;
+    for (size_t i = 0; i < N; i++) {
+        pte_t *f = pt_lookup(&pt, v[i]);
+        if (!f || f->vpn != v[i])
+            bad++;
+        if (pt_get(&pt, v[i]) != f)
+            moved++;
+        if (f && f->val == (uint32_t)i)       /* the last insertion of that vpn (duplicates are rare) */
+            distinct++;
+        uint64_t hv = pt_hash(v[i]);
+        uint32_t h = pt_probe_hint(&pt, hv & pt.mask, v[i]);
+        if (h && pt_at(&pt, h - 1) != f && pt_at(&pt, h - 1)->vpn != v[i])
+            false_tags++;                     /* the hint may name another page: a hint */
+        else if (h && pt_at(&pt, h - 1) != f)
+            hint_bad++;
+        for (size_t k = hv & pt.mask;; k = (k + 1) & pt.mask) {
+            uint32_t s = pt.slots[k];
+            if (!s)
+                break;
+            if ((s & ~pt.imask) == pt_tag(&pt, hv) && pt_at(&pt, (s & pt.imask) - 1)->vpn != v[i])
+                false_tags++;
+        }
+    }
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(moved, 0);
+    CHECK_EQ(hint_bad, 0);
+    CHECK(distinct > N - 100);
+    CHECK_EQ(pt.mask + 1, (size_t)1 << 21);
+    CHECK(false_tags > 0);
+    CHECK(false_tags < N / 500);              /* 11-bit tags: about one probe in 2^11 */
+    x = 999;
+    size_t found = 0;
+    for (size_t i = 0; i < N; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        vpn_t w = (x >> 20) | (1ULL << 50);   /* never inserted */
+        if (pt_lookup(&pt, w))
+            found++;
+    }
+    CHECK_EQ(found, 0);
+    free(v);
+    free(e);
+    pt_free(&pt);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "%s/pagesim_test_engine_XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -1297,6 +1362,7 @@ int main(void)
         return 1;
     }
     atexit(rm_tmpdir);
+    test_pagetable();
     test_textbook();
     test_demand_paging();
     test_tlb();
