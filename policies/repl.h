@@ -154,6 +154,13 @@ typedef struct repl_env {
     /* Hardware referenced bit of the page in pfn (OR over every mapping); cleared.
      * O(mappings of the frame). */
     int (*test_clear_ref)(void *eng, pfn_t pfn);
+    /* A hint for a hand that calls test_clear_ref frame after frame (CLOCK and its kin): the
+     * engine prefetches the PTE of the frame `near` (through its reverse-map node, fetched
+     * by an earlier call's `far`) and the frame and reverse-map node of `far`, so that
+     * test_clear_ref finds them in the cache instead of waiting for two or three dependent
+     * misses per step. Read-only, never a decision; PFN_NONE or a free frame is ignored.
+     * May be NULL (a test driver). O(1). */
+    void (*prefetch_ref)(void *eng, pfn_t near, pfn_t far);
     /* Linux's folio_referenced (mm/rmap.c): tests and clears the referenced bit of every
      * mapping of pfn, as test_clear_ref does, and returns how many mappings had it set; in
      * *vm_flags, REPL_VM_EXEC if one of those mappings is executable (a PTE with exec

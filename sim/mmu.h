@@ -50,6 +50,7 @@ int   mmu_run_hits(sim_t *s, cpu_t *c, proc_t *p, const wl_run_t *run);
 /* The policy's window onto PTE bits (repl_env_t): through the reverse map, for every PTE
  * mapping pfn. */
 int   mmu_test_clear_ref(void *eng, pfn_t pfn);
+void  mmu_prefetch_ref(void *eng, pfn_t near, pfn_t far);
 int   mmu_is_dirty(void *eng, pfn_t pfn);
 uint32_t mmu_test_clear_refs(void *eng, pfn_t pfn, unsigned *vm_flags);
 /* Whether the page in pfn is dirty (its frame's flag or any PTE's dirty bit); clears them all

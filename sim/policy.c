@@ -189,7 +189,7 @@ int policy_create(sim_t *s, const char *repl_spec, const char *cow_spec, sim_err
     }
     s->repl_env = (repl_env_t){
         .nframes = s->nframes, .rng = s->rng, .eng = s, .local = s->local,
-        .test_clear_ref = mmu_test_clear_ref, .is_dirty = mmu_is_dirty,
+        .test_clear_ref = mmu_test_clear_ref, .prefetch_ref = mmu_prefetch_ref, .is_dirty = mmu_is_dirty,
         .referenced = mmu_test_clear_refs, .page_size = s->page_size,
         .frame_key = policy_env_frame_key, .owner = policy_env_owner,
         .charged = policy_env_charged, .set_quota = policy_env_set_quota,
