@@ -38,12 +38,13 @@
  * State: a ring of frames (repl_util.h) whose head is the hand.
  *
  * Cost per step of the hand: test_clear_ref reads the frame, its reverse-map node and the
- * PTE, three dependent cache misses on a large footprint, so the hand asks the engine
- * (env->prefetch_ref) for the node and frame CLOCK_FAR steps ahead and the PTE CLOCK_NEAR
- * steps ahead (two more ring links read per step, from the 8 bytes per frame of the ring):
- * on the large-footprint workload (10^7 references, Zipf 0.9 over 10^6 pages, 10^5 frames)
- * the hand's share of the time went from 16% to 12% of perf's samples and a run from 1.25-1.42
- * to 1.22-1.29 s (five runs each, alternated, pinned, the other core busy), same results.
+ * PTE, three dependent cache misses on a large footprint, and the victim's eviction its swap
+ * slot, so the hand asks the engine (env->prefetch_ref) for the node and frame CLOCK_FAR
+ * steps ahead and the PTE and swap slot CLOCK_NEAR steps ahead (two more ring links read per
+ * step, from the 8 bytes per frame of the ring). On the large-footprint workload (10^7
+ * references, Zipf 0.9 over 10^6 pages, 10^5 frames, binary) a run went from 1.29-1.38 s to
+ * 1.20-1.31 (five runs each, alternated, pinned, the other core busy; median 1.33 -> 1.21),
+ * same results: the hand and the slot's reference count had 22% of perf's samples, now 14%.
  *
  * Local replacement (repl.h, req->local): the hand goes round as usual but passes over the
  * frames of other processes without looking at their bits (they keep their second chance),

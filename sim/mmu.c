@@ -142,7 +142,8 @@ int mmu_test_clear_ref(void *eng, pfn_t pfn)
  * and the PTE it names, three dependent misses on a large footprint (63% of CLOCK's
  * test_clear_ref time waited on the PTE, large-footprint workload). `far`'s frame (both of
  * its lines when it straddles one) and node are fetched a few steps ahead, `near`'s PTE,
- * whose address that node holds, nearer. */
+ * whose address that node holds, nearer, with its swap slot (if it has one), which evicting
+ * it reads next (reclaim.c). */
 void mmu_prefetch_ref(void *eng, pfn_t near, pfn_t far)
 {
     const sim_t *s = eng;
@@ -150,6 +151,9 @@ void mmu_prefetch_ref(void *eng, pfn_t near, pfn_t far)
         const pte_t *pte = s->rmap[near + 1].pte;
         if (pte)
             pt_prefetch(pte);
+        uint32_t slot = s->frames[near].swap_slot;   /* what evicting it would read next */
+        if (slot && slot < s->nswap)
+            pt_prefetch(&s->swap[slot]);
     }
     if (far < s->nframes) {
         pt_prefetch(&s->frames[far]);
