@@ -237,6 +237,72 @@ static void test_readers(void)
     test_oracle(D "wl_oracle.bin.zst");
 }
 
+/* wl_fill gives the records wl_next gives, with their lines, in batches: every file reader
+ * has a fill (a reader without one yields a record per call, and the engine then cannot
+ * prefetch the coming walks: the oracle reader ran the libCacheSim streams 50% slower). An
+ * end or error met inside a batch comes at the next call. */
+static void fill_same(const char *path, const char *fmt)
+{
+    recs_t R;
+    sim_err_t err = {0};
+    int n = read_all(path, fmt, 12, &R, &err, NULL);
+    CHECK(n >= 3);
+    wl_t *wl = wl_open(path, fmt, NULL, &err);
+    CHECK(wl != NULL);
+    if (!wl)
+        return;
+    CHECK(wl->ops->fill != NULL);
+    wl_rec_t b[3];
+    int got = 0, rc, most = 0;
+    while ((rc = wl_fill(wl, b, 3)) > 0) {
+        most = rc > most ? rc : most;
+        for (int i = 0; i < rc && got < n; i++, got++)
+            CHECK(b[i].type == R.r[got].type && b[i].kind == R.r[got].kind && b[i].addr == R.r[got].addr &&
+                  b[i].size == R.r[got].size && b[i].pid == R.r[got].pid && b[i].line == R.r[got].line);
+    }
+    CHECK_EQ(rc, 0);
+    CHECK_EQ(got, n);
+    CHECK_EQ(most, 3);                         /* batches, not one record a call */
+    CHECK_EQ(wl_fill(wl, b, 3), 0);            /* stays at the end */
+    wl_close(wl);
+}
+
+static void test_fill(void)
+{
+    fill_same(D "wl_lackey.txt", NULL);
+    fill_same(D "wl_pages.txt", NULL);
+    fill_same(D "wl_din.din", NULL);
+    fill_same(D "wl_pin.out", NULL);
+    fill_same(D "wl_lis.lis", NULL);
+    fill_same(D "wl_oracle.bin.zst", NULL);
+    /* An error after some records: the records first, then the error, once. */
+    const char *p = tmptext("fill1", "12\n13\n12 13\n14\n");
+    sim_err_t err = {0};
+    wl_t *wl = wl_open(p, "pages", NULL, &err);
+    CHECK(wl != NULL);
+    if (!wl)
+        return;
+    wl_rec_t b[8];
+    CHECK_EQ(wl_fill(wl, b, 8), 2);
+    CHECK_EQ(b[1].addr, 13ull << 12);
+    CHECK_EQ(b[1].line, 2);
+    CHECK_EQ(wl_fill(wl, b, 8), -1);
+    ERR(&wl->err, p, 3, "one page number");
+    wl_close(wl);
+    /* ... and wl_next after a fill that stopped early gives the stop too. */
+    wl = wl_open(p, "pages", NULL, &err);
+    CHECK(wl != NULL);
+    if (!wl)
+        return;
+    CHECK_EQ(wl_fill(wl, b, 8), 2);
+    CHECK_EQ(wl_next(wl, b), -1);
+    ERR(&wl->err, p, 3, "one page number");
+    CHECK_EQ(wl_rewind(wl), 0);                /* a rewind forgets the stop */
+    CHECK_EQ(wl_fill(wl, b, 1), 1);
+    CHECK_EQ(b[0].addr, 12ull << 12);
+    wl_close(wl);
+}
+
 /* Ambiguous and odd inputs: which reader wins, and the edge cases of line reading. */
 static void test_detection(void)
 {
@@ -770,6 +836,7 @@ int main(void)
         return 2;
     }
     test_readers();
+    test_fill();
     test_detection();
     test_errors();
     test_fileio_events();

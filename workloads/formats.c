@@ -206,8 +206,29 @@ fail:
     return NULL;
 }
 
+int wl_fill_next(wl_t *wl, wl_rec_t *recs, int n)
+{
+    if (wl->fill_stop) {
+        int rc = wl->fill_stop == 1 ? 0 : -1;
+        wl->fill_stop = 0;
+        return rc;
+    }
+    for (int i = 0; i < n; i++) {
+        int rc = wl->ops->next(wl, &recs[i]);
+        if (rc <= 0) {
+            if (!i)
+                return rc;
+            wl->fill_stop = rc ? 2 : 1;
+            return i;
+        }
+        recs[i].line = wl->line;
+    }
+    return n;
+}
+
 int wl_rewind(wl_t *wl)
 {
+    wl->fill_stop = 0;
     if (!wl->ops->rewind) {
         wl->line = 0;
         return wl_error(wl, "the %s workload cannot be rewound", wl->ops->name);

@@ -69,5 +69,6 @@ const wl_ops_t wl_din_ops = {
     .summary = "DineroIV din: LABEL HEXADDR (0 read, 1 write, 2 fetch; 3 and 4 skipped)",
     .probe = din_probe,
     .next = din_next,
+    .fill = wl_fill_next,
     .rewind = wl_rewind_input,
 };

@@ -150,6 +150,7 @@ const wl_ops_t wl_lackey_ops = {
     .probe = lackey_probe,
     .open = lackey_open,
     .next = lackey_next,
+    .fill = wl_fill_next,
     .rewind = lackey_rewind,
     .close = wl_state_free,
 };

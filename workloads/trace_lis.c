@@ -118,6 +118,7 @@ const wl_ops_t wl_lis_ops = {
     .probe = lis_probe,
     .open = lis_open,
     .next = lis_next,
+    .fill = wl_fill_next,
     .rewind = lis_rewind,
     .close = wl_state_free,
 };

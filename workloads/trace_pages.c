@@ -50,5 +50,6 @@ const wl_ops_t wl_pages_ops = {
     .summary = "one page number per line (OSTEP paging-policy.py, libCacheSim text): reads",
     .probe = pages_probe,
     .next = pages_next,
+    .fill = wl_fill_next,
     .rewind = wl_rewind_input,
 };

@@ -124,6 +124,7 @@ const wl_ops_t wl_pin_ops = {
     .probe = pin_probe,
     .open = pin_open,
     .next = pin_next,
+    .fill = wl_fill_next,
     .rewind = pin_rewind,
     .close = wl_state_free,
 };

@@ -106,7 +106,10 @@ typedef struct wl_ops {
     int  (*open)(wl_t *wl);                      /* 0 or -1 with wl->err */
     int  (*next)(wl_t *wl, wl_rec_t *rec);       /* 1 a record, 0 end, -1 error */
     /* Optional: up to n records at once (see wl_fill), for readers whose decoding loop is
-     * cheaper than a call per record. Sets each record's line itself. */
+     * cheaper than a call per record. Sets each record's line itself. A file reader whose
+     * records hold no strings takes wl_fill_next (wl_priv.h): its next, n times. Without a
+     * fill the engine gets one record per call and cannot look ahead (sched.c's prefetch of
+     * the coming walks), so only generators, which draw from the run's rng, should lack one. */
     int  (*fill)(wl_t *wl, wl_rec_t *recs, int n);
     /* Optional, for readers that yield WL_RUN: the run's records into recs[0..run->n-1]
      * (lines set); n, or -1 with wl->err. Valid until the reader's next next/fill. */
@@ -127,6 +130,8 @@ struct wl {
                                     traces (pages, lis, oracle) yield addr = page << page_shift.
                                     wl_open sets 12 (4 KiB); the caller sets its own before the
                                     first wl_next. */
+    int fill_stop;               /* wl_fill_next stopped early: 1 at the end, 2 at an error,
+                                    which the next call returns (0: none) */
     int want_runs;               /* the caller takes WL_RUN records (and expands those it
                                     cannot use); 0: readers give every record */
     struct progress *progress;   /* the reading command's progress line (sim/base/progress.h), or
@@ -147,6 +152,11 @@ wl_t *wl_open(const char *path, const char *format, gsl_rng *rng, sim_err_t *err
 wl_t *wl_open_as(const char *path, const char *name, const char *format, gsl_rng *rng, sim_err_t *err);
 static inline int wl_next(wl_t *wl, wl_rec_t *rec)
 {
+    if (__builtin_expect(wl->fill_stop, 0)) {    /* a fill's early stop (wl_fill_next) */
+        int stop = wl->fill_stop;
+        wl->fill_stop = 0;
+        return stop == 1 ? 0 : -1;
+    }
     int rc = wl->ops->next(wl, rec);
     rec->line = wl->line;
     return rc;

@@ -29,6 +29,11 @@
 extern const wl_ops_t wl_text_ops, wl_bin_ops, wl_lackey_ops, wl_pages_ops, wl_din_ops,
                       wl_pin_ops, wl_lis_ops, wl_oracle_ops, wl_synth_ops;
 
+/* A fill (wl_ops_t) for a file reader whose records hold no strings: up to n calls of its
+ * next. An end or an error after some records is kept (wl->fill_stop) and returned by the
+ * next call, as wl_fill promises. */
+int wl_fill_next(wl_t *wl, wl_rec_t *recs, int n);
+
 /* Hex digit value + 1; 0 for every other byte, so one load and one test tell digit and value
  * (a range test per digit class costs a mispredicted branch on mixed digits and letters). */
 #define WL_HX(c, v) [c] = (v) + 1
