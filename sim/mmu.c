@@ -140,9 +140,10 @@ int mmu_test_clear_ref(void *eng, pfn_t pfn)
 /* The hand's look-ahead (repl.h, env->prefetch_ref): a step of test_clear_ref reads the
  * frame (its flags and first node), the frame's own reverse-map node (frame.c: rmap[pfn + 1])
  * and the PTE it names, three dependent misses on a large footprint (63% of CLOCK's
- * test_clear_ref time waited on the PTE, large-footprint workload). `far`'s frame and node
- * are fetched a few steps ahead, `near`'s PTE (whose address that node holds) nearer, with
- * its swap slot if it has one, which evicting it reads next (reclaim.c). */
+ * test_clear_ref time waited on the PTE, large-footprint workload). `far`'s frame (both of
+ * its lines when it straddles one) and node are fetched a few steps ahead, `near`'s PTE,
+ * whose address that node holds, nearer, with its swap slot (if it has one), which evicting
+ * it reads next (reclaim.c). */
 void mmu_prefetch_ref(void *eng, pfn_t near, pfn_t far)
 {
     const sim_t *s = eng;
@@ -155,7 +156,8 @@ void mmu_prefetch_ref(void *eng, pfn_t near, pfn_t far)
             pt_prefetch(&s->swap[slot]);
     }
     if (far < s->nframes) {
-        pt_prefetch(&s->frames[far]);                 /* (one line: frame.h) */
+        pt_prefetch(&s->frames[far]);
+        pt_prefetch((const char *)&s->frames[far] + sizeof(frame_t) - 1);
         pt_prefetch(&s->rmap[far + 1]);
     }
 }
