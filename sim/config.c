@@ -387,8 +387,7 @@ static int config_machine(const json_t *cfg, sim_config_t *c, sim_err_t *err)
     /* What the frame table and the TLBs will take: refuse a machine that cannot exist here
      * before allocating any of it (both factors are bounded, so the products fit). */
     uint64_t ram = config_phys_bytes();
-    uint64_t frame_bytes = (uint64_t)c->memory_frames *            /* (frame.c: the side table too) */
-                           (sizeof(frame_t) + sizeof(sim_time_t) + sizeof(pfn_t));
+    uint64_t frame_bytes = (uint64_t)c->memory_frames * (sizeof(frame_t) + sizeof(pfn_t));
     if (frame_bytes > ram)
         return sim_err_set(err, SIM_EINPUT, "config: frames %u need %llu MiB for the frame table, more than "
                            "this machine's %llu MiB of memory (lower -f/--frames or --memory)", c->memory_frames,

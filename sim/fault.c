@@ -17,9 +17,7 @@
  * other processes' faults could evict the page first, again and again (a livelock seen with
  * FIFO, 3 frames and 2 CPUs). Only a write that must still copy (a private page mapped
  * read-only) restarts, and then is not shown to the policy a second time (PTE_FRESH). A
- * fault that needs no wait completes at once. The locked frame's completion time is kept in
- * the frames' side table (s->frame_ready, by pfn: frame.c), so a fault that waits touches one
- * cache line of it besides the frame's, and one that does not wait none.
+ * fault that needs no wait completes at once.
  *
  * Page identity (policies/repl.h): each frame taken for a page gets the page's key -- a file
  * or shared-memory page's (object, index), an anonymous page's id from its swap slot
@@ -84,9 +82,9 @@ static int fault_finish(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, pfn_t pfn, pf
         return F_DONE;
     }
     frame_t *f = &s->frames[pfn];
-    if (!(f->flags & FR_LOCKED) || s->frame_ready[pfn] < ready) {
+    if (!(f->flags & FR_LOCKED) || f->ready_at < ready) {
         f->flags |= FR_LOCKED;
-        s->frame_ready[pfn] = ready;
+        f->ready_at = ready;
     }
     p->state = P_BLOCKED;
     p->blocked_since = c->clock;
@@ -100,7 +98,7 @@ void fault_complete(sim_t *s, proc_t *p, sim_time_t now, int sync)
         return;                             /* a wait for memory: the access just retries */
     frame_t *f = &s->frames[p->pend_pfn];
     pte_t *pte = p->pend_pte;
-    if ((f->flags & FR_LOCKED) && s->frame_ready[p->pend_pfn] <= now)
+    if ((f->flags & FR_LOCKED) && f->ready_at <= now)
         f->flags &= ~FR_LOCKED;
     int valid = 1;
     if (p->pend_old != PFN_NONE)            /* COW: the old page must still be mapped here */
@@ -159,7 +157,7 @@ static int fault_anon_new(sim_t *s, cpu_t *c, proc_t *p, pte_t *pte, const vma_t
         s->frames[pfn].key = PAGE_KEY_NONE;
         if (ready > c->clock) {
             s->frames[pfn].flags |= FR_LOCKED;
-            s->frame_ready[pfn] = ready;
+            s->frames[pfn].ready_at = ready;
             evq_push(&s->evq, ready, EV_WRITEBACK, pfn, 0);
         } else {
             frame_release(s, pfn);
@@ -230,7 +228,7 @@ static void fault_cow_neighbours(sim_t *s, cpu_t *c, proc_t *p, const vma_t *v, 
             /* The frame is not free yet (dirty victim) or reclaim took our source: stop. */
             if (ready > c->clock) {
                 s->frames[pfn].flags |= FR_LOCKED;
-                s->frame_ready[pfn] = ready;
+                s->frames[pfn].ready_at = ready;
             }
             frame_release(s, pfn);
             return;
@@ -328,7 +326,7 @@ static pfn_t fault_prefetch_frame(sim_t *s, cpu_t *c, const proc_t *p, const mem
     pfn_t pfn = reclaim_get_frame(s, c, r, pg, fault_owner(s, p), REPL_REQ_PREFETCH, left, &ready);
     if (ready > c->clock) {
         s->frames[pfn].flags |= FR_LOCKED;        /* its victim's write-back is under way */
-        s->frame_ready[pfn] = ready;
+        s->frames[pfn].ready_at = ready;
         s->frames[pfn].key = PAGE_KEY_NONE;
         frame_charge(s, pfn, 0);
         evq_push(&s->evq, ready, EV_WRITEBACK, pfn, 0);
@@ -423,7 +421,7 @@ static inline sim_time_t fault_read_cluster(sim_t *s, cpu_t *c, const proc_t *p,
     sim_time_t done = dev_submit(cl->dev, c->clock, DEV_READ, cl->block, 1 + k);
     for (uint32_t i = 0; i < k; i++) {
         fault_prefetch_done(s, extra[i], &pr);
-        s->frame_ready[extra[i]] = done;
+        s->frames[extra[i]].ready_at = done;
     }
     *n_extra = k;
     return done;
@@ -444,7 +442,7 @@ uint32_t fault_swap_willneed(sim_t *s, cpu_t *c, proc_t *p, pte_t *const *ptes, 
         fault_cluster_t cl = {.dev = s->swap_dev, .slot = slot};
         fault_cluster_claim(s, &cl, 0, x);
         fault_prefetch_done(s, x, &pr);
-        s->frame_ready[x] = dev_submit(s->swap_dev, c->clock, DEV_READ, slot, 1);
+        s->frames[x].ready_at = dev_submit(s->swap_dev, c->clock, DEV_READ, slot, 1);
         s->n_swap_in++;
         s->n_swap_readahead++;
     }
@@ -457,7 +455,7 @@ static pfn_t fault_cached(const sim_t *s, const cpu_t *c, uint64_t val, sim_time
 {
     pfn_t pfn = (pfn_t)val;
     const frame_t *f = &s->frames[pfn];
-    *ready = (f->flags & FR_LOCKED) ? s->frame_ready[pfn] : c->clock;
+    *ready = (f->flags & FR_LOCKED) ? f->ready_at : c->clock;
     return pfn;
 }
 
@@ -588,8 +586,8 @@ int fault_handle(sim_t *s, cpu_t *c, proc_t *p, vpn_t vpn, ref_kind_t kind, pte_
          * on fewer frames than they are get here). Not counted: the retry is the fault. */
         sim_time_t t = SIM_TIME_MAX;
         for (pfn_t f = 0; f < s->nframes; f++)
-            if ((s->frames[f].flags & FR_LOCKED) && s->frame_ready[f] < t)
-                t = s->frame_ready[f];
+            if ((s->frames[f].flags & FR_LOCKED) && s->frames[f].ready_at < t)
+                t = s->frames[f].ready_at;
         SIM_ASSERT(s, t != SIM_TIME_MAX);
         p->pend_pfn = PFN_NONE;
         p->state = P_BLOCKED;

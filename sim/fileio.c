@@ -103,7 +103,7 @@ uint64_t fileio_willneed(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, uint64_t l
         if (x != PFN_NONE) {
             s->frames[x].flags &= ~FR_SOFTREF;             /* read ahead, not referenced */
             s->frames[x].flags |= FR_LOCKED;
-            s->frame_ready[x] = SIM_TIME_MAX;
+            s->frames[x].ready_at = SIM_TIME_MAX;
             if (run_n && run_start + run_n == i) {
                 run_n++;
             } else {
@@ -118,8 +118,8 @@ uint64_t fileio_willneed(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, uint64_t l
             sim_time_t d = dev_submit(s->file_dev, c->clock, DEV_READ, o->dev_base + run_start, (uint32_t)run_n);
             for (uint64_t k = run_start; k < run_start + run_n; k++) {
                 uint64_t *v = u64map_find(&s->pagecache, page_key_file(obj, k));
-                if (v && s->frame_ready[*v] == SIM_TIME_MAX)
-                    s->frame_ready[*v] = d > ready ? d : ready;
+                if (v && s->frames[*v].ready_at == SIM_TIME_MAX)
+                    s->frames[*v].ready_at = d > ready ? d : ready;
             }
             run_n = 0;
         }
@@ -165,7 +165,7 @@ int fileio_fadvise(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, const wl_rec_t *
         uint64_t i = frame_index(f);
         if (i < lo || i >= hi)
             continue;
-        if ((f->flags & FR_LOCKED) && s->frame_ready[pfn] <= c->clock)
+        if ((f->flags & FR_LOCKED) && f->ready_at <= c->clock)
             f->flags &= ~FR_LOCKED;            /* its read is done (locks are cleared lazily) */
         if (f->flags & FR_LOCKED)
             continue;
@@ -219,8 +219,8 @@ int fileio_rw(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, const wl_rec_t *r, si
         if (hit) {
             pfn = (pfn_t)*hit;
             frame_t *f = &s->frames[pfn];
-            if ((f->flags & FR_LOCKED) && s->frame_ready[pfn] > ready_all)
-                ready_all = s->frame_ready[pfn];
+            if ((f->flags & FR_LOCKED) && f->ready_at > ready_all)
+                ready_all = f->ready_at;
             f->flags |= FR_SOFTREF;
             if (write) s->fio.write_hits++; else s->fio.read_hits++;
             if (f->flags & FR_TRACKED)
@@ -248,7 +248,7 @@ int fileio_rw(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, const wl_rec_t *r, si
             }
             if (pfn != PFN_NONE && need_read) {
                 s->frames[pfn].flags |= FR_LOCKED;
-                s->frame_ready[pfn] = SIM_TIME_MAX;    /* set when the request is submitted */
+                s->frames[pfn].ready_at = SIM_TIME_MAX;    /* set when the request is submitted */
             }
         }
         if (pfn != PFN_NONE) {
@@ -272,7 +272,7 @@ int fileio_rw(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, const wl_rec_t *r, si
                 break;
             s->frames[x].flags &= ~FR_SOFTREF;             /* read ahead, not referenced */
             s->frames[x].flags |= FR_LOCKED;
-            s->frame_ready[x] = SIM_TIME_MAX;
+            s->frames[x].ready_at = SIM_TIME_MAX;
             if (ready > ready_all)
                 ready_all = ready;
             run_n++;
@@ -288,8 +288,8 @@ int fileio_rw(sim_t *s, cpu_t *c, proc_t *p, uint32_t obj, const wl_rec_t *r, si
      * kept per frame: the latest, which is never early). */
     for (uint64_t i = lo; i < hi + ra; i++) {
         uint64_t *v = u64map_find(&s->pagecache, page_key_file(obj, i));
-        if (v && (s->frames[*v].flags & FR_LOCKED) && s->frame_ready[*v] == SIM_TIME_MAX)
-            s->frame_ready[*v] = ready_all;
+        if (v && (s->frames[*v].flags & FR_LOCKED) && s->frames[*v].ready_at == SIM_TIME_MAX)
+            s->frames[*v].ready_at = ready_all;
     }
     if (!write)
         u64map_put(&s->fio_prev, pkey, end + 1);

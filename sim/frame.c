@@ -9,13 +9,9 @@
  * mapping, so an eviction can fetch the frame and its (usually only) node at once: the
  * node's address does not wait for the frame's line (reclaim_prefetch; the victim's frame,
  * node and PTE were three dependent cache misses, the node and the frame are now two
- * parallel ones, then the PTE). A frame is 32 bytes and the table is 64-byte aligned, so a
- * frame is one cache line, never two (at 40 bytes half of them straddled a line boundary:
- * 1.5 lines a frame touched, on average). To fit, a locked frame's I/O completion time lives
- * in a side table by pfn (s->frame_ready, 8 bytes a frame), touched only where I/O starts
- * or is waited for; it reads 0 from a frame's allocation until I/O sets it. The free list is
- * a stack (linked through the free frames' next_free: no array of its own): a freed frame is
- * reused first, deterministic, O(1). A frame no PTE maps any more (frame_put) is freed unless a cache
+ * parallel ones, then the PTE). The free list is a stack (linked through the free frames'
+ * ready_at: no array of its own): a freed frame is reused first,
+ * deterministic, O(1). A frame no PTE maps any more (frame_put) is freed unless a cache
  * keeps it; unmapping a frame everywhere (frame_unmap_all) walks its reverse map. Swap slots
  * are swap.c's.
  *
@@ -37,11 +33,10 @@
 
 void frame_init(sim_t *s)
 {
-    s->frames = xcalloc_aligned(s->nframes, sizeof *s->frames, 64, "the frame table");
-    s->frame_ready = xcalloc(s->nframes, sizeof *s->frame_ready, "the frames' I/O completion times");
-    /* The free list runs through the free frames' next_free (frame.h): frame 0 first. */
+    s->frames = xcalloc(s->nframes, sizeof *s->frames, "the frame table");
+    /* The free list runs through the free frames' ready_at (frame.h): frame 0 first. */
     for (uint32_t i = 0; i < s->nframes; i++)
-        s->frames[i].next_free = i + 1 < s->nframes ? i + 1 : PFN_NONE;
+        s->frames[i].ready_at = i + 1 < s->nframes ? i + 1 : PFN_NONE;
     s->free_head = s->nframes ? 0 : PFN_NONE;
     s->nfree = s->nframes;
     /* node 0 means "none"; nodes 1..nframes are the frames' own (frame_rmap_add) */
@@ -54,7 +49,6 @@ void frame_init(sim_t *s)
 void frame_destroy(sim_t *s)
 {
     free(s->frames);
-    free(s->frame_ready);
     free(s->rmap);
 }
 
@@ -65,10 +59,9 @@ pfn_t frame_alloc_free(sim_t *s)
     pfn_t pfn = s->free_head;
     frame_t *f = &s->frames[pfn];
     SIM_ASSERT(s, pfn < s->nframes && !(f->flags & FR_USED));
-    s->free_head = f->next_free;
+    s->free_head = (pfn_t)f->ready_at;
     s->nfree--;
     memset(f, 0, sizeof *f);
-    s->frame_ready[pfn] = 0;
     f->flags = FR_USED;
     s->resident++;
     if (s->resident > s->resident_peak)
@@ -82,7 +75,7 @@ void frame_release(sim_t *s, pfn_t pfn)
     SIM_ASSERT(s, (f->flags & FR_USED) && !f->mapcount && !f->rmap && !(f->flags & FR_TRACKED));
     frame_charge(s, pfn, 0);
     f->flags = 0;
-    f->next_free = s->free_head;                /* a stack: the frame freed last goes first */
+    f->ready_at = s->free_head;                 /* a stack: the frame freed last goes first */
     s->free_head = pfn;
     s->nfree++;
     s->resident--;

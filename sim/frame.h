@@ -15,26 +15,22 @@ enum {
     FR_SWAPCACHE = 1u << 3,  /* has a swap slot and is findable by it */
     FR_PAGECACHE = 1u << 4,  /* findable by (object, index) */
     FR_TRACKED   = 1u << 5,  /* the replacement policy knows it (resident and evictable) */
-    FR_LOCKED    = 1u << 6,  /* I/O in flight: ready at frame_ready[pfn] (sim_int.h) */
+    FR_LOCKED    = 1u << 6,  /* I/O in flight: ready at frame.ready_at */
     FR_FILEKIND  = 1u << 7,  /* a file page (PAGE_FILE to the policy); else anonymous or shm */
     FR_SOFTREF   = 1u << 8,  /* referenced by a buffered read or write (fileio.c): reported and
                                 cleared by env->test_clear_ref with the PTEs' R bits */
 };
 
-/* 32 bytes, and the table is 64-byte aligned (frame.c): a frame is always within one cache
- * line. A page-cache page's object and index are its key's (frame_obj, frame_index). A locked
- * frame's I/O completion time is not here but in the side table s->frame_ready (by pfn, read
- * and written only on the I/O paths), which keeps the frame to half a line. */
+/* 40 bytes. A page-cache page's object and index are its key's (frame_obj, frame_index). */
 typedef struct frame {
     uint32_t flags;
     uint32_t mapcount;    /* PTEs mapping it */
     uint32_t rmap;        /* head of its reverse-map list (index into rmap pool), 0 = none */
     uint32_t swap_slot;   /* 0 = none */
     uint32_t owner;       /* 1 + index into procs of the process charged for it; 0: nobody */
-    uint32_t next_free;   /* when free: the next free frame (PFN_NONE: none); else unused (0) */
+    sim_time_t ready_at;  /* when FR_LOCKED: I/O completion; when free: the next free frame */
     page_key_t key;       /* the identity of the page it holds (types.h, repl.h) */
 } frame_t;
-_Static_assert(sizeof(frame_t) == 32, "a frame is 32 bytes: two to a cache line, none straddling one");
 
 /* The object and page index of a file or shared-memory page (not FR_ANON: its key is
  * page_key_file(obj, index)); 0 for an anonymous page or an empty frame. */

@@ -12,10 +12,9 @@
  * The victim frame is handed straight to the caller, usable once the write-back (if any)
  * completes: that time is returned, and the faulting process waits for it. Cost: one
  * select_victim, O(mappers) unmapping, one device request when dirty. Cache lines: the
- * victim's frame (32 bytes, 64-byte aligned: one line, where at 40 bytes half the frames
- * took two), its own reverse-map node, its PTE (the dirty fold and the unmapping) and its
- * swap slot, each a miss on a large footprint, the PTE's waiting for the node's; a wait for
- * the write-back puts its time in the frames' side table (frame_ready, one line more). With a policy that can name its likely next victims
+ * victim's frame (40 bytes: one or two lines), its own reverse-map node, its PTE (the dirty
+ * fold and the unmapping) and its swap slot, each a miss on a large footprint, the PTE's
+ * waiting for the node's. With a policy that can name its likely next victims
  * (repl.h, peek_victim: FIFO, LRU, CLOCK) they are prefetched one and two evictions ahead
  * (reclaim_hint), so an eviction mostly finds them in the cache (issue 13: on the
  * large-footprint workload LRU's eviction went from about 30% of the time to 13-16%).
@@ -74,9 +73,9 @@ static inline void reclaim_prefetch(const sim_t *s, pfn_t pfn)
 /* The prefetch of the next evictions (repl.h, peek_victim), a pipeline two evictions deep:
  * after each eviction, the policy's likely next victim's PTE and swap slot (its frame and
  * own reverse-map node, which name them, were fetched after the eviction before, when it
- * was the one after next) and the frame (32 bytes: one line, frame.c) and own reverse-map
- * node of the one after it. Between two evictions lie the rest of a fault and the hits up
- * to the next one: the lines are in by then. */
+ * was the one after next) and the frame (40 bytes: both its lines)
+ * and own reverse-map node of the one after it. Between two evictions lie the rest of a
+ * fault and the hits up to the next one: the lines are in by then. */
 static inline void reclaim_hint(sim_t *s)
 {
     if (!s->repl->peek_victim)
@@ -92,7 +91,8 @@ static inline void reclaim_hint(sim_t *s)
     h = s->repl->peek_victim(s->repl_state, 1);
     if (h >= s->nframes)
         return;
-    pt_prefetch(&s->frames[h]);                  /* (one line: frame.h) */
+    pt_prefetch(&s->frames[h]);
+    pt_prefetch((const char *)&s->frames[h] + sizeof(frame_t) - 1);
     pt_prefetch(&s->rmap[h + 1]);
 }
 
@@ -181,7 +181,7 @@ static pfn_t reclaim_writeback_frame(sim_t *s)
     for (pfn_t f = 0; f < s->nframes; f++) {
         const frame_t *fr = &s->frames[f];
         if ((fr->flags & (FR_USED | FR_LOCKED | FR_TRACKED)) == (FR_USED | FR_LOCKED) &&
-            !fr->key && !fr->mapcount && (best == PFN_NONE || s->frame_ready[f] < s->frame_ready[best]))
+            !fr->key && !fr->mapcount && (best == PFN_NONE || fr->ready_at < s->frames[best].ready_at))
             best = f;
     }
     SIM_ASSERT(s, best != PFN_NONE);             /* callers wait for memory before this */
@@ -210,7 +210,7 @@ pfn_t reclaim_get_frame(sim_t *s, cpu_t *c, const mem_ref_t *ref, const page_id_
         /* The policy released at the miss (env->release from on_miss) what would have been
          * the victim, and its write-back is under way: take that frame, as a dirty victim's. */
         pfn = reclaim_writeback_frame(s);
-        *ready = s->frame_ready[pfn];
+        *ready = s->frames[pfn].ready_at;
     } else {
         req.local = s->local && p && p->n_charged_tracked > 0;
         pfn = policy_victim(s, &req);            /* direct reclaim */
@@ -232,7 +232,7 @@ static void reclaim_free_when_written(sim_t *s, const cpu_t *k, pfn_t pfn, sim_t
     frame_charge(s, pfn, 0);
     if (ready > k->clock) {
         s->frames[pfn].flags |= FR_LOCKED;           /* in write-back until the event */
-        s->frame_ready[pfn] = ready;
+        s->frames[pfn].ready_at = ready;
         evq_push(&s->evq, ready, EV_WRITEBACK, pfn, 0);
     } else {
         frame_release(s, pfn);

@@ -92,10 +92,8 @@ struct sim {
     vma_t vma_implicit;               /* the area of address spaces that declare none (vma.h) */
 
     /* frames */
-    frame_t *frames;                  /* 32 bytes each, 64-byte aligned: one cache line a frame */
-    sim_time_t *frame_ready;          /* by pfn: a locked frame's I/O completion time (FR_LOCKED);
-                                         0 from its allocation until I/O sets it (frame.c) */
-    pfn_t free_head; uint32_t nfree;   /* the free frames' stack, linked through next_free */
+    frame_t *frames;
+    pfn_t free_head; uint32_t nfree;   /* the free frames' stack, linked through ready_at */
     rmap_node_t *rmap; uint32_t nrmap, caprmap, rmap_free;
     uint64_t resident, resident_peak; /* frames holding a page */
     uint32_t ntracked;                /* frames the policy tracks */

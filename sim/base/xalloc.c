@@ -1,13 +1,11 @@
 /* xalloc.c - the out-of-memory path and the trap stack (see xalloc.h). A throw formats
  * straight into the sim_err_t its trap was pushed with, so the catcher has nothing to copy.
- * Also xhuge, the transparent-huge-page advice for large tables read at random, and
- * xcalloc_aligned, for tables whose records must not straddle cache lines. */
+ * Also xhuge, the transparent-huge-page advice for large tables read at random. */
 #include "xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
 
 static _Thread_local xtrap_t *xtrap_top;
@@ -84,19 +82,6 @@ void *xcalloc(size_t n, size_t size, const char *what)
     void *p = calloc(bytes ? n : 1, bytes ? size : 1);
     if (!p)
         oom(bytes, what);
-    return p;
-}
-
-void *xcalloc_aligned(size_t n, size_t size, size_t align, const char *what)
-{
-    size_t bytes = xmul(n, size, what);
-    size_t whole = bytes ? (bytes + align - 1) & ~(align - 1) : align;   /* C11: a multiple of align */
-    if (whole < bytes)
-        oom(bytes, what);
-    void *p = aligned_alloc(align, whole);
-    if (!p)
-        oom(bytes, what);
-    memset(p, 0, whole);
     return p;
 }
 

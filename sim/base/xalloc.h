@@ -47,10 +47,6 @@ void xtrap_raise(const sim_err_t *e) __attribute__((noreturn));
 void *xmalloc(size_t n, const char *what);
 void *xcalloc(size_t n, size_t size, const char *what);   /* n * size checked */
 void *xrealloc(void *p, size_t n, const char *what);      /* p is kept on failure */
-/* xcalloc with the block's start aligned to `align` (a power of two, at least sizeof(void *)),
- * freed with free(): a table of 32-byte records 64-byte aligned keeps each record in one cache
- * line (the frame table, frame.c). */
-void *xcalloc_aligned(size_t n, size_t size, size_t align, const char *what);
 /* Advice, before the first touch: the 2 MiB-aligned part of [p, p + n) (n >= 4 MiB; smaller:
  * nothing) may be backed by transparent huge pages where the system allows it (madvise
  * mode), so that a table read at random costs one TLB entry per 2 MiB rather than per 4 KiB
