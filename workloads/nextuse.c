@@ -32,13 +32,18 @@
  * groups of 8 pages ahead: P12's pass went from 10.7-10.8 to 16-17.7 M refs/s.
  * Then (issue 13) the look-ahead runs across batches (5-9% of the references had none at a
  * batch's start), the peeked key and slot are kept for the later stages, pgid's hot calls
- * are inline (pgid_priv.h), and the dense array and pgid's maps may use transparent huge
- * pages (xhuge): on the large-footprint workload the pass went from 6.73 G to 5.21 G
+ * are inline (pgid_priv.h), and the dense array and pgid's maps used transparent huge
+ * pages: on the large-footprint workload the pass went from 6.73 G to 5.21 G
  * instructions (callgrind; per reference about 110 decoding the binary trace, 130 in pgid,
  * 170 here) and from 10.7-12.7 to 16.1-16.7 M refs/s (progress line, best of 3-5 pinned,
  * measured back to back on a loaded machine, load 3-5 on 2 cores); with its pages cached
  * (Zipf over 10^4 pages) it runs at 20-27 M refs/s, so cache misses still cost about a
- * third.
+ * third. Then (2026-12-04) the huge pages went again: on a machine whose memory is mostly
+ * untouched (a fresh VM) each 2 MiB page cost its first toucher a zeroing at 0.45 GB/s (0.2-
+ * 0.3 s of system time per run), more than the TLB misses they save. Without them, and with
+ * the dense array grown by realloc (mremap: only the new part is touched), the pass went
+ * from 11.1-13.3 to 12.5-14.7 M refs/s on the large-footprint workload (six runs alternated
+ * on a noisy host) and from 9.9-12.2 to 16.5-20.4 on P12.
  */
 #include "sim/base/xalloc.h"
 
@@ -231,15 +236,11 @@ static inline uint64_t *nu_last(nu_pass_t *ps, uint64_t k)
         size_t n = ps->ndense ? ps->ndense : 1 << 16;
         while (n <= id)
             n *= 2;
-        uint64_t *d = malloc(n * sizeof *d);       /* not realloc: all of it huge pages */
+        uint64_t *d = realloc(ps->dense, n * sizeof *d);   /* large: mremap, only the new part is touched */
         if (!d)
             return NULL;
-        xhuge(d, n * sizeof *d);
-        if (ps->ndense)
-            memcpy(d, ps->dense, ps->ndense * sizeof *d);
         for (size_t i = ps->ndense; i < n; i++)
             d[i] = VTIME_NEVER;
-        free(ps->dense);
         ps->dense = d;
         ps->ndense = n;
     }

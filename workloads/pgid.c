@@ -59,7 +59,6 @@ static void pm_grow(u64map_t *m)
     m->mask = 2 * old.mask + 1;
     m->n = 0;
     m->s = xcalloc(m->mask + 1, sizeof *m->s, "page identities");
-    xhuge(m->s, (m->mask + 1) * sizeof *m->s);     /* read at random: huge pages, if allowed */
     for (size_t i = 0; i <= m->mask; i++)
         m->s[i].key = U64MAP_EMPTY;
     for (size_t i = 0; i <= old.mask; i++)

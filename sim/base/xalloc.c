@@ -1,12 +1,10 @@
 /* xalloc.c - the out-of-memory path and the trap stack (see xalloc.h). A throw formats
- * straight into the sim_err_t its trap was pushed with, so the catcher has nothing to copy.
- * Also xhuge, the transparent-huge-page advice for large tables read at random. */
+ * straight into the sim_err_t its trap was pushed with, so the catcher has nothing to copy. */
 #include "xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 
 static _Thread_local xtrap_t *xtrap_top;
 
@@ -91,14 +89,4 @@ void *xrealloc(void *p, size_t n, const char *what)
     if (!q)
         oom(n, what);
     return q;
-}
-
-void xhuge(void *p, size_t n)
-{
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    if (n < 2 * huge)
-        return;
-    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), e = ((uintptr_t)p + n) & ~(huge - 1);
-    if (e > a)
-        (void)madvise((void *)a, e - a, MADV_HUGEPAGE);   /* advice: failure changes nothing */
 }

@@ -47,11 +47,6 @@ void xtrap_raise(const sim_err_t *e) __attribute__((noreturn));
 void *xmalloc(size_t n, const char *what);
 void *xcalloc(size_t n, size_t size, const char *what);   /* n * size checked */
 void *xrealloc(void *p, size_t n, const char *what);      /* p is kept on failure */
-/* Advice, before the first touch: the 2 MiB-aligned part of [p, p + n) (n >= 4 MiB; smaller:
- * nothing) may be backed by transparent huge pages where the system allows it (madvise
- * mode), so that a table read at random costs one TLB entry per 2 MiB rather than per 4 KiB
- * (the next-use pass's tables, workloads/nextuse.c). Changes no contents and no result. */
-void xhuge(void *p, size_t n);
 /* n * size, or a throw "out of memory (more than 2^64 bytes for WHAT)". */
 size_t xmul(size_t n, size_t size, const char *what);
 
