@@ -43,4 +43,5 @@ const repl_ops_t repl_lru = {
     .check = repl_ring_state_check,
     .explain = lru_explain,
     .peek_victim = repl_ring_state_peek,
+    .prefetch_hit = repl_ring_state_prefetch_hit,
 };

@@ -337,6 +337,12 @@ typedef struct repl_ops {
      * dependent misses (reclaim.c). A wrong guess costs nothing but the prefetches. Called
      * after each eviction with k = 0 and 1. */
     pfn_t (*peek_victim)(void *state, uint32_t k);
+    /* Optional: the page in pfn will probably be hit within a few references (the trace
+     * loop has read its PTE ahead, sim/sched.c): prefetch the lines on_hit will touch for
+     * it (OPT: the frame's keys; LRU: its ring links), so the hit finds them in the cache
+     * instead of waiting for a miss each. A hint: read-only, must accept any tracked or
+     * untracked pfn below nframes, and changes no result. */
+    void  (*prefetch_hit)(void *state, pfn_t pfn);
 } repl_ops_t;
 
 /* registry.c */

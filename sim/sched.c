@@ -834,8 +834,9 @@ static int trace_run(sim_t *s, cpu_t *c, trace_t *t, const wl_rec_t *rec, wl_rec
  * stage (stage 1) keeps each record's hash slot in slot[] for the entry stage (UINT32_MAX:
  * none); the entry stage (0) reads it only within the current table (the process may have
  * changed in between: at worst the slot names the wrong entry, a useless hint) and leaves
- * the entry's index + 1 in slot[] (0: none) for the swap stage (2), which, if that entry is
- * this record's page and swapped out, prefetches its swap slot. */
+ * the entry's index + 1 in slot[] (0: none) for the last stage (2), which, if that entry is
+ * this record's page, prefetches its swap slot when it is swapped out, and when it is
+ * resident what the policy's on_hit will touch for its frame (repl.h, prefetch_hit). */
 static inline void trace_prefetch(const sim_t *s, const trace_t *t, const wl_rec_t *batch, int from,
                                   int to, int slot_stage, uint32_t *slot)
 {
@@ -847,9 +848,12 @@ static inline void trace_prefetch(const sim_t *s, const trace_t *t, const wl_rec
             uint32_t e = slot[i];
             if (e && e <= pt->n) {
                 const pte_t *pte = pt_at(pt, e - 1);
-                if ((pte->flags & PTE_SWAP) && pte->vpn == batch[i].addr >> s->page_shift &&
-                    pte->val < s->nswap)
+                if (pte->vpn != batch[i].addr >> s->page_shift)
+                    continue;
+                if ((pte->flags & PTE_SWAP) && pte->val < s->nswap)
                     pt_prefetch(&s->swap[pte->val]);
+                else if ((pte->flags & PTE_PRESENT) && s->repl->prefetch_hit && pte->val < s->nframes)
+                    s->repl->prefetch_hit(s->repl_state, (pfn_t)pte->val);
             }
             continue;
         }
