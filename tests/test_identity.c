@@ -323,6 +323,130 @@ static void test_nextuse(void)
     wl_close(wl);
 }
 
+/* The next-use table against its definition, on random traces of every kind of page (fork
+ * and COW copies, private and shared files, buffered I/O, mprotect, dontneed, munmap and
+ * mmap again, exit, references the engine skips, references across page boundaries): the
+ * pages each reference uses come from pgid_ref itself (a reference that copies uses two),
+ * and the next use of each is found by a scan forward. nu_build (its two passes, the run
+ * skip, the compact ids, the far and source side tables) must give exactly that. */
+typedef struct nu_use { page_key_t key, src; } nu_use_t;
+
+static vtime_t naive_next(const nu_use_t *u, size_t n, size_t t, page_key_t k)
+{
+    if (!k)
+        return VTIME_NEVER;
+    for (size_t j = t + 1; j < n; j++)
+        if (u[j].key == k || u[j].src == k)
+            return j;
+    return VTIME_NEVER;
+}
+
+static void test_nextuse_random(void)
+{
+    static const char *const prots[] = {"rw-", "r--", "rw-", "r-x"};
+    for (unsigned seed = 1; seed <= 24; seed++) {
+        srand(seed);
+        char path[512];
+        snprintf(path, sizeof path, "%s/nu_rand_%u.txt", tmpdir, seed);
+        FILE *f = fopen(path, "w");
+        CHECK(f != NULL);
+        if (!f)
+            return;
+        fprintf(f, "mmap 1 0x100000 0x10000 rw- anon private\n"
+                   "mmap 1 0x200000 0x8000 rw- file:/a private\n"
+                   "mmap 1 0x300000 0x8000 rw- file:/b shared\n");
+        int child = 0, next_pid = 2;
+        for (int i = 0; i < 2500; i++) {
+            int r = rand() % 100, pid = child && rand() % 3 == 0 ? child : 1;
+            uint64_t base = (uint64_t[]){0x100000, 0x200000, 0x300000, 0x400000}[rand() % 4];
+            uint64_t addr = base + (uint64_t)(rand() % (base == 0x100000 ? 16 : 8)) * 4096 + (uint64_t)(rand() % 4096);
+            if (r < 2 && !child) {
+                child = next_pid++;
+                fprintf(f, "fork 1 %d\n", child);
+            } else if (r < 3 && child) {
+                fprintf(f, "exit %d\n", child);
+                child = 0;
+            } else if (r < 4) {
+                fprintf(f, "mprotect %d 0x%llx 0x2000 %s\n", pid, (unsigned long long)(base & ~0xfffULL),
+                        prots[rand() % 4]);
+            } else if (r < 5) {
+                fprintf(f, "madvise %d 0x%llx 0x3000 dontneed\n", pid, (unsigned long long)(addr & ~0xfffULL));
+            } else if (r < 6) {
+                fprintf(f, "munmap %d 0x100000 0x4000\nmmap %d 0x100000 0x4000 rw- anon private\n", pid, pid);
+            } else if (r < 8) {
+                fprintf(f, "%s %d /b 0x%x 0x%x\n", rand() % 2 ? "read" : "write", pid, rand() % 0x8000,
+                        1 + rand() % 0x2000);
+            } else {
+                fprintf(f, "%c 0x%llx:%d %d\n", "RWX"[rand() % 3 == 0 ? 1 : rand() % 2 * 2 % 3],
+                        (unsigned long long)addr, 1 << (rand() % 4 * 3), pid);
+            }
+        }
+        fclose(f);
+
+        /* The pages used, by pgid_ref directly, in the engine's numbering. */
+        sim_err_t err = {0};
+        wl_t *wl = wl_open(path, NULL, NULL, &err);
+        pgid_t *g = pgid_new(12, NULL);
+        CHECK(wl != NULL && g != NULL);
+        if (!wl || !g)
+            return;
+        size_t n = 0, cap = 1024;
+        nu_use_t *u = malloc(cap * sizeof *u);
+        wl_rec_t rec;
+        int rc;
+        while ((rc = wl_next(wl, &rec)) > 0) {
+            uint64_t lo = 0, hi = 0;
+            vpn_t vpn = 0;
+            if (rec.type == WL_REF)
+                wl_split(&rec, 12, &vpn, &hi);
+            else if (rec.type == WL_READ || rec.type == WL_WRITE)
+                pgid_io_range(g, &rec, &lo, &hi);
+            else
+                pgid_event(g, &rec);
+            for (uint64_t i = lo; i < hi; i++) {
+                if (n == cap)
+                    u = realloc(u, (cap *= 2) * sizeof *u);
+                if (rec.type == WL_REF) {
+                    pgid_ref_t id = pgid_ref(g, rec.pid, vpn + i, (ref_kind_t)rec.kind);
+                    u[n++] = (nu_use_t){id.key, id.src};
+                } else {
+                    page_key_t k = pgid_io_key(g, &rec, i);
+                    u[n++] = (nu_use_t){k, k};
+                }
+            }
+        }
+        CHECK_EQ(rc, 0);
+        pgid_free(g);
+        wl_close(wl);
+
+        wl = wl_open(path, NULL, NULL, &err);
+        nextuse_t *nu = wl ? nu_build(wl, 12, NULL, &err) : NULL;
+        CHECK(nu != NULL);
+        if (nu) {
+            CHECK_EQ(nu_count(nu), n);
+            int bad = 0;
+            uint64_t copies = 0;
+            for (size_t t = 0; t < n && bad < 5; t++) {
+                vtime_t want = naive_next(u, n, t, u[t].key);
+                vtime_t want_src = naive_next(u, n, t, u[t].src);
+                copies += u[t].src != u[t].key;
+                if (nu_get(nu, t) != want || nu_get_src(nu, t) != want_src) {
+                    fprintf(stderr, "seed %u t %zu: next use %llu/%llu, want %llu/%llu\n", seed, t,
+                            (unsigned long long)nu_get(nu, t), (unsigned long long)nu_get_src(nu, t),
+                            (unsigned long long)want, (unsigned long long)want_src);
+                    bad++;
+                }
+            }
+            CHECK_EQ(bad, 0);
+            CHECK(copies > 0);                   /* the trace made copies */
+            nu_free(nu);
+        }
+        free(u);
+        if (wl)
+            wl_close(wl);
+    }
+}
+
 /* Regression: a private file page's copy, swapped out, came back from the file. */
 static void test_swapped_copy(void)
 {
@@ -425,6 +549,7 @@ int main(void)
     test_fast_path();
     CHECK(n_fast > 1000);                  /* the fast path was cross-checked */
     test_nextuse();
+    test_nextuse_random();
     test_swapped_copy();
     test_page_sizes();
     test_recorded();

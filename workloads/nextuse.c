@@ -2,17 +2,30 @@
  *
  * Belady's OPT (Belady 1966; Silberschatz, Operating System Concepts 10th ed., sec. 10.4.3)
  * evicts the page whose next use lies farthest ahead, so it needs, at reference t, the index
- * of the next reference to the same page. We compute it in one forward pass before the run:
- * page references are numbered t = 0, 1, 2, ... in exactly the engine's order (every WL_REF
- * split into pages by wl_split(), the rule the engine uses), each gets the identity of its
- * page's contents from pgid.c (a file page, an anonymous page, its COW copies: never
- * (pid, vpn)), and a hash table maps each page to the last t it was used at; on seeing it
- * again at t, next[last] = t. A reference that copies on write uses two pages: the source it
- * read (whose next use after t goes to a small side table, one entry per copy) and the copy
- * it leaves mapped (the main table). References the engine skips (segv, protection) use no
- * page. Each page of a buffered read or write (WL_READ, WL_WRITE) is a page reference too,
- * numbered in the same sequence (the engine counts them as sim_int.h's nu_io says). (A backward pass gives the same array but would need the stream reversed, which a
- * compressed trace cannot give cheaply.)
+ * of the next reference to the same page. We compute it before the run: page references
+ * are numbered t = 0, 1, 2, ... in exactly the engine's order (every WL_REF split into pages
+ * by wl_split(), the rule the engine uses), each gets the identity of its page's contents
+ * from pgid.c (a file page, an anonymous page, its COW copies: never (pid, vpn)), and the
+ * next use of reference t is the next reference to the same page. A reference that copies on
+ * write uses two pages: the source it read (whose next use after t goes to a small side
+ * table, one entry per copy) and the copy it leaves mapped (the main table). References the
+ * engine skips (segv, protection) use no page. Each page of a buffered read or write
+ * (WL_READ, WL_WRITE) is a page reference too, numbered in the same sequence (the engine
+ * counts them as sim_int.h's nu_io says).
+ *
+ * Two passes over the table (2026-12-04, issue 13). The forward pass, over the trace, gives
+ * each reference its page's identity (pgid.c) and writes it into the reference's entry as a
+ * compact id (an anonymous page's pgid id, or an id given to other pages at first use): in
+ * order, no link yet. The backward pass, over the table alone, from the last entry to the
+ * first, keeps each id's last use seen (its next use in trace order) in a flat array and
+ * replaces each entry by the distance to it. Linking forward, as before, wrote each
+ * reference's distance into the entry of its page's previous use: a third random cache
+ * line per reference (the page's key in pgid's map, its last use, that previous entry) on
+ * a large footprint. Now the forward pass has one (pgid's slot) and the backward pass one
+ * (the last use, a flat array indexed by id, prefetched 16 entries ahead), the table's
+ * entries being read and written in order; and the last-use arrays exist only once pgid's
+ * state is freed. (Reading the trace backward instead would need the stream reversed,
+ * which a compressed trace cannot give cheaply.)
  *
  * The table: 4 bytes per page reference, the distance to the next use in 31 bits (0: never;
  * 2^31 - 1: farther, in a side table) and a bit saying that the reference copied (its
@@ -20,30 +33,21 @@
  * /tmp) mapped shared, so it is page cache the kernel can write back under pressure rather
  * than heap, and vanishes with the process; the file's blocks are reserved (posix_fallocate)
  * as it grows, so a full file system is a clear error before the run, never a SIGBUS in it.
- * Plus the last use of each page: 8 bytes per anonymous page in a flat array indexed by
- * pgid's id, or for other pages (files) a hash table of 16-byte slots at most half full (32
- * to 64 bytes per page; linear probing, one or two cache lines a lookup); runs of references
- * to the same page skip the lookup altogether; and pgid's state. Measured: see README (Performance).
- * Per reference on a large footprint, three dependent cache misses (pgid's slot, the last use,
- * the previous use's entry), each prefetched some records ahead (nu_prefetch): on the
- * large-footprint workload (10^7 references, Zipf 0.9 over 10^6 pages) the pass went from
- * 7.3-8.4 to 12-13 M refs/s; the line-fill buffers are then the limit (the prefetches stall).
- * Inside a long run of pages (a block trace's sequential runs) pgid's slots are prefetched two
- * groups of 8 pages ahead: P12's pass went from 10.7-10.8 to 16-17.7 M refs/s.
- * Then (issue 13) the look-ahead runs across batches (5-9% of the references had none at a
- * batch's start), the peeked key and slot are kept for the later stages, pgid's hot calls
- * are inline (pgid_priv.h), and the dense array and pgid's maps used transparent huge
- * pages: on the large-footprint workload the pass went from 6.73 G to 5.21 G
- * instructions (callgrind; per reference about 110 decoding the binary trace, 130 in pgid,
- * 170 here) and from 10.7-12.7 to 16.1-16.7 M refs/s (progress line, best of 3-5 pinned,
- * measured back to back on a loaded machine, load 3-5 on 2 cores); with its pages cached
- * (Zipf over 10^4 pages) it runs at 20-27 M refs/s, so cache misses still cost about a
- * third. Then (2026-12-04) the huge pages went again: on a machine whose memory is mostly
- * untouched (a fresh VM) each 2 MiB page cost its first toucher a zeroing at 0.45 GB/s (0.2-
- * 0.3 s of system time per run), more than the TLB misses they save. Without them, and with
- * the dense array grown by realloc (mremap: only the new part is touched), the pass went
- * from 11.1-13.3 to 12.5-14.7 M refs/s on the large-footprint workload (six runs alternated
- * on a noisy host) and from 9.9-12.2 to 16.5-20.4 on P12.
+ * In the forward pass, pgid's state, and for pages other than pgid's anonymous ones a hash
+ * table of 16-byte slots at most half full (32 to 64 bytes per page) giving their ids; runs
+ * of references to the same page skip the lookup altogether. In the backward pass, 8 bytes
+ * per page. Measured: see README (Performance).
+ *
+ * History of the forward-linking pass, for the figures: three dependent cache misses per
+ * reference, each prefetched some records ahead (nu_prefetch), took the large-footprint
+ * workload (10^7 references, Zipf 0.9 over 10^6 pages) from 7.3-8.4 to 12-13 M refs/s;
+ * inside a long run of pages (a block trace's sequential runs) pgid's slots are prefetched
+ * two groups of 8 pages ahead: P12's pass went from 10.7-10.8 to 16-17.7 M refs/s. The
+ * look-ahead across batches, the peeked slot kept for the reference, pgid's inline hot
+ * calls (pgid_priv.h): from 10.7-12.7 to 16.1-16.7 M refs/s (callgrind: per reference about
+ * 110 instructions decoding the binary trace, 130 in pgid, 170 here). Transparent huge
+ * pages for the tables were tried and dropped: on a machine whose memory is mostly
+ * untouched (a fresh VM) each 2 MiB page cost its first toucher a zeroing at 0.45 GB/s.
  */
 #include "sim/base/xalloc.h"
 
@@ -61,8 +65,6 @@
 
 #define D_COPY  0x80000000u     /* the reference copied: its source's next use is in nu->src */
 #define D_FAR   0x7fffffffu     /* the distance is in nu->far */
-#define LAST_COPY (1ULL << 63)  /* in the last-use table: that use was a copy's source */
-#define LAST_DCOPY (1ULL << 62) /* ... that use's reference copied (its entry holds D_COPY) */
 
 /* ---- page key -> last use, open addressing ---- */
 typedef struct nu_slot { uint64_t k, v; } nu_slot_t;   /* k = key (never 0) */
@@ -108,7 +110,7 @@ static int map_grow(nu_map_t *m)
     return 0;
 }
 
-/* The slot for k, inserted with v = VTIME_NEVER if new; NULL when out of memory. */
+/* The slot for k, inserted with v = 0 if new; NULL when out of memory. */
 static inline nu_slot_t *map_get(nu_map_t *m, uint64_t k)
 {
     size_t j = mix(k) & m->mask;
@@ -127,7 +129,7 @@ static inline nu_slot_t *map_get(nu_map_t *m, uint64_t k)
     }
     nu_slot_t *s = &m->s[j];
     s->k = k;
-    s->v = VTIME_NEVER;
+    s->v = 0;
     m->used++;
     return s;
 }
@@ -166,28 +168,6 @@ static int arr_resize(nu_arr_t *b, size_t cap, sim_err_t *err)
     return 0;
 }
 
-/* Use t of a page whose last use is *last (as a copy's source when copy; dcopy: reference
- * t copied, its entry holds D_COPY): the previous use learns its next. The previous entry is
- * written whole, never read (its D_COPY bit is known from *last): a plain store, which the
- * CPU retires without waiting for the line, where |= stalled on a cache miss per reference. */
-static inline int link_use(nextuse_t *nu, nu_arr_t *arr, uint64_t *last, vtime_t t, int copy, int dcopy)
-{
-    if (*last != VTIME_NEVER) {
-        vtime_t prev = *last & ~(LAST_COPY | LAST_DCOPY);
-        uint32_t keep = *last & LAST_DCOPY ? D_COPY : 0;
-        if (*last & LAST_COPY) {
-            u64map_put(&nu->src, prev, t);
-        } else if (t - prev < D_FAR) {
-            arr->a[prev] = keep | (uint32_t)(t - prev);
-        } else {
-            arr->a[prev] = keep | D_FAR;
-            u64map_put(&nu->far, prev, t);
-        }
-    }
-    *last = t | (copy ? LAST_COPY : 0) | (dcopy ? LAST_DCOPY : 0);
-    return 0;
-}
-
 /* The backing file of the table: an unlinked temporary file in TMPDIR, first sized for 2^20
  * references. 0, or -1 with err. */
 static int nu_arr_open(nu_arr_t *arr, sim_err_t *err)
@@ -205,58 +185,67 @@ static int nu_arr_open(nu_arr_t *arr, sim_err_t *err)
     return arr_resize(arr, 1 << 20, err);
 }
 
-/* The backward-linking pass over the trace: its state between references. */
+/* The two passes' state. The forward pass leaves in each entry of the table the page the
+ * reference used, as a compact id (below): 0 no page (the engine skips the reference),
+ * else the id, with D_COPY when the reference copied (then the source's id is in srcid).
+ * Compact ids: an anonymous key's pgid id itself while it is below CID_FILE (ids are given
+ * from 1 in order: nearly every page of a block trace or a program's heap), every other key
+ * (file pages, shared anonymous, the rare huge anonymous id) CID_FILE + its order of first
+ * use, through the hash table. The backward pass then needs the last use of each id in
+ * two flat arrays, indexed, with no hashing. */
+#define CID_FILE (1u << 30)
+#define CID_MAX  (D_COPY - 1)
+
 typedef struct nu_pass {
     nextuse_t *nu;
-    nu_map_t pages;                   /* content key -> the slot of its last use */
-    uint64_t *dense;                  /* pgid's anonymous keys' last uses, by id (nu_last) */
-    size_t ndense;
+    nu_map_t pages;                   /* other keys -> their compact id (nu_cid) */
+    uint32_t nfile;                   /* compact ids given to other keys so far */
+    uint32_t max_anon;                /* the largest anonymous compact id used */
+    u64map_t srcid;                   /* t -> the compact id of the source of a copy made at t */
     nu_arr_t arr;
     pgid_t *g;
     vtime_t t;                        /* page references so far */
-    uint64_t *prev;                   /* the last use of the last reference's page, and what the next */
-    uint64_t prev_pid;                /* reference to it may do and stay on it */
+    uint32_t prev;                    /* the compact id of the last reference's page (0: none), */
+    uint64_t prev_pid;                /* and what the next reference to it may do and stay on it */
     vpn_t prev_vpn;
     unsigned prev_ok;                 /* bit k: a reference of kind k keeps the key */
 } nu_pass_t;
 
-/* The last use of page k, VTIME_NEVER at first; NULL when out of memory. Valid until the
- * next call. pgid's anonymous keys (PGID_ANON_BIT | id, ids from 1 in order: nearly every
- * page of a block trace or a program's heap) sit in a flat array indexed by id, 8 bytes a
- * page and no hashing; other keys (file pages) in the hash table. */
-#define DENSE_MAX (1ULL << 32)
-static inline uint64_t *nu_last(nu_pass_t *ps, uint64_t k)
+/* The compact id of key k (above); 0 when out of memory or out of ids (2^30 file pages). */
+static inline uint32_t nu_cid(nu_pass_t *ps, uint64_t k)
 {
     uint64_t id = k & ~PGID_ANON_BIT;
-    if (!(k & PGID_ANON_BIT) || id >= DENSE_MAX) {
-        nu_slot_t *s = map_get(&ps->pages, k);
-        return s ? &s->v : NULL;
+    if ((k & PGID_ANON_BIT) && id < CID_FILE) {
+        if (id > ps->max_anon)
+            ps->max_anon = (uint32_t)id;
+        return (uint32_t)id;
     }
-    if (id >= ps->ndense) {
-        size_t n = ps->ndense ? ps->ndense : 1 << 16;
-        while (n <= id)
-            n *= 2;
-        uint64_t *d = realloc(ps->dense, n * sizeof *d);   /* large: mremap, only the new part is touched */
-        if (!d)
-            return NULL;
-        for (size_t i = ps->ndense; i < n; i++)
-            d[i] = VTIME_NEVER;
-        ps->dense = d;
-        ps->ndense = n;
+    nu_slot_t *s = map_get(&ps->pages, k);
+    if (!s)
+        return 0;
+    if (!s->v) {
+        if (ps->nfile == CID_MAX - CID_FILE)
+            return 0;
+        s->v = CID_FILE + ps->nfile++;
     }
-    return &ps->dense[id];
+    return (uint32_t)s->v;
 }
 
-/* One reference record (each of its pages). 0, or -1 with err (out of memory). The time
- * stays in a local (ps->t is written back), and what the next reference may do and stay
- * on the page is the area's protection bits themselves (WL_PROT_R, _W, _X are bits 0, 1, 2
- * as REF_READ, _WRITE, _IFETCH are 0, 1, 2), write only if it would not copy. hint: where
- * the look-ahead's peek found the first page's slot (pgid_ref_fast). */
+/* The table's entry t, ready for the next one (grown by doubling). 0, or -1 with err. */
+static inline int nu_slot(nu_pass_t *ps, vtime_t t, sim_err_t *err)
+{
+    return t == ps->arr.cap ? arr_resize(&ps->arr, ps->arr.cap * 2, err) : 0;
+}
+
+/* One reference record (each of its pages): each entry gets its page's compact id. 0, or
+ * -1 with err (out of memory). What the next reference may do and stay on the page is the
+ * area's protection bits themselves (WL_PROT_R, _W, _X are bits 0, 1, 2 as REF_READ,
+ * _WRITE, _IFETCH are 0, 1, 2), write only if it would not copy. hint: where the
+ * look-ahead's peek found the first page's slot (pgid_ref_fast). */
 static int nu_pass_ref(nu_pass_t *ps, const wl_rec_t *r, unsigned page_shift, size_t hint, sim_err_t *err)
 {
     _Static_assert(WL_PROT_R == 1 << REF_READ && WL_PROT_W == 1 << REF_WRITE && WL_PROT_X == 1 << REF_IFETCH,
                    "prev_ok is the protection bits");
-    nextuse_t *nu = ps->nu;
     vpn_t vpn;
     uint64_t n;
     wl_split(r, page_shift, &vpn, &n);
@@ -264,36 +253,35 @@ static int nu_pass_ref(nu_pass_t *ps, const wl_rec_t *r, unsigned page_shift, si
     for (uint64_t i = 0; i < n; i++, vpn++, t++) {
         if (n - i > 16 && !(vpn & 7))        /* a long run: pgid's slots two groups of 8 ahead */
             pgid_prefetch_i(ps->g, r->pid, vpn + 16);
-        if (t == ps->arr.cap && arr_resize(&ps->arr, ps->arr.cap * 2, err) < 0)
-            return -1;
-        ps->arr.a[t] = 0;
-        /* Runs of references to one page skip both lookups when the reference can only
-         * find the same page again: its area allows the kind, and a write would not copy
-         * (the last slot stays valid because the table only moves inside map_get). */
+        if (nu_slot(ps, t, err) < 0)
+            goto fail;
+        /* Runs of references to one page skip the lookup when the reference can only find
+         * the same page again: its area allows the kind, and a write would not copy. */
         if (ps->prev && ps->prev_pid == r->pid && ps->prev_vpn == vpn && (ps->prev_ok >> r->kind & 1)) {
-            link_use(nu, &ps->arr, ps->prev, t, 0, 0);
+            ps->arr.a[t] = ps->prev;
             continue;
         }
         pgid_ref_t id;
         if (!pgid_ref_fast(ps->g, r->pid, vpn, (ref_kind_t)r->kind, i ? SIZE_MAX : hint, &id))
             id = pgid_ref(ps->g, r->pid, vpn, (ref_kind_t)r->kind);
         if (!id.key) {
-            ps->prev = NULL;                          /* skipped by the engine: no page */
+            ps->arr.a[t] = 0;                          /* skipped by the engine: no page */
+            ps->prev = 0;
             continue;
         }
-        if (id.src != id.key) {
-            uint64_t *s = nu_last(ps, id.src);
-            if (!s)
-                goto nomem;
-            link_use(nu, &ps->arr, s, t, 1, 0);
-            ps->arr.a[t] = D_COPY;
-            nu->n_copies++;
-        }
-        uint64_t *s = nu_last(ps, id.key);
-        if (!s)
+        uint32_t c = nu_cid(ps, id.key);
+        if (!c)
             goto nomem;
-        link_use(nu, &ps->arr, s, t, 0, id.src != id.key);
-        ps->prev = s;
+        ps->arr.a[t] = c;
+        if (id.src != id.key) {
+            uint32_t sc = nu_cid(ps, id.src);
+            if (!sc)
+                goto nomem;
+            u64map_put(&ps->srcid, t, sc);
+            ps->arr.a[t] = c | D_COPY;
+            ps->nu->n_copies++;
+        }
+        ps->prev = c;
         ps->prev_pid = r->pid;
         ps->prev_vpn = vpn;
         ps->prev_ok = (id.prot & (WL_PROT_R | WL_PROT_X)) | (id.stable ? id.prot & WL_PROT_W : 0);
@@ -301,8 +289,9 @@ static int nu_pass_ref(nu_pass_t *ps, const wl_rec_t *r, unsigned page_shift, si
     ps->t = t;
     return 0;
 nomem:
+    sim_err_set(err, SIM_ESYS, "next-use table: out of memory (or more than 2^30 distinct file pages)");
+fail:
     ps->t = t;
-    sim_err_set(err, SIM_ESYS, "next-use table: out of memory");
     return -1;
 }
 
@@ -312,73 +301,51 @@ static int nu_pass_io(nu_pass_t *ps, const wl_rec_t *r, sim_err_t *err)
 {
     uint64_t lo, hi;
     pgid_io_range(ps->g, r, &lo, &hi);
-    ps->prev = NULL;
+    ps->prev = 0;
     for (uint64_t i = lo; i < hi; i++, ps->t++) {
-        if (ps->t == ps->arr.cap && arr_resize(&ps->arr, ps->arr.cap * 2, err) < 0)
+        if (nu_slot(ps, ps->t, err) < 0)
             return -1;
-        ps->arr.a[ps->t] = 0;
-        uint64_t *s = nu_last(ps, pgid_io_key(ps->g, r, i));
-        if (!s)
-            return sim_err_set(err, SIM_ESYS, "next-use table: out of memory");
-        link_use(ps->nu, &ps->arr, s, ps->t, 0, 0);
+        uint32_t c = nu_cid(ps, pgid_io_key(ps->g, r, i));
+        if (!c)
+            return sim_err_set(err, SIM_ESYS, "next-use table: out of memory (or more than 2^30 distinct file pages)");
+        ps->arr.a[ps->t] = c;
     }
     return 0;
 }
 
-/* Memory-level parallelism: a reference costs three dependent cache misses on a large
- * footprint (its page's slot in pgid's address-space map, its last use in the dense array,
- * the previous use's table entry it writes), so each is prefetched some records ahead, the
- * next stage's address read from the previous stage's (by then cached) line, as the
- * engine's sched.c does for walks: the slot NU_AHEAD_SLOT records ahead, the last use
- * NU_AHEAD_LAST ahead (the key pgid_peek finds there, and its slot, are kept in rings,
- * ids[] and slots[], so that neither the last stage nor the reference itself looks it up
- * again), the entry NU_AHEAD_ENTRY ahead. Hints only:
- * pgid_peek changes nothing, and a key it gives that the records before change is only a
- * wasted prefetch. The look-ahead runs across batches: a batch's last references (values
- * only, no reader-owned strings) wait at the front of the buffer for the next batch. */
-enum { NU_AHEAD_SLOT = 24, NU_AHEAD_LAST = 12, NU_AHEAD_ENTRY = 4, NU_BATCH = 256, NU_KEEP = 32 };
+/* Memory-level parallelism: the forward pass's one cache miss per reference on a large
+ * footprint is its page's slot in pgid's address-space map, so the slot is prefetched
+ * NU_AHEAD_SLOT records ahead, and NU_AHEAD_PEEK ahead (by then in the cache) pgid_peek
+ * finds where the page's entry sits, kept in a ring (slots[]) so that the reference itself
+ * does not hash and probe again. Hints only: pgid_peek changes nothing, and a slot that the
+ * records before change is only a wasted hint. The look-ahead runs across batches: a
+ * batch's last references (values only, no reader-owned strings) wait at the front of the
+ * buffer for the next batch. */
+enum { NU_AHEAD_SLOT = 24, NU_AHEAD_PEEK = 12, NU_BATCH = 256, NU_KEEP = 32 };
 
 static inline void nu_prefetch(const nu_pass_t *ps, const wl_rec_t *b, int n, int i, unsigned shift,
-                               uint64_t *ids, size_t *slots, uint64_t seq)
+                               size_t *slots, uint64_t seq)
 {
     if (i + NU_AHEAD_SLOT < n && b[i + NU_AHEAD_SLOT].type == WL_REF)
         pgid_prefetch_i(ps->g, b[i + NU_AHEAD_SLOT].pid, b[i + NU_AHEAD_SLOT].addr >> shift);
-    if (i + NU_AHEAD_LAST < n) {
-        const wl_rec_t *r = &b[i + NU_AHEAD_LAST];
-        uint64_t id = 0;
+    if (i + NU_AHEAD_PEEK < n) {
+        const wl_rec_t *r = &b[i + NU_AHEAD_PEEK];
         size_t slot = SIZE_MAX;
-        if (r->type == WL_REF) {
-            page_key_t k = pgid_peek_slot_i(ps->g, r->pid, r->addr >> shift, &slot);
-            id = k & ~PGID_ANON_BIT;
-            if (!(k & PGID_ANON_BIT) || id >= ps->ndense)
-                id = 0;                       /* (ids start at 1) */
-            else
-                __builtin_prefetch(&ps->dense[id]);
-        }
-        ids[(seq + NU_AHEAD_LAST) % NU_KEEP] = id;
-        slots[(seq + NU_AHEAD_LAST) % NU_KEEP] = slot;
-    }
-    uint64_t id = ids[(seq + NU_AHEAD_ENTRY) % NU_KEEP];
-    if (i + NU_AHEAD_ENTRY < n && id && id < ps->ndense) {
-        uint64_t l = ps->dense[id];
-        if (l != VTIME_NEVER && !(l & LAST_COPY)) {
-            vtime_t prev = l & ~(LAST_COPY | LAST_DCOPY);
-            if (prev < ps->arr.cap)
-                __builtin_prefetch(&ps->arr.a[prev], 1);
-        }
+        if (r->type == WL_REF)
+            pgid_peek_slot_i(ps->g, r->pid, r->addr >> shift, &slot);
+        slots[(seq + NU_AHEAD_PEEK) % NU_KEEP] = slot;
     }
 }
 
-/* The whole pass: 0, or -1 with err (kind SIM_EINPUT when the trace was at fault). */
+/* The forward pass: every entry of the table gets its reference's compact id. 0, or -1
+ * with err (kind SIM_EINPUT when the trace was at fault). */
 static int nu_pass_run(nu_pass_t *ps, wl_t *wl, unsigned page_shift, sim_err_t *err)
 {
     wl_rec_t batch[NU_KEEP + NU_BATCH];
-    uint64_t ids[NU_KEEP] = {0};          /* by record number mod NU_KEEP: the peeked key's id */
-    size_t slots[NU_KEEP];                /* ... and its slot in pgid's map (a hint, any value) */
+    size_t slots[NU_KEEP];                /* by record number mod NU_KEEP: the peeked slot (a hint) */
     memset(slots, 0xff, sizeof slots);
     uint64_t seq = 0;                     /* the record number of batch[0] */
     int have = 0, rc = 1;                 /* batch[0..have): kept from the last fill */
-    progress_pass(wl->progress, "next-use pass", "refs", wl_progress_pos, wl, 0, NULL, NULL);
     while (rc > 0 || have) {
         if (rc > 0 && (rc = wl_fill(wl, batch + have, NU_BATCH)) < 0)
             break;
@@ -389,13 +356,13 @@ static int nu_pass_run(nu_pass_t *ps, wl_t *wl, unsigned page_shift, sim_err_t *
                 stop--;
         for (int i = 0; i < stop; i++) {
             const wl_rec_t *rp = &batch[i];
-            nu_prefetch(ps, batch, n, i, page_shift, ids, slots, seq + (uint64_t)i);
+            nu_prefetch(ps, batch, n, i, page_shift, slots, seq + (uint64_t)i);
             if (rp->type == WL_READ || rp->type == WL_WRITE) {
                 if (nu_pass_io(ps, rp, err) < 0)
                     return -1;
             } else if (rp->type != WL_REF) {
                 pgid_event(ps->g, rp);
-                ps->prev = NULL;
+                ps->prev = 0;
             } else if (nu_pass_ref(ps, rp, page_shift, slots[(seq + (uint64_t)i) % NU_KEEP], err) < 0) {
                 return -1;
             }
@@ -404,13 +371,59 @@ static int nu_pass_run(nu_pass_t *ps, wl_t *wl, unsigned page_shift, sim_err_t *
         memmove(batch, batch + stop, (size_t)have * sizeof *batch);
         seq += (uint64_t)stop;
     }
-    progress_end(wl->progress, ps->t);
     if (rc < 0) {
         *err = wl->err;
         return -1;
     }
-    if (wl_rewind(wl) < 0)
-        return sim_err_set(err, SIM_EINPUT, "OPT needs the future of every reference, but %s", wl->err.msg);
+    return 0;
+}
+
+/* The backward pass: from the last reference to the first, each entry's compact id is
+ * replaced by the distance to its page's next use, which the last-use arrays (one per id
+ * range, VTIME_NEVER at first) hold at that point; a copy's source gets its next use in
+ * nu->src the same way. The entries are read and written in order (backward: the hardware
+ * prefetchers follow), and the one random line per reference, the page's last use, is
+ * prefetched NU_AHEAD_BACK entries ahead. 0, or -1 with err (out of memory). */
+enum { NU_AHEAD_BACK = 16 };
+
+static int nu_link_back(nu_pass_t *ps, sim_err_t *err)
+{
+    nextuse_t *nu = ps->nu;
+    uint32_t *a = ps->arr.a;
+    size_t nanon = (size_t)ps->max_anon + 1;
+    vtime_t *last = malloc((nanon + ps->nfile) * sizeof *last);
+    if (!last)
+        return sim_err_set(err, SIM_ESYS, "next-use table: out of memory");
+    for (size_t i = 0; i < nanon + ps->nfile; i++)
+        last[i] = VTIME_NEVER;
+    vtime_t *lfile = last + nanon - CID_FILE;  /* by compact id, for ids from CID_FILE */
+#define NU_LAST(c) ((c) < CID_FILE ? &last[c] : &lfile[c])
+    for (vtime_t t = ps->t; t-- > 0;) {
+        if (t >= NU_AHEAD_BACK) {
+            uint32_t pc = a[t - NU_AHEAD_BACK] & ~D_COPY;
+            if (pc)
+                __builtin_prefetch(NU_LAST(pc), 1);
+        }
+        uint32_t w = a[t], c = w & ~D_COPY;
+        if (!c)
+            continue;                            /* no page: never used (0) */
+        if (w & D_COPY) {
+            uint64_t *sc = u64map_find(&ps->srcid, t);
+            assert(sc);
+            vtime_t *ls = NU_LAST((uint32_t)*sc);
+            if (*ls != VTIME_NEVER)
+                u64map_put(&nu->src, t, *ls);
+            *ls = t;
+        }
+        vtime_t *l = NU_LAST(c), next = *l;
+        *l = t;
+        uint32_t d = next == VTIME_NEVER ? 0 : next - t < D_FAR ? (uint32_t)(next - t) : D_FAR;
+        if (d == D_FAR)
+            u64map_put(&nu->far, t, next);
+        a[t] = (w & D_COPY) | d;
+    }
+#undef NU_LAST
+    free(last);
     return 0;
 }
 
@@ -419,20 +432,30 @@ nextuse_t *nu_build(wl_t *wl, unsigned page_shift, const pgid_cow_t *cow, sim_er
     nu_pass_t ps = { .nu = calloc(1, sizeof *ps.nu), .arr = { .fd = -1 },
                      .g = pgid_new(page_shift, cow), .prev_pid = UINT64_MAX };
     nextuse_t *nu = ps.nu;
+    u64map_init(&ps.srcid);
     if (!nu || !ps.g || map_init(&ps.pages, 1 << 16) < 0) {
         sim_err_set(err, SIM_ESYS, "next-use table: out of memory");
         goto fail;
     }
     u64map_init(&nu->far);
     u64map_init(&nu->src);
+    progress_pass(wl->progress, "next-use pass", "refs", wl_progress_pos, wl, 0, NULL, NULL);
     if (nu_arr_open(&ps.arr, err) < 0 || nu_pass_run(&ps, wl, page_shift, err) < 0)
         goto fail;
+    /* The forward pass's state goes before the backward pass takes its arrays. */
     free(ps.pages.s);
-    free(ps.dense);
-    ps.dense = NULL;
+    ps.pages.s = NULL;
     pgid_free(ps.g);
     ps.g = NULL;
-    ps.pages.s = NULL;
+    int rc = nu_link_back(&ps, err);
+    progress_end(wl->progress, ps.t);
+    if (rc < 0)
+        goto fail;
+    if (wl_rewind(wl) < 0) {
+        sim_err_set(err, SIM_EINPUT, "OPT needs the future of every reference, but %s", wl->err.msg);
+        goto fail;
+    }
+    u64map_free(&ps.srcid);
     /* Trim to the references seen (at least one entry, as a zero-length mapping is invalid)
      * and make the table read-only: the run only looks things up. */
     size_t keep = ps.t ? (size_t)ps.t : 1;
@@ -446,7 +469,7 @@ nextuse_t *nu_build(wl_t *wl, unsigned page_shift, const pgid_cow_t *cow, sim_er
     return nu;
 fail:
     free(ps.pages.s);
-    free(ps.dense);
+    u64map_free(&ps.srcid);
     pgid_free(ps.g);
     if (ps.arr.a)
         munmap(ps.arr.a, ps.arr.cap * sizeof *ps.arr.a);
