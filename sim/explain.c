@@ -467,6 +467,8 @@ static void ex_interpose(sim_t *s, explain_t *e)
     /* Every hook that takes the state must be wrapped here (a new one too): the copy's
      * state is this explain_t, not the policy's. */
     e->ops.explain = NULL;                 /* called from explain_ref, on the policy itself */
+    e->ops.peek_victim = NULL;             /* hints (speed only), which would be given the */
+    e->ops.prefetch_hit = NULL;            /* wrong state: explain mode goes without them */
     s->repl = &e->ops;
     s->repl_state = e;
 }

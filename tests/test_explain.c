@@ -187,9 +187,43 @@ static void test_generic(void)
     }
 }
 
+/* Regression: explain mode copied the policy's table and wrapped the hooks it knew of; the
+ * hints added later (peek_victim, prefetch_hit) stayed the policy's own and were called with
+ * the explain state in place of the policy's. Every hook that takes the state must now be
+ * NULL or a wrapper, never the policy's function itself. */
+static void test_wrapped(void)
+{
+    for (int i = 0; repl_registry[i]; i++) {
+        const repl_ops_t *r = repl_registry[i];
+        json_t *cfg = cfg_of(r->name, "3", "trace", "anon");
+        sim_err_t err;
+        const char *traces[1] = {TEST_DATA_DIR "/eng_belady.txt"};
+        sim_t *s = cfg ? sim_create(cfg, traces, 1, &err) : NULL;
+        CHECK(s != NULL);
+        char *buf = NULL;
+        size_t n = 0;
+        FILE *f = open_memstream(&buf, &n);
+        if (s && !sim_explain(s, f, &err)) {
+            const repl_ops_t *w = s->repl;
+#define WRAPPED(h) do { if (w->h && w->h == r->h) { fprintf(stderr, "%s: explain passes " #h " the wrong state\n", r->name); CHECK(0); } } while (0)
+            WRAPPED(destroy); WRAPPED(on_hit); WRAPPED(on_miss); WRAPPED(select_victim);
+            WRAPPED(on_insert); WRAPPED(on_remove); WRAPPED(on_map); WRAPPED(on_proc);
+            WRAPPED(on_timer); WRAPPED(on_refs); WRAPPED(check); WRAPPED(stats);
+            WRAPPED(on_access); WRAPPED(explain); WRAPPED(peek_victim); WRAPPED(prefetch_hit);
+#undef WRAPPED
+        }
+        if (s)
+            sim_free(s);
+        fclose(f);
+        free(buf);
+        json_decref(cfg);
+    }
+}
+
 int main(void)
 {
     test_no_change();
     test_generic();
+    test_wrapped();
     return check_report("test_explain");
 }
