@@ -88,7 +88,7 @@ typedef struct opt_state {
     void *mem;                       /* h's allocation */
     size_t m, cap;                   /* cap = 2 nframes + 8: a compaction frees nframes slots */
     opt_key_t *fr;                   /* by frame */
-    uint8_t *seen;                   /* compaction's and check's marks, a bit per frame */
+    uint8_t *seen;                   /* opt_check's marks, a bit per frame */
     uint32_t nframes, n;             /* n: frames tracked */
     vtime_t now;                     /* the last reference a hook was told of */
     int irregular;                   /* since the last full compaction, an entry may have gone
@@ -114,6 +114,12 @@ static inline int opt_less(const opt_ent_t *a, const opt_ent_t *b)
     if (a->key != b->key)
         return a->key < b->key;
     return a->pfn < b->pfn;
+}
+
+/* The frame's entry as it is now (for comparisons of frames, not of heap entries). */
+static inline opt_ent_t opt_now(const opt_state_t *o, pfn_t p)
+{
+    return (opt_ent_t){.key = opt_keyof(&o->fr[p]), .pfn = p};
 }
 
 static inline int opt_current(const opt_state_t *o, const opt_ent_t *e)
@@ -157,44 +163,33 @@ static void opt_clean_top(opt_state_t *o)
         opt_pop(o);
 }
 
-/* The heap full: keeps one current entry per tracked frame (at most nframes) and heapifies,
- * O(cap), once per nframes pushes at least. Nearly every stale entry is one a hit left
- * behind: its next use was that hit, so it is now or past. While the hooks saw nothing else
- * (no hit off its recorded next use, no removal but the top's: o->irregular clear), every
- * frame has exactly one entry with a future or unknown next use, its current one, and every
- * other entry a next use that has passed; the entries kept are then those whose next use
- * has not passed, found from the key alone, without the frame's keys (a random line per
- * entry, most of a compaction's cost otherwise). A frame whose recorded next use passed
- * without a hit would lose its only entry: the count of those entries must equal the
- * tracked frames but the one being pushed (opt_push compacts before it pushes), else (and when irregular) the compaction checks each entry against its
- * frame's keys. */
-static void opt_compact(opt_state_t *o)
+/* The heap full, before the push of frame `pushing` (tracked, its keys already new): keeps
+ * one current entry per other tracked frame and heapifies, O(cap), once per nframes pushes
+ * at least. Nearly every stale entry is one a hit left behind: its next use was that hit,
+ * so it is now or past. While the hooks saw nothing else (no hit off its recorded next
+ * use, no removal but the top's: o->irregular clear), every frame has exactly one entry
+ * with a future or unknown next use, its current one, and every other entry a next use that
+ * has passed; the entries kept are then those whose next use has not passed, found from the
+ * key alone in one scan of the heap. A frame whose recorded next use passed without a hit
+ * would lose its only entry: the count kept must equal the tracked frames but `pushing`;
+ * else (and when irregular) the heap is rebuilt from the frames' keys, one entry each, a
+ * scan of the frames in order. */
+static void opt_compact(opt_state_t *o, pfn_t pushing)
 {
     size_t k = 0;
     if (!o->irregular) {
         uint64_t passed = VTIME_NEVER - o->now;       /* keys >= this: next use now or before */
         for (size_t j = 0; j < o->m; j++)
-            k += o->h[j].key < passed;
-        if (k + 1 == o->n) {                           /* (the frame being pushed has none yet) */
-            k = 0;
-            for (size_t j = 0; j < o->m; j++)
-                if (o->h[j].key < passed)
-                    o->h[k++] = o->h[j];
-            goto heapify;
-        }
+            if (o->h[j].key < passed)
+                o->h[k++] = o->h[j];
+    }
+    if (o->irregular || k + 1 != o->n) {
         k = 0;
+        for (pfn_t p = 0; p < o->nframes; p++)
+            if (o->fr[p].k2 != OPT_OUT && p != pushing)
+                o->h[k++] = opt_now(o, p);
+        o->irregular = 0;
     }
-    for (size_t j = 0; j < o->m; j++) {
-        opt_ent_t e = o->h[j];
-        if (opt_current(o, &e) && !(o->seen[e.pfn >> 3] & (1u << (e.pfn & 7)))) {
-            o->seen[e.pfn >> 3] |= (uint8_t)(1u << (e.pfn & 7));
-            o->h[k++] = e;
-        }
-    }
-    for (size_t j = 0; j < k; j++)
-        o->seen[o->h[j].pfn >> 3] = 0;
-    o->irregular = 0;
-heapify:
     o->m = k;
     for (size_t i = k > 1 ? (k - 2) / 4 + 1 : 0; i-- > 0;)
         opt_down(o, i);
@@ -203,7 +198,7 @@ heapify:
 static void opt_push(opt_state_t *o, pfn_t pfn)
 {
     if (o->m == o->cap)
-        opt_compact(o);
+        opt_compact(o, pfn);
     opt_ent_t e = {.key = opt_keyof(&o->fr[pfn]), .pfn = pfn};
     opt_ent_t *h = o->h;
     size_t i = o->m++;
@@ -307,12 +302,6 @@ static int opt_on_remove(void *state, pfn_t pfn, repl_why_t why, uint64_t *shado
     else
         o->irregular = 1;                     /* it stays, with a future key */
     return 0;
-}
-
-/* The frame's entry as it is now (for comparisons of frames, not of heap entries). */
-static inline opt_ent_t opt_now(const opt_state_t *o, pfn_t p)
-{
-    return (opt_ent_t){.key = opt_keyof(&o->fr[p]), .pfn = p};
 }
 
 /* The top (current, by the invariant); for a local request the least of the process's
