@@ -301,6 +301,23 @@ static void test_fill(void)
     CHECK_EQ(wl_fill(wl, b, 1), 1);
     CHECK_EQ(b[0].addr, 12ull << 12);
     wl_close(wl);
+    /* The oracle reader's own fill: two records, then a stray tail, met after them. */
+    unsigned char two[2 * 24 + 5] = { 0 };
+    two[4] = 7;
+    two[24 + 4] = 9;
+    two[24 + 10] = 1;                          /* page 2^48 + 9: the id's high bytes are read */
+    p = tmpfile_with("o2", two, sizeof two);
+    wl = wl_open(p, "oracle", NULL, &err);
+    CHECK(wl != NULL);
+    if (!wl)
+        return;
+    CHECK_EQ(wl_fill(wl, b, 8), 2);
+    CHECK_EQ(b[0].addr, 7ull << 12);
+    CHECK_EQ(b[1].addr, (((1ull << 48) + 9) << 12));
+    CHECK_EQ(b[1].line, 2);
+    CHECK_EQ(wl_fill(wl, b, 8), -1);
+    ERR(&wl->err, p, 2, "5 stray bytes");
+    wl_close(wl);
 }
 
 /* Ambiguous and odd inputs: which reader wins, and the edge cases of line reading. */

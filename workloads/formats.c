@@ -208,19 +208,10 @@ fail:
 
 int wl_fill_next(wl_t *wl, wl_rec_t *recs, int n)
 {
-    if (wl->fill_stop) {
-        int rc = wl->fill_stop == 1 ? 0 : -1;
-        wl->fill_stop = 0;
-        return rc;
-    }
     for (int i = 0; i < n; i++) {
         int rc = wl->ops->next(wl, &recs[i]);
-        if (rc <= 0) {
-            if (!i)
-                return rc;
-            wl->fill_stop = rc ? 2 : 1;
-            return i;
-        }
+        if (rc <= 0)
+            return wl_fill_stopped(wl, i, rc);
         recs[i].line = wl->line;
     }
     return n;

@@ -130,8 +130,8 @@ struct wl {
                                     traces (pages, lis, oracle) yield addr = page << page_shift.
                                     wl_open sets 12 (4 KiB); the caller sets its own before the
                                     first wl_next. */
-    int fill_stop;               /* wl_fill_next stopped early: 1 at the end, 2 at an error,
-                                    which the next call returns (0: none) */
+    int fill_stop;               /* a fill stopped early (wl_fill_stopped): 1 at the end, 2 at
+                                    an error, which the next wl_fill or wl_next returns (0: none) */
     int want_runs;               /* the caller takes WL_RUN records (and expands those it
                                     cannot use); 0: readers give every record */
     struct progress *progress;   /* the reading command's progress line (sim/base/progress.h), or
@@ -152,7 +152,7 @@ wl_t *wl_open(const char *path, const char *format, gsl_rng *rng, sim_err_t *err
 wl_t *wl_open_as(const char *path, const char *name, const char *format, gsl_rng *rng, sim_err_t *err);
 static inline int wl_next(wl_t *wl, wl_rec_t *rec)
 {
-    if (__builtin_expect(wl->fill_stop, 0)) {    /* a fill's early stop (wl_fill_next) */
+    if (__builtin_expect(wl->fill_stop, 0)) {    /* a fill's early stop (wl_fill_stopped) */
         int stop = wl->fill_stop;
         wl->fill_stop = 0;
         return stop == 1 ? 0 : -1;
@@ -168,6 +168,11 @@ static inline int wl_next(wl_t *wl, wl_rec_t *rec)
  * string is valid only until the next call. */
 static inline int wl_fill(wl_t *wl, wl_rec_t *recs, int n)
 {
+    if (__builtin_expect(wl->fill_stop, 0)) {    /* a fill's early stop (wl_fill_stopped) */
+        int stop = wl->fill_stop;
+        wl->fill_stop = 0;
+        return stop == 1 ? 0 : -1;
+    }
     return wl->ops->fill ? wl->ops->fill(wl, recs, n) : wl_next(wl, recs);
 }
 /* The records of a WL_RUN record, before the next wl_next/wl_fill: n, or -1 with wl->err. */

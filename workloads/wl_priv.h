@@ -34,6 +34,16 @@ extern const wl_ops_t wl_text_ops, wl_bin_ops, wl_lackey_ops, wl_pages_ops, wl_d
  * next call, as wl_fill promises. */
 int wl_fill_next(wl_t *wl, wl_rec_t *recs, int n);
 
+/* A fill that met the end (rc 0) or an error (rc -1) after i records: returns what the fill
+ * returns now, keeping the end or error for the next call (wl_fill returns it) when i > 0. */
+static inline int wl_fill_stopped(wl_t *wl, int i, int rc)
+{
+    if (!i)
+        return rc;
+    wl->fill_stop = rc ? 2 : 1;
+    return i;
+}
+
 /* Hex digit value + 1; 0 for every other byte, so one load and one test tell digit and value
  * (a range test per digit class costs a mispredicted branch on mixed digits and letters). */
 #define WL_HX(c, v) [c] = (v) + 1
