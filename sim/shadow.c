@@ -21,7 +21,10 @@
  * 24 bytes of pool per entry plus a map slot of 16 at most half full, so at most 56 bytes per
  * entry, allocated only as entries are stored: a policy that leaves no shadows costs nothing.
  * Every operation is O(1) (one hash lookup, list links); the count is reported as
- * memory.shadow_entries (stats.c).
+ * memory.shadow_entries (stats.c). A lookup of an anonymous key above every one stored (a
+ * page created since, as at every demand-zero fault) is answered without the map: on the
+ * large-footprint workload 58% of LeCaR's misses are demand-zero, and the probe was a cache
+ * miss each (2026-12-04).
  */
 #include "shadow.h"
 
@@ -60,6 +63,13 @@ static void unlink_entry(shadow_store_t *st, uint32_t i)
     st->n--;
 }
 
+/* No entry can exist for key: an anonymous key above every one ever stored (a page created
+ * since: a demand-zero fault's), which saves the map's probe, a cache miss on a large store. */
+static inline int never_stored(const shadow_store_t *st, page_key_t key)
+{
+    return page_key_is_anon(key) && key > st->max_anon;
+}
+
 static void drop(shadow_store_t *st, uint32_t i)
 {
     u64map_del(&st->map, st->e[i].key);
@@ -85,9 +95,11 @@ void shadow_put(shadow_store_t *st, page_key_t key, uint64_t val)
 {
     if (!st->max)
         return;
-    uint64_t *old = u64map_find(&st->map, key);
+    uint64_t *old = never_stored(st, key) ? NULL : u64map_find(&st->map, key);
     if (old)
         drop(st, (uint32_t)*old);
+    if (page_key_is_anon(key) && key > st->max_anon)
+        st->max_anon = key;
     if (st->n == st->max) {
         drop(st, st->head);
         st->n_dropped_full++;
@@ -106,7 +118,7 @@ void shadow_put(shadow_store_t *st, page_key_t key, uint64_t val)
 
 int shadow_take(shadow_store_t *st, page_key_t key, uint64_t *val)
 {
-    if (!st->n)
+    if (!st->n || never_stored(st, key))
         return 0;
     uint64_t *i = u64map_find(&st->map, key);
     if (!i)
@@ -120,7 +132,7 @@ int shadow_take(shadow_store_t *st, page_key_t key, uint64_t *val)
 
 void shadow_forget(shadow_store_t *st, page_key_t key)
 {
-    if (!st->n)
+    if (!st->n || never_stored(st, key))
         return;
     uint64_t *i = u64map_find(&st->map, key);
     if (i) {
@@ -131,7 +143,7 @@ void shadow_forget(shadow_store_t *st, page_key_t key)
 
 int shadow_forget_value(shadow_store_t *st, page_key_t key, uint64_t val)
 {
-    if (!st->n)
+    if (!st->n || never_stored(st, key))
         return 0;
     uint64_t *i = u64map_find(&st->map, key);
     if (!i || st->e[*i].val != val)

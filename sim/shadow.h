@@ -20,6 +20,8 @@ typedef struct shadow_store {
     uint32_t head, tail;        /* oldest, newest */
     uint64_t n, max;            /* entries kept; at most max (0: the store keeps nothing) */
     u64map_t map;               /* key -> entry index */
+    page_key_t max_anon;        /* the largest anonymous key ever stored (0: none): ids only grow
+                                   (fault.c), so a larger one, a new page's, has no entry */
     uint64_t n_put, n_taken, n_dropped_full, n_dropped_dead, n_forgotten;
 } shadow_store_t;
 
