@@ -225,6 +225,9 @@ typedef struct repl_env {
      * So the store, and its bound (config `shadows`), holds only shadows the policy can still
      * use. NULL in a test driver that keeps every shadow. */
     void (*forget_shadow)(void *eng, page_key_t key, uint64_t shadow);
+    /* A hint: forget_shadow(key, ...) will come soon (a ghost list's next trim), so the
+     * engine starts loading its entry for key; changes nothing. NULL in a test driver. */
+    void (*prefetch_shadow)(void *eng, page_key_t key);
 } repl_env_t;
 
 enum {

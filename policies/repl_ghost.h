@@ -166,6 +166,10 @@ static inline int repl_ghost_drop_oldest(repl_ghosts_t *g, int list)
     if (g->env && g->env->forget_shadow)
         g->env->forget_shadow(g->env->eng, g->key[s], repl_ghost_shadow(s));
     repl_ghost_del(g, s);
+    /* The list's next trim drops the ghost now oldest: the engine's entry for it, a cache
+     * miss on a large store, starts loading now (overlapped with the rest of this eviction). */
+    if (g->env && g->env->prefetch_shadow && g->head[list] != REPL_GHOST_NONE)
+        g->env->prefetch_shadow(g->env->eng, g->key[g->head[list]]);
     return 1;
 }
 

@@ -139,6 +139,12 @@ static void policy_env_forget_shadow(void *eng, page_key_t key, uint64_t shadow)
     shadow_forget_value(&s->shadows, key, shadow);
 }
 
+static void policy_env_prefetch_shadow(void *eng, page_key_t key)
+{
+    const sim_t *s = eng;
+    shadow_prefetch(&s->shadows, key);
+}
+
 static int policy_env_suspend(void *eng, spid_t pid) { return proc_suspend(eng, pid); }
 static int policy_env_resume(void *eng, spid_t pid) { return proc_resume(eng, pid); }
 
@@ -197,7 +203,7 @@ int policy_create(sim_t *s, const char *repl_spec, const char *cow_spec, sim_err
         .release = policy_env_release, .suspend = policy_env_suspend,
         .resume = policy_env_resume, .walk_refs = policy_env_walk_refs,
         .set_ref_timer = policy_env_set_ref_timer, .clean = policy_env_clean,
-        .forget_shadow = policy_env_forget_shadow,
+        .forget_shadow = policy_env_forget_shadow, .prefetch_shadow = policy_env_prefetch_shadow,
     };
     s->ref_due = s->repl_ref_due = VTIME_NEVER;
     int rc = s->repl->create(&s->repl_env, params, &s->repl_state, err);

@@ -63,13 +63,6 @@ static void unlink_entry(shadow_store_t *st, uint32_t i)
     st->n--;
 }
 
-/* No entry can exist for key: an anonymous key above every one ever stored (a page created
- * since: a demand-zero fault's), which saves the map's probe, a cache miss on a large store. */
-static inline int never_stored(const shadow_store_t *st, page_key_t key)
-{
-    return page_key_is_anon(key) && key > st->max_anon;
-}
-
 static void drop(shadow_store_t *st, uint32_t i)
 {
     u64map_del(&st->map, st->e[i].key);
@@ -95,7 +88,7 @@ void shadow_put(shadow_store_t *st, page_key_t key, uint64_t val)
 {
     if (!st->max)
         return;
-    uint64_t *old = never_stored(st, key) ? NULL : u64map_find(&st->map, key);
+    uint64_t *old = shadow_never_stored(st, key) ? NULL : u64map_find(&st->map, key);
     if (old)
         drop(st, (uint32_t)*old);
     if (page_key_is_anon(key) && key > st->max_anon)
@@ -118,7 +111,7 @@ void shadow_put(shadow_store_t *st, page_key_t key, uint64_t val)
 
 int shadow_take(shadow_store_t *st, page_key_t key, uint64_t *val)
 {
-    if (!st->n || never_stored(st, key))
+    if (!st->n || shadow_never_stored(st, key))
         return 0;
     uint64_t *i = u64map_find(&st->map, key);
     if (!i)
@@ -132,7 +125,7 @@ int shadow_take(shadow_store_t *st, page_key_t key, uint64_t *val)
 
 void shadow_forget(shadow_store_t *st, page_key_t key)
 {
-    if (!st->n || never_stored(st, key))
+    if (!st->n || shadow_never_stored(st, key))
         return;
     uint64_t *i = u64map_find(&st->map, key);
     if (i) {
@@ -143,7 +136,7 @@ void shadow_forget(shadow_store_t *st, page_key_t key)
 
 int shadow_forget_value(shadow_store_t *st, page_key_t key, uint64_t val)
 {
-    if (!st->n || never_stored(st, key))
+    if (!st->n || shadow_never_stored(st, key))
         return 0;
     uint64_t *i = u64map_find(&st->map, key);
     if (!i || st->e[*i].val != val)

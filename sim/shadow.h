@@ -37,6 +37,18 @@ void shadow_forget(shadow_store_t *st, page_key_t key);
  * repl.h, forget_shadow): the entry goes if it still holds val (a later eviction of the same
  * page may have replaced it, and that one stays). 1 if dropped. O(1). */
 int  shadow_forget_value(shadow_store_t *st, page_key_t key, uint64_t val);
+/* No entry can exist for key: an anonymous key above every one ever stored (a page created
+ * since: a demand-zero fault's), which saves the map's probe, a cache miss on a large store. */
+static inline int shadow_never_stored(const shadow_store_t *st, page_key_t key)
+{
+    return page_key_is_anon(key) && key > st->max_anon;
+}
+/* A hint: the map slot where a lookup of key starts is loaded (repl.h, prefetch_shadow). */
+static inline void shadow_prefetch(const shadow_store_t *st, page_key_t key)
+{
+    if (st->n && !shadow_never_stored(st, key))
+        __builtin_prefetch(&st->map.s[u64map_hash(key) & st->map.mask]);
+}
 /* The entry for key without taking it (checks); NULL if none. */
 const uint64_t *shadow_peek(const shadow_store_t *st, page_key_t key);
 /* 0 if the age list, the map and the count agree and the bound holds (check.c). O(n). */
