@@ -26,7 +26,10 @@
  * lost ghost hits so at OLTP c=1000 with the default shadows=2, issue 14). A pool told the
  * env (repl_ghost_tell) says each trim to env->forget_shadow, and the engine drops that
  * shadow (if it is still that ghost's: O(1)): the store then holds only live ghosts, and a
- * bound of the policy's own ghost bound per frame loses none.
+ * bound of the policy's own ghost bound per frame loses none. Each such lookup is a cache
+ * miss on a large store, so after a trim the list's new oldest ghost, the next to be trimmed,
+ * is named to env->prefetch_shadow (a hint): LeCaR on the large-footprint workload spent
+ * 10.9% of its time in the engine's forget, under 2.7% after (2026-12-04).
  */
 #ifndef PAGESIM_REPL_GHOST_H
 #define PAGESIM_REPL_GHOST_H
